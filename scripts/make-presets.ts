@@ -1,0 +1,58 @@
+/**
+ * Writes presets/*.json from compact descriptions (run: npx tsx scripts/make-presets.ts). The JSON files are
+ * what ships and what the tests read; this script only saves typing positions by hand.
+ */
+import { writeFileSync } from 'node:fs';
+import { serializeDocument, type GraphDoc, type GraphNode, type LayerKind, type Params } from '../src/graph/index.ts';
+
+type Step = [LayerKind, Params] | ['Bidirectional', Params, [LayerKind, Params]];
+
+function chain(name: string, description: string, steps: Step[], training: GraphDoc['training']): GraphDoc {
+  const nodes: GraphNode[] = [];
+  const edges: GraphDoc['edges'] = [];
+  steps.forEach((s, i) => {
+    const id = `n${i + 1}`;
+    nodes.push({ id, position: { x: 0, y: i * 130 }, data: { kind: s[0], params: s[1] } });
+    if (s[0] === 'Bidirectional' && s[2]) nodes.push({ id: `${id}_inner`, parentId: id, position: { x: 20, y: 40 }, data: { kind: s[2][0], params: s[2][1] } });
+    if (i > 0) edges.push({ id: `e${i}`, source: `n${i}`, target: id });
+  });
+  return { nodes, edges, viewport: { x: 0, y: 0, zoom: 1 }, training, meta: { name, description } };
+}
+
+const tokens = (vocabSize: number): Step => ['Input', { inputType: 'tokens', vocabSize, length: 0 }];
+const features = (features: number): Step => ['Input', { inputType: 'features', features, length: 0 }];
+const emb = (inputDim: number, outputDim: number, maskZero: boolean): Step => ['Embedding', { inputDim, outputDim, maskZero }];
+const softmax4: Step = ['Dense', { units: 4, activation: 'softmax' }];
+const text = { seed: 42, task: 'news-titles', optimizer: 'adam' as const, learningRate: 0.001, batchSize: 16, epochs: 1 };
+const adding = { seed: 42, task: 'adding', seqLen: 100, optimizer: 'rmsprop' as const, learningRate: 0.001, batchSize: 50, epochs: 1, clipNorm: 1 };
+
+const presets: Record<string, GraphDoc> = {
+  'lesson-rnn-titles': chain('Lesson: SimpleRNN on titles', "The lesson's first Keras model: Embedding(20000, 64) → SimpleRNN(16) → Dense(4, softmax); Keras prints 1,281,364 params.",
+    [tokens(20000), emb(20000, 64, false), ['SimpleRNN', { units: 16 }], softmax4], text),
+  'lesson-rnn-masked': chain('Lesson: SimpleRNN with masking', 'The same SimpleRNN classifier with maskZero on, so padding is skipped.',
+    [tokens(20000), emb(20000, 64, true), ['SimpleRNN', { units: 16 }], softmax4], text),
+  'lesson-lstm': chain('Lesson: LSTM classifier', "The lesson's LSTM: Embedding(20000, 64, masked) → LSTM(8) → Dense(4, softmax).",
+    [tokens(20000), emb(20000, 64, true), ['LSTM', { units: 8 }], softmax4], text),
+  'lesson-gru': chain('Lesson: GRU classifier', 'Embedding(20000, 64, masked) → GRU(32, reset gate before the recurrent matmul, as TF.js computes it) → Dense(4, softmax).',
+    [tokens(20000), emb(20000, 64, true), ['GRU', { units: 32 }], softmax4], text),
+  'lesson-bilstm-2layer': chain('Lesson: two-layer bidirectional LSTM', 'Embedding(20000, 128, masked) → Bidirectional(LSTM(64), returnSequences) → Bidirectional(LSTM(64)) → Dense(4, softmax).',
+    [tokens(20000), emb(20000, 128, true), ['Bidirectional', { mergeMode: 'concat' }, ['LSTM', { units: 64, returnSequences: true }]],
+      ['Bidirectional', { mergeMode: 'concat' }, ['LSTM', { units: 64 }]], softmax4], text),
+  'lesson-rnn-mean': chain("Lesson: PyTorch notebook's RNN with mean pooling", 'Embedding(95812, 64) → SimpleRNN(32, returnSequences) → mean over time → Dense(4, softmax).',
+    [tokens(95812), emb(95812, 64, false), ['SimpleRNN', { units: 32, returnSequences: true }], ['GlobalAveragePooling1D', {}], softmax4], text),
+  'adding-simplernn': chain('Adding problem: SimpleRNN', 'Sum the two marked values of a long sequence (baseline MSE 0.167). The tanh RNN fails at T=100.',
+    [features(2), ['SimpleRNN', { units: 64, activation: 'tanh' }], ['Dense', { units: 1, activation: 'linear' }]], adding),
+  'adding-lstm': chain('Adding problem: LSTM', 'The adding problem with an LSTM(64): its cell state carries the marked values across the sequence.',
+    [features(2), ['LSTM', { units: 64, activation: 'tanh' }], ['Dense', { units: 1, activation: 'linear' }]], adding),
+  'adding-gru': chain('Adding problem: GRU', 'The adding problem with a GRU(64).',
+    [features(2), ['GRU', { units: 64, activation: 'tanh' }], ['Dense', { units: 1, activation: 'linear' }]], adding),
+  'copy-lstm': chain('Copy memory: LSTM', 'Remember 10 symbols across T blanks and replay them (baseline 10·ln8/(T+20)); per-timestep softmax.',
+    [features(10), ['LSTM', { units: 40, returnSequences: true }], ['Dense', { units: 10, activation: 'softmax' }]],
+    { seed: 42, task: 'copy', seqLen: 100, optimizer: 'rmsprop', learningRate: 0.001, batchSize: 50, epochs: 1, clipNorm: 1 }),
+  'char-lstm': chain('Character LSTM', "The lesson's generative model: one-hot characters (84) → LSTM(128, returnSequences) → Dense(84, softmax) at every step; Keras prints 119,892 params.",
+    [features(84), ['LSTM', { units: 128, returnSequences: true }], ['Dense', { units: 84, activation: 'softmax' }]],
+    { seed: 42, task: 'chars', optimizer: 'adam', learningRate: 0.001, batchSize: 8, epochs: 1 }),
+};
+
+for (const [file, doc] of Object.entries(presets)) writeFileSync(new URL(`../presets/${file}.json`, import.meta.url), serializeDocument(doc));
+console.log(`wrote ${Object.keys(presets).length} presets`);

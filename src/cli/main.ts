@@ -1,0 +1,45 @@
+/** The `rnn-studio` command line: the same core as the app, headless. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { check } from './check.ts';
+import { CliError } from './io.ts';
+import { summary } from './summary.ts';
+
+export interface Command {
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(args: { positionals: string[]; values: Record<string, string | boolean | undefined> }): number | Promise<number>;
+}
+
+export const COMMANDS: Record<string, Command> = { check, summary };
+
+const help = () =>
+  `rnn-studio — build, train and look inside recurrent networks\n\nUsage:\n${Object.values(COMMANDS).map((c) => `  rnn-studio ${c.usage}`).join('\n')}\n`;
+
+/** Runs one command and returns the exit code. User errors print one line to stderr, never a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help());
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`rnn-studio: unknown command "${name}".\n${help()}`);
+    return 2;
+  }
+  try {
+    const { positionals, values } = parseArgs({ args: rest, options: cmd.options, allowPositionals: true, strict: true });
+    return await cmd.run({ positionals, values: values as Record<string, string | boolean | undefined> });
+  } catch (e) {
+    if (e instanceof CliError) {
+      process.stderr.write(`rnn-studio ${name}: ${e.message}\n`);
+      return e.code;
+    }
+    if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`rnn-studio ${name}: ${(e as Error).message}\nUsage: rnn-studio ${cmd.usage}\n`);
+      return 2;
+    }
+    process.stderr.write(`rnn-studio ${name}: internal error: ${(e as Error).message}\n`);
+    return 3;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './compile.ts';
+export * from './summary.ts';
+export * from './can-connect.ts';
+export { deriveSeed, layerNames, safeName, snakeKind } from './names.ts';

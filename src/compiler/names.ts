@@ -1,0 +1,37 @@
+/** Layer names and seeds, derived deterministically from the document. */
+import type { GraphNode } from '../graph/types.ts';
+
+/** `SimpleRNN` → `simple_rnn`, `GlobalAveragePooling1D` → `global_average_pooling1d` (Keras's naming). */
+export function snakeKind(kind: string): string {
+  return kind.replace(/RNN/g, 'Rnn').replace(/LSTM/g, 'Lstm').replace(/GRU/g, 'Gru').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/_(\d)d$/, '$1d');
+}
+
+/** Turns whatever the user typed into `[A-Za-z_][A-Za-z0-9_]*`; returns '' when nothing usable is left. */
+export function safeName(raw: string): string {
+  const s = raw.normalize('NFKD').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 48);
+  return s === '' ? '' : /^[0-9]/.test(s) ? `l_${s}` : s;
+}
+
+/** Unique safe names for every node: the user's name when usable, else the snake-cased kind (`lstm`, `lstm_1`, …). */
+export function layerNames(nodes: GraphNode[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const used = new Set<string>();
+  for (const n of nodes) {
+    const base = safeName(n.data.name ?? '') || snakeKind(n.data.kind);
+    let name = base;
+    for (let k = 1; used.has(name.toLowerCase()); k++) name = `${base}_${k}`;
+    used.add(name.toLowerCase());
+    out.set(n.id, name);
+  }
+  return out;
+}
+
+/** A positive 31-bit seed from the run seed and a node id (FNV-1a), so every layer is seeded and runs repeat. */
+export function deriveSeed(runSeed: number, id: string): number {
+  let h = 0x811c9dc5 ^ runSeed;
+  for (const ch of `${runSeed}:${id}`) {
+    h ^= ch.charCodeAt(0);
+    h = Math.imul(h, 0x01000193);
+  }
+  return ((h >>> 0) % 2147483646) + 1;
+}

@@ -1,0 +1,55 @@
+/**
+ * Schema versions of the graph file, oldest first, each with an `up` step to the next one.
+ *
+ * v1 — the first prototype's compact file: `{ schemaVersion: 1, nodes: [{ id, kind, params, x, y, parent? }],
+ *      edges: [{ from, to }], seed? }`.
+ * v2 — the envelope `{ type: "rnn-studio-graph", schemaVersion: 2, graph: { nodes, edges, viewport?, training?, meta? } }`
+ *      with React Flow-shaped nodes (`{ id, position, parentId?, data: { kind, name?, params } }`).
+ */
+export const CURRENT_VERSION = 2;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Each step takes a document of version k (already known to be an object) to version k + 1, or explains why not. */
+const UP: Record<number, (d: Obj) => Obj | string> = {
+  1: (d) => {
+    if (!Array.isArray(d.nodes) || !Array.isArray(d.edges)) return 'a version-1 file needs "nodes" and "edges" lists';
+    const nodes = d.nodes.map((n: unknown) => {
+      const o = isObj(n) ? n : {};
+      return {
+        id: o.id,
+        position: { x: o.x ?? 0, y: o.y ?? 0 },
+        ...(o.parent !== undefined ? { parentId: o.parent } : {}),
+        data: { kind: o.kind, params: o.params ?? {} },
+      };
+    });
+    const edges = d.edges.map((e: unknown, i: number) => {
+      const o = isObj(e) ? e : {};
+      return { id: `e${i}`, source: o.from, target: o.to };
+    });
+    const graph: Obj = { nodes, edges };
+    if (typeof d.seed === 'number') graph.training = { seed: d.seed };
+    return { type: 'rnn-studio-graph', schemaVersion: 2, graph };
+  },
+};
+
+export type MigrateResult = { ok: true; value: unknown; from: number } | { ok: false; error: string };
+
+/** Brings any supported version up to `CURRENT_VERSION`; the result still has to pass the schema. */
+export function migrate(raw: unknown): MigrateResult {
+  if (!isObj(raw)) return { ok: false, error: 'This file does not hold an RNN Studio graph (expected a JSON object).' };
+  const v = raw.schemaVersion;
+  if (typeof v !== 'number' || !Number.isInteger(v))
+    return { ok: false, error: 'This file has no schemaVersion, so it is not an RNN Studio graph. (Keras/TF.js model files are opened with Import.)' };
+  if (v > CURRENT_VERSION)
+    return { ok: false, error: `This file was saved by a newer RNN Studio (schema ${v}; this one reads up to ${CURRENT_VERSION}). Update RNN Studio to open it.` };
+  if (v < 1) return { ok: false, error: `Unknown schema version ${v}.` };
+  let doc: Obj = raw;
+  for (let k = v; k < CURRENT_VERSION; k++) {
+    const next = UP[k](doc);
+    if (typeof next === 'string') return { ok: false, error: `Could not migrate this version-${v} file: ${next}.` };
+    doc = next;
+  }
+  return { ok: true, value: doc, from: v };
+}

@@ -1,0 +1,85 @@
+/**
+ * The graph document: what the user draws. Nodes and edges have the same structure as React Flow's
+ * (`{ id, position, parentId?, data }`), so a canvas node is valid compiler input without importing React Flow.
+ */
+
+export const LAYER_KINDS = [
+  'Input',
+  'Embedding',
+  'SimpleRNN',
+  'LSTM',
+  'GRU',
+  'Bidirectional',
+  'Dense',
+  'Dropout',
+  'Concatenate',
+  'Add',
+  'GlobalAveragePooling1D',
+  'GlobalMaxPooling1D',
+] as const;
+
+export type LayerKind = (typeof LAYER_KINDS)[number];
+
+export type ParamValue = number | boolean | string;
+export type Params = Record<string, ParamValue>;
+
+export interface NodeData {
+  kind: LayerKind;
+  /** User-chosen layer name; empty means "derive one from the kind" (e.g. `lstm_1`). */
+  name?: string;
+  params: Params;
+}
+
+export interface XY {
+  x: number;
+  y: number;
+}
+
+export interface GraphNode {
+  id: string;
+  position: XY;
+  /** Set on a recurrent layer placed inside a Bidirectional wrapper. */
+  parentId?: string;
+  data: NodeData;
+}
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  target: string;
+}
+
+export interface Viewport {
+  x: number;
+  y: number;
+  zoom: number;
+}
+
+export interface TrainingSettings {
+  seed: number;
+  task?: string;
+  seqLen?: number;
+  optimizer?: 'adam' | 'rmsprop' | 'sgd';
+  learningRate?: number;
+  batchSize?: number;
+  epochs?: number;
+  clipNorm?: number;
+}
+
+export interface GraphMeta {
+  name?: string;
+  description?: string;
+}
+
+/** A graph document in the current schema (see `migrations.ts`). */
+export interface GraphDoc {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  viewport?: Viewport;
+  training?: TrainingSettings;
+  meta?: GraphMeta;
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+}

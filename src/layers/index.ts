@@ -1,0 +1,46 @@
+/** The layer registry: one entry per kind, the single source of truth about that kind. */
+import type { LayerKind } from '../graph/types.ts';
+import { bidirectional } from './bidirectional.ts';
+import { dense } from './dense.ts';
+import { dropout } from './dropout.ts';
+import { embedding } from './embedding.ts';
+import { gru } from './gru.ts';
+import { input } from './input.ts';
+import { lstm } from './lstm.ts';
+import { add, concatenate } from './merge.ts';
+import { globalAveragePooling1D, globalMaxPooling1D } from './pooling.ts';
+import { simpleRNN } from './simple-rnn.ts';
+import type { Category, LayerSpec } from './spec.ts';
+
+export const LAYERS = {
+  Input: input,
+  Embedding: embedding,
+  SimpleRNN: simpleRNN,
+  LSTM: lstm,
+  GRU: gru,
+  Bidirectional: bidirectional,
+  Dense: dense,
+  Dropout: dropout,
+  Concatenate: concatenate,
+  Add: add,
+  GlobalAveragePooling1D: globalAveragePooling1D,
+  GlobalMaxPooling1D: globalMaxPooling1D,
+} satisfies Record<LayerKind, LayerSpec>;
+
+export const CATEGORIES: { id: Category; label: string }[] = [
+  { id: 'inputs', label: 'Inputs' },
+  { id: 'embedding', label: 'Embedding' },
+  { id: 'recurrent', label: 'Recurrent' },
+  { id: 'wrappers', label: 'Wrappers' },
+  { id: 'dense', label: 'Dense' },
+  { id: 'merge', label: 'Merge' },
+  { id: 'pooling', label: 'Pooling' },
+];
+
+export const specOf = (kind: LayerKind): LayerSpec => LAYERS[kind];
+
+export * from './diagnostics.ts';
+export * from './params.ts';
+export * from './spec.ts';
+export * from './tensor-type.ts';
+export { isRecurrentKind, RECURRENT_KINDS, type RecurrentKind } from './recurrent.ts';

@@ -1,0 +1,34 @@
+import { int, oneOf } from './params.ts';
+import { ok, type LayerSpec } from './spec.ts';
+
+const isTokens = (p: Record<string, unknown>) => p.inputType === 'tokens';
+
+/** The model's input: token ids `[batch, T]` or float features `[batch, T, F]`. */
+export const input: LayerSpec = {
+  kind: 'Input',
+  category: 'inputs',
+  description: 'Where data enters: token ids (for text, feed an Embedding) or float features per timestep.',
+  arity: 'none',
+  params: {
+    inputType: oneOf(['tokens', 'features'], 'tokens', 'Input type', 'Token ids (integers, for text) or float features at every timestep.'),
+    vocabSize: int(20000, 'Vocabulary size', 'Ids are in [0, vocabSize). 0 is the padding id when masking.', { min: 2, when: isTokens }),
+    features: int(1, 'Features', 'Float values per timestep (e.g. 2 for the adding problem, 84 for one-hot characters).', {
+      when: (p) => !isTokens(p),
+    }),
+    length: int(0, 'Sequence length', 'Fixed number of timesteps, or 0 for any length (a symbolic time axis T).', { min: 0, max: 100000 }),
+  },
+  inferShape: (_in, p) => {
+    const T = (p.length as number) > 0 ? (p.length as number) : null;
+    return isTokens(p)
+      ? ok({ dims: [T], dtype: 'int32', masked: false, vocab: p.vocabSize as number })
+      : ok({ dims: [T, p.features as number], dtype: 'float32', masked: false });
+  },
+  paramCount: () => 0,
+  brief: (p) => (isTokens(p) ? `tokens, vocab ${p.vocabSize}` : `${p.features} features`) + ((p.length as number) > 0 ? `, T=${p.length}` : ''),
+  tfjs: (tf, p, ctx) =>
+    tf.input({
+      shape: isTokens(p) ? [(p.length as number) || null] : [(p.length as number) || null, p.features as number],
+      dtype: isTokens(p) ? 'int32' : 'float32',
+      name: ctx.name,
+    }),
+};

@@ -1,0 +1,51 @@
+/** Concatenate and Add: join several branches. */
+import { applyAll, fail, ok, type LayerSpec, type ShapeResult } from './spec.ts';
+import { formatShape, isTokens, sameDims, type TensorType } from './tensor-type.ts';
+
+function checkMergeInputs(kind: string, xs: TensorType[], compare: (a: TensorType, b: TensorType) => boolean, rule: string): ShapeResult | null {
+  if (xs.length < 2)
+    return fail({ code: 'E_MERGE_NEEDS_TWO', message: `${kind} joins branches but has ${xs.length} input.`, fix: 'Connect at least two layers to it, or delete it.' });
+  if (xs.some(isTokens))
+    return fail({ code: 'E_NEEDS_EMBEDDING', message: `${kind} cannot merge token ids.`, fix: 'Insert an Embedding on each token branch first.' });
+  const bad = xs.find((x) => !compare(xs[0], x));
+  if (bad)
+    return fail({
+      code: 'E_SHAPE_MISMATCH',
+      message: `${kind} needs ${rule}; got ${xs.map(formatShape).join(' and ')}.`,
+      fix: 'Make the branches agree: the same returnSequences on recurrent layers, or pooling on both.',
+    });
+  return null;
+}
+
+const merged = (xs: TensorType[], last: number): TensorType => ({
+  dims: [...xs[0].dims.slice(0, -1).map((d, i) => d ?? xs.find((x) => x.dims[i] !== null)?.dims[i] ?? null), last],
+  dtype: 'float32',
+  masked: xs.some((x) => x.masked),
+});
+
+export const concatenate: LayerSpec = {
+  kind: 'Concatenate',
+  category: 'merge',
+  description: 'Joins several branches side by side along the features axis (widths add up).',
+  arity: 'many',
+  params: {},
+  inferShape: (xs) =>
+    checkMergeInputs('Concatenate', xs, (a, b) => sameDims(a.dims.slice(0, -1), b.dims.slice(0, -1)), 'the same shape except the last axis') ??
+    ok(merged(xs, xs.reduce((s, x) => s + (x.dims[x.dims.length - 1] as number), 0))),
+  paramCount: () => 0,
+  brief: () => 'features axis',
+  tfjs: (tf, _p, ctx) => applyAll(tf.layers.concatenate({ axis: -1, name: ctx.name }), ctx),
+};
+
+export const add: LayerSpec = {
+  kind: 'Add',
+  category: 'merge',
+  description: 'Adds several branches element by element (all must have the same shape) — e.g. a residual connection.',
+  arity: 'many',
+  params: {},
+  inferShape: (xs) =>
+    checkMergeInputs('Add', xs, (a, b) => sameDims(a.dims, b.dims), 'identical shapes') ?? ok(merged(xs, xs[0].dims[xs[0].dims.length - 1] as number)),
+  paramCount: () => 0,
+  brief: () => 'element-wise',
+  tfjs: (tf, _p, ctx) => applyAll(tf.layers.add({ name: ctx.name }), ctx),
+};

@@ -1,0 +1,38 @@
+/** Global average / max pooling over time: `[batch, T, F] → [batch, F]`. */
+import { applyOne, fail, ok, type LayerSpec, type ShapeResult } from './spec.ts';
+import { formatShape, isSequence, type TensorType } from './tensor-type.ts';
+
+function poolShape(kind: string, x: TensorType): ShapeResult {
+  if (!isSequence(x))
+    return fail({
+      code: 'E_NEEDS_SEQUENCE',
+      message: `${kind} pools over time and needs [batch, time, features]; it was given ${formatShape(x)}.`,
+      fix: 'Feed it a sequence: a recurrent layer with returnSequences, or an Embedding.',
+    });
+  // Porting note: tfjs 4.22 pooling layers do not support masks (Keras' average is a masked mean), rnn-math.md §7.
+  if (x.masked)
+    return fail({
+      code: 'E_MASK_UNSUPPORTED',
+      message: `${kind} in TF.js cannot take a padding mask: it would average over padded steps too.`,
+      fix: 'Turn off maskZero on the Embedding, or end the recurrent layer with returnSequences off instead of pooling.',
+    });
+  return ok({ dims: [x.dims[1]], dtype: 'float32', masked: false });
+}
+
+function definePooling(kind: 'GlobalAveragePooling1D' | 'GlobalMaxPooling1D', description: string): LayerSpec {
+  return {
+    kind,
+    category: 'pooling',
+    description,
+    arity: 'one',
+    params: {},
+    inferShape: ([x]) => poolShape(kind, x),
+    paramCount: () => 0,
+    brief: () => 'over time',
+    tfjs: (tf, _p, ctx) =>
+      applyOne(kind === 'GlobalAveragePooling1D' ? tf.layers.globalAveragePooling1d({ name: ctx.name }) : tf.layers.globalMaxPooling1d({ name: ctx.name }), ctx),
+  };
+}
+
+export const globalAveragePooling1D = definePooling('GlobalAveragePooling1D', 'Averages the sequence over time into one vector (the PyTorch notebook\'s "mean over steps").');
+export const globalMaxPooling1D = definePooling('GlobalMaxPooling1D', 'Takes the maximum of each feature over time into one vector.');
