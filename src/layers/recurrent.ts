@@ -4,7 +4,7 @@
  */
 import type { Params } from '../graph/types.ts';
 import { bool, int, oneOf, rate, seed, type ParamSpecs } from './params.ts';
-import { applyOne, fail, ok, type LayerSpec, type ShapeCtx, type ShapeResult, type TF, type TfLayer } from './spec.ts';
+import { applyOne, fail, ok, type BuildCtx, type LayerSpec, type ShapeCtx, type ShapeResult, type SymbolicTensor, type TF, type TfLayer } from './spec.ts';
 import { formatShape, isTokens, type TensorType } from './tensor-type.ts';
 
 export const RECURRENT_KINDS = ['SimpleRNN', 'LSTM', 'GRU'] as const;
@@ -115,6 +115,19 @@ export function makeRecurrentLayer(tf: TF, kind: string, p: Params, name: string
   }
 }
 
+/**
+ * Applies a recurrent layer (or a Bidirectional around one) inside `tf.tidy`: weights are created on the first
+ * apply, and tfjs 4.22's LSTM unitForgetBias initializer (`CustomInit` in tfjs-layers recurrent.js) leaves its four
+ * temporaries undisposed. Variables survive the tidy; only those temporaries are freed.
+ */
+export function applyRecurrent(tf: TF, layer: TfLayer, ctx: BuildCtx): SymbolicTensor {
+  let out: SymbolicTensor | undefined;
+  tf.tidy(() => {
+    out = applyOne(layer, ctx);
+  });
+  return out!;
+}
+
 /** Builds a registry entry for one recurrent kind. */
 export function defineRecurrent(o: {
   kind: RecurrentKind;
@@ -134,6 +147,6 @@ export function defineRecurrent(o: {
     inferShape: ([x], p, ctx) => recurrentShape(o.kind, x, p, ctx),
     paramCount: ([x], p) => recurrentParamCount(o.blocks, x, p),
     brief: (p) => `${p.units} units${p.returnSequences ? ', seq' : ''}${p.goBackwards ? ', backwards' : ''}${gated(p) && p.recurrentActivation !== 'sigmoid' ? `, σ=${p.recurrentActivation}` : ''}`,
-    tfjs: (tf, p, ctx) => applyOne(makeRecurrentLayer(tf, o.kind, p, ctx.name, ctx.seed), ctx),
+    tfjs: (tf, p, ctx) => applyRecurrent(tf, makeRecurrentLayer(tf, o.kind, p, ctx.name, ctx.seed), ctx),
   };
 }
