@@ -1,0 +1,4 @@
+/** Look inside recurrent layers: probes (tfjs) and the statistics the panels and the CLI show (plain arrays). */
+export * from './cells.ts';
+export * from './walk.ts';
+export * from './probe.ts';

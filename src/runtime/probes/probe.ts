@@ -1,0 +1,195 @@
+/**
+ * Probes (reference/rnn-math.md §9, §10): per-timestep gates and states, ∂L/∂h_t and ∂L/∂c_t from one backward
+ * pass through zero probe tensors, and the exact Jacobian ∂h_T/∂h_t by tiling. Results leave tfjs as typed arrays;
+ * every tensor made here is disposed before the promise resolves.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ModelIR } from '../../compiler/index.ts';
+import type { RecurrentKind } from '../../layers/index.ts';
+import { PROBE_GATES, type StateProbes } from './cells.ts';
+import { probeTargets, walk, type ProbeTarget } from './walk.ts';
+
+/** The loss a model's output implies: cross-entropy after a softmax, mean squared error otherwise. */
+export type LossKind = 'crossEntropy' | 'mse';
+
+export function lossKindOf(ir: ModelIR): LossKind {
+  const out = ir.layers.find((l) => l.id === ir.outputs[0])!;
+  return out.kind === 'Dense' && out.params.activation === 'softmax' ? 'crossEntropy' : 'mse';
+}
+
+/**
+ * Mean loss over every example (and timestep, for sequence outputs).
+ * Cross-entropy takes class ids (shape of `yHat` without its last axis) or one-hot/probability targets.
+ */
+export function meanLoss(kind: LossKind, yHat: tf.Tensor, y: tf.Tensor): tf.Scalar {
+  if (kind === 'mse') return tf.mean(tf.square(tf.sub(yHat, tf.reshape(y, yHat.shape)))) as tf.Scalar;
+  const C = yHat.shape[yHat.rank - 1]!;
+  const yOne = y.rank === yHat.rank ? y : tf.oneHot(tf.cast(y, 'int32'), C);
+  // −Σ_c y_c log p_c, with p clipped away from 0 as Keras' categorical_crossentropy does (ε = 1e−7).
+  return tf.neg(tf.mean(tf.sum(tf.mul(yOne, tf.log(tf.clipByValue(yHat, 1e-7, 1))), -1))) as tf.Scalar;
+}
+
+/** One direction of one recurrent layer, probed. Arrays are in processing order (step k = k-th input read). */
+export interface DirectionProbe {
+  id: string;
+  name: string;
+  kind: RecurrentKind;
+  direction: 'forward' | 'backward';
+  units: number;
+  /** 1 = real step, 0 = masked; [B·T] row-major [b][t], processing order. null when nothing is masked. */
+  mask: Uint8Array | null;
+  /** Per gate or state name (PROBE_GATES[kind]): values [T, B, H] row-major. Empty when gates were not asked for. */
+  gates: Record<string, Float32Array>;
+  /** Per-example ‖∂ℓ_b/∂h_t‖₂, [T, B]; ℓ_b is example b's own loss (the batch-mean gradient times B). */
+  dh: Float32Array;
+  /** LSTM only: per-example ‖∂ℓ_b/∂c_t‖₂, [T, B]. */
+  dc?: Float32Array;
+}
+
+export interface ProbeResult {
+  seqLen: number;
+  batch: number;
+  loss: number;
+  lossKind: LossKind;
+  directions: DirectionProbe[];
+}
+
+export interface ProbeOptions {
+  /** Also return every gate and state ([T, B, H] each). Default true. */
+  gates?: boolean;
+}
+
+/**
+ * Probes every recurrent direction of a built model on one batch, with one forward and one backward pass.
+ * @param model the model `buildModel(ir)` made (its weights are read, never changed)
+ * @param inputs one tensor per model input, [B, T] int ids or [B, T, F] floats
+ * @param target what the loss compares the output with (see `meanLoss`)
+ * @example const r = await probeModel(model, ir, [x], y); r.directions[0].dh // [T, B] gradient norms
+ */
+export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], target: tf.Tensor, opts: ProbeOptions = {}): Promise<ProbeResult> {
+  const wantGates = opts.gates ?? true;
+  const targets = probeTargets(model, ir);
+  const lossKind = lossKindOf(ir);
+  const [B, T] = inputs[0].shape as [number, number];
+  const kept: tf.Tensor[] = [];
+  const gateTensors: Record<string, tf.Tensor>[] = [];
+  const masks: (tf.Tensor | null)[] = [];
+
+  const out = tf.tidy((): { value: tf.Scalar; dirs: { dh: tf.Tensor; dc?: tf.Tensor }[] } => {
+    // Probe layout: for each target, T h-probes then (LSTM) T c-probes.
+    const slots = targets.map((t) => ({ h: T, c: t.kind === 'LSTM' ? T : 0 }));
+    const eps = slots.flatMap((s, k) => Array.from({ length: s.h + s.c }, () => tf.zeros([B, targets[k].units])));
+    const f = (...e: tf.Tensor[]) => {
+      const probes = new Map<number, StateProbes>();
+      let at = 0;
+      slots.forEach((s, k) => {
+        probes.set(k, { h: e.slice(at, at + s.h), c: s.c ? e.slice(at + s.h, at + s.h + s.c) : undefined });
+        at += s.h + s.c;
+      });
+      const { output, runs } = walk(model, ir, targets, inputs, { probes });
+      runs.forEach((r, k) => {
+        masks[k] = r.mask ? tf.keep(tf.cast(r.mask, 'int32')) : null;
+        if (r.mask) kept.push(masks[k]!);
+        gateTensors[k] = {};
+        if (!wantGates) return;
+        for (const [g, steps] of Object.entries(r.gates)) kept.push((gateTensors[k][g] = tf.keep(tf.stack(steps))));
+      });
+      return meanLoss(lossKind, output, target);
+    };
+    const { value, grads } = tf.valueAndGrads(f)(eps);
+    // ‖·‖ over units per step and example; × B turns the batch-mean gradient into each example's own.
+    const norms = (g: tf.Tensor[]) => tf.mul(tf.norm(tf.stack(g), 'euclidean', -1), B);
+    let at = 0;
+    const dirs = slots.map((s) => {
+      const d: { dh: tf.Tensor; dc?: tf.Tensor } = { dh: norms(grads.slice(at, at + s.h)) };
+      if (s.c) d.dc = norms(grads.slice(at + s.h, at + s.h + s.c));
+      at += s.h + s.c;
+      return d;
+    });
+    return { value, dirs };
+  });
+
+  try {
+    const loss = (await out.value.data())[0];
+    const directions: DirectionProbe[] = [];
+    for (let k = 0; k < targets.length; k++) {
+      const t = targets[k];
+      const gates: Record<string, Float32Array> = {};
+      for (const g of PROBE_GATES[t.kind]) if (gateTensors[k][g]) gates[g] = (await gateTensors[k][g].data()) as Float32Array;
+      directions.push({
+        id: t.id, name: t.name, kind: t.kind, direction: t.direction, units: t.units,
+        mask: masks[k] ? Uint8Array.from(await masks[k]!.data()) : null,
+        gates,
+        dh: (await out.dirs[k].dh.data()) as Float32Array,
+        ...(out.dirs[k].dc ? { dc: (await out.dirs[k].dc!.data()) as Float32Array } : {}),
+      });
+    }
+    return { seqLen: T, batch: B, loss, lossKind, directions };
+  } finally {
+    tf.dispose([out.value, ...out.dirs.flatMap((d) => (d.dc ? [d.dh, d.dc] : [d.dh])), ...kept]);
+  }
+}
+
+/** ∂h_T/∂h_t for every step t of one direction, for one example: J[t] is [H, H], rows = units of h_T. */
+export interface JacobianResult {
+  target: Pick<ProbeTarget, 'id' | 'name' | 'kind' | 'direction' | 'units'>;
+  seqLen: number;
+  /** [T, H, H] row-major, processing order; J[T−1] is the identity. */
+  jacobian: Float32Array;
+  /** ‖J_{T,t}‖_F / √H per step. */
+  frobenius: Float32Array;
+  /** σ_max(J_{T,t}) per step (power iteration on JᵀJ). */
+  sigmaMax: Float32Array;
+}
+
+/**
+ * The exact Jacobian ‖∂h_T/∂h_t‖ (rnn-math.md §10a): the example is tiled H times along the batch and row k of the
+ * batch seeds unit k of h_T, so one backward pass returns every J_{T,t}. h_T is the direction's final state.
+ * @param inputs one example per model input (batch 1)
+ * @param targetIndex index into `probeTargets(model, ir)`
+ */
+export async function probeJacobian(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], targetIndex: number): Promise<JacobianResult> {
+  const targets = probeTargets(model, ir);
+  const t = targets[targetIndex];
+  const H = t.units;
+  const T = inputs[0].shape[1]!;
+  const J = tf.tidy(() => {
+    const tiled = inputs.map((x) => tf.tile(x, [H, ...x.shape.slice(1).map(() => 1)]));
+    const eps = Array.from({ length: T }, () => tf.zeros([H, H]));
+    const eye = tf.eye(H);
+    const f = (...e: tf.Tensor[]) => {
+      const { runs } = walk(model, ir, targets, tiled, { probes: new Map([[targetIndex, { h: e }]]), stopAfter: t.id });
+      return tf.sum(tf.mul(eye, runs[targetIndex].h)) as tf.Scalar;
+    };
+    return tf.stack(tf.grads(f)(eps));
+  });
+  const jacobian = (await J.data()) as Float32Array;
+  J.dispose();
+  const frobenius = new Float32Array(T);
+  const sigmaMax = new Float32Array(T);
+  for (let s = 0; s < T; s++) {
+    const m = jacobian.subarray(s * H * H, (s + 1) * H * H);
+    let sq = 0;
+    for (const v of m) sq += v * v;
+    frobenius[s] = Math.sqrt(sq / H);
+    sigmaMax[s] = spectralNorm(m, H);
+  }
+  return { target: { id: t.id, name: t.name, kind: t.kind, direction: t.direction, units: H }, seqLen: T, jacobian, frobenius, sigmaMax };
+}
+
+/** σ_max of an H×H row-major matrix: power iteration on JᵀJ from a fixed start vector (deterministic). */
+export function spectralNorm(m: ArrayLike<number>, H: number, iterations = 30): number {
+  let v = new Float64Array(H).fill(1 / Math.sqrt(H));
+  let sigma = 0;
+  for (let it = 0; it < iterations; it++) {
+    const u = new Float64Array(H); // u = J v
+    for (let i = 0; i < H; i++) for (let j = 0; j < H; j++) u[i] += m[i * H + j] * v[j];
+    const w = new Float64Array(H); // w = Jᵀ u
+    for (let i = 0; i < H; i++) for (let j = 0; j < H; j++) w[j] += m[i * H + j] * u[i];
+    const n = Math.hypot(...w);
+    if (n === 0) return 0;
+    sigma = Math.sqrt(n); // ‖JᵀJ v‖ → σ²_max as v converges
+    v = w.map((x) => x / n);
+  }
+  return sigma;
+}

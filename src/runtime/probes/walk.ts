@@ -1,0 +1,141 @@
+/**
+ * Runs a compiled model's forward pass layer by layer, with our own cells (cells.ts) in place of every recurrent
+ * layer and the model's own tfjs layers for everything else, so per-timestep states can carry probe tensors.
+ * Each recurrent layer contributes one or two *directions* (Bidirectional: forward and backward, each separately).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { IRLayer, ModelIR } from '../../compiler/index.ts';
+import { isRecurrentKind, type RecurrentKind } from '../../layers/index.ts';
+import type { Params } from '../../graph/types.ts';
+import { runCell, type CellConfig, type CellRun, type CellWeights, type StateProbes } from './cells.ts';
+
+/** One direction of one recurrent layer. */
+export interface ProbeTarget {
+  /** IR layer id (the graph node id; for Bidirectional, the wrapper's id). */
+  id: string;
+  /** Layer name as built (the inner layer's name for Bidirectional). */
+  name: string;
+  kind: RecurrentKind;
+  direction: 'forward' | 'backward';
+  units: number;
+  cfg: CellConfig;
+  /** The tfjs layer holding the weights. */
+  layer: tf.layers.Layer;
+}
+
+interface Flow {
+  value: tf.Tensor;
+  /** [B, T] float 0/1, input order; null when no mask reaches this point. */
+  mask: tf.Tensor2D | null;
+}
+
+const cellConfig = (kind: RecurrentKind, p: Params, goBackwards: boolean): CellConfig => ({
+  kind,
+  activation: p.activation as string,
+  recurrentActivation: kind === 'SimpleRNN' ? undefined : (p.recurrentActivation as string),
+  goBackwards,
+});
+
+/** Lists every recurrent direction of a model in topological order. */
+export function probeTargets(model: tf.LayersModel, ir: ModelIR): ProbeTarget[] {
+  const out: ProbeTarget[] = [];
+  for (const l of ir.layers) {
+    if (isRecurrentKind(l.kind)) {
+      const back = l.params.goBackwards as boolean;
+      out.push({ id: l.id, name: l.name, kind: l.kind, direction: back ? 'backward' : 'forward', units: l.params.units as number,
+        cfg: cellConfig(l.kind, l.params, back), layer: model.getLayer(l.name) });
+    } else if (l.kind === 'Bidirectional' && l.inner && isRecurrentKind(l.inner.kind)) {
+      // tfjs keeps the two copies in private fields; the backward copy has goBackwards flipped.
+      const bi = model.getLayer(l.name) as unknown as { forwardLayer: tf.layers.Layer; backwardLayer: tf.layers.Layer };
+      const back = l.inner.params.goBackwards as boolean;
+      for (const [layer, gb] of [[bi.forwardLayer, back], [bi.backwardLayer, !back]] as const)
+        out.push({ id: l.id, name: l.inner.name, kind: l.inner.kind, direction: gb ? 'backward' : 'forward',
+          units: l.inner.params.units as number, cfg: cellConfig(l.inner.kind, l.inner.params, gb), layer });
+    }
+  }
+  return out;
+}
+
+const weightsOf = (layer: tf.layers.Layer): CellWeights => {
+  // Live variables (rnn-math.md §2): read, never dispose.
+  const [K, R, b] = layer.getWeights() as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D?];
+  return { K, R, b };
+};
+
+const andMasks = (ms: (tf.Tensor2D | null)[]): tf.Tensor2D | null => {
+  const present = ms.filter((m): m is tf.Tensor2D => m !== null);
+  return present.length === 0 ? null : present.reduce((a, b) => tf.mul(a, b) as tf.Tensor2D);
+};
+
+export interface WalkOptions {
+  /** Probes per target index (see `probeTargets`); targets without an entry run without probes. */
+  probes?: Map<number, StateProbes>;
+  /** Stop as soon as this IR layer id has been computed. */
+  stopAfter?: string;
+}
+
+export interface WalkResult {
+  /** Model output (or the value of `stopAfter`). */
+  output: tf.Tensor;
+  /** Per target index, the cell run (states and gates in processing order). */
+  runs: CellRun[];
+}
+
+/**
+ * The forward pass with probes. Must run inside `tf.tidy` or a gradient function.
+ * @param inputs one tensor per `ir.inputs` entry (int32 ids or float features)
+ */
+export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[], inputs: tf.Tensor[], opts: WalkOptions = {}): WalkResult {
+  const flows = new Map<string, Flow>();
+  const runs: CellRun[] = [];
+  // A layer's directions sit next to each other in `targets`, the tfjs forward copy first.
+  const targetIndex = (id: string) => targets.findIndex((t) => t.id === id);
+  const run = (k: number, x: Flow) => {
+    const t = targets[k];
+    const r = runCell(x.value as tf.Tensor3D, x.mask, weightsOf(t.layer), t.cfg, opts.probes?.get(k));
+    runs[k] = r;
+    return r;
+  };
+  /** The layer output as tfjs shapes it: all steps (processing order) or the last state. */
+  const outputOf = (r: CellRun, returnSequences: boolean): tf.Tensor => (returnSequences ? tf.stack(r.hs, 1) : r.h);
+
+  let last: tf.Tensor | undefined;
+  for (const l of ir.layers as IRLayer[]) {
+    const ins = l.inputs.map((id) => flows.get(id)!);
+    let flow: Flow;
+    if (l.kind === 'Input') {
+      flow = { value: inputs[ir.inputs.indexOf(l.id)], mask: null };
+    } else if (isRecurrentKind(l.kind)) {
+      const k = targetIndex(l.id);
+      const seq = l.params.returnSequences as boolean;
+      flow = { value: outputOf(run(k, ins[0]), seq), mask: seq ? ins[0].mask : null };
+    } else if (l.kind === 'Bidirectional') {
+      const seq = l.inner!.params.returnSequences as boolean;
+      const k = targetIndex(l.id);
+      const fwd = outputOf(run(k, ins[0]), seq);
+      // The second copy always reads the other way; with returnSequences tfjs flips its output back to input order.
+      let bwd = outputOf(run(k + 1, ins[0]), seq);
+      if (seq) bwd = tf.reverse(bwd, 1);
+      const mode = l.params.mergeMode as string;
+      const merged =
+        mode === 'concat' ? tf.concat([fwd, bwd], -1)
+        : mode === 'sum' ? tf.add(fwd, bwd)
+        : mode === 'mul' ? tf.mul(fwd, bwd)
+        : tf.mul(tf.add(fwd, bwd), 0.5);
+      flow = { value: merged, mask: seq ? ins[0].mask : null };
+    } else {
+      const layer = model.getLayer(l.name);
+      const value = layer.apply(ins.length === 1 ? ins[0].value : ins.map((f) => f.value)) as tf.Tensor;
+      let mask: tf.Tensor2D | null;
+      if (l.kind === 'Embedding') mask = l.params.maskZero ? (tf.cast(tf.notEqual(ins[0].value, 0), 'float32') as tf.Tensor2D) : null;
+      else if (l.kind === 'GlobalAveragePooling1D' || l.kind === 'GlobalMaxPooling1D') mask = null;
+      else mask = andMasks(ins.map((f) => f.mask)); // Dense, Dropout (identity at inference), Concatenate, Add
+      flow = { value, mask };
+    }
+    flows.set(l.id, flow);
+    last = flow.value;
+    if (opts.stopAfter === l.id) break;
+  }
+  const output = opts.stopAfter ? last! : flows.get(ir.outputs[0])!.value;
+  return { output, runs };
+}

@@ -1,0 +1,181 @@
+/**
+ * Probe correctness on the cpu backend: our cells reproduce the stock tfjs layers (forward parity), the per-timestep
+ * gradients and the exact Jacobian match central finite differences of an independent float64 reference, masked
+ * steps are marked, and a probe leaves no tensor behind.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compile, type ModelIR } from '../../src/compiler/index.ts';
+import type { GraphDoc, GraphNode, LayerKind, Params } from '../../src/graph/index.ts';
+import { buildModel } from '../../src/runtime/build.ts';
+import { initTfNode } from '../../src/runtime/setup-node.ts';
+import { probeJacobian, probeModel, probeTargets, walk } from '../../src/runtime/probes/index.ts';
+import { centralDiff, refRun, type RefKind, type RefWeights } from './probes-reference.ts';
+
+type Step = [LayerKind, Params] | ['Bidirectional', Params, [LayerKind, Params]];
+
+function chain(steps: Step[]): GraphDoc {
+  const nodes: GraphNode[] = [];
+  const edges: GraphDoc['edges'] = [];
+  steps.forEach((s, i) => {
+    const id = `n${i + 1}`;
+    nodes.push({ id, position: { x: 0, y: 0 }, data: { kind: s[0], params: s[1] } });
+    if (s[0] === 'Bidirectional' && s[2]) nodes.push({ id: `${id}_in`, parentId: id, position: { x: 0, y: 0 }, data: { kind: s[2][0], params: s[2][1] } });
+    if (i > 0) edges.push({ id: `e${i}`, source: `n${i}`, target: id });
+  });
+  return { nodes, edges, training: { seed: 7 } };
+}
+
+/** Compiles and builds, then replaces every weight with N(0, 0.5²) so biases and forget biases are not trivial. */
+function build(steps: Step[], seed = 1): { model: tf.LayersModel; ir: ModelIR } {
+  const r = compile(chain(steps));
+  if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+  const model = buildModel(r.ir!);
+  model.setWeights(model.getWeights().map((w, i) => tf.tidy(() => tf.randomNormal(w.shape, 0, 0.5, 'float32', seed * 100 + i))));
+  return { model, ir: r.ir! };
+}
+
+const B = 3, T = 7, D = 2;
+const feats = (n = D): Step => ['Input', { inputType: 'features', features: n, length: 0 }];
+const tokens: Step = ['Input', { inputType: 'tokens', vocabSize: 6, length: 0 }];
+const emb = (maskZero: boolean): Step => ['Embedding', { inputDim: 6, outputDim: D, maskZero }];
+const rnn = (kind: LayerKind, extra: Params = {}): Step => [kind, { units: 4, ...extra }];
+const dense1: Step = ['Dense', { units: 1, activation: 'linear' }];
+
+const xFloat = () => tf.randomNormal([B, T, D], 0, 1, 'float32', 3) as tf.Tensor3D;
+// Right padding, left padding and none, in one batch.
+const ids = () => tf.tensor2d([[3, 1, 4, 1, 5, 0, 0], [0, 0, 2, 5, 3, 2, 1], [1, 2, 3, 4, 5, 1, 2]], [B, T], 'int32');
+
+beforeAll(async () => {
+  await initTfNode('cpu');
+});
+
+/** max |walk − stock| for the model output and for every recurrent layer's own output. */
+function parity(model: tf.LayersModel, ir: ModelIR, x: tf.Tensor): number {
+  return tf.tidy(() => {
+    const targets = probeTargets(model, ir);
+    let worst = 0;
+    const ids = [...new Set(targets.map((t) => t.id)), ir.outputs[0]];
+    for (const id of ids) {
+      const name = ir.layers.find((l) => l.id === id)!.name;
+      const stock = tf.model({ inputs: model.inputs, outputs: model.getLayer(name).output as tf.SymbolicTensor }).predict(x) as tf.Tensor;
+      const ours = walk(model, ir, targets, [x], { stopAfter: id }).output;
+      expect(ours.shape).toEqual(stock.shape);
+      worst = Math.max(worst, tf.max(tf.abs(tf.sub(ours, stock))).dataSync()[0]);
+    }
+    return worst;
+  });
+}
+
+describe('probe forward equals the stock tfjs layers (cpu, max |Δ| ≤ 1e-5)', () => {
+  const cases: [string, Step[], boolean][] = [];
+  for (const kind of ['SimpleRNN', 'LSTM', 'GRU'] as const) {
+    cases.push([`${kind}`, [feats(), rnn(kind), dense1], false]);
+    cases.push([`${kind} returnSequences, goBackwards`, [feats(), rnn(kind, { returnSequences: true, goBackwards: true }), ['Dense', { units: 2, activation: 'softmax' }]], false]);
+    cases.push([`${kind} masked`, [tokens, emb(true), rnn(kind), dense1], true]);
+    cases.push([`stacked ${kind} masked`, [tokens, emb(true), rnn(kind, { returnSequences: true }), rnn(kind), dense1], true]);
+    cases.push([`Bidirectional ${kind} masked, sequences`, [tokens, emb(true), ['Bidirectional', { mergeMode: 'concat' }, [kind, { units: 4, returnSequences: true }]], dense1], true]);
+  }
+  cases.push(['Bidirectional LSTM ave, unmasked', [feats(), ['Bidirectional', { mergeMode: 'ave' }, ['LSTM', { units: 4 }]], dense1], false]);
+  cases.push(['Bidirectional GRU sum on stacked SimpleRNN', [feats(), rnn('SimpleRNN', { returnSequences: true }), ['Bidirectional', { mergeMode: 'sum' }, ['GRU', { units: 4 }]], dense1], false]);
+  cases.push(['LSTM hardSigmoid relu', [feats(), rnn('LSTM', { recurrentActivation: 'hardSigmoid', activation: 'relu' }), dense1], false]);
+  cases.push(['GRU hardSigmoid, no bias', [feats(), rnn('GRU', { recurrentActivation: 'hardSigmoid', useBias: false }), dense1], false]);
+
+  it.each(cases)('%s', (_name, steps, masked) => {
+    const { model, ir } = build(steps);
+    const x = masked ? ids() : xFloat();
+    const diff = parity(model, ir, x);
+    expect(diff).toBeLessThanOrEqual(1e-5);
+    x.dispose();
+    model.dispose();
+  });
+});
+
+/** Float64 weights of a target, for the reference. */
+const refWeights = (layer: tf.layers.Layer): RefWeights => {
+  const [K, R, b] = layer.getWeights();
+  return { K: Float64Array.from(K.dataSync()), R: Float64Array.from(R.dataSync()), b: Float64Array.from(b.dataSync()), D: K.shape[0]!, H: R.shape[0]! };
+};
+
+describe('∂L/∂h_t and ∂L/∂c_t equal central finite differences (float64 reference, rel err ≤ 1e-3)', () => {
+  const cases: [RefKind, boolean][] = [['SimpleRNN', false], ['LSTM', false], ['GRU', false], ['SimpleRNN', true], ['LSTM', true], ['GRU', true]];
+  it.each(cases)('%s, masked=%s', async (kind, masked) => {
+    const { model, ir } = build(masked ? [tokens, emb(true), rnn(kind), dense1] : [feats(), rnn(kind), dense1], 2);
+    const x = masked ? ids() : xFloat();
+    const y = tf.tensor2d([[0.3], [-0.5], [1.2]]);
+    const res = await probeModel(model, ir, [x], y);
+    const dir = res.directions[0];
+    // Reference inputs: embedded vectors (or the features) and the mask, per example.
+    const seqs = tf.tidy(() => (masked ? (model.getLayer(ir.layers[1].name).apply(x) as tf.Tensor) : x).arraySync()) as number[][][];
+    const maskRows = masked ? (x.arraySync() as number[][]).map((r) => r.map((v) => (v === 0 ? 0 : 1))) : null;
+    const w = refWeights(model.getLayer(ir.layers.find((l) => l.kind === kind)!.name));
+    const [Wd, bd] = model.getLayer(ir.layers.at(-1)!.name).getWeights().map((t) => Array.from(t.dataSync()));
+    const yv = y.dataSync();
+    const H = w.H;
+    const lossB = (b: number, p?: Parameters<typeof refRun>[4]) => {
+      const hT = refRun(kind, w, seqs[b], maskRows?.[b] ?? null, p).at(-1)!;
+      const out = hT.reduce((s, v, j) => s + v * Wd[j], bd[0]);
+      return (out - yv[b]) ** 2;
+    };
+    // The probe's loss is the batch mean of the reference's per-example losses.
+    expect(res.loss).toBeCloseTo([0, 1, 2].reduce((s, b) => s + lossB(b), 0) / B, 5);
+    const states: ('h' | 'c')[] = kind === 'LSTM' ? ['h', 'c'] : ['h'];
+    let worst = 0;
+    for (const state of states)
+      for (let b = 0; b < B; b++)
+        for (let t = 0; t < T; t++) {
+          const fd = Math.hypot(...Array.from({ length: H }, (_, j) => centralDiff((delta) => lossB(b, { t, state, j, delta }))));
+          const probe = (state === 'h' ? dir.dh : dir.dc!)[t * B + b];
+          worst = Math.max(worst, Math.abs(probe - fd) / Math.max(fd, 1e-6));
+        }
+    expect(worst).toBeLessThanOrEqual(1e-3);
+    if (masked) {
+      // Right-padded example 0 has steps 6, 7 masked; left-padded example 1 has steps 1, 2 masked.
+      expect(Array.from(dir.mask!.subarray(0, T))).toEqual([1, 1, 1, 1, 1, 0, 0]);
+      expect(Array.from(dir.mask!.subarray(T, 2 * T))).toEqual([0, 0, 1, 1, 1, 1, 1]);
+    } else expect(dir.mask).toBeNull();
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+});
+
+describe('exact Jacobian ∂h_T/∂h_t', () => {
+  it.each(['SimpleRNN', 'LSTM', 'GRU'] as const)('%s matches finite differences of the reference', async (kind) => {
+    const { model, ir } = build([feats(), rnn(kind), dense1], 3);
+    const x = tf.tidy(() => tf.slice(xFloat(), [0, 0, 0], [1, T, D]));
+    const J = await probeJacobian(model, ir, [x], 0);
+    const w = refWeights(model.getLayer(ir.layers[1].name));
+    const H = w.H;
+    const seq = (x.arraySync() as number[][][])[0];
+    let err = 0, norm = 0;
+    for (let t = 0; t < T; t++)
+      for (let j = 0; j < H; j++)
+        for (let k = 0; k < H; k++) {
+          const fd = centralDiff((delta) => refRun(kind, w, seq, null, { t, state: 'h', j, delta }).at(-1)![k]);
+          err += (J.jacobian[t * H * H + k * H + j] - fd) ** 2;
+          norm += fd ** 2;
+        }
+    expect(Math.sqrt(err / norm)).toBeLessThanOrEqual(1e-4);
+    // J_{T,T} is the identity: σ_max = 1 and ‖I‖_F/√H = 1.
+    expect(J.sigmaMax[T - 1]).toBeCloseTo(1, 5);
+    expect(J.frobenius[T - 1]).toBeCloseTo(1, 5);
+    x.dispose();
+    model.dispose();
+  });
+});
+
+describe('no tensor leaks', () => {
+  it('probeModel and probeJacobian leave tf.memory().numTensors unchanged (Bidirectional, masked, stacked)', async () => {
+    const { model, ir } = build([tokens, emb(true), ['Bidirectional', { mergeMode: 'concat' }, ['LSTM', { units: 4, returnSequences: true }]], rnn('GRU'), dense1]);
+    const x = ids();
+    const y = tf.zeros([B, 1]);
+    const before = tf.memory().numTensors;
+    const r = await probeModel(model, ir, [x], y);
+    await probeJacobian(model, ir, [tf.slice(x, [0, 0], [1, T])], 1).then(() => undefined);
+    // the slice above is the one tensor the test itself made
+    expect(tf.memory().numTensors).toBe(before + 1);
+    expect(r.directions.map((d) => `${d.kind}:${d.direction}`)).toEqual(['LSTM:forward', 'LSTM:backward', 'GRU:forward']);
+    expect(r.directions[0].gates.f.length).toBe(T * B * 4);
+    model.dispose();
+  });
+});
