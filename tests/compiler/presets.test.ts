@@ -1,0 +1,76 @@
+/**
+ * Every preset compiles cleanly, and its parameter count equals three references that do not come from our
+ * compiler: what stock tfjs-layers reports for the built model, the totals the lesson's Keras notebooks printed,
+ * and hand-computed formulas (reference/rnn-math.md §6) for the presets the lesson has no number for.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compile, summarize } from '../../src/compiler/index.ts';
+import { LESSON_TOTALS, loadPresets } from '../fixtures/graphs.ts';
+import { initCpu, ourView, tfView, withoutOrthogonal } from '../fixtures/tf-check.ts';
+
+beforeAll(async () => {
+  await initCpu();
+});
+
+// Keras conventions: recurrent blocks·(H(D+H) + H); Dense D·U + U; Embedding V·D.
+const rnn = (blocks: number, D: number, H: number) => blocks * (H * (D + H) + H);
+const dense = (D: number, U: number) => D * U + U;
+const HAND_TOTALS: Record<string, number> = {
+  'lesson-gru.json': 20000 * 64 + rnn(3, 64, 32) + dense(32, 4), // 1,289,444
+  'lesson-rnn-mean.json': 95812 * 64 + rnn(1, 64, 32) + dense(32, 4), // 6,135,204
+  'adding-simplernn.json': rnn(1, 2, 64) + dense(64, 1), // 4,353
+  'adding-lstm.json': rnn(4, 2, 64) + dense(64, 1), // 17,217
+  'adding-gru.json': rnn(3, 2, 64) + dense(64, 1), // 12,929
+  'copy-lstm.json': rnn(4, 10, 40) + dense(40, 10), // 8,570
+};
+
+/** The architecture the issue asks for, as `kind(output shape)` per layer in order. */
+const ARCHITECTURE: Record<string, string> = {
+  'lesson-rnn-titles.json': 'Input(None,None) Embedding(None,None,64) SimpleRNN(None,16) Dense(None,4)',
+  'lesson-rnn-masked.json': 'Input(None,None) Embedding(None,None,64) SimpleRNN(None,16) Dense(None,4)',
+  'lesson-lstm.json': 'Input(None,None) Embedding(None,None,64) LSTM(None,8) Dense(None,4)',
+  'lesson-gru.json': 'Input(None,None) Embedding(None,None,64) GRU(None,32) Dense(None,4)',
+  'lesson-bilstm-2layer.json': 'Input(None,None) Embedding(None,None,128) Bidirectional(None,None,128) Bidirectional(None,128) Dense(None,4)',
+  'lesson-rnn-mean.json': 'Input(None,None) Embedding(None,None,64) SimpleRNN(None,None,32) GlobalAveragePooling1D(None,32) Dense(None,4)',
+  'adding-simplernn.json': 'Input(None,None,2) SimpleRNN(None,64) Dense(None,1)',
+  'adding-lstm.json': 'Input(None,None,2) LSTM(None,64) Dense(None,1)',
+  'adding-gru.json': 'Input(None,None,2) GRU(None,64) Dense(None,1)',
+  'copy-lstm.json': 'Input(None,None,10) LSTM(None,None,40) Dense(None,None,10)',
+  'char-lstm.json': 'Input(None,None,84) LSTM(None,None,128) Dense(None,None,84)',
+};
+
+const MASKED = new Set(['lesson-rnn-masked.json', 'lesson-lstm.json', 'lesson-gru.json', 'lesson-bilstm-2layer.json']);
+
+const presets = loadPresets();
+
+it('ships every preset the issue names, and each has a reference total', () => {
+  expect(presets.map((p) => p.file).sort()).toEqual(Object.keys(ARCHITECTURE).sort());
+  for (const { file } of presets) expect(LESSON_TOTALS[file] ?? HAND_TOTALS[file], file).toBeGreaterThan(0);
+});
+
+describe.each(presets)('$file', ({ file, doc }) => {
+  const r = compile(doc);
+
+  it('compiles with no diagnostics into the named architecture', () => {
+    expect(r.diagnostics).toEqual([]);
+    const arch = summarize(r.ir!).layers.map((l) => `${l.kind}(${l.outputShape.map((d) => d ?? 'None').join(',')})`).join(' ');
+    expect(arch).toBe(ARCHITECTURE[file]);
+  });
+
+  it('has the total the independent reference gives', () => {
+    expect(r.ir!.totalParams).toBe(LESSON_TOTALS[file] ?? HAND_TOTALS[file]);
+  });
+
+  it('matches stock tfjs countParams() and output shapes, layer by layer', () => {
+    expect(tfView(withoutOrthogonal(r.ir!))).toEqual(ourView(r.ir!));
+  });
+
+  it('sets the numerics the issue asks for explicitly (sigmoid gates, forget bias, masking)', () => {
+    for (const l of r.ir!.layers) {
+      const cell = l.inner ?? l;
+      if (cell.kind === 'LSTM' || cell.kind === 'GRU') expect(cell.params.recurrentActivation).toBe('sigmoid');
+      if (cell.kind === 'LSTM') expect(cell.params.unitForgetBias).toBe(true);
+      if (l.kind === 'Embedding') expect(l.params.maskZero).toBe(MASKED.has(file));
+    }
+  });
+});
