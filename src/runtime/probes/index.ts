@@ -2,3 +2,5 @@
 export * from './cells.ts';
 export * from './walk.ts';
 export * from './probe.ts';
+export * from './stats.ts';
+export * from './summary.ts';

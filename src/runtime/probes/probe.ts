@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelIR } from '../../compiler/index.ts';
 import type { RecurrentKind } from '../../layers/index.ts';
 import { PROBE_GATES, type StateProbes } from './cells.ts';
+import { summarizeProbe, type ProbeSummary } from './summary.ts';
 import { probeTargets, walk, type ProbeTarget } from './walk.ts';
 
 /** The loss a model's output implies: cross-entropy after a softmax, mean squared error otherwise. */
@@ -192,4 +193,23 @@ export function spectralNorm(m: ArrayLike<number>, H: number, iterations = 30): 
     v = w.map((x) => x / n);
   }
   return sigma;
+}
+
+/**
+ * Everything `rnn-studio probe` prints: one probe pass over the batch, plus, for each SimpleRNN direction (which
+ * has no gate to form a retention proxy), the exact Jacobian of the first example.
+ */
+export async function probeSummary(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], target: tf.Tensor): Promise<{ summary: ProbeSummary; result: ProbeResult }> {
+  const result = await probeModel(model, ir, inputs, target);
+  const jacobians = new Map<number, JacobianResult>();
+  for (const [k, d] of result.directions.entries()) {
+    if (d.kind !== 'SimpleRNN') continue;
+    const first = inputs.map((x) => tf.slice(x, 0, 1));
+    try {
+      jacobians.set(k, await probeJacobian(model, ir, first, k));
+    } finally {
+      tf.dispose(first);
+    }
+  }
+  return { summary: summarizeProbe(result, jacobians), result };
 }
