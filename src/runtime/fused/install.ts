@@ -1,0 +1,112 @@
+/**
+ * Puts the fused computation into STOCK tfjs-layers SimpleRNN/LSTM/GRU layers.
+ *
+ * Only the layer instance's `call` is replaced: the class name, config and weights ([kernel [D,kH],
+ * recurrent_kernel [H,kH], bias [kH]]) stay the stock ones, so a saved model loads in plain `tf.loadLayersModel`
+ * and the exporters see an ordinary LSTM. Nothing is registered with `tf.serialization`.
+ * A call the fused path does not cover (stateful, returnState, an explicit initial state, an activation without a
+ * known derivative) goes to the stock implementation unchanged.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { isFusable, type LayerActivation } from './activations.ts';
+import { gruCell } from './gru.ts';
+import { lstmCell } from './lstm.ts';
+import { fusedSequence, type FusedCell } from './sequence.ts';
+import { simpleRnnCell } from './simple-rnn.ts';
+
+const CELLS: Record<string, { cell: FusedCell; maskCount: number }> = {
+  // maskCount: how many dropout masks tfjs's cell draws per call (it uses only the first; drawing the same number
+  // keeps the random stream identical to stock).
+  SimpleRNN: { cell: simpleRnnCell, maskCount: 1 },
+  LSTM: { cell: lstmCell, maskCount: 4 },
+  GRU: { cell: gruCell, maskCount: 3 },
+};
+
+interface Weight { read(): tf.Tensor }
+/** The fields of tfjs-layers' RNN layer and its cell that the fused path reads. */
+interface RnnInternals {
+  getClassName(): string;
+  call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[];
+  returnSequences: boolean;
+  returnState: boolean;
+  goBackwards: boolean;
+  stateful: boolean;
+  cell: {
+    units: number;
+    dropout: number;
+    recurrentDropout: number;
+    activation: LayerActivation;
+    recurrentActivation?: LayerActivation;
+    kernel: Weight;
+    recurrentKernel: Weight;
+    bias: Weight | null;
+  };
+}
+
+const fusedLayers = new WeakSet<object>();
+
+/** Is this layer running the fused engine? (For the UI and the benchmark.) */
+export const isFused = (layer: object): boolean => fusedLayers.has(layer);
+
+const fusableCall = (l: RnnInternals, kwargs: Record<string, unknown> | undefined) =>
+  !l.stateful && !l.returnState && kwargs?.initialState == null &&
+  isFusable(l.cell.activation) && (!l.cell.recurrentActivation || isFusable(l.cell.recurrentActivation));
+
+/** tfjs `generateDropoutMask`: `count` masks drawn with `tf.dropout(ones, rate)`, only the first used. */
+function dropoutMask(shape: [number, number], rate: number, count: number): tf.Tensor | null {
+  if (!(rate > 0 && rate < 1)) return null;
+  const masks = Array.from({ length: count }, () => tf.dropout(tf.ones(shape), rate));
+  return masks[0];
+}
+
+/**
+ * Makes one SimpleRNN/LSTM/GRU layer compute with the fused op. Returns false (and changes nothing) for any other layer.
+ */
+export function fuseRecurrentLayer(layer: tf.layers.Layer): boolean {
+  const l = layer as unknown as RnnInternals;
+  const spec = CELLS[l.getClassName()];
+  if (!spec || fusedLayers.has(layer)) return !!spec;
+  const stockCall = l.call.bind(l);
+  l.call = (inputs, kwargs) => {
+    if (!fusableCall(l, kwargs)) return stockCall(inputs, kwargs);
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs);
+      const [B, , D] = x.shape;
+      const c = l.cell;
+      const training = kwargs?.training === true;
+      // Same draw order as the stock cell: input masks first, then recurrent masks; none outside training.
+      const dp = training ? dropoutMask([B, D], c.dropout, spec.maskCount) : null;
+      const rdp = training ? dropoutMask([B, c.units], c.recurrentDropout, spec.maskCount) : null;
+      return fusedSequence(spec.cell, {
+        x,
+        kernel: c.kernel.read(),
+        recurrentKernel: c.recurrentKernel.read(),
+        bias: c.bias ? (c.bias.read()) : null,
+        mask: (kwargs?.mask as tf.Tensor | null | undefined) ?? null,
+        dropoutMask: dp,
+        recurrentDropoutMask: rdp,
+        goBackwards: l.goBackwards,
+        returnSequences: l.returnSequences,
+        act: c.activation,
+        recAct: c.recurrentActivation ?? null,
+        units: c.units,
+      });
+    });
+  };
+  fusedLayers.add(layer);
+  return true;
+}
+
+/**
+ * Switches a layer to the fused engine: a SimpleRNN/LSTM/GRU itself, or both directions inside a Bidirectional
+ * (the wrapper keeps its stock class and merge; only its two inner layers change how they compute).
+ * @returns how many recurrent layers now run fused
+ */
+export function fuseLayer(layer: tf.layers.Layer): number {
+  const w = layer as unknown as { forwardLayer?: tf.layers.Layer; backwardLayer?: tf.layers.Layer };
+  const targets = w.forwardLayer && w.backwardLayer ? [w.forwardLayer, w.backwardLayer] : [layer];
+  return targets.filter(fuseRecurrentLayer).length;
+}
+
+/** Switches every recurrent layer of a model to the fused engine. @returns how many layers now run fused */
+export const fuseModel = (model: tf.LayersModel): number => model.layers.reduce((n, l) => n + fuseLayer(l), 0);

@@ -1,0 +1,73 @@
+/**
+ * LSTM, tfjs-layers 4.22 form (rnn-math.md §2), gate blocks i, f, c̃, o:
+ *   z = x_t·K + b + h̃_{t−1}·R      (h̃ = h ⊙ recurrent-dropout mask)
+ *   i = σ(z_i)  f = σ(z_f)  g = φ(z_c)  o = σ(z_o)
+ *   ĉ = f ⊙ c_{t−1} + i ⊙ g          ĥ = o ⊙ φ(ĉ)
+ *   c_t, h_t = masked carry of ĉ, ĥ
+ */
+import * as tf from '@tensorflow/tfjs';
+import { derivative } from './activations.ts';
+import { addMaybe, carry, incoming, splitMasked, type FusedCell } from './sequence.ts';
+
+export const lstmCell: FusedCell = {
+  blocks: 4,
+  forward({ xp, R, mask, recMask, act, recAct, batch: B, units: H }) {
+    let h = tf.zeros([B, H]);
+    let c = h;
+    const I: tf.Tensor[] = [], F: tf.Tensor[] = [], G: tf.Tensor[] = [], O: tf.Tensor[] = [];
+    const cPrev: tf.Tensor[] = [], phiC: tf.Tensor[] = [], hIn: tf.Tensor[] = [], hs: tf.Tensor[] = [];
+    for (let t = 0; t < xp.length; t++) {
+      const hd = recMask ? tf.mul(h, recMask) : h;
+      const z = tf.add(xp[t], tf.matMul(hd, R));
+      // σ over all 4H columns in one kernel, then keep the i, f, o blocks; φ only on the c̃ block.
+      const s = recAct!.apply(z);
+      const i = tf.slice(s, [0, 0], [B, H]);
+      const f = tf.slice(s, [0, H], [B, H]);
+      const o = tf.slice(s, [0, 3 * H], [B, H]);
+      const g = act.apply(tf.slice(z, [0, 2 * H], [B, H]));
+      const cHat = tf.add(tf.mul(f, c), tf.mul(i, g));
+      const pc = act.apply(cHat);
+      const hHat = tf.mul(o, pc);
+      I.push(i); F.push(f); G.push(g); O.push(o); cPrev.push(c); phiC.push(pc); hIn.push(hd);
+      h = carry(hHat, h, mask && mask[t]);
+      c = carry(cHat, c, mask && mask[t]);
+      hs.push(h);
+    }
+    return { hs, keep: [I, F, G, O, cPrev, phiC, hIn].map((l) => tf.stack(l)) };
+  },
+
+  backward(ctx) {
+    const { keep, R, mask, recMask, act, recAct, steps: T, units: H } = ctx;
+    const [I, F, G, O, Cp, PhiC, Hin] = keep;
+    // Whole-sequence factors (no recurrence):
+    //   ∂ĥ/∂ĉ = o ⊙ φ′(ĉ);   ∂ĉ → z: [g ⊙ σ′_i, c_{t−1} ⊙ σ′_f, i ⊙ φ′_g], ∂ĥ → z_o: φ(ĉ) ⊙ σ′_o
+    const P = tf.unstack(tf.mul(O, derivative(act, PhiC)));
+    const Gz = tf.unstack(tf.concat([
+      tf.mul(G, derivative(recAct!, I)),
+      tf.mul(Cp, derivative(recAct!, F)),
+      tf.mul(I, derivative(act, G)),
+      tf.mul(PhiC, derivative(recAct!, O)),
+    ], 2));
+    const Fs = tf.unstack(F);
+    const dZ: tf.Tensor[] = new Array(T);
+    let dhNext: tf.Tensor | null = null;
+    let dcNext: tf.Tensor | null = null;
+    for (let t = T - 1; t >= 0; t--) {
+      const m = mask && mask[t];
+      const [dhHat, dhCarry] = splitMasked(incoming(ctx, t, dhNext), m);
+      const [dcIn, dcCarry] = splitMasked(dcNext, m);
+      // ∂L/∂ĉ = ∂L/∂c_t (through the cell) + ∂L/∂ĥ ⊙ o ⊙ φ′(ĉ)
+      const dcHat = addMaybe(tf.mul(dhHat!, P[t]), dcIn);
+      const dz = tf.mul(tf.concat([dcHat, dcHat, dcHat, dhHat!], 1), Gz[t]);
+      dZ[t] = dz;
+      const dhd = tf.matMul(dz, R, false, true);
+      dhNext = addMaybe(recMask ? tf.mul(dhd, recMask) : dhd, dhCarry);
+      dcNext = addMaybe(tf.mul(dcHat, Fs[t]), dcCarry);
+    }
+    const dZs = tf.stack(dZ);
+    const [, B] = Hin.shape;
+    // ∂L/∂R = Σ_t h̃_{t−1}ᵀ·dz_t as one matMul over [T·B] rows.
+    const dR = tf.matMul(tf.reshape(Hin, [T * B, H]), tf.reshape(dZs, [T * B, 4 * H]), true, false);
+    return { dZ: dZs, dR };
+  },
+};

@@ -1,0 +1,179 @@
+/**
+ * The whole-sequence fused recurrent op shared by SimpleRNN, LSTM and GRU.
+ *
+ * Stock tfjs runs ≈ 14–23 kernels per timestep forward and records every one on the gradient tape
+ * (reference/rnn-math.md §8). Here:
+ * - the input projection Xp = x·K + b for ALL timesteps is one matMul (plus a bias add);
+ * - the time loop does only the work that truly depends on h_{t−1} (one matMul per step plus a few element-wise
+ *   kernels), and runs with the tape off;
+ * - the backward pass is a hand-written BPTT inside one `tf.customGrad`: per step it only propagates ∂L/∂h through
+ *   the recurrence; everything that does not depend on the recurrence (activation derivatives, products of saved
+ *   gates) is computed once for the whole sequence as [T, B, ·] tensors before the loop, and the weight gradients
+ *   are one matMul each: ∂L/∂K = X̃ᵀ·dZ, ∂L/∂R = H̃ᵀ·dZ, ∂L/∂b = Σ dZ, ∂L/∂x = dZ·Kᵀ.
+ * Masking, goBackwards, returnSequences, dropout and recurrent dropout follow tfjs-layers 4.22's `rnn()` exactly
+ * (rnn-math.md §2, §7): masked steps carry h and c over; outputs with goBackwards are in processing order.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LayerActivation } from './activations.ts';
+
+/** What a cell's forward loop gets: per-step projected inputs in processing order. */
+export interface ForwardCtx {
+  /** x_t·K + b for each step, [B, kH], in processing order (already reversed for goBackwards). */
+  xp: tf.Tensor[];
+  /** Recurrent kernel R, [H, kH]. */
+  R: tf.Tensor;
+  /** Per-step mask m_t, [B, 1] (1 = real token), or null. */
+  mask: tf.Tensor[] | null;
+  /** Recurrent dropout mask applied to h_{t−1} before the recurrent matMul, [B, H], or null. */
+  recMask: tf.Tensor | null;
+  act: LayerActivation;
+  recAct: LayerActivation | null;
+  batch: number;
+  units: number;
+}
+
+/** What a cell's backward loop gets. `keep` are the tensors its forward returned, in the same order. */
+export interface BackwardCtx {
+  keep: tf.Tensor[];
+  R: tf.Tensor;
+  mask: tf.Tensor[] | null;
+  recMask: tf.Tensor | null;
+  act: LayerActivation;
+  recAct: LayerActivation | null;
+  /** ∂L/∂(output at step t) when returnSequences, in processing order; else null. */
+  dHs: tf.Tensor[] | null;
+  /** ∂L/∂h_T when only the last output is returned; else null. */
+  dhLast: tf.Tensor | null;
+  steps: number;
+  units: number;
+}
+
+/** One recurrent kind's maths: the forward loop and its BPTT. */
+export interface FusedCell {
+  /** Gate blocks k: the kernel is [D, kH]. */
+  blocks: number;
+  /** Runs the loop; returns the output h_t of every step and the [T, B, ·] tensors the backward needs. */
+  forward(c: ForwardCtx): { hs: tf.Tensor[]; keep: tf.Tensor[] };
+  /** Returns dZ = ∂L/∂(x_t·K + b) for every step, time-major [T, B, kH], and ∂L/∂R. */
+  backward(c: BackwardCtx): { dZ: tf.Tensor; dR: tf.Tensor };
+}
+
+/**
+ * Masked state update of tfjs `rnn()`: s_t = m·ŝ_t + (1 − m)·s_{t−1}, written as s_{t−1} + m·(ŝ_t − s_{t−1}).
+ * Without a mask the new state is ŝ_t.
+ */
+export function carry(sHat: tf.Tensor, sPrev: tf.Tensor, m: tf.Tensor | null): tf.Tensor {
+  return m ? tf.add(sPrev, tf.mul(m, tf.sub(sHat, sPrev))) : sHat;
+}
+
+/**
+ * Splits ∂L/∂s_t of a masked update into the part that flows into the cell (m·d) and the part carried straight to
+ * s_{t−1} ((1 − m)·d = d − m·d). Without a mask everything flows into the cell.
+ */
+export function splitMasked(d: tf.Tensor | null, m: tf.Tensor | null): [tf.Tensor | null, tf.Tensor | null] {
+  if (!d || !m) return [d, null];
+  const inCell = tf.mul(m, d);
+  return [inCell, tf.sub(d, inCell)];
+}
+
+/** ∂L/∂h_t from the output at step t plus what flowed back from step t + 1. */
+export function incoming(c: BackwardCtx, t: number, fromNext: tf.Tensor | null): tf.Tensor {
+  const own = c.dHs ? c.dHs[t] : t === c.steps - 1 ? c.dhLast : null;
+  if (own && fromNext) return tf.add(own, fromNext);
+  return (own ?? fromNext)!;
+}
+
+/** Adds two optional tensors. */
+export const addMaybe = (a: tf.Tensor, b: tf.Tensor | null): tf.Tensor => (b ? tf.add(a, b) : a);
+
+export interface SequenceArgs {
+  x: tf.Tensor;
+  kernel: tf.Tensor;
+  recurrentKernel: tf.Tensor;
+  bias: tf.Tensor | null;
+  /** [B, T] (bool or float) or null. */
+  mask: tf.Tensor | null;
+  /** Input dropout mask [B, D] (reused at every step), or null. */
+  dropoutMask: tf.Tensor | null;
+  /** Recurrent dropout mask [B, H], or null. */
+  recurrentDropoutMask: tf.Tensor | null;
+  goBackwards: boolean;
+  returnSequences: boolean;
+  act: LayerActivation;
+  recAct: LayerActivation | null;
+  units: number;
+}
+
+/** [B, T] mask → per-step [B, 1] floats in processing order. */
+function maskSteps(mask: tf.Tensor, goBackwards: boolean): tf.Tensor[] {
+  let m = tf.transpose(tf.cast(tf.cast(mask, 'bool'), 'float32'));
+  if (goBackwards) m = tf.reverse(m, 0);
+  return tf.unstack(tf.expandDims(m, -1));
+}
+
+/**
+ * Runs one recurrent layer over a whole sequence as a single differentiable op.
+ * @returns [B, T, H] (returnSequences, steps in processing order like tfjs) or [B, H]
+ */
+export function fusedSequence(cell: FusedCell, a: SequenceArgs): tf.Tensor {
+  const [B, T, D] = a.x.shape;
+  const H = a.units;
+  const kH = cell.blocks * H;
+  const inputs = a.bias ? [a.x, a.kernel, a.recurrentKernel, a.bias] : [a.x, a.kernel, a.recurrentKernel];
+  // Constants (masks) reach the backward pass only through `save`: everything else is disposed after the forward.
+  const consts = [a.mask, a.dropoutMask, a.recurrentDropoutMask];
+
+  const op = tf.customGrad((...args: unknown[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const [x, K, R, b] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
+    const [mask, dpMask, recMask] = consts;
+    // x̃ = x ⊙ dropoutMask (the same [B, D] mask at every step), then Xp = x̃·K + b for all steps at once.
+    const xd = dpMask ? tf.mul(x, tf.expandDims(dpMask, 1)) : x;
+    const flat = tf.reshape(xd, [B * T, D]);
+    const proj = b ? tf.add(tf.matMul(flat, K), b) : tf.matMul(flat, K);
+    let xpT = tf.transpose(tf.reshape(proj, [B, T, kH]), [1, 0, 2]);
+    if (a.goBackwards) xpT = tf.reverse(xpT, 0);
+    const fwd = cell.forward({
+      xp: tf.unstack(xpT),
+      R,
+      mask: mask ? maskSteps(mask, a.goBackwards) : null,
+      recMask: recMask as tf.Tensor | null,
+      act: a.act,
+      recAct: a.recAct,
+      batch: B,
+      units: H,
+    });
+    const present = consts.filter((t): t is tf.Tensor => t !== null);
+    save([flat, K, R, ...present, ...fwd.keep]);
+    const value = a.returnSequences ? tf.stack(fwd.hs, 1) : fwd.hs[T - 1];
+
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sFlat, sK, sR] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+      let i = 3;
+      const sMask = mask ? saved[i++] : null;
+      const sDp = dpMask ? (saved[i++]) : null;
+      const sRec = recMask ? (saved[i++]) : null;
+      const { dZ, dR } = cell.backward({
+        keep: saved.slice(i),
+        R: sR,
+        mask: sMask ? maskSteps(sMask, a.goBackwards) : null,
+        recMask: sRec,
+        act: a.act,
+        recAct: a.recAct,
+        dHs: a.returnSequences ? (tf.unstack(tf.transpose(dy, [1, 0, 2]))) : null,
+        dhLast: a.returnSequences ? null : (dy),
+        steps: T,
+        units: H,
+      });
+      // Back to batch-major [B·T, kH], in the row order of `flat`.
+      const dZbt = tf.reshape(tf.transpose(a.goBackwards ? tf.reverse(dZ, 0) : dZ, [1, 0, 2]), [B * T, kH]);
+      // ∂L/∂K = x̃ᵀ·dZ, ∂L/∂x̃ = dZ·Kᵀ, ∂L/∂b = Σ_rows dZ — one kernel each over the whole sequence.
+      const dK = tf.matMul(sFlat, dZbt, true, false);
+      let dX = tf.reshape(tf.matMul(dZbt, sK, false, true), [B, T, D]);
+      if (sDp) dX = tf.mul(dX, tf.expandDims(sDp, 1));
+      return b ? [dX, dK, dR, tf.sum(dZbt, 0)] : [dX, dK, dR];
+    };
+    return { value, gradFunc };
+  });
+  return op(...inputs);
+}

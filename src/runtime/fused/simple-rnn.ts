@@ -1,0 +1,41 @@
+/**
+ * SimpleRNN, tfjs-layers 4.22 (rnn-math.md §2):  ĥ = φ(x_t·K + b + h̃_{t−1}·R),  h_t = masked carry of ĥ.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { derivative } from './activations.ts';
+import { addMaybe, carry, incoming, splitMasked, type FusedCell } from './sequence.ts';
+
+export const simpleRnnCell: FusedCell = {
+  blocks: 1,
+  forward({ xp, R, mask, recMask, act, batch: B, units: H }) {
+    let h = tf.zeros([B, H]);
+    const hHats: tf.Tensor[] = [], hIn: tf.Tensor[] = [], hs: tf.Tensor[] = [];
+    for (let t = 0; t < xp.length; t++) {
+      const hd = recMask ? tf.mul(h, recMask) : h;
+      const hHat = act.apply(tf.add(xp[t], tf.matMul(hd, R)));
+      hHats.push(hHat); hIn.push(hd);
+      h = carry(hHat, h, mask && mask[t]);
+      hs.push(h);
+    }
+    return { hs, keep: [tf.stack(hHats), tf.stack(hIn)] };
+  },
+
+  backward(ctx) {
+    const { keep, R, mask, recMask, act, steps: T, units: H } = ctx;
+    const [Hhat, Hin] = keep;
+    const [, B] = Hin.shape;
+    const P = tf.unstack(derivative(act, Hhat));
+    const dA: tf.Tensor[] = new Array(T);
+    let dhNext: tf.Tensor | null = null;
+    for (let t = T - 1; t >= 0; t--) {
+      const [dhHat, dhCarry] = splitMasked(incoming(ctx, t, dhNext), mask && mask[t]);
+      const da = tf.mul(dhHat!, P[t]);
+      dA[t] = da;
+      const dhd = tf.matMul(da, R, false, true);
+      dhNext = addMaybe(recMask ? tf.mul(dhd, recMask) : dhd, dhCarry);
+    }
+    const dZ = tf.stack(dA);
+    const dR = tf.matMul(tf.reshape(Hin, [T * B, H]), tf.reshape(dZ, [T * B, H]), true, false);
+    return { dZ, dR };
+  },
+};
