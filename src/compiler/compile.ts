@@ -176,12 +176,17 @@ export function compile(doc: Pick<GraphDoc, 'nodes' | 'edges'> & Partial<GraphDo
 
   // ── 4. inputs and outputs ──────────────────────────────────────────────────────────────────────
   const inputs = order.filter((id) => specOf(byId.get(id)!).arity === 'none');
-  if (top.length > 0 && inputs.length === 0) err('E_NO_INPUT', 'The model has no Input layer.', 'Add an Input from the palette and connect it.');
+  // Model-level problems are pinned to the node where the user would start fixing them, so every diagnostic names one.
+  const entry = top.find((n) => ins.get(n.id)!.length === 0) ?? top[0];
+  if (top.length > 0 && inputs.length === 0)
+    err('E_NO_INPUT', 'The model has no Input layer.', `Add an Input from the palette and connect it to ${entry.data.kind} "${entry.id}".`, { nodeId: entry.id });
   for (const id of inputs)
     if (outs.get(id)!.length === 0)
       err('E_DANGLING', 'This Input is not connected to anything.', 'Connect it to a layer, or delete it.', { nodeId: id });
   const sinks = order.filter((id) => specOf(byId.get(id)!).arity !== 'none' && outs.get(id)!.length === 0 && ins.get(id)!.length > 0);
-  if (top.length > 0 && sinks.length === 0 && inputs.length > 0) err('E_NO_OUTPUT', 'Nothing ends the model.', 'Connect a final layer (usually a Dense) after the Input.');
+  // A loop leaves no sink; E_CYCLE already says what to do there.
+  if (top.length > 0 && sinks.length === 0 && inputs.length > 0 && order.length === top.length)
+    err('E_NO_OUTPUT', 'Nothing ends the model: no layer after the Input produces an output.', 'Connect a final layer (usually a Dense) after the Input.', { nodeId: inputs[0] });
   if (sinks.length > 1)
     for (const id of sinks)
       err('E_MULTIPLE_OUTPUTS', `${byId.get(id)!.data.kind} is one of ${sinks.length} layers whose output goes nowhere; a model here has one output.`,
