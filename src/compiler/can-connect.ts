@@ -14,6 +14,7 @@ export function canConnect(doc: Pick<GraphDoc, 'nodes' | 'edges'>, c: { source: 
   if (c.source === c.target) return { ok: false, code: 'E_CYCLE', reason: 'A layer cannot feed itself: recurrence lives inside the cell.' };
   if (src.parentId || dst.parentId) return { ok: false, code: 'E_WRAPPED_HAS_EDGES', reason: 'Connect the Bidirectional wrapper, not the layer inside it.' };
   const spec = LAYERS[dst.data.kind];
+  if (!spec) return { ok: false, code: 'E_UNKNOWN_KIND', reason: `"${String(dst.data.kind)}" is not a layer kind RNN Studio knows.` };
   if (spec.arity === 'none') return { ok: false, code: 'E_INPUT_HAS_INPUT', reason: 'An Input cannot receive a connection.' };
   if (doc.edges.some((e) => e.source === c.source && e.target === c.target)) return { ok: false, code: 'E_DUPLICATE', reason: 'These layers are already connected.' };
   if (spec.arity === 'one' && doc.edges.some((e) => e.target === c.target))

@@ -177,8 +177,9 @@ export function compile(doc: Pick<GraphDoc, 'nodes' | 'edges'> & Partial<GraphDo
   // ── 4. inputs and outputs ──────────────────────────────────────────────────────────────────────
   const inputs = order.filter((id) => specOf(byId.get(id)!).arity === 'none');
   // Model-level problems are pinned to the node where the user would start fixing them, so every diagnostic names one.
-  const entry = top.find((n) => ins.get(n.id)!.length === 0) ?? top[0];
-  if (top.length > 0 && inputs.length === 0)
+  const entry = top.find((n) => ins.get(n.id)!.length === 0) ?? top[0] ?? doc.nodes[0];
+  if (!entry) err('E_NO_INPUT', 'The model is empty.', 'Add an Input from the palette, or open a preset.');
+  else if (inputs.length === 0)
     err('E_NO_INPUT', 'The model has no Input layer.', `Add an Input from the palette and connect it to ${entry.data.kind} "${entry.id}".`, { nodeId: entry.id });
   for (const id of inputs)
     if (outs.get(id)!.length === 0)

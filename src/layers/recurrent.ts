@@ -13,7 +13,9 @@ export const isRecurrentKind = (k: string): k is RecurrentKind => (RECURRENT_KIN
 
 export const ACTIVATIONS = ['tanh', 'relu', 'sigmoid', 'linear'] as const;
 export const KERNEL_INITIALIZERS = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'orthogonal', 'zeros'] as const;
+/** identity needs a square matrix: only SimpleRNN's H×H recurrent kernel is (LSTM/GRU stack their gates, H×kH). */
 export const RECURRENT_INITIALIZERS = ['orthogonal', 'glorotUniform', 'identity'] as const;
+const GATED_RECURRENT_INITIALIZERS = RECURRENT_INITIALIZERS.filter((i) => i !== 'identity');
 
 const gated = (p: Params) => 'recurrentActivation' in p;
 
@@ -34,7 +36,9 @@ export function recurrentParams(gates: boolean): ParamSpecs {
     dropout: rate(0, 'Dropout', 'Fraction of the input x dropped during training (same mask at every step).'),
     recurrentDropout: rate(0, 'Recurrent dropout', 'Fraction of the recurrent state h dropped during training.'),
     kernelInitializer: oneOf(KERNEL_INITIALIZERS, 'glorotUniform', 'Kernel init', 'Initial input weights W (Keras default glorotUniform).'),
-    recurrentInitializer: oneOf(RECURRENT_INITIALIZERS, 'orthogonal', 'Recurrent init', 'Initial recurrent weights H. identity with relu gives the IRNN.'),
+    recurrentInitializer: gates
+      ? oneOf(GATED_RECURRENT_INITIALIZERS, 'orthogonal', 'Recurrent init', 'Initial recurrent weights H (Keras default orthogonal).')
+      : oneOf(RECURRENT_INITIALIZERS, 'orthogonal', 'Recurrent init', 'Initial recurrent weights H. identity with relu gives the IRNN.'),
     seed: seed(),
   };
 }
