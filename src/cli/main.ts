@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { check } from './check.ts';
 import { CliError } from './io.ts';
 import { summary } from './summary.ts';
+import { train } from './train.ts';
 
 export interface Command {
   usage: string;
@@ -10,7 +11,7 @@ export interface Command {
   run(args: { positionals: string[]; values: Record<string, string | boolean | undefined> }): number | Promise<number>;
 }
 
-export const COMMANDS: Record<string, Command> = { check, summary };
+export const COMMANDS: Record<string, Command> = { check, summary, train };
 
 const help = () =>
   `rnn-studio — build, train and look inside recurrent networks\n\nUsage:\n${Object.values(COMMANDS).map((c) => `  rnn-studio ${c.usage}`).join('\n')}\n`;

@@ -1,0 +1,107 @@
+/**
+ * `rnn-studio train <graph.json> …`: the app's training engine, headless, on the wasm backend by default.
+ * Progress goes to stderr; `--json` prints one JSON object with the final metrics on stdout; `--out DIR` receives
+ * model.json + weights.bin (TF.js format) and metrics.json (settings, per-step history, evaluations).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { planRun } from '../datasets/plan.ts';
+import { buildModel } from '../runtime/build.ts';
+import { initTfNode } from '../runtime/setup-node.ts';
+import { Trainer, type OptimizerName, type TrainEvent } from '../runtime/train.ts';
+import { modelFiles } from '../runtime/save.ts';
+import type { BackendName } from '../runtime/setup.ts';
+import { CliError, printJson, readGraph } from './io.ts';
+import type { Command } from './main.ts';
+
+function num(v: string | boolean | undefined, flag: string, o: { int?: boolean; min?: number } = {}): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isFinite(n) || (o.int && !Number.isInteger(n)) || (o.min !== undefined && n < o.min))
+    throw new CliError(`--${flag} must be ${o.int ? 'an integer' : 'a number'}${o.min !== undefined ? ` ≥ ${o.min}` : ''}; got "${v}".`);
+  return n;
+}
+
+const fmt = (x: number) => (Math.abs(x) >= 0.001 || x === 0 ? x.toFixed(4) : x.toExponential(3));
+
+export const train: Command = {
+  usage:
+    'train <graph.json> [--task NAME] [--seq-len T] [--epochs N] [--steps N] [--batch-size B] [--lr X] [--clip X]\n' +
+    '              [--optimizer adam|rmsprop|sgd] [--seed S] [--eval-every N] [--backend wasm|cpu] [--out DIR] [--json]\n' +
+    '                                   train the model; weights + metrics to --out',
+  options: {
+    task: { type: 'string' }, 'seq-len': { type: 'string' }, epochs: { type: 'string' }, steps: { type: 'string' },
+    'batch-size': { type: 'string' }, lr: { type: 'string' }, clip: { type: 'string' }, optimizer: { type: 'string' },
+    seed: { type: 'string' }, 'eval-every': { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+  },
+  run: async ({ positionals, values: v }) => {
+    const doc = readGraph(positionals[0]);
+    const t = doc.training;
+    const backend = (v.backend ?? 'wasm') as BackendName;
+    if (backend !== 'wasm' && backend !== 'cpu') throw new CliError(`--backend must be wasm or cpu; got "${String(v.backend)}".`);
+    const optimizer = (v.optimizer ?? t?.optimizer ?? 'adam') as OptimizerName;
+    if (!['adam', 'rmsprop', 'sgd'].includes(optimizer)) throw new CliError(`--optimizer must be adam, rmsprop or sgd; got "${optimizer}".`);
+    const plan = planRun(doc, { task: v.task as string | undefined, seqLen: num(v['seq-len'], 'seq-len', { int: true, min: 1 }), seed: num(v.seed, 'seed', { int: true, min: 0 }) });
+    if (!plan.ok) throw new CliError(plan.error, 1);
+    const settings = {
+      optimizer,
+      learningRate: num(v.lr, 'lr', { min: 0 }) ?? t?.learningRate ?? 0.001,
+      batchSize: num(v['batch-size'], 'batch-size', { int: true, min: 1 }) ?? t?.batchSize ?? 32,
+      epochs: num(v.epochs, 'epochs', { int: true, min: 1 }) ?? t?.epochs ?? 1,
+      steps: num(v.steps, 'steps', { int: true, min: 1 }),
+      clipNorm: num(v.clip, 'clip', { min: 0 }) ?? t?.clipNorm ?? 0,
+      seed: plan.seed,
+      evalEvery: num(v['eval-every'], 'eval-every', { int: true, min: 1 }),
+    };
+    const inUse = await initTfNode(backend);
+    const model = buildModel(plan.ir);
+    const trainer = new Trainer(model, plan.ds, plan.fit, settings);
+    const info = plan.ds.info;
+    const steps: { step: number; loss: number; metric: number; gradNorm: number; clipped: boolean }[] = [];
+    const evals: { step: number; loss: number; metric: number }[] = [];
+    const metricName = plan.fit.metric;
+    process.stderr.write(
+      `training ${doc.meta?.name ?? positionals[0]} on ${info.title} (${info.description}) — backend ${inUse}, ${settings.optimizer} lr ${settings.learningRate}, ` +
+        `batch ${settings.batchSize}, clip ${settings.clipNorm || 'off'}, seed ${settings.seed}; baseline loss ${fmt(info.baseline.loss)} (${info.baseline.what})\n`,
+    );
+    const onEvent = (e: TrainEvent) => {
+      if (e.type === 'step') {
+        steps.push({ step: e.step, loss: e.loss, metric: e.metric, gradNorm: e.gradNorm, clipped: e.clipped });
+        if (e.step % 10 === 0 || e.step === e.totalSteps)
+          process.stderr.write(`step ${e.step}/${e.totalSteps} epoch ${e.epoch + 1} loss ${fmt(e.loss)} ${metricName} ${fmt(e.metric)} |g| ${fmt(e.gradNorm)}${e.clipped ? ' (clipped)' : ''} ${e.msPerStep.toFixed(0)} ms/step\n`);
+      } else if (e.type === 'eval') {
+        evals.push({ step: e.step, loss: e.loss, metric: e.metric });
+        process.stderr.write(`  validation at step ${e.step}: loss ${fmt(e.loss)} ${metricName} ${fmt(e.metric)} (baseline ${fmt(info.baseline.loss)})\n`);
+      }
+    };
+    const r = await trainer.run(onEvent);
+    if (r.message) process.stderr.write(`${r.message}\n`);
+    const summary = {
+      task: plan.taskId, seqLen: plan.seqLen ?? null, steps: r.steps, status: r.status,
+      finalLoss: r.final.loss, finalMetric: r.final.metric, metric: metricName, baseline: info.baseline.loss, baselineMetric: info.baseline.metric ?? null,
+      lastTrainLoss: steps.length ? steps[steps.length - 1].loss : null, wallSeconds: +(r.wallMs / 1000).toFixed(1),
+      msPerStep: steps.length ? +(r.wallMs / steps.length).toFixed(1) : null, clippedFraction: r.clippedFraction,
+      seed: settings.seed, optimizer: settings.optimizer, learningRate: settings.learningRate, batchSize: settings.batchSize, clipNorm: settings.clipNorm,
+      backend: inUse, tfjs: tf.version.tfjs, params: plan.ir.totalParams, losses: steps.map((s) => s.loss), ...(r.message ? { message: r.message } : {}),
+    };
+    if (v.out) {
+      const dir = v.out as string;
+      try {
+        mkdirSync(dir, { recursive: true });
+        const files = await modelFiles(model);
+        writeFileSync(join(dir, 'model.json'), files.modelJson);
+        writeFileSync(join(dir, 'weights.bin'), files.weights);
+        writeFileSync(join(dir, 'metrics.json'), JSON.stringify({ ...summary, dataset: info, confusion: r.final.confusion ?? null, history: steps, evaluations: evals }, null, 1));
+      } catch (e) {
+        throw new CliError(`Cannot write to ${dir}: ${(e as Error).message}`);
+      }
+      process.stderr.write(`wrote ${join(dir, 'model.json')}, weights.bin and metrics.json\n`);
+    }
+    process.stderr.write(`final validation loss ${fmt(r.final.loss)} ${metricName} ${fmt(r.final.metric)} after ${r.steps} steps in ${summary.wallSeconds} s (baseline ${fmt(info.baseline.loss)})\n`);
+    if (v.json) printJson(summary);
+    trainer.dispose();
+    model.dispose();
+    return r.status === 'nan' ? 1 : 0;
+  },
+};

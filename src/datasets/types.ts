@@ -1,0 +1,96 @@
+/**
+ * What a training task is, independent of tensors: the data a model sees, the output it must produce, the loss
+ * and metric that follow, and the baseline (the best memoryless or constant predictor, drawn on the loss chart).
+ * Definitions follow shared/reference/tasks.md.
+ */
+
+export type InputSpec =
+  /** Float features at every step: `[T, features]`. */
+  | { kind: 'features'; features: number }
+  /** Token ids `[T]` in `[0, vocabSize)`; 0 = PAD (post-padding), 1 = UNK for text vocabularies. */
+  | { kind: 'tokens'; vocabSize: number };
+
+export type OutputSpec =
+  /** Real numbers read from the last step: `[units]`; loss MSE. */
+  | { kind: 'regression'; units: number }
+  /** A class at the last step (`[classes]`) or at every step (`[T, classes]`); loss cross-entropy. */
+  | { kind: 'classes'; classes: number; perStep: boolean; classNames?: string[] };
+
+export interface Baseline {
+  /** The loss of the best memoryless/constant predictor. */
+  loss: number;
+  /** Its metric (accuracy for classes). */
+  metric?: number;
+  /** One sentence: which predictor this is. */
+  what: string;
+}
+
+export interface TaskInfo {
+  id: string;
+  title: string;
+  description: string;
+  input: InputSpec;
+  output: OutputSpec;
+  /** Fixed number of timesteps of every sample, or null when lengths vary (token ids are post-padded). */
+  length: number | null;
+  baseline: Baseline;
+  /** The parameters the data was made with, recorded with each run. */
+  params: Record<string, number | string>;
+  /** Where the data comes from and its licence (corpora only). */
+  source?: string;
+}
+
+/** One example: `x` flat row-major (`[T]` ids or `[T·F]` features), `y` one value, one label or T labels. */
+export interface Sample {
+  x: ArrayLike<number>;
+  T: number;
+  y: ArrayLike<number>;
+}
+
+/** A rendering of a sample for previews and the "try it" box. */
+export interface Shown {
+  input: string;
+  target: string;
+}
+
+export interface Dataset {
+  info: TaskInfo;
+  trainSize: number;
+  valSize: number;
+  /** Sample `i`; training indices are `[0, trainSize)`, validation `[trainSize, trainSize + valSize)`. Pure in i. */
+  sample(i: number): Sample;
+  show(i: number): Shown;
+  /** Text tasks: the token ids a typed sentence becomes (for "try it"). */
+  encode?(text: string): number[];
+  /** Names of token ids or feature symbols, to show inputs and outputs. */
+  symbols?: string[];
+}
+
+export interface SeqLenSpec {
+  default: number;
+  min: number;
+  max: number;
+  label: string;
+}
+
+export interface MakeOptions {
+  seed: number;
+  /** The length slider (meaning per task: T, L, or the maximum tokens kept). */
+  seqLen?: number;
+}
+
+/** A task in the dataset picker. */
+export interface TaskDef {
+  id: string;
+  title: string;
+  summary: string;
+  group: 'long-lag' | 'toy language' | 'corpus';
+  seqLen?: SeqLenSpec;
+  make(opts: MakeOptions): Dataset;
+}
+
+export const oneHot = (ids: ArrayLike<number>, width: number): Float32Array => {
+  const out = new Float32Array(ids.length * width);
+  for (let t = 0; t < ids.length; t++) out[t * width + ids[t]] = 1;
+  return out;
+};

@@ -1,0 +1,274 @@
+/**
+ * The training engine: a hand-written loop (tfjs 4.22 has no clipnorm; shared/reference/rnn-math.md §11) shared by
+ * the Web Worker and the CLI.
+ *
+ * One step:  L = loss(model(x), y);  g = ∂L/∂θ (tf.variableGrads);  n = ‖g‖₂ = sqrt(Σ_v Σ g_v²) (pre-clip, logged);
+ *            if n or L is NaN/Inf → restore the weights before the last update (the last ones with a finite loss),
+ *            stop and say what to change;  else if clip > 0 and n > clip: g ← g · clip/n;  θ ← optimizer(θ, g).
+ * Seeds: one run seed → the dataset, the weight initialisers (compiler-derived per layer) and each epoch's
+ * shuffle, so the same seed gives the same losses. Control (pause/resume/stop) acts at batch boundaries.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { collate, deriveSeed, permutation, Rng, type Batch, type Dataset, type FitResult } from '../datasets/index.ts';
+
+export type OptimizerName = 'adam' | 'rmsprop' | 'sgd';
+
+export interface TrainSettings {
+  optimizer: OptimizerName;
+  learningRate: number;
+  batchSize: number;
+  /** Passes over the training set; ignored when `steps` is set. */
+  epochs: number;
+  /** Exact number of optimizer steps (the synthetic tasks' "virtual" training sets are huge). */
+  steps?: number;
+  /** Global-norm clipping threshold; 0 = off. */
+  clipNorm: number;
+  seed: number;
+  /** Validate every this many steps (default: once per epoch, at most every 100 steps). */
+  evalEvery?: number;
+  /** Validate on at most this many samples (default: all). */
+  maxValSamples?: number;
+}
+
+export interface StepEvent {
+  type: 'step';
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  batch: number;
+  batchesPerEpoch: number;
+  /** Last-batch values (not running averages). */
+  loss: number;
+  metric: number;
+  /** ‖g‖₂ before clipping. */
+  gradNorm: number;
+  clipped: boolean;
+  msPerStep: number;
+}
+
+export interface Evaluation {
+  loss: number;
+  metric: number;
+  /** `confusion[true][predicted]` counts, for final-step classification. */
+  confusion?: number[][];
+}
+
+export type TrainEvent =
+  | StepEvent
+  | ({ type: 'eval'; step: number; epoch: number } & Evaluation)
+  | { type: 'paused' | 'resumed'; step: number };
+
+export interface RunResult {
+  status: 'done' | 'stopped' | 'nan';
+  steps: number;
+  /** Set when the run stopped on NaN/Inf: what happened and what to change. */
+  message?: string;
+  final: Evaluation;
+  /** Fraction of steps whose gradient was rescaled. */
+  clippedFraction: number;
+  wallMs: number;
+}
+
+export function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
+  switch (name) {
+    case 'adam':
+      return tf.train.adam(lr, 0.9, 0.999, 1e-7);
+    case 'rmsprop':
+      // As in the uRNN paper's runs: decay 0.9, no momentum.
+      return tf.train.rmsprop(lr, 0.9, 0, 1e-7);
+    case 'sgd':
+      return tf.train.momentum(lr, 0.9);
+  }
+}
+
+const EPS = 1e-7;
+
+/**
+ * Loss and metric for a prediction `p` and targets `y`:
+ *  mse: mean (p − y)²;  ce: −mean log p[label] over samples (and steps);  bce: −mean [y log p + (1−y) log(1−p)].
+ *  metric: MSE, or accuracy (argmax = label; p > 0.5 for one sigmoid unit).
+ */
+export function lossAndMetric(fit: Pick<FitResult, 'loss'>, p: tf.Tensor, y: tf.Tensor): { loss: tf.Scalar; metric: tf.Scalar } {
+  switch (fit.loss) {
+    case 'mse': {
+      const loss = tf.mean(tf.square(tf.sub(p, y)));
+      return { loss: loss as tf.Scalar, metric: loss as tf.Scalar };
+    }
+    case 'ce': {
+      const C = p.shape[p.shape.length - 1];
+      const logp = tf.log(tf.clipByValue(p, EPS, 1));
+      const loss = tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(tf.cast(y, 'int32'), C), logp), -1)));
+      const metric = tf.mean(tf.cast(tf.equal(tf.argMax(p, -1), tf.cast(y, 'int32')), 'float32'));
+      return { loss: loss as tf.Scalar, metric: metric as tf.Scalar };
+    }
+    case 'bce': {
+      const q = tf.clipByValue(tf.reshape(p, [-1]), EPS, 1 - EPS);
+      const t = tf.cast(y, 'float32');
+      const loss = tf.neg(tf.mean(tf.add(tf.mul(t, tf.log(q)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, q))))));
+      const metric = tf.mean(tf.cast(tf.equal(tf.greater(q, 0.5), tf.cast(t, 'bool')), 'float32'));
+      return { loss: loss as tf.Scalar, metric: metric as tf.Scalar };
+    }
+  }
+}
+
+const toTensors = (b: Batch) => ({ x: tf.tensor(b.x, b.xShape, b.xDtype), y: tf.tensor(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32') });
+
+/** Validation over `ds`'s validation split, in batches, with a confusion matrix for final-step classes. */
+export async function evaluate(model: tf.LayersModel, ds: Dataset, fit: FitResult, opts: { batchSize?: number; maxSamples?: number } = {}): Promise<Evaluation> {
+  const n = Math.min(ds.valSize, opts.maxSamples ?? Infinity);
+  const B = opts.batchSize ?? 100;
+  const classes = ds.info.output.kind === 'classes' && !ds.info.output.perStep ? ds.info.output.classes : 0;
+  const confusion = classes ? Array.from({ length: classes }, () => new Array<number>(classes).fill(0)) : undefined;
+  let lossSum = 0;
+  let metricSum = 0;
+  let weight = 0;
+  for (let s = 0; s < n; s += B) {
+    const idx = Array.from({ length: Math.min(B, n - s) }, (_, k) => ds.trainSize + s + k);
+    const batch = collate(ds, idx);
+    const [l, m, pred] = tf.tidy(() => {
+      const { x, y } = toTensors(batch);
+      const p = model.predict(x) as tf.Tensor;
+      const r = lossAndMetric(fit, p, y);
+      const predicted = confusion ? (fit.loss === 'bce' ? tf.cast(tf.greater(tf.reshape(p, [-1]), 0.5), 'int32') : tf.argMax(p, -1)) : tf.zeros([0]);
+      return [r.loss, r.metric, predicted];
+    });
+    const [lv, mv, pv] = await Promise.all([l.data(), m.data(), pred.data()]);
+    tf.dispose([l, m, pred]);
+    lossSum += lv[0] * idx.length;
+    metricSum += mv[0] * idx.length;
+    weight += idx.length;
+    if (confusion) for (let k = 0; k < idx.length; k++) confusion[batch.y[k]][pv[k]]++;
+  }
+  return { loss: lossSum / weight, metric: metricSum / weight, ...(confusion ? { confusion } : {}) };
+}
+
+const nextTick = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/** One training run. Create, `run()`, then `dispose()` (which also disposes the optimizer: platform.md trap 2). */
+export class Trainer {
+  readonly optimizer: tf.Optimizer;
+  private state: 'running' | 'paused' | 'stopping' = 'running';
+  private wake?: () => void;
+  private step = 0;
+
+  constructor(
+    readonly model: tf.LayersModel,
+    readonly ds: Dataset,
+    readonly fit: FitResult,
+    readonly settings: TrainSettings,
+  ) {
+    this.optimizer = makeOptimizer(settings.optimizer, settings.learningRate);
+  }
+
+  pause() {
+    if (this.state === 'running') this.state = 'paused';
+  }
+  resume() {
+    if (this.state === 'paused') this.state = 'running';
+    this.wake?.();
+  }
+  stop() {
+    this.state = 'stopping';
+    this.wake?.();
+  }
+  get isPaused() {
+    return this.state === 'paused';
+  }
+
+  /**
+   * @param afterStep awaited before the first step (0) and after every optimizer step, between steps: the probe
+   *   recorder's hook (src/runtime/probes/record.ts), so recording needs no second loop.
+   */
+  async run(onEvent: (e: TrainEvent) => void = () => {}, afterStep?: (step: number) => Promise<unknown>): Promise<RunResult> {
+    const s = this.settings;
+    const B = Math.min(s.batchSize, this.ds.trainSize);
+    const batchesPerEpoch = Math.floor(this.ds.trainSize / B);
+    const totalSteps = s.steps ?? s.epochs * batchesPerEpoch;
+    const evalEvery = s.evalEvery ?? Math.min(batchesPerEpoch, 100);
+    const vars = this.model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const started = performance.now();
+    let clipped = 0;
+    let order: Int32Array = new Int32Array(0);
+    let prev: tf.Tensor[] = [];
+    let message: string | undefined;
+    let status: RunResult['status'] = 'done';
+    let last: { step: number; e: Evaluation } | undefined;
+
+    const validate = async (epoch: number) => {
+      const e = await evaluate(this.model, this.ds, this.fit, { batchSize: Math.max(B, 100), maxSamples: s.maxValSamples });
+      last = { step: this.step, e };
+      onEvent({ type: 'eval', step: this.step, epoch, ...e });
+      return e;
+    };
+
+    try {
+      await afterStep?.(this.step);
+      while (this.step < totalSteps) {
+        if (this.state === 'paused') {
+          onEvent({ type: 'paused', step: this.step });
+          await new Promise<void>((r) => (this.wake = r));
+          this.wake = undefined;
+          if ((this.state as string) === 'running') onEvent({ type: 'resumed', step: this.step });
+        }
+        if ((this.state as string) === 'stopping') {
+          status = 'stopped';
+          break;
+        }
+        const epoch = Math.floor(this.step / batchesPerEpoch);
+        const batch = this.step % batchesPerEpoch;
+        if (batch === 0 || order.length === 0) order = permutation(this.ds.trainSize, new Rng(deriveSeed(s.seed, `shuffle:${epoch}`)));
+        const t0 = performance.now();
+        const data = collate(this.ds, order.subarray(batch * B, batch * B + B));
+        const { x, y } = toTensors(data);
+        let metricT: tf.Scalar | undefined;
+        const { value, grads } = tf.variableGrads(() => {
+          const r = lossAndMetric(this.fit, this.model.apply(x, { training: true }) as tf.Tensor, y);
+          metricT = tf.keep(r.metric === r.loss ? r.loss.clone() : r.metric);
+          return r.loss;
+        }, vars);
+        const normT = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
+        const [lossV, normV, metricV] = await Promise.all([value.data(), normT.data(), metricT!.data()]);
+        const loss = lossV[0];
+        const norm = normV[0];
+        tf.dispose([x, y, normT, value, metricT!]);
+        if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
+          tf.dispose(Object.values(grads));
+          // θ at this step gave a non-finite loss: go back to θ before the last update, whose loss was finite.
+          if (prev.length) vars.forEach((v, i) => v.assign(prev[i]));
+          status = 'nan';
+          message =
+            `Training stopped at step ${this.step + 1}: the ${Number.isFinite(loss) ? 'gradient norm' : 'loss'} became ${Number.isNaN(Number.isFinite(loss) ? norm : loss) ? 'NaN' : 'infinite'}. ` +
+            `${prev.length ? `The weights from step ${this.step} (the last finite loss) were restored.` : 'No update had been made yet.'} ` +
+            `Try a lower learning rate (e.g. ${+(s.learningRate / 10).toPrecision(2)})${s.clipNorm > 0 ? ` or a smaller clip norm than ${s.clipNorm}` : ' or turn on gradient clipping (clip norm 1)'}` +
+            `${this.ds.info.id === 'csv' ? ', and check the CSV for huge or missing values' : ''}.`;
+          break;
+        }
+        const isClipped = s.clipNorm > 0 && norm > s.clipNorm;
+        if (isClipped) clipped++;
+        const scaled = isClipped ? tf.tidy(() => Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, s.clipNorm / norm)]))) : grads;
+        // Tensors share storage with the variables until the update reassigns them, so this snapshot is a ref, not a copy.
+        tf.dispose(prev);
+        prev = vars.map((v) => tf.clone(v));
+        this.optimizer.applyGradients(scaled as tf.NamedTensorMap);
+        if (scaled !== grads) tf.dispose(Object.values(scaled));
+        tf.dispose(Object.values(grads));
+        this.step++;
+        onEvent({
+          type: 'step', step: this.step, totalSteps, epoch, batch: batch + 1, batchesPerEpoch,
+          loss, metric: metricV[0], gradNorm: norm, clipped: isClipped, msPerStep: performance.now() - t0,
+        });
+        await afterStep?.(this.step);
+        if (this.step % evalEvery === 0 || this.step === totalSteps) await validate(Math.floor((this.step - 1) / batchesPerEpoch));
+        await nextTick();
+      }
+      const final = last?.step === this.step ? last.e : await validate(Math.floor(Math.max(0, this.step - 1) / batchesPerEpoch));
+      return { status, steps: this.step, message, final, clippedFraction: this.step ? clipped / this.step : 0, wallMs: performance.now() - started };
+    } finally {
+      tf.dispose(prev);
+    }
+  }
+
+  dispose() {
+    this.optimizer.dispose();
+  }
+}
