@@ -1,0 +1,319 @@
+/**
+ * The app state: one zustand store made of three slices — the graph document, its undo history, and UI state
+ * (selection, measured sizes, messages). Actions are module-level functions so non-React code (the training
+ * client, tests, the console) can call them. Every action states its history intent:
+ *   record  — one undo step (`commit`)
+ *   merge   — a gesture (drag) commits one step when it ends (`beginGesture` … `endGesture`)
+ *   ignore  — selection, sizes, viewport, messages (`useStore.setState` directly)
+ */
+import { create } from 'zustand';
+import { canConnect, compile, DEFAULT_SEED, type CompileResult, type ConnectCheck } from '../compiler/index.ts';
+import { apply, freshId, serializeDocument, type Change, type GraphDoc, type GraphEdge, type LayerKind, type ParamValue, type TrainingSettings, type Viewport, type XY } from '../graph/index.ts';
+import { isRecurrentKind, LAYERS, withDefaults } from '../layers/index.ts';
+import { copyNodes, pasteClip, type Clip } from './clipboard.ts';
+import { emptyHistory, pushStep, redoStep, sameContent, undoStep, type History } from './history.ts';
+
+export interface Status {
+  kind: 'info' | 'error';
+  text: string;
+  /** Increases with every message, so the same text shown twice is still a new message. */
+  seq: number;
+}
+
+export interface GraphSlice {
+  doc: GraphDoc;
+}
+export interface HistorySlice {
+  history: History;
+  /** The document as it was when the current gesture (a drag) began; null outside a gesture. */
+  gesture: GraphDoc | null;
+}
+export interface UiSlice {
+  selection: string[];
+  edgeSelection: string[];
+  /** Node sizes measured by the canvas (React Flow needs them back on controlled nodes). Never saved. */
+  measured: Record<string, { width: number; height: number }>;
+  status: Status | null;
+  /** Another tab saved over our autosave; autosave pauses until the user chooses. */
+  conflict: boolean;
+  clipboard: Clip | null;
+  dockTab: string;
+  /** Bumped to ask the canvas to fit the view (after open, preset, auto-layout). */
+  fitRequest: number;
+  /** Bumped to ask the canvas to auto-layout once nodes are measured (presets carry rough positions). */
+  layoutRequest: number;
+  /** The file text at the last Save/Open, for "unsaved changes". */
+  savedText: string | null;
+}
+export type StoreState = GraphSlice & HistorySlice & UiSlice;
+
+export const EMPTY_DOC: GraphDoc = { nodes: [], edges: [], training: { seed: DEFAULT_SEED } };
+
+const initialState = (): StoreState => ({
+  doc: EMPTY_DOC,
+  history: emptyHistory(),
+  gesture: null,
+  selection: [],
+  edgeSelection: [],
+  measured: {},
+  status: null,
+  conflict: false,
+  clipboard: null,
+  dockTab: 'summary',
+  fitRequest: 0,
+  layoutRequest: 0,
+  savedText: null,
+});
+
+export const useStore = create<StoreState>()(initialState);
+
+/** Back to a blank store (tests). */
+export const resetStore = () => useStore.setState(initialState(), true);
+
+// ── selectors ────────────────────────────────────────────────────────────────────────────────────────
+export const selectDoc = (s: StoreState) => s.doc;
+export const selectCanUndo = (s: StoreState) => s.history.past.length > 0;
+export const selectCanRedo = (s: StoreState) => s.history.future.length > 0;
+export const selectSelection = (s: StoreState) => s.selection;
+export const selectStatus = (s: StoreState) => s.status;
+export const selectIsDirty = (s: StoreState) => s.savedText !== null && s.savedText !== serializeDocument(withoutViewport(s.doc));
+
+const withoutViewport = ({ viewport: _v, ...doc }: GraphDoc): GraphDoc => doc;
+
+let compiled: { nodes: unknown; edges: unknown; training: unknown; result: CompileResult } | null = null;
+/** `compile(doc)`, recomputed only when nodes, edges or training settings change (not on viewport moves). */
+export function compiledOf(doc: GraphDoc): CompileResult {
+  if (!compiled || compiled.nodes !== doc.nodes || compiled.edges !== doc.edges || compiled.training !== doc.training)
+    compiled = { nodes: doc.nodes, edges: doc.edges, training: doc.training, result: compile(doc) };
+  return compiled.result;
+}
+export const selectCompiled = (s: StoreState) => compiledOf(s.doc);
+
+// ── history-aware core ───────────────────────────────────────────────────────────────────────────────
+const get = () => useStore.getState();
+
+/**
+ * Applies changes as one undo step. Changes that leave the content as it was make no step. Inside a gesture the
+ * step starts where the gesture started, so "drag into a wrapper" is one step.
+ */
+export function commit(changes: Change[], select?: string[]): GraphDoc {
+  const s = get();
+  const prev = s.doc;
+  const doc = changes.reduce(apply, prev);
+  if (doc === prev || sameContent(doc, prev)) return prev;
+  useStore.setState({
+    doc,
+    history: pushStep(s.history, s.gesture ?? prev),
+    gesture: null,
+    ...(select ? { selection: select, edgeSelection: [] } : {}),
+  });
+  return doc;
+}
+
+/** Starts a gesture: changes until `endGesture` are shown live and become one undo step. */
+export function beginGesture(): void {
+  if (!get().gesture) useStore.setState({ gesture: get().doc });
+}
+export function applyLive(changes: Change[]): void {
+  useStore.setState((s) => ({ doc: changes.reduce(apply, s.doc) }));
+}
+export function endGesture(): void {
+  const s = get();
+  if (!s.gesture) return;
+  useStore.setState({ gesture: null, ...(sameContent(s.gesture, s.doc) ? {} : { history: pushStep(s.history, s.gesture) }) });
+}
+
+export function undo(): void {
+  endGesture();
+  const s = get();
+  const r = undoStep(s.history, s.doc);
+  if (r) restore(r.doc, r.history);
+}
+export function redo(): void {
+  endGesture();
+  const s = get();
+  const r = redoStep(s.history, s.doc);
+  if (r) restore(r.doc, r.history);
+}
+function restore(doc: GraphDoc, history: History) {
+  const s = get();
+  const ids = new Set(doc.nodes.map((n) => n.id));
+  useStore.setState({
+    doc: { ...doc, viewport: s.doc.viewport },
+    history,
+    selection: s.selection.filter((id) => ids.has(id)),
+    edgeSelection: [],
+  });
+}
+
+// ── messages and UI (never recorded) ─────────────────────────────────────────────────────────────────
+let seq = 0;
+export const notify = (text: string, kind: Status['kind'] = 'info') => useStore.setState({ status: { kind, text, seq: ++seq } });
+export const clearStatus = () => useStore.setState({ status: null });
+export const selectNodes = (ids: string[]) => useStore.setState({ selection: ids, edgeSelection: [] });
+export const selectElements = (nodes: string[], edges: string[]) => useStore.setState({ selection: nodes, edgeSelection: edges });
+export const setDockTab = (id: string) => useStore.setState({ dockTab: id });
+export const requestFit = () => useStore.setState((s) => ({ fitRequest: s.fitRequest + 1 }));
+export const setViewport = (viewport: Viewport) => useStore.setState((s) => ({ doc: apply(s.doc, { type: 'setViewport', viewport }) }));
+export const setMeasured = (sizes: Record<string, { width: number; height: number }>) =>
+  useStore.setState((s) => ({ measured: { ...s.measured, ...sizes } }));
+export const setConflict = (conflict: boolean) => useStore.setState({ conflict });
+
+// ── editing actions (recorded) ───────────────────────────────────────────────────────────────────────
+/** Where a layer sits inside its Bidirectional wrapper (relative to the wrapper). */
+export const WRAP_INSET: XY = { x: 20, y: 40 };
+
+/** Adds a layer with default params at `position` and selects it; returns its id. */
+export function addLayer(kind: LayerKind, position: XY): string {
+  const doc = get().doc;
+  const id = freshId(doc, 'n');
+  commit([{ type: 'addNodes', nodes: [{ id, position, data: { kind, params: withDefaults(LAYERS[kind].params, {}) } }] }], [id]);
+  return id;
+}
+
+export const setParam = (id: string, key: string, value: ParamValue) => commit([{ type: 'setParam', id, key, value }]);
+export const renameNode = (id: string, name: string) => commit([{ type: 'rename', id, name }]);
+export const moveNodes = (moves: { id: string; position: XY }[]) => commit([{ type: 'moveNodes', moves }]);
+
+/** Removes nodes (with their wrapped layers and connections) and edges as one step. */
+export function removeElements(nodeIds: string[], edgeIds: string[] = []): void {
+  const changes: Change[] = [];
+  if (edgeIds.length) changes.push({ type: 'disconnect', ids: edgeIds });
+  if (nodeIds.length) changes.push({ type: 'removeNodes', ids: nodeIds });
+  commit(changes, []);
+}
+export const removeSelection = () => removeElements(get().selection, get().edgeSelection);
+
+/** Connects `source` → `target` when the compiler allows it; otherwise shows why and returns the refusal. */
+export function connect(source: string, target: string): ConnectCheck {
+  const doc = get().doc;
+  const check = connectCheck(doc, source, target);
+  if (!check.ok) {
+    notify(check.reason, 'error');
+    return check;
+  }
+  commit([{ type: 'connect', edge: { id: freshId(doc, 'e'), source, target } }]);
+  return check;
+}
+export const connectCheck = (doc: GraphDoc, source: string, target: string): ConnectCheck => canConnect(doc, { source, target });
+
+/** Edges that re-route `from`'s connections to `to`, with fresh ids. */
+function rewire(doc: GraphDoc, from: string, to: string): GraphEdge[] {
+  const taken = new Set<string>();
+  return doc.edges
+    .filter((e) => e.source === from || e.target === from)
+    .map((e) => {
+      const id = freshId(doc, 'e', taken);
+      taken.add(id);
+      return { id, source: e.source === from ? to : e.source, target: e.target === from ? to : e.target };
+    });
+}
+
+/** Puts a free-standing recurrent layer inside a new Bidirectional, which takes over its connections. */
+export function wrapInBidirectional(id: string): string | null {
+  const doc = get().doc;
+  const n = doc.nodes.find((x) => x.id === id);
+  if (!n || n.parentId || !isRecurrentKind(n.data.kind)) return null;
+  const b = freshId(doc, 'n');
+  const edges = rewire(doc, id, b);
+  commit(
+    [
+      { type: 'addNodes', nodes: [{ id: b, position: n.position, data: { kind: 'Bidirectional', params: withDefaults(LAYERS.Bidirectional.params, {}) } }], edges },
+      { type: 'setParent', id, parentId: b, position: WRAP_INSET },
+    ],
+    [b],
+  );
+  return b;
+}
+
+/** Takes the layer out of its Bidirectional, which is removed; the layer takes over the wrapper's connections. */
+export function unwrap(childId: string): void {
+  const doc = get().doc;
+  const child = doc.nodes.find((x) => x.id === childId);
+  const wrapper = child?.parentId ? doc.nodes.find((x) => x.id === child.parentId) : undefined;
+  if (!child || !wrapper) return;
+  const moved = apply(doc, { type: 'setParent', id: childId, parentId: undefined, position: wrapper.position });
+  commit(
+    [
+      { type: 'setParent', id: childId, parentId: undefined, position: wrapper.position },
+      { type: 'addNodes', nodes: [], edges: rewire(moved, wrapper.id, childId) },
+      { type: 'removeNodes', ids: [wrapper.id] },
+    ],
+    [childId],
+  );
+}
+
+/** Drops a free-standing recurrent layer into an empty wrapper. Inside a drag it joins the drag's undo step. */
+export function dropIntoWrapper(childId: string, wrapperId: string): boolean {
+  const doc = get().doc;
+  const child = doc.nodes.find((x) => x.id === childId);
+  const wrapper = doc.nodes.find((x) => x.id === wrapperId);
+  if (!child || !wrapper || child.parentId || !isRecurrentKind(child.data.kind) || !LAYERS[wrapper.data.kind].wraps) return false;
+  if (doc.nodes.some((x) => x.parentId === wrapperId)) {
+    notify('This Bidirectional already wraps a layer; it holds exactly one.', 'error');
+    return false;
+  }
+  commit([{ type: 'setParent', id: childId, parentId: wrapperId, position: WRAP_INSET }], [wrapperId]);
+  return true;
+}
+
+/** Sets the one-click fix for "needs returnSequences": the layer feeding `nodeId` returns every timestep. */
+export function fixReturnSequences(nodeId: string): void {
+  const doc = get().doc;
+  const src = doc.edges.find((e) => e.target === nodeId)?.source;
+  const srcNode = doc.nodes.find((n) => n.id === src);
+  if (!srcNode) return;
+  const target = LAYERS[srcNode.data.kind].wraps ? doc.nodes.find((n) => n.parentId === srcNode.id) : srcNode;
+  if (target && isRecurrentKind(target.data.kind)) setParam(target.id, 'returnSequences', true);
+}
+
+export function updateTraining(patch: Partial<TrainingSettings>): void {
+  const doc = get().doc;
+  commit([{ type: 'replace', doc: { ...doc, training: { seed: DEFAULT_SEED, ...doc.training, ...patch } } }]);
+}
+
+// ── clipboard ────────────────────────────────────────────────────────────────────────────────────────
+export function copySelection(): void {
+  const s = get();
+  if (s.selection.length) useStore.setState({ clipboard: copyNodes(s.doc, s.selection) });
+}
+export function cutSelection(): void {
+  copySelection();
+  removeSelection();
+}
+/** Pastes as one step and selects the pasted nodes; the next paste lands further along. */
+export function paste(): void {
+  const s = get();
+  if (!s.clipboard?.nodes.length) return;
+  const p = pasteClip(s.doc, s.clipboard);
+  commit([{ type: 'addNodes', nodes: p.nodes, edges: p.edges }], p.ids);
+  useStore.setState({ clipboard: { nodes: p.nodes, edges: p.edges } });
+}
+export function duplicateSelection(): void {
+  const s = get();
+  if (!s.selection.length) return;
+  const p = pasteClip(s.doc, copyNodes(s.doc, s.selection));
+  commit([{ type: 'addNodes', nodes: p.nodes, edges: p.edges }], p.ids);
+}
+export const selectAll = () => useStore.setState((s) => ({ selection: s.doc.nodes.filter((n) => !n.parentId).map((n) => n.id) }));
+
+// ── whole documents ──────────────────────────────────────────────────────────────────────────────────
+/**
+ * Replaces the document (open, preset, share link) as one undoable step and fits the view. `layout` asks for an
+ * auto-layout once the canvas has measured the nodes; it joins this step.
+ */
+export function loadDocument(doc: GraphDoc, opts: { saved?: boolean; record?: boolean; layout?: boolean } = {}): void {
+  const s = get();
+  const next = doc.training ? doc : { ...doc, training: { seed: DEFAULT_SEED } };
+  useStore.setState({
+    doc: next,
+    history: opts.record === false ? emptyHistory() : pushStep(s.history, s.doc),
+    gesture: null,
+    selection: [],
+    edgeSelection: [],
+    fitRequest: s.fitRequest + 1,
+    layoutRequest: s.layoutRequest + (opts.layout ? 1 : 0),
+    ...(opts.saved ? { savedText: serializeDocument(withoutViewport(next)) } : {}),
+  });
+}
+export const markSaved = () => useStore.setState((s) => ({ savedText: serializeDocument(withoutViewport(s.doc)) }));

@@ -1,0 +1,85 @@
+/** The editor's layout: toolbar on top, palette | canvas (+ dock) | inspector. */
+import { ReactFlowProvider } from '@xyflow/react';
+import { useEffect } from 'react';
+import { clearStatus, selectCompiled, useStore } from '../store/index.ts';
+import { Canvas } from './canvas/Canvas.tsx';
+import { Dock } from './dock/Dock.tsx';
+import { Inspector } from './inspector/Inspector.tsx';
+import { Palette } from './palette/Palette.tsx';
+import { onShortcut } from './shortcuts.ts';
+import { Toolbar } from './Toolbar.tsx';
+
+export interface AppProps {
+  /** Resolves a conflict with another tab (see store/autosave.ts). */
+  onTakeTheirs(): void;
+  onKeepMine(): void;
+}
+
+/** What the graph is at a glance, shown when there is no message. */
+function GraphStatus() {
+  const nodes = useStore((s) => s.doc.nodes.length);
+  const edges = useStore((s) => s.doc.edges.length);
+  const errors = useStore((s) => selectCompiled(s).diagnostics.filter((d) => d.severity === 'error').length);
+  return (
+    <span className="muted">
+      {nodes} layers · {edges} connections · {errors === 0 ? 'the model compiles' : `${errors} problem${errors === 1 ? '' : 's'} (see Problems)`}
+    </span>
+  );
+}
+
+function StatusLine() {
+  const status = useStore((s) => s.status);
+  useEffect(() => {
+    if (!status || status.kind === 'error') return;
+    const t = setTimeout(clearStatus, 6000);
+    return () => clearTimeout(t);
+  }, [status]);
+  return (
+    <div className={`status-line ${status?.kind ?? ''}`} role={status?.kind === 'error' ? 'alert' : 'status'} aria-live="polite" data-testid="status">
+      {status ? (
+        <>
+          <span>{status.text}</span>
+          <button type="button" className="btn small ghost" onClick={clearStatus} aria-label="Dismiss message">✕</button>
+        </>
+      ) : (
+        <GraphStatus />
+      )}
+    </div>
+  );
+}
+
+function ConflictBanner({ onTakeTheirs, onKeepMine }: AppProps) {
+  const conflict = useStore((s) => s.conflict);
+  if (!conflict) return null;
+  return (
+    <div className="conflict" role="alert" data-testid="conflict">
+      <span>This graph was changed in another tab. Autosave is paused so neither version is lost.</span>
+      <button type="button" className="btn" onClick={onTakeTheirs}>Load the other tab's graph</button>
+      <button type="button" className="btn" onClick={onKeepMine}>Keep mine (overwrite)</button>
+    </div>
+  );
+}
+
+export function App(props: AppProps) {
+  useEffect(() => {
+    const open = () => document.querySelector<HTMLInputElement>('[data-testid="open-file"]')?.click();
+    const onKey = (e: KeyboardEvent) => onShortcut(e, open);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <ReactFlowProvider>
+      <div className="app">
+        <Toolbar />
+        <ConflictBanner {...props} />
+        <Palette />
+        <main className="workspace">
+          <Canvas />
+          <StatusLine />
+          <Dock />
+        </main>
+        <Inspector />
+      </div>
+    </ReactFlowProvider>
+  );
+}

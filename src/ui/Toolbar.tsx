@@ -1,0 +1,97 @@
+/** The top bar: file actions, presets, history, layout. */
+import { useRef, useState } from 'react';
+import {
+  loadDocument, notify, PRESETS, redo, requestFit, selectCanRedo, selectCanUndo, selectIsDirty, undo, useStore,
+} from '../store/index.ts';
+import { autoLayout } from './canvas/layout.ts';
+import { openFile, saveToFile, shareUrl } from './files.ts';
+
+export function Toolbar() {
+  const canUndo = useStore(selectCanUndo);
+  const canRedo = useStore(selectCanRedo);
+  const dirty = useStore(selectIsDirty);
+  const name = useStore((s) => s.doc.meta?.name);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [presetsOpen, setPresetsOpen] = useState(false);
+  const [link, setLink] = useState<string | null>(null);
+
+  const share = async () => {
+    const url = shareUrl();
+    setLink(url);
+    try {
+      await navigator.clipboard.writeText(url);
+      notify('Share link copied to the clipboard.');
+    } catch {
+      notify('Copy the share link from the box.');
+    }
+  };
+
+  return (
+    <header className="toolbar">
+      <div className="brand">
+        <span className="logo" aria-hidden>◎</span> RNN Studio
+      </div>
+      <div className="doc-name" title={name ?? 'Untitled graph'}>
+        {name ?? 'Untitled graph'}
+        {dirty && <span className="dirty" title="Changed since the last Save/Open"> •</span>}
+      </div>
+      <div className="toolbar-group">
+        <div className="menu">
+          <button type="button" className="btn" aria-haspopup="menu" aria-expanded={presetsOpen} onClick={() => setPresetsOpen((o) => !o)}>
+            Presets ▾
+          </button>
+          {presetsOpen && (
+            <ul className="menu-list" role="menu" aria-label="Presets">
+              {PRESETS.map((p) => (
+                <li key={p.name} role="none">
+                  <button
+                    type="button"
+                    role="menuitem"
+                    className="menu-item"
+                    onClick={() => {
+                      loadDocument(p.doc, { layout: true });
+                      setPresetsOpen(false);
+                      notify(`Loaded preset ${p.name}. Undo to go back.`);
+                    }}
+                  >
+                    <span className="menu-item-name">{p.name}</span>
+                    <span className="menu-item-desc">{p.description}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+        <button type="button" className="btn" onClick={() => fileInput.current?.click()} title="Open a saved graph (Ctrl+O)">Open</button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          data-testid="open-file"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) void openFile(f);
+            e.target.value = '';
+          }}
+        />
+        <button type="button" className="btn" onClick={saveToFile} title="Download the graph as a .json file (Ctrl+S)">Save</button>
+        <button type="button" className="btn" onClick={() => void share()} title="A link that holds the whole graph">Share</button>
+      </div>
+      <div className="toolbar-group">
+        <button type="button" className="btn icon" onClick={undo} disabled={!canUndo} aria-label="Undo" title="Undo (Ctrl+Z)">↶</button>
+        <button type="button" className="btn icon" onClick={redo} disabled={!canRedo} aria-label="Redo" title="Redo (Ctrl+Shift+Z)">↷</button>
+      </div>
+      <div className="toolbar-group">
+        <button type="button" className="btn" onClick={() => void autoLayout({ record: true })} title="Arrange the layers top to bottom">Auto layout</button>
+        <button type="button" className="btn" onClick={requestFit} title="Fit the graph in view (.)">Fit view</button>
+      </div>
+      {link && (
+        <div className="share-box" role="dialog" aria-label="Share link">
+          <input readOnly value={link} aria-label="Share link URL" data-testid="share-url" onFocus={(e) => e.target.select()} />
+          <button type="button" className="btn small" onClick={() => setLink(null)}>Close</button>
+        </div>
+      )}
+    </header>
+  );
+}

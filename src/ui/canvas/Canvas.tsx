@@ -1,0 +1,219 @@
+/**
+ * The React Flow canvas, controlled by the store: it renders store state and turns every React Flow event into a
+ * store action with its history intent (drag = one step at the end, select/measure/viewport = never a step).
+ */
+import {
+  Background, BackgroundVariant, Controls, MiniMap, Panel, ReactFlow, useConnection, useNodesInitialized, useReactFlow,
+  type Connection, type EdgeChange, type IsValidConnection, type NodeChange, type OnConnectEnd,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { LAYER_KINDS, type LayerKind } from '../../graph/index.ts';
+import { LAYERS } from '../../layers/index.ts';
+import {
+  addLayer, applyLive, beginGesture, connect, connectCheck, dropIntoWrapper, endGesture, moveNodes, notify, removeElements,
+  selectCompiled, selectElements, setMeasured, setViewport, useStore, type StoreState,
+} from '../../store/index.ts';
+import { openFile } from '../files.ts';
+import { CATEGORY_COLOURS } from '../theme.ts';
+import { BidirectionalNode } from './BidirectionalNode.tsx';
+import { fitAll, registerFlow } from './focus.ts';
+import { autoLayout } from './layout.ts';
+import { toFlowEdges, toFlowNodes, type FlowEdge, type FlowNode } from './flow.ts';
+import { LayerNode } from './LayerNode.tsx';
+import { ShapeEdge } from './ShapeEdge.tsx';
+
+export const PALETTE_MIME = 'application/x-rnn-studio-kind';
+
+const nodeTypes = { layer: LayerNode, bidirectional: BidirectionalNode };
+const edgeTypes = { shape: ShapeEdge };
+const SNAP: [number, number] = [15, 15];
+const DELETE_KEYS = ['Backspace', 'Delete'];
+const MULTI_KEYS = ['Meta', 'Control'];
+
+const minimapColour = (n: FlowNode) => CATEGORY_COLOURS[LAYERS[n.data.kind].category];
+
+const selectCanvas = (s: StoreState) => ({ doc: s.doc, selection: s.selection, edgeSelection: s.edgeSelection, measured: s.measured });
+
+/** Source and target of a connection, whichever end the user started from. */
+const ends = (c: { fromNode: { id: string }; toNode: { id: string } | null; fromHandle: { type: string } }) =>
+  c.fromHandle.type === 'source' ? { source: c.fromNode.id, target: c.toNode?.id } : { source: c.toNode?.id, target: c.fromNode.id };
+
+/** While a connection is dragged over a layer, says whether it may connect and why not. */
+function ConnectionHint() {
+  const c = useConnection();
+  const doc = useStore((s) => s.doc);
+  if (!c.inProgress || !c.toNode) return null;
+  const { source, target } = ends(c);
+  if (!source || !target) return null;
+  const check = connectCheck(doc, source, target);
+  return (
+    <div className={`connection-hint ${check.ok ? 'ok' : 'refused'}`} role="status" data-testid="connection-hint">
+      {check.ok ? 'Release to connect' : check.reason}
+    </div>
+  );
+}
+
+export function Canvas() {
+  const { doc, selection, edgeSelection, measured } = useStore(useShallow(selectCanvas));
+  const compiled = useStore(selectCompiled);
+  const fitRequest = useStore((s) => s.fitRequest);
+  const rf = useReactFlow<FlowNode, FlowEdge>();
+  const wrapper = useRef<HTMLDivElement>(null);
+
+  const nodes = useMemo(() => toFlowNodes({ doc, compiled, selection: new Set(selection), measured }), [doc, compiled, selection, measured]);
+  const edges = useMemo(() => toFlowEdges(doc, compiled, new Set(edgeSelection)), [doc, compiled, edgeSelection]);
+
+  useEffect(() => {
+    registerFlow(rf, wrapper.current);
+    return () => registerFlow(null, null);
+  }, [rf]);
+  useEffect(() => {
+    if (fitRequest > 0) void fitAll();
+  }, [fitRequest]);
+  const layoutRequest = useStore((s) => s.layoutRequest);
+  const initialized = useNodesInitialized();
+  const laidOut = useRef(0);
+  useEffect(() => {
+    if (!initialized || layoutRequest === laidOut.current) return;
+    laidOut.current = layoutRequest;
+    void autoLayout({ record: false });
+  }, [initialized, layoutRequest]);
+
+  const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
+    const s = useStore.getState();
+    const sel = new Set(s.selection);
+    let selChanged = false;
+    const sizes: Record<string, { width: number; height: number }> = {};
+    const moves: { id: string; position: { x: number; y: number } }[] = [];
+    let dragging = false;
+    for (const c of changes) {
+      if (c.type === 'select') {
+        selChanged = true;
+        if (c.selected) sel.add(c.id);
+        else sel.delete(c.id);
+      } else if (c.type === 'dimensions' && c.dimensions) {
+        const m = s.measured[c.id];
+        if (!m || m.width !== c.dimensions.width || m.height !== c.dimensions.height) sizes[c.id] = c.dimensions;
+      } else if (c.type === 'position' && c.position) {
+        dragging ||= !!c.dragging;
+        const cur = s.doc.nodes.find((n) => n.id === c.id)?.position;
+        if (!cur || cur.x !== c.position.x || cur.y !== c.position.y) moves.push({ id: c.id, position: c.position });
+      }
+      // 'remove' arrives through onDelete as one step; 'add'/'replace' never come from the user here.
+    }
+    if (selChanged) selectElements([...sel], s.edgeSelection);
+    if (Object.keys(sizes).length) setMeasured(sizes);
+    if (moves.length) {
+      if (dragging) {
+        beginGesture();
+        applyLive([{ type: 'moveNodes', moves }]);
+      } else if (s.gesture) applyLive([{ type: 'moveNodes', moves }]);
+      else moveNodes(moves); // keyboard arrows: one step per press
+    }
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange<FlowEdge>[]) => {
+    const s = useStore.getState();
+    const sel = new Set(s.edgeSelection);
+    let changed = false;
+    for (const c of changes)
+      if (c.type === 'select') {
+        changed = true;
+        if (c.selected) sel.add(c.id);
+        else sel.delete(c.id);
+      }
+    if (changed) selectElements(s.selection, [...sel]);
+  }, []);
+
+  const onNodeDragStop = useCallback(
+    (_: unknown, node: FlowNode) => {
+      // Dropping a free recurrent layer onto an empty Bidirectional puts it inside (same undo step as the drag).
+      if (!node.parentId && (node.data.kind === 'SimpleRNN' || node.data.kind === 'LSTM' || node.data.kind === 'GRU')) {
+        const target = rf.getIntersectingNodes(node).find((n) => n.type === 'bidirectional' && !n.data.innerKind);
+        if (target) dropIntoWrapper(node.id, target.id);
+      }
+      endGesture();
+    },
+    [rf],
+  );
+
+  const isValidConnection: IsValidConnection<FlowEdge> = useCallback(
+    (c) => connectCheck(useStore.getState().doc, c.source, c.target).ok,
+    [],
+  );
+  const onConnect = useCallback((c: Connection) => void connect(c.source, c.target), []);
+  const onConnectEnd: OnConnectEnd = useCallback((_e, state) => {
+    if (!state.toNode || state.isValid) return;
+    const { source, target } = ends(state as Parameters<typeof ends>[0]);
+    if (!source || !target) return;
+    const check = connectCheck(useStore.getState().doc, source, target);
+    if (!check.ok) notify(check.reason, 'error');
+  }, []);
+
+  const onDelete = useCallback(({ nodes, edges }: { nodes: FlowNode[]; edges: FlowEdge[] }) => {
+    removeElements(nodes.map((n) => n.id), edges.map((e) => e.id));
+  }, []);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    e.preventDefault();
+    e.dataTransfer.dropEffect = e.dataTransfer.types.includes('Files') ? 'copy' : 'move';
+  }, []);
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      e.preventDefault();
+      const file = e.dataTransfer.files?.[0];
+      if (file) {
+        void openFile(file);
+        return;
+      }
+      const kind = e.dataTransfer.getData(PALETTE_MIME);
+      if (!(LAYER_KINDS as readonly string[]).includes(kind)) return;
+      const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      // The drop point is where the pointer is: centre the new layer's header on it.
+      addLayer(kind as LayerKind, { x: Math.round(p.x - 110), y: Math.round(p.y - 20) });
+    },
+    [rf],
+  );
+
+  const defaultViewport = useMemo(() => useStore.getState().doc.viewport ?? { x: 0, y: 0, zoom: 1 }, []);
+
+  return (
+    <div className="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+      <ReactFlow<FlowNode, FlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStop={onNodeDragStop}
+        onSelectionDragStop={() => endGesture()}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onDelete={onDelete}
+        onMoveEnd={(_e, vp) => setViewport(vp)}
+        defaultViewport={defaultViewport}
+        snapToGrid
+        snapGrid={SNAP}
+        deleteKeyCode={DELETE_KEYS}
+        multiSelectionKeyCode={MULTI_KEYS}
+        selectionKeyCode="Shift"
+        panActivationKeyCode="Space"
+        minZoom={0.2}
+        maxZoom={2}
+        connectionRadius={28}
+        proOptions={{ hideAttribution: true }}
+        ariaLabelConfig={{ 'node.a11yDescription.default': 'Press Enter or Space to select this layer. Arrow keys move it; Delete removes it.' }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={15} size={1.2} color="#c9ced8" />
+        <MiniMap pannable zoomable nodeStrokeWidth={2} nodeColor={minimapColour} />
+        <Controls position="bottom-left" />
+        <Panel position="top-center">
+          <ConnectionHint />
+        </Panel>
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+/** The face of one layer on the canvas: kind, name, key params, output shape, parameter count, problem badge. */
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { LAYERS } from '../../layers/index.ts';
+import type { FlowNode, LayerNodeData } from './flow.ts';
+
+export function ProblemBadge({ problem }: { problem: NonNullable<LayerNodeData['problem']> }) {
+  return (
+    <>
+      <span className={`node-badge ${problem.severity}`} aria-label={`${problem.severity}: ${problem.message}`} title={`${problem.message}\nFix: ${problem.fix}`}>
+        !
+      </span>
+      <div className="node-problem" role="tooltip">
+        <strong>{problem.message}</strong>
+        <span>Fix: {problem.fix}</span>
+      </div>
+    </>
+  );
+}
+
+export const formatCount = (n: number) => n.toLocaleString('en-US');
+
+function LayerNodeView({ data, selected }: NodeProps<FlowNode>) {
+  const spec = LAYERS[data.kind];
+  return (
+    <div
+      className={`layer-node cat-${spec.category}${data.problem ? ` has-${data.problem.severity}` : ''}${selected ? ' is-selected' : ''}${data.wrapped ? ' is-wrapped' : ''}`}
+      data-kind={data.kind}
+    >
+      {spec.arity !== 'none' && !data.wrapped && <Handle type="target" position={Position.Top} className="port port-in" />}
+      <div className="node-head">
+        <span className="node-kind">{data.kind}</span>
+        <span className="node-title">{data.title}</span>
+        {data.problem && <ProblemBadge problem={data.problem} />}
+      </div>
+      <div className="node-brief">{data.brief}</div>
+      <div className="node-foot">
+        {data.wrapped ? (
+          <span className="node-shape muted">per direction</span>
+        ) : (
+          <span className={`node-shape shape-${data.shapeKind ?? 'none'}`} data-testid="node-shape">
+            {data.shape ?? '—'}
+          </span>
+        )}
+        {data.paramCount !== undefined && <span className="node-params">{formatCount(data.paramCount)} params</span>}
+      </div>
+      {!data.wrapped && <Handle type="source" position={Position.Bottom} className={`port port-out shape-${data.shapeKind ?? 'none'}`} />}
+    </div>
+  );
+}
+
+export const LayerNode = memo(LayerNodeView);

@@ -1,0 +1,135 @@
+/**
+ * Store state → React Flow nodes and edges. Pure apart from a per-id cache: a node whose inputs did not change
+ * keeps its object identity, so React Flow skips it and the memoised node component does not re-render.
+ */
+import type { Edge, Node } from '@xyflow/react';
+import type { CompileResult } from '../../compiler/index.ts';
+import { layerNames } from '../../compiler/index.ts';
+import type { GraphDoc, GraphNode, LayerKind } from '../../graph/index.ts';
+import { formatShape, isTokens, LAYERS, type Diagnostic, type TensorType } from '../../layers/index.ts';
+import { WRAP_INSET } from '../../store/index.ts';
+
+export type ShapeKind = 'tokens' | 'sequence' | 'vector';
+
+export interface LayerNodeData extends Record<string, unknown> {
+  kind: LayerKind;
+  /** The layer name as exported (user's name or derived, e.g. `lstm_1`). */
+  title: string;
+  brief: string;
+  shape?: string;
+  shapeKind?: ShapeKind;
+  masked?: boolean;
+  paramCount?: number;
+  /** True for a layer wrapped inside a Bidirectional (no handles; counts are per direction). */
+  wrapped: boolean;
+  problem?: Pick<Diagnostic, 'severity' | 'message' | 'fix' | 'code'>;
+  /** Bidirectional only: the wrapped layer's kind, and whether one is there. */
+  innerKind?: LayerKind;
+}
+
+export type FlowNode = Node<LayerNodeData, 'layer' | 'bidirectional'>;
+export interface ShapeEdgeData extends Record<string, unknown> {
+  shape?: string;
+  shapeKind?: ShapeKind;
+  masked?: boolean;
+  problem?: string;
+}
+export type FlowEdge = Edge<ShapeEdgeData, 'shape'>;
+
+export const NODE_WIDTH = 236;
+export const WRAPPER_WIDTH = NODE_WIDTH + 2 * WRAP_INSET.x;
+/** Room under the wrapped layer for the forward/backward lanes and the merge. */
+const WRAPPER_FOOTER = 64;
+const DEFAULT_NODE_HEIGHT = 92;
+
+export const shapeKindOf = (t: TensorType): ShapeKind => (isTokens(t) ? 'tokens' : t.dims.length === 2 ? 'sequence' : 'vector');
+
+export function ariaLabelFor(n: GraphNode): string {
+  const brief = LAYERS[n.data.kind].brief({ ...n.data.params });
+  return `${n.data.kind}, ${brief}`;
+}
+
+type CacheEntry = { key: unknown[]; node: FlowNode };
+const cache = new Map<string, CacheEntry>();
+const sameKey = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+
+export interface FlowInputs {
+  doc: GraphDoc;
+  compiled: CompileResult;
+  selection: ReadonlySet<string>;
+  measured: Record<string, { width: number; height: number }>;
+}
+
+export function toFlowNodes({ doc, compiled, selection, measured }: FlowInputs): FlowNode[] {
+  const names = layerNames(doc.nodes);
+  const problems = new Map<string, Diagnostic>();
+  for (const d of compiled.diagnostics) {
+    if (!d.nodeId) continue;
+    const prev = problems.get(d.nodeId);
+    if (!prev || (prev.severity !== 'error' && d.severity === 'error')) problems.set(d.nodeId, d); // first error wins
+  }
+  const childOf = new Map<string, GraphNode>();
+  for (const n of doc.nodes) if (n.parentId) childOf.set(n.parentId, n);
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+
+  // React Flow wants every parent before its children.
+  const ordered = [...doc.nodes.filter((n) => !n.parentId), ...doc.nodes.filter((n) => n.parentId)];
+  const seen = new Set<string>();
+  const out = ordered.map((n): FlowNode => {
+    seen.add(n.id);
+    const spec = LAYERS[n.data.kind];
+    const wrapped = n.parentId !== undefined && byId.has(n.parentId);
+    const shapeOwner = wrapped ? n.parentId! : n.id;
+    const t = wrapped ? undefined : compiled.shapes[shapeOwner];
+    const count = wrapped ? halve(compiled.params[shapeOwner]) : compiled.params[n.id];
+    const d = problems.get(n.id);
+    const child = childOf.get(n.id);
+    const childH = child ? measured[child.id]?.height ?? DEFAULT_NODE_HEIGHT : DEFAULT_NODE_HEIGHT;
+    const key = [n, selection.has(n.id), measured[n.id], t, count, d, names.get(n.id), child?.data.kind, spec.wraps ? childH : 0];
+    const hit = cache.get(n.id);
+    if (hit && sameKey(hit.key, key)) return hit.node;
+    const data: LayerNodeData = {
+      kind: n.data.kind,
+      title: names.get(n.id) ?? n.id,
+      brief: spec.brief({ ...n.data.params }),
+      wrapped,
+      ...(t ? { shape: formatShape(t), shapeKind: shapeKindOf(t), masked: t.masked } : {}),
+      ...(count !== undefined ? { paramCount: count } : {}),
+      ...(d ? { problem: { severity: d.severity, message: d.message, fix: d.fix, code: d.code } } : {}),
+      ...(spec.wraps && child ? { innerKind: child.data.kind } : {}),
+    };
+    const node: FlowNode = {
+      id: n.id,
+      type: spec.wraps ? 'bidirectional' : 'layer',
+      position: n.position,
+      data,
+      selected: selection.has(n.id),
+      ariaLabel: ariaLabelFor(n),
+      ...(measured[n.id] ? { measured: measured[n.id] } : {}),
+      ...(wrapped ? { parentId: n.parentId, extent: 'parent' as const } : {}),
+      ...(spec.wraps ? { width: WRAPPER_WIDTH, height: WRAP_INSET.y + childH + WRAPPER_FOOTER } : {}),
+    };
+    cache.set(n.id, { key, node });
+    return node;
+  });
+  for (const id of [...cache.keys()]) if (!seen.has(id)) cache.delete(id);
+  return out;
+}
+
+const halve = (x: number | undefined) => (x === undefined ? undefined : x / 2);
+
+export function toFlowEdges(doc: GraphDoc, compiled: CompileResult, selection: ReadonlySet<string>): FlowEdge[] {
+  const edgeProblems = new Map(compiled.diagnostics.filter((d) => d.edgeId).map((d) => [d.edgeId!, d.message]));
+  return doc.edges.map((e) => {
+    const t = compiled.shapes[e.source];
+    const problem = edgeProblems.get(e.id);
+    return {
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      type: 'shape',
+      selected: selection.has(e.id),
+      data: { ...(t ? { shape: formatShape(t), shapeKind: shapeKindOf(t), masked: t.masked } : {}), ...(problem ? { problem } : {}) },
+    };
+  });
+}

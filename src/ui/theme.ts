@@ -1,0 +1,12 @@
+/** Category colours, shared by node accents (CSS variables in styles.css) and the minimap (which needs literals). */
+import type { Category } from '../layers/index.ts';
+
+export const CATEGORY_COLOURS: Record<Category, string> = {
+  inputs: '#64748b',
+  embedding: '#0f766e',
+  recurrent: '#4f46e5',
+  wrappers: '#7c3aed',
+  dense: '#c2410c',
+  merge: '#0369a1',
+  pooling: '#a16207',
+};

@@ -1,0 +1,127 @@
+/**
+ * Shared helpers for browser tests: launch Debian's Chromium through playwright-core (never a downloaded
+ * browser), open the production build served by `global-setup.ts`, and act on the editor as a user would.
+ * Selectors live in `SEL` so a markup change is fixed in one place.
+ */
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+export const BASE_URL = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:4173';
+export const CHROMIUM = '/usr/lib/chromium/chromium';
+
+export const SEL = {
+  node: (id: string) => `.react-flow__node[data-id="${id}"]`,
+  nodeOfKind: (kind: string) => `.react-flow__node:has(> [data-kind="${kind}"])`,
+  sourceHandle: (id: string) => `.react-flow__handle.source[data-nodeid="${id}"]`,
+  targetHandle: (id: string) => `.react-flow__handle.target[data-nodeid="${id}"]`,
+  edge: (id: string) => `.react-flow__edge[data-id="${id}"]`,
+  edgeLabel: (id: string) => `[data-testid="edge-label-${id}"]`,
+  pane: '.react-flow__pane',
+  status: '[data-testid="status"]',
+  totalParams: '[data-testid="total-params"]',
+  openFile: '[data-testid="open-file"]',
+  shareUrl: '[data-testid="share-url"]',
+  inspector: '[data-testid="inspector"]',
+  connectionHint: '[data-testid="connection-hint"]',
+} as const;
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export interface OpenOptions {
+  preset?: string;
+  fixture?: string;
+  /** Extra query parameters (e.g. backend=wasm for training tests). */
+  query?: Record<string, string>;
+  hash?: string;
+  context?: BrowserContext;
+  viewport?: { width: number; height: number };
+}
+
+/** Opens the editor in a new page (and a new context unless one is given) and waits until nodes are measured. */
+export async function openEditor(browser: Browser, o: OpenOptions = {}): Promise<Page> {
+  const context = o.context ?? (await browser.newContext({ viewport: o.viewport ?? { width: 1440, height: 900 }, acceptDownloads: true }));
+  const page = await context.newPage();
+  const q = new URLSearchParams({ ...(o.preset ? { preset: o.preset } : {}), ...(o.fixture ? { fixture: o.fixture } : {}), ...o.query });
+  const qs = q.toString();
+  await page.goto(`${BASE_URL}/${qs ? `?${qs}` : ''}${o.hash ?? ''}`);
+  await waitForCanvas(page);
+  return page;
+}
+
+/** Waits until React Flow has measured every node (nodes are hidden until then). */
+export async function waitForCanvas(page: Page): Promise<void> {
+  await page.waitForSelector('.react-flow__node', { state: 'visible' });
+  await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.react-flow__node')].every((n) => getComputedStyle(n).visibility === 'visible'));
+}
+
+/** Node ids on the canvas, in DOM order. */
+export const nodeIds = (page: Page): Promise<string[]> =>
+  page.$$eval('.react-flow__node', (els) => els.map((e) => e.getAttribute('data-id') ?? ''));
+export const edgeCount = (page: Page): Promise<number> => page.locator('.react-flow__edge').count();
+export const nodeCount = (page: Page): Promise<number> => page.locator('.react-flow__node').count();
+
+export const paletteButton = (page: Page, kind: string): Locator => page.getByRole('navigation', { name: 'Layer palette' }).getByRole('button', { name: kind, exact: true });
+
+/** The id of the only node of `kind`, or of the last one when `nth` is -1. */
+export async function nodeIdOfKind(page: Page, kind: string, nth = 0): Promise<string> {
+  const nodes = page.locator(SEL.nodeOfKind(kind));
+  const el = nth < 0 ? nodes.last() : nodes.nth(nth);
+  return (await el.getAttribute('data-id'))!;
+}
+
+/** Centre of an element in page coordinates. */
+export async function centre(loc: Locator): Promise<{ x: number; y: number }> {
+  const b = (await loc.boundingBox())!;
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+/** A pointer drag with intermediate moves, as a person drags (React Flow needs the moves). */
+export async function dragMouse(page: Page, from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + (to.x - from.x) / 4, from.y + (to.y - from.y) / 4, { steps: 4 });
+  await page.mouse.move(to.x, to.y, { steps: 10 });
+  await page.mouse.up();
+}
+
+/** Drags a node by its header to a point on the page. */
+export async function dragNode(page: Page, id: string, to: { x: number; y: number }): Promise<void> {
+  const head = page.locator(`${SEL.node(id)} .node-head`).first();
+  await dragMouse(page, await centre(head), to);
+}
+
+/** Drags from a node's output port to another node's input port. */
+export async function dragConnect(page: Page, source: string, target: string): Promise<void> {
+  await dragMouse(page, await centre(page.locator(SEL.sourceHandle(source))), await centre(page.locator(SEL.targetHandle(target))));
+}
+
+/**
+ * Drags a palette item onto the canvas with HTML5 drag and drop. Synthetic pointer drags do not start native DnD
+ * in headless Chromium, so the events are dispatched with a DataTransfer made in the page (microsoft/playwright#35749).
+ */
+export async function dragFromPalette(page: Page, kind: string, to: { x: number; y: number }): Promise<void> {
+  const button = await paletteButton(page, kind).elementHandle();
+  const pane = await page.locator('[data-testid="canvas"]').elementHandle();
+  const dt = await page.evaluateHandle(() => new DataTransfer());
+  await button!.dispatchEvent('dragstart', { dataTransfer: dt });
+  await pane!.dispatchEvent('dragenter', { dataTransfer: dt, clientX: to.x, clientY: to.y });
+  await pane!.dispatchEvent('dragover', { dataTransfer: dt, clientX: to.x, clientY: to.y });
+  await pane!.dispatchEvent('drop', { dataTransfer: dt, clientX: to.x, clientY: to.y });
+  await button!.dispatchEvent('dragend', { dataTransfer: dt });
+}
+
+/** The autosaved document in this page's local storage. */
+export async function storedGraph(page: Page): Promise<{ nodes: { id: string; data: { kind: string; params: Record<string, unknown> } }[]; edges: unknown[] }> {
+  return page.evaluate(() => JSON.parse(localStorage.getItem('rnn-studio:graph') ?? 'null').graph);
+}
+
+/** Focuses the canvas without selecting anything, so keyboard shortcuts reach the editor. */
+export async function focusCanvas(page: Page): Promise<void> {
+  await page.locator(SEL.pane).click({ position: { x: 5, y: 5 } });
+}
+
+export const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
