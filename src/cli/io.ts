@@ -1,6 +1,10 @@
 /** CLI plumbing shared by every command: reading graph files, printing, exit codes. */
-import { readFileSync } from 'node:fs';
-import { parseDocument, type GraphDoc } from '../graph/index.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { importModelJson, renameWeight } from '../codegen/import-keras.ts';
+import { layerNames } from '../compiler/index.ts';
+import { FILE_TYPE, parseDocument, type GraphDoc } from '../graph/index.ts';
+import type { WeightBytes } from '../runtime/model-io.ts';
 
 /** A user-facing failure: printed as one line, no stack trace. `code` 2 = unreadable input, 1 = invalid model. */
 export class CliError extends Error {
@@ -24,6 +28,67 @@ export function readGraph(path: string | undefined): GraphDoc {
   const r = parseDocument(readText(path));
   if (!r.ok) throw new CliError(`${path}: ${r.error}`);
   return r.doc;
+}
+
+/** A graph, from an RNN Studio graph file or an imported Keras / TF.js model JSON, with weights when the file has them. */
+export interface LoadedModel {
+  doc: GraphDoc;
+  /** Weights named as the graph's compiled layers (TF.js model.json files carry them in their manifest). */
+  weights?: WeightBytes;
+  /** Import notes (options read but not kept). */
+  warnings: string[];
+}
+
+/**
+ * Reads `graph.json` or `model.json` (Keras `to_json()`, or TF.js with the weight files its manifest names).
+ * A graph file written by `rnn-studio import` finds its weights in the sibling folder `<name>.weights/`.
+ */
+export function readGraphOrModel(path: string | undefined): LoadedModel {
+  const text = readText(path);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new CliError(`${path}: this is not a JSON file (${(e as Error).message}).`);
+  }
+  if ((raw as { type?: unknown })?.type === FILE_TYPE || (raw as { schemaVersion?: unknown })?.schemaVersion !== undefined) {
+    const doc = readGraph(path);
+    const sibling = weightsDirFor(path!);
+    return { doc, warnings: [], ...(existsSync(join(sibling, 'model.json')) ? { weights: readWeightsDir(sibling) } : {}) };
+  }
+  const r = importModelJson(raw);
+  if (!r.ok) throw new CliError(`${path}: ${r.error}`, 1);
+  const m = r.model;
+  if (!m.weightsManifest) return { doc: m.doc, warnings: m.warnings };
+  const names = layerNames(m.doc.nodes);
+  const bytes = readWeightFiles(dirname(path!), m.weightsManifest.flatMap((g) => g.paths));
+  const entries = m.weightsManifest.flatMap((g) => g.weights).map((w) => ({ ...w, dtype: 'float32' as const, name: renameWeight(w.name, m, (id) => names.get(id)!) }));
+  return { doc: m.doc, warnings: m.warnings, weights: { entries, bytes } };
+}
+
+/** Where `rnn-studio import` puts the weights of `graph.json`: `graph.weights/`. */
+export const weightsDirFor = (graphPath: string) => graphPath.replace(/\.json$/i, '') + '.weights';
+
+function readWeightFiles(dir: string, paths: string[]): Uint8Array {
+  const parts = paths.map((p) => {
+    try {
+      return readFileSync(join(dir, p));
+    } catch {
+      throw new CliError(`Cannot read the weight file ${join(dir, p)} named in the manifest.`);
+    }
+  });
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+/** Reads `DIR/model.json` + its weight files (TF.js format): weights saved from a model of the same graph (same layer names). */
+export function readWeightsDir(dir: string): WeightBytes {
+  const path = join(dir, 'model.json');
+  const r = importModelJson(readText(path, 'weights model.json'));
+  if (!r.ok) throw new CliError(`${path}: ${r.error}`);
+  const manifest = r.model.weightsManifest;
+  if (!manifest) throw new CliError(`${path} has no weightsManifest.`);
+  const entries = manifest.flatMap((g) => g.weights).map((w) => ({ ...w, dtype: 'float32' as const }));
+  return { entries, bytes: readWeightFiles(dir, manifest.flatMap((g) => g.paths)) };
 }
 
 export const print = (s: string) => process.stdout.write(s.endsWith('\n') ? s : s + '\n');

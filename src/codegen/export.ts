@@ -1,0 +1,103 @@
+/**
+ * The export folder for each target, as text files. The caller adds the weights (`model.json` + `weights.bin`,
+ * written by the runtime), because producing them needs tfjs.
+ */
+import type { ModelIR } from '../compiler/index.ts';
+import type { TrainingSettings } from '../graph/types.ts';
+import { commentText } from './escape.ts';
+import { emitKeras, KERAS_PREDICT_PY } from './keras.ts';
+import { TENSOR_JSON_PY, TFJS_WEIGHTS_PY } from './python-support.ts';
+import { emitPytorchModel } from './pytorch.ts';
+import { emitTorchTrain, TORCH_PREDICT_PY } from './pytorch-scripts.ts';
+import { emitTfjsModel, TFJS_PREDICT_MJS } from './tfjs.ts';
+import { RNN_LAYERS_PY } from './torch-support.ts';
+
+export const TARGETS = ['pytorch', 'keras', 'tfjs'] as const;
+export type Target = (typeof TARGETS)[number];
+
+export interface ExportInfo {
+  /** The model's name, shown in comments and the README (escaped; never code). */
+  title: string;
+  training?: TrainingSettings;
+  /** Whether the weights are trained ones or the seeded initial weights. */
+  trained: boolean;
+}
+
+/** The files that hold the weights; every export folder has them. */
+export const WEIGHT_FILES = ['model.json', 'weights.bin'] as const;
+
+/** Text files of an export folder, by file name (weights excluded). */
+export function exportFiles(ir: ModelIR, target: Target, info: ExportInfo): Record<string, string> {
+  const title = commentText(info.title) || 'RNN Studio model';
+  switch (target) {
+    case 'pytorch':
+      return {
+        'model.py': emitPytorchModel(ir, title),
+        'rnn_layers.py': RNN_LAYERS_PY,
+        'tfjs_weights.py': TFJS_WEIGHTS_PY,
+        'tensor_json.py': TENSOR_JSON_PY,
+        'predict.py': TORCH_PREDICT_PY,
+        'train.py': emitTorchTrain(ir, info.training),
+        'README.md': readme(target, title, info),
+      };
+    case 'keras':
+      return {
+        'model.py': emitKeras(ir, title),
+        'tfjs_weights.py': TFJS_WEIGHTS_PY,
+        'tensor_json.py': TENSOR_JSON_PY,
+        'predict.py': KERAS_PREDICT_PY,
+        'README.md': readme(target, title, info),
+      };
+    case 'tfjs':
+      return { 'model.mjs': emitTfjsModel(ir, title), 'predict.mjs': TFJS_PREDICT_MJS, 'README.md': readme(target, title, info) };
+  }
+}
+
+/** The main code file of a target, for previews. */
+export const MAIN_FILE: Record<Target, string> = { pytorch: 'model.py', keras: 'model.py', tfjs: 'model.mjs' };
+
+function readme(target: Target, title: string, info: ExportInfo): string {
+  const weights = info.trained ? 'the trained weights' : 'the seeded initial weights (the graph has not been trained)';
+  const run =
+    target === 'tfjs'
+      ? 'npm install @tensorflow/tfjs@4.22.0\nnode predict.mjs --input x.json'
+      : target === 'pytorch'
+        ? 'pip install torch numpy\npython3 predict.py --input x.json'
+        : 'pip install keras numpy   # Keras 3 with any backend, or tensorflow 2.x\npython3 predict.py --input x.json';
+  const files: Record<Target, string> = {
+    pytorch: `- \`model.py\`: \`Model(nn.Module)\`, batch first; \`load_tfjs(weights)\` and \`init_weights()\`.
+- \`rnn_layers.py\`: the recurrent layers. \`Recurrent\` wraps \`nn.RNN\` / \`nn.LSTM\` where they compute exactly what
+  TF.js computes, and \`LoopRNN\` where they cannot: the GRU (TF.js applies the reset gate before the recurrent matmul;
+  \`nn.GRU\` only after), hard-sigmoid gates, other activations. Masking is TF.js's: at padded steps the state and the
+  output are carried over (left, right or inner padding).
+- \`train.py\`: trains on \`x.json\`/\`y.json\`; runs as is on one machine or under
+  \`torchrun --nproc_per_node=N train.py ...\` (DistributedDataParallel, gloo on CPU).
+- \`predict.py\`, \`tfjs_weights.py\` (reads the weights with numpy), \`tensor_json.py\`.`,
+    keras: `- \`model.py\`: \`build_model()\` (functional API) and \`load_tfjs_weights(model, folder)\` (same layout as Keras).
+- \`predict.py\`, \`tfjs_weights.py\` (reads the weights with numpy), \`tensor_json.py\`.
+- With a padding mask, Keras zero-fills a Bidirectional layer's padded output steps where TF.js repeats the last state.`,
+    tfjs: `- \`model.mjs\`: \`buildModel(tf)\` builds the same layers with the same seeds; \`loadWeights(tf, model, modelJson, bytes)\`.
+- \`predict.mjs\`: Node script (needs \`@tensorflow/tfjs\` 4.22).`,
+  };
+  return `# ${title}
+
+Exported from RNN Studio for ${target === 'tfjs' ? 'TF.js' : target === 'pytorch' ? 'PyTorch' : 'Keras'}, with ${weights}.
+
+## Run
+
+\`\`\`sh
+${run}
+\`\`\`
+
+\`x.json\` is \`{"dtype": "int32" | "float32", "shape": [batch, time(, features)], "data": [...]}\` (data flat, row-major;
+token id 0 is padding when the Embedding masks zeros). The script prints \`{"shape": [...], "data": [...]}\`.
+
+## Files
+
+${files[target]}
+- \`model.json\` + \`weights.bin\`: the weights in the TF.js layers-model format. \`weightsManifest\` lists each weight's
+  name, shape and dtype (float32, little-endian, row-major, concatenated in order). Names: \`<layer>/kernel\`
+  ([inputs, k·units], used as x·K), \`<layer>/recurrent_kernel\`, \`<layer>/bias\`, \`<layer>/embeddings\`; a Bidirectional's
+  are \`<layer>/forward_<inner>/…\` and \`<layer>/backward_<inner>/…\`. Gate blocks: LSTM i, f, c, o; GRU z, r, h.
+`;
+}

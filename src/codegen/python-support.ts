@@ -1,0 +1,66 @@
+/**
+ * Static Python files shared by the Keras and PyTorch exports. They contain no graph-specific text, so nothing a
+ * user typed reaches them.
+ */
+
+/** Reads `model.json` + weight files (TF.js layers-model format) with numpy only. */
+export const TFJS_WEIGHTS_PY = `"""Reads TF.js layers-model weights (model.json + weights.bin) with numpy only.
+
+Format: model.json["weightsManifest"] is a list of groups {"paths": [files], "weights": [{"name", "shape", "dtype"}]};
+each group's files, concatenated, hold its weights one after another, little-endian, row-major.
+Names are TF.js's: "<layer>/kernel", "<layer>/recurrent_kernel", "<layer>/bias", "<layer>/embeddings",
+and "<bidirectional>/forward_<inner>/..." / "<bidirectional>/backward_<inner>/..." for wrapped layers.
+Kernels are [inputs, k*units] (TF.js and Keras compute x @ K).
+"""
+import json
+import os
+
+import numpy as np
+
+DTYPES = {"float32": np.dtype("<f4"), "int32": np.dtype("<i4")}
+
+
+def read_tfjs_weights(folder):
+    """Returns {weight name: float32 numpy array} for the model.json in \`folder\`."""
+    with open(os.path.join(folder, "model.json"), encoding="utf-8") as f:
+        manifest = json.load(f)["weightsManifest"]
+    weights = {}
+    for group in manifest:
+        data = b""
+        for path in group["paths"]:
+            if os.path.basename(path) != path:
+                raise ValueError("weight file names must not contain folders: %r" % path)
+            with open(os.path.join(folder, path), "rb") as f:
+                data += f.read()
+        offset = 0
+        for spec in group["weights"]:
+            if "quantization" in spec:
+                raise ValueError("quantized weights are not supported: %s" % spec["name"])
+            dtype = DTYPES[spec["dtype"]]
+            count = int(np.prod(spec["shape"], dtype=np.int64))
+            weights[spec["name"]] = np.frombuffer(data, dtype, count, offset).reshape(spec["shape"]).astype(np.float32)
+            offset += count * dtype.itemsize
+        if offset != len(data):
+            raise ValueError("the weight files hold %d bytes but the manifest describes %d" % (len(data), offset))
+    return weights
+`;
+
+/** Reads and writes the tensor JSON of the predict contract. */
+export const TENSOR_JSON_PY = `"""The predict contract shared by every export: {"dtype", "shape", "data"} in, {"shape", "data"} out."""
+import json
+
+import numpy as np
+
+
+def read_tensor(path):
+    with open(path, encoding="utf-8") as f:
+        spec = json.load(f)
+    if spec.get("dtype") not in ("int32", "float32"):
+        raise ValueError('"dtype" must be "int32" or "float32"')
+    return np.asarray(spec["data"], dtype=spec["dtype"]).reshape(spec["shape"])
+
+
+def tensor_json(y):
+    y = np.asarray(y, dtype=np.float64)
+    return json.dumps({"shape": list(y.shape), "data": y.reshape(-1).tolist()})
+`;

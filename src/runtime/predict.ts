@@ -1,0 +1,41 @@
+/**
+ * Prediction with the tensor contract shared by every export's predict script:
+ * input `{"dtype","shape","data"}` (data flat, row-major) → output `{"shape","data"}`.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export interface TensorJson {
+  dtype: 'int32' | 'float32';
+  shape: number[];
+  data: number[];
+}
+export interface OutputJson {
+  shape: number[];
+  data: number[];
+}
+
+/** Validates an untrusted input file's value; returns a message when it is not a tensor. */
+export function checkTensorJson(v: unknown): TensorJson | string {
+  const o = v as Partial<TensorJson> | null;
+  if (!o || typeof o !== 'object') return 'the input must be a JSON object {"dtype","shape","data"}';
+  if (o.dtype !== 'int32' && o.dtype !== 'float32') return `"dtype" must be "int32" or "float32" (got ${JSON.stringify(o.dtype)})`;
+  if (!Array.isArray(o.shape) || !o.shape.every((d) => Number.isInteger(d) && d > 0)) return '"shape" must be a list of positive integers';
+  if (!Array.isArray(o.data) || !o.data.every((x) => typeof x === 'number' && Number.isFinite(x))) return '"data" must be a flat list of numbers';
+  const size = o.shape.reduce((a, d) => a * d, 1);
+  if (o.data.length !== size) return `"data" has ${o.data.length} numbers but shape [${o.shape}] needs ${size}`;
+  if (o.dtype === 'int32' && !o.data.every(Number.isInteger)) return 'int32 data must be whole numbers';
+  return o as TensorJson;
+}
+
+/** Runs the model on one input tensor (inference mode: dropout off). */
+export async function predict(model: tf.LayersModel, x: TensorJson): Promise<OutputJson> {
+  const want = model.inputs[0].shape;
+  if (model.inputs.length !== 1) throw new Error(`This model has ${model.inputs.length} inputs; predict takes one.`);
+  if (want.length !== x.shape.length || want.some((d, i) => d !== null && d !== x.shape[i]))
+    throw new Error(`The input has shape [${x.shape}] but the model expects [${want.map((d) => d ?? 'any')}].`);
+  const y = tf.tidy(() => model.predict(tf.tensor(x.data, x.shape, x.dtype)) as tf.Tensor);
+  const data = Array.from(await y.data());
+  const shape = y.shape;
+  y.dispose();
+  return { shape, data };
+}
