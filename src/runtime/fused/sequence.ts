@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LayerActivation } from './activations.ts';
+import { unstackTime } from './kernels.ts';
 
 /** What a cell's forward loop gets: per-step projected inputs in processing order. */
 export interface ForwardCtx {
@@ -108,7 +109,7 @@ export interface SequenceArgs {
 function maskSteps(mask: tf.Tensor, goBackwards: boolean): tf.Tensor[] {
   let m = tf.transpose(tf.cast(tf.cast(mask, 'bool'), 'float32'));
   if (goBackwards) m = tf.reverse(m, 0);
-  return tf.unstack(tf.expandDims(m, -1));
+  return unstackTime(tf.expandDims(m, -1));
 }
 
 /**
@@ -134,7 +135,7 @@ export function fusedSequence(cell: FusedCell, a: SequenceArgs): tf.Tensor {
     let xpT = tf.transpose(tf.reshape(proj, [B, T, kH]), [1, 0, 2]);
     if (a.goBackwards) xpT = tf.reverse(xpT, 0);
     const fwd = cell.forward({
-      xp: tf.unstack(xpT),
+      xp: unstackTime(xpT),
       R,
       mask: mask ? maskSteps(mask, a.goBackwards) : null,
       recMask: recMask as tf.Tensor | null,
@@ -160,16 +161,17 @@ export function fusedSequence(cell: FusedCell, a: SequenceArgs): tf.Tensor {
         recMask: sRec,
         act: a.act,
         recAct: a.recAct,
-        dHs: a.returnSequences ? (tf.unstack(tf.transpose(dy, [1, 0, 2]))) : null,
+        dHs: a.returnSequences ? unstackTime(tf.transpose(dy, [1, 0, 2])) : null,
         dhLast: a.returnSequences ? null : (dy),
         steps: T,
         units: H,
       });
       // Back to batch-major [B·T, kH], in the row order of `flat`.
       const dZbt = tf.reshape(tf.transpose(a.goBackwards ? tf.reverse(dZ, 0) : dZ, [1, 0, 2]), [B * T, kH]);
-      // ∂L/∂K = x̃ᵀ·dZ, ∂L/∂x̃ = dZ·Kᵀ, ∂L/∂b = Σ_rows dZ — one kernel each over the whole sequence.
-      const dK = tf.matMul(sFlat, dZbt, true, false);
-      let dX = tf.reshape(tf.matMul(dZbt, sK, false, true), [B, T, D]);
+      // ∂L/∂K = x̃ᵀ·dZ, ∂L/∂x̃ = dZ·Kᵀ, ∂L/∂b = Σ_rows dZ — one matMul each over the whole sequence.
+      // (Transposes are explicit: wasm's matMul with a transpose flag measured ≈ 10× slower than transpose + matMul.)
+      const dK = tf.matMul(tf.transpose(sFlat), dZbt);
+      let dX = tf.reshape(tf.matMul(dZbt, tf.transpose(sK)), [B, T, D]);
       if (sDp) dX = tf.mul(dX, tf.expandDims(sDp, 1));
       return b ? [dX, dK, dR, tf.sum(dZbt, 0)] : [dX, dK, dR];
     };

@@ -3,6 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { derivative } from './activations.ts';
+import { unstackTime } from './kernels.ts';
 import { addMaybe, carry, incoming, splitMasked, type FusedCell } from './sequence.ts';
 
 export const simpleRnnCell: FusedCell = {
@@ -24,18 +25,19 @@ export const simpleRnnCell: FusedCell = {
     const { keep, R, mask, recMask, act, steps: T, units: H } = ctx;
     const [Hhat, Hin] = keep;
     const [, B] = Hin.shape;
-    const P = tf.unstack(derivative(act, Hhat));
+    const P = unstackTime(derivative(act, Hhat));
+    const Rt = tf.transpose(R);
     const dA: tf.Tensor[] = new Array(T);
     let dhNext: tf.Tensor | null = null;
     for (let t = T - 1; t >= 0; t--) {
       const [dhHat, dhCarry] = splitMasked(incoming(ctx, t, dhNext), mask && mask[t]);
       const da = tf.mul(dhHat!, P[t]);
       dA[t] = da;
-      const dhd = tf.matMul(da, R, false, true);
+      const dhd = tf.matMul(da, Rt);
       dhNext = addMaybe(recMask ? tf.mul(dhd, recMask) : dhd, dhCarry);
     }
     const dZ = tf.stack(dA);
-    const dR = tf.matMul(tf.reshape(Hin, [T * B, H]), tf.reshape(dZ, [T * B, H]), true, false);
+    const dR = tf.matMul(tf.transpose(tf.reshape(Hin, [T * B, H])), tf.reshape(dZ, [T * B, H]));
     return { dZ, dR };
   },
 };

@@ -1,0 +1,48 @@
+/**
+ * The benchmark models: the lesson presets' architectures (SimpleRNN, LSTM, GRU, BiLSTM, 2-layer LSTM) at the sizes
+ * of issue 7 — vocabulary 5000, embedding 64, 64 units, 4 classes — as graph documents compiled by our compiler.
+ * No masking (maskZero off): the random token ids have no padding, and PyTorch's nn.LSTM has no mask to compare with.
+ */
+import type { GraphDoc, GraphNode, LayerKind, Params } from '../src/graph/index.ts';
+
+export const BENCH_PRESETS = ['SimpleRNN', 'LSTM', 'GRU', 'BiLSTM', 'LSTM-2layer'] as const;
+export type BenchPreset = (typeof BENCH_PRESETS)[number];
+
+export const SIZES = { batch: 32, vocab: 5000, embedding: 64, units: 64, classes: 4 };
+
+type Step = [LayerKind, Params] | ['Bidirectional', Params, [LayerKind, Params]];
+
+function chain(steps: Step[]): GraphDoc {
+  const nodes: GraphNode[] = [];
+  const edges: GraphDoc['edges'] = [];
+  steps.forEach((s, i) => {
+    const id = `n${i + 1}`;
+    nodes.push({ id, position: { x: 0, y: i * 130 }, data: { kind: s[0], params: s[1] } });
+    if (s[0] === 'Bidirectional' && s[2]) nodes.push({ id: `${id}_inner`, parentId: id, position: { x: 20, y: 40 }, data: { kind: s[2][0], params: s[2][1] } });
+    if (i > 0) edges.push({ id: `e${i}`, source: `n${i}`, target: id });
+  });
+  return { nodes, edges };
+}
+
+/** The graph of one benchmark preset at sequence length T. */
+export function benchGraph(preset: BenchPreset, T: number): GraphDoc {
+  const { vocab, embedding, units, classes } = SIZES;
+  const head: Step[] = [['Input', { inputType: 'tokens', vocabSize: vocab, length: T }], ['Embedding', { inputDim: vocab, outputDim: embedding, maskZero: false }]];
+  const tail: Step = ['Dense', { units: classes, activation: 'softmax' }];
+  const body: Record<BenchPreset, Step[]> = {
+    SimpleRNN: [['SimpleRNN', { units }]],
+    LSTM: [['LSTM', { units }]],
+    GRU: [['GRU', { units }]],
+    BiLSTM: [['Bidirectional', { mergeMode: 'concat' }, ['LSTM', { units }]]],
+    'LSTM-2layer': [['LSTM', { units, returnSequences: true }], ['LSTM', { units }]],
+  };
+  return chain([...head, ...body[preset], tail]);
+}
+
+/** A graph of `n` nodes for the compile-time measurement: Input → Embedding → (n − 3) recurrent/Dense layers → Dense. */
+export function largeGraph(n: number): GraphDoc {
+  const steps: Step[] = [['Input', { inputType: 'tokens', vocabSize: 1000, length: 20 }], ['Embedding', { inputDim: 1000, outputDim: 16, maskZero: true }]];
+  for (let i = 0; i < n - 3; i++) steps.push(i % 2 ? ['GRU', { units: 8, returnSequences: true }] : ['LSTM', { units: 8, returnSequences: true }]);
+  steps.push(['Dense', { units: 4, activation: 'softmax' }]);
+  return chain(steps);
+}

@@ -1,0 +1,46 @@
+/**
+ * Training-step timing in Node: the same compiled graph built with the stock tfjs layers or with our fused engine,
+ * trained with Adam + sparse categorical cross-entropy on random token ids by `model.trainOnBatch`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { compile } from '../src/compiler/index.ts';
+import { buildModel } from '../src/runtime/build.ts';
+import { fuseModel } from '../src/runtime/fused/index.ts';
+import { benchGraph, SIZES, type BenchPreset } from './models.ts';
+
+export type Engine = 'fused' | 'stock';
+
+/** A deterministic batch: ids in [1, vocab) and labels in [0, classes). */
+export function batch(T: number, seed = 1) {
+  let s = seed;
+  const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const ids = Int32Array.from({ length: SIZES.batch * T }, () => 1 + Math.floor(rnd() * (SIZES.vocab - 1)));
+  const labels = Float32Array.from({ length: SIZES.batch }, () => Math.floor(rnd() * SIZES.classes));
+  return { x: tf.tensor2d(ids, [SIZES.batch, T], 'int32'), y: tf.tensor2d(labels, [SIZES.batch, 1]) };
+}
+
+/** Builds one benchmark model with the given engine, compiled for training. */
+export function benchModel(preset: BenchPreset, T: number, engine: Engine): tf.LayersModel {
+  const r = compile(benchGraph(preset, T));
+  if (!r.ok || !r.ir) throw new Error(`bench graph ${preset} does not compile: ${r.diagnostics.map((d) => d.code).join(', ')}`);
+  const model = buildModel(r.ir);
+  if (engine === 'fused' && fuseModel(model) === 0) throw new Error(`no recurrent layer fused in ${preset}`);
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy' });
+  return model;
+}
+
+/** Milliseconds of `steps` training steps after `warmup` untimed ones. */
+export async function timeTrainingSteps(preset: BenchPreset, T: number, engine: Engine, steps: number, warmup = 2): Promise<number[]> {
+  const model = benchModel(preset, T, engine);
+  const { x, y } = batch(T);
+  const times: number[] = [];
+  for (let i = 0; i < warmup + steps; i++) {
+    const t0 = performance.now();
+    await model.trainOnBatch(x, y);
+    if (i >= warmup) times.push(performance.now() - t0);
+  }
+  tf.dispose([x, y]);
+  model.optimizer.dispose();
+  model.dispose();
+  return times;
+}
