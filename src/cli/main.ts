@@ -4,6 +4,7 @@ import { check } from './check.ts';
 import { exportCmd } from './export.ts';
 import { importCmd } from './import.ts';
 import { CliError } from './io.ts';
+import { probe } from './probe.ts';
 import { predictCmd } from './predict.ts';
 import { summary } from './summary.ts';
 import { train } from './train.ts';
@@ -14,7 +15,7 @@ export interface Command {
   run(args: { positionals: string[]; values: Record<string, string | boolean | undefined> }): number | Promise<number>;
 }
 
-export const COMMANDS: Record<string, Command> = { check, summary, train, export: exportCmd, import: importCmd, predict: predictCmd };
+export const COMMANDS: Record<string, Command> = { check, summary, probe, train, export: exportCmd, import: importCmd, predict: predictCmd };
 
 const help = () =>
   `rnn-studio — build, train and look inside recurrent networks\n\nUsage:\n${Object.values(COMMANDS).map((c) => `  rnn-studio ${c.usage}`).join('\n')}\n`;

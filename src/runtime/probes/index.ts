@@ -4,3 +4,4 @@ export * from './walk.ts';
 export * from './probe.ts';
 export * from './stats.ts';
 export * from './summary.ts';
+export * from './record.ts';

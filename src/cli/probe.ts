@@ -1,0 +1,123 @@
+/**
+ * `rnn-studio probe`: per recurrent layer and direction, the per-timestep gradient norms ‖∂L/∂h_t‖, the gate means
+ * per timestep and the retention curve, on a seeded batch of a task's validation data or on explicit tensors.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { compile } from '../compiler/index.ts';
+import type { GraphDoc } from '../graph/index.ts';
+import { modelWithWeights } from '../runtime/model-io.ts';
+import { checkTensorJson, type TensorJson } from '../runtime/predict.ts';
+import { fitDecay, probeSummary, type ProbeSummary } from '../runtime/probes/index.ts';
+import { initTfNode } from '../runtime/setup-node.ts';
+import { collate, TASKS } from '../datasets/index.ts';
+import { CliError, print, printJson, readGraphOrModel, readText, readWeightsDir } from './io.ts';
+import type { Command } from './main.ts';
+
+function readTensor(path: string): tf.Tensor {
+  let v: unknown;
+  try {
+    v = JSON.parse(readText(path, 'tensor file'));
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`${path}: not valid JSON.`);
+  }
+  const t = checkTensorJson(v);
+  if (typeof t === 'string') throw new CliError(`${path}: ${t}.`);
+  return tf.tensor((t as TensorJson).data, t.shape, t.dtype);
+}
+
+const fmt = (v: number | null) => (v === null ? '—' : v.toExponential(2));
+
+/** A readable table: a few steps of each curve, the fitted decay and the ratio g_1/g_T. */
+function printHuman(s: ProbeSummary, lossKind: string, loss: number) {
+  const T = s.seqLen;
+  const steps = [...new Set([1, 2, 5, 10, 25, 50, 100, 200, 500, T].filter((t) => t <= T))];
+  print(`T = ${T}, loss (${lossKind}) = ${loss.toPrecision(4)}; t counts the steps in the order each direction reads`);
+  for (const l of s.layers) {
+    const g = l.gradNorm;
+    const fit = fitDecay(g);
+    const first = g.find((v) => v !== null) ?? null;
+    const last = [...g].reverse().find((v) => v !== null) ?? null;
+    print(`\n${l.name} (${l.kind}, ${l.direction})`);
+    print(`  ‖∂L/∂h_t‖ median: ${steps.map((t) => `t=${t} ${fmt(g[t - 1])}`).join('  ')}`);
+    print(`  ratio ‖∂L/∂h_1‖/‖∂L/∂h_T‖ = ${first !== null && last ? fmt(first / last) : '—'}` +
+      (fit ? `; fitted change per step back ×${fit.perStep.toFixed(4)} (e-folding ${Number.isFinite(fit.eFold) ? fit.eFold.toFixed(1) + ' steps' : '∞'})` : ''));
+    print(`  retention ${l.kind === 'LSTM' ? 'Π f' : l.kind === 'GRU' ? 'Π z' : '‖∂h_T/∂h_t‖_F/√H'}: ${steps.map((t) => `t=${t} ${fmt(l.retention[t - 1])}`).join('  ')}`);
+    for (const [gate, v] of Object.entries(l.gateMeans))
+      print(`  mean ${gate.padEnd(6)} ${steps.map((t) => `t=${t} ${v[t - 1] === null ? '—' : v[t - 1]!.toFixed(3)}`).join('  ')}`);
+  }
+}
+
+export const probe: Command = {
+  usage: 'probe <graph.json|model.json> [--weights DIR] [--task NAME] [--seq-len T] [--seed S] [--batch B] [--input x.json --target y.json] [--backend wasm|cpu] [--json]\n' +
+    '                                   per recurrent layer/direction: ‖∂L/∂h_t‖ per step, gate means, retention',
+  options: {
+    weights: { type: 'string' },
+    task: { type: 'string' },
+    'seq-len': { type: 'string' },
+    seed: { type: 'string' },
+    batch: { type: 'string' },
+    input: { type: 'string' },
+    target: { type: 'string' },
+    backend: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  run: async ({ positionals, values }) => {
+    const loaded = readGraphOrModel(positionals[0]);
+    const doc: GraphDoc = loaded.doc;
+    const num = (name: string, dflt: number) => {
+      const raw = values[name];
+      if (raw === undefined) return dflt;
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 0) throw new CliError(`--${name} must be a whole number ≥ 0 (got "${raw}").`);
+      return n;
+    };
+    const seed = num('seed', doc.training?.seed ?? 42);
+    if (values.seed !== undefined) doc.training = { ...doc.training, seed };
+    const r = compile(doc);
+    if (!r.ok) throw new CliError(`${positionals[0]} has ${r.diagnostics.length} problem(s); run \`rnn-studio check\` to see them.`, 1);
+    const ir = r.ir!;
+    if (!ir.layers.some((l) => l.kind === 'SimpleRNN' || l.kind === 'LSTM' || l.kind === 'GRU' || l.kind === 'Bidirectional'))
+      throw new CliError('This model has no recurrent layer to probe.', 1);
+    if ((values.input === undefined) !== (values.target === undefined)) throw new CliError('--input and --target go together.');
+    const backend = (values.backend as string | undefined) ?? 'wasm';
+    if (backend !== 'wasm' && backend !== 'cpu') throw new CliError(`--backend must be wasm or cpu (got "${backend}").`);
+    await initTfNode(backend);
+
+    let inputs: tf.Tensor[], target: tf.Tensor;
+    if (values.input !== undefined) {
+      inputs = [readTensor(values.input as string)];
+      target = readTensor(values.target as string);
+    } else {
+      const taskId = (values.task as string | undefined) ?? doc.training?.task;
+      if (!taskId) throw new CliError('No data: give --task NAME (or a graph whose training.task is set), or --input and --target.');
+      const task = TASKS[taskId];
+      if (!task) throw new CliError(`Unknown task "${taskId}"; known: ${Object.keys(TASKS).join(', ')}.`);
+      const ds = task.make({ seed, seqLen: num('seq-len', doc.training?.seqLen ?? task.seqLen?.default ?? 0) || undefined });
+      const B = num('batch', 32);
+      // The probe batch: the first B validation sequences, fixed by the seed (reference/panels.md, shared conventions).
+      const batch = collate(ds, Array.from({ length: B }, (_, i) => ds.trainSize + i));
+      inputs = [tf.tensor(batch.x, batch.xShape, batch.xDtype)];
+      target = tf.tensor(batch.y, batch.yShape, batch.y instanceof Int32Array ? 'int32' : 'float32');
+    }
+    const weights = values.weights !== undefined ? readWeightsDir(values.weights as string) : loaded.weights;
+    let model: tf.LayersModel;
+    try {
+      model = modelWithWeights(ir, weights);
+    } catch (e) {
+      tf.dispose([...inputs, target]);
+      throw new CliError(`${(values.weights as string | undefined) ?? positionals[0]}: ${(e as Error).message}`, 1);
+    }
+    try {
+      const { summary, result } = await probeSummary(model, ir, inputs, target).catch((e: Error) => {
+        throw new CliError(`The data does not fit this model: ${e.message}`, 1);
+      });
+      if (values.json) printJson(summary);
+      else printHuman(summary, result.lossKind, result.loss);
+      return 0;
+    } finally {
+      tf.dispose([...inputs, target]);
+      model.dispose();
+    }
+  },
+};

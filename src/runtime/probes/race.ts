@@ -1,0 +1,153 @@
+/**
+ * "The race": the current graph trained three times on the same data and seed — once with every recurrent layer a
+ * SimpleRNN, once LSTM, once GRU — with the training engine's own loop (train.ts) and the probe recorder hooked in
+ * between steps. The three runs advance together (their loops interleave at every awaited step), so the loss and
+ * gradient curves grow side by side. Also: a one-off probe of a graph at its initial weights, for the panels.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { compile, type ModelIR } from '../../compiler/index.ts';
+import type { GraphDoc, Params } from '../../graph/index.ts';
+import { checkFit, collate, TASKS, type Dataset } from '../../datasets/index.ts';
+import { isRecurrentKind, LAYERS, RECURRENT_KINDS, type RecurrentKind } from '../../layers/index.ts';
+import { buildModel } from '../build.ts';
+import { Trainer, type OptimizerName } from '../train.ts';
+import { probeJacobian, probeModel, type DirectionProbe, type JacobianResult } from './probe.ts';
+import { createRecorder, type Snapshot } from './record.ts';
+
+/** A probe as it crosses to the UI: typed arrays only (transferable), plus axis labels per example. */
+export interface ProbeMessage {
+  seqLen: number;
+  batch: number;
+  loss: number;
+  directions: (DirectionProbe & { jacobian?: Pick<JacobianResult, 'frobenius' | 'sigmaMax'> })[];
+  labels: string[][];
+}
+
+export type RaceEvent =
+  | { type: 'start'; run: string; label: string; baseline: number }
+  | { type: 'step'; run: string; step: number; loss: number; gradNorm: number; clipped: boolean }
+  | { type: 'snapshot'; run: string; snapshot: Snapshot }
+  | { type: 'probe'; run: string; probe: ProbeMessage }
+  | { type: 'done'; run: string; message?: string }
+  | { type: 'error'; run: string; message: string };
+
+export interface RaceOptions {
+  task?: string;
+  seqLen?: number;
+  /** Optimizer steps per model. */
+  steps: number;
+  /** Record a snapshot every this many steps (and at step 0). */
+  every: number;
+  batchSize?: number;
+  learningRate?: number;
+  /** Probe batch size (default 32). */
+  probeBatch?: number;
+}
+
+/** The graph with every recurrent layer (inside Bidirectional too) turned into `kind`, other params kept. */
+export function recurrentVariant(doc: GraphDoc, kind: RecurrentKind): GraphDoc {
+  const specParams = LAYERS[kind].params;
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => {
+      if (!isRecurrentKind(n.data.kind)) return n;
+      const params: Params = Object.fromEntries(Object.entries(n.data.params).filter(([k]) => k in specParams));
+      return { ...n, data: { ...n.data, kind, name: '', params } };
+    }),
+  };
+}
+
+/** Per example and step, a short label for the time axis: the token/symbol, or the value (marked with * on channel 2). */
+function stepLabels(ds: Dataset, indices: number[]): string[][] {
+  const inp = ds.info.input;
+  return indices.map((i) => {
+    const s = ds.sample(i);
+    if (inp.kind === 'tokens') return Array.from(s.x, (id) => ds.symbols?.[id] ?? String(id));
+    const F = inp.features;
+    return Array.from({ length: s.T }, (_, t) => {
+      const row = Array.from({ length: F }, (_, f) => s.x[t * F + f]);
+      const hot = row.indexOf(1);
+      if (ds.symbols && row.filter((v) => v !== 0).length === 1 && hot >= 0) return ds.symbols[hot];
+      return row[0].toFixed(2) + (F > 1 && row[1] === 1 ? '*' : '');
+    });
+  });
+}
+
+function prepare(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number }) {
+  const r = compile(doc);
+  if (!r.ok) throw new Error(`The graph has ${r.diagnostics.length} problem(s); see Problems.`);
+  const taskId = o.task ?? doc.training?.task;
+  const task = taskId ? TASKS[taskId] : undefined;
+  if (!task) throw new Error(taskId ? `Unknown task "${taskId}".` : 'Choose a task for the graph first (training settings).');
+  const seed = doc.training?.seed ?? r.ir!.seed;
+  const ds = task.make({ seed, seqLen: o.seqLen ?? doc.training?.seqLen });
+  const fit = checkFit(r.ir!, ds.info);
+  if (!fit.ok) throw new Error(fit.issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' '));
+  const idx = Array.from({ length: Math.min(o.probeBatch ?? 32, ds.valSize) }, (_, i) => ds.trainSize + i);
+  const b = collate(ds, idx);
+  const batch = () => ({
+    inputs: [tf.tensor(b.x, b.xShape, b.xDtype)],
+    target: tf.tensor(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32'),
+  });
+  return { ir: r.ir!, ds, fit, seed, batch, labels: stepLabels(ds, idx) };
+}
+
+/** A full probe (with the exact Jacobian of example 0 for every direction) as a transferable message. */
+async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: { inputs: tf.Tensor[]; target: tf.Tensor }, labels: string[][]): Promise<ProbeMessage> {
+  const p = await probeModel(model, ir, batch.inputs, batch.target);
+  const first = batch.inputs.map((x) => tf.slice(x, 0, 1));
+  try {
+    const directions = [];
+    for (const [k, d] of p.directions.entries()) {
+      const j = await probeJacobian(model, ir, first, k);
+      directions.push({ ...d, jacobian: { frobenius: j.frobenius, sigmaMax: j.sigmaMax } });
+    }
+    return { seqLen: p.seqLen, batch: p.batch, loss: p.loss, directions, labels };
+  } finally {
+    tf.dispose(first);
+  }
+}
+
+/** The graph's own probe at its initial (seeded) weights. */
+export async function probeGraph(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number } = {}): Promise<ProbeMessage> {
+  const { ir, batch, labels } = prepare(doc, o);
+  const model = buildModel(ir);
+  const b = batch();
+  try {
+    return await probeMessage(model, ir, b, labels);
+  } finally {
+    tf.dispose([...b.inputs, b.target]);
+    model.dispose();
+  }
+}
+
+/** Trains the SimpleRNN, LSTM and GRU variants of `doc` side by side; reports through `onEvent`. */
+export async function race(doc: GraphDoc, o: RaceOptions, onEvent: (e: RaceEvent) => void, shouldStop: () => boolean = () => false): Promise<void> {
+  const runs = RECURRENT_KINDS.map((kind) => ({ kind, ...prepare(recurrentVariant(doc, kind), o) }));
+  await Promise.all(runs.map(async ({ kind, ir, ds, fit, seed, batch, labels }) => {
+    const model = buildModel(ir);
+    const tr = doc.training ?? { seed };
+    const trainer = new Trainer(model, ds, fit, {
+      optimizer: (tr.optimizer ?? 'rmsprop') as OptimizerName, learningRate: o.learningRate ?? tr.learningRate ?? 1e-3,
+      batchSize: o.batchSize ?? tr.batchSize ?? 32, epochs: 1, steps: o.steps, clipNorm: tr.clipNorm ?? 1, seed,
+      evalEvery: o.steps, maxValSamples: 200,
+    });
+    const probeBatch = batch();
+    const rec = createRecorder(ir, probeBatch, o.every, (snapshot) => onEvent({ type: 'snapshot', run: kind, snapshot }));
+    onEvent({ type: 'start', run: kind, label: kind, baseline: ds.info.baseline.loss });
+    try {
+      const result = await trainer.run((e) => {
+        if (e.type === 'step') onEvent({ type: 'step', run: kind, step: e.step, loss: e.loss, gradNorm: e.gradNorm, clipped: e.clipped });
+        if (shouldStop()) trainer.stop();
+      }, (step) => rec.after(step, model));
+      onEvent({ type: 'probe', run: kind, probe: await probeMessage(model, ir, probeBatch, labels) });
+      onEvent({ type: 'done', run: kind, message: result.message });
+    } catch (e) {
+      onEvent({ type: 'error', run: kind, message: (e as Error).message });
+    } finally {
+      rec.dispose();
+      trainer.dispose();
+      model.dispose();
+    }
+  }));
+}
