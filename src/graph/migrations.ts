@@ -41,7 +41,7 @@ export function migrate(raw: unknown): MigrateResult {
   if (!isObj(raw)) return { ok: false, error: 'This file does not hold an RNN Studio graph (expected a JSON object).' };
   const v = raw.schemaVersion;
   if (typeof v !== 'number' || !Number.isInteger(v))
-    return { ok: false, error: 'This file has no schemaVersion, so it is not an RNN Studio graph. (Keras/TF.js model files are opened with Import.)' };
+    return { ok: false, error: 'This file has no schemaVersion, so it is not an RNN Studio graph; Keras/TF.js model files are opened with Import.' };
   if (v > CURRENT_VERSION)
     return { ok: false, error: `This file was saved by a newer RNN Studio (schema ${v}; this one reads up to ${CURRENT_VERSION}). Update RNN Studio to open it.` };
   if (v < 1) return { ok: false, error: `Unknown schema version ${v}.` };

@@ -21,15 +21,43 @@ const mapNode = (doc: GraphDoc, id: string, f: (n: GraphNode) => GraphNode): Gra
   nodes: doc.nodes.map((n) => (n.id === id ? f(n) : n)),
 });
 
-/** Applies one change. Unknown ids are ignored (the change is a no-op), so stale UI events are harmless. */
+const hasNode = (doc: GraphDoc, id: string | undefined) => doc.nodes.some((n) => n.id === id);
+
+/** Whether `e` can join `edges` in a document with these node ids: both ends exist, and neither its id nor its pair is taken. */
+const edgeFits = (edges: GraphEdge[], ids: Set<string>, e: GraphEdge) =>
+  ids.has(e.source) && ids.has(e.target) && !edges.some((x) => x.id === e.id || (x.source === e.source && x.target === e.target));
+
+/**
+ * Applies one change. Changes that name unknown ids are ignored (a no-op, or the stale part is dropped), so late
+ * UI events are harmless and every result is still a valid document.
+ */
 export function apply(doc: GraphDoc, change: Change): GraphDoc {
   switch (change.type) {
-    case 'addNodes':
-      return { ...doc, nodes: [...doc.nodes, ...change.nodes], edges: [...doc.edges, ...(change.edges ?? [])] };
+    case 'addNodes': {
+      // A node whose id is taken is skipped; a parent outside the document is dropped; edges must fit.
+      const ids = new Set(doc.nodes.map((n) => n.id));
+      const added: GraphNode[] = [];
+      for (const n of change.nodes)
+        if (!ids.has(n.id)) {
+          ids.add(n.id);
+          added.push(n);
+        }
+      const nodes = [...doc.nodes, ...added.map(({ parentId, ...n }) => (parentId !== undefined && ids.has(parentId) && parentId !== n.id ? { ...n, parentId } : n))];
+      const edges = [...doc.edges];
+      for (const e of change.edges ?? []) if (edgeFits(edges, ids, e)) edges.push(e);
+      return { ...doc, nodes, edges };
+    }
     case 'removeNodes': {
-      // Removing a wrapper removes what it wraps.
+      // Removing a wrapper removes what it wraps (to any depth).
       const gone = new Set(change.ids);
-      for (const n of doc.nodes) if (n.parentId && gone.has(n.parentId)) gone.add(n.id);
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const n of doc.nodes)
+          if (n.parentId && gone.has(n.parentId) && !gone.has(n.id)) {
+            gone.add(n.id);
+            grew = true;
+          }
+      }
       return {
         ...doc,
         nodes: doc.nodes.filter((n) => !gone.has(n.id)),
@@ -37,7 +65,7 @@ export function apply(doc: GraphDoc, change: Change): GraphDoc {
       };
     }
     case 'connect':
-      if (doc.edges.some((e) => e.id === change.edge.id || (e.source === change.edge.source && e.target === change.edge.target))) return doc;
+      if (!edgeFits(doc.edges, new Set(doc.nodes.map((n) => n.id)), change.edge)) return doc;
       return { ...doc, edges: [...doc.edges, change.edge] };
     case 'disconnect': {
       const gone = new Set(change.ids);
@@ -52,6 +80,7 @@ export function apply(doc: GraphDoc, change: Change): GraphDoc {
       return { ...doc, nodes: doc.nodes.map((n) => (to.has(n.id) ? { ...n, position: to.get(n.id)! } : n)) };
     }
     case 'setParent': {
+      if (!hasNode(doc, change.id) || (change.parentId !== undefined && (!hasNode(doc, change.parentId) || change.parentId === change.id))) return doc;
       // A wrapped layer is reached through its wrapper: its own connections go.
       const moved = mapNode(doc, change.id, ({ parentId: _old, ...n }) => ({
         ...n,

@@ -12,7 +12,15 @@ const MAX_NODES = 2000;
 
 const finite = z.number().finite();
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'ids may contain only letters, digits and _ . : -');
-const paramValue = z.union([finite, z.boolean(), z.string().max(64)]);
+const paramValue = z.union([finite, z.boolean(), z.string().max(64)], {
+  errorMap: () => ({ message: 'a parameter value must be a finite number, true/false, or a text of at most 64 characters' }),
+});
+/** Keys that would reach an object's prototype if copied into a plain object (prototype pollution). */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const paramKey = z
+  .string()
+  .max(64)
+  .refine((k) => !RESERVED_KEYS.has(k), (k) => ({ message: `"${k}" is a reserved name and cannot be a parameter` }));
 
 const nodeSchema = z
   .object({
@@ -23,7 +31,7 @@ const nodeSchema = z
       .object({
         kind: z.enum(LAYER_KINDS),
         name: z.string().max(100).optional(),
-        params: z.record(z.string().max(64), paramValue).refine((r) => Object.keys(r).length <= 64, 'too many params'),
+        params: z.record(paramKey, paramValue).refine((r) => Object.keys(r).length <= 64, 'too many params'),
       })
       .strict(),
   })

@@ -53,7 +53,7 @@ export const seed = (): IntSpec => int(0, 'Seed', 'Initializer/dropout seed. 0 d
 /** Fills in defaults for missing params and drops unknown ones. Never writes to its input. */
 export function withDefaults(specs: ParamSpecs, params: Params | undefined): Params {
   const out: Params = {};
-  for (const [k, s] of Object.entries(specs)) out[k] = params && k in params ? params[k] : s.default;
+  for (const [k, s] of Object.entries(specs)) out[k] = params && Object.hasOwn(params, k) ? params[k] : s.default;
   return out;
 }
 
