@@ -180,7 +180,10 @@ export function removeElements(nodeIds: string[], edgeIds: string[] = []): void 
   const changes: Change[] = [];
   if (edgeIds.length) changes.push({ type: 'disconnect', ids: edgeIds });
   if (nodeIds.length) changes.push({ type: 'removeNodes', ids: nodeIds });
-  commit(changes, []);
+  const doc = commit(changes);
+  const left = new Set(doc.nodes.map((n) => n.id));
+  const edgesLeft = new Set(doc.edges.map((e) => e.id));
+  useStore.setState((s) => ({ selection: s.selection.filter((id) => left.has(id)), edgeSelection: s.edgeSelection.filter((id) => edgesLeft.has(id)) }));
 }
 export const removeSelection = () => removeElements(get().selection, get().edgeSelection);
 

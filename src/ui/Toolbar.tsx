@@ -1,7 +1,7 @@
 /** The top bar: file actions, presets, history, layout. */
 import { useRef, useState } from 'react';
 import {
-  loadDocument, notify, PRESETS, redo, requestFit, selectCanRedo, selectCanUndo, selectIsDirty, undo, useStore,
+  EMPTY_DOC, loadDocument, notify, PRESETS, redo, requestFit, selectCanRedo, selectCanUndo, selectIsDirty, undo, useStore,
 } from '../store/index.ts';
 import { autoLayout } from './canvas/layout.ts';
 import { openFile, saveToFile, shareUrl } from './files.ts';
@@ -62,6 +62,7 @@ export function Toolbar() {
             </ul>
           )}
         </div>
+        <button type="button" className="btn" onClick={() => loadDocument(EMPTY_DOC)} title="Start an empty graph (undo brings the old one back)">New</button>
         <button type="button" className="btn" onClick={() => fileInput.current?.click()} title="Open a saved graph (Ctrl+O)">Open</button>
         <input
           ref={fileInput}

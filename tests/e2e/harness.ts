@@ -4,8 +4,10 @@
  * Selectors live in `SEL` so a markup change is fixed in one place.
  */
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 
-export const BASE_URL = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:4173';
+/** Where global-setup.ts serves the production build. */
+export const baseUrl = (): string => inject('baseUrl');
 export const CHROMIUM = '/usr/lib/chromium/chromium';
 
 export const SEL = {
@@ -47,7 +49,7 @@ export async function openEditor(browser: Browser, o: OpenOptions = {}): Promise
   const page = await context.newPage();
   const q = new URLSearchParams({ ...(o.preset ? { preset: o.preset } : {}), ...(o.fixture ? { fixture: o.fixture } : {}), ...o.query });
   const qs = q.toString();
-  await page.goto(`${BASE_URL}/${qs ? `?${qs}` : ''}${o.hash ?? ''}`);
+  await page.goto(`${baseUrl()}/${qs ? `?${qs}` : ''}${o.hash ?? ''}`);
   await waitForCanvas(page);
   return page;
 }

@@ -23,7 +23,9 @@ export function ParamField({ name, spec, value, onCommit }: { name: string; spec
   const label = (
     <label htmlFor={id} className="field-label">
       {spec.label}
-      <code className="field-key">{name}</code>
+      <code className="field-key" aria-hidden>
+        {name}
+      </code>
     </label>
   );
   if (spec.type === 'bool')
