@@ -1,0 +1,111 @@
+/** Shared by the export tests: presets, seeded random weights, running the CLI in-process and the exported scripts. */
+import { execFileSync } from 'node:child_process';
+import { expect } from 'vitest';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { main } from '../../src/cli/main.ts';
+import { compile, type ModelIR } from '../../src/compiler/index.ts';
+import { parseDocument, serializeDocument, type GraphDoc } from '../../src/graph/index.ts';
+import { buildModel } from '../../src/runtime/build.ts';
+import { saveArtifacts } from '../../src/runtime/weights.ts';
+
+export const ROOT = new URL('../../', import.meta.url).pathname;
+/** Python with Debian's python3-torch (the first python3 on PATH may lack it). */
+export const PYTHON = '/usr/bin/python3';
+/** Scratch space inside the project, so exported `predict.mjs` files resolve `@tensorflow/tfjs` from node_modules. */
+export const SCRATCH = join(ROOT, 'tmp', 'export-tests');
+
+export function scratchDir(name: string): string {
+  const dir = join(SCRATCH, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export const PRESETS = readdirSync(join(ROOT, 'presets')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+
+export function presetDoc(name: string): GraphDoc {
+  const r = parseDocument(readFileSync(join(ROOT, 'presets', `${name}.json`), 'utf8'));
+  if (!r.ok) throw new Error(r.error);
+  return r.doc;
+}
+
+export function irOf(doc: GraphDoc): ModelIR {
+  const r = compile(doc);
+  if (!r.ir) throw new Error(JSON.stringify(r.diagnostics));
+  return r.ir;
+}
+
+/** mulberry32: a small seeded generator, so test weights and inputs repeat exactly. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Writes `dir/model.json` + `dir/weights.bin` for the graph with seeded random weights U(−scale, scale): large enough
+ * that gates, masks and merges all move the output (initial weights give near-uniform softmaxes).
+ */
+export async function writeRandomWeights(doc: GraphDoc, dir: string, seed: number, scale = 0.5): Promise<void> {
+  const model = buildModel(irOf(doc));
+  const next = rng(seed);
+  model.setWeights(model.weights.map((w) => {
+    const n = w.shape.reduce((a, d) => a * d, 1);
+    return tf.tensor(Float32Array.from({ length: n }, () => (2 * next() - 1) * scale), w.shape);
+  }));
+  const { modelJson, weightsBin } = await saveArtifacts(model);
+  model.dispose();
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson));
+  writeFileSync(join(dir, 'weights.bin'), weightsBin);
+}
+
+export function writeGraph(doc: GraphDoc, path: string): string {
+  writeFileSync(path, serializeDocument(doc));
+  return path;
+}
+
+/** Runs `rnn-studio …` in this process and returns its exit code and what it printed. */
+export async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const w1 = process.stdout.write.bind(process.stdout);
+  const w2 = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  try {
+    const code = await main(args);
+    return { code, out, err };
+  } finally {
+    process.stdout.write = w1;
+    process.stderr.write = w2;
+  }
+}
+
+export interface Out {
+  shape: number[];
+  data: number[];
+}
+
+export const runPython = (script: string, args: string[]): Out => JSON.parse(execFileSync(PYTHON, [script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+export const runNode = (script: string, args: string[]): Out =>
+  JSON.parse(execFileSync(process.execPath, [script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop()!);
+
+export function maxAbsDiff(a: Out, b: Out): number {
+  expect(a.shape).toEqual(b.shape);
+  expect(a.data.length).toBe(b.data.length);
+  return a.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.data[i])), 0);
+}
+
+/** Replaces every orthogonal initializer by glorotUniform: the weights are overwritten anyway, and QR is slow. */
+export function fastInit(doc: GraphDoc): GraphDoc {
+  return { ...doc, nodes: doc.nodes.map((n) => (n.data.params.recurrentInitializer === undefined && ['SimpleRNN', 'LSTM', 'GRU'].includes(n.data.kind)
+    ? { ...n, data: { ...n.data, params: { ...n.data.params, recurrentInitializer: 'glorotUniform' } } } : n)) };
+}
