@@ -5,24 +5,12 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile, summarize } from '../../src/compiler/index.ts';
-import { LESSON_TOTALS, loadPresets } from '../fixtures/graphs.ts';
+import { loadPresets, REFERENCE_TOTALS } from '../fixtures/graphs.ts';
 import { initCpu, ourView, tfView, withoutOrthogonal } from '../fixtures/tf-check.ts';
 
 beforeAll(async () => {
   await initCpu();
 });
-
-// Keras conventions: recurrent blocks·(H(D+H) + H); Dense D·U + U; Embedding V·D.
-const rnn = (blocks: number, D: number, H: number) => blocks * (H * (D + H) + H);
-const dense = (D: number, U: number) => D * U + U;
-const HAND_TOTALS: Record<string, number> = {
-  'lesson-gru.json': 20000 * 64 + rnn(3, 64, 32) + dense(32, 4), // 1,289,444
-  'lesson-rnn-mean.json': 95812 * 64 + rnn(1, 64, 32) + dense(32, 4), // 6,135,204
-  'adding-simplernn.json': rnn(1, 2, 64) + dense(64, 1), // 4,353
-  'adding-lstm.json': rnn(4, 2, 64) + dense(64, 1), // 17,217
-  'adding-gru.json': rnn(3, 2, 64) + dense(64, 1), // 12,929
-  'copy-lstm.json': rnn(4, 10, 40) + dense(40, 10), // 8,570
-};
 
 /** The architecture the issue asks for, as `kind(output shape)` per layer in order. */
 const ARCHITECTURE: Record<string, string> = {
@@ -45,7 +33,7 @@ const presets = loadPresets();
 
 it('ships every preset the issue names, and each has a reference total', () => {
   expect(presets.map((p) => p.file).sort()).toEqual(Object.keys(ARCHITECTURE).sort());
-  for (const { file } of presets) expect(LESSON_TOTALS[file] ?? HAND_TOTALS[file], file).toBeGreaterThan(0);
+  for (const { file } of presets) expect(REFERENCE_TOTALS[file], file).toBeGreaterThan(0);
 });
 
 describe.each(presets)('$file', ({ file, doc }) => {
@@ -58,7 +46,7 @@ describe.each(presets)('$file', ({ file, doc }) => {
   });
 
   it('has the total the independent reference gives', () => {
-    expect(r.ir!.totalParams).toBe(LESSON_TOTALS[file] ?? HAND_TOTALS[file]);
+    expect(r.ir!.totalParams).toBe(REFERENCE_TOTALS[file]);
   });
 
   it('matches stock tfjs countParams() and output shapes, layer by layer', () => {
