@@ -74,8 +74,11 @@ export function emitKeras(ir: ModelIR, title: string): string {
       case 'Bidirectional': {
         const inner = l.inner!;
         hard ||= inner.params.recurrentActivation === 'hardSigmoid';
-        body.push('# Porting note: with a padding mask, Keras zero-fills the padded steps of a Bidirectional sequence output;');
-        body.push('# TF.js carries the last state there. Outputs at real (unpadded) steps are identical.');
+        if (l.inputShapes[0].masked && inner.params.returnSequences)
+          body.push(
+            '# Porting note: with a padding mask, Keras zero-fills the padded steps of a Bidirectional sequence output;',
+            '# TF.js carries the last state there. Outputs at real (unpadded) steps are identical.',
+          );
         call(`layers.Bidirectional(\n    ${recurrentLayer(inner.kind, inner.params, inner.name, inner.seed, '    ')},\n    merge_mode=${pyStr(p.mergeMode as string)},\n    name=${pyStr(l.name)},\n)`);
         // Keras orders a Bidirectional's weights forward first, then backward, each as [kernel, recurrent_kernel, bias].
         setW([...rnnWeights(`${l.name}/forward_${inner.name}`, inner.params), ...rnnWeights(`${l.name}/backward_${inner.name}`, inner.params)]);

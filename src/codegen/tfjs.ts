@@ -32,7 +32,7 @@ function recurrentLayer(kind: string, p: Params, name: string, seed: number): st
   ];
   const fn = kind === 'SimpleRNN' ? 'simpleRNN' : kind.toLowerCase();
   const note = kind === 'GRU' ? ' // TF.js GRU: reset gate before the recurrent matmul (Keras reset_after=False)' : '';
-  return `tf.layers.${fn}({${note}\n    ${args.join(',\n    ')},\n  })`;
+  return `tf.layers.${fn}({${note}\n  ${args.join(',\n  ')},\n})`;
 }
 
 /** `model.mjs`: `buildModel(tf)` → tf.LayersModel with the graph's layers, names and seeds. */

@@ -57,8 +57,9 @@ export async function writeRandomWeights(doc: GraphDoc, dir: string, seed: numbe
   const model = buildModel(irOf(doc));
   const next = rng(seed);
   model.setWeights(model.weights.map((w) => {
-    const n = w.shape.reduce((a, d) => a * d, 1);
-    return tf.tensor(Float32Array.from({ length: n }, () => (2 * next() - 1) * scale), w.shape);
+    const shape = w.shape as number[];
+    const n = shape.reduce((a, d) => a * d, 1);
+    return tf.tensor(Float32Array.from({ length: n }, () => (2 * next() - 1) * scale), shape);
   }));
   const { modelJson, weightsBin } = await saveArtifacts(model);
   model.dispose();

@@ -1,0 +1,37 @@
+/**
+ * Every preset's exported code matches its golden file, and every Python file compiles (`python3 -m py_compile`)
+ * and every ES module parses (`node --check`). Pure codegen: no tfjs.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exportFiles, TARGETS } from '../../src/codegen/export.ts';
+import { irOf, PRESETS, presetDoc, PYTHON, scratchDir } from '../export/helpers.ts';
+
+describe.each(PRESETS)('codegen golden: %s', (preset) => {
+  const doc = presetDoc(preset);
+  const ir = irOf(doc);
+  const info = { title: doc.meta?.name ?? preset, training: doc.training, trained: false };
+
+  it.each(TARGETS)('%s code matches the golden file', async (target) => {
+    const files = exportFiles(ir, target, info);
+    const main = target === 'tfjs' ? 'model.mjs' : 'model.py';
+    await expect(files[main]).toMatchFileSnapshot(`golden/${preset}.${target}.${main.split('.')[1]}`);
+    if (target === 'pytorch') await expect(files['train.py']).toMatchFileSnapshot(`golden/${preset}.pytorch-train.py`);
+  });
+
+  it('every exported file compiles', () => {
+    const dir = scratchDir(`golden-${preset}`);
+    const py: string[] = [];
+    for (const target of TARGETS)
+      for (const [name, text] of Object.entries(exportFiles(ir, target, info))) {
+        const path = join(dir, `${target}-${name}`);
+        writeFileSync(path, text);
+        if (name.endsWith('.py')) py.push(path);
+        if (name.endsWith('.mjs')) execFileSync(process.execPath, ['--check', path]);
+      }
+    expect(py.length).toBe(10);
+    execFileSync(PYTHON, ['-m', 'py_compile', ...py]);
+  });
+});
