@@ -111,6 +111,14 @@ export function lossAndMetric(fit: Pick<FitResult, 'loss'>, p: tf.Tensor, y: tf.
   }
 }
 
+/** ‖g‖₂ over all gradients together: sqrt(Σ_v Σ_i g_{v,i}²) (one scalar tensor). */
+export const globalNorm = (grads: tf.NamedTensorMap): tf.Scalar =>
+  tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+
+/** g ← g · factor for every gradient (clipping uses factor = clip/‖g‖ when ‖g‖ > clip, which rescales the norm to clip). */
+export const scaleGrads = (grads: tf.NamedTensorMap, factor: number): tf.NamedTensorMap =>
+  tf.tidy(() => Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, factor)])));
+
 const toTensors = (b: Batch) => ({ x: tf.tensor(b.x, b.xShape, b.xDtype), y: tf.tensor(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32') });
 
 /** Validation over `ds`'s validation split, in batches, with a confusion matrix for final-step classes. */
@@ -226,7 +234,7 @@ export class Trainer {
           metricT = tf.keep(r.metric === r.loss ? r.loss.clone() : r.metric);
           return r.loss;
         }, vars);
-        const normT = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
+        const normT = globalNorm(grads);
         const [lossV, normV, metricV] = await Promise.all([value.data(), normT.data(), metricT!.data()]);
         const loss = lossV[0];
         const norm = normV[0];
@@ -245,7 +253,7 @@ export class Trainer {
         }
         const isClipped = s.clipNorm > 0 && norm > s.clipNorm;
         if (isClipped) clipped++;
-        const scaled = isClipped ? tf.tidy(() => Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, s.clipNorm / norm)]))) : grads;
+        const scaled = isClipped ? scaleGrads(grads, s.clipNorm / norm) : grads;
         // Tensors share storage with the variables until the update reassigns them, so this snapshot is a ref, not a copy.
         tf.dispose(prev);
         prev = vars.map((v) => tf.clone(v));
