@@ -2,6 +2,8 @@
  * The benchmark models: the lesson presets' architectures (SimpleRNN, LSTM, GRU, BiLSTM, 2-layer LSTM) at the sizes
  * of issue 7 — vocabulary 5000, embedding 64, 64 units, 4 classes — as graph documents compiled by our compiler.
  * No masking (maskZero off): the random token ids have no padding, and PyTorch's nn.LSTM has no mask to compare with.
+ * Recurrent kernels start glorotUniform instead of orthogonal: timing does not depend on initial values, and tfjs's
+ * orthogonal initializer runs a slow QR decomposition at every build (platform.md trap 9).
  */
 import type { GraphDoc, GraphNode, LayerKind, Params } from '../src/graph/index.ts';
 
@@ -24,17 +26,18 @@ function chain(steps: Step[]): GraphDoc {
   return { nodes, edges };
 }
 
-/** The graph of one benchmark preset at sequence length T. */
-export function benchGraph(preset: BenchPreset, T: number): GraphDoc {
-  const { vocab, embedding, units, classes } = SIZES;
+/** The graph of one benchmark preset at sequence length T (and `units`, default 64). */
+export function benchGraph(preset: BenchPreset, T: number, units = SIZES.units): GraphDoc {
+  const { vocab, embedding, classes } = SIZES;
+  const rec = (p: Params): Params => ({ units, recurrentInitializer: 'glorotUniform', ...p });
   const head: Step[] = [['Input', { inputType: 'tokens', vocabSize: vocab, length: T }], ['Embedding', { inputDim: vocab, outputDim: embedding, maskZero: false }]];
   const tail: Step = ['Dense', { units: classes, activation: 'softmax' }];
   const body: Record<BenchPreset, Step[]> = {
-    SimpleRNN: [['SimpleRNN', { units }]],
-    LSTM: [['LSTM', { units }]],
-    GRU: [['GRU', { units }]],
-    BiLSTM: [['Bidirectional', { mergeMode: 'concat' }, ['LSTM', { units }]]],
-    'LSTM-2layer': [['LSTM', { units, returnSequences: true }], ['LSTM', { units }]],
+    SimpleRNN: [['SimpleRNN', rec({})]],
+    LSTM: [['LSTM', rec({})]],
+    GRU: [['GRU', rec({})]],
+    BiLSTM: [['Bidirectional', { mergeMode: 'concat' }, ['LSTM', rec({})]]],
+    'LSTM-2layer': [['LSTM', rec({ returnSequences: true })], ['LSTM', rec({})]],
   };
   return chain([...head, ...body[preset], tail]);
 }

@@ -20,8 +20,8 @@ export function batch(T: number, seed = 1) {
 }
 
 /** Builds one benchmark model with the given engine, compiled for training. */
-export function benchModel(preset: BenchPreset, T: number, engine: Engine): tf.LayersModel {
-  const r = compile(benchGraph(preset, T));
+export function benchModel(preset: BenchPreset, T: number, engine: Engine, units?: number): tf.LayersModel {
+  const r = compile(benchGraph(preset, T, units));
   if (!r.ok || !r.ir) throw new Error(`bench graph ${preset} does not compile: ${r.diagnostics.map((d) => d.code).join(', ')}`);
   const model = buildModel(r.ir);
   if (engine === 'fused' && fuseModel(model) === 0) throw new Error(`no recurrent layer fused in ${preset}`);

@@ -1,0 +1,60 @@
+/**
+ * The Chromium half of `npm run bench` (loaded by bench/chromium.ts): the same training-step timer as in Node, run
+ * on the page with the wasm (and webgl) backend, and the gate-heatmap redraw of the real <Heatmap> panel.
+ */
+import * as d3 from 'd3';
+import { createElement } from 'react';
+import { flushSync } from 'react-dom';
+import { createRoot } from 'react-dom/client';
+import { initTf, type BackendName } from '../../src/runtime/setup.ts';
+import { Heatmap } from '../../src/ui/inside/Heatmap.tsx';
+import type { BenchPreset } from '../models.ts';
+import { timeTrainingSteps } from '../node-step.ts';
+
+async function train(o: { backend: BackendName; presets: BenchPreset[]; seqs: number[]; steps: number }) {
+  await initTf(o.backend, '/wasm/');
+  const rows: { preset: BenchPreset; seqLen: number; backend: string; stock: number[]; ours: number[] }[] = [];
+  for (const seqLen of o.seqs)
+    for (const preset of o.presets) {
+      const stock = await timeTrainingSteps(preset, seqLen, 'stock', o.steps);
+      const ours = await timeTrainingSteps(preset, seqLen, 'fused', o.steps);
+      rows.push({ preset, seqLen, backend: o.backend, stock, ours });
+    }
+  return rows;
+}
+
+/** The WebGL renderer string, or null without WebGL (platform.md trap 7: SwiftShader means software). */
+function webglRenderer(): string | null {
+  const gl = document.createElement('canvas').getContext('webgl');
+  if (!gl) return null;
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+}
+
+/**
+ * Redraw time of four gate heatmaps (T = 500 columns × H = 128 rows each) when new probe data arrives:
+ * React render + the canvas effect, forced synchronous with flushSync. Median of `n` redraws, ms.
+ */
+function heatmap(n = 15): number {
+  const T = 500, H = 128;
+  const host = document.getElementById('root')!;
+  const root = createRoot(host);
+  const draw = (seed: number) => {
+    const data = Float32Array.from({ length: 4 * T * H }, (_, i) => Math.sin(i * 0.37 + seed) * 0.5 + 0.5);
+    const panels = [0, 1, 2, 3].map((g) =>
+      createElement(Heatmap, {
+        key: g, cols: T, rows: H, width: 900, height: 220, ariaLabel: `gate ${g}`,
+        value: (c: number, r: number) => data[(g * T + c) * H + r], normalise: (v: number) => v, interpolator: d3.interpolateViridis,
+      }));
+    const t0 = performance.now();
+    flushSync(() => root.render(createElement('div', null, panels)));
+    return performance.now() - t0;
+  };
+  draw(0);
+  const times = Array.from({ length: n }, (_, i) => draw(i + 1)).sort((a, b) => a - b);
+  root.unmount();
+  return times[n >> 1];
+}
+
+Object.assign(window, { rnnBench: { train, webglRenderer, heatmap } });
+(window as unknown as { rnnBenchReady: boolean }).rnnBenchReady = true;

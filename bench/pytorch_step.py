@@ -1,0 +1,75 @@
+"""PyTorch reference for `npm run bench`: the same models as bench/models.ts, one Adam training step each.
+
+Usage: /usr/bin/python3 bench/pytorch_step.py --presets LSTM,GRU --seq 50,200 --steps 5 --warmup 2
+Prints one JSON object: {"torch": version, "threads": n, "results": [{"preset", "seqLen", "times": [ms, ...]}]}.
+Sizes: batch 32, vocabulary 5000, embedding 64, 64 units, 4 classes (bench/models.ts SIZES). PyTorch's GRU is the
+reset-after form (tfjs is reset-before): the same cost, not the same function; only timing is compared here.
+"""
+import argparse
+import json
+import time
+
+import torch
+from torch import nn
+
+B, V, E, H, C = 32, 5000, 64, 64, 4
+
+
+class Classifier(nn.Module):
+    def __init__(self, preset):
+        super().__init__()
+        self.emb = nn.Embedding(V, E)
+        rnn = {"SimpleRNN": lambda: nn.RNN(E, H, batch_first=True),
+               "LSTM": lambda: nn.LSTM(E, H, batch_first=True),
+               "GRU": lambda: nn.GRU(E, H, batch_first=True),
+               "BiLSTM": lambda: nn.LSTM(E, H, batch_first=True, bidirectional=True),
+               "LSTM-2layer": lambda: nn.LSTM(E, H, num_layers=2, batch_first=True)}[preset]
+        self.rnn = rnn()
+        self.bi = preset == "BiLSTM"
+        self.out = nn.Linear(2 * H if self.bi else H, C)
+
+    def forward(self, x):
+        seq, state = self.rnn(self.emb(x))
+        h = state[0] if isinstance(state, tuple) else state
+        # Last output of a unidirectional stack; [forward h_T, backward h at t=0] for the bidirectional one
+        # (what Keras/tfjs Bidirectional returns without returnSequences).
+        last = torch.cat([h[-2], h[-1]], dim=1) if self.bi else seq[:, -1, :]
+        return self.out(last)  # logits; CrossEntropyLoss applies the softmax
+
+
+def time_steps(preset, T, steps, warmup):
+    torch.manual_seed(0)
+    model = Classifier(preset)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    x = torch.randint(1, V, (B, T))
+    y = torch.randint(0, C, (B,))
+    times = []
+    for i in range(warmup + steps):
+        t0 = time.perf_counter()
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        loss.item()
+        if i >= warmup:
+            times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--presets", default="SimpleRNN,LSTM,GRU,BiLSTM,LSTM-2layer")
+    p.add_argument("--seq", default="50,200")
+    p.add_argument("--steps", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--threads", type=int, default=2)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    results = [{"preset": pr, "seqLen": int(T), "times": time_steps(pr, int(T), a.steps, a.warmup)}
+               for T in a.seq.split(",") for pr in a.presets.split(",")]
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "results": results}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+/**
+ * `npm run bench` — training-step speed of stock tfjs layers vs RNN Studio's fused engine vs PyTorch, plus compile,
+ * probe and bundle measurements. Prints a table; with `--json` the last line is one JSON object:
+ *   {"machine":…, "results":[{"preset","seqLen","backend","env","oursMs","stockMs","pytorchMs","oursOverStock",
+ *    "oursOverPytorch", min/max…},…], "compile":…, "probe":…, "heatmap":…, "bundle":…}
+ *
+ * Options: --json, --quick (LSTM only, wasm, T=50: under 2 minutes), --steps N (timed steps per cell, default 5),
+ * --presets a,b  --seq 50,200  --backends wasm,cpu  --no-pytorch  --no-chromium.
+ * Each cell runs stock, then ours, then PyTorch for the same (preset, T) back to back, so a busy machine slows all
+ * three alike; compare the ratios, not the absolute times. Medians of N steps after 2 untimed warm-up steps.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { compile } from '../src/compiler/index.ts';
+import { probeModel } from '../src/runtime/probes/index.ts';
+import { initTfNode } from '../src/runtime/setup-node.ts';
+import { runChromium, type ChromiumReport } from './chromium.ts';
+import { BENCH_PRESETS, largeGraph, SIZES, benchGraph, type BenchPreset } from './models.ts';
+import { batch, benchModel, timeTrainingSteps } from './node-step.ts';
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const opt = (name: string, dflt: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] ? argv[i + 1] : dflt;
+};
+const quick = flag('quick');
+const json = flag('json');
+const steps = Number(opt('steps', quick ? '3' : '5'));
+const presets = opt('presets', quick ? 'LSTM' : BENCH_PRESETS.join(',')).split(',') as BenchPreset[];
+const seqs = opt('seq', quick ? '50' : '50,200').split(',').map(Number);
+const backends = opt('backends', quick ? 'wasm' : 'wasm,cpu').split(',') as ('wasm' | 'cpu')[];
+// The cpu backend is 4–10× slower than wasm; its T=200 cells alone would take most of the 10-minute budget.
+const cpuSeqs = opt('cpu-seq', '50').split(',').map(Number);
+const log = (s: string) => process.stderr.write(s + '\n');
+
+export interface Stat { median: number; min: number; max: number }
+const stat = (xs: number[]): Stat => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return { median: n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2, min: s[0], max: s[n - 1] };
+};
+const r1 = (x: number | null) => (x == null ? null : Math.round(x * 10) / 10);
+const r2 = (x: number | null) => (x == null ? null : Math.round(x * 100) / 100);
+
+interface Row {
+  preset: BenchPreset; seqLen: number; backend: string; env: 'node' | 'chromium';
+  oursMs: number; stockMs: number; pytorchMs: number | null; oursOverStock: number; oursOverPytorch: number | null;
+  ours: Stat; stock: Stat; pytorch: Stat | null;
+}
+
+/** PyTorch times for one (preset, T) via Debian's python3-torch; null when it is not installed. */
+function pytorch(preset: BenchPreset, T: number): Stat | null {
+  if (flag('no-pytorch') || !existsSync('/usr/bin/python3')) return null;
+  try {
+    const out = execFileSync('/usr/bin/python3', [join(import.meta.dirname, 'pytorch_step.py'), '--presets', preset, '--seq', String(T), '--steps', String(steps)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return stat(JSON.parse(out.trim().split('\n').pop()!).results[0].times);
+  } catch {
+    return null;
+  }
+}
+
+function machine() {
+  const c = cpus();
+  let torch: string | null = null;
+  try {
+    torch = execFileSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch { /* no PyTorch */ }
+  return {
+    cpus: c.length, cpuModel: c[0]?.model ?? 'unknown', node: process.version, tfjs: tf.version.tfjs, torch,
+    loadAverage1m: r2(loadavg()[0]), date: new Date().toISOString(),
+    note: 'shared machine: other processes were running; compare ratios within one run',
+  };
+}
+
+async function nodeRows(): Promise<Row[]> {
+  const rows: Row[] = [];
+  const torchCache = new Map<string, Stat | null>();
+  for (const backend of backends) {
+    await initTfNode(backend);
+    for (const T of backend === 'cpu' ? seqs.filter((t) => cpuSeqs.includes(t)) : seqs) {
+      for (const preset of presets) {
+        log(`  ${backend} ${preset} T=${T} …`);
+        const stock = stat(await timeTrainingSteps(preset, T, 'stock', steps));
+        const ours = stat(await timeTrainingSteps(preset, T, 'fused', steps));
+        const key = `${preset}/${T}`;
+        if (!torchCache.has(key)) torchCache.set(key, pytorch(preset, T));
+        const pt = torchCache.get(key)!;
+        rows.push({
+          preset, seqLen: T, backend, env: 'node', ours, stock, pytorch: pt,
+          oursMs: r1(ours.median)!, stockMs: r1(stock.median)!, pytorchMs: r1(pt?.median ?? null),
+          oursOverStock: r2(ours.median / stock.median)!, oursOverPytorch: r2(pt ? ours.median / pt.median : null),
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Compile time of a 100-node graph (pure compiler: validation, shapes, IR), median of 20. */
+function compileTime() {
+  const doc = largeGraph(100);
+  const times: number[] = [];
+  for (let i = 0; i < 22; i++) {
+    const t0 = performance.now();
+    const r = compile(doc);
+    if (i >= 2) times.push(performance.now() - t0);
+    if (!r.ok) throw new Error(`100-node graph does not compile: ${r.diagnostics.map((d) => d.code).join(', ')}`);
+  }
+  return { nodes: doc.nodes.length, ms: r2(stat(times).median) };
+}
+
+/** Probe (gates + per-timestep gradients) vs one fused training step: LSTM, batch 32, T = 200, H = 128, wasm. */
+async function probeVsStep() {
+  await initTfNode('wasm');
+  const T = 200, H = 128;
+  const stepMs = stat(await timeTrainingSteps('LSTM', T, 'fused', Math.max(3, steps - 2)));
+  const model = benchModel('LSTM', T, 'fused', H);
+  const r = compile(benchGraph('LSTM', T, H));
+  const { x, y } = batch(T);
+  const times: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const t0 = performance.now();
+    await probeModel(model, r.ir!, [x], y, { gates: true });
+    if (i >= 1) times.push(performance.now() - t0);
+  }
+  tf.dispose([x, y]);
+  model.optimizer.dispose();
+  model.dispose();
+  const probe = stat(times);
+  return { batch: SIZES.batch, seqLen: T, units: H, backend: 'wasm', probeMs: r1(probe.median), stepMs: r1(stepMs.median), probeOverStep: r2(probe.median / stepMs.median) };
+}
+
+/** Initial bundle: the JS and CSS index.html loads from dist/ (run `npm run build` first). */
+function bundleSize() {
+  const dist = join(import.meta.dirname, '..', 'dist');
+  if (!existsSync(join(dist, 'index.html'))) return { built: false, note: 'run `npm run build` first' };
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const files = [...html.matchAll(/(?:src|href)="\/?([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+  const bytes = files.reduce((s, f) => s + (existsSync(join(dist, f)) ? statSync(join(dist, f)).size : 0), 0);
+  const wasm = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.wasm')).reduce((s, f) => s + statSync(join(dist, 'assets', f)).size, 0);
+  return { built: true, initialFiles: files, initialKB: Math.round(bytes / 1024), wasmKB: Math.round(wasm / 1024) };
+}
+
+function table(rows: Row[]) {
+  const f = (s: Stat | null) => (s ? `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})` : '–');
+  const head = ['preset', 'T', 'env/backend', 'stock ms', 'ours ms', 'PyTorch ms', 'ours/stock', 'ours/PyTorch'];
+  const body = rows.map((r) => [r.preset, String(r.seqLen), `${r.env}/${r.backend}`, f(r.stock), f(r.ours), f(r.pytorch),
+    `${r.oursOverStock.toFixed(2)} (${(1 / r.oursOverStock).toFixed(1)}× faster)`, r.oursOverPytorch == null ? '–' : r.oursOverPytorch.toFixed(2)]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  return [head, w.map((n) => '-'.repeat(n)), ...body].map((r) => '| ' + r.map((c, i) => c.padEnd(w[i])).join(' | ') + ' |').join('\n');
+}
+
+const t0 = performance.now();
+const m = machine();
+log(`RNN Studio bench: ${m.cpus}× ${m.cpuModel}, Node ${m.node}, tfjs ${m.tfjs}, PyTorch ${m.torch ?? 'absent'}, load ${m.loadAverage1m}`);
+log(`training step: batch ${SIZES.batch}, vocab ${SIZES.vocab}, embedding ${SIZES.embedding}, ${SIZES.units} units, Adam; ${steps} timed steps per cell`);
+const rows = await nodeRows();
+let chromium: ChromiumReport | null = null;
+if (!flag('no-chromium')) {
+  log('  chromium …');
+  chromium = await runChromium({ presets, seqs: quick ? [50] : seqs, steps, quick });
+  for (const r of chromium.rows) {
+    const pt = rows.find((n) => n.preset === r.preset && n.seqLen === r.seqLen)?.pytorch ?? null;
+    rows.push({ ...r, env: 'chromium', pytorch: pt, oursMs: r1(r.ours.median)!, stockMs: r1(r.stock.median)!, pytorchMs: r1(pt?.median ?? null),
+      oursOverStock: r2(r.ours.median / r.stock.median)!, oursOverPytorch: r2(pt ? r.ours.median / pt.median : null) });
+  }
+}
+const compileResult = compileTime();
+log('  probe …');
+const probe = await probeVsStep();
+const bundle = bundleSize();
+
+console.log(`\nTraining step, median (min–max) ms — ${m.cpus}× ${m.cpuModel}, load ${m.loadAverage1m}, ${m.date}\n`);
+console.log(table(rows));
+console.log(`\nCompile a ${compileResult.nodes}-node graph: ${compileResult.ms} ms`);
+console.log(`Probe (gates + ∂L/∂h_t, B=${probe.batch}, T=${probe.seqLen}, H=${probe.units}, wasm): ${probe.probeMs} ms vs fused step ${probe.stepMs} ms → ${probe.probeOverStep}× a step`);
+console.log(`Gate heatmap redraw (4 gates × T=500 × H=128, Chromium): ${chromium?.heatmapMs != null ? `${chromium.heatmapMs} ms` : `not measured (${chromium?.note ?? 'skipped'})`}`);
+console.log(`Initial bundle: ${bundle.built ? `${bundle.initialKB} KB JS+CSS (+${bundle.wasmKB} KB wasm, loaded by the worker)` : bundle.note}`);
+console.log(`Total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+if (json) {
+  const results = rows.map(({ ours, stock, pytorch: pt, ...r }) => ({ ...r, oursMin: r1(ours.min), oursMax: r1(ours.max), stockMin: r1(stock.min), stockMax: r1(stock.max), pytorchMin: r1(pt?.min ?? null), pytorchMax: r1(pt?.max ?? null) }));
+  console.log(JSON.stringify({ machine: m, results, compile: compileResult, probe, heatmap: { ms: chromium?.heatmapMs ?? null, note: chromium?.note ?? null }, bundle }));
+}
