@@ -303,9 +303,10 @@ export const selectAll = () => useStore.setState((s) => ({ selection: s.doc.node
 // ── whole documents ──────────────────────────────────────────────────────────────────────────────────
 /**
  * Replaces the document (open, preset, share link) as one undoable step and fits the view. `layout` asks for an
- * auto-layout once the canvas has measured the nodes; it joins this step.
+ * auto-layout once the canvas has measured the nodes; it joins this step. `fit: false` keeps the document's
+ * own viewport (a restored autosave shows what the user last saw).
  */
-export function loadDocument(doc: GraphDoc, opts: { saved?: boolean; record?: boolean; layout?: boolean } = {}): void {
+export function loadDocument(doc: GraphDoc, opts: { saved?: boolean; record?: boolean; layout?: boolean; fit?: boolean } = {}): void {
   const s = get();
   const next = doc.training ? doc : { ...doc, training: { seed: DEFAULT_SEED } };
   useStore.setState({
@@ -314,7 +315,7 @@ export function loadDocument(doc: GraphDoc, opts: { saved?: boolean; record?: bo
     gesture: null,
     selection: [],
     edgeSelection: [],
-    fitRequest: s.fitRequest + 1,
+    fitRequest: s.fitRequest + (opts.fit === false ? 0 : 1),
     layoutRequest: s.layoutRequest + (opts.layout ? 1 : 0),
     ...(opts.saved ? { savedText: serializeDocument(withoutViewport(next)) } : {}),
   });

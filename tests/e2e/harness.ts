@@ -54,9 +54,10 @@ export async function openEditor(browser: Browser, o: OpenOptions = {}): Promise
   return page;
 }
 
-/** Waits until React Flow has measured every node (nodes are hidden until then). */
+/** Waits until React Flow has measured every node (nodes are hidden until then) and a preset's auto-layout ran. */
 export async function waitForCanvas(page: Page): Promise<void> {
   await page.waitForSelector('.react-flow__node', { state: 'visible' });
+  await page.waitForSelector('[data-testid="canvas"]:not([data-layout-pending])');
   await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.react-flow__node')].every((n) => getComputedStyle(n).visibility === 'visible'));
 }
 

@@ -6,7 +6,7 @@ import {
   Background, BackgroundVariant, Controls, MiniMap, Panel, ReactFlow, useConnection, useNodesInitialized, useReactFlow,
   type Connection, type EdgeChange, type IsValidConnection, type NodeChange, type OnConnectEnd,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { LAYER_KINDS, type LayerKind } from '../../graph/index.ts';
 import { LAYERS } from '../../layers/index.ts';
@@ -74,10 +74,11 @@ export function Canvas() {
   const layoutRequest = useStore((s) => s.layoutRequest);
   const initialized = useNodesInitialized();
   const laidOut = useRef(0);
+  const [layoutDone, setLayoutDone] = useState(0);
   useEffect(() => {
     if (!initialized || layoutRequest === laidOut.current) return;
     laidOut.current = layoutRequest;
-    void autoLayout({ record: false });
+    void autoLayout({ record: false }).then(() => setLayoutDone(layoutRequest));
   }, [initialized, layoutRequest]);
 
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
@@ -179,7 +180,14 @@ export function Canvas() {
   const defaultViewport = useMemo(() => useStore.getState().doc.viewport ?? { x: 0, y: 0, zoom: 1 }, []);
 
   return (
-    <div className="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+    <div
+      className="canvas"
+      ref={wrapper}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+      data-testid="canvas"
+      data-layout-pending={layoutDone !== layoutRequest ? '' : undefined}
+    >
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={edges}

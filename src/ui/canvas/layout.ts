@@ -1,5 +1,6 @@
 /** Auto-layout with elkjs (layered, top to bottom), as one undo step, then fit the view. */
-import { applyLive, moveNodes, requestFit, useStore } from '../../store/index.ts';
+import { applyLive, moveNodes, useStore } from '../../store/index.ts';
+import { fitAll } from './focus.ts';
 import { NODE_WIDTH } from './flow.ts';
 
 /** elkjs is large (~1.5 MB): it loads on the first auto-layout, not with the app. */
@@ -34,5 +35,5 @@ export async function autoLayout({ record }: { record: boolean }): Promise<void>
   const moves = (graph.children ?? []).filter((c) => now.has(c.id)).map((c) => ({ id: c.id, position: { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) } }));
   if (record) moveNodes(moves);
   else applyLive([{ type: 'moveNodes', moves }]);
-  requestFit();
+  await fitAll();
 }
