@@ -46,6 +46,10 @@ const presets: Record<string, GraphDoc> = {
     [features(2), ['LSTM', { units: 64, activation: 'tanh' }], ['Dense', { units: 1, activation: 'linear' }]], adding),
   'adding-gru': chain('Adding problem: GRU', 'The adding problem with a GRU(64).',
     [features(2), ['GRU', { units: 64, activation: 'tanh' }], ['Dense', { units: 1, activation: 'linear' }]], adding),
+  // Opens the Inside tab (src/ui/inside/InsideTab.tsx matches the name's prefix "The race").
+  'race-adding': chain('The race: SimpleRNN vs LSTM vs GRU on the adding problem',
+    'Run the race in the Inside tab: SimpleRNN, LSTM and GRU versions of this graph train on the same adding-problem data and seed; watch the gradient curves.',
+    [features(2), ['LSTM', { units: 32, activation: 'tanh' }], ['Dense', { units: 1, activation: 'linear' }]], { ...adding, seqLen: 50 }),
   'copy-lstm': chain('Copy memory: LSTM', 'Remember 10 symbols across T blanks and replay them (baseline 10·ln8/(T+20)); per-timestep softmax.',
     [features(10), ['LSTM', { units: 40, returnSequences: true }], ['Dense', { units: 10, activation: 'softmax' }]],
     { seed: 42, task: 'copy', seqLen: 100, optimizer: 'rmsprop', learningRate: 0.001, batchSize: 50, epochs: 1, clipNorm: 1 }),

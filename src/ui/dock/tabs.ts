@@ -3,6 +3,7 @@
  * the dock renders them in this order. A tab component takes no props: it reads the store.
  */
 import type { ComponentType } from 'react';
+import { InsideTab } from '../inside/InsideTab.tsx';
 import { ProblemsTab } from './ProblemsTab.tsx';
 import { SummaryTab } from './SummaryTab.tsx';
 
@@ -15,4 +16,5 @@ export interface DockTab {
 export const DOCK_TABS: DockTab[] = [
   { id: 'summary', label: 'Summary', Component: SummaryTab },
   { id: 'problems', label: 'Problems', Component: ProblemsTab },
+  { id: 'inside', label: 'Inside', Component: InsideTab },
 ];

@@ -1,0 +1,54 @@
+/**
+ * The "look inside" worker: probes and the race run here, off the main thread, on the wasm backend. Results cross
+ * as plain objects whose typed arrays are transferred (STYLE.md §2: no tensor leaves the runtime).
+ */
+import * as Comlink from 'comlink';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { parseDocument } from '../../graph/index.ts';
+import { initTf } from '../setup.ts';
+import { probeGraph, race, type ProbeMessage, type RaceEvent, type RaceOptions } from './race.ts';
+
+let ready: Promise<string> | null = null;
+const start = () =>
+  (ready ??= initTf('wasm', {
+    'tfjs-backend-wasm.wasm': wasmPlain,
+    'tfjs-backend-wasm-simd.wasm': wasmSimd,
+    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+  }));
+
+const docOf = (text: string) => {
+  const r = parseDocument(text);
+  if (!r.ok) throw new Error(r.error);
+  return r.doc;
+};
+
+/** Every typed-array buffer inside a probe message, to transfer instead of copy. */
+const buffers = (p: ProbeMessage): ArrayBuffer[] =>
+  p.directions.flatMap((d) => [d.dh, d.dc, d.mask, ...Object.values(d.gates), d.jacobian?.frobenius, d.jacobian?.sigmaMax])
+    .filter((a): a is Float32Array | Uint8Array => a !== undefined && a !== null)
+    .map((a) => a.buffer as ArrayBuffer);
+
+let stopRequested = false;
+
+const api = {
+  /** Probes the graph at its seeded initial weights on its task's probe batch. */
+  async probe(docText: string, opts: { task?: string; seqLen?: number; probeBatch?: number }): Promise<{ probe: ProbeMessage; backend: string }> {
+    const backend = await start();
+    const probe = await probeGraph(docOf(docText), opts);
+    return Comlink.transfer({ probe, backend }, buffers(probe));
+  },
+  /** Trains the SimpleRNN, LSTM and GRU variants side by side; events go to `onEvent` (a Comlink proxy). */
+  async race(docText: string, opts: RaceOptions, onEvent: (e: RaceEvent) => void): Promise<void> {
+    await start();
+    stopRequested = false;
+    await race(docOf(docText), opts, (e) => void onEvent(e.type === 'probe' ? Comlink.transfer(e, buffers(e.probe)) : e), () => stopRequested);
+  },
+  stop() {
+    stopRequested = true;
+  },
+};
+
+export type InsideWorker = typeof api;
+Comlink.expose(api);

@@ -1,0 +1,174 @@
+/**
+ * The "look inside" store: probe results, recorded snapshots and race runs, plus the linked-view state every panel
+ * shares (hovered timestep, selected units, unit order). Separate from the graph store: undo never touches it and
+ * no per-step data goes into node.data. Actions are module-level so the worker client and tests call them directly.
+ */
+import * as Comlink from 'comlink';
+import { create } from 'zustand';
+import { serializeDocument, type GraphDoc } from '../graph/index.ts';
+import type { DirectionProbe, JacobianResult, LayerSummary, Snapshot } from '../runtime/probes/index.ts';
+import type { InsideWorker } from '../runtime/probes/inside.worker.ts';
+import type { RaceEvent, RaceOptions } from '../runtime/probes/race.ts';
+
+export type { DirectionProbe, LayerSummary, Snapshot };
+// Pure statistics over probe arrays (no tfjs inside), re-exported for the panels.
+export { fitDecay, gateMeanPerStep, iqrPerStep, medianPerStep, retentionPerStep, saturation, unitMeans } from '../runtime/probes/stats.ts';
+
+/** One direction as the panels need it: the typed probe arrays and, when computed, the Jacobian of example 0. */
+export interface DirectionView extends DirectionProbe {
+  jacobian?: Pick<JacobianResult, 'frobenius' | 'sigmaMax'>;
+}
+
+/** A full probe of one model on the probe batch. */
+export interface ProbeView {
+  seqLen: number;
+  batch: number;
+  loss: number;
+  directions: DirectionView[];
+  /** Per example, a short label per timestep (token or value), input order, for the time axis. */
+  labels: string[][];
+}
+
+/** One point of the training-health strip (P8). */
+export interface HealthPoint {
+  step: number;
+  loss: number;
+  /** Global gradient norm before clipping. */
+  gradNorm?: number;
+  clipped?: boolean;
+}
+
+export interface InsideRun {
+  id: string;
+  /** What the legend says: "LSTM", "GRU", "this graph", … */
+  label: string;
+  colour: string;
+  status: 'idle' | 'running' | 'done' | 'error';
+  message?: string;
+  baseline?: number;
+  snapshots: Snapshot[];
+  health: HealthPoint[];
+  probe: ProbeView | null;
+}
+
+export type UnitOrder = 'index' | 'mean' | 'cluster';
+
+export interface InsideState {
+  runs: InsideRun[];
+  /** The run whose probe the per-model panels (heatmaps, Jacobian, saturation) show. */
+  activeRun: string | null;
+  /** Index into the active probe's directions. */
+  direction: number;
+  /** The example of the probe batch shown in per-example views. */
+  example: number;
+  /** Shared time cursor (0-based step), null when the pointer is elsewhere. */
+  hoverT: number | null;
+  selectedUnits: number[];
+  unitOrder: UnitOrder;
+  busy: string | null;
+  error: string | null;
+}
+
+const initial = (): InsideState => ({
+  runs: [], activeRun: null, direction: 0, example: 0, hoverT: null, selectedUnits: [], unitOrder: 'index', busy: null, error: null,
+});
+
+export const useInside = create<InsideState>()(initial);
+export const resetInside = () => useInside.setState(initial(), true);
+
+/** Colours per recurrent kind (Okabe–Ito, colour-blind safe) so a race reads the same everywhere. */
+export const RUN_COLOURS: Record<string, string> = { SimpleRNN: '#d55e00', LSTM: '#0072b2', GRU: '#009e73', graph: '#cc79a7' };
+
+// ── selectors ──────────────────────────────────────────────────────────────────────────────────────────
+export const selectRuns = (s: InsideState) => s.runs;
+export const selectActiveRun = (s: InsideState) => s.runs.find((r) => r.id === s.activeRun) ?? s.runs[0] ?? null;
+export const selectActiveProbe = (s: InsideState) => selectActiveRun(s)?.probe ?? null;
+export const selectActiveDirection = (s: InsideState): DirectionView | null => {
+  const p = selectActiveProbe(s);
+  return p ? (p.directions[Math.min(s.direction, p.directions.length - 1)] ?? null) : null;
+};
+export const selectHoverT = (s: InsideState) => s.hoverT;
+export const selectSelectedUnits = (s: InsideState) => s.selectedUnits;
+
+// ── actions (none is recorded in the undo history) ────────────────────────────────────────────────────
+export const setHoverT = (t: number | null) => {
+  if (useInside.getState().hoverT !== t) useInside.setState({ hoverT: t });
+};
+export const selectUnits = (units: number[]) => useInside.setState({ selectedUnits: [...new Set(units)].sort((a, b) => a - b) });
+export const setUnitOrder = (unitOrder: UnitOrder) => useInside.setState({ unitOrder });
+export const setDirection = (direction: number) => useInside.setState({ direction, selectedUnits: [] });
+export const setExample = (example: number) => useInside.setState({ example });
+export const setActiveRun = (activeRun: string) => useInside.setState({ activeRun, selectedUnits: [] });
+export const setBusy = (busy: string | null, error: string | null = null) => useInside.setState({ busy, error });
+
+const patchRun = (id: string, f: (r: InsideRun) => InsideRun) =>
+  useInside.setState((s) => ({ runs: s.runs.map((r) => (r.id === id ? f(r) : r)) }));
+
+/** Replaces the runs (a new race or a new probe of the graph). The first becomes active. */
+export const startRuns = (runs: Pick<InsideRun, 'id' | 'label' | 'colour' | 'baseline'>[]) =>
+  useInside.setState({
+    runs: runs.map((r) => ({ ...r, status: 'running', snapshots: [], health: [], probe: null })),
+    activeRun: runs[0]?.id ?? null, direction: 0, selectedUnits: [], error: null,
+  });
+export const addSnapshot = (id: string, snap: Snapshot) => patchRun(id, (r) => ({ ...r, snapshots: [...r.snapshots, snap] }));
+export const addHealth = (id: string, points: HealthPoint[]) => patchRun(id, (r) => ({ ...r, health: [...r.health, ...points] }));
+export const setRunProbe = (id: string, probe: ProbeView) => patchRun(id, (r) => ({ ...r, probe }));
+export const finishRun = (id: string, status: 'done' | 'error', message?: string) => patchRun(id, (r) => ({ ...r, status, message }));
+
+/** Applies one race event from the worker to the store. */
+export function applyRaceEvent(e: RaceEvent) {
+  switch (e.type) {
+    case 'start':
+      return patchRun(e.run, (r) => ({ ...r, baseline: e.baseline, status: 'running' }));
+    case 'step':
+      return addHealth(e.run, [{ step: e.step, loss: e.loss, gradNorm: e.gradNorm, clipped: e.clipped }]);
+    case 'snapshot':
+      return addSnapshot(e.run, e.snapshot);
+    case 'probe':
+      return setRunProbe(e.run, e.probe);
+    case 'done':
+      return finishRun(e.run, 'done', e.message);
+    case 'error':
+      return finishRun(e.run, 'error', e.message);
+  }
+}
+
+// ── the worker client ─────────────────────────────────────────────────────────────────────────────────
+let worker: Comlink.Remote<InsideWorker> | null = null;
+const getWorker = () =>
+  (worker ??= Comlink.wrap<InsideWorker>(new Worker(new URL('../runtime/probes/inside.worker.ts', import.meta.url), { type: 'module' })));
+
+export interface ProbeRequest {
+  task?: string;
+  seqLen?: number;
+  probeBatch?: number;
+}
+
+/** Probes the graph at its initial weights; the result becomes the single run "this graph". */
+export async function probeCurrentGraph(doc: GraphDoc, req: ProbeRequest = {}) {
+  setBusy('Probing the graph…');
+  try {
+    const { probe } = await getWorker().probe(serializeDocument(doc), req);
+    startRuns([{ id: 'graph', label: 'this graph', colour: RUN_COLOURS.graph }]);
+    setRunProbe('graph', probe);
+    finishRun('graph', 'done');
+    setBusy(null);
+  } catch (e) {
+    setBusy(null, (e as Error).message);
+  }
+}
+
+/** The race: SimpleRNN, LSTM and GRU variants of the graph, trained side by side in the worker. */
+export async function runRace(doc: GraphDoc, opts: RaceOptions) {
+  startRuns(['SimpleRNN', 'LSTM', 'GRU'].map((k) => ({ id: k, label: k, colour: RUN_COLOURS[k] })));
+  useInside.setState({ activeRun: 'LSTM' });
+  setBusy('Racing…');
+  try {
+    await getWorker().race(serializeDocument(doc), opts, Comlink.proxy(applyRaceEvent));
+    setBusy(null);
+  } catch (e) {
+    setBusy(null, (e as Error).message);
+  }
+}
+
+export const stopRace = () => void worker?.stop();

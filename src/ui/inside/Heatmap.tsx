@@ -1,0 +1,162 @@
+/**
+ * A dense heatmap on <canvas> with an SVG overlay for axes, the hover column, selected rows and an optional brush
+ * (STYLE.md §7): d3 builds a 256-entry colour table once per scale, the cells go into an ImageData of cols×rows
+ * pixels drawn scaled without smoothing, and the pointer is resolved by inverting the band (x / cellWidth).
+ */
+import * as d3 from 'd3';
+import { useEffect, useMemo, useRef } from 'react';
+
+export interface HeatmapProps {
+  cols: number;
+  rows: number;
+  /** Value of cell (col, row); NaN draws nothing (background shows). */
+  value: (col: number, row: number) => number;
+  /** Maps a value to [0, 1] for the colour table. */
+  normalise: (v: number) => number;
+  interpolator: (t: number) => string;
+  width: number;
+  height: number;
+  /** Row permutation: display row i shows data row order[i]. */
+  order?: number[];
+  /** Data rows to outline. */
+  highlightRows?: number[];
+  /** Columns drawn hatched (masked steps). */
+  hatched?: boolean[];
+  hoverCol?: number | null;
+  onHoverCol?: (c: number | null) => void;
+  onBrush?: (range: [number, number] | null) => void;
+  xLabel?: string;
+  yLabel?: string;
+  /** Tick labels under the time axis (input tokens or values), by column. */
+  colLabels?: string[];
+  /** Tick labels on the y axis, by display row (e.g. training steps). */
+  rowLabel?: (displayRow: number) => string;
+  testId?: string;
+  ariaLabel: string;
+}
+
+const M = { top: 4, right: 6, bottom: 30, left: 38 };
+
+/** 256 RGBA entries sampled from a d3 interpolator. */
+function colourTable(interpolator: (t: number) => string): Uint8ClampedArray {
+  const lut = new Uint8ClampedArray(256 * 4);
+  for (let i = 0; i < 256; i++) {
+    const c = d3.rgb(interpolator(i / 255));
+    lut.set([c.r, c.g, c.b, 255], i * 4);
+  }
+  return lut;
+}
+
+export function Heatmap(p: HeatmapProps) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const axisX = useRef<SVGGElement>(null);
+  const axisY = useRef<SVGGElement>(null);
+  const brushRef = useRef<SVGGElement>(null);
+  const w = p.width - M.left - M.right;
+  const h = p.height - M.top - M.bottom;
+  const cellW = w / Math.max(1, p.cols);
+  const cellH = h / Math.max(1, p.rows);
+  const lut = useMemo(() => colourTable(p.interpolator), [p.interpolator]);
+  const order = useMemo(() => p.order ?? Array.from({ length: p.rows }, (_, i) => i), [p.order, p.rows]);
+
+  // Cells: one pixel per cell, scaled up by drawImage; backing store sized by devicePixelRatio.
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || p.cols === 0 || p.rows === 0) return;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    const img = new ImageData(p.cols, p.rows);
+    for (let r = 0; r < p.rows; r++)
+      for (let c = 0; c < p.cols; c++) {
+        const v = p.value(c, order[r]);
+        if (Number.isNaN(v)) continue;
+        const k = Math.max(0, Math.min(255, Math.round(p.normalise(v) * 255))) * 4;
+        img.data.set(lut.subarray(k, k + 4), (r * p.cols + c) * 4);
+      }
+    const off = document.createElement('canvas');
+    off.width = p.cols;
+    off.height = p.rows;
+    off.getContext('2d')!.putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(off, 0, 0, canvas.width, canvas.height);
+  }, [p.value, p.normalise, p.cols, p.rows, lut, order, w, h]);
+
+  // Axes (d3-axis owns these two <g>s only).
+  useEffect(() => {
+    const x = d3.scaleLinear().domain([0, p.cols]).range([0, w]);
+    const ticks = x.ticks(Math.min(p.cols, Math.max(2, Math.floor(w / 40)))).filter((t) => Number.isInteger(t) && t < p.cols);
+    const ax = d3.axisBottom(x).tickValues(ticks.map((t) => t + 0.5)).tickFormat((d) => {
+      const c = Math.floor(+d);
+      return p.colLabels?.[c] !== undefined ? p.colLabels[c] : String(c + 1);
+    });
+    if (axisX.current) d3.select(axisX.current).call(ax);
+    const y = d3.scaleLinear().domain([0, p.rows]).range([0, h]);
+    const yt = y.ticks(Math.min(p.rows, Math.max(2, Math.floor(h / 18)))).filter((t) => Number.isInteger(t) && t < p.rows);
+    const ay = d3.axisLeft(y).tickValues(yt.map((t) => t + 0.5)).tickFormat((d) => (p.rowLabel ? p.rowLabel(Math.floor(+d)) : String(order[Math.floor(+d)])));
+    if (axisY.current) d3.select(axisY.current).call(ay);
+  }, [p.cols, p.rows, p.colLabels, p.rowLabel, order, w, h]);
+
+  // Brush over time (d3-brush owns its <g>); the selection is reported in whole columns.
+  const onBrush = p.onBrush;
+  useEffect(() => {
+    if (!onBrush || !brushRef.current) return;
+    const g = d3.select(brushRef.current);
+    const brush = d3.brushX().extent([[0, 0], [w, h]]).on('end', (ev: d3.D3BrushEvent<unknown>) => {
+      const s = ev.selection as [number, number] | null;
+      onBrush(s ? [Math.max(0, Math.floor(s[0] / cellW)), Math.min(p.cols - 1, Math.floor((s[1] - 1e-9) / cellW))] : null);
+    });
+    g.call(brush);
+    return () => {
+      g.on('.brush', null);
+    };
+  }, [onBrush, w, h, cellW, p.cols]);
+
+  const onMove = (e: React.PointerEvent<SVGElement>) => {
+    if (!p.onHoverCol) return;
+    const rect = (e.currentTarget as SVGElement).getBoundingClientRect();
+    const c = Math.floor((e.clientX - rect.left - M.left) / cellW);
+    p.onHoverCol(c >= 0 && c < p.cols ? c : null);
+  };
+  const rowPos = new Map(order.map((row, i) => [row, i]));
+
+  return (
+    <div className="heatmap" style={{ width: p.width, height: p.height }} data-testid={p.testId}>
+      <canvas ref={canvasRef} role="img" aria-label={p.ariaLabel}
+        style={{ position: 'absolute', left: M.left, top: M.top, width: w, height: h }} />
+      <svg width={p.width} height={p.height} onPointerMove={onMove} onPointerLeave={() => p.onHoverCol?.(null)}>
+        <g transform={`translate(${M.left},${M.top})`}>
+          {p.hatched?.map((hm, c) => (hm ? <rect key={c} x={c * cellW} y={0} width={cellW} height={h} fill="url(#hatch)" /> : null))}
+          {p.highlightRows?.filter((r) => rowPos.has(r)).map((r) => (
+            <rect key={r} x={0} y={rowPos.get(r)! * cellH} width={w} height={Math.max(1, cellH)} fill="none" stroke="#f59e0b" strokeWidth={1} />
+          ))}
+          {p.hoverCol != null && p.hoverCol < p.cols && (
+            <rect x={p.hoverCol * cellW} y={0} width={Math.max(1, cellW)} height={h} fill="none" stroke="#111" strokeWidth={1.5} data-testid="hover-col" />
+          )}
+          {onBrush && <g ref={brushRef} />}
+          <g ref={axisX} transform={`translate(0,${h})`} className="axis" />
+          <g ref={axisY} className="axis" />
+          {p.xLabel && <text x={w} y={h + 27} textAnchor="end" className="axis-label">{p.xLabel}</text>}
+          {p.yLabel && <text transform="rotate(-90)" x={-h / 2} y={-M.left + 2} textAnchor="middle" dominantBaseline="hanging" className="axis-label">{p.yLabel}</text>}
+        </g>
+      </svg>
+    </div>
+  );
+}
+
+/** The hatch pattern masked columns use; render once per panel group. */
+export function HatchDefs() {
+  return (
+    <svg width={0} height={0} style={{ position: 'absolute' }} aria-hidden>
+      <defs>
+        <pattern id="hatch" width={4} height={4} patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+          <rect width={4} height={4} fill="rgba(255,255,255,0.6)" />
+          <line x1={0} y1={0} x2={0} y2={4} stroke="#888" strokeWidth={1} />
+        </pattern>
+      </defs>
+    </svg>
+  );
+}

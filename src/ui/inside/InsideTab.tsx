@@ -1,0 +1,97 @@
+/**
+ * The "Inside" dock tab: probe the graph or run the race, then read the panels (P1 gates, P2 saturation, P3
+ * gradient vs time, P4 gradient flow, P5 Jacobian/retention, P8 health). All panels share one time cursor and one
+ * unit selection (store/inside.ts).
+ */
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { selectCompiled, selectDoc, setDockTab, useStore } from '../../store/index.ts';
+import {
+  probeCurrentGraph, runRace, selectActiveProbe, setActiveRun, setDirection, setExample, stopRace, useInside,
+} from '../../store/inside.ts';
+import { GradientPanel, HealthPanel, JacobianPanel } from './CurvePanels.tsx';
+import { FlowPanel, SaturationPanel } from './FlowPanels.tsx';
+import { GatePanel } from './GatePanel.tsx';
+import './inside.css';
+
+/** Presets whose name starts with this open the Inside tab (the race preset). */
+export const RACE_PRESET_PREFIX = 'The race';
+const isRace = (name?: string) => !!name?.startsWith(RACE_PRESET_PREFIX);
+
+// Opening a race preset brings its tab to the front (the store loads the document after this module is imported).
+useStore.subscribe((s, prev) => {
+  if (s.doc !== prev.doc && isRace(s.doc.meta?.name) && !isRace(prev.doc.meta?.name)) setDockTab('inside');
+});
+
+const num = (v: string, d: number) => (Number.isFinite(Number(v)) && Number(v) > 0 ? Math.round(Number(v)) : d);
+
+export function InsideTab() {
+  const doc = useStore(selectDoc);
+  const ok = useStore((s) => selectCompiled(s).ok);
+  const { runs, busy, error, activeRun, direction, example } = useInside(useShallow((s) => ({
+    runs: s.runs, busy: s.busy, error: s.error, activeRun: s.activeRun, direction: s.direction, example: s.example,
+  })));
+  const probe = useInside(selectActiveProbe);
+  const [steps, setSteps] = useState('200');
+  const [every, setEvery] = useState('20');
+  const [seqLen, setSeqLen] = useState(String(doc.training?.seqLen ?? 50));
+  const T = num(seqLen, 50);
+  const [big, setBig] = useState(true);
+
+  return (
+    <div className={big ? 'inside inside-expanded' : 'inside'} data-testid="inside">
+      <div className="inside-controls">
+        <button type="button" className="btn" disabled={!ok || !!busy} onClick={() => void probeCurrentGraph(doc, { seqLen: T })}>Probe this graph</button>
+        <span className="sep" />
+        <label>T <input aria-label="Sequence length T" type="number" min={2} value={seqLen} onChange={(e) => setSeqLen(e.target.value)} /></label>
+        <label>steps <input aria-label="Race steps" type="number" min={1} value={steps} onChange={(e) => setSteps(e.target.value)} /></label>
+        <label>record every <input aria-label="Record every N steps" type="number" min={1} value={every} onChange={(e) => setEvery(e.target.value)} /></label>
+        <button type="button" className="btn" disabled={!ok || !!busy}
+          title="Train SimpleRNN, LSTM and GRU versions of this graph on the same data and seed, side by side"
+          onClick={() => void runRace(doc, { seqLen: T, steps: num(steps, 200), every: num(every, 20) })}>Run the race</button>
+        <button type="button" className="btn" disabled={busy !== 'Racing…'} onClick={stopRace}>Stop</button>
+        <button type="button" className="btn small" aria-pressed={big} onClick={() => setBig((v) => !v)}
+          title="Give the panels most of the height (the canvas shrinks)">{big ? 'Smaller panels' : 'Bigger panels'}</button>
+        {busy && <span role="status" className="muted">{busy}</span>}
+        {error && <span role="alert" className="inside-error">{error}</span>}
+      </div>
+      {runs.length > 0 && (
+        <div className="inside-controls" role="group" aria-label="What to show">
+          <span>Model:</span>
+          {runs.map((r) => (
+            <label key={r.id} className="run-choice">
+              <input type="radio" name="inside-run" checked={(activeRun ?? runs[0].id) === r.id} onChange={() => setActiveRun(r.id)} />
+              <span className="swatch" style={{ background: r.colour }} /> {r.label} <span className="muted">({r.status}{r.health.length ? `, step ${r.health[r.health.length - 1].step}` : ''})</span>
+            </label>
+          ))}
+          {probe && probe.directions.length > 1 && (
+            <label>Layer <select value={direction} onChange={(e) => setDirection(Number(e.target.value))}>
+              {probe.directions.map((d, k) => <option key={k} value={k}>{d.name} ({d.kind}, {d.direction})</option>)}
+            </select></label>
+          )}
+          {probe && (
+            <label>Example <select value={example} onChange={(e) => setExample(Number(e.target.value))}>
+              {Array.from({ length: probe.batch }, (_, b) => <option key={b} value={b}>{b + 1}</option>)}
+            </select></label>
+          )}
+        </div>
+      )}
+      {runs.length === 0 ? (
+        <p className="dock-empty">
+          Look inside the recurrent layers: <strong>Probe this graph</strong> shows its gates, states and per-timestep gradients at the initial weights;
+          <strong> Run the race</strong> trains SimpleRNN, LSTM and GRU versions of it on the same data and seed and overlays their gradient curves —
+          the vanishing gradient in one screen.
+        </p>
+      ) : (
+        <div className="inside-grid">
+          <GradientPanel />
+          <HealthPanel />
+          <FlowPanel />
+          <GatePanel />
+          <JacobianPanel />
+          <SaturationPanel />
+        </div>
+      )}
+    </div>
+  );
+}
