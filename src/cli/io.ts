@@ -42,8 +42,9 @@ export interface LoadedModel {
 /**
  * Reads `graph.json` or `model.json` (Keras `to_json()`, or TF.js with the weight files its manifest names).
  * A graph file written by `rnn-studio import` finds its weights in the sibling folder `<name>.weights/`.
+ * `withWeights: false` reads the architecture only (check, summary).
  */
-export function readGraphOrModel(path: string | undefined): LoadedModel {
+export function readGraphOrModel(path: string | undefined, withWeights = true): LoadedModel {
   const text = readText(path);
   let raw: unknown;
   try {
@@ -54,12 +55,13 @@ export function readGraphOrModel(path: string | undefined): LoadedModel {
   if ((raw as { type?: unknown })?.type === FILE_TYPE || (raw as { schemaVersion?: unknown })?.schemaVersion !== undefined) {
     const doc = readGraph(path);
     const sibling = weightsDirFor(path!);
-    return { doc, warnings: [], ...(existsSync(join(sibling, 'model.json')) ? { weights: readWeightsDir(sibling) } : {}) };
+    return { doc, warnings: [], ...(withWeights && existsSync(join(sibling, 'model.json')) ? { weights: readWeightsDir(sibling) } : {}) };
   }
   const r = importModelJson(raw);
-  if (!r.ok) throw new CliError(`${path}: ${r.error}`, 1);
+  // Neither a graph nor a model we can import: the file cannot be used at all (exit 2), not an invalid model (1).
+  if (!r.ok) throw new CliError(`${path}: ${r.error}`, 2);
   const m = r.model;
-  if (!m.weightsManifest) return { doc: m.doc, warnings: m.warnings };
+  if (!m.weightsManifest || !withWeights) return { doc: m.doc, warnings: m.warnings };
   const names = layerNames(m.doc.nodes);
   const bytes = readWeightFiles(dirname(path!), m.weightsManifest.flatMap((g) => g.paths));
   const entries = m.weightsManifest.flatMap((g) => g.weights).map((w) => ({ ...w, dtype: 'float32' as const, name: renameWeight(w.name, m, (id) => names.get(id)!) }));

@@ -94,6 +94,9 @@ describe('check exits 2 when the file cannot be used, with one clear line', () =
     ['no argument', () => undefined, /Missing the graph file argument/],
     ['text that is not JSON', () => tmpFile('notes.json', 'hello'), /not a JSON file/],
     ['an empty file', () => tmpFile('empty.json', ''), /not a JSON file/],
+    ['JSON that is neither a graph nor a model', () => tmpFile('hello.json', '{"hello": 1}'), /neither a Keras model JSON/],
+    ['a JSON array', () => tmpFile('list.json', '[1, 2]'), /expected a JSON object/],
+    ['JSON null', () => tmpFile('null.json', 'null'), /expected a JSON object/],
     ['a newer version', () => tmpFile('v9.json', '{"type":"rnn-studio-graph","schemaVersion":9,"graph":{"nodes":[],"edges":[]}}'), /newer RNN Studio/],
     ['an unknown kind', () => tmpFile('kind.json', '{"type":"rnn-studio-graph","schemaVersion":2,"graph":{"nodes":[{"id":"a","position":{"x":0,"y":0},"data":{"kind":"Attention","params":{}}}],"edges":[]}}'), /nodes\.0\.data\.kind/],
     ['a polluting key', () => tmpFile('proto.json', '{"type":"rnn-studio-graph","schemaVersion":2,"graph":{"nodes":[{"id":"a","position":{"x":0,"y":0},"data":{"kind":"Dense","params":{"__proto__":{"x":1}}}}],"edges":[]}}'), /reserved name/],
@@ -108,7 +111,7 @@ describe('check exits 2 when the file cannot be used, with one clear line', () =
 
   it('an unknown option or command also exits 2 with usage', async () => {
     expect(await main(['check', '--fast', preset('char-lstm.json')])).toBe(2);
-    expect(err).toMatch(/Usage: rnn-studio check <graph.json>/);
+    expect(err).toMatch(/Usage: rnn-studio check </);
     err = '';
     expect(await main(['chek', 'x.json'])).toBe(2);
     expect(err).toMatch(/unknown command "chek"/);
