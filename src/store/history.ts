@@ -37,5 +37,8 @@ export function redoStep(h: History, current: GraphDoc): { history: History; doc
  * step. Undo restores the document but keeps the current viewport.
  */
 export function sameContent(a: GraphDoc, b: GraphDoc): boolean {
-  return a.nodes === b.nodes && a.edges === b.edges && a.training === b.training && a.meta === b.meta;
+  return same(a.nodes, b.nodes) && same(a.edges, b.edges) && same(a.training, b.training) && same(a.meta, b.meta);
 }
+
+/** Equal by reference, or else by value (changes rebuild arrays even when they end up changing nothing). */
+const same = (x: unknown, y: unknown) => x === y || JSON.stringify(x) === JSON.stringify(y);

@@ -8,7 +8,7 @@
  */
 import { create } from 'zustand';
 import { canConnect, compile, DEFAULT_SEED, type CompileResult, type ConnectCheck } from '../compiler/index.ts';
-import { apply, freshId, serializeDocument, type Change, type GraphDoc, type GraphEdge, type LayerKind, type ParamValue, type TrainingSettings, type Viewport, type XY } from '../graph/index.ts';
+import { apply, freshId, parseDocument, serializeDocument, type Change, type GraphDoc, type GraphEdge, type LayerKind, type ParamValue, type TrainingSettings, type Viewport, type XY } from '../graph/index.ts';
 import { isRecurrentKind, LAYERS, withDefaults } from '../layers/index.ts';
 import { copyNodes, pasteClip, type Clip } from './clipboard.ts';
 import { emptyHistory, pushStep, redoStep, sameContent, undoStep, type History } from './history.ts';
@@ -100,7 +100,7 @@ export function commit(changes: Change[], select?: string[]): GraphDoc {
   const s = get();
   const prev = s.doc;
   const doc = changes.reduce(apply, prev);
-  if (doc === prev || sameContent(doc, prev)) return prev;
+  if (sameContent(doc, prev)) return prev;
   useStore.setState({
     doc,
     history: pushStep(s.history, s.gesture ?? prev),
@@ -321,3 +321,18 @@ export function loadDocument(doc: GraphDoc, opts: { saved?: boolean; record?: bo
   });
 }
 export const markSaved = () => useStore.setState((s) => ({ savedText: serializeDocument(withoutViewport(s.doc)) }));
+
+/**
+ * Opens a graph file's text. A malformed, wrong-version or hostile file is refused with the reason and the
+ * current graph (and its history) stays exactly as it was; an older version is migrated and says so.
+ */
+export function openDocumentText(fileName: string, text: string): boolean {
+  const r = parseDocument(text);
+  if (!r.ok) {
+    notify(`Could not open ${fileName}: ${r.error}`, 'error');
+    return false;
+  }
+  loadDocument(r.doc, { saved: true });
+  notify(r.migratedFrom ? `Opened ${fileName} (upgraded from file version ${r.migratedFrom}).` : `Opened ${fileName}.`);
+  return true;
+}

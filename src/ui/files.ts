@@ -1,7 +1,6 @@
 /** Save, open and share: the browser side of `store/persistence.ts`. */
 import { serializeDocument } from '../graph/index.ts';
-import { encodeShare, fileNameFor, loadDocument, markSaved, notify, useStore } from '../store/index.ts';
-import { parseDocument } from '../graph/index.ts';
+import { encodeShare, fileNameFor, markSaved, notify, openDocumentText, useStore } from '../store/index.ts';
 
 /** Downloads the document as a versioned `.rnn.json` file. */
 export function saveToFile(): void {
@@ -16,17 +15,9 @@ export function saveToFile(): void {
   notify(`Saved ${a.download}.`);
 }
 
-/** Opens a graph file. A bad file is refused with the reason; the current graph is not touched. */
+/** Opens a graph file (picker or drop); see `openDocumentText` for validation. */
 export async function openFile(file: File): Promise<boolean> {
-  const text = await file.text();
-  const r = parseDocument(text);
-  if (!r.ok) {
-    notify(`Could not open ${file.name}: ${r.error}`, 'error');
-    return false;
-  }
-  loadDocument(r.doc, { saved: true });
-  notify(r.migratedFrom ? `Opened ${file.name} (upgraded from file version ${r.migratedFrom}).` : `Opened ${file.name}.`);
-  return true;
+  return openDocumentText(file.name, await file.text());
 }
 
 /** The share link for the current document. */

@@ -1,0 +1,170 @@
+import { compressToEncodedURIComponent } from 'lz-string';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { serializeDocument } from '../../src/graph/index.ts';
+import {
+  cleanedUrl, decodeShare, DEFAULT_PRESET, encodeShare, fileNameFor, initialDocument, loadDocument, loadLocal, PRESETS, presetByName,
+  resetStore, saveLocal, setParam, setViewport, STAMP_KEY, startAutosave, STORAGE_KEY, useStore, type KeyValue,
+} from '../../src/store/index.ts';
+
+class MemoryKV implements KeyValue {
+  map = new Map<string, string>();
+  getItem(k: string) {
+    return this.map.get(k) ?? null;
+  }
+  setItem(k: string, v: string) {
+    this.map.set(k, v);
+  }
+}
+
+const lesson = () => presetByName('lesson-lstm')!.doc;
+const bilstm = () => presetByName('lesson-bilstm-2layer')!.doc;
+
+beforeEach(() => resetStore());
+
+describe('presets', () => {
+  it('lists every file in presets/ with its description, and the default exists', () => {
+    expect(PRESETS.length).toBeGreaterThanOrEqual(11);
+    for (const p of PRESETS) expect(p.description.length).toBeGreaterThan(10);
+    expect(presetByName(DEFAULT_PRESET)).toBeDefined();
+  });
+});
+
+describe('local storage', () => {
+  it('round-trips a document with viewport and training settings', () => {
+    const kv = new MemoryKV();
+    const d = { ...bilstm(), viewport: { x: 1, y: 2, zoom: 0.75 } };
+    saveLocal(kv, d, { tab: 't', rev: 1 });
+    const r = loadLocal(kv)!;
+    expect(r.ok && r.doc).toEqual(d);
+  });
+
+  it('reports a damaged autosave instead of throwing', () => {
+    const kv = new MemoryKV();
+    kv.setItem(STORAGE_KEY, '{"type":"rnn-studio-graph",');
+    const r = loadLocal(kv)!;
+    expect(r.ok).toBe(false);
+    expect(loadLocal(new MemoryKV())).toBeNull();
+  });
+});
+
+describe('share links', () => {
+  it('hold the whole document and decode to the same one', () => {
+    const d = { ...bilstm(), training: { seed: 1234, learningRate: 0.003, batchSize: 16 } };
+    const hash = encodeShare(d);
+    expect(hash.startsWith('#g=')).toBe(true);
+    expect(hash).toMatch(/^#g=[A-Za-z0-9+\-$]*$/); // URL-safe
+    const r = decodeShare(hash)!;
+    expect(r.ok && r.doc).toEqual(d);
+  });
+
+  it('refuse damaged or hostile links with a message', () => {
+    expect(decodeShare('#other')).toBeNull();
+    expect(decodeShare('#g=%%%')).toMatchObject({ ok: false });
+    const hostile = compressToEncodedURIComponent(JSON.stringify({ type: 'rnn-studio-graph', schemaVersion: 2, graph: { nodes: [{ id: 'a b', position: { x: 0, y: 0 }, data: { kind: 'LSTM', params: {} } }], edges: [] } }));
+    expect(decodeShare(`#g=${hostile}`)).toMatchObject({ ok: false });
+  });
+});
+
+describe('file names', () => {
+  it('are safe and versioned', () => {
+    expect(fileNameFor({ nodes: [], edges: [], meta: { name: 'My model / v2 <x>' } })).toBe('My-model-v2-x.rnn.json');
+    expect(fileNameFor({ nodes: [], edges: [] })).toBe('graph.rnn.json');
+  });
+});
+
+describe('first document', () => {
+  it('is the default preset on a first start (empty storage)', async () => {
+    const r = await initialDocument({ search: '', hash: '' }, new MemoryKV());
+    expect(r.source).toBe('default');
+    expect(r.doc).toEqual(lesson());
+  });
+
+  it('prefers share link > preset > autosave', async () => {
+    const kv = new MemoryKV();
+    saveLocal(kv, lesson(), { tab: 't', rev: 1 });
+    expect((await initialDocument({ search: '', hash: '' }, kv)).source).toBe('autosave');
+    expect((await initialDocument({ search: '?preset=lesson-gru', hash: '' }, kv)).doc).toEqual(presetByName('lesson-gru')!.doc);
+    const shared = await initialDocument({ search: '?preset=lesson-gru', hash: encodeShare(bilstm()) }, kv);
+    expect(shared.source).toBe('share');
+    expect(shared.doc).toEqual(bilstm());
+  });
+
+  it('loads a test fixture by name', async () => {
+    const r = await initialDocument({ search: '?fixture=cycle', hash: '' }, new MemoryKV());
+    expect(r.source).toBe('fixture');
+    expect(r.doc.nodes.length).toBeGreaterThan(0);
+  });
+
+  it('falls back with a message on a bad link or an unknown preset', async () => {
+    const r = await initialDocument({ search: '?preset=nope', hash: '#g=garbage' }, new MemoryKV());
+    expect(r.source).toBe('default');
+    expect(r.error).toMatch(/share link is damaged.*no preset named "nope"/);
+  });
+
+  it('cleans the address so a reload shows the autosave, keeping other parameters', () => {
+    expect(cleanedUrl({ pathname: '/', search: '?preset=a&backend=wasm', hash: '#g=xyz' })).toBe('/?backend=wasm');
+    expect(cleanedUrl({ pathname: '/app/', search: '?fixture=b', hash: '' })).toBe('/app/');
+  });
+});
+
+describe('autosave', () => {
+  it('writes every document change, including the viewport', () => {
+    const kv = new MemoryKV();
+    loadDocument(lesson(), { record: false });
+    const h = startAutosave(kv, 'A', { saveNow: true });
+    setParam('n3', 'units', 5);
+    expect(JSON.parse(kv.getItem(STORAGE_KEY)!).graph.nodes[2].data.params.units).toBe(5);
+    setViewport({ x: 3, y: 4, zoom: 1.5 });
+    expect(JSON.parse(kv.getItem(STORAGE_KEY)!).graph.viewport).toEqual({ x: 3, y: 4, zoom: 1.5 });
+    h.stop();
+  });
+
+  it('does not overwrite another tab’s save: it raises a conflict, then resolves either way', () => {
+    const kv = new MemoryKV();
+    loadDocument(lesson(), { record: false });
+    const h = startAutosave(kv, 'A', { saveNow: true });
+    // Tab B writes its own version.
+    const theirs = { ...lesson(), meta: { name: 'from B' } };
+    kv.setItem(STORAGE_KEY, serializeDocument(theirs));
+    kv.setItem(STAMP_KEY, JSON.stringify({ tab: 'B', rev: 1 }));
+    setViewport({ x: 9, y: 9, zoom: 1 }); // looking around is not work: no conflict, no write
+    expect(useStore.getState().conflict).toBe(false);
+    setParam('n3', 'units', 7);
+    expect(useStore.getState().conflict).toBe(true);
+    expect(JSON.parse(kv.getItem(STORAGE_KEY)!).graph.meta.name).toBe('from B');
+    setParam('n3', 'units', 6); // still paused
+    expect(JSON.parse(kv.getItem(STORAGE_KEY)!).graph.meta.name).toBe('from B');
+    h.takeTheirs();
+    expect(useStore.getState().conflict).toBe(false);
+    expect(useStore.getState().doc.meta?.name).toBe('from B');
+    setParam('n3', 'units', 4);
+    expect(JSON.parse(kv.getItem(STORAGE_KEY)!).graph.nodes[2].data.params.units).toBe(4);
+    h.stop();
+  });
+
+  it('a storage event from another tab raises the conflict at once; keepMine overwrites explicitly', () => {
+    const kv = new MemoryKV();
+    loadDocument(lesson(), { record: false });
+    const h = startAutosave(kv, 'A', { saveNow: true });
+    h.onStorage(STAMP_KEY, JSON.stringify({ tab: 'A', rev: 1 }));
+    expect(useStore.getState().conflict).toBe(false);
+    kv.setItem(STAMP_KEY, JSON.stringify({ tab: 'B', rev: 3 }));
+    h.onStorage(STAMP_KEY, JSON.stringify({ tab: 'B', rev: 3 }));
+    expect(useStore.getState().conflict).toBe(true);
+    h.keepMine();
+    expect(useStore.getState().conflict).toBe(false);
+    expect(JSON.parse(kv.getItem(STAMP_KEY)!).tab).toBe('A');
+    h.stop();
+  });
+
+  it('a tab that restored the autosave does not write it back on start', () => {
+    const kv = new MemoryKV();
+    saveLocal(kv, lesson(), { tab: 'B', rev: 5 });
+    loadDocument(lesson(), { record: false });
+    const h = startAutosave(kv, 'A', { saveNow: false });
+    expect(JSON.parse(kv.getItem(STAMP_KEY)!)).toEqual({ tab: 'B', rev: 5 });
+    setParam('n3', 'units', 3); // nobody wrote since we read: ours now
+    expect(JSON.parse(kv.getItem(STAMP_KEY)!).tab).toBe('A');
+    h.stop();
+  });
+});
