@@ -1,14 +1,14 @@
 import { compile } from '../compiler/index.ts';
 import { DIAGNOSTICS } from '../layers/index.ts';
-import { print, printJson, readGraph } from './io.ts';
+import { print, printJson, readGraphOrModel } from './io.ts';
 import type { Command } from './main.ts';
 
 /** `rnn-studio check <graph.json> [--json]`: 0 valid, 1 diagnostics, 2 unreadable. */
 export const check: Command = {
-  usage: 'check <graph.json> [--json]      list problems; exit 0 valid, 1 invalid, 2 unreadable',
+  usage: 'check <graph.json|model.json> [--json]    list problems; exit 0 valid, 1 invalid, 2 unreadable',
   options: { json: { type: 'boolean' } },
   run: ({ positionals, values }) => {
-    const doc = readGraph(positionals[0]);
+    const doc = readGraphOrModel(positionals[0], false).doc;
     const r = compile(doc);
     const names = new Map(doc.nodes.map((n) => [n.id, n.data.name || n.data.kind]));
     if (values.json) printJson({ ok: r.ok, diagnostics: r.diagnostics.map((d) => ({ ...d, title: DIAGNOSTICS[d.code] })) });

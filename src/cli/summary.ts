@@ -1,13 +1,13 @@
 import { compile, formatSummary, summarize } from '../compiler/index.ts';
-import { CliError, print, printJson, readGraph } from './io.ts';
+import { CliError, print, printJson, readGraphOrModel } from './io.ts';
 import type { Command } from './main.ts';
 
-/** `rnn-studio summary <graph.json> [--json]`: the Keras-style summary. */
+/** `rnn-studio summary <graph.json|model.json> [--json]`: the Keras-style summary. */
 export const summary: Command = {
-  usage: 'summary <graph.json> [--json]    Keras-style layer table with parameter counts',
+  usage: 'summary <graph.json|model.json> [--json]    Keras-style layer table with parameter counts',
   options: { json: { type: 'boolean' } },
   run: ({ positionals, values }) => {
-    const doc = readGraph(positionals[0]);
+    const doc = readGraphOrModel(positionals[0], false).doc;
     const r = compile(doc);
     if (!r.ir) throw new CliError(`The graph has problems; run "rnn-studio check ${positionals[0]}" to see them.\n${r.diagnostics.map((d) => `  ${d.code}: ${d.message}`).join('\n')}`, 1);
     const s = summarize(r.ir);

@@ -217,6 +217,8 @@ function recurrentParams(cls: string, c: Json, layer: string, format: ImportedMo
     p.recurrentActivation = ra === 'hard_sigmoid' ? 'hardSigmoid' : 'sigmoid';
   }
   if (cls === 'LSTM') p.unitForgetBias = flag(c, 'unit_forget_bias', false); // TF.js writes null for "off"
+  if (c.zero_output_for_mask === true && p.returnSequences)
+    warn(`Layer ${layer}: Keras zero-fills the padded steps of its sequence output; RNN Studio (as TF.js) repeats the last state there. Real steps are identical.`);
   return p;
 }
 
