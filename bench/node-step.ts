@@ -4,11 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { compile } from '../src/compiler/index.ts';
-import { buildModel } from '../src/runtime/build.ts';
-import { fuseModel } from '../src/runtime/fused/index.ts';
+import { buildModel, type Engine } from '../src/runtime/build.ts';
+import { fusedLayerCount } from '../src/runtime/fused/index.ts';
 import { benchGraph, SIZES, type BenchPreset } from './models.ts';
-
-export type Engine = 'fused' | 'stock';
 
 /** A deterministic batch: ids in [1, vocab) and labels in [0, classes). */
 export function batch(T: number, seed = 1) {
@@ -23,8 +21,8 @@ export function batch(T: number, seed = 1) {
 export function benchModel(preset: BenchPreset, T: number, engine: Engine, units?: number): tf.LayersModel {
   const r = compile(benchGraph(preset, T, units));
   if (!r.ok || !r.ir) throw new Error(`bench graph ${preset} does not compile: ${r.diagnostics.map((d) => d.code).join(', ')}`);
-  const model = buildModel(r.ir);
-  if (engine === 'fused' && fuseModel(model) === 0) throw new Error(`no recurrent layer fused in ${preset}`);
+  const model = buildModel(r.ir, { engine });
+  if (engine === 'fused' && fusedLayerCount(model) === 0) throw new Error(`no recurrent layer fused in ${preset}`);
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy' });
   return model;
 }

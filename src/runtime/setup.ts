@@ -12,6 +12,7 @@ interface AnyBackend {
   readSync(dataId: object): ArrayLike<number>;
   makeOutput?(shape: number[], dtype: string, memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
   makeTensorInfo?(shape: number[], dtype: string, values?: Float32Array): tf.TensorInfo;
+  typedArrayFromHeap?(t: tf.TensorInfo): Float32Array;
 }
 
 /**
@@ -34,7 +35,9 @@ const unsortedSegmentSum: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     for (let k = 0; k < row; k++) out[o + k] += xv[xi + k];
   }
   const shape = [numSegments, ...x.shape.slice(1)];
-  return b.makeOutput ? b.makeOutput(shape, 'float32', undefined, out) : b.makeTensorInfo!(shape, 'float32', out);
+  // The cpu backend also has a makeOutput, with another signature (values, shape, dtype) that returns a Tensor:
+  // call it only on wasm, recognised by its heap accessor.
+  return b.typedArrayFromHeap ? b.makeOutput!(shape, 'float32', undefined, out) : b.makeTensorInfo!(shape, 'float32', out);
 };
 
 let kernelsInstalled = false;

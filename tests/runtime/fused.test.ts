@@ -5,7 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { fuseLayer, fuseModel } from '../../src/runtime/fused/index.ts';
+import { compile } from '../../src/compiler/index.ts';
+import type { GraphNode, LayerKind, Params } from '../../src/graph/index.ts';
+import { buildModel } from '../../src/runtime/build.ts';
+import { fusedLayerCount, fuseLayer, fuseModel } from '../../src/runtime/fused/index.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
 
 beforeAll(async () => {
@@ -135,5 +138,45 @@ describe('saved fused model', () => {
     const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
     const x = tf.randomNormal([2, T, D], 0, 1, 'float32', 5);
     expect(maxDiff((model.predict(x) as tf.Tensor).arraySync(), (loaded.predict(x) as tf.Tensor).arraySync())).toBeLessThan(1e-6);
+  });
+});
+
+describe('buildModel engine option', () => {
+  it('builds fused by default and stock on request, with equal training steps', async () => {
+    // Input(tokens) → Embedding(maskZero) → Bidirectional(LSTM, seq) → Bidirectional(GRU) → Dense(softmax)
+    const steps: [LayerKind, Params, [LayerKind, Params]?][] = [
+      ['Input', { inputType: 'tokens', vocabSize: 50, length: 6 }],
+      ['Embedding', { inputDim: 50, outputDim: 8, maskZero: true }],
+      ['Bidirectional', { mergeMode: 'concat' }, ['LSTM', { units: 5, returnSequences: true, recurrentInitializer: 'glorotUniform' }]],
+      ['Bidirectional', { mergeMode: 'concat' }, ['GRU', { units: 5, recurrentInitializer: 'glorotUniform' }]],
+      ['Dense', { units: 4, activation: 'softmax' }],
+    ];
+    const nodes: GraphNode[] = steps.flatMap(([kind, params, inner], i) => [
+      { id: `n${i}`, position: { x: 0, y: 0 }, data: { kind, params } },
+      ...(inner ? [{ id: `n${i}i`, parentId: `n${i}`, position: { x: 0, y: 0 }, data: { kind: inner[0], params: inner[1] } }] : []),
+    ]);
+    const r = compile({ nodes, edges: steps.slice(1).map((_, i) => ({ id: `e${i}`, source: `n${i}`, target: `n${i + 1}` })) });
+    expect(r.ok).toBe(true);
+    const fused = buildModel(r.ir!);
+    const stock = buildModel(r.ir!, { engine: 'stock' });
+    expect(fusedLayerCount(fused)).toBe(4);
+    expect(fusedLayerCount(stock)).toBe(0);
+    stock.setWeights(fused.getWeights());
+    // Ids with right padding (0 = PAD, masked), class targets. One SGD step with learning rate 1 moves every weight
+    // by exactly −∂L/∂w, so equal weights afterwards mean equal gradients (Embedding included).
+    const x = tf.tensor2d([[5, 9, 2, 7, 0, 0], [3, 3, 8, 1, 4, 6]], [2, 6], 'int32');
+    const y = tf.oneHot(tf.tensor1d([1, 3], 'int32'), 4);
+    const step = async (m: tf.LayersModel) => {
+      m.compile({ optimizer: tf.train.sgd(1), loss: 'categoricalCrossentropy' });
+      const loss = await m.trainOnBatch(x, y);
+      return [loss, ...m.getWeights().map((w) => w.arraySync())];
+    };
+    const before = fused.getWeights().map((w) => w.arraySync());
+    const a = await step(stock), b = await step(fused);
+    expect(maxDiff(a, b)).toBeLessThan(1e-5);
+    expect(maxDiff(before, b.slice(1))).toBeGreaterThan(1e-3);
+    tf.dispose([x, y]);
+    fused.dispose();
+    stock.dispose();
   });
 });

@@ -1,2 +1,2 @@
 /** Fused recurrent layers for training: same weights and config as stock tfjs, one custom-gradient op per sequence. */
-export { fuseLayer, fuseModel, fuseRecurrentLayer, isFused } from './install.ts';
+export { fusedLayerCount, fuseLayer, fuseModel, fuseRecurrentLayer, isFused } from './install.ts';

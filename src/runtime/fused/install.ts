@@ -97,16 +97,23 @@ export function fuseRecurrentLayer(layer: tf.layers.Layer): boolean {
   return true;
 }
 
+const innerLayers = (layer: tf.layers.Layer): tf.layers.Layer[] => {
+  const w = layer as unknown as { forwardLayer?: tf.layers.Layer; backwardLayer?: tf.layers.Layer };
+  return w.forwardLayer && w.backwardLayer ? [w.forwardLayer, w.backwardLayer] : [layer];
+};
+
 /**
  * Switches a layer to the fused engine: a SimpleRNN/LSTM/GRU itself, or both directions inside a Bidirectional
  * (the wrapper keeps its stock class and merge; only its two inner layers change how they compute).
  * @returns how many recurrent layers now run fused
  */
 export function fuseLayer(layer: tf.layers.Layer): number {
-  const w = layer as unknown as { forwardLayer?: tf.layers.Layer; backwardLayer?: tf.layers.Layer };
-  const targets = w.forwardLayer && w.backwardLayer ? [w.forwardLayer, w.backwardLayer] : [layer];
-  return targets.filter(fuseRecurrentLayer).length;
+  return innerLayers(layer).filter(fuseRecurrentLayer).length;
 }
+
+/** How many recurrent layers (each direction of a Bidirectional counts) of a model run the fused op — for the UI. */
+export const fusedLayerCount = (model: tf.LayersModel): number =>
+  model.layers.flatMap(innerLayers).filter(isFused).length;
 
 /** Switches every recurrent layer of a model to the fused engine. @returns how many layers now run fused */
 export const fuseModel = (model: tf.LayersModel): number => model.layers.reduce((n, l) => n + fuseLayer(l), 0);
