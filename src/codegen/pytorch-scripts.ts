@@ -70,7 +70,8 @@ export function emitTorchTrain(ir: ModelIR, t: TrainingSettings | undefined): st
 x.json / y.json hold the inputs and targets as {"dtype", "shape", "data"} (the predict contract); y holds class ids
 for a softmax model. Training starts from the exported weights (--fresh for new ones) and saves a state_dict.
 Under torchrun every process trains on its own shard of each batch and DistributedDataParallel averages the
-gradients (backend gloo on CPU, nccl on GPUs).
+gradients (backend gloo on CPU, nccl on GPUs). With Debian's torch 1.13 on Python 3.11, torchrun's default
+"--redirects 0" fails to parse; add "--redirects 1 --tee 1".
 """
 import argparse
 import os

@@ -1,0 +1,95 @@
+"""Trains the exported model. The same file runs on one machine and on several:
+
+    python3 train.py --x x.json --y y.json --epochs 1
+    torchrun --nproc_per_node=2 train.py --x x.json --y y.json --epochs 1
+
+x.json / y.json hold the inputs and targets as {"dtype", "shape", "data"} (the predict contract); y holds class ids
+for a softmax model. Training starts from the exported weights (--fresh for new ones) and saves a state_dict.
+Under torchrun every process trains on its own shard of each batch and DistributedDataParallel averages the
+gradients (backend gloo on CPU, nccl on GPUs). With Debian's torch 1.13 on Python 3.11, torchrun's default
+"--redirects 0" fails to parse; add "--redirects 1 --tee 1".
+"""
+import argparse
+import os
+
+import torch
+import torch.distributed as dist
+from torch import nn
+from torch.nn.parallel import DistributedDataParallel
+
+from model import Model
+from tensor_json import read_tensor
+from tfjs_weights import read_tfjs_weights
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def loss_fn(y, target):
+    return nn.functional.mse_loss(y, target)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--x", required=True)
+    ap.add_argument("--y", required=True)
+    ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--batch-size", type=int, default=50)
+    ap.add_argument("--lr", type=float, default=0.001)
+    ap.add_argument("--clip-norm", type=float, default=1)
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--steps", type=int, default=None, help="stop after this many optimizer steps")
+    ap.add_argument("--fresh", action="store_true", help="start from fresh initial weights instead of the exported ones")
+    ap.add_argument("--out", default="trained.pt")
+    args = ap.parse_args()
+
+    distributed = "WORLD_SIZE" in os.environ and int(os.environ["WORLD_SIZE"]) > 1
+    if distributed:
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    rank = dist.get_rank() if distributed else 0
+    world = dist.get_world_size() if distributed else 1
+    torch.manual_seed(args.seed)  # the same seed everywhere: identical initial weights on every rank
+
+    x = torch.from_numpy(read_tensor(args.x))
+    if not x.is_floating_point():
+        x = x.long()
+    target = torch.from_numpy(read_tensor(args.y)).float()
+
+    model = Model()
+    if args.fresh:
+        model.init_weights()
+    else:
+        model.load_tfjs(read_tfjs_weights(HERE))
+    net = DistributedDataParallel(model) if distributed else model
+    optimizer = torch.optim.RMSprop(model.parameters(), lr=args.lr, alpha=0.9, eps=1e-7, momentum=0.0)
+
+    step = 0
+    for epoch in range(args.epochs):
+        order = torch.randperm(len(x), generator=torch.Generator().manual_seed(args.seed + epoch))
+        for start in range(0, len(x), args.batch_size):
+            full = order[start:start + args.batch_size]
+            if len(full) < world:  # every process needs a share, or DistributedDataParallel would wait forever
+                continue
+            batch = full[rank::world]  # this process's shard of the batch
+            net.train()
+            loss = loss_fn(net(x[batch]), target[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            if args.clip_norm:
+                nn.utils.clip_grad_norm_(model.parameters(), args.clip_norm)
+            optimizer.step()
+            step += 1
+            if rank == 0:
+                print("epoch %d step %d loss %.6f" % (epoch + 1, step, loss.item()), flush=True)
+            if args.steps is not None and step >= args.steps:
+                break
+        if args.steps is not None and step >= args.steps:
+            break
+    if rank == 0:
+        torch.save(model.state_dict(), args.out)
+        print("saved " + args.out)
+    if distributed:
+        dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+/**
+ * The PyTorch export's train.py runs unchanged on one process and under torchrun with two processes
+ * (DistributedDataParallel, gloo on CPU), and one DDP step equals one single-process step on the same batch
+ * (DDP averages the two half-batch gradients = the full-batch mean gradient).
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, expect, it } from 'vitest';
+import { initTfNode } from '../../src/runtime/setup-node.ts';
+import { cli, fastInit, presetDoc, PYTHON, rng, scratchDir, writeGraph, writeRandomWeights } from './helpers.ts';
+
+beforeAll(async () => {
+  await initTfNode('cpu');
+});
+
+it('train.py: one step alone and under torchrun --nproc_per_node=2 give the same weights', async () => {
+  const dir = scratchDir('torchrun');
+  const doc = fastInit(presetDoc('lesson-lstm'));
+  const graph = writeGraph(doc, join(dir, 'graph.json'));
+  await writeRandomWeights(doc, join(dir, 'weights'), 7);
+  const out = join(dir, 'pytorch');
+  expect((await cli(['export', graph, '--format', 'pytorch', '--weights', join(dir, 'weights'), '--out', out])).code).toBe(0);
+  const next = rng(3);
+  writeFileSync(join(dir, 'x.json'), JSON.stringify({ dtype: 'int32', shape: [8, 5], data: Array.from({ length: 40 }, (_, i) => (i % 5 < 1 && i > 20 ? 0 : 1 + Math.floor(next() * 40))) }));
+  writeFileSync(join(dir, 'y.json'), JSON.stringify({ dtype: 'int32', shape: [8], data: [0, 1, 2, 3, 3, 2, 1, 0] }));
+  const args = ['--x', join(dir, 'x.json'), '--y', join(dir, 'y.json'), '--steps', '1', '--batch-size', '4'];
+  const single = execFileSync(PYTHON, [join(out, 'train.py'), ...args, '--out', join(dir, 'single.pt')], { encoding: 'utf8' });
+  expect(single).toMatch(/epoch 1 step 1 loss \d+\.\d+/);
+  // Debian's torch 1.13 on Python 3.11 cannot parse torchrun's default "--redirects 0" (Std.NONE is skipped when
+  // iterating an IntFlag), so the logs are redirected and teed explicitly.
+  const ddp = execFileSync(PYTHON, ['-m', 'torch.distributed.run', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', '--master_port', '29533',
+    join(out, 'train.py'), ...args, '--out', join(dir, 'ddp.pt')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+  expect(ddp).toMatch(/saved .*ddp\.pt/);
+  const diff = execFileSync(PYTHON, ['-c', `import torch, sys
+a = torch.load(sys.argv[1]); b = torch.load(sys.argv[2])
+assert a.keys() == b.keys()
+print(max((a[k] - b[k]).abs().max().item() for k in a))`, join(dir, 'single.pt'), join(dir, 'ddp.pt')], { encoding: 'utf8' });
+  expect(Number(diff)).toBeLessThan(1e-5);
+  // …and the step moved the weights (the comparison is not between two untouched copies).
+  const moved = execFileSync(PYTHON, ['-c', `import sys, torch
+sys.path.insert(0, sys.argv[2])
+from model import Model
+from tfjs_weights import read_tfjs_weights
+m = Model(); m.load_tfjs(read_tfjs_weights(sys.argv[3])); a = torch.load(sys.argv[1])
+print(max((a[k] - v).abs().max().item() for k, v in m.state_dict().items()))`, join(dir, 'single.pt'), out, out], { encoding: 'utf8' });
+  expect(Number(moved)).toBeGreaterThan(1e-4);
+}, 120_000);
