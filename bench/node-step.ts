@@ -28,7 +28,7 @@ export function benchModel(preset: BenchPreset, T: number, engine: Engine, units
 }
 
 /** Milliseconds of `steps` training steps after `warmup` untimed ones. */
-export async function timeTrainingSteps(preset: BenchPreset, T: number, engine: Engine, steps: number, warmup = 2): Promise<number[]> {
+export async function timeTrainingSteps(preset: BenchPreset, T: number, engine: Engine, steps: number, warmup = 1): Promise<number[]> {
   const model = benchModel(preset, T, engine);
   const { x, y } = batch(T);
   const times: number[] = [];

@@ -4,10 +4,10 @@
  *   {"machine":…, "results":[{"preset","seqLen","backend","env","oursMs","stockMs","pytorchMs","oursOverStock",
  *    "oursOverPytorch", min/max…},…], "compile":…, "probe":…, "heatmap":…, "bundle":…}
  *
- * Options: --json, --quick (LSTM only, wasm, T=50: under 2 minutes), --steps N (timed steps per cell, default 5),
+ * Options: --json, --quick (LSTM only, wasm, T=50: under 2 minutes), --steps N (timed steps per cell, default 4),
  * --presets a,b  --seq 50,200  --backends wasm,cpu  --no-pytorch  --no-chromium.
  * Each cell runs stock, then ours, then PyTorch for the same (preset, T) back to back, so a busy machine slows all
- * three alike; compare the ratios, not the absolute times. Medians of N steps after 2 untimed warm-up steps.
+ * three alike; compare the ratios, not the absolute times. Medians of N steps after one untimed warm-up step.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -29,7 +29,7 @@ const opt = (name: string, dflt: string) => {
 };
 const quick = flag('quick');
 const json = flag('json');
-const steps = Number(opt('steps', quick ? '3' : '5'));
+const steps = Number(opt('steps', quick ? '3' : '4'));
 const presets = opt('presets', quick ? 'LSTM' : BENCH_PRESETS.join(',')).split(',') as BenchPreset[];
 const seqs = opt('seq', quick ? '50' : '50,200').split(',').map(Number);
 const backends = opt('backends', quick ? 'wasm' : 'wasm,cpu').split(',') as ('wasm' | 'cpu')[];
@@ -122,7 +122,7 @@ async function probeVsStep() {
   const r = compile(benchGraph('LSTM', T, H));
   const { x, y } = batch(T);
   const times: number[] = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < (quick ? 2 : 4); i++) {
     const t0 = performance.now();
     await probeModel(model, r.ir!, [x], y, { gates: true });
     if (i >= 1) times.push(performance.now() - t0);
