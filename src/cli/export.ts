@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportFiles, TARGETS, type Target } from '../codegen/export.ts';
-import { saveArtifacts, WEIGHTS_FILE } from '../runtime/weights.ts';
+import { modelFiles } from '../runtime/save.ts';
 import { CliError, print } from './io.ts';
 import type { Command } from './main.ts';
 import { loadTfModel } from './model-load.ts';
@@ -17,13 +17,13 @@ export const exportCmd: Command = {
     if (!out) throw new CliError('Missing --out DIR (the export folder).');
     const { doc, ir, model, weightsFrom } = await loadTfModel(positionals[0], values.weights as string | undefined, values.backend as string | undefined);
     const files = exportFiles(ir, format as Target, { title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: weightsFrom !== 'seeded initial weights' });
-    const { modelJson, weightsBin } = await saveArtifacts(model);
+    const { modelJson, weights } = await modelFiles(model);
     model.dispose();
     mkdirSync(out, { recursive: true });
     for (const [name, text] of Object.entries(files)) writeFileSync(join(out, name), text);
-    writeFileSync(join(out, 'model.json'), JSON.stringify(modelJson));
-    writeFileSync(join(out, WEIGHTS_FILE), weightsBin);
-    print(`wrote ${format} export to ${out}: ${[...Object.keys(files), 'model.json', WEIGHTS_FILE].join(', ')} (weights: ${weightsFrom})`);
+    writeFileSync(join(out, 'model.json'), modelJson);
+    writeFileSync(join(out, 'weights.bin'), weights);
+    print(`wrote ${format} export to ${out}: ${[...Object.keys(files), 'model.json', 'weights.bin'].join(', ')} (weights: ${weightsFrom})`);
     return 0;
   },
 };

@@ -4,7 +4,7 @@ import { compile } from '../compiler/index.ts';
 import { serializeDocument } from '../graph/index.ts';
 import { modelWithWeights } from '../runtime/model-io.ts';
 import { initTfNode } from '../runtime/setup-node.ts';
-import { saveArtifacts, WEIGHTS_FILE } from '../runtime/weights.ts';
+import { modelFiles } from '../runtime/save.ts';
 import { CliError, print, readGraphOrModel, weightsDirFor } from './io.ts';
 import type { Command } from './main.ts';
 
@@ -30,12 +30,12 @@ export const importCmd: Command = {
       } catch (e) {
         throw new CliError((e as Error).message, 1);
       }
-      const { modelJson, weightsBin } = await saveArtifacts(model);
+      const { modelJson, weights } = await modelFiles(model);
       model.dispose();
       const dir = weightsDirFor(out);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson));
-      writeFileSync(join(dir, WEIGHTS_FILE), weightsBin);
+      writeFileSync(join(dir, 'model.json'), modelJson);
+      writeFileSync(join(dir, 'weights.bin'), weights);
       weightsNote = `weights in ${dir}/`;
     }
     print(`wrote ${out}: ${loaded.doc.nodes.length} layers, ${r.ir.totalParams.toLocaleString('en-US')} params (${weightsNote})`);

@@ -77,18 +77,23 @@ function convert(raw: unknown): ImportedModel {
 
 function checkManifest(m: unknown): ImportedModel['weightsManifest'] {
   if (!Array.isArray(m)) refuse('weightsManifest must be a list.');
-  for (const g of m as unknown[]) {
+  return (m as unknown[]).map((g) => {
     if (!isObj(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights)) refuse('weightsManifest groups need "paths" and "weights" lists.');
-    for (const p of (g as Json).paths as unknown[])
-      if (typeof p !== 'string' || /[\\/]/.test(p) || p === '..' || p === '.') refuse(`Weight file names must be plain file names in the model's folder (got ${JSON.stringify(p)}).`);
-    for (const w of (g as Json).weights as unknown[]) {
+    const paths = ((g as Json).paths as unknown[]).map((p) => {
+      // TF.js writes "weights.bin" or "./weights.bin"; anything outside the model's folder is refused.
+      const name = typeof p === 'string' ? p.replace(/^\.\//, '') : '';
+      if (name === '' || /[\\/]/.test(name) || name === '..' || name === '.') refuse(`Weight file names must be plain file names in the model's folder (got ${JSON.stringify(p)}).`);
+      return name;
+    });
+    const weights = ((g as Json).weights as unknown[]).map((w) => {
       if (!isObj(w) || typeof w.name !== 'string' || !Array.isArray(w.shape) || !(w.shape as unknown[]).every((d) => Number.isInteger(d) && (d as number) >= 0))
         refuse('Every weight in the manifest needs a name and a shape.');
       if ((w as Json).dtype !== 'float32') refuse(`Weight ${(w as Json).name} has dtype ${JSON.stringify((w as Json).dtype)}; only float32 weights are supported.`);
       if ('quantization' in (w as Json)) refuse(`Weight ${(w as Json).name} is quantized; only unquantized float32 weights are supported.`);
-    }
-  }
-  return m as ImportedModel['weightsManifest'];
+      return { name: (w as Json).name as string, shape: (w as Json).shape as number[], dtype: 'float32' };
+    });
+    return { paths, weights };
+  });
 }
 
 /** The layer list with each layer's inbound layer names, for Sequential and functional models of every format. */

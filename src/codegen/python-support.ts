@@ -28,7 +28,8 @@ def read_tfjs_weights(folder):
     for group in manifest:
         data = b""
         for path in group["paths"]:
-            if os.path.basename(path) != path:
+            path = path[2:] if path.startswith("./") else path
+            if os.path.basename(path) != path or path in ("", ".", ".."):
                 raise ValueError("weight file names must not contain folders: %r" % path)
             with open(os.path.join(folder, path), "rb") as f:
                 data += f.read()

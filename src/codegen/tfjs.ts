@@ -137,8 +137,9 @@ const x = JSON.parse(readFileSync(values.input, 'utf8'));
 if (x.dtype !== 'int32' && x.dtype !== 'float32') throw new Error('"dtype" must be "int32" or "float32"');
 const modelJson = JSON.parse(readFileSync(join(values.weights, 'model.json'), 'utf8'));
 const files = modelJson.weightsManifest.flatMap((group) => group.paths).map((p) => {
-  if (p.includes('/') || p.includes('\\\\')) throw new Error('weight file names must not contain folders');
-  return readFileSync(join(values.weights, p));
+  const name = p.replace(/^\\.\\//, '');
+  if (name.includes('/') || name.includes('\\\\') || name === '..') throw new Error('weight file names must not contain folders');
+  return readFileSync(join(values.weights, name));
 });
 const bytes = Buffer.concat(files);
 const model = buildModel(tf);

@@ -1,6 +1,6 @@
 /**
- * Weights in the TF.js layers-model format (`model.json` + `weights.bin`), read and written without tfjs-node:
- * saving goes through `tf.io.withSaveHandler`, loading through `tf.io.decodeWeights` + `model.loadWeights`.
+ * Loading weights in the TF.js layers-model format (`model.json` + `weights.bin`) without tfjs-node:
+ * `tf.io.decodeWeights` + `model.loadWeights` (saving is `modelFiles` in save.ts).
  *
  * Weight names are tfjs's own and stable: `<layer>/<weight>` (`lstm/kernel`, `lstm/recurrent_kernel`, `lstm/bias`,
  * `embedding/embeddings`, `dense/kernel`), and for a wrapper `<bidi>/forward_<inner>/<weight>` and
@@ -8,46 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** The `model.json` of a TF.js layers model, as written by `model.save`. */
-export interface ModelJson {
-  format: 'layers-model';
-  generatedBy: string;
-  convertedBy: null;
-  modelTopology: object;
-  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-}
-
-export interface Artifacts {
-  modelJson: ModelJson;
-  /** The bytes of `weights.bin`: every weight, float32 little-endian, in manifest order. */
-  weightsBin: Uint8Array;
-}
-
-export const WEIGHTS_FILE = 'weights.bin';
-
-/** Serialises a model's topology and current weights in memory. */
-export async function saveArtifacts(model: tf.LayersModel): Promise<Artifacts> {
-  let out: Artifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      out = {
-        modelJson: {
-          format: 'layers-model',
-          generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers} (RNN Studio)`,
-          convertedBy: null,
-          modelTopology: a.modelTopology as object,
-          weightsManifest: [{ paths: [WEIGHTS_FILE], weights: a.weightSpecs ?? [] }],
-        },
-        weightsBin: new Uint8Array(a.weightData as ArrayBuffer),
-      };
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return out!;
-}
-
 /** The weight entries of a manifest, in the order their bytes appear in the concatenated weight files. */
-export function manifestEntries(json: Pick<ModelJson, 'weightsManifest'>): tf.io.WeightsManifestEntry[] {
+export function manifestEntries(json: { weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] }): tf.io.WeightsManifestEntry[] {
   return (json.weightsManifest ?? []).flatMap((g) => g.weights);
 }
 

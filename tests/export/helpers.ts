@@ -8,7 +8,7 @@ import { main } from '../../src/cli/main.ts';
 import { compile, type ModelIR } from '../../src/compiler/index.ts';
 import { parseDocument, serializeDocument, type GraphDoc } from '../../src/graph/index.ts';
 import { buildModel } from '../../src/runtime/build.ts';
-import { saveArtifacts } from '../../src/runtime/weights.ts';
+import { modelFiles } from '../../src/runtime/save.ts';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 /** Python with Debian's python3-torch (the first python3 on PATH may lack it). */
@@ -61,11 +61,11 @@ export async function writeRandomWeights(doc: GraphDoc, dir: string, seed: numbe
     const n = shape.reduce((a, d) => a * d, 1);
     return tf.tensor(Float32Array.from({ length: n }, () => (2 * next() - 1) * scale), shape);
   }));
-  const { modelJson, weightsBin } = await saveArtifacts(model);
+  const { modelJson, weights } = await modelFiles(model);
   model.dispose();
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson));
-  writeFileSync(join(dir, 'weights.bin'), weightsBin);
+  writeFileSync(join(dir, 'model.json'), modelJson);
+  writeFileSync(join(dir, 'weights.bin'), weights);
 }
 
 export function writeGraph(doc: GraphDoc, path: string): string {
