@@ -8,7 +8,7 @@ import { compile } from '../../src/compiler/index.ts';
 import { parseDocument, serializeDocument, LAYER_KINDS, type ParamValue } from '../../src/graph/index.ts';
 import { checkParam, formatShape, LAYERS, withDefaults, type ParamSpec } from '../../src/layers/index.ts';
 import { HARNESS } from '../fixtures/graphs.ts';
-import { initCpu, ourView, tfView } from '../fixtures/tf-check.ts';
+import { initCpu, ourView, tfView, withoutOrthogonal } from '../fixtures/tf-check.ts';
 
 beforeAll(async () => {
   await initCpu();
@@ -94,3 +94,18 @@ describe.each(Object.values(LAYERS))('$kind', (spec) => {
   });
 });
 
+
+describe('Bidirectional: every merge mode around every recurrent kind, with and without returnSequences', () => {
+  const cases = ['concat', 'sum', 'mul', 'ave'].flatMap((mergeMode) =>
+    (['SimpleRNN', 'LSTM', 'GRU'] as const).flatMap((inner) => [false, true].map((returnSequences) => ({ mergeMode, inner, returnSequences }))),
+  );
+  it.each(cases)('$mergeMode around $inner, returnSequences $returnSequences', ({ mergeMode, inner, returnSequences }) => {
+    const doc = HARNESS.Bidirectional({ mergeMode });
+    doc.nodes = doc.nodes.map((n) => (n.id === 'x_inner' ? { ...n, data: { kind: inner, params: { units: 5, returnSequences } } } : n));
+    const r = compile(doc);
+    expect(r.diagnostics).toEqual([]);
+    const width = mergeMode === 'concat' ? 10 : 5;
+    expect(r.shapes.x.dims).toEqual(returnSequences ? [null, width] : [width]);
+    expect(tfView(withoutOrthogonal(r.ir!))).toEqual(ourView(r.ir!));
+  });
+});
