@@ -33,7 +33,12 @@ export const gruCell: FusedCell = {
       h = carry(hHat, h, mask && mask[t]);
       hs.push(h);
     }
-    return { hs, keep: [ZR, HH, hIn, RH].map((l) => tf.stack(l)) };
+    const keep = [ZR, HH, hIn, RH].map((l) => tf.stack(l));
+    const probe = () => {
+      const [z, r] = pickColumns([tf.reshape(keep[0], [-1, 2 * H])], [[0, 0, H], [0, H, H]]).map((g) => tf.reshape(g, [xp.length, B, H]));
+      return { z, r, hTilde: keep[1], h: tf.stack(hs) };
+    };
+    return { hs, keep, probe };
   },
 
   // Per step: 2 muls, matMul, 2 muls, concat, 2 muls + 2 adds + matMul for ∂L/∂h̃ = 12 kernels.
@@ -53,9 +58,11 @@ export const gruCell: FusedCell = {
     const Rs = unstackTime(Rg);
     const dAzr: tf.Tensor[] = new Array(T);
     const dAh: tf.Tensor[] = new Array(T);
+    const dH: tf.Tensor[] = new Array(T);
     let dhNext: tf.Tensor | null = null;
     for (let t = T - 1; t >= 0; t--) {
-      const [dhHat, dhCarry] = splitMasked(incoming(ctx, t, dhNext), mask && mask[t]);
+      dH[t] = incoming(ctx, t, dhNext);
+      const [dhHat, dhCarry] = splitMasked(dH[t], mask && mask[t]);
       const dah = tf.mul(dhHat!, Ph[t]);
       const dRh = tf.matMul(dah, Rh); // ∂L/∂(r ⊙ h̃)
       const dzr = tf.concat([tf.mul(dhHat!, Pz[t]), tf.mul(dRh, Pr[t])], 1);
@@ -72,6 +79,6 @@ export const gruCell: FusedCell = {
       tf.matMul(tf.transpose(flat(Hin, H)), flat(dzrAll, 2 * H)),
       tf.matMul(tf.transpose(flat(RH, H)), flat(dahAll, H)),
     ], 1);
-    return { dZ: tf.concat([dzrAll, dahAll], 2), dR };
+    return { dZ: tf.concat([dzrAll, dahAll], 2), dR, dH };
   },
 };

@@ -1,2 +1,3 @@
 /** Fused recurrent layers for training: same weights and config as stock tfjs, one custom-gradient op per sequence. */
-export { fusedLayerCount, fuseLayer, fuseModel, fuseRecurrentLayer, isFused } from './install.ts';
+export { fusedLayerCount, fuseLayer, fuseModel, fuseRecurrentLayer, isFused, setTap } from './install.ts';
+export { probeFused, type FusedDirectionProbe } from './probe.ts';

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { isFusable, type LayerActivation } from './activations.ts';
 import { gruCell } from './gru.ts';
 import { lstmCell } from './lstm.ts';
-import { fusedSequence, type FusedCell } from './sequence.ts';
+import { fusedSequence, type FusedCell, type SequenceTap } from './sequence.ts';
 import { simpleRnnCell } from './simple-rnn.ts';
 
 const CELLS: Record<string, { cell: FusedCell; maskCount: number }> = {
@@ -44,6 +44,13 @@ interface RnnInternals {
 }
 
 const fusedLayers = new WeakSet<object>();
+const taps = new WeakMap<object, SequenceTap>();
+
+/** Attaches a probe tap to a fused layer (null removes it); see `SequenceTap`. */
+export function setTap(layer: object, tap: SequenceTap | null): void {
+  if (tap) taps.set(layer, tap);
+  else taps.delete(layer);
+}
 
 /** Is this layer running the fused engine? (For the UI and the benchmark.) */
 export const isFused = (layer: object): boolean => fusedLayers.has(layer);
@@ -90,6 +97,7 @@ export function fuseRecurrentLayer(layer: tf.layers.Layer): boolean {
         act: c.activation,
         recAct: c.recurrentActivation ?? null,
         units: c.units,
+        tap: taps.get(l) ?? null,
       });
     });
   };
@@ -97,7 +105,7 @@ export function fuseRecurrentLayer(layer: tf.layers.Layer): boolean {
   return true;
 }
 
-const innerLayers = (layer: tf.layers.Layer): tf.layers.Layer[] => {
+export const innerLayers = (layer: tf.layers.Layer): tf.layers.Layer[] => {
   const w = layer as unknown as { forwardLayer?: tf.layers.Layer; backwardLayer?: tf.layers.Layer };
   return w.forwardLayer && w.backwardLayer ? [w.forwardLayer, w.backwardLayer] : [layer];
 };

@@ -18,7 +18,7 @@ export const lstmCell: FusedCell = {
     let h: tf.Tensor = tf.zeros([B, H]);
     let c = h;
     const I: tf.Tensor[] = [], F: tf.Tensor[] = [], G: tf.Tensor[] = [], O: tf.Tensor[] = [];
-    const cPrev: tf.Tensor[] = [], phiC: tf.Tensor[] = [], hIn: tf.Tensor[] = [], hs: tf.Tensor[] = [];
+    const cPrev: tf.Tensor[] = [], phiC: tf.Tensor[] = [], hIn: tf.Tensor[] = [], hs: tf.Tensor[] = [], cs: tf.Tensor[] = [];
     for (let t = 0; t < xp.length; t++) {
       const hd = recMask ? tf.mul(h, recMask) : h;
       const z = tf.add(xp[t], tf.matMul(hd, R));
@@ -32,8 +32,11 @@ export const lstmCell: FusedCell = {
       h = carry(hHat, h, mask && mask[t]);
       c = carry(cHat, c, mask && mask[t]);
       hs.push(h);
+      cs.push(c);
     }
-    return { hs, keep: [I, F, G, O, cPrev, phiC, hIn].map((l) => tf.stack(l)) };
+    const keep = [I, F, G, O, cPrev, phiC, hIn].map((l) => tf.stack(l));
+    const probe = () => ({ i: keep[0], f: keep[1], cTilde: keep[2], o: keep[3], c: tf.stack(cs), h: tf.stack(hs) });
+    return { hs, keep, probe };
   },
 
   // Per step: 1 add, 2 for ĉ, concat + mul for dz, matMul, mul for dc = 7 kernels (+1 recurrent dropout, +6 mask).
@@ -52,11 +55,13 @@ export const lstmCell: FusedCell = {
     const Fs = unstackTime(F);
     const Rt = tf.transpose(R);
     const dZ: tf.Tensor[] = new Array(T);
+    const dH: tf.Tensor[] = new Array(T);
     let dhNext: tf.Tensor | null = null;
     let dcNext: tf.Tensor | null = null;
     for (let t = T - 1; t >= 0; t--) {
       const m = mask && mask[t];
-      const [dhHat, dcIn] = [splitMasked(incoming(ctx, t, dhNext), m), splitMasked(dcNext, m)];
+      dH[t] = incoming(ctx, t, dhNext);
+      const [dhHat, dcIn] = [splitMasked(dH[t], m), splitMasked(dcNext, m)];
       // ∂L/∂ĉ = ∂L/∂c_t (through the cell) + ∂L/∂ĥ ⊙ o ⊙ φ′(ĉ)
       const dcHat = addMaybe(tf.mul(dhHat[0]!, P[t]), dcIn[0]);
       const dz = tf.mul(tf.concat([dcHat, dcHat, dcHat, dhHat[0]!], 1), Gz[t]);
@@ -69,6 +74,6 @@ export const lstmCell: FusedCell = {
     const B = Hin.shape[1]!;
     // ∂L/∂R = Σ_t h̃_{t−1}ᵀ·dz_t as one matMul over [T·B] rows.
     const dR = tf.matMul(tf.transpose(tf.reshape(Hin, [T * B, H])), tf.reshape(dZs, [T * B, 4 * H]));
-    return { dZ: dZs, dR };
+    return { dZ: dZs, dR, dH };
   },
 };

@@ -53,10 +53,26 @@ export interface BackwardCtx {
 export interface FusedCell {
   /** Gate blocks k: the kernel is [D, kH]. */
   blocks: number;
-  /** Runs the loop; returns the output h_t of every step and the [T, B, ·] tensors the backward needs. */
-  forward(c: ForwardCtx): { hs: tf.Tensor[]; keep: tf.Tensor[] };
-  /** Returns dZ = ∂L/∂(x_t·K + b) for every step, time-major [T, B, kH], and ∂L/∂R. */
-  backward(c: BackwardCtx): { dZ: tf.Tensor; dR: tf.Tensor };
+  /**
+   * Runs the loop; returns the output h_t of every step, the [T, B, ·] tensors the backward needs, and `probe`,
+   * which stacks the gates and states under the probe panels' names (PROBE_GATES) only when a tap asks for them.
+   */
+  forward(c: ForwardCtx): { hs: tf.Tensor[]; keep: tf.Tensor[]; probe: () => Record<string, tf.Tensor> };
+  /**
+   * Returns dZ = ∂L/∂(x_t·K + b) for every step, time-major [T, B, kH], ∂L/∂R, and dH: ∂L/∂h_t for every step
+   * (the gradient reaching the state h_t from the outputs and from step t + 1), processing order.
+   */
+  backward(c: BackwardCtx): { dZ: tf.Tensor; dR: tf.Tensor; dH: tf.Tensor[] };
+}
+
+/**
+ * Lets a probe look inside the fused op without a second pass: `forward` receives the gates and states
+ * ([T, B, H] each, processing order), `backward` receives ∂L/∂h_t ([T, B, H]). Both run inside tfjs scopes that are
+ * disposed afterwards: `tf.keep` what you want to hold.
+ */
+export interface SequenceTap {
+  forward(gates: Record<string, tf.Tensor>): void;
+  backward(dH: tf.Tensor): void;
 }
 
 /**
@@ -103,6 +119,7 @@ export interface SequenceArgs {
   act: LayerActivation;
   recAct: LayerActivation | null;
   units: number;
+  tap?: SequenceTap | null;
 }
 
 /** [B, T] mask → per-step [B, 1] floats in processing order. */
@@ -144,6 +161,7 @@ export function fusedSequence(cell: FusedCell, a: SequenceArgs): tf.Tensor {
       batch: B,
       units: H,
     });
+    a.tap?.forward(fwd.probe());
     const present = consts.filter((t): t is tf.Tensor => t !== null);
     save([flat, K, R, ...present, ...fwd.keep]);
     const value = a.returnSequences ? tf.stack(fwd.hs, 1) : fwd.hs[T - 1];
@@ -154,7 +172,7 @@ export function fusedSequence(cell: FusedCell, a: SequenceArgs): tf.Tensor {
       const sMask = mask ? saved[i++] : null;
       const sDp = dpMask ? (saved[i++]) : null;
       const sRec = recMask ? (saved[i++]) : null;
-      const { dZ, dR } = cell.backward({
+      const { dZ, dR, dH } = cell.backward({
         keep: saved.slice(i),
         R: sR,
         mask: sMask ? maskSteps(sMask, a.goBackwards) : null,
@@ -166,6 +184,7 @@ export function fusedSequence(cell: FusedCell, a: SequenceArgs): tf.Tensor {
         steps: T,
         units: H,
       });
+      a.tap?.backward(tf.stack(dH));
       // Back to batch-major [B·T, kH], in the row order of `flat`.
       const dZbt = tf.reshape(tf.transpose(a.goBackwards ? tf.reverse(dZ, 0) : dZ, [1, 0, 2]), [B * T, kH]);
       // ∂L/∂K = x̃ᵀ·dZ, ∂L/∂x̃ = dZ·Kᵀ, ∂L/∂b = Σ_rows dZ — one matMul each over the whole sequence.

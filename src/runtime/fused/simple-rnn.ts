@@ -10,15 +10,16 @@ export const simpleRnnCell: FusedCell = {
   blocks: 1,
   forward({ xp, R, mask, recMask, act, batch: B, units: H }) {
     let h = tf.zeros([B, H]);
-    const hHats: tf.Tensor[] = [], hIn: tf.Tensor[] = [], hs: tf.Tensor[] = [];
+    const hHats: tf.Tensor[] = [], hIn: tf.Tensor[] = [], hs: tf.Tensor[] = [], pre: tf.Tensor[] = [];
     for (let t = 0; t < xp.length; t++) {
       const hd = recMask ? tf.mul(h, recMask) : h;
-      const hHat = act.apply(tf.add(xp[t], tf.matMul(hd, R)));
-      hHats.push(hHat); hIn.push(hd);
+      const a = tf.add(xp[t], tf.matMul(hd, R));
+      const hHat = act.apply(a);
+      hHats.push(hHat); hIn.push(hd); pre.push(a);
       h = carry(hHat, h, mask && mask[t]);
       hs.push(h);
     }
-    return { hs, keep: [tf.stack(hHats), tf.stack(hIn)] };
+    return { hs, keep: [tf.stack(hHats), tf.stack(hIn)], probe: () => ({ a: tf.stack(pre), h: tf.stack(hs) }) };
   },
 
   backward(ctx) {
@@ -28,9 +29,11 @@ export const simpleRnnCell: FusedCell = {
     const P = unstackTime(derivative(act, Hhat));
     const Rt = tf.transpose(R);
     const dA: tf.Tensor[] = new Array(T);
+    const dH: tf.Tensor[] = new Array(T);
     let dhNext: tf.Tensor | null = null;
     for (let t = T - 1; t >= 0; t--) {
-      const [dhHat, dhCarry] = splitMasked(incoming(ctx, t, dhNext), mask && mask[t]);
+      dH[t] = incoming(ctx, t, dhNext);
+      const [dhHat, dhCarry] = splitMasked(dH[t], mask && mask[t]);
       const da = tf.mul(dhHat!, P[t]);
       dA[t] = da;
       const dhd = tf.matMul(da, Rt);
@@ -38,6 +41,6 @@ export const simpleRnnCell: FusedCell = {
     }
     const dZ = tf.stack(dA);
     const dR = tf.matMul(tf.transpose(tf.reshape(Hin, [T * B, H])), tf.reshape(dZ, [T * B, H]));
-    return { dZ, dR };
+    return { dZ, dR, dH };
   },
 };
