@@ -158,6 +158,8 @@ export class Trainer {
   private state: 'running' | 'paused' | 'stopping' = 'running';
   private wake?: () => void;
   private step = 0;
+  /** The step count when Stop was pressed: the run may finish the batch in flight, never start another. */
+  private stopRequestedAt: number | null = null;
 
   constructor(
     readonly model: tf.LayersModel,
@@ -176,6 +178,7 @@ export class Trainer {
     this.wake?.();
   }
   stop() {
+    this.stopRequestedAt ??= this.step;
     this.state = 'stopping';
     this.wake?.();
   }
@@ -270,6 +273,7 @@ export class Trainer {
         await nextTick();
       }
       const final = last?.step === this.step ? last.e : await validate(Math.floor(Math.max(0, this.step - 1) / batchesPerEpoch));
+      if (status === 'stopped') message = `Stopped after step ${this.step} (Stop was pressed during step ${this.stopRequestedAt! + 1}).`;
       return { status, steps: this.step, message, final, clippedFraction: this.step ? clipped / this.step : 0, wallMs: performance.now() - started };
     } finally {
       tf.dispose(prev);

@@ -1,0 +1,205 @@
+/**
+ * One training session as the worker runs it: plan → build → train → save to IndexedDB → "try it" → restore.
+ * Everything that crosses to the page is plain data; every tensor stays here.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { collate, parseCsvDataset, Rng, TASKS, type Dataset, type FitIssue, type Shown, type TaskInfo } from '../datasets/index.ts';
+import { planRun, type RunPlan } from '../datasets/plan.ts';
+import { parseDocument } from '../graph/index.ts';
+import { buildModel } from './build.ts';
+import { Trainer, type RunResult, type TrainEvent, type TrainSettings } from './train.ts';
+import { weightsKey } from './weights-key.ts';
+
+export interface DataChoice {
+  task?: string;
+  seqLen?: number;
+  /** The user's CSV text; overrides `task`. */
+  csv?: { name: string; text: string };
+}
+
+export interface StartRequest extends DataChoice {
+  docText: string;
+  settings: TrainSettings;
+}
+
+export type SessionEvent =
+  | TrainEvent
+  | { type: 'started'; backend: string; taskId: string; info: TaskInfo; fitIssues: FitIssue[]; totalParams: number; trainSize: number; valSize: number; key: string };
+
+export interface SavedMeta {
+  task: string;
+  steps: number;
+  valLoss: number;
+  valMetric: number;
+  savedAt: string;
+  settings: TrainSettings;
+}
+
+export interface TryResult {
+  input: string;
+  /** Expected answer, when the input came from the data. */
+  target?: string;
+  /** The model's answer: a class with its probability, a number, a per-step sequence or generated text. */
+  output: string;
+  /** Class probabilities for a final-step classifier. */
+  probs?: { label: string; p: number }[];
+}
+
+const docOf = (text: string) => {
+  const r = parseDocument(text);
+  if (!r.ok) throw new Error(r.error);
+  return r.doc;
+};
+
+/** Makes the run's plan or throws one readable message (shown as is). */
+export function planFor(docText: string, choice: DataChoice, seed?: number): RunPlan {
+  const doc = docOf(docText);
+  let dataset: Dataset | undefined;
+  if (choice.csv) {
+    const c = parseCsvDataset(choice.csv.text, { seed: seed ?? doc.training?.seed ?? 42, name: choice.csv.name, maxLen: choice.seqLen });
+    if (!c.ok) throw new Error(c.error);
+    dataset = c.dataset;
+  }
+  const p = planRun(doc, { task: choice.task, seqLen: choice.seqLen, seed, dataset });
+  if (!p.ok) throw new Error(p.error);
+  return p;
+}
+
+export class TrainSession {
+  private model: tf.LayersModel | null = null;
+  private trainer: Trainer | null = null;
+  private plan: RunPlan | null = null;
+  private tries = 0;
+
+  constructor(private readonly storage = 'indexeddb://') {}
+
+  /** Disposes the previous model and its optimizer (platform.md trap 2) before a new graph is built. */
+  private reset() {
+    this.trainer?.dispose();
+    this.model?.dispose();
+    this.trainer = null;
+    this.model = null;
+    this.plan = null;
+  }
+
+  async start(req: StartRequest, backend: string, onEvent: (e: SessionEvent) => void): Promise<RunResult & { saved: boolean }> {
+    this.reset();
+    const plan = planFor(req.docText, req, req.settings.seed);
+    this.plan = plan;
+    this.model = buildModel(plan.ir);
+    this.trainer = new Trainer(this.model, plan.ds, plan.fit, req.settings);
+    const key = weightsKey(plan.ir, plan.taskId);
+    onEvent({ type: 'started', backend, taskId: plan.taskId, info: plan.ds.info, fitIssues: plan.fit.issues, totalParams: plan.ir.totalParams, trainSize: plan.ds.trainSize, valSize: plan.ds.valSize, key });
+    const result = await this.trainer.run(onEvent);
+    let saved = false;
+    if (result.steps > 0) {
+      const meta: SavedMeta = { task: plan.taskId, steps: result.steps, valLoss: result.final.loss, valMetric: result.final.metric, savedAt: new Date().toISOString(), settings: req.settings };
+      this.model.setUserDefinedMetadata({ rnnStudio: meta });
+      try {
+        await this.model.save(this.storage + key);
+        saved = true;
+      } catch {
+        saved = false; // private windows and full disks refuse IndexedDB; training results stay on screen
+      }
+    }
+    return { ...result, saved };
+  }
+
+  pause() {
+    this.trainer?.pause();
+  }
+  resume() {
+    this.trainer?.resume();
+  }
+  stop() {
+    this.trainer?.stop();
+  }
+
+  /** Loads the weights saved for this graph and task, if any, into a freshly built model. */
+  async restore(docText: string, choice: DataChoice): Promise<SavedMeta | null> {
+    const plan = planFor(docText, choice);
+    const key = weightsKey(plan.ir, plan.taskId);
+    const stored = await tf.io.listModels();
+    if (!(this.storage + key in stored)) return null;
+    this.reset();
+    const loaded = await tf.loadLayersModel(this.storage + key);
+    const model = buildModel(plan.ir);
+    model.setWeights(loaded.getWeights());
+    const meta = (loaded.getUserDefinedMetadata() as { rnnStudio?: SavedMeta } | undefined)?.rnnStudio ?? null;
+    loaded.dispose();
+    this.model = model;
+    this.plan = plan;
+    return meta;
+  }
+
+  /** Runs the trained model on a typed text (text tasks), or on a sample it has not trained on; char models write a new name. */
+  async tryIt(text?: string): Promise<TryResult> {
+    const { model, plan } = this;
+    if (!model || !plan) throw new Error('Train the model (or restore saved weights) first.');
+    const ds = plan.ds;
+    const out = ds.info.output;
+    if (ds.info.id === 'chars') return this.generate(text ?? '');
+    let x: { ids?: number[]; shown: Shown | { input: string; target?: string } };
+    let batch;
+    if (text !== undefined && text.trim() !== '' && ds.encode && ds.info.input.kind === 'tokens') {
+      const ids = ds.encode(text);
+      if (ids.length === 0) throw new Error('Type at least one word.');
+      batch = { x: Int32Array.from(ids), xShape: [1, ids.length], xDtype: 'int32' as const };
+      x = { ids, shown: { input: ids.map((i) => ds.symbols?.[i] ?? String(i)).join(' ') } };
+    } else {
+      const i = ds.trainSize + (this.tries++ % ds.valSize);
+      batch = collate(ds, [i]);
+      x = { shown: ds.show(i) };
+    }
+    const p = tf.tidy(() => model.predict(tf.tensor(batch.x, batch.xShape, batch.xDtype)) as tf.Tensor);
+    const v = await p.data();
+    const shape = p.shape;
+    p.dispose();
+    const base = { input: x.shown.input, ...(x.shown.target !== undefined ? { target: x.shown.target } : {}) };
+    if (out.kind === 'regression') return { ...base, output: Array.from(v, (n) => n.toFixed(3)).join(', ') };
+    const names = out.classNames ?? ds.symbols ?? Array.from({ length: out.classes }, (_, k) => String(k));
+    if (out.perStep) {
+      const C = shape[shape.length - 1] as number;
+      const ids = Array.from({ length: v.length / C }, (_, t) => argmax(v.subarray(t * C, (t + 1) * C)));
+      return { ...base, output: ids.map((k) => names[k] ?? k).join(' ').replace(/(_ ){6,}/g, (m) => `_×${m.length / 2} `) };
+    }
+    const probs = shape[1] === 1 && out.classes === 2 ? [1 - v[0], v[0]] : Array.from(v.subarray(0, out.classes));
+    const best = argmax(Float32Array.from(probs));
+    return { ...base, output: `${names[best]} (${(probs[best] * 100).toFixed(1)} %)`, probs: probs.map((pk, k) => ({ label: names[k], p: pk })) };
+  }
+
+  /** Samples characters one at a time (temperature 0.8) after "\n" + prefix until a newline: a new name. */
+  private async generate(prefix: string): Promise<TryResult> {
+    const { model, plan } = this;
+    const ds = plan!.ds;
+    const F = (ds.info.input as { features: number }).features;
+    const ids = [0, ...(ds.encode ? ds.encode(prefix) : [])];
+    const rng = new Rng(plan!.seed + this.tries++);
+    for (let k = 0; k < 24; k++) {
+      const xs = new Float32Array(ids.length * F);
+      ids.forEach((c, t) => (xs[t * F + c] = 1));
+      const p = tf.tidy(() => {
+        const y = model!.predict(tf.tensor(xs, [1, ids.length, F])) as tf.Tensor;
+        return tf.softmax(tf.div(tf.log(tf.clipByValue(tf.squeeze(tf.slice(y, [0, ids.length - 1, 0], [1, 1, -1])), 1e-9, 1)), 0.8));
+      });
+      const probs = await p.data();
+      p.dispose();
+      let u = rng.next();
+      let c = 0;
+      while (c < probs.length - 1 && u >= probs[c]) u -= probs[c++];
+      if (c === 0) break;
+      ids.push(c);
+    }
+    const symbols = ds.symbols ?? [];
+    return { input: prefix || '(empty prefix)', output: ids.slice(1).map((c) => symbols[c]).join('') };
+  }
+}
+
+function argmax(a: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < a.length; i++) if (a[i] > a[best]) best = i;
+  return best;
+}
+
+/** The task ids the picker offers (the user's CSV is a separate choice). */
+export const TASK_IDS = Object.keys(TASKS);

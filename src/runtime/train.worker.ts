@@ -1,0 +1,34 @@
+/**
+ * The training worker (module worker, comlink): tfjs, the model and every tensor live here, so the page never
+ * blocks. wasm is the default backend; cpu and webgl can be chosen, and the backend actually in use is reported.
+ */
+import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from './setup.ts';
+import { initTfBrowser } from './setup-browser.ts';
+import { TrainSession, type DataChoice, type SessionEvent, type StartRequest } from './train-session.ts';
+
+const session = new TrainSession();
+let backend: string | null = null;
+const ready = async () => (backend ??= await initTfBrowser('wasm'));
+
+const api = {
+  /** Selects the backend; returns the one actually in use and the tfjs version. */
+  async init(wanted: BackendName): Promise<{ backend: string; tfjs: string }> {
+    backend = await initTfBrowser(wanted);
+    return { backend, tfjs: tf.version.tfjs };
+  },
+  async start(req: StartRequest, onEvent: (e: SessionEvent) => void) {
+    return session.start(req, await ready(), (e) => void onEvent(e));
+  },
+  pause: () => session.pause(),
+  resume: () => session.resume(),
+  stop: () => session.stop(),
+  restore: async (docText: string, choice: DataChoice) => (await ready(), session.restore(docText, choice)),
+  tryIt: (text?: string) => session.tryIt(text),
+  /** Tensors alive in the worker (the UI shows it; tests check it stays flat). */
+  numTensors: () => tf.memory().numTensors,
+};
+
+export type TrainWorker = typeof api;
+Comlink.expose(api);

@@ -1,0 +1,228 @@
+/**
+ * The training store: the run's live state (progress, curves, final evaluation, "try it"), separate from the graph
+ * store so undo never touches it and per-batch metrics never re-render the canvas. Hyperparameters and the seed
+ * live in the graph document (`doc.training`, via `updateTraining`) so they are saved and shared with the graph.
+ * Actions are module-level; the worker client (comlink) is created on first use.
+ */
+import * as Comlink from 'comlink';
+import { create } from 'zustand';
+import { DEFAULT_SEED } from '../compiler/index.ts';
+import { parseCsvDataset, TASKS, type FitIssue, type Shown, type TaskInfo } from '../datasets/index.ts';
+import { serializeDocument, type GraphDoc } from '../graph/index.ts';
+import type { RunResult, TrainEvent, TrainSettings } from '../runtime/train.ts';
+import type { DataChoice, SavedMeta, SessionEvent, TryResult } from '../runtime/train-session.ts';
+import type { TrainWorker } from '../runtime/train.worker.ts';
+import type { BackendName } from '../runtime/setup.ts';
+
+export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'nan' | 'error';
+
+export interface StepPoint {
+  step: number;
+  loss: number;
+  metric: number;
+  gradNorm: number;
+  clipped: boolean;
+}
+export interface EvalPoint {
+  step: number;
+  loss: number;
+  metric: number;
+}
+
+export interface Progress {
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  batch: number;
+  batchesPerEpoch: number;
+  /** Median of the recent steps' times (ms). */
+  msPerStep: number;
+  elapsedMs: number;
+}
+
+export interface TrainingState {
+  backendWanted: BackendName;
+  backendInUse: string | null;
+  tfjsVersion: string | null;
+  /** The user's CSV, when chosen as the dataset (`task` is then 'csv'). */
+  csv: { name: string; text: string } | null;
+  status: RunStatus;
+  message: string | null;
+  info: TaskInfo | null;
+  fitIssues: FitIssue[];
+  progress: Progress | null;
+  steps: StepPoint[];
+  evals: EvalPoint[];
+  final: RunResult['final'] | null;
+  clippedFraction: number;
+  saved: (SavedMeta & { restored: boolean }) | null;
+  tryResult: TryResult | null;
+  /** The graph text the current model was trained from (the "try it" box needs a model of the current graph). */
+  trainedFrom: string | null;
+  startedAt: number;
+  recentMs: number[];
+}
+
+const initial = (): TrainingState => ({
+  backendWanted: 'wasm', backendInUse: null, tfjsVersion: null, csv: null, status: 'idle', message: null, info: null, fitIssues: [],
+  progress: null, steps: [], evals: [], final: null, clippedFraction: 0, saved: null, tryResult: null, trainedFrom: null, startedAt: 0, recentMs: [],
+});
+
+export const useTraining = create<TrainingState>()(initial);
+export const resetTraining = () => useTraining.setState(initial(), true);
+
+export const isBusy = (s: Pick<TrainingState, 'status'>) => s.status === 'starting' || s.status === 'running' || s.status === 'paused';
+
+/** The settings a run uses: the graph's, with defaults for what it leaves unset. */
+export function settingsOf(doc: GraphDoc): TrainSettings & { task: string; seqLen?: number } {
+  const t = doc.training ?? { seed: DEFAULT_SEED };
+  const task = t.task && (TASKS[t.task] || t.task === 'csv') ? t.task : 'adding';
+  return {
+    task, seqLen: t.seqLen ?? TASKS[task]?.seqLen?.default, seed: t.seed, optimizer: t.optimizer ?? 'adam', learningRate: t.learningRate ?? 0.001,
+    batchSize: t.batchSize ?? 32, epochs: t.epochs ?? 1, clipNorm: t.clipNorm ?? 1,
+  };
+}
+
+/** Dataset preview (a few samples) and its description, computed on the page: datasets are plain JS, no tensors. */
+export function previewOf(doc: GraphDoc, csv: TrainingState['csv']): { info: TaskInfo; samples: Shown[]; trainSize: number; valSize: number } | { error: string } {
+  const s = settingsOf(doc);
+  try {
+    let ds;
+    if (s.task === 'csv') {
+      if (!csv) return { error: 'Choose a CSV file first.' };
+      const r = parseCsvDataset(csv.text, { seed: s.seed, name: csv.name, maxLen: s.seqLen });
+      if (!r.ok) return { error: r.error };
+      ds = r.dataset;
+    } else ds = TASKS[s.task].make({ seed: s.seed, seqLen: s.seqLen });
+    return { info: ds.info, samples: [0, 1, 2, 3].filter((i) => i < ds.trainSize).map((i) => ds.show(i)), trainSize: ds.trainSize, valSize: ds.valSize };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+// ── the worker client ─────────────────────────────────────────────────────────────────────────────────
+let worker: Comlink.Remote<TrainWorker> | null = null;
+let initialised: Promise<void> | null = null;
+const getWorker = () => (worker ??= Comlink.wrap<TrainWorker>(new Worker(new URL('../runtime/train.worker.ts', import.meta.url), { type: 'module' })));
+
+function ensureBackend(): Promise<void> {
+  return (initialised ??= (async () => {
+    const r = await getWorker().init(useTraining.getState().backendWanted);
+    useTraining.setState({ backendInUse: r.backend, tfjsVersion: r.tfjs });
+  })().catch((e) => {
+    initialised = null;
+    throw e;
+  }));
+}
+
+/** Switches the backend; the worker restarts so the old backend's memory is released. */
+export function setBackend(b: BackendName) {
+  if (isBusy(useTraining.getState())) return;
+  worker?.[Comlink.releaseProxy]();
+  worker = null;
+  initialised = null;
+  useTraining.setState({ backendWanted: b, backendInUse: null, saved: null, trainedFrom: null, tryResult: null });
+  void ensureBackend().catch((e) => useTraining.setState({ status: 'error', message: (e as Error).message }));
+}
+
+export function setCsv(csv: TrainingState['csv']) {
+  useTraining.setState({ csv });
+}
+
+const choiceOf = (doc: GraphDoc, csv: TrainingState['csv']): DataChoice => {
+  const s = settingsOf(doc);
+  return s.task === 'csv' && csv ? { csv, seqLen: s.seqLen } : { task: s.task, seqLen: s.seqLen };
+};
+
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? 0;
+
+// Step events arrive faster than frames: they are buffered and applied at most once per animation frame.
+let pending: Extract<TrainEvent, { type: 'step' }>[] = [];
+let flushScheduled = false;
+function flushSteps() {
+  flushScheduled = false;
+  if (!pending.length) return;
+  const batch = pending;
+  pending = [];
+  const s = useTraining.getState();
+  const e = batch[batch.length - 1];
+  const recentMs = [...s.recentMs, ...batch.map((b) => b.msPerStep)].slice(-20);
+  useTraining.setState({
+    steps: [...s.steps, ...batch.map((b) => ({ step: b.step, loss: b.loss, metric: b.metric, gradNorm: b.gradNorm, clipped: b.clipped }))],
+    recentMs,
+    progress: { step: e.step, totalSteps: e.totalSteps, epoch: e.epoch, batch: e.batch, batchesPerEpoch: e.batchesPerEpoch, msPerStep: median(recentMs), elapsedMs: performance.now() - s.startedAt },
+  });
+}
+
+function onEvent(e: SessionEvent) {
+  const s = useTraining.getState();
+  switch (e.type) {
+    case 'started':
+      useTraining.setState({ status: 'running', info: e.info, fitIssues: e.fitIssues, backendInUse: e.backend });
+      return;
+    case 'step':
+      pending.push(e);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        (typeof requestAnimationFrame === 'function' ? requestAnimationFrame : (f: () => void) => setTimeout(f, 16))(flushSteps);
+      }
+      return;
+    case 'eval':
+      useTraining.setState({ evals: [...s.evals, { step: e.step, loss: e.loss, metric: e.metric }], ...(e.confusion ? { final: { loss: e.loss, metric: e.metric, confusion: e.confusion } } : {}) });
+      return;
+    case 'paused':
+      useTraining.setState({ status: 'paused' });
+      return;
+    case 'resumed':
+      useTraining.setState({ status: 'running' });
+      return;
+  }
+}
+
+/** Starts training the current graph on its chosen dataset, in the worker. */
+export async function startTraining(doc: GraphDoc) {
+  if (isBusy(useTraining.getState())) return;
+  const s = settingsOf(doc);
+  const docText = serializeDocument(doc);
+  useTraining.setState({ status: 'starting', message: null, steps: [], evals: [], final: null, progress: null, tryResult: null, saved: null, startedAt: performance.now(), recentMs: [], trainedFrom: null });
+  try {
+    await ensureBackend();
+    const { task: _task, seqLen: _seqLen, ...settings } = s;
+    const r = await getWorker().start({ docText, ...choiceOf(doc, useTraining.getState().csv), settings }, Comlink.proxy((e: SessionEvent | TrainEvent) => onEvent(e as SessionEvent)));
+    flushSteps();
+    const st = useTraining.getState();
+    useTraining.setState({
+      status: r.status, message: r.message ?? null, final: r.final, clippedFraction: r.clippedFraction, trainedFrom: docText,
+      saved: r.saved ? { task: st.info?.id ?? s.task, steps: r.steps, valLoss: r.final.loss, valMetric: r.final.metric, savedAt: new Date().toISOString(), settings, restored: false } : null,
+    });
+  } catch (e) {
+    useTraining.setState({ status: 'error', message: (e as Error).message });
+  }
+}
+
+export const pauseTraining = () => void worker?.pause();
+export const resumeTraining = () => void worker?.resume();
+/** Stops at the next batch boundary (also from pause); the weights so far are kept and saved. */
+export const stopTraining = () => void worker?.stop();
+
+/** Looks for weights saved for this graph (and task) in IndexedDB and loads them into the worker's model. */
+export async function restoreSaved(doc: GraphDoc) {
+  if (isBusy(useTraining.getState())) return;
+  try {
+    await ensureBackend();
+    const docText = serializeDocument(doc);
+    const meta = await getWorker().restore(docText, choiceOf(doc, useTraining.getState().csv));
+    useTraining.setState(meta ? { saved: { ...meta, restored: true }, trainedFrom: docText } : { saved: null });
+  } catch {
+    useTraining.setState({ saved: null });
+  }
+}
+
+/** Runs the trained model on typed text, or on a held-out sample when `text` is empty. */
+export async function tryModel(text?: string) {
+  try {
+    useTraining.setState({ tryResult: await getWorker().tryIt(text) });
+  } catch (e) {
+    useTraining.setState({ tryResult: { input: text ?? '', output: (e as Error).message } });
+  }
+}

@@ -1,0 +1,37 @@
+/** Final evaluation for classes: counts of (true class, predicted class) on the validation set; rows sum to the class's samples. */
+import * as d3 from 'd3';
+
+export function ConfusionMatrix({ matrix, names }: { matrix: number[][]; names: string[] }) {
+  const C = matrix.length;
+  const max = Math.max(1, ...matrix.flat());
+  const colour = d3.scaleSequential(d3.interpolateBlues).domain([0, max]);
+  const cell = Math.max(18, Math.min(40, Math.floor(240 / C)));
+  const label = 70;
+  const total = matrix.flat().reduce((a, b) => a + b, 0);
+  const correct = matrix.reduce((s, row, i) => s + row[i], 0);
+  return (
+    <figure className="confusion" data-testid="confusion">
+      <svg width={label + C * cell + 4} height={label + C * cell + 4} role="img" aria-label={`Confusion matrix: ${correct} of ${total} validation samples correct`}>
+        {names.map((n, j) => (
+          <text key={`c${j}`} transform={`translate(${label + j * cell + cell / 2},${label - 4}) rotate(-45)`} className="cm-label">{n}</text>
+        ))}
+        {matrix.map((row, i) => (
+          <g key={i}>
+            <text x={label - 4} y={label + i * cell + cell / 2} textAnchor="end" dominantBaseline="middle" className="cm-label">{names[i]}</text>
+            {row.map((v, j) => (
+              <g key={j}>
+                <rect x={label + j * cell} y={label + i * cell} width={cell - 1} height={cell - 1} fill={colour(v)}>
+                  <title>{`true ${names[i]}, predicted ${names[j]}: ${v}`}</title>
+                </rect>
+                {cell >= 24 && (
+                  <text x={label + j * cell + cell / 2} y={label + i * cell + cell / 2} textAnchor="middle" dominantBaseline="middle" className="cm-value" fill={v > max / 2 ? '#fff' : '#111'}>{v}</text>
+                )}
+              </g>
+            ))}
+          </g>
+        ))}
+      </svg>
+      <figcaption>Rows: true class; columns: predicted. {correct} / {total} correct ({((100 * correct) / Math.max(1, total)).toFixed(1)} %).</figcaption>
+    </figure>
+  );
+}
