@@ -270,4 +270,40 @@ describe('editor', () => {
     expect(await edgeCount(page)).toBe(3);
     await page.context().close();
   });
+  it('drops a recurrent layer into an empty Bidirectional (sub-flow) as one undo step', async () => {
+    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    let before = await nodeIds(page);
+    await paletteButton(page, 'Bidirectional').click();
+    const bidi = await added(page, before);
+    before = await nodeIds(page);
+    await paletteButton(page, 'GRU').click();
+    const gru = await added(page, before);
+    await dragNode(page, gru, await centre(page.locator(`${SEL.node(bidi)} .bidi-drop`)));
+    await expect.poll(async () => (await storedGraph(page)).nodes.find((n) => n.id === gru)).toMatchObject({ parentId: bidi });
+    await expect.poll(() => page.locator(`${SEL.node(bidi)} .bidi-drop`).count()).toBe(0);
+    await undoButton(page).click();
+    await expect.poll(async () => (await storedGraph(page)).nodes.find((n) => n.id === gru)).not.toHaveProperty('parentId');
+    await page.context().close();
+  });
+
+  it('marks a layer in error with its reason on hover; the problems list selects it; the one-click fix clears it', async () => {
+    const page = await openEditor(browser, { fixture: 'needs-return-sequences' });
+    const bad = page.locator(SEL.node('lstm2'));
+    await expect.poll(() => bad.locator('.node-badge').count()).toBe(1);
+    await bad.locator('.node-badge').hover();
+    await expect.poll(() => bad.locator('.node-problem').isVisible()).toBe(true);
+    expect(await bad.locator('.node-problem').innerText()).toContain('returnSequences');
+    await page.getByRole('tab', { name: /Problems/ }).click();
+    const problem = page.getByRole('list', { name: 'Problems' }).getByRole('button', { name: /E_NEEDS_RETURN_SEQUENCES/ });
+    await problem.click();
+    await expect.poll(() => bad.getAttribute('class')).toContain('selected');
+    await expect.poll(() => page.locator(SEL.inspector).locator('h2').innerText()).toBe('LSTM');
+    await page.getByRole('button', { name: 'Set returnSequences', exact: true }).click();
+    await expect.poll(() => bad.locator('.node-badge').count()).toBe(0);
+    await expect.poll(() => labelFrom(page, 'lstm1')).toBe('[batch, T, 16]');
+    await page.getByRole('tab', { name: /Summary/ }).click();
+    // LSTM(16) on 2 features + LSTM(16) on 16 + Dense(1): 4·(16·18+16) + 4·(16·32+16) + 17
+    await expect.poll(() => totalParams(page)).toBe(1_216 + 2_112 + 17);
+    await page.context().close();
+  });
 });

@@ -4,7 +4,7 @@
  * The build goes to a private folder, so parallel runs (or a developer's own `vite build`) never clash in dist/.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,12 +27,14 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-async function waitForServer(url: string, child: ChildProcess, ms: number): Promise<void> {
+/** Waits until `url` serves our own build (the same index.html, whose asset names are content hashes). */
+async function waitForServer(url: string, child: ChildProcess, html: string, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (child.exitCode !== null) throw new Error(`vite preview exited with code ${child.exitCode}`);
     try {
-      if ((await fetch(url)).ok) return;
+      const res = await fetch(url);
+      if (res.ok && (await res.text()) === html) return;
     } catch {
       // not listening yet
     }
@@ -45,15 +47,27 @@ export default async function setup(project: TestProject) {
   const outDir = mkdtempSync(join(tmpdir(), 'rnn-studio-e2e-'));
   const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'error', '--outDir', outDir, '--emptyOutDir', '--bypass-lock'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('vite build failed');
-  let port = 4173;
-  while (!(await portFree(port))) port++;
-  const child = spawn('npx', ['vite', 'preview', '--outDir', outDir, '--host', HOST, '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
-  const url = `http://${HOST}:${port}`;
-  await waitForServer(url, child, 30_000);
+  const html = readFileSync(join(outDir, 'index.html'), 'utf8');
+  // Another run may take a port between our check and vite's bind: then vite exits and we try the next one.
+  let child: ChildProcess | null = null;
+  let url = '';
+  for (let port = 4173; !child && port < 4173 + 50; port++) {
+    if (!(await portFree(port))) continue;
+    const c = spawn('npx', ['vite', 'preview', '--outDir', outDir, '--host', HOST, '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
+    url = `http://${HOST}:${port}`;
+    try {
+      await waitForServer(url, c, html, 30_000);
+      child = c;
+    } catch (e) {
+      if (c.exitCode === null) throw e;
+    }
+  }
+  if (!child) throw new Error('no free port for vite preview');
+  const server = child;
   project.provide('baseUrl', url);
   return () => {
     // The preview server is `npx` → node; kill the whole process group we started.
-    if (child.pid) process.kill(-child.pid, 'SIGTERM');
+    if (server.pid) process.kill(-server.pid, 'SIGTERM');
     rmSync(outDir, { recursive: true, force: true });
   };
 }

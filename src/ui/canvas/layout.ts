@@ -24,7 +24,7 @@ export async function autoLayout({ record }: { record: boolean }): Promise<void>
       'elk.algorithm': 'layered',
       'elk.direction': 'DOWN',
       'elk.spacing.nodeNode': '50',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '60',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '46',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
     },
     children: top.map((n) => ({ id: n.id, width: measured[n.id]?.width ?? NODE_WIDTH, height: measured[n.id]?.height ?? 92 })),

@@ -8,15 +8,32 @@ import { CATEGORIES, LAYERS } from '../../layers/index.ts';
 import { addLayer, useStore } from '../../store/index.ts';
 import { PALETTE_MIME } from '../canvas/Canvas.tsx';
 import { viewportCentre } from '../canvas/focus.ts';
-import { NODE_WIDTH } from '../canvas/flow.ts';
+import { NODE_WIDTH, WRAPPER_WIDTH } from '../canvas/flow.ts';
 
-/** Click-to-add position: the view centre, stepped aside while another layer already sits there. */
-function freeSpotNearCentre() {
+/**
+ * Click-to-add position: the view centre, or the nearest free spot around it (rings of grid steps), so a new
+ * layer never lands on top of another one.
+ */
+function freeSpotNearCentre(kind: LayerKind) {
   const c = viewportCentre();
-  const taken = useStore.getState().doc.nodes.filter((n) => !n.parentId).map((n) => n.position);
-  let p = { x: Math.round(c.x - NODE_WIDTH / 2), y: Math.round(c.y - 40) };
-  while (taken.some((t) => Math.abs(t.x - p.x) < 20 && Math.abs(t.y - p.y) < 20)) p = { x: p.x + 30, y: p.y + 30 };
-  return p;
+  const { doc, measured } = useStore.getState();
+  const size = (id: string, k: LayerKind) => measured[id] ?? { width: LAYERS[k].wraps ? WRAPPER_WIDTH : NODE_WIDTH, height: LAYERS[k].wraps ? 190 : 100 };
+  const boxes = doc.nodes.filter((n) => !n.parentId).map((n) => ({ ...n.position, ...size(n.id, n.data.kind) }));
+  const me = size('', kind);
+  const GAP = 20;
+  const free = (x: number, y: number) =>
+    boxes.every((b) => x + me.width + GAP <= b.x || b.x + b.width + GAP <= x || y + me.height + GAP <= b.y || b.y + b.height + GAP <= y);
+  const x0 = Math.round(c.x - me.width / 2);
+  const y0 = Math.round(c.y - me.height / 2);
+  for (let ring = 0; ring < 30; ring++)
+    for (let dx = -ring; dx <= ring; dx++)
+      for (let dy = -ring; dy <= ring; dy++) {
+        if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
+        const x = x0 + dx * 60;
+        const y = y0 + dy * 45;
+        if (free(x, y)) return { x, y };
+      }
+  return { x: x0, y: y0 };
 }
 
 export function Palette() {
@@ -52,7 +69,7 @@ export function Palette() {
                 title={LAYERS[k].description}
                 draggable
                 onDragStart={(e) => onDragStart(e, k)}
-                onClick={() => addLayer(k, freeSpotNearCentre())}
+                onClick={() => addLayer(k, freeSpotNearCentre(k))}
               >
                 {k}
               </button>
