@@ -1,6 +1,7 @@
 /** Save, open and share: the browser side of `store/persistence.ts`. */
 import { serializeDocument } from '../graph/index.ts';
 import { encodeShare, fileNameFor, markSaved, notify, openDocumentText, useStore } from '../store/index.ts';
+import { importModelFiles, isModelJson } from './export/actions.ts';
 
 /** Downloads the document as a versioned `.rnn.json` file. */
 export function saveToFile(): void {
@@ -15,9 +16,10 @@ export function saveToFile(): void {
   notify(`Saved ${a.download}.`);
 }
 
-/** Opens a graph file (picker or drop); see `openDocumentText` for validation. */
+/** Opens a graph file (picker or drop); see `openDocumentText` for validation. A Keras / TF.js model JSON is imported. */
 export async function openFile(file: File): Promise<boolean> {
-  return openDocumentText(file.name, await file.text());
+  const text = await file.text();
+  return isModelJson(text) ? importModelFiles([file]) : openDocumentText(file.name, text);
 }
 
 /** The share link for the current document. */

@@ -1,0 +1,126 @@
+/**
+ * The "Export" dock tab: pick a target, read the generated code (highlighted), copy it, download the whole folder
+ * (code, weights, predict script, README) as a zip; and import a Keras / TF.js model.
+ */
+import { useMemo, useRef, useState } from 'react';
+import { exportFiles, MAIN_FILE, TARGETS, type Target } from '../../codegen/export.ts';
+import { notify, selectCompiled, selectDoc, useStore } from '../../store/index.ts';
+import { buildBundle, downloadZip, importModelFiles, SOURCE_LABEL } from './actions.ts';
+import { highlight, languageOf } from './highlight.ts';
+import './export.css';
+
+const TARGET_LABEL: Record<Target, string> = { pytorch: 'PyTorch', keras: 'Keras', tfjs: 'TF.js' };
+
+export function ExportTab() {
+  const doc = useStore(selectDoc);
+  const compiled = useStore(selectCompiled);
+  const [target, setTarget] = useState<Target>('pytorch');
+  const [file, setFile] = useState<string>(MAIN_FILE.pytorch);
+  const [busy, setBusy] = useState(false);
+  const picker = useRef<HTMLInputElement>(null);
+
+  const files = useMemo(
+    () => (compiled.ir ? exportFiles(compiled.ir, target, { title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: false }) : null),
+    [compiled.ir, target, doc.meta?.name, doc.training],
+  );
+  const shown = files && (files[file] !== undefined ? file : MAIN_FILE[target]);
+  const code = files && shown ? files[shown] : '';
+  const lang = shown ? languageOf(shown) : null;
+  const tokens = useMemo(() => (lang ? highlight(code, lang) : [{ kind: 'plain' as const, text: code }]), [code, lang]);
+
+  const pickTarget = (t: Target) => {
+    setTarget(t);
+    setFile(MAIN_FILE[t]);
+  };
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(code);
+      notify(`Copied ${shown} to the clipboard.`);
+    } catch {
+      notify('The browser refused the clipboard; select the code and copy it.', 'error');
+    }
+  };
+  const download = async () => {
+    if (!compiled.ir) return;
+    setBusy(true);
+    try {
+      const b = await buildBundle(doc, compiled.ir, target);
+      await downloadZip(b);
+      notify(`Exported ${TARGET_LABEL[target]} with ${SOURCE_LABEL[b.source]}.`);
+    } catch (e) {
+      notify(`Export failed: ${(e as Error).message}`, 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const importBar = (
+    <div className="export-import">
+      <button type="button" className="btn" onClick={() => picker.current?.click()} title="A Keras model.to_json() file, or a TF.js model.json with its .bin weight files">
+        Import model…
+      </button>
+      <input
+        ref={picker}
+        type="file"
+        multiple
+        hidden
+        accept=".json,.bin,application/json"
+        data-testid="import-model"
+        onChange={(e) => {
+          const list = [...(e.target.files ?? [])];
+          if (list.length) void importModelFiles(list);
+          e.target.value = '';
+        }}
+      />
+      <span className="export-hint">or drop a model.json on the canvas</span>
+    </div>
+  );
+
+  if (!compiled.ir || !files)
+    return (
+      <div className="export-tab" data-testid="export">
+        <div className="dock-empty">Export appears when the model compiles; see Problems.</div>
+        {importBar}
+      </div>
+    );
+
+  return (
+    <div className="export-tab" data-testid="export">
+      <div className="export-bar">
+        <div role="radiogroup" aria-label="Export target" className="export-targets">
+          {TARGETS.map((t) => (
+            <label key={t} className={t === target ? 'export-target on' : 'export-target'}>
+              <input type="radio" name="export-target" value={t} checked={t === target} onChange={() => pickTarget(t)} />
+              {TARGET_LABEL[t]}
+            </label>
+          ))}
+        </div>
+        <button type="button" className="btn" onClick={() => void copy()}>Copy</button>
+        <button type="button" className="btn primary" onClick={() => void download()} disabled={busy} aria-busy={busy}>
+          {busy ? 'Preparing…' : 'Download zip'}
+        </button>
+        {importBar}
+      </div>
+      <div className="export-body">
+        <ul className="export-files" aria-label="Files">
+          {[...Object.keys(files), 'model.json', 'weights.bin'].map((name) => (
+            <li key={name}>
+              {name in files ? (
+                <button type="button" className={name === shown ? 'export-file on' : 'export-file'} aria-current={name === shown} onClick={() => setFile(name)}>
+                  {name}
+                </button>
+              ) : (
+                <span className="export-file weights" title="Written when you download the zip">{name}</span>
+              )}
+            </li>
+          ))}
+        </ul>
+        <pre className="export-code" aria-label={`${shown} source`} data-testid="export-code" tabIndex={0}>
+          <code>
+            {tokens.map((t, i) => (t.kind === 'plain' ? t.text : <span key={i} className={`tok-${t.kind}`}>{t.text}</span>))}
+          </code>
+        </pre>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+/**
+ * Export and import from the page: the code comes from the pure emitters, the weights from the export worker
+ * (tfjs never runs on the page), and the zip is put together with JSZip.
+ */
+import * as Comlink from 'comlink';
+import JSZip from 'jszip';
+import { exportFiles, type Target } from '../../codegen/export.ts';
+import { importModelJson, renameWeight } from '../../codegen/import-keras.ts';
+import { layerNames, type ModelIR } from '../../compiler/index.ts';
+import { serializeDocument, type GraphDoc } from '../../graph/index.ts';
+import type { ExportWorker, WeightsSource } from '../../runtime/export.worker.ts';
+import { loadDocument, notify } from '../../store/index.ts';
+import { settingsOf } from '../../store/training.ts';
+
+let worker: Comlink.Remote<ExportWorker> | null = null;
+const client = () => (worker ??= Comlink.wrap<ExportWorker>(new Worker(new URL('../../runtime/export.worker.ts', import.meta.url), { type: 'module' })));
+
+export const SOURCE_LABEL: Record<WeightsSource, string> = {
+  trained: 'trained weights (from the last training run of this graph)',
+  imported: 'imported weights',
+  initial: 'seeded initial weights (train the graph to export trained ones)',
+};
+
+export interface Bundle {
+  target: Target;
+  files: Record<string, string | Uint8Array>;
+  source: WeightsSource;
+}
+
+/** Every file of the export folder: code from the emitters, weights from the worker. */
+export async function buildBundle(doc: GraphDoc, ir: ModelIR, target: Target): Promise<Bundle> {
+  const w = await client().weightsFor(serializeDocument(doc), settingsOf(doc).task);
+  const code = exportFiles(ir, target, { title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: w.source !== 'initial' });
+  return { target, source: w.source, files: { ...code, 'model.json': w.modelJson, 'weights.bin': w.weights } };
+}
+
+/** Downloads the bundle as `rnn-studio-<target>.zip` (one folder inside). */
+export async function downloadZip(b: Bundle): Promise<void> {
+  const zip = new JSZip();
+  const folder = zip.folder(`rnn-studio-${b.target}`)!;
+  for (const [name, data] of Object.entries(b.files)) folder.file(name, data);
+  const blob = await zip.generateAsync({ type: 'blob' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `rnn-studio-${b.target}.zip`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  notify(`Downloaded ${a.download}.`);
+}
+
+/** True when the text is a Keras / TF.js model JSON rather than an RNN Studio graph file. */
+export function isModelJson(text: string): boolean {
+  try {
+    const v = JSON.parse(text) as Record<string, unknown>;
+    return typeof v === 'object' && v !== null && v.type === undefined && ('modelTopology' in v || ('class_name' in v && 'config' in v));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Imports a Keras `to_json()` or TF.js `model.json` (with its weight files when they are among `files`) onto the
+ * canvas. Weights are checked against the graph and kept for its exports.
+ */
+export async function importModelFiles(files: File[]): Promise<boolean> {
+  const jsonFile = files.find((f) => /\.json$/i.test(f.name)) ?? files[0];
+  if (!jsonFile) return false;
+  const r = importModelJson(await jsonFile.text());
+  if (!r.ok) {
+    notify(`Could not import ${jsonFile.name}: ${r.error}`, 'error');
+    return false;
+  }
+  const { doc, weightsManifest, warnings } = r.model;
+  loadDocument(doc, { layout: true, record: true });
+  const notes = warnings.length ? ` Notes: ${warnings.join(' ')}` : '';
+  if (!weightsManifest) {
+    notify(`Imported ${jsonFile.name}: ${doc.nodes.length} layers (the file has no weights).${notes}`);
+    return true;
+  }
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const paths = weightsManifest.flatMap((g) => g.paths);
+  const missing = paths.filter((p) => !byName.has(p));
+  if (missing.length) {
+    notify(`Imported ${jsonFile.name}: ${doc.nodes.length} layers, without weights (choose ${missing.join(', ')} together with model.json to bring them).${notes}`);
+    return true;
+  }
+  const parts = await Promise.all(paths.map(async (p) => new Uint8Array(await byName.get(p)!.arrayBuffer())));
+  const bytes = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  parts.reduce((at, p) => (bytes.set(p, at), at + p.length), 0);
+  const names = layerNames(doc.nodes);
+  const entries = weightsManifest.flatMap((g) => g.weights).map((w) => ({ ...w, dtype: 'float32' as const, name: renameWeight(w.name, r.model, (id) => names.get(id)!) }));
+  try {
+    await client().storeImported(serializeDocument(doc), { entries, bytes });
+    notify(`Imported ${jsonFile.name} with its weights: ${doc.nodes.length} layers. Export uses these weights.${notes}`);
+  } catch (e) {
+    notify(`Imported ${jsonFile.name}, but its weights do not fit: ${(e as Error).message}`, 'error');
+  }
+  return true;
+}
