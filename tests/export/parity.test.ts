@@ -53,6 +53,7 @@ describe.each(PRESETS)('export parity: %s', (preset) => {
     expect(Math.max(...rows[0].map((v, i) => Math.abs(v - rows[1][i])))).toBeGreaterThan(1e-3);
     expect(Math.max(...rows[0].map((v, i) => Math.abs(v - rows[2][i])))).toBeGreaterThan(1e-3);
 
+    const measured: Record<string, number> = {};
     for (const format of ['pytorch', 'tfjs'] as const) {
       const out = join(dir, format);
       const r = await cli(['export', graph, '--format', format, '--weights', weights, '--out', out]);
@@ -60,6 +61,9 @@ describe.each(PRESETS)('export parity: %s', (preset) => {
       const theirs = format === 'pytorch' ? runPython(join(out, 'predict.py'), ['--input', x]) : runNode(join(out, 'predict.mjs'), ['--input', x]);
       const d = maxAbsDiff(app, theirs);
       expect(d, `${format} max |Δ|`).toBeLessThanOrEqual(1e-5);
+      measured[format] = d;
     }
+    // The measured differences, for docs/export.md.
+    writeFileSync(join(dir, 'measured.json'), JSON.stringify(measured));
   });
 });
