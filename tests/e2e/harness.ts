@@ -128,3 +128,17 @@ export async function focusCanvas(page: Page): Promise<void> {
 }
 
 export const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
+
+/** Drops a file on the canvas as the OS would (a DataTransfer holding a File, made in the page). */
+export async function dropFileOnCanvas(page: Page, name: string, text: string): Promise<void> {
+  const canvas = await page.locator('[data-testid="canvas"]').elementHandle();
+  const box = (await canvas!.boundingBox())!;
+  const dt = await page.evaluateHandle(([n, t]) => {
+    const d = new DataTransfer();
+    d.items.add(new File([t], n, { type: 'application/json' }));
+    return d;
+  }, [name, text] as const);
+  const at = { clientX: box.x + box.width / 2, clientY: box.y + box.height / 2 };
+  await canvas!.dispatchEvent('dragover', { dataTransfer: dt, ...at });
+  await canvas!.dispatchEvent('drop', { dataTransfer: dt, ...at });
+}

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, nodeCount, openEditor, SEL, storedGraph, waitForCanvas } from './harness.ts';
+import { dropFileOnCanvas, launch, nodeCount, openEditor, SEL, storedGraph, waitForCanvas } from './harness.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -103,6 +103,19 @@ describe('persistence', () => {
       expect(await storedGraph(page)).toEqual(graph);
     }
     expect(await page.locator('img[src=x]').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('opens a graph file dropped on the canvas, and refuses a bad one the same way', async () => {
+    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    await dropFileOnCanvas(page, 'broken.json', '{"schemaVersion": 2');
+    await expect.poll(() => page.locator(SEL.status).innerText()).toMatch(/Could not open broken\.json/);
+    expect(await nodeCount(page)).toBe(4);
+    const gru = await readFile('presets/lesson-gru.json', 'utf8');
+    await dropFileOnCanvas(page, 'lesson-gru.json', gru);
+    await expect.poll(() => page.locator(SEL.status).innerText()).toContain('Opened lesson-gru.json');
+    await expect.poll(() => page.locator('.react-flow__node:has(> [data-kind="GRU"])').count()).toBe(1);
+    expect((await storedGraph(page)).nodes).toEqual(JSON.parse(gru).graph.nodes);
     await page.context().close();
   });
 
