@@ -306,4 +306,23 @@ describe('editor', () => {
     await expect.poll(() => totalParams(page)).toBe(1_216 + 2_112 + 17);
     await page.context().close();
   });
+  it('context menus: wrap a layer, delete a connection, add a layer where the pane was clicked', async () => {
+    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    await page.locator(`${SEL.node('n3')} .node-head`).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Wrap in Bidirectional' }).click();
+    await expect.poll(() => page.locator(SEL.nodeOfKind('Bidirectional')).count()).toBe(1);
+    await page.locator(SEL.edgeLabel('e1')).evaluate((el) => el.scrollIntoView());
+    const edgePath = page.locator(`${SEL.edge('e1')} path`).first();
+    await edgePath.click({ button: 'right', force: true });
+    await page.getByRole('menuitem', { name: 'Delete connection' }).click();
+    await expect.poll(() => page.locator(SEL.edge('e1')).count()).toBe(0);
+    const box = (await page.locator(SEL.pane).boundingBox())!;
+    const before = await nodeIds(page);
+    await page.mouse.click(box.x + 60, box.y + 60, { button: 'right' });
+    await page.getByRole('menuitem', { name: 'Add GRU' }).click();
+    const id = await added(page, before);
+    const b = (await page.locator(SEL.node(id)).boundingBox())!;
+    expect(Math.abs(b.x - (box.x + 60))).toBeLessThan(20);
+    await page.context().close();
+  });
 });

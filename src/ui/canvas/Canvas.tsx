@@ -17,6 +17,7 @@ import {
 import { openFile } from '../files.ts';
 import { CATEGORY_COLOURS } from '../theme.ts';
 import { BidirectionalNode } from './BidirectionalNode.tsx';
+import { ContextMenu, type MenuTarget } from './ContextMenu.tsx';
 import { fitAll, registerFlow } from './focus.ts';
 import { autoLayout } from './layout.ts';
 import { toFlowEdges, toFlowNodes, type FlowEdge, type FlowNode } from './flow.ts';
@@ -177,6 +178,29 @@ export function Canvas() {
     [rf],
   );
 
+  const [menu, setMenu] = useState<MenuTarget | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+  /** Menu position relative to the canvas wrapper (the menu is absolutely positioned inside it). */
+  const local = (e: { clientX: number; clientY: number }) => {
+    const r = wrapper.current!.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  };
+  const onNodeContextMenu = useCallback((e: React.MouseEvent, n: FlowNode) => {
+    e.preventDefault();
+    setMenu({ type: 'node', id: n.id, ...local(e) });
+  }, []);
+  const onEdgeContextMenu = useCallback((e: React.MouseEvent, ed: FlowEdge) => {
+    e.preventDefault();
+    setMenu({ type: 'edge', id: ed.id, ...local(e) });
+  }, []);
+  const onPaneContextMenu = useCallback(
+    (e: React.MouseEvent | MouseEvent) => {
+      e.preventDefault();
+      setMenu({ type: 'pane', ...local(e), flow: rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }) });
+    },
+    [rf],
+  );
+
   const defaultViewport = useMemo(() => useStore.getState().doc.viewport ?? { x: 0, y: 0, zoom: 1 }, []);
 
   return (
@@ -201,6 +225,9 @@ export function Canvas() {
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onDelete={onDelete}
+        onNodeContextMenu={onNodeContextMenu}
+        onEdgeContextMenu={onEdgeContextMenu}
+        onPaneContextMenu={onPaneContextMenu}
         onMoveEnd={(_e, vp) => setViewport(vp)}
         defaultViewport={defaultViewport}
         snapToGrid
@@ -222,6 +249,7 @@ export function Canvas() {
           <ConnectionHint />
         </Panel>
       </ReactFlow>
+      {menu && <ContextMenu target={menu} onClose={closeMenu} />}
     </div>
   );
 }

@@ -1,0 +1,67 @@
+/**
+ * Right-click menus: on a layer (duplicate, wrap/unwrap, delete), on a connection (delete) and on the empty
+ * canvas (add any layer there). Escape or a click elsewhere closes the menu.
+ */
+import { useEffect, useRef } from 'react';
+import { LAYER_KINDS } from '../../graph/index.ts';
+import { isRecurrentKind } from '../../layers/index.ts';
+import { addLayer, duplicateSelection, removeElements, selectNodes, unwrap, useStore, wrapInBidirectional } from '../../store/index.ts';
+
+export type MenuTarget =
+  | { type: 'node'; id: string; x: number; y: number }
+  | { type: 'edge'; id: string; x: number; y: number }
+  | { type: 'pane'; x: number; y: number; flow: { x: number; y: number } };
+
+export function ContextMenu({ target, onClose }: { target: MenuTarget; onClose: () => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    const onDown = (e: PointerEvent) => !ref.current?.contains(e.target as Node) && onClose();
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('pointerdown', onDown, true);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('pointerdown', onDown, true);
+    };
+  }, [onClose]);
+  const doc = useStore((s) => s.doc);
+  const item = (label: string, run: () => void, danger = false) => (
+    <button
+      key={label}
+      type="button"
+      role="menuitem"
+      className={`menu-item compact${danger ? ' danger' : ''}`}
+      onClick={() => {
+        run();
+        onClose();
+      }}
+    >
+      {label}
+    </button>
+  );
+  let items: React.ReactNode[] = [];
+  if (target.type === 'node') {
+    const n = doc.nodes.find((x) => x.id === target.id);
+    if (n) {
+      items = [
+        item('Duplicate', () => {
+          selectNodes([n.id]);
+          duplicateSelection();
+        }),
+        !n.parentId && isRecurrentKind(n.data.kind) && item('Wrap in Bidirectional', () => wrapInBidirectional(n.id)),
+        n.parentId && item('Take out of Bidirectional', () => unwrap(n.id)),
+        item('Delete', () => removeElements([n.id]), true),
+      ];
+    }
+  } else if (target.type === 'edge') items = [item('Delete connection', () => removeElements([], [target.id]), true)];
+  else {
+    const at = { x: Math.round(target.flow.x), y: Math.round(target.flow.y) };
+    items = LAYER_KINDS.map((k) => item(`Add ${k}`, () => addLayer(k, at)));
+  }
+  return (
+    <div ref={ref} className="context-menu" role="menu" aria-label="Context menu" style={{ left: target.x, top: target.y }}>
+      {items}
+    </div>
+  );
+}
