@@ -23,9 +23,6 @@ export interface ExportInfo {
   trained: boolean;
 }
 
-/** The files that hold the weights; every export folder has them. */
-export const WEIGHT_FILES = ['model.json', 'weights.bin'] as const;
-
 /** Text files of an export folder, by file name (weights excluded). */
 export function exportFiles(ir: ModelIR, target: Target, info: ExportInfo): Record<string, string> {
   const title = commentText(info.title) || 'RNN Studio model';

@@ -8,11 +8,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** The weight entries of a manifest, in the order their bytes appear in the concatenated weight files. */
-export function manifestEntries(json: { weightsManifest?: { weights: tf.io.WeightsManifestEntry[] }[] }): tf.io.WeightsManifestEntry[] {
-  return (json.weightsManifest ?? []).flatMap((g) => g.weights);
-}
-
 /** Decodes weight bytes into named tensors (the caller disposes them). */
 export function decodeWeights(entries: tf.io.WeightsManifestEntry[], bytes: Uint8Array): tf.NamedTensorMap {
   for (const e of entries)

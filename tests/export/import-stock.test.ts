@@ -1,14 +1,15 @@
 /**
  * Models built and saved with stock TF.js (its own defaults: hardSigmoid gates, glorotNormal, unitForgetBias off,
  * default layer names) import with their weights: `rnn-studio predict` on the model.json — and on the graph written
- * by `rnn-studio import` — reproduces stock `model.predict` (≤ 1e-5), and `summary` gives stock `countParams()`.
+ * by `rnn-studio import`, and the PyTorch export of the model.json — reproduces stock `model.predict` (≤ 1e-5), and
+ * `summary` gives stock `countParams()`.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
-import { cli, maxAbsDiff, rng, scratchDir, type Out } from './helpers.ts';
+import { cli, maxAbsDiff, rng, runPython, scratchDir, type Out } from './helpers.ts';
 
 beforeAll(async () => {
   await initTfNode('cpu');
@@ -95,5 +96,10 @@ describe.each(Object.keys(CASES))('stock TF.js model: %s', (name) => {
     const q = await cli(['predict', g, '--input', join(dir, 'x.json'), '--json']);
     expect(q.code, q.err).toBe(0);
     expect(maxAbsDiff(stock, JSON.parse(q.out))).toBeLessThanOrEqual(1e-5);
+
+    // The model file exports straight to PyTorch, carrying its weights.
+    const e = await cli(['export', join(dir, 'model.json'), '--format', 'pytorch', '--out', join(dir, 'pytorch')]);
+    expect(e.code, e.err).toBe(0);
+    expect(maxAbsDiff(stock, runPython(join(dir, 'pytorch', 'predict.py'), ['--input', join(dir, 'x.json')]))).toBeLessThanOrEqual(1e-5);
   });
 });
