@@ -28,8 +28,8 @@ export function benchModel(preset: BenchPreset, T: number, engine: Engine, units
 }
 
 /** Milliseconds of `steps` training steps after `warmup` untimed ones. */
-export async function timeTrainingSteps(preset: BenchPreset, T: number, engine: Engine, steps: number, warmup = 1): Promise<number[]> {
-  const model = benchModel(preset, T, engine);
+export async function timeTrainingSteps(preset: BenchPreset, T: number, engine: Engine, steps: number, warmup = 1, units?: number): Promise<number[]> {
+  const model = benchModel(preset, T, engine, units);
   const { x, y } = batch(T);
   const times: number[] = [];
   for (let i = 0; i < warmup + steps; i++) {

@@ -5,7 +5,7 @@
  *    "oursOverPytorch", min/max…},…], "compile":…, "probe":…, "heatmap":…, "bundle":…}
  *
  * Options: --json, --quick (LSTM only, wasm, T=50: under 2 minutes), --steps N (timed steps per cell, default 4),
- * --presets a,b  --seq 50,200  --backends wasm,cpu  --no-pytorch  --no-chromium.
+ * --presets a,b  --seq 50,200  --backends wasm,cpu  --cpu-seq 50  --cpu-steps 2  --no-pytorch  --no-chromium.
  * Each cell runs stock, then ours, then PyTorch for the same (preset, T) back to back, so a busy machine slows all
  * three alike; compare the ratios, not the absolute times. Medians of N steps after one untimed warm-up step.
  */
@@ -15,7 +15,8 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { compile } from '../src/compiler/index.ts';
-import { probeModel } from '../src/runtime/probes/index.ts';
+import { probeFused } from '../src/runtime/fused/index.ts';
+import { meanLoss, probeModel } from '../src/runtime/probes/index.ts';
 import { initTfNode } from '../src/runtime/setup-node.ts';
 import { runChromium, type ChromiumReport } from './chromium.ts';
 import { BENCH_PRESETS, largeGraph, SIZES, benchGraph, type BenchPreset } from './models.ts';
@@ -35,6 +36,7 @@ const seqs = opt('seq', quick ? '50' : '50,200').split(',').map(Number);
 const backends = opt('backends', quick ? 'wasm' : 'wasm,cpu').split(',') as ('wasm' | 'cpu')[];
 // The cpu backend is 4–10× slower than wasm; its T=200 cells alone would take most of the 10-minute budget.
 const cpuSeqs = opt('cpu-seq', '50').split(',').map(Number);
+const cpuSteps = Number(opt('cpu-steps', String(Math.min(steps, 2))));
 const log = (s: string) => process.stderr.write(s + '\n');
 
 export interface Stat { median: number; min: number; max: number }
@@ -84,8 +86,9 @@ async function nodeRows(): Promise<Row[]> {
     for (const T of backend === 'cpu' ? seqs.filter((t) => cpuSeqs.includes(t)) : seqs) {
       for (const preset of presets) {
         log(`  ${backend} ${preset} T=${T} …`);
-        const stock = stat(await timeTrainingSteps(preset, T, 'stock', steps));
-        const ours = stat(await timeTrainingSteps(preset, T, 'fused', steps));
+        const n = backend === 'cpu' ? cpuSteps : steps;
+        const stock = stat(await timeTrainingSteps(preset, T, 'stock', n));
+        const ours = stat(await timeTrainingSteps(preset, T, 'fused', n));
         const key = `${preset}/${T}`;
         if (!torchCache.has(key)) torchCache.set(key, pytorch(preset, T));
         const pt = torchCache.get(key)!;
@@ -113,25 +116,37 @@ function compileTime() {
   return { nodes: doc.nodes.length, ms: r2(stat(times).median) };
 }
 
-/** Probe (gates + per-timestep gradients) vs one fused training step: LSTM, batch 32, T = 200, H = 128, wasm. */
+/**
+ * Probe (gates + per-timestep gradients) vs one fused training step: LSTM, batch 32, T = 200, H = 128, wasm.
+ * Two probes: the probes module's `probeModel` (manual cells with zero probe tensors, tfjs autodiff) and
+ * `probeFused` (the same gates and ∂L/∂h_t read from inside the fused op; tests/runtime/fused-probe.test.ts).
+ */
 async function probeVsStep() {
   await initTfNode('wasm');
   const T = 200, H = 128;
-  const stepMs = stat(await timeTrainingSteps('LSTM', T, 'fused', Math.max(3, steps - 2)));
+  const stepMs = stat(await timeTrainingSteps('LSTM', T, 'fused', Math.max(3, steps - 1), 1, H));
   const model = benchModel('LSTM', T, 'fused', H);
   const r = compile(benchGraph('LSTM', T, H));
   const { x, y } = batch(T);
-  const times: number[] = [];
-  for (let i = 0; i < (quick ? 2 : 4); i++) {
-    const t0 = performance.now();
-    await probeModel(model, r.ir!, [x], y, { gates: true });
-    if (i >= 1) times.push(performance.now() - t0);
-  }
+  const timeIt = async (n: number, f: () => Promise<unknown>) => {
+    const times: number[] = [];
+    for (let i = 0; i <= n; i++) {
+      const t0 = performance.now();
+      await f();
+      if (i >= 1) times.push(performance.now() - t0);
+    }
+    return stat(times);
+  };
+  const fused = await timeIt(3, () => probeFused(model, x, (yHat) => meanLoss('crossEntropy', yHat, tf.reshape(y, [-1]))));
+  const manual = await timeIt(quick ? 1 : 2, () => probeModel(model, r.ir!, [x], tf.reshape(y, [-1]), { gates: true }));
   tf.dispose([x, y]);
   model.optimizer.dispose();
   model.dispose();
-  const probe = stat(times);
-  return { batch: SIZES.batch, seqLen: T, units: H, backend: 'wasm', probeMs: r1(probe.median), stepMs: r1(stepMs.median), probeOverStep: r2(probe.median / stepMs.median) };
+  return {
+    batch: SIZES.batch, seqLen: T, units: H, backend: 'wasm', stepMs: r1(stepMs.median),
+    probeFusedMs: r1(fused.median), probeFusedOverStep: r2(fused.median / stepMs.median),
+    probeModelMs: r1(manual.median), probeModelOverStep: r2(manual.median / stepMs.median),
+  };
 }
 
 /** Initial bundle: the JS and CSS index.html loads from dist/ (run `npm run build` first). */
@@ -177,7 +192,7 @@ const bundle = bundleSize();
 console.log(`\nTraining step, median (min–max) ms — ${m.cpus}× ${m.cpuModel}, load ${m.loadAverage1m}, ${m.date}\n`);
 console.log(table(rows));
 console.log(`\nCompile a ${compileResult.nodes}-node graph: ${compileResult.ms} ms`);
-console.log(`Probe (gates + ∂L/∂h_t, B=${probe.batch}, T=${probe.seqLen}, H=${probe.units}, wasm): ${probe.probeMs} ms vs fused step ${probe.stepMs} ms → ${probe.probeOverStep}× a step`);
+console.log(`Probe (gates + ∂L/∂h_t, B=${probe.batch}, T=${probe.seqLen}, H=${probe.units}, wasm) vs fused training step ${probe.stepMs} ms: probeFused ${probe.probeFusedMs} ms (${probe.probeFusedOverStep}× a step), probes-module probeModel ${probe.probeModelMs} ms (${probe.probeModelOverStep}×)`);
 console.log(`Gate heatmap redraw (4 gates × T=500 × H=128, Chromium): ${chromium?.heatmapMs != null ? `${chromium.heatmapMs} ms` : `not measured (${chromium?.note ?? 'skipped'})`}`);
 console.log(`Initial bundle: ${bundle.built ? `${bundle.initialKB} KB JS+CSS (+${bundle.wasmKB} KB wasm, loaded by the worker)` : bundle.note}`);
 console.log(`Total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s`);

@@ -192,7 +192,8 @@ export function fusedSequence(cell: FusedCell, a: SequenceArgs): tf.Tensor {
       const dK = tf.matMul(tf.transpose(sFlat), dZbt);
       let dX = tf.reshape(tf.matMul(dZbt, tf.transpose(sK)), [B, T, D]);
       if (sDp) dX = tf.mul(dX, tf.expandDims(sDp, 1));
-      return b ? [dX, dK, dR, tf.sum(dZbt, 0)] : [dX, dK, dR];
+      // Σ over rows as 1ᵀ·dZ: the cpu backend's column sum measured ≈ 160 ms for [1600, 256], the matMul ≈ 1 ms.
+      return b ? [dX, dK, dR, tf.reshape(tf.matMul(tf.ones([1, B * T]), dZbt), [kH])] : [dX, dK, dR];
     };
     return { value, gradFunc };
   });
