@@ -1,10 +1,11 @@
 /** The top bar: file actions, presets, history, layout. */
-import { useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import {
   EMPTY_DOC, loadDocument, notify, PRESETS, redo, requestFit, selectCanRedo, selectCanUndo, selectIsDirty, undo, useStore,
 } from '../store/index.ts';
 import { autoLayout } from './canvas/layout.ts';
 import { openFile, saveToFile, shareUrl } from './files.ts';
+import { useDismiss } from './useDismiss.ts';
 
 export function Toolbar() {
   const canUndo = useStore(selectCanUndo);
@@ -13,6 +14,9 @@ export function Toolbar() {
   const name = useStore((s) => s.doc.meta?.name);
   const fileInput = useRef<HTMLInputElement>(null);
   const [presetsOpen, setPresetsOpen] = useState(false);
+  const presetsMenu = useRef<HTMLDivElement>(null);
+  const closePresets = useCallback(() => setPresetsOpen(false), []);
+  useDismiss(presetsMenu, closePresets, presetsOpen);
   const [link, setLink] = useState<string | null>(null);
 
   const share = async () => {
@@ -36,7 +40,7 @@ export function Toolbar() {
         {dirty && <span className="dirty" title="Changed since the last Save/Open"> •</span>}
       </div>
       <div className="toolbar-group">
-        <div className="menu">
+        <div className="menu" ref={presetsMenu}>
           <button type="button" className="btn" aria-haspopup="menu" aria-expanded={presetsOpen} onClick={() => setPresetsOpen((o) => !o)}>
             Presets ▾
           </button>

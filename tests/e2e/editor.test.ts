@@ -3,6 +3,7 @@
  * keyboard and drag, connecting with shapes, refused connections with their reason, Bidirectional wrapping,
  * inspector edits with a live summary, undo/redo of each, and fields that never delete the node.
  */
+import { readdir, readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAYER_KINDS } from '../../src/graph/index.ts';
@@ -323,6 +324,23 @@ describe('editor', () => {
     const id = await added(page, before);
     const b = (await page.locator(SEL.node(id)).boundingBox())!;
     expect(Math.abs(b.x - (box.x + 60))).toBeLessThan(20);
+    await page.context().close();
+  });
+  it('the Presets menu lists every preset with its description and loads one as an undoable step', async () => {
+    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    await page.getByRole('button', { name: /Presets/ }).click();
+    const items = page.getByRole('menu', { name: 'Presets' }).getByRole('menuitem');
+    const files = (await readdir('presets')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+    expect(await items.count()).toBe(files.length);
+    for (const name of files) {
+      const description = JSON.parse(await readFile(`presets/${name}.json`, 'utf8')).graph.meta.description as string;
+      expect(await items.filter({ hasText: name }).first().innerText()).toContain(description);
+    }
+    await items.filter({ hasText: 'lesson-gru' }).click();
+    await expect.poll(() => page.locator(SEL.nodeOfKind('GRU')).count()).toBe(1);
+    await expect.poll(() => page.getByRole('menu', { name: 'Presets' }).count()).toBe(0);
+    await undoButton(page).click();
+    await expect.poll(() => page.locator(SEL.nodeOfKind('LSTM')).count()).toBe(1);
     await page.context().close();
   });
 });

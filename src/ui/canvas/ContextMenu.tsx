@@ -5,6 +5,7 @@
 import { useEffect, useRef } from 'react';
 import { LAYER_KINDS } from '../../graph/index.ts';
 import { isRecurrentKind } from '../../layers/index.ts';
+import { useDismiss } from '../useDismiss.ts';
 import { addLayer, duplicateSelection, removeElements, selectNodes, unwrap, useStore, wrapInBidirectional } from '../../store/index.ts';
 
 export type MenuTarget =
@@ -14,17 +15,10 @@ export type MenuTarget =
 
 export function ContextMenu({ target, onClose }: { target: MenuTarget; onClose: () => void }) {
   const ref = useRef<HTMLDivElement>(null);
+  useDismiss(ref, onClose);
   useEffect(() => {
     ref.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    const onDown = (e: PointerEvent) => !ref.current?.contains(e.target as Node) && onClose();
-    window.addEventListener('keydown', onKey);
-    window.addEventListener('pointerdown', onDown, true);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      window.removeEventListener('pointerdown', onDown, true);
-    };
-  }, [onClose]);
+  }, []);
   const doc = useStore((s) => s.doc);
   const item = (label: string, run: () => void, danger = false) => (
     <button
