@@ -8,7 +8,8 @@ export function snakeKind(kind: string): string {
 
 /** Turns whatever the user typed into `[A-Za-z_][A-Za-z0-9_]*`; returns '' when nothing usable is left. */
 export function safeName(raw: string): string {
-  const s = raw.normalize('NFKD').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 48);
+  // NFKD splits "ü" into "u" + a combining mark; dropping the marks keeps accented Latin names readable.
+  const s = raw.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 48);
   return s === '' ? '' : /^[0-9]/.test(s) ? `l_${s}` : s;
 }
 
