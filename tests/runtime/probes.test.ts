@@ -179,3 +179,27 @@ describe('no tensor leaks', () => {
     model.dispose();
   });
 });
+
+describe('fast probe (fused engine taps) equals the exact probe', () => {
+  it('gates, ∂L/∂h_t and masks for a masked Bidirectional GRU over a stacked LSTM', async () => {
+    const { model, ir } = build([tokens, emb(true), rnn('LSTM', { returnSequences: true }), ['Bidirectional', { mergeMode: 'concat' }, ['GRU', { units: 4 }]], dense1]);
+    const x = ids();
+    const y = tf.tensor2d([[0.3], [-0.5], [1.2]]);
+    const before = tf.memory().numTensors;
+    const exact = await probeModel(model, ir, [x], y);
+    const fast = await probeModel(model, ir, [x], y, { fast: true });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(fast.loss).toBeCloseTo(exact.loss, 6);
+    expect(fast.directions.map((d) => `${d.name}:${d.direction}`)).toEqual(exact.directions.map((d) => `${d.name}:${d.direction}`));
+    const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
+    exact.directions.forEach((e, k) => {
+      const f = fast.directions[k];
+      expect(f.mask).toEqual(e.mask);
+      expect(maxDiff(f.dh, e.dh)).toBeLessThanOrEqual(1e-5);
+      for (const g of Object.keys(e.gates)) expect(maxDiff(f.gates[g], e.gates[g])).toBeLessThanOrEqual(1e-5);
+      expect(f.dc).toBeUndefined();
+    });
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+});

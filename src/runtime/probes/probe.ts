@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelIR } from '../../compiler/index.ts';
 import type { RecurrentKind } from '../../layers/index.ts';
+import { isFused, probeFused } from '../fused/index.ts';
 import { PROBE_GATES, type StateProbes } from './cells.ts';
 import { summarizeProbe, type ProbeSummary } from './summary.ts';
 import { probeTargets, walk, type ProbeTarget } from './walk.ts';
@@ -20,12 +21,14 @@ export function lossKindOf(ir: ModelIR): LossKind {
 
 /**
  * Mean loss over every example (and timestep, for sequence outputs).
- * Cross-entropy takes class ids (shape of `yHat` without its last axis) or one-hot/probability targets.
+ * Cross-entropy takes class ids (shape of `yHat` without its last axis, or with a last axis of 1) or one-hot/probability targets.
  */
 export function meanLoss(kind: LossKind, yHat: tf.Tensor, y: tf.Tensor): tf.Scalar {
   if (kind === 'mse') return tf.mean(tf.square(tf.sub(yHat, tf.reshape(y, yHat.shape)))) as tf.Scalar;
   const C = yHat.shape[yHat.rank - 1]!;
-  const yOne = y.rank === yHat.rank ? y : tf.oneHot(tf.cast(y, 'int32'), C);
+  // Same shape: one-hot or probabilities. Otherwise class ids, with or without a trailing axis of 1 ([B] or [B, 1]).
+  const sameShape = y.shape.length === yHat.shape.length && y.shape.every((d, i) => d === yHat.shape[i]);
+  const yOne = sameShape ? y : tf.oneHot(tf.reshape(tf.cast(y, 'int32'), yHat.shape.slice(0, -1)), C);
   // −Σ_c y_c log p_c, with p clipped away from 0 as Keras' categorical_crossentropy does (ε = 1e−7).
   return tf.neg(tf.mean(tf.sum(tf.mul(yOne, tf.log(tf.clipByValue(yHat, 1e-7, 1))), -1))) as tf.Scalar;
 }
@@ -58,6 +61,52 @@ export interface ProbeResult {
 export interface ProbeOptions {
   /** Also return every gate and state ([T, B, H] each). Default true. */
   gates?: boolean;
+  /**
+   * When every recurrent layer runs on the fused engine, read the gates and ∂L/∂h_t that the fused op computes in
+   * one ordinary forward and backward pass (src/runtime/fused/probe.ts), so a probe costs about one training step.
+   * That path has no ∂L/∂c_t (`dc` is left out). Default false: the exact re-implementation with probe tensors.
+   */
+  fast?: boolean;
+}
+
+/**
+ * The mask of each direction, [B, T] in its processing order, or null. Masks originate only at an
+ * `Embedding(maskZero)` on the model's id input and travel unchanged (rnn-math.md §7), so a direction is masked
+ * exactly when its input is, with mask = ids ≠ 0.
+ */
+async function directionMasks(ir: ModelIR, targets: ProbeTarget[], ids: tf.Tensor): Promise<(Uint8Array | null)[]> {
+  const [B, T] = ids.shape as [number, number];
+  const masked = targets.map((t) => ir.layers.find((l) => l.id === t.id)!.inputShapes[0].masked);
+  if (!masked.some(Boolean)) return targets.map(() => null);
+  const real = Uint8Array.from(await ids.data(), (v) => (v !== 0 ? 1 : 0));
+  return targets.map((t, k) => {
+    if (!masked[k]) return null;
+    if (t.direction === 'forward') return real;
+    const rev = new Uint8Array(B * T);
+    for (let b = 0; b < B; b++) for (let s = 0; s < T; s++) rev[b * T + s] = real[b * T + T - 1 - s];
+    return rev;
+  });
+}
+
+/** The fast path of `probeModel` (see `ProbeOptions.fast`). */
+async function probeFast(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[], inputs: tf.Tensor[], target: tf.Tensor, lossKind: LossKind, wantGates: boolean): Promise<ProbeResult> {
+  const [B, T] = inputs[0].shape as [number, number];
+  let loss = NaN;
+  const dirs = await probeFused(model, inputs[0], (yHat) => {
+    const l = meanLoss(lossKind, yHat, target);
+    loss = l.dataSync()[0];
+    return l;
+  });
+  // probeFused walks model.layers (topological, a Bidirectional's forward copy first): the same order as targets.
+  if (dirs.length !== targets.length) throw new Error(`fused probe found ${dirs.length} recurrent directions, expected ${targets.length}`);
+  const masks = await directionMasks(ir, targets, inputs[0]);
+  return {
+    seqLen: T, batch: B, loss, lossKind,
+    directions: targets.map((t, k) => ({
+      id: t.id, name: t.name, kind: t.kind, direction: t.direction, units: t.units, mask: masks[k],
+      gates: wantGates ? dirs[k].gates : {}, dh: dirs[k].dh,
+    })),
+  };
 }
 
 /**
@@ -71,6 +120,7 @@ export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.
   const wantGates = opts.gates ?? true;
   const targets = probeTargets(model, ir);
   const lossKind = lossKindOf(ir);
+  if (opts.fast && targets.every((t) => isFused(t.layer))) return probeFast(model, ir, targets, inputs, target, lossKind, wantGates);
   const [B, T] = inputs[0].shape as [number, number];
   const kept: tf.Tensor[] = [];
   const gateTensors: Record<string, tf.Tensor>[] = [];
@@ -200,7 +250,7 @@ export function spectralNorm(m: ArrayLike<number>, H: number, iterations = 30): 
  * has no gate to form a retention proxy), the exact Jacobian of the first example.
  */
 export async function probeSummary(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], target: tf.Tensor): Promise<{ summary: ProbeSummary; result: ProbeResult }> {
-  const result = await probeModel(model, ir, inputs, target);
+  const result = await probeModel(model, ir, inputs, target, { fast: true });
   const jacobians = new Map<number, JacobianResult>();
   for (const [k, d] of result.directions.entries()) {
     if (d.kind !== 'SimpleRNN') continue;
