@@ -76,7 +76,14 @@ export const selectCanUndo = (s: StoreState) => s.history.past.length > 0;
 export const selectCanRedo = (s: StoreState) => s.history.future.length > 0;
 export const selectSelection = (s: StoreState) => s.selection;
 export const selectStatus = (s: StoreState) => s.status;
-export const selectIsDirty = (s: StoreState) => s.savedText !== null && s.savedText !== serializeDocument(withoutViewport(s.doc));
+const savedForm = new WeakMap<GraphDoc, string>();
+/** The file text of a document without its viewport, cached per document object (the toolbar asks on every update). */
+const contentText = (doc: GraphDoc) => {
+  let t = savedForm.get(doc);
+  if (t === undefined) savedForm.set(doc, (t = serializeDocument(withoutViewport(doc))));
+  return t;
+};
+export const selectIsDirty = (s: StoreState) => s.savedText !== null && s.savedText !== contentText(s.doc);
 
 const withoutViewport = ({ viewport: _v, ...doc }: GraphDoc): GraphDoc => doc;
 
@@ -317,10 +324,10 @@ export function loadDocument(doc: GraphDoc, opts: { saved?: boolean; record?: bo
     edgeSelection: [],
     fitRequest: s.fitRequest + (opts.fit === false ? 0 : 1),
     layoutRequest: s.layoutRequest + (opts.layout ? 1 : 0),
-    ...(opts.saved ? { savedText: serializeDocument(withoutViewport(next)) } : {}),
+    ...(opts.saved ? { savedText: contentText(next) } : {}),
   });
 }
-export const markSaved = () => useStore.setState((s) => ({ savedText: serializeDocument(withoutViewport(s.doc)) }));
+export const markSaved = () => useStore.setState((s) => ({ savedText: contentText(s.doc) }));
 
 /**
  * Opens a graph file's text. A malformed, wrong-version or hostile file is refused with the reason and the

@@ -44,9 +44,11 @@ const DEFAULT_NODE_HEIGHT = 92;
 
 export const shapeKindOf = (t: TensorType): ShapeKind => (isTokens(t) ? 'tokens' : t.dims.length === 2 ? 'sequence' : 'vector');
 
-export function ariaLabelFor(n: GraphNode): string {
+/** What a screen reader says for a layer: "LSTM, 8 units"; a wrapper names what it wraps. */
+export function ariaLabelFor(n: GraphNode, child?: GraphNode): string {
   const brief = LAYERS[n.data.kind].brief({ ...n.data.params });
-  return `${n.data.kind}, ${brief}`;
+  const inner = child ? ` ${child.data.kind} (${LAYERS[child.data.kind].brief({ ...child.data.params })})` : '';
+  return `${n.data.kind}${inner}, ${brief}`;
 }
 
 type CacheEntry = { key: unknown[]; node: FlowNode };
@@ -85,7 +87,7 @@ export function toFlowNodes({ doc, compiled, selection, measured }: FlowInputs):
     const d = problems.get(n.id);
     const child = childOf.get(n.id);
     const childH = child ? measured[child.id]?.height ?? DEFAULT_NODE_HEIGHT : DEFAULT_NODE_HEIGHT;
-    const key = [n, selection.has(n.id), measured[n.id], t, count, d, names.get(n.id), child?.data.kind, spec.wraps ? childH : 0];
+    const key = [n, selection.has(n.id), measured[n.id], t, count, d, names.get(n.id), child, spec.wraps ? childH : 0];
     const hit = cache.get(n.id);
     if (hit && sameKey(hit.key, key)) return hit.node;
     const data: LayerNodeData = {
@@ -104,7 +106,7 @@ export function toFlowNodes({ doc, compiled, selection, measured }: FlowInputs):
       position: n.position,
       data,
       selected: selection.has(n.id),
-      ariaLabel: ariaLabelFor(n),
+      ariaLabel: ariaLabelFor(n, child),
       ...(measured[n.id] ? { measured: measured[n.id] } : {}),
       ...(wrapped ? { parentId: n.parentId, extent: 'parent' as const } : {}),
       ...(spec.wraps ? { width: WRAPPER_WIDTH, height: WRAP_INSET.y + childH + WRAPPER_FOOTER } : {}),

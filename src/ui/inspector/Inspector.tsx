@@ -7,7 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { GraphNode } from '../../graph/index.ts';
 import { isRecurrentKind, LAYERS, withDefaults } from '../../layers/index.ts';
 import {
-  connect, duplicateSelection, removeElements, renameNode, selectCompiled, selectNodes, setParam, unwrap, useStore, wrapInBidirectional,
+  connect, duplicateSelection, fixReturnSequences, removeElements, renameNode, selectCompiled, selectNodes, setParam, unwrap, useStore, wrapInBidirectional,
   type StoreState,
 } from '../../store/index.ts';
 import { layerNames } from '../../compiler/index.ts';
@@ -79,6 +79,11 @@ function NodeInspector({ node }: { node: GraphNode }) {
       {problems.map((d, i) => (
         <div key={i} className={`inspector-problem ${d.severity}`} role="note">
           <strong>{d.message}</strong> {d.fix}
+          {d.code === 'E_NEEDS_RETURN_SEQUENCES' && (
+            <button type="button" className="btn small" onClick={() => fixReturnSequences(node.id)}>
+              Fix it
+            </button>
+          )}
         </div>
       ))}
       <NameField key={node.data.name ?? ''} node={node} placeholder={names.get(node.id) ?? ''} />
