@@ -31,7 +31,7 @@ async function openText(page: Page, name: string, text: string) {
 }
 
 describe('persistence', () => {
-  it('reload restores the graph, its params and the viewport', async () => {
+  it('reload restores the graph, its params, the training settings with the seed, and the viewport', async () => {
     const page = await openEditor(browser, { preset: 'lesson-lstm' });
     await setLstmUnits(page, '16');
     await expect.poll(() => totalParams(page)).toBe(1_285_252);
@@ -44,6 +44,8 @@ describe('persistence', () => {
     await expect.poll(async () => (await page.evaluate(() => localStorage.getItem('rnn-studio:graph'))) ?? '').toContain('"viewport"');
     const before = await viewportTransform(page);
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('rnn-studio:graph')!).graph.viewport);
+    const training = ((await storedGraph(page)) as unknown as { training: unknown }).training;
+    expect(training).toMatchObject({ seed: expect.any(Number) });
     expect(page.url()).not.toContain('preset=');
     await page.reload();
     await waitForCanvas(page);
@@ -51,6 +53,7 @@ describe('persistence', () => {
     await expect.poll(() => totalParams(page)).toBe(1_285_252);
     expect(await viewportTransform(page)).toBe(before);
     expect(await page.evaluate(() => JSON.parse(localStorage.getItem('rnn-studio:graph')!).graph.viewport)).toEqual(stored);
+    expect(((await storedGraph(page)) as unknown as { training: unknown }).training).toEqual(training);
     await page.context().close();
   });
 
