@@ -1,5 +1,6 @@
 import { rate, seed } from './params.ts';
-import { applyOne, ok, type LayerSpec } from './spec.ts';
+import { applyOne, fail, ok, type LayerSpec } from './spec.ts';
+import { formatShape, isTokens } from './tensor-type.ts';
 
 /** Zeroes a random fraction of values during training (scaled to keep the mean); identity at inference. */
 export const dropout: LayerSpec = {
@@ -11,7 +12,15 @@ export const dropout: LayerSpec = {
     rate: rate(0.5, 'Rate', 'Fraction of values dropped during training.'),
     seed: seed(),
   },
-  inferShape: ([x]) => ok(x),
+  // tfjs scales the kept values by 1/(1−rate), which needs floats: on token ids training fails at the first step.
+  inferShape: ([x]) =>
+    isTokens(x)
+      ? fail({
+          code: 'E_NEEDS_EMBEDDING',
+          message: `Dropout needs float values; it was given token ids ${formatShape(x)}.`,
+          fix: 'Put the Dropout after the Embedding, where the tokens are vectors.',
+        })
+      : ok(x),
   paramCount: () => 0,
   brief: (p) => `rate ${p.rate}`,
   tfjs: (tf, p, ctx) => applyOne(tf.layers.dropout({ rate: p.rate as number, seed: ctx.seed, name: ctx.name }), ctx),
