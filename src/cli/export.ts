@@ -1,22 +1,43 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportFiles, TARGETS, type Target } from '../codegen/export.ts';
+import { collate, type Batch } from '../datasets/index.ts';
+import { planRun } from '../datasets/plan.ts';
 import { modelFiles } from '../runtime/save.ts';
 import { CliError, print } from './io.ts';
 import type { Command } from './main.ts';
 import { loadTfModel } from './model-load.ts';
 
-/** `rnn-studio export <graph.json|model.json> --format keras|pytorch|tfjs [--weights DIR] --out DIR`. */
+const tensorJson = (data: ArrayLike<number>, shape: number[], dtype: Batch['xDtype']) => JSON.stringify({ dtype, shape, data: Array.from(data) });
+
+/**
+ * `--data N`: the graph's training task (same seed as the app), N training samples as `train_x.json` /
+ * `train_y.json` in the predict contract, so the exported train.py runs on the same task as is.
+ */
+function taskData(doc: Parameters<typeof planRun>[0], n: number): Record<string, string> {
+  const plan = planRun(doc);
+  if (!plan.ok) throw new CliError(`--data: ${plan.error}`, 1);
+  const b = collate(plan.ds, Array.from({ length: Math.min(n, plan.ds.trainSize) }, (_, i) => i));
+  return { 'train_x.json': tensorJson(b.x, b.xShape, b.xDtype), 'train_y.json': tensorJson(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32') };
+}
+
+/** `rnn-studio export <graph.json|model.json> --format keras|pytorch|tfjs [--weights DIR] [--data N] --out DIR`. */
 export const exportCmd: Command = {
-  usage: 'export <graph.json|model.json> --format keras|pytorch|tfjs [--weights DIR] --out DIR   code + weights + predict script',
-  options: { format: { type: 'string' }, weights: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' } },
+  usage: 'export <graph.json|model.json> --format keras|pytorch|tfjs [--weights DIR] [--data N] --out DIR\n' +
+    '                                   code + weights + predict script (+ N samples of the graph\'s task for train.py)',
+  options: { format: { type: 'string' }, weights: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, data: { type: 'string' } },
   run: async ({ positionals, values }) => {
     const format = values.format as string | undefined;
     if (!format || !(TARGETS as readonly string[]).includes(format)) throw new CliError(`--format must be one of ${TARGETS.join(', ')}${format ? ` (got ${format})` : ''}.`);
     const out = values.out as string | undefined;
     if (!out) throw new CliError('Missing --out DIR (the export folder).');
     const { doc, ir, model, weightsFrom } = await loadTfModel(positionals[0], values.weights as string | undefined, values.backend as string | undefined);
-    const files = exportFiles(ir, format as Target, { title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: weightsFrom !== 'seeded initial weights' });
+    const n = values.data === undefined ? 0 : Number(values.data);
+    if (!Number.isInteger(n) || n < 0) throw new CliError(`--data must be a whole number of samples (got ${values.data}).`);
+    const files = {
+      ...exportFiles(ir, format as Target, { title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: weightsFrom !== 'seeded initial weights' }),
+      ...(n > 0 ? taskData(doc, n) : {}),
+    };
     const { modelJson, weights } = await modelFiles(model);
     model.dispose();
     mkdirSync(out, { recursive: true });

@@ -1,14 +1,14 @@
 /**
  * The PyTorch export's train.py runs unchanged on one process and under torchrun with two processes
- * (DistributedDataParallel, gloo on CPU), and one DDP step equals one single-process step on the same batch
- * (DDP averages the two half-batch gradients = the full-batch mean gradient).
+ * (DistributedDataParallel, gloo on CPU) on the graph's own task (`export --data`), and one DDP step equals one
+ * single-process step on the same batch (DDP averages the two half-batch gradients = the full-batch mean gradient).
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
-import { cli, fastInit, presetDoc, PYTHON, rng, scratchDir, writeGraph, writeRandomWeights } from './helpers.ts';
+import { cli, fastInit, presetDoc, PYTHON, scratchDir, writeGraph, writeRandomWeights } from './helpers.ts';
 
 beforeAll(async () => {
   await initTfNode('cpu');
@@ -20,11 +20,12 @@ it('train.py: one step alone and under torchrun --nproc_per_node=2 give the same
   const graph = writeGraph(doc, join(dir, 'graph.json'));
   await writeRandomWeights(doc, join(dir, 'weights'), 7);
   const out = join(dir, 'pytorch');
-  expect((await cli(['export', graph, '--format', 'pytorch', '--weights', join(dir, 'weights'), '--out', out])).code).toBe(0);
-  const next = rng(3);
-  writeFileSync(join(dir, 'x.json'), JSON.stringify({ dtype: 'int32', shape: [8, 5], data: Array.from({ length: 40 }, (_, i) => (i % 5 < 1 && i > 20 ? 0 : 1 + Math.floor(next() * 40))) }));
-  writeFileSync(join(dir, 'y.json'), JSON.stringify({ dtype: 'int32', shape: [8], data: [0, 1, 2, 3, 3, 2, 1, 0] }));
-  const args = ['--x', join(dir, 'x.json'), '--y', join(dir, 'y.json'), '--steps', '1', '--batch-size', '4'];
+  const r = await cli(['export', graph, '--format', 'pytorch', '--weights', join(dir, 'weights'), '--data', '8', '--out', out]);
+  expect(r.code, r.err).toBe(0);
+  const x = JSON.parse(readFileSync(join(out, 'train_x.json'), 'utf8'));
+  expect([x.dtype, x.shape[0]]).toEqual(['int32', 8]);
+  expect(JSON.parse(readFileSync(join(out, 'train_y.json'), 'utf8')).shape).toEqual([8]);
+  const args = ['--steps', '1', '--batch-size', '4'];
   const single = execFileSync(PYTHON, [join(out, 'train.py'), ...args, '--out', join(dir, 'single.pt')], { encoding: 'utf8' });
   expect(single).toMatch(/epoch 1 step 1 loss \d+\.\d+/);
   // Debian's torch 1.13 on Python 3.11 cannot parse torchrun's default "--redirects 0" (Std.NONE is skipped when

@@ -1,10 +1,10 @@
 """Trains the exported model. The same file runs on one machine and on several:
 
-    python3 train.py --x x.json --y y.json --epochs 1
-    torchrun --nproc_per_node=2 train.py --x x.json --y y.json --epochs 1
+    python3 train.py --epochs 1
+    torchrun --nproc_per_node=2 train.py --epochs 1
 
-x.json / y.json hold the inputs and targets as {"dtype", "shape", "data"} (the predict contract); y holds class ids
-for a softmax model. Training starts from the exported weights (--fresh for new ones) and saves a state_dict.
+--x / --y (default: train_x.json / train_y.json here, written by "rnn-studio export --data N") hold the inputs and
+targets as {"dtype", "shape", "data"} (the predict contract); y holds class ids for a softmax model. Training starts from the exported weights (--fresh for new ones) and saves a state_dict.
 Under torchrun every process trains on its own shard of each batch and DistributedDataParallel averages the
 gradients (backend gloo on CPU, nccl on GPUs). With Debian's torch 1.13 on Python 3.11, torchrun's default
 "--redirects 0" fails to parse; add "--redirects 1 --tee 1".
@@ -30,8 +30,8 @@ def loss_fn(y, target):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--x", required=True)
-    ap.add_argument("--y", required=True)
+    ap.add_argument("--x", default=os.path.join(HERE, "train_x.json"))
+    ap.add_argument("--y", default=os.path.join(HERE, "train_y.json"))
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--batch-size", type=int, default=50)
     ap.add_argument("--lr", type=float, default=0.001)
