@@ -7,6 +7,7 @@ import { ExportTab } from '../export/ExportTab.tsx';
 import { InsideTab } from '../inside/InsideTab.tsx';
 import { ProblemsTab } from './ProblemsTab.tsx';
 import { SummaryTab } from './SummaryTab.tsx';
+import { TrainingTab } from '../training/TrainingTab.tsx';
 
 export interface DockTab {
   id: string;
@@ -19,4 +20,5 @@ export const DOCK_TABS: DockTab[] = [
   { id: 'problems', label: 'Problems', Component: ProblemsTab },
   { id: 'inside', label: 'Inside', Component: InsideTab },
   { id: 'export', label: 'Export', Component: ExportTab },
+  { id: 'training', label: 'Training', Component: TrainingTab },
 ];
