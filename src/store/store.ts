@@ -207,6 +207,25 @@ export function connect(source: string, target: string): ConnectCheck {
 }
 export const connectCheck = (doc: GraphDoc, source: string, target: string): ConnectCheck => canConnect(doc, { source, target });
 
+/** The document as it would be without one edge (what a reconnection is checked against). */
+export const withoutEdge = (doc: GraphDoc, edgeId: string | null): GraphDoc =>
+  edgeId ? { ...doc, edges: doc.edges.filter((e) => e.id !== edgeId) } : doc;
+
+/** Moves an existing connection to new ends as one step, if the compiler allows the new one; else says why. */
+export function reconnectEdge(edgeId: string, source: string, target: string): ConnectCheck {
+  const doc = get().doc;
+  const check = connectCheck(withoutEdge(doc, edgeId), source, target);
+  if (!check.ok) {
+    notify(check.reason, 'error');
+    return check;
+  }
+  commit([
+    { type: 'disconnect', ids: [edgeId] },
+    { type: 'connect', edge: { id: freshId(doc, 'e'), source, target } },
+  ]);
+  return check;
+}
+
 /** Edges that re-route `from`'s connections to `to`, with fresh ids. */
 function rewire(doc: GraphDoc, from: string, to: string): GraphEdge[] {
   const taken = new Set<string>();

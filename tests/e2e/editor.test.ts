@@ -343,4 +343,22 @@ describe('editor', () => {
     await expect.poll(() => page.locator(SEL.nodeOfKind('LSTM')).count()).toBe(1);
     await page.context().close();
   });
+  it('re-routes a connection by dragging its end, and deletes it when dropped on empty canvas (one step each)', async () => {
+    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const before = await nodeIds(page);
+    await paletteButton(page, 'Dense').click();
+    const dense2 = await added(page, before);
+    const end = page.locator(`${SEL.edge('e3')} .react-flow__edgeupdater-target`);
+    await dragMouse(page, await centre(end), await centre(page.locator(SEL.targetHandle(dense2))));
+    await expect.poll(async () => (await storedGraph(page)).edges).toContainEqual(expect.objectContaining({ source: 'n3', target: dense2 }));
+    expect(await page.locator(SEL.edge('e3')).count()).toBe(0);
+    await undoButton(page).click();
+    await expect.poll(() => page.locator(SEL.edge('e3')).count()).toBe(1);
+    const box = (await page.locator(SEL.pane).boundingBox())!;
+    await dragMouse(page, await centre(end), { x: box.x + 30, y: box.y + box.height - 30 });
+    await expect.poll(() => page.locator(SEL.edge('e3')).count()).toBe(0);
+    await undoButton(page).click();
+    await expect.poll(() => page.locator(SEL.edge('e3')).count()).toBe(1);
+    await page.context().close();
+  });
 });

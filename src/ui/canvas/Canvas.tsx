@@ -4,15 +4,15 @@
  */
 import {
   Background, BackgroundVariant, Controls, MiniMap, Panel, ReactFlow, useConnection, useNodesInitialized, useReactFlow,
-  type Connection, type EdgeChange, type IsValidConnection, type NodeChange, type OnConnectEnd,
+  type Connection, type EdgeChange, type FinalConnectionState, type IsValidConnection, type NodeChange, type OnConnectEnd,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { LAYER_KINDS, type LayerKind } from '../../graph/index.ts';
 import { LAYERS } from '../../layers/index.ts';
 import {
-  addLayer, applyLive, beginGesture, connect, connectCheck, dropIntoWrapper, endGesture, moveNodes, notify, removeElements,
-  selectCompiled, selectElements, setMeasured, setViewport, useStore, type StoreState,
+  addLayer, applyLive, beginGesture, connect, connectCheck, dropIntoWrapper, endGesture, moveNodes, notify, reconnectEdge, removeElements,
+  selectCompiled, selectElements, setMeasured, setViewport, useStore, withoutEdge, type StoreState,
 } from '../../store/index.ts';
 import { openFile } from '../files.ts';
 import { CATEGORY_COLOURS } from '../theme.ts';
@@ -40,6 +40,12 @@ const selectCanvas = (s: StoreState) => ({ doc: s.doc, selection: s.selection, e
 const ends = (c: { fromNode: { id: string }; toNode: { id: string } | null; fromHandle: { type: string } }) =>
   c.fromHandle.type === 'source' ? { source: c.fromNode.id, target: c.toNode?.id } : { source: c.toNode?.id, target: c.fromNode.id };
 
+/**
+ * The edge whose end is being dragged to a new port, if any: while it moves, connections are checked as if it
+ * were gone (module state: React Flow's validity callback and the hint both need it, and only one drag happens).
+ */
+let reconnecting: string | null = null;
+
 /** While a connection is dragged over a layer, says whether it may connect and why not. */
 function ConnectionHint() {
   const c = useConnection();
@@ -47,7 +53,7 @@ function ConnectionHint() {
   if (!c.inProgress || !c.toNode) return null;
   const { source, target } = ends(c);
   if (!source || !target) return null;
-  const check = connectCheck(doc, source, target);
+  const check = connectCheck(withoutEdge(doc, reconnecting), source, target);
   return (
     <div className={`connection-hint ${check.ok ? 'ok' : 'refused'}`} role="status" data-testid="connection-hint">
       {check.ok ? 'Release to connect' : check.reason}
@@ -141,9 +147,30 @@ export function Canvas() {
   );
 
   const isValidConnection: IsValidConnection<FlowEdge> = useCallback(
-    (c) => connectCheck(useStore.getState().doc, c.source, c.target).ok,
+    (c) => connectCheck(withoutEdge(useStore.getState().doc, reconnecting), c.source, c.target).ok,
     [],
   );
+  // Drag an edge's end to another port to re-route it; drop it on empty canvas to delete it.
+  const reconnected = useRef(false);
+  const onReconnectStart = useCallback((_e: unknown, edge: FlowEdge) => {
+    reconnecting = edge.id;
+    reconnected.current = false;
+  }, []);
+  const onReconnect = useCallback((old: FlowEdge, c: Connection) => {
+    reconnected.current = true;
+    reconnectEdge(old.id, c.source, c.target);
+  }, []);
+  const onReconnectEnd = useCallback((_e: unknown, edge: FlowEdge, _h: unknown, state: FinalConnectionState) => {
+    reconnecting = null;
+    if (reconnected.current) return;
+    if (!state.toNode) {
+      removeElements([], [edge.id]);
+      return;
+    }
+    const { source, target } = ends(state as Parameters<typeof ends>[0]);
+    const check = source && target ? connectCheck(withoutEdge(useStore.getState().doc, edge.id), source, target) : null;
+    if (check && !check.ok) notify(`${check.reason} The connection stays where it was.`, 'error');
+  }, []);
   const onConnect = useCallback((c: Connection) => void connect(c.source, c.target), []);
   const onConnectEnd: OnConnectEnd = useCallback((_e, state) => {
     if (!state.toNode || state.isValid) return;
@@ -225,6 +252,9 @@ export function Canvas() {
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onDelete={onDelete}
+        onReconnectStart={onReconnectStart}
+        onReconnect={onReconnect}
+        onReconnectEnd={onReconnectEnd}
         onNodeContextMenu={onNodeContextMenu}
         onEdgeContextMenu={onEdgeContextMenu}
         onPaneContextMenu={onPaneContextMenu}
