@@ -4,7 +4,7 @@ import { LAYERS, withDefaults } from '../../src/layers/index.ts';
 import {
   addLayer, connect, copySelection, dropIntoWrapper, duplicateSelection, fixReturnSequences, loadDocument, paste, presetByName,
   removeSelection, resetStore, selectIsDirty, selectNodes, setParam, undo, unwrap, updateTraining, useStore, wrapInBidirectional, WRAP_INSET,
-  markSaved, EMPTY_DOC,
+  markSaved, EMPTY_DOC, reconnectEdge,
 } from '../../src/store/index.ts';
 
 const state = () => useStore.getState();
@@ -146,5 +146,18 @@ describe('store actions', () => {
     expect(doc().training).toEqual({ seed: 42, learningRate: 0.01 });
     undo();
     expect(doc().training).toEqual({ seed: 42 });
+  });
+  it('reconnectEdge re-routes as one step when allowed, and refuses with the reason otherwise', () => {
+    const d2 = addLayer('Dense', { x: 0, y: 0 });
+    expect(reconnectEdge('e3', 'n3', d2).ok).toBe(true);
+    expect(doc().edges.find((e) => e.id === 'e3')).toBeUndefined();
+    expect(doc().edges.some((e) => e.source === 'n3' && e.target === d2)).toBe(true);
+    const n = steps();
+    undo();
+    expect(steps()).toBe(n - 1);
+    expect(doc().edges.find((e) => e.id === 'e3')).toEqual({ id: 'e3', source: 'n3', target: 'n4' });
+    const r = reconnectEdge('e2', 'n4', 'n3'); // Dense output into the LSTM
+    expect(r.ok).toBe(false);
+    expect(doc().edges.find((e) => e.id === 'e2')).toBeDefined();
   });
 });
