@@ -16,10 +16,13 @@ export function saveToFile(): void {
   notify(`Saved ${a.download}.`);
 }
 
-/** Opens a graph file (picker or drop); see `openDocumentText` for validation. A Keras / TF.js model JSON is imported. */
-export async function openFile(file: File): Promise<boolean> {
+/**
+ * Opens a graph file (picker or drop); see `openDocumentText` for validation. A Keras / TF.js model JSON is imported,
+ * with its weights when their files are among `all` (dropped together).
+ */
+export async function openFile(file: File, all: File[] = [file]): Promise<boolean> {
   const text = await file.text();
-  return isModelJson(text) ? importModelFiles([file]) : openDocumentText(file.name, text);
+  return isModelJson(text) ? importModelFiles([file, ...all.filter((f) => f !== file)]) : openDocumentText(file.name, text);
 }
 
 /** The share link for the current document. */

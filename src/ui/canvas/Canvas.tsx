@@ -193,7 +193,7 @@ export function Canvas() {
       e.preventDefault();
       const file = e.dataTransfer.files?.[0];
       if (file) {
-        void openFile(file);
+        void openFile(file, [...e.dataTransfer.files]);
         return;
       }
       const kind = e.dataTransfer.getData(PALETTE_MIME);
