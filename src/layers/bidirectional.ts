@@ -1,6 +1,6 @@
 import { oneOf } from './params.ts';
-import { applyRecurrent, makeRecurrentLayer, recurrentParamCount, recurrentShape } from './recurrent.ts';
-import { fail, ok, type LayerSpec } from './spec.ts';
+import { makeRecurrentLayer, recurrentParamCount, recurrentShape, tidyBuild } from './recurrent.ts';
+import { applyOne, fail, ok, type LayerSpec } from './spec.ts';
 import { gru } from './gru.ts';
 import { lstm } from './lstm.ts';
 import { simpleRNN } from './simple-rnn.ts';
@@ -35,6 +35,6 @@ export const bidirectional: LayerSpec = {
   tfjs: (tf, p, ctx) => {
     const inner = ctx.inner!;
     const layer = makeRecurrentLayer(tf, inner.kind, inner.params, inner.name, inner.seed) as tfjs.RNN;
-    return applyRecurrent(tf, tf.layers.bidirectional({ layer, mergeMode: p.mergeMode as 'concat', name: ctx.name }), ctx);
+    return applyOne(tidyBuild(tf, tf.layers.bidirectional({ layer, mergeMode: p.mergeMode as 'concat', name: ctx.name })), ctx);
   },
 };

@@ -4,7 +4,7 @@
  */
 import type { Params } from '../graph/types.ts';
 import { bool, int, oneOf, rate, seed, type ParamSpecs } from './params.ts';
-import { applyOne, fail, ok, type BuildCtx, type LayerSpec, type ShapeCtx, type ShapeResult, type SymbolicTensor, type TF, type TfLayer } from './spec.ts';
+import { applyOne, fail, ok, type LayerSpec, type ShapeCtx, type ShapeResult, type TF, type TfLayer } from './spec.ts';
 import { formatShape, isTokens, type TensorType } from './tensor-type.ts';
 
 export const RECURRENT_KINDS = ['SimpleRNN', 'LSTM', 'GRU'] as const;
@@ -107,29 +107,30 @@ export function makeRecurrentLayer(tf: TF, kind: string, p: Params, name: string
   };
   switch (kind) {
     case 'SimpleRNN':
-      return tf.layers.simpleRNN(args);
+      return tidyBuild(tf, tf.layers.simpleRNN(args));
     case 'LSTM':
-      return tf.layers.lstm({ ...args, recurrentActivation: p.recurrentActivation as 'sigmoid', unitForgetBias: p.unitForgetBias as boolean });
+      return tidyBuild(tf, tf.layers.lstm({ ...args, recurrentActivation: p.recurrentActivation as 'sigmoid', unitForgetBias: p.unitForgetBias as boolean }));
     case 'GRU':
       // Porting note: tfjs GRU is always the reset-before form (Keras reset_after=False); its layer args have no
       // resetAfter, and GRUCell throws on resetAfter: true (rnn-math.md §2). Emitters write reset_after=False.
-      return tf.layers.gru({ ...args, recurrentActivation: p.recurrentActivation as 'sigmoid' });
+      return tidyBuild(tf, tf.layers.gru({ ...args, recurrentActivation: p.recurrentActivation as 'sigmoid' }));
     default:
       throw new Error(`not a recurrent kind: ${kind}`);
   }
 }
 
 /**
- * Applies a recurrent layer (or a Bidirectional around one) inside `tf.tidy`: weights are created on the first
- * apply, and tfjs 4.22's LSTM unitForgetBias initializer (`CustomInit` in tfjs-layers recurrent.js) leaves its four
- * temporaries undisposed. Variables survive the tidy; only those temporaries are freed.
+ * Porting note: tfjs 4.22's LSTM bias initializer for unitForgetBias (`CustomInit` in tfjs-layers recurrent.js)
+ * leaves four temporaries undisposed every time an LSTM creates its weights. So every recurrent layer we make, and
+ * every Bidirectional (whose backward copy tfjs creates itself), builds inside `tf.tidy`: the weights are variables
+ * and survive it, the temporaries do not. This covers `apply` and explicit `layer.build(shape)` calls alike.
  */
-export function applyRecurrent(tf: TF, layer: TfLayer, ctx: BuildCtx): SymbolicTensor {
-  let out: SymbolicTensor | undefined;
-  tf.tidy(() => {
-    out = applyOne(layer, ctx);
-  });
-  return out!;
+export function tidyBuild<L extends TfLayer>(tf: TF, layer: L): L {
+  const build = layer.build.bind(layer);
+  layer.build = (shape) => {
+    tf.tidy(() => build(shape));
+  };
+  return layer;
 }
 
 /** Builds a registry entry for one recurrent kind. */
@@ -151,6 +152,6 @@ export function defineRecurrent(o: {
     inferShape: ([x], p, ctx) => recurrentShape(o.kind, x, p, ctx),
     paramCount: ([x], p) => recurrentParamCount(o.blocks, x, p),
     brief: (p) => `${p.units} units${p.returnSequences ? ', seq' : ''}${p.goBackwards ? ', backwards' : ''}${gated(p) && p.recurrentActivation !== 'sigmoid' ? `, σ=${p.recurrentActivation}` : ''}`,
-    tfjs: (tf, p, ctx) => applyRecurrent(tf, makeRecurrentLayer(tf, o.kind, p, ctx.name, ctx.seed), ctx),
+    tfjs: (tf, p, ctx) => applyOne(makeRecurrentLayer(tf, o.kind, p, ctx.name, ctx.seed), ctx),
   };
 }
