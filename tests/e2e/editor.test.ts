@@ -324,6 +324,11 @@ describe('editor', () => {
     const id = await added(page, before);
     const b = (await page.locator(SEL.node(id)).boundingBox())!;
     expect(Math.abs(b.x - (box.x + 60))).toBeLessThan(20);
+    // Double-click on empty canvas opens the same menu; Escape closes it.
+    await page.mouse.dblclick(box.x + box.width - 60, box.y + 40);
+    await expect.poll(() => page.getByRole('menuitem', { name: 'Add LSTM' }).count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('menu', { name: 'Context menu' }).count()).toBe(0);
     await page.context().close();
   });
   it('the Presets menu lists every preset with its description and loads one as an undoable step', async () => {

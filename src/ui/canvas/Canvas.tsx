@@ -228,6 +228,15 @@ export function Canvas() {
     [rf],
   );
 
+  // Double-click on empty canvas opens the same "add a layer here" menu (the pane's own zoom-on-double-click is off).
+  const onDoubleClick = useCallback(
+    (e: React.MouseEvent) => {
+      if ((e.target as HTMLElement).classList.contains('react-flow__pane'))
+        setMenu({ type: 'pane', ...local(e), flow: rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }) });
+    },
+    [rf],
+  );
+
   const defaultViewport = useMemo(() => useStore.getState().doc.viewport ?? { x: 0, y: 0, zoom: 1 }, []);
 
   return (
@@ -236,6 +245,7 @@ export function Canvas() {
       ref={wrapper}
       onDragOver={onDragOver}
       onDrop={onDrop}
+      onDoubleClick={onDoubleClick}
       data-testid="canvas"
       data-layout-pending={layoutDone !== layoutRequest ? '' : undefined}
     >
@@ -260,6 +270,7 @@ export function Canvas() {
         onPaneContextMenu={onPaneContextMenu}
         onMoveEnd={(_e, vp) => setViewport(vp)}
         defaultViewport={defaultViewport}
+        zoomOnDoubleClick={false}
         snapToGrid
         snapGrid={SNAP}
         deleteKeyCode={DELETE_KEYS}
