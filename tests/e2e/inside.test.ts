@@ -50,5 +50,9 @@ it('opens the Inside tab, runs a short race and draws three gradient curves and 
   await expect.poll(() => page.locator('[data-testid="gradient-chart"] [data-testid="hover-line"]').count()).toBe(1);
   await expect.poll(() => page.locator('[data-testid="gradient-legend"]').textContent()).toContain('t=5');
 
+  // The canvas overlay outlines the probed LSTM node by how much gradient reaches its first step.
+  await expect.poll(() => page.locator('#inside-gradient-overlay').textContent()).toContain('data-id="n2"');
+  expect(await page.locator('.react-flow__node[data-id="n2"]').evaluate((n) => getComputedStyle(n).outlineStyle)).toBe('solid');
+
   await page.locator('[data-testid="inside"]').screenshot({ path: 'docs/inside.png' });
 });

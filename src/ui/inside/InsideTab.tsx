@@ -12,6 +12,7 @@ import {
 import { GradientPanel, HealthPanel, JacobianPanel } from './CurvePanels.tsx';
 import { FlowPanel, SaturationPanel } from './FlowPanels.tsx';
 import { GatePanel } from './GatePanel.tsx';
+import { startGradientOverlay } from './overlay.ts';
 import './inside.css';
 
 /** Presets whose name starts with this open the Inside tab (the race preset). */
@@ -21,6 +22,17 @@ const isRace = (name?: string) => !!name?.startsWith(RACE_PRESET_PREFIX);
 // Opening a race preset brings its tab to the front (the store loads the document after this module is imported).
 useStore.subscribe((s, prev) => {
   if (s.doc !== prev.doc && isRace(s.doc.meta?.name) && !isRace(prev.doc.meta?.name)) setDockTab('inside');
+});
+
+startGradientOverlay();
+
+// Selecting a recurrent node (or its Bidirectional wrapper/child) on the canvas shows that layer in the panels.
+useStore.subscribe((s, prev) => {
+  if (s.selection === prev.selection || s.selection.length !== 1) return;
+  const node = s.doc.nodes.find((n) => n.id === s.selection[0]);
+  const ids = [s.selection[0], node?.parentId].filter(Boolean);
+  const k = selectActiveProbe(useInside.getState())?.directions.findIndex((d) => ids.includes(d.id)) ?? -1;
+  if (k >= 0 && k !== useInside.getState().direction) setDirection(k);
 });
 
 const num = (v: string, d: number) => (Number.isFinite(Number(v)) && Number(v) > 0 ? Math.round(Number(v)) : d);
