@@ -1,0 +1,77 @@
+/**
+ * `rnn-studio probe` in-process: the JSON form of the issue, a TF.js model.json giving the same numbers as its graph,
+ * explicit --input/--target tensors, and one-line errors with exit codes.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+
+let out = '';
+let err = '';
+beforeEach(() => {
+  out = err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  vi.spyOn(console, 'warn').mockImplementation(() => {});
+});
+afterEach(() => vi.restoreAllMocks());
+
+const run = async (...args: string[]) => ({ code: await main(args), out, err });
+const dir = mkdtempSync(join(tmpdir(), 'probe-cli-'));
+
+it('prints {"seqLen","layers":[{"name","kind","direction","gradNorm","gateMeans","retention"}]} for a task batch', async () => {
+  const r = await run('probe', 'presets/adding-lstm.json', '--seq-len', '12', '--batch', '4', '--json');
+  expect(r.code).toBe(0);
+  const j = JSON.parse(r.out);
+  expect(Object.keys(j)).toEqual(['seqLen', 'layers']);
+  expect(j.seqLen).toBe(12);
+  const l = j.layers[0];
+  expect(Object.keys(l)).toEqual(['name', 'kind', 'direction', 'gradNorm', 'gateMeans', 'retention']);
+  expect(l).toMatchObject({ name: 'lstm', kind: 'LSTM', direction: 'forward' });
+  expect(Object.keys(l.gateMeans)).toEqual(['i', 'f', 'cTilde', 'o', 'c', 'h']);
+  for (const v of [l.gradNorm, l.retention, ...Object.values(l.gateMeans)]) expect((v as number[]).length).toBe(12);
+  expect(l.retention[11]).toBe(1);
+  // The loss is read at the last step: the gradient there is larger than at the first.
+  expect(l.gradNorm[11]).toBeGreaterThan(l.gradNorm[0]);
+});
+
+it('a TF.js model.json with its weights gives the same probe as the graph it was exported from', async () => {
+  const exp = join(dir, 'gru');
+  expect((await run('export', 'presets/adding-gru.json', '--format', 'tfjs', '--out', exp)).code).toBe(0);
+  out = '';
+  const fromGraph = JSON.parse((await run('probe', 'presets/adding-gru.json', '--seq-len', '9', '--batch', '3', '--json')).out);
+  out = '';
+  const r = await run('probe', join(exp, 'model.json'), '--task', 'adding', '--seq-len', '9', '--batch', '3', '--json');
+  expect(r.code).toBe(0);
+  const fromModel = JSON.parse(r.out);
+  fromModel.layers[0].gradNorm.forEach((g: number, t: number) => expect(g).toBeCloseTo(fromGraph.layers[0].gradNorm[t], 6));
+  // SimpleRNN has no gate: its retention is the exact Jacobian norm, 1 at t = T.
+  out = '';
+  const s = JSON.parse((await run('probe', 'presets/adding-simplernn.json', '--seq-len', '6', '--batch', '2', '--json')).out);
+  expect(s.layers[0].retention[5]).toBeCloseTo(1, 5);
+});
+
+it('takes explicit --input/--target tensors (the predict form)', async () => {
+  const x = join(dir, 'x.json'), y = join(dir, 'y.json');
+  writeFileSync(x, JSON.stringify({ dtype: 'float32', shape: [2, 5, 2], data: [0.1, 0, 0.5, 1, 0.2, 0, 0.9, 1, 0.3, 0, 0.4, 1, 0.6, 0, 0.2, 0, 0.8, 1, 0.1, 0] }));
+  writeFileSync(y, JSON.stringify({ dtype: 'float32', shape: [2, 1], data: [1.4, 1.2] }));
+  const r = await run('probe', 'presets/adding-simplernn.json', '--input', x, '--target', y, '--json');
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.out).layers[0].gradNorm.length).toBe(5);
+});
+
+it('fails with one line and an exit code, never a stack trace', async () => {
+  let r = await run('probe', 'presets/adding-lstm.json', '--input', join(dir, 'x.json'));
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/--input and --target go together/);
+  err = '';
+  r = await run('probe', 'presets/adding-lstm.json', '--task', 'nope');
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/Unknown task "nope"/);
+  err = '';
+  r = await run('probe', 'presets/missing.json');
+  expect(r.code).toBe(2);
+  expect(r.err.split('\n').filter(Boolean).length).toBe(1);
+});
