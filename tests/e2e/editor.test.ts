@@ -77,6 +77,11 @@ describe('editor', () => {
         expect(stored.data.kind).toBe(kind);
         expect(stored.data.params).toEqual(withDefaults(LAYERS[kind].params, {}));
       }
+      // Each add is one undo step.
+      await undoButton(page).click();
+      await expect.poll(() => nodeCount(page)).toBe(LAYER_KINDS.length - 1);
+      await redoButton(page).click();
+      await expect.poll(() => nodeCount(page)).toBe(LAYER_KINDS.length);
       await newGraph(page);
     }
     await page.context().close();
