@@ -1,7 +1,8 @@
 /** IR → tfjs functional model (`tf.model`, so branches and merges work). The only step of compilation that touches tfjs. */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelIR } from '../compiler/index.ts';
-import { LAYERS, type SymbolicTensor } from '../layers/index.ts';
+import { kerasShape, LAYERS, type SymbolicTensor } from '../layers/index.ts';
+import { makeRecurrentLayer } from '../layers/recurrent.ts';
 import { fuseModel } from './fused/index.ts';
 
 /**
@@ -23,6 +24,26 @@ export function buildModel(ir: ModelIR, { name = 'rnn_studio', engine = DEFAULT_
     out.set(l.id, LAYERS[l.kind].tfjs(tf, l.params, ctx));
   }
   const model = tf.model({ inputs: ir.inputs.map((id) => out.get(id)!), outputs: ir.outputs.map((id) => out.get(id)!), name });
+  reseedBackward(model, ir);
   if (engine === 'fused') fuseModel(model);
   return model;
+}
+
+/**
+ * tfjs `Bidirectional` makes its backward layer from the forward layer's config, initializer seeds included, so
+ * both directions would start with identical weights. The backward direction gets its own initial weights from a
+ * seed derived from the wrapped layer's, as two independently initialised layers would have in Keras or PyTorch.
+ */
+function reseedBackward(model: tf.LayersModel, ir: ModelIR) {
+  for (const l of ir.layers) {
+    if (l.kind !== 'Bidirectional' || !l.inner) continue;
+    const backward = (model.getLayer(l.name) as unknown as { backwardLayer: tf.layers.Layer }).backwardLayer;
+    const seed = ((l.inner.seed * 48271) % 2147483647) || 1;
+    const fresh = makeRecurrentLayer(tf, l.inner.kind, l.inner.params, `${l.inner.name}_backward_init`, seed);
+    fresh.build(kerasShape(l.inputShapes[0]));
+    // getWeights() hands back the fresh layer's own variables: disposing them frees the throwaway layer.
+    const weights = fresh.getWeights();
+    backward.setWeights(weights);
+    tf.dispose(weights);
+  }
 }

@@ -79,3 +79,20 @@ it('trains the lesson LSTM on the negation toy in the worker, with pause, resume
   await expect.poll(() => page.getByTestId('task-select').inputValue()).toBe('negation');
   await expect.poll(() => page.getByTestId('saved-weights').textContent(), { timeout: 60_000 }).toMatch(new RegExp(`Trained weights restored for this graph: ${savedSteps} steps`));
 });
+
+// Minutes of training: run with RNN_STUDIO_LONG=1 (docs/training.md records the result).
+it.skipIf(!process.env.RNN_STUDIO_LONG)('lesson-lstm learns the shipped names corpus in the browser, well above chance', async () => {
+  const p = await openEditor(browser, { preset: 'lesson-lstm', query: { backend: 'wasm' } });
+  await p.getByRole('tab', { name: 'Training' }).click();
+  await p.getByTestId('task-select').selectOption('names');
+  await p.getByTestId('epochs').fill('1');
+  await p.getByTestId('epochs').press('Enter');
+  const started = Date.now();
+  await p.getByTestId('train').click();
+  await expect.poll(() => p.getByTestId('train-status').textContent(), { timeout: 900_000, interval: 1000 }).toBe('done');
+  const text = (await p.getByTestId('final-eval').textContent())!;
+  const acc = Number(text.match(/accuracy ([\d.]+) %/)![1]);
+  const baseline = Number(text.match(/, ([\d.]+) %\)/)![1]);
+  console.log(`names, lesson-lstm, 1 epoch in Chromium (worker, wasm): ${text} in ${((Date.now() - started) / 1000).toFixed(0)} s; ${await p.getByTestId('progress-text').textContent()}`);
+  expect(acc).toBeGreaterThan(baseline + 10);
+}, 1_000_000);

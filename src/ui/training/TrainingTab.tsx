@@ -4,9 +4,9 @@
  * evaluation and a "try it" box. Training runs in a worker (src/runtime/train.worker.ts); this tab only renders
  * the training store.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { TASKS } from '../../datasets/index.ts';
+import { TASKS, type TaskInfo } from '../../datasets/index.ts';
 import { selectCompiled, selectDoc, updateTraining, useStore } from '../../store/index.ts';
 import {
   isBusy, pauseTraining, previewOf, restoreSaved, resumeTraining, setBackend, setCsv, settingsOf, startTraining, stopTraining, tryModel, useTraining,
@@ -38,108 +38,134 @@ function NumberField(p: { label: string; value: number; min: number; max?: numbe
 export function TrainingTab() {
   const doc = useStore(selectDoc);
   const compiled = useStore(selectCompiled);
-  const t = useTraining(useShallow((s) => s));
+  const csv = useTraining((x) => x.csv);
+  const backendWanted = useTraining((x) => x.backendWanted);
+  const preview = useMemo(() => previewOf(doc, csv), [doc.training, csv]);
   const s = settingsOf(doc);
-  const busy = isBusy(t);
-  const preview = useMemo(() => previewOf(doc, t.csv), [doc.training, t.csv]);
-  const def = TASKS[s.task];
-  const [tryText, setTryText] = useState('');
 
   // Look for saved weights of this graph + task whenever either changes (and nothing is running).
   const structure = useMemo(() => JSON.stringify([doc.nodes.map((n) => [n.id, n.parentId, n.data]), doc.edges, s.task, s.seqLen]), [doc.nodes, doc.edges, s.task, s.seqLen]);
   useEffect(() => {
     if (compiled.ok && !isBusy(useTraining.getState())) void restoreSaved(doc);
-  }, [structure, compiled.ok, t.backendWanted]);
+  }, [structure, compiled.ok, backendWanted]);
 
   const info = 'info' in preview ? preview.info : null;
+  return (
+    <div className="training" data-testid="training-tab">
+      <SetupColumn preview={preview} />
+      <RunColumn info={info} canTrain={compiled.ok && !('error' in preview)} />
+      <ResultColumn info={info} task={s.task} />
+    </div>
+  );
+}
+
+type Preview = ReturnType<typeof previewOf>;
+
+/** Dataset, preview and hyperparameters: re-renders on settings changes, not on training steps. */
+const SetupColumn = memo(function SetupColumn({ preview }: { preview: Preview }) {
+  const doc = useStore(selectDoc);
+  const busy = useTraining((x) => isBusy(x));
+  const backendWanted = useTraining((x) => x.backendWanted);
+  const s = settingsOf(doc);
+  const def = TASKS[s.task];
+  return (
+    <section className="tr-col tr-setup" aria-label="Dataset and settings">
+      <h3>Dataset</h3>
+      <label className="tr-field">
+        <span>Task</span>
+        <select value={s.task} disabled={busy} data-testid="task-select" onChange={(e) => updateTraining({ task: e.target.value, seqLen: TASKS[e.target.value]?.seqLen?.default })}>
+          {(['long-lag', 'toy language', 'corpus'] as const).map((g) => (
+            <optgroup key={g} label={g}>
+              {Object.values(TASKS).filter((d) => d.group === g).map((d) => <option key={d.id} value={d.id}>{d.title}</option>)}
+            </optgroup>
+          ))}
+          <option value="csv">My CSV file…</option>
+        </select>
+      </label>
+      {s.task === 'csv' && (
+        <label className="tr-field">
+          <span>CSV</span>
+          <input type="file" accept=".csv,text/csv" disabled={busy} data-testid="csv-file"
+            onChange={async (e) => {
+              const f = e.target.files?.[0];
+              if (f) setCsv({ name: f.name, text: f.size > 25_000_000 ? 'x'.repeat(25_000_001) : await f.text() });
+            }} />
+        </label>
+      )}
+      {def?.seqLen && (
+        <label className="tr-field">
+          <span>{def.seqLen.label}: {s.seqLen}</span>
+          <input type="range" min={def.seqLen.min} max={Math.min(def.seqLen.max, 400)} value={s.seqLen ?? def.seqLen.default} disabled={busy} data-testid="seq-len"
+            onChange={(e) => updateTraining({ seqLen: Number(e.target.value) })} />
+        </label>
+      )}
+      {'error' in preview ? (
+        <p className="tr-error" role="alert" data-testid="dataset-error">{preview.error}</p>
+      ) : (
+        <div className="tr-preview" data-testid="dataset-preview">
+          <p>{preview.info.description}</p>
+          <p className="tr-muted">
+            {preview.trainSize.toLocaleString('en-US')} training / {preview.valSize.toLocaleString('en-US')} validation samples · baseline{' '}
+            <strong data-testid="baseline">{preview.info.baseline.loss.toFixed(4)}</strong> ({preview.info.baseline.what})
+            {preview.info.source && <> · data: {preview.info.source}</>}
+          </p>
+          <table>
+            <thead><tr><th>input</th><th>target</th></tr></thead>
+            <tbody>
+              {preview.samples.map((x, i) => (
+                <tr key={i}><td className="tr-sample">{x.input}</td><td>{x.target}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h3>Hyperparameters</h3>
+      <div className="tr-grid">
+        <label className="tr-field">
+          <span>Optimizer</span>
+          <select value={s.optimizer} disabled={busy} data-testid="optimizer" onChange={(e) => updateTraining({ optimizer: e.target.value as 'adam' })}>
+            <option value="adam">Adam</option>
+            <option value="rmsprop">RMSProp</option>
+            <option value="sgd">SGD + momentum 0.9</option>
+          </select>
+        </label>
+        <NumberField label="Learning rate" value={s.learningRate} min={1e-6} max={10} disabled={busy} testId="lr" onChange={(v) => updateTraining({ learningRate: v })} />
+        <NumberField label="Batch size" value={s.batchSize} min={1} max={4096} step={1} disabled={busy} testId="batch-size" onChange={(v) => updateTraining({ batchSize: Math.round(v) })} />
+        <NumberField label="Epochs" value={s.epochs} min={1} max={1000} step={1} disabled={busy} testId="epochs" onChange={(v) => updateTraining({ epochs: Math.round(v) })} />
+        <NumberField label="Clip norm (0 = off)" value={s.clipNorm} min={0} disabled={busy} testId="clip" onChange={(v) => updateTraining({ clipNorm: v })} />
+        <NumberField label="Seed" value={s.seed} min={0} max={2 ** 31 - 1} step={1} disabled={busy} testId="seed" onChange={(v) => updateTraining({ seed: Math.round(v) })} />
+        <label className="tr-field">
+          <span>Backend</span>
+          <select value={backendWanted} disabled={busy} data-testid="backend" onChange={(e) => setBackend(e.target.value as 'wasm')}>
+            <option value="wasm">wasm (default)</option>
+            <option value="cpu">cpu</option>
+            <option value="webgl">webgl (slow without a real GPU)</option>
+          </select>
+        </label>
+      </div>
+      <p className="tr-muted">Changing layers or their initialisation needs a new run: weights are kept per graph and task.</p>
+    </section>
+  );
+});
+
+/** Controls, progress and live curves: the only part that re-renders with every frame of training. */
+function RunColumn({ info, canTrain }: { info: TaskInfo | null; canTrain: boolean }) {
+  const t = useTraining(useShallow((x) => ({ status: x.status, progress: x.progress, steps: x.steps, evals: x.evals, message: x.message, fitIssues: x.fitIssues, backendInUse: x.backendInUse, backendWanted: x.backendWanted, tfjsVersion: x.tfjsVersion })));
+  const doc = useStore(selectDoc);
+  const compiledOk = useStore((x) => selectCompiled(x).ok);
+  const busy = isBusy(t);
   const p = t.progress;
   const eta = p && p.step > 0 ? (p.totalSteps - p.step) * p.msPerStep : null;
   const metricName = info?.output.kind === 'regression' ? 'MSE' : 'accuracy';
-  const classNames = info?.output.kind === 'classes' ? (info.output.classNames ?? Array.from({ length: info.output.classes }, (_, k) => String(k))) : [];
-  const trainedIsCurrent = t.trainedFrom !== null;
-
+  const lossTrain = useMemo(() => t.steps.map((x) => ({ step: x.step, value: x.loss })), [t.steps]);
+  const lossVal = useMemo(() => t.evals.map((x) => ({ step: x.step, value: x.loss })), [t.evals]);
+  const metricTrain = useMemo(() => t.steps.map((x) => ({ step: x.step, value: x.metric })), [t.steps]);
+  const metricVal = useMemo(() => t.evals.map((x) => ({ step: x.step, value: x.metric })), [t.evals]);
+  const clippedCount = useMemo(() => t.steps.filter((x) => x.clipped).length, [t.steps]);
   return (
-    <div className="training" data-testid="training-tab">
-      <section className="tr-col tr-setup" aria-label="Dataset and settings">
-        <h3>Dataset</h3>
-        <label className="tr-field">
-          <span>Task</span>
-          <select value={s.task} disabled={busy} data-testid="task-select" onChange={(e) => updateTraining({ task: e.target.value, seqLen: TASKS[e.target.value]?.seqLen?.default })}>
-            {(['long-lag', 'toy language', 'corpus'] as const).map((g) => (
-              <optgroup key={g} label={g}>
-                {Object.values(TASKS).filter((d) => d.group === g).map((d) => <option key={d.id} value={d.id}>{d.title}</option>)}
-              </optgroup>
-            ))}
-            <option value="csv">My CSV file…</option>
-          </select>
-        </label>
-        {s.task === 'csv' && (
-          <label className="tr-field">
-            <span>CSV</span>
-            <input type="file" accept=".csv,text/csv" disabled={busy} data-testid="csv-file"
-              onChange={async (e) => {
-                const f = e.target.files?.[0];
-                if (f) setCsv({ name: f.name, text: f.size > 25_000_000 ? 'x'.repeat(25_000_001) : await f.text() });
-              }} />
-          </label>
-        )}
-        {def?.seqLen && (
-          <label className="tr-field">
-            <span>{def.seqLen.label}: {s.seqLen}</span>
-            <input type="range" min={def.seqLen.min} max={Math.min(def.seqLen.max, 400)} value={s.seqLen ?? def.seqLen.default} disabled={busy} data-testid="seq-len"
-              onChange={(e) => updateTraining({ seqLen: Number(e.target.value) })} />
-          </label>
-        )}
-        {'error' in preview ? (
-          <p className="tr-error" role="alert" data-testid="dataset-error">{preview.error}</p>
-        ) : (
-          <div className="tr-preview" data-testid="dataset-preview">
-            <p>{preview.info.description}</p>
-            <p className="tr-muted">
-              {preview.trainSize.toLocaleString('en-US')} training / {preview.valSize.toLocaleString('en-US')} validation samples · baseline{' '}
-              <strong data-testid="baseline">{preview.info.baseline.loss.toFixed(4)}</strong> ({preview.info.baseline.what})
-              {preview.info.source && <> · data: {preview.info.source}</>}
-            </p>
-            <table>
-              <thead><tr><th>input</th><th>target</th></tr></thead>
-              <tbody>
-                {preview.samples.map((x, i) => (
-                  <tr key={i}><td className="tr-sample">{x.input}</td><td>{x.target}</td></tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        <h3>Hyperparameters</h3>
-        <div className="tr-grid">
-          <label className="tr-field">
-            <span>Optimizer</span>
-            <select value={s.optimizer} disabled={busy} data-testid="optimizer" onChange={(e) => updateTraining({ optimizer: e.target.value as 'adam' })}>
-              <option value="adam">Adam</option>
-              <option value="rmsprop">RMSProp</option>
-              <option value="sgd">SGD + momentum 0.9</option>
-            </select>
-          </label>
-          <NumberField label="Learning rate" value={s.learningRate} min={1e-6} max={10} disabled={busy} testId="lr" onChange={(v) => updateTraining({ learningRate: v })} />
-          <NumberField label="Batch size" value={s.batchSize} min={1} max={4096} step={1} disabled={busy} testId="batch-size" onChange={(v) => updateTraining({ batchSize: Math.round(v) })} />
-          <NumberField label="Epochs" value={s.epochs} min={1} max={1000} step={1} disabled={busy} testId="epochs" onChange={(v) => updateTraining({ epochs: Math.round(v) })} />
-          <NumberField label="Clip norm (0 = off)" value={s.clipNorm} min={0} disabled={busy} testId="clip" onChange={(v) => updateTraining({ clipNorm: v })} />
-          <NumberField label="Seed" value={s.seed} min={0} max={2 ** 31 - 1} step={1} disabled={busy} testId="seed" onChange={(v) => updateTraining({ seed: Math.round(v) })} />
-          <label className="tr-field">
-            <span>Backend</span>
-            <select value={t.backendWanted} disabled={busy} data-testid="backend" onChange={(e) => setBackend(e.target.value as 'wasm')}>
-              <option value="wasm">wasm (default)</option>
-              <option value="cpu">cpu</option>
-              <option value="webgl">webgl (slow without a real GPU)</option>
-            </select>
-          </label>
-        </div>
-        <p className="tr-muted">Changing layers or their initialisation needs a new run: weights are kept per graph and task.</p>
-      </section>
-
-      <section className="tr-col tr-run" aria-label="Run">
+    <section className="tr-col tr-run" aria-label="Run">
         <div className="tr-controls">
-          {!busy && <button data-testid="train" disabled={!compiled.ok || 'error' in preview} onClick={() => void startTraining(doc)}>Train</button>}
+          {!busy && <button data-testid="train" disabled={!canTrain} onClick={() => void startTraining(doc)}>Train</button>}
           {t.status === 'running' && <button data-testid="pause" onClick={pauseTraining}>Pause</button>}
           {t.status === 'paused' && <button data-testid="resume" onClick={resumeTraining}>Resume</button>}
           {busy && <button data-testid="stop" onClick={stopTraining}>Stop</button>}
@@ -147,7 +173,7 @@ export function TrainingTab() {
             engine: worker · backend {t.backendInUse ?? `${t.backendWanted} (not started)`}{t.tfjsVersion ? ` · tfjs ${t.tfjsVersion}` : ''}
           </span>
         </div>
-        {!compiled.ok && <p className="tr-error">The graph has problems; fix them (see Problems) to train.</p>}
+        {!compiledOk && <p className="tr-error">The graph has problems; fix them (see Problems) to train.</p>}
         <div className="tr-progress" aria-live="polite">
           <progress max={p?.totalSteps ?? 1} value={p?.step ?? 0} data-testid="progress" />
           <span data-testid="progress-text">
@@ -161,61 +187,72 @@ export function TrainingTab() {
         {t.fitIssues.filter((i) => i.severity === 'warning').map((i) => <p key={i.code} className="tr-warning">{i.message} {i.fix}</p>)}
         <div className="tr-charts">
           <CurveChart testId="loss-chart" label={`loss (${info?.output.kind === 'regression' ? 'MSE' : 'cross-entropy'})`} log
-            train={t.steps.map((x) => ({ step: x.step, value: x.loss }))} val={t.evals.map((x) => ({ step: x.step, value: x.loss }))}
+            train={lossTrain} val={lossVal}
             baseline={info?.baseline.loss} totalSteps={p?.totalSteps ?? 1} />
           {metricName === 'accuracy' && (
             <CurveChart testId="metric-chart" label="accuracy"
-              train={t.steps.map((x) => ({ step: x.step, value: x.metric }))} val={t.evals.map((x) => ({ step: x.step, value: x.metric }))}
+              train={metricTrain} val={metricVal}
               baseline={info?.baseline.metric} totalSteps={p?.totalSteps ?? 1} />
           )}
         </div>
         {t.steps.length > 0 && (
           <p className="tr-muted" data-testid="grad-stats">
-            gradient norm (before clipping) last {t.steps[t.steps.length - 1].gradNorm.toPrecision(3)} · clipped {t.steps.filter((x) => x.clipped).length} of {t.steps.length} steps
+            gradient norm (before clipping) last {t.steps[t.steps.length - 1].gradNorm.toPrecision(3)} · clipped {clippedCount} of {t.steps.length} steps
           </p>
         )}
       </section>
 
-      <section className="tr-col tr-eval" aria-label="Evaluation">
-        <h3>Result</h3>
-        {t.saved && (
-          <p className="tr-saved" data-testid="saved-weights">
-            {t.saved.restored ? 'Trained weights restored' : 'Trained weights saved'} for this graph: {t.saved.steps} steps, validation loss {t.saved.valLoss.toFixed(4)}
-            {metricName === 'accuracy' ? `, accuracy ${(100 * t.saved.valMetric).toFixed(1)} %` : ''} ({new Date(t.saved.savedAt).toLocaleString()}).
-          </p>
+  );
+}
+
+/** Saved weights, final evaluation and the "try it" box. */
+function ResultColumn({ info, task }: { info: TaskInfo | null; task: string }) {
+  const t = useTraining(useShallow((x) => ({ status: x.status, saved: x.saved, final: x.final, tryResult: x.tryResult, trainedFrom: x.trainedFrom })));
+  const [tryText, setTryText] = useState('');
+  const busy = isBusy(t);
+  const metricName = info?.output.kind === 'regression' ? 'MSE' : 'accuracy';
+  const classNames = info?.output.kind === 'classes' ? (info.output.classNames ?? Array.from({ length: info.output.classes }, (_, k) => String(k))) : [];
+  const trainedIsCurrent = t.trainedFrom !== null;
+  return (
+    <section className="tr-col tr-eval" aria-label="Evaluation">
+      <h3>Result</h3>
+      {t.saved && (
+        <p className="tr-saved" data-testid="saved-weights">
+          {t.saved.restored ? 'Trained weights restored' : 'Trained weights saved'} for this graph: {t.saved.steps} steps, validation loss {t.saved.valLoss.toFixed(4)}
+          {metricName === 'accuracy' ? `, accuracy ${(100 * t.saved.valMetric).toFixed(1)} %` : ''} ({new Date(t.saved.savedAt).toLocaleString()}).
+        </p>
+      )}
+      {t.final && (
+        <p data-testid="final-eval">
+          Validation: loss <strong>{t.final.loss.toFixed(4)}</strong>, {metricName} <strong>{metricName === 'accuracy' ? `${(100 * t.final.metric).toFixed(1)} %` : t.final.metric.toFixed(4)}</strong>
+          {info && <> (baseline {info.baseline.loss.toFixed(4)}{info.baseline.metric !== undefined ? `, ${(100 * info.baseline.metric).toFixed(1)} %` : ''})</>}
+        </p>
+      )}
+      {t.final?.confusion && <ConfusionMatrix matrix={t.final.confusion} names={classNames} />}
+      <h3>Try it</h3>
+      <form className="tr-try" onSubmit={(e) => { e.preventDefault(); void tryModel(tryText); }}>
+        {info?.input.kind === 'tokens' || task === 'chars' ? (
+          <input value={tryText} onChange={(e) => setTryText(e.target.value)} placeholder={task === 'chars' ? 'start of a name (optional)' : 'type a sentence'} aria-label="Text to try" data-testid="try-text" />
+        ) : null}
+        <button type="submit" disabled={!trainedIsCurrent || busy} data-testid="try-run">{task === 'chars' ? 'Generate a name' : info?.input.kind === 'tokens' ? 'Classify' : 'Run on a new sample'}</button>
+        {info?.input.kind === 'tokens' && task !== 'chars' && (
+          <button type="button" disabled={!trainedIsCurrent || busy} onClick={() => void tryModel()}>Held-out sample</button>
         )}
-        {t.final && (
-          <p data-testid="final-eval">
-            Validation: loss <strong>{t.final.loss.toFixed(4)}</strong>, {metricName} <strong>{metricName === 'accuracy' ? `${(100 * t.final.metric).toFixed(1)} %` : t.final.metric.toFixed(4)}</strong>
-            {info && <> (baseline {info.baseline.loss.toFixed(4)}{info.baseline.metric !== undefined ? `, ${(100 * info.baseline.metric).toFixed(1)} %` : ''})</>}
-          </p>
-        )}
-        {t.final?.confusion && <ConfusionMatrix matrix={t.final.confusion} names={classNames} />}
-        <h3>Try it</h3>
-        <form className="tr-try" onSubmit={(e) => { e.preventDefault(); void tryModel(tryText); }}>
-          {info?.input.kind === 'tokens' || s.task === 'chars' ? (
-            <input value={tryText} onChange={(e) => setTryText(e.target.value)} placeholder={s.task === 'chars' ? 'start of a name (optional)' : 'type a sentence'} aria-label="Text to try" data-testid="try-text" />
-          ) : null}
-          <button type="submit" disabled={!trainedIsCurrent || busy} data-testid="try-run">{s.task === 'chars' ? 'Generate a name' : info?.input.kind === 'tokens' ? 'Classify' : 'Run on a new sample'}</button>
-          {info?.input.kind === 'tokens' && s.task !== 'chars' && (
-            <button type="button" disabled={!trainedIsCurrent || busy} onClick={() => void tryModel()}>Held-out sample</button>
+      </form>
+      {t.tryResult && (
+        <div className="tr-try-result" data-testid="try-result">
+          <div><span className="tr-muted">input</span> {t.tryResult.input}</div>
+          {t.tryResult.target !== undefined && <div><span className="tr-muted">expected</span> {t.tryResult.target}</div>}
+          <div><span className="tr-muted">model</span> <strong>{t.tryResult.output}</strong></div>
+          {t.tryResult.probs && (
+            <ul className="tr-probs">
+              {t.tryResult.probs.map((q) => (
+                <li key={q.label}><span>{q.label}</span><meter min={0} max={1} value={q.p} /> {(100 * q.p).toFixed(1)} %</li>
+              ))}
+            </ul>
           )}
-        </form>
-        {t.tryResult && (
-          <div className="tr-try-result" data-testid="try-result">
-            <div><span className="tr-muted">input</span> {t.tryResult.input}</div>
-            {t.tryResult.target !== undefined && <div><span className="tr-muted">expected</span> {t.tryResult.target}</div>}
-            <div><span className="tr-muted">model</span> <strong>{t.tryResult.output}</strong></div>
-            {t.tryResult.probs && (
-              <ul className="tr-probs">
-                {t.tryResult.probs.map((q) => (
-                  <li key={q.label}><span>{q.label}</span><meter min={0} max={1} value={q.p} /> {(100 * q.p).toFixed(1)} %</li>
-                ))}
-              </ul>
-            )}
-          </div>
-        )}
-      </section>
-    </div>
+        </div>
+      )}
+    </section>
   );
 }
