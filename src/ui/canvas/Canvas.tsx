@@ -32,6 +32,7 @@ const SNAP: [number, number] = [15, 15];
 const DELETE_KEYS = ['Backspace', 'Delete'];
 const MULTI_KEYS = ['Meta', 'Control'];
 
+const MINIMAP_SIZE = { width: 168, height: 116 };
 const minimapColour = (n: FlowNode) => CATEGORY_COLOURS[LAYERS[n.data.kind].category];
 
 const selectCanvas = (s: StoreState) => ({ doc: s.doc, selection: s.selection, edgeSelection: s.edgeSelection, measured: s.measured });
@@ -284,7 +285,7 @@ export function Canvas() {
         ariaLabelConfig={{ 'node.a11yDescription.default': 'Press Enter or Space to select this layer. Arrow keys move it; Delete removes it.' }}
       >
         <Background variant={BackgroundVariant.Dots} gap={15} size={1.2} color="#c9ced8" />
-        <MiniMap pannable zoomable nodeStrokeWidth={2} nodeColor={minimapColour} />
+        <MiniMap pannable zoomable nodeStrokeWidth={2} nodeColor={minimapColour} style={MINIMAP_SIZE} ariaLabel="Minimap" />
         <Controls position="bottom-left" />
         <Panel position="top-center">
           <ConnectionHint />
