@@ -28,8 +28,6 @@ export const PRESETS: Preset[] = Object.entries(presetFiles)
 
 export const presetByName = (name: string): Preset | undefined => PRESETS.find((p) => p.name === name);
 
-export const FIXTURE_NAMES = Object.keys(fixtureFiles).map(baseName);
-
 /** The raw text of `tests/fixtures/**\/<name>.json`, or null when there is no such fixture. */
 export async function fixtureText(name: string): Promise<string | null> {
   const entry = Object.entries(fixtureFiles).find(([path]) => baseName(path) === name);

@@ -74,8 +74,6 @@ export const resetStore = () => useStore.setState(initialState(), true);
 export const selectDoc = (s: StoreState) => s.doc;
 export const selectCanUndo = (s: StoreState) => s.history.past.length > 0;
 export const selectCanRedo = (s: StoreState) => s.history.future.length > 0;
-export const selectSelection = (s: StoreState) => s.selection;
-export const selectStatus = (s: StoreState) => s.status;
 const savedForm = new WeakMap<GraphDoc, string>();
 /** The file text of a document without its viewport, cached per document object (the toolbar asks on every update). */
 const contentText = (doc: GraphDoc) => {

@@ -35,7 +35,3 @@ export function viewportCentre(): { x: number; y: number } {
   const r = pane.getBoundingClientRect();
   return flow.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 });
 }
-
-export function screenToFlow(p: { x: number; y: number }): { x: number; y: number } {
-  return flow ? flow.screenToFlowPosition(p) : p;
-}
