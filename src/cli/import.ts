@@ -23,7 +23,7 @@ export const importCmd: Command = {
     let weightsNote = 'no weights in the file';
     if (loaded.weights) {
       // Rebuilt and saved by tfjs, so the folder is a loadable TF.js model whose weight names are the graph's.
-      await initTfNode('cpu');
+      await initTfNode('wasm');
       let model;
       try {
         model = modelWithWeights(r.ir, loaded.weights);

@@ -13,7 +13,7 @@ import { initTfBrowser } from './setup-browser.ts';
 import { weightsKey } from './weights-key.ts';
 
 let ready: Promise<string> | null = null;
-const init = () => (ready ??= initTfBrowser('cpu'));
+const init = () => (ready ??= initTfBrowser('wasm'));
 
 function irOf(docText: string): ModelIR {
   const r = parseDocument(docText);
