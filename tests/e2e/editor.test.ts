@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAYER_KINDS } from '../../src/graph/index.ts';
 import { LAYERS, withDefaults } from '../../src/layers/index.ts';
+import { EXPECTED } from '../fixtures/invalid/expected.ts';
 import {
   centre, dragConnect, dragFromPalette, dragMouse, dragNode, edgeCount, focusCanvas, launch, MOD, nodeCount, nodeIds,
   openEditor, paletteButton, SEL, storedGraph,
@@ -369,6 +370,26 @@ describe('editor', () => {
     await expect.poll(() => page.locator(SEL.edge('e3')).count()).toBe(0);
     await undoButton(page).click();
     await expect.poll(() => page.locator(SEL.edge('e3')).count()).toBe(1);
+    await page.context().close();
+  });
+  it('every broken fixture opens without a page error, its layers badged and its codes in the Problems list', async () => {
+    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.getByRole('tab', { name: /Problems/ }).click();
+    const list = page.getByRole('list', { name: 'Problems' });
+    for (const [file, expected] of Object.entries(EXPECTED)) {
+      const text = await readFile(`tests/fixtures/invalid/${file}`, 'utf8');
+      await page.locator(SEL.openFile).setInputFiles({ name: file, mimeType: 'application/json', buffer: Buffer.from(text) });
+      await expect.poll(() => page.locator(SEL.status).innerText(), file).toContain(`Opened ${file}`);
+      for (const entry of expected) {
+        const [code, where] = entry.split('@');
+        const node = where.split('.')[0];
+        await expect.poll(() => list.getByRole('button', { name: new RegExp(code) }).count(), `${file} ${code}`).toBeGreaterThan(0);
+        expect(await page.locator(`${SEL.node(node)} .node-badge`).count(), `${file} badge on ${node}`).toBe(1);
+      }
+    }
+    expect(errors).toEqual([]);
     await page.context().close();
   });
 });
