@@ -63,7 +63,7 @@ describe('export dialog', () => {
     const py = JSON.parse(execFileSync(PYTHON, [join(out, 'predict.py'), '--input', x], { encoding: 'utf8' }));
     expect(maxAbsDiff(JSON.parse(ours.out), py)).toBeLessThanOrEqual(1e-5);
     await page.context().close();
-  }, 240_000); // two builds of four 64×256 orthogonal initializers (browser worker and CLI) on a shared 2-core machine
+  }, 120_000); // two builds with four 64×256 orthogonal initializers (browser worker and CLI) on a shared 2-core machine
 });
 
 describe('import', () => {
