@@ -3,20 +3,12 @@
  * as plain objects whose typed arrays are transferred (STYLE.md §2: no tensor leaves the runtime).
  */
 import * as Comlink from 'comlink';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { parseDocument } from '../../graph/index.ts';
-import { initTf } from '../setup.ts';
+import { initTfBrowser } from '../setup-browser.ts';
 import { probeGraph, race, type ProbeMessage, type RaceEvent, type RaceOptions } from './race.ts';
 
 let ready: Promise<string> | null = null;
-const start = () =>
-  (ready ??= initTf('wasm', {
-    'tfjs-backend-wasm.wasm': wasmPlain,
-    'tfjs-backend-wasm-simd.wasm': wasmSimd,
-    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
-  }));
+const start = () => (ready ??= initTfBrowser('wasm'));
 
 const docOf = (text: string) => {
   const r = parseDocument(text);
