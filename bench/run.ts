@@ -5,7 +5,8 @@
  *    "oursOverPytorch", min/max…},…], "compile":…, "probe":…, "heatmap":…, "bundle":…}
  *
  * Options: --json, --quick (LSTM only, wasm, T=50: under 2 minutes), --steps N (timed steps per cell, default 4),
- * --presets a,b  --seq 50,200  --backends wasm,cpu  --cpu-seq 50  --cpu-steps 2  --no-pytorch  --no-chromium.
+ * --presets a,b  --seq 50,200  --backends wasm,cpu  --cpu-seq 50  --cpu-steps 2  --no-pytorch  --no-chromium,
+ * --probe-only (just the compile, probe and bundle lines).
  * Each cell runs stock, then ours, then PyTorch for the same (preset, T) back to back, so a busy machine slows all
  * three alike; compare the ratios, not the absolute times. Medians of N steps after one untimed warm-up step.
  */
@@ -173,9 +174,10 @@ const t0 = performance.now();
 const m = machine();
 log(`RNN Studio bench: ${m.cpus}× ${m.cpuModel}, Node ${m.node}, tfjs ${m.tfjs}, PyTorch ${m.torch ?? 'absent'}, load ${m.loadAverage1m}`);
 log(`training step: batch ${SIZES.batch}, vocab ${SIZES.vocab}, embedding ${SIZES.embedding}, ${SIZES.units} units, Adam; ${steps} timed steps per cell`);
-const rows = await nodeRows();
+const probeOnly = flag('probe-only');
+const rows = probeOnly ? [] : await nodeRows();
 let chromium: ChromiumReport | null = null;
-if (!flag('no-chromium')) {
+if (!flag('no-chromium') && !probeOnly) {
   log('  chromium …');
   chromium = await runChromium({ presets, seqs: quick ? [50] : seqs, steps, quick });
   for (const r of chromium.rows) {

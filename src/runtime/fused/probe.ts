@@ -40,7 +40,9 @@ export async function probeFused(model: tf.LayersModel, x: tf.Tensor, loss: (yHa
       backward: (dH) => { f.dh = tf.keep(tf.mul(tf.norm(dH, 'euclidean', -1), B)); },
     });
   try {
-    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    // Gradients only for the recurrent weights: the backward pass then runs through every fused layer (the lowest
+    // one's weights are asked for) but skips the Embedding's scatter-add and any optimizer work.
+    const vars = found.flatMap((f) => f.layer.trainableWeights.map((w) => w.read() as tf.Variable));
     const { value, grads } = tf.variableGrads(() => loss(model.apply(x, { training: false }) as tf.Tensor), vars);
     tf.dispose([value, ...Object.values(grads)]);
     const out: FusedDirectionProbe[] = [];
