@@ -38,6 +38,7 @@ describe('export dialog', () => {
     const code = page.getByTestId('export-code');
     await expect.poll(() => code.innerText()).toContain('class Model(nn.Module)');
     expect(await code.locator('.tok-keyword').count()).toBeGreaterThan(5);
+    await page.screenshot({ path: join(dir('screens'), 'export-tab.png') });
     await page.getByRole('button', { name: 'rnn_layers.py' }).click();
     await expect.poll(() => code.innerText()).toContain('class LoopRNN(nn.Module)');
 
