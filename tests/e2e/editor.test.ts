@@ -381,11 +381,11 @@ describe('editor', () => {
     for (const [file, expected] of Object.entries(EXPECTED)) {
       const text = await readFile(`tests/fixtures/invalid/${file}`, 'utf8');
       await page.locator(SEL.openFile).setInputFiles({ name: file, mimeType: 'application/json', buffer: Buffer.from(text) });
-      await expect.poll(() => page.locator(SEL.status).innerText(), file).toContain(`Opened ${file}`);
+      await expect.poll(() => page.locator(SEL.status).innerText(), { message: file }).toContain(`Opened ${file}`);
       for (const entry of expected) {
         const [code, where] = entry.split('@');
         const node = where.split('.')[0];
-        await expect.poll(() => list.getByRole('button', { name: new RegExp(code) }).count(), `${file} ${code}`).toBeGreaterThan(0);
+        await expect.poll(() => list.getByRole('button', { name: new RegExp(code) }).count(), { message: `${file} ${code}` }).toBeGreaterThan(0);
         expect(await page.locator(`${SEL.node(node)} .node-badge`).count(), `${file} badge on ${node}`).toBe(1);
       }
     }
