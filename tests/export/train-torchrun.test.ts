@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
@@ -13,6 +14,16 @@ import { cli, fastInit, presetDoc, PYTHON, scratchDir, writeGraph, writeRandomWe
 beforeAll(async () => {
   await initTfNode('cpu');
 });
+
+/** A TCP port nobody listens on, for torchrun's rendezvous (a fixed one would clash with parallel runs). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 it('train.py: one step alone and under torchrun --nproc_per_node=2 give the same weights', async () => {
   const dir = scratchDir('torchrun');
@@ -30,7 +41,7 @@ it('train.py: one step alone and under torchrun --nproc_per_node=2 give the same
   expect(single).toMatch(/epoch 1 step 1 loss \d+\.\d+/);
   // Debian's torch 1.13 on Python 3.11 cannot parse torchrun's default "--redirects 0" (Std.NONE is skipped when
   // iterating an IntFlag), so the logs are redirected and teed explicitly.
-  const ddp = execFileSync(PYTHON, ['-m', 'torch.distributed.run', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', '--master_port', '29533',
+  const ddp = execFileSync(PYTHON, ['-m', 'torch.distributed.run', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', '--master_addr', '127.0.0.1', '--master_port', String(await freePort()),
     join(out, 'train.py'), ...args, '--out', join(dir, 'ddp.pt')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
   expect(ddp).toMatch(/saved .*ddp\.pt/);
   const diff = execFileSync(PYTHON, ['-c', `import torch, sys
