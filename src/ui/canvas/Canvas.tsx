@@ -289,6 +289,12 @@ export function Canvas() {
         <Controls position="bottom-left" />
         <Panel position="top-center">
           <ConnectionHint />
+          {doc.nodes.length === 0 && (
+            <div className="empty-hint" role="note">
+              An empty graph. Add an <strong>Input</strong> from the palette (drag it here, or click it), or pick one of the
+              <strong> Presets</strong>. Right-click or double-click the canvas to add a layer at that spot.
+            </div>
+          )}
         </Panel>
       </ReactFlow>
       {menu && <ContextMenu target={menu} onClose={closeMenu} />}
