@@ -12,11 +12,18 @@ const session = new TrainSession();
 let backend: string | null = null;
 const ready = async () => (backend ??= await initTfBrowser('wasm'));
 
+/** The GPU behind webgl: "SwiftShader" means software rendering, several times slower than wasm (platform.md trap 7). */
+function webglRenderer(): string {
+  const gl = (tf.backend() as unknown as { gpgpu?: { gl: WebGLRenderingContext } }).gpgpu?.gl;
+  const ext = gl?.getExtension('WEBGL_debug_renderer_info');
+  return (gl && ext && String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL))) || 'unknown';
+}
+
 const api = {
   /** Selects the backend; returns the one actually in use and the tfjs version. */
-  async init(wanted: BackendName): Promise<{ backend: string; tfjs: string }> {
+  async init(wanted: BackendName): Promise<{ backend: string; tfjs: string; renderer?: string }> {
     backend = await initTfBrowser(wanted);
-    return { backend, tfjs: tf.version.tfjs };
+    return { backend, tfjs: tf.version.tfjs, ...(backend === 'webgl' ? { renderer: webglRenderer() } : {}) };
   },
   async start(req: StartRequest, onEvent: (e: SessionEvent) => void) {
     return session.start(req, await ready(), (e) => void onEvent(e));

@@ -108,7 +108,7 @@ const getWorker = () => (worker ??= Comlink.wrap<TrainWorker>(new Worker(new URL
 function ensureBackend(): Promise<void> {
   return (initialised ??= (async () => {
     const r = await getWorker().init(useTraining.getState().backendWanted);
-    useTraining.setState({ backendInUse: r.backend, tfjsVersion: r.tfjs });
+    useTraining.setState({ backendInUse: r.renderer ? `${r.backend} on ${r.renderer}` : r.backend, tfjsVersion: r.tfjs });
   })().catch((e) => {
     initialised = null;
     throw e;
@@ -158,7 +158,7 @@ function onEvent(e: SessionEvent) {
   const s = useTraining.getState();
   switch (e.type) {
     case 'started':
-      useTraining.setState({ status: 'running', info: e.info, fitIssues: e.fitIssues, backendInUse: e.backend });
+      useTraining.setState({ status: 'running', info: e.info, fitIssues: e.fitIssues });
       return;
     case 'step':
       pending.push(e);
@@ -212,9 +212,10 @@ export async function restoreSaved(doc: GraphDoc) {
     await ensureBackend();
     const docText = serializeDocument(doc);
     const meta = await getWorker().restore(docText, choiceOf(doc, useTraining.getState().csv));
-    useTraining.setState(meta ? { saved: { ...meta, restored: true }, trainedFrom: docText } : { saved: null });
+    // Without saved weights for this graph and task, the worker's model belongs to another graph: "try it" is off.
+    useTraining.setState(meta ? { saved: { ...meta, restored: true }, trainedFrom: docText } : { saved: null, trainedFrom: null, tryResult: null });
   } catch {
-    useTraining.setState({ saved: null });
+    useTraining.setState({ saved: null, trainedFrom: null, tryResult: null });
   }
 }
 

@@ -173,6 +173,7 @@ function RunColumn({ info, canTrain }: { info: TaskInfo | null; canTrain: boolea
             engine: worker · backend {t.backendInUse ?? `${t.backendWanted} (not started)`}{t.tfjsVersion ? ` · tfjs ${t.tfjsVersion}` : ''}
           </span>
         </div>
+        {t.backendInUse?.includes('SwiftShader') && <p className="tr-warning">webgl is running on SwiftShader (software, no GPU): wasm is several times faster here.</p>}
         {!compiledOk && <p className="tr-error">The graph has problems; fix them (see Problems) to train.</p>}
         <div className="tr-progress" aria-live="polite">
           <progress max={p?.totalSteps ?? 1} value={p?.step ?? 0} data-testid="progress" />
