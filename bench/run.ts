@@ -125,22 +125,28 @@ function compileTime() {
 async function probeVsStep() {
   await initTfNode('wasm');
   const T = 200, H = 128;
-  const stepMs = stat(await timeTrainingSteps('LSTM', T, 'fused', Math.max(3, steps - 1), 1, H));
   const model = benchModel('LSTM', T, 'fused', H);
   const r = compile(benchGraph('LSTM', T, H));
   const { x, y } = batch(T);
-  const timeIt = async (n: number, f: () => Promise<unknown>) => {
-    const times: number[] = [];
-    for (let i = 0; i <= n; i++) {
-      const t0 = performance.now();
-      await f();
-      if (i >= 1) times.push(performance.now() - t0);
-    }
-    return stat(times);
+  const ids = tf.reshape(y, [-1]);
+  const timed = async (f: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await f();
+    return performance.now() - t0;
   };
-  const fused = await timeIt(3, () => probeFused(model, x, (yHat) => meanLoss('crossEntropy', yHat, tf.reshape(y, [-1]))));
-  const manual = await timeIt(quick ? 1 : 2, () => probeModel(model, r.ir!, [x], tf.reshape(y, [-1]), { gates: true }));
-  tf.dispose([x, y]);
+  const step = () => model.trainOnBatch(x, y);
+  const fusedProbe = () => probeFused(model, x, (yHat) => meanLoss('crossEntropy', yHat, ids));
+  // Step and fused probe alternate, so the machine's load changes hit both alike.
+  await step();
+  await fusedProbe();
+  const stepTimes: number[] = [], fusedTimes: number[] = [];
+  for (let i = 0; i < (quick ? 2 : 4); i++) {
+    stepTimes.push(await timed(step));
+    fusedTimes.push(await timed(fusedProbe));
+  }
+  const stepMs = stat(stepTimes), fused = stat(fusedTimes);
+  const manual = stat([await timed(() => probeModel(model, r.ir!, [x], ids, { gates: true }))]);
+  tf.dispose([x, y, ids]);
   model.optimizer.dispose();
   model.dispose();
   return {

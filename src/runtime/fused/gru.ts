@@ -75,10 +75,9 @@ export const gruCell: FusedCell = {
     const dzrAll = tf.stack(dAzr);
     const dahAll = tf.stack(dAh);
     // ∂L/∂R = [h̃ᵀ·dzr | (r⊙h̃)ᵀ·dah], each one matMul over [T·B] rows.
-    const dR = tf.concat([
-      tf.matMul(tf.transpose(flat(Hin, H)), flat(dzrAll, 2 * H)),
-      tf.matMul(tf.transpose(flat(RH, H)), flat(dahAll, H)),
-    ], 1);
+    const dR = ctx.weightGrads
+      ? tf.concat([tf.matMul(tf.transpose(flat(Hin, H)), flat(dzrAll, 2 * H)), tf.matMul(tf.transpose(flat(RH, H)), flat(dahAll, H))], 1)
+      : tf.zerosLike(R);
     return { dZ: tf.concat([dzrAll, dahAll], 2), dR, dH };
   },
 };

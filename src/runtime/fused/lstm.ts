@@ -73,7 +73,7 @@ export const lstmCell: FusedCell = {
     const dZs = tf.stack(dZ);
     const B = Hin.shape[1]!;
     // ∂L/∂R = Σ_t h̃_{t−1}ᵀ·dz_t as one matMul over [T·B] rows.
-    const dR = tf.matMul(tf.transpose(tf.reshape(Hin, [T * B, H])), tf.reshape(dZs, [T * B, 4 * H]));
+    const dR = ctx.weightGrads ? tf.matMul(tf.transpose(tf.reshape(Hin, [T * B, H])), tf.reshape(dZs, [T * B, 4 * H])) : tf.zerosLike(R);
     return { dZ: dZs, dR, dH };
   },
 };

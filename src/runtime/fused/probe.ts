@@ -38,10 +38,11 @@ export async function probeFused(model: tf.LayersModel, x: tf.Tensor, loss: (yHa
       forward: (g) => { for (const [k, v] of Object.entries(g)) f.gates[k] = tf.keep(v.clone()); },
       // ‖∂L/∂h_t[b]‖ over units, times B to turn the batch-mean gradient into example b's own (ℓ_b) gradient.
       backward: (dH) => { f.dh = tf.keep(tf.mul(tf.norm(dH, 'euclidean', -1), B)); },
+      skipWeightGrads: true,
     });
   try {
-    // Gradients only for the recurrent weights: the backward pass then runs through every fused layer (the lowest
-    // one's weights are asked for) but skips the Embedding's scatter-add and any optimizer work.
+    // Gradients are asked only for the recurrent weights, so the backward pass runs through every fused layer but
+    // skips the Embedding's scatter-add; the taps also skip the weight-gradient matMuls (they return zeros).
     const vars = found.flatMap((f) => f.layer.trainableWeights.map((w) => w.read() as tf.Variable));
     const { value, grads } = tf.variableGrads(() => loss(model.apply(x, { training: false }) as tf.Tensor), vars);
     tf.dispose([value, ...Object.values(grads)]);

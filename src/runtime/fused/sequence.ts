@@ -47,6 +47,8 @@ export interface BackwardCtx {
   dhLast: tf.Tensor | null;
   steps: number;
   units: number;
+  /** False when only ∂L/∂h_t and ∂L/∂x are wanted (a probe): the cell may return a zero ∂L/∂R. */
+  weightGrads: boolean;
 }
 
 /** One recurrent kind's maths: the forward loop and its BPTT. */
@@ -73,6 +75,8 @@ export interface FusedCell {
 export interface SequenceTap {
   forward(gates: Record<string, tf.Tensor>): void;
   backward(dH: tf.Tensor): void;
+  /** Skip the weight-gradient matMuls (they are returned as zeros): a probe needs only ∂L/∂h_t. */
+  skipWeightGrads?: boolean;
 }
 
 /**
@@ -183,15 +187,17 @@ export function fusedSequence(cell: FusedCell, a: SequenceArgs): tf.Tensor {
         dhLast: a.returnSequences ? null : (dy),
         steps: T,
         units: H,
+        weightGrads: !a.tap?.skipWeightGrads,
       });
       a.tap?.backward(tf.stack(dH));
       // Back to batch-major [B·T, kH], in the row order of `flat`.
       const dZbt = tf.reshape(tf.transpose(a.goBackwards ? tf.reverse(dZ, 0) : dZ, [1, 0, 2]), [B * T, kH]);
       // ∂L/∂K = x̃ᵀ·dZ, ∂L/∂x̃ = dZ·Kᵀ, ∂L/∂b = Σ_rows dZ — one matMul each over the whole sequence.
       // (Transposes are explicit: wasm's matMul with a transpose flag measured ≈ 10× slower than transpose + matMul.)
-      const dK = tf.matMul(tf.transpose(sFlat), dZbt);
       let dX = tf.reshape(tf.matMul(dZbt, tf.transpose(sK)), [B, T, D]);
       if (sDp) dX = tf.mul(dX, tf.expandDims(sDp, 1));
+      if (a.tap?.skipWeightGrads) return b ? [dX, tf.zerosLike(sK), dR, tf.zeros([kH])] : [dX, tf.zerosLike(sK), dR];
+      const dK = tf.matMul(tf.transpose(sFlat), dZbt);
       // Σ over rows as 1ᵀ·dZ: the cpu backend's column sum measured ≈ 160 ms for [1600, 256], the matMul ≈ 1 ms.
       return b ? [dX, dK, dR, tf.reshape(tf.matMul(tf.ones([1, B * T]), dZbt), [kH])] : [dX, dK, dR];
     };

@@ -40,7 +40,7 @@ export const simpleRnnCell: FusedCell = {
       dhNext = addMaybe(recMask ? tf.mul(dhd, recMask) : dhd, dhCarry);
     }
     const dZ = tf.stack(dA);
-    const dR = tf.matMul(tf.transpose(tf.reshape(Hin, [T * B, H])), tf.reshape(dZ, [T * B, H]));
+    const dR = ctx.weightGrads ? tf.matMul(tf.transpose(tf.reshape(Hin, [T * B, H])), tf.reshape(dZ, [T * B, H])) : tf.zerosLike(R);
     return { dZ, dR, dH };
   },
 };
