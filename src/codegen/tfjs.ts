@@ -1,90 +1,22 @@
 /**
- * IR → a TF.js ES module that builds the same functional model as the app (every argument explicit, seeds
- * included) and a Node predict script that loads `model.json` + `weights.bin` into it.
+ * IR → a TF.js ES module that builds the same functional model as the app (the registry's builders, recorded: every
+ * argument explicit, seeds included) and a Node predict script that loads `model.json` + `weights.bin` into it.
  */
 import type { ModelIR } from '../compiler/index.ts';
-import { assertNever, type Params } from '../graph/types.ts';
-import { commentText, identifiers, jsStr } from './escape.ts';
+import { LAYERS, type BuildCtx, type SymbolicTensor } from '../layers/index.ts';
+import { commentText, identifiers } from './escape.ts';
+import { codeOf, recordingTf, variable } from './tfjs-recorder.ts';
 
-const init = (name: string, seed: number): string =>
-  name === 'orthogonal' ? `tf.initializers.orthogonal({ seed: ${seed}, gain: 1 })`
-  : name === 'identity' ? 'tf.initializers.identity({ gain: 1 })'
-  : name === 'zeros' ? 'tf.initializers.zeros()'
-  : `tf.initializers.${name}({ seed: ${seed} })`;
-
-/** The tfjs recurrent layer call, mirroring `makeRecurrentLayer` (src/layers/recurrent.ts). */
-function recurrentLayer(kind: string, p: Params, name: string, seed: number): string {
-  const gated = kind !== 'SimpleRNN';
-  const args = [
-    `units: ${p.units}`,
-    `activation: ${jsStr(p.activation as string)}`,
-    ...(gated ? [`recurrentActivation: ${jsStr(p.recurrentActivation as string)}`] : []),
-    ...(kind === 'LSTM' ? [`unitForgetBias: ${p.unitForgetBias}`] : []),
-    `useBias: ${p.useBias}`,
-    `returnSequences: ${p.returnSequences}`,
-    `goBackwards: ${p.goBackwards}`,
-    `dropout: ${p.dropout}`,
-    `recurrentDropout: ${p.recurrentDropout}`,
-    `kernelInitializer: ${init(p.kernelInitializer as string, seed)}`,
-    `recurrentInitializer: ${init(p.recurrentInitializer as string, seed + 1)}`,
-    `biasInitializer: tf.initializers.zeros()`,
-    `name: ${jsStr(name)}`,
-  ];
-  const fn = kind === 'SimpleRNN' ? 'simpleRNN' : kind.toLowerCase();
-  const note = kind === 'GRU' ? ' // TF.js GRU: reset gate before the recurrent matmul (Keras reset_after=False)' : '';
-  return `tf.layers.${fn}({${note}\n  ${args.join(',\n  ')},\n})`;
-}
-
-/** `model.mjs`: `buildModel(tf)` → tf.LayersModel with the graph's layers, names and seeds. */
+/** `model.mjs`: `buildModel(tf)` → tf.LayersModel with the graph's layers, names and seeds, from the registry's builders. */
 export function emitTfjsModel(ir: ModelIR, title: string): string {
   const ids = identifiers(ir);
   const v = (id: string) => ids.get(id)!;
+  const tf = recordingTf();
   const lines: string[] = [];
   for (const l of ir.layers) {
-    const p = l.params;
-    const x = l.inputs.map(v);
-    const one = (layer: string) => lines.push(`const ${v(l.id)} = ${layer}.apply(${x[0]});`);
-    switch (l.kind) {
-      case 'Input': {
-        const tokens = p.inputType === 'tokens';
-        const T = (p.length as number) || null;
-        lines.push(`const ${v(l.id)} = tf.input({ shape: [${tokens ? T : `${T}, ${p.features}`}], dtype: ${jsStr(tokens ? 'int32' : 'float32')}, name: ${jsStr(l.name)} });`);
-        break;
-      }
-      case 'Embedding':
-        one(`tf.layers.embedding({\n  inputDim: ${p.inputDim},\n  outputDim: ${p.outputDim},\n  maskZero: ${p.maskZero},\n  embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: ${l.seed} }),\n  name: ${jsStr(l.name)},\n})`);
-        break;
-      case 'SimpleRNN':
-      case 'LSTM':
-      case 'GRU':
-        one(recurrentLayer(l.kind, p, l.name, l.seed));
-        break;
-      case 'Bidirectional': {
-        const inner = l.inner!;
-        one(`tf.layers.bidirectional({\n  layer: ${recurrentLayer(inner.kind, inner.params, inner.name, inner.seed).replace(/\n/g, '\n  ')},\n  mergeMode: ${jsStr(p.mergeMode as string)},\n  name: ${jsStr(l.name)},\n})`);
-        break;
-      }
-      case 'Dense':
-        one(`tf.layers.dense({\n  units: ${p.units},\n  activation: ${jsStr(p.activation as string)},\n  useBias: ${p.useBias},\n  kernelInitializer: ${init(p.kernelInitializer as string, l.seed)},\n  biasInitializer: tf.initializers.zeros(),\n  name: ${jsStr(l.name)},\n})`);
-        break;
-      case 'Dropout':
-        one(`tf.layers.dropout({ rate: ${p.rate}, seed: ${l.seed}, name: ${jsStr(l.name)} })`);
-        break;
-      case 'Concatenate':
-        lines.push(`const ${v(l.id)} = tf.layers.concatenate({ axis: -1, name: ${jsStr(l.name)} }).apply([${x.join(', ')}]);`);
-        break;
-      case 'Add':
-        lines.push(`const ${v(l.id)} = tf.layers.add({ name: ${jsStr(l.name)} }).apply([${x.join(', ')}]);`);
-        break;
-      case 'GlobalAveragePooling1D':
-        one(`tf.layers.globalAveragePooling1d({ name: ${jsStr(l.name)} })`);
-        break;
-      case 'GlobalMaxPooling1D':
-        one(`tf.layers.globalMaxPooling1d({ name: ${jsStr(l.name)} })`);
-        break;
-      default:
-        assertNever(l.kind);
-    }
+    if (l.kind === 'GRU' || l.inner?.kind === 'GRU') lines.push('// TF.js GRU: the reset gate acts before the recurrent matmul (Keras reset_after=False).');
+    const ctx: BuildCtx = { name: l.name, seed: l.seed, inputs: l.inputs.map((id) => variable(v(id)) as unknown as SymbolicTensor), inner: l.inner };
+    lines.push(`const ${v(l.id)} = ${codeOf(LAYERS[l.kind].tfjs(tf, l.params, ctx))};`);
   }
   const body = lines.join('\n').replace(/\n/g, '\n  ');
   return `// ${commentText(title)}

@@ -9,10 +9,10 @@
  */
 export function buildModel(tf) {
   const input_ = tf.input({ shape: [null, 2], dtype: "float32", name: "input" });
-  const gru = tf.layers.gru({ // TF.js GRU: reset gate before the recurrent matmul (Keras reset_after=False)
+  // TF.js GRU: the reset gate acts before the recurrent matmul (Keras reset_after=False).
+  const gru = tf.layers.gru({
     units: 64,
     activation: "tanh",
-    recurrentActivation: "sigmoid",
     useBias: true,
     returnSequences: false,
     goBackwards: false,
@@ -22,6 +22,7 @@ export function buildModel(tf) {
     recurrentInitializer: tf.initializers.orthogonal({ seed: 77225591, gain: 1 }),
     biasInitializer: tf.initializers.zeros(),
     name: "gru",
+    recurrentActivation: "sigmoid",
   }).apply(input_);
   const dense = tf.layers.dense({
     units: 1,

@@ -16,10 +16,10 @@ export function buildModel(tf) {
     embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 77225590 }),
     name: "embedding",
   }).apply(input_);
-  const gru = tf.layers.gru({ // TF.js GRU: reset gate before the recurrent matmul (Keras reset_after=False)
+  // TF.js GRU: the reset gate acts before the recurrent matmul (Keras reset_after=False).
+  const gru = tf.layers.gru({
     units: 32,
     activation: "tanh",
-    recurrentActivation: "sigmoid",
     useBias: true,
     returnSequences: false,
     goBackwards: false,
@@ -29,6 +29,7 @@ export function buildModel(tf) {
     recurrentInitializer: tf.initializers.orthogonal({ seed: 60447972, gain: 1 }),
     biasInitializer: tf.initializers.zeros(),
     name: "gru",
+    recurrentActivation: "sigmoid",
   }).apply(embedding);
   const dense = tf.layers.dense({
     units: 4,

@@ -19,8 +19,6 @@ export function buildModel(tf) {
   const lstm = tf.layers.lstm({
     units: 8,
     activation: "tanh",
-    recurrentActivation: "sigmoid",
-    unitForgetBias: true,
     useBias: true,
     returnSequences: false,
     goBackwards: false,
@@ -30,6 +28,8 @@ export function buildModel(tf) {
     recurrentInitializer: tf.initializers.orthogonal({ seed: 60447972, gain: 1 }),
     biasInitializer: tf.initializers.zeros(),
     name: "lstm",
+    recurrentActivation: "sigmoid",
+    unitForgetBias: true,
   }).apply(embedding);
   const dense = tf.layers.dense({
     units: 4,

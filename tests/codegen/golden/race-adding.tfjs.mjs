@@ -12,8 +12,6 @@ export function buildModel(tf) {
   const lstm = tf.layers.lstm({
     units: 32,
     activation: "tanh",
-    recurrentActivation: "sigmoid",
-    unitForgetBias: true,
     useBias: true,
     returnSequences: false,
     goBackwards: false,
@@ -23,6 +21,8 @@ export function buildModel(tf) {
     recurrentInitializer: tf.initializers.orthogonal({ seed: 77225591, gain: 1 }),
     biasInitializer: tf.initializers.zeros(),
     name: "lstm",
+    recurrentActivation: "sigmoid",
+    unitForgetBias: true,
   }).apply(input_);
   const dense = tf.layers.dense({
     units: 1,
