@@ -224,6 +224,34 @@ export function reconnectEdge(edgeId: string, source: string, target: string): C
   return check;
 }
 
+/**
+ * Inserts a new layer into a connection (source → new → target) as one step, placed halfway between the two
+ * layers, and selects it. The compiler then says whether the new layer fits there.
+ */
+export function insertOnEdge(edgeId: string, kind: LayerKind): string | null {
+  const doc = get().doc;
+  const e = doc.edges.find((x) => x.id === edgeId);
+  const a = doc.nodes.find((n) => n.id === e?.source);
+  const b = doc.nodes.find((n) => n.id === e?.target);
+  if (!e || !a || !b) return null;
+  const id = freshId(doc, 'n');
+  const first = freshId(doc, 'e');
+  const second = freshId(doc, 'e', new Set([first]));
+  const position = { x: Math.round((a.position.x + b.position.x) / 2), y: Math.round((a.position.y + b.position.y) / 2) };
+  commit(
+    [
+      { type: 'disconnect', ids: [edgeId] },
+      {
+        type: 'addNodes',
+        nodes: [{ id, position, data: { kind, params: withDefaults(LAYERS[kind].params, {}) } }],
+        edges: [{ id: first, source: e.source, target: id }, { id: second, source: id, target: e.target }],
+      },
+    ],
+    [id],
+  );
+  return id;
+}
+
 /** Edges that re-route `from`'s connections to `to`, with fresh ids. */
 function rewire(doc: GraphDoc, from: string, to: string): GraphEdge[] {
   const taken = new Set<string>();

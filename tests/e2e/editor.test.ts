@@ -313,7 +313,7 @@ describe('editor', () => {
     await expect.poll(() => totalParams(page)).toBe(1_216 + 2_112 + 17);
     await page.context().close();
   });
-  it('context menus: wrap a layer, delete a connection, add a layer where the pane was clicked', async () => {
+  it('context menus: wrap a layer, delete a connection, add a layer where the pane was clicked, insert a layer into a connection', async () => {
     const page = await openEditor(browser, { preset: 'lesson-lstm' });
     await page.locator(`${SEL.node('n3')} .node-head`).click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Wrap in Bidirectional' }).click();
@@ -335,6 +335,15 @@ describe('editor', () => {
     await expect.poll(() => page.getByRole('menuitem', { name: 'Add LSTM' }).count()).toBe(1);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('menu', { name: 'Context menu' }).count()).toBe(0);
+    // Insert a layer into a connection: Embedding → [Dropout] → Bidirectional.
+    const e = (await storedGraph(page)).edges as { id: string; source: string }[];
+    const fromEmbedding = e.find((x) => x.source === 'n2')!.id;
+    await page.locator(`${SEL.edge(fromEmbedding)} path`).first().click({ button: 'right', force: true });
+    await page.getByRole('menuitem', { name: 'Insert Dropout' }).click();
+    await expect.poll(() => page.locator(SEL.nodeOfKind('Dropout')).count()).toBe(1);
+    const dropout = (await page.locator(SEL.nodeOfKind('Dropout')).getAttribute('data-id'))!;
+    const after = (await storedGraph(page)).edges as { source: string; target: string }[];
+    expect(after.filter((x) => x.source === dropout || x.target === dropout).map((x) => [x.source, x.target].includes('n2'))).toEqual([true, false]);
     await page.context().close();
   });
   it('the Presets menu lists every preset with its description and loads one as an undoable step', async () => {

@@ -4,7 +4,7 @@ import { LAYERS, withDefaults } from '../../src/layers/index.ts';
 import {
   addLayer, connect, copySelection, dropIntoWrapper, duplicateSelection, fixReturnSequences, loadDocument, paste, presetByName,
   removeSelection, resetStore, selectIsDirty, selectNodes, setParam, undo, unwrap, updateTraining, useStore, wrapInBidirectional, WRAP_INSET,
-  markSaved, EMPTY_DOC, reconnectEdge,
+  markSaved, EMPTY_DOC, reconnectEdge, insertOnEdge,
 } from '../../src/store/index.ts';
 
 const state = () => useStore.getState();
@@ -159,5 +159,15 @@ describe('store actions', () => {
     const r = reconnectEdge('e2', 'n4', 'n3'); // Dense output into the LSTM
     expect(r.ok).toBe(false);
     expect(doc().edges.find((e) => e.id === 'e2')).toBeDefined();
+  });
+  it('insertOnEdge puts a layer inside a connection as one step', () => {
+    const id = insertOnEdge('e3', 'Dropout')!;
+    expect(doc().edges.find((e) => e.id === 'e3')).toBeUndefined();
+    expect(doc().edges.filter((e) => e.source === 'n3' || e.target === 'n4').map((e) => [e.source, e.target])).toEqual([['n3', id], [id, 'n4']]);
+    expect(compile(doc()).ok).toBe(true);
+    expect(state().selection).toEqual([id]);
+    undo();
+    expect(doc().edges.find((e) => e.id === 'e3')).toEqual({ id: 'e3', source: 'n3', target: 'n4' });
+    expect(node(id)).toBeUndefined();
   });
 });

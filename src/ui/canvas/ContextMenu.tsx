@@ -3,10 +3,13 @@
  * canvas (add any layer there). Escape or a click elsewhere closes the menu.
  */
 import { useEffect, useRef } from 'react';
-import { LAYER_KINDS } from '../../graph/index.ts';
+import { LAYER_KINDS, type LayerKind } from '../../graph/index.ts';
 import { isRecurrentKind } from '../../layers/index.ts';
 import { useDismiss } from '../useDismiss.ts';
-import { addLayer, duplicateSelection, removeElements, selectNodes, unwrap, useStore, wrapInBidirectional } from '../../store/index.ts';
+import { addLayer, duplicateSelection, insertOnEdge, removeElements, selectNodes, unwrap, useStore, wrapInBidirectional } from '../../store/index.ts';
+
+/** Layers that take one input and can sit inside a connection. */
+const INSERTABLE: LayerKind[] = ['Dropout', 'Dense', 'SimpleRNN', 'LSTM', 'GRU', 'GlobalAveragePooling1D'];
 
 export type MenuTarget =
   | { type: 'node'; id: string; x: number; y: number }
@@ -48,7 +51,11 @@ export function ContextMenu({ target, onClose }: { target: MenuTarget; onClose: 
         item('Delete', () => removeElements([n.id]), true),
       ];
     }
-  } else if (target.type === 'edge') items = [item('Delete connection', () => removeElements([], [target.id]), true)];
+  } else if (target.type === 'edge')
+    items = [
+      ...INSERTABLE.map((k) => item(`Insert ${k}`, () => insertOnEdge(target.id, k))),
+      item('Delete connection', () => removeElements([], [target.id]), true),
+    ];
   else {
     const at = { x: Math.round(target.flow.x), y: Math.round(target.flow.y) };
     items = LAYER_KINDS.map((k) => item(`Add ${k}`, () => addLayer(k, at)));
