@@ -34,8 +34,12 @@ describe('export dialog', () => {
   it('exports the BiLSTM preset to PyTorch as a zip whose predict.py matches rnn-studio predict', async () => {
     const page = await openEditor(browser, { preset: 'lesson-bilstm-2layer' });
     await page.getByRole('tab', { name: 'Export' }).click();
-    await page.getByRole('radio', { name: 'PyTorch' }).check();
     const code = page.getByTestId('export-code');
+    for (const [target, text] of [['TF.js', 'tf.layers.bidirectional({'], ['Keras', 'layers.Bidirectional(']]) {
+      await page.getByRole('radio', { name: target }).check();
+      await expect.poll(() => code.innerText()).toContain(text);
+    }
+    await page.getByRole('radio', { name: 'PyTorch' }).check();
     await expect.poll(() => code.innerText()).toContain('class Model(nn.Module)');
     expect(await code.locator('.tok-keyword').count()).toBeGreaterThan(5);
     await page.screenshot({ path: join(dir('screens'), 'export-tab.png') });
