@@ -2,9 +2,8 @@
  * Everything a training run needs before any tensor exists, shared by the CLI and the worker: compile the graph
  * with the run seed (so every initializer seed derives from it), make the dataset with the same seed, check the fit.
  */
-import { compile, type ModelIR } from '../compiler/index.ts';
+import { compile, DEFAULT_SEED, type ModelIR } from '../compiler/index.ts';
 import type { GraphDoc } from '../graph/types.ts';
-import { DEFAULT_SEED } from '../compiler/compile.ts';
 import { checkFit, type FitResult } from './fit.ts';
 import { TASKS } from './index.ts';
 import type { Dataset } from './types.ts';

@@ -6,7 +6,7 @@
  */
 import { memo, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { TASKS, type TaskInfo } from '../../datasets/index.ts';
+import { CSV_MAX_BYTES, TASKS, type TaskInfo } from '../../datasets/index.ts';
 import { selectCompiled, selectDoc, updateTraining, useStore } from '../../store/index.ts';
 import {
   isBusy, pauseTraining, previewOf, restoreSaved, resumeTraining, setBackend, setCsv, settingsOf, startTraining, stopTraining, tryModel, useTraining,
@@ -68,6 +68,7 @@ const SetupColumn = memo(function SetupColumn({ preview }: { preview: Preview })
   const backendWanted = useTraining((x) => x.backendWanted);
   const s = settingsOf(doc);
   const def = TASKS[s.task];
+  const [csvError, setCsvError] = useState<string | null>(null);
   return (
     <section className="tr-col tr-setup" aria-label="Dataset and settings">
       <h3>Dataset</h3>
@@ -88,10 +89,14 @@ const SetupColumn = memo(function SetupColumn({ preview }: { preview: Preview })
           <input type="file" accept=".csv,text/csv" disabled={busy} data-testid="csv-file"
             onChange={async (e) => {
               const f = e.target.files?.[0];
-              if (f) setCsv({ name: f.name, text: f.size > 25_000_000 ? 'x'.repeat(25_000_001) : await f.text() });
+              if (!f) return;
+              // Refuse before reading: a huge file would otherwise be loaded into the page's memory.
+              setCsvError(f.size > CSV_MAX_BYTES ? `${f.name} is ${(f.size / 1e6).toFixed(1)} MB; the limit is ${CSV_MAX_BYTES / 1e6} MB. Use a sample of the rows.` : null);
+              setCsv(f.size > CSV_MAX_BYTES ? null : { name: f.name, text: await f.text() });
             }} />
         </label>
       )}
+      {s.task === 'csv' && csvError && <p className="tr-error" role="alert">{csvError}</p>}
       {def?.seqLen && (
         <label className="tr-field">
           <span>{def.seqLen.label}: {s.seqLen}</span>
