@@ -3,20 +3,35 @@
  * argument explicit, seeds included) and a Node predict script that loads `model.json` + `weights.bin` into it.
  */
 import type { ModelIR } from '../compiler/index.ts';
-import { LAYERS, type BuildCtx, type SymbolicTensor } from '../layers/index.ts';
-import { commentText, identifiers } from './escape.ts';
-import { codeOf, recordingTf, variable } from './tfjs-recorder.ts';
+import { LAYERS } from '../layers/index.ts';
+import { commentText, identifiers, jsStr } from './escape.ts';
+import { Applied, Call, record, Var } from './tfjs-recorder.ts';
+
+/** JavaScript for a recorded value; objects one key per line unless short. */
+function js(v: unknown, indent = ''): string {
+  if (v instanceof Var) return v.name;
+  if (v instanceof Applied) return `${js(v.layer, indent)}.apply(${Array.isArray(v.inputs) ? `[${v.inputs.map((i) => js(i)).join(', ')}]` : js(v.inputs)})`;
+  if (v instanceof Call) return `tf.${v.ns ? `${v.ns}.` : ''}${v.fn}(${v.args.map((a) => js(a, indent)).join(', ')})`;
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string') return jsStr(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `[${v.map((x) => js(x, indent)).join(', ')}]`;
+  const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+  const simple = (x: unknown): boolean => x === null || typeof x !== 'object' || (Array.isArray(x) && x.every(simple));
+  if (entries.length <= 3 && entries.every(([, x]) => simple(x))) return `{ ${entries.map(([k, x]) => `${k}: ${js(x, indent)}`).join(', ')} }`;
+  const inner = `${indent}  `;
+  return `{\n${entries.map(([k, x]) => `${inner}${k}: ${js(x, inner)},`).join('\n')}\n${indent}}`;
+}
 
 /** `model.mjs`: `buildModel(tf)` → tf.LayersModel with the graph's layers, names and seeds, from the registry's builders. */
 export function emitTfjsModel(ir: ModelIR, title: string): string {
   const ids = identifiers(ir);
   const v = (id: string) => ids.get(id)!;
-  const tf = recordingTf();
   const lines: string[] = [];
   for (const l of ir.layers) {
     if (l.kind === 'GRU' || l.inner?.kind === 'GRU') lines.push('// TF.js GRU: the reset gate acts before the recurrent matmul (Keras reset_after=False).');
-    const ctx: BuildCtx = { name: l.name, seed: l.seed, inputs: l.inputs.map((id) => variable(v(id)) as unknown as SymbolicTensor), inner: l.inner };
-    lines.push(`const ${v(l.id)} = ${codeOf(LAYERS[l.kind].tfjs(tf, l.params, ctx))};`);
+    const built = record((tf, ctx) => LAYERS[l.kind].tfjs(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner }, l.inputs.map(v));
+    lines.push(`const ${v(l.id)} = ${js(built)};`);
   }
   const body = lines.join('\n').replace(/\n/g, '\n  ');
   return `// ${commentText(title)}
