@@ -26,13 +26,14 @@ interface Case {
   activation?: 'tanh' | 'relu';
   dropout?: number;
   recurrentDropout?: number;
+  useBias?: boolean;
 }
 const B = 3, T = 6, D = 4, H = 5;
 
 function makeLayer(kind: Kind, c: Case): tf.layers.Layer {
   const args = {
     units: H, returnSequences: !!c.returnSequences, goBackwards: !!c.goBackwards, activation: c.activation ?? 'tanh',
-    dropout: c.dropout ?? 0, recurrentDropout: c.recurrentDropout ?? 0,
+    dropout: c.dropout ?? 0, recurrentDropout: c.recurrentDropout ?? 0, useBias: c.useBias ?? true,
     kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 2 }),
     biasInitializer: tf.initializers.randomNormal({ seed: 3, stddev: 0.5 }),
   } as const;
@@ -98,7 +99,7 @@ function compare(kind: Kind, c: Case) {
   expect(tf.memory().numTensors).toBe(mid);
   expect(maxDiff(a.y, b.y)).toBeLessThan(1e-5);
   expect(maxDiff(a.dx, b.dx)).toBeLessThan(1e-5);
-  expect(b.dw.length).toBe(c.bidirectional ? 6 : 3);
+  expect(b.dw.length).toBe((c.bidirectional ? 2 : 1) * (c.useBias === false ? 2 : 3));
   a.dw.forEach((g, i) => {
     // A gradient that is all zeros would make the comparison vacuous.
     expect(maxDiff(g, tf.zerosLike(tf.tensor(g as number[])).arraySync())).toBeGreaterThan(1e-4);
@@ -116,6 +117,7 @@ const CASES: [string, Case][] = [
   ['bidirectional + masked', { bidirectional: true, masked: true }],
   ['relu activation', { activation: 'relu', returnSequences: true }],
   ['dropout + recurrentDropout (training)', { dropout: 0.3, recurrentDropout: 0.4, returnSequences: true }],
+  ['no bias, masked', { useBias: false, masked: true, returnSequences: true }],
 ];
 
 describe.each(['SimpleRNN', 'LSTM', 'GRU'] as Kind[])('fused %s equals stock tfjs', (kind) => {
