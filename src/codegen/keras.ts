@@ -1,112 +1,74 @@
 /**
- * IR → Keras (functional API; runs on Keras 3 and on tf.keras 2.x) with every argument whose default differs
- * between frameworks written out, and a loader for the exported TF.js weights (same layout as Keras: copied 1:1).
+ * IR → Keras (functional API; runs on Keras 3 and on tf.keras 2.x). The layers are the registry's tfjs builders,
+ * recorded and rendered with Keras names (`tf.layers.lstm({unitForgetBias})` → `layers.LSTM(unit_forget_bias=…)`),
+ * so every argument whose default differs between frameworks is written out; what Keras defaults differently on
+ * top of that (GRU reset_after, hard sigmoid) is handled here. Weights load 1:1: Keras and TF.js share the layout.
  */
 import type { ModelIR } from '../compiler/index.ts';
-import { assertNever, type Params } from '../graph/types.ts';
+import { LAYERS } from '../layers/index.ts';
 import { commentText, identifiers, pyStr, pyValue } from './escape.ts';
+import { Applied, Call, record, Var } from './tfjs-recorder.ts';
 
-const KERAS_INIT: Record<string, (seed: number) => string> = {
-  glorotUniform: (s) => `keras.initializers.GlorotUniform(seed=${s})`,
-  glorotNormal: (s) => `keras.initializers.GlorotNormal(seed=${s})`,
-  heUniform: (s) => `keras.initializers.HeUniform(seed=${s})`,
-  heNormal: (s) => `keras.initializers.HeNormal(seed=${s})`,
-  orthogonal: (s) => `keras.initializers.Orthogonal(gain=1.0, seed=${s})`,
-  identity: () => 'keras.initializers.Identity(gain=1.0)',
-  zeros: () => 'keras.initializers.Zeros()',
+/** tfjs factory → Keras class (layers and initializers). */
+const KERAS_CLASS: Record<string, string> = {
+  embedding: 'Embedding', simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU', bidirectional: 'Bidirectional', dense: 'Dense',
+  dropout: 'Dropout', concatenate: 'Concatenate', add: 'Add', globalAveragePooling1d: 'GlobalAveragePooling1D', globalMaxPooling1d: 'GlobalMaxPooling1D',
+  glorotUniform: 'GlorotUniform', glorotNormal: 'GlorotNormal', heUniform: 'HeUniform', heNormal: 'HeNormal', orthogonal: 'Orthogonal',
+  identity: 'Identity', zeros: 'Zeros', randomUniform: 'RandomUniform',
 };
 
-const act = (a: string) => (a === 'hardSigmoid' ? 'tfjs_hard_sigmoid' : pyStr(a));
+/** Keras arguments whose Keras default differs from what TF.js computes and that TF.js has no argument for. */
+const KERAS_EXTRA: Record<string, Record<string, boolean>> = {
+  // TF.js only has the GRU with the reset gate before the recurrent matmul; Keras defaults to reset_after=True.
+  gru: { reset_after: false },
+};
 
-/** The Keras recurrent layer constructor, mirroring `makeRecurrentLayer` (src/layers/recurrent.ts). */
-function recurrentLayer(kind: string, p: Params, name: string, seed: number, indent: string): string {
-  const args = [
-    `units=${p.units}`,
-    `activation=${act(p.activation as string)}`,
-    ...(kind !== 'SimpleRNN' ? [`recurrent_activation=${act(p.recurrentActivation as string)}`] : []),
-    `use_bias=${pyValue(p.useBias as boolean)}`,
-    `kernel_initializer=${KERAS_INIT[p.kernelInitializer as string](seed)}`,
-    `recurrent_initializer=${KERAS_INIT[p.recurrentInitializer as string](seed + 1)}`,
-    `bias_initializer=keras.initializers.Zeros()`,
-    ...(kind === 'LSTM' ? [`unit_forget_bias=${pyValue(p.unitForgetBias as boolean)}`] : []),
-    ...(kind === 'GRU' ? ['reset_after=False,  # TF.js computes the reset gate before the recurrent matmul'] : []),
-    `dropout=${p.dropout}`,
-    `recurrent_dropout=${p.recurrentDropout}`,
-    `return_sequences=${pyValue(p.returnSequences as boolean)}`,
-    `go_backwards=${pyValue(p.goBackwards as boolean)}`,
-    `name=${pyStr(name)}`,
-  ].map((a) => (a.includes('#') ? a : `${a},`));
-  return `layers.${kind}(\n${indent}    ${args.join(`\n${indent}    `)}\n${indent})`;
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** TF.js's hard sigmoid is clip(0.2x + 0.5); Keras 3's "hard_sigmoid" is clip(x/6 + 0.5), so it is a function here. */
+const activation = (a: string) => (a === 'hardSigmoid' ? 'tfjs_hard_sigmoid' : pyStr(a));
+
+function kerasClass(fn: string): string {
+  const c = KERAS_CLASS[fn];
+  if (!c) throw new Error(`no Keras equivalent for tf.*.${fn}`);
+  return c;
 }
+
+/** Python for a recorded value, keyword arguments one per line for layers. */
+function py(v: unknown, indent = '', key = ''): string {
+  if (v instanceof Var) return v.name;
+  if (v instanceof Applied) return `${py(v.layer, indent)}(${Array.isArray(v.inputs) ? `[${v.inputs.map((i) => py(i)).join(', ')}]` : py(v.inputs)})`;
+  if (v instanceof Call) {
+    const args = { ...(v.args[0] as Record<string, unknown> | undefined), ...KERAS_EXTRA[v.fn] };
+    const kw = Object.entries(args).filter(([, x]) => x !== undefined);
+    if (v.ns === '') return `keras.Input(${kw.map(([k, x]) => `${k}=${py(x, indent, k)}`).join(', ')})`;
+    if (v.ns === 'initializers') return `keras.initializers.${kerasClass(v.fn)}(${kw.map(([k, x]) => `${k}=${py(x, indent, k)}`).join(', ')})`;
+    const inner = `${indent}    `;
+    return `layers.${kerasClass(v.fn)}(${kw.length ? `\n${kw.map(([k, x]) => `${inner}${snake(k)}=${py(x, inner, k)},`).join('\n')}\n${indent}` : ''})`;
+  }
+  if (key === 'activation' || key === 'recurrentActivation') return activation(v as string);
+  if (typeof v === 'string') return pyStr(v);
+  if (Array.isArray(v)) return `(${v.map((x) => py(x, indent)).join(', ')}${v.length === 1 ? ',' : ''})`;
+  return pyValue(v as number | boolean | null);
+}
+
+const usesHardSigmoid = (ir: ModelIR) => ir.layers.some((l) => [l.params, l.inner?.params].some((p) => p?.recurrentActivation === 'hardSigmoid'));
 
 /** `model.py` for Keras: build_model() and load_tfjs_weights(model, folder). */
 export function emitKeras(ir: ModelIR, title: string): string {
   const ids = identifiers(ir);
   const v = (id: string) => ids.get(id)!;
   const body: string[] = [];
-  const load: string[] = [];
-  const w = (n: string) => `w[${pyStr(n)}]`;
-  const rnnWeights = (prefix: string, p: Params) => [w(`${prefix}/kernel`), w(`${prefix}/recurrent_kernel`), ...(p.useBias ? [w(`${prefix}/bias`)] : [])];
-  let hard = false;
   for (const l of ir.layers) {
-    const p = l.params;
-    const x = l.inputs.map(v);
-    const call = (ctor: string) => body.push(`${v(l.id)} = ${ctor}(${x[0]})`);
-    const setW = (list: string[]) => load.push(`model.get_layer(${pyStr(l.name)}).set_weights([${list.join(', ')}])`);
-    switch (l.kind) {
-      case 'Input': {
-        const tokens = p.inputType === 'tokens';
-        const T = pyValue((p.length as number) || null);
-        body.push(`${v(l.id)} = keras.Input(shape=(${tokens ? `${T},` : `${T}, ${p.features}`}), dtype=${pyStr(tokens ? 'int32' : 'float32')}, name=${pyStr(l.name)})`);
-        break;
-      }
-      case 'Embedding':
-        call(`layers.Embedding(\n    input_dim=${p.inputDim},\n    output_dim=${p.outputDim},\n    mask_zero=${pyValue(p.maskZero as boolean)},\n    embeddings_initializer=keras.initializers.RandomUniform(minval=-0.05, maxval=0.05, seed=${l.seed}),\n    name=${pyStr(l.name)},\n)`);
-        setW([w(`${l.name}/embeddings`)]);
-        break;
-      case 'SimpleRNN':
-      case 'LSTM':
-      case 'GRU':
-        hard ||= p.recurrentActivation === 'hardSigmoid';
-        call(recurrentLayer(l.kind, p, l.name, l.seed, ''));
-        setW(rnnWeights(l.name, p));
-        break;
-      case 'Bidirectional': {
-        const inner = l.inner!;
-        hard ||= inner.params.recurrentActivation === 'hardSigmoid';
-        if (l.inputShapes[0].masked && inner.params.returnSequences)
-          body.push(
-            '# Porting note: with a padding mask, Keras zero-fills the padded steps of a Bidirectional sequence output;',
-            '# TF.js carries the last state there. Outputs at real (unpadded) steps are identical.',
-          );
-        call(`layers.Bidirectional(\n    ${recurrentLayer(inner.kind, inner.params, inner.name, inner.seed, '    ')},\n    merge_mode=${pyStr(p.mergeMode as string)},\n    name=${pyStr(l.name)},\n)`);
-        // Keras orders a Bidirectional's weights forward first, then backward, each as [kernel, recurrent_kernel, bias].
-        setW([...rnnWeights(`${l.name}/forward_${inner.name}`, inner.params), ...rnnWeights(`${l.name}/backward_${inner.name}`, inner.params)]);
-        break;
-      }
-      case 'Dense':
-        call(`layers.Dense(\n    units=${p.units},\n    activation=${pyStr(p.activation as string)},\n    use_bias=${pyValue(p.useBias as boolean)},\n    kernel_initializer=${KERAS_INIT[p.kernelInitializer as string](l.seed)},\n    bias_initializer=keras.initializers.Zeros(),\n    name=${pyStr(l.name)},\n)`);
-        setW([w(`${l.name}/kernel`), ...(p.useBias ? [w(`${l.name}/bias`)] : [])]);
-        break;
-      case 'Dropout':
-        call(`layers.Dropout(rate=${p.rate}, seed=${l.seed}, name=${pyStr(l.name)})`);
-        break;
-      case 'Concatenate':
-        body.push(`${v(l.id)} = layers.Concatenate(axis=-1, name=${pyStr(l.name)})([${x.join(', ')}])`);
-        break;
-      case 'Add':
-        body.push(`${v(l.id)} = layers.Add(name=${pyStr(l.name)})([${x.join(', ')}])`);
-        break;
-      case 'GlobalAveragePooling1D':
-      case 'GlobalMaxPooling1D':
-        call(`layers.${l.kind}(name=${pyStr(l.name)})`);
-        break;
-      default:
-        assertNever(l.kind);
-    }
+    if (l.kind === 'Bidirectional' && l.inputShapes[0].masked && l.inner?.params.returnSequences)
+      body.push(
+        '# Porting note: with a padding mask, Keras zero-fills the padded steps of a Bidirectional sequence output;',
+        '# TF.js carries the last state there. Outputs at real (unpadded) steps are identical.',
+      );
+    const built = record((tf, ctx) => LAYERS[l.kind].tfjs(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner }, l.inputs.map(v));
+    body.push(`${v(l.id)} = ${py(built)}`);
   }
   const ind = (s: string[]) => s.join('\n').replace(/^(?=.)/gm, '    ');
-  const hardDef = hard
+  const hardDef = usesHardSigmoid(ir)
     ? `
 
 def tfjs_hard_sigmoid(x):
@@ -133,9 +95,14 @@ ${ind(body)}
 
 
 def load_tfjs_weights(model, folder):
-    """Copies the TF.js weights (model.json + weights.bin in \`folder\`) into the model; Keras uses the same layout."""
-    w = read_tfjs_weights(folder)
-${ind(load.length ? load : ['pass'])}
+    """Copies the TF.js weights (model.json + weights.bin in \`folder\`) into the model. Keras uses the same layout and
+    order: per layer [kernel, recurrent_kernel, bias] or [embeddings], a Bidirectional's forward weights then its
+    backward ones, exactly as the manifest lists them under "<layer>/..."."""
+    weights = read_tfjs_weights(folder)
+    for layer in model.layers:
+        own = [array for name, array in weights.items() if name.split("/")[0] == layer.name]
+        if own:
+            layer.set_weights(own)
 `;
 }
 

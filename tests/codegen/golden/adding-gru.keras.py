@@ -15,17 +15,17 @@ def build_model():
     gru = layers.GRU(
         units=64,
         activation="tanh",
-        recurrent_activation="sigmoid",
         use_bias=True,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=77225590),
-        recurrent_initializer=keras.initializers.Orthogonal(gain=1.0, seed=77225591),
-        bias_initializer=keras.initializers.Zeros(),
-        reset_after=False,  # TF.js computes the reset gate before the recurrent matmul
-        dropout=0,
-        recurrent_dropout=0,
         return_sequences=False,
         go_backwards=False,
+        dropout=0,
+        recurrent_dropout=0,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=77225590),
+        recurrent_initializer=keras.initializers.Orthogonal(seed=77225591, gain=1),
+        bias_initializer=keras.initializers.Zeros(),
         name="gru",
+        recurrent_activation="sigmoid",
+        reset_after=False,
     )(input_)
     dense = layers.Dense(
         units=1,
@@ -39,7 +39,11 @@ def build_model():
 
 
 def load_tfjs_weights(model, folder):
-    """Copies the TF.js weights (model.json + weights.bin in `folder`) into the model; Keras uses the same layout."""
-    w = read_tfjs_weights(folder)
-    model.get_layer("gru").set_weights([w["gru/kernel"], w["gru/recurrent_kernel"], w["gru/bias"]])
-    model.get_layer("dense").set_weights([w["dense/kernel"], w["dense/bias"]])
+    """Copies the TF.js weights (model.json + weights.bin in `folder`) into the model. Keras uses the same layout and
+    order: per layer [kernel, recurrent_kernel, bias] or [embeddings], a Bidirectional's forward weights then its
+    backward ones, exactly as the manifest lists them under "<layer>/..."."""
+    weights = read_tfjs_weights(folder)
+    for layer in model.layers:
+        own = [array for name, array in weights.items() if name.split("/")[0] == layer.name]
+        if own:
+            layer.set_weights(own)

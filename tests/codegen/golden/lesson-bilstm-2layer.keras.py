@@ -22,39 +22,39 @@ def build_model():
     # Porting note: with a padding mask, Keras zero-fills the padded steps of a Bidirectional sequence output;
     # TF.js carries the last state there. Outputs at real (unpadded) steps are identical.
     bidirectional = layers.Bidirectional(
-        layers.LSTM(
+        layer=layers.LSTM(
             units=64,
             activation="tanh",
-            recurrent_activation="sigmoid",
             use_bias=True,
-            kernel_initializer=keras.initializers.GlorotUniform(seed=441832946),
-            recurrent_initializer=keras.initializers.Orthogonal(gain=1.0, seed=441832947),
-            bias_initializer=keras.initializers.Zeros(),
-            unit_forget_bias=True,
-            dropout=0,
-            recurrent_dropout=0,
             return_sequences=True,
             go_backwards=False,
+            dropout=0,
+            recurrent_dropout=0,
+            kernel_initializer=keras.initializers.GlorotUniform(seed=441832946),
+            recurrent_initializer=keras.initializers.Orthogonal(seed=441832947, gain=1),
+            bias_initializer=keras.initializers.Zeros(),
             name="lstm",
+            recurrent_activation="sigmoid",
+            unit_forget_bias=True,
         ),
         merge_mode="concat",
         name="bidirectional",
     )(embedding)
     bidirectional_1 = layers.Bidirectional(
-        layers.LSTM(
+        layer=layers.LSTM(
             units=64,
             activation="tanh",
-            recurrent_activation="sigmoid",
             use_bias=True,
-            kernel_initializer=keras.initializers.GlorotUniform(seed=636621015),
-            recurrent_initializer=keras.initializers.Orthogonal(gain=1.0, seed=636621016),
-            bias_initializer=keras.initializers.Zeros(),
-            unit_forget_bias=True,
-            dropout=0,
-            recurrent_dropout=0,
             return_sequences=False,
             go_backwards=False,
+            dropout=0,
+            recurrent_dropout=0,
+            kernel_initializer=keras.initializers.GlorotUniform(seed=636621015),
+            recurrent_initializer=keras.initializers.Orthogonal(seed=636621016, gain=1),
+            bias_initializer=keras.initializers.Zeros(),
             name="lstm_1",
+            recurrent_activation="sigmoid",
+            unit_forget_bias=True,
         ),
         merge_mode="concat",
         name="bidirectional_1",
@@ -71,9 +71,11 @@ def build_model():
 
 
 def load_tfjs_weights(model, folder):
-    """Copies the TF.js weights (model.json + weights.bin in `folder`) into the model; Keras uses the same layout."""
-    w = read_tfjs_weights(folder)
-    model.get_layer("embedding").set_weights([w["embedding/embeddings"]])
-    model.get_layer("bidirectional").set_weights([w["bidirectional/forward_lstm/kernel"], w["bidirectional/forward_lstm/recurrent_kernel"], w["bidirectional/forward_lstm/bias"], w["bidirectional/backward_lstm/kernel"], w["bidirectional/backward_lstm/recurrent_kernel"], w["bidirectional/backward_lstm/bias"]])
-    model.get_layer("bidirectional_1").set_weights([w["bidirectional_1/forward_lstm_1/kernel"], w["bidirectional_1/forward_lstm_1/recurrent_kernel"], w["bidirectional_1/forward_lstm_1/bias"], w["bidirectional_1/backward_lstm_1/kernel"], w["bidirectional_1/backward_lstm_1/recurrent_kernel"], w["bidirectional_1/backward_lstm_1/bias"]])
-    model.get_layer("dense").set_weights([w["dense/kernel"], w["dense/bias"]])
+    """Copies the TF.js weights (model.json + weights.bin in `folder`) into the model. Keras uses the same layout and
+    order: per layer [kernel, recurrent_kernel, bias] or [embeddings], a Bidirectional's forward weights then its
+    backward ones, exactly as the manifest lists them under "<layer>/..."."""
+    weights = read_tfjs_weights(folder)
+    for layer in model.layers:
+        own = [array for name, array in weights.items() if name.split("/")[0] == layer.name]
+        if own:
+            layer.set_weights(own)

@@ -23,16 +23,18 @@ def build_model():
         units=32,
         activation="tanh",
         use_bias=True,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=60447971),
-        recurrent_initializer=keras.initializers.Orthogonal(gain=1.0, seed=60447972),
-        bias_initializer=keras.initializers.Zeros(),
-        dropout=0,
-        recurrent_dropout=0,
         return_sequences=True,
         go_backwards=False,
+        dropout=0,
+        recurrent_dropout=0,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=60447971),
+        recurrent_initializer=keras.initializers.Orthogonal(seed=60447972, gain=1),
+        bias_initializer=keras.initializers.Zeros(),
         name="simple_rnn",
     )(embedding)
-    global_average_pooling1_d = layers.GlobalAveragePooling1D(name="global_average_pooling1_d")(simple_rnn)
+    global_average_pooling1_d = layers.GlobalAveragePooling1D(
+        name="global_average_pooling1_d",
+    )(simple_rnn)
     dense = layers.Dense(
         units=4,
         activation="softmax",
@@ -45,8 +47,11 @@ def build_model():
 
 
 def load_tfjs_weights(model, folder):
-    """Copies the TF.js weights (model.json + weights.bin in `folder`) into the model; Keras uses the same layout."""
-    w = read_tfjs_weights(folder)
-    model.get_layer("embedding").set_weights([w["embedding/embeddings"]])
-    model.get_layer("simple_rnn").set_weights([w["simple_rnn/kernel"], w["simple_rnn/recurrent_kernel"], w["simple_rnn/bias"]])
-    model.get_layer("dense").set_weights([w["dense/kernel"], w["dense/bias"]])
+    """Copies the TF.js weights (model.json + weights.bin in `folder`) into the model. Keras uses the same layout and
+    order: per layer [kernel, recurrent_kernel, bias] or [embeddings], a Bidirectional's forward weights then its
+    backward ones, exactly as the manifest lists them under "<layer>/..."."""
+    weights = read_tfjs_weights(folder)
+    for layer in model.layers:
+        own = [array for name, array in weights.items() if name.split("/")[0] == layer.name]
+        if own:
+            layer.set_weights(own)
