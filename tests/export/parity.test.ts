@@ -4,7 +4,7 @@
  * left-padded row and a right-padded row (padding id 0 is masked where the Embedding masks zeros). Two extra graphs
  * cover the forms no preset uses.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GraphDoc } from '../../src/graph/index.ts';
@@ -83,6 +83,16 @@ describe.each(CASES)('export parity: %s', (name, makeDoc) => {
     const graph = writeGraph(doc, join(dir, 'graph.json'));
     const weights = join(dir, 'weights');
     await writeRandomWeights(doc, weights, 1234);
+    // The Keras loader sets each layer's weights in manifest order: that order must be Keras's get_weights order.
+    const names: string[] = JSON.parse(readFileSync(join(weights, 'model.json'), 'utf8')).weightsManifest.flatMap((g: { weights: { name: string }[] }) => g.weights.map((w) => w.name));
+    const byLayer = new Map<string, string[]>();
+    for (const n of names) byLayer.set(n.split('/')[0], [...(byLayer.get(n.split('/')[0]) ?? []), n.split('/').slice(1).join('/')]);
+    for (const [layer, own] of byLayer) {
+      const rnn = (prefix: string) => [`${prefix}kernel`, `${prefix}recurrent_kernel`, `${prefix}bias`].filter((w) => own.includes(w));
+      const inner = own[0].includes('/') ? own[0].split('/')[0].replace(/^forward_/, '') : null;
+      const expected = inner ? [...rnn(`forward_${inner}/`), ...rnn(`backward_${inner}/`)] : own[0] === 'embeddings' ? ['embeddings'] : own.includes('recurrent_kernel') ? rnn('') : ['kernel', 'bias'].filter((w) => own.includes(w));
+      expect(own, layer).toEqual(expected);
+    }
     const x = join(dir, 'x.json');
     writeFileSync(x, JSON.stringify(inputFor(doc, 99)));
 
