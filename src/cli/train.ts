@@ -4,15 +4,17 @@
  * model.json + weights.bin (TF.js format) and metrics.json (settings, per-step history, evaluations).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_SEED } from '../compiler/index.ts';
+import { parseCsvDataset } from '../datasets/index.ts';
 import { planRun } from '../datasets/plan.ts';
 import { buildModel } from '../runtime/build.ts';
 import { initTfNode } from '../runtime/setup-node.ts';
 import { Trainer, type OptimizerName, type TrainEvent } from '../runtime/train.ts';
 import { modelFiles } from '../runtime/save.ts';
 import type { BackendName } from '../runtime/setup.ts';
-import { CliError, printJson, readGraph } from './io.ts';
+import { CliError, printJson, readGraph, readText } from './io.ts';
 import type { Command } from './main.ts';
 
 function num(v: string | boolean | undefined, flag: string, o: { int?: boolean; min?: number } = {}): number | undefined {
@@ -28,12 +30,12 @@ const fmt = (x: number) => (Math.abs(x) >= 0.001 || x === 0 ? x.toFixed(4) : x.t
 export const train: Command = {
   usage:
     'train <graph.json> [--task NAME] [--seq-len T] [--epochs N] [--steps N] [--batch-size B] [--lr X] [--clip X]\n' +
-    '              [--optimizer adam|rmsprop|sgd] [--seed S] [--eval-every N] [--backend wasm|cpu] [--out DIR] [--json]\n' +
+    '              [--optimizer adam|rmsprop|sgd] [--seed S] [--eval-every N] [--csv FILE] [--backend wasm|cpu] [--out DIR] [--json]\n' +
     '                                   train the model; weights + metrics to --out',
   options: {
     task: { type: 'string' }, 'seq-len': { type: 'string' }, epochs: { type: 'string' }, steps: { type: 'string' },
     'batch-size': { type: 'string' }, lr: { type: 'string' }, clip: { type: 'string' }, optimizer: { type: 'string' },
-    seed: { type: 'string' }, 'eval-every': { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+    seed: { type: 'string' }, 'eval-every': { type: 'string' }, csv: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
   },
   run: async ({ positionals, values: v }) => {
     const doc = readGraph(positionals[0]);
@@ -42,7 +44,15 @@ export const train: Command = {
     if (backend !== 'wasm' && backend !== 'cpu') throw new CliError(`--backend must be wasm or cpu; got "${String(v.backend)}".`);
     const optimizer = (v.optimizer ?? t?.optimizer ?? 'adam') as OptimizerName;
     if (!['adam', 'rmsprop', 'sgd'].includes(optimizer)) throw new CliError(`--optimizer must be adam, rmsprop or sgd; got "${optimizer}".`);
-    const plan = planRun(doc, { task: v.task as string | undefined, seqLen: num(v['seq-len'], 'seq-len', { int: true, min: 1 }), seed: num(v.seed, 'seed', { int: true, min: 0 }) });
+    const seqLen = num(v['seq-len'], 'seq-len', { int: true, min: 1 });
+    const seed = num(v.seed, 'seed', { int: true, min: 0 }) ?? t?.seed;
+    let dataset;
+    if (v.csv) {
+      const c = parseCsvDataset(readText(v.csv as string, 'CSV file'), { seed: seed ?? DEFAULT_SEED, name: basename(v.csv as string), maxLen: seqLen });
+      if (!c.ok) throw new CliError(`${v.csv}: ${c.error}`);
+      dataset = c.dataset;
+    }
+    const plan = planRun(doc, { task: v.task as string | undefined, seqLen, seed, dataset });
     if (!plan.ok) throw new CliError(plan.error, 1);
     const settings = {
       optimizer,

@@ -1,10 +1,11 @@
 /** `rnn-studio train` as a user runs it: same seed → identical printed losses, another seed → different; files written. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../fixtures/graphs.ts';
+import { serializeDocument } from '../../src/graph/index.ts';
+import { chain, ROOT } from '../fixtures/graphs.ts';
 
 const train = (...args: string[]) =>
   JSON.parse(execFileSync('node', [join(ROOT, 'bin/rnn-studio.mjs'), 'train', join(ROOT, 'presets/adding-lstm.json'), '--seq-len', '10', '--steps', '4', '--eval-every', '100', '--json', ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -39,5 +40,24 @@ describe('rnn-studio train', () => {
     expect(code).toBe(1);
     expect(err).toMatch(/does not fit "First names → gender"/);
     expect(err).toMatch(/Fix: Set the Input type to tokens/);
+  });
+  it('trains on a user CSV (--csv) and reports a broken one in one line with exit code 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnn-csv-'));
+    const graph = join(dir, 'g.json');
+    writeFileSync(graph, serializeDocument({ ...chain(['Input', { inputType: 'features', features: 1, length: 0 }], ['GRU', { units: 4 }], ['Dense', { units: 2, activation: 'softmax' }]), training: { seed: 1 } }));
+    // label = 1 when the 4 values sum to more than 2
+    const rows = Array.from({ length: 60 }, (_, i) => { const x = [0, 1, 2, 3].map((k) => ((i * 7 + k * 13) % 10) / 10); return `${x.join(',')},${+(x.reduce((a, b) => a + b) > 2)}`; });
+    writeFileSync(join(dir, 'ok.csv'), `a,b,c,d,label\n${rows.join('\n')}\n`);
+    writeFileSync(join(dir, 'bad.csv'), `a,b,c,d,label\n${rows.slice(0, 20).join('\n')}\n1,2,x,4,0\n`);
+    const run = (csv: string) => execFileSync('node', [join(ROOT, 'bin/rnn-studio.mjs'), 'train', graph, '--csv', join(dir, csv), '--steps', '3', '--batch-size', '8', '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(JSON.parse(run('ok.csv'))).toMatchObject({ task: 'csv', steps: 3, status: 'done', metric: 'accuracy' });
+    let err = '';
+    try {
+      run('bad.csv');
+    } catch (e) {
+      expect((e as { status: number }).status).toBe(2);
+      err = String((e as { stderr: string }).stderr);
+    }
+    expect(err).toMatch(/bad\.csv: Row 22, column "c" is "x", not a number/);
   });
 });
