@@ -144,12 +144,12 @@ export interface ProbeRequest {
   probeBatch?: number;
 }
 
-/** Probes the graph at its initial weights; the result becomes the single run "this graph". */
+/** Probes the graph (its trained weights when the Training tab saved some, else its initial ones); the result becomes the single run "this graph". */
 export async function probeCurrentGraph(doc: GraphDoc, req: ProbeRequest = {}) {
   setBusy('Probing the graph…');
   try {
-    const { probe } = await getWorker().probe(serializeDocument(doc), req);
-    startRuns([{ id: 'graph', label: 'this graph', colour: RUN_COLOURS.graph }]);
+    const { probe, weights } = await getWorker().probe(serializeDocument(doc), req);
+    startRuns([{ id: 'graph', label: weights === 'trained' ? 'this graph (trained weights)' : 'this graph (initial weights)', colour: RUN_COLOURS.graph }]);
     setRunProbe('graph', probe);
     finishRun('graph', 'done');
     setBusy(null);

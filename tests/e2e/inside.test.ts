@@ -55,4 +55,9 @@ it('opens the Inside tab, runs a short race and draws three gradient curves and 
   expect(await page.locator('.react-flow__node[data-id="n2"]').evaluate((n) => getComputedStyle(n).outlineStyle)).toBe('solid');
 
   await page.locator('[data-testid="inside"]').screenshot({ path: 'docs/inside.png' });
+
+  // A one-off probe of the graph itself (no saved training here: initial weights).
+  await page.getByRole('button', { name: 'Probe this graph' }).click();
+  await expect.poll(() => page.getByRole('group', { name: 'What to show' }).textContent(), { timeout: 120_000 }).toContain('this graph (initial weights)');
+  await expect.poll(() => page.locator('[data-testid^="gate-map-"]').count(), { timeout: 120_000 }).toBe(6);
 });

@@ -25,11 +25,11 @@ const buffers = (p: ProbeMessage): ArrayBuffer[] =>
 let stopRequested = false;
 
 const api = {
-  /** Probes the graph at its seeded initial weights on its task's probe batch. */
-  async probe(docText: string, opts: { task?: string; seqLen?: number; probeBatch?: number }): Promise<{ probe: ProbeMessage; backend: string }> {
+  /** Probes the graph with its saved trained weights (IndexedDB, from the Training tab) or its initial ones. */
+  async probe(docText: string, opts: { task?: string; seqLen?: number; probeBatch?: number }) {
     const backend = await start();
-    const probe = await probeGraph(docOf(docText), opts);
-    return Comlink.transfer({ probe, backend }, buffers(probe));
+    const { probe, weights } = await probeGraph(docOf(docText), { ...opts, storage: 'indexeddb://' });
+    return Comlink.transfer({ probe, weights, backend }, buffers(probe));
   },
   /** Trains the SimpleRNN, LSTM and GRU variants side by side; events go to `onEvent` (a Comlink proxy). */
   async race(docText: string, opts: RaceOptions, onEvent: (e: RaceEvent) => void): Promise<void> {

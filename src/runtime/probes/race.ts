@@ -11,6 +11,7 @@ import { checkFit, collate, TASKS, type Dataset } from '../../datasets/index.ts'
 import { isRecurrentKind, LAYERS, RECURRENT_KINDS, type RecurrentKind } from '../../layers/index.ts';
 import { buildModel } from '../build.ts';
 import { Trainer, type OptimizerName } from '../train.ts';
+import { weightsKey } from '../weights-key.ts';
 import { probeJacobian, probeModel, type DirectionProbe, type JacobianResult } from './probe.ts';
 import { createRecorder, type Snapshot } from './record.ts';
 
@@ -89,7 +90,7 @@ function prepare(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?
     inputs: [tf.tensor(b.x, b.xShape, b.xDtype)],
     target: tf.tensor(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32'),
   });
-  return { ir: r.ir!, ds, fit, seed, batch, labels: stepLabels(ds, idx) };
+  return { ir: r.ir!, taskId: task.id, ds, fit, seed, batch, labels: stepLabels(ds, idx) };
 }
 
 /** A full probe (with the exact Jacobian of example 0 for every direction) as a transferable message. */
@@ -108,13 +109,25 @@ async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: { inputs:
   }
 }
 
-/** The graph's own probe at its initial (seeded) weights. */
-export async function probeGraph(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number } = {}): Promise<ProbeMessage> {
-  const { ir, batch, labels } = prepare(doc, o);
+/**
+ * The graph's own probe: with the weights the Training tab saved for this graph and task when `storage` holds
+ * them (e.g. `indexeddb://`, the key of train-session.ts), else at its initial (seeded) weights.
+ */
+export async function probeGraph(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number; storage?: string } = {}):
+  Promise<{ probe: ProbeMessage; weights: 'trained' | 'initial' }> {
+  const { ir, taskId, batch, labels } = prepare(doc, o);
   const model = buildModel(ir);
   const b = batch();
   try {
-    return await probeMessage(model, ir, b, labels);
+    let weights: 'trained' | 'initial' = 'initial';
+    const url = o.storage && o.storage + weightsKey(ir, taskId);
+    if (url && url in (await tf.io.listModels())) {
+      const saved = await tf.loadLayersModel(url);
+      model.setWeights(saved.getWeights());
+      saved.dispose();
+      weights = 'trained';
+    }
+    return { probe: await probeMessage(model, ir, b, labels), weights };
   } finally {
     tf.dispose([...b.inputs, b.target]);
     model.dispose();

@@ -90,7 +90,7 @@ export function InsideTab() {
       )}
       {runs.length === 0 ? (
         <p className="dock-empty">
-          Look inside the recurrent layers: <strong>Probe this graph</strong> shows its gates, states and per-timestep gradients at the initial weights;
+          Look inside the recurrent layers: <strong>Probe this graph</strong> shows its gates, states and per-timestep gradients (with the weights the Training tab saved, else the initial ones);
           <strong> Run the race</strong> trains SimpleRNN, LSTM and GRU versions of it on the same data and seed and overlays their gradient curves —
           the vanishing gradient in one screen.
         </p>
