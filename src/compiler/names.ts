@@ -3,7 +3,7 @@ import type { GraphNode } from '../graph/types.ts';
 
 /** `SimpleRNN` → `simple_rnn`, `GlobalAveragePooling1D` → `global_average_pooling1d` (Keras's naming). */
 export function snakeKind(kind: string): string {
-  return kind.replace(/RNN/g, 'Rnn').replace(/LSTM/g, 'Lstm').replace(/GRU/g, 'Gru').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/_(\d)d$/, '$1d');
+  return kind.replace(/RNN/g, 'Rnn').replace(/LSTM/g, 'Lstm').replace(/GRU/g, 'Gru').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/(\d)_d$/, '$1d');
 }
 
 /** Turns whatever the user typed into `[A-Za-z_][A-Za-z0-9_]*`; returns '' when nothing usable is left. */

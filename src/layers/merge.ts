@@ -44,7 +44,16 @@ export const add: LayerSpec = {
   arity: 'many',
   params: {},
   inferShape: (xs) =>
-    checkMergeInputs('Add', xs, (a, b) => sameDims(a.dims, b.dims), 'identical shapes') ?? ok(merged(xs, xs[0].dims[xs[0].dims.length - 1] as number)),
+    checkMergeInputs('Add', xs, (a, b) => sameDims(a.dims, b.dims), 'identical shapes') ??
+    // Porting note: tfjs 4.22's Add builds with masked inputs but fails when the model runs (seen in export tests);
+    // Concatenate handles masks. Refuse here rather than fail at predict time.
+    (xs.some((x) => x.masked)
+      ? fail({
+          code: 'E_MASK_UNSUPPORTED',
+          message: 'Add in TF.js fails at run time when a padding mask reaches it.',
+          fix: 'Turn off maskZero on the Embedding, use Concatenate instead, or end the masked branch with a recurrent layer (returnSequences off).',
+        })
+      : ok(merged(xs, xs[0].dims[xs[0].dims.length - 1] as number))),
   paramCount: () => 0,
   brief: () => 'element-wise',
   tfjs: (tf, _p, ctx) => applyAll(tf.layers.add({ name: ctx.name }), ctx),

@@ -32,8 +32,8 @@ def build_model():
         bias_initializer=keras.initializers.Zeros(),
         name="simple_rnn",
     )(embedding)
-    global_average_pooling1_d = layers.GlobalAveragePooling1D(
-        name="global_average_pooling1_d",
+    global_average_pooling1d = layers.GlobalAveragePooling1D(
+        name="global_average_pooling1d",
     )(simple_rnn)
     dense = layers.Dense(
         units=4,
@@ -42,7 +42,7 @@ def build_model():
         kernel_initializer=keras.initializers.GlorotUniform(seed=2107265907),
         bias_initializer=keras.initializers.Zeros(),
         name="dense",
-    )(global_average_pooling1_d)
+    )(global_average_pooling1d)
     return keras.Model(inputs=[input_], outputs=dense, name="rnn_studio")
 
 

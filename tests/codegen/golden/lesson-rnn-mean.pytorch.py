@@ -16,8 +16,8 @@ class Model(nn.Module):
     def forward(self, input_):
         embedding = self.embedding(input_)
         simple_rnn = self.simple_rnn(embedding)
-        global_average_pooling1_d = simple_rnn.mean(dim=1)
-        dense = torch.softmax(self.dense(global_average_pooling1_d), dim=-1)
+        global_average_pooling1d = simple_rnn.mean(dim=1)
+        dense = torch.softmax(self.dense(global_average_pooling1d), dim=-1)
         return dense
 
     @torch.no_grad()

@@ -29,7 +29,7 @@ export function buildModel(tf) {
     biasInitializer: tf.initializers.zeros(),
     name: "simple_rnn",
   }).apply(embedding);
-  const global_average_pooling1_d = tf.layers.globalAveragePooling1d({ name: "global_average_pooling1_d" }).apply(simple_rnn);
+  const global_average_pooling1d = tf.layers.globalAveragePooling1d({ name: "global_average_pooling1d" }).apply(simple_rnn);
   const dense = tf.layers.dense({
     units: 4,
     activation: "softmax",
@@ -37,7 +37,7 @@ export function buildModel(tf) {
     kernelInitializer: tf.initializers.glorotUniform({ seed: 2107265907 }),
     biasInitializer: tf.initializers.zeros(),
     name: "dense",
-  }).apply(global_average_pooling1_d);
+  }).apply(global_average_pooling1d);
   return tf.model({ inputs: [input_], outputs: dense, name: 'rnn_studio' });
 }
 
