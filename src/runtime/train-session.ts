@@ -7,6 +7,7 @@ import { collate, parseCsvDataset, Rng, TASKS, type Dataset, type FitIssue, type
 import { planRun, type RunPlan } from '../datasets/plan.ts';
 import { parseDocument } from '../graph/index.ts';
 import { buildModel } from './build.ts';
+import { createRecorder, type Recorder, type Snapshot } from './probes/record.ts';
 import { Trainer, type RunResult, type TrainEvent, type TrainSettings } from './train.ts';
 import { weightsKey } from './weights-key.ts';
 
@@ -20,10 +21,13 @@ export interface DataChoice {
 export interface StartRequest extends DataChoice {
   docText: string;
   settings: TrainSettings;
+  /** Probe the first 32 validation sequences every this many steps (and at step 0) for the Inside tab; 0/absent = off. */
+  recordEvery?: number;
 }
 
 export type SessionEvent =
   | TrainEvent
+  | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'started'; backend: string; taskId: string; info: TaskInfo; fitIssues: FitIssue[]; totalParams: number; trainSize: number; valSize: number; key: string };
 
 export interface SavedMeta {
@@ -90,7 +94,20 @@ export class TrainSession {
     this.trainer = new Trainer(this.model, plan.ds, plan.fit, req.settings);
     const key = weightsKey(plan.ir, plan.taskId);
     onEvent({ type: 'started', backend, taskId: plan.taskId, info: plan.ds.info, fitIssues: plan.fit.issues, totalParams: plan.ir.totalParams, trainSize: plan.ds.trainSize, valSize: plan.ds.valSize, key });
-    const result = await this.trainer.run(onEvent);
+    // Recording for the Inside tab: the probe recorder runs between training steps through the loop's hook.
+    let recorder: Recorder | null = null;
+    if (req.recordEvery && req.recordEvery > 0) {
+      const b = collate(plan.ds, Array.from({ length: Math.min(32, plan.ds.valSize) }, (_, i) => plan.ds.trainSize + i));
+      const probeBatch = { inputs: [tf.tensor(b.x, b.xShape, b.xDtype)], target: tf.tensor(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32') };
+      recorder = createRecorder(plan.ir, probeBatch, req.recordEvery, (snapshot) => onEvent({ type: 'snapshot', snapshot }));
+    }
+    const model = this.model;
+    let result: RunResult;
+    try {
+      result = await this.trainer.run(onEvent, recorder ? (step) => recorder.after(step, model) : undefined);
+    } finally {
+      recorder?.dispose();
+    }
     let saved = false;
     if (result.steps > 0) {
       const meta: SavedMeta = { task: plan.taskId, steps: result.steps, valLoss: result.final.loss, valMetric: result.final.metric, savedAt: new Date().toISOString(), settings: req.settings };

@@ -67,10 +67,12 @@ export interface InsideState {
   unitOrder: UnitOrder;
   busy: string | null;
   error: string | null;
+  /** The Training tab records a snapshot every this many steps (0 = off); panels.md default 50. */
+  recordEvery: number;
 }
 
 const initial = (): InsideState => ({
-  runs: [], activeRun: null, direction: 0, example: 0, hoverT: null, selectedUnits: [], unitOrder: 'index', busy: null, error: null,
+  runs: [], activeRun: null, direction: 0, example: 0, hoverT: null, selectedUnits: [], unitOrder: 'index', busy: null, error: null, recordEvery: 50,
 });
 
 export const useInside = create<InsideState>()(initial);
@@ -99,6 +101,7 @@ export const setUnitOrder = (unitOrder: UnitOrder) => useInside.setState({ unitO
 export const setDirection = (direction: number) => useInside.setState({ direction, selectedUnits: [] });
 export const setExample = (example: number) => useInside.setState({ example });
 export const setActiveRun = (activeRun: string) => useInside.setState({ activeRun, selectedUnits: [] });
+export const setRecordEvery = (n: number) => useInside.setState({ recordEvery: Math.max(0, Math.round(n)) });
 export const setBusy = (busy: string | null, error: string | null = null) => useInside.setState({ busy, error });
 
 const patchRun = (id: string, f: (r: InsideRun) => InsideRun) =>
@@ -131,6 +134,17 @@ export function applyRaceEvent(e: RaceEvent) {
     case 'error':
       return finishRun(e.run, 'error', e.message);
   }
+}
+
+/**
+ * A snapshot recorded while the Training tab trains: step 0 starts the run "training" (replacing earlier runs), later
+ * ones extend its gradient flow and health strip.
+ */
+export function recordTrainingSnapshot(snap: Snapshot) {
+  if (snap.step === 0 || !useInside.getState().runs.some((r) => r.id === 'training'))
+    startRuns([{ id: 'training', label: 'Training tab run', colour: RUN_COLOURS.graph }]);
+  addSnapshot('training', snap);
+  addHealth('training', [{ step: snap.step, loss: snap.loss }]);
 }
 
 // ── the worker client ─────────────────────────────────────────────────────────────────────────────────

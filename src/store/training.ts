@@ -10,6 +10,7 @@ import { DEFAULT_SEED } from '../compiler/index.ts';
 import { parseCsvDataset, TASKS, type FitIssue, type Shown, type TaskInfo } from '../datasets/index.ts';
 import { serializeDocument, type GraphDoc } from '../graph/index.ts';
 import type { RunResult, TrainEvent, TrainSettings } from '../runtime/train.ts';
+import { recordTrainingSnapshot, useInside } from './inside.ts';
 import type { DataChoice, SavedMeta, SessionEvent, TryResult } from '../runtime/train-session.ts';
 import type { TrainWorker } from '../runtime/train.worker.ts';
 import type { BackendName } from '../runtime/setup.ts';
@@ -176,6 +177,9 @@ function onEvent(e: SessionEvent) {
     case 'resumed':
       useTraining.setState({ status: 'running' });
       return;
+    case 'snapshot':
+      recordTrainingSnapshot(e.snapshot);
+      return;
   }
 }
 
@@ -188,7 +192,7 @@ export async function startTraining(doc: GraphDoc) {
   try {
     await ensureBackend();
     const { task: _task, seqLen: _seqLen, ...settings } = s;
-    const r = await getWorker().start({ docText, ...choiceOf(doc, useTraining.getState().csv), settings }, Comlink.proxy((e: SessionEvent | TrainEvent) => onEvent(e as SessionEvent)));
+    const r = await getWorker().start({ docText, ...choiceOf(doc, useTraining.getState().csv), settings, recordEvery: useInside.getState().recordEvery }, Comlink.proxy((e: SessionEvent | TrainEvent) => onEvent(e as SessionEvent)));
     flushSteps();
     const st = useTraining.getState();
     useTraining.setState({

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectCompiled, selectDoc, setDockTab, useStore } from '../../store/index.ts';
 import {
-  probeCurrentGraph, runRace, selectActiveProbe, setActiveRun, setDirection, setExample, stopRace, useInside,
+  probeCurrentGraph, runRace, selectActiveProbe, setActiveRun, setDirection, setExample, setRecordEvery, stopRace, useInside,
 } from '../../store/inside.ts';
 import { GradientPanel, HealthPanel, JacobianPanel } from './CurvePanels.tsx';
 import { FlowPanel, SaturationPanel } from './FlowPanels.tsx';
@@ -40,8 +40,8 @@ const num = (v: string, d: number) => (Number.isFinite(Number(v)) && Number(v) >
 export function InsideTab() {
   const doc = useStore(selectDoc);
   const ok = useStore((s) => selectCompiled(s).ok);
-  const { runs, busy, error, activeRun, direction, example } = useInside(useShallow((s) => ({
-    runs: s.runs, busy: s.busy, error: s.error, activeRun: s.activeRun, direction: s.direction, example: s.example,
+  const { runs, busy, error, activeRun, direction, example, recordEvery } = useInside(useShallow((s) => ({
+    runs: s.runs, busy: s.busy, error: s.error, activeRun: s.activeRun, direction: s.direction, example: s.example, recordEvery: s.recordEvery,
   })));
   const probe = useInside(selectActiveProbe);
   const [steps, setSteps] = useState('200');
@@ -62,6 +62,9 @@ export function InsideTab() {
           title="Train SimpleRNN, LSTM and GRU versions of this graph on the same data and seed, side by side"
           onClick={() => void runRace(doc, { seqLen: T, steps: num(steps, 200), every: num(every, 20) })}>Run the race</button>
         <button type="button" className="btn" disabled={busy !== 'Racing…'} onClick={stopRace}>Stop</button>
+        <label title="While the Training tab trains, probe the first 32 validation sequences every N steps (0 = off); the snapshots appear here as the run 'Training tab run'">
+          Training tab: record every <input aria-label="Training tab: record every N steps" type="number" min={0} value={recordEvery}
+            onChange={(e) => setRecordEvery(Number(e.target.value) || 0)} /></label>
         <button type="button" className="btn small" aria-pressed={big} onClick={() => setBig((v) => !v)}
           title="Give the panels most of the height (the canvas shrinks)">{big ? 'Smaller panels' : 'Bigger panels'}</button>
         {busy && <span role="status" className="muted">{busy}</span>}
