@@ -22,7 +22,7 @@ it('opens the Inside tab, runs a short race and draws three gradient curves and 
   await expect.poll(() => page.getByRole('tab', { name: 'Inside' }).getAttribute('aria-selected')).toBe('true');
   await page.getByLabel('Sequence length T').fill('20');
   await page.getByLabel('Race steps').fill('4');
-  await page.getByLabel('Record every N steps').fill('2');
+  await page.getByLabel('Record every N steps', { exact: true }).fill('2');
   await page.getByRole('button', { name: 'Run the race' }).click();
 
   const curves = page.locator('[data-testid="gradient-chart"] path.series');
