@@ -7,6 +7,7 @@ import { collate, parseCsvDataset, Rng, TASKS, type Dataset, type FitIssue, type
 import { planRun, type RunPlan } from '../datasets/plan.ts';
 import { parseDocument } from '../graph/index.ts';
 import { buildModel } from './build.ts';
+import { fusedLayerCount } from './fused/index.ts';
 import { createRecorder, type Recorder, type Snapshot } from './probes/record.ts';
 import { Trainer, type RunResult, type TrainEvent, type TrainSettings } from './train.ts';
 import { weightsKey } from './weights-key.ts';
@@ -28,7 +29,7 @@ export interface StartRequest extends DataChoice {
 export type SessionEvent =
   | TrainEvent
   | { type: 'snapshot'; snapshot: Snapshot }
-  | { type: 'started'; backend: string; taskId: string; info: TaskInfo; fitIssues: FitIssue[]; totalParams: number; trainSize: number; valSize: number; key: string };
+  | { type: 'started'; backend: string; engine: string; taskId: string; info: TaskInfo; fitIssues: FitIssue[]; totalParams: number; trainSize: number; valSize: number; key: string };
 
 export interface SavedMeta {
   task: string;
@@ -93,7 +94,7 @@ export class TrainSession {
     this.model = buildModel(plan.ir);
     this.trainer = new Trainer(this.model, plan.ds, plan.fit, req.settings);
     const key = weightsKey(plan.ir, plan.taskId);
-    onEvent({ type: 'started', backend, taskId: plan.taskId, info: plan.ds.info, fitIssues: plan.fit.issues, totalParams: plan.ir.totalParams, trainSize: plan.ds.trainSize, valSize: plan.ds.valSize, key });
+    onEvent({ type: 'started', backend, engine: engineOf(this.model), taskId: plan.taskId, info: plan.ds.info, fitIssues: plan.fit.issues, totalParams: plan.ir.totalParams, trainSize: plan.ds.trainSize, valSize: plan.ds.valSize, key });
     // Recording for the Inside tab: the probe recorder runs between training steps through the loop's hook.
     let recorder: Recorder | null = null;
     if (req.recordEvery && req.recordEvery > 0) {
@@ -220,3 +221,9 @@ function argmax(a: ArrayLike<number>): number {
 
 /** The task ids the picker offers (the user's CSV is a separate choice). */
 export const TASK_IDS = Object.keys(TASKS);
+
+/** What runs the recurrent layers: our fused kernels (issue 7) or stock tfjs layers. */
+function engineOf(model: tf.LayersModel | null): string {
+  const n = model ? fusedLayerCount(model) : 0;
+  return n > 0 ? `fused (${n} recurrent layer${n > 1 ? 's' : ''})` : 'stock tfjs layers';
+}

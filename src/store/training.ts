@@ -44,6 +44,8 @@ export interface Progress {
 export interface TrainingState {
   backendWanted: BackendName;
   backendInUse: string | null;
+  /** The training engine reported by the worker once a run has built its model. */
+  engine: string | null;
   tfjsVersion: string | null;
   /** The user's CSV, when chosen as the dataset (`task` is then 'csv'). */
   csv: { name: string; text: string } | null;
@@ -65,7 +67,7 @@ export interface TrainingState {
 }
 
 const initial = (): TrainingState => ({
-  backendWanted: 'wasm', backendInUse: null, tfjsVersion: null, csv: null, status: 'idle', message: null, info: null, fitIssues: [],
+  backendWanted: 'wasm', backendInUse: null, engine: null, tfjsVersion: null, csv: null, status: 'idle', message: null, info: null, fitIssues: [],
   progress: null, steps: [], evals: [], final: null, clippedFraction: 0, saved: null, tryResult: null, trainedFrom: null, startedAt: 0, recentMs: [],
 });
 
@@ -159,7 +161,7 @@ function onEvent(e: SessionEvent) {
   const s = useTraining.getState();
   switch (e.type) {
     case 'started':
-      useTraining.setState({ status: 'running', info: e.info, fitIssues: e.fitIssues });
+      useTraining.setState({ status: 'running', info: e.info, fitIssues: e.fitIssues, engine: e.engine });
       return;
     case 'step':
       pending.push(e);

@@ -155,7 +155,7 @@ const SetupColumn = memo(function SetupColumn({ preview }: { preview: Preview })
 
 /** Controls, progress and live curves: the only part that re-renders with every frame of training. */
 function RunColumn({ info, canTrain }: { info: TaskInfo | null; canTrain: boolean }) {
-  const t = useTraining(useShallow((x) => ({ status: x.status, progress: x.progress, steps: x.steps, evals: x.evals, message: x.message, fitIssues: x.fitIssues, backendInUse: x.backendInUse, backendWanted: x.backendWanted, tfjsVersion: x.tfjsVersion })));
+  const t = useTraining(useShallow((x) => ({ status: x.status, progress: x.progress, steps: x.steps, evals: x.evals, message: x.message, fitIssues: x.fitIssues, backendInUse: x.backendInUse, engine: x.engine, backendWanted: x.backendWanted, tfjsVersion: x.tfjsVersion })));
   const doc = useStore(selectDoc);
   const compiledOk = useStore((x) => selectCompiled(x).ok);
   const busy = isBusy(t);
@@ -175,7 +175,7 @@ function RunColumn({ info, canTrain }: { info: TaskInfo | null; canTrain: boolea
           {t.status === 'paused' && <button data-testid="resume" onClick={resumeTraining}>Resume</button>}
           {busy && <button data-testid="stop" onClick={stopTraining}>Stop</button>}
           <span className="tr-muted" data-testid="engine">
-            engine: worker · backend {t.backendInUse ?? `${t.backendWanted} (not started)`}{t.tfjsVersion ? ` · tfjs ${t.tfjsVersion}` : ''}
+            engine {t.engine ?? '(starts with the run)'} in a worker · backend {t.backendInUse ?? `${t.backendWanted} (not started)`}{t.tfjsVersion ? ` · tfjs ${t.tfjsVersion}` : ''}
           </span>
         </div>
         {t.backendInUse?.includes('SwiftShader') && <p className="tr-warning">webgl is running on SwiftShader (software, no GPU): wasm is several times faster here.</p>}
