@@ -34,7 +34,7 @@ def main():
     ap.add_argument("--y", default=os.path.join(HERE, "train_y.json"))
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--batch-size", type=int, default=50)
-    ap.add_argument("--lr", type=float, default=0.001)
+    ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--clip-norm", type=float, default=1)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--steps", type=int, default=None, help="stop after this many optimizer steps")
@@ -60,7 +60,7 @@ def main():
     else:
         model.load_tfjs(read_tfjs_weights(HERE))
     net = DistributedDataParallel(model) if distributed else model
-    optimizer = torch.optim.RMSprop(model.parameters(), lr=args.lr, alpha=0.9, eps=1e-7, momentum=0.0)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.999), eps=1e-7)
 
     step = 0
     for epoch in range(args.epochs):
