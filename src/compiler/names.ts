@@ -27,10 +27,14 @@ export function layerNames(nodes: GraphNode[]): Map<string, string> {
   return out;
 }
 
-/** A positive 31-bit seed from the run seed and a node id (FNV-1a), so every layer is seeded and runs repeat. */
+/**
+ * A positive 31-bit seed from the run seed and a node id (FNV-1a), so every layer is seeded and runs repeat.
+ * The run seed is hashed as at least two digits: with one digit s, `s ^ charCode(s) = 48` for every s in 0…9, so
+ * run seeds 0–9 all derived the same layer seeds. Seeds ≥ 10 hash exactly as before, so recorded runs still repeat.
+ */
 export function deriveSeed(runSeed: number, id: string): number {
   let h = 0x811c9dc5 ^ runSeed;
-  for (const ch of `${runSeed}:${id}`) {
+  for (const ch of `${String(runSeed).padStart(2, '0')}:${id}`) {
     h ^= ch.charCodeAt(0);
     h = Math.imul(h, 0x01000193);
   }

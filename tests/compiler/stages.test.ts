@@ -127,4 +127,11 @@ describe('names and seeds', () => {
     expect(other[3]).toBe(1234);
     expect(other.filter((s, i) => s !== a[i])).toHaveLength(a.length - 1);
   });
+
+  it('gives every run seed its own layer seeds, single digits included', () => {
+    const runSeeds = Array.from({ length: 120 }, (_, s) => s);
+    expect(new Set(runSeeds.map((s) => deriveSeed(s, 'n1'))).size).toBe(runSeeds.length);
+    // Seeds of two digits or more hash as they always did, so recorded runs (seed 42) still repeat.
+    expect(deriveSeed(42, 'n1')).toBe(26892733); // the value before the single-digit fix
+  });
 });
