@@ -40,7 +40,8 @@ function serve(root: string) {
     server.listen(0, '127.0.0.1', () => ok({ port: (server.address() as { port: number }).port, close: () => server.close() })));
 }
 
-export async function runChromium(o: { presets: BenchPreset[]; seqs: number[]; steps: number; quick: boolean }): Promise<ChromiumReport> {
+/** `train: false` skips the training steps (only the heatmap redraw, for `--heatmap-only`). */
+export async function runChromium(o: { presets: BenchPreset[]; seqs: number[]; steps: number; quick: boolean; train: boolean }): Promise<ChromiumReport> {
   if (!existsSync(CHROMIUM)) return { rows: [], heatmapMs: null, webglRenderer: null, note: `no Chromium at ${CHROMIUM}` };
   const outDir = join(tmpdir(), 'rnn-studio-bench-dist');
   await build({ configFile: false, root: join(import.meta.dirname, 'browser'), base: './', logLevel: 'error', plugins: [react()], build: { outDir, emptyOutDir: true } });
@@ -51,14 +52,14 @@ export async function runChromium(o: { presets: BenchPreset[]; seqs: number[]; s
     page.setDefaultTimeout(0);
     await page.goto(`http://127.0.0.1:${server.port}/`);
     await page.waitForFunction(() => (window as unknown as { rnnBenchReady?: boolean }).rnnBenchReady === true);
-    type Api = { rnnBench: { train: (a: unknown) => Promise<{ preset: BenchPreset; seqLen: number; backend: string; stock: number[]; ours: number[] }[]>; webglRenderer: () => string | null; heatmap: () => number } };
+    type Api = { rnnBench: { train: (a: unknown) => Promise<{ preset: BenchPreset; seqLen: number; backend: string; stock: number[]; ours: number[] }[]>; webglRenderer: () => string | null; heatmap: () => Promise<number> } };
     const renderer = await page.evaluate(() => (window as unknown as Api).rnnBench.webglRenderer());
     const backends = ['wasm'];
     let note: string | null = null;
     if (renderer && !/swiftshader|llvmpipe|software/i.test(renderer)) backends.push('webgl');
     else note = `webgl skipped: renderer ${renderer ?? 'none'} is software (platform.md trap 7)`;
     const rows: ChromiumRow[] = [];
-    for (const backend of backends) {
+    for (const backend of o.train ? backends : []) {
       const raw = await page.evaluate((a) => (window as unknown as Api).rnnBench.train(a), { backend, presets: o.presets, seqs: o.seqs, steps: o.steps });
       rows.push(...raw.map((r) => ({ preset: r.preset, seqLen: r.seqLen, backend: r.backend, stock: stat(r.stock), ours: stat(r.ours) })));
     }

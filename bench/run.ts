@@ -6,7 +6,7 @@
  *
  * Options: --json, --quick (LSTM only, wasm, T=50: under 2 minutes), --steps N (timed steps per cell, default 4),
  * --presets a,b  --seq 50,200  --backends wasm,cpu  --cpu-seq 50  --cpu-steps 2  --no-pytorch  --no-chromium,
- * --probe-only (just the compile, probe and bundle lines).
+ * --probe-only (just the compile, probe and bundle lines), --heatmap-only (just the Chromium gate-heatmap redraw).
  * Each cell runs stock, then ours, then PyTorch for the same (preset, T) back to back, so a busy machine slows all
  * three alike; compare the ratios, not the absolute times. Medians of N steps after one untimed warm-up step.
  */
@@ -190,11 +190,20 @@ const m = machine();
 log(`RNN Studio bench: ${m.cpus}× ${m.cpuModel}, Node ${m.node}, tfjs ${m.tfjs}, PyTorch ${m.torch ?? 'absent'}, load ${m.loadAverage1m}`);
 log(`training step: batch ${SIZES.batch}, vocab ${SIZES.vocab}, embedding ${SIZES.embedding}, ${SIZES.units} units, Adam; ${steps} timed steps per cell`);
 const probeOnly = flag('probe-only');
-const rows = probeOnly ? [] : await nodeRows();
+const heatmapOnly = flag('heatmap-only');
+const rows = probeOnly || heatmapOnly ? [] : await nodeRows();
 let chromium: ChromiumReport | null = null;
 if (!flag('no-chromium') && !probeOnly) {
   log('  chromium …');
-  chromium = await runChromium({ presets, seqs: quick ? [50] : seqs, steps, quick });
+  chromium = await runChromium({ presets, seqs: quick ? [50] : seqs, steps, quick, train: !heatmapOnly });
+}
+const heatmapLine = `Gate heatmap redraw (4 gates × T=500 × H=128, Chromium): ${chromium?.heatmapMs != null ? `${chromium.heatmapMs} ms` : `not measured (${chromium?.note ?? 'skipped'})`}`;
+if (heatmapOnly) {
+  console.log(heatmapLine);
+  if (json) console.log(JSON.stringify({ machine: m, heatmap: { ms: chromium?.heatmapMs ?? null, note: chromium?.note ?? null } }));
+  process.exit(0);
+}
+if (chromium) {
   for (const r of chromium.rows) {
     const pt = rows.find((n) => n.preset === r.preset && n.seqLen === r.seqLen)?.pytorch ?? null;
     rows.push({ ...r, env: 'chromium', pytorch: pt, oursMs: r1(r.ours.median)!, stockMs: r1(r.stock.median)!, pytorchMs: r1(pt?.median ?? null),
@@ -210,7 +219,7 @@ console.log(`\nTraining step, median (min–max) ms — ${m.cpus}× ${m.cpuModel
 console.log(table(rows));
 console.log(`\nCompile a ${compileResult.nodes}-node graph: ${compileResult.ms} ms`);
 console.log(`Probe (gates + ∂L/∂h_t, B=${probe.batch}, T=${probe.seqLen}, H=${probe.units}, wasm) vs fused training step ${probe.stepMs} ms: probeFused ${probe.probeFusedMs} ms (${probe.probeFusedOverStep}× a step), probes-module probeModel ${probe.probeModelMs} ms (${probe.probeModelOverStep}×)`);
-console.log(`Gate heatmap redraw (4 gates × T=500 × H=128, Chromium): ${chromium?.heatmapMs != null ? `${chromium.heatmapMs} ms` : `not measured (${chromium?.note ?? 'skipped'})`}`);
+console.log(heatmapLine);
 console.log(`Initial bundle: ${bundle.built ? `${bundle.initialKB} KB JS+CSS (+${bundle.wasmKB} KB wasm, loaded by the worker)` : bundle.note}`);
 console.log(`Total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 if (json) {

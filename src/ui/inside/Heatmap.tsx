@@ -37,14 +37,48 @@ export interface HeatmapProps {
 
 const M = { top: 4, right: 6, bottom: 30, left: 38 };
 
-/** 256 RGBA entries sampled from a d3 interpolator. */
-function colourTable(interpolator: (t: number) => string): Uint8ClampedArray {
+/** 256 colours sampled from a d3 interpolator, one RGBA pixel per Uint32 (the byte order ImageData uses). */
+function colourTable(interpolator: (t: number) => string): Uint32Array {
   const lut = new Uint8ClampedArray(256 * 4);
   for (let i = 0; i < 256; i++) {
     const c = d3.rgb(interpolator(i / 255));
     lut.set([c.r, c.g, c.b, 255], i * 4);
   }
-  return lut;
+  return new Uint32Array(lut.buffer);
+}
+
+/** The cell image (one pixel per cell, on a small offscreen canvas), kept between redraws. */
+interface Cells { img: ImageData; px: Uint32Array; off: HTMLCanvasElement }
+
+/** `prev` when it has cols × rows pixels, else a new one. */
+function cellImage(prev: Cells | undefined, cols: number, rows: number): Cells {
+  if (prev && prev.img.width === cols && prev.img.height === rows) return prev;
+  const img = new ImageData(cols, rows);
+  const off = document.createElement('canvas');
+  [off.width, off.height] = [cols, rows];
+  return { img, px: new Uint32Array(img.data.buffer), off };
+}
+
+/** Writes every cell's colour into `cells` (NaN → transparent) and draws it scaled onto `canvas` without smoothing. */
+function paint(canvas: HTMLCanvasElement, cells: Cells, value: HeatmapProps['value'], normalise: HeatmapProps['normalise'],
+  lut: Uint32Array, order: number[], w: number, h: number) {
+  const { px, img: { width: cols, height: rows } } = cells;
+  for (let r = 0; r < rows; r++) {
+    const row = order[r], base = r * cols;
+    for (let c = 0; c < cols; c++) {
+      const v = value(c, row);
+      const k = normalise(v) * 255 + 0.5;
+      px[base + c] = v !== v || k !== k ? 0 : lut[k <= 0 ? 0 : k >= 255 ? 255 : k | 0];   // NaN: transparent
+    }
+  }
+  cells.off.getContext('2d')!.putImageData(cells.img, 0, 0);
+  const dpr = window.devicePixelRatio || 1;
+  const cw = Math.round(w * dpr), ch = Math.round(h * dpr);
+  if (canvas.width !== cw || canvas.height !== ch) [canvas.width, canvas.height] = [cw, ch];
+  const ctx = canvas.getContext('2d')!;
+  ctx.imageSmoothingEnabled = false;
+  ctx.clearRect(0, 0, cw, ch);
+  ctx.drawImage(cells.off, 0, 0, cw, ch);
 }
 
 export function Heatmap(p: HeatmapProps) {
@@ -58,32 +92,30 @@ export function Heatmap(p: HeatmapProps) {
   const cellH = h / Math.max(1, p.rows);
   const lut = useMemo(() => colourTable(p.interpolator), [p.interpolator]);
   const order = useMemo(() => p.order ?? Array.from({ length: p.rows }, (_, i) => i), [p.order, p.rows]);
+  const { cols, rows, value, normalise } = p;
 
-  // Cells: one pixel per cell, scaled up by drawImage; backing store sized by devicePixelRatio.
+  // Cells redraw only when the data, colours or size change (hover, brush and outlines are SVG), at most once per
+  // animation frame: the first change in a frame draws at once, later ones are coalesced into one at the next frame.
+  const frame = useRef<{ id: number; dirty: boolean; draw: () => void; cells?: Cells }>({ id: 0, dirty: false, draw: () => {} });
   useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas || p.cols === 0 || p.rows === 0) return;
-    const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(h * dpr);
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    const img = new ImageData(p.cols, p.rows);
-    for (let r = 0; r < p.rows; r++)
-      for (let c = 0; c < p.cols; c++) {
-        const v = p.value(c, order[r]);
-        if (Number.isNaN(v)) continue;
-        const k = Math.max(0, Math.min(255, Math.round(p.normalise(v) * 255))) * 4;
-        img.data.set(lut.subarray(k, k + 4), (r * p.cols + c) * 4);
-      }
-    const off = document.createElement('canvas');
-    off.width = p.cols;
-    off.height = p.rows;
-    off.getContext('2d')!.putImageData(img, 0, 0);
-    ctx.imageSmoothingEnabled = false;
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    ctx.drawImage(off, 0, 0, canvas.width, canvas.height);
-  }, [p.value, p.normalise, p.cols, p.rows, lut, order, w, h]);
+    const f = frame.current, canvas = canvasRef.current;
+    if (!canvas || cols === 0 || rows === 0) return;
+    f.draw = () => paint(canvas, (f.cells = cellImage(f.cells, cols, rows)), value, normalise, lut, order, w, h);
+    if (f.id) return void (f.dirty = true);
+    f.draw();
+    const tick = () => {
+      f.id = 0;
+      if (!f.dirty) return;
+      f.dirty = false;
+      f.draw();
+      f.id = requestAnimationFrame(tick);
+    };
+    f.id = requestAnimationFrame(tick);
+  }, [value, normalise, cols, rows, lut, order, w, h]);
+  useEffect(() => () => {
+    cancelAnimationFrame(frame.current.id);
+    frame.current.id = 0;
+  }, []);
 
   // Axes (d3-axis owns these two <g>s only).
   useEffect(() => {
@@ -121,7 +153,18 @@ export function Heatmap(p: HeatmapProps) {
     const c = Math.floor((e.clientX - rect.left - M.left) / cellW);
     p.onHoverCol(c >= 0 && c < p.cols ? c : null);
   };
-  const rowPos = new Map(order.map((row, i) => [row, i]));
+  const rowPos = useMemo(() => new Map(order.map((row, i) => [row, i])), [order]);
+  // Masked columns as runs [first, end): one hatched rect per run instead of one per column.
+  const hatchRuns = useMemo(() => {
+    const runs: [number, number][] = [];
+    p.hatched?.forEach((m, c) => {
+      if (!m) return;
+      const last = runs[runs.length - 1];
+      if (last && last[1] === c) last[1] = c + 1;
+      else runs.push([c, c + 1]);
+    });
+    return runs;
+  }, [p.hatched]);
 
   return (
     <div className="heatmap" style={{ width: p.width, height: p.height }} data-testid={p.testId}>
@@ -129,7 +172,7 @@ export function Heatmap(p: HeatmapProps) {
         style={{ position: 'absolute', left: M.left, top: M.top, width: w, height: h }} />
       <svg width={p.width} height={p.height} onPointerMove={onMove} onPointerLeave={() => p.onHoverCol?.(null)}>
         <g transform={`translate(${M.left},${M.top})`}>
-          {p.hatched?.map((hm, c) => (hm ? <rect key={c} x={c * cellW} y={0} width={cellW} height={h} fill="url(#hatch)" /> : null))}
+          {hatchRuns.map(([c0, c1]) => <rect key={c0} x={c0 * cellW} y={0} width={(c1 - c0) * cellW} height={h} fill="url(#hatch)" />)}
           {p.highlightRows?.filter((r) => rowPos.has(r)).map((r) => (
             <rect key={r} x={0} y={rowPos.get(r)! * cellH} width={w} height={Math.max(1, cellH)} fill="none" stroke="#f59e0b" strokeWidth={1} />
           ))}
