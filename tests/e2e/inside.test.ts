@@ -1,7 +1,7 @@
 /**
  * The race preset in a real browser: it opens the Inside tab, a short race trains SimpleRNN, LSTM and GRU in the
  * worker, the three gradient curves and the gate heatmaps render, and hovering a timestep moves the cursor in the
- * other panels. Leaves a screenshot in docs/inside.png.
+ * other panels. With UPDATE_SCREENSHOT=1 it rewrites docs/inside.png.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -54,7 +54,7 @@ it('opens the Inside tab, runs a short race and draws three gradient curves and 
   await expect.poll(() => page.locator('#inside-gradient-overlay').textContent()).toContain('data-id="n2"');
   expect(await page.locator('.react-flow__node[data-id="n2"]').evaluate((n) => getComputedStyle(n).outlineStyle)).toBe('solid');
 
-  await page.locator('[data-testid="inside"]').screenshot({ path: 'docs/inside.png' });
+  if (process.env.UPDATE_SCREENSHOT) await page.locator('[data-testid="inside"]').screenshot({ path: 'docs/inside.png' });
 
   // A one-off probe of the graph itself (no saved training here: initial weights).
   await page.getByRole('button', { name: 'Probe this graph' }).click();
