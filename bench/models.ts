@@ -5,26 +5,14 @@
  * Recurrent kernels start glorotUniform instead of orthogonal: timing does not depend on initial values, and tfjs's
  * orthogonal initializer runs a slow QR decomposition at every build (platform.md trap 9).
  */
-import type { GraphDoc, GraphNode, LayerKind, Params } from '../src/graph/index.ts';
+import { chainDoc, type ChainStep, type GraphDoc, type Params } from '../src/graph/index.ts';
 
 export const BENCH_PRESETS = ['SimpleRNN', 'LSTM', 'GRU', 'BiLSTM', 'LSTM-2layer'] as const;
 export type BenchPreset = (typeof BENCH_PRESETS)[number];
 
 export const SIZES = { batch: 32, vocab: 5000, embedding: 64, units: 64, classes: 4 };
 
-type Step = [LayerKind, Params] | ['Bidirectional', Params, [LayerKind, Params]];
-
-function chain(steps: Step[]): GraphDoc {
-  const nodes: GraphNode[] = [];
-  const edges: GraphDoc['edges'] = [];
-  steps.forEach((s, i) => {
-    const id = `n${i + 1}`;
-    nodes.push({ id, position: { x: 0, y: i * 130 }, data: { kind: s[0], params: s[1] } });
-    if (s[0] === 'Bidirectional' && s[2]) nodes.push({ id: `${id}_inner`, parentId: id, position: { x: 20, y: 40 }, data: { kind: s[2][0], params: s[2][1] } });
-    if (i > 0) edges.push({ id: `e${i}`, source: `n${i}`, target: id });
-  });
-  return { nodes, edges };
-}
+type Step = ChainStep;
 
 /** The graph of one benchmark preset at sequence length T (and `units`, default 64). */
 export function benchGraph(preset: BenchPreset, T: number, units = SIZES.units): GraphDoc {
@@ -39,7 +27,7 @@ export function benchGraph(preset: BenchPreset, T: number, units = SIZES.units):
     BiLSTM: [['Bidirectional', { mergeMode: 'concat' }, ['LSTM', rec({})]]],
     'LSTM-2layer': [['LSTM', rec({ returnSequences: true })], ['LSTM', rec({})]],
   };
-  return chain([...head, ...body[preset], tail]);
+  return chainDoc([...head, ...body[preset], tail]);
 }
 
 /** A graph of `n` nodes for the compile-time measurement: Input → Embedding → (n − 3) recurrent/Dense layers → Dense. */
@@ -47,5 +35,5 @@ export function largeGraph(n: number): GraphDoc {
   const steps: Step[] = [['Input', { inputType: 'tokens', vocabSize: 1000, length: 20 }], ['Embedding', { inputDim: 1000, outputDim: 16, maskZero: true }]];
   for (let i = 0; i < n - 3; i++) steps.push(i % 2 ? ['GRU', { units: 8, returnSequences: true }] : ['LSTM', { units: 8, returnSequences: true }]);
   steps.push(['Dense', { units: 4, activation: 'softmax' }]);
-  return chain(steps);
+  return chainDoc(steps);
 }

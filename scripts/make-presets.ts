@@ -3,20 +3,12 @@
  * what ships and what the tests read; this script only saves typing positions by hand.
  */
 import { writeFileSync } from 'node:fs';
-import { serializeDocument, type GraphDoc, type GraphNode, type LayerKind, type Params } from '../src/graph/index.ts';
+import { chainDoc, serializeDocument, type ChainStep, type GraphDoc } from '../src/graph/index.ts';
 
-type Step = [LayerKind, Params] | ['Bidirectional', Params, [LayerKind, Params]];
+type Step = ChainStep;
 
 function chain(name: string, description: string, steps: Step[], training: GraphDoc['training']): GraphDoc {
-  const nodes: GraphNode[] = [];
-  const edges: GraphDoc['edges'] = [];
-  steps.forEach((s, i) => {
-    const id = `n${i + 1}`;
-    nodes.push({ id, position: { x: 0, y: i * 130 }, data: { kind: s[0], params: s[1] } });
-    if (s[0] === 'Bidirectional' && s[2]) nodes.push({ id: `${id}_inner`, parentId: id, position: { x: 20, y: 40 }, data: { kind: s[2][0], params: s[2][1] } });
-    if (i > 0) edges.push({ id: `e${i}`, source: `n${i}`, target: id });
-  });
-  return { nodes, edges, viewport: { x: 0, y: 0, zoom: 1 }, training, meta: { name, description } };
+  return { ...chainDoc(steps), viewport: { x: 0, y: 0, zoom: 1 }, training, meta: { name, description } };
 }
 
 const tokens = (vocabSize: number): Step => ['Input', { inputType: 'tokens', vocabSize, length: 0 }];

@@ -2,3 +2,4 @@ export * from './types.ts';
 export * from './ops.ts';
 export * from './schema.ts';
 export { CURRENT_VERSION, migrate } from './migrations.ts';
+export * from './chain.ts';

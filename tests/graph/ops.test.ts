@@ -14,13 +14,13 @@ describe('apply, one change at a time', () => {
   it('addNodes appends nodes and their edges', () => {
     const d = apply(base(), { type: 'addNodes', nodes: [node('n4', 'Dropout')], edges: [edge('n3', 'n4')] });
     expect(d.nodes.map((n) => n.id)).toEqual(['n1', 'n2', 'n3', 'n4']);
-    expect(d.edges.map((e) => e.id)).toEqual(['n1-n2', 'n2-n3', 'n3-n4']);
+    expect(d.edges.map((e) => e.id)).toEqual(['e1', 'e2', 'n3-n4']);
   });
   it('removeNodes drops the nodes, their edges, and what a removed wrapper holds', () => {
     const doc = chain(['Input'], ['Embedding'], ['Bidirectional', {}, ['LSTM']], ['Dense']);
     const d = apply(doc, { type: 'removeNodes', ids: ['n3'] });
     expect(d.nodes.map((n) => n.id)).toEqual(['n1', 'n2', 'n4']);
-    expect(d.edges.map((e) => e.id)).toEqual(['n1-n2']);
+    expect(d.edges.map((e) => e.id)).toEqual(['e1']);
   });
   it('connect adds an edge once; a duplicate or a stale endpoint is a no-op', () => {
     const doc = base();

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/index.ts';
-import type { GraphNode, LayerKind, Params } from '../../src/graph/index.ts';
+import { chainDoc, type ChainStep } from '../../src/graph/index.ts';
 import { buildModel } from '../../src/runtime/build.ts';
 import { probeFused } from '../../src/runtime/fused/index.ts';
 import { meanLoss, probeModel } from '../../src/runtime/probes/index.ts';
@@ -15,13 +15,9 @@ beforeAll(async () => {
   await initTfNode('cpu');
 });
 
-type Step = [LayerKind, Params, [LayerKind, Params]?];
+type Step = ChainStep;
 function irOf(steps: Step[]) {
-  const nodes: GraphNode[] = steps.flatMap(([kind, params, inner], i) => [
-    { id: `n${i}`, position: { x: 0, y: 0 }, data: { kind, params } },
-    ...(inner ? [{ id: `n${i}i`, parentId: `n${i}`, position: { x: 0, y: 0 }, data: { kind: inner[0], params: inner[1] } }] : []),
-  ]);
-  const r = compile({ nodes, edges: steps.slice(1).map((_, i) => ({ id: `e${i}`, source: `n${i}`, target: `n${i + 1}` })) });
+  const r = compile(chainDoc(steps));
   expect(r.ok).toBe(true);
   return r.ir!;
 }

@@ -6,25 +6,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile, type ModelIR } from '../../src/compiler/index.ts';
-import type { GraphDoc, GraphNode, LayerKind, Params } from '../../src/graph/index.ts';
+import { chainDoc, type ChainStep, type GraphDoc, type LayerKind, type Params } from '../../src/graph/index.ts';
 import { buildModel } from '../../src/runtime/build.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
 import { probeJacobian, probeModel, probeTargets, walk } from '../../src/runtime/probes/index.ts';
 import { centralDiff, refRun, type RefKind, type RefWeights } from './probes-reference.ts';
 
-type Step = [LayerKind, Params] | ['Bidirectional', Params, [LayerKind, Params]];
-
-function chain(steps: Step[]): GraphDoc {
-  const nodes: GraphNode[] = [];
-  const edges: GraphDoc['edges'] = [];
-  steps.forEach((s, i) => {
-    const id = `n${i + 1}`;
-    nodes.push({ id, position: { x: 0, y: 0 }, data: { kind: s[0], params: s[1] } });
-    if (s[0] === 'Bidirectional' && s[2]) nodes.push({ id: `${id}_in`, parentId: id, position: { x: 0, y: 0 }, data: { kind: s[2][0], params: s[2][1] } });
-    if (i > 0) edges.push({ id: `e${i}`, source: `n${i}`, target: id });
-  });
-  return { nodes, edges, training: { seed: 7 } };
-}
+type Step = ChainStep;
+const chain = (steps: Step[]): GraphDoc => ({ ...chainDoc(steps), training: { seed: 7 } });
 
 /** Compiles and builds, then replaces every weight with N(0, 0.5²) so biases and forget biases are not trivial. */
 function build(steps: Step[], seed = 1): { model: tf.LayersModel; ir: ModelIR } {
