@@ -7,6 +7,7 @@
 import type { ModelIR } from '../compiler/index.ts';
 import { LAYERS } from '../layers/index.ts';
 import { commentText, identifiers, pyStr, pyValue } from './escape.ts';
+import { predictPy } from './python-support.ts';
 import { Applied, Call, record, Var } from './tfjs-recorder.ts';
 
 /** tfjs factory → Keras class (layers and initializers). */
@@ -106,32 +107,10 @@ def load_tfjs_weights(model, folder):
 `;
 }
 
-export const KERAS_PREDICT_PY = `"""Runs the exported model on one input: python3 predict.py --input x.json [--weights DIR].
-
-Input {"dtype", "shape", "data"} (data flat, row-major); prints {"shape": [...], "data": [...]}.
-"""
-import argparse
-import os
-
-import numpy as np
-
-from model import build_model, load_tfjs_weights
-from tensor_json import read_tensor, tensor_json
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--input", required=True, help='JSON file {"dtype", "shape", "data"}')
-    ap.add_argument("--weights", default=HERE, help="folder with model.json + weights.bin (default: this folder)")
-    args = ap.parse_args()
-    model = build_model()
+export const KERAS_PREDICT_PY = predictPy(
+  'import numpy as np\n\nfrom model import build_model, load_tfjs_weights',
+  `    model = build_model()
     load_tfjs_weights(model, args.weights)
     y = model(read_tensor(args.input), training=False)
-    print(tensor_json(np.asarray(y)))
-
-
-if __name__ == "__main__":
-    main()
-`;
+    print(tensor_json(np.asarray(y)))`,
+);

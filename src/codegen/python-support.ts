@@ -65,3 +65,34 @@ def tensor_json(y):
     y = np.asarray(y, dtype=np.float64)
     return json.dumps({"shape": list(y.shape), "data": y.reshape(-1).tolist()})
 `;
+
+/**
+ * `predict.py`, the same contract for every Python target: `--input x.json` ({"dtype", "shape", "data"}) prints
+ * {"shape": [...], "data": [...]}. Each target gives its imports and the lines that load the model and set `y`.
+ */
+export function predictPy(imports: string, body: string): string {
+  return `"""Runs the exported model on one input: python3 predict.py --input x.json [--weights DIR].
+
+Input {"dtype", "shape", "data"} (data flat, row-major); prints {"shape": [...], "data": [...]}.
+"""
+import argparse
+import os
+
+${imports}
+from tensor_json import read_tensor, tensor_json
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--input", required=True, help='JSON file {"dtype", "shape", "data"}')
+    ap.add_argument("--weights", default=HERE, help="folder with model.json + weights.bin (default: this folder)")
+    args = ap.parse_args()
+${body}
+
+
+if __name__ == "__main__":
+    main()
+`;
+}

@@ -2,29 +2,11 @@
 import type { ModelIR } from '../compiler/index.ts';
 import type { TrainingSettings } from '../graph/types.ts';
 import { pyValue } from './escape.ts';
+import { predictPy } from './python-support.ts';
 
-export const TORCH_PREDICT_PY = `"""Runs the exported model on one input: python3 predict.py --input x.json [--weights DIR].
-
-Input {"dtype", "shape", "data"} (data flat, row-major); prints {"shape": [...], "data": [...]}.
-"""
-import argparse
-import os
-
-import torch
-
-from model import Model
-from tensor_json import read_tensor, tensor_json
-from tfjs_weights import read_tfjs_weights
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--input", required=True, help='JSON file {"dtype", "shape", "data"}')
-    ap.add_argument("--weights", default=HERE, help="folder with model.json + weights.bin (default: this folder)")
-    args = ap.parse_args()
-    x = torch.from_numpy(read_tensor(args.input))
+export const TORCH_PREDICT_PY = predictPy(
+  'import torch\n\nfrom model import Model\nfrom tfjs_weights import read_tfjs_weights',
+  `    x = torch.from_numpy(read_tensor(args.input))
     if not x.is_floating_point():
         x = x.long()  # token ids for nn.Embedding
     model = Model()
@@ -32,12 +14,8 @@ def main():
     model.eval()
     with torch.no_grad():
         y = model(x)
-    print(tensor_json(y.numpy()))
-
-
-if __name__ == "__main__":
-    main()
-`;
+    print(tensor_json(y.numpy()))`,
+);
 
 /** The loss that fits the model's last layer: what the app trains with for the same head. */
 function lossFor(ir: ModelIR): { code: string; target: 'long' | 'float' } {
