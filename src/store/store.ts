@@ -13,6 +13,9 @@ import { isRecurrentKind, LAYERS, withDefaults } from '../layers/index.ts';
 import { copyNodes, pasteClip, type Clip } from './clipboard.ts';
 import { emptyHistory, pushStep, redoStep, sameContent, undoStep, type History } from './history.ts';
 
+/** The dock's default share of the workspace height. */
+export const DEFAULT_DOCK_SIZE = 0.26;
+
 export interface Status {
   kind: 'info' | 'error';
   text: string;
@@ -38,6 +41,8 @@ export interface UiSlice {
   conflict: boolean;
   clipboard: Clip | null;
   dockTab: string;
+  /** The dock's share of the workspace height (0.15–0.85); the user drags its top edge to change it. */
+  dockSize: number;
   /** Bumped to ask the canvas to fit the view (after open, preset, auto-layout). */
   fitRequest: number;
   /** Bumped to ask the canvas to auto-layout once nodes are measured (presets carry rough positions). */
@@ -60,6 +65,7 @@ const initialState = (): StoreState => ({
   conflict: false,
   clipboard: null,
   dockTab: 'summary',
+  dockSize: DEFAULT_DOCK_SIZE,
   fitRequest: 0,
   layoutRequest: 0,
   savedText: null,
@@ -158,6 +164,8 @@ export const clearStatus = () => useStore.setState({ status: null });
 export const selectNodes = (ids: string[]) => useStore.setState({ selection: ids, edgeSelection: [] });
 export const selectElements = (nodes: string[], edges: string[]) => useStore.setState({ selection: nodes, edgeSelection: edges });
 export const setDockTab = (id: string) => useStore.setState({ dockTab: id });
+/** Never a history step: layout, like the viewport. */
+export const setDockSize = (size: number) => useStore.setState({ dockSize: Math.min(0.85, Math.max(0.15, size)) });
 export const requestFit = () => useStore.setState((s) => ({ fitRequest: s.fitRequest + 1 }));
 export const setViewport = (viewport: Viewport) => useStore.setState((s) => ({ doc: apply(s.doc, { type: 'setViewport', viewport }) }));
 export const setMeasured = (sizes: Record<string, { width: number; height: number }>) =>

@@ -61,6 +61,7 @@ function ConflictBanner({ onTakeTheirs, onKeepMine }: AppProps) {
 }
 
 export function App(props: AppProps) {
+  const dockSize = useStore((s) => s.dockSize);
   useEffect(() => {
     const open = () => document.querySelector<HTMLInputElement>('[data-testid="open-file"]')?.click();
     const onKey = (e: KeyboardEvent) => onShortcut(e, open);
@@ -73,7 +74,7 @@ export function App(props: AppProps) {
         <Toolbar />
         <ConflictBanner {...props} />
         <Palette />
-        <main className="workspace">
+        <main className="workspace" style={{ gridTemplateRows: `minmax(0, 1fr) auto minmax(130px, ${Math.round(dockSize * 100)}%)` }}>
           <Canvas />
           <StatusLine />
           <Dock />

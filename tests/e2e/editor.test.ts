@@ -401,4 +401,27 @@ describe('editor', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  it('the dock resizes by dragging its top edge, by arrow keys, and with Expand/Shrink, never as an undo step', async () => {
+    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const dock = page.getByRole('region', { name: 'Dock' });
+    const height = async () => (await dock.boundingBox())!.height;
+    const before = await height();
+    const undoWasDisabled = await undoButton(page).isDisabled();
+    const edge = page.getByRole('separator', { name: /Resize the dock/ });
+    const at = await centre(edge);
+    await dragMouse(page, at, { x: at.x, y: at.y - 200 });
+    await expect.poll(height).toBeGreaterThan(before + 150);
+    const dragged = await height();
+    await edge.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(height).toBeLessThan(dragged - 20);
+    await page.getByRole('button', { name: 'Expand dock' }).click();
+    const workspace = (await page.locator('main.workspace').boundingBox())!.height;
+    await expect.poll(height).toBeGreaterThan(0.6 * workspace);
+    await page.getByRole('button', { name: 'Shrink dock' }).click();
+    await expect.poll(height).toBeLessThan(0.3 * workspace);
+    expect(await undoButton(page).isDisabled()).toBe(undoWasDisabled);
+    await page.context().close();
+  });
 });
