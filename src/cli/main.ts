@@ -21,7 +21,27 @@ const help = () =>
   `rnn-studio — build, train and look inside recurrent networks\n\nUsage:\n${Object.values(COMMANDS).map((c) => `  rnn-studio ${c.usage}`).join('\n')}\n`;
 
 /** Runs one command and returns the exit code. User errors print one line to stderr, never a stack trace. */
+/**
+ * tfjs warns once per built matrix (e.g. "Orthogonal initializer … Slowness may result", a dozen times for a
+ * Bidirectional model); on a terminal each distinct warning is shown once.
+ */
+let warnOnceInstalled = false;
+function warnOnce() {
+  if (warnOnceInstalled) return;
+  warnOnceInstalled = true;
+  const seen = new Set<string>();
+  const warn = console.warn.bind(console);
+  console.warn = (...args: unknown[]) => {
+    const key = args.map(String).join(' ').replace(/\d+/g, '#');
+    if (!seen.has(key)) {
+      seen.add(key);
+      warn(...args);
+    }
+  };
+}
+
 export async function main(argv: string[]): Promise<number> {
+  warnOnce();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help());
