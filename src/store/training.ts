@@ -174,6 +174,7 @@ function onEvent(e: SessionEvent) {
       useTraining.setState({ evals: [...s.evals, { step: e.step, loss: e.loss, metric: e.metric }], ...(e.confusion ? { final: { loss: e.loss, metric: e.metric, confusion: e.confusion } } : {}) });
       return;
     case 'paused':
+      flushSteps(); // the steps before the pause show before the paused status, not a frame later
       useTraining.setState({ status: 'paused' });
       return;
     case 'resumed':
