@@ -10,30 +10,30 @@ const preset = (name: string): GraphDoc => {
   if (!r.ok) throw new Error(r.error);
   return r.doc;
 };
-const fit = (name: string, task: string, seqLen?: number) => checkFit(compile(preset(name)).ir!, TASKS[task].make({ seed: 1, seqLen }).info);
-const codes = (r: ReturnType<typeof fit>) => r.issues.map((i) => `${i.severity}:${i.code}`);
+const fitOf = (name: string, task: string, seqLen?: number) => checkFit(compile(preset(name)).ir!, TASKS[task].make({ seed: 1, seqLen }).info);
+const codes = (r: ReturnType<typeof fitOf>) => r.issues.map((i) => `${i.severity}:${i.code}`);
 
 describe('task ↔ model fit', () => {
   it('accepts each preset on its own task and picks the loss the task implies', () => {
-    expect(fit('adding-lstm', 'adding')).toMatchObject({ ok: true, loss: 'mse', metric: 'mse', perStep: false, issues: [] });
-    expect(fit('copy-lstm', 'copy', 20)).toMatchObject({ ok: true, loss: 'ce', perStep: true, issues: [] });
-    expect(fit('char-lstm', 'chars')).toMatchObject({ ok: true, loss: 'ce', perStep: true, issues: [] });
-    expect(fit('lesson-lstm', 'news-titles')).toMatchObject({ ok: true, loss: 'ce', metric: 'accuracy', issues: [] });
+    expect(fitOf('adding-lstm', 'adding')).toMatchObject({ ok: true, loss: 'mse', metric: 'mse', perStep: false, issues: [] });
+    expect(fitOf('copy-lstm', 'copy', 20)).toMatchObject({ ok: true, loss: 'ce', perStep: true, issues: [] });
+    expect(fitOf('char-lstm', 'chars')).toMatchObject({ ok: true, loss: 'ce', perStep: true, issues: [] });
+    expect(fitOf('lesson-lstm', 'news-titles')).toMatchObject({ ok: true, loss: 'ce', metric: 'accuracy', issues: [] });
   });
   it('warns, without refusing, when the softmax has more units than classes', () => {
-    const r = fit('lesson-lstm', 'names');
+    const r = fitOf('lesson-lstm', 'names');
     expect(r.ok).toBe(true);
     expect(codes(r)).toEqual(['warning:F_EXTRA_CLASSES']);
     expect(r.issues[0].fix).toMatch(/Set the final Dense to 2 units/);
   });
   it('says what to change when the input kind, feature count, per-step output or classes do not match', () => {
-    expect(codes(fit('adding-lstm', 'names'))).toEqual(['error:F_INPUT_KIND', 'error:F_ACTIVATION']);
-    expect(fit('lesson-lstm', 'adding').issues[0].fix).toMatch(/Set the Input type to features with 2 feature/);
-    expect(codes(fit('copy-lstm', 'temporal-order'))).toEqual(['error:F_FEATURES', 'error:F_PER_STEP', 'warning:F_EXTRA_CLASSES']);
-    expect(fit('copy-lstm', 'temporal-order').issues[1].fix).toMatch(/Turn off returnSequences/);
-    expect(codes(fit('adding-lstm', 'copy'))).toEqual(['error:F_FEATURES', 'error:F_PER_STEP', 'error:F_ACTIVATION']);
-    expect(fit('adding-lstm', 'copy').issues[1].fix).toMatch(/Turn on returnSequences/);
-    expect(codes(fit('copy-lstm', 'chars'))).toEqual(['error:F_FEATURES', 'error:F_CLASSES']);
+    expect(codes(fitOf('adding-lstm', 'names'))).toEqual(['error:F_INPUT_KIND', 'error:F_ACTIVATION']);
+    expect(fitOf('lesson-lstm', 'adding').issues[0].fix).toMatch(/Set the Input type to features with 2 feature/);
+    expect(codes(fitOf('copy-lstm', 'temporal-order'))).toEqual(['error:F_FEATURES', 'error:F_PER_STEP', 'warning:F_EXTRA_CLASSES']);
+    expect(fitOf('copy-lstm', 'temporal-order').issues[1].fix).toMatch(/Turn off returnSequences/);
+    expect(codes(fitOf('adding-lstm', 'copy'))).toEqual(['error:F_FEATURES', 'error:F_PER_STEP', 'error:F_ACTIVATION']);
+    expect(fitOf('adding-lstm', 'copy').issues[1].fix).toMatch(/Turn on returnSequences/);
+    expect(codes(fitOf('copy-lstm', 'chars'))).toEqual(['error:F_FEATURES', 'error:F_CLASSES']);
   });
   it('refuses a vocabulary smaller than the data', () => {
     const doc = preset('lesson-lstm');
