@@ -60,7 +60,10 @@ function readme(target: Target, title: string, info: ExportInfo): string {
       ? 'npm install @tensorflow/tfjs@4.22.0\nnode predict.mjs --input x.json'
       : target === 'pytorch'
         ? 'pip install torch numpy\npython3 predict.py --input x.json'
-        : 'pip install keras numpy   # Keras 3 with any backend, or tensorflow 2.x\npython3 predict.py --input x.json';
+        : `pip install "keras>=3" tensorflow          # Keras 3 needs a backend: tensorflow, or torch / jax with KERAS_BACKEND
+# pip install "keras>=3" torch && export KERAS_BACKEND=torch
+# pip install "tensorflow==2.15.*"             # tf.keras 2.15: its keras package is tf.keras, the code is the same
+python3 predict.py --input x.json`;
   const files: Record<Target, string> = {
     pytorch: `- \`model.py\`: \`Model(nn.Module)\`, batch first; \`load_tfjs(weights)\` and \`init_weights()\`.
 - \`rnn_layers.py\`: the recurrent layers. \`Recurrent\` wraps \`nn.RNN\` / \`nn.LSTM\` where they compute exactly what

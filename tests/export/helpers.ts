@@ -110,3 +110,38 @@ export function fastInit(doc: GraphDoc): GraphDoc {
   return { ...doc, nodes: doc.nodes.map((n) => (n.data.params.recurrentInitializer === undefined && ['SimpleRNN', 'LSTM', 'GRU'].includes(n.data.kind)
     ? { ...n, data: { ...n.data, params: { ...n.data.params, recurrentInitializer: 'glorotUniform' } } } : n)) };
 }
+
+type Spec = [id: string, kind: string, params: Record<string, unknown>, from: string[], parent?: string];
+const graphOf = (specs: Spec[]): GraphDoc => ({
+  nodes: specs.map(([id, kind, params, , parentId]) => ({ id, position: { x: 0, y: 0 }, ...(parentId ? { parentId } : {}), data: { kind, params } })) as GraphDoc['nodes'],
+  edges: specs.flatMap(([id, , , from]) => from.map((s) => ({ id: `${s}-${id}`, source: s, target: id }))),
+});
+
+/** Forms the presets do not use: every LoopRNN path (reset-before GRU with hard-sigmoid gates, relu/sigmoid/linear
+ * activations), go_backwards, no bias, every merge mode, masked merges, per-step Dense, pooling. */
+export const COVERAGE: Record<string, GraphDoc> = {
+  'masked-mixed': graphOf([
+    ['in', 'Input', { inputType: 'tokens', vocabSize: 60, length: 0 }, []],
+    ['emb', 'Embedding', { inputDim: 60, outputDim: 6, maskZero: true }, ['in']],
+    ['bi', 'Bidirectional', { mergeMode: 'mul' }, ['emb']],
+    ['bi_gru', 'GRU', { units: 5, returnSequences: true, recurrentActivation: 'hardSigmoid', recurrentInitializer: 'glorotUniform' }, [], 'bi'],
+    ['back', 'LSTM', { units: 5, returnSequences: true, goBackwards: true, activation: 'relu', recurrentActivation: 'hardSigmoid', recurrentInitializer: 'glorotUniform' }, ['bi']],
+    ['plain', 'SimpleRNN', { units: 4, returnSequences: true, activation: 'relu', useBias: false, recurrentInitializer: 'glorotUniform' }, ['emb']],
+    ['cat', 'Concatenate', {}, ['back', 'plain']],
+    ['drop', 'Dropout', { rate: 0.3 }, ['cat']],
+    ['gru2', 'GRU', { units: 3, returnSequences: true, activation: 'linear', useBias: false, recurrentInitializer: 'glorotUniform' }, ['drop']],
+    ['out', 'Dense', { units: 3, activation: 'softmax' }, ['gru2']],
+  ]),
+  'features-merges': graphOf([
+    ['in', 'Input', { inputType: 'features', features: 3, length: 0 }, []],
+    ['bi', 'Bidirectional', { mergeMode: 'ave' }, ['in']],
+    ['bi_rnn', 'SimpleRNN', { units: 4, activation: 'sigmoid', recurrentInitializer: 'glorotUniform' }, [], 'bi'],
+    ['lstm', 'LSTM', { units: 4, useBias: false, unitForgetBias: false, recurrentInitializer: 'glorotUniform' }, ['in']],
+    ['sum', 'Add', {}, ['bi', 'lstm']],
+    ['bi2', 'Bidirectional', { mergeMode: 'sum' }, ['in']],
+    ['bi2_lstm', 'LSTM', { units: 4, returnSequences: true, goBackwards: true, recurrentInitializer: 'glorotUniform' }, [], 'bi2'],
+    ['pool', 'GlobalMaxPooling1D', {}, ['bi2']],
+    ['cat', 'Concatenate', {}, ['sum', 'pool']],
+    ['out', 'Dense', { units: 2, activation: 'tanh' }, ['cat']],
+  ]),
+};

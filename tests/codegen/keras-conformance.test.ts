@@ -1,0 +1,80 @@
+/**
+ * The Keras export read against Keras's own source. `keras-signatures.json` holds the signatures of every
+ * constructor, function and method the export calls, extracted by `scripts/keras-signatures.py` from the source of
+ * Keras 3.15.1 and tf.keras 2.15.0 (file, tag and commit per entry). `keras_conformance.py` parses each exported
+ * Python file and checks every Keras call in it against both versions: the public name exists, the positional
+ * arguments fit and every keyword is accepted. A Keras call missing from the table fails too.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exportFiles } from '../../src/codegen/export.ts';
+import type { GraphDoc } from '../../src/graph/index.ts';
+import { COVERAGE, irOf, PRESETS, presetDoc, PYTHON, scratchDir } from '../export/helpers.ts';
+
+const HERE = new URL('.', import.meta.url).pathname;
+const TABLE = join(HERE, 'keras-signatures.json');
+
+function conformance(files: string[]): { checked: string[][]; errors: string[] } {
+  return JSON.parse(execFileSync(PYTHON, [join(HERE, 'keras_conformance.py'), TABLE, ...files], { encoding: 'utf8' }));
+}
+
+function writeExport(name: string, doc: GraphDoc): string[] {
+  const dir = scratchDir(`keras-conformance-${name}`);
+  const files = exportFiles(irOf(doc), 'keras', { title: name, training: doc.training, trained: false });
+  return Object.entries(files).filter(([f]) => f.endsWith('.py')).map(([f, text]) => {
+    writeFileSync(join(dir, f), text);
+    return join(dir, f);
+  });
+}
+
+const CASES: [string, GraphDoc][] = [...PRESETS.map((p): [string, GraphDoc] => [p, presetDoc(p)]), ...Object.entries(COVERAGE)];
+
+describe('the signature table', () => {
+  const table = JSON.parse(readFileSync(TABLE, 'utf8'));
+  it('records the repository, tag and commit of both versions, and the file of every entry', () => {
+    expect(table.keras3).toMatchObject({ repo: 'keras-team/keras', tag: 'v3.15.1' });
+    expect(table.tfkeras).toMatchObject({ repo: 'keras-team/tf-keras', tag: 'v2.15.0' });
+    for (const v of [table.keras3, table.tfkeras]) {
+      expect(v.commit).toMatch(/^[0-9a-f]{40}$/);
+      for (const e of Object.values(v.entries) as { file: string }[]) expect(e.file).toMatch(/\.py$/);
+    }
+  });
+});
+
+describe.each(CASES)('Keras export conforms to Keras 3.15 and tf.keras 2.15: %s', (name, doc) => {
+  it('every Keras call and argument exists in both versions', () => {
+    const r = conformance(writeExport(name, doc));
+    expect(r.errors).toEqual([]);
+    const apis = new Set(r.checked.map((c) => c[0]));
+    // The check saw the calls that matter: the input, the model, the weight loader and predict.
+    for (const api of ['keras.Input', 'keras.Model', 'Layer.set_weights', 'Model.predict']) expect(apis, api).toContain(api);
+    const kinds = new Set(irOf(doc).layers.flatMap((l) => [l.kind, l.inner?.kind]).filter((k) => k && k !== 'Input'));
+    for (const k of kinds) expect(apis, k).toContain(`keras.layers.${k}`);
+  });
+});
+
+describe('the checker can fail', () => {
+  it('names a keyword a Keras version does not accept, a class it does not export and an unknown call', () => {
+    const dir = scratchDir('keras-conformance-negative');
+    const path = join(dir, 'bad.py');
+    writeFileSync(path, [
+      'import keras',
+      'from keras import layers',
+      'a = layers.GRU(units=3, reset_afterr=False)',
+      'b = layers.GlobalMaxPooling1D(keepdims=False)',
+      'c = keras.layers.Frobnicate()',
+      'd = keras.activations.relu(1.0, negative_slope=0.1)',
+    ].join('\n'));
+    const errors = conformance([path]).errors.join('\n');
+    expect(errors).toMatch(/keras.layers.GRU has no argument 'reset_afterr' in keras-team\/keras v3.15.1/);
+    expect(errors).toMatch(/keras.layers.GRU has no argument 'reset_afterr' in keras-team\/tf-keras v2.15.0/);
+    // keepdims exists on Keras 3's GlobalMaxPooling1D (via its base) and on tf.keras's base class through **kwargs.
+    expect(errors).not.toMatch(/GlobalMaxPooling1D/);
+    expect(errors).toMatch(/keras.layers.Frobnicate is not in the signature table/);
+    // negative_slope is Keras 3's name; tf.keras 2.15 calls it alpha.
+    expect(errors).toMatch(/keras.activations.relu has no argument 'negative_slope' in keras-team\/tf-keras v2.15.0/);
+    expect(errors).not.toMatch(/negative_slope' in keras-team\/keras /);
+  });
+});

@@ -1,0 +1,98 @@
+"""Checks every Keras call in exported Python files against the signatures read from Keras's source
+(keras-signatures.json, written by scripts/keras-signatures.py).
+
+Usage: python3 keras_conformance.py TABLE.json FILE.py...  Prints {"checked": [[api, keywords...]], "errors": [...]}.
+
+A call is checked when it is `keras.<...>(...)`, `layers.<...>(...)` (after `from keras import layers`), or a method
+of `model` / `layer` (`model.compile`, `layer.set_weights`, ...). For each version in the table the public name
+must be among the names the source exports, the positional arguments must fit, and every keyword must be accepted:
+an explicit parameter, a key the code pops from **kwargs, or (when **kwargs is forwarded) accepted by the base class.
+A Keras call that the table does not know is an error too, so the table cannot silently fall behind the emitter.
+"""
+import ast
+import json
+import sys
+
+RECEIVERS = {"model": "Model", "layer": "Layer"}
+
+
+def accepted(entries, api):
+    e = entries[api]
+    names = set(e["positional"]) | set(e["keywordOnly"]) | set(e["kwargsKeys"])
+    if e["kwargs"] and "kwargsTo" in e:
+        names |= accepted(entries, e["kwargsTo"])
+    return names
+
+
+def api_of(call, layers_alias):
+    parts = []
+    f = call.func
+    while isinstance(f, ast.Attribute):
+        parts.insert(0, f.attr)
+        f = f.value
+    if not isinstance(f, ast.Name) or not parts:
+        return None
+    root = f.id
+    if root == "keras":
+        return ".".join(["keras", *parts])
+    if root == layers_alias:
+        return ".".join(["keras.layers", *parts])
+    if root in RECEIVERS and len(parts) == 1:
+        return "%s.%s" % (RECEIVERS[root], parts[0])
+    return None
+
+
+def check_file(path, table, errors, checked):
+    tree = ast.parse(open(path, encoding="utf-8").read(), path)
+    layers_alias = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "keras":
+            for a in node.names:
+                if a.name == "layers":
+                    layers_alias = a.asname or "layers"
+                else:
+                    errors.append("%s: from keras import %s is not in the table" % (path, a.name))
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.split(".")[0] in ("keras", "tensorflow") and a.name != "keras":
+                    errors.append("%s: import %s (one import path: import keras)" % (path, a.name))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        api = api_of(node, layers_alias)
+        if api is None:
+            continue
+        keywords = [k.arg for k in node.keywords]
+        if None in keywords:
+            errors.append("%s:%d: %s(**...) cannot be checked" % (path, node.lineno, api))
+            continue
+        checked.append([api, *keywords])
+        for version, data in table.items():
+            if not isinstance(data, dict) or "entries" not in data:
+                continue
+            entries = data["entries"]
+            where = "%s %s" % (data["repo"], data["tag"])
+            if api not in entries:
+                errors.append("%s:%d: %s is not in the signature table (%s)" % (path, node.lineno, api, where))
+                continue
+            e = entries[api]
+            if api.startswith("keras.") and api not in e["exports"]:
+                errors.append("%s:%d: %s is not exported under that name in %s (%s exports %s)" % (path, node.lineno, api, where, e["file"], e["exports"]))
+            if len(node.args) > len(e["positional"]) and not e["varargs"]:
+                errors.append("%s:%d: %s takes %d positional arguments in %s, given %d" % (path, node.lineno, api, len(e["positional"]), where, len(node.args)))
+            ok = accepted(entries, api)
+            for k in keywords:
+                if k not in ok:
+                    errors.append("%s:%d: %s has no argument %r in %s (%s)" % (path, node.lineno, api, k, where, e["file"]))
+
+
+def main():
+    table = json.load(open(sys.argv[1], encoding="utf-8"))
+    errors, checked = [], []
+    for path in sys.argv[2:]:
+        check_file(path, table, errors, checked)
+    print(json.dumps({"checked": checked, "errors": errors}))
+
+
+if __name__ == "__main__":
+    main()
