@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { compile } from '../src/compiler/index.ts';
 import { probeFused } from '../src/runtime/fused/index.ts';
-import { meanLoss, probeModel } from '../src/runtime/probes/index.ts';
+import { probeModel } from '../src/runtime/probes/index.ts';
+import { meanLoss } from '../src/runtime/train.ts';
 import { initTfNode } from '../src/runtime/setup-node.ts';
 import { runChromium, type ChromiumReport } from './chromium.ts';
 import { BENCH_PRESETS, largeGraph, SIZES, benchGraph, type BenchPreset } from './models.ts';
@@ -144,7 +145,7 @@ async function probeVsStep() {
     return performance.now() - t0;
   };
   const step = () => model.trainOnBatch(x, y);
-  const fusedProbe = () => probeFused(model, x, (yHat) => meanLoss('crossEntropy', yHat, ids));
+  const fusedProbe = () => probeFused(model, x, (yHat) => meanLoss('ce', yHat, ids));
   // Step and fused probe alternate, so the machine's load changes hit both alike.
   await step();
   await fusedProbe();

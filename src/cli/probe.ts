@@ -3,7 +3,7 @@
  * per timestep and the retention curve, on a seeded batch of a task's validation data or on explicit tensors.
  */
 import * as tf from '@tensorflow/tfjs';
-import { compile } from '../compiler/index.ts';
+import { compile, LOSS_NAMES, type LossKind } from '../compiler/index.ts';
 import type { GraphDoc } from '../graph/index.ts';
 import { modelWithWeights } from '../runtime/model-io.ts';
 import { checkTensorJson, type TensorJson } from '../runtime/predict.ts';
@@ -29,10 +29,10 @@ function readTensor(path: string): tf.Tensor {
 const fmt = (v: number | null) => (v === null ? '—' : v.toExponential(2));
 
 /** A readable table: a few steps of each curve, the fitted decay and the ratio g_1/g_T. */
-function printHuman(s: ProbeSummary, lossKind: string, loss: number) {
+function printHuman(s: ProbeSummary, lossKind: LossKind, loss: number) {
   const T = s.seqLen;
   const steps = [...new Set([1, 2, 5, 10, 25, 50, 100, 200, 500, T].filter((t) => t <= T))];
-  print(`T = ${T}, loss (${lossKind}) = ${loss.toPrecision(4)}; t counts the steps in the order each direction reads`);
+  print(`T = ${T}, loss (${LOSS_NAMES[lossKind]}, as in training) = ${loss.toPrecision(4)}; t counts the steps in the order each direction reads`);
   for (const l of s.layers) {
     const g = l.gradNorm;
     const fit = fitDecay(g);

@@ -1,5 +1,5 @@
 /** The scripts around a PyTorch export's model.py: predict.py (the shared contract) and train.py (DDP-ready). */
-import type { ModelIR } from '../compiler/index.ts';
+import { modelLoss, type ModelIR } from '../compiler/index.ts';
 import type { TrainingSettings } from '../graph/types.ts';
 import { pyValue } from './escape.ts';
 import { predictPy } from './python-support.ts';
@@ -17,14 +17,16 @@ export const TORCH_PREDICT_PY = predictPy(
     print(tensor_json(y.numpy()))`,
 );
 
-/** The loss that fits the model's last layer: what the app trains with for the same head. */
+/** The app's training loss for this model (`modelLoss`), in PyTorch: the same formula, clipping and mean. */
 function lossFor(ir: ModelIR): { code: string; target: 'long' | 'float' } {
-  const last = ir.layers.find((l) => l.id === ir.outputs[0])!;
-  const act = last.kind === 'Dense' ? last.params.activation : 'linear';
-  if (act === 'softmax')
-    return { code: '# The model ends in a softmax, so the loss is the negative log of the true class\'s probability.\n    return nn.functional.nll_loss(torch.log(y.clamp_min(1e-7)).reshape(-1, y.shape[-1]), target.reshape(-1))', target: 'long' };
-  if (act === 'sigmoid') return { code: 'return nn.functional.binary_cross_entropy(y.clamp(1e-7, 1 - 1e-7), target)', target: 'float' };
-  return { code: 'return nn.functional.mse_loss(y, target)', target: 'float' };
+  switch (modelLoss(ir).kind) {
+    case 'ce':
+      return { code: '# The model ends in a softmax, so the loss is the negative log of the true class\'s probability (p clipped at 1e-7, as in the app).\n    return nn.functional.nll_loss(torch.log(y.clamp_min(1e-7)).reshape(-1, y.shape[-1]), target.reshape(-1))', target: 'long' };
+    case 'bce':
+      return { code: '# The model ends in a sigmoid: binary cross-entropy, p clipped to [1e-7, 1 - 1e-7] as in the app.\n    return nn.functional.binary_cross_entropy(y.clamp(1e-7, 1 - 1e-7), target.reshape(y.shape))', target: 'float' };
+    case 'mse':
+      return { code: 'return nn.functional.mse_loss(y, target.reshape(y.shape))', target: 'float' };
+  }
 }
 
 /**

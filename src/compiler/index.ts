@@ -1,4 +1,5 @@
 export * from './compile.ts';
 export * from './summary.ts';
 export * from './can-connect.ts';
+export * from './loss.ts';
 export { deriveSeed, layerNames, safeName, snakeKind } from './names.ts';

@@ -1,10 +1,10 @@
 /**
  * Task ↔ model fit: does the compiled model's input and output match the chosen dataset? Pure; says what to
- * change. Also decides the loss the task implies for this model:
- *  - regression → MSE;  classes with a softmax of C ≥ classes units → sparse categorical cross-entropy
- *    (per step when the task is per-step);  2 classes and one sigmoid unit → binary cross-entropy.
+ * change. The loss is the model's own (`modelLoss`, src/compiler/loss.ts); the check says whether the task accepts
+ * it: regression → MSE (linear head);  C classes → cross-entropy over a softmax of ≥ C units (per step when the
+ * task is per-step), or binary cross-entropy over one sigmoid unit when C = 2.
  */
-import type { ModelIR } from '../compiler/index.ts';
+import { modelLoss, type LossKind, type ModelIR } from '../compiler/index.ts';
 import type { TaskInfo } from './types.ts';
 
 export const FIT_CODES = {
@@ -20,7 +20,7 @@ export const FIT_CODES = {
 } as const;
 
 export type FitCode = keyof typeof FIT_CODES;
-export type LossKind = 'mse' | 'ce' | 'bce';
+export type { LossKind };
 
 export interface FitIssue {
   code: FitCode;
@@ -53,6 +53,7 @@ export function checkFit(ir: ModelIR, task: TaskInfo): FitResult {
   }
   const inp = byId.get(ir.inputs[0])!;
   const out = byId.get(ir.outputs[0])!;
+  loss = modelLoss(ir).kind;
   const it = task.input;
   if (it.kind === 'tokens') {
     if (inp.params.inputType !== 'tokens')
@@ -87,8 +88,8 @@ export function checkFit(ir: ModelIR, task: TaskInfo): FitResult {
       err('F_ACTIVATION', `The target is a real number but the output is ${out.kind === 'Dense' ? `${activation}` : `a ${out.kind}`}.`, 'End with a Dense with linear activation.', out.id);
   } else {
     const C = task.output.classes;
-    if (C === 2 && units === 1 && activation === 'sigmoid') loss = 'bce';
-    else if (out.kind !== 'Dense' || activation !== 'softmax')
+    if (loss === 'bce' && C === 2 && units === 1) return result(); // one sigmoid unit: P(class 1)
+    if (loss !== 'ce')
       err('F_ACTIVATION', `${C} classes need probabilities, but the model ends with ${out.kind === 'Dense' ? `a ${activation} Dense` : `a ${out.kind}`}.`, `End with Dense(${C}, softmax)${C === 2 ? ' or Dense(1, sigmoid)' : ''}.`, out.id);
     else if (units < C) err('F_CLASSES', `The data has ${C} classes but the final Dense has ${units} units.`, `Set the final Dense to ${C} units.`, out.id);
     else if (units > C)

@@ -9,7 +9,7 @@
  * shuffle, so the same seed gives the same losses. Control (pause/resume/stop) acts at batch boundaries.
  */
 import * as tf from '@tensorflow/tfjs';
-import { collate, deriveSeed, permutation, Rng, type Batch, type Dataset, type FitResult } from '../datasets/index.ts';
+import { collate, deriveSeed, permutation, Rng, type Batch, type Dataset, type FitResult, type LossKind } from '../datasets/index.ts';
 
 export type OptimizerName = 'adam' | 'rmsprop' | 'sgd';
 
@@ -84,31 +84,36 @@ export function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
 const EPS = 1e-7;
 
 /**
- * Loss and metric for a prediction `p` and targets `y`:
- *  mse: mean (p − y)²;  ce: −mean log p[label] over samples (and steps);  bce: −mean [y log p + (1−y) log(1−p)].
- *  metric: MSE, or accuracy (argmax = label; p > 0.5 for one sigmoid unit).
+ * The mean loss of prediction `p` against targets `y`, for the loss `modelLoss(ir)` chose (src/compiler/loss.ts);
+ * training, validation and every probe compute it here.
+ *  mse: mean (p − y)²;  ce: −mean log p[label] over samples (and steps), p clipped to [ε, 1];
+ *  bce: −mean [y log p + (1−y) log(1−p)], p clipped to [ε, 1−ε];  ε = 1e−7 as in Keras.
+ * `y` may carry a trailing axis of 1 or lack one ([B] or [B, 1] for a [B, 1] output); for 'ce' it holds class ids,
+ * or one-hot rows / probabilities of `p`'s shape.
  */
+export function meanLoss(kind: LossKind, p: tf.Tensor, y: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    if (kind === 'mse') return tf.mean(tf.square(tf.sub(p, tf.reshape(tf.cast(y, 'float32'), p.shape))));
+    if (kind === 'bce') {
+      const q = tf.clipByValue(p, EPS, 1 - EPS);
+      const t = tf.reshape(tf.cast(y, 'float32'), p.shape);
+      return tf.neg(tf.mean(tf.add(tf.mul(t, tf.log(q)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, q))))));
+    }
+    const C = p.shape[p.rank - 1]!;
+    const sameShape = y.rank === p.rank && y.shape.every((d, i) => d === p.shape[i]);
+    const yOne = sameShape ? tf.cast(y, 'float32') : tf.oneHot(tf.reshape(tf.cast(y, 'int32'), p.shape.slice(0, -1)), C);
+    return tf.neg(tf.mean(tf.sum(tf.mul(yOne, tf.log(tf.clipByValue(p, EPS, 1))), -1)));
+  }) as tf.Scalar;
+}
+
+/** `meanLoss`, and the metric: MSE, or accuracy (argmax = label; p > 0.5 for one sigmoid unit). */
 export function lossAndMetric(fit: Pick<FitResult, 'loss'>, p: tf.Tensor, y: tf.Tensor): { loss: tf.Scalar; metric: tf.Scalar } {
-  switch (fit.loss) {
-    case 'mse': {
-      const loss = tf.mean(tf.square(tf.sub(p, y)));
-      return { loss: loss as tf.Scalar, metric: loss as tf.Scalar };
-    }
-    case 'ce': {
-      const C = p.shape[p.shape.length - 1];
-      const logp = tf.log(tf.clipByValue(p, EPS, 1));
-      const loss = tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(tf.cast(y, 'int32'), C), logp), -1)));
-      const metric = tf.mean(tf.cast(tf.equal(tf.argMax(p, -1), tf.cast(y, 'int32')), 'float32'));
-      return { loss: loss as tf.Scalar, metric: metric as tf.Scalar };
-    }
-    case 'bce': {
-      const q = tf.clipByValue(tf.reshape(p, [-1]), EPS, 1 - EPS);
-      const t = tf.cast(y, 'float32');
-      const loss = tf.neg(tf.mean(tf.add(tf.mul(t, tf.log(q)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, q))))));
-      const metric = tf.mean(tf.cast(tf.equal(tf.greater(q, 0.5), tf.cast(t, 'bool')), 'float32'));
-      return { loss: loss as tf.Scalar, metric: metric as tf.Scalar };
-    }
-  }
+  const loss = meanLoss(fit.loss, p, y);
+  if (fit.loss === 'mse') return { loss, metric: loss };
+  const metric = tf.tidy(() => fit.loss === 'bce'
+    ? tf.mean(tf.cast(tf.equal(tf.greater(tf.reshape(p, [-1]), 0.5), tf.cast(tf.reshape(y, [-1]), 'bool')), 'float32'))
+    : tf.mean(tf.cast(tf.equal(tf.argMax(p, -1), tf.reshape(tf.cast(y, 'int32'), p.shape.slice(0, -1))), 'float32'))) as tf.Scalar;
+  return { loss, metric };
 }
 
 /** ‖g‖₂ over all gradients together: sqrt(Σ_v Σ_i g_{v,i}²) (one scalar tensor). */

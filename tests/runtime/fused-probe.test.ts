@@ -8,7 +8,8 @@ import { compile } from '../../src/compiler/index.ts';
 import { chainDoc, type ChainStep } from '../../src/graph/index.ts';
 import { buildModel } from '../../src/runtime/build.ts';
 import { probeFused } from '../../src/runtime/fused/index.ts';
-import { meanLoss, probeModel } from '../../src/runtime/probes/index.ts';
+import { probeModel } from '../../src/runtime/probes/index.ts';
+import { meanLoss } from '../../src/runtime/train.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
 
 beforeAll(async () => {
@@ -43,7 +44,7 @@ describe('probeFused equals the probes module', () => {
     const y = tf.tensor1d([0, 2, 1], 'int32');
     const ref = await probeModel(model, ir, [x], y);
     const before = tf.memory().numTensors;
-    const ours = await probeFused(model, x, (yHat) => meanLoss('crossEntropy', yHat, y));
+    const ours = await probeFused(model, x, (yHat) => meanLoss('ce', yHat, y));
     expect(tf.memory().numTensors).toBe(before);
     expect(ours.map((d) => d.direction)).toEqual(ref.directions.map((d) => d.direction));
     ours.forEach((d, k) => {

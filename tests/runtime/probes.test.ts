@@ -5,10 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compile, type ModelIR } from '../../src/compiler/index.ts';
+import { compile, modelLoss, type ModelIR } from '../../src/compiler/index.ts';
 import { chainDoc, type ChainStep, type GraphDoc, type LayerKind, type Params } from '../../src/graph/index.ts';
 import { buildModel } from '../../src/runtime/build.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
+import { lossAndMetric } from '../../src/runtime/train.ts';
 import { probeJacobian, probeModel, probeTargets, walk } from '../../src/runtime/probes/index.ts';
 import { centralDiff, refRun, type RefKind, type RefWeights } from './probes-reference.ts';
 
@@ -188,6 +189,59 @@ describe('fast probe (fused engine taps) equals the exact probe', () => {
       for (const g of Object.keys(e.gates)) expect(maxDiff(f.gates[g], e.gates[g])).toBeLessThanOrEqual(1e-5);
       expect(f.dc).toBeUndefined();
     });
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+});
+
+describe('probes use the training loss (modelLoss) for every head', () => {
+  it('a Dense(1, sigmoid) head: ∂L/∂h_t (exact and fast probe) equals central finite differences of binary cross-entropy', async () => {
+    const { model, ir } = build([feats(), rnn('LSTM'), ['Dense', { units: 1, activation: 'sigmoid' }]], 4);
+    const x = xFloat();
+    const y = tf.tensor1d([1, 0, 1], 'int32'); // class ids, as the 2-class tasks give them
+    const exact = await probeModel(model, ir, [x], y);
+    const fast = await probeModel(model, ir, [x], y, { fast: true });
+    expect(exact.lossKind).toBe('bce');
+    const seqs = x.arraySync() as number[][][];
+    const w = refWeights(model.getLayer(ir.layers[1].name));
+    const [Wd, bd] = model.getLayer(ir.layers[2].name).getWeights().map((t) => Array.from(t.dataSync()));
+    const yv = y.dataSync();
+    const lossB = (b: number, p?: Parameters<typeof refRun>[4]) => {
+      const hT = refRun('LSTM', w, seqs[b], null, p).at(-1)!;
+      const q = 1 / (1 + Math.exp(-hT.reduce((s, v, j) => s + v * Wd[j], bd[0])));
+      return -(yv[b] * Math.log(q) + (1 - yv[b]) * Math.log(1 - q));
+    };
+    const bce = [0, 1, 2].reduce((s, b) => s + lossB(b), 0) / B;
+    expect(exact.loss).toBeCloseTo(bce, 5);
+    expect(fast.loss).toBeCloseTo(bce, 5);
+    let worst = 0, worstFast = 0;
+    for (let b = 0; b < B; b++)
+      for (let t = 0; t < T; t++) {
+        const fd = Math.hypot(...Array.from({ length: w.H }, (_, j) => centralDiff((delta) => lossB(b, { t, state: 'h', j, delta }))));
+        worst = Math.max(worst, Math.abs(exact.directions[0].dh[t * B + b] - fd) / Math.max(fd, 1e-6));
+        worstFast = Math.max(worstFast, Math.abs(fast.directions[0].dh[t * B + b] - fd) / Math.max(fd, 1e-6));
+      }
+    expect(worst).toBeLessThanOrEqual(1e-3);
+    expect(worstFast).toBeLessThanOrEqual(1e-3);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
+  it.each([
+    ['softmax per sequence', [feats(), rnn('GRU'), ['Dense', { units: 3, activation: 'softmax' }]], () => tf.tensor1d([2, 0, 1], 'int32'), 'ce'],
+    ['softmax per timestep', [feats(), rnn('SimpleRNN', { returnSequences: true }), ['Dense', { units: 3, activation: 'softmax' }]], () => tf.tensor2d([[0, 1, 2, 0, 1, 2, 0], [1, 1, 1, 1, 1, 1, 1], [2, 0, 2, 0, 2, 0, 2]], [B, T], 'int32'), 'ce'],
+    ['sigmoid', [feats(), rnn('GRU'), ['Dense', { units: 1, activation: 'sigmoid' }]], () => tf.tensor1d([0, 1, 1], 'int32'), 'bce'],
+    ['linear', [feats(), rnn('LSTM'), dense1], () => tf.tensor2d([[0.3], [-0.5], [1.2]]), 'mse'],
+  ] as [string, Step[], () => tf.Tensor, string][])('%s: the probe loss is the trainer\'s loss on the same batch', async (_n, steps, target, kind) => {
+    const { model, ir } = build(steps, 5);
+    const x = xFloat();
+    const y = target();
+    const fit = { loss: modelLoss(ir).kind };
+    expect(fit.loss).toBe(kind);
+    const trainLoss = tf.tidy(() => lossAndMetric(fit, model.predict(x) as tf.Tensor, y).loss.dataSync()[0]);
+    const probe = await probeModel(model, ir, [x], y);
+    expect(probe.lossKind).toBe(kind);
+    expect(probe.loss).toBeCloseTo(trainLoss, 5);
     tf.dispose([x, y]);
     model.dispose();
   });

@@ -4,34 +4,13 @@
  * every tensor made here is disposed before the promise resolves.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelIR } from '../../compiler/index.ts';
+import { modelLoss, type LossKind, type ModelIR } from '../../compiler/index.ts';
 import type { RecurrentKind } from '../../layers/index.ts';
 import { isFused, probeFused } from '../fused/index.ts';
+import { meanLoss } from '../train.ts';
 import { PROBE_GATES, type StateProbes } from './cells.ts';
 import { summarizeProbe, type ProbeSummary } from './summary.ts';
 import { probeTargets, walk, type ProbeTarget } from './walk.ts';
-
-/** The loss a model's output implies: cross-entropy after a softmax, mean squared error otherwise. */
-export type LossKind = 'crossEntropy' | 'mse';
-
-export function lossKindOf(ir: ModelIR): LossKind {
-  const out = ir.layers.find((l) => l.id === ir.outputs[0])!;
-  return out.kind === 'Dense' && out.params.activation === 'softmax' ? 'crossEntropy' : 'mse';
-}
-
-/**
- * Mean loss over every example (and timestep, for sequence outputs).
- * Cross-entropy takes class ids (shape of `yHat` without its last axis, or with a last axis of 1) or one-hot/probability targets.
- */
-export function meanLoss(kind: LossKind, yHat: tf.Tensor, y: tf.Tensor): tf.Scalar {
-  if (kind === 'mse') return tf.mean(tf.square(tf.sub(yHat, tf.reshape(y, yHat.shape)))) as tf.Scalar;
-  const C = yHat.shape[yHat.rank - 1]!;
-  // Same shape: one-hot or probabilities. Otherwise class ids, with or without a trailing axis of 1 ([B] or [B, 1]).
-  const sameShape = y.shape.length === yHat.shape.length && y.shape.every((d, i) => d === yHat.shape[i]);
-  const yOne = sameShape ? y : tf.oneHot(tf.reshape(tf.cast(y, 'int32'), yHat.shape.slice(0, -1)), C);
-  // −Σ_c y_c log p_c, with p clipped away from 0 as Keras' categorical_crossentropy does (ε = 1e−7).
-  return tf.neg(tf.mean(tf.sum(tf.mul(yOne, tf.log(tf.clipByValue(yHat, 1e-7, 1))), -1))) as tf.Scalar;
-}
 
 /** One direction of one recurrent layer, probed. Arrays are in processing order (step k = k-th input read). */
 export interface DirectionProbe {
@@ -53,6 +32,7 @@ export interface DirectionProbe {
 export interface ProbeResult {
   seqLen: number;
   batch: number;
+  /** The training loss (`modelLoss(ir)`) of the batch. */
   loss: number;
   lossKind: LossKind;
   directions: DirectionProbe[];
@@ -113,13 +93,13 @@ async function probeFast(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarge
  * Probes every recurrent direction of a built model on one batch, with one forward and one backward pass.
  * @param model the model `buildModel(ir)` made (its weights are read, never changed)
  * @param inputs one tensor per model input, [B, T] int ids or [B, T, F] floats
- * @param target what the loss compares the output with (see `meanLoss`)
+ * @param target what the training loss compares the output with (see `meanLoss` in ../train.ts)
  * @example const r = await probeModel(model, ir, [x], y); r.directions[0].dh // [T, B] gradient norms
  */
 export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], target: tf.Tensor, opts: ProbeOptions = {}): Promise<ProbeResult> {
   const wantGates = opts.gates ?? true;
   const targets = probeTargets(model, ir);
-  const lossKind = lossKindOf(ir);
+  const lossKind = modelLoss(ir).kind;
   if (opts.fast && targets.every((t) => isFused(t.layer))) return probeFast(model, ir, targets, inputs, target, lossKind, wantGates);
   const [B, T] = inputs[0].shape as [number, number];
   const kept: tf.Tensor[] = [];

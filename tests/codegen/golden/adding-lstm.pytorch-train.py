@@ -25,7 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def loss_fn(y, target):
-    return nn.functional.mse_loss(y, target)
+    return nn.functional.mse_loss(y, target.reshape(y.shape))
 
 
 def main():

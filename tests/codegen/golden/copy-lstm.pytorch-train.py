@@ -25,7 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def loss_fn(y, target):
-    # The model ends in a softmax, so the loss is the negative log of the true class's probability.
+    # The model ends in a softmax, so the loss is the negative log of the true class's probability (p clipped at 1e-7, as in the app).
     return nn.functional.nll_loss(torch.log(y.clamp_min(1e-7)).reshape(-1, y.shape[-1]), target.reshape(-1))
 
 
