@@ -134,3 +134,32 @@ describe('the source tree', () => {
     }
   });
 });
+
+/** Import cycles among the given files (type imports count: they still tie the files together), each as `a → b → a`. */
+function cycles(files: string[]): string[] {
+  const known = new Set(files);
+  const deps = new Map(files.map((f) => [f, importsOf(f, readFileSync(f, 'utf8')).filter((i) => i.spec.startsWith('.')).map((i) => resolve(dirname(f), i.spec)).filter((t) => known.has(t))]));
+  const found: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (f: string, path: string[]) => {
+    state.set(f, 'open');
+    for (const t of deps.get(f)!) {
+      if (state.get(t) === 'open') found.push([...path.slice(path.indexOf(t)), t].map((p) => relative(SRC, p)).join(' → '));
+      else if (!state.has(t)) visit(t, [...path, t]);
+    }
+    state.set(f, 'done');
+  };
+  for (const f of files) if (!state.has(f)) visit(f, [f]);
+  return found;
+}
+
+describe('import cycles', () => {
+  it('the checker finds a cycle through a type import', () => {
+    const dir = join(ROOT, 'tests', 'fixtures', 'cycle');
+    expect(cycles(sourceFiles(dir))).toEqual(['../tests/fixtures/cycle/a.ts → ../tests/fixtures/cycle/b.ts → ../tests/fixtures/cycle/a.ts']);
+  });
+
+  it.each(['cli', 'compiler', 'graph', 'layers', 'codegen', 'store'])('src/%s has none (the CLI commands depend on command.ts, main.ts on the commands)', (folder) => {
+    expect(cycles(sourceFiles(join(SRC, folder)))).toEqual([]);
+  });
+});

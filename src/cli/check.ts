@@ -1,7 +1,7 @@
 import { compile } from '../compiler/index.ts';
 import { DIAGNOSTICS } from '../layers/index.ts';
 import { print, printJson, readGraphOrModel } from './io.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 
 /** `rnn-studio check <graph.json> [--json]`: 0 valid, 1 diagnostics, 2 unreadable. */
 export const check: Command = {

@@ -5,7 +5,7 @@ import { collate, type Batch } from '../datasets/index.ts';
 import { planRun } from '../datasets/plan.ts';
 import { modelFiles } from '../runtime/save.ts';
 import { CliError, print } from './io.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 import { loadTfModel } from './model-load.ts';
 
 const tensorJson = (data: ArrayLike<number>, shape: number[], dtype: Batch['xDtype']) => JSON.stringify({ dtype, shape, data: Array.from(data) });

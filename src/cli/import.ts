@@ -6,7 +6,7 @@ import { modelWithWeights } from '../runtime/model-io.ts';
 import { initTfNode } from '../runtime/setup-node.ts';
 import { modelFiles } from '../runtime/save.ts';
 import { CliError, print, readGraphOrModel, weightsDirFor } from './io.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 
 /** `rnn-studio import <model.json> --out graph.json`: Keras / TF.js model JSON → graph (+ `graph.weights/` when the file has weights). */
 export const importCmd: Command = {

@@ -1,6 +1,7 @@
 /** The `rnn-studio` command line: the same core as the app, headless. */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { check } from './check.ts';
+import type { Command } from './command.ts';
 import { exportCmd } from './export.ts';
 import { importCmd } from './import.ts';
 import { CliError } from './io.ts';
@@ -8,12 +9,6 @@ import { probe } from './probe.ts';
 import { predictCmd } from './predict.ts';
 import { summary } from './summary.ts';
 import { train } from './train.ts';
-
-export interface Command {
-  usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
-  run(args: { positionals: string[]; values: Record<string, string | boolean | undefined> }): number | Promise<number>;
-}
 
 export const COMMANDS: Record<string, Command> = { check, summary, probe, train, export: exportCmd, import: importCmd, predict: predictCmd };
 

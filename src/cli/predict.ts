@@ -1,6 +1,6 @@
 import { checkTensorJson, predict } from '../runtime/predict.ts';
 import { CliError, print, printJson, readText } from './io.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 import { loadTfModel } from './model-load.ts';
 
 /** `rnn-studio predict <graph.json|model.json> [--weights DIR] --input x.json [--json]`. */

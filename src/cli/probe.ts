@@ -11,7 +11,7 @@ import { fitDecay, probeSummary, type ProbeSummary } from '../runtime/probes/ind
 import { initTfNode } from '../runtime/setup-node.ts';
 import { collate, TASKS } from '../datasets/index.ts';
 import { CliError, print, printJson, readGraphOrModel, readText, readWeightsDir } from './io.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 
 function readTensor(path: string): tf.Tensor {
   let v: unknown;

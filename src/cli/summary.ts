@@ -1,6 +1,6 @@
 import { compile, formatSummary, summarize } from '../compiler/index.ts';
 import { CliError, print, printJson, readGraphOrModel } from './io.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 
 /** `rnn-studio summary <graph.json|model.json> [--json]`: the Keras-style summary. */
 export const summary: Command = {

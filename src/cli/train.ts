@@ -15,7 +15,7 @@ import { Trainer, type OptimizerName, type TrainEvent } from '../runtime/train.t
 import { modelFiles } from '../runtime/save.ts';
 import type { BackendName } from '../runtime/setup.ts';
 import { CliError, printJson, readGraph, readText } from './io.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 
 function num(v: string | boolean | undefined, flag: string, o: { int?: boolean; min?: number } = {}): number | undefined {
   if (v === undefined) return undefined;

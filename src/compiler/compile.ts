@@ -1,5 +1,6 @@
 /**
- * graph → IR, as pure stages: validate structure → order (cycle check) → infer shapes → check outputs → IR.
+ * graph → IR, as pure stages, each exported and testable alone: structure → order (cycle check) → shapes → inputs and
+ * outputs → IR. `compile` runs them in turn.
  * Never throws on user input: every problem becomes a Diagnostic attached to a node or edge.
  */
 import type { GraphDoc, GraphEdge, GraphNode, LayerKind, Params } from '../graph/types.ts';
@@ -46,14 +47,36 @@ export interface CompileResult {
 
 export const DEFAULT_SEED = 42;
 
-/** Accepts any structural document (React Flow nodes included). */
-export function compile(doc: Pick<GraphDoc, 'nodes' | 'edges'> & Partial<GraphDoc>): CompileResult {
-  const diags: Diagnostic[] = [];
-  const err = (code: DiagCode, message: string, fix: string, at: Partial<Diagnostic> = {}) =>
-    diags.push({ code, severity: 'error', message, fix, ...at });
-  const runSeed = doc.training?.seed ?? DEFAULT_SEED;
+/** Where a stage reports its problems; every stage appends, none throws. */
+type Report = (code: DiagCode, message: string, fix: string, at?: Partial<Diagnostic>) => void;
+const reportTo = (diags: Diagnostic[]): Report => (code, message, fix, at = {}) => diags.push({ code, severity: 'error', message, fix, ...at });
 
-  // ── 1. structure ────────────────────────────────────────────────────────────────────────────────
+/** Stage 1's result: the known layers, their params, what each wrapper holds, and the wiring between top-level layers. */
+export interface Structure {
+  byId: Map<string, GraphNode>;
+  /** Every known layer's params with defaults filled in. */
+  params: Map<string, Params>;
+  /** Layers whose params failed their checks (their shapes are not inferred). */
+  badParams: Set<string>;
+  /** Wrapper id → the one recurrent layer it holds. */
+  inner: Map<string, GraphNode>;
+  /** Layers on the canvas itself (not inside a wrapper), in document order. */
+  top: GraphNode[];
+  /** Per top-level layer: the ids feeding it and the ids it feeds, in edge order. */
+  ins: Map<string, string[]>;
+  outs: Map<string, string[]>;
+  /** Unique identifier-safe names for every known layer. */
+  names: Map<string, string>;
+  runSeed: number;
+  /** The document's first node, even one of an unknown kind: where a model-level problem is pinned as a last resort. */
+  first?: GraphNode;
+}
+
+const specOf = (n: GraphNode): LayerSpec => LAYERS[n.data.kind];
+
+/** 1. structure: unknown kinds and duplicate ids, param checks, what each wrapper holds, and which edges are usable. */
+export function structure(doc: Pick<GraphDoc, 'nodes' | 'edges'> & Partial<GraphDoc>, diags: Diagnostic[]): Structure {
+  const err = reportTo(diags);
   const byId = new Map<string, GraphNode>();
   for (const n of doc.nodes) {
     if (byId.has(n.id)) err('E_DUPLICATE_ID', `Two layers have the id "${n.id}".`, 'Delete one of them.', { nodeId: n.id });
@@ -61,8 +84,8 @@ export function compile(doc: Pick<GraphDoc, 'nodes' | 'edges'> & Partial<GraphDo
       err('E_UNKNOWN_KIND', `"${String(n.data?.kind)}" is not a layer kind RNN Studio knows.`, `Use one of: ${LAYER_KINDS.join(', ')}.`, { nodeId: n.id });
     else byId.set(n.id, n);
   }
-  const specOf = (n: GraphNode): LayerSpec => LAYERS[n.data.kind];
   const params = new Map<string, Params>();
+  const badParams = new Set<string>();
   for (const n of byId.values()) {
     const spec = specOf(n);
     const p = withDefaults(spec.params, n.data.params);
@@ -70,7 +93,9 @@ export function compile(doc: Pick<GraphDoc, 'nodes' | 'edges'> & Partial<GraphDo
     for (const [key, s] of Object.entries(spec.params)) {
       if (s.when && !s.when(p)) continue;
       const problem = checkParam(s, p[key]);
-      if (problem) err('E_PARAM', `${n.data.kind}: ${problem}.`, `Set ${s.label} to a valid value (default ${JSON.stringify(s.default)}).`, { nodeId: n.id, param: key });
+      if (!problem) continue;
+      err('E_PARAM', `${n.data.kind}: ${problem}.`, `Set ${s.label} to a valid value (default ${JSON.stringify(s.default)}).`, { nodeId: n.id, param: key });
+      badParams.add(n.id);
     }
   }
 
@@ -115,40 +140,59 @@ export function compile(doc: Pick<GraphDoc, 'nodes' | 'edges'> & Partial<GraphDo
     ins.get(e.target)!.push(e.source);
     outs.get(e.source)!.push(e.target);
   }
+  return { byId, params, badParams, inner, top, ins, outs, names: layerNames([...byId.values()]), runSeed: doc.training?.seed ?? DEFAULT_SEED, first: doc.nodes[0] };
+}
 
-  // ── 2. order (Kahn); whatever is left over sits on a cycle or downstream of one ────────────────
-  const indeg = new Map(top.map((n) => [n.id, ins.get(n.id)!.length]));
-  const queue = top.filter((n) => indeg.get(n.id) === 0).map((n) => n.id);
-  const order: string[] = [];
+/** 2. order (Kahn): top-level layer ids in topological order; whatever is left over sits on a cycle or downstream of one. */
+export function order(s: Structure, diags: Diagnostic[]): string[] {
+  const indeg = new Map(s.top.map((n) => [n.id, s.ins.get(n.id)!.length]));
+  const queue = s.top.filter((n) => indeg.get(n.id) === 0).map((n) => n.id);
+  const sorted: string[] = [];
   while (queue.length) {
     const id = queue.shift()!;
-    order.push(id);
-    for (const t of outs.get(id)!) {
+    sorted.push(id);
+    for (const t of s.outs.get(id)!) {
       indeg.set(t, indeg.get(t)! - 1);
       if (indeg.get(t) === 0) queue.push(t);
     }
   }
-  if (order.length < top.length) {
-    const ordered = new Set(order);
-    for (const n of top)
+  if (sorted.length < s.top.length) {
+    const ordered = new Set(sorted);
+    for (const n of s.top)
       if (!ordered.has(n.id))
-        err('E_CYCLE', `${n.data.kind} is part of a loop of connections (or fed by one).`, 'Remove a connection in the loop: recurrence lives inside the recurrent cell, not in the wiring.', { nodeId: n.id });
+        reportTo(diags)('E_CYCLE', `${n.data.kind} is part of a loop of connections (or fed by one).`, 'Remove a connection in the loop: recurrence lives inside the recurrent cell, not in the wiring.', { nodeId: n.id });
   }
+  return sorted;
+}
 
-  // ── 3. shapes ──────────────────────────────────────────────────────────────────────────────────
-  const names = layerNames([...byId.values()]);
+/** A layer's seed: its own when set, else derived from the run seed and its id. */
+const seedOf = (s: Structure, n: GraphNode) => {
+  const own = s.params.get(n.id)!.seed as number;
+  return own > 0 ? own : deriveSeed(s.runSeed, n.id);
+};
+
+/** The recurrent layer a wrapper holds, as the wrapper's shape rule and the IR see it. */
+const innerOf = (s: Structure, id: string): InnerLayer | undefined => {
+  const k = s.inner.get(id);
+  return k && { kind: k.data.kind, params: s.params.get(k.id)!, name: s.names.get(k.id)!, seed: seedOf(s, k) };
+};
+
+export interface Shapes {
+  /** Output shape per layer id, wherever it could be inferred. */
+  shapes: Record<string, TensorType>;
+  /** Param count per layer id, wherever its shape could be inferred. */
+  counts: Record<string, number>;
+}
+
+/** 3. shapes: in topological order, each layer's arity, then its output shape and param count from its inputs' shapes. */
+export function inferShapes(s: Structure, sorted: string[], diags: Diagnostic[]): Shapes {
+  const err = reportTo(diags);
   const shapes: Record<string, TensorType> = {};
   const counts: Record<string, number> = {};
-  const innerOf = (id: string): InnerLayer | undefined => {
-    const k = inner.get(id);
-    return k && { kind: k.data.kind, params: params.get(k.id)!, name: names.get(k.id)!, seed: seedFor(k) };
-  };
-  const seedFor = (n: GraphNode) => ((params.get(n.id)!.seed as number) > 0 ? (params.get(n.id)!.seed as number) : deriveSeed(runSeed, n.id));
-  const badParams = new Set(diags.filter((d) => d.code === 'E_PARAM').map((d) => d.nodeId));
-  for (const id of order) {
-    const n = byId.get(id)!;
+  for (const id of sorted) {
+    const n = s.byId.get(id)!;
     const spec = specOf(n);
-    const src = ins.get(id)!;
+    const src = s.ins.get(id)!;
     if (spec.arity === 'none' && src.length > 0) {
       err('E_INPUT_HAS_INPUT', 'An Input cannot receive a connection.', 'Delete the connection into the Input.', { nodeId: id });
       continue;
@@ -161,59 +205,74 @@ export function compile(doc: Pick<GraphDoc, 'nodes' | 'edges'> & Partial<GraphDo
       err('E_TOO_MANY_INPUTS', `${n.data.kind} takes one input but ${src.length} are connected.`, 'Keep one connection, or join the branches with Concatenate or Add first.', { nodeId: id });
       continue;
     }
-    const inShapes = src.map((s) => shapes[s]);
-    if (inShapes.some((s) => s === undefined) || badParams.has(id) || (inner.has(id) && badParams.has(inner.get(id)!.id))) continue; // reported upstream
-    if (spec.wraps && !inner.has(id)) continue; // reported above
-    const ctx = { sources: src.map((s) => ({ kind: byId.get(s)!.data.kind, params: params.get(s)! })), inner: innerOf(id) };
-    const r = spec.inferShape(inShapes, params.get(id)!, ctx);
+    const inShapes = src.map((x) => shapes[x]);
+    if (inShapes.some((x) => x === undefined) || s.badParams.has(id) || (s.inner.has(id) && s.badParams.has(s.inner.get(id)!.id))) continue; // reported upstream
+    if (spec.wraps && !s.inner.has(id)) continue; // reported in structure()
+    const ctx = { sources: src.map((x) => ({ kind: s.byId.get(x)!.data.kind, params: s.params.get(x)! })), inner: innerOf(s, id) };
+    const r = spec.inferShape(inShapes, s.params.get(id)!, ctx);
     if (!r.ok) {
       err(r.code, r.message, r.fix, { nodeId: id });
       continue;
     }
     shapes[id] = r.out;
-    counts[id] = spec.paramCount(inShapes, params.get(id)!, ctx);
+    counts[id] = spec.paramCount(inShapes, s.params.get(id)!, ctx);
   }
+  return { shapes, counts };
+}
 
-  // ── 4. inputs and outputs ──────────────────────────────────────────────────────────────────────
-  const inputs = order.filter((id) => specOf(byId.get(id)!).arity === 'none');
+/** 4. inputs and outputs: the model's Input layers and its one output layer (ids in topological order). */
+export function endpoints(s: Structure, sorted: string[], diags: Diagnostic[]): { inputs: string[]; outputs: string[] } {
+  const err = reportTo(diags);
+  const { byId, top, ins, outs } = s;
+  const inputs = sorted.filter((id) => specOf(byId.get(id)!).arity === 'none');
   // Model-level problems are pinned to the node where the user would start fixing them, so every diagnostic names one.
-  const entry = top.find((n) => ins.get(n.id)!.length === 0) ?? top[0] ?? doc.nodes[0];
+  const entry = top.find((n) => ins.get(n.id)!.length === 0) ?? top[0] ?? s.first;
   if (!entry) err('E_NO_INPUT', 'The model is empty.', 'Add an Input from the palette, or open a preset.');
   else if (inputs.length === 0)
     err('E_NO_INPUT', 'The model has no Input layer.', `Add an Input from the palette and connect it to ${entry.data.kind} "${entry.id}".`, { nodeId: entry.id });
   for (const id of inputs)
     if (outs.get(id)!.length === 0)
       err('E_DANGLING', 'This Input is not connected to anything.', 'Connect it to a layer, or delete it.', { nodeId: id });
-  const sinks = order.filter((id) => specOf(byId.get(id)!).arity !== 'none' && outs.get(id)!.length === 0 && ins.get(id)!.length > 0);
+  const sinks = sorted.filter((id) => specOf(byId.get(id)!).arity !== 'none' && outs.get(id)!.length === 0 && ins.get(id)!.length > 0);
   // A loop leaves no sink; E_CYCLE already says what to do there.
-  if (top.length > 0 && sinks.length === 0 && inputs.length > 0 && order.length === top.length)
+  if (top.length > 0 && sinks.length === 0 && inputs.length > 0 && sorted.length === top.length)
     err('E_NO_OUTPUT', 'Nothing ends the model: no layer after the Input produces an output.', 'Connect a final layer (usually a Dense) after the Input.', { nodeId: inputs[0] });
   if (sinks.length > 1)
     for (const id of sinks)
       err('E_MULTIPLE_OUTPUTS', `${byId.get(id)!.data.kind} is one of ${sinks.length} layers whose output goes nowhere; a model here has one output.`,
         'Connect all but the final layer onward (merge branches with Concatenate or Add), or delete the extra ones.', { nodeId: id });
+  return { inputs, outputs: sinks };
+}
 
-  const ok = !diags.some((d) => d.severity === 'error');
-  const result: CompileResult = { ok, diagnostics: diags, shapes, params: counts };
-  if (!ok) return result;
-
-  const layers: IRLayer[] = order.map((id) => {
-    const n = byId.get(id)!;
+/** 5. IR: the layers in topological order with names, params, input ids, shapes, counts and seeds (for an error-free graph). */
+export function toIR(s: Structure, sorted: string[], { shapes, counts }: Shapes, io: { inputs: string[]; outputs: string[] }): ModelIR {
+  const layers: IRLayer[] = sorted.map((id) => {
+    const n = s.byId.get(id)!;
     return {
       id,
-      name: names.get(id)!,
+      name: s.names.get(id)!,
       kind: n.data.kind,
-      params: params.get(id)!,
-      inputs: ins.get(id)!,
-      inputShapes: ins.get(id)!.map((s) => shapes[s]),
+      params: s.params.get(id)!,
+      inputs: s.ins.get(id)!,
+      inputShapes: s.ins.get(id)!.map((x) => shapes[x]),
       outputShape: shapes[id],
       paramCount: counts[id],
-      seed: seedFor(n),
-      ...(inner.has(id) ? { inner: innerOf(id) } : {}),
+      seed: seedOf(s, n),
+      ...(s.inner.has(id) ? { inner: innerOf(s, id) } : {}),
     };
   });
-  result.ir = { layers, inputs, outputs: sinks, totalParams: layers.reduce((s, l) => s + l.paramCount, 0), seed: runSeed };
-  return result;
+  return { layers, ...io, totalParams: layers.reduce((t, l) => t + l.paramCount, 0), seed: s.runSeed };
+}
+
+/** Accepts any structural document (React Flow nodes included). */
+export function compile(doc: Pick<GraphDoc, 'nodes' | 'edges'> & Partial<GraphDoc>): CompileResult {
+  const diagnostics: Diagnostic[] = [];
+  const s = structure(doc, diagnostics);
+  const sorted = order(s, diagnostics);
+  const inferred = inferShapes(s, sorted, diagnostics);
+  const io = endpoints(s, sorted, diagnostics);
+  const ok = !diagnostics.some((d) => d.severity === 'error');
+  return { ok, diagnostics, shapes: inferred.shapes, params: inferred.counts, ...(ok ? { ir: toIR(s, sorted, inferred, io) } : {}) };
 }
 
 /** Keras-style output shape with the batch axis, e.g. `[null, null, 64]`. */

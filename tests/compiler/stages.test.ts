@@ -1,11 +1,13 @@
 /**
  * The compiler's output checked against literal values worked out by hand: the IR of a small chain (order, names,
- * inputs, shapes, masks, counts), a branching graph, names from hostile user input, seeds, and the summary text.
+ * inputs, shapes, masks, counts), a branching graph, names from hostile user input, seeds, and the summary text;
+ * and each stage of `compile` (structure → order → shapes → inputs and outputs → IR) run alone.
  */
 import { describe, expect, it } from 'vitest';
-import { compile, deriveSeed, formatSummary, layerNames, safeName, summarize, type IRLayer } from '../../src/compiler/index.ts';
+import { compile, deriveSeed, endpoints, formatSummary, inferShapes, layerNames, order, safeName, structure, summarize, toIR, type IRLayer } from '../../src/compiler/index.ts';
+import type { Diagnostic } from '../../src/layers/index.ts';
 import { formatShape } from '../../src/layers/index.ts';
-import { chain, edge, node } from '../fixtures/graphs.ts';
+import { chain, edge, FEATURES3, HARNESS, node } from '../fixtures/graphs.ts';
 
 /** One IR layer as `id name kind <- inputs shape[ masked] params`. */
 const row = (l: IRLayer) => `${l.id} ${l.name} ${l.kind} <- ${l.inputs.join('+') || '-'} ${formatShape(l.outputShape)}${l.outputShape.masked ? ' masked' : ''} ${l.paramCount}`;
@@ -133,5 +135,85 @@ describe('names and seeds', () => {
     expect(new Set(runSeeds.map((s) => deriveSeed(s, 'n1'))).size).toBe(runSeeds.length);
     // Seeds of two digits or more hash as they always did, so recorded runs (seed 42) still repeat.
     expect(deriveSeed(42, 'n1')).toBe(26892733); // the value before the single-digit fix
+  });
+});
+
+describe('each stage alone', () => {
+  const codes = (d: Diagnostic[]) => d.map((x) => `${x.code} ${x.nodeId ?? x.edgeId ?? '-'}`);
+  // in → bi(lstm) → d1, plus a duplicate id, an unknown kind, an edge into the wrapped lstm and an edge to nowhere.
+  const messy = {
+    nodes: [
+      node('in', 'Input', FEATURES3[1]),
+      node('bi', 'Bidirectional'),
+      node('lstm', 'LSTM', { units: 2 }, 'bi'),
+      node('d1', 'Dense', { units: 0 }),
+      node('in', 'Dense'),
+      { ...node('odd', 'Dense'), data: { kind: 'Conv1D' as never, params: {} } },
+    ],
+    edges: [edge('in', 'bi'), edge('bi', 'd1'), edge('in', 'lstm'), edge('d1', 'ghost')],
+  };
+
+  it('structure: keeps the known layers, resolves the wrapper, drops unusable edges and says why', () => {
+    const d: Diagnostic[] = [];
+    const s = structure(messy, d);
+    expect(codes(d)).toEqual(['E_DUPLICATE_ID in', 'E_UNKNOWN_KIND odd', 'E_PARAM d1', 'E_WRAPPED_HAS_EDGES lstm', 'E_BAD_EDGE d1-ghost']);
+    expect([...s.byId.keys()]).toEqual(['in', 'bi', 'lstm', 'd1']);
+    expect(s.top.map((n) => n.id)).toEqual(['in', 'bi', 'd1']);
+    expect(s.inner.get('bi')?.id).toBe('lstm');
+    expect([...s.badParams]).toEqual(['d1']);
+    expect(Object.fromEntries(s.ins)).toEqual({ in: [], bi: ['in'], d1: ['bi'] });
+    expect(Object.fromEntries(s.outs)).toEqual({ in: ['bi'], bi: ['d1'], d1: [] });
+    expect(s.params.get('lstm')!.units).toBe(2);
+    expect(s.runSeed).toBe(42);
+  });
+
+  it('order: a diamond in dependency order; a loop and what it feeds are reported, not ordered', () => {
+    const d: Diagnostic[] = [];
+    const doc = {
+      nodes: ['d', 'b', 'a', 'c', 'x', 'y', 'z'].map((id) => node(id, id === 'a' ? 'Input' : 'Dense')),
+      edges: [edge('a', 'b'), edge('a', 'c'), edge('b', 'd'), edge('c', 'd'), edge('x', 'y'), edge('y', 'x'), edge('y', 'z')],
+    };
+    expect(order(structure(doc, d), d)).toEqual(['a', 'b', 'c', 'd']);
+    expect(codes(d)).toEqual(['E_CYCLE x', 'E_CYCLE y', 'E_CYCLE z']);
+  });
+
+  it('shapes: infers what it can; a layer fed by an unshaped one is skipped without a second message', () => {
+    const d: Diagnostic[] = [];
+    const doc = {
+      nodes: [node('in', 'Input', FEATURES3[1]), node('r', 'GRU', { units: 5 }), node('orphan', 'Dense'), node('after', 'Dense', { units: 2 })],
+      edges: [edge('in', 'r'), edge('orphan', 'after')],
+    };
+    const s = structure(doc, d);
+    const { shapes, counts } = inferShapes(s, order(s, d), d);
+    expect(codes(d)).toEqual(['E_MISSING_INPUT orphan']);
+    expect(Object.keys(shapes)).toEqual(['in', 'r']);
+    expect(shapes.r.dims).toEqual([5]);
+    expect(counts).toEqual({ in: 0, r: 3 * 5 * (3 + 5 + 1) }); // GRU: 3 gates · units · (features + units + bias)
+  });
+
+  it('inputs and outputs: names the model\'s ends; a dangling Input and two loose ends are reported', () => {
+    const d: Diagnostic[] = [];
+    const doc = {
+      nodes: [node('in', 'Input', FEATURES3[1]), node('spare', 'Input', FEATURES3[1]), node('a', 'Dense'), node('b', 'Dense')],
+      edges: [edge('in', 'a'), edge('in', 'b')],
+    };
+    const s = structure(doc, d);
+    expect(endpoints(s, order(s, d), d)).toEqual({ inputs: ['in', 'spare'], outputs: ['a', 'b'] });
+    expect(codes(d)).toEqual(['E_DANGLING spare', 'E_MULTIPLE_OUTPUTS a', 'E_MULTIPLE_OUTPUTS b']);
+    const none: Diagnostic[] = [];
+    endpoints(structure({ nodes: [], edges: [] }, none), [], none);
+    expect(none.map((x) => x.message)).toEqual(['The model is empty.']);
+  });
+
+  it('IR: the stages\' results assembled in order, with the wrapper\'s inner layer and the totals', () => {
+    const d: Diagnostic[] = [];
+    const s = structure(HARNESS.Bidirectional({ mergeMode: 'concat' }), d);
+    const sorted = order(s, d);
+    const ir = toIR(s, sorted, inferShapes(s, sorted, d), endpoints(s, sorted, d));
+    expect(d).toEqual([]);
+    expect(ir.layers.map(row)).toEqual(['in input Input <- - [batch, T, 3] 0', 'x bidirectional Bidirectional <- in [batch, 64] 9216']); // 2 directions · 4 gates · 32 units · (3 + 32 + 1)
+    expect(ir.layers[1].inner).toMatchObject({ kind: 'LSTM', name: 'lstm', seed: deriveSeed(42, 'x_inner') });
+    expect(ir).toMatchObject({ inputs: ['in'], outputs: ['x'], totalParams: 9216, seed: 42 });
+    expect(compile(HARNESS.Bidirectional({ mergeMode: 'concat' })).ir).toEqual(ir);
   });
 });
