@@ -20,6 +20,7 @@ import { probeFused } from '../src/runtime/fused/index.ts';
 import { probeModel } from '../src/runtime/probes/index.ts';
 import { meanLoss } from '../src/runtime/train.ts';
 import { initTfNode } from '../src/runtime/setup-node.ts';
+import { benchFull } from '../scripts/doc-tables.ts';
 import { runChromium, type ChromiumReport } from './chromium.ts';
 import { BENCH_PRESETS, largeGraph, SIZES, benchGraph, type BenchPreset } from './models.ts';
 import { batch, benchModel, timeTrainingSteps } from './node-step.ts';
@@ -177,15 +178,6 @@ function bundleSize() {
   return { built: true, initialFiles: files, initialKB: Math.round(bytes / 1024), wasmKB: Math.round(wasm / 1024) };
 }
 
-function table(rows: Row[]) {
-  const f = (s: (Stat & { threads?: number }) | null) => (s ? `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})${s.threads ? ` ${s.threads}t` : ''}` : '–');
-  const head = ['preset', 'T', 'env/backend', 'stock ms', 'ours ms', 'PyTorch ms', 'ours/stock', 'ours/PyTorch'];
-  const body = rows.map((r) => [r.preset, String(r.seqLen), `${r.env}/${r.backend}`, f(r.stock), f(r.ours), f(r.pytorch),
-    `${r.oursOverStock.toFixed(2)} (${(1 / r.oursOverStock).toFixed(1)}× faster)`, r.oursOverPytorch == null ? '–' : r.oursOverPytorch.toFixed(2)]);
-  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  return [head, w.map((n) => '-'.repeat(n)), ...body].map((r) => '| ' + r.map((c, i) => c.padEnd(w[i])).join(' | ') + ' |').join('\n');
-}
-
 const t0 = performance.now();
 const m = machine();
 log(`RNN Studio bench: ${m.cpus}× ${m.cpuModel}, Node ${m.node}, tfjs ${m.tfjs}, PyTorch ${m.torch ?? 'absent'}, load ${m.loadAverage1m}`);
@@ -217,13 +209,13 @@ const probe = await probeVsStep();
 const bundle = bundleSize();
 
 console.log(`\nTraining step, median (min–max) ms — ${m.cpus}× ${m.cpuModel}, load ${m.loadAverage1m}, ${m.date}\n`);
-console.log(table(rows));
+const results = rows.map(({ ours, stock, pytorch: pt, ...r }) => ({ ...r, oursMin: r1(ours.min)!, oursMax: r1(ours.max)!, stockMin: r1(stock.min)!, stockMax: r1(stock.max)!, pytorchMin: r1(pt?.min ?? null), pytorchMax: r1(pt?.max ?? null), pytorchThreads: pt?.threads ?? null }));
+console.log(benchFull({ results }));
 console.log(`\nCompile a ${compileResult.nodes}-node graph: ${compileResult.ms} ms`);
 console.log(`Probe (gates + ∂L/∂h_t, B=${probe.batch}, T=${probe.seqLen}, H=${probe.units}, wasm) vs fused training step ${probe.stepMs} ms: probeFused ${probe.probeFusedMs} ms (${probe.probeFusedOverStep}× a step), probes-module probeModel ${probe.probeModelMs} ms (${probe.probeModelOverStep}×)`);
 console.log(heatmapLine);
 console.log(`Initial bundle: ${bundle.built ? `${bundle.initialKB} KB JS+CSS (+${bundle.wasmKB} KB wasm, loaded by the worker)` : bundle.note}`);
 console.log(`Total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 if (json) {
-  const results = rows.map(({ ours, stock, pytorch: pt, ...r }) => ({ ...r, oursMin: r1(ours.min), oursMax: r1(ours.max), stockMin: r1(stock.min), stockMax: r1(stock.max), pytorchMin: r1(pt?.min ?? null), pytorchMax: r1(pt?.max ?? null), pytorchThreads: pt?.threads ?? null }));
   console.log(JSON.stringify({ machine: m, results, compile: compileResult, probe, heatmap: { ms: chromium?.heatmapMs ?? null, note: chromium?.note ?? null }, bundle }));
 }

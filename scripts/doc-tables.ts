@@ -1,0 +1,178 @@
+/**
+ * Numbers in the docs come from runs, never from hand copies. A measured table or number in README.md or docs/*.md
+ * sits between markers and is rewritten from the JSON a run printed (`npm run bench -- --json`, `rnn-studio train
+ * --json`, `rnn-studio probe --json`, …), stored under docs/data/:
+ *
+ *   <!-- table:NAME src=docs/data/x.json -->      a table drawn by the renderer TABLES[NAME] from the whole file
+ *   …generated lines…
+ *   <!-- /table -->
+ *
+ *   <!-- value src=docs/data/x.json key=probe.probeFusedOverStep -->0.63<!-- /value -->   one number, inline
+ *
+ * `key` is a dot path (array indices are numbers: `results.0.oursMs`); the value is written as the run printed it.
+ *
+ *   npx tsx scripts/doc-tables.ts           rewrite every marked table and value in README.md and docs/*.md
+ *   npx tsx scripts/doc-tables.ts --check   list the ones that differ from their JSON, exit 1 if any (the test does this)
+ *
+ * A new kind of table: add a renderer to TABLES (data in, markdown out; use `mdTable`).
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
+
+/** A markdown table: a header row, the separator, then one row per entry (cells are written as given). */
+export function mdTable(head: string[], rows: (string | number)[][]): string {
+  return [head, head.map(() => '---'), ...rows.map((r) => r.map(String))].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+/** The value at a dot path (`a.b.0.c`), or an error naming the first missing step. */
+export function at(data: unknown, key: string): unknown {
+  let v = data;
+  for (const part of key.split('.')) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, part)) throw new Error(`no "${key}" (stopped at "${part}")`);
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+// ---- renderers -------------------------------------------------------------------------------------------------
+
+interface BenchRow {
+  preset: string; seqLen: number; env: string; backend: string;
+  oursMs: number; oursMin: number; oursMax: number; stockMs: number; stockMin: number; stockMax: number;
+  pytorchMs: number | null; pytorchMin: number | null; pytorchMax: number | null; pytorchThreads: number | null;
+  oursOverStock: number; oursOverPytorch: number | null;
+}
+interface Bench {
+  results: BenchRow[];
+  compile: { nodes: number; ms: number };
+  probe: { batch: number; seqLen: number; units: number; stepMs: number; probeFusedMs: number; probeFusedOverStep: number; probeModelMs: number; probeModelOverStep: number };
+  heatmap: { ms: number | null; note: string | null };
+  bundle: { built: boolean; initialKB?: number; wasmKB?: number; note?: string };
+}
+
+const ms = (v: number | null) => (v === null ? '–' : v.toFixed(0));
+const faster = (r: BenchRow) => `${(r.stockMs / r.oursMs).toFixed(1)}× faster`;
+const ratio = (v: number | null) => (v === null ? '–' : v.toFixed(2));
+const label: Record<string, string> = { 'LSTM-2layer': '2-layer LSTM' };
+
+/** One training step per preset, env and backend: the table `npm run bench` prints. */
+export function benchFull(b: Pick<Bench, 'results'>): string {
+  const spread = (m: number | null, lo: number | null, hi: number | null, threads?: number | null) =>
+    m === null ? '–' : `${ms(m)} (${ms(lo)}–${ms(hi)})${threads ? ` ${threads}t` : ''}`;
+  return mdTable(['preset', 'T', 'env/backend', 'stock ms', 'ours ms', 'PyTorch ms', 'ours/stock', 'ours/PyTorch'],
+    b.results.map((r) => [r.preset, r.seqLen, `${r.env}/${r.backend}`, spread(r.stockMs, r.stockMin, r.stockMax), spread(r.oursMs, r.oursMin, r.oursMax),
+      spread(r.pytorchMs, r.pytorchMin, r.pytorchMax, r.pytorchThreads), `${ratio(r.oursOverStock)} (${faster(r)})`, ratio(r.oursOverPytorch)]));
+}
+
+/** The README's summary: Node wasm rows, with the Chromium wasm cell of the same preset and T beside them. */
+function benchSummary(b: Bench): string {
+  const node = b.results.filter((r) => r.env === 'node' && r.backend === 'wasm');
+  return mdTable(['preset (T)', 'Node wasm: stock → ours', 'ours vs stock', 'PyTorch (best of 1/2 threads)', 'ours / PyTorch', 'Chromium wasm: stock → ours'],
+    node.map((r) => {
+      const c = b.results.find((x) => x.env === 'chromium' && x.preset === r.preset && x.seqLen === r.seqLen);
+      return [`${label[r.preset] ?? r.preset} (${r.seqLen})`, `${ms(r.stockMs)} → ${ms(r.oursMs)}`, faster(r), ms(r.pytorchMs), ratio(r.oursOverPytorch), c ? `${ms(c.stockMs)} → ${ms(c.oursMs)}` : '–'];
+    }));
+}
+
+/** Compile, probe, heatmap and bundle lines of the same bench run. */
+function benchOther(b: Bench): string {
+  const p = b.probe;
+  return mdTable(['what', 'result'], [
+    [`Compile a ${b.compile.nodes}-node graph (Input → Embedding → ${b.compile.nodes - 3} LSTM/GRU → Dense; validate, shapes, IR)`, `${b.compile.ms} ms`],
+    [`Probe, gates + per-timestep ∂L/∂h_t, LSTM B = ${p.batch}, T = ${p.seqLen}, H = ${p.units}, wasm, vs one fused training step of the same model`,
+      `\`probeFused\` ${p.probeFusedMs} ms = **${p.probeFusedOverStep}× a step** (${p.stepMs} ms); the probes module's \`probeModel\` ${p.probeModelMs} ms = ${p.probeModelOverStep}×`],
+    ['Gate heatmap redraw, 4 × `<Heatmap>` (T = 500 × H = 128 cells each), React render + canvas, headless Chromium', b.heatmap.ms === null ? `not measured (${b.heatmap.note ?? 'skipped'})` : `${b.heatmap.ms} ms`],
+    ['Initial bundle (`npm run build`, JS + CSS that index.html loads)', b.bundle.built ? `${b.bundle.initialKB} KB (+${b.bundle.wasmKB} KB of tfjs wasm binaries fetched by the worker)` : `not measured (${b.bundle.note})`],
+  ]);
+}
+
+/** Renderers by table name: the whole JSON file in, markdown out. */
+export const TABLES: Record<string, (data: never) => string> = {
+  'bench-full': benchFull,
+  'bench-summary': benchSummary,
+  'bench-other': benchOther,
+};
+
+// ---- rewriting ---------------------------------------------------------------------------------------------------
+
+const TABLE = /<!-- table:([\w-]+) src=(\S+) -->\n([\s\S]*?)<!-- \/table -->/g;
+const VALUE = /<!-- value src=(\S+) key=(\S+) -->([\s\S]*?)<!-- \/value -->/g;
+
+export interface Drift { file: string; marker: string; now: string; want: string }
+
+/**
+ * `text` with every marked table and value regenerated; `drifts` lists the ones that changed.
+ * @param readJson reads a `src=` path (relative to the repository root)
+ */
+export function renderDoc(text: string, readJson: (src: string) => unknown, file = '(text)'): { text: string; drifts: Drift[] } {
+  const drifts: Drift[] = [];
+  const opened = (text.match(/<!-- table:/g) ?? []).length;
+  const closed = (text.match(/<!-- \/table -->/g) ?? []).length;
+  if (opened !== closed) throw new Error(`${file}: ${opened} "<!-- table:" markers but ${closed} "<!-- /table -->"`);
+  const fail = (marker: string, e: unknown): never => {
+    throw new Error(`${file}: ${marker}: ${(e as Error).message}`);
+  };
+  const out = text
+    .replace(TABLE, (_m, name: string, src: string, now: string) => {
+      const marker = `table:${name} src=${src}`;
+      const render = Object.hasOwn(TABLES, name) ? TABLES[name] : fail(marker, new Error(`no renderer "${name}" (known: ${Object.keys(TABLES).join(', ')})`));
+      let want = '';
+      try {
+        want = render(readJson(src) as never) + '\n';
+      } catch (e) {
+        fail(marker, e);
+      }
+      if (want !== now) drifts.push({ file, marker, now, want });
+      return `<!-- table:${name} src=${src} -->\n${want}<!-- /table -->`;
+    })
+    .replace(VALUE, (_m, src: string, key: string, now: string) => {
+      const marker = `value src=${src} key=${key}`;
+      let want = '';
+      try {
+        const v = at(readJson(src), key);
+        if (typeof v !== 'number' && typeof v !== 'string') throw new Error(`"${key}" is ${JSON.stringify(v)}, not a number or text`);
+        want = String(v);
+      } catch (e) {
+        fail(marker, e);
+      }
+      if (want !== now) drifts.push({ file, marker, now, want });
+      return `<!-- value src=${src} key=${key} -->${want}<!-- /value -->`;
+    });
+  return { text: out, drifts };
+}
+
+/** README.md and every docs/*.md. */
+export const docFiles = (root = ROOT) => ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+
+/** Renders every doc; writes the changed ones when `write`. Returns what differed. */
+export function renderDocs(root = ROOT, write = false): Drift[] {
+  const cache = new Map<string, unknown>();
+  const readJson = (src: string) => {
+    if (!cache.has(src)) {
+      const path = resolve(root, src);
+      if (relative(root, path).startsWith('..')) throw new Error(`${src} is outside the repository`);
+      cache.set(src, JSON.parse(readFileSync(path, 'utf8')));
+    }
+    return cache.get(src);
+  };
+  const drifts: Drift[] = [];
+  for (const file of docFiles(root)) {
+    const path = join(root, file);
+    const before = readFileSync(path, 'utf8');
+    const r = renderDoc(before, readJson, file);
+    drifts.push(...r.drifts);
+    if (write && r.text !== before) writeFileSync(path, r.text);
+  }
+  return drifts;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const check = process.argv.includes('--check');
+  const drifts = renderDocs(ROOT, !check);
+  for (const d of drifts) console.log(`${d.file}: ${d.marker} ${check ? 'differs from its JSON' : 'rewritten'}`);
+  if (check && drifts.length) process.exit(1);
+  if (!drifts.length) console.log('every marked table and value matches its JSON');
+}
