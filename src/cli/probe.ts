@@ -7,7 +7,7 @@ import { compile, LOSS_NAMES, type LossKind } from '../compiler/index.ts';
 import type { GraphDoc } from '../graph/index.ts';
 import { modelWithWeights } from '../runtime/model-io.ts';
 import { checkTensorJson, type TensorJson } from '../runtime/predict.ts';
-import { fitDecay, probeSummary, type ProbeSummary } from '../runtime/probes/index.ts';
+import { attributeTime, connectivity, extrapolate, fitDecay, probeSummary, type ProbeSummary } from '../runtime/probes/index.ts';
 import { initTfNode } from '../runtime/setup-node.ts';
 import { collate, TASKS } from '../datasets/index.ts';
 import { CliError, print, printJson, readGraphOrModel, readText, readWeightsDir } from './io.ts';
@@ -26,10 +26,27 @@ function readTensor(path: string): tf.Tensor {
   return tf.tensor((t as TensorJson).data, t.shape, t.dtype);
 }
 
+/** What --connectivity, --attribution and --extrapolate add to the JSON. */
+interface Extras {
+  outputs?: { name: string; example: number; rows: number[]; predicted: number[]; connectivity: number[][] }[];
+  layers: (ProbeSummary['layers'][number] & { attribution?: { share: number[]; blocks: Record<string, number[]> } })[];
+  extrapolation?: { factor: number; trainedLength: number; length: number; layers: Awaited<ReturnType<typeof extrapolate>> };
+}
+
+/** Mean over the batch of per-example rows [B, T]. */
+function batchMean(v: Float32Array, B: number): number[] {
+  const T = v.length / B;
+  return Array.from({ length: T }, (_, t) => {
+    let s = 0;
+    for (let b = 0; b < B; b++) s += v[b * T + t];
+    return s / B;
+  });
+}
+
 const fmt = (v: number | null) => (v === null ? '—' : v.toExponential(2));
 
 /** A readable table: a few steps of each curve, the fitted decay and the ratio g_1/g_T. */
-function printHuman(s: ProbeSummary, lossKind: LossKind, loss: number) {
+function printHuman(s: ProbeSummary & Extras, lossKind: LossKind, loss: number) {
   const T = s.seqLen;
   const steps = [...new Set([1, 2, 5, 10, 25, 50, 100, 200, 500, T].filter((t) => t <= T))];
   print(`T = ${T}, loss (${LOSS_NAMES[lossKind]}, as in training) = ${loss.toPrecision(4)}; t counts the steps in the order each direction reads`);
@@ -45,12 +62,36 @@ function printHuman(s: ProbeSummary, lossKind: LossKind, loss: number) {
     print(`  retention ${l.kind === 'LSTM' ? 'Π f' : l.kind === 'GRU' ? 'Π z' : '‖∂h_T/∂h_t‖_F/√H'}: ${steps.map((t) => `t=${t} ${fmt(l.retention[t - 1])}`).join('  ')}`);
     for (const [gate, v] of Object.entries(l.gateMeans))
       print(`  mean ${gate.padEnd(6)} ${steps.map((t) => `t=${t} ${v[t - 1] === null ? '—' : v[t - 1]!.toFixed(3)}`).join('  ')}`);
+    const a = (l as Extras['layers'][number]).attribution;
+    if (a) print(`  share of ∂L/∂W_rec: ${steps.map((t) => `t=${t} ${(100 * a.share[t - 1]).toFixed(1)}%`).join('  ')}`);
+  }
+  for (const o of s.outputs ?? []) {
+    print(`\nconnectivity of ${o.name}, example ${o.example} (‖∂logit/∂x_t‖; where each output step's largest entry sits):`);
+    o.rows.forEach((r, i) => {
+      const row = o.connectivity[i];
+      const top = row.indexOf(Math.max(...row));
+      if (o.rows.length <= 12 || i % Math.ceil(o.rows.length / 12) === 0 || i === o.rows.length - 1)
+        print(`  output t=${r + 1}: class ${o.predicted[i]}, peak at input t=${top + 1} (${fmt(row[top])}), input t=1: ${fmt(row[0])}`);
+    });
+  }
+  const x = s.extrapolation;
+  if (x) {
+    print(`\nbeyond the training length (${x.trainedLength} → ${x.length} steps):`);
+    const at = [...new Set([1, x.trainedLength, 2 * x.trainedLength, x.length].filter((t) => t <= x.length))];
+    for (const l of x.layers) {
+      print(`  ${l.name} (${l.kind}, ${l.direction}) ‖h_t‖: ${at.map((t) => `t=${t} ${l.hNorm[t - 1].toFixed(3)}`).join('  ')}` +
+        `; saturated |h|>0.95: ${at.map((t) => `t=${t} ${(100 * l.saturated[t - 1]).toFixed(1)}%`).join('  ')}`);
+      if (l.cNorm) print(`    ‖c_t‖: ${at.map((t) => `t=${t} ${l.cNorm![t - 1].toFixed(3)}`).join('  ')}`);
+    }
   }
 }
 
 export const probe: Command = {
-  usage: 'probe <graph.json|model.json> [--weights DIR] [--task NAME] [--seq-len T] [--seed S] [--batch B] [--input x.json --target y.json] [--backend wasm|cpu] [--json]\n' +
-    '                                   per recurrent layer/direction: ‖∂L/∂h_t‖ per step, gate means, retention',
+  usage: 'probe <graph.json|model.json> [--weights DIR] [--task NAME] [--seq-len T] [--seed S] [--batch B] [--input x.json --target y.json] [--backend wasm|cpu]\n' +
+    '              [--connectivity [--example N]] [--attribution] [--extrapolate K] [--json]\n' +
+    '                                   per recurrent layer/direction: ‖∂L/∂h_t‖ per step, gate means, retention;\n' +
+    '                                   --connectivity: ‖∂logit/∂x_t‖ of example N per output step; --attribution: each\n' +
+    '                                   step\'s share of ∂L/∂W_rec; --extrapolate K: ‖h_t‖, ‖c_t‖, saturation at K·T',
   options: {
     weights: { type: 'string' },
     task: { type: 'string' },
@@ -61,6 +102,10 @@ export const probe: Command = {
     target: { type: 'string' },
     backend: { type: 'string' },
     json: { type: 'boolean' },
+    connectivity: { type: 'boolean' },
+    example: { type: 'string' },
+    attribution: { type: 'boolean' },
+    extrapolate: { type: 'string' },
   },
   run: async ({ positionals, values }) => {
     const loaded = readGraphOrModel(positionals[0]);
@@ -85,6 +130,10 @@ export const probe: Command = {
     await initTfNode(backend);
 
     let inputs: tf.Tensor[], target: tf.Tensor;
+    let longer: (() => tf.Tensor) | null = null;
+    const K = num('extrapolate', 0);
+    if (values.extrapolate !== undefined && K < 1) throw new CliError('--extrapolate must be a whole number ≥ 1.');
+    if (K && values.input !== undefined) throw new CliError('--extrapolate makes its own longer data: give --task (not --input).');
     if (values.input !== undefined) {
       inputs = [readTensor(values.input as string)];
       target = readTensor(values.target as string);
@@ -93,10 +142,17 @@ export const probe: Command = {
       if (!taskId) throw new CliError('No data: give --task NAME (or a graph whose training.task is set), or --input and --target.');
       const task = TASKS[taskId];
       if (!task) throw new CliError(`Unknown task "${taskId}"; known: ${Object.keys(TASKS).join(', ')}.`);
-      const ds = task.make({ seed, seqLen: num('seq-len', doc.training?.seqLen ?? task.seqLen?.default ?? 0) || undefined });
+      const seqLen = num('seq-len', doc.training?.seqLen ?? task.seqLen?.default ?? 0) || undefined;
+      const ds = task.make({ seed, seqLen });
       const B = num('batch', 32);
       // The probe batch: the first B validation sequences, fixed by the seed (reference/panels.md, shared conventions).
-      const batch = collate(ds, Array.from({ length: B }, (_, i) => ds.trainSize + i));
+      const firstVal = (d: typeof ds) => collate(d, Array.from({ length: B }, (_, i) => d.trainSize + i));
+      const batch = firstVal(ds);
+      if (K) {
+        const T0 = Number(ds.info.params?.T ?? ds.info.params?.L ?? seqLen ?? batch.xShape[1]);
+        const long = firstVal(task.make({ seed, seqLen: K * T0 }));
+        longer = () => tf.tensor(long.x, long.xShape, long.xDtype);
+      }
       inputs = [tf.tensor(batch.x, batch.xShape, batch.xDtype)];
       target = tf.tensor(batch.y, batch.yShape, batch.y instanceof Int32Array ? 'int32' : 'float32');
     }
@@ -112,8 +168,37 @@ export const probe: Command = {
       const { summary, result } = await probeSummary(model, ir, inputs, target).catch((e: Error) => {
         throw new CliError(`The data does not fit this model: ${e.message}`, 1);
       });
-      if (values.json) printJson(summary);
-      else printHuman(summary, result.lossKind, result.loss);
+      const example = num('example', 0);
+      if (example >= inputs[0].shape[0]!) throw new CliError(`--example ${example} is outside the batch of ${inputs[0].shape[0]}.`);
+      const out: ProbeSummary & Extras = { ...summary };
+      if (values.connectivity) {
+        const one = inputs.map((x) => tf.slice(x, example, 1));
+        try {
+          const c = await connectivity(model, ir, one);
+          const head = ir.layers.find((l) => l.id === ir.outputs[0])!;
+          const T = c.seqLen;
+          out.outputs = [{ name: head.name, example, rows: c.rows, predicted: c.predicted,
+            connectivity: c.rows.map((_, r) => Array.from(c.matrix.subarray(r * T, (r + 1) * T))) }];
+        } finally {
+          tf.dispose(one);
+        }
+      }
+      if (values.attribution) {
+        const att = await attributeTime(model, ir, inputs, target);
+        const B = inputs[0].shape[0]!;
+        out.layers = out.layers.map((l, k) => ({ ...l, attribution: {
+          share: batchMean(att[k].share, B), blocks: Object.fromEntries(Object.entries(att[k].blocks).map(([n, v]) => [n, batchMean(v, B)])) } }));
+      }
+      if (longer) {
+        const x = longer();
+        try {
+          out.extrapolation = { factor: K, trainedLength: inputs[0].shape[1]!, length: x.shape[1]!, layers: await extrapolate(model, ir, [x]) };
+        } finally {
+          x.dispose();
+        }
+      }
+      if (values.json) printJson(out);
+      else printHuman(out, result.lossKind, result.loss);
       return 0;
     } finally {
       tf.dispose([...inputs, target]);

@@ -17,15 +17,19 @@ export interface Perturb { t: number; state: 'h' | 'c'; j: number; delta: number
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-/** Runs one sequence xs[t][d] with mask m[t] (1 real, 0 padded); returns every h_t. */
-export function refRun(kind: RefKind, w: RefWeights, xs: number[][], m: number[] | null, p?: Perturb): number[][] {
-  const { K, R, b, H } = w;
+/**
+ * Runs one sequence xs[t][d] with mask m[t] (1 real, 0 padded); returns every h_t.
+ * @param stepR optional recurrent kernel for one step only (the unrolled, untied view of ∂L/∂R)
+ */
+export function refRun(kind: RefKind, w: RefWeights, xs: number[][], m: number[] | null, p?: Perturb, stepR?: { t: number; R: Float64Array }): number[][] {
+  const { K, b, H } = w;
   const k = kind === 'LSTM' ? 4 : kind === 'GRU' ? 3 : 1;
   let h = new Array(H).fill(0);
   let c = new Array(H).fill(0);
   const hs: number[][] = [];
   xs.forEach((x, t) => {
     const xk = Array.from({ length: k * H }, (_, col) => b[col] + x.reduce((s, xd, d) => s + xd * K[d * k * H + col], 0));
+    const R = stepR?.t === t ? stepR.R : w.R;
     const hR = (v: number[], col: number) => v.reduce((s, hv, i) => s + hv * R[i * k * H + col], 0);
     let hN: number[];
     let cN = c;

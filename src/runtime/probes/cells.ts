@@ -49,6 +49,11 @@ export interface CellConfig {
 export interface StateProbes {
   h?: tf.Tensor[];
   c?: tf.Tensor[];
+  /**
+   * Per step, [B, kH] added to the pre-activations (blocks in weight order: LSTM i, f, c, o; GRU z, r, h), so
+   * ∂L/∂εa_t = δa_t, the gradient the recurrent kernel's step-t term h_{t−1}ᵀ·δa_t is built from (panel P7).
+   */
+  a?: tf.Tensor[];
 }
 
 export interface CellRun {
@@ -94,14 +99,16 @@ export function runCell(x: tf.Tensor3D, mask: tf.Tensor2D | null, w: CellWeights
     switch (cfg.kind) {
       case 'SimpleRNN': {
         // a_t = x_t·K + b + h_{t−1}·R;  h_t = φ(a_t)
-        const a = tf.add(xt, tf.matMul(h, w.R)) as tf.Tensor2D;
+        let a = tf.add(xt, tf.matMul(h, w.R)) as tf.Tensor2D;
+        if (probes.a) a = tf.add(a, probes.a[t]) as tf.Tensor2D;
         hN = phi(a) as tf.Tensor2D;
         gates.a.push(a);
         break;
       }
       case 'LSTM': {
         // z = x_t·K + b + h_{t−1}·R, blocks i, f, c̃, o;  c_t = f⊙c_{t−1} + i⊙φ(z_c);  h_t = o⊙φ(c_t)
-        const z = tf.add(xt, tf.matMul(h, w.R));
+        let z = tf.add(xt, tf.matMul(h, w.R));
+        if (probes.a) z = tf.add(z, probes.a[t]);
         const [zi, zf, zc, zo] = tf.split(z, 4, 1);
         const i = sr(zi) as tf.Tensor2D, f = sr(zf) as tf.Tensor2D, g = phi(zc) as tf.Tensor2D, o = sr(zo) as tf.Tensor2D;
         cN = tf.add(tf.mul(f, c), tf.mul(i, g)) as tf.Tensor2D;
@@ -115,9 +122,11 @@ export function runCell(x: tf.Tensor3D, mask: tf.Tensor2D | null, w: CellWeights
         // h_t = z⊙h_{t−1} + (1 − z)⊙h̃
         const [xZ, xR, xH] = tf.split(xt, 3, 1);
         const [rZ, rR] = tf.split(tf.matMul(h, Rzr), 2, 1);
-        const z = sr(tf.add(xZ, rZ)) as tf.Tensor2D;
-        const r = sr(tf.add(xR, rR)) as tf.Tensor2D;
-        const hh = phi(tf.add(xH, tf.matMul(tf.mul(r, h), Rh))) as tf.Tensor2D;
+        const [pZ, pR, pH] = probes.a ? tf.split(probes.a[t], 3, 1) : [];
+        const plus = (v: tf.Tensor, p?: tf.Tensor) => (p ? tf.add(v, p) : v);
+        const z = sr(plus(tf.add(xZ, rZ), pZ)) as tf.Tensor2D;
+        const r = sr(plus(tf.add(xR, rR), pR)) as tf.Tensor2D;
+        const hh = phi(plus(tf.add(xH, tf.matMul(tf.mul(r, h), Rh)), pH)) as tf.Tensor2D;
         hN = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh)) as tf.Tensor2D;
         gates.z.push(z); gates.r.push(r); gates.hTilde.push(hh);
         break;

@@ -5,3 +5,4 @@ export * from './probe.ts';
 export * from './stats.ts';
 export * from './summary.ts';
 export * from './record.ts';
+export * from './connectivity.ts';

@@ -4,7 +4,7 @@
  * Each recurrent layer contributes one or two *directions* (Bidirectional: forward and backward, each separately).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { IRLayer, ModelIR } from '../../compiler/index.ts';
+import { modelLoss, type IRLayer, type ModelIR } from '../../compiler/index.ts';
 import { isRecurrentKind, type RecurrentKind } from '../../layers/index.ts';
 import type { Params } from '../../graph/types.ts';
 import { runCell, type CellConfig, type CellRun, type CellWeights, type StateProbes } from './cells.ts';
@@ -72,6 +72,46 @@ export interface WalkOptions {
   probes?: Map<number, StateProbes>;
   /** Stop as soon as this IR layer id has been computed. */
   stopAfter?: string;
+  /**
+   * Added to the model's input sequence x_t as the recurrent layers see it: the output of the Embedding that reads
+   * token ids, or the float input itself (see `inputSequenceLayer`), so ∂f/∂ε = ∂f/∂x_t (panel P6).
+   */
+  inputProbe?: tf.Tensor;
+  /**
+   * Run recurrent layers with the model's own tfjs layers (fused when the model is) instead of our cells: faster,
+   * but `runs` stays empty and probes on states are not possible. For gradients with respect to the input only.
+   */
+  ownLayers?: boolean;
+  /** Return the head's logits: a Dense softmax/sigmoid head's value before its activation (see `logitHead`). */
+  logits?: boolean;
+}
+
+/**
+ * The layer whose output is the input sequence x_t of connectivity (panel P6): the float Input, or the one Embedding
+ * that reads a token Input. Throws when there is no single such layer.
+ */
+export function inputSequenceLayer(ir: ModelIR): IRLayer {
+  if (ir.inputs.length !== 1) throw new Error(`Connectivity needs one input; this model has ${ir.inputs.length}.`);
+  const input = ir.layers.find((l) => l.id === ir.inputs[0])!;
+  if (input.params.inputType !== 'tokens') return input;
+  const embeddings = ir.layers.filter((l) => l.kind === 'Embedding' && l.inputs[0] === input.id);
+  if (embeddings.length !== 1 || ir.layers.some((l) => l.kind !== 'Embedding' && l.inputs.includes(input.id)))
+    throw new Error('Connectivity needs the token input to feed exactly one Embedding (and nothing else).');
+  return embeddings[0];
+}
+
+/**
+ * True when the head's logit is its value before the activation: a Dense softmax or sigmoid, i.e. a head trained
+ * with (binary) cross-entropy (`modelLoss`); for any other head the logit is the output itself.
+ */
+export const logitHead = (ir: ModelIR): boolean => modelLoss(ir).kind !== 'mse';
+
+/** A Dense layer's x·W + b over the last axis of x, without its activation. */
+function denseLogits(layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor {
+  const [W, bias] = layer.getWeights();
+  let z = tf.matMul(tf.reshape(x, [-1, x.shape[x.rank - 1]!]), W as tf.Tensor2D);
+  if (bias) z = tf.add(z, bias);
+  return tf.reshape(z, [...x.shape.slice(0, -1), W.shape[1]!]);
 }
 
 export interface WalkResult {
@@ -90,6 +130,8 @@ export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[],
   const runs: CellRun[] = [];
   // A layer's directions sit next to each other in `targets`, the tfjs forward copy first.
   const targetIndex = (id: string) => targets.findIndex((t) => t.id === id);
+  const probed = opts.inputProbe ? inputSequenceLayer(ir).id : null;
+  const logitsAt = opts.logits && logitHead(ir) ? ir.outputs[0] : null;
   const run = (k: number, x: Flow) => {
     const t = targets[k];
     const r = runCell(x.value as tf.Tensor3D, x.mask, weightsOf(t.layer), t.cfg, opts.probes?.get(k));
@@ -105,6 +147,10 @@ export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[],
     let flow: Flow;
     if (l.kind === 'Input') {
       flow = { value: inputs[ir.inputs.indexOf(l.id)], mask: null };
+    } else if (opts.ownLayers && (isRecurrentKind(l.kind) || l.kind === 'Bidirectional')) {
+      const seq = (l.inner ?? l).params.returnSequences as boolean;
+      const value = model.getLayer(l.name).apply(ins[0].value, ins[0].mask ? { mask: ins[0].mask } : {}) as tf.Tensor;
+      flow = { value, mask: seq ? ins[0].mask : null };
     } else if (isRecurrentKind(l.kind)) {
       const k = targetIndex(l.id);
       const seq = l.params.returnSequences as boolean;
@@ -125,13 +171,15 @@ export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[],
       flow = { value: merged, mask: seq ? ins[0].mask : null };
     } else {
       const layer = model.getLayer(l.name);
-      const value = layer.apply(ins.length === 1 ? ins[0].value : ins.map((f) => f.value)) as tf.Tensor;
+      const value = l.id === logitsAt ? denseLogits(layer, ins[0].value)
+        : layer.apply(ins.length === 1 ? ins[0].value : ins.map((f) => f.value)) as tf.Tensor;
       let mask: tf.Tensor2D | null;
       if (l.kind === 'Embedding') mask = l.params.maskZero ? (tf.cast(tf.notEqual(ins[0].value, 0), 'float32') as tf.Tensor2D) : null;
       else if (l.kind === 'GlobalAveragePooling1D' || l.kind === 'GlobalMaxPooling1D') mask = null;
       else mask = andMasks(ins.map((f) => f.mask)); // Dense, Dropout (identity at inference), Concatenate, Add
       flow = { value, mask };
     }
+    if (l.id === probed) flow = { ...flow, value: tf.add(flow.value, opts.inputProbe!) };
     flows.set(l.id, flow);
     last = flow.value;
     if (opts.stopAfter === l.id) break;
