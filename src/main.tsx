@@ -3,6 +3,7 @@ import '@xyflow/react/dist/style.css';
 import './ui/styles.css';
 import { createRoot } from 'react-dom/client';
 import { cleanedUrl, initialDocument, loadDocument, notify, startAutosave } from './store/index.ts';
+import { initLesson } from './store/lesson.ts';
 import { App } from './ui/App.tsx';
 
 async function main() {
@@ -20,6 +21,7 @@ async function main() {
   const autosave = startAutosave(localStorage, tab, { saveNow: first.source !== 'autosave' });
   window.addEventListener('storage', (e) => autosave.onStorage(e.key, e.newValue));
 
+  initLesson(localStorage);
   createRoot(document.getElementById('root')!).render(<App onTakeTheirs={autosave.takeTheirs} onKeepMine={autosave.keepMine} />);
 }
 

@@ -8,9 +8,9 @@ import { create } from 'zustand';
 import { serializeDocument, type GraphDoc } from '../graph/index.ts';
 import type { DirectionProbe, JacobianResult, LayerSummary, Snapshot } from '../runtime/probes/index.ts';
 import type { InsideWorker } from '../runtime/probes/inside.worker.ts';
-import type { RaceEvent, RaceOptions } from '../runtime/probes/race.ts';
+import type { RaceEvent, RaceOptions, UnrollMessage } from '../runtime/probes/race.ts';
 
-export type { DirectionProbe, LayerSummary, Snapshot };
+export type { DirectionProbe, LayerSummary, Snapshot, UnrollMessage };
 // Pure statistics over probe arrays (no tfjs inside), re-exported for the panels.
 export { fitDecay, gateMeanPerStep, iqrPerStep, medianPerStep, retentionPerStep, saturation, unitMeans } from '../runtime/probes/stats.ts';
 
@@ -158,8 +158,11 @@ export interface ProbeRequest {
   probeBatch?: number;
 }
 
-/** Probes the graph (its trained weights when the Training tab saved some, else its initial ones); the result becomes the single run "this graph". */
-export async function probeCurrentGraph(doc: GraphDoc, req: ProbeRequest = {}) {
+/**
+ * Probes the graph (its trained weights when the Training tab saved some, else its initial ones); the result becomes
+ * the single run "this graph". Resolves to which weights were used, or null when the probe failed.
+ */
+export async function probeCurrentGraph(doc: GraphDoc, req: ProbeRequest = {}): Promise<'trained' | 'initial' | null> {
   setBusy('Probing the graph…');
   try {
     const { probe, weights } = await getWorker().probe(serializeDocument(doc), req);
@@ -167,10 +170,34 @@ export async function probeCurrentGraph(doc: GraphDoc, req: ProbeRequest = {}) {
     setRunProbe('graph', probe);
     finishRun('graph', 'done');
     setBusy(null);
+    return weights;
+  } catch (e) {
+    setBusy(null, (e as Error).message);
+    return null;
+  }
+}
+
+/** Colours for probes of one graph at several lengths (shortest first). */
+const LENGTH_COLOURS = ['#56b4e9', '#e69f00', '#d55e00', '#000000'];
+
+/** Probes the graph once per sequence length; each becomes a run "T = n", so the gradient panel overlays them. */
+export async function probeAtLengths(doc: GraphDoc, lengths: readonly number[]) {
+  startRuns(lengths.map((T, k) => ({ id: `T=${T}`, label: `T = ${T}`, colour: LENGTH_COLOURS[k % LENGTH_COLOURS.length] })));
+  setBusy(`Probing at T = ${lengths.join(', ')}…`);
+  try {
+    for (const T of lengths) {
+      const { probe } = await getWorker().probe(serializeDocument(doc), { seqLen: T });
+      setRunProbe(`T=${T}`, probe);
+      finishRun(`T=${T}`, 'done');
+    }
+    setBusy(null);
   } catch (e) {
     setBusy(null, (e as Error).message);
   }
 }
+
+/** The first `steps` steps of one probe example through recurrent layer `layerId` (see runtime `unrollGraph`). */
+export const unrollLayer = (doc: GraphDoc, req: { layerId?: string; steps: number }): Promise<UnrollMessage> => getWorker().unroll(serializeDocument(doc), req);
 
 /** The race: SimpleRNN, LSTM and GRU variants of the graph, trained side by side in the worker. */
 export async function runRace(doc: GraphDoc, opts: RaceOptions) {

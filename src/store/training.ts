@@ -186,15 +186,19 @@ function onEvent(e: SessionEvent) {
   }
 }
 
-/** Starts training the current graph on its chosen dataset, in the worker. */
-export async function startTraining(doc: GraphDoc) {
+/**
+ * Starts training the current graph on its chosen dataset, in the worker; `extra` overrides the graph's settings
+ * for this run only (the lesson trains a fixed number of `steps`).
+ */
+export async function startTraining(doc: GraphDoc, extra: Partial<TrainSettings> = {}) {
   if (isBusy(useTraining.getState())) return;
   const s = settingsOf(doc);
   const docText = serializeDocument(doc);
   useTraining.setState({ status: 'starting', message: null, steps: [], evals: [], final: null, progress: null, tryResult: null, saved: null, startedAt: performance.now(), recentMs: [], trainedFrom: null });
   try {
     await ensureBackend();
-    const { task: _task, seqLen: _seqLen, ...settings } = s;
+    const { task: _task, seqLen: _seqLen, ...graphSettings } = s;
+    const settings = { ...graphSettings, ...extra };
     const r = await getWorker().start({ docText, ...choiceOf(doc, useTraining.getState().csv), settings, recordEvery: useInside.getState().recordEvery }, Comlink.proxy((e: SessionEvent | TrainEvent) => onEvent(e as SessionEvent)));
     flushSteps();
     const st = useTraining.getState();

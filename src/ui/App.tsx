@@ -5,6 +5,7 @@ import { clearStatus, selectCompiled, useStore } from '../store/index.ts';
 import { Canvas } from './canvas/Canvas.tsx';
 import { Dock } from './dock/Dock.tsx';
 import { Inspector } from './inspector/Inspector.tsx';
+import { LessonPanel } from './lesson/LessonPanel.tsx';
 import { Palette } from './palette/Palette.tsx';
 import { onShortcut } from './shortcuts.ts';
 import { Toolbar } from './Toolbar.tsx';
@@ -80,6 +81,7 @@ export function App(props: AppProps) {
           <Dock />
         </main>
         <Inspector />
+        <LessonPanel />
       </div>
     </ReactFlowProvider>
   );

@@ -3,6 +3,7 @@ import { useCallback, useRef, useState } from 'react';
 import {
   EMPTY_DOC, loadDocument, notify, PRESETS, redo, requestFit, selectCanRedo, selectCanUndo, selectIsDirty, undo, useStore,
 } from '../store/index.ts';
+import { openLesson, useLesson } from '../store/lesson.ts';
 import { autoLayout } from './canvas/layout.ts';
 import { openFile, saveToFile, shareUrl } from './files.ts';
 import { useDismiss } from './useDismiss.ts';
@@ -18,6 +19,7 @@ export function Toolbar() {
   const closePresets = useCallback(() => setPresetsOpen(false), []);
   useDismiss(presetsMenu, closePresets, presetsOpen);
   const [link, setLink] = useState<string | null>(null);
+  const lessonOpen = useLesson((s) => s.open);
 
   const share = async () => {
     const url = shareUrl();
@@ -90,6 +92,9 @@ export function Toolbar() {
       <div className="toolbar-group">
         <button type="button" className="btn" onClick={() => void autoLayout({ record: true })} title="Arrange the layers top to bottom">Auto layout</button>
         <button type="button" className="btn" onClick={requestFit} title="Fit the graph in view (.)">Fit view</button>
+      </div>
+      <div className="toolbar-group">
+        <button type="button" className="btn" aria-pressed={lessonOpen} onClick={openLesson} title="A guided lesson on recurrent networks, step by step, checked against real runs">Lesson</button>
       </div>
       {link && (
         <div className="share-box" role="dialog" aria-label="Share link">

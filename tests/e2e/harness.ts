@@ -41,11 +41,25 @@ export interface OpenOptions {
   hash?: string;
   context?: BrowserContext;
   viewport?: { width: number; height: number };
+  /** Let the guided lesson open by itself on this first visit (every other test starts with it suppressed). */
+  firstVisitLesson?: boolean;
+}
+
+/** The app opens the guided lesson on a first visit unless this key is in local storage (store/lesson.ts SEEN_KEY). */
+export const LESSON_SEEN_KEY = 'rnn-studio:lesson-seen';
+
+/** A browser context whose pages start with the first-visit lesson suppressed, as every test but the lesson's wants. */
+export async function newContext(browser: Browser, viewport = { width: 1440, height: 900 }): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  await context.addInitScript((key) => localStorage.setItem(key, '1'), LESSON_SEEN_KEY);
+  return context;
 }
 
 /** Opens the editor in a new page (and a new context unless one is given) and waits until nodes are measured. */
 export async function openEditor(browser: Browser, o: OpenOptions = {}): Promise<Page> {
-  const context = o.context ?? (await browser.newContext({ viewport: o.viewport ?? { width: 1440, height: 900 }, acceptDownloads: true }));
+  const context = o.context ?? (o.firstVisitLesson
+    ? await browser.newContext({ viewport: o.viewport ?? { width: 1440, height: 900 }, acceptDownloads: true })
+    : await newContext(browser, o.viewport));
   const page = await context.newPage();
   const q = new URLSearchParams({ ...(o.preset ? { preset: o.preset } : {}), ...(o.fixture ? { fixture: o.fixture } : {}), ...o.query });
   const qs = q.toString();

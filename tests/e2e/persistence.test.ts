@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropFileOnCanvas, launch, nodeCount, openEditor, SEL, storedGraph, waitForCanvas } from './harness.ts';
+import { dropFileOnCanvas, launch, newContext, nodeCount, openEditor, SEL, storedGraph, waitForCanvas } from './harness.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -151,7 +151,7 @@ describe('persistence', () => {
     const graph = await storedGraph(page);
     const total = await totalParams(page);
 
-    const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const fresh = await newContext(browser, { width: 1280, height: 800 });
     const other = await fresh.newPage();
     await other.goto(url);
     await waitForCanvas(other);

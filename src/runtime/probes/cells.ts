@@ -65,6 +65,8 @@ export interface CellRun {
   gates: Record<string, tf.Tensor2D[]>;
   /** The mask in processing order, [B, T] of 0/1, or null. */
   mask: tf.Tensor2D | null;
+  /** The input the cell read, [B, T, D], processing order. */
+  x: tf.Tensor3D;
 }
 
 /**
@@ -148,5 +150,5 @@ export function runCell(x: tf.Tensor3D, mask: tf.Tensor2D | null, w: CellWeights
     hs.push(h);
     gates.h.push(h);
   }
-  return { hs, h, gates, mask: m };
+  return { hs, h, gates, mask: m, x: xs };
 }

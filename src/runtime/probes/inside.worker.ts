@@ -5,7 +5,7 @@
 import * as Comlink from 'comlink';
 import { parseDocument } from '../../graph/index.ts';
 import { initTfBrowser } from '../setup-browser.ts';
-import { probeGraph, race, type ProbeMessage, type RaceEvent, type RaceOptions } from './race.ts';
+import { probeGraph, race, unrollGraph, type ProbeMessage, type RaceEvent, type RaceOptions } from './race.ts';
 
 let ready: Promise<string> | null = null;
 const start = () => (ready ??= initTfBrowser('wasm'));
@@ -30,6 +30,12 @@ const api = {
     const backend = await start();
     const { probe, weights } = await probeGraph(docOf(docText), { ...opts, storage: 'indexeddb://' });
     return Comlink.transfer({ probe, weights, backend }, buffers(probe));
+  },
+  /** One recurrent layer unrolled over the first steps of one probe example (x_t, h_t, mask), as typed arrays. */
+  async unroll(docText: string, opts: { layerId?: string; steps: number; task?: string; seqLen?: number }) {
+    await start();
+    const u = await unrollGraph(docOf(docText), { ...opts, storage: 'indexeddb://' });
+    return Comlink.transfer(u, [u.x.buffer, u.h.buffer, ...(u.mask ? [u.mask.buffer] : [])] as ArrayBuffer[]);
   },
   /** Trains the SimpleRNN, LSTM and GRU variants side by side; events go to `onEvent` (a Comlink proxy). */
   async race(docText: string, opts: RaceOptions, onEvent: (e: RaceEvent) => void): Promise<void> {

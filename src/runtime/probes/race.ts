@@ -13,6 +13,7 @@ import { buildModel } from '../build.ts';
 import { Trainer, type OptimizerName } from '../train.ts';
 import { weightsKey } from '../weights-key.ts';
 import { probeJacobian, probeModel, type DirectionProbe, type JacobianResult } from './probe.ts';
+import { probeTargets, walk } from './walk.ts';
 import { createRecorder, type Snapshot } from './record.ts';
 
 /** A probe as it crosses to the UI: typed arrays only (transferable), plus axis labels per example. */
@@ -109,6 +110,19 @@ async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: { inputs:
   }
 }
 
+/** The graph's model with the weights the Training tab saved for this graph and task when `storage` holds them, else its initial ones. */
+async function graphModel(ir: ModelIR, taskId: string, storage?: string): Promise<{ model: tf.LayersModel; weights: 'trained' | 'initial' }> {
+  const model = buildModel(ir);
+  const url = storage && storage + weightsKey(ir, taskId);
+  if (url && url in (await tf.io.listModels())) {
+    const saved = await tf.loadLayersModel(url);
+    model.setWeights(saved.getWeights());
+    saved.dispose();
+    return { model, weights: 'trained' };
+  }
+  return { model, weights: 'initial' };
+}
+
 /**
  * The graph's own probe: with the weights the Training tab saved for this graph and task when `storage` holds
  * them (e.g. `indexeddb://`, the key of train-session.ts), else at its initial (seeded) weights.
@@ -116,18 +130,77 @@ async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: { inputs:
 export async function probeGraph(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number; storage?: string } = {}):
   Promise<{ probe: ProbeMessage; weights: 'trained' | 'initial' }> {
   const { ir, taskId, batch, labels } = prepare(doc, o);
-  const model = buildModel(ir);
+  const { model, weights } = await graphModel(ir, taskId, o.storage);
   const b = batch();
   try {
-    let weights: 'trained' | 'initial' = 'initial';
-    const url = o.storage && o.storage + weightsKey(ir, taskId);
-    if (url && url in (await tf.io.listModels())) {
-      const saved = await tf.loadLayersModel(url);
-      model.setWeights(saved.getWeights());
-      saved.dispose();
-      weights = 'trained';
-    }
     return { probe: await probeMessage(model, ir, b, labels), weights };
+  } finally {
+    tf.dispose([...b.inputs, b.target]);
+    model.dispose();
+  }
+}
+
+/** One recurrent layer unrolled over the first steps of one example: what it read and what it produced. */
+export interface UnrollMessage {
+  layer: string;
+  kind: RecurrentKind;
+  units: number;
+  /** Features of x_t. */
+  inputSize: number;
+  seqLen: number;
+  /** Steps shown (K ≤ seqLen), from t = 1. */
+  steps: number;
+  /** 0-based index in the probe batch, and its number of real (unmasked) steps. */
+  example: number;
+  length: number;
+  /** x_t, [K, D] row-major. */
+  x: Float32Array;
+  /** h_t, [K, H] row-major. */
+  h: Float32Array;
+  /** 1 = real, 0 = masked, [K]; null when no mask reaches the layer. */
+  mask: Uint8Array | null;
+  /** The input token (or value) at each shown step. */
+  labels: string[];
+  weights: 'trained' | 'initial';
+}
+
+/**
+ * The forward direction of recurrent layer `layerId` (default: the first) on one probe example, its first `steps`
+ * steps: x_t as the cell reads it (after the Embedding) and h_t as it leaves the cell. A masked layer shows the
+ * example with the fewest real steps, so the padding the cell skips is in view.
+ */
+export async function unrollGraph(doc: GraphDoc, o: { layerId?: string; steps: number; task?: string; seqLen?: number; probeBatch?: number; storage?: string }): Promise<UnrollMessage> {
+  const { ir, taskId, batch, labels } = prepare(doc, o);
+  const { model, weights } = await graphModel(ir, taskId, o.storage);
+  const b = batch();
+  try {
+    const targets = probeTargets(model, ir);
+    const k = Math.max(0, targets.findIndex((t) => t.id === o.layerId && t.direction === 'forward'));
+    const t = targets[k];
+    if (!t) throw new Error('The graph has no recurrent layer to unroll.');
+    const [B, T] = b.inputs[0].shape as [number, number];
+    const K = Math.min(o.steps, T);
+    let masked = false;
+    const out = tf.tidy(() => {
+      const { runs } = walk(model, ir, targets, b.inputs, { stopAfter: t.id });
+      const r = runs[k];
+      masked = r.mask !== null;
+      // Real steps per example (all T without a mask); the shortest example shows the most padding.
+      const lengths = r.mask ? tf.sum(r.mask, 1) : tf.fill([B], T);
+      const ex = tf.reshape(tf.argMin(lengths), [1]);
+      const first = (a: tf.Tensor) => tf.slice(tf.gather(a, ex), 0, [1, K]);
+      return { x: first(r.x), h: first(tf.stack(r.hs, 1)), mask: r.mask ? first(r.mask) : tf.zeros([0]), lengths, ex };
+    });
+    try {
+      const ex = (await out.ex.data())[0];
+      return {
+        layer: t.name, kind: t.kind, units: t.units, inputSize: out.x.shape[2]!, seqLen: T, steps: K, example: ex, length: (await out.lengths.data())[ex],
+        x: (await out.x.data()) as Float32Array, h: (await out.h.data()) as Float32Array,
+        mask: masked ? Uint8Array.from(await out.mask.data()) : null, labels: labels[ex].slice(0, K), weights,
+      };
+    } finally {
+      tf.dispose(Object.values(out));
+    }
   } finally {
     tf.dispose([...b.inputs, b.target]);
     model.dispose();

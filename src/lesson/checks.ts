@@ -1,0 +1,183 @@
+/**
+ * The lesson's "What you should see" checks: pure functions from what a run measured (plain numbers, gathered by
+ * store/lesson.ts) to a verdict. A verdict's sentence is written from those numbers, so it can never contradict
+ * the run on screen: "✓ …" when the run shows what the step teaches, "not this time, because …" when it does not.
+ */
+
+export interface Verdict {
+  ok: boolean;
+  /** The sentence shown under "What you should see" (without the ✓ mark). */
+  text: string;
+}
+
+const SUP: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
+
+/** A number for a sentence: 0.034, 1.7, or 3·10⁻⁶ for very small or large magnitudes. */
+export function num(x: number, digits = 2): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e-3 && a < 1e4) return String(Number(x.toPrecision(digits)));
+  const [m, e] = x.toExponential(digits - 1).split('e');
+  return `${Number(m)}·10${[...String(Number(e))].map((c) => SUP[c] ?? c).join('')}`;
+}
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+const pass = (text: string): Verdict => ({ ok: true, text });
+const fail = (because: string): Verdict => ({ ok: false, text: `not this time, because ${because}` });
+const list = (xs: string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+
+// ── step 1: the unrolled cell ─────────────────────────────────────────────────────────────────────────
+export interface StripFacts {
+  layer: string;
+  /** 1-based number of the probe example shown, and how many of its steps are real (unmasked). */
+  example: number;
+  length: number;
+  /** max_j |h_t[j] − h_{t−1}[j]| for each shown step (h_0 = 0). */
+  change: number[];
+  /** 1 = real, 0 = masked, per shown step; null when the layer sees no mask. */
+  mask: number[] | null;
+}
+
+/** Largest change of h at a masked step that still counts as "carried over unchanged" (float32 noise). */
+export const CARRY_TOLERANCE = 1e-6;
+
+export function checkStrip(f: StripFacts): Verdict {
+  const K = f.change.length;
+  const real = f.change.map((_, t) => t).filter((t) => !f.mask || f.mask[t] === 1);
+  const masked = f.change.map((_, t) => t).filter((t) => f.mask && f.mask[t] === 0);
+  const still = real.filter((t) => f.change[t] <= CARRY_TOLERANCE);
+  if (still.length) return fail(`h_t did not change at real step${still.length > 1 ? 's' : ''} ${list(still.map((t) => `t = ${t + 1}`))}.`);
+  if (!f.mask) return fail(`${f.layer} sees no mask here, so no step is skipped (every one of the ${K} steps changed h_t).`);
+  if (!masked.length) return fail(`example ${f.example} has ${f.length} real tokens, so the ${K} steps shown hold no padding to skip.`);
+  const moved = masked.filter((t) => f.change[t] > CARRY_TOLERANCE);
+  if (moved.length) return fail(`h_t changed by ${num(Math.max(...moved.map((t) => f.change[t])))} at masked step${moved.length > 1 ? 's' : ''} ${list(moved.map((t) => `t = ${t + 1}`))}.`);
+  const smallest = Math.min(...real.map((t) => f.change[t]));
+  return pass(`each of the ${real.length} real tokens of example ${f.example} changed h_t (by at least ${num(smallest)} in some unit), ` +
+    `and at the ${masked.length} padded step${masked.length > 1 ? 's' : ''} (mask 0) h_t was carried over exactly.`);
+}
+
+// ── step 2: a text classifier ─────────────────────────────────────────────────────────────────────────
+export interface TrainFacts {
+  task: string;
+  steps: number;
+  /** Validation accuracy of the trained model, and of always guessing the most frequent training class. */
+  accuracy: number;
+  baselineAccuracy: number;
+  /** The "try it" answer on a held-out sample, if it ran. */
+  tried: { input: string; output: string } | null;
+}
+
+/** How far above the majority class the accuracy must be to count as learned (accuracy points). */
+export const LEARNED_MARGIN = 0.05;
+
+export function checkTrain(f: TrainFacts): Verdict {
+  const vs = `${pct(f.accuracy)} validation accuracy after ${f.steps} steps on ${f.task}, against ${pct(f.baselineAccuracy)} for always guessing the most frequent class`;
+  if (f.accuracy < f.baselineAccuracy + LEARNED_MARGIN) return fail(`${vs}: not ${Math.round(100 * LEARNED_MARGIN)} points above it yet (more steps would help).`);
+  if (!f.tried) return fail(`${vs}, but "try it" has not run on a held-out sample.`);
+  return pass(`${vs}. "Try it" read “${f.tried.input}” and answered ${f.tried.output}.`);
+}
+
+// ── step 3: the gradient through time ─────────────────────────────────────────────────────────────────
+export interface GradientFacts {
+  /** Per probed length T: g₁/g_T, the median ‖∂L/∂h_1‖ over ‖∂L/∂h_T‖. */
+  curves: { T: number; ratio: number }[];
+}
+
+/** g₁/g_T below this at the longest T counts as "vanished". */
+export const VANISHED = 1e-2;
+
+export function checkGradient(f: GradientFacts): Verdict {
+  const c = [...f.curves].sort((a, b) => a.T - b.T);
+  if (c.length < 2) return fail(`only ${c.length} length was probed.`);
+  const said = list(c.map((x) => `${num(x.ratio)} at T = ${x.T}`));
+  for (let k = 1; k < c.length; k++)
+    if (!(c[k].ratio < c[k - 1].ratio)) return fail(`g₁/g_T at T = ${c[k].T} (${num(c[k].ratio)}) is not below T = ${c[k - 1].T} (${num(c[k - 1].ratio)}).`);
+  const last = c[c.length - 1];
+  if (!(last.ratio < VANISHED)) return fail(`g₁/g_T fell (${said}) but is still ${num(last.ratio)} at T = ${last.T}, not below ${num(VANISHED)}.`);
+  return pass(`g₁/g_T = ${said}: the longer the sequence, the less of the gradient reaches the first step.`);
+}
+
+// ── step 4: the LSTM's gates ──────────────────────────────────────────────────────────────────────────
+export interface GateFacts {
+  weights: 'trained' | 'initial';
+  /** Forget gate f over real steps, all examples and units. */
+  fMin: number;
+  fMax: number;
+  fMean: number;
+  /** Largest |c_t| and |h_t| over real steps. */
+  cMaxAbs: number;
+  hMaxAbs: number;
+}
+
+/** The forget gate must spread over at least this range to show that it opens and closes. */
+export const GATE_SPREAD = 0.3;
+
+export function checkGates(f: GateFacts): Verdict {
+  const what = `the forget gate f ranges from ${num(f.fMin)} to ${num(f.fMax)} (mean ${num(f.fMean)}); the cell state c reaches ±${num(f.cMaxAbs)} and h ±${num(f.hMaxAbs)}`;
+  if (f.weights !== 'trained') return fail(`these are the initial weights (train this graph in step 2 first): ${what}.`);
+  if (f.fMax - f.fMin < GATE_SPREAD) return fail(`${what}: f spreads over only ${num(f.fMax - f.fMin)}, less than ${GATE_SPREAD}.`);
+  return pass(`with the trained weights, ${what}: each unit's f decides, step by step, how much of c it keeps.`);
+}
+
+// ── step 5: the race ──────────────────────────────────────────────────────────────────────────────────
+export interface RaceFacts {
+  baseline: number;
+  seqLen: number;
+  steps: number;
+  models: { kind: string; valLoss: number }[];
+}
+
+/** The race's lesson (issue 10): the SimpleRNN stays at ≥ 0.8 × baseline, the gated cells reach ≤ 0.1 × baseline. */
+export const STUCK = 0.8;
+export const LEARNED = 0.1;
+
+export function checkRace(f: RaceFacts): Verdict {
+  const of = (k: string) => f.models.find((m) => m.kind === k);
+  const missing = ['SimpleRNN', 'LSTM', 'GRU'].filter((k) => !of(k) || !Number.isFinite(of(k)!.valLoss));
+  if (missing.length) return fail(`${list(missing)} did not finish.`);
+  const r = (k: string) => of(k)!.valLoss / f.baseline;
+  const said = (k: string) => `${k} ${num(of(k)!.valLoss, 3)} (${num(r(k))} × baseline)`;
+  const head = `after ${f.steps} steps at T = ${f.seqLen} (baseline ${num(f.baseline, 3)})`;
+  if (r('SimpleRNN') < STUCK) return fail(`${head} the ${said('SimpleRNN')} got below ${STUCK} × baseline: at this T it can bridge the lag.`);
+  const slow = ['LSTM', 'GRU'].filter((k) => r(k) > LEARNED);
+  if (slow.length) return fail(`${head} ${list(slow.map(said))} stayed above ${LEARNED} × baseline: gated cells start with their gates half closed and may need more steps.`);
+  return pass(`${head} the ${said('SimpleRNN')} stayed at the baseline, while the ${said('LSTM')} and the ${said('GRU')} learned.`);
+}
+
+// ── step 6: shapes of bidirectional and stacked layers ────────────────────────────────────────────────
+export interface ShapeFacts {
+  /** Each Bidirectional layer: its inner units, merge mode, returnSequences and inferred output shape. */
+  layers: { name: string; units: number; mergeMode: string; returnSequences: boolean; shape: (number | null)[] }[];
+}
+
+const shapeText = (s: (number | null)[]) => `(${s.map((d) => (d === null ? 'None' : d)).join(', ')})`;
+
+export function checkShapes(f: ShapeFacts): Verdict {
+  if (!f.layers.length) return fail('this graph has no Bidirectional layer.');
+  const parts: string[] = [];
+  for (const l of f.layers) {
+    const width = l.shape[l.shape.length - 1];
+    const want = l.mergeMode === 'concat' ? 2 * l.units : l.units;
+    if (width !== want) return fail(`${l.name} outputs ${shapeText(l.shape)}, not ${want} features (${l.units} units, merge ${l.mergeMode}).`);
+    if ((l.shape.length === 3) !== l.returnSequences) return fail(`${l.name} outputs ${shapeText(l.shape)} with returnSequences ${l.returnSequences ? 'on' : 'off'}.`);
+    parts.push(`${l.name} outputs ${shapeText(l.shape)}${l.mergeMode === 'concat' ? ` = ${l.units} forward + ${l.units} backward` : ''}${l.returnSequences ? ', one vector per step for the next layer' : ', only the last state'}`);
+  }
+  return pass(`${parts.join('; ')}.`);
+}
+
+// ── step 7: export ────────────────────────────────────────────────────────────────────────────────────
+export interface ExportFacts {
+  target: string;
+  file: string;
+  /** Recurrent directions in the model (a Bidirectional layer has two) and recurrent modules found in the code. */
+  directions: number;
+  modules: number;
+  /** Input sizes the code's recurrent modules read, in order. */
+  inputSizes: number[];
+}
+
+export function checkExport(f: ExportFacts): Verdict {
+  if (f.directions === 0) return fail('this graph has no recurrent layer.');
+  if (f.modules !== f.directions) return fail(`${f.file} builds ${f.modules} recurrent modules for the model's ${f.directions} recurrent directions.`);
+  return pass(`${f.file} (${f.target}) builds ${f.modules} recurrent module${f.modules > 1 ? 's' : ''}, one per direction, reading ${list(f.inputSizes.map(String))} input features; Download zip adds the weights and a predict script.`);
+}

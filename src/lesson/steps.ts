@@ -1,0 +1,117 @@
+/**
+ * The guided lesson as data: seven steps through the RNN lesson (the recurrent cell, a text classifier, the
+ * vanishing gradient, the LSTM's gates, the race, bidirectional and stacked models, export), each with the preset
+ * it loads, what "Do it" does, the settings it uses (kept small so a step takes seconds) and what the learner
+ * should see. The actions live in store/lesson.ts, the checks in checks.ts; this module is plain data.
+ */
+
+export type LessonStepId = 'cell' | 'train' | 'gradient' | 'gates' | 'race' | 'shapes' | 'export';
+
+export interface LessonStep {
+  id: LessonStepId;
+  title: string;
+  /** Paragraphs, in the app's own words. `_t` style subscripts are written out as Unicode. */
+  body: string[];
+  /** The preset "Do it" loads first (never over the user's own graph without asking); none = keep the graph. */
+  preset?: string;
+  /** The "Do it" button's longer description (its title). */
+  doIt: string;
+  /** What the learner should see; the check (checks.ts) says whether this run shows it. */
+  expect: string;
+  /** The settings the step uses, said in the UI because they are smaller than a real run's. */
+  uses: string;
+}
+
+/** Step 2's training run. */
+export const TRAIN_STEPS = 120;
+/** Step 3's lengths. */
+export const GRADIENT_LENGTHS = [10, 50, 100] as const;
+/** Step 1: how many time steps the strip unrolls. */
+export const STRIP_STEPS = 8;
+
+export const LESSON_STEPS: LessonStep[] = [
+  {
+    id: 'cell',
+    title: 'A recurrent cell reads a sequence',
+    body: [
+      'A recurrent network reads a sentence one token at a time. At step t the cell takes the token\'s vector x_t and the state it produced one step earlier, and computes the new state: s_t = φ(W·x_t + H·s_{t−1} + b).',
+      'W (input weights), H (recurrent weights) and b are the same at every step: the one SimpleRNN node on the canvas is this cell, unrolled over time in the strip below. Padding tokens at the end of a short text are masked: the cell skips them and carries its state over.',
+    ],
+    preset: 'lesson-rnn-masked',
+    doIt: 'Load the masked SimpleRNN classifier, select its SimpleRNN layer and unroll it over the first steps of one example',
+    expect: 'Every real token changes h_t; at a padded step (mask 0) h_t is carried over unchanged.',
+    uses: `the shortest of the 32 probe examples, its first ${STRIP_STEPS} steps; the layer's current weights`,
+  },
+  {
+    id: 'train',
+    title: 'Train the lesson\'s classifier on text',
+    body: [
+      'The last state of the recurrent layer summarises the whole text; a Dense layer with softmax turns it into class probabilities. The LSTM classifier below is the lesson\'s: Embedding → LSTM(8) → Dense.',
+      'Training adjusts W, H and b by backpropagation through every step at once. Then "try it" runs the trained model on a text it has not seen.',
+    ],
+    preset: 'lesson-lstm',
+    doIt: `Train the LSTM classifier for ${TRAIN_STEPS} steps on its text task, then classify a held-out sample with "try it"`,
+    expect: 'The validation accuracy ends clearly above always guessing the most frequent class, and "try it" answers.',
+    uses: `${TRAIN_STEPS} steps of batch 16 (less than one epoch); the Training tab shows the run`,
+  },
+  {
+    id: 'gradient',
+    title: 'The gradient through time',
+    body: [
+      'To learn from something early in a sequence, the loss\'s gradient has to travel back through every step. In a SimpleRNN each step back multiplies it by H and by φ\' ≤ 1, so it usually shrinks by a similar factor per step: it vanishes exponentially.',
+      'The Inside tab plots ‖∂L/∂h_t‖ against t on a log scale, one curve per length T. g₁/g_T is how much of the gradient at the last step reaches the first.',
+    ],
+    preset: 'adding-simplernn',
+    doIt: `Probe the SimpleRNN on the adding problem at T = ${GRADIENT_LENGTHS.join(', ')}`,
+    expect: 'The longer the sequence, the smaller g₁/g_T: it falls from T = 10 to 50 to 100, to below 10⁻² at T = 100.',
+    uses: 'the initial weights (or those the Training tab saved for this graph), 32 probe examples per length',
+  },
+  {
+    id: 'gates',
+    title: 'The LSTM\'s gates',
+    body: [
+      'An LSTM carries a second state, the cell state c, past the squashing of every step. Its forget gate f (between 0 and 1) decides per unit how much of c_{t−1} to keep; the input gate i how much of the new candidate to write; the output gate o how much of c to show as h.',
+      'The heatmaps in the Inside tab show each gate over time (x = step, y = unit) for one example; the rows f and c show the forget gate and the cell state.',
+    ],
+    preset: 'lesson-lstm',
+    doIt: 'Probe the LSTM classifier with the weights trained in step 2 and show its gate heatmaps',
+    expect: 'With the trained weights the forget gate opens and closes per unit and step (its values spread over more than 0.3), and the cell state shows what it keeps.',
+    uses: 'the weights step 2 saved for this graph, 32 probe examples',
+  },
+  {
+    id: 'race',
+    title: 'The race',
+    body: [
+      'The race trains a SimpleRNN, an LSTM and a GRU version of the same graph on the same data and seed. The adding problem needs the two marked numbers of a long sequence: a model that cannot carry them to the end predicts the average and stays at the baseline.',
+      'The Inside tab overlays the three gradient curves, trained (solid) and at initialisation (dashed).',
+    ],
+    preset: 'race-adding',
+    doIt: 'Run the race: SimpleRNN, LSTM and GRU trained side by side on the adding problem',
+    expect: 'The SimpleRNN stays at the baseline (≥ 0.8 × baseline); the LSTM and the GRU learn (≤ 0.1 × baseline).',
+    uses: 'the race\'s defaults (shown in the Inside tab)',
+  },
+  {
+    id: 'shapes',
+    title: 'GRU, bidirectional and stacked models',
+    body: [
+      'A GRU has two gates (update z and reset r) and no separate cell state, so it has three weight blocks to the LSTM\'s four. A bidirectional layer runs one copy of its cell forwards and one backwards and joins their outputs; stacking needs returnSequences on the lower layer, so it passes a state for every step.',
+      'Every edge on the canvas shows the shape it carries: (batch, steps, features) or (batch, features).',
+    ],
+    preset: 'lesson-bilstm-2layer',
+    doIt: 'Load the two-layer bidirectional LSTM and read the shapes on its edges',
+    expect: 'Each Bidirectional(LSTM(64)) outputs 2 × 64 features; the lower one a vector per step, the upper one only its last state.',
+    uses: 'the compiler\'s shape inference (no training)',
+  },
+  {
+    id: 'export',
+    title: 'Take it away',
+    body: [
+      'The Export tab writes the model as PyTorch, Keras or TF.js code, with its weights and a predict script that gives the same numbers as the app.',
+    ],
+    doIt: 'Open the Export tab with the PyTorch code of the graph on the canvas',
+    expect: 'The PyTorch model builds one recurrent module per direction of every recurrent layer.',
+    uses: 'the graph on the canvas, PyTorch target',
+  },
+];
+
+export const stepIndex = (id: LessonStepId) => LESSON_STEPS.findIndex((s) => s.id === id);

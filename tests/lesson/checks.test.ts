@@ -1,0 +1,119 @@
+/**
+ * The lesson's "What you should see" checks, fed contrasting runs: each check passes on a run that shows the step's
+ * point and says "not this time, because …" with the run's own numbers when it does not.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  checkExport, checkGates, checkGradient, checkRace, checkShapes, checkStrip, checkTrain, num,
+} from '../../src/lesson/checks.ts';
+
+describe('num', () => {
+  it.each([[0, '0'], [0.034, '0.034'], [1.7, '1.7'], [0.1666, '0.17'], [3.2e-6, '3.2·10⁻⁶'], [1e-14, '1·10⁻¹⁴'], [25000, '2.5·10⁴']])('%s → %s', (x, s) => {
+    expect(num(x)).toBe(s);
+  });
+});
+
+describe('step 1: the unrolled strip', () => {
+  const base = { layer: 'simple_rnn', example: 3, length: 5 };
+  it('passes when real steps change h and masked steps carry it', () => {
+    const v = checkStrip({ ...base, change: [0.4, 0.2, 0.3, 0.1, 0.25, 0, 0, 0], mask: [1, 1, 1, 1, 1, 0, 0, 0] });
+    expect(v.ok).toBe(true);
+    expect(v.text).toBe('each of the 5 real tokens of example 3 changed h_t (by at least 0.1 in some unit), and at the 3 padded steps (mask 0) h_t was carried over exactly.');
+  });
+  it('fails when a masked step moved h, naming the step and the size', () => {
+    const v = checkStrip({ ...base, change: [0.4, 0.2, 0.3, 0.1, 0.25, 0.05, 0, 0], mask: [1, 1, 1, 1, 1, 0, 0, 0] });
+    expect(v).toEqual({ ok: false, text: 'not this time, because h_t changed by 0.05 at masked step t = 6.' });
+  });
+  it('fails when the shown steps hold no padding', () => {
+    const v = checkStrip({ ...base, length: 12, change: [0.4, 0.2, 0.3, 0.1], mask: [1, 1, 1, 1] });
+    expect(v.text).toBe('not this time, because example 3 has 12 real tokens, so the 4 steps shown hold no padding to skip.');
+  });
+  it('fails without a mask, and when a real step left h unchanged', () => {
+    expect(checkStrip({ ...base, change: [0.4, 0.2], mask: null }).text).toBe('not this time, because simple_rnn sees no mask here, so no step is skipped (every one of the 2 steps changed h_t).');
+    expect(checkStrip({ ...base, change: [0.4, 0, 0.2], mask: [1, 1, 1] }).text).toBe('not this time, because h_t did not change at real step t = 2.');
+  });
+});
+
+describe('step 2: the classifier', () => {
+  const base = { task: 'News titles', steps: 120, baselineAccuracy: 0.258, tried: { input: 'stocks fall', output: 'business (61.0 %)' } };
+  it('passes above the majority class and names the try-it answer', () => {
+    const v = checkTrain({ ...base, accuracy: 0.703 });
+    expect(v).toEqual({ ok: true, text: '70.3 % validation accuracy after 120 steps on News titles, against 25.8 % for always guessing the most frequent class. "Try it" read “stocks fall” and answered business (61.0 %).' });
+  });
+  it('fails at the majority class, with both numbers', () => {
+    const v = checkTrain({ ...base, accuracy: 0.27 });
+    expect(v.ok).toBe(false);
+    expect(v.text).toBe('not this time, because 27.0 % validation accuracy after 120 steps on News titles, against 25.8 % for always guessing the most frequent class: not 5 points above it yet (more steps would help).');
+  });
+  it('fails when try it did not run', () => {
+    expect(checkTrain({ ...base, accuracy: 0.9, tried: null }).text).toMatch(/^not this time, because 90\.0 % .*but "try it" has not run/);
+  });
+});
+
+describe('step 3: the gradient through time', () => {
+  it('passes when g₁/g_T falls with T below 10⁻², in any order of probing', () => {
+    const v = checkGradient({ curves: [{ T: 50, ratio: 2e-7 }, { T: 10, ratio: 0.04 }, { T: 100, ratio: 3e-13 }] });
+    expect(v).toEqual({ ok: true, text: 'g₁/g_T = 0.04 at T = 10, 2·10⁻⁷ at T = 50 and 3·10⁻¹³ at T = 100: the longer the sequence, the less of the gradient reaches the first step.' });
+  });
+  it('fails when a longer T keeps more of the gradient', () => {
+    expect(checkGradient({ curves: [{ T: 10, ratio: 0.04 }, { T: 50, ratio: 0.09 }, { T: 100, ratio: 1e-3 }] }).text)
+      .toBe('not this time, because g₁/g_T at T = 50 (0.09) is not below T = 10 (0.04).');
+  });
+  it('fails when the gradient falls but has not vanished', () => {
+    expect(checkGradient({ curves: [{ T: 10, ratio: 0.9 }, { T: 50, ratio: 0.5 }, { T: 100, ratio: 0.2 }] }).text)
+      .toBe('not this time, because g₁/g_T fell (0.9 at T = 10, 0.5 at T = 50 and 0.2 at T = 100) but is still 0.2 at T = 100, not below 0.01.');
+  });
+});
+
+describe('step 4: the gates', () => {
+  const base = { fMin: 0.05, fMax: 0.97, fMean: 0.61, cMaxAbs: 2.3, hMaxAbs: 0.91 };
+  it('passes for trained weights with a spread-out forget gate', () => {
+    expect(checkGates({ ...base, weights: 'trained' })).toEqual({
+      ok: true, text: 'with the trained weights, the forget gate f ranges from 0.05 to 0.97 (mean 0.61); the cell state c reaches ±2.3 and h ±0.91: each unit\'s f decides, step by step, how much of c it keeps.',
+    });
+  });
+  it('fails on initial weights, and on a forget gate that hardly moves', () => {
+    expect(checkGates({ ...base, weights: 'initial' }).text).toMatch(/^not this time, because these are the initial weights \(train this graph in step 2 first\): the forget gate f ranges from 0\.05/);
+    expect(checkGates({ ...base, weights: 'trained', fMin: 0.7, fMax: 0.78 }).text).toMatch(/f spreads over only 0\.08, less than 0\.3\.$/);
+  });
+});
+
+describe('step 5: the race', () => {
+  const race = (s: number, l: number, g: number) => ({ baseline: 0.167, seqLen: 30, steps: 400, models: [{ kind: 'SimpleRNN', valLoss: s }, { kind: 'LSTM', valLoss: l }, { kind: 'GRU', valLoss: g }] });
+  it('passes at the textbook result', () => {
+    expect(checkRace(race(0.16, 0.0021, 0.0013))).toEqual({
+      ok: true, text: 'after 400 steps at T = 30 (baseline 0.167) the SimpleRNN 0.16 (0.96 × baseline) stayed at the baseline, while the LSTM 0.0021 (0.013 × baseline) and the GRU 0.0013 (0.0078 × baseline) learned.',
+    });
+  });
+  it('fails when the LSTM stays at the baseline, and says why gated cells can be slow', () => {
+    expect(checkRace(race(0.16, 0.161, 0.014)).text).toBe('not this time, because after 400 steps at T = 30 (baseline 0.167) LSTM 0.161 (0.96 × baseline) stayed above 0.1 × baseline: gated cells start with their gates half closed and may need more steps.');
+  });
+  it('fails when the SimpleRNN bridges the lag, or a model did not finish', () => {
+    expect(checkRace(race(0.02, 0.001, 0.001)).text).toMatch(/the SimpleRNN 0\.02 \(0\.12 × baseline\) got below 0\.8 × baseline/);
+    expect(checkRace(race(0.16, Number.NaN, 0.001)).text).toBe('not this time, because LSTM did not finish.');
+  });
+});
+
+describe('step 6: shapes', () => {
+  const bi = (shape: (number | null)[], returnSequences: boolean, mergeMode = 'concat') => ({ name: 'bi', units: 64, mergeMode, returnSequences, shape });
+  it('passes when concat doubles the width', () => {
+    expect(checkShapes({ layers: [bi([null, null, 128], true), { ...bi([null, 128], false), name: 'bi_2' }] }).text)
+      .toBe('bi outputs (None, None, 128) = 64 forward + 64 backward, one vector per step for the next layer; bi_2 outputs (None, 128) = 64 forward + 64 backward, only the last state.');
+  });
+  it('fails on a width that does not follow the merge mode, or no Bidirectional', () => {
+    expect(checkShapes({ layers: [bi([null, 64], false)] }).text).toBe('not this time, because bi outputs (None, 64), not 128 features (64 units, merge concat).');
+    expect(checkShapes({ layers: [bi([null, 64], false, 'sum')] }).ok).toBe(true);
+    expect(checkShapes({ layers: [] }).ok).toBe(false);
+  });
+});
+
+describe('step 7: export', () => {
+  it('passes with one module per direction and names the input sizes', () => {
+    expect(checkExport({ target: 'PyTorch', file: 'model.py', directions: 4, modules: 4, inputSizes: [128, 128, 128, 128] }).text)
+      .toBe('model.py (PyTorch) builds 4 recurrent modules, one per direction, reading 128, 128, 128 and 128 input features; Download zip adds the weights and a predict script.');
+  });
+  it('fails when the code has fewer modules than the model has directions', () => {
+    expect(checkExport({ target: 'PyTorch', file: 'model.py', directions: 4, modules: 2, inputSizes: [128, 128] }))
+      .toEqual({ ok: false, text: 'not this time, because model.py builds 2 recurrent modules for the model\'s 4 recurrent directions.' });
+  });
+});
