@@ -42,7 +42,7 @@ function randomGraph(seed: number) {
   const embedding = ir.layers.find((l) => l.kind === 'Embedding');
   return {
     doc, tokens, masked, perStep, head,
-    summary: steps.map((s) => (s[0] === 'Bidirectional' ? `Bi(${s[2][0]}, ${s[1].mergeMode})` : s[0])).join(' → ') + (masked ? ' (masked)' : ''),
+    summary: steps.map((s) => (s[0] === 'Bidirectional' ? `Bi(${String(s[2]?.[0])}, ${String(s[1]?.mergeMode)})` : s[0])).join(' → ') + (masked ? ' (masked)' : ''),
     embeddingAttr: embedding ? names.get(embedding.id)! : null,
     headAttr: names.get(ir.outputs[0])!,
   };
