@@ -1,8 +1,7 @@
 /** CLI plumbing shared by every command: reading graph files, printing, exit codes. */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { importModelJson, renameWeight } from '../codegen/import-keras.ts';
-import { layerNames } from '../compiler/index.ts';
+import { importModelJson } from '../codegen/import-keras.ts';
 import { FILE_TYPE, parseDocument, type GraphDoc } from '../graph/index.ts';
 import type { WeightBytes } from '../runtime/model-io.ts';
 
@@ -62,9 +61,8 @@ export function readGraphOrModel(path: string | undefined, withWeights = true): 
   if (!r.ok) throw new CliError(`${path}: ${r.error}`, 2);
   const m = r.model;
   if (!m.weightsManifest || !withWeights) return { doc: m.doc, warnings: m.warnings };
-  const names = layerNames(m.doc.nodes);
   const bytes = readWeightFiles(dirname(path!), m.weightsManifest.flatMap((g) => g.paths));
-  const entries = m.weightsManifest.flatMap((g) => g.weights).map((w) => ({ ...w, dtype: 'float32' as const, name: renameWeight(w.name, m, (id) => names.get(id)!) }));
+  const entries = m.weightsManifest.flatMap((g) => g.weights).map(({ graphName, shape, dtype }) => ({ name: graphName, shape, dtype }));
   return { doc: m.doc, warnings: m.warnings, weights: { entries, bytes } };
 }
 
@@ -89,7 +87,7 @@ export function readWeightsDir(dir: string): WeightBytes {
   if (!r.ok) throw new CliError(`${path}: ${r.error}`);
   const manifest = r.model.weightsManifest;
   if (!manifest) throw new CliError(`${path} has no weightsManifest.`);
-  const entries = manifest.flatMap((g) => g.weights).map((w) => ({ ...w, dtype: 'float32' as const }));
+  const entries = manifest.flatMap((g) => g.weights).map(({ name, shape, dtype }) => ({ name, shape, dtype }));
   return { entries, bytes: readWeightFiles(dir, manifest.flatMap((g) => g.paths)) };
 }
 

@@ -2,17 +2,22 @@
  * Keras `model.to_json()` (Keras 2 and 3) and TF.js layers-model `model.json` → a graph document. Pure: the file is
  * read as data, never evaluated. Every layer or option RNN Studio cannot reproduce exactly is refused by name.
  */
+import { layerNames } from '../compiler/names.ts';
+import { MAX_BYTES, tooLarge, validateGraph } from '../graph/schema.ts';
 import type { GraphDoc, GraphEdge, GraphNode, LayerKind, Params } from '../graph/types.ts';
 import { ACTIVATIONS } from '../layers/recurrent.ts';
 
 export interface ImportedModel {
   doc: GraphDoc;
-  /** Which node each layer of the file became, by the file's layer name (wrapped layers too). */
-  nodeOfLayer: Record<string, string>;
+  /** Which node each layer of the file became, by the file's layer name (wrapped layers too). A Map: names are the file's. */
+  nodeOfLayer: Map<string, string>;
   /** Things that were read but not kept (e.g. an initializer without an equivalent), one line each. */
   warnings: string[];
-  /** The TF.js weights manifest, when the file is a TF.js model.json. */
-  weightsManifest?: { paths: string[]; weights: { name: string; shape: number[]; dtype: string }[] }[];
+  /**
+   * The TF.js weights manifest, when the file is a TF.js model.json. `graphName` is the weight's name in a model built
+   * from `doc` (`<layer>/<w>`, `<bidi>/forward_<inner>/<w>`), so the weights load into it.
+   */
+  weightsManifest?: { paths: string[]; weights: { name: string; graphName: string; shape: number[]; dtype: 'float32' }[] }[];
   format: 'tfjs' | 'keras2' | 'keras3';
 }
 
@@ -34,15 +39,19 @@ interface RawLayer {
   inbound: string[];
 }
 
-/** Parses model JSON text or value. Never throws on bad input: returns a message instead. */
+/**
+ * Parses model JSON text or value. Never throws on bad input: returns a message instead. The document it makes passes
+ * the same validator and limits as a graph file (`validateGraph`).
+ */
 export function importModelJson(input: string | unknown): ImportResult {
-  let raw: unknown = input;
-  if (typeof input === 'string') {
-    try {
-      raw = JSON.parse(input);
-    } catch (e) {
-      return { ok: false, error: `This is not a JSON file (${(e as Error).message}).` };
-    }
+  let raw: unknown;
+  try {
+    // A value is read through JSON too, so it is plain data (no getters, no null-prototype objects) like a file.
+    const text = typeof input === 'string' ? input : JSON.stringify(input) ?? '';
+    if (text.length > MAX_BYTES) return { ok: false, error: tooLarge(text.length) };
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `This is not a JSON file (${(e as Error).message}).` };
   }
   try {
     return { ok: true, model: convert(raw) };
@@ -57,7 +66,7 @@ function convert(raw: unknown): ImportedModel {
   const root = raw as Json;
   let topology: Json;
   let format: ImportedModel['format'];
-  let manifest: ImportedModel['weightsManifest'];
+  let manifest: ReturnType<typeof checkManifest> | undefined;
   if ('modelTopology' in root) {
     format = 'tfjs';
     const t = root.modelTopology;
@@ -72,10 +81,15 @@ function convert(raw: unknown): ImportedModel {
   const conv = toGraph(layers, format!);
   const name = typeof (topology!.config as Json)?.name === 'string' ? ((topology!.config as Json).name as string) : 'imported model';
   conv.doc.meta = { name: name.slice(0, 200), description: `Imported from a ${format! === 'tfjs' ? 'TF.js model.json' : `Keras ${format!.slice(5)} model JSON`}.` };
-  return { ...conv, format: format!, ...(manifest ? { weightsManifest: manifest } : {}) };
+  const valid = validateGraph(conv.doc);
+  if (!valid.ok) refuse(`The model does not make a valid RNN Studio graph: ${valid.error}`);
+  const names = layerNames(conv.doc.nodes);
+  const graphName = (w: string) => renameWeight(w, conv, (id) => names.get(id)!);
+  const weightsManifest = manifest?.map((g) => ({ ...g, weights: g.weights.map((w) => ({ ...w, graphName: graphName(w.name) })) }));
+  return { ...conv, format: format!, ...(weightsManifest ? { weightsManifest } : {}) };
 }
 
-function checkManifest(m: unknown): ImportedModel['weightsManifest'] {
+function checkManifest(m: unknown): { paths: string[]; weights: { name: string; shape: number[]; dtype: 'float32' }[] }[] {
   if (!Array.isArray(m)) refuse('weightsManifest must be a list.');
   return (m as unknown[]).map((g) => {
     if (!isObj(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights)) refuse('weightsManifest groups need "paths" and "weights" lists.');
@@ -90,7 +104,7 @@ function checkManifest(m: unknown): ImportedModel['weightsManifest'] {
         refuse('Every weight in the manifest needs a name and a shape.');
       if ((w as Json).dtype !== 'float32') refuse(`Weight ${(w as Json).name} has dtype ${JSON.stringify((w as Json).dtype)}; only float32 weights are supported.`);
       if ('quantization' in (w as Json)) refuse(`Weight ${(w as Json).name} is quantized; only unquantized float32 weights are supported.`);
-      return { name: (w as Json).name as string, shape: (w as Json).shape as number[], dtype: 'float32' };
+      return { name: (w as Json).name as string, shape: (w as Json).shape as number[], dtype: 'float32' as const };
     });
     return { paths, weights };
   });
@@ -142,7 +156,10 @@ function inboundNames(nodes: unknown, layer: string, format: ImportedModel['form
     const names: string[] = [];
     const visit = (a: unknown) => {
       if (Array.isArray(a)) a.forEach(visit);
-      else if (isObj(a) && a.class_name === '__keras_tensor__' && isObj(a.config) && Array.isArray(a.config.keras_history)) names.push(String(a.config.keras_history[0]));
+      else if (isObj(a) && a.class_name === '__keras_tensor__' && isObj(a.config) && Array.isArray(a.config.keras_history)) {
+        const from = a.config.keras_history[0];
+        names.push(typeof from === 'string' ? from : refuse(`Layer ${layer} has malformed inbound_nodes.`));
+      }
     };
     visit(node.args);
     return names;
@@ -176,23 +193,26 @@ function activation(c: Json, k: string, layer: string, cls: string, allowed: rea
   return name;
 }
 
+/** A Map, so a class name such as `constructor` finds nothing rather than Object's prototype. */
+const INITIALIZERS = new Map(Object.entries({
+  GlorotUniform: 'glorotUniform', glorot_uniform: 'glorotUniform', GlorotNormal: 'glorotNormal', glorot_normal: 'glorotNormal',
+  HeUniform: 'heUniform', he_uniform: 'heUniform', HeNormal: 'heNormal', he_normal: 'heNormal',
+  Orthogonal: 'orthogonal', orthogonal: 'orthogonal', Identity: 'identity', identity: 'identity', Zeros: 'zeros', zeros: 'zeros',
+}));
+
 /** Initializers only matter for fresh training; unknown ones fall back to the Keras default with a warning. */
 function initializer(c: Json, k: string, fallback: string, warn: (s: string) => void, layer: string): string {
   const v = c[k];
   if (v == null) return fallback;
   const cls = isObj(v) ? String(v.class_name) : String(v);
   const cfg = isObj(v) && isObj(v.config) ? v.config : {};
-  const table: Record<string, string> = {
-    GlorotUniform: 'glorotUniform', glorot_uniform: 'glorotUniform', GlorotNormal: 'glorotNormal', glorot_normal: 'glorotNormal',
-    HeUniform: 'heUniform', he_uniform: 'heUniform', HeNormal: 'heNormal', he_normal: 'heNormal',
-    Orthogonal: 'orthogonal', orthogonal: 'orthogonal', Identity: 'identity', identity: 'identity', Zeros: 'zeros', zeros: 'zeros',
-  };
   if (cls === 'VarianceScaling') {
     const mode = cfg.mode, dist = String(cfg.distribution ?? ''), scale = cfg.scale;
     if (mode === 'fan_avg' && scale === 1) return dist === 'uniform' ? 'glorotUniform' : 'glorotNormal';
     if (mode === 'fan_in' && scale === 2) return dist === 'uniform' ? 'heUniform' : 'heNormal';
   }
-  if (table[cls]) return table[cls];
+  const known = INITIALIZERS.get(cls);
+  if (known) return known;
   warn(`Layer ${layer}: ${k} ${cls} has no RNN Studio equivalent; using ${fallback} (it only affects fresh training).`);
   return fallback;
 }
@@ -234,14 +254,15 @@ function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<Impo
   const warn = (s: string) => warnings.push(s);
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
-  const nodeOfLayer: Record<string, string> = {};
+  const nodeOfLayer = new Map<string, string>();
   const consumers = (name: string) => layers.filter((l) => l.inbound.includes(name));
   let y = 0;
   const add = (layer: RawLayer, kind: LayerKind, params: Params, parentId?: string): string => {
     const id = parentId ? `${parentId}_inner` : `n${nodes.filter((n) => !n.parentId).length + 1}`;
     nodes.push({ id, position: parentId ? { x: 20, y: 40 } : { x: 0, y }, ...(parentId ? { parentId } : {}), data: { kind, name: layer.name.slice(0, 100), params } });
     if (!parentId) y += 130;
-    nodeOfLayer[layer.name] = id;
+    if (nodeOfLayer.has(layer.name)) refuse(`Two layers are named ${JSON.stringify(layer.name)}; layer names in a model are unique.`);
+    nodeOfLayer.set(layer.name, id);
     return id;
   };
   for (const l of layers) {
@@ -318,28 +339,29 @@ function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<Impo
         return refuse(`Layer ${l.name} is a ${cls}, which RNN Studio does not support (supported: InputLayer, Embedding, SimpleRNN, LSTM, GRU, Bidirectional, Dense, Dropout, Concatenate, Add, GlobalAveragePooling1D, GlobalMaxPooling1D).`);
     }
     for (const src of l.inbound) {
-      if (!(src in nodeOfLayer)) refuse(`Layer ${l.name} takes its input from ${src}, which comes later or does not exist.`);
-      edges.push({ id: `e${edges.length + 1}`, source: nodeOfLayer[src], target: id });
+      const source = nodeOfLayer.get(src);
+      if (source === undefined) refuse(`Layer ${l.name} takes its input from ${src}, which comes later or does not exist.`);
+      edges.push({ id: `e${edges.length + 1}`, source: source!, target: id });
     }
   }
   return { doc: { nodes, edges, viewport: { x: 0, y: 0, zoom: 1 } }, nodeOfLayer, warnings };
 }
 
 /**
- * Renames TF.js weight names from the file's layer names to the names the compiled graph uses
- * (`<layer>/<w>`, `<bidi>/forward_<inner>/<w>`), so they load into a model built from the imported graph.
- * `irName` gives the compiled name of a node id.
+ * Renames a TF.js weight name from the file's layer names to the names the compiled graph uses
+ * (`<layer>/<w>`, `<bidi>/forward_<inner>/<w>`), so it loads into a model built from the imported graph.
+ * `irName` gives the compiled name of a node id. Refuses (inside the import's try) a weight it cannot place.
  */
-export function renameWeight(name: string, m: Pick<ImportedModel, 'nodeOfLayer' | 'doc'>, irName: (nodeId: string) => string): string {
+function renameWeight(name: string, m: Pick<ImportedModel, 'nodeOfLayer' | 'doc'>, irName: (nodeId: string) => string): string {
   const parts = name.split('/');
-  const node = m.nodeOfLayer[parts[0]];
-  if (!node) throw new Error(`Weight ${name} belongs to no layer of the model.`);
-  parts[0] = irName(node);
+  const node = m.nodeOfLayer.get(parts[0]);
+  if (!node) refuse(`Weight ${name} belongs to no layer of the model.`);
+  parts[0] = irName(node!);
   const inner = m.doc.nodes.find((n) => n.parentId === node);
   if (inner && parts.length === 3) {
     const dir = /^(forward|backward)_/.exec(parts[1]);
-    if (!dir) throw new Error(`Weight ${name} of a Bidirectional names no direction.`);
-    parts[1] = `${dir[1]}_${irName(inner.id)}`;
+    if (!dir) refuse(`Weight ${name} of a Bidirectional names no direction.`);
+    parts[1] = `${dir![1]}_${irName(inner.id)}`;
   }
   return parts.join('/');
 }

@@ -7,7 +7,8 @@ import { LAYER_KINDS, type GraphDoc } from './types.ts';
 import { CURRENT_VERSION, migrate } from './migrations.ts';
 
 export const FILE_TYPE = 'rnn-studio-graph';
-const MAX_BYTES = 5_000_000;
+/** The largest file text read at all (graph files, share links once decompressed, imported model JSON). */
+export const MAX_BYTES = 5_000_000;
 const MAX_NODES = 2000;
 
 const finite = z.number().finite();
@@ -84,11 +85,28 @@ const envelopeSchema = z
 
 export type ParseResult = { ok: true; doc: GraphDoc; migratedFrom?: number } | { ok: false; error: string };
 
+export const tooLarge = (bytes: number) => `The file is too large (${bytes} bytes; the limit is ${MAX_BYTES}).`;
+
+/** The first problem zod found, as ` at a.b.c: message`. */
+function firstIssue(e: z.ZodError): string {
+  const issue = e.issues[0];
+  return `${issue.path.length ? ` at ${issue.path.join('.')}` : ''}: ${issue.message}`;
+}
+
+/**
+ * The one validator of a graph document (the `graph` part of a file): the same schema and limits as a graph file.
+ * Anything that becomes a document by another way (an imported Keras or TF.js model) goes through it too.
+ */
+export function validateGraph(raw: unknown): ParseResult {
+  const r = graphDocSchema.safeParse(raw);
+  return r.success ? { ok: true, doc: r.data as GraphDoc } : { ok: false, error: `The graph is invalid${firstIssue(r.error)}.` };
+}
+
 /** Parses file text (or an already-decoded value) into a validated, migrated document. Never throws. */
 export function parseDocument(input: string | unknown): ParseResult {
   let raw: unknown = input;
   if (typeof input === 'string') {
-    if (input.length > MAX_BYTES) return { ok: false, error: `The file is too large (${input.length} bytes; the limit is ${MAX_BYTES}).` };
+    if (input.length > MAX_BYTES) return { ok: false, error: tooLarge(input.length) };
     try {
       raw = JSON.parse(input);
     } catch (e) {
@@ -98,11 +116,7 @@ export function parseDocument(input: string | unknown): ParseResult {
   const m = migrate(raw);
   if (!m.ok) return m;
   const r = envelopeSchema.safeParse(m.value);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const where = issue.path.length ? ` at ${issue.path.join('.')}` : '';
-    return { ok: false, error: `This graph file is invalid${where}: ${issue.message}. Nothing was changed.` };
-  }
+  if (!r.success) return { ok: false, error: `This graph file is invalid${firstIssue(r.error)}. Nothing was changed.` };
   return { ok: true, doc: r.data.graph as GraphDoc, ...(m.from !== CURRENT_VERSION ? { migratedFrom: m.from } : {}) };
 }
 

@@ -5,8 +5,8 @@
 import * as Comlink from 'comlink';
 import JSZip from 'jszip';
 import { exportFiles, type Target } from '../../codegen/export.ts';
-import { importModelJson, renameWeight } from '../../codegen/import-keras.ts';
-import { layerNames, type ModelIR } from '../../compiler/index.ts';
+import { importModelJson } from '../../codegen/import-keras.ts';
+import type { ModelIR } from '../../compiler/index.ts';
 import { serializeDocument, type GraphDoc } from '../../graph/index.ts';
 import type { ExportWorker, WeightsSource } from '../../runtime/export.worker.ts';
 import { loadDocument, notify } from '../../store/index.ts';
@@ -66,9 +66,10 @@ export function isModelJson(text: string): boolean {
 export async function importModelFiles(files: File[]): Promise<boolean> {
   const jsonFile = files.find((f) => /\.json$/i.test(f.name)) ?? files[0];
   if (!jsonFile) return false;
-  const r = importModelJson(await jsonFile.text());
+  // importModelJson never throws on bad input; only reading a file can.
+  const r = await jsonFile.text().then(importModelJson, (e: Error) => ({ ok: false as const, error: `The file cannot be read (${e.message}).` }));
   if (!r.ok) {
-    notify(`Could not import ${jsonFile.name}: ${r.error}`, 'error');
+    notify(`Could not import ${jsonFile.name}: ${r.error} The graph on the canvas is unchanged.`, 'error');
     return false;
   }
   const { doc, weightsManifest, warnings } = r.model;
@@ -85,12 +86,11 @@ export async function importModelFiles(files: File[]): Promise<boolean> {
     notify(`Imported ${jsonFile.name}: ${doc.nodes.length} layers, without weights (choose ${missing.join(', ')} together with model.json to bring them).${notes}`);
     return true;
   }
-  const parts = await Promise.all(paths.map(async (p) => new Uint8Array(await byName.get(p)!.arrayBuffer())));
-  const bytes = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  parts.reduce((at, p) => (bytes.set(p, at), at + p.length), 0);
-  const names = layerNames(doc.nodes);
-  const entries = weightsManifest.flatMap((g) => g.weights).map((w) => ({ ...w, dtype: 'float32' as const, name: renameWeight(w.name, r.model, (id) => names.get(id)!) }));
+  const entries = weightsManifest.flatMap((g) => g.weights).map(({ graphName, shape, dtype }) => ({ name: graphName, shape, dtype }));
   try {
+    const parts = await Promise.all(paths.map(async (p) => new Uint8Array(await byName.get(p)!.arrayBuffer())));
+    const bytes = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+    parts.reduce((at, p) => (bytes.set(p, at), at + p.length), 0);
     await client().storeImported(serializeDocument(doc), { entries, bytes });
     notify(`Imported ${jsonFile.name} with its weights: ${doc.nodes.length} layers. Export uses these weights.${notes}`);
   } catch (e) {
