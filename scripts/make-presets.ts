@@ -27,7 +27,7 @@ const presets: Record<string, GraphDoc> = {
   'lesson-lstm': chain('Lesson: LSTM classifier', "The lesson's LSTM: Embedding(20000, 64, masked) → LSTM(8) → Dense(4, softmax).",
     [tokens(20000), emb(20000, 64, true), ['LSTM', { units: 8 }], softmax4], text),
   'lesson-gru': chain('Lesson: GRU classifier', 'Embedding(20000, 64, masked) → GRU(32, reset gate before the recurrent matmul, as TF.js computes it) → Dense(4, softmax).',
-    [tokens(20000), emb(20000, 64, true), ['GRU', { units: 32 }], softmax4], text),
+    [tokens(20000), emb(20000, 64, true), ['GRU', { units: 32, resetAfter: false }], softmax4], text),
   'lesson-bilstm-2layer': chain('Lesson: two-layer bidirectional LSTM', 'Embedding(20000, 128, masked) → Bidirectional(LSTM(64), returnSequences) → Bidirectional(LSTM(64)) → Dense(4, softmax).',
     [tokens(20000), emb(20000, 128, true), ['Bidirectional', { mergeMode: 'concat' }, ['LSTM', { units: 64, returnSequences: true }]],
       ['Bidirectional', { mergeMode: 'concat' }, ['LSTM', { units: 64 }]], softmax4], text),
@@ -37,8 +37,9 @@ const presets: Record<string, GraphDoc> = {
     [features(2), ['SimpleRNN', { units: 64, activation: 'tanh' }], ['Dense', { units: 1, activation: 'linear' }]], adding),
   'adding-lstm': chain('Adding problem: LSTM', 'The adding problem with an LSTM(64): its cell state carries the marked values across the sequence.',
     [features(2), ['LSTM', { units: 64, activation: 'tanh' }], ['Dense', { units: 1, activation: 'linear' }]], adding),
-  'adding-gru': chain('Adding problem: GRU', 'The adding problem with a GRU(64).',
-    [features(2), ['GRU', { units: 64, activation: 'tanh' }], ['Dense', { units: 1, activation: 'linear' }]], adding),
+  // Reset-before, the form docs/vanishing-gradients.md measured.
+  'adding-gru': chain('Adding problem: GRU', 'The adding problem with a GRU(64), reset gate before the recurrent matmul (as TF.js computes it).',
+    [features(2), ['GRU', { units: 64, activation: 'tanh', resetAfter: false }], ['Dense', { units: 1, activation: 'linear' }]], adding),
   // Opens the Inside tab (src/ui/inside/InsideTab.tsx matches the name's prefix "The race").
   'race-adding': chain('The race: SimpleRNN vs LSTM vs GRU on the adding problem',
     'Run the race in the Inside tab: SimpleRNN, LSTM and GRU versions of this graph train on the same adding-problem data and seed; watch the gradient curves.',

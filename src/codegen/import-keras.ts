@@ -222,8 +222,7 @@ const DENSE_ACTS = ['linear', 'softmax', 'relu', 'tanh', 'sigmoid'] as const;
 
 function recurrentParams(cls: string, c: Json, layer: string, format: ImportedModel['format'], warn: (s: string) => void): Params {
   for (const [k, v] of [['return_state', [false]], ['stateful', [false]], ['time_major', [false]]] as const) mustBe(c, layer, cls, k, [...v]);
-  if (cls === 'GRU')
-    mustBe(c, layer, cls, 'reset_after', [false], 'TF.js and RNN Studio compute the GRU with the reset gate before the recurrent matmul (reset_after=False); retrain with reset_after=False');
+  if (cls === 'GRU') mustBe(c, layer, cls, 'reset_after', [true, false]);
   const p: Params = {
     units: num(c, 'units', layer),
     activation: activation(c, 'activation', layer, cls, RNN_ACTS),
@@ -242,6 +241,8 @@ function recurrentParams(cls: string, c: Json, layer: string, format: ImportedMo
     p.recurrentActivation = ra === 'hard_sigmoid' ? 'hardSigmoid' : 'sigmoid';
   }
   if (cls === 'LSTM') p.unitForgetBias = flag(c, 'unit_forget_bias', false); // TF.js writes null for "off"
+  // Keras's GRU class default is reset_after=True (tf.keras 2 and Keras 3); TF.js's GRU is reset-before only.
+  if (cls === 'GRU') p.resetAfter = flag(c, 'reset_after', format !== 'tfjs');
   if (c.zero_output_for_mask === true && p.returnSequences)
     warn(`Layer ${layer}: Keras zero-fills the padded steps of its sequence output; RNN Studio (as TF.js) repeats the last state there. Real steps are identical.`);
   return p;

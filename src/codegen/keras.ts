@@ -2,7 +2,7 @@
  * IR → Keras (functional API; runs on Keras 3 and on tf.keras 2.x). The layers are the registry's tfjs builders,
  * recorded and rendered with Keras names (`tf.layers.lstm({unitForgetBias})` → `layers.LSTM(unit_forget_bias=…)`),
  * so every argument whose default differs between frameworks is written out; what Keras defaults differently on
- * top of that (GRU reset_after, hard sigmoid) is handled here. Weights load 1:1: Keras and TF.js share the layout.
+ * top of that (hard sigmoid) is handled here; the GRU's resetAfter is a registry argument, written as reset_after. Weights load 1:1: Keras and TF.js share the layout.
  */
 import type { ModelIR } from '../compiler/index.ts';
 import { LAYERS } from '../layers/index.ts';
@@ -16,12 +16,6 @@ const KERAS_CLASS: Record<string, string> = {
   dropout: 'Dropout', concatenate: 'Concatenate', add: 'Add', globalAveragePooling1d: 'GlobalAveragePooling1D', globalMaxPooling1d: 'GlobalMaxPooling1D',
   glorotUniform: 'GlorotUniform', glorotNormal: 'GlorotNormal', heUniform: 'HeUniform', heNormal: 'HeNormal', orthogonal: 'Orthogonal',
   identity: 'Identity', zeros: 'Zeros', randomUniform: 'RandomUniform',
-};
-
-/** Keras arguments whose Keras default differs from what TF.js computes and that TF.js has no argument for. */
-const KERAS_EXTRA: Record<string, Record<string, boolean>> = {
-  // TF.js only has the GRU with the reset gate before the recurrent matmul; Keras defaults to reset_after=True.
-  gru: { reset_after: false },
 };
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -39,7 +33,7 @@ function py(v: unknown, indent = '', key = ''): string {
   if (v instanceof Var) return v.name;
   if (v instanceof Applied) return `${py(v.layer, indent)}(${Array.isArray(v.inputs) ? `[${v.inputs.map((i) => py(i)).join(', ')}]` : py(v.inputs)})`;
   if (v instanceof Call) {
-    const args = { ...(v.args[0] as Record<string, unknown> | undefined), ...KERAS_EXTRA[v.fn] };
+    const args = { ...(v.args[0] as Record<string, unknown> | undefined) };
     const kw = Object.entries(args).filter(([, x]) => x !== undefined);
     if (v.ns === '') return `keras.Input(${kw.map(([k, x]) => `${k}=${py(x, indent, k)}`).join(', ')})`;
     if (v.ns === 'initializers') return `keras.initializers.${kerasClass(v.fn)}(${kw.map(([k, x]) => `${k}=${py(x, indent, k)}`).join(', ')})`;

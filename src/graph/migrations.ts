@@ -5,8 +5,10 @@
  *      edges: [{ from, to }], seed? }`.
  * v2 — the envelope `{ type: "rnn-studio-graph", schemaVersion: 2, graph: { nodes, edges, viewport?, training?, meta? } }`
  *      with React Flow-shaped nodes (`{ id, position, parentId?, data: { kind, name?, params } }`).
+ * v3 — GRU has `resetAfter` (default true for new nodes, as Keras and PyTorch). Every GRU of an older file was the
+ *      reset-before GRU (TF.js's only form), so the step writes `resetAfter: false` where the param is missing.
  */
-export const CURRENT_VERSION = 2;
+export const CURRENT_VERSION = 3;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -31,6 +33,15 @@ const UP: Record<number, (d: Obj) => Obj | string> = {
     const graph: Obj = { nodes, edges };
     if (typeof d.seed === 'number') graph.training = { seed: d.seed };
     return { type: 'rnn-studio-graph', schemaVersion: 2, graph };
+  },
+  2: (d) => {
+    if (!isObj(d.graph) || !Array.isArray(d.graph.nodes)) return { ...d, schemaVersion: 3 }; // the schema says what is wrong
+    const nodes = d.graph.nodes.map((n: unknown) => {
+      if (!isObj(n) || !isObj(n.data) || n.data.kind !== 'GRU') return n;
+      const params = isObj(n.data.params) ? n.data.params : {};
+      return Object.hasOwn(params, 'resetAfter') ? n : { ...n, data: { ...n.data, params: { ...params, resetAfter: false } } };
+    });
+    return { ...d, schemaVersion: 3, graph: { ...d.graph, nodes } };
   },
 };
 

@@ -69,11 +69,14 @@ export function recurrentShape(kind: string, x: TensorType, p: Params, ctx: Shap
   return ok(p.returnSequences ? { dims: [x.dims[0], H], dtype: 'float32', masked: x.masked } : { dims: [H], dtype: 'float32', masked: false });
 }
 
-/** blocks·(H·(D+H) + H): one kernel, one recurrent kernel and one bias per gate block (tfjs GRU is reset-before). */
+/**
+ * blocks·(H·(D+H) + H): one kernel, one recurrent kernel and one bias per gate block; a reset-after GRU has a second
+ * (recurrent) bias, blocks·(H·(D+H) + 2H), as Keras's bias [2, 3H].
+ */
 export function recurrentParamCount(blocks: number, x: TensorType, p: Params): number {
   const H = p.units as number;
   const D = x.dims[x.dims.length - 1] as number;
-  return blocks * (H * (D + H) + (p.useBias ? H : 0));
+  return blocks * (H * (D + H) + (p.useBias ? (p.resetAfter ? 2 : 1) * H : 0));
 }
 
 function initializer(tf: TF, name: string, seedValue: number) {
@@ -110,10 +113,12 @@ export function makeRecurrentLayer(tf: TF, kind: string, p: Params, name: string
       return tidyBuild(tf, tf.layers.simpleRNN(args));
     case 'LSTM':
       return tidyBuild(tf, tf.layers.lstm({ ...args, recurrentActivation: p.recurrentActivation as 'sigmoid', unitForgetBias: p.unitForgetBias as boolean }));
-    case 'GRU':
-      // Porting note: tfjs GRU is always the reset-before form (Keras reset_after=False); its layer args have no
-      // resetAfter, and GRUCell throws on resetAfter: true (rnn-math.md §2). Emitters write reset_after=False.
-      return tidyBuild(tf, tf.layers.gru({ ...args, recurrentActivation: p.recurrentActivation as 'sigmoid' }));
+    case 'GRU': {
+      // Porting note: stock tfjs's GRUCell throws on resetAfter: true (rnn-math.md §2). The runtime passes a `tf` whose
+      // layers.gru builds RNN Studio's GRU class for it (src/runtime/gru-layer.ts); the emitters write it explicitly.
+      const gruArgs = { ...args, recurrentActivation: p.recurrentActivation as 'sigmoid', resetAfter: p.resetAfter as boolean };
+      return tidyBuild(tf, tf.layers.gru(gruArgs));
+    }
     default:
       throw new Error(`not a recurrent kind: ${kind}`);
   }

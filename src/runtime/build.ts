@@ -4,6 +4,7 @@ import type { ModelIR } from '../compiler/index.ts';
 import { kerasShape, LAYERS, type SymbolicTensor } from '../layers/index.ts';
 import { makeRecurrentLayer } from '../layers/recurrent.ts';
 import { fuseModel } from './fused/index.ts';
+import { runtimeTf } from './gru-layer.ts';
 
 /**
  * `fused` (default): recurrent layers compute with RNN Studio's fused op (src/runtime/fused; equal to stock within
@@ -21,7 +22,7 @@ export function buildModel(ir: ModelIR, { name = 'rnn_studio', engine = DEFAULT_
   const out = new Map<string, SymbolicTensor>();
   for (const l of ir.layers) {
     const ctx = { name: l.name, seed: l.seed, inputs: l.inputs.map((id) => out.get(id)!), inner: l.inner };
-    out.set(l.id, LAYERS[l.kind].tfjs(tf, l.params, ctx));
+    out.set(l.id, LAYERS[l.kind].tfjs(runtimeTf, l.params, ctx));
   }
   const model = tf.model({ inputs: ir.inputs.map((id) => out.get(id)!), outputs: ir.outputs.map((id) => out.get(id)!), name });
   reseedBackward(model, ir);
@@ -39,7 +40,7 @@ function reseedBackward(model: tf.LayersModel, ir: ModelIR) {
     if (l.kind !== 'Bidirectional' || !l.inner) continue;
     const backward = (model.getLayer(l.name) as unknown as { backwardLayer: tf.layers.Layer }).backwardLayer;
     const seed = ((l.inner.seed * 48271) % 2147483647) || 1;
-    const fresh = makeRecurrentLayer(tf, l.inner.kind, l.inner.params, `${l.inner.name}_backward_init`, seed);
+    const fresh = makeRecurrentLayer(runtimeTf, l.inner.kind, l.inner.params, `${l.inner.name}_backward_init`, seed);
     fresh.build(kerasShape(l.inputShapes[0]));
     // getWeights() hands back the fresh layer's own variables: disposing them frees the throwaway layer.
     const weights = fresh.getWeights();

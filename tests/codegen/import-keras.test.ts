@@ -91,8 +91,33 @@ describe('Keras model JSON import', () => {
     expect(c.ir!.totalParams).toBe(16_000 + 12_544 + 1_752 + 27);
   });
 
+  it('imports a reset_after=True GRU (the Keras default) with Keras\'s param count: 3·(H·(D+H) + 2H)', () => {
+    // Written by hand as tf.keras 2.15 writes Embedding(1000, 64) → GRU(32) → Dense(4): GRU params 9,408 (rnn-math.md §6).
+    const m = structuredClone(keras2Lesson);
+    m.config.layers[1].config.input_dim = 1000;
+    m.config.layers[2] = {
+      class_name: 'GRU', config: {
+        name: 'gru', trainable: true, dtype: 'float32', return_sequences: false, return_state: false, go_backwards: false, stateful: false, unroll: false, time_major: false,
+        units: 32, activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, kernel_initializer: glorot, recurrent_initializer: orth, bias_initializer: zeros,
+        kernel_regularizer: null, recurrent_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, recurrent_constraint: null,
+        bias_constraint: null, dropout: 0.0, recurrent_dropout: 0.0, implementation: 2, reset_after: true,
+      },
+    } as never;
+    const r = importModelJson(JSON.stringify(m));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.model.doc.nodes[2].data.params).toMatchObject({ units: 32, resetAfter: true });
+    const c = compile(r.model.doc);
+    expect(c.ok).toBe(true);
+    expect(c.ir!.layers.find((l) => l.kind === 'GRU')!.paramCount).toBe(9_408);
+    expect(summarize(c.ir!).totalParams).toBe(64_000 + 9_408 + 132);
+    // The Keras 3 functional model with its GRU switched to reset-after: 3·(8·(64+8) + 16) = 1,776 instead of 1,752.
+    const k3r = importModelJson(keras3Model({ reset_after: true }));
+    if (!k3r.ok) throw new Error(k3r.error);
+    expect(compile(k3r.model.doc).ir!.totalParams).toBe(16_000 + 12_544 + 1_776 + 27);
+  });
+
   it.each([
-    ['GRU reset_after=True', keras3Model({ reset_after: true }), /Layer gru \(GRU\) has reset_after=true.*reset gate before/],
+    ['GRU reset_after="yes"', keras3Model({ reset_after: 'yes' }), /Layer gru \(GRU\) has reset_after="yes"/],
     ['Keras 3 hard_sigmoid', keras3Model({}, { recurrent_activation: 'hard_sigmoid' }), /forward_lstm \(LSTM\) has recurrent_activation="hard_sigmoid", which in Keras 3 is clip\(x\/6/],
     ['return_state', keras3Model({ return_state: true }), /Layer gru \(GRU\) has return_state=true/],
     ['an activation', keras3Model({ activation: 'elu' }), /Layer gru \(GRU\) has activation="elu"/],

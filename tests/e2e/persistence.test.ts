@@ -65,7 +65,7 @@ describe('persistence', () => {
     expect(file.suggestedFilename()).toMatch(/\.rnn\.json$/);
     const text = await readFile((await file.path())!, 'utf8');
     const saved = JSON.parse(text);
-    expect(saved).toMatchObject({ type: 'rnn-studio-graph', schemaVersion: 2 });
+    expect(saved).toMatchObject({ type: 'rnn-studio-graph', schemaVersion: 3 });
     const total = await totalParams(page);
     const graph = await storedGraph(page);
 

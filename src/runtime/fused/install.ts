@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { isFusable, type LayerActivation } from './activations.ts';
 import { gruCell } from './gru.ts';
+import { gruResetAfterCell } from './gru-reset-after.ts';
 import { lstmCell } from './lstm.ts';
 import { fusedSequence, type FusedCell, type SequenceTap } from './sequence.ts';
 import { simpleRnnCell } from './simple-rnn.ts';
@@ -20,6 +21,7 @@ const CELLS: Record<string, { cell: FusedCell; maskCount: number }> = {
   SimpleRNN: { cell: simpleRnnCell, maskCount: 1 },
   LSTM: { cell: lstmCell, maskCount: 4 },
   GRU: { cell: gruCell, maskCount: 3 },
+  GRUResetAfter: { cell: gruResetAfterCell, maskCount: 3 },
 };
 
 interface Weight { read(): tf.Tensor }
@@ -37,6 +39,8 @@ interface RnnInternals {
     recurrentDropout: number;
     activation: LayerActivation;
     recurrentActivation?: LayerActivation;
+    /** True on RNN Studio's reset-after GRU cell (src/runtime/gru-layer.ts); its bias is [2, 3H]. */
+    resetAfter?: boolean;
     kernel: Weight;
     recurrentKernel: Weight;
     bias: Weight | null;
@@ -71,7 +75,7 @@ function dropoutMask(shape: [number, number], rate: number, count: number): tf.T
  */
 export function fuseRecurrentLayer(layer: tf.layers.Layer): boolean {
   const l = layer as unknown as RnnInternals;
-  const spec = CELLS[l.getClassName()];
+  const spec = CELLS[`${l.getClassName()}${l.cell?.resetAfter ? 'ResetAfter' : ''}`];
   if (!spec || fusedLayers.has(layer)) return !!spec;
   const stockCall = l.call.bind(l);
   l.call = (inputs, kwargs) => {

@@ -23,6 +23,8 @@ export interface ForwardCtx {
   xp: tf.Tensor[];
   /** Recurrent kernel R, [H, kH]. */
   R: tf.Tensor;
+  /** The recurrent bias row bᵣ [kH] of a bias [2, kH] (reset-after GRU), or null. */
+  bRec: tf.Tensor | null;
   /** Per-step mask m_t, [B, 1] (1 = real token), or null. */
   mask: tf.Tensor[] | null;
   /** Recurrent dropout mask applied to h_{t−1} before the recurrent matMul, [B, H], or null. */
@@ -62,9 +64,10 @@ export interface FusedCell {
   forward(c: ForwardCtx): { hs: tf.Tensor[]; keep: tf.Tensor[]; probe: () => Record<string, tf.Tensor> };
   /**
    * Returns dZ = ∂L/∂(x_t·K + b) for every step, time-major [T, B, kH], ∂L/∂R, and dH: ∂L/∂h_t for every step
-   * (the gradient reaching the state h_t from the outputs and from step t + 1), processing order.
+   * (the gradient reaching the state h_t from the outputs and from step t + 1), processing order; and, for a cell
+   * with a recurrent bias, dRec = ∂L/∂(h̃·R + bᵣ), [T, B, kH].
    */
-  backward(c: BackwardCtx): { dZ: tf.Tensor; dR: tf.Tensor; dH: tf.Tensor[] };
+  backward(c: BackwardCtx): { dZ: tf.Tensor; dR: tf.Tensor; dH: tf.Tensor[]; dRec?: tf.Tensor };
 }
 
 /**
@@ -111,6 +114,7 @@ export interface SequenceArgs {
   x: tf.Tensor;
   kernel: tf.Tensor;
   recurrentKernel: tf.Tensor;
+  /** [kH], or [2, kH] (rows: input bias, recurrent bias) for the reset-after GRU. */
   bias: tf.Tensor | null;
   /** [B, T] (bool or float) or null. */
   mask: tf.Tensor | null;
@@ -149,15 +153,17 @@ export function fusedSequence(cell: FusedCell, a: SequenceArgs): tf.Tensor {
     const save = args.pop() as tf.GradSaveFunc;
     const [x, K, R, b] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
     const [mask, dpMask, recMask] = consts;
+    const [bIn, bRec] = b && b.rank === 2 ? tf.unstack(b) : [b, null];
     // x̃ = x ⊙ dropoutMask (the same [B, D] mask at every step), then Xp = x̃·K + b for all steps at once.
     const xd = dpMask ? tf.mul(x, tf.expandDims(dpMask, 1)) : x;
     const flat = tf.reshape(xd, [B * T, D]);
-    const proj = b ? tf.add(tf.matMul(flat, K), b) : tf.matMul(flat, K);
+    const proj = bIn ? tf.add(tf.matMul(flat, K), bIn) : tf.matMul(flat, K);
     let xpT = tf.transpose(tf.reshape(proj, [B, T, kH]), [1, 0, 2]);
     if (a.goBackwards) xpT = tf.reverse(xpT, 0);
     const fwd = cell.forward({
       xp: unstackTime(xpT),
       R,
+      bRec,
       mask: mask ? maskSteps(mask, a.goBackwards) : null,
       recMask: recMask as tf.Tensor | null,
       act: a.act,
@@ -167,16 +173,17 @@ export function fusedSequence(cell: FusedCell, a: SequenceArgs): tf.Tensor {
     });
     a.tap?.forward(fwd.probe());
     const present = consts.filter((t): t is tf.Tensor => t !== null);
-    save([flat, K, R, ...present, ...fwd.keep]);
+    save([flat, K, R, ...(bRec ? [bRec] : []), ...present, ...fwd.keep]);
     const value = a.returnSequences ? tf.stack(fwd.hs, 1) : fwd.hs[T - 1];
 
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sFlat, sK, sR] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
       let i = 3;
+      const sBRec = bRec ? saved[i++] : null;
       const sMask = mask ? saved[i++] : null;
       const sDp = dpMask ? (saved[i++]) : null;
       const sRec = recMask ? (saved[i++]) : null;
-      const { dZ, dR, dH } = cell.backward({
+      const { dZ, dR, dH, dRec } = cell.backward({
         keep: saved.slice(i),
         R: sR,
         mask: sMask ? maskSteps(sMask, a.goBackwards) : null,
@@ -196,10 +203,13 @@ export function fusedSequence(cell: FusedCell, a: SequenceArgs): tf.Tensor {
       // (Transposes are explicit: wasm's matMul with a transpose flag measured ≈ 10× slower than transpose + matMul.)
       let dX = tf.reshape(tf.matMul(dZbt, tf.transpose(sK)), [B, T, D]);
       if (sDp) dX = tf.mul(dX, tf.expandDims(sDp, 1));
-      if (a.tap?.skipWeightGrads) return b ? [dX, tf.zerosLike(sK), dR, tf.zeros([kH])] : [dX, tf.zerosLike(sK), dR];
+      const bShape = sBRec ? [2, kH] : [kH];
+      if (a.tap?.skipWeightGrads) return b ? [dX, tf.zerosLike(sK), dR, tf.zeros(bShape)] : [dX, tf.zerosLike(sK), dR];
       const dK = tf.matMul(tf.transpose(sFlat), dZbt);
       // Σ over rows as 1ᵀ·dZ: the cpu backend's column sum measured ≈ 160 ms for [1600, 256], the matMul ≈ 1 ms.
-      return b ? [dX, dK, dR, tf.reshape(tf.matMul(tf.ones([1, B * T]), dZbt), [kH])] : [dX, dK, dR];
+      const ones = tf.ones([1, B * T]);
+      const db = sBRec ? tf.concat([tf.matMul(ones, dZbt), tf.matMul(ones, tf.reshape(dRec!, [B * T, kH]))], 0) : tf.reshape(tf.matMul(ones, dZbt), [kH]);
+      return b ? [dX, dK, dR, db] : [dX, dK, dR];
     };
     return { value, gradFunc };
   });

@@ -1,0 +1,194 @@
+/**
+ * The reset-after GRU (src/runtime/gru-layer.ts, fused op src/runtime/fused/gru-reset-after.ts) against independent
+ * references: PyTorch's GRU cell in float64 (tests/runtime/gru_reset_after_ref.py; forward, ∂L/∂x and ∂L/∂w for every
+ * weight within 1e-5, with masks, goBackwards and inside Bidirectional), and central finite differences of the fused
+ * op itself. Also: fused equals the per-step stock-ops cell (hardSigmoid, relu, dropout, which nn.GRU cannot do),
+ * and a saved model.json with class_name GRU + reset_after true loads with the same predictions.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { execFileSync } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fuseLayer } from '../../src/runtime/fused/index.ts';
+import { GRU, isResetAfterGru } from '../../src/runtime/gru-layer.ts';
+import { initTfNode } from '../../src/runtime/setup-node.ts';
+import { PYTHON } from '../export/helpers.ts';
+
+beforeAll(async () => {
+  await initTfNode('cpu');
+});
+
+interface Case {
+  returnSequences?: boolean;
+  goBackwards?: boolean;
+  masked?: boolean;
+  bidirectional?: boolean;
+  useBias?: boolean;
+  recurrentActivation?: 'sigmoid' | 'hardSigmoid';
+  activation?: 'tanh' | 'relu';
+  dropout?: number;
+  recurrentDropout?: number;
+}
+const B = 3, T = 6, D = 4, H = 5;
+type Nested = number | Nested[];
+
+function makeLayer(c: Case): tf.layers.Layer {
+  const gru = new GRU({
+    units: H, resetAfter: true, returnSequences: !!c.returnSequences, goBackwards: !!c.goBackwards, useBias: c.useBias ?? true,
+    activation: c.activation ?? 'tanh', recurrentActivation: c.recurrentActivation ?? 'sigmoid', dropout: c.dropout ?? 0, recurrentDropout: c.recurrentDropout ?? 0,
+    kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 2 }),
+    biasInitializer: tf.initializers.randomNormal({ seed: 3, stddev: 0.5 }),
+  });
+  return c.bidirectional ? tf.layers.bidirectional({ layer: gru as unknown as tf.RNN, mergeMode: 'concat' }) : gru;
+}
+
+const X = () => tf.randomNormal([B, T, D], 0, 1, 'float32', 11) as tf.Tensor3D;
+// Right padding of different lengths, one left-padded row, and one row fully real.
+const MASK = [[1, 1, 1, 1, 0, 0], [0, 0, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]];
+
+/** A built layer (weights from the seeded initializers) and the fixed output weights W of L = Σ y ⊙ W. */
+function setup(c: Case) {
+  const layer = makeLayer(c);
+  const x = X();
+  const mask = c.masked ? tf.tensor2d(MASK) : null;
+  const y0 = layer.apply(x) as tf.Tensor;
+  const W = tf.randomNormal(y0.shape, 0, 1, 'float32', 7);
+  tf.dispose(y0);
+  return { layer, x, mask, W };
+}
+
+/** y, ∂L/∂x and ∂L/∂w (trainable weights in order) of L = Σ y ⊙ W. */
+function grads(layer: tf.layers.Layer, x: tf.Tensor, mask: tf.Tensor | null, W: tf.Tensor, training = false) {
+  const xv = tf.variable(x);
+  const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+  let y: tf.Tensor | null = null;
+  const { value, grads: g } = tf.variableGrads(() => {
+    y = tf.keep(layer.apply(xv, { mask, training }) as tf.Tensor);
+    return tf.sum(tf.mul(y, W)) as tf.Scalar;
+  }, [xv, ...weights]);
+  const out = { y: (y! as tf.Tensor).arraySync() as Nested, dx: g[xv.name].arraySync() as Nested, dw: weights.map((w) => g[w.name].arraySync() as Nested) };
+  tf.dispose([value, xv, y!, ...Object.values(g)]);
+  return out;
+}
+
+function torchReference(layer: tf.layers.Layer, c: Case, x: tf.Tensor, W: tf.Tensor) {
+  const w = layer.getWeights().map((t) => t.arraySync());
+  const per = c.useBias === false ? 2 : 3;
+  const directions = (c.bidirectional ? [false, true] : [!!c.goBackwards]).map((goBackwards, i) => ({
+    K: w[i * per], R: w[i * per + 1], b: per === 3 ? w[i * per + 2] : null, goBackwards,
+  }));
+  const input = JSON.stringify({ x: x.arraySync(), mask: c.masked ? MASK : null, W: W.arraySync(), returnSequences: !!c.returnSequences, directions });
+  const out = JSON.parse(execFileSync(PYTHON, [new URL('./gru_reset_after_ref.py', import.meta.url).pathname], { input, encoding: 'utf8' }));
+  return { y: out.y as Nested, dx: out.dx as Nested, dw: (out.grads as Nested[][]).flat() };
+}
+
+const flat = (a: Nested): number[] => [a].flat(Infinity as 1) as number[];
+function maxDiff(a: Nested, b: Nested): number {
+  const fa = flat(a), fb = flat(b);
+  expect(fa.length).toBe(fb.length);
+  return fa.reduce((m, v, i) => Math.max(m, Math.abs(v - fb[i])), 0);
+}
+
+const TORCH_CASES: [string, Case][] = [
+  ['last output', {}],
+  ['returnSequences', { returnSequences: true }],
+  ['goBackwards + returnSequences', { goBackwards: true, returnSequences: true }],
+  ['masked', { masked: true }],
+  ['masked + returnSequences + goBackwards', { masked: true, returnSequences: true, goBackwards: true }],
+  ['bidirectional', { bidirectional: true, returnSequences: true }],
+  ['bidirectional + masked', { bidirectional: true, masked: true }],
+  ['no bias, masked', { useBias: false, masked: true, returnSequences: true }],
+];
+
+describe('reset-after GRU equals PyTorch nn.GRU\'s cell in float64 (forward and every gradient, within 1e-5)', () => {
+  it.each(TORCH_CASES)('%s', (_, c) => {
+    const { layer, x, mask, W } = setup(c);
+    const ref = torchReference(layer, c, x, W);
+    const stock = grads(layer, x, mask, W);
+    expect(fuseLayer(layer)).toBe(c.bidirectional ? 2 : 1);
+    const fused = grads(layer, x, mask, W);
+    expect(fused.dw.length).toBe((c.bidirectional ? 2 : 1) * (c.useBias === false ? 2 : 3));
+    for (const [name, got] of [['fused', fused], ['stock ops', stock]] as const) {
+      expect(maxDiff(got.y, ref.y), `${name} y`).toBeLessThan(1e-5);
+      expect(maxDiff(got.dx, ref.dx), `${name} dx`).toBeLessThan(1e-5);
+      ref.dw.forEach((g, i) => {
+        expect(Math.max(...flat(g).map(Math.abs)), 'a vacuous all-zero gradient').toBeGreaterThan(1e-3);
+        expect(maxDiff(got.dw[i], g), `${name} weight ${i}`).toBeLessThan(1e-5);
+      });
+    }
+    tf.dispose([x, W, ...(mask ? [mask] : [])]);
+  });
+});
+
+describe('fused reset-after GRU', () => {
+  it('matches central finite differences of its own forward pass (every weight, both bias rows)', () => {
+    const c: Case = { masked: true, returnSequences: true };
+    const { layer, x, mask, W } = setup(c);
+    fuseLayer(layer);
+    const g = grads(layer, x, mask, W);
+    const loss = () => tf.tidy(() => tf.sum(tf.mul(layer.apply(x, { mask }) as tf.Tensor, W)).dataSync()[0]);
+    const eps = 1e-2;
+    const weights = layer.getWeights().map((w) => w.clone()); // getWeights() hands back the live variables
+    let checked = 0;
+    weights.forEach((w, wi) => {
+      const values = w.dataSync().slice();
+      // A few coordinates of each weight, including the recurrent bias row (index ≥ 3H of the [2, 3H] bias).
+      for (const k of [0, Math.floor(values.length / 2) + 1, values.length - 1]) {
+        const at = (delta: number) => {
+          const v = values.slice();
+          v[k] += delta;
+          layer.setWeights(weights.map((o, oi) => (oi === wi ? tf.tensor(v, w.shape) : o)));
+          return loss();
+        };
+        const fd = (at(eps) - at(-eps)) / (2 * eps);
+        layer.setWeights(weights);
+        expect(Math.abs(fd - flat(g.dw[wi])[k]), `weight ${wi}[${k}]`).toBeLessThan(2e-3 * Math.max(1, Math.abs(fd)));
+        checked++;
+      }
+    });
+    expect(checked).toBe(9);
+    tf.dispose([x, W, mask!, ...weights]);
+  });
+
+  it.each([
+    ['hardSigmoid gates, masked', { recurrentActivation: 'hardSigmoid', masked: true, returnSequences: true }],
+    ['relu candidate, goBackwards', { activation: 'relu', goBackwards: true }],
+    ['dropout + recurrentDropout (training), bidirectional', { dropout: 0.3, recurrentDropout: 0.4, bidirectional: true, returnSequences: true }],
+  ] as [string, Case][])('equals the per-step stock-ops cell: %s', (_, c) => {
+    const { layer, x, mask, W } = setup(c);
+    const training = !!c.dropout;
+    const seeded = () => {
+      let s = 42;
+      const orig = Math.random;
+      Math.random = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      return () => (Math.random = orig);
+    };
+    let restore = seeded();
+    const stock = grads(layer, x, mask, W, training);
+    restore();
+    fuseLayer(layer);
+    restore = seeded();
+    const fused = grads(layer, x, mask, W, training);
+    restore();
+    expect(maxDiff(fused.y, stock.y)).toBeLessThan(1e-5);
+    expect(maxDiff(fused.dx, stock.dx)).toBeLessThan(1e-5);
+    stock.dw.forEach((s, i) => expect(maxDiff(fused.dw[i], s), `weight ${i}`).toBeLessThan(1e-5));
+    tf.dispose([x, W, ...(mask ? [mask] : [])]);
+  });
+
+  it('a saved model (class_name GRU, reset_after true, bias [2, 3H]) loads with tf.loadLayersModel and predicts the same', async () => {
+    const input = tf.input({ shape: [T, D] });
+    const out = makeLayer({ bidirectional: true }).apply(input) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: out });
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+    const topology = JSON.stringify(artifacts!.modelTopology);
+    expect(topology).toContain('"class_name":"GRU"');
+    expect(topology.match(/"reset_after":true/g)).toHaveLength(1); // the backward copy is re-created from the forward config
+    expect(artifacts!.weightSpecs!.filter((s) => s.name.endsWith('bias')).map((s) => s.shape)).toEqual([[2, 3 * H], [2, 3 * H]]);
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const inner = (loaded.layers[1] as unknown as { forwardLayer: object; backwardLayer: object });
+    expect([isResetAfterGru(inner.forwardLayer), isResetAfterGru(inner.backwardLayer)]).toEqual([true, true]);
+    const x = X();
+    expect(maxDiff((model.predict(x) as tf.Tensor).arraySync() as Nested, (loaded.predict(x) as tf.Tensor).arraySync() as Nested)).toBeLessThan(1e-6);
+  });
+});
