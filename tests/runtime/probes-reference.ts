@@ -6,7 +6,7 @@
 export interface RefWeights {
   K: Float64Array; // [D, kH]
   R: Float64Array; // [H, kH]
-  b: Float64Array; // [kH]
+  b: Float64Array; // [kH], or [2, kH] for the reset-after GRU (input row, recurrent row)
   D: number;
   H: number;
 }
@@ -39,6 +39,12 @@ export function refRun(kind: RefKind, w: RefWeights, xs: number[][], m: number[]
       cN = c.map((cj, j) => sigmoid(z[H + j]) * cj + sigmoid(z[j]) * Math.tanh(z[2 * H + j]));
       if (p && p.t === t && p.state === 'c') cN[p.j] += p.delta;
       hN = cN.map((cj, j) => sigmoid(z[3 * H + j]) * Math.tanh(cj));
+    } else if (b.length === 2 * k * H) {
+      // Reset-after (Keras reset_after=True): ρ = h·R + bᵣ, h̃ = tanh(x_h + r ⊙ ρ_h).
+      const rho = Array.from({ length: k * H }, (_, col) => b[k * H + col] + hR(h, col));
+      const z = h.map((_, j) => sigmoid(xk[j] + rho[j]));
+      const r = h.map((_, j) => sigmoid(xk[H + j] + rho[H + j]));
+      hN = h.map((hv, j) => z[j] * hv + (1 - z[j]) * Math.tanh(xk[2 * H + j] + r[j] * rho[2 * H + j]));
     } else {
       const z = h.map((_, j) => sigmoid(xk[j] + hR(h, j)));
       const r = h.map((_, j) => sigmoid(xk[H + j] + hR(h, H + j)));

@@ -70,6 +70,8 @@ describe('probe forward equals the stock tfjs layers (cpu, max |Δ| ≤ 1e-5)', 
   cases.push(['Bidirectional GRU sum on stacked SimpleRNN', [feats(), rnn('SimpleRNN', { returnSequences: true }), ['Bidirectional', { mergeMode: 'sum' }, ['GRU', { units: 4 }]], dense1], false]);
   cases.push(['LSTM hardSigmoid relu', [feats(), rnn('LSTM', { recurrentActivation: 'hardSigmoid', activation: 'relu' }), dense1], false]);
   cases.push(['GRU hardSigmoid, no bias', [feats(), rnn('GRU', { recurrentActivation: 'hardSigmoid', useBias: false }), dense1], false]);
+  cases.push(['GRU reset-before masked', [tokens, emb(true), rnn('GRU', { resetAfter: false }), dense1], true]);
+  cases.push(['Bidirectional GRU reset-before masked, sequences', [tokens, emb(true), ['Bidirectional', { mergeMode: 'concat' }, ['GRU', { units: 4, returnSequences: true, resetAfter: false }]], dense1], true]);
 
   it.each(cases)('%s', (_name, steps, masked) => {
     const { model, ir } = build(steps);
@@ -88,9 +90,11 @@ const refWeights = (layer: tf.layers.Layer): RefWeights => {
 };
 
 describe('∂L/∂h_t and ∂L/∂c_t equal central finite differences (float64 reference, rel err ≤ 1e-3)', () => {
-  const cases: [RefKind, boolean][] = [['SimpleRNN', false], ['LSTM', false], ['GRU', false], ['SimpleRNN', true], ['LSTM', true], ['GRU', true]];
-  it.each(cases)('%s, masked=%s', async (kind, masked) => {
-    const { model, ir } = build(masked ? [tokens, emb(true), rnn(kind), dense1] : [feats(), rnn(kind), dense1], 2);
+  // GRU is the reset-after form (the default); resetAfter=false is the reset-before one.
+  const cases: [RefKind, boolean, Params][] = [['SimpleRNN', false, {}], ['LSTM', false, {}], ['GRU', false, {}], ['SimpleRNN', true, {}], ['LSTM', true, {}],
+    ['GRU', true, {}], ['GRU', false, { resetAfter: false }], ['GRU', true, { resetAfter: false }]];
+  it.each(cases)('%s, masked=%s %j', async (kind, masked, extra) => {
+    const { model, ir } = build(masked ? [tokens, emb(true), rnn(kind, extra), dense1] : [feats(), rnn(kind, extra), dense1], 2);
     const x = masked ? ids() : xFloat();
     const y = tf.tensor2d([[0.3], [-0.5], [1.2]]);
     const res = await probeModel(model, ir, [x], y);
@@ -130,8 +134,8 @@ describe('∂L/∂h_t and ∂L/∂c_t equal central finite differences (float64 
 });
 
 describe('exact Jacobian ∂h_T/∂h_t', () => {
-  it.each(['SimpleRNN', 'LSTM', 'GRU'] as const)('%s matches finite differences of the reference', async (kind) => {
-    const { model, ir } = build([feats(), rnn(kind), dense1], 3);
+  it.each([['SimpleRNN', {}], ['LSTM', {}], ['GRU', {}], ['GRU', { resetAfter: false }]] as [RefKind, Params][])('%s %j matches finite differences of the reference', async (kind, extra) => {
+    const { model, ir } = build([feats(), rnn(kind, extra), dense1], 3);
     const x = tf.tidy(() => tf.slice(xFloat(), [0, 0, 0], [1, T, D]));
     const J = await probeJacobian(model, ir, [x], 0);
     const w = refWeights(model.getLayer(ir.layers[1].name));

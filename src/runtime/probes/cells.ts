@@ -30,11 +30,14 @@ export const PROBE_GATES: Record<RecurrentKind, readonly string[]> = {
   GRU: ['z', 'r', 'hTilde', 'h'],
 };
 
-/** Weights as `layer.getWeights()` returns them: kernel [D, kH], recurrent kernel [H, kH], bias [kH] (if useBias). */
+/**
+ * Weights as `layer.getWeights()` returns them: kernel [D, kH], recurrent kernel [H, kH], bias [kH] (if useBias), or
+ * [2, kH] for the reset-after GRU (row 0 input, row 1 recurrent, as Keras).
+ */
 export interface CellWeights {
   K: tf.Tensor2D;
   R: tf.Tensor2D;
-  b?: tf.Tensor1D;
+  b?: tf.Tensor1D | tf.Tensor2D;
 }
 
 export interface CellConfig {
@@ -42,6 +45,8 @@ export interface CellConfig {
   activation: string;
   /** LSTM and GRU only. */
   recurrentActivation?: string;
+  /** GRU only: the reset-after form (Keras reset_after=True, nn.GRU). */
+  resetAfter?: boolean;
   goBackwards: boolean;
 }
 
@@ -85,7 +90,8 @@ export function runCell(x: tf.Tensor3D, mask: tf.Tensor2D | null, w: CellWeights
   const m = mask && (cfg.goBackwards ? tf.reverse(mask, 1) : mask);
   // Input projection x·K + b for every step at once (one matmul instead of T).
   let xk = tf.matMul(tf.reshape(xs, [B * T, D]), w.K);
-  if (w.b) xk = tf.add(xk, w.b);
+  const [bIn, bRec] = w.b?.rank === 2 ? tf.unstack(w.b) : [w.b, undefined];
+  if (bIn) xk = tf.add(xk, bIn);
   const xz = tf.reshape(xk, [B, T, blocks * H]);
   // GRU splits its recurrent kernel into the z,r part and the candidate part (reset applied before the matmul).
   const [Rzr, Rh] = cfg.kind === 'GRU' ? tf.split(w.R, [2 * H, H], 1) : [w.R, w.R];
@@ -120,6 +126,18 @@ export function runCell(x: tf.Tensor3D, mask: tf.Tensor2D | null, w: CellWeights
         break;
       }
       case 'GRU': {
+        if (cfg.resetAfter) {
+          // ρ = h·R + bᵣ;  z = σ(x_z + ρ_z), r = σ(x_r + ρ_r);  h̃ = φ(x_h + r⊙ρ_h);  h_t = z⊙h_{t−1} + (1 − z)⊙h̃
+          const [xZ, xR, xH] = tf.split(xt, 3, 1);
+          const rho = bRec ? tf.add(tf.matMul(h, w.R), bRec) : tf.matMul(h, w.R);
+          const [rZ, rR, rH] = tf.split(rho, 3, 1);
+          const z = sr(tf.add(xZ, rZ)) as tf.Tensor2D;
+          const r = sr(tf.add(xR, rR)) as tf.Tensor2D;
+          const hh = phi(tf.add(xH, tf.mul(r, rH))) as tf.Tensor2D;
+          hN = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh)) as tf.Tensor2D;
+          gates.z.push(z); gates.r.push(r); gates.hTilde.push(hh);
+          break;
+        }
         // [x_z, x_r, x_h] = x_t·K + b;  z = σ(x_z + h·R_z), r = σ(x_r + h·R_r);  h̃ = φ(x_h + (r⊙h)·R_h)
         // h_t = z⊙h_{t−1} + (1 − z)⊙h̃
         const [xZ, xR, xH] = tf.split(xt, 3, 1);

@@ -33,6 +33,7 @@ const cellConfig = (kind: RecurrentKind, p: Params, goBackwards: boolean): CellC
   kind,
   activation: p.activation as string,
   recurrentActivation: kind === 'SimpleRNN' ? undefined : (p.recurrentActivation as string),
+  ...(kind === 'GRU' ? { resetAfter: p.resetAfter as boolean } : {}),
   goBackwards,
 });
 
@@ -58,7 +59,7 @@ export function probeTargets(model: tf.LayersModel, ir: ModelIR): ProbeTarget[] 
 
 const weightsOf = (layer: tf.layers.Layer): CellWeights => {
   // Live variables (rnn-math.md §2): read, never dispose.
-  const [K, R, b] = layer.getWeights() as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D?];
+  const [K, R, b] = layer.getWeights() as [tf.Tensor2D, tf.Tensor2D, (tf.Tensor1D | tf.Tensor2D)?];
   return { K, R, b };
 };
 
