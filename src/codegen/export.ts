@@ -9,7 +9,8 @@ import { emitKeras, KERAS_PREDICT_PY } from './keras.ts';
 import { TENSOR_JSON_PY, TFJS_WEIGHTS_PY } from './python-support.ts';
 import { emitPytorchModel } from './pytorch.ts';
 import { emitTorchTrain, TORCH_PREDICT_PY } from './pytorch-scripts.ts';
-import { emitTfjsModel, TFJS_PREDICT_MJS } from './tfjs.ts';
+import { emitTfjsModel, TFJS_PREDICT_MJS, usesResetAfterGru } from './tfjs.ts';
+import { GRU_LAYER_MJS } from './tfjs-gru.ts';
 import { RNN_LAYERS_PY } from './torch-support.ts';
 
 export const TARGETS = ['pytorch', 'keras', 'tfjs'] as const;
@@ -35,7 +36,7 @@ export function exportFiles(ir: ModelIR, target: Target, info: ExportInfo): Reco
         'tensor_json.py': TENSOR_JSON_PY,
         'predict.py': TORCH_PREDICT_PY,
         'train.py': emitTorchTrain(ir, info.training),
-        'README.md': readme(target, title, info),
+        'README.md': readme(target, title, info, ir),
       };
     case 'keras':
       return {
@@ -43,17 +44,22 @@ export function exportFiles(ir: ModelIR, target: Target, info: ExportInfo): Reco
         'tfjs_weights.py': TFJS_WEIGHTS_PY,
         'tensor_json.py': TENSOR_JSON_PY,
         'predict.py': KERAS_PREDICT_PY,
-        'README.md': readme(target, title, info),
+        'README.md': readme(target, title, info, ir),
       };
     case 'tfjs':
-      return { 'model.mjs': emitTfjsModel(ir, title), 'predict.mjs': TFJS_PREDICT_MJS, 'README.md': readme(target, title, info) };
+      return {
+        'model.mjs': emitTfjsModel(ir, title),
+        ...(usesResetAfterGru(ir) ? { 'gru_layer.mjs': GRU_LAYER_MJS } : {}),
+        'predict.mjs': TFJS_PREDICT_MJS,
+        'README.md': readme(target, title, info, ir),
+      };
   }
 }
 
 /** The main code file of a target, for previews. */
 export const MAIN_FILE: Record<Target, string> = { pytorch: 'model.py', keras: 'model.py', tfjs: 'model.mjs' };
 
-function readme(target: Target, title: string, info: ExportInfo): string {
+function readme(target: Target, title: string, info: ExportInfo, ir: ModelIR): string {
   const weights = info.trained ? 'the trained weights' : 'the seeded initial weights (the graph has not been trained)';
   const run =
     target === 'tfjs'
@@ -66,9 +72,9 @@ function readme(target: Target, title: string, info: ExportInfo): string {
 python3 predict.py --input x.json`;
   const files: Record<Target, string> = {
     pytorch: `- \`model.py\`: \`Model(nn.Module)\`, batch first; \`load_tfjs(weights)\` and \`init_weights()\`.
-- \`rnn_layers.py\`: the recurrent layers. \`Recurrent\` wraps \`nn.RNN\` / \`nn.LSTM\` where they compute exactly what
-  TF.js computes, and \`LoopRNN\` where they cannot: the GRU (TF.js applies the reset gate before the recurrent matmul;
-  \`nn.GRU\` only after), hard-sigmoid gates, other activations. Masking is TF.js's: at padded steps the state and the
+- \`rnn_layers.py\`: the recurrent layers. \`Recurrent\` wraps \`nn.RNN\` / \`nn.LSTM\` / \`nn.GRU\` where they compute
+  exactly what the model computes (\`nn.GRU\` is the reset-after GRU, Keras's default), and \`LoopRNN\` where they
+  cannot: the reset-before GRU (TF.js's; \`nn.GRU\` has no such form), hard-sigmoid gates, other activations. Masking is TF.js's: at padded steps the state and the
   output are carried over (left, right or inner padding).
 - \`train.py\`: trains on \`x.json\`/\`y.json\`; runs as is on one machine or under
   \`torchrun --nproc_per_node=N train.py ...\` (DistributedDataParallel, gloo on CPU).
@@ -77,7 +83,9 @@ python3 predict.py --input x.json`;
 - \`predict.py\`, \`tfjs_weights.py\` (reads the weights with numpy), \`tensor_json.py\`.
 - With a padding mask, Keras zero-fills a Bidirectional layer's padded output steps where TF.js repeats the last state.`,
     tfjs: `- \`model.mjs\`: \`buildModel(tf)\` builds the same layers with the same seeds; \`loadWeights(tf, model, modelJson, bytes)\`.
-- \`predict.mjs\`: Node script (needs \`@tensorflow/tfjs\` 4.22).`,
+- \`predict.mjs\`: Node script (needs \`@tensorflow/tfjs\` 4.22).${usesResetAfterGru(ir) ? `
+- \`gru_layer.mjs\`: the reset-after GRU layer class (stock TF.js 4.22 cannot build it). \`model.mjs\` uses it; call
+  \`withGru(tf)\` before \`tf.loadLayersModel\` to load \`model.json\` directly.` : ''}`,
   };
   return `# ${title}
 

@@ -2,7 +2,8 @@
  * IR → Keras (functional API; runs on Keras 3 and on tf.keras 2.x). The layers are the registry's tfjs builders,
  * recorded and rendered with Keras names (`tf.layers.lstm({unitForgetBias})` → `layers.LSTM(unit_forget_bias=…)`),
  * so every argument whose default differs between frameworks is written out; what Keras defaults differently on
- * top of that (hard sigmoid) is handled here; the GRU's resetAfter is a registry argument, written as reset_after. Weights load 1:1: Keras and TF.js share the layout.
+ * top of that (hard sigmoid) is handled here. The GRU's resetAfter is a registry argument, written as reset_after.
+ * Weights load 1:1: Keras and TF.js share the layout (a reset-after GRU's bias is [2, 3H] in both).
  */
 import type { ModelIR } from '../compiler/index.ts';
 import { LAYERS } from '../layers/index.ts';

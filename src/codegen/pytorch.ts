@@ -1,7 +1,8 @@
 /**
  * IR → a PyTorch `nn.Module` (batch first) that computes, number for number, what the TF.js model computes, plus
- * the code that loads TF.js weights into it. Recurrent layers use nn.RNN / nn.LSTM where they are exact and the
- * LoopRNN of `rnn_layers.py` where they are not (reset-before GRU, hard-sigmoid gates, other activations).
+ * the code that loads TF.js weights into it. Recurrent layers use nn.RNN / nn.LSTM / nn.GRU (reset-after) where they
+ * are exact and the LoopRNN of `rnn_layers.py` where they are not (reset-before GRU, hard-sigmoid gates, other
+ * activations).
  */
 import type { IRLayer, ModelIR } from '../compiler/index.ts';
 import { assertNever, type Params } from '../graph/types.ts';
@@ -12,21 +13,24 @@ import { maskFlow } from './masks.ts';
 const lastDim = (l: IRLayer) => l.inputShapes[0].dims[l.inputShapes[0].dims.length - 1] as number;
 const py = pyValue;
 
-/** True when nn.RNN / nn.LSTM compute exactly this TF.js cell. */
+/** True when nn.RNN / nn.LSTM / nn.GRU compute exactly this cell. */
 function nativeExact(kind: string, p: Params): boolean {
   if (kind === 'SimpleRNN') return p.activation === 'tanh' || p.activation === 'relu';
-  if (kind === 'LSTM') return p.activation === 'tanh' && p.recurrentActivation === 'sigmoid';
-  return false; // GRU: nn.GRU is reset-after only
+  // nn.GRU is the reset-after form only (keras-files.md §5).
+  return (kind === 'LSTM' || !!p.resetAfter) && p.activation === 'tanh' && p.recurrentActivation === 'sigmoid';
 }
+
+const NATIVE: Record<string, string> = { SimpleRNN: 'RNN', LSTM: 'LSTM', GRU: 'GRU' };
 
 function cellModule(kind: string, p: Params, inputSize: number): string {
   const H = p.units as number;
-  if (nativeExact(kind, p))
-    return kind === 'LSTM'
-      ? `nn.LSTM(${inputSize}, ${H}, bias=${py(p.useBias as boolean)}, batch_first=True)`
-      : `nn.RNN(${inputSize}, ${H}, nonlinearity=${pyStr(p.activation as string)}, bias=${py(p.useBias as boolean)}, batch_first=True)`;
+  if (nativeExact(kind, p)) {
+    const nonlinearity = kind === 'SimpleRNN' ? `, nonlinearity=${pyStr(p.activation as string)}` : '';
+    return `nn.${NATIVE[kind]}(${inputSize}, ${H}${nonlinearity}, bias=${py(p.useBias as boolean)}, batch_first=True)`;
+  }
   const gates = 'recurrentActivation' in p ? `, recurrent_activation=${pyStr(p.recurrentActivation as string)}` : '';
-  return `LoopRNN(${pyStr(kind)}, ${inputSize}, ${H}, bias=${py(p.useBias as boolean)}, activation=${pyStr(p.activation as string)}${gates})`;
+  const resetAfter = p.resetAfter ? ', reset_after=True' : '';
+  return `LoopRNN(${pyStr(kind)}, ${inputSize}, ${H}, bias=${py(p.useBias as boolean)}, activation=${pyStr(p.activation as string)}${gates}${resetAfter})`;
 }
 
 function recurrentModule(kind: string, p: Params, inputSize: number, goBackwards: boolean): string {
@@ -36,10 +40,10 @@ function recurrentModule(kind: string, p: Params, inputSize: number, goBackwards
 /** Comments that say where the PyTorch module differs from a plain nn.* port, and what training-time parts are missing. */
 function recurrentNotes(kind: string, p: Params): string[] {
   const notes: string[] = [];
-  if (kind === 'GRU')
+  if (kind === 'GRU' && !p.resetAfter)
     notes.push('GRU with the reset gate applied before the recurrent matmul (TF.js, Keras reset_after=False): nn.GRU only has the reset-after form, so LoopRNN computes it exactly.');
   else if (!nativeExact(kind, p))
-    notes.push(`nn.${kind === 'LSTM' ? 'LSTM' : 'RNN'} cannot use activation=${p.activation}${'recurrentActivation' in p ? `, recurrent_activation=${p.recurrentActivation}` : ''}; LoopRNN computes it exactly.`);
+    notes.push(`nn.${NATIVE[kind]} cannot use activation=${p.activation}${'recurrentActivation' in p ? `, recurrent_activation=${p.recurrentActivation}` : ''}; LoopRNN computes it exactly.`);
   if ((p.dropout as number) > 0 || (p.recurrentDropout as number) > 0)
     notes.push(`Porting note: dropout=${p.dropout}, recurrent_dropout=${p.recurrentDropout} act only during training in TF.js (one mask per sequence) and are not reproduced here; inference is exact.`);
   return notes;

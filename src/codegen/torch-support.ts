@@ -2,8 +2,10 @@
 export const RNN_LAYERS_PY = `"""Recurrent layers for PyTorch that compute exactly what TF.js (tfjs-layers 4.22) computes.
 
 Conventions: batch first, [batch, time, features]. TF.js gate order (LSTM i, f, c, o = PyTorch i, f, g, o;
-GRU z, r, h). TF.js has one bias per layer: it goes to bias_ih, and bias_hh is zero.
+GRU z, r, h; nn.GRU's r, z, n is reordered on loading). TF.js has one bias per layer: it goes to bias_ih, and bias_hh
+is zero; the reset-after GRU's bias [2, 3H] is bias_ih (row 0) and bias_hh (row 1), as in Keras.
 """
+import numpy as np
 import torch
 from torch import nn
 
@@ -29,21 +31,24 @@ class LoopRNN(nn.Module):
     - GRU: TF.js (and Keras with reset_after=False) applies the reset gate BEFORE the recurrent matmul,
       h~ = phi(x W_h + b_h + (r * h) U_h). nn.GRU only has the reset-after form
       n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), a different function, so it cannot reproduce these weights.
-    - LSTM/GRU with hard-sigmoid gates, and activations nn.RNN / nn.LSTM do not offer.
+    - LSTM/GRU with hard-sigmoid gates, and activations nn.RNN / nn.LSTM / nn.GRU do not offer. A reset-after GRU
+      (reset_after=True) has a recurrent bias bias_hh_l0: h~ = phi(x W_h + b_h + r * (h U_h + bh_h)).
 
     Parameters use nn.LSTM's names and layout (weight_ih_l0 [k*H, D], weight_hh_l0 [k*H, H], bias_ih_l0 [k*H]) with
     TF.js's gate order. The state is shaped like nn.RNN's: h [1, B, H], or (h, c) for an LSTM.
     forward(x [B, T, D], state) returns (outputs [B, T, H], state).
     """
 
-    def __init__(self, kind, input_size, hidden_size, bias=True, activation="tanh", recurrent_activation="sigmoid"):
+    def __init__(self, kind, input_size, hidden_size, bias=True, activation="tanh", recurrent_activation="sigmoid",
+                 reset_after=False):
         super().__init__()
         k = BLOCKS[kind]
-        self.kind, self.hidden_size = kind, hidden_size
+        self.kind, self.hidden_size, self.reset_after = kind, hidden_size, reset_after
         self.activation, self.recurrent_activation = ACTIVATIONS[activation], ACTIVATIONS[recurrent_activation]
         self.weight_ih_l0 = nn.Parameter(torch.empty(k * hidden_size, input_size))
         self.weight_hh_l0 = nn.Parameter(torch.empty(k * hidden_size, hidden_size))
         self.bias_ih_l0 = nn.Parameter(torch.zeros(k * hidden_size)) if bias else None
+        self.bias_hh_l0 = nn.Parameter(torch.zeros(k * hidden_size)) if bias and reset_after else None
 
     def forward(self, x, state=None):
         B, T, _ = x.shape
@@ -69,6 +74,13 @@ class LoopRNN(nn.Module):
                 z_i, z_f, z_c, z_o = (xw[:, t] + h @ U.T).chunk(4, dim=-1)
                 c = sigma(z_f) * c + sigma(z_i) * phi(z_c)
                 h = sigma(z_o) * phi(c)
+            elif self.reset_after:
+                # rho = h U + bh;  z = sigma(x_z + rho_z), r = sigma(x_r + rho_r), h~ = phi(x_h + r * rho_h)
+                rho = h @ U.T if self.bias_hh_l0 is None else h @ U.T + self.bias_hh_l0
+                x_z, x_r, x_h = xw[:, t].chunk(3, dim=-1)
+                r_z, r_r, r_h = rho.chunk(3, dim=-1)
+                z = sigma(x_z + r_z)
+                h = z * h + (1 - z) * phi(x_h + sigma(x_r + r_r) * r_h)
             else:
                 # z = sigma(x_z + h U_z), r = sigma(x_r + h U_r), h~ = phi(x_h + (r * h) U_h), h_t = z h + (1 - z) h~
                 x_z, x_r, x_h = xw[:, t].chunk(3, dim=-1)
@@ -152,14 +164,28 @@ def load_param(param, array, transpose=False):
     param.copy_(value)
 
 
+def gates_zrh_to_rzn(a):
+    """TF.js/Keras GRU blocks z, r, h (last axis) -> nn.GRU's r, z, n."""
+    z, r, h = np.split(a, 3, axis=-1)
+    return np.concatenate([r, z, h], axis=-1)
+
+
 def load_recurrent(rnn, weights, prefix):
-    """K [D, kH] -> weight_ih = K^T, R [H, kH] -> weight_hh = R^T, b -> bias_ih, bias_hh = 0 (TF.js has one bias)."""
-    load_param(rnn.weight_ih_l0, weights[prefix + "/kernel"], transpose=True)
-    load_param(rnn.weight_hh_l0, weights[prefix + "/recurrent_kernel"], transpose=True)
-    if getattr(rnn, "bias_ih_l0", None) is not None:
-        load_param(rnn.bias_ih_l0, weights[prefix + "/bias"])
+    """K [D, kH] -> weight_ih = K^T, R [H, kH] -> weight_hh = R^T. A bias [kH] -> bias_ih, bias_hh = 0 (TF.js has one
+    bias); a reset-after GRU's bias [2, kH] -> bias_ih = row 0, bias_hh = row 1. nn.GRU's blocks are reordered."""
+    order = gates_zrh_to_rzn if isinstance(rnn, nn.GRU) else (lambda a: a)
+    load_param(rnn.weight_ih_l0, order(weights[prefix + "/kernel"]), transpose=True)
+    load_param(rnn.weight_hh_l0, order(weights[prefix + "/recurrent_kernel"]), transpose=True)
+    if getattr(rnn, "bias_ih_l0", None) is None:
+        return
+    bias = weights[prefix + "/bias"]
+    rows = bias if bias.ndim == 2 else (bias, None)
+    load_param(rnn.bias_ih_l0, order(rows[0]))
     if getattr(rnn, "bias_hh_l0", None) is not None:
-        rnn.bias_hh_l0.zero_()
+        if rows[1] is None:
+            rnn.bias_hh_l0.zero_()
+        else:
+            load_param(rnn.bias_hh_l0, order(rows[1]))
 
 
 # ---- initial weights like TF.js / Keras (same distributions; the random numbers differ per framework) -----------
