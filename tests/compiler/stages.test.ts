@@ -93,7 +93,7 @@ it('a branching graph: two recurrent branches concatenated, pooled and classifie
   expect(r.ir!.layers.map((l) => `${l.id} <- ${l.inputs.join('+') || '-'} ${formatShape(l.outputShape)} ${l.paramCount}`)).toEqual([
     'in <- - [batch, 5, 2] 0',
     'l <- in [batch, 5, 4] 112', // 4·(4·(2+4) + 4)
-    'g <- in [batch, 5, 3] 54', // 3·(3·(2+3) + 3)
+    'g <- in [batch, 5, 3] 63', // reset-after (the default): 3·(3·(2+3) + 2·3)
     'cat <- l+g [batch, 5, 7] 0',
     'pool <- cat [batch, 7] 0',
     'out <- pool [batch, 1] 8', // 7·1 + 1
@@ -188,7 +188,7 @@ describe('each stage alone', () => {
     expect(codes(d)).toEqual(['E_MISSING_INPUT orphan']);
     expect(Object.keys(shapes)).toEqual(['in', 'r']);
     expect(shapes.r.dims).toEqual([5]);
-    expect(counts).toEqual({ in: 0, r: 3 * 5 * (3 + 5 + 1) }); // GRU: 3 gates · units · (features + units + bias)
+    expect(counts).toEqual({ in: 0, r: 3 * 5 * (3 + 5 + 2) }); // GRU: 3 gates · units · (features + units + 2 biases, reset-after)
   });
 
   it('inputs and outputs: names the model\'s ends; a dangling Input and two loose ends are reported', () => {

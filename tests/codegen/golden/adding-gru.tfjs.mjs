@@ -23,6 +23,7 @@ export function buildModel(tf) {
     biasInitializer: tf.initializers.zeros(),
     name: "gru",
     recurrentActivation: "sigmoid",
+    resetAfter: false,
   }).apply(input_);
   const dense = tf.layers.dense({
     units: 1,

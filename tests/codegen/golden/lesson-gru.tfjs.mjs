@@ -30,6 +30,7 @@ export function buildModel(tf) {
     biasInitializer: tf.initializers.zeros(),
     name: "gru",
     recurrentActivation: "sigmoid",
+    resetAfter: false,
   }).apply(embedding);
   const dense = tf.layers.dense({
     units: 4,
