@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { serializeDocument } from '../../src/graph/index.ts';
+import { CURRENT_VERSION, serializeDocument } from '../../src/graph/index.ts';
 import { loadDocument, openDocumentText, presetByName, resetStore, selectIsDirty, setParam, undo, useStore } from '../../src/store/index.ts';
 
 const state = () => useStore.getState();
@@ -18,7 +18,7 @@ describe('opening files', () => {
     ['empty', '', /not a JSON file/],
     ['an array', '[1, 2]', /expected a JSON object/],
     ['no version', JSON.stringify({ type: 'rnn-studio-graph', graph: { nodes: [], edges: [] } }), /no schemaVersion/],
-    ['a newer version', JSON.stringify({ type: 'rnn-studio-graph', schemaVersion: 3, graph: { nodes: [], edges: [] } }), /newer RNN Studio/],
+    ['a newer version', JSON.stringify({ type: 'rnn-studio-graph', schemaVersion: CURRENT_VERSION + 1, graph: { nodes: [], edges: [] } }), /newer RNN Studio/],
     ['an unknown kind', envelope({ nodes: [{ id: 'a', position: { x: 0, y: 0 }, data: { kind: 'Transformer', params: {} } }], edges: [] }), /invalid at graph\.nodes\.0\.data\.kind/],
     ['a script in an id', envelope({ nodes: [{ id: '<script>', position: { x: 0, y: 0 }, data: { kind: 'LSTM', params: {} } }], edges: [] }), /ids may contain only/],
     ['an infinite position', envelope({ nodes: [{ id: 'a', position: { x: 1e400, y: 0 }, data: { kind: 'LSTM', params: {} } }], edges: [] }), /invalid/],
