@@ -6,11 +6,12 @@ import { exportCmd } from './export.ts';
 import { importCmd } from './import.ts';
 import { CliError } from './io.ts';
 import { probe } from './probe.ts';
+import { raceCmd } from './race.ts';
 import { predictCmd } from './predict.ts';
 import { summary } from './summary.ts';
 import { train } from './train.ts';
 
-export const COMMANDS: Record<string, Command> = { check, summary, probe, train, export: exportCmd, import: importCmd, predict: predictCmd };
+export const COMMANDS: Record<string, Command> = { check, summary, probe, train, export: exportCmd, import: importCmd, predict: predictCmd, race: raceCmd };
 
 const help = () =>
   `rnn-studio — build, train and look inside recurrent networks\n\nUsage:\n${Object.values(COMMANDS).map((c) => `  rnn-studio ${c.usage}`).join('\n')}\n`;

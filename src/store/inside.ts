@@ -8,11 +8,15 @@ import { create } from 'zustand';
 import { serializeDocument, type GraphDoc } from '../graph/index.ts';
 import type { DirectionProbe, JacobianResult, LayerSummary, Snapshot } from '../runtime/probes/index.ts';
 import type { InsideWorker } from '../runtime/probes/inside.worker.ts';
-import type { RaceEvent, RaceOptions, UnrollMessage } from '../runtime/probes/race.ts';
+import type { RaceEvent, UnrollMessage } from '../runtime/probes/race.ts';
+import { raceSettings, type RaceOptions, type RaceResult, type RaceSettings } from '../runtime/probes/race-settings.ts';
+
+export { RACE_DEFAULTS, RACE_RANGES, raceVerdict, type RaceModelResult, type RaceOptions, type RaceResult, type RaceSettings } from '../runtime/probes/race-settings.ts';
+export { flowSentence, probeSentences, raceSentences } from '../runtime/probes/sentences.ts';
 
 export type { DirectionProbe, LayerSummary, Snapshot, UnrollMessage };
 // Pure statistics over probe arrays (no tfjs inside), re-exported for the panels.
-export { fitDecay, gateMeanPerStep, iqrPerStep, medianPerStep, retentionPerStep, saturation, unitMeans } from '../runtime/probes/stats.ts';
+export { fitDecay, gateMeanPerStep, gradRatio, iqrPerStep, medianPerStep, retentionPerStep, saturation, unitMeans } from '../runtime/probes/stats.ts';
 
 /** One direction as the panels need it: the typed probe arrays and, when computed, the Jacobian of example 0. */
 export interface DirectionView extends DirectionProbe {
@@ -69,10 +73,15 @@ export interface InsideState {
   error: string | null;
   /** The Training tab records a snapshot every this many steps (0 = off); panels.md default 50. */
   recordEvery: number;
+  /**
+   * The latest race: the settings it ran with and its results so far (one entry per finished model, in the shape
+   * `rnn-studio race --json` prints). The lesson reads it through `selectRace`.
+   */
+  race: { settings: RaceSettings; result: RaceResult; status: 'running' | 'done' | 'stopped' | 'error' } | null;
 }
 
 const initial = (): InsideState => ({
-  runs: [], activeRun: null, direction: 0, example: 0, hoverT: null, selectedUnits: [], unitOrder: 'index', busy: null, error: null, recordEvery: 50,
+  runs: [], activeRun: null, direction: 0, example: 0, hoverT: null, selectedUnits: [], unitOrder: 'index', busy: null, error: null, recordEvery: 50, race: null,
 });
 
 export const useInside = create<InsideState>()(initial);
@@ -91,6 +100,8 @@ export const selectActiveDirection = (s: InsideState): DirectionView | null => {
 };
 export const selectHoverT = (s: InsideState) => s.hoverT;
 export const selectSelectedUnits = (s: InsideState) => s.selectedUnits;
+/** The latest race (settings, results of the models finished so far, status), or null. Stable API for the lesson. */
+export const selectRace = (s: InsideState) => s.race;
 
 // ── actions (none is recorded in the undo history) ────────────────────────────────────────────────────
 export const setHoverT = (t: number | null) => {
@@ -122,6 +133,7 @@ export const finishRun = (id: string, status: 'done' | 'error', message?: string
 export function applyRaceEvent(e: RaceEvent) {
   switch (e.type) {
     case 'start':
+      useInside.setState((s) => (s.race ? { race: { ...s.race, result: { ...s.race.result, baseline: e.baseline } } } : {}));
       return patchRun(e.run, (r) => ({ ...r, baseline: e.baseline, status: 'running' }));
     case 'step':
       return addHealth(e.run, [{ step: e.step, loss: e.loss, gradNorm: e.gradNorm, clipped: e.clipped }]);
@@ -130,6 +142,10 @@ export function applyRaceEvent(e: RaceEvent) {
     case 'probe':
       return setRunProbe(e.run, e.probe);
     case 'done':
+      if (e.result) {
+        const m = e.result;
+        useInside.setState((s) => (s.race ? { race: { ...s.race, result: { ...s.race.result, models: [...s.race.result.models, m] } } } : {}));
+      }
       return finishRun(e.run, 'done', e.message);
     case 'error':
       return finishRun(e.run, 'error', e.message);
@@ -199,15 +215,41 @@ export async function probeAtLengths(doc: GraphDoc, lengths: readonly number[]) 
 /** The first `steps` steps of one probe example through recurrent layer `layerId` (see runtime `unrollGraph`). */
 export const unrollLayer = (doc: GraphDoc, req: { layerId?: string; steps: number }): Promise<UnrollMessage> => getWorker().unroll(serializeDocument(doc), req);
 
-/** The race: SimpleRNN, LSTM and GRU variants of the graph, trained side by side in the worker. */
-export async function runRace(doc: GraphDoc, opts: RaceOptions) {
+let raceGen = 0;
+let raceDone: Promise<void> = Promise.resolve();
+
+/**
+ * The race: SimpleRNN, LSTM and GRU variants of the graph, trained one after the other in the worker with
+ * RACE_DEFAULTS overridden by `opts` (e.g. `{ seqLen }` from the T slider). A race already running is stopped
+ * first, and its late events are dropped. Resolves when this race has finished; `selectRace` holds the result.
+ * Stable API for the lesson: `runRace(doc)` runs the defaults, `runRace(doc, { seqLen: T })` another T.
+ */
+export async function runRace(doc: GraphDoc, opts: RaceOptions = {}): Promise<void> {
+  const gen = ++raceGen;
+  void worker?.stop();
+  await raceDone;
+  if (gen !== raceGen) return; // a newer race was asked for while this one waited
+  const settings = raceSettings(doc, opts);
   startRuns(['SimpleRNN', 'LSTM', 'GRU'].map((k) => ({ id: k, label: k, colour: RUN_COLOURS[k] })));
-  useInside.setState({ activeRun: 'LSTM' });
+  useInside.setState({
+    activeRun: 'LSTM',
+    race: { settings, status: 'running', result: { task: settings.task, seqLen: settings.seqLen, steps: settings.steps, baseline: NaN, models: [] } },
+  });
   setBusy('Racing…');
+  const onEvent = (e: RaceEvent) => {
+    if (gen === raceGen) applyRaceEvent(e);
+  };
+  const run = getWorker().race(serializeDocument(doc), { ...opts, ...settings }, Comlink.proxy(onEvent));
+  raceDone = run.then(() => undefined, () => undefined);
   try {
-    await getWorker().race(serializeDocument(doc), opts, Comlink.proxy(applyRaceEvent));
+    const result = await run;
+    if (gen !== raceGen) return;
+    const status = result.models.length === 3 ? 'done' : 'stopped';
+    useInside.setState((s) => ({ race: s.race && { ...s.race, result, status } }));
     setBusy(null);
   } catch (e) {
+    if (gen !== raceGen) return;
+    useInside.setState((s) => ({ race: s.race && { ...s.race, status: 'error' } }));
     setBusy(null, (e as Error).message);
   }
 }

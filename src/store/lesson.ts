@@ -273,18 +273,14 @@ async function gatesStep(): Promise<Verdict> {
   return checkGates({ weights, fMin: f.min, fMax: f.max, fMean: f.mean, cMaxAbs: range('c').maxAbs, hMaxAbs: range('h').maxAbs });
 }
 
-/** The race as the lesson runs it (issue 10's measured setting: adding problem, T = 30, Adam 0.02, batch 32). */
-export const LESSON_RACE = { seqLen: 30, steps: 400, every: 50, batchSize: 32, learningRate: 0.02 };
-
+/** The race at its defaults (RACE_DEFAULTS, the same settings as the Inside tab and `rnn-studio race`). */
 async function raceStep(): Promise<Verdict> {
   setDockTab('inside');
-  await runRace(doc(), LESSON_RACE);
-  const { runs, error } = useInside.getState();
+  await runRace(doc());
+  const { race, error } = useInside.getState();
   if (error) throw new Error(error);
-  return checkRace({
-    baseline: runs[0]?.baseline ?? NaN, seqLen: LESSON_RACE.seqLen, steps: LESSON_RACE.steps,
-    models: runs.map((r) => ({ kind: r.id, valLoss: r.status === 'done' && r.probe ? r.probe.loss : NaN })),
-  });
+  if (!race) throw new Error('the race did not start.');
+  return checkRace(race.result);
 }
 
 async function shapesStep(): Promise<Verdict> {

@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import { parseDocument } from '../../graph/index.ts';
 import { initTfBrowser } from '../setup-browser.ts';
+import type { RaceResult } from './race-settings.ts';
 import { probeGraph, race, unrollGraph, type ProbeMessage, type RaceEvent, type RaceOptions } from './race.ts';
 
 let ready: Promise<string> | null = null;
@@ -38,10 +39,10 @@ const api = {
     return Comlink.transfer(u, [u.x.buffer, u.h.buffer, ...(u.mask ? [u.mask.buffer] : [])] as ArrayBuffer[]);
   },
   /** Trains the SimpleRNN, LSTM and GRU variants side by side; events go to `onEvent` (a Comlink proxy). */
-  async race(docText: string, opts: RaceOptions, onEvent: (e: RaceEvent) => void): Promise<void> {
+  async race(docText: string, opts: RaceOptions, onEvent: (e: RaceEvent) => void): Promise<RaceResult> {
     await start();
     stopRequested = false;
-    await race(docOf(docText), opts, (e) => void onEvent(e.type === 'probe' ? Comlink.transfer(e, buffers(e.probe)) : e), () => stopRequested);
+    return race(docOf(docText), opts, (e) => void onEvent(e.type === 'probe' ? Comlink.transfer(e, buffers(e.probe)) : e), () => stopRequested);
   },
   stop() {
     stopRequested = true;

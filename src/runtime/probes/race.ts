@@ -1,20 +1,22 @@
 /**
  * "The race": the current graph trained three times on the same data and seed — once with every recurrent layer a
  * SimpleRNN, once LSTM, once GRU — with the training engine's own loop (train.ts) and the probe recorder hooked in
- * between steps. The three runs advance together (their loops interleave at every awaited step), so the loss and
- * gradient curves grow side by side. Also: a one-off probe of a graph at its initial weights, for the panels.
+ * between steps. The models run one after the other, so each one's curves are final as soon as it finishes. Also: a one-off probe of a graph at its initial weights, for the panels.
  */
 import * as tf from '@tensorflow/tfjs';
+export type { RaceOptions } from './race-settings.ts';
 import { compile, type ModelIR } from '../../compiler/index.ts';
 import type { GraphDoc, Params } from '../../graph/index.ts';
 import { checkFit, collate, TASKS, type Dataset } from '../../datasets/index.ts';
 import { isRecurrentKind, LAYERS, RECURRENT_KINDS, type RecurrentKind } from '../../layers/index.ts';
 import { buildModel } from '../build.ts';
-import { Trainer, type OptimizerName } from '../train.ts';
+import { Trainer } from '../train.ts';
 import { weightsKey } from '../weights-key.ts';
 import { probeJacobian, probeModel, type DirectionProbe, type JacobianResult } from './probe.ts';
 import { probeTargets, walk } from './walk.ts';
+import { raceSettings, type RaceModelResult, type RaceOptions, type RaceResult } from './race-settings.ts';
 import { createRecorder, type Snapshot } from './record.ts';
+import { gradRatio, medianPerStep } from './stats.ts';
 
 /** A probe as it crosses to the UI: typed arrays only (transferable), plus axis labels per example. */
 export interface ProbeMessage {
@@ -30,30 +32,18 @@ export type RaceEvent =
   | { type: 'step'; run: string; step: number; loss: number; gradNorm: number; clipped: boolean }
   | { type: 'snapshot'; run: string; snapshot: Snapshot }
   | { type: 'probe'; run: string; probe: ProbeMessage }
-  | { type: 'done'; run: string; message?: string }
+  | { type: 'done'; run: string; message?: string; /** Absent when the run was stopped. */ result?: RaceModelResult }
   | { type: 'error'; run: string; message: string };
 
-export interface RaceOptions {
-  task?: string;
-  seqLen?: number;
-  /** Optimizer steps per model. */
-  steps: number;
-  /** Record a snapshot every this many steps (and at step 0). */
-  every: number;
-  batchSize?: number;
-  learningRate?: number;
-  /** Probe batch size (default 32). */
-  probeBatch?: number;
-}
-
 /** The graph with every recurrent layer (inside Bidirectional too) turned into `kind`, other params kept. */
-export function recurrentVariant(doc: GraphDoc, kind: RecurrentKind): GraphDoc {
+export function recurrentVariant(doc: GraphDoc, kind: RecurrentKind, units?: number): GraphDoc {
   const specParams = LAYERS[kind].params;
   return {
     ...doc,
     nodes: doc.nodes.map((n) => {
       if (!isRecurrentKind(n.data.kind)) return n;
       const params: Params = Object.fromEntries(Object.entries(n.data.params).filter(([k]) => k in specParams));
+      if (units !== undefined) params.units = units;
       return { ...n, data: { ...n.data, kind, name: '', params } };
     }),
   };
@@ -75,13 +65,13 @@ function stepLabels(ds: Dataset, indices: number[]): string[][] {
   });
 }
 
-function prepare(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number }) {
+function prepare(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number; seed?: number }) {
   const r = compile(doc);
   if (!r.ok) throw new Error(`The graph has ${r.diagnostics.length} problem(s); see Problems.`);
   const taskId = o.task ?? doc.training?.task;
   const task = taskId ? TASKS[taskId] : undefined;
   if (!task) throw new Error(taskId ? `Unknown task "${taskId}".` : 'Choose a task for the graph first (training settings).');
-  const seed = doc.training?.seed ?? r.ir!.seed;
+  const seed = o.seed ?? doc.training?.seed ?? r.ir!.seed;
   const ds = task.make({ seed, seqLen: o.seqLen ?? doc.training?.seqLen });
   const fit = checkFit(r.ir!, ds.info);
   if (!fit.ok) throw new Error(fit.issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' '));
@@ -207,27 +197,42 @@ export async function unrollGraph(doc: GraphDoc, o: { layerId?: string; steps: n
   }
 }
 
-/** Trains the SimpleRNN, LSTM and GRU variants of `doc` side by side; reports through `onEvent`. */
-export async function race(doc: GraphDoc, o: RaceOptions, onEvent: (e: RaceEvent) => void, shouldStop: () => boolean = () => false): Promise<void> {
-  const runs = RECURRENT_KINDS.map((kind) => ({ kind, ...prepare(recurrentVariant(doc, kind), o) }));
-  await Promise.all(runs.map(async ({ kind, ir, ds, fit, seed, batch, labels }) => {
+/**
+ * Trains the SimpleRNN, LSTM and GRU variants of `doc` one after the other (each model's curves are complete when
+ * it finishes) with the settings of `raceSettings`; reports through `onEvent` and returns the results of the
+ * models that finished (all three unless `shouldStop` turned true).
+ */
+export async function race(doc: GraphDoc, o: RaceOptions, onEvent: (e: RaceEvent) => void, shouldStop: () => boolean = () => false): Promise<RaceResult> {
+  const s = raceSettings(doc, o);
+  const runs = RECURRENT_KINDS.map((kind) => ({ kind, ...prepare(recurrentVariant(doc, kind, s.units), { ...s, probeBatch: o.probeBatch }) }));
+  const result: RaceResult = { task: s.task, seqLen: runs[0].ds.info.length ?? s.seqLen, steps: s.steps, baseline: runs[0].ds.info.baseline.loss, models: [] };
+  for (const { kind, ir, ds, fit, batch, labels } of runs) {
+    if (shouldStop()) break;
+    const started = performance.now();
     const model = buildModel(ir);
-    const tr = doc.training ?? { seed };
     const trainer = new Trainer(model, ds, fit, {
-      optimizer: (tr.optimizer ?? 'rmsprop') as OptimizerName, learningRate: o.learningRate ?? tr.learningRate ?? 1e-3,
-      batchSize: o.batchSize ?? tr.batchSize ?? 32, epochs: 1, steps: o.steps, clipNorm: tr.clipNorm ?? 1, seed,
-      evalEvery: o.steps, maxValSamples: 200,
+      optimizer: s.optimizer, learningRate: s.learningRate, batchSize: s.batchSize, epochs: 1, steps: s.steps, clipNorm: s.clipNorm, seed: s.seed,
+      evalEvery: s.steps, maxValSamples: 200,
     });
     const probeBatch = batch();
-    const rec = createRecorder(ir, probeBatch, o.every, (snapshot) => onEvent({ type: 'snapshot', run: kind, snapshot }));
+    const rec = createRecorder(ir, probeBatch, s.every, (snapshot) => onEvent({ type: 'snapshot', run: kind, snapshot }));
     onEvent({ type: 'start', run: kind, label: kind, baseline: ds.info.baseline.loss });
     try {
-      const result = await trainer.run((e) => {
+      const run = await trainer.run((e) => {
         if (e.type === 'step') onEvent({ type: 'step', run: kind, step: e.step, loss: e.loss, gradNorm: e.gradNorm, clipped: e.clipped });
         if (shouldStop()) trainer.stop();
       }, (step) => rec.after(step, model));
-      onEvent({ type: 'probe', run: kind, probe: await probeMessage(model, ir, probeBatch, labels) });
-      onEvent({ type: 'done', run: kind, message: result.message });
+      const probe = await probeMessage(model, ir, probeBatch, labels);
+      onEvent({ type: 'probe', run: kind, probe });
+      const d = probe.directions[0];
+      const m: RaceModelResult = {
+        kind, valLoss: run.final.loss,
+        gradRatioInit: gradRatio(rec.snapshots[0]?.layers[0]?.gradNorm ?? []),
+        gradRatioTrained: d ? gradRatio(medianPerStep(d.dh, d.mask, probe.seqLen, probe.batch)) : null,
+        ms: performance.now() - started,
+      };
+      if (run.status !== 'stopped') result.models.push(m);
+      onEvent({ type: 'done', run: kind, message: run.message, result: run.status !== 'stopped' ? m : undefined });
     } catch (e) {
       onEvent({ type: 'error', run: kind, message: (e as Error).message });
     } finally {
@@ -235,5 +240,6 @@ export async function race(doc: GraphDoc, o: RaceOptions, onEvent: (e: RaceEvent
       trainer.dispose();
       model.dispose();
     }
-  }));
+  }
+  return result;
 }

@@ -129,3 +129,14 @@ export function unitMeans(gate: ArrayLike<number>, mask: Uint8Array | null, T: n
     }
   return Float32Array.from(s, (v) => v / (n || 1));
 }
+
+/**
+ * g₁/g_T of a g_t curve (t in reading order): the first step's gradient norm over the last one's, as the gradient
+ * panel, the race results and `rnn-studio race` report it. Masked (null) ends are skipped; 0 when g₁ underflowed
+ * to 0 in float32; null when there is no finite last value above 0.
+ */
+export function gradRatio(g: (number | null)[]): number | null {
+  const first = g.find((v) => v !== null);
+  const last = [...g].reverse().find((v) => v !== null);
+  return first == null || last == null || !(last > 0) ? null : first / last;
+}

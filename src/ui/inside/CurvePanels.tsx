@@ -2,15 +2,18 @@
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import {
-  fitDecay, iqrPerStep, medianPerStep, selectActiveDirection, selectActiveProbe, selectActiveRun, setHoverT, useInside, type InsideRun,
+  fitDecay, gradRatio, iqrPerStep, medianPerStep, probeSentences, selectActiveDirection, selectActiveProbe, selectActiveRun, setHoverT, useInside, type InsideRun,
 } from '../../store/inside.ts';
 import { LineChart, type Series } from './LineChart.tsx';
 import { fmtG, Panel } from './Panel.tsx';
 
-/** The g_t curve of one run for direction k: its latest recorded snapshot, else its probe. */
+/**
+ * The g_t curve of one run for direction k: its final probe once the run is done (the trained model), else its latest
+ * recorded snapshot, else its probe.
+ */
 function curveOf(r: InsideRun, k: number, state: 'h' | 'c'): (number | null)[] | null {
   const p = r.probe;
-  if (state === 'c' || !r.snapshots.length) {
+  if (state === 'c' || !r.snapshots.length || (p && r.status === 'done')) {
     const d = p?.directions[Math.min(k, p.directions.length - 1)];
     const v = state === 'c' ? d?.dc : d?.dh;
     return p && d && v ? medianPerStep(v, d.mask, p.seqLen, p.batch) : null;
@@ -19,13 +22,21 @@ function curveOf(r: InsideRun, k: number, state: 'h' | 'c'): (number | null)[] |
   return layers[Math.min(k, layers.length - 1)]?.gradNorm ?? null;
 }
 
+/** The step the solid curve of a run shows. */
+const stepOf = (r: InsideRun) => (r.status === 'done' ? r.health[r.health.length - 1]?.step ?? r.snapshots[r.snapshots.length - 1]?.step : r.snapshots[r.snapshots.length - 1]?.step);
+
 const fitText = (g: (number | null)[]) => {
   const f = fitDecay(g);
   return f ? `×${f.perStep.toFixed(3)} per step back${Number.isFinite(f.eFold) ? `, e-folding ${f.eFold.toFixed(1)} steps` : ''}` : 'no fit';
 };
 
+/** A legend key: a short solid or dashed line in the series colour. */
+const Key = ({ s }: { s: Series }) => (
+  <svg width="22" height="8" aria-hidden="true" className="legend-key"><line x1="1" x2="21" y1="4" y2="4" stroke={s.colour} strokeWidth={2} strokeDasharray={s.dashed ? '4 3' : undefined} /></svg>
+);
+
 export function GradientPanel({ width = 560 }: { width?: number }) {
-  const { runs, k, hoverT } = useInside(useShallow((s) => ({ runs: s.runs, k: s.direction, hoverT: s.hoverT })));
+  const { runs, k, hoverT, race } = useInside(useShallow((s) => ({ runs: s.runs, k: s.direction, hoverT: s.hoverT, race: s.race })));
   const active = useInside(selectActiveRun);
   const [state, setState] = useState<'h' | 'c'>('h');
   const [showTable, setShowTable] = useState(false);
@@ -39,25 +50,34 @@ export function GradientPanel({ width = 560 }: { width?: number }) {
       const p = r.probe;
       const d = p?.directions[Math.min(k, p.directions.length - 1)];
       const v = state === 'c' ? d?.dc : d?.dh;
-      if (isActive && p && d && v && !r.snapshots.length) band = iqrPerStep(v, d.mask, p.seqLen, p.batch);
-      out.push({ id: r.id, label: r.label, colour: r.colour, values: g, band, width: isActive ? 2.4 : 1.6 });
-      // Overlay of snapshots: the first recorded one (initialisation), dashed.
-      if (state === 'h' && r.snapshots.length > 1) {
-        const first = r.snapshots[0].layers[Math.min(k, r.snapshots[0].layers.length - 1)];
-        if (first) out.push({ id: `${r.id}-init`, label: `${r.label} at step ${r.snapshots[0].step}`, colour: r.colour, values: first.gradNorm, dashed: true, opacity: 0.7, width: 1.2 });
-      }
+      if (isActive && p && d && v && (!r.snapshots.length || r.status === 'done')) band = iqrPerStep(v, d.mask, p.seqLen, p.batch);
+      const step = stepOf(r);
+      const trained = r.snapshots.length > 0 && step !== undefined && step > 0;
+      out.push({ id: r.id, label: trained ? `${r.label}, trained (step ${step})` : r.label, colour: r.colour, values: g, band, width: isActive ? 2.4 : 1.6 });
+      // Beside it, dashed: the same model at its first recorded step (initialisation).
+      const first = r.snapshots[0]?.layers[Math.min(k, r.snapshots[0].layers.length - 1)];
+      if (state === 'h' && trained && first)
+        out.push({ id: `${r.id}-init`, label: `${r.label}, initialisation (step ${r.snapshots[0].step})`, colour: r.colour, values: first.gradNorm, dashed: true, opacity: 0.7, width: 1.2 });
     }
     return out;
   }, [runs, k, state, active?.id]);
+  // Sentences for a probe of the graph itself (a race has its own, above the panels).
+  const probeText = useMemo(() => {
+    if (race || state !== 'h') return [];
+    const r = runs.find((x) => x.id === 'graph' && x.probe);
+    const d = r?.probe?.directions[Math.min(k, r.probe.directions.length - 1)];
+    if (!r?.probe || !d) return [];
+    return probeSentences([{ kind: d.kind, label: d.kind, ratio: gradRatio(medianPerStep(d.dh, d.mask, r.probe.seqLen, r.probe.batch)) }], r.probe.seqLen, r.label.includes('trained'));
+  }, [race, runs, k, state]);
   if (!series.length) return null;
   const T = Math.max(...series.map((s) => s.values.length));
   const main = series.filter((s) => !s.dashed);
   return (
     <Panel testId="panel-gradients" title="Gradient norm ‖∂L/∂h_t‖ vs time step (log scale)"
       explain={'How strongly the loss depends on the hidden state at each step: the median over the probe batch of ‖∂L/∂h_t‖, from one backward pass. ' +
-        'The loss is read at the last step, so the curve starts high on the right and, going back in time (left), it shrinks: a straight falling line on ' +
-        'this log scale is an exponentially vanishing gradient, and the fitted factor per step says how fast. A SimpleRNN usually falls much faster than an ' +
-        'LSTM or GRU, which is why it cannot learn what happened early in a long sequence. Dashed lines are the same model at the first recorded step (initialisation); the band is the interquartile range over the batch.'}
+        'The loss is read at the last step, so the curve starts on the right; going back in time (left) it changes by some factor per step: a straight falling line on ' +
+        'this log scale is an exponentially vanishing gradient, and the fitted factor per step says how fast. g₁/g_T is how much of the gradient reaches the first step. ' +
+        'Solid lines are each model after training (or now, while it trains); dashed lines are the same model at its first recorded step (initialisation). The band is the interquartile range over the batch.'}
       tools={
         <>
           <label>State <select value={state} onChange={(e) => setState(e.target.value as 'h' | 'c')}><option value="h">h (hidden)</option><option value="c">c (LSTM cell)</option></select></label>
@@ -67,19 +87,19 @@ export function GradientPanel({ width = 560 }: { width?: number }) {
       <LineChart series={series} width={width} height={240} log xLabel="time step t" yLabel="‖∂L/∂h_t‖" hoverX={hoverT} onHoverX={setHoverT}
         testId="gradient-chart" ariaLabel="Gradient norm per time step, log scale, one line per model" />
       <ul className="legend" data-testid="gradient-legend">
-        {main.map((s) => {
+        {series.map((s) => {
           const g = s.values;
           const last = [...g].reverse().find((v) => v != null && v > 0) ?? null;
-          const first = g.find((v) => v != null && v > 0) ?? null;
           const at = hoverT != null ? g[hoverT] : null;
           return (
             <li key={s.id} data-series={s.id}>
-              <span className="swatch" style={{ background: s.colour }} /> <strong>{s.label}</strong>: {fitText(g)}; g₁/g_T = {first && last ? fmtG(first / last) : '—'}
+              <Key s={s} /> <strong>{s.label}</strong>: {fitText(g)}; g₁/g_T = {fmtG(gradRatio(g))}
               {hoverT != null && <> · t={hoverT + 1}: g={fmtG(at)}, g/g_T={at != null && last ? fmtG(at / last) : '—'}</>}
             </li>
           );
         })}
       </ul>
+      {probeText.map((t, i) => <p key={i} className="inside-caption" data-testid="probe-sentence">{t}</p>)}
       {showTable && (
         <table className="data-table"><thead><tr><th>t</th>{main.map((s) => <th key={s.id}>{s.label}</th>)}</tr></thead>
           <tbody>{Array.from({ length: T }, (_, t) => <tr key={t}><td>{t + 1}</td>{main.map((s) => <td key={s.id}>{fmtG(s.values[t])}</td>)}</tr>)}</tbody></table>
@@ -144,7 +164,7 @@ export function HealthPanel({ width = 460 }: { width?: number }) {
   return (
     <Panel testId="panel-health" title="Training health"
       explain={'Loss per training step for each model, with the task baseline (dashed: the best constant guess — a model on this line has learned nothing), ' +
-        'and the global gradient norm before clipping on a log scale. Spikes are exploding gradients; clipping rescales any step whose norm exceeds the threshold ' +
+        'and the global gradient norm before clipping on a log scale. A spike is a step whose gradient exploded; clipping rescales any step whose norm exceeds the threshold ' +
         '(the fraction of clipped steps is listed).'}>
       <div className="chart-row">
         <LineChart series={loss} width={width / 2} height={200} refY={baseline} xLabel="training step" yLabel="loss" xOf={(i) => steps[i] ?? i}

@@ -2,10 +2,13 @@
 import * as d3 from 'd3';
 import { useCallback, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { saturation, selectActiveDirection, selectActiveProbe, selectActiveRun, selectUnits, setHoverT, useInside } from '../../store/inside.ts';
+import { flowSentence, saturation, selectActiveDirection, type Snapshot, selectActiveProbe, selectActiveRun, selectUnits, setHoverT, useInside } from '../../store/inside.ts';
 import { Heatmap } from './Heatmap.tsx';
 import { LineChart } from './LineChart.tsx';
 import { Panel } from './Panel.tsx';
+
+/** A snapshot as the flow sentence needs it: its step, g at t = 1 and the probe loss. */
+const point = (s: Snapshot, k: number) => ({ step: s.step, g1: s.layers[Math.min(k, s.layers.length - 1)]?.gradNorm.find((v) => v !== null) ?? null, loss: s.loss });
 
 export function FlowPanel({ width = 560 }: { width?: number }) {
   const run = useInside(selectActiveRun);
@@ -28,8 +31,8 @@ export function FlowPanel({ width = 560 }: { width?: number }) {
   return (
     <Panel testId="panel-flow" title={`Gradient flow over training — ${run.label}`}
       explain={'Each row is one recorded training step (newest at the top), each column a time step, and the colour is log₁₀ ‖∂L/∂h_t‖ (bright = large). ' +
-        'It answers "when did the past stop mattering?": for a SimpleRNN on a long sequence the left (early) part stays dark for the whole run and the loss never leaves the ' +
-        'baseline; for an LSTM the early steps brighten as the loss drops. The loss of each recorded step is on the right.'}>
+        'It answers "when did the past stop mattering?": a left (early) part that stays dark means the first steps get almost no gradient, so the model cannot learn from them; ' +
+        'a left part that brightens means training opened a path to the past. The loss of each recorded step is on the right; the sentence below says what this run did.'}>
       <div className="chart-row">
         <Heatmap cols={T} rows={rows.length} value={value} normalise={normalise} interpolator={d3.interpolateMagma} width={width * 0.68}
           height={Math.min(240, Math.max(90, rows.length * 10 + 34))} hoverCol={hoverT} onHoverCol={setHoverT} xLabel="t" yLabel="step"
@@ -38,6 +41,7 @@ export function FlowPanel({ width = 560 }: { width?: number }) {
           refY={run.baseline} xLabel="step" yLabel="probe loss" xOf={(i) => snaps[i]?.step ?? i} ariaLabel="Probe-batch loss per recorded step" />
       </div>
       <p className="inside-caption">colour: log₁₀‖∂L/∂h_t‖ from {lo.toFixed(1)} (dark) to {hi.toFixed(1)} (bright); {snaps.length} snapshots.</p>
+      <p className="inside-caption" data-testid="flow-sentence">{flowSentence(run.label, point(snaps[0], k), point(snaps[snaps.length - 1], k), run.baseline)}</p>
     </Panel>
   );
 }
@@ -57,7 +61,7 @@ export function SaturationPanel({ width = 460 }: { width?: number }) {
   return (
     <Panel testId="panel-saturation" title={`Gate saturation — ${d.name} (${d.kind}, ${d.direction})`}
       explain={'One dot per unit: x = fraction of (step, example) pairs where the gate is below 0.1 (closed), y = fraction above 0.9 (open). ' +
-        'Untrained gates cluster near (0, 0): they sit around 0.5. After training on a long-lag task, forget gates of memory units move up (often open: they integrate). ' +
+        'A unit near (0, 0) keeps the gate in between; a unit high up keeps it open (for a forget gate: it holds its memory). ' +
         'A saturated sigmoid passes almost no gradient. Click a dot to select that unit everywhere.'}>
       <div className="chart-row">
         {sats.map(({ g, low, high }) => (

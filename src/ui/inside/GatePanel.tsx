@@ -93,7 +93,7 @@ export function GatePanel({ width = 380 }: { width?: number }) {
     <Panel testId="panel-gates" title={`Gates and states over time — ${d.name} (${d.kind}, ${d.direction}), example ${e + 1}`}
       explain={'Each small map is one gate or state of this layer: time runs left to right (the input under the axis), each row is one unit. ' +
         'Gates go from 0 (dark purple, closed) to 1 (yellow, open); states are blue when negative and red when positive. ' +
-        'A forget gate near 1 keeps the memory; an untrained network shows diffuse gates around 0.5. Drag across the hidden-state map ' +
+        'A forget gate near 1 keeps the memory, near 0 it forgets. Drag across the hidden-state map ' +
         'to select the units that stay above the threshold over that time range; they are outlined in every map. Hatched columns are padding (masked).'}
       tools={
         <>

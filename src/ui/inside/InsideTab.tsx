@@ -3,12 +3,13 @@
  * gradient vs time, P4 gradient flow, P5 Jacobian/retention, P8 health). All panels share one time cursor and one
  * unit selection (store/inside.ts).
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectCompiled, selectDoc, setDockTab, useStore } from '../../store/index.ts';
 import {
-  probeCurrentGraph, runRace, selectActiveProbe, setActiveRun, setDirection, setExample, setRecordEvery, stopRace, useInside,
+  probeCurrentGraph, RACE_DEFAULTS, RACE_RANGES, runRace, selectActiveProbe, setActiveRun, setDirection, setExample, setRecordEvery, stopRace, useInside,
 } from '../../store/inside.ts';
+import { RaceStory } from './RaceStory.tsx';
 import { GradientPanel, HealthPanel, JacobianPanel } from './CurvePanels.tsx';
 import { FlowPanel, SaturationPanel } from './FlowPanels.tsx';
 import { GatePanel } from './GatePanel.tsx';
@@ -37,6 +38,18 @@ useStore.subscribe((s, prev) => {
 
 const num = (v: string, d: number) => (Number.isFinite(Number(v)) && Number(v) > 0 ? Math.round(Number(v)) : d);
 
+/** A slider with its value shown beside it. */
+function Slider({ label, aria, value, range, onChange }: {
+  label: string; aria: string; value: number; range: { min: number; max: number; step: number }; onChange: (v: number) => void;
+}) {
+  return (
+    <label className="race-slider">{label}
+      <input type="range" aria-label={aria} min={range.min} max={range.max} step={range.step} value={value} onChange={(e) => onChange(Number(e.target.value))} />
+      <output>{value}</output>
+    </label>
+  );
+}
+
 export function InsideTab() {
   const doc = useStore(selectDoc);
   const ok = useStore((s) => selectCompiled(s).ok);
@@ -44,23 +57,33 @@ export function InsideTab() {
     runs: s.runs, busy: s.busy, error: s.error, activeRun: s.activeRun, direction: s.direction, example: s.example, recordEvery: s.recordEvery,
   })));
   const probe = useInside(selectActiveProbe);
-  const [steps, setSteps] = useState('200');
-  const [every, setEvery] = useState('20');
-  const [seqLen, setSeqLen] = useState(String(doc.training?.seqLen ?? 50));
-  const T = num(seqLen, 50);
+  const [steps, setSteps] = useState(String(RACE_DEFAULTS.steps));
+  const [every, setEvery] = useState(String(RACE_DEFAULTS.every));
+  const [T, setT] = useState(RACE_DEFAULTS.seqLen);
+  const [units, setUnits] = useState(RACE_DEFAULTS.units);
   const [big, setBig] = useState(true);
+  const race = (o: { seqLen?: number; units?: number } = {}) =>
+    void runRace(doc, { seqLen: o.seqLen ?? T, units: o.units ?? units, steps: num(steps, RACE_DEFAULTS.steps), every: num(every, RACE_DEFAULTS.every) });
+  // One control, an immediate effect: moving a slider re-runs the race once the slider rests for a moment.
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const slide = (set: (v: number) => void, key: 'seqLen' | 'units') => (v: number) => {
+    set(v);
+    clearTimeout(timer.current);
+    if (ok) timer.current = setTimeout(() => race({ [key]: v }), 350);
+  };
 
   return (
     <div className={big ? 'inside inside-expanded' : 'inside'} data-testid="inside">
       <div className="inside-controls">
         <button type="button" className="btn" disabled={!ok || !!busy} onClick={() => void probeCurrentGraph(doc, { seqLen: T })}>Probe this graph</button>
         <span className="sep" />
-        <label>T <input aria-label="Sequence length T" type="number" min={2} value={seqLen} onChange={(e) => setSeqLen(e.target.value)} /></label>
+        <Slider label="T" aria="Sequence length T" value={T} range={RACE_RANGES.seqLen} onChange={slide(setT, 'seqLen')} />
+        <Slider label="units" aria="Units per recurrent layer" value={units} range={RACE_RANGES.units} onChange={slide(setUnits, 'units')} />
         <label>steps <input aria-label="Race steps" type="number" min={1} value={steps} onChange={(e) => setSteps(e.target.value)} /></label>
         <label>record every <input aria-label="Record every N steps" type="number" min={1} value={every} onChange={(e) => setEvery(e.target.value)} /></label>
-        <button type="button" className="btn" disabled={!ok || !!busy}
-          title="Train SimpleRNN, LSTM and GRU versions of this graph on the same data and seed, side by side"
-          onClick={() => void runRace(doc, { seqLen: T, steps: num(steps, 200), every: num(every, 20) })}>Run the race</button>
+        <button type="button" className="btn" disabled={!ok}
+          title="Train SimpleRNN, LSTM and GRU versions of this graph on the same data and seed, one after the other (moving T or units re-runs it)"
+          onClick={() => race()}>Run the race</button>
         <button type="button" className="btn" disabled={busy !== 'Racing…'} onClick={stopRace}>Stop</button>
         <label title="While the Training tab trains, probe the first 32 validation sequences every N steps (0 = off); the snapshots appear here as the run 'Training tab run'">
           Training tab: record every <input aria-label="Training tab: record every N steps" type="number" min={0} value={recordEvery}
@@ -70,6 +93,7 @@ export function InsideTab() {
         {busy && <span role="status" className="muted">{busy}</span>}
         {error && <span role="alert" className="inside-error">{error}</span>}
       </div>
+      <RaceStory />
       {runs.length > 0 && (
         <div className="inside-controls" role="group" aria-label="What to show">
           <span>Model:</span>
