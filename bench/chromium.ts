@@ -19,7 +19,8 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 
 interface Stat { median: number; min: number; max: number }
 export interface ChromiumRow { preset: BenchPreset; seqLen: number; backend: string; stock: Stat; ours: Stat }
-export interface ChromiumReport { rows: ChromiumRow[]; heatmapMs: number | null; webglRenderer: string | null; note: string | null }
+export interface ConnectivityCost { seqLen: number; stepMs: number; rowMs: number; matrixMs: number }
+export interface ChromiumReport { rows: ChromiumRow[]; heatmapMs: number | null; connectivity: ConnectivityCost | null; webglRenderer: string | null; note: string | null }
 
 const stat = (xs: number[]): Stat => {
   const s = [...xs].sort((a, b) => a - b);
@@ -40,9 +41,13 @@ function serve(root: string) {
     server.listen(0, '127.0.0.1', () => ok({ port: (server.address() as { port: number }).port, close: () => server.close() })));
 }
 
-/** `train: false` skips the training steps (only the heatmap redraw, for `--heatmap-only`). */
-export async function runChromium(o: { presets: BenchPreset[]; seqs: number[]; steps: number; quick: boolean; train: boolean }): Promise<ChromiumReport> {
-  if (!existsSync(CHROMIUM)) return { rows: [], heatmapMs: null, webglRenderer: null, note: `no Chromium at ${CHROMIUM}` };
+/**
+ * `train: false` skips the training steps (for `--heatmap-only`); `heatmap: false` the heatmap redraw;
+ * `connectivity` also times P6 connectivity against a training step (bench/node-step.ts `timeConnectivity`).
+ */
+export async function runChromium(o: { presets: BenchPreset[]; seqs: number[]; steps: number; quick: boolean; train: boolean; heatmap?: boolean;
+  connectivity?: { seqLen: number; reps: number } }): Promise<ChromiumReport> {
+  if (!existsSync(CHROMIUM)) return { rows: [], heatmapMs: null, connectivity: null, webglRenderer: null, note: `no Chromium at ${CHROMIUM}` };
   const outDir = join(tmpdir(), 'rnn-studio-bench-dist');
   await build({ configFile: false, root: join(import.meta.dirname, 'browser'), base: './', logLevel: 'error', plugins: [react()], build: { outDir, emptyOutDir: true } });
   const server = await serve(outDir);
@@ -52,7 +57,8 @@ export async function runChromium(o: { presets: BenchPreset[]; seqs: number[]; s
     page.setDefaultTimeout(0);
     await page.goto(`http://127.0.0.1:${server.port}/`);
     await page.waitForFunction(() => (window as unknown as { rnnBenchReady?: boolean }).rnnBenchReady === true);
-    type Api = { rnnBench: { train: (a: unknown) => Promise<{ preset: BenchPreset; seqLen: number; backend: string; stock: number[]; ours: number[] }[]>; webglRenderer: () => string | null; heatmap: () => Promise<number> } };
+    type Api = { rnnBench: { train: (a: unknown) => Promise<{ preset: BenchPreset; seqLen: number; backend: string; stock: number[]; ours: number[] }[]>; webglRenderer: () => string | null; heatmap: () => Promise<number>;
+      connectivity: (a: { seqLen: number; reps: number }) => Promise<Omit<ConnectivityCost, 'seqLen'>> } };
     const renderer = await page.evaluate(() => (window as unknown as Api).rnnBench.webglRenderer());
     const backends = ['wasm'];
     let note: string | null = null;
@@ -63,8 +69,10 @@ export async function runChromium(o: { presets: BenchPreset[]; seqs: number[]; s
       const raw = await page.evaluate((a) => (window as unknown as Api).rnnBench.train(a), { backend, presets: o.presets, seqs: o.seqs, steps: o.steps });
       rows.push(...raw.map((r) => ({ preset: r.preset, seqLen: r.seqLen, backend: r.backend, stock: stat(r.stock), ours: stat(r.ours) })));
     }
-    const heatmapMs = await page.evaluate(() => (window as unknown as Api).rnnBench.heatmap());
-    return { rows, heatmapMs: Math.round(heatmapMs * 10) / 10, webglRenderer: renderer, note };
+    const heatmapMs = o.heatmap === false ? null : await page.evaluate(() => (window as unknown as Api).rnnBench.heatmap());
+    const c = o.connectivity;
+    const connectivity = c ? { seqLen: c.seqLen, ...(await page.evaluate((a) => (window as unknown as Api).rnnBench.connectivity(a), c)) } : null;
+    return { rows, heatmapMs: heatmapMs === null ? null : Math.round(heatmapMs * 10) / 10, connectivity, webglRenderer: renderer, note };
   } finally {
     await browser.close();
     server.close();

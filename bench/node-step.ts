@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { compile } from '../src/compiler/index.ts';
 import { buildModel, type Engine } from '../src/runtime/build.ts';
 import { fusedLayerCount } from '../src/runtime/fused/index.ts';
+import { connectivity } from '../src/runtime/probes/connectivity.ts';
 import { benchGraph, SIZES, type BenchPreset } from './models.ts';
 
 /** A deterministic batch: ids in [1, vocab) and labels in [0, classes). */
@@ -41,4 +42,43 @@ export async function timeTrainingSteps(preset: BenchPreset, T: number, engine: 
   model.optimizer.dispose();
   model.dispose();
   return times;
+}
+
+/**
+ * P6 connectivity cost against one training step, in the same process and alternating so load hits both alike:
+ * the bench LSTM classifier's training step (batch 32), its one connectivity row (one example), and the full
+ * T×T matrix of the same layers with a per-step head (Dense at every step). Medians of `reps` after a warm-up, ms.
+ */
+export async function timeConnectivity(T: number, reps: number): Promise<{ stepMs: number; rowMs: number; matrixMs: number }> {
+  const model = benchModel('LSTM', T, 'fused');
+  const ir = compile(benchGraph('LSTM', T)).ir!;
+  const perStep = benchGraph('LSTM', T);
+  perStep.nodes = perStep.nodes.map((n) => (n.data.kind === 'LSTM' ? { ...n, data: { ...n.data, params: { ...n.data.params, returnSequences: true } } } : n));
+  const seqIr = compile(perStep).ir!;
+  const seqModel = buildModel(seqIr);
+  const { x, y } = batch(T);
+  const one = tf.slice(x, 0, 1);
+  const timed = async (f: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await f();
+    return performance.now() - t0;
+  };
+  const step = () => model.trainOnBatch(x, y);
+  const row = () => connectivity(model, ir, [one]);
+  const matrix = () => connectivity(seqModel, seqIr, [one]);
+  await step();
+  await row();
+  await matrix();
+  const times: [number[], number[], number[]] = [[], [], []];
+  for (let i = 0; i < reps; i++) {
+    times[0].push(await timed(step));
+    times[1].push(await timed(row));
+    times[2].push(await timed(matrix));
+  }
+  tf.dispose([x, y, one]);
+  model.optimizer.dispose();
+  model.dispose();
+  seqModel.dispose();
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  return { stepMs: median(times[0]), rowMs: median(times[1]), matrixMs: median(times[2]) };
 }

@@ -6,7 +6,8 @@
  *
  * Options: --json, --quick (LSTM only, wasm, T=50: under 2 minutes), --steps N (timed steps per cell, default 4),
  * --presets a,b  --seq 50,200  --backends wasm,cpu  --cpu-seq 50  --cpu-steps 2  --no-pytorch  --no-chromium,
- * --probe-only (just the compile, probe and bundle lines), --heatmap-only (just the Chromium gate-heatmap redraw).
+ * --probe-only (just the compile, probe and bundle lines), --heatmap-only (just the Chromium gate-heatmap redraw),
+ * --connectivity-only (just the P6 connectivity cost against a training step, Node wasm and Chromium wasm).
  * Each cell runs stock, then ours, then PyTorch for the same (preset, T) back to back, so a busy machine slows all
  * three alike; compare the ratios, not the absolute times. Medians of N steps after one untimed warm-up step.
  */
@@ -21,9 +22,9 @@ import { probeModel } from '../src/runtime/probes/index.ts';
 import { meanLoss } from '../src/runtime/train.ts';
 import { initTfNode } from '../src/runtime/setup-node.ts';
 import { benchFull } from '../scripts/doc-tables.ts';
-import { runChromium, type ChromiumReport } from './chromium.ts';
+import { runChromium, type ChromiumReport, type ConnectivityCost } from './chromium.ts';
 import { BENCH_PRESETS, largeGraph, SIZES, benchGraph, type BenchPreset } from './models.ts';
-import { batch, benchModel, timeTrainingSteps } from './node-step.ts';
+import { batch, benchModel, timeConnectivity, timeTrainingSteps } from './node-step.ts';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -184,11 +185,31 @@ log(`RNN Studio bench: ${m.cpus}× ${m.cpuModel}, Node ${m.node}, tfjs ${m.tfjs}
 log(`training step: batch ${SIZES.batch}, vocab ${SIZES.vocab}, embedding ${SIZES.embedding}, ${SIZES.units} units, Adam; ${steps} timed steps per cell`);
 const probeOnly = flag('probe-only');
 const heatmapOnly = flag('heatmap-only');
-const rows = probeOnly || heatmapOnly ? [] : await nodeRows();
+const connectivityOnly = flag('connectivity-only');
+/** P6 connectivity at T = 100 (one row of the classifier, the full matrix of a per-step head) vs a training step. */
+const CONNECTIVITY = { seqLen: 100, reps: quick ? 2 : 3 };
+const connectivityLine = (env: string, c: ConnectivityCost | null) => c
+  ? `Connectivity (LSTM 64 units, T=${c.seqLen}, ${env} wasm) vs training step ${r1(c.stepMs)} ms (batch ${SIZES.batch}): one row ${r1(c.rowMs)} ms (${r2(c.rowMs / c.stepMs)}× a step), full ${c.seqLen}×${c.seqLen} matrix ${r1(c.matrixMs)} ms (${r2(c.matrixMs / c.stepMs)}×)`
+  : `Connectivity (${env}): not measured`;
+const connectivityJson = (c: ConnectivityCost | null) => c && { ...c, stepMs: r1(c.stepMs), rowMs: r1(c.rowMs), matrixMs: r1(c.matrixMs), rowOverStep: r2(c.rowMs / c.stepMs), matrixOverStep: r2(c.matrixMs / c.stepMs) };
+async function nodeConnectivity(): Promise<ConnectivityCost> {
+  await initTfNode('wasm');
+  log('  connectivity (node) …');
+  return { seqLen: CONNECTIVITY.seqLen, ...(await timeConnectivity(CONNECTIVITY.seqLen, CONNECTIVITY.reps)) };
+}
+const rows = probeOnly || heatmapOnly || connectivityOnly ? [] : await nodeRows();
 let chromium: ChromiumReport | null = null;
 if (!flag('no-chromium') && !probeOnly) {
   log('  chromium …');
-  chromium = await runChromium({ presets, seqs: quick ? [50] : seqs, steps, quick, train: !heatmapOnly });
+  chromium = await runChromium({ presets, seqs: quick ? [50] : seqs, steps, quick, train: !heatmapOnly && !connectivityOnly, heatmap: !connectivityOnly,
+    connectivity: heatmapOnly ? undefined : CONNECTIVITY });
+}
+if (connectivityOnly) {
+  const node = await nodeConnectivity();
+  console.log(connectivityLine('Node', node));
+  console.log(connectivityLine('Chromium', chromium?.connectivity ?? null));
+  if (json) console.log(JSON.stringify({ machine: m, connectivity: { node: connectivityJson(node), chromium: connectivityJson(chromium?.connectivity ?? null) } }));
+  process.exit(0);
 }
 const heatmapLine = `Gate heatmap redraw (4 gates × T=500 × H=128, Chromium): ${chromium?.heatmapMs != null ? `${chromium.heatmapMs} ms` : `not measured (${chromium?.note ?? 'skipped'})`}`;
 if (heatmapOnly) {
@@ -206,6 +227,7 @@ if (chromium) {
 const compileResult = compileTime();
 log('  probe …');
 const probe = await probeVsStep();
+const connectivityNode = await nodeConnectivity();
 const bundle = bundleSize();
 
 console.log(`\nTraining step, median (min–max) ms — ${m.cpus}× ${m.cpuModel}, load ${m.loadAverage1m}, ${m.date}\n`);
@@ -214,8 +236,11 @@ console.log(benchFull({ results }));
 console.log(`\nCompile a ${compileResult.nodes}-node graph: ${compileResult.ms} ms`);
 console.log(`Probe (gates + ∂L/∂h_t, B=${probe.batch}, T=${probe.seqLen}, H=${probe.units}, wasm) vs fused training step ${probe.stepMs} ms: probeFused ${probe.probeFusedMs} ms (${probe.probeFusedOverStep}× a step), probes-module probeModel ${probe.probeModelMs} ms (${probe.probeModelOverStep}×)`);
 console.log(heatmapLine);
+console.log(connectivityLine('Node', connectivityNode));
+console.log(connectivityLine('Chromium', chromium?.connectivity ?? null));
 console.log(`Initial bundle: ${bundle.built ? `${bundle.initialKB} KB JS+CSS (+${bundle.wasmKB} KB wasm, loaded by the worker)` : bundle.note}`);
 console.log(`Total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 if (json) {
-  console.log(JSON.stringify({ machine: m, results, compile: compileResult, probe, heatmap: { ms: chromium?.heatmapMs ?? null, note: chromium?.note ?? null }, bundle }));
+  console.log(JSON.stringify({ machine: m, results, compile: compileResult, probe, heatmap: { ms: chromium?.heatmapMs ?? null, note: chromium?.note ?? null }, bundle,
+    connectivity: { node: connectivityJson(connectivityNode), chromium: connectivityJson(chromium?.connectivity ?? null) } }));
 }

@@ -1,6 +1,7 @@
 /**
  * The Chromium half of `npm run bench` (loaded by bench/chromium.ts): the same training-step timer as in Node, run
- * on the page with the wasm (and webgl) backend, and the gate-heatmap redraw of the real <Heatmap> panel.
+ * on the page with the wasm (and webgl) backend, the gate-heatmap redraw of the real <Heatmap> panel, and the P6
+ * connectivity cost.
  */
 import * as d3 from 'd3';
 import { createElement } from 'react';
@@ -9,7 +10,7 @@ import { createRoot } from 'react-dom/client';
 import { initTf, type BackendName } from '../../src/runtime/setup.ts';
 import { Heatmap } from '../../src/ui/inside/Heatmap.tsx';
 import type { BenchPreset } from '../models.ts';
-import { timeTrainingSteps } from '../node-step.ts';
+import { timeConnectivity, timeTrainingSteps } from '../node-step.ts';
 
 async function train(o: { backend: BackendName; presets: BenchPreset[]; seqs: number[]; steps: number }) {
   await initTf(o.backend, '/wasm/');
@@ -63,5 +64,11 @@ async function heatmap(n = 15): Promise<number> {
   return times[n >> 1];
 }
 
-Object.assign(window, { rnnBench: { train, webglRenderer, heatmap } });
+/** P6 connectivity cost against a training step on the page's wasm backend (see `timeConnectivity`). */
+async function connectivity(o: { seqLen: number; reps: number }) {
+  await initTf('wasm', '/wasm/');
+  return timeConnectivity(o.seqLen, o.reps);
+}
+
+Object.assign(window, { rnnBench: { train, webglRenderer, heatmap, connectivity } });
 (window as unknown as { rnnBenchReady: boolean }).rnnBenchReady = true;

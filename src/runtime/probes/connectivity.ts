@@ -23,8 +23,8 @@ export interface ConnectivityResult {
   matrix: Float32Array;
 }
 
-/** Rows per backward pass: the tiled batch stays this small whatever T is. */
-const ROWS_PER_PASS = 64;
+/** Rows per backward pass (fewer, larger passes: the cost is mostly per-op dispatch); the tiled batch stays this small whatever T is. */
+const ROWS_PER_PASS = 128;
 
 /**
  * P6 connectivity of one example: x_t is what the first recurrent layer reads (the embedding of token t, or the
