@@ -5,10 +5,10 @@ import type { Command } from './command.ts';
 
 /** `rnn-studio check <graph.json> [--json]`: 0 valid, 1 diagnostics, 2 unreadable. */
 export const check: Command = {
-  usage: 'check <graph.json|model.json> [--json]    list problems; exit 0 valid, 1 invalid, 2 unreadable',
+  usage: 'check <graph.json|model.json|model.keras|model.h5> [--json]    list problems; exit 0 valid, 1 invalid, 2 unreadable',
   options: { json: { type: 'boolean' } },
-  run: ({ positionals, values }) => {
-    const doc = readGraphOrModel(positionals[0], false).doc;
+  run: async ({ positionals, values }) => {
+    const doc = (await readGraphOrModel(positionals[0], false)).doc;
     const r = compile(doc);
     const names = new Map(doc.nodes.map((n) => [n.id, n.data.name || n.data.kind]));
     if (values.json) printJson({ ok: r.ok, diagnostics: r.diagnostics.map((d) => ({ ...d, title: DIAGNOSTICS[d.code] })) });

@@ -23,7 +23,7 @@ function taskData(doc: Parameters<typeof planRun>[0], n: number): Record<string,
 
 /** `rnn-studio export <graph.json|model.json> --format keras|pytorch|tfjs [--weights DIR] [--data N] --out DIR`. */
 export const exportCmd: Command = {
-  usage: 'export <graph.json|model.json> --format keras|pytorch|tfjs [--weights DIR] [--data N] --out DIR\n' +
+  usage: 'export <graph.json|model.json|model.keras|model.h5> --format keras|pytorch|tfjs [--weights DIR] [--data N] --out DIR\n' +
     '                                   code + weights + predict script (+ N samples of the graph\'s task for train.py)',
   options: { format: { type: 'string' }, weights: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, data: { type: 'string' } },
   run: async ({ positionals, values }) => {

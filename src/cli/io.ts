@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { importModelJson } from '../codegen/import-keras.ts';
+import { isKerasFile, readKerasFile } from '../codegen/import-keras-file.ts';
 import { FILE_TYPE, parseDocument, type GraphDoc } from '../graph/index.ts';
 import type { WeightBytes } from '../runtime/model-io.ts';
 
@@ -13,9 +14,13 @@ export class CliError extends Error {
 }
 
 export function readText(path: string | undefined, what = 'graph file'): string {
+  return new TextDecoder().decode(readBytes(path, what));
+}
+
+function readBytes(path: string | undefined, what: string): Uint8Array {
   if (!path) throw new CliError(`Missing the ${what} argument.`);
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new CliError(`Cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a folder' : err.message}.`);
@@ -39,17 +44,24 @@ export interface LoadedModel {
 }
 
 /**
- * Reads `graph.json` or `model.json` (Keras `to_json()`, or TF.js with the weight files its manifest names).
+ * Reads `graph.json`, `model.json` (Keras `to_json()`, or TF.js with the weight files its manifest names), or a
+ * trained Keras file (`.keras` zip or legacy `.h5`, recognised by their first bytes) with its weights.
  * A graph file written by `rnn-studio import` finds its weights in the sibling folder `<name>.weights/`.
  * `withWeights: false` reads the architecture only (check, summary).
  */
-export function readGraphOrModel(path: string | undefined, withWeights = true): LoadedModel {
-  const text = readText(path);
+export async function readGraphOrModel(path: string | undefined, withWeights = true): Promise<LoadedModel> {
+  const bytes = readBytes(path, 'graph file');
+  if (isKerasFile(bytes)) {
+    const r = await readKerasFile(bytes, path!);
+    if (!r.ok) throw new CliError(r.error, 2);
+    return { doc: r.model.doc, warnings: r.model.warnings, ...(withWeights ? { weights: r.weights } : {}) };
+  }
+  const text = new TextDecoder().decode(bytes);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new CliError(`${path}: this is not a JSON file (${(e as Error).message}).`);
+    throw new CliError(`${path}: this is not a JSON file (graph or model JSON), nor a Keras .keras zip or .h5 HDF5 file (${(e as Error).message}).`);
   }
   if ((raw as { type?: unknown })?.type === FILE_TYPE || (raw as { schemaVersion?: unknown })?.schemaVersion !== undefined) {
     const doc = readGraph(path);
@@ -61,13 +73,13 @@ export function readGraphOrModel(path: string | undefined, withWeights = true): 
   if (!r.ok) throw new CliError(`${path}: ${r.error}`, 2);
   const m = r.model;
   if (!m.weightsManifest || !withWeights) return { doc: m.doc, warnings: m.warnings };
-  const bytes = readWeightFiles(dirname(path!), m.weightsManifest.flatMap((g) => g.paths));
+  const weightBytes = readWeightFiles(dirname(path!), m.weightsManifest.flatMap((g) => g.paths));
   const entries = m.weightsManifest.flatMap((g) => g.weights).map(({ graphName, shape, dtype }) => ({ name: graphName, shape, dtype }));
-  return { doc: m.doc, warnings: m.warnings, weights: { entries, bytes } };
+  return { doc: m.doc, warnings: m.warnings, weights: { entries, bytes: weightBytes } };
 }
 
 /** Where `rnn-studio import` puts the weights of `graph.json`: `graph.weights/`. */
-export const weightsDirFor = (graphPath: string) => graphPath.replace(/\.json$/i, '') + '.weights';
+export const weightsDirFor = (graphPath: string) => graphPath.replace(/\.(json|keras|h5)$/i, '') + '.weights';
 
 function readWeightFiles(dir: string, paths: string[]): Uint8Array {
   const parts = paths.map((p) => {

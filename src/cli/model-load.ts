@@ -15,7 +15,7 @@ export interface LoadedTfModel {
 }
 
 export async function loadTfModel(path: string | undefined, weightsDir: string | undefined, backend: string | undefined): Promise<LoadedTfModel> {
-  const loaded = readGraphOrModel(path);
+  const loaded = await readGraphOrModel(path);
   for (const w of loaded.warnings) process.stderr.write(`note: ${w}\n`);
   const r = compile(loaded.doc);
   if (!r.ir) throw new CliError(`The graph has problems; run "rnn-studio check ${path}" to see them.\n${r.diagnostics.map((d) => `  ${d.code}: ${d.message}`).join('\n')}`, 1);

@@ -5,7 +5,7 @@ import { loadTfModel } from './model-load.ts';
 
 /** `rnn-studio predict <graph.json|model.json> [--weights DIR] --input x.json [--json]`. */
 export const predictCmd: Command = {
-  usage: 'predict <graph.json|model.json> [--weights DIR] --input x.json [--json] [--backend wasm|cpu]   run the model on one input tensor',
+  usage: 'predict <graph.json|model.json|model.keras|model.h5> [--weights DIR] --input x.json [--json] [--backend wasm|cpu]   run the model on one input tensor',
   options: { weights: { type: 'string' }, input: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' } },
   run: async ({ positionals, values }) => {
     const inputPath = values.input as string | undefined;

@@ -87,7 +87,7 @@ function printHuman(s: ProbeSummary & Extras, lossKind: LossKind, loss: number) 
 }
 
 export const probe: Command = {
-  usage: 'probe <graph.json|model.json> [--weights DIR] [--task NAME] [--seq-len T] [--seed S] [--batch B] [--input x.json --target y.json] [--backend wasm|cpu]\n' +
+  usage: 'probe <graph.json|model.json|model.keras|model.h5> [--weights DIR] [--task NAME] [--seq-len T] [--seed S] [--batch B] [--input x.json --target y.json] [--backend wasm|cpu]\n' +
     '              [--connectivity [--example N]] [--attribution] [--extrapolate K] [--json]\n' +
     '                                   per recurrent layer/direction: ‖∂L/∂h_t‖ per step, gate means, retention;\n' +
     '                                   --connectivity: ‖∂logit/∂x_t‖ of example N per output step; --attribution: each\n' +
@@ -108,7 +108,7 @@ export const probe: Command = {
     extrapolate: { type: 'string' },
   },
   run: async ({ positionals, values }) => {
-    const loaded = readGraphOrModel(positionals[0]);
+    const loaded = await readGraphOrModel(positionals[0]);
     const doc: GraphDoc = loaded.doc;
     const num = (name: string, dflt: number) => {
       const raw = values[name];

@@ -4,10 +4,10 @@ import type { Command } from './command.ts';
 
 /** `rnn-studio summary <graph.json|model.json> [--json]`: the Keras-style summary. */
 export const summary: Command = {
-  usage: 'summary <graph.json|model.json> [--json]    Keras-style layer table with parameter counts',
+  usage: 'summary <graph.json|model.json|model.keras|model.h5> [--json]    Keras-style layer table with parameter counts',
   options: { json: { type: 'boolean' } },
-  run: ({ positionals, values }) => {
-    const doc = readGraphOrModel(positionals[0], false).doc;
+  run: async ({ positionals, values }) => {
+    const doc = (await readGraphOrModel(positionals[0], false)).doc;
     const r = compile(doc);
     if (!r.ir) throw new CliError(`The graph has problems; run "rnn-studio check ${positionals[0]}" to see them.\n${r.diagnostics.map((d) => `  ${d.code}: ${d.message}`).join('\n')}`, 1);
     const s = summarize(r.ir);

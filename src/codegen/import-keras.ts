@@ -19,6 +19,11 @@ export interface ImportedModel {
    */
   weightsManifest?: { paths: string[]; weights: { name: string; graphName: string; shape: number[]; dtype: 'float32' }[] }[];
   format: 'tfjs' | 'keras2' | 'keras3';
+  /**
+   * The file's layers in order, and which of them Keras lists in `model.layers` (where saved weights are keyed):
+   * Sequential models leave the InputLayer out, functional ones keep it.
+   */
+  fileLayers: { name: string; className: string; inModelLayers: boolean }[];
 }
 
 export type ImportResult = { ok: true; model: ImportedModel } | { ok: false; error: string };
@@ -79,6 +84,8 @@ function convert(raw: unknown): ImportedModel {
   } else refuse('The file is neither a Keras model JSON (model.to_json()) nor a TF.js model.json.');
   const layers = readLayers(topology!, format!);
   const conv = toGraph(layers, format!);
+  const sequential = topology!.class_name === 'Sequential';
+  const fileLayers = layers.map((l) => ({ name: l.name, className: l.className, inModelLayers: !(sequential && l.className === 'InputLayer') }));
   const name = typeof (topology!.config as Json)?.name === 'string' ? ((topology!.config as Json).name as string) : 'imported model';
   conv.doc.meta = { name: name.slice(0, 200), description: `Imported from a ${format! === 'tfjs' ? 'TF.js model.json' : `Keras ${format!.slice(5)} model JSON`}.` };
   const valid = validateGraph(conv.doc);
@@ -86,7 +93,7 @@ function convert(raw: unknown): ImportedModel {
   const names = layerNames(conv.doc.nodes);
   const graphName = (w: string) => renameWeight(w, conv, (id) => names.get(id)!);
   const weightsManifest = manifest?.map((g) => ({ ...g, weights: g.weights.map((w) => ({ ...w, graphName: graphName(w.name) })) }));
-  return { ...conv, format: format!, ...(weightsManifest ? { weightsManifest } : {}) };
+  return { ...conv, format: format!, fileLayers, ...(weightsManifest ? { weightsManifest } : {}) };
 }
 
 function checkManifest(m: unknown): { paths: string[]; weights: { name: string; shape: number[]; dtype: 'float32' }[] }[] {
@@ -135,7 +142,15 @@ function readLayers(t: Json, format: ImportedModel['format']): RawLayer[] {
     if (!isObj(config) || !Array.isArray(config.layers)) refuse('The functional model has no layer list.');
     const outputs = (config as Json).output_layers;
     if (Array.isArray(outputs) && outputs.length > 1 && Array.isArray(outputs[0])) refuse(`The model has ${outputs.length} outputs; RNN Studio models have one.`);
-    return ((config as Json).layers as unknown[]).map((l, i) => {
+    // Keras 3 records the mask an Embedding hands to the next layer as an op entry (`ops.not_equal`) that the
+    // layer's node takes as kwargs.mask; it is that Embedding's mask, not a layer, so it is skipped.
+    const maskOps = new Set<string>();
+    for (const l of (config as Json).layers as unknown[])
+      for (const node of isObj(l) && Array.isArray(l.inbound_nodes) ? (l.inbound_nodes as unknown[]) : [])
+        if (isObj(node) && isObj(node.kwargs) && isObj(node.kwargs.mask) && isObj(node.kwargs.mask.config) && Array.isArray(node.kwargs.mask.config.keras_history))
+          maskOps.add(String(node.kwargs.mask.config.keras_history[0]));
+    const entries = ((config as Json).layers as unknown[]).filter((l) => !(isObj(l) && l.class_name === 'NotEqual' && maskOps.has(String(l.name))));
+    return entries.map((l, i) => {
       if (!isObj(l) || typeof l.class_name !== 'string' || !isObj(l.config)) refuse(`Layer ${i + 1} of the model is malformed.`);
       const name = typeof l.name === 'string' ? l.name : typeof (l.config as Json).name === 'string' ? ((l.config as Json).name as string) : `layer_${i + 1}`;
       return { name, className: l.class_name as string, config: l.config as Json, inbound: inboundNames(l.inbound_nodes, name, format) };
@@ -250,7 +265,7 @@ function recurrentParams(cls: string, c: Json, layer: string, format: ImportedMo
 
 const RECURRENT = ['SimpleRNN', 'LSTM', 'GRU'];
 
-function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<ImportedModel, 'format'> {
+function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<ImportedModel, 'format' | 'fileLayers'> {
   const warnings: string[] = [];
   const warn = (s: string) => warnings.push(s);
   const nodes: GraphNode[] = [];
@@ -353,7 +368,7 @@ function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<Impo
  * (`<layer>/<w>`, `<bidi>/forward_<inner>/<w>`), so it loads into a model built from the imported graph.
  * `irName` gives the compiled name of a node id. Refuses (inside the import's try) a weight it cannot place.
  */
-function renameWeight(name: string, m: Pick<ImportedModel, 'nodeOfLayer' | 'doc'>, irName: (nodeId: string) => string): string {
+export function renameWeight(name: string, m: Pick<ImportedModel, 'nodeOfLayer' | 'doc'>, irName: (nodeId: string) => string): string {
   const parts = name.split('/');
   const node = m.nodeOfLayer.get(parts[0]);
   if (!node) refuse(`Weight ${name} belongs to no layer of the model.`);
