@@ -7,11 +7,13 @@ import { fuseModel } from './fused/index.ts';
 import { runtimeTf } from './gru-layer.ts';
 
 /**
- * `fused` (default): recurrent layers compute with RNN Studio's fused op (src/runtime/fused; equal to stock within
- * 1e-5, several times faster to train; same saved format). `stock`: tfjs-layers' own per-timestep loop.
+ * `simd` (default): recurrent layers compute with one WebAssembly SIMD kernel pair per direction (src/runtime/simd)
+ * on the wasm backend, and with the fused op elsewhere. `fused`: RNN Studio's fused op of per-step tfjs kernels
+ * (src/runtime/fused), on any backend. Both equal stock within 1e-5 and keep the stock saved format. `stock`:
+ * tfjs-layers' own per-timestep loop.
  */
-export type Engine = 'fused' | 'stock';
-export const DEFAULT_ENGINE: Engine = 'fused';
+export type Engine = 'simd' | 'fused' | 'stock';
+export const DEFAULT_ENGINE: Engine = 'simd';
 
 export interface BuildOptions {
   name?: string;
@@ -26,7 +28,7 @@ export function buildModel(ir: ModelIR, { name = 'rnn_studio', engine = DEFAULT_
   }
   const model = tf.model({ inputs: ir.inputs.map((id) => out.get(id)!), outputs: ir.outputs.map((id) => out.get(id)!), name });
   reseedBackward(model, ir);
-  if (engine === 'fused') fuseModel(model);
+  if (engine !== 'stock') fuseModel(model, engine);
   return model;
 }
 

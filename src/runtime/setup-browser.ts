@@ -6,6 +6,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { initTf, type BackendName } from './setup.ts';
+import rnnKernels from './simd/rnn.wasm?url';
 
 export const WASM_URLS = {
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -13,4 +14,7 @@ export const WASM_URLS = {
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 };
 
-export const initTfBrowser = (backend: BackendName = 'wasm'): Promise<string> => initTf(backend, backend === 'wasm' ? WASM_URLS : undefined);
+const fetchKernels = async () => (await fetch(rnnKernels)).arrayBuffer();
+
+export const initTfBrowser = (backend: BackendName = 'wasm'): Promise<string> =>
+  initTf(backend, backend === 'wasm' ? WASM_URLS : undefined, fetchKernels);

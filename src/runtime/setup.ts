@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { loadSimdKernels } from './simd/kernels.ts';
 
 export type BackendName = 'wasm' | 'cpu' | 'webgl';
 
@@ -51,10 +52,12 @@ function installKernels() {
 }
 
 /**
- * Selects a backend (default wasm) and returns the one actually in use.
+ * Selects a backend (default wasm) and returns the one actually in use. On wasm it also loads RNN Studio's recurrent
+ * SIMD kernels (src/runtime/simd) when `simdKernels` gives their bytes and the runtime has wasm SIMD.
  * @param wasmPaths folder prefix (Node) or per-file URLs (browser, from Vite `?url` imports)
+ * @param simdKernels reads src/runtime/simd/rnn.wasm (from disk in Node, by fetch in the browser)
  */
-export async function initTf(backend: BackendName = 'wasm', wasmPaths?: string | Record<string, string>): Promise<string> {
+export async function initTf(backend: BackendName = 'wasm', wasmPaths?: string | Record<string, string>, simdKernels?: () => Promise<BufferSource>): Promise<string> {
   installKernels();
   if (backend === 'wasm') {
     // Threaded wasm breaks in a minified build and gains nothing on 2 cores (platform.md trap 6).
@@ -66,5 +69,6 @@ export async function initTf(backend: BackendName = 'wasm', wasmPaths?: string |
     if (!ok) throw new Error(`The ${backend} backend could not start here.`);
   }
   await tf.ready();
+  if (tf.getBackend() === 'wasm' && simdKernels) await loadSimdKernels(await simdKernels());
   return tf.getBackend();
 }

@@ -7,7 +7,7 @@ import { collate, parseCsvDataset, Rng, TASKS, type Dataset, type FitIssue, type
 import { planRun, type RunPlan } from '../datasets/plan.ts';
 import { parseDocument } from '../graph/index.ts';
 import { buildModel } from './build.ts';
-import { fusedLayerCount } from './fused/index.ts';
+import { engineInUse, fusedLayerCount } from './fused/index.ts';
 import { createRecorder, type Recorder, type Snapshot } from './probes/record.ts';
 import { Trainer, type RunResult, type TrainEvent, type TrainSettings } from './train.ts';
 import { weightsKey } from './weights-key.ts';
@@ -222,8 +222,10 @@ function argmax(a: ArrayLike<number>): number {
 /** The task ids the picker offers (the user's CSV is a separate choice). */
 export const TASK_IDS = Object.keys(TASKS);
 
-/** What runs the recurrent layers: our fused kernels (issue 7) or stock tfjs layers. */
+/** What runs the recurrent layers: our wasm SIMD kernels, our fused tfjs kernels, or stock tfjs layers. */
 function engineOf(model: tf.LayersModel | null): string {
   const n = model ? fusedLayerCount(model) : 0;
-  return n > 0 ? `fused (${n} recurrent layer${n > 1 ? 's' : ''})` : 'stock tfjs layers';
+  if (!model || n === 0) return 'stock tfjs layers';
+  const layers = `${n} recurrent layer${n > 1 ? 's' : ''}`;
+  return engineInUse(model) === 'simd' ? `wasm SIMD kernels (${layers})` : `fused (${layers})`;
 }

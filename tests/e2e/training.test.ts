@@ -38,7 +38,7 @@ it('trains the lesson LSTM on the negation toy in the worker, with pause, resume
 
   await page.getByTestId('train').click();
   await expect.poll(step, { timeout: 120_000, interval: 200 }).toBeGreaterThan(3);
-  await expect.poll(() => page.getByTestId('engine').textContent()).toMatch(/engine fused \(1 recurrent layer\) in a worker · backend wasm/);
+  await expect.poll(() => page.getByTestId('engine').textContent()).toMatch(/engine wasm SIMD kernels \(1 recurrent layer\) in a worker · backend wasm/);
   const p1 = await points();
   await expect.poll(points, { timeout: 60_000, interval: 200 }).toBeGreaterThan(p1);
   await expect(page.locator('[data-testid="loss-chart"] path[data-series="train"]').getAttribute('d')).resolves.toMatch(/^M.*L/);

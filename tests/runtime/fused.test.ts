@@ -8,117 +8,14 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compile } from '../../src/compiler/index.ts';
 import type { GraphNode, LayerKind, Params } from '../../src/graph/index.ts';
 import { buildModel } from '../../src/runtime/build.ts';
-import { fusedLayerCount, fuseLayer, fuseModel } from '../../src/runtime/fused/index.ts';
+import { fusedLayerCount, fuseModel } from '../../src/runtime/fused/index.ts';
+import { CASES, compare, D, H, maxDiff, T, type Kind } from './recurrent-equality.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
 
 beforeAll(async () => {
   await initTfNode('cpu');
 });
 afterEach(() => vi.restoreAllMocks());
-
-type Kind = 'SimpleRNN' | 'LSTM' | 'GRU';
-interface Case {
-  returnSequences?: boolean;
-  goBackwards?: boolean;
-  masked?: boolean;
-  bidirectional?: boolean;
-  recurrentActivation?: 'sigmoid' | 'hardSigmoid';
-  activation?: 'tanh' | 'relu';
-  dropout?: number;
-  recurrentDropout?: number;
-  useBias?: boolean;
-}
-const B = 3, T = 6, D = 4, H = 5;
-
-function makeLayer(kind: Kind, c: Case): tf.layers.Layer {
-  const args = {
-    units: H, returnSequences: !!c.returnSequences, goBackwards: !!c.goBackwards, activation: c.activation ?? 'tanh',
-    dropout: c.dropout ?? 0, recurrentDropout: c.recurrentDropout ?? 0, useBias: c.useBias ?? true,
-    kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 2 }),
-    biasInitializer: tf.initializers.randomNormal({ seed: 3, stddev: 0.5 }),
-  } as const;
-  const rnn =
-    kind === 'SimpleRNN' ? tf.layers.simpleRNN(args)
-    : kind === 'LSTM' ? tf.layers.lstm({ ...args, recurrentActivation: c.recurrentActivation ?? 'sigmoid' })
-    : tf.layers.gru({ ...args, recurrentActivation: c.recurrentActivation ?? 'sigmoid' });
-  return c.bidirectional ? tf.layers.bidirectional({ layer: rnn as tf.RNN, mergeMode: 'concat' }) : rnn;
-}
-
-/** A deterministic Math.random, so stock and fused draw identical dropout masks. */
-function seedRandom(seed: number) {
-  let s = seed;
-  vi.spyOn(Math, 'random').mockImplementation(() => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31));
-}
-
-/** Output, ∂L/∂x and ∂L/∂w for every weight of a layer, L = Σ y ⊙ W for a fixed random W. */
-function run(layer: tf.layers.Layer, x: tf.Tensor3D, mask: tf.Tensor | null, training: boolean) {
-  seedRandom(42);
-  const xv = tf.variable(x);
-  const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-  let y: tf.Tensor | null = null;
-  const f = () => {
-    y = tf.keep(layer.apply(xv, { mask, training }) as tf.Tensor);
-    const W = tf.randomNormal(y.shape, 0, 1, 'float32', 7);
-    return tf.sum(tf.mul(y, W)) as tf.Scalar;
-  };
-  const { value, grads } = tf.variableGrads(f, [xv, ...weights]);
-  const out = {
-    y: (y as unknown as tf.Tensor).arraySync(),
-    dx: grads[xv.name].arraySync(),
-    dw: weights.map((w) => grads[w.name].arraySync()),
-    names: weights.map((w) => w.name),
-  };
-  tf.dispose([value, xv, y!, ...Object.values(grads)]);
-  return out;
-}
-
-function maxDiff(a: unknown, b: unknown): number {
-  const fa = [a].flat(Infinity as 1) as number[];
-  const fb = [b].flat(Infinity as 1) as number[];
-  expect(fa.length).toBe(fb.length);
-  return fa.reduce((m, v, i) => Math.max(m, Math.abs(v - fb[i])), 0);
-}
-
-function compare(kind: Kind, c: Case) {
-  const x = tf.randomNormal([B, T, D], 0, 1, 'float32', 11) as tf.Tensor3D;
-  // Right padding of different lengths, one left-padded row, and one row fully real.
-  const mask = c.masked ? tf.tensor2d([[1, 1, 1, 1, 0, 0], [0, 0, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]]) : null;
-  const stock = makeLayer(kind, c);
-  const fused = makeLayer(kind, c);
-  // Building by a first call (Layer.apply) creates the weights; then both layers get the same values.
-  tf.dispose([stock.apply(x), fused.apply(x)] as tf.Tensor[]);
-  fused.setWeights(stock.getWeights());
-  expect(fuseLayer(fused)).toBe(c.bidirectional ? 2 : 1);
-  const training = !!(c.dropout || c.recurrentDropout);
-  const before = tf.memory().numTensors;
-  const a = run(stock, x, mask, training);
-  const mid = tf.memory().numTensors;
-  const b = run(fused, x, mask, training);
-  // No tensor leaks from the stock reference (a check of this harness) nor from the fused op.
-  expect(mid).toBe(before);
-  expect(tf.memory().numTensors).toBe(mid);
-  expect(maxDiff(a.y, b.y)).toBeLessThan(1e-5);
-  expect(maxDiff(a.dx, b.dx)).toBeLessThan(1e-5);
-  expect(b.dw.length).toBe((c.bidirectional ? 2 : 1) * (c.useBias === false ? 2 : 3));
-  a.dw.forEach((g, i) => {
-    // A gradient that is all zeros would make the comparison vacuous.
-    expect(maxDiff(g, tf.zerosLike(tf.tensor(g as number[])).arraySync())).toBeGreaterThan(1e-4);
-    expect(maxDiff(g, b.dw[i]), b.names[i]).toBeLessThan(1e-5);
-  });
-}
-
-const CASES: [string, Case][] = [
-  ['last output', {}],
-  ['returnSequences', { returnSequences: true }],
-  ['goBackwards + returnSequences', { goBackwards: true, returnSequences: true }],
-  ['masked', { masked: true }],
-  ['masked + returnSequences + goBackwards', { masked: true, returnSequences: true, goBackwards: true }],
-  ['bidirectional', { bidirectional: true, returnSequences: true }],
-  ['bidirectional + masked', { bidirectional: true, masked: true }],
-  ['relu activation', { activation: 'relu', returnSequences: true }],
-  ['dropout + recurrentDropout (training)', { dropout: 0.3, recurrentDropout: 0.4, returnSequences: true }],
-  ['no bias, masked', { useBias: false, masked: true, returnSequences: true }],
-];
 
 describe.each(['SimpleRNN', 'LSTM', 'GRU'] as Kind[])('fused %s equals stock tfjs', (kind) => {
   it.each(CASES)('%s', (_, c) => compare(kind, c));

@@ -37,7 +37,7 @@ describe('training session', () => {
     const before = tf.memory().numTensors;
     const r1 = await s.start({ docText: serializeDocument(textModel()), settings }, 'wasm', (e) => events.push(e));
     expect(r1).toMatchObject({ status: 'done', steps: 8, saved: false }); // Node has no IndexedDB: the run still completes
-    expect(events[0]).toMatchObject({ type: 'started', taskId: 'negation', backend: 'wasm', engine: 'fused (1 recurrent layer)' });
+    expect(events[0]).toMatchObject({ type: 'started', taskId: 'negation', backend: 'wasm', engine: 'wasm SIMD kernels (1 recurrent layer)' });
     const t = await s.tryIt('the film was not good');
     expect(t.input).toBe('the film was not good');
     expect(t.output).toMatch(/^(negative|positive) \(\d+\.\d %\)$/);

@@ -1,3 +1,3 @@
 /** Fused recurrent layers for training: same weights and config as stock tfjs, one custom-gradient op per sequence. */
-export { fusedLayerCount, fuseLayer, fuseModel, fuseRecurrentLayer, isFused, setTap } from './install.ts';
+export { engineInUse, fusedLayerCount, fuseLayer, fuseModel, fuseRecurrentLayer, isFused, setTap, type FusedEngine } from './install.ts';
 export { probeFused, type FusedDirectionProbe } from './probe.ts';

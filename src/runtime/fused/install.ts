@@ -14,6 +14,8 @@ import { gruResetAfterCell } from './gru-reset-after.ts';
 import { lstmCell } from './lstm.ts';
 import { fusedSequence, type FusedCell, type SequenceTap } from './sequence.ts';
 import { simpleRnnCell } from './simple-rnn.ts';
+import { simdReady } from '../simd/kernels.ts';
+import { simdActivations, simdSequence } from '../simd/sequence.ts';
 
 const CELLS: Record<string, { cell: FusedCell; maskCount: number }> = {
   // maskCount: how many dropout masks tfjs's cell draws per call (it uses only the first; drawing the same number
@@ -23,6 +25,12 @@ const CELLS: Record<string, { cell: FusedCell; maskCount: number }> = {
   GRU: { cell: gruCell, maskCount: 3 },
   GRUResetAfter: { cell: gruResetAfterCell, maskCount: 3 },
 };
+
+/**
+ * How a fused layer computes: `simd` runs one WebAssembly SIMD kernel pair per direction (src/runtime/simd) where
+ * the wasm backend has them, and falls back to `fused` (per-step tfjs kernels, any backend) everywhere else.
+ */
+export type FusedEngine = 'simd' | 'fused';
 
 interface Weight { read(): tf.Tensor }
 /** The fields of tfjs-layers' RNN layer and its cell that the fused path reads. */
@@ -47,7 +55,7 @@ interface RnnInternals {
   };
 }
 
-const fusedLayers = new WeakSet<object>();
+const fusedLayers = new WeakMap<object, FusedEngine>();
 const taps = new WeakMap<object, SequenceTap>();
 
 /** Attaches a probe tap to a fused layer (null removes it); see `SequenceTap`. */
@@ -73,9 +81,11 @@ function dropoutMask(shape: [number, number], rate: number, count: number): tf.T
 /**
  * Makes one SimpleRNN/LSTM/GRU layer compute with the fused op. Returns false (and changes nothing) for any other layer.
  */
-export function fuseRecurrentLayer(layer: tf.layers.Layer): boolean {
+export function fuseRecurrentLayer(layer: tf.layers.Layer, engine: FusedEngine = 'simd'): boolean {
   const l = layer as unknown as RnnInternals;
-  const spec = CELLS[`${l.getClassName()}${l.cell?.resetAfter ? 'ResetAfter' : ''}`];
+  const kind = l.getClassName() as 'SimpleRNN' | 'LSTM' | 'GRU';
+  const resetAfter = !!l.cell?.resetAfter;
+  const spec = CELLS[`${kind}${resetAfter ? 'ResetAfter' : ''}`];
   if (!spec || fusedLayers.has(layer)) return !!spec;
   const stockCall = l.call.bind(l);
   l.call = (inputs, kwargs) => {
@@ -88,7 +98,7 @@ export function fuseRecurrentLayer(layer: tf.layers.Layer): boolean {
       // Same draw order as the stock cell: input masks first, then recurrent masks; none outside training.
       const dp = training ? dropoutMask([B, D], c.dropout, spec.maskCount) : null;
       const rdp = training ? dropoutMask([B, c.units], c.recurrentDropout, spec.maskCount) : null;
-      return fusedSequence(spec.cell, {
+      const args = {
         x,
         kernel: c.kernel.read(),
         recurrentKernel: c.recurrentKernel.read(),
@@ -102,10 +112,11 @@ export function fuseRecurrentLayer(layer: tf.layers.Layer): boolean {
         recAct: c.recurrentActivation ?? null,
         units: c.units,
         tap: taps.get(l) ?? null,
-      });
+      };
+      return engine === 'simd' && simdReady() && simdActivations(args) ? simdSequence(kind, args, resetAfter) : fusedSequence(spec.cell, args);
     });
   };
-  fusedLayers.add(layer);
+  fusedLayers.set(layer, engine);
   return true;
 }
 
@@ -119,8 +130,8 @@ export const innerLayers = (layer: tf.layers.Layer): tf.layers.Layer[] => {
  * (the wrapper keeps its stock class and merge; only its two inner layers change how they compute).
  * @returns how many recurrent layers now run fused
  */
-export function fuseLayer(layer: tf.layers.Layer): number {
-  return innerLayers(layer).filter(fuseRecurrentLayer).length;
+export function fuseLayer(layer: tf.layers.Layer, engine: FusedEngine = 'simd'): number {
+  return innerLayers(layer).filter((l) => fuseRecurrentLayer(l, engine)).length;
 }
 
 /** How many recurrent layers (each direction of a Bidirectional counts) of a model run the fused op — for the UI. */
@@ -128,4 +139,12 @@ export const fusedLayerCount = (model: tf.LayersModel): number =>
   model.layers.flatMap(innerLayers).filter(isFused).length;
 
 /** Switches every recurrent layer of a model to the fused engine. @returns how many layers now run fused */
-export const fuseModel = (model: tf.LayersModel): number => model.layers.reduce((n, l) => n + fuseLayer(l), 0);
+export const fuseModel = (model: tf.LayersModel, engine: FusedEngine = 'simd'): number =>
+  model.layers.reduce((n, l) => n + fuseLayer(l, engine), 0);
+
+/** The engine a model's recurrent layers compute with right now: `simd` only while its kernels can run. */
+export function engineInUse(model: tf.LayersModel): FusedEngine | 'stock' {
+  const engines = model.layers.flatMap(innerLayers).map((l) => fusedLayers.get(l)).filter((e) => e !== undefined);
+  if (engines.length === 0) return 'stock';
+  return engines.every((e) => e === 'simd') && simdReady() ? 'simd' : 'fused';
+}

@@ -1,0 +1,557 @@
+/**
+ * AssemblyScript source of RNN Studio's recurrent kernels (WebAssembly SIMD), built by `npm run build:wasm` into
+ * src/runtime/simd/rnn.wasm. The module imports TF.js's own wasm memory and works in place on tensors' heap
+ * offsets: every pointer below is a byte offset into that memory, every array float32, row-major.
+ *
+ * One forward and one backward function per cell kind. Layouts (B batch, T steps, H units, k gate blocks,
+ * s = processing step, tt = input time index: tt = s, or T − 1 − s with goBackwards):
+ *   xp   [B·T, kH]  x·K, batch-major in input time order (one XNNPACK matMul outside)
+ *   bias [kH] or 0;  R [H, kH];  mask [B·T] floats or 0;  recMask [B, H] or 0
+ *   hAll [T, B, H]  h after each processing step;  cAll [T, B, H] (LSTM)
+ *   save [T, B, W]  what the backward needs, W per kind (below)
+ *   out  [B, T, H] (returnSequences, processing order as tfjs) or [B, H]
+ *   dZ   [B·T, kH]  ∂L/∂(x·K + b), same rows as xp, so ∂L/∂K = x̃ᵀ·dZ and ∂L/∂x = dZ·Kᵀ follow outside.
+ * Equations: tfjs-layers 4.22 (shared/reference/rnn-math.md §2), masked steps carry the state over (§7).
+ * No data segments, no allocation: the module only reads and writes the memory it is given.
+ */
+
+// ---------------------------------------------------------------------------------------------------------------
+// Activations, vector and scalar. 0 linear, 1 tanh, 2 sigmoid, 3 relu, 4 hardSigmoid (tfjs: clip(0.2x + 0.5, 0, 1)).
+
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.12194440e-4;
+const LOG2E: f32 = 1.44269504088896341;
+
+/** e^x, Cephes expf polynomial (relative error ≈ 1e-7), inputs clamped to the normal range. */
+// @ts-ignore: decorator
+@inline function vexp(x0: v128): v128 {
+  const x = f32x4.min(f32x4.max(x0, f32x4.splat(-87.0)), f32x4.splat(88.0));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1.0));
+  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(y, pow2n);
+}
+
+// @ts-ignore: decorator
+@inline function vact(kind: i32, x: v128): v128 {
+  const one = f32x4.splat(1.0);
+  if (kind == 1) {
+    // tanh x = 1 − 2 / (e^{2x} + 1), with x clamped where tanh is ±1 in float32
+    const xc = f32x4.min(f32x4.max(x, f32x4.splat(-9.0)), f32x4.splat(9.0));
+    return f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(vexp(f32x4.add(xc, xc)), one)));
+  }
+  if (kind == 2) return f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(x))));
+  if (kind == 3) return f32x4.max(x, f32x4.splat(0.0));
+  if (kind == 4) return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), f32x4.splat(0.5)), f32x4.splat(0.0)), one);
+  return x;
+}
+
+// @ts-ignore: decorator
+@inline function sact(kind: i32, x: f32): f32 {
+  return f32x4.extract_lane(vact(kind, f32x4.splat(x)), 0);
+}
+
+/** φ′ written through the output y = φ(x) (as src/runtime/fused/activations.ts). */
+// @ts-ignore: decorator
+@inline function vdact(kind: i32, y: v128): v128 {
+  const one = f32x4.splat(1.0);
+  const zero = f32x4.splat(0.0);
+  if (kind == 1) return f32x4.sub(one, f32x4.mul(y, y));
+  if (kind == 2) return f32x4.mul(y, f32x4.sub(one, y));
+  if (kind == 3) return v128.and(f32x4.gt(y, zero), one);
+  if (kind == 4) return v128.and(v128.and(f32x4.gt(y, zero), f32x4.lt(y, one)), f32x4.splat(0.2));
+  return one;
+}
+
+// @ts-ignore: decorator
+@inline function sdact(kind: i32, y: f32): f32 {
+  return f32x4.extract_lane(vdact(kind, f32x4.splat(y)), 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Row helpers. n counts floats; pointers are byte offsets.
+
+// @ts-ignore: decorator
+@inline function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 2);
+}
+
+/** dst[0:n] = a[0:n] (+ b[0:n] when b ≠ 0). */
+function copyAdd(dst: usize, a: usize, b: usize, n: i32): void {
+  let i = 0;
+  if (b) {
+    for (; i + 4 <= n; i += 4) v128.store(at(dst, i), f32x4.add(v128.load(at(a, i)), v128.load(at(b, i))));
+    for (; i < n; i++) store<f32>(at(dst, i), load<f32>(at(a, i)) + load<f32>(at(b, i)));
+  } else {
+    memory.copy(dst, a, <usize>n << 2);
+  }
+}
+
+/** z[0:n] += h·R[:, off:off+n]: one row of h·R over a column block (R rows have N floats; K rows). */
+function gemvAdd(z: usize, h: usize, R: usize, K: i32, N: i32, off: i32, n: i32): void {
+  let j = 0;
+  const rowBytes = <usize>N << 2;
+  for (; j + 16 <= n; j += 16) {
+    let a0 = v128.load(at(z, j)), a1 = v128.load(at(z, j + 4)), a2 = v128.load(at(z, j + 8)), a3 = v128.load(at(z, j + 12));
+    let r = at(R, off + j);
+    for (let k = 0; k < K; k++) {
+      const hk = f32x4.splat(load<f32>(at(h, k)));
+      a0 = f32x4.add(a0, f32x4.mul(hk, v128.load(r)));
+      a1 = f32x4.add(a1, f32x4.mul(hk, v128.load(r, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(hk, v128.load(r, 32)));
+      a3 = f32x4.add(a3, f32x4.mul(hk, v128.load(r, 48)));
+      r += rowBytes;
+    }
+    v128.store(at(z, j), a0); v128.store(at(z, j + 4), a1); v128.store(at(z, j + 8), a2); v128.store(at(z, j + 12), a3);
+  }
+  for (; j + 4 <= n; j += 4) {
+    let a0 = v128.load(at(z, j));
+    let r = at(R, off + j);
+    for (let k = 0; k < K; k++) {
+      a0 = f32x4.add(a0, f32x4.mul(f32x4.splat(load<f32>(at(h, k))), v128.load(r)));
+      r += rowBytes;
+    }
+    v128.store(at(z, j), a0);
+  }
+  for (; j < n; j++) {
+    let a: f32 = load<f32>(at(z, j));
+    for (let k = 0; k < K; k++) a += load<f32>(at(h, k)) * load<f32>(at(R, k * N + off + j));
+    store<f32>(at(z, j), a);
+  }
+}
+
+/** Σ_n a[n]·b[n]. */
+function dot(a: usize, b: usize, n: i32): f32 {
+  let i = 0;
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+  for (; i + 8 <= n; i += 8) {
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(at(a, i)), v128.load(at(b, i))));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(at(a, i + 4)), v128.load(at(b, i + 4))));
+  }
+  for (; i + 4 <= n; i += 4) s0 = f32x4.add(s0, f32x4.mul(v128.load(at(a, i)), v128.load(at(b, i))));
+  s0 = f32x4.add(s0, s1);
+  let s = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+  for (; i < n; i++) s += load<f32>(at(a, i)) * load<f32>(at(b, i));
+  return s;
+}
+
+/** out[j] = Σ_n d[n]·R[j, off + n] for j < K  (one row of d·R[:, off:off+n]ᵀ; R rows have N floats). */
+function gemvT(out: usize, d: usize, R: usize, K: i32, N: i32, off: i32, n: i32): void {
+  for (let j = 0; j < K; j++) store<f32>(at(out, j), dot(d, at(R, j * N + off), n));
+}
+
+/** y[0:n] += a·x[0:n]. */
+function axpy(y: usize, a: f32, x: usize, n: i32): void {
+  const av = f32x4.splat(a);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(y, i), f32x4.add(v128.load(at(y, i)), f32x4.mul(av, v128.load(at(x, i)))));
+  for (; i < n; i++) store<f32>(at(y, i), load<f32>(at(y, i)) + a * load<f32>(at(x, i)));
+}
+
+/** dR[off-column block] += Σ_rows h[k]·d[n]: dR[k, off + n] += h[k]·d[n]  (R rows have N floats). */
+function outerAdd(dR: usize, h: usize, d: usize, K: i32, N: i32, off: i32, n: i32): void {
+  for (let k = 0; k < K; k++) {
+    const hk = load<f32>(at(h, k));
+    if (hk != 0) axpy(at(dR, k * N + off), hk, d, n);
+  }
+}
+
+/** y = act(y) in place. */
+function actRow(kind: i32, y: usize, n: i32): void {
+  if (kind == 0) return;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(y, i), vact(kind, v128.load(at(y, i))));
+  for (; i < n; i++) store<f32>(at(y, i), sact(kind, load<f32>(at(y, i))));
+}
+
+/** dst = m·a + (1 − m)·prev, i.e. prev + m·(a − prev) (tfjs masked carry); m = 1 copies a. */
+function carryRow(dst: usize, a: usize, prev: usize, m: f32, n: i32): void {
+  if (m == 1) { memory.copy(dst, a, <usize>n << 2); return; }
+  const mv = f32x4.splat(m);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = v128.load(at(prev, i));
+    v128.store(at(dst, i), f32x4.add(p, f32x4.mul(mv, f32x4.sub(v128.load(at(a, i)), p))));
+  }
+  for (; i < n; i++) {
+    const p = load<f32>(at(prev, i));
+    store<f32>(at(dst, i), p + m * (load<f32>(at(a, i)) - p));
+  }
+}
+
+/** dst = a ⊙ b. */
+function mulRow(dst: usize, a: usize, b: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(dst, i), f32x4.mul(v128.load(at(a, i)), v128.load(at(b, i))));
+  for (; i < n; i++) store<f32>(at(dst, i), load<f32>(at(a, i)) * load<f32>(at(b, i)));
+}
+
+/** y += x. */
+function addRow(y: usize, x: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(y, i), f32x4.add(v128.load(at(y, i)), v128.load(at(x, i))));
+  for (; i < n; i++) store<f32>(at(y, i), load<f32>(at(y, i)) + load<f32>(at(x, i)));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared bookkeeping.
+
+// @ts-ignore: decorator
+@inline function inputStep(s: i32, T: i32, goBack: i32): i32 {
+  return goBack ? T - 1 - s : s;
+}
+
+// @ts-ignore: decorator
+@inline function maskAt(mask: usize, b: i32, T: i32, tt: i32): f32 {
+  return mask ? load<f32>(at(mask, b * T + tt)) : 1;
+}
+
+/** Writes h_s into the output: [B, T, H] row (b, s) with returnSequences, else [B, H] at the last step. */
+function writeOut(out: usize, h: usize, b: i32, s: i32, T: i32, H: i32, retSeq: i32): void {
+  if (retSeq) memory.copy(at(out, (b * T + s) * H), h, <usize>H << 2);
+  else if (s == T - 1) memory.copy(at(out, b * H), h, <usize>H << 2);
+}
+
+/**
+ * ∂L/∂h_s for example b = what the output at step s receives + what flowed back from step s + 1 (dhNext row).
+ * Written into dh (H floats).
+ */
+function incoming(dh: usize, dy: usize, dhNext: usize, b: i32, s: i32, T: i32, H: i32, retSeq: i32): void {
+  if (retSeq) copyAdd(dh, at(dy, (b * T + s) * H), dhNext, H);
+  else if (s == T - 1) copyAdd(dh, at(dy, b * H), dhNext, H);
+  else memory.copy(dh, dhNext, <usize>H << 2);
+}
+
+/** Zeroes n floats. */
+// @ts-ignore: decorator
+@inline function zero(p: usize, n: i32): void {
+  memory.fill(p, 0, <usize>n << 2);
+}
+
+/** Σ over rows of dZ into db (kH). */
+function columnSums(db: usize, dZ: usize, rows: i32, n: i32): void {
+  zero(db, n);
+  for (let r = 0; r < rows; r++) addRow(db, at(dZ, r * n), n);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// SimpleRNN:  a = x·K + b + h̃·R,  ĥ = φ(a),  h = masked carry.   save W = 3H: [ĥ | h̃ | a].
+
+export function simpleForward(
+  xp: usize, bias: usize, R: usize, mask: usize, recMask: usize, B: i32, T: i32, H: i32, goBack: i32, act: i32,
+  save: usize, hAll: usize, out: usize, retSeq: i32, scratch: usize,
+): void {
+  const W = 3 * H;
+  const zeroRow = scratch; // H zeros: h_{−1}
+  zero(zeroRow, H);
+  for (let s = 0; s < T; s++) {
+    const tt = inputStep(s, T, goBack);
+    for (let b = 0; b < B; b++) {
+      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : zeroRow;
+      const row = at(save, (s * B + b) * W);
+      const hHat = row, hd = at(row, H);
+      if (recMask) mulRow(hd, hPrev, at(recMask, b * H), H); else memory.copy(hd, hPrev, <usize>H << 2);
+      copyAdd(hHat, at(xp, (b * T + tt) * H), bias, H);
+      gemvAdd(hHat, hd, R, H, H, 0, H);
+      memory.copy(at(row, 2 * H), hHat, <usize>H << 2);
+      actRow(act, hHat, H);
+      const h = at(hAll, (s * B + b) * H);
+      carryRow(h, hHat, hPrev, maskAt(mask, b, T, tt), H);
+      writeOut(out, h, b, s, T, H, retSeq);
+    }
+  }
+}
+
+export function simpleBackward(
+  dy: usize, retSeq: i32, save: usize, R: usize, mask: usize, recMask: usize, B: i32, T: i32, H: i32, goBack: i32,
+  act: i32, dZ: usize, dR: usize, db: usize, dHout: usize, weightGrads: i32, scratch: usize,
+): void {
+  const W = 3 * H;
+  const dhNext = scratch; // [B, H]
+  const dh = at(scratch, B * H); // [H]
+  zero(dhNext, B * H);
+  zero(dR, H * H);
+  for (let s = T - 1; s >= 0; s--) {
+    const tt = inputStep(s, T, goBack);
+    for (let b = 0; b < B; b++) {
+      const row = at(save, (s * B + b) * W);
+      const hHat = row, hd = at(row, H);
+      const next = at(dhNext, b * H);
+      incoming(dh, dy, next, b, s, T, H, retSeq);
+      if (dHout) memory.copy(at(dHout, (s * B + b) * H), dh, <usize>H << 2);
+      const m = maskAt(mask, b, T, tt);
+      // da = m·∂L/∂h ⊙ φ′(ĥ)
+      const da = at(dZ, (b * T + tt) * H);
+      let i = 0;
+      const mv = f32x4.splat(m);
+      for (; i + 4 <= H; i += 4) v128.store(at(da, i), f32x4.mul(f32x4.mul(v128.load(at(dh, i)), mv), vdact(act, v128.load(at(hHat, i)))));
+      for (; i < H; i++) store<f32>(at(da, i), load<f32>(at(dh, i)) * m * sdact(act, load<f32>(at(hHat, i))));
+      if (weightGrads) outerAdd(dR, hd, da, H, H, 0, H);
+      // ∂L/∂h_{s−1} = (da·Rᵀ) ⊙ recMask + (1 − m)·∂L/∂h
+      gemvT(next, da, R, H, H, 0, H);
+      if (recMask) mulRow(next, next, at(recMask, b * H), H);
+      if (m != 1) axpy(next, 1 - m, dh, H);
+    }
+  }
+  if (db) columnSums(db, dZ, B * T, H);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// LSTM, gate blocks i, f, c̃, o:  z = x·K + b + h̃·R;  ĉ = f⊙c + i⊙g;  ĥ = o⊙φ(ĉ).
+// save W = 7H: [i | f | g | o | c_{s−1} | φ(ĉ) | h̃].
+
+export function lstmForward(
+  xp: usize, bias: usize, R: usize, mask: usize, recMask: usize, B: i32, T: i32, H: i32, goBack: i32, act: i32,
+  recAct: i32, save: usize, hAll: usize, cAll: usize, out: usize, retSeq: i32, scratch: usize,
+): void {
+  const W = 7 * H, N = 4 * H;
+  const zeroRow = scratch; // [H] zeros
+  const hHat = at(scratch, H); // [H]
+  const cHat = at(scratch, 2 * H); // [H]
+  zero(zeroRow, H);
+  for (let s = 0; s < T; s++) {
+    const tt = inputStep(s, T, goBack);
+    for (let b = 0; b < B; b++) {
+      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : zeroRow;
+      const cPrev = s > 0 ? at(cAll, ((s - 1) * B + b) * H) : zeroRow;
+      const row = at(save, (s * B + b) * W);
+      const z = row; // i f g o, activated in place
+      const cp = at(row, 4 * H), pc = at(row, 5 * H), hd = at(row, 6 * H);
+      if (recMask) mulRow(hd, hPrev, at(recMask, b * H), H); else memory.copy(hd, hPrev, <usize>H << 2);
+      memory.copy(cp, cPrev, <usize>H << 2);
+      copyAdd(z, at(xp, (b * T + tt) * N), bias, N);
+      gemvAdd(z, hd, R, H, N, 0, N);
+      actRow(recAct, z, 2 * H);
+      actRow(act, at(z, 2 * H), H);
+      actRow(recAct, at(z, 3 * H), H);
+      const gi = z, gf = at(z, H), gg = at(z, 2 * H), go = at(z, 3 * H);
+      let i = 0;
+      for (; i + 4 <= H; i += 4) {
+        const c = f32x4.add(f32x4.mul(v128.load(at(gf, i)), v128.load(at(cPrev, i))), f32x4.mul(v128.load(at(gi, i)), v128.load(at(gg, i))));
+        v128.store(at(cHat, i), c);
+        const p = vact(act, c);
+        v128.store(at(pc, i), p);
+        v128.store(at(hHat, i), f32x4.mul(v128.load(at(go, i)), p));
+      }
+      for (; i < H; i++) {
+        const c = load<f32>(at(gf, i)) * load<f32>(at(cPrev, i)) + load<f32>(at(gi, i)) * load<f32>(at(gg, i));
+        store<f32>(at(cHat, i), c);
+        const p = sact(act, c);
+        store<f32>(at(pc, i), p);
+        store<f32>(at(hHat, i), load<f32>(at(go, i)) * p);
+      }
+      const m = maskAt(mask, b, T, tt);
+      const h = at(hAll, (s * B + b) * H);
+      carryRow(h, hHat, hPrev, m, H);
+      carryRow(at(cAll, (s * B + b) * H), cHat, cPrev, m, H);
+      writeOut(out, h, b, s, T, H, retSeq);
+    }
+  }
+}
+
+export function lstmBackward(
+  dy: usize, retSeq: i32, save: usize, R: usize, mask: usize, recMask: usize, B: i32, T: i32, H: i32, goBack: i32,
+  act: i32, recAct: i32, dZ: usize, dR: usize, db: usize, dHout: usize, weightGrads: i32, scratch: usize,
+): void {
+  const W = 7 * H, N = 4 * H;
+  const dhNext = scratch; // [B, H]
+  const dcNext = at(scratch, B * H); // [B, H]
+  const dh = at(scratch, 2 * B * H); // [H]
+  zero(dhNext, 2 * B * H);
+  zero(dR, H * N);
+  for (let s = T - 1; s >= 0; s--) {
+    const tt = inputStep(s, T, goBack);
+    for (let b = 0; b < B; b++) {
+      const row = at(save, (s * B + b) * W);
+      const gi = row, gf = at(row, H), gg = at(row, 2 * H), go = at(row, 3 * H);
+      const cp = at(row, 4 * H), pc = at(row, 5 * H), hd = at(row, 6 * H);
+      const nextH = at(dhNext, b * H), nextC = at(dcNext, b * H);
+      incoming(dh, dy, nextH, b, s, T, H, retSeq);
+      if (dHout) memory.copy(at(dHout, (s * B + b) * H), dh, <usize>H << 2);
+      const m = maskAt(mask, b, T, tt);
+      const dz = at(dZ, (b * T + tt) * N);
+      const mv = f32x4.splat(m), keep = f32x4.splat(1 - m);
+      let i = 0;
+      for (; i + 4 <= H; i += 4) {
+        const dH = v128.load(at(dh, i)), dC = v128.load(at(nextC, i));
+        const dhHat = f32x4.mul(dH, mv);
+        const o = v128.load(at(go, i)), p = v128.load(at(pc, i));
+        const ig = v128.load(at(gi, i)), fg = v128.load(at(gf, i)), g = v128.load(at(gg, i));
+        // ∂L/∂ĉ = m·∂L/∂c + m·∂L/∂h ⊙ o ⊙ φ′(ĉ)
+        const dcHat = f32x4.add(f32x4.mul(dhHat, f32x4.mul(o, vdact(act, p))), f32x4.mul(dC, mv));
+        v128.store(at(dz, i), f32x4.mul(f32x4.mul(dcHat, g), vdact(recAct, ig)));
+        v128.store(at(dz, H + i), f32x4.mul(f32x4.mul(dcHat, v128.load(at(cp, i))), vdact(recAct, fg)));
+        v128.store(at(dz, 2 * H + i), f32x4.mul(f32x4.mul(dcHat, ig), vdact(act, g)));
+        v128.store(at(dz, 3 * H + i), f32x4.mul(f32x4.mul(dhHat, p), vdact(recAct, o)));
+        // ∂L/∂c_{s−1} = ∂L/∂ĉ ⊙ f + (1 − m)·∂L/∂c
+        v128.store(at(nextC, i), f32x4.add(f32x4.mul(dcHat, fg), f32x4.mul(dC, keep)));
+      }
+      for (; i < H; i++) {
+        const dH = load<f32>(at(dh, i)), dC = load<f32>(at(nextC, i));
+        const dhHat = dH * m;
+        const o = load<f32>(at(go, i)), p = load<f32>(at(pc, i));
+        const ig = load<f32>(at(gi, i)), fg = load<f32>(at(gf, i)), g = load<f32>(at(gg, i));
+        const dcHat = dhHat * o * sdact(act, p) + dC * m;
+        store<f32>(at(dz, i), dcHat * g * sdact(recAct, ig));
+        store<f32>(at(dz, H + i), dcHat * load<f32>(at(cp, i)) * sdact(recAct, fg));
+        store<f32>(at(dz, 2 * H + i), dcHat * ig * sdact(act, g));
+        store<f32>(at(dz, 3 * H + i), dhHat * p * sdact(recAct, o));
+        store<f32>(at(nextC, i), dcHat * fg + dC * (1 - m));
+      }
+      if (weightGrads) outerAdd(dR, hd, dz, H, N, 0, N);
+      // ∂L/∂h_{s−1} = (dz·Rᵀ) ⊙ recMask + (1 − m)·∂L/∂h
+      gemvT(nextH, dz, R, H, N, 0, N);
+      if (recMask) mulRow(nextH, nextH, at(recMask, b * H), H);
+      if (m != 1) axpy(nextH, 1 - m, dh, H);
+    }
+  }
+  if (db) columnSums(db, dZ, B * T, N);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// GRU. Gate blocks z, r, h. h̃ = h ⊙ recMask (tfjs uses the dropped h̃ everywhere in the cell, the blend included).
+//   reset-before (tfjs): [z, r] = σ(xp_zr + h̃·R_zr);  ȟ = φ(xp_h + (r ⊙ h̃)·R_h)
+//   reset-after (Keras/PyTorch): a_r = h̃·R + b_rec;  [z, r] = σ(xp_zr + a_r[zr]);  ȟ = φ(xp_h + r ⊙ a_r[h])
+//   ĥ = z ⊙ h̃ + (1 − z) ⊙ ȟ
+// save W = 5H: [z | r | ȟ | h̃ | u], u = r ⊙ h̃ (before) or a_r[h] (after).
+
+export function gruForward(
+  xp: usize, bias: usize, recBias: usize, R: usize, mask: usize, recMask: usize, B: i32, T: i32, H: i32, goBack: i32,
+  act: i32, recAct: i32, resetAfter: i32, save: usize, hAll: usize, out: usize, retSeq: i32, scratch: usize,
+): void {
+  const W = 5 * H, N = 3 * H;
+  const zeroRow = scratch; // [H]
+  const hHat = at(scratch, H); // [H]
+  const ar = at(scratch, 2 * H); // [3H] recurrent pre-activations (reset-after)
+  zero(zeroRow, H);
+  for (let s = 0; s < T; s++) {
+    const tt = inputStep(s, T, goBack);
+    for (let b = 0; b < B; b++) {
+      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : zeroRow;
+      const row = at(save, (s * B + b) * W);
+      const gz = row, gr = at(row, H), gh = at(row, 2 * H), hd = at(row, 3 * H), u = at(row, 4 * H);
+      if (recMask) mulRow(hd, hPrev, at(recMask, b * H), H); else memory.copy(hd, hPrev, <usize>H << 2);
+      copyAdd(row, at(xp, (b * T + tt) * N), bias, N); // z r h pre-activations (input part)
+      if (resetAfter) {
+        if (recBias) memory.copy(ar, recBias, <usize>N << 2); else zero(ar, N);
+        gemvAdd(ar, hd, R, H, N, 0, N);
+        addRow(gz, ar, 2 * H);
+        actRow(recAct, gz, 2 * H);
+        memory.copy(u, at(ar, 2 * H), <usize>H << 2);
+        let i = 0;
+        for (; i + 4 <= H; i += 4) v128.store(at(gh, i), f32x4.add(v128.load(at(gh, i)), f32x4.mul(v128.load(at(gr, i)), v128.load(at(u, i)))));
+        for (; i < H; i++) store<f32>(at(gh, i), load<f32>(at(gh, i)) + load<f32>(at(gr, i)) * load<f32>(at(u, i)));
+      } else {
+        // R_zr = R[:, 0:2H] and R_h = R[:, 2H:3H], rows of N floats
+        gemvAdd(gz, hd, R, H, N, 0, 2 * H);
+        actRow(recAct, gz, 2 * H);
+        mulRow(u, gr, hd, H);
+        gemvAdd(gh, u, R, H, N, 2 * H, H);
+      }
+      actRow(act, gh, H);
+      let i = 0;
+      for (; i + 4 <= H; i += 4) {
+        const hh = v128.load(at(gh, i));
+        v128.store(at(hHat, i), f32x4.add(hh, f32x4.mul(v128.load(at(gz, i)), f32x4.sub(v128.load(at(hd, i)), hh))));
+      }
+      for (; i < H; i++) {
+        const hh = load<f32>(at(gh, i));
+        store<f32>(at(hHat, i), hh + load<f32>(at(gz, i)) * (load<f32>(at(hd, i)) - hh));
+      }
+      const h = at(hAll, (s * B + b) * H);
+      carryRow(h, hHat, hPrev, maskAt(mask, b, T, tt), H);
+      writeOut(out, h, b, s, T, H, retSeq);
+    }
+  }
+}
+
+export function gruBackward(
+  dy: usize, retSeq: i32, save: usize, R: usize, mask: usize, recMask: usize, B: i32, T: i32, H: i32, goBack: i32,
+  act: i32, recAct: i32, resetAfter: i32, dZ: usize, dR: usize, db: usize, dRecBias: usize, dHout: usize,
+  weightGrads: i32, scratch: usize,
+): void {
+  const W = 5 * H, N = 3 * H;
+  const dhNext = scratch; // [B, H]
+  const dh = at(scratch, B * H); // [H]
+  const dhd = at(scratch, B * H + H); // [H] ∂L/∂h̃
+  const dU = at(scratch, B * H + 2 * H); // [H] ∂L/∂u
+  const dAr = at(scratch, B * H + 3 * H); // [3H] ∂L/∂a_r (reset-after)
+  zero(dhNext, B * H);
+  zero(dR, H * N);
+  if (dRecBias) zero(dRecBias, N);
+  for (let s = T - 1; s >= 0; s--) {
+    const tt = inputStep(s, T, goBack);
+    for (let b = 0; b < B; b++) {
+      const row = at(save, (s * B + b) * W);
+      const gz = row, gr = at(row, H), gh = at(row, 2 * H), hd = at(row, 3 * H), u = at(row, 4 * H);
+      const next = at(dhNext, b * H);
+      incoming(dh, dy, next, b, s, T, H, retSeq);
+      if (dHout) memory.copy(at(dHout, (s * B + b) * H), dh, <usize>H << 2);
+      const m = maskAt(mask, b, T, tt);
+      const dz = at(dZ, (b * T + tt) * N);
+      const daz = dz, dar = at(dz, H), dah = at(dz, 2 * H);
+      // ĥ = ȟ + z ⊙ (h̃ − ȟ):  ∂ĥ/∂a_z = σ′(z)(h̃ − ȟ),  ∂ĥ/∂a_h = (1 − z)φ′(ȟ),  ∂ĥ/∂h̃ (direct) = z
+      const mv = f32x4.splat(m), one = f32x4.splat(1);
+      let i = 0;
+      for (; i + 4 <= H; i += 4) {
+        const d = f32x4.mul(v128.load(at(dh, i)), mv);
+        const z = v128.load(at(gz, i)), hh = v128.load(at(gh, i)), hp = v128.load(at(hd, i));
+        v128.store(at(daz, i), f32x4.mul(d, f32x4.mul(vdact(recAct, z), f32x4.sub(hp, hh))));
+        v128.store(at(dah, i), f32x4.mul(d, f32x4.mul(f32x4.sub(one, z), vdact(act, hh))));
+        v128.store(at(dhd, i), f32x4.mul(d, z));
+      }
+      for (; i < H; i++) {
+        const d = load<f32>(at(dh, i)) * m;
+        const z = load<f32>(at(gz, i)), hh = load<f32>(at(gh, i)), hp = load<f32>(at(hd, i));
+        store<f32>(at(daz, i), d * sdact(recAct, z) * (hp - hh));
+        store<f32>(at(dah, i), d * (1 - z) * sdact(act, hh));
+        store<f32>(at(dhd, i), d * z);
+      }
+      if (resetAfter) {
+        // ȟ pre-activation = xp_h + r ⊙ u:  ∂/∂r = dah ⊙ u → dar = that ⊙ σ′(r);  ∂L/∂a_r[h] = dah ⊙ r
+        i = 0;
+        for (; i < H; i++) {
+          const r = load<f32>(at(gr, i));
+          const dahi = load<f32>(at(dah, i));
+          store<f32>(at(dar, i), dahi * load<f32>(at(u, i)) * sdact(recAct, r));
+          store<f32>(at(dAr, 2 * H + i), dahi * r);
+        }
+        memory.copy(dAr, daz, <usize>(2 * H) << 2); // ∂L/∂a_r[zr] = ∂L/∂a_zr
+        if (weightGrads) {
+          outerAdd(dR, hd, dAr, H, N, 0, N);
+          if (dRecBias) addRow(dRecBias, dAr, N);
+        }
+        // ∂L/∂h̃ += dAr·Rᵀ
+        gemvT(dU, dAr, R, H, N, 0, N);
+        addRow(dhd, dU, H);
+      } else {
+        // u = r ⊙ h̃:  ∂L/∂u = dah·R_hᵀ;  dar = ∂L/∂u ⊙ h̃ ⊙ σ′(r);  ∂L/∂h̃ += ∂L/∂u ⊙ r + dzr·R_zrᵀ
+        gemvT(dU, dah, R, H, N, 2 * H, H);
+        i = 0;
+        for (; i < H; i++) {
+          const du = load<f32>(at(dU, i));
+          const r = load<f32>(at(gr, i));
+          store<f32>(at(dar, i), du * load<f32>(at(hd, i)) * sdact(recAct, r));
+          store<f32>(at(dhd, i), load<f32>(at(dhd, i)) + du * r);
+        }
+        if (weightGrads) {
+          outerAdd(dR, hd, dz, H, N, 0, 2 * H);
+          outerAdd(dR, u, dah, H, N, 2 * H, H);
+        }
+        gemvT(dU, dz, R, H, N, 0, 2 * H);
+        addRow(dhd, dU, H);
+      }
+      // ∂L/∂h_{s−1} = ∂L/∂h̃ ⊙ recMask + (1 − m)·∂L/∂h
+      if (recMask) mulRow(next, dhd, at(recMask, b * H), H); else memory.copy(next, dhd, <usize>H << 2);
+      if (m != 1) axpy(next, 1 - m, dh, H);
+    }
+  }
+  if (db) columnSums(db, dZ, B * T, N);
+}

@@ -1,0 +1,142 @@
+/**
+ * The recurrent SIMD kernels (src/runtime/simd/assembly/rnn.ts, compiled to rnn.wasm) registered as two TF.js kernels
+ * of the wasm backend, `RnnSimdForward` and `RnnSimdBackward`. The module is instantiated on TF.js's own wasm
+ * memory, so a kernel receives tensors' heap offsets and writes its outputs in place: no copies in or out.
+ * Loaded once by `initTf` (src/runtime/setup.ts) when the wasm backend starts; where it cannot run (another backend,
+ * no wasm SIMD) `simdReady()` is false and the recurrent layers keep the fused engine.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type Ptr = number;
+/** The module's exports (assembly/rnn.ts); pointers are byte offsets, flags 0/1. */
+interface RnnWasm {
+  simpleForward(xp: Ptr, bias: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, save: Ptr, hAll: Ptr, out: Ptr, retSeq: number, scratch: Ptr): void;
+  simpleBackward(dy: Ptr, retSeq: number, save: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, dZ: Ptr, dR: Ptr, db: Ptr, dH: Ptr, weightGrads: number, scratch: Ptr): void;
+  lstmForward(xp: Ptr, bias: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, save: Ptr, hAll: Ptr, cAll: Ptr, out: Ptr, retSeq: number, scratch: Ptr): void;
+  lstmBackward(dy: Ptr, retSeq: number, save: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, dZ: Ptr, dR: Ptr, db: Ptr, dH: Ptr, weightGrads: number, scratch: Ptr): void;
+  gruForward(xp: Ptr, bias: Ptr, recBias: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, resetAfter: number, save: Ptr, hAll: Ptr, out: Ptr, retSeq: number, scratch: Ptr): void;
+  gruBackward(dy: Ptr, retSeq: number, save: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, resetAfter: number, dZ: Ptr, dR: Ptr, db: Ptr, dRecBias: Ptr, dH: Ptr, weightGrads: number, scratch: Ptr): void;
+}
+
+/** Activation codes of the wasm module. */
+export const ACTIVATION_CODES: Record<string, number> = { linear: 0, tanh: 1, sigmoid: 2, relu: 3, hardSigmoid: 4 };
+
+export type SimdCellKind = 'SimpleRNN' | 'LSTM' | 'GRU';
+
+/** Per kind: gate blocks k (kernel [D, kH]) and the floats saved per (step, example) for the backward pass. */
+export const SIMD_LAYOUT: Record<SimdCellKind, { blocks: number; save: number }> = {
+  SimpleRNN: { blocks: 1, save: 3 }, // [ĥ | h̃ | a]
+  LSTM: { blocks: 4, save: 7 }, // [i | f | g | o | c_{t−1} | φ(ĉ) | h̃]
+  GRU: { blocks: 3, save: 5 }, // [z | r | ȟ | h̃ | u]
+};
+
+interface WasmBackend {
+  wasm: { asm: { memory: WebAssembly.Memory } };
+  dataIdMap: { get(id: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: string): tf.TensorInfo;
+  disposeData(id: object): boolean;
+}
+
+let kernels: RnnWasm | null = null;
+
+/** Attributes both kernels take (numbers only: TF.js attrs). */
+export interface SimdAttrs {
+  cell: SimdCellKind;
+  steps: number;
+  units: number;
+  goBackwards: boolean;
+  returnSequences: boolean;
+  act: number;
+  recAct: number;
+  resetAfter: boolean;
+}
+
+const ptr = (b: WasmBackend, t: tf.TensorInfo | undefined): Ptr => (t ? b.dataIdMap.get(t.dataId).memoryOffset : 0);
+const flag = (x: boolean) => (x ? 1 : 0);
+
+/** Allocates the kernel's float32 outputs and a scratch buffer; runs `body`; frees the scratch. */
+function withOutputs(b: WasmBackend, shapes: number[][], scratch: number, body: (outs: tf.TensorInfo[], scratch: Ptr) => void): tf.TensorInfo[] {
+  const outs = shapes.map((s) => b.makeOutput(s, 'float32'));
+  const tmp = b.makeOutput([Math.max(1, scratch)], 'float32');
+  try {
+    body(outs, ptr(b, tmp));
+  } finally {
+    b.disposeData(tmp.dataId);
+  }
+  return outs;
+}
+
+/**
+ * Forward: inputs xp [B·T, kH] (x·K, batch-major), R, optional bias [kH], recBias [kH] (reset-after GRU), mask [B, T]
+ * float32, recMask [B, H]. Outputs: out ([B, T, H] or [B, H]), save [T, B, W·H], hAll [T, B, H], and cAll [T, B, H]
+ * for an LSTM.
+ */
+const forward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as unknown as WasmBackend;
+  const k = kernels!;
+  const a = attrs as unknown as SimdAttrs;
+  const { xp, R, bias, recBias, mask, recMask } = inputs as Record<string, tf.TensorInfo | undefined>;
+  const H = a.units;
+  const steps = a.steps;
+  const batch = xp!.shape[0] / steps;
+  const W = SIMD_LAYOUT[a.cell].save * H;
+  const shapes = [a.returnSequences ? [batch, steps, H] : [batch, H], [steps, batch, W], [steps, batch, H]];
+  if (a.cell === 'LSTM') shapes.push([steps, batch, H]);
+  const args = [ptr(b, mask), ptr(b, recMask), batch, steps, H, flag(a.goBackwards)] as const;
+  return withOutputs(b, shapes, 3 * H + 3 * H, ([out, save, hAll, cAll], s) => {
+    const o = ptr(b, out), sv = ptr(b, save), hs = ptr(b, hAll);
+    const rs = flag(a.returnSequences);
+    if (a.cell === 'SimpleRNN') k.simpleForward(ptr(b, xp), ptr(b, bias), ptr(b, R), ...args, a.act, sv, hs, o, rs, s);
+    else if (a.cell === 'LSTM') k.lstmForward(ptr(b, xp), ptr(b, bias), ptr(b, R), ...args, a.act, a.recAct, sv, hs, ptr(b, cAll), o, rs, s);
+    else k.gruForward(ptr(b, xp), ptr(b, bias), ptr(b, recBias), ptr(b, R), ...args, a.act, a.recAct, flag(a.resetAfter), sv, hs, o, rs, s);
+  });
+};
+
+/**
+ * Backward: inputs dy (the output's gradient), save, R, optional mask, recMask. Outputs: dZ [B·T, kH] (∂L/∂(x·K + b),
+ * rows as xp), dR [H, kH], db [kH], dRecBias [kH] (reset-after GRU), and ∂L/∂h_t [T, B, H] when attrs.tapH.
+ */
+const backward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as unknown as WasmBackend;
+  const k = kernels!;
+  const a = attrs as unknown as SimdAttrs & { weightGrads: boolean; tapH: boolean };
+  const { dy, save, R, mask, recMask } = inputs as Record<string, tf.TensorInfo | undefined>;
+  const H = a.units;
+  const [T, B] = save!.shape;
+  const kH = SIMD_LAYOUT[a.cell].blocks * H;
+  const gru = a.cell === 'GRU';
+  const shapes = [[B * T, kH], [H, kH], [kH]];
+  if (gru && a.resetAfter) shapes.push([kH]);
+  if (a.tapH) shapes.push([T, B, H]);
+  const outs = withOutputs(b, shapes, 2 * B * H + 6 * H, (o, s) => {
+    const [dZ, dR, db] = o.map((t) => ptr(b, t));
+    const dRecBias = gru && a.resetAfter ? ptr(b, o[3]) : 0;
+    const dH = a.tapH ? ptr(b, o[o.length - 1]) : 0;
+    const common = [ptr(b, dy), flag(a.returnSequences), ptr(b, save), ptr(b, R), ptr(b, mask), ptr(b, recMask), B, T, H, flag(a.goBackwards)] as const;
+    const wg = flag(a.weightGrads);
+    if (a.cell === 'SimpleRNN') k.simpleBackward(...common, a.act, dZ, dR, db, dH, wg, s);
+    else if (a.cell === 'LSTM') k.lstmBackward(...common, a.act, a.recAct, dZ, dR, db, dH, wg, s);
+    else k.gruBackward(...common, a.act, a.recAct, flag(a.resetAfter), dZ, dR, db, dRecBias, dH, wg, s);
+  });
+  return outs;
+};
+
+/**
+ * Instantiates the kernels on the running wasm backend's memory and registers them. Returns false (and registers
+ * nothing) where wasm SIMD is missing or the backend is not wasm.
+ * @param bytes rnn.wasm
+ */
+export async function loadSimdKernels(bytes: BufferSource): Promise<boolean> {
+  if (kernels) return true;
+  const backend = tf.findBackend('wasm') as unknown as WasmBackend | undefined;
+  const memory = backend?.wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory) || !WebAssembly.validate(bytes)) return false;
+  const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
+  kernels = instance.exports as unknown as RnnWasm;
+  tf.registerKernel({ kernelName: 'RnnSimdForward', backendName: 'wasm', kernelFunc: forward });
+  tf.registerKernel({ kernelName: 'RnnSimdBackward', backendName: 'wasm', kernelFunc: backward });
+  return true;
+}
+
+/** Can the SIMD kernels run now (wasm backend active and the module loaded)? */
+export const simdReady = (): boolean => kernels !== null && tf.getBackend() === 'wasm';

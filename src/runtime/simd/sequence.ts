@@ -1,0 +1,78 @@
+/**
+ * One recurrent direction as ONE forward and ONE backward WebAssembly SIMD kernel (./kernels.ts), inside a
+ * `tf.customGrad`. Outside the kernels stay only the two big products XNNPACK does best:
+ *   forward  Xp = x̃·K for all steps (one matMul), then RnnSimdForward (bias, time loop, gates, masks, output);
+ *   backward RnnSimdBackward (BPTT, ∂L/∂R, ∂L/∂b), then ∂L/∂x = dZ·Kᵀ and ∂L/∂K = x̃ᵀ·dZ (one matMul each).
+ * Same arguments and results as `fusedSequence` (src/runtime/fused/sequence.ts), which stays the engine wherever
+ * these kernels cannot run.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { SequenceArgs } from '../fused/sequence.ts';
+import { ACTIVATION_CODES, type SimdAttrs, type SimdCellKind } from './kernels.ts';
+
+/** The probe panels' names (PROBE_GATES) of the saved blocks and states, per kind: [name, block of save | state]. */
+const TAPS: Record<SimdCellKind, [string, number | 'h' | 'c'][]> = {
+  SimpleRNN: [['a', 2], ['h', 'h']],
+  LSTM: [['i', 0], ['f', 1], ['cTilde', 2], ['o', 3], ['c', 'c'], ['h', 'h']],
+  GRU: [['z', 0], ['r', 1], ['hTilde', 2], ['h', 'h']],
+};
+
+/** Can these kernels run this layer's activations? */
+export const simdActivations = (a: SequenceArgs): boolean =>
+  a.act.getClassName() in ACTIVATION_CODES && (!a.recAct || a.recAct.getClassName() in ACTIVATION_CODES);
+
+/**
+ * @param cell the recurrent kind
+ * @param resetAfter GRU only: the Keras/PyTorch form, bias [2, 3H] (input and recurrent biases)
+ * @returns [B, T, H] (returnSequences, processing order like tfjs) or [B, H]
+ */
+export function simdSequence(cell: SimdCellKind, a: SequenceArgs, resetAfter = false): tf.Tensor {
+  const [B, T, D] = a.x.shape;
+  const H = a.units;
+  const attrs: SimdAttrs = {
+    cell, steps: T, units: H, goBackwards: a.goBackwards, returnSequences: a.returnSequences, resetAfter,
+    act: ACTIVATION_CODES[a.act.getClassName()], recAct: a.recAct ? ACTIVATION_CODES[a.recAct.getClassName()] : 0,
+  };
+  const inputs = a.bias ? [a.x, a.kernel, a.recurrentKernel, a.bias] : [a.x, a.kernel, a.recurrentKernel];
+  // Constants reach the backward pass only through `save`: the caller's scope disposes them after the forward.
+  const maskF = a.mask ? tf.cast(tf.cast(a.mask, 'bool'), 'float32') : null;
+  const consts = [maskF, a.recurrentDropoutMask, a.dropoutMask] as const;
+  const named = (mask: tf.Tensor | null, recMask: tf.Tensor | null) => ({ ...(mask && { mask }), ...(recMask && { recMask }) });
+
+  const op = tf.customGrad((...args: unknown[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const [x, K, R, b] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
+    const [mask, recMask, dpMask] = consts;
+    const xd = dpMask ? tf.mul(x, tf.expandDims(dpMask, 1)) : x;
+    const flat = tf.reshape(xd, [B * T, D]);
+    const xp = tf.matMul(flat, K);
+    const [bias, recBias] = b && resetAfter ? tf.unstack(b) : [b, undefined];
+    const fwdInputs = { xp, R, ...(bias && { bias }), ...(recBias && { recBias }), ...named(mask, recMask) };
+    const [out, saved, hAll, cAll] = tf.engine().runKernel('RnnSimdForward', fwdInputs, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+    if (a.tap) {
+      const states: Record<string, tf.Tensor> = { h: hAll, ...(cAll && { c: cAll }) };
+      a.tap.forward(Object.fromEntries(TAPS[cell].map(([name, src]) =>
+        [name, typeof src === 'number' ? tf.slice(saved, [0, 0, src * H], [T, B, H]) : states[src]])));
+    }
+    save([flat, K, R, saved, ...consts.filter((t): t is tf.Tensor => t !== null)]);
+
+    const gradFunc = (dy: tf.Tensor, kept: tf.Tensor[]) => {
+      const [sFlat, sK, sR, sSaved] = kept as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+      let i = 4;
+      const [sMask, sRec, sDp] = consts.map((t) => (t ? kept[i++] : null));
+      const weightGrads = !a.tap?.skipWeightGrads;
+      const grads = tf.engine().runKernel('RnnSimdBackward', { dy, save: sSaved, R: sR, ...named(sMask, sRec) },
+        { ...attrs, weightGrads, tapH: !!a.tap } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+      const [dZ, dR, db] = grads;
+      if (a.tap) a.tap.backward(grads[grads.length - 1]);
+      // ∂L/∂x̃ = dZ·Kᵀ, ∂L/∂K = x̃ᵀ·dZ (explicit transposes: wasm's transposed matMul measured ≈ 10× slower).
+      let dX = tf.reshape(tf.matMul(dZ, tf.transpose(sK)), [B, T, D]);
+      if (sDp) dX = tf.mul(dX, tf.expandDims(sDp, 1));
+      const dK = weightGrads ? tf.matMul(tf.transpose(sFlat), dZ) : tf.zerosLike(sK);
+      if (!b) return [dX, dK, dR];
+      return [dX, dK, dR, resetAfter ? tf.stack([db, grads[3]]) : db];
+    };
+    return { value: out, gradFunc };
+  });
+  return op(...inputs);
+}

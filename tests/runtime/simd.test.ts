@@ -1,0 +1,105 @@
+/**
+ * The WebAssembly SIMD recurrent kernels (src/runtime/simd) against stock tfjs-layers on the cpu backend: outputs,
+ * ∂L/∂x and every weight gradient within 1e-5, over the option matrix (masks with left, right and inner padding,
+ * goBackwards, returnSequences, Bidirectional, relu, hardSigmoid, dropout and recurrent dropout, no bias, both GRU
+ * forms; the reset-after reference is RNN Studio's own GRU layer unfused, as stock tfjs has none) and over
+ * random sizes that are not multiples of the SIMD width. No tensor leaks, and no growth of wasm memory over 1,000
+ * training steps.
+ */
+import * as tf from '@tensorflow/tfjs';
+import fc from 'fast-check';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { compile } from '../../src/compiler/index.ts';
+import { chainDoc } from '../../src/graph/index.ts';
+import { buildModel } from '../../src/runtime/build.ts';
+import { engineInUse } from '../../src/runtime/fused/index.ts';
+import { initTfNode } from '../../src/runtime/setup-node.ts';
+import { simdReady } from '../../src/runtime/simd/kernels.ts';
+import { CASES, compare, type Case, type Kind } from './recurrent-equality.ts';
+
+beforeAll(async () => {
+  await initTfNode('wasm');
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('the SIMD kernels load', () => {
+  it('on the wasm backend, and models built with the default engine use them', () => {
+    expect(simdReady()).toBe(true);
+    const r = compile(chainDoc([['Input', { inputType: 'features', features: 3, length: 5 }], ['LSTM', { units: 4 }], ['Dense', { units: 1, activation: 'linear' }]]));
+    const model = buildModel(r.ir!);
+    expect(engineInUse(model)).toBe('simd');
+    expect(engineInUse(buildModel(r.ir!, { engine: 'fused' }))).toBe('fused');
+    model.dispose();
+  });
+});
+
+describe.each(['SimpleRNN', 'LSTM', 'GRU'] as Kind[])('SIMD %s equals stock tfjs (cpu backend)', (kind) => {
+  it.each(CASES)('%s', (_, c) => compare(kind, c, 'simd', undefined, 'cpu'));
+  if (kind !== 'SimpleRNN') it('hardSigmoid gates', () => compare(kind, { recurrentActivation: 'hardSigmoid', masked: true }, 'simd', undefined, 'cpu'));
+});
+
+describe('SIMD reset-after GRU equals its unfused layer (cpu backend)', () => {
+  it.each(CASES)('%s', (_, c) => compare('GRU', { ...c, resetAfter: true }, 'simd', undefined, 'cpu'));
+  it('hardSigmoid gates', () => compare('GRU', { resetAfter: true, recurrentActivation: 'hardSigmoid', masked: true }, 'simd', undefined, 'cpu'));
+});
+
+describe('random sizes and options', () => {
+  it('SIMD equals stock tfjs for 40 random layers', async () => {
+    const caseArb = fc.record({
+      kind: fc.constantFrom<Kind>('SimpleRNN', 'LSTM', 'GRU'),
+      shape: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 7 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 11 })),
+      returnSequences: fc.boolean(),
+      goBackwards: fc.boolean(),
+      masked: fc.boolean(),
+      bidirectional: fc.boolean(),
+      useBias: fc.boolean(),
+      hard: fc.boolean(),
+      relu: fc.boolean(),
+      resetAfter: fc.boolean(),
+      maskBits: fc.array(fc.boolean(), { minLength: 28, maxLength: 28 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(caseArb, async (p) => {
+        const [B, T] = p.shape;
+        // Any padding pattern (left, right, inner), but every row keeps at least one real step.
+        const mask = Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => (t === (b % T) || p.maskBits[(b * 7 + t) % 28] ? 1 : 0)));
+        const c: Case = {
+          returnSequences: p.returnSequences, goBackwards: p.goBackwards, masked: p.masked, bidirectional: p.bidirectional,
+          useBias: p.useBias, resetAfter: p.kind === 'GRU' && p.resetAfter, recurrentActivation: p.hard ? 'hardSigmoid' : 'sigmoid', activation: p.relu ? 'relu' : 'tanh',
+        };
+        await compare(p.kind, c, 'simd', { shape: p.shape, mask }, 'cpu', false);
+      }),
+      { numRuns: 40, seed: 7 },
+    );
+  });
+});
+
+describe('memory', () => {
+  it('1,000 training steps leave the tensor count and the wasm memory size unchanged', async () => {
+    const r = compile(chainDoc([
+      ['Input', { inputType: 'tokens', vocabSize: 30, length: 12 }],
+      ['Embedding', { inputDim: 30, outputDim: 6, maskZero: true }],
+      ['LSTM', { units: 7, returnSequences: true }],
+      ['GRU', { units: 5 }],
+      ['Dense', { units: 3, activation: 'softmax' }],
+    ]));
+    const model = buildModel(r.ir!);
+    model.compile({ optimizer: tf.train.adam(1e-2), loss: 'sparseCategoricalCrossentropy' });
+    const x = tf.tensor2d(Array.from({ length: 8 * 12 }, (_, i) => (i % 12 > 8 + (i % 3) ? 0 : 1 + (i % 29))), [8, 12], 'int32');
+    const y = tf.tensor2d([0, 1, 2, 0, 1, 2, 0, 1], [8, 1]);
+    const memory = (tf.backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } }).wasm.asm.memory;
+    for (let i = 0; i < 20; i++) await model.trainOnBatch(x, y);
+    const tensors = tf.memory().numTensors;
+    const bytes = memory.buffer.byteLength;
+    const first = (await model.trainOnBatch(x, y)) as number;
+    let last = first;
+    for (let i = 0; i < 1000; i++) last = (await model.trainOnBatch(x, y)) as number;
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(memory.buffer.byteLength).toBe(bytes);
+    // It trained: the loss fell.
+    expect(last).toBeLessThan(first * 0.5);
+    tf.dispose([x, y]);
+    model.optimizer.dispose();
+    model.dispose();
+  });
+});
