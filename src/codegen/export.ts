@@ -5,7 +5,7 @@
 import type { ModelIR } from '../compiler/index.ts';
 import type { TrainingSettings } from '../graph/types.ts';
 import { commentText } from './escape.ts';
-import { emitKeras, KERAS_PREDICT_PY } from './keras.ts';
+import { emitKeras, emitKerasTrain, KERAS_PREDICT_PY } from './keras.ts';
 import { TENSOR_JSON_PY, TFJS_WEIGHTS_PY } from './python-support.ts';
 import { emitPytorchModel } from './pytorch.ts';
 import { emitTorchTrain, TORCH_PREDICT_PY } from './pytorch-scripts.ts';
@@ -44,6 +44,7 @@ export function exportFiles(ir: ModelIR, target: Target, info: ExportInfo): Reco
         'tfjs_weights.py': TFJS_WEIGHTS_PY,
         'tensor_json.py': TENSOR_JSON_PY,
         'predict.py': KERAS_PREDICT_PY,
+        'train.py': emitKerasTrain(ir, info.training),
         'README.md': readme(target, title, info, ir),
       };
     case 'tfjs':
@@ -69,7 +70,8 @@ function readme(target: Target, title: string, info: ExportInfo, ir: ModelIR): s
         : `pip install "keras>=3" tensorflow          # Keras 3 needs a backend: tensorflow, or torch / jax with KERAS_BACKEND
 # pip install "keras>=3" torch && export KERAS_BACKEND=torch
 # pip install "tensorflow==2.15.*"             # tf.keras 2.15: its keras package is tf.keras, the code is the same
-python3 predict.py --input x.json`;
+python3 predict.py --input x.json
+python3 train.py --epochs 1                    # trains on train_x.json / train_y.json (rnn-studio export --data N)`;
   const files: Record<Target, string> = {
     pytorch: `- \`model.py\`: \`Model(nn.Module)\`, batch first; \`load_tfjs(weights)\` and \`init_weights()\`.
 - \`rnn_layers.py\`: the recurrent layers. \`Recurrent\` wraps \`nn.RNN\` / \`nn.LSTM\` / \`nn.GRU\` where they compute
@@ -80,6 +82,7 @@ python3 predict.py --input x.json`;
   \`torchrun --nproc_per_node=N train.py ...\` (DistributedDataParallel, gloo on CPU).
 - \`predict.py\`, \`tfjs_weights.py\` (reads the weights with numpy), \`tensor_json.py\`.`,
     keras: `- \`model.py\`: \`build_model()\` (functional API) and \`load_tfjs_weights(model, folder)\` (same layout as Keras).
+- \`train.py\`: compiles with the graph's optimizer, learning rate, loss and gradient clipping and fits on \`x.json\`/\`y.json\`.
 - \`predict.py\`, \`tfjs_weights.py\` (reads the weights with numpy), \`tensor_json.py\`.
 - With a padding mask, Keras zero-fills a Bidirectional layer's padded output steps where TF.js repeats the last state.`,
     tfjs: `- \`model.mjs\`: \`buildModel(tf)\` builds the same layers with the same seeds; \`loadWeights(tf, model, modelJson, bytes)\`.

@@ -5,7 +5,8 @@
  * top of that (hard sigmoid) is handled here. The GRU's resetAfter is a registry argument, written as reset_after.
  * Weights load 1:1: Keras and TF.js share the layout (a reset-after GRU's bias is [2, 3H] in both).
  */
-import type { ModelIR } from '../compiler/index.ts';
+import { modelLoss, type LossKind, type ModelIR } from '../compiler/index.ts';
+import type { TrainingSettings } from '../graph/types.ts';
 import { LAYERS } from '../layers/index.ts';
 import { commentText, identifiers, pyStr, pyValue } from './escape.ts';
 import { predictPy } from './python-support.ts';
@@ -119,3 +120,77 @@ export const KERAS_PREDICT_PY = predictPy(
     # model.predict returns numpy on every backend (a tensor that requires grad or lives on a GPU would not convert).
     print(tensor_json(model.predict(read_tensor(args.input), verbose=0)))`,
 );
+
+/** The app's training loss for this model (`modelLoss`), as a Keras loss: the same formula, clipping (1e-7) and mean. */
+const KERAS_LOSS: Record<LossKind, string> = {
+  ce: `# The model ends in a softmax and y holds class ids: sparse categorical cross-entropy.
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=False)`,
+  bce: `# The model ends in a sigmoid: binary cross-entropy on targets shaped like the output.
+    loss = keras.losses.BinaryCrossentropy(from_logits=False)
+    if y.ndim < len(model.outputs[0].shape):
+        y = y[..., None]`,
+  mse: `# Mean squared error on targets shaped like the output.
+    loss = keras.losses.MeanSquaredError()
+    if y.ndim < len(model.outputs[0].shape):
+        y = y[..., None]`,
+};
+
+/**
+ * train.py for Keras: compiles with the graph's optimizer, learning rate, loss and gradient clipping (global norm,
+ * as the app clips), then fits on the exported data (`rnn-studio export --data N`) starting from the exported weights.
+ */
+export function emitKerasTrain(ir: ModelIR, t: TrainingSettings | undefined): string {
+  const opt = t?.optimizer ?? 'adam';
+  // Porting note: the app's optimizers are tfjs's (epsilon 1e-7, RMSprop decay 0.9), written out here.
+  const optimizer =
+    opt === 'adam' ? 'keras.optimizers.Adam(learning_rate=args.lr, beta_1=0.9, beta_2=0.999, epsilon=1e-7, global_clipnorm=args.clip_norm)'
+    : opt === 'rmsprop' ? 'keras.optimizers.RMSprop(learning_rate=args.lr, rho=0.9, momentum=0.0, epsilon=1e-7, global_clipnorm=args.clip_norm)'
+    : 'keras.optimizers.SGD(learning_rate=args.lr, global_clipnorm=args.clip_norm)';
+  const loss = modelLoss(ir).kind;
+  return `"""Trains the exported model in Keras: python3 train.py --epochs 1
+
+--x / --y (default: train_x.json / train_y.json here, written by "rnn-studio export --data N") hold the inputs and
+targets as {"dtype", "shape", "data"} (the predict contract); y holds class ids for a softmax model. Training starts
+from the exported weights (--fresh for new ones) with the graph's optimizer, learning rate, loss and clipping, and
+saves the model as a .keras file.
+"""
+import argparse
+import os
+
+import keras
+
+from model import build_model, load_tfjs_weights
+from tensor_json import read_tensor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--x", default=os.path.join(HERE, "train_x.json"))
+    ap.add_argument("--y", default=os.path.join(HERE, "train_y.json"))
+    ap.add_argument("--epochs", type=int, default=${t?.epochs ?? 1})
+    ap.add_argument("--batch-size", type=int, default=${t?.batchSize ?? 32})
+    ap.add_argument("--lr", type=float, default=${t?.learningRate ?? 0.001})
+    ap.add_argument("--clip-norm", type=float, default=${pyValue(t?.clipNorm ?? null)}, help="clip the gradients' global norm (none: no clipping)")
+    ap.add_argument("--seed", type=int, default=${t?.seed ?? ir.seed})
+    ap.add_argument("--fresh", action="store_true", help="start from fresh initial weights instead of the exported ones")
+    ap.add_argument("--out", default="trained.keras")
+    args = ap.parse_args()
+
+    keras.utils.set_random_seed(args.seed)
+    x, y = read_tensor(args.x), read_tensor(args.y)
+    model = build_model()
+    if not args.fresh:
+        load_tfjs_weights(model, HERE)
+    ${KERAS_LOSS[loss]}
+    model.compile(optimizer=${optimizer}, loss=loss)
+    model.fit(x, y, batch_size=args.batch_size, epochs=args.epochs, shuffle=True)
+    model.save(args.out)
+    print("saved " + args.out)
+
+
+if __name__ == "__main__":
+    main()
+`;
+}

@@ -48,8 +48,8 @@ describe.each(CASES)('Keras export conforms to Keras 3.15 and tf.keras 2.15: %s'
     const r = conformance(writeExport(name, doc));
     expect(r.errors).toEqual([]);
     const apis = new Set(r.checked.map((c) => c[0]));
-    // The check saw the calls that matter: the input, the model, the weight loader and predict.
-    for (const api of ['keras.Input', 'keras.Model', 'Layer.set_weights', 'Model.predict']) expect(apis, api).toContain(api);
+    // The check saw the calls that matter: the input, the model, the weight loader, predict and train.
+    for (const api of ['keras.Input', 'keras.Model', 'Layer.set_weights', 'Model.predict', 'Model.compile', 'Model.fit', 'Model.save']) expect(apis, api).toContain(api);
     const kinds = new Set(irOf(doc).layers.flatMap((l) => [l.kind, l.inner?.kind]).filter((k) => k && k !== 'Input'));
     for (const k of kinds) expect(apis, k).toContain(`keras.layers.${k}`);
   });

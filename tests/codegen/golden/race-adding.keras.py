@@ -11,7 +11,7 @@ from tfjs_weights import read_tfjs_weights
 def build_model():
     input_ = keras.Input(shape=(None, 2), dtype="float32", name="input")
     lstm = layers.LSTM(
-        units=32,
+        units=16,
         activation="tanh",
         use_bias=True,
         return_sequences=False,

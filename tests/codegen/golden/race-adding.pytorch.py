@@ -9,8 +9,8 @@ from rnn_layers import Bidirectional, LoopRNN, Recurrent, init_kernel, init_recu
 class Model(nn.Module):
     def __init__(self):
         super().__init__()
-        self.lstm = Recurrent(nn.LSTM(2, 32, bias=True, batch_first=True), return_sequences=False, go_backwards=False)
-        self.dense = nn.Linear(32, 1, bias=True)
+        self.lstm = Recurrent(nn.LSTM(2, 16, bias=True, batch_first=True), return_sequences=False, go_backwards=False)
+        self.dense = nn.Linear(16, 1, bias=True)
 
     def forward(self, input_):
         lstm = self.lstm(input_)

@@ -10,7 +10,7 @@
 export function buildModel(tf) {
   const input_ = tf.input({ shape: [null, 2], dtype: "float32", name: "input" });
   const lstm = tf.layers.lstm({
-    units: 32,
+    units: 16,
     activation: "tanh",
     useBias: true,
     returnSequences: false,
