@@ -7,7 +7,7 @@ import { compile, LOSS_NAMES, type LossKind } from '../compiler/index.ts';
 import type { GraphDoc } from '../graph/index.ts';
 import { modelWithWeights } from '../runtime/model-io.ts';
 import { checkTensorJson, type TensorJson } from '../runtime/predict.ts';
-import { attributeTime, connectivity, extrapolate, fitDecay, probeSummary, type ProbeSummary } from '../runtime/probes/index.ts';
+import { attributeTime, connectivity, extrapolate, fitDecay, probeBlocker, probeSummary, type ProbeSummary } from '../runtime/probes/index.ts';
 import { initTfNode } from '../runtime/setup-node.ts';
 import { collate, TASKS } from '../datasets/index.ts';
 import { CliError, print, printJson, readGraphOrModel, readText, readWeightsDir } from './io.ts';
@@ -122,8 +122,8 @@ export const probe: Command = {
     const r = compile(doc);
     if (!r.ok) throw new CliError(`${positionals[0]} has ${r.diagnostics.length} problem(s); run \`rnn-studio check\` to see them.`, 1);
     const ir = r.ir!;
-    if (!ir.layers.some((l) => l.kind === 'SimpleRNN' || l.kind === 'LSTM' || l.kind === 'GRU' || l.kind === 'Bidirectional'))
-      throw new CliError('This model has no recurrent layer to probe.', 1);
+    const blocker = probeBlocker(ir);
+    if (blocker) throw new CliError(blocker, 1);
     if ((values.input === undefined) !== (values.target === undefined)) throw new CliError('--input and --target go together.');
     const backend = (values.backend as string | undefined) ?? 'wasm';
     if (backend !== 'wasm' && backend !== 'cpu') throw new CliError(`--backend must be wasm or cpu (got "${backend}").`);

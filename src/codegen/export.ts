@@ -79,7 +79,8 @@ python3 train.py --epochs 1                    # trains on train_x.json / train_
   cannot: the reset-before GRU (TF.js's; \`nn.GRU\` has no such form), hard-sigmoid gates, other activations. Masking is TF.js's: at padded steps the state and the
   output are carried over (left, right or inner padding).
 - \`train.py\`: trains on \`x.json\`/\`y.json\`; runs as is on one machine or under
-  \`torchrun --nproc_per_node=N train.py ...\` (DistributedDataParallel, gloo on CPU).
+  \`torchrun --nproc_per_node=N --redirects 1 --tee 1 train.py ...\` (DistributedDataParallel, gloo on CPU; the
+  two log flags are needed with Debian's torch 1.13 on Python 3.11).
 - \`predict.py\`, \`tfjs_weights.py\` (reads the weights with numpy), \`tensor_json.py\`.`,
     keras: `- \`model.py\`: \`build_model()\` (functional API) and \`load_tfjs_weights(model, folder)\` (same layout as Keras).
 - \`train.py\`: compiles with the graph's optimizer, learning rate, loss and gradient clipping and fits on \`x.json\`/\`y.json\`.

@@ -38,20 +38,23 @@ export function emitTorchTrain(ir: ModelIR, t: TrainingSettings | undefined): st
   const opt = t?.optimizer ?? 'adam';
   const lr = t?.learningRate ?? 0.001;
   // Porting note: tfjs optimizers use epsilon 1e-7 and RMSprop decay 0.9; PyTorch defaults are 1e-8 and alpha 0.99.
+  // The app's SGD is SGD with momentum 0.9 (src/runtime/train.ts makeOptimizer).
   const optimizer =
-    opt === 'adam' ? `torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.999), eps=1e-7)`
-    : opt === 'rmsprop' ? `torch.optim.RMSprop(model.parameters(), lr=args.lr, alpha=0.9, eps=1e-7, momentum=0.0)`
-    : `torch.optim.SGD(model.parameters(), lr=args.lr)`;
+    opt === 'adam' ? `torch.optim.Adam(params, lr=args.lr, betas=(0.9, 0.999), eps=1e-7)`
+    : opt === 'rmsprop' ? `torch.optim.RMSprop(params, lr=args.lr, alpha=0.9, eps=1e-7, momentum=0.0)`
+    : `torch.optim.SGD(params, lr=args.lr, momentum=0.9)`;
   return `"""Trains the exported model. The same file runs on one machine and on several:
 
     python3 train.py --epochs 1
-    torchrun --nproc_per_node=2 train.py --epochs 1
+    torchrun --nproc_per_node=2 --redirects 1 --tee 1 train.py --epochs 1
 
 --x / --y (default: train_x.json / train_y.json here, written by "rnn-studio export --data N") hold the inputs and
-targets as {"dtype", "shape", "data"} (the predict contract); y holds class ids for a softmax model. Training starts from the exported weights (--fresh for new ones) and saves a state_dict.
+targets as {"dtype", "shape", "data"} (the predict contract); y holds class ids for a softmax model. Training starts
+from the exported weights (--fresh for new ones) and saves a state_dict. The loss, optimizer and clipping are the
+app's: one step here on the app's batch and weights gives the app's loss and gradients.
 Under torchrun every process trains on its own shard of each batch and DistributedDataParallel averages the
-gradients (backend gloo on CPU, nccl on GPUs). With Debian's torch 1.13 on Python 3.11, torchrun's default
-"--redirects 0" fails to parse; add "--redirects 1 --tee 1".
+gradients (backend gloo on CPU, nccl on GPUs). "--redirects 1 --tee 1" (logs to files and to the console) is needed
+with Debian's torch 1.13 on Python 3.11, whose torchrun cannot parse its own default "--redirects 0".
 """
 import argparse
 import os
@@ -104,6 +107,7 @@ def main():
     else:
         model.load_tfjs(read_tfjs_weights(HERE))
     net = DistributedDataParallel(model) if distributed else model
+    params = [p for p in model.parameters() if p.requires_grad]  # as the app: no bias_hh (see rnn_layers.py)
     optimizer = ${optimizer}
 
     step = 0
@@ -119,7 +123,7 @@ def main():
             optimizer.zero_grad()
             loss.backward()
             if args.clip_norm:
-                nn.utils.clip_grad_norm_(model.parameters(), args.clip_norm)
+                nn.utils.clip_grad_norm_(params, args.clip_norm)  # the global norm over the trained weights, as the app
             optimizer.step()
             step += 1
             if rank == 0:

@@ -164,6 +164,16 @@ def load_param(param, array, transpose=False):
     param.copy_(value)
 
 
+def freeze_bias_hh(rnn):
+    """TF.js has one bias per recurrent layer; nn.RNN / nn.LSTM add a second one, bias_hh. It stays zero and is not
+    trained (requires_grad False: the optimizer and gradient clipping skip it), so training moves the recurrent bias
+    exactly as the app does, not twice as fast, and the clipped norm counts each gradient once. nn.GRU (reset-after)
+    is the exception: its bias_hh is TF.js's second bias row, zero at first and trained."""
+    if getattr(rnn, "bias_hh_l0", None) is not None:
+        rnn.bias_hh_l0.zero_()
+        rnn.bias_hh_l0.requires_grad_(isinstance(rnn, nn.GRU))
+
+
 def gates_zrh_to_rzn(a):
     """TF.js/Keras GRU blocks z, r, h (last axis) -> nn.GRU's r, z, n."""
     z, r, h = np.split(a, 3, axis=-1)
@@ -181,11 +191,10 @@ def load_recurrent(rnn, weights, prefix):
     bias = weights[prefix + "/bias"]
     rows = bias if bias.ndim == 2 else (bias, None)
     load_param(rnn.bias_ih_l0, order(rows[0]))
-    if getattr(rnn, "bias_hh_l0", None) is not None:
-        if rows[1] is None:
-            rnn.bias_hh_l0.zero_()
-        else:
-            load_param(rnn.bias_hh_l0, order(rows[1]))
+    if rows[1] is None:
+        freeze_bias_hh(rnn)
+    elif getattr(rnn, "bias_hh_l0", None) is not None:
+        load_param(rnn.bias_hh_l0, order(rows[1]))
 
 
 # ---- initial weights like TF.js / Keras (same distributions; the random numbers differ per framework) -----------
@@ -215,9 +224,9 @@ def init_kernel(weight, name):
 def init_recurrent(rnn, kernel_initializer, recurrent_initializer, unit_forget_bias=False):
     init_kernel(rnn.weight_ih_l0, kernel_initializer)
     init_kernel(rnn.weight_hh_l0, recurrent_initializer)
-    for name in ("bias_ih_l0", "bias_hh_l0"):
-        if getattr(rnn, name, None) is not None:
-            nn.init.zeros_(getattr(rnn, name))
+    if getattr(rnn, "bias_ih_l0", None) is not None:
+        nn.init.zeros_(rnn.bias_ih_l0)
+    freeze_bias_hh(rnn)
     if unit_forget_bias and getattr(rnn, "bias_ih_l0", None) is not None:
         H = rnn.weight_hh_l0.shape[1]
         with torch.no_grad():

@@ -10,7 +10,7 @@ import { parseDocument } from '../graph/index.ts';
 import { modelWithWeights, type WeightBytes } from './model-io.ts';
 import { modelFiles, type ModelFiles } from './save.ts';
 import { initTfBrowser } from './setup-browser.ts';
-import { weightsKey } from './weights-key.ts';
+import { weightsKey, type DataIdentity } from './weights-key.ts';
 
 let ready: Promise<string> | null = null;
 const init = () => (ready ??= initTfBrowser('wasm'));
@@ -49,11 +49,11 @@ export type WeightsSource = 'trained' | 'imported' | 'initial';
 
 const api = {
   /** `model.json` + `weights.bin` for the graph, and where the weights came from. */
-  async weightsFor(docText: string, taskId: string): Promise<ModelFiles & { source: WeightsSource }> {
+  async weightsFor(docText: string, data: DataIdentity): Promise<ModelFiles & { source: WeightsSource }> {
     await init();
     const ir = irOf(docText);
-    const trained = await fromStore(ir, [weightsKey(ir, taskId)]);
-    const imported = trained ? null : await fromStore(ir, [weightsKey(ir, IMPORTED_TASK)]);
+    const trained = await fromStore(ir, [weightsKey(ir, data)]);
+    const imported = trained ? null : await fromStore(ir, [weightsKey(ir, { task: IMPORTED_TASK })]);
     const model = trained ?? imported ?? modelWithWeights(ir);
     try {
       const files = await modelFiles(model);
@@ -68,7 +68,7 @@ const api = {
     const ir = irOf(docText);
     const model = modelWithWeights(ir, weights);
     try {
-      await model.save(STORE + weightsKey(ir, IMPORTED_TASK));
+      await model.save(STORE + weightsKey(ir, { task: IMPORTED_TASK }));
     } finally {
       model.dispose();
     }

@@ -9,6 +9,7 @@ import { parseDocument } from '../graph/index.ts';
 import { buildModel } from './build.ts';
 import { engineInUse, fusedLayerCount } from './fused/index.ts';
 import { createRecorder, type Recorder, type Snapshot } from './probes/record.ts';
+import { probeBlocker } from './probes/walk.ts';
 import { Trainer, type RunResult, type TrainEvent, type TrainSettings } from './train.ts';
 import { weightsKey } from './weights-key.ts';
 
@@ -29,7 +30,9 @@ export interface StartRequest extends DataChoice {
 export type SessionEvent =
   | TrainEvent
   | { type: 'snapshot'; snapshot: Snapshot }
-  | { type: 'started'; backend: string; engine: string; taskId: string; info: TaskInfo; fitIssues: FitIssue[]; totalParams: number; trainSize: number; valSize: number; key: string };
+  | { type: 'started'; backend: string; engine: string; taskId: string; info: TaskInfo; fitIssues: FitIssue[]; totalParams: number; trainSize: number; valSize: number; key: string;
+      /** Why recording for the Inside tab is off although it was asked for (a model without a recurrent layer). */
+      notRecorded?: string };
 
 export interface SavedMeta {
   task: string;
@@ -93,11 +96,12 @@ export class TrainSession {
     this.plan = plan;
     this.model = buildModel(plan.ir);
     this.trainer = new Trainer(this.model, plan.ds, plan.fit, req.settings);
-    const key = weightsKey(plan.ir, plan.taskId);
-    onEvent({ type: 'started', backend, engine: engineOf(this.model), taskId: plan.taskId, info: plan.ds.info, fitIssues: plan.fit.issues, totalParams: plan.ir.totalParams, trainSize: plan.ds.trainSize, valSize: plan.ds.valSize, key });
+    const key = weightsKey(plan.ir, { task: plan.taskId, seed: plan.seed, csv: req.csv?.text });
+    const notRecorded = req.recordEvery ? probeBlocker(plan.ir) : null;
+    onEvent({ type: 'started', backend, engine: engineOf(this.model), taskId: plan.taskId, info: plan.ds.info, fitIssues: plan.fit.issues, totalParams: plan.ir.totalParams, trainSize: plan.ds.trainSize, valSize: plan.ds.valSize, key, ...(notRecorded ? { notRecorded } : {}) });
     // Recording for the Inside tab: the probe recorder runs between training steps through the loop's hook.
     let recorder: Recorder | null = null;
-    if (req.recordEvery && req.recordEvery > 0) {
+    if (req.recordEvery && req.recordEvery > 0 && !notRecorded) {
       const b = collate(plan.ds, Array.from({ length: Math.min(32, plan.ds.valSize) }, (_, i) => plan.ds.trainSize + i));
       const probeBatch = { inputs: [tf.tensor(b.x, b.xShape, b.xDtype)], target: tf.tensor(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32') };
       recorder = createRecorder(plan.ir, probeBatch, req.recordEvery, (snapshot) => onEvent({ type: 'snapshot', snapshot }));
@@ -136,7 +140,7 @@ export class TrainSession {
   /** Loads the weights saved for this graph and task, if any, into a freshly built model. */
   async restore(docText: string, choice: DataChoice): Promise<SavedMeta | null> {
     const plan = planFor(docText, choice);
-    const key = weightsKey(plan.ir, plan.taskId);
+    const key = weightsKey(plan.ir, { task: plan.taskId, seed: plan.seed, csv: choice.csv?.text });
     const stored = await tf.io.listModels();
     if (!(this.storage + key in stored)) return null;
     this.reset();

@@ -49,7 +49,10 @@ export interface StepEvent {
 export interface Evaluation {
   loss: number;
   metric: number;
-  /** `confusion[true][predicted]` counts, for final-step classification. */
+  /**
+   * `confusion[true][predicted]` counts, for final-step classification: C rows, and C columns plus one for
+   * "another output" when the head has more units than the task has classes.
+   */
   confusion?: number[][];
 }
 
@@ -131,7 +134,11 @@ export async function evaluate(model: tf.LayersModel, ds: Dataset, fit: FitResul
   const n = Math.min(ds.valSize, opts.maxSamples ?? Infinity);
   const B = opts.batchSize ?? 100;
   const classes = ds.info.output.kind === 'classes' && !ds.info.output.perStep ? ds.info.output.classes : 0;
-  const confusion = classes ? Array.from({ length: classes }, () => new Array<number>(classes).fill(0)) : undefined;
+  // A softmax wider than the classes (the fit check allows it) can put its argmax on an output that is no class:
+  // those predictions are counted in one extra last column, so every row still sums to its class's samples.
+  const units = model.outputs[0].shape[model.outputs[0].shape.length - 1] ?? classes;
+  const columns = classes + (units > classes ? 1 : 0);
+  const confusion = classes ? Array.from({ length: classes }, () => new Array<number>(columns).fill(0)) : undefined;
   let lossSum = 0;
   let metricSum = 0;
   let weight = 0;
@@ -150,7 +157,7 @@ export async function evaluate(model: tf.LayersModel, ds: Dataset, fit: FitResul
     lossSum += lv[0] * idx.length;
     metricSum += mv[0] * idx.length;
     weight += idx.length;
-    if (confusion) for (let k = 0; k < idx.length; k++) confusion[batch.y[k]][pv[k]]++;
+    if (confusion) for (let k = 0; k < idx.length; k++) confusion[batch.y[k]][Math.min(pv[k], classes)]++;
   }
   return { loss: lossSum / weight, metric: metricSum / weight, ...(confusion ? { confusion } : {}) };
 }

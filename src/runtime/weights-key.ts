@@ -1,8 +1,21 @@
-/** The IndexedDB key of a graph's trained weights: a hash of what determines the weights' shapes and meaning (layers, params, wiring, task), not of positions or names on the canvas. */
+/**
+ * The IndexedDB key of a graph's trained weights: a hash of what determines the weights' shapes and meaning — layers,
+ * params and wiring, and the data they were trained on: the task, the seed and, for a CSV, its text (word ids come
+ * from a vocabulary built on the seeded training split, so another seed or another file gives other ids). Not of
+ * positions or names on the canvas.
+ */
 import type { ModelIR } from '../compiler/index.ts';
 
-export function weightsKey(ir: ModelIR, taskId: string): string {
-  const text = JSON.stringify([taskId, ir.layers.map((l) => [l.kind, l.params, l.inputs, l.inner?.kind, l.inner?.params])]);
+export interface DataIdentity {
+  task: string;
+  /** The run seed (data split, vocabulary); absent for weights that depend on no data (imported ones). */
+  seed?: number;
+  /** The CSV file's text, when the task is the user's CSV. */
+  csv?: string;
+}
+
+export function weightsKey(ir: ModelIR, data: DataIdentity): string {
+  const text = JSON.stringify([data.task, data.seed ?? null, data.csv ?? null, ir.layers.map((l) => [l.kind, l.params, l.inputs, l.inner?.kind, l.inner?.params])]);
   // FNV-1a, twice with different offsets for 64 bits of key.
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;

@@ -10,10 +10,11 @@ import { DEFAULT_SEED } from '../compiler/index.ts';
 import { parseCsvDataset, TASKS, type FitIssue, type Shown, type TaskInfo } from '../datasets/index.ts';
 import { serializeDocument, type GraphDoc } from '../graph/index.ts';
 import type { RunResult, TrainEvent, TrainSettings } from '../runtime/train.ts';
-import { recordTrainingSnapshot, useInside } from './inside.ts';
+import { recordTrainingSnapshot, setBusy, useInside } from './inside.ts';
 import type { DataChoice, SavedMeta, SessionEvent, TryResult } from '../runtime/train-session.ts';
 import type { TrainWorker } from '../runtime/train.worker.ts';
 import type { BackendName } from '../runtime/setup.ts';
+import type { DataIdentity } from '../runtime/weights-key.ts';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'nan' | 'error';
 
@@ -84,6 +85,13 @@ export function settingsOf(doc: GraphDoc): TrainSettings & { task: string; seqLe
     task, seqLen: t.seqLen ?? TASKS[task]?.seqLen?.default, seed: t.seed, optimizer: t.optimizer ?? 'adam', learningRate: t.learningRate ?? 0.001,
     batchSize: t.batchSize ?? 32, epochs: t.epochs ?? 1, clipNorm: t.clipNorm ?? 1,
   };
+}
+
+/** What the graph's saved weights are keyed by besides the graph (src/runtime/weights-key.ts): task, seed, CSV text. */
+export function dataIdentityOf(doc: GraphDoc): DataIdentity {
+  const s = settingsOf(doc);
+  const csv = s.task === 'csv' ? useTraining.getState().csv : null;
+  return { task: s.task, seed: s.seed, ...(csv ? { csv: csv.text } : {}) };
 }
 
 /** Dataset preview (a few samples) and its description, computed on the page: datasets are plain JS, no tensors. */
@@ -162,6 +170,7 @@ function onEvent(e: SessionEvent) {
   switch (e.type) {
     case 'started':
       useTraining.setState({ status: 'running', info: e.info, fitIssues: e.fitIssues, engine: e.engine });
+      if (e.notRecorded) setBusy(null, e.notRecorded); // shown in the Inside tab, where the recording would appear
       return;
     case 'step':
       pending.push(e);

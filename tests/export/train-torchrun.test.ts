@@ -1,5 +1,6 @@
 /**
- * The PyTorch export's train.py runs unchanged on one process and under torchrun with two processes
+ * The PyTorch export's train.py runs unchanged on one process and under torchrun with two processes, with the
+ * command written in its docstring and README
  * (DistributedDataParallel, gloo on CPU) on the graph's own task (`export --data`), and one DDP step equals one
  * single-process step on the same batch (DDP averages the two half-batch gradients = the full-batch mean gradient).
  */
@@ -39,10 +40,14 @@ it('train.py: one step alone and under torchrun --nproc_per_node=2 give the same
   const args = ['--steps', '1', '--batch-size', '4'];
   const single = execFileSync(PYTHON, [join(out, 'train.py'), ...args, '--out', join(dir, 'single.pt')], { encoding: 'utf8' });
   expect(single).toMatch(/epoch 1 step 1 loss \d+\.\d+/);
-  // Debian's torch 1.13 on Python 3.11 cannot parse torchrun's default "--redirects 0" (Std.NONE is skipped when
-  // iterating an IntFlag), so the logs are redirected and teed explicitly.
-  const ddp = execFileSync(PYTHON, ['-m', 'torch.distributed.run', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', '--master_addr', '127.0.0.1', '--master_port', String(await freePort()),
-    join(out, 'train.py'), ...args, '--out', join(dir, 'ddp.pt')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+  // The distributed command exactly as train.py's docstring (and the export README) writes it, run in the export
+  // folder; only the rendezvous port comes from the environment (PET_MASTER_PORT), so parallel runs do not clash.
+  // Debian's torch 1.13 on Python 3.11 cannot parse torchrun's default "--redirects 0", hence the flags it shows.
+  const written = readFileSync(join(out, 'train.py'), 'utf8').match(/^ +(torchrun .*train\.py.*)$/m)![1];
+  expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain(written.replace(/--nproc_per_node=2/, '--nproc_per_node=N').replace(/ train\.py.*/, ' train.py'));
+  const [cmd, ...cmdArgs] = written.split(/ +/);
+  const ddp = execFileSync(cmd, [...cmdArgs, ...args, '--out', join(dir, 'ddp.pt')],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: out, env: { ...process.env, PET_MASTER_ADDR: '127.0.0.1', PET_MASTER_PORT: String(await freePort()) } });
   expect(ddp).toMatch(/saved .*ddp\.pt/);
   const diff = execFileSync(PYTHON, ['-c', `import torch, sys
 a = torch.load(sys.argv[1]); b = torch.load(sys.argv[2])

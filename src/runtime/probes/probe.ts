@@ -10,7 +10,7 @@ import { isFused, probeFused } from '../fused/index.ts';
 import { meanLoss } from '../train.ts';
 import { PROBE_GATES, type StateProbes } from './cells.ts';
 import { summarizeProbe, type ProbeSummary } from './summary.ts';
-import { probeTargets, walk, type ProbeTarget } from './walk.ts';
+import { probeBlocker, probeTargets, walk, type ProbeTarget } from './walk.ts';
 
 /** One direction of one recurrent layer, probed. Arrays are in processing order (step k = k-th input read). */
 export interface DirectionProbe {
@@ -97,6 +97,8 @@ async function probeFast(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarge
  * @example const r = await probeModel(model, ir, [x], y); r.directions[0].dh // [T, B] gradient norms
  */
 export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], target: tf.Tensor, opts: ProbeOptions = {}): Promise<ProbeResult> {
+  const blocker = probeBlocker(ir);
+  if (blocker) throw new Error(blocker);
   const wantGates = opts.gates ?? true;
   const targets = probeTargets(model, ir);
   const lossKind = modelLoss(ir).kind;

@@ -11,9 +11,9 @@ import { checkFit, collate, TASKS, type Dataset } from '../../datasets/index.ts'
 import { isRecurrentKind, LAYERS, RECURRENT_KINDS, type RecurrentKind } from '../../layers/index.ts';
 import { buildModel } from '../build.ts';
 import { Trainer } from '../train.ts';
-import { weightsKey } from '../weights-key.ts';
+import { weightsKey, type DataIdentity } from '../weights-key.ts';
 import { probeJacobian, probeModel, type DirectionProbe, type JacobianResult } from './probe.ts';
-import { probeTargets, walk } from './walk.ts';
+import { probeBlocker, probeTargets, walk } from './walk.ts';
 import { raceSettings, type RaceModelResult, type RaceOptions, type RaceResult } from './race-settings.ts';
 import { createRecorder, type Snapshot } from './record.ts';
 import { gradRatio, medianPerStep } from './stats.ts';
@@ -68,6 +68,8 @@ function stepLabels(ds: Dataset, indices: number[]): string[][] {
 function prepare(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number; seed?: number }) {
   const r = compile(doc);
   if (!r.ok) throw new Error(`The graph has ${r.diagnostics.length} problem(s); see Problems.`);
+  const blocker = probeBlocker(r.ir!);
+  if (blocker) throw new Error(blocker);
   const taskId = o.task ?? doc.training?.task;
   const task = taskId ? TASKS[taskId] : undefined;
   if (!task) throw new Error(taskId ? `Unknown task "${taskId}".` : 'Choose a task for the graph first (training settings).');
@@ -101,9 +103,9 @@ async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: { inputs:
 }
 
 /** The graph's model with the weights the Training tab saved for this graph and task when `storage` holds them, else its initial ones. */
-async function graphModel(ir: ModelIR, taskId: string, storage?: string): Promise<{ model: tf.LayersModel; weights: 'trained' | 'initial' }> {
+async function graphModel(ir: ModelIR, data: DataIdentity, storage?: string): Promise<{ model: tf.LayersModel; weights: 'trained' | 'initial' }> {
   const model = buildModel(ir);
-  const url = storage && storage + weightsKey(ir, taskId);
+  const url = storage && storage + weightsKey(ir, data);
   if (url && url in (await tf.io.listModels())) {
     const saved = await tf.loadLayersModel(url);
     model.setWeights(saved.getWeights());
@@ -119,8 +121,8 @@ async function graphModel(ir: ModelIR, taskId: string, storage?: string): Promis
  */
 export async function probeGraph(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number; storage?: string } = {}):
   Promise<{ probe: ProbeMessage; weights: 'trained' | 'initial' }> {
-  const { ir, taskId, batch, labels } = prepare(doc, o);
-  const { model, weights } = await graphModel(ir, taskId, o.storage);
+  const { ir, taskId, seed, batch, labels } = prepare(doc, o);
+  const { model, weights } = await graphModel(ir, { task: taskId, seed }, o.storage);
   const b = batch();
   try {
     return { probe: await probeMessage(model, ir, b, labels), weights };
@@ -160,8 +162,8 @@ export interface UnrollMessage {
  * example with the fewest real steps, so the padding the cell skips is in view.
  */
 export async function unrollGraph(doc: GraphDoc, o: { layerId?: string; steps: number; task?: string; seqLen?: number; probeBatch?: number; storage?: string }): Promise<UnrollMessage> {
-  const { ir, taskId, batch, labels } = prepare(doc, o);
-  const { model, weights } = await graphModel(ir, taskId, o.storage);
+  const { ir, taskId, seed, batch, labels } = prepare(doc, o);
+  const { model, weights } = await graphModel(ir, { task: taskId, seed }, o.storage);
   const b = batch();
   try {
     const targets = probeTargets(model, ir);

@@ -37,6 +37,15 @@ const cellConfig = (kind: RecurrentKind, p: Params, goBackwards: boolean): CellC
   goBackwards,
 });
 
+/**
+ * Why the probes have nothing to look at in this model, or null: they read the states of recurrent layers, so a model
+ * without one (e.g. Embedding → GlobalAveragePooling1D → Dense) still trains, but is neither recorded nor probed.
+ */
+export function probeBlocker(ir: ModelIR): string | null {
+  const recurrent = ir.layers.some((l) => isRecurrentKind(l.kind) || (l.inner && isRecurrentKind(l.inner.kind)));
+  return recurrent ? null : 'This model has no recurrent layer (SimpleRNN, LSTM or GRU), so there are no hidden states or per-timestep gradients to look inside: nothing is recorded or probed.';
+}
+
 /** Lists every recurrent direction of a model in topological order. */
 export function probeTargets(model: tf.LayersModel, ir: ModelIR): ProbeTarget[] {
   const out: ProbeTarget[] = [];

@@ -10,7 +10,7 @@ import type { ModelIR } from '../../compiler/index.ts';
 import { serializeDocument, type GraphDoc } from '../../graph/index.ts';
 import type { ExportWorker, WeightsSource } from '../../runtime/export.worker.ts';
 import { loadDocument, notify } from '../../store/index.ts';
-import { settingsOf } from '../../store/training.ts';
+import { dataIdentityOf } from '../../store/training.ts';
 
 let worker: Comlink.Remote<ExportWorker> | null = null;
 const client = () => (worker ??= Comlink.wrap<ExportWorker>(new Worker(new URL('../../runtime/export.worker.ts', import.meta.url), { type: 'module' })));
@@ -29,7 +29,7 @@ export interface Bundle {
 
 /** Every file of the export folder: code from the emitters, weights from the worker. */
 export async function buildBundle(doc: GraphDoc, ir: ModelIR, target: Target): Promise<Bundle> {
-  const w = await client().weightsFor(serializeDocument(doc), settingsOf(doc).task);
+  const w = await client().weightsFor(serializeDocument(doc), dataIdentityOf(doc));
   const code = exportFiles(ir, target, { title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: w.source !== 'initial' });
   return { target, source: w.source, files: { ...code, 'model.json': w.modelJson, 'weights.bin': w.weights } };
 }

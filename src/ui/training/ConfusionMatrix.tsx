@@ -1,8 +1,13 @@
-/** Final evaluation for classes: counts of (true class, predicted class) on the validation set; rows sum to the class's samples. */
+/**
+ * Final evaluation for classes: counts of (true class, predicted class) on the validation set; rows sum to the class's
+ * samples. A last column beyond the classes counts predictions on an output that is no class (a head wider than the task).
+ */
 import * as d3 from 'd3';
 
 export function ConfusionMatrix({ matrix, names }: { matrix: number[][]; names: string[] }) {
   const C = matrix.length;
+  const cols = matrix[0]?.length ?? C;
+  const colNames = Array.from({ length: cols }, (_, j) => names[j] ?? 'other output');
   const max = Math.max(1, ...matrix.flat());
   const colour = d3.scaleSequential(d3.interpolateBlues).domain([0, max]);
   const cell = Math.max(18, Math.min(40, Math.floor(240 / C)));
@@ -11,8 +16,8 @@ export function ConfusionMatrix({ matrix, names }: { matrix: number[][]; names: 
   const correct = matrix.reduce((s, row, i) => s + row[i], 0);
   return (
     <figure className="confusion" data-testid="confusion">
-      <svg width={label + C * cell + 4} height={label + C * cell + 4} role="img" aria-label={`Confusion matrix: ${correct} of ${total} validation samples correct`}>
-        {names.map((n, j) => (
+      <svg width={label + cols * cell + 4} height={label + C * cell + 4} role="img" aria-label={`Confusion matrix: ${correct} of ${total} validation samples correct`}>
+        {colNames.map((n, j) => (
           <text key={`c${j}`} transform={`translate(${label + j * cell + cell / 2},${label - 4}) rotate(-45)`} className="cm-label">{n}</text>
         ))}
         {matrix.map((row, i) => (
@@ -21,7 +26,7 @@ export function ConfusionMatrix({ matrix, names }: { matrix: number[][]; names: 
             {row.map((v, j) => (
               <g key={j}>
                 <rect x={label + j * cell} y={label + i * cell} width={cell - 1} height={cell - 1} fill={colour(v)}>
-                  <title>{`true ${names[i]}, predicted ${names[j]}: ${v}`}</title>
+                  <title>{`true ${names[i]}, predicted ${colNames[j]}: ${v}`}</title>
                 </rect>
                 {cell >= 24 && (
                   <text x={label + j * cell + cell / 2} y={label + i * cell + cell / 2} textAnchor="middle" dominantBaseline="middle" className="cm-value" fill={v > max / 2 ? '#fff' : '#111'}>{v}</text>
