@@ -117,8 +117,9 @@ export const TABLES: Record<string, (data: never) => string> = {
 
 // ---- rewriting ---------------------------------------------------------------------------------------------------
 
-const TABLE = /<!-- table:([\w-]+) src=(\S+) -->\n([\s\S]*?)<!-- \/table -->/g;
-const VALUE = /<!-- value src=(\S+) key=(\S+) -->([\s\S]*?)<!-- \/value -->/g;
+// A marker written inside inline code (right after a backtick, as in the README's description of this script) is text.
+const TABLE = /(?<!`)<!-- table:([\w-]+) src=(\S+) -->\n([\s\S]*?)(?<!`)<!-- \/table -->/g;
+const VALUE = /(?<!`)<!-- value src=(\S+) key=(\S+) -->([\s\S]*?)<!-- \/value -->/g;
 
 export interface Drift { file: string; marker: string; now: string; want: string }
 
@@ -128,8 +129,8 @@ export interface Drift { file: string; marker: string; now: string; want: string
  */
 export function renderDoc(text: string, readJson: (src: string) => unknown, file = '(text)'): { text: string; drifts: Drift[] } {
   const drifts: Drift[] = [];
-  const opened = (text.match(/<!-- table:/g) ?? []).length;
-  const closed = (text.match(/<!-- \/table -->/g) ?? []).length;
+  const opened = (text.match(/(?<!`)<!-- table:/g) ?? []).length;
+  const closed = (text.match(/(?<!`)<!-- \/table -->/g) ?? []).length;
   if (opened !== closed) throw new Error(`${file}: ${opened} "<!-- table:" markers but ${closed} "<!-- /table -->"`);
   const fail = (marker: string, e: unknown): never => {
     throw new Error(`${file}: ${marker}: ${(e as Error).message}`);

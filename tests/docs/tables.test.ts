@@ -25,6 +25,9 @@ describe('scripts/doc-tables.ts', () => {
     expect(r.text).toBe('a <!-- value src=docs/data/x.json key=probe.probeFusedOverStep -->0.63<!-- /value --> b <!-- value src=docs/data/x.json key=list.0.v -->1524.5<!-- /value -->');
     expect(r.drifts).toEqual([{ file: 'p.md', marker: 'value src=docs/data/x.json key=probe.probeFusedOverStep', now: '0.45', want: '0.63' }]);
     expect(renderDoc(r.text, read).drifts).toEqual([]);
+    // A marker quoted in inline code is documentation, not a marker.
+    const quoted = 'write `<!-- value src=docs/data/none.json key=a -->…<!-- /value -->` and `<!-- table:NAME src=x.json -->` … `<!-- /table -->`';
+    expect(renderDoc(quoted, read)).toEqual({ text: quoted, drifts: [] });
   });
 
   it('rewrites a marked table from its renderer and keeps the text around it', () => {
