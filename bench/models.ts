@@ -1,5 +1,5 @@
 /**
- * The benchmark models: the lesson presets' architectures (SimpleRNN, LSTM, GRU, BiLSTM, 2-layer LSTM) at the sizes
+ * The benchmark models: the lesson presets' architectures (SimpleRNN, LSTM, GRU in both forms, BiLSTM, 2-layer LSTM) at the sizes
  * of issue 7 — vocabulary 5000, embedding 64, 64 units, 4 classes — as graph documents compiled by our compiler.
  * No masking (maskZero off): the random token ids have no padding, and PyTorch's nn.LSTM has no mask to compare with.
  * Recurrent kernels start glorotUniform instead of orthogonal: timing does not depend on initial values, and tfjs's
@@ -7,7 +7,8 @@
  */
 import { chainDoc, type ChainStep, type GraphDoc, type Params } from '../src/graph/index.ts';
 
-export const BENCH_PRESETS = ['SimpleRNN', 'LSTM', 'GRU', 'BiLSTM', 'LSTM-2layer'] as const;
+/** GRU is the reset-before form (TF.js's); GRU-resetAfter the reset-after one (Keras's default, PyTorch's nn.GRU). */
+export const BENCH_PRESETS = ['SimpleRNN', 'LSTM', 'GRU', 'GRU-resetAfter', 'BiLSTM', 'LSTM-2layer'] as const;
 export type BenchPreset = (typeof BENCH_PRESETS)[number];
 
 export const SIZES = { batch: 32, vocab: 5000, embedding: 64, units: 64, classes: 4 };
@@ -23,7 +24,8 @@ export function benchGraph(preset: BenchPreset, T: number, units = SIZES.units):
   const body: Record<BenchPreset, Step[]> = {
     SimpleRNN: [['SimpleRNN', rec({})]],
     LSTM: [['LSTM', rec({})]],
-    GRU: [['GRU', rec({})]],
+    GRU: [['GRU', rec({ resetAfter: false })]],
+    'GRU-resetAfter': [['GRU', rec({ resetAfter: true })]],
     BiLSTM: [['Bidirectional', { mergeMode: 'concat' }, ['LSTM', rec({})]]],
     'LSTM-2layer': [['LSTM', rec({ returnSequences: true })], ['LSTM', rec({})]],
   };

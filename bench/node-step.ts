@@ -30,18 +30,39 @@ export function benchModel(preset: BenchPreset, T: number, engine: Engine, units
 
 /** Milliseconds of `steps` training steps after `warmup` untimed ones. */
 export async function timeTrainingSteps(preset: BenchPreset, T: number, engine: Engine, steps: number, warmup = 1, units?: number): Promise<number[]> {
-  const model = benchModel(preset, T, engine, units);
+  return (await timeInterleaved([preset], T, engine, steps, warmup, units)).wall[0];
+}
+
+/** This process's CPU time in ms (Node); NaN in the browser (bench/browser uses this file too). */
+const cpuMs = () => (typeof process !== 'undefined' && process.cpuUsage ? ((u) => (u.user + u.system) / 1000)(process.cpuUsage()) : NaN);
+
+/**
+ * Wall-clock and process-CPU milliseconds of `steps` training steps of each preset, taken in turns with the order
+ * reversed every round (A B, B A, A B, …): a changing load on a shared machine hits every preset alike, and neither
+ * always runs right after the other (measured: the second of a fixed pair paid ≈ 20% more, e.g. for the garbage the
+ * first left). For ratios between presets. One list per preset.
+ */
+export async function timeInterleaved(presets: BenchPreset[], T: number, engine: Engine, steps: number, warmup = 1, units?: number) {
+  const models = presets.map((p) => benchModel(p, T, engine, units));
   const { x, y } = batch(T);
-  const times: number[] = [];
-  for (let i = 0; i < warmup + steps; i++) {
-    const t0 = performance.now();
-    await model.trainOnBatch(x, y);
-    if (i >= warmup) times.push(performance.now() - t0);
-  }
+  const wall: number[][] = presets.map(() => []);
+  const cpu: number[][] = presets.map(() => []);
+  for (let i = 0; i < warmup + steps; i++)
+    for (const k of i % 2 ? [...models.keys()].reverse() : models.keys()) {
+      const c0 = cpuMs();
+      const t0 = performance.now();
+      await models[k].trainOnBatch(x, y);
+      if (i >= warmup) {
+        wall[k].push(performance.now() - t0);
+        cpu[k].push(cpuMs() - c0);
+      }
+    }
   tf.dispose([x, y]);
-  model.optimizer.dispose();
-  model.dispose();
-  return times;
+  for (const model of models) {
+    model.optimizer.dispose();
+    model.dispose();
+  }
+  return { wall, cpu };
 }
 
 /**

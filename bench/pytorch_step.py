@@ -3,7 +3,8 @@
 Usage: /usr/bin/python3 bench/pytorch_step.py --presets LSTM,GRU --seq 50,200 --steps 5 --warmup 2
 Prints one JSON object: {"torch": version, "threads": n, "results": [{"preset", "seqLen", "times": [ms, ...]}]}.
 Sizes: batch 32, vocabulary 5000, embedding 64, 64 units, 4 classes (bench/models.ts SIZES). PyTorch's GRU is the
-reset-after form (tfjs is reset-before): the same cost, not the same function; only timing is compared here.
+reset-after form: for "GRU-resetAfter" it is the same function as ours; for "GRU" (reset-before, TF.js's form) it is
+the same cost, not the same function.
 """
 import argparse
 import json
@@ -22,6 +23,7 @@ class Classifier(nn.Module):
         rnn = {"SimpleRNN": lambda: nn.RNN(E, H, batch_first=True),
                "LSTM": lambda: nn.LSTM(E, H, batch_first=True),
                "GRU": lambda: nn.GRU(E, H, batch_first=True),
+               "GRU-resetAfter": lambda: nn.GRU(E, H, batch_first=True),
                "BiLSTM": lambda: nn.LSTM(E, H, batch_first=True, bidirectional=True),
                "LSTM-2layer": lambda: nn.LSTM(E, H, num_layers=2, batch_first=True)}[preset]
         self.rnn = rnn()
@@ -59,7 +61,7 @@ def time_steps(preset, T, steps, warmup):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--presets", default="SimpleRNN,LSTM,GRU,BiLSTM,LSTM-2layer")
+    p.add_argument("--presets", default="SimpleRNN,LSTM,GRU,GRU-resetAfter,BiLSTM,LSTM-2layer")
     p.add_argument("--seq", default="50,200")
     p.add_argument("--steps", type=int, default=5)
     p.add_argument("--warmup", type=int, default=2)

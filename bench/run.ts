@@ -7,7 +7,9 @@
  * Options: --json, --quick (LSTM only, wasm, T=50: under 2 minutes), --steps N (timed steps per cell, default 4),
  * --presets a,b  --seq 50,200  --backends wasm,cpu  --cpu-seq 50  --cpu-steps 2  --no-pytorch  --no-chromium,
  * --probe-only (just the compile, probe and bundle lines), --heatmap-only (just the Chromium gate-heatmap redraw),
- * --connectivity-only (just the P6 connectivity cost against a training step, Node wasm and Chromium wasm).
+ * --connectivity-only (just the P6 connectivity cost against a training step, Node wasm and Chromium wasm),
+ * --rows-only (just the training-step rows). The GRU forms, one command (issue 12):
+ *   npm run bench -- --presets GRU,GRU-resetAfter --seq 50 --backends wasm --no-chromium --rows-only --json
  * Each cell runs stock, then ours, then PyTorch for the same (preset, T) back to back, so a busy machine slows all
  * three alike; compare the ratios, not the absolute times. Medians of N steps after one untimed warm-up step.
  */
@@ -24,7 +26,7 @@ import { initTfNode } from '../src/runtime/setup-node.ts';
 import { benchFull } from '../scripts/doc-tables.ts';
 import { runChromium, type ChromiumReport, type ConnectivityCost } from './chromium.ts';
 import { BENCH_PRESETS, largeGraph, SIZES, benchGraph, type BenchPreset } from './models.ts';
-import { batch, benchModel, timeConnectivity, timeTrainingSteps } from './node-step.ts';
+import { batch, benchModel, timeConnectivity, timeInterleaved, timeTrainingSteps } from './node-step.ts';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -224,15 +226,34 @@ if (chromium) {
       oursOverStock: r2(r.ours.median / r.stock.median)!, oursOverPytorch: r2(pt ? r.ours.median / pt.median : null) });
   }
 }
+console.log(`\nTraining step, median (min–max) ms — ${m.cpus}× ${m.cpuModel}, load ${m.loadAverage1m}, ${m.date}\n`);
+const results = rows.map(({ ours, stock, pytorch: pt, ...r }) => ({ ...r, oursMin: r1(ours.min)!, oursMax: r1(ours.max)!, stockMin: r1(stock.min)!, stockMax: r1(stock.max)!, pytorchMin: r1(pt?.min ?? null), pytorchMax: r1(pt?.max ?? null), pytorchThreads: pt?.threads ?? null }));
+console.log(benchFull({ results }));
+// The two GRU forms (fused) in Node wasm: reset-after over reset-before, their steps taken in turns (4N each) so the
+// shared machine's load hits both alike, in wall time and in this process's CPU time (which other processes' load
+// does not inflate); and the reset-after row's ours/PyTorch nn.GRU (the same function).
+const gruForms = [];
+for (const a of rows.filter((r) => r.preset === 'GRU-resetAfter' && r.backend === 'wasm' && r.env === 'node' && presets.includes('GRU'))) {
+  await initTfNode('wasm');
+  const { wall, cpu } = await timeInterleaved(['GRU', 'GRU-resetAfter'], a.seqLen, 'fused', 4 * steps);
+  const [before, after] = wall.map(stat);
+  const [cpuBefore, cpuAfter] = cpu.map(stat);
+  const g = { seqLen: a.seqLen, backend: 'wasm', env: 'node', resetBeforeMs: r1(before.median), resetAfterMs: r1(after.median),
+    afterOverBefore: r2(after.median / before.median), resetBeforeCpuMs: r1(cpuBefore.median), resetAfterCpuMs: r1(cpuAfter.median),
+    afterOverBeforeCpu: r2(cpuAfter.median / cpuBefore.median), afterOverPytorchGru: a.oursOverPytorch };
+  gruForms.push(g);
+  console.log(`GRU reset-after / reset-before (node/wasm, T=${g.seqLen}, interleaved): wall ${g.resetAfterMs} / ${g.resetBeforeMs} ms = ${g.afterOverBefore}×, ` +
+    `CPU ${g.resetAfterCpuMs} / ${g.resetBeforeCpuMs} ms = ${g.afterOverBeforeCpu}×; reset-after / PyTorch nn.GRU = ${g.afterOverPytorchGru}×`);
+}
+if (flag('rows-only')) {
+  if (json) console.log(JSON.stringify({ machine: m, results, gruForms }));
+  process.exit(0);
+}
 const compileResult = compileTime();
 log('  probe …');
 const probe = await probeVsStep();
 const connectivityNode = await nodeConnectivity();
 const bundle = bundleSize();
-
-console.log(`\nTraining step, median (min–max) ms — ${m.cpus}× ${m.cpuModel}, load ${m.loadAverage1m}, ${m.date}\n`);
-const results = rows.map(({ ours, stock, pytorch: pt, ...r }) => ({ ...r, oursMin: r1(ours.min)!, oursMax: r1(ours.max)!, stockMin: r1(stock.min)!, stockMax: r1(stock.max)!, pytorchMin: r1(pt?.min ?? null), pytorchMax: r1(pt?.max ?? null), pytorchThreads: pt?.threads ?? null }));
-console.log(benchFull({ results }));
 console.log(`\nCompile a ${compileResult.nodes}-node graph: ${compileResult.ms} ms`);
 console.log(`Probe (gates + ∂L/∂h_t, B=${probe.batch}, T=${probe.seqLen}, H=${probe.units}, wasm) vs fused training step ${probe.stepMs} ms: probeFused ${probe.probeFusedMs} ms (${probe.probeFusedOverStep}× a step), probes-module probeModel ${probe.probeModelMs} ms (${probe.probeModelOverStep}×)`);
 console.log(heatmapLine);
@@ -241,6 +262,6 @@ console.log(connectivityLine('Chromium', chromium?.connectivity ?? null));
 console.log(`Initial bundle: ${bundle.built ? `${bundle.initialKB} KB JS+CSS (+${bundle.wasmKB} KB wasm, loaded by the worker)` : bundle.note}`);
 console.log(`Total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 if (json) {
-  console.log(JSON.stringify({ machine: m, results, compile: compileResult, probe, heatmap: { ms: chromium?.heatmapMs ?? null, note: chromium?.note ?? null }, bundle,
+  console.log(JSON.stringify({ machine: m, results, gruForms, compile: compileResult, probe, heatmap: { ms: chromium?.heatmapMs ?? null, note: chromium?.note ?? null }, bundle,
     connectivity: { node: connectivityJson(connectivityNode), chromium: connectivityJson(chromium?.connectivity ?? null) } }));
 }
