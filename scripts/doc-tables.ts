@@ -106,12 +106,21 @@ function plateaus(d: Plateaus): string {
     d.rows.map((r) => [r.task, `\`${r.preset}\``, r.T, r.runs.map((x) => `${x.leftAt ?? 'never'} (seed ${x.seed})`).join(', '), r.budget]));
 }
 
+interface SpamBundle { chunks: { chunk: string; bytes: number; gzip: number; addedBytes: number; addedGzip: number; addedGzipPercent: number }[] }
+
+/** What the spam subjects add to each built chunk that holds them (scripts/spam-bundle-cost.ts). */
+function spamBundle(d: SpamBundle): string {
+  return mdTable(['chunk', 'bytes (gzip)', 'of which the subjects', 'gzip added'],
+    d.chunks.map((c) => [`\`${c.chunk}\``, `${c.bytes.toLocaleString('en-US')} (${c.gzip.toLocaleString('en-US')})`, `${c.addedBytes.toLocaleString('en-US')} (${c.addedGzip.toLocaleString('en-US')})`, `+${c.addedGzipPercent} %`]));
+}
+
 /** Renderers by table name: the whole JSON file in, markdown out. */
 export const TABLES: Record<string, (data: never) => string> = {
   'bench-full': benchFull,
   'bench-summary': benchSummary,
   'bench-other': benchOther,
   'lesson-spam': lessonSpam,
+  'spam-bundle': spamBundle,
   plateaus,
 };
 

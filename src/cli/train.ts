@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_SEED } from '../compiler/index.ts';
 import { parseCsvDataset } from '../datasets/index.ts';
 import { planRun } from '../datasets/plan.ts';
+import { leftBaselineAt } from '../datasets/plateau.ts';
 import { buildModel } from '../runtime/build.ts';
 import { initTfNode } from '../runtime/setup-node.ts';
 import { Trainer, type OptimizerName, type TrainEvent } from '../runtime/train.ts';
@@ -31,11 +32,13 @@ export const train: Command = {
   usage:
     'train <graph.json> [--task NAME] [--seq-len T] [--epochs N] [--steps N] [--batch-size B] [--lr X] [--clip X]\n' +
     '              [--optimizer adam|rmsprop|sgd] [--seed S] [--eval-every N] [--csv FILE] [--backend wasm|cpu] [--out DIR] [--json]\n' +
+    '              [--stop-when-left]  stop once the run has left the baseline (mean loss of 20 steps < ½ baseline)\n' +
     '                                   train the model; weights + metrics to --out',
   options: {
     task: { type: 'string' }, 'seq-len': { type: 'string' }, epochs: { type: 'string' }, steps: { type: 'string' },
     'batch-size': { type: 'string' }, lr: { type: 'string' }, clip: { type: 'string' }, optimizer: { type: 'string' },
     seed: { type: 'string' }, 'eval-every': { type: 'string' }, csv: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+    'stop-when-left': { type: 'boolean' },
   },
   run: async ({ positionals, values: v }) => {
     const doc = readGraph(positionals[0]);
@@ -78,6 +81,7 @@ export const train: Command = {
     const onEvent = (e: TrainEvent) => {
       if (e.type === 'step') {
         steps.push({ step: e.step, loss: e.loss, metric: e.metric, gradNorm: e.gradNorm, clipped: e.clipped });
+        if (v['stop-when-left'] && leftBaselineAt(steps.slice(-20).map((s) => s.loss), info.baseline.loss) !== null) trainer.stop();
         if (e.step % 10 === 0 || e.step === e.totalSteps)
           process.stderr.write(`step ${e.step}/${e.totalSteps} epoch ${e.epoch + 1} loss ${fmt(e.loss)} ${metricName} ${fmt(e.metric)} |g| ${fmt(e.gradNorm)}${e.clipped ? ' (clipped)' : ''} ${e.msPerStep.toFixed(0)} ms/step\n`);
       } else if (e.type === 'eval') {
@@ -90,7 +94,7 @@ export const train: Command = {
     const summary = {
       task: plan.taskId, seqLen: plan.seqLen ?? null, steps: r.steps, status: r.status,
       finalLoss: r.final.loss, finalMetric: r.final.metric, metric: metricName, baseline: info.baseline.loss, baselineMetric: info.baseline.metric ?? null,
-      lastTrainLoss: steps.length ? steps[steps.length - 1].loss : null, wallSeconds: +(r.wallMs / 1000).toFixed(1),
+      lastTrainLoss: steps.length ? steps[steps.length - 1].loss : null, leftBaselineAt: leftBaselineAt(steps.map((s) => s.loss), info.baseline.loss), wallSeconds: +(r.wallMs / 1000).toFixed(1),
       msPerStep: steps.length ? +(r.wallMs / steps.length).toFixed(1) : null, clippedFraction: r.clippedFraction,
       seed: settings.seed, optimizer: settings.optimizer, learningRate: settings.learningRate, batchSize: settings.batchSize, clipNorm: settings.clipNorm,
       backend: inUse, tfjs: tf.version.tfjs, params: plan.ir.totalParams, losses: steps.map((s) => s.loss), ...(r.message ? { message: r.message } : {}),

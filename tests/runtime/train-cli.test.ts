@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serializeDocument } from '../../src/graph/index.ts';
 import { chain, ROOT } from '../fixtures/graphs.ts';
+import { leftBaselineAt } from '../../src/datasets/plateau.ts';
 
 const train = (...args: string[]) =>
   JSON.parse(execFileSync('node', [join(ROOT, 'bin/rnn-studio.mjs'), 'train', join(ROOT, 'presets/adding-lstm.json'), '--seq-len', '10', '--steps', '4', '--eval-every', '100', '--json', ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -59,5 +60,15 @@ describe('rnn-studio train', () => {
       err = String((e as { stderr: string }).stderr);
     }
     expect(err).toMatch(/bad\.csv: Row 22, column "c" is "x", not a number/);
+  });
+  it('--stop-when-left stops at the step the run left the baseline, and --json reports that step', () => {
+    const r = JSON.parse(execFileSync('node', [join(ROOT, 'bin/rnn-studio.mjs'), 'train', join(ROOT, 'presets/adding-simplernn.json'), '--seq-len', '10', '--steps', '400',
+      '--seed', '1', '--eval-every', '1000', '--stop-when-left', '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    expect(r.status).toBe('stopped');
+    expect(r.steps).toBeLessThan(400);
+    expect(r.losses).toHaveLength(r.steps);
+    expect(r.leftBaselineAt).toBe(r.steps);
+    expect(leftBaselineAt(r.losses, r.baseline)).toBe(r.steps);
+    expect(leftBaselineAt(r.losses.slice(0, -1), r.baseline)).toBeNull();
   });
 });

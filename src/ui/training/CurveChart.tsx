@@ -10,6 +10,8 @@ export interface CurveChartProps {
   train: { step: number; value: number }[];
   val: { step: number; value: number }[];
   baseline?: number;
+  /** What the baseline line means (long-lag tasks), written beside its value. */
+  baselineNote?: string;
   totalSteps: number;
   label: string;
   log?: boolean;
@@ -44,7 +46,7 @@ function decimate(points: { step: number; value: number }[], x: (s: number) => n
   return out;
 }
 
-export function CurveChart({ train, val, baseline, totalSteps, label, log, testId, width = 420, height = 190 }: CurveChartProps) {
+export function CurveChart({ train, val, baseline, baselineNote, totalSteps, label, log, testId, width = 420, height = 190 }: CurveChartProps) {
   const ax = useRef<SVGGElement>(null);
   const ay = useRef<SVGGElement>(null);
   const w = width - M.left - M.right;
@@ -78,7 +80,7 @@ export function CurveChart({ train, val, baseline, totalSteps, label, log, testI
           {baseline !== undefined && finite(baseline) && (
             <g data-testid={`${testId}-baseline`}>
               <line x1={0} x2={w} y1={y(baseline)} y2={y(baseline)} stroke="#b45309" strokeDasharray="5 4" />
-              <text x={w - 2} y={y(baseline) - 4} textAnchor="end" className="curve-note">baseline {fmt(baseline)}</text>
+              <text x={w - 2} y={y(baseline) - 4} textAnchor="end" className="curve-note" data-testid={`${testId}-baseline-label`}>baseline {fmt(baseline)}{baselineNote ? ` (${baselineNote})` : ''}</text>
             </g>
           )}
           <path d={trainPath} fill="none" stroke="#2563eb" strokeWidth={1.3} opacity={0.75} data-series="train" data-points={train.length} />

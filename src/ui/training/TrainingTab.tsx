@@ -13,6 +13,8 @@ import {
 } from '../../store/training.ts';
 import { ConfusionMatrix } from './ConfusionMatrix.tsx';
 import { CurveChart } from './CurveChart.tsx';
+import { PlateauHint } from './PlateauHint.tsx';
+import { PLATEAU_MEANING } from '../../datasets/plateau.ts';
 import './training.css';
 
 const fmtTime = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
@@ -167,6 +169,7 @@ function RunColumn({ info, canTrain }: { info: TaskInfo | null; canTrain: boolea
   const metricTrain = useMemo(() => t.steps.map((x) => ({ step: x.step, value: x.metric })), [t.steps]);
   const metricVal = useMemo(() => t.evals.map((x) => ({ step: x.step, value: x.metric })), [t.evals]);
   const clippedCount = useMemo(() => t.steps.filter((x) => x.clipped).length, [t.steps]);
+  const baselineNote = PLATEAU_MEANING[settingsOf(doc).task];
   return (
     <section className="tr-col tr-run" aria-label="Run">
         <div className="tr-controls">
@@ -194,13 +197,14 @@ function RunColumn({ info, canTrain }: { info: TaskInfo | null; canTrain: boolea
         <div className="tr-charts">
           <CurveChart testId="loss-chart" label={`loss (${info?.output.kind === 'regression' ? 'MSE' : 'cross-entropy'})`} log
             train={lossTrain} val={lossVal}
-            baseline={info?.baseline.loss} totalSteps={p?.totalSteps ?? 1} />
+            baseline={info?.baseline.loss} baselineNote={baselineNote} totalSteps={p?.totalSteps ?? 1} />
           {metricName === 'accuracy' && (
             <CurveChart testId="metric-chart" label="accuracy"
               train={metricTrain} val={metricVal}
-              baseline={info?.baseline.metric} totalSteps={p?.totalSteps ?? 1} />
+              baseline={info?.baseline.metric} baselineNote={baselineNote} totalSteps={p?.totalSteps ?? 1} />
           )}
         </div>
+        <PlateauHint baseline={info?.baseline.loss} />
         {t.steps.length > 0 && (
           <p className="tr-muted" data-testid="grad-stats">
             gradient norm (before clipping) last {t.steps[t.steps.length - 1].gradNorm.toPrecision(3)} · clipped {clippedCount} of {t.steps.length} steps
