@@ -2,27 +2,42 @@
 import '@xyflow/react/dist/style.css';
 import './ui/styles.css';
 import { createRoot } from 'react-dom/client';
-import { cleanedUrl, initialDocument, loadDocument, notify, startAutosave } from './store/index.ts';
-import { initLesson } from './store/lesson.ts';
+import { cleanedUrl, initialDocument, loadDocument, notify, startAutosave, STORAGE_KEY, type KeyValue } from './store/index.ts';
 import { App } from './ui/App.tsx';
 
-async function main() {
-  const first = await initialDocument(location, localStorage);
+/** Local storage, or a stand-in in memory when the browser blocks it (then reading it throws), with a message. */
+function storage(): { kv: KeyValue; error?: string } {
+  try {
+    localStorage.getItem(STORAGE_KEY);
+    return { kv: localStorage };
+  } catch (e) {
+    const mem = new Map<string, string>();
+    return {
+      kv: { getItem: (k) => mem.get(k) ?? null, setItem: (k, v) => void mem.set(k, v) },
+      error: `This browser blocks local storage (${(e as Error).message}), so nothing is autosaved. Use Save to keep your work.`,
+    };
+  }
+}
+
+function main() {
+  const { kv, error } = storage();
+  // initialDocument never throws: a damaged share link or autosave becomes a message and the next source opens.
+  const first = initialDocument(location, kv);
   loadDocument(first.doc, {
     record: false,
     layout: first.source === 'preset' || first.source === 'default',
     fit: !(first.source === 'autosave' && first.doc.viewport),
   });
-  if (first.error) notify(first.error, 'error');
+  const problems = [first.error, error].filter(Boolean).join(' ');
+  if (problems) notify(problems, 'error');
   else if (first.source === 'share') notify('Opened the graph from the share link.');
   history.replaceState(null, '', cleanedUrl(location));
 
   const tab = crypto.randomUUID();
-  const autosave = startAutosave(localStorage, tab, { saveNow: first.source !== 'autosave' });
+  const autosave = startAutosave(kv, tab, { saveNow: first.source !== 'autosave' });
   window.addEventListener('storage', (e) => autosave.onStorage(e.key, e.newValue));
 
-  initLesson(localStorage);
   createRoot(document.getElementById('root')!).render(<App onTakeTheirs={autosave.takeTheirs} onKeepMine={autosave.keepMine} />);
 }
 
-void main();
+main();

@@ -25,9 +25,13 @@ export function parseCsvDataset(text: string, opts: { seed: number; maxLen?: num
     return fail(`The file is too large (${(text.length / 1e6).toFixed(1)} MB; the limit is ${CSV_MAX_BYTES / 1e6} MB). Use a sample of the rows.`);
   if (text.trim() === '') return fail('The file is empty.');
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: false });
+  const quote = parsed.errors.find((e) => e.type === 'Quotes');
+  // An unclosed quote swallows the rest of the file into one cell: say where, rather than count columns.
+  if (quote) return fail(`Row ${(quote.row ?? 0) + 1} has a quote that is not closed properly (${quote.message.toLowerCase()}). Put a cell with commas in "…", and write a quote inside it as "".`);
   const rows = parsed.data;
   // A trailing newline yields one empty row at the end: that is not an "empty row" of data.
   while (rows.length && rows[rows.length - 1].length === 1 && rows[rows.length - 1][0] === '') rows.pop();
+  if (rows.length === 0) return fail('The file has no rows, only separators.');
   const header = rows[0].map((h) => h.trim().toLowerCase());
   const body = rows.slice(1);
   if (body.length > CSV_MAX_ROWS) return fail(`The file has ${body.length} rows; the limit is ${CSV_MAX_ROWS}. Use a sample of the rows.`);

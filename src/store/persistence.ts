@@ -42,17 +42,37 @@ export function readStamp(text: string | null): Stamp | null {
   }
 }
 
-/** The URL hash that holds the whole document (graph, training settings and seed; never weights). */
-export function encodeShare(doc: GraphDoc): string {
-  return SHARE_PREFIX + compressToEncodedURIComponent(serializeDocument(doc));
+/**
+ * The longest share link body read or made. The decompressed text grows about with the square of the link (a link
+ * of 2,260 characters can hold 1 MB, one of 5,651 holds 5 MB), so the bound is on the link, before decompressing:
+ * 12,000 characters hold about 20 MB at worst, and the 5 MB file limit then applies; a real graph of 100 layers
+ * takes about 8,300.
+ */
+export const SHARE_MAX_CHARS = 12_000;
+
+/** The URL hash that holds the whole document (graph, training settings and seed; never weights), or why there is none. */
+export function encodeShare(doc: GraphDoc): { ok: true; hash: string } | { ok: false; error: string } {
+  const body = compressToEncodedURIComponent(serializeDocument(doc));
+  return body.length <= SHARE_MAX_CHARS
+    ? { ok: true, hash: SHARE_PREFIX + body }
+    : { ok: false, error: `This graph is too large for a share link (${body.length} characters; the limit is ${SHARE_MAX_CHARS}). Save it as a file and send the file.` };
 }
 
-/** The document in a share hash; null when the hash is not a share link at all. */
+/** The document in a share hash; null when the hash is not a share link at all. Never throws. */
 export function decodeShare(hash: string): ParseResult | null {
   if (!hash.startsWith(SHARE_PREFIX)) return null;
-  const text = decompressFromEncodedURIComponent(hash.slice(SHARE_PREFIX.length));
+  const body = hash.slice(SHARE_PREFIX.length);
+  if (body.length > SHARE_MAX_CHARS)
+    return { ok: false, error: `This share link is too long (${body.length} characters; links made by RNN Studio have at most ${SHARE_MAX_CHARS}), so it was not opened.` };
+  let text: string | null = null;
+  try {
+    text = decompressFromEncodedURIComponent(body);
+  } catch {
+    // lz-string throws a TypeError on some damaged links (e.g. "z"); that is the same damage as an empty result.
+  }
   if (!text) return { ok: false, error: 'This share link is damaged (it could not be decompressed). Ask for the link again.' };
-  return parseDocument(text);
+  const r = parseDocument(text);
+  return r.ok ? r : { ok: false, error: `This share link holds no usable graph: ${r.error}` };
 }
 
 /** A file name for a download: the graph's name made safe, with the versioned suffix. */

@@ -1,7 +1,4 @@
-/**
- * The preset graphs in `presets/` and the test fixtures in `tests/fixtures/`, read as text at build time and
- * validated like any file. Fixtures are loaded lazily so they never weigh on the app's first load.
- */
+/** The preset graphs in `presets/`, read as text at build time and validated like any file. */
 import { parseDocument, type GraphDoc } from '../graph/index.ts';
 
 export interface Preset {
@@ -15,7 +12,6 @@ export const DEFAULT_PRESET = 'lesson-lstm';
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1).replace(/\.json$/, '');
 
 const presetFiles = import.meta.glob<string>('/presets/*.json', { eager: true, query: '?raw', import: 'default' });
-const fixtureFiles = import.meta.glob<string>('/tests/fixtures/**/*.json', { query: '?raw', import: 'default' });
 
 /** Every preset, by name. A preset that fails validation is a build bug: it throws at start-up and in the tests. */
 export const PRESETS: Preset[] = Object.entries(presetFiles)
@@ -27,9 +23,3 @@ export const PRESETS: Preset[] = Object.entries(presetFiles)
   .sort((a, b) => a.name.localeCompare(b.name));
 
 export const presetByName = (name: string): Preset | undefined => PRESETS.find((p) => p.name === name);
-
-/** The raw text of `tests/fixtures/**\/<name>.json`, or null when there is no such fixture. */
-export async function fixtureText(name: string): Promise<string | null> {
-  const entry = Object.entries(fixtureFiles).find(([path]) => baseName(path) === name);
-  return entry ? entry[1]() : null;
-}

@@ -1,32 +1,26 @@
 /**
- * Which document the app opens with, in order: a share link in the hash, `?fixture=` (tests), `?preset=`,
- * the autosave, and on a first start (empty storage) the default preset.
+ * Which document the app opens with, in order: a share link in the hash, `?preset=`, the autosave, and on a first
+ * start (empty storage) the default preset. Never throws: a damaged link or autosave is a message, and the next
+ * source is used, so the app always mounts and a bad link never replaces the autosaved graph.
  */
-import { parseDocument, type GraphDoc } from '../graph/index.ts';
+import type { GraphDoc } from '../graph/index.ts';
 import { decodeShare, loadLocal, type KeyValue } from './persistence.ts';
-import { DEFAULT_PRESET, fixtureText, presetByName } from './presets.ts';
+import { DEFAULT_PRESET, presetByName } from './presets.ts';
 
 export interface Initial {
   doc: GraphDoc;
-  source: 'share' | 'fixture' | 'preset' | 'autosave' | 'default';
+  source: 'share' | 'preset' | 'autosave' | 'default';
   /** A problem met on the way (a damaged link or autosave), shown to the user; the next source was used. */
   error?: string;
 }
 
-export async function initialDocument(loc: { search: string; hash: string }, kv: KeyValue): Promise<Initial> {
+export function initialDocument(loc: { search: string; hash: string }, kv: KeyValue): Initial {
   const errors: string[] = [];
   const share = decodeShare(loc.hash);
   if (share?.ok) return { doc: share.doc, source: 'share' };
   if (share) errors.push(share.error);
 
   const q = new URLSearchParams(loc.search);
-  const fixture = q.get('fixture');
-  if (fixture) {
-    const text = await fixtureText(fixture);
-    const r = text === null ? null : parseDocument(text);
-    if (r?.ok) return { doc: r.doc, source: 'fixture' };
-    errors.push(r ? r.error : `There is no test fixture named "${fixture}".`);
-  }
   const presetName = q.get('preset');
   if (presetName) {
     const p = presetByName(presetName);
@@ -34,19 +28,17 @@ export async function initialDocument(loc: { search: string; hash: string }, kv:
     errors.push(`There is no preset named "${presetName}".`);
   }
   const local = loadLocal(kv);
-  const error = errors.length ? errors.join(' ') : undefined;
-  if (local?.ok) return { doc: local.doc, source: 'autosave', ...(error ? { error } : {}) };
+  if (local?.ok) return { doc: local.doc, source: 'autosave', ...(errors.length ? { error: `${errors.join(' ')} Your autosaved graph is open.` } : {}) };
   if (local) errors.push(`The autosaved graph could not be restored: ${local.error}`);
-  const fallback = presetByName(DEFAULT_PRESET);
-  if (!fallback) throw new Error(`the default preset ${DEFAULT_PRESET} is missing`);
-  return { doc: fallback.doc, source: 'default', ...(errors.length ? { error: errors.join(' ') } : {}) };
+  // PRESETS are checked at start-up and in the tests, so the default exists.
+  const fallback = presetByName(DEFAULT_PRESET)!;
+  return { doc: fallback.doc, source: 'default', ...(errors.length ? { error: `${errors.join(' ')} The example graph is open.` } : {}) };
 }
 
 /** The address without the parts that only choose the first document, so a reload shows the autosave. */
 export function cleanedUrl(loc: { pathname: string; search: string; hash: string }): string {
   const q = new URLSearchParams(loc.search);
   q.delete('preset');
-  q.delete('fixture');
   const search = q.toString();
   const hash = loc.hash.startsWith('#g=') ? '' : loc.hash;
   return `${loc.pathname}${search ? `?${search}` : ''}${hash}`;

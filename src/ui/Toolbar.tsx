@@ -22,7 +22,9 @@ export function Toolbar() {
   const lessonOpen = useLesson((s) => s.open);
 
   const share = async () => {
-    const url = shareUrl();
+    const r = shareUrl();
+    if (!r.ok) return notify(r.error, 'error');
+    const url = r.url;
     setLink(url);
     try {
       await navigator.clipboard.writeText(url);

@@ -25,5 +25,8 @@ export async function openFile(file: File, all: File[] = [file]): Promise<boolea
   return isModelJson(text) ? importModelFiles([file, ...all.filter((f) => f !== file)]) : openDocumentText(file.name, text);
 }
 
-/** The share link for the current document. */
-export const shareUrl = (): string => `${location.origin}${location.pathname}${location.search}${encodeShare(useStore.getState().doc)}`;
+/** The share link for the current document, or why it cannot have one (too large). */
+export function shareUrl(): { ok: true; url: string } | { ok: false; error: string } {
+  const r = encodeShare(useStore.getState().doc);
+  return r.ok ? { ok: true, url: `${location.origin}${location.pathname}${location.search}${r.hash}` } : r;
+}

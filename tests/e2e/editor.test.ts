@@ -294,7 +294,7 @@ describe('editor', () => {
   });
 
   it('marks a layer in error with its reason on hover; the problems list selects it; the one-click fix clears it', async () => {
-    const page = await openEditor(browser, { fixture: 'needs-return-sequences' });
+    const page = await openEditor(browser, { fixture: 'invalid/needs-return-sequences' });
     const bad = page.locator(SEL.node('lstm2'));
     await expect.poll(() => bad.locator('.node-badge').count()).toBe(1);
     await bad.locator('.node-badge').hover();

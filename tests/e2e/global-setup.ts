@@ -13,6 +13,8 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The production build's folder (what `vite build` writes to dist/), for tests of its contents. */
+    distDir: string;
   }
 }
 
@@ -65,6 +67,7 @@ export default async function setup(project: TestProject) {
   if (!child) throw new Error('no free port for vite preview');
   const server = child;
   project.provide('baseUrl', url);
+  project.provide('distDir', outDir);
   return () => {
     // The preview server is `npx` → node; kill the whole process group we started.
     if (server.pid) process.kill(-server.pid, 'SIGTERM');

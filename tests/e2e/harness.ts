@@ -3,8 +3,12 @@
  * browser), open the production build served by `global-setup.ts`, and act on the editor as a user would.
  * Selectors live in `SEL` so a markup change is fixed in one place.
  */
+import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { inject } from 'vitest';
+import { parseDocument } from '../../src/graph/index.ts';
+import { encodeShare } from '../../src/store/persistence.ts';
+import { FIXTURE_DIR } from '../fixtures/graphs.ts';
 
 /** Where global-setup.ts serves the production build. */
 export const baseUrl = (): string => inject('baseUrl');
@@ -35,6 +39,7 @@ export function launch(): Promise<Browser> {
 
 export interface OpenOptions {
   preset?: string;
+  /** A graph in tests/fixtures/ (e.g. `invalid/cycle`), opened through a share link: the app has no test hook. */
   fixture?: string;
   /** Extra query parameters (e.g. backend=wasm for training tests). */
   query?: Record<string, string>;
@@ -61,11 +66,20 @@ export async function openEditor(browser: Browser, o: OpenOptions = {}): Promise
     ? await browser.newContext({ viewport: o.viewport ?? { width: 1440, height: 900 }, acceptDownloads: true })
     : await newContext(browser, o.viewport));
   const page = await context.newPage();
-  const q = new URLSearchParams({ ...(o.preset ? { preset: o.preset } : {}), ...(o.fixture ? { fixture: o.fixture } : {}), ...o.query });
+  const q = new URLSearchParams({ ...(o.preset ? { preset: o.preset } : {}), ...o.query });
   const qs = q.toString();
-  await page.goto(`${baseUrl()}/${qs ? `?${qs}` : ''}${o.hash ?? ''}`);
+  await page.goto(`${baseUrl()}/${qs ? `?${qs}` : ''}${o.fixture ? fixtureHash(o.fixture) : (o.hash ?? '')}`);
   await waitForCanvas(page);
   return page;
+}
+
+/** The share-link hash of a graph file in tests/fixtures/. */
+export function fixtureHash(name: string): string {
+  const r = parseDocument(readFileSync(`${FIXTURE_DIR}/${name}.json`, 'utf8'));
+  if (!r.ok) throw new Error(`fixture ${name}: ${r.error}`);
+  const link = encodeShare(r.doc);
+  if (!link.ok) throw new Error(link.error);
+  return link.hash;
 }
 
 /** Waits until React Flow has measured every node (nodes are hidden until then) and a preset's auto-layout ran. */

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { serializeDocument } from '../../src/graph/index.ts';
 import {
   cleanedUrl, decodeShare, DEFAULT_PRESET, encodeShare, fileNameFor, initialDocument, loadDocument, loadLocal, PRESETS, presetByName,
-  resetStore, saveLocal, setParam, setViewport, STAMP_KEY, startAutosave, STORAGE_KEY, useStore, type KeyValue,
+  resetStore, saveLocal, setParam, setViewport, SHARE_MAX_CHARS, STAMP_KEY, startAutosave, STORAGE_KEY, useStore, type KeyValue,
 } from '../../src/store/index.ts';
 
 class MemoryKV implements KeyValue {
@@ -17,6 +17,11 @@ class MemoryKV implements KeyValue {
 }
 
 const lesson = () => presetByName('lesson-lstm')!.doc;
+const hashOf = (doc: Parameters<typeof encodeShare>[0]) => {
+  const r = encodeShare(doc);
+  if (!r.ok) throw new Error(r.error);
+  return r.hash;
+};
 const bilstm = () => presetByName('lesson-bilstm-2layer')!.doc;
 
 beforeEach(() => resetStore());
@@ -50,7 +55,7 @@ describe('local storage', () => {
 describe('share links', () => {
   it('hold the whole document and decode to the same one', () => {
     const d = { ...bilstm(), training: { seed: 1234, learningRate: 0.003, batchSize: 16 } };
-    const hash = encodeShare(d);
+    const hash = hashOf(d);
     expect(hash.startsWith('#g=')).toBe(true);
     expect(hash).toMatch(/^#g=[A-Za-z0-9+\-$]*$/); // URL-safe
     const r = decodeShare(hash)!;
@@ -62,6 +67,23 @@ describe('share links', () => {
     expect(decodeShare('#g=%%%')).toMatchObject({ ok: false });
     const hostile = compressToEncodedURIComponent(JSON.stringify({ type: 'rnn-studio-graph', schemaVersion: 2, graph: { nodes: [{ id: 'a b', position: { x: 0, y: 0 }, data: { kind: 'LSTM', params: {} } }], edges: [] } }));
     expect(decodeShare(`#g=${hostile}`)).toMatchObject({ ok: false });
+  });
+
+  it('a link that makes lz-string throw (a TypeError in its decoder) is reported as damaged', async () => {
+    const { decompressFromEncodedURIComponent } = await import('lz-string');
+    expect(() => decompressFromEncodedURIComponent('z')).toThrow(TypeError);
+    expect(decodeShare('#g=z')).toEqual({ ok: false, error: 'This share link is damaged (it could not be decompressed). Ask for the link again.' });
+  });
+
+  it('bound the link before decompressing: a longer one is refused unread, and a graph too large for one is refused when sharing', () => {
+    // 'a' × 1 MB compresses to about 2,260 characters: the decompressed size grows with the square of the link.
+    expect(decodeShare(`#g=${'A'.repeat(SHARE_MAX_CHARS + 1)}`)).toEqual({ ok: false, error: `This share link is too long (${SHARE_MAX_CHARS + 1} characters; links made by RNN Studio have at most ${SHARE_MAX_CHARS}), so it was not opened.` });
+    const big = structuredClone(lesson());
+    big.meta = { name: 'big', description: Array.from({ length: 1990 }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20000))).join('') };
+    big.nodes = Array.from({ length: 40 }, (_, i) => ({ ...big.nodes[i % big.nodes.length], id: `n${i}`, data: { ...big.nodes[i % big.nodes.length].data, name: big.meta!.description!.slice(i * 40, i * 40 + 100) } }));
+    const r = encodeShare(big);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/^This graph is too large for a share link \(\d+ characters; the limit is 12000\)\. Save it as a file/);
   });
 });
 
@@ -84,26 +106,20 @@ describe('first document', () => {
     saveLocal(kv, lesson(), { tab: 't', rev: 1 });
     expect((await initialDocument({ search: '', hash: '' }, kv)).source).toBe('autosave');
     expect((await initialDocument({ search: '?preset=lesson-gru', hash: '' }, kv)).doc).toEqual(presetByName('lesson-gru')!.doc);
-    const shared = await initialDocument({ search: '?preset=lesson-gru', hash: encodeShare(bilstm()) }, kv);
+    const shared = await initialDocument({ search: '?preset=lesson-gru', hash: hashOf(bilstm()) }, kv);
     expect(shared.source).toBe('share');
     expect(shared.doc).toEqual(bilstm());
-  });
-
-  it('loads a test fixture by name', async () => {
-    const r = await initialDocument({ search: '?fixture=cycle', hash: '' }, new MemoryKV());
-    expect(r.source).toBe('fixture');
-    expect(r.doc.nodes.length).toBeGreaterThan(0);
   });
 
   it('falls back with a message on a bad link or an unknown preset', async () => {
     const r = await initialDocument({ search: '?preset=nope', hash: '#g=garbage' }, new MemoryKV());
     expect(r.source).toBe('default');
-    expect(r.error).toMatch(/share link is damaged.*no preset named "nope"/);
+    expect(r.error).toMatch(/share link is damaged.*no preset named "nope".* The example graph is open\.$/);
   });
 
   it('cleans the address so a reload shows the autosave, keeping other parameters', () => {
     expect(cleanedUrl({ pathname: '/', search: '?preset=a&backend=wasm', hash: '#g=xyz' })).toBe('/?backend=wasm');
-    expect(cleanedUrl({ pathname: '/app/', search: '?fixture=b', hash: '' })).toBe('/app/');
+    expect(cleanedUrl({ pathname: '/app/', search: '?preset=b', hash: '' })).toBe('/app/');
   });
 });
 
