@@ -52,7 +52,7 @@ export function checkStrip(f: StripFacts): Verdict {
   const moved = masked.filter((t) => f.change[t] > CARRY_TOLERANCE);
   if (moved.length) return fail(`h_t changed by ${num(Math.max(...moved.map((t) => f.change[t])))} at masked step${moved.length > 1 ? 's' : ''} ${list(moved.map((t) => `t = ${t + 1}`))}.`);
   const smallest = Math.min(...real.map((t) => f.change[t]));
-  return pass(`each of the ${real.length} real tokens of example ${f.example} changed h_t (by at least ${num(smallest)} in some unit), ` +
+  return pass(`${real.length === 1 ? 'the only real token' : `each of the ${real.length} real tokens`} of example ${f.example} changed h_t (by at least ${num(smallest)} in some unit), ` +
     `and at the ${masked.length} padded step${masked.length > 1 ? 's' : ''} (mask 0) h_t was carried over exactly.`);
 }
 

@@ -20,6 +20,9 @@ describe('step 1: the unrolled strip', () => {
     expect(v.ok).toBe(true);
     expect(v.text).toBe('each of the 5 real tokens of example 3 changed h_t (by at least 0.1 in some unit), and at the 3 padded steps (mask 0) h_t was carried over exactly.');
   });
+  it('says "the only real token" for one', () => {
+    expect(checkStrip({ ...base, length: 1, change: [0.4, 0, 0], mask: [1, 0, 0] }).text).toBe('the only real token of example 3 changed h_t (by at least 0.4 in some unit), and at the 2 padded steps (mask 0) h_t was carried over exactly.');
+  });
   it('fails when a masked step moved h, naming the step and the size', () => {
     const v = checkStrip({ ...base, change: [0.4, 0.2, 0.3, 0.1, 0.25, 0.05, 0, 0], mask: [1, 1, 1, 1, 1, 0, 0, 0] });
     expect(v).toEqual({ ok: false, text: 'not this time, because h_t changed by 0.05 at masked step t = 6.' });

@@ -17,7 +17,7 @@ beforeAll(async () => {
   await initTfNode('wasm');
 });
 
-it('shows the shortest probe example: x_t = embedding row, h_t = tanh(W·x_t + H·h_{t−1} + b), masked steps carried over', async () => {
+it('shows a probe example with padding in view: x_t = embedding row, h_t = tanh(W·x_t + H·h_{t−1} + b), masked steps carried over', async () => {
   const r = parseDocument(readFileSync(new URL('../../presets/lesson-rnn-masked.json', import.meta.url), 'utf8'));
   if (!r.ok) throw new Error(r.error);
   const doc = r.doc;
@@ -30,15 +30,17 @@ it('shows the shortest probe example: x_t = embedding row, h_t = tanh(W·x_t + H
   const H = u.units;
   const D = u.inputSize;
 
-  // The example shown is the one with the fewest real tokens among the probe batch.
+  // The example shown is the longest one that ends inside the window (the shortest when none does).
   const ir = compile(doc).ir!;
   const ds = TASKS[doc.training!.task!].make({ seed: doc.training!.seed, seqLen: doc.training!.seqLen });
   const idx = Array.from({ length: 16 }, (_, i) => ds.trainSize + i);
   const ids = collate(ds, idx).x as Int32Array;
   const T = u.seqLen;
   const lengths = idx.map((_, b) => Array.from(ids.subarray(b * T, (b + 1) * T)).filter((v) => v !== 0).length);
-  expect(u.length).toBe(Math.min(...lengths));
+  const fits = lengths.filter((n) => n < u.steps);
+  expect(u.length).toBe(fits.length ? Math.max(...fits) : Math.min(...lengths));
   expect(u.example).toBe(lengths.indexOf(u.length));
+  expect(u.length).toBeGreaterThan(1);
   const tokens = Array.from(ids.subarray(u.example * T, u.example * T + u.steps));
   expect(Array.from(u.mask!)).toEqual(tokens.map((v) => (v !== 0 ? 1 : 0)));
   expect(u.mask!.includes(0)).toBe(true); // the window shows padding

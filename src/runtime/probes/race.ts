@@ -132,6 +132,9 @@ export async function probeGraph(doc: GraphDoc, o: { task?: string; seqLen?: num
   }
 }
 
+/** True when a padding mask reaches IR layer `id`. */
+const isMasked = (ir: ModelIR, id: string) => ir.layers.find((l) => l.id === id)!.inputShapes[0].masked;
+
 /** One recurrent layer unrolled over the first steps of one example: what it read and what it produced. */
 export interface UnrollMessage {
   layer: string;
@@ -158,8 +161,7 @@ export interface UnrollMessage {
 
 /**
  * The forward direction of recurrent layer `layerId` (default: the first) on one probe example, its first `steps`
- * steps: x_t as the cell reads it (after the Embedding) and h_t as it leaves the cell. A masked layer shows the
- * example with the fewest real steps, so the padding the cell skips is in view.
+ * steps: x_t as the cell reads it (after the Embedding) and h_t as it leaves the cell.
  */
 export async function unrollGraph(doc: GraphDoc, o: { layerId?: string; steps: number; task?: string; seqLen?: number; probeBatch?: number; storage?: string }): Promise<UnrollMessage> {
   const { ir, taskId, seed, batch, labels } = prepare(doc, o);
@@ -172,23 +174,25 @@ export async function unrollGraph(doc: GraphDoc, o: { layerId?: string; steps: n
     if (!t) throw new Error('The graph has no recurrent layer to unroll.');
     const [B, T] = b.inputs[0].shape as [number, number];
     const K = Math.min(o.steps, T);
-    let masked = false;
     const out = tf.tidy(() => {
       const { runs } = walk(model, ir, targets, b.inputs, { stopAfter: t.id });
       const r = runs[k];
-      masked = r.mask !== null;
-      // Real steps per example (all T without a mask); the shortest example shows the most padding.
-      const lengths = r.mask ? tf.sum(r.mask, 1) : tf.fill([B], T);
-      const ex = tf.reshape(tf.argMin(lengths), [1]);
-      const first = (a: tf.Tensor) => tf.slice(tf.gather(a, ex), 0, [1, K]);
-      return { x: first(r.x), h: first(tf.stack(r.hs, 1)), mask: r.mask ? first(r.mask) : tf.zeros([0]), lengths, ex };
+      return { x: r.x, h: tf.stack(r.hs, 1), mask: r.mask ?? tf.ones([B, T]) };
     });
     try {
-      const ex = (await out.ex.data())[0];
+      const [x, h, mask] = [(await out.x.data()) as Float32Array, (await out.h.data()) as Float32Array, Array.from(await out.mask.data())];
+      const masked = isMasked(ir, t.id);
+      // Real steps per example. A masked layer shows the longest example that still ends inside the window, so
+      // its real tokens and the padding the cell skips are both in view (the shortest one when none fits).
+      const lengths = Array.from({ length: B }, (_, e) => mask.slice(e * T, (e + 1) * T).reduce((s, v) => s + v, 0));
+      const fits = lengths.filter((n) => n < K);
+      const ex = masked ? lengths.indexOf(fits.length ? Math.max(...fits) : Math.min(...lengths)) : 0;
+      const D = out.x.shape[2]!;
+      const H = t.units;
       return {
-        layer: t.name, kind: t.kind, units: t.units, inputSize: out.x.shape[2]!, seqLen: T, steps: K, example: ex, length: (await out.lengths.data())[ex],
-        x: (await out.x.data()) as Float32Array, h: (await out.h.data()) as Float32Array,
-        mask: masked ? Uint8Array.from(await out.mask.data()) : null, labels: labels[ex].slice(0, K), weights,
+        layer: t.name, kind: t.kind, units: H, inputSize: D, seqLen: T, steps: K, example: ex, length: lengths[ex],
+        x: x.slice(ex * T * D, (ex * T + K) * D), h: h.slice(ex * T * H, (ex * T + K) * H),
+        mask: masked ? Uint8Array.from(mask.slice(ex * T, ex * T + K)) : null, labels: labels[ex].slice(0, K), weights,
       };
     } finally {
       tf.dispose(Object.values(out));
