@@ -109,14 +109,15 @@ export interface GateFacts {
   hMaxAbs: number;
 }
 
-/** The forget gate must spread over at least this range to show that it opens and closes. */
-export const GATE_SPREAD = 0.3;
+/** A forget gate that keeps more than this share of c per step, on average, makes the cell state a running sum. */
+export const KEEPS = 0.5;
 
 export function checkGates(f: GateFacts): Verdict {
   const what = `the forget gate f ranges from ${num(f.fMin)} to ${num(f.fMax)} (mean ${num(f.fMean)}); the cell state c reaches ±${num(f.cMaxAbs)} and h ±${num(f.hMaxAbs)}`;
   if (f.weights !== 'trained') return fail(`these are the initial weights (train this graph in step 2 first): ${what}.`);
-  if (f.fMax - f.fMin < GATE_SPREAD) return fail(`${what}: f spreads over only ${num(f.fMax - f.fMin)}, less than ${GATE_SPREAD}.`);
-  return pass(`with the trained weights, ${what}: each unit's f decides, step by step, how much of c it keeps.`);
+  if (f.fMean <= KEEPS) return fail(`${what}: on average f keeps only ${num(f.fMean)} of c per step.`);
+  if (f.cMaxAbs <= Math.max(1, f.hMaxAbs)) return fail(`${what}: c stays within the ±1 that bounds h.`);
+  return pass(`with the trained weights, ${what}: f keeps most of c from step to step, so c adds up past the ±1 that bounds h = o·tanh(c).`);
 }
 
 // ── step 5: the race ──────────────────────────────────────────────────────────────────────────────────

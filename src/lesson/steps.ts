@@ -75,7 +75,7 @@ export const LESSON_STEPS: LessonStep[] = [
     ],
     preset: 'lesson-lstm',
     doIt: 'Probe the LSTM classifier with the weights trained in step 2 and show its gate heatmaps',
-    expect: 'With the trained weights the forget gate opens and closes per unit and step (its values spread over more than 0.3), and the cell state shows what it keeps.',
+    expect: 'With the trained weights the forget gate keeps most of c from one step to the next (mean f above 0.5), so the cell state adds up past the ±1 that bounds h.',
     uses: 'the weights step 2 saved for this graph, 32 probe examples',
   },
   {
