@@ -3,6 +3,7 @@
  * store/lesson.ts) to a verdict. A verdict's sentence is written from those numbers, so it can never contradict
  * the run on screen: "✓ …" when the run shows what the step teaches, "not this time, because …" when it does not.
  */
+import { raceVerdict, type RaceResult } from '../runtime/probes/race-settings.ts';
 
 export interface Verdict {
   ok: boolean;
@@ -121,28 +122,23 @@ export function checkGates(f: GateFacts): Verdict {
 }
 
 // ── step 5: the race ──────────────────────────────────────────────────────────────────────────────────
-export interface RaceFacts {
-  baseline: number;
-  seqLen: number;
-  steps: number;
-  models: { kind: string; valLoss: number }[];
-}
-
-/** The race's lesson (issue 10): the SimpleRNN stays at ≥ 0.8 × baseline, the gated cells reach ≤ 0.1 × baseline. */
-export const STUCK = 0.8;
-export const LEARNED = 0.1;
-
-export function checkRace(f: RaceFacts): Verdict {
-  const of = (k: string) => f.models.find((m) => m.kind === k);
-  const missing = ['SimpleRNN', 'LSTM', 'GRU'].filter((k) => !of(k) || !Number.isFinite(of(k)!.valLoss));
-  if (missing.length) return fail(`${list(missing)} did not finish.`);
-  const r = (k: string) => of(k)!.valLoss / f.baseline;
-  const said = (k: string) => `${k} ${num(of(k)!.valLoss, 3)} (${num(r(k))} × baseline)`;
-  const head = `after ${f.steps} steps at T = ${f.seqLen} (baseline ${num(f.baseline, 3)})`;
-  if (r('SimpleRNN') < STUCK) return fail(`${head} the ${said('SimpleRNN')} got below ${STUCK} × baseline: at this T it can bridge the lag.`);
-  const slow = ['LSTM', 'GRU'].filter((k) => r(k) > LEARNED);
-  if (slow.length) return fail(`${head} ${list(slow.map(said))} stayed above ${LEARNED} × baseline: gated cells start with their gates half closed and may need more steps.`);
-  return pass(`${head} the ${said('SimpleRNN')} stayed at the baseline, while the ${said('LSTM')} and the ${said('GRU')} learned.`);
+/**
+ * The race's own verdict (raceVerdict: SimpleRNN ≥ 0.8 × baseline, LSTM and GRU ≤ 0.1 × baseline and ≥ 100× the
+ * SimpleRNN's trained g₁/g_T), written as a sentence from the race's results.
+ */
+export function checkRace(r: RaceResult): Verdict {
+  const missing = (['SimpleRNN', 'LSTM', 'GRU'] as const).filter((k) => !r.models.some((m) => m.kind === k && Number.isFinite(m.valLoss)));
+  if (missing.length) return fail(`${list([...missing])} did not finish.`);
+  const v = raceVerdict(r);
+  const loss = (k: 'SimpleRNN' | 'LSTM' | 'GRU') => `${k} ${num(r.models.find((m) => m.kind === k)!.valLoss, 3)} (${num(v.relLoss[k])} × baseline)`;
+  const gain = (k: 'LSTM' | 'GRU') => `${k} ${Number.isFinite(v.ratioGain[k]) ? `${num(v.ratioGain[k])}×` : v.ratioGain[k] === Infinity ? 'some against none' : 'unknown'}`;
+  const head = `after ${r.steps} steps at T = ${r.seqLen} (baseline ${num(r.baseline, 3)})`;
+  if (!v.simpleStays) return fail(`${head} the ${loss('SimpleRNN')} got below 0.8 × baseline: at this T it can bridge the lag.`);
+  const slow = (['LSTM', 'GRU'] as const).filter((k) => !(v.relLoss[k] <= 0.1));
+  if (slow.length) return fail(`${head} ${list(slow.map(loss))} stayed above 0.1 × baseline: gated cells start with their gates half closed and may need more steps.`);
+  if (!v.gatedCarry) return fail(`${head} the gated cells learned, but their trained g₁/g_T is not 100× the SimpleRNN's (${gain('LSTM')}, ${gain('GRU')}).`);
+  return pass(`${head} the ${loss('SimpleRNN')} stayed at the baseline, while the ${loss('LSTM')} and the ${loss('GRU')} learned, ` +
+    `carrying more of the gradient back to the first step than the SimpleRNN (g₁/g_T ${gain('LSTM')}, ${gain('GRU')}).`);
 }
 
 // ── step 6: shapes of bidirectional and stacked layers ────────────────────────────────────────────────

@@ -4,6 +4,7 @@
  * it loads, what "Do it" does, the settings it uses (kept small so a step takes seconds) and what the learner
  * should see. The actions live in store/lesson.ts, the checks in checks.ts; this module is plain data.
  */
+import { RACE_DEFAULTS as R } from '../runtime/probes/race-settings.ts';
 
 export type LessonStepId = 'cell' | 'train' | 'gradient' | 'gates' | 'race' | 'shapes' | 'export';
 
@@ -87,8 +88,8 @@ export const LESSON_STEPS: LessonStep[] = [
     ],
     preset: 'race-adding',
     doIt: 'Run the race: SimpleRNN, LSTM and GRU trained side by side on the adding problem',
-    expect: 'The SimpleRNN stays at the baseline (≥ 0.8 × baseline); the LSTM and the GRU learn (≤ 0.1 × baseline).',
-    uses: 'the race\'s defaults (shown in the Inside tab)',
+    expect: 'The SimpleRNN stays at the baseline (≥ 0.8 × baseline); the LSTM and the GRU learn (≤ 0.1 × baseline) and carry at least 100× more of the gradient back to the first step.',
+    uses: `the race's defaults: T = ${R.seqLen}, ${R.units} units, ${R.optimizer === 'adam' ? 'Adam' : R.optimizer} ${R.learningRate}, batch ${R.batchSize}, clipping ${R.clipNorm}, ${R.steps} steps per model, seed ${R.seed}`,
   },
   {
     id: 'shapes',

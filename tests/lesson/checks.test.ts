@@ -83,18 +83,25 @@ describe('step 4: the gates', () => {
 });
 
 describe('step 5: the race', () => {
-  const race = (s: number, l: number, g: number) => ({ baseline: 0.167, seqLen: 30, steps: 400, models: [{ kind: 'SimpleRNN', valLoss: s }, { kind: 'LSTM', valLoss: l }, { kind: 'GRU', valLoss: g }] });
-  it('passes at the textbook result', () => {
+  const model = (kind: 'SimpleRNN' | 'LSTM' | 'GRU', valLoss: number, gradRatioTrained: number | null) => ({ kind, valLoss, gradRatioInit: 1e-3, gradRatioTrained, ms: 3000 });
+  const race = (s: number, l: number, g: number, ratios: [number, number, number] = [1e-6, 0.02, 0.3]) => ({
+    task: 'adding', baseline: 0.167, seqLen: 35, steps: 350,
+    models: [model('SimpleRNN', s, ratios[0]), model('LSTM', l, ratios[1]), model('GRU', g, ratios[2])],
+  });
+  it('passes at the textbook result, with the gradient gains', () => {
     expect(checkRace(race(0.16, 0.0021, 0.0013))).toEqual({
-      ok: true, text: 'after 400 steps at T = 30 (baseline 0.167) the SimpleRNN 0.16 (0.96 × baseline) stayed at the baseline, while the LSTM 0.0021 (0.013 × baseline) and the GRU 0.0013 (0.0078 × baseline) learned.',
+      ok: true, text: 'after 350 steps at T = 35 (baseline 0.167) the SimpleRNN 0.16 (0.96 × baseline) stayed at the baseline, while the LSTM 0.0021 (0.013 × baseline) and the GRU 0.0013 (0.0078 × baseline) learned, carrying more of the gradient back to the first step than the SimpleRNN (g₁/g_T LSTM 2·10⁴×, GRU 3·10⁵×).',
     });
   });
   it('fails when the LSTM stays at the baseline, and says why gated cells can be slow', () => {
-    expect(checkRace(race(0.16, 0.161, 0.014)).text).toBe('not this time, because after 400 steps at T = 30 (baseline 0.167) LSTM 0.161 (0.96 × baseline) stayed above 0.1 × baseline: gated cells start with their gates half closed and may need more steps.');
+    expect(checkRace(race(0.16, 0.161, 0.014)).text).toBe('not this time, because after 350 steps at T = 35 (baseline 0.167) LSTM 0.161 (0.96 × baseline) stayed above 0.1 × baseline: gated cells start with their gates half closed and may need more steps.');
+  });
+  it('fails when the gated cells learn but carry less than 100× the gradient', () => {
+    expect(checkRace(race(0.16, 0.002, 0.001, [1e-3, 0.024, 0.5])).text).toBe('not this time, because after 350 steps at T = 35 (baseline 0.167) the gated cells learned, but their trained g₁/g_T is not 100× the SimpleRNN\'s (LSTM 24×, GRU 500×).');
   });
   it('fails when the SimpleRNN bridges the lag, or a model did not finish', () => {
     expect(checkRace(race(0.02, 0.001, 0.001)).text).toMatch(/the SimpleRNN 0\.02 \(0\.12 × baseline\) got below 0\.8 × baseline/);
-    expect(checkRace(race(0.16, Number.NaN, 0.001)).text).toBe('not this time, because LSTM did not finish.');
+    expect(checkRace({ ...race(0.16, 0.001, 0.001), models: race(0.16, 0.001, 0.001).models.filter((m) => m.kind !== 'LSTM') }).text).toBe('not this time, because LSTM did not finish.');
   });
 });
 
