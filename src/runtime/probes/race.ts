@@ -229,7 +229,6 @@ export async function race(doc: GraphDoc, o: RaceOptions, onEvent: (e: RaceEvent
         if (shouldStop()) trainer.stop();
       }, (step) => rec.after(step, model));
       const probe = await probeMessage(model, ir, probeBatch, labels);
-      onEvent({ type: 'probe', run: kind, probe });
       const d = probe.directions[0];
       const m: RaceModelResult = {
         kind, valLoss: run.final.loss,
@@ -237,6 +236,8 @@ export async function race(doc: GraphDoc, o: RaceOptions, onEvent: (e: RaceEvent
         gradRatioTrained: d ? gradRatio(medianPerStep(d.dh, d.mask, probe.seqLen, probe.batch)) : null,
         ms: performance.now() - started,
       };
+      // After the ratios are read: in the browser the worker transfers the probe's buffers, which empties them here.
+      onEvent({ type: 'probe', run: kind, probe });
       if (run.status !== 'stopped') result.models.push(m);
       onEvent({ type: 'done', run: kind, message: run.message, result: run.status !== 'stopped' ? m : undefined });
     } catch (e) {
