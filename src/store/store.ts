@@ -15,6 +15,14 @@ import { emptyHistory, pushStep, redoStep, sameContent, undoStep, type History }
 
 /** The dock's default share of the workspace height. */
 export const DEFAULT_DOCK_SIZE = 0.26;
+export const DOCK_FULL_KEY = 'rnn-studio:dock-full';
+function readDockFull(): boolean {
+  try {
+    return globalThis.localStorage?.getItem(DOCK_FULL_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
 
 export interface Status {
   kind: 'info' | 'error';
@@ -43,6 +51,8 @@ export interface UiSlice {
   dockTab: string;
   /** The dock's share of the workspace height (0.15–0.85); the user drags its top edge to change it. */
   dockSize: number;
+  /** The dock takes the whole window (the canvas shrinks to a strip); remembered in localStorage. */
+  dockFull: boolean;
   /** Bumped to ask the canvas to fit the view (after open, preset, auto-layout). */
   fitRequest: number;
   /** Bumped to ask the canvas to auto-layout once nodes are measured (presets carry rough positions). */
@@ -66,6 +76,7 @@ const initialState = (): StoreState => ({
   clipboard: null,
   dockTab: 'summary',
   dockSize: DEFAULT_DOCK_SIZE,
+  dockFull: readDockFull(),
   fitRequest: 0,
   layoutRequest: 0,
   savedText: null,
@@ -166,6 +177,16 @@ export const selectElements = (nodes: string[], edges: string[]) => useStore.set
 export const setDockTab = (id: string) => useStore.setState({ dockTab: id });
 /** Never a history step: layout, like the viewport. */
 export const setDockSize = (size: number) => useStore.setState({ dockSize: Math.min(0.85, Math.max(0.15, size)) });
+/** Dock over the whole window, or back; the choice is remembered for the next visit. */
+export const toggleDockFull = () => {
+  const dockFull = !useStore.getState().dockFull;
+  useStore.setState((s) => ({ dockFull, fitRequest: s.fitRequest + 1 }));
+  try {
+    globalThis.localStorage?.setItem(DOCK_FULL_KEY, dockFull ? '1' : '0');
+  } catch {
+    // storage full or disabled: the choice lasts for this visit
+  }
+};
 export const requestFit = () => useStore.setState((s) => ({ fitRequest: s.fitRequest + 1 }));
 export const setViewport = (viewport: Viewport) => useStore.setState((s) => ({ doc: apply(s.doc, { type: 'setViewport', viewport }) }));
 export const setMeasured = (sizes: Record<string, { width: number; height: number }>) =>

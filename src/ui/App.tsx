@@ -1,7 +1,7 @@
 /** The editor's layout: toolbar on top, palette | canvas (+ dock) | inspector. */
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
-import { clearStatus, selectCompiled, useStore } from '../store/index.ts';
+import { clearStatus, requestFit, selectCompiled, useStore } from '../store/index.ts';
 import { Canvas } from './canvas/Canvas.tsx';
 import { Dock } from './dock/Dock.tsx';
 import { Inspector } from './inspector/Inspector.tsx';
@@ -63,6 +63,20 @@ function ConflictBanner({ onTakeTheirs, onKeepMine }: AppProps) {
 
 export function App(props: AppProps) {
   const dockSize = useStore((s) => s.dockSize);
+  const dockFull = useStore((s) => s.dockFull);
+  // The canvas refits when the window changes size (once the resizing rests).
+  useEffect(() => {
+    let t: ReturnType<typeof setTimeout> | undefined;
+    const onResize = () => {
+      clearTimeout(t);
+      t = setTimeout(requestFit, 150);
+    };
+    window.addEventListener('resize', onResize);
+    return () => {
+      clearTimeout(t);
+      window.removeEventListener('resize', onResize);
+    };
+  }, []);
   useEffect(() => {
     const open = () => document.querySelector<HTMLInputElement>('[data-testid="open-file"]')?.click();
     const onKey = (e: KeyboardEvent) => onShortcut(e, open);
@@ -71,11 +85,11 @@ export function App(props: AppProps) {
   }, []);
   return (
     <ReactFlowProvider>
-      <div className="app">
+      <div className={dockFull ? 'app dock-full' : 'app'}>
         <Toolbar />
         <ConflictBanner {...props} />
         <Palette />
-        <main className="workspace" style={{ gridTemplateRows: `minmax(0, 1fr) auto minmax(130px, ${Math.round(dockSize * 100)}%)` }}>
+        <main className="workspace" style={{ gridTemplateRows: dockFull ? 'minmax(60px, 14%) auto minmax(0, 1fr)' : `minmax(0, 1fr) auto minmax(130px, ${Math.round(dockSize * 100)}%)` }}>
           <Canvas />
           <StatusLine />
           <Dock />

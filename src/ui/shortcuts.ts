@@ -3,7 +3,7 @@
  * undo; Backspace deletes characters, never layers). React Flow handles Delete/Backspace and arrows on the canvas.
  */
 import {
-  copySelection, cutSelection, duplicateSelection, paste, redo, requestFit, selectAll, undo,
+  copySelection, cutSelection, duplicateSelection, paste, redo, requestFit, selectAll, toggleDockFull, undo,
 } from '../store/index.ts';
 import { saveToFile } from './files.ts';
 
@@ -35,7 +35,8 @@ export function onShortcut(e: KeyboardEvent, open: () => void): void {
     e.preventDefault();
     f();
   };
-  if (mod && key === 'z') run(e.shiftKey ? redo : undo);
+  if (mod && e.shiftKey && key === 'f') run(toggleDockFull);
+  else if (mod && key === 'z') run(e.shiftKey ? redo : undo);
   else if (mod && key === 'y') run(redo);
   else if (mod && key === 'c') run(copySelection);
   else if (mod && key === 'x') run(cutSelection);

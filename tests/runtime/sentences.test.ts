@@ -31,7 +31,7 @@ describe('fmtSci', () => {
   });
 });
 
-// Measured: `npx rnn-studio race --seed 1 --json` on the race defaults' settings (see docs/vanishing-gradients.md).
+// A race shaped like the measured default runs (docs/vanishing-gradients.md): the SimpleRNN at the baseline, the gated cells learned.
 const defaults: RaceResult = {
   task: 'adding', seqLen: 35, steps: 350, baseline: 1 / 6,
   models: [

@@ -1,6 +1,6 @@
 /** The dock under the canvas: one tab per entry of DOCK_TABS (summary, problems, and the other areas' tabs). */
 import type { KeyboardEvent, PointerEvent } from 'react';
-import { DEFAULT_DOCK_SIZE, selectCompiled, setDockSize, setDockTab, useStore } from '../../store/index.ts';
+import { DEFAULT_DOCK_SIZE, selectCompiled, setDockSize, setDockTab, toggleDockFull, useStore } from '../../store/index.ts';
 import { DOCK_TABS } from './tabs.ts';
 
 const EXPANDED = 0.7;
@@ -35,6 +35,7 @@ function keyResize(e: KeyboardEvent<HTMLDivElement>, size: number) {
 export function Dock() {
   const active = useStore((s) => s.dockTab);
   const size = useStore((s) => s.dockSize);
+  const full = useStore((s) => s.dockFull);
   const problems = useStore((s) => selectCompiled(s).diagnostics.length);
   const current = DOCK_TABS.find((t) => t.id === active) ?? DOCK_TABS[0];
   const expanded = size >= EXPANDED - 0.01;
@@ -79,6 +80,11 @@ export function Dock() {
           onClick={() => setDockSize(expanded ? DEFAULT_DOCK_SIZE : EXPANDED)}
         >
           {expanded ? 'Shrink dock' : 'Expand dock'}
+        </button>
+        <button type="button" className="dock-expand dock-full-toggle" aria-pressed={full} aria-keyshortcuts="Control+Shift+F"
+          title={full ? 'Give the window back to the canvas (Ctrl+Shift+F)' : 'The dock takes the whole window; the canvas shrinks to a strip (Ctrl+Shift+F)'}
+          onClick={toggleDockFull}>
+          {full ? 'Leave full window' : 'Full window'}
         </button>
       </div>
       <div className="dock-panel" role="tabpanel" id={`dock-panel-${current.id}`} aria-labelledby={`dock-tab-${current.id}`}>

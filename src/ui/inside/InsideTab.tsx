@@ -3,7 +3,7 @@
  * gradient vs time, P4 gradient flow, P5 Jacobian/retention, P8 health). All panels share one time cursor and one
  * unit selection (store/inside.ts).
  */
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectCompiled, selectDoc, setDockTab, useStore } from '../../store/index.ts';
 import {
@@ -62,6 +62,17 @@ export function InsideTab() {
   const [T, setT] = useState(RACE_DEFAULTS.seqLen);
   const [units, setUnits] = useState(RACE_DEFAULTS.units);
   const [big, setBig] = useState(true);
+  // Panels take the width there is (no sideways scrolling at 1024 px): measured, and re-measured on resize.
+  const box = useRef<HTMLDivElement>(null);
+  const [avail, setAvail] = useState(1200);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setAvail(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const fit = (w: number) => Math.max(240, Math.min(w, avail - 20));
   const race = (o: { seqLen?: number; units?: number } = {}) =>
     void runRace(doc, { seqLen: o.seqLen ?? T, units: o.units ?? units, steps: num(steps, RACE_DEFAULTS.steps), every: num(every, RACE_DEFAULTS.every) });
   // One control, an immediate effect: moving a slider re-runs the race once the slider rests for a moment.
@@ -73,7 +84,7 @@ export function InsideTab() {
   };
 
   return (
-    <div className={big ? 'inside inside-expanded' : 'inside'} data-testid="inside">
+    <div className={big ? 'inside inside-expanded' : 'inside'} data-testid="inside" ref={box}>
       <div className="inside-controls">
         <button type="button" className="btn" disabled={!ok || !!busy} onClick={() => void probeCurrentGraph(doc, { seqLen: T })}>Probe this graph</button>
         <span className="sep" />
@@ -123,12 +134,12 @@ export function InsideTab() {
         </p>
       ) : (
         <div className="inside-grid">
-          <GradientPanel />
-          <HealthPanel />
-          <FlowPanel />
-          <GatePanel />
-          <JacobianPanel />
-          <SaturationPanel />
+          <GradientPanel width={fit(560)} />
+          <HealthPanel width={fit(460)} />
+          <FlowPanel width={fit(560)} />
+          <GatePanel width={fit(380)} />
+          <JacobianPanel width={fit(460)} />
+          <SaturationPanel width={fit(460)} />
         </div>
       )}
     </div>

@@ -1,0 +1,80 @@
+/**
+ * The race as a new user meets it, at 1024×700: open the race preset, press "Run the race" at the defaults, and
+ * within 30 s see three finished results and a sentence naming the SimpleRNN as the one that stayed at the baseline;
+ * the Inside view never scrolls sideways; moving the T slider runs the race again at the new T. With
+ * UPDATE_SCREENSHOT=1 it rewrites docs/race.png.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { launch, openEditor } from './harness.ts';
+
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await openEditor(browser, { preset: 'race-adding', viewport: { width: 1024, height: 700 } });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Horizontal overflow of the page and of the dock's scrolling box (px; 0 = none). */
+const overflowX = () => page.evaluate(() => {
+  const boxes = [document.scrollingElement!, ...document.querySelectorAll<HTMLElement>('[data-testid="inside"], .dock-panel, .dock')];
+  return Math.max(...boxes.map((b) => b.scrollWidth - b.clientWidth));
+});
+
+it('runs the race at its defaults: three results and the SimpleRNN named as the one at the baseline, within 30 s', async () => {
+  await expect.poll(() => page.getByRole('tab', { name: 'Inside' }).getAttribute('aria-selected')).toBe('true');
+  const started = Date.now();
+  await page.getByRole('button', { name: 'Run the race' }).click();
+  // Polled beyond 30 s so that a slow run reports its time (and its state) instead of only timing out.
+  await expect.poll(() => page.getByTestId('race-status').textContent(), { timeout: 150_000, interval: 250 }).toContain('all three finished')
+    .catch(async (e) => {
+      await page.screenshot({ path: '/tmp/race-e2e-fail.png' });
+      throw e;
+    });
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`race at the defaults in the browser: ${seconds.toFixed(1)} s`);
+  expect(seconds).toBeLessThanOrEqual(30);
+  const sentences = await page.getByTestId('race-sentence').allTextContents();
+  expect(sentences[0]).toMatch(/^After \d+ steps at T = \d+: Only the SimpleRNN stayed at the baseline \([\d.]+ against 0\.167\); the LSTM and GRU learned the task/);
+  // Three finished models in the legend of the gradient panel, each with its dashed initialisation curve.
+  const legend = await page.locator('[data-testid="gradient-legend"] li').evaluateAll((li) => li.map((l) => l.getAttribute('data-series')));
+  expect(legend).toEqual(['SimpleRNN', 'SimpleRNN-init', 'LSTM', 'LSTM-init', 'GRU', 'GRU-init']);
+  expect(await page.locator('[data-testid="gradient-chart"] path.series[stroke-dasharray]').count()).toBe(3);
+
+  // Room to look: with the results shown, nothing scrolls sideways, with the dock under the canvas or over the whole window.
+  expect(await overflowX()).toBeLessThanOrEqual(0);
+  await page.getByRole('button', { name: 'Full window' }).click();
+  await expect.poll(() => page.locator('.app').getAttribute('class')).toContain('dock-full');
+  expect(await page.locator('.palette').isVisible()).toBe(false);
+  expect(await overflowX()).toBeLessThanOrEqual(0);
+  if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: 'docs/race.png' });
+  // One shortcut gives the window back; the choice is remembered for the next visit.
+  await page.locator('.dock-bar').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+Shift+F');
+  await expect.poll(() => page.locator('.app').getAttribute('class')).not.toContain('dock-full');
+  expect(await page.evaluate(() => localStorage.getItem('rnn-studio:dock-full'))).toBe('0');
+  await page.keyboard.press('Control+Shift+F');
+  expect(await page.evaluate(() => localStorage.getItem('rnn-studio:dock-full'))).toBe('1');
+}, 200_000);
+
+it('moving the T slider runs the race again with the new T', async () => {
+  await page.getByLabel('Race steps').fill('10');
+  const slider = page.getByLabel('Sequence length T');
+  const before = Number(await slider.inputValue());
+  await slider.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  const T = Number(await slider.inputValue());
+  expect(T).toBeGreaterThan(before);
+  await expect.poll(() => page.getByTestId('race-status').textContent(), { timeout: 10_000 }).toContain(`T = ${T}, `);
+  await expect.poll(() => page.getByTestId('race-status').textContent(), { timeout: 120_000, interval: 250 }).toContain('all three finished');
+  expect((await page.getByTestId('race-sentence').first().textContent())).toContain(`After 10 steps at T = ${T}:`);
+  // The curves are the new T long.
+  const points = await page.locator('[data-testid="gradient-chart"] path.series').first().getAttribute('d');
+  expect(points!.split('L').length).toBe(T);
+  expect(await overflowX()).toBeLessThanOrEqual(0);
+}, 200_000);
