@@ -143,21 +143,22 @@ export function checkRace(r: RaceResult): Verdict {
 
 // ── step 6: shapes of bidirectional and stacked layers ────────────────────────────────────────────────
 export interface ShapeFacts {
-  /** Each Bidirectional layer: its inner units, merge mode, returnSequences and inferred output shape. */
-  layers: { name: string; units: number; mergeMode: string; returnSequences: boolean; shape: (number | null)[] }[];
+  /** Each Bidirectional layer: its inner units, merge mode, returnSequences and inferred output dims (after the batch axis; null = any length). */
+  layers: { name: string; units: number; mergeMode: string; returnSequences: boolean; dims: (number | null)[] }[];
 }
 
-const shapeText = (s: (number | null)[]) => `(${s.map((d) => (d === null ? 'None' : d)).join(', ')})`;
+/** As the canvas's edges write a shape: `[batch, T, 128]`. */
+const shapeText = (dims: (number | null)[]) => `[batch, ${dims.map((d, i) => (d === null ? (i === 0 ? 'T' : '?') : d)).join(', ')}]`;
 
 export function checkShapes(f: ShapeFacts): Verdict {
   if (!f.layers.length) return fail('this graph has no Bidirectional layer.');
   const parts: string[] = [];
   for (const l of f.layers) {
-    const width = l.shape[l.shape.length - 1];
+    const width = l.dims[l.dims.length - 1];
     const want = l.mergeMode === 'concat' ? 2 * l.units : l.units;
-    if (width !== want) return fail(`${l.name} outputs ${shapeText(l.shape)}, not ${want} features (${l.units} units, merge ${l.mergeMode}).`);
-    if ((l.shape.length === 3) !== l.returnSequences) return fail(`${l.name} outputs ${shapeText(l.shape)} with returnSequences ${l.returnSequences ? 'on' : 'off'}.`);
-    parts.push(`${l.name} outputs ${shapeText(l.shape)}${l.mergeMode === 'concat' ? ` = ${l.units} forward + ${l.units} backward` : ''}${l.returnSequences ? ', one vector per step for the next layer' : ', only the last state'}`);
+    if (width !== want) return fail(`${l.name} outputs ${shapeText(l.dims)}, not ${want} features (${l.units} units, merge ${l.mergeMode}).`);
+    if ((l.dims.length === 2) !== l.returnSequences) return fail(`${l.name} outputs ${shapeText(l.dims)} with returnSequences ${l.returnSequences ? 'on' : 'off'}.`);
+    parts.push(`${l.name} outputs ${shapeText(l.dims)}${l.mergeMode === 'concat' ? ` = ${l.units} forward + ${l.units} backward` : ''}${l.returnSequences ? ', one vector per step for the next layer' : ', only the last state'}`);
   }
   return pass(`${parts.join('; ')}.`);
 }

@@ -291,7 +291,7 @@ async function shapesStep(): Promise<Verdict> {
   return checkShapes({
     layers: ir.layers.filter((l) => l.kind === 'Bidirectional' && l.inner).map((l) => ({
       name: l.name, units: l.inner!.params.units as number, mergeMode: l.params.mergeMode as string,
-      returnSequences: l.inner!.params.returnSequences as boolean, shape: [null, ...l.outputShape.dims],
+      returnSequences: l.inner!.params.returnSequences as boolean, dims: l.outputShape.dims,
     })),
   });
 }

@@ -82,9 +82,10 @@ it('opens on a first visit, closes on Escape, and is done end to end with Do it 
 
   // 6. Bidirectional and stacked: the shapes named in the verdict are on the canvas's edges.
   text = await doStep(page, 'shapes', 60_000);
-  expect(text).toMatch(/^✓ \w+ outputs \(None, None, 128\) = 64 forward \+ 64 backward.*outputs \(None, 128\)/);
+  expect(text).toMatch(/^✓ \w+ outputs \[batch, T, 128\] = 64 forward \+ 64 backward.*outputs \[batch, 128\]/);
   const labels = await page.locator('[data-testid^="edge-label-"]').allTextContents();
-  expect(labels.some((l) => /128\]?$/.test(l.trim()) && /T|None|\d+, 128/.test(l))).toBe(true);
+  expect(labels.some((l) => l.startsWith('[batch, T, 128]'))).toBe(true);
+  expect(labels.some((l) => l.startsWith('[batch, 128]'))).toBe(true);
   await page.getByTestId('lesson-next').click();
 
   // 7. Export: the Export tab shows the PyTorch code whose modules the verdict counted.

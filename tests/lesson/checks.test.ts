@@ -106,14 +106,15 @@ describe('step 5: the race', () => {
 });
 
 describe('step 6: shapes', () => {
-  const bi = (shape: (number | null)[], returnSequences: boolean, mergeMode = 'concat') => ({ name: 'bi', units: 64, mergeMode, returnSequences, shape });
-  it('passes when concat doubles the width', () => {
-    expect(checkShapes({ layers: [bi([null, null, 128], true), { ...bi([null, 128], false), name: 'bi_2' }] }).text)
-      .toBe('bi outputs (None, None, 128) = 64 forward + 64 backward, one vector per step for the next layer; bi_2 outputs (None, 128) = 64 forward + 64 backward, only the last state.');
+  const bi = (dims: (number | null)[], returnSequences: boolean, mergeMode = 'concat') => ({ name: 'bi', units: 64, mergeMode, returnSequences, dims });
+  it('passes when concat doubles the width, in the edges\' notation', () => {
+    expect(checkShapes({ layers: [bi([null, 128], true), { ...bi([128], false), name: 'bi_2' }] }).text)
+      .toBe('bi outputs [batch, T, 128] = 64 forward + 64 backward, one vector per step for the next layer; bi_2 outputs [batch, 128] = 64 forward + 64 backward, only the last state.');
   });
   it('fails on a width that does not follow the merge mode, or no Bidirectional', () => {
-    expect(checkShapes({ layers: [bi([null, 64], false)] }).text).toBe('not this time, because bi outputs (None, 64), not 128 features (64 units, merge concat).');
-    expect(checkShapes({ layers: [bi([null, 64], false, 'sum')] }).ok).toBe(true);
+    expect(checkShapes({ layers: [bi([64], false)] }).text).toBe('not this time, because bi outputs [batch, 64], not 128 features (64 units, merge concat).');
+    expect(checkShapes({ layers: [bi([64], false, 'sum')] }).ok).toBe(true);
+    expect(checkShapes({ layers: [bi([null, 128], false)] }).text).toBe('not this time, because bi outputs [batch, T, 128] with returnSequences off.');
     expect(checkShapes({ layers: [] }).ok).toBe(false);
   });
 });

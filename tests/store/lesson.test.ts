@@ -62,7 +62,7 @@ describe('steps without a run', () => {
     expect(useStore.getState().doc.meta?.name).toBe(presetByName('lesson-bilstm-2layer')!.doc.meta?.name);
     expect(useLesson.getState().verdicts.shapes).toEqual({
       ok: true,
-      text: 'bidirectional outputs (None, None, 128) = 64 forward + 64 backward, one vector per step for the next layer; bidirectional_1 outputs (None, 128) = 64 forward + 64 backward, only the last state.',
+      text: 'bidirectional outputs [batch, T, 128] = 64 forward + 64 backward, one vector per step for the next layer; bidirectional_1 outputs [batch, 128] = 64 forward + 64 backward, only the last state.',
     });
   });
   it('step 7 counts the recurrent modules in the real PyTorch export: one per direction', async () => {

@@ -14,9 +14,9 @@ import { saveToFile } from '../files.ts';
 import { UnrollStrip } from './UnrollStrip.tsx';
 import './lesson.css';
 
-/** `_t`, `_{t−1}` → subscripts, so the text reads like the maths. */
+/** `h_t`, `s_{t−1}` → subscripts, so the text reads like the maths; only after a one-letter symbol (never in `bidirectional_1`). */
 function maths(text: string) {
-  return text.split(/(_\{[^}]+\}|_[a-zA-Z0-9])/).map((part, i) =>
+  return text.split(/((?<![A-Za-z0-9][A-Za-z0-9])_\{[^}]+\}|(?<![A-Za-z0-9][A-Za-z0-9])_[a-zA-Z0-9])/).map((part, i) =>
     part.startsWith('_') ? <sub key={i}>{part.replace(/^_\{?|\}$/g, '')}</sub> : part);
 }
 
