@@ -100,7 +100,7 @@ export function checkGradient(f: GradientFacts): Verdict {
 
 // ── step 4: the LSTM's gates ──────────────────────────────────────────────────────────────────────────
 export interface GateFacts {
-  weights: 'trained' | 'initial';
+  weights: 'trained' | 'imported' | 'initial';
   /** Forget gate f over real steps, all examples and units. */
   fMin: number;
   fMax: number;

@@ -10,7 +10,7 @@ import { parseDocument } from '../graph/index.ts';
 import { modelWithWeights, type WeightBytes } from './model-io.ts';
 import { modelFiles, type ModelFiles } from './save.ts';
 import { initTfBrowser } from './setup-browser.ts';
-import { weightsKey, type DataIdentity } from './weights-key.ts';
+import { IMPORTED_TASK, weightsKey, type DataIdentity, type WeightsSource } from './weights-key.ts';
 
 let ready: Promise<string> | null = null;
 const init = () => (ready ??= initTfBrowser('wasm'));
@@ -23,7 +23,6 @@ function irOf(docText: string): ModelIR {
   return c.ir;
 }
 
-const IMPORTED_TASK = 'imported';
 const STORE = 'indexeddb://';
 
 /** The first saved model among `keys` whose weights fit the IR, copied into a fresh build. */
@@ -45,7 +44,7 @@ async function fromStore(ir: ModelIR, keys: string[]): Promise<tf.LayersModel | 
   return null;
 }
 
-export type WeightsSource = 'trained' | 'imported' | 'initial';
+export type { WeightsSource };
 
 const api = {
   /** `model.json` + `weights.bin` for the graph, and where the weights came from. */

@@ -14,6 +14,18 @@ export interface DataIdentity {
   csv?: string;
 }
 
+/** Where a graph's weights come from: training in the app, an imported model file, or the seeded initialisers. */
+export type WeightsSource = 'trained' | 'imported' | 'initial';
+
+/** The task id under which imported weights (a Keras file, a TF.js model.json) are stored for a graph. */
+export const IMPORTED_TASK = 'imported';
+
+/** The stored weights to look for, in order: the ones trained on this data, then imported ones. */
+export const savedWeightKeys = (ir: ModelIR, data: DataIdentity): { key: string; source: WeightsSource }[] => [
+  { key: weightsKey(ir, data), source: 'trained' },
+  { key: weightsKey(ir, { task: IMPORTED_TASK }), source: 'imported' },
+];
+
 export function weightsKey(ir: ModelIR, data: DataIdentity): string {
   const text = JSON.stringify([data.task, data.seed ?? null, data.csv ?? null, ir.layers.map((l) => [l.kind, l.params, l.inputs, l.inner?.kind, l.inner?.params])]);
   // FNV-1a, twice with different offsets for 64 bits of key.

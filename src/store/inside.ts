@@ -175,14 +175,14 @@ export interface ProbeRequest {
 }
 
 /**
- * Probes the graph (its trained weights when the Training tab saved some, else its initial ones); the result becomes
+ * Probes the graph (its trained weights when the Training tab saved some, else imported ones, else its initial ones); the result becomes
  * the single run "this graph". Resolves to which weights were used, or null when the probe failed.
  */
-export async function probeCurrentGraph(doc: GraphDoc, req: ProbeRequest = {}): Promise<'trained' | 'initial' | null> {
+export async function probeCurrentGraph(doc: GraphDoc, req: ProbeRequest = {}): Promise<'trained' | 'imported' | 'initial' | null> {
   setBusy('Probing the graph…');
   try {
     const { probe, weights } = await getWorker().probe(serializeDocument(doc), req);
-    startRuns([{ id: 'graph', label: weights === 'trained' ? 'this graph (trained weights)' : 'this graph (initial weights)', colour: RUN_COLOURS.graph }]);
+    startRuns([{ id: 'graph', label: `this graph (${weights} weights)`, colour: RUN_COLOURS.graph }]);
     setRunProbe('graph', probe);
     finishRun('graph', 'done');
     setBusy(null);

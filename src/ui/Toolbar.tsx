@@ -75,7 +75,7 @@ export function Toolbar() {
         <input
           ref={fileInput}
           type="file"
-          accept=".json,application/json"
+          accept=".json,.keras,.h5,application/json"
           hidden
           data-testid="open-file"
           onChange={(e) => {

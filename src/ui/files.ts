@@ -1,7 +1,7 @@
 /** Save, open and share: the browser side of `store/persistence.ts`. */
 import { serializeDocument } from '../graph/index.ts';
 import { encodeShare, fileNameFor, markSaved, notify, openDocumentText, useStore } from '../store/index.ts';
-import { importModelFiles, isModelJson } from './export/actions.ts';
+import { importKerasFile, importModelFiles, isModelJson, looksLikeKerasFile } from './export/actions.ts';
 
 /** Downloads the document as a versioned `.rnn.json` file. */
 export function saveToFile(): void {
@@ -18,9 +18,10 @@ export function saveToFile(): void {
 
 /**
  * Opens a graph file (picker or drop); see `openDocumentText` for validation. A Keras / TF.js model JSON is imported,
- * with its weights when their files are among `all` (dropped together).
+ * with its weights when their files are among `all` (dropped together); a `.keras` or `.h5` file with its weights.
  */
 export async function openFile(file: File, all: File[] = [file]): Promise<boolean> {
+  if (await looksLikeKerasFile(file)) return importKerasFile(file.name, new Uint8Array(await file.arrayBuffer()));
   const text = await file.text();
   return isModelJson(text) ? importModelFiles([file, ...all.filter((f) => f !== file)]) : openDocumentText(file.name, text);
 }

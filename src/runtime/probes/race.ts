@@ -11,7 +11,7 @@ import { checkFit, collate, TASKS, type Dataset } from '../../datasets/index.ts'
 import { isRecurrentKind, LAYERS, RECURRENT_KINDS, type RecurrentKind } from '../../layers/index.ts';
 import { buildModel } from '../build.ts';
 import { Trainer } from '../train.ts';
-import { weightsKey, type DataIdentity } from '../weights-key.ts';
+import { savedWeightKeys, type DataIdentity, type WeightsSource } from '../weights-key.ts';
 import { probeJacobian, probeModel, type DirectionProbe, type JacobianResult } from './probe.ts';
 import { probeBlocker, probeTargets, walk } from './walk.ts';
 import { raceSettings, type RaceModelResult, type RaceOptions, type RaceResult } from './race-settings.ts';
@@ -102,15 +102,19 @@ async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: { inputs:
   }
 }
 
-/** The graph's model with the weights the Training tab saved for this graph and task when `storage` holds them, else its initial ones. */
-async function graphModel(ir: ModelIR, data: DataIdentity, storage?: string): Promise<{ model: tf.LayersModel; weights: 'trained' | 'initial' }> {
+/**
+ * The graph's model with the weights the Training tab saved for this graph and data when `storage` holds them, else
+ * the weights imported with it (a Keras file, a TF.js model.json), else its initial ones.
+ */
+async function graphModel(ir: ModelIR, data: DataIdentity, storage?: string): Promise<{ model: tf.LayersModel; weights: WeightsSource }> {
   const model = buildModel(ir);
-  const url = storage && storage + weightsKey(ir, data);
-  if (url && url in (await tf.io.listModels())) {
-    const saved = await tf.loadLayersModel(url);
+  const stored = storage ? await tf.io.listModels() : {};
+  for (const { key, source } of storage ? savedWeightKeys(ir, data) : []) {
+    if (!(storage + key in stored)) continue;
+    const saved = await tf.loadLayersModel(storage + key);
     model.setWeights(saved.getWeights());
     saved.dispose();
-    return { model, weights: 'trained' };
+    return { model, weights: source };
   }
   return { model, weights: 'initial' };
 }
@@ -120,7 +124,7 @@ async function graphModel(ir: ModelIR, data: DataIdentity, storage?: string): Pr
  * them (e.g. `indexeddb://`, the key of train-session.ts), else at its initial (seeded) weights.
  */
 export async function probeGraph(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number; storage?: string } = {}):
-  Promise<{ probe: ProbeMessage; weights: 'trained' | 'initial' }> {
+  Promise<{ probe: ProbeMessage; weights: WeightsSource }> {
   const { ir, taskId, seed, batch, labels } = prepare(doc, o);
   const { model, weights } = await graphModel(ir, { task: taskId, seed }, o.storage);
   const b = batch();
@@ -156,7 +160,7 @@ export interface UnrollMessage {
   mask: Uint8Array | null;
   /** The input token (or value) at each shown step. */
   labels: string[];
-  weights: 'trained' | 'initial';
+  weights: WeightsSource;
 }
 
 /**

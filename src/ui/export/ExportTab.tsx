@@ -5,7 +5,8 @@
 import { useMemo, useRef, useState } from 'react';
 import { exportFiles, MAIN_FILE, TARGETS, type Target } from '../../codegen/export.ts';
 import { notify, selectCompiled, selectDoc, useStore } from '../../store/index.ts';
-import { buildBundle, downloadZip, importModelFiles, SOURCE_LABEL } from './actions.ts';
+import { openFile } from '../files.ts';
+import { buildBundle, downloadZip, SOURCE_LABEL } from './actions.ts';
 import { highlight, languageOf } from './highlight.ts';
 import './export.css';
 
@@ -56,7 +57,7 @@ export function ExportTab() {
 
   const importBar = (
     <div className="export-import">
-      <button type="button" className="btn" onClick={() => picker.current?.click()} title="A Keras model.to_json() file, or a TF.js model.json with its .bin weight files">
+      <button type="button" className="btn" onClick={() => picker.current?.click()} title="A trained Keras .keras or .h5 file, a Keras model.to_json() file, or a TF.js model.json with its .bin weight files">
         Import model…
       </button>
       <input
@@ -64,15 +65,15 @@ export function ExportTab() {
         type="file"
         multiple
         hidden
-        accept=".json,.bin,application/json"
+        accept=".keras,.h5,.json,.bin,application/json"
         data-testid="import-model"
         onChange={(e) => {
           const list = [...(e.target.files ?? [])];
-          if (list.length) void importModelFiles(list);
+          if (list.length) void openFile(list.find((f) => /\.json$/i.test(f.name)) ?? list[0], list);
           e.target.value = '';
         }}
       />
-      <span className="export-hint">or drop a model.json on the canvas</span>
+      <span className="export-hint">or drop a .keras, .h5 or model.json file on the canvas</span>
     </div>
   );
 

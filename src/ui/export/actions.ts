@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import JSZip from 'jszip';
 import { exportFiles, type Target } from '../../codegen/export.ts';
 import { importModelJson } from '../../codegen/import-keras.ts';
+import { isKerasFile, readKerasFile } from '../../codegen/import-keras-file.ts';
 import type { ModelIR } from '../../compiler/index.ts';
 import { serializeDocument, type GraphDoc } from '../../graph/index.ts';
 import type { ExportWorker, WeightsSource } from '../../runtime/export.worker.ts';
@@ -58,6 +59,34 @@ export function isModelJson(text: string): boolean {
     return false;
   }
 }
+
+/**
+ * Imports a trained Keras file (`.keras` zip or legacy `.h5`, recognised by its first bytes) with its weights: the
+ * graph replaces the canvas (one undo step) and the weights are kept for it, so "Probe this graph", "try it" and
+ * Export use them. Returns false (the canvas unchanged, the reason shown) when the file cannot be imported.
+ */
+export async function importKerasFile(name: string, bytes: Uint8Array): Promise<boolean> {
+  const r = await readKerasFile(bytes, name);
+  if (!r.ok) {
+    notify(`Could not import ${name}: ${r.error} The graph on the canvas is unchanged.`, 'error');
+    return false;
+  }
+  const { doc, warnings } = r.model;
+  const notes = warnings.length ? ` Notes: ${warnings.join(' ')}` : '';
+  try {
+    // Checked against the graph (shapes) before the canvas changes.
+    await client().storeImported(serializeDocument(doc), r.weights);
+  } catch (e) {
+    notify(`Could not import ${name}: its weights do not fit the model it describes (${(e as Error).message}). The graph on the canvas is unchanged.`, 'error');
+    return false;
+  }
+  loadDocument(doc, { layout: true, record: true });
+  notify(`Imported ${name} with its weights (Keras ${r.kerasVersion || 'file'}): ${doc.nodes.length} layers. Probe, try it and Export use these weights.${notes}`);
+  return true;
+}
+
+/** True when the file starts like a `.keras` zip or an HDF5 `.h5` file. */
+export const looksLikeKerasFile = async (file: File): Promise<boolean> => isKerasFile(new Uint8Array(await file.slice(0, 4104).arrayBuffer()));
 
 /**
  * Imports a Keras `to_json()` or TF.js `model.json` (with its weight files when they are among `files`) onto the

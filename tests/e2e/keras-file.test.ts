@@ -1,0 +1,54 @@
+/**
+ * A trained Keras file dropped on the canvas becomes the graph, and "Probe this graph" runs on its weights. The
+ * `.keras` file is written by tests/fixtures/keras/make_keras_files.py (h5py + zipfile, Keras 3's layout): a GRU
+ * with Keras's default reset_after=True and a Dense head on two features, so it fits the adding task.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PYTHON, ROOT, scratchDir } from '../export/helpers.ts';
+import { launch, nodeCount, openEditor, storedGraph } from './harness.ts';
+
+let browser: Browser;
+let page: Page;
+let bytes: number[];
+
+beforeAll(async () => {
+  const dir = scratchDir('e2e-keras-file');
+  execFileSync(PYTHON, [join(ROOT, 'tests/fixtures/keras/make_keras_files.py'), dir]);
+  bytes = [...readFileSync(join(dir, 'seq_gru_reset_after.keras'))];
+  browser = await launch();
+  page = await openEditor(browser, { preset: 'lesson-lstm' });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+it('a .keras file dropped on the canvas becomes the graph, and "Probe this graph" uses its weights', async () => {
+  const canvas = await page.locator('[data-testid="canvas"]').elementHandle();
+  const box = (await canvas!.boundingBox())!;
+  const dt = await page.evaluateHandle((b) => {
+    const d = new DataTransfer();
+    d.items.add(new File([new Uint8Array(b)], 'gru_model.keras'));
+    return d;
+  }, bytes);
+  const at = { clientX: box.x + box.width / 2, clientY: box.y + box.height / 2 };
+  await canvas!.dispatchEvent('dragover', { dataTransfer: dt, ...at });
+  await canvas!.dispatchEvent('drop', { dataTransfer: dt, ...at });
+
+  // The file's layers replace the lesson graph: Input, GRU (reset-after, as saved), Dense.
+  await expect.poll(async () => (await storedGraph(page)).nodes.map((n) => n.data.kind), { timeout: 60_000 }).toEqual(['Input', 'GRU', 'Dense']);
+  expect(await nodeCount(page)).toBe(3);
+  expect((await storedGraph(page)).nodes[1].data.params).toMatchObject({ units: 4, resetAfter: true });
+  await expect.poll(() => page.locator('body').textContent()).toContain('Imported gru_model.keras with its weights');
+
+  // The probe needs data: the adding task fits two features in and one value out.
+  await page.getByRole('tab', { name: /Training/ }).click();
+  await page.locator('[data-testid="task-select"]').selectOption('adding');
+  await page.getByRole('tab', { name: /Inside/ }).click();
+  await page.getByRole('button', { name: 'Probe this graph' }).click();
+  await expect.poll(() => page.getByRole('group', { name: 'What to show' }).textContent(), { timeout: 120_000 }).toContain('this graph (imported weights)');
+  await expect.poll(() => page.locator('[data-testid^="gate-map-"]').count(), { timeout: 120_000 }).toBeGreaterThan(0);
+});
