@@ -197,11 +197,17 @@ export const setConflict = (conflict: boolean) => useStore.setState({ conflict }
 /** Where a layer sits inside its Bidirectional wrapper (relative to the wrapper). */
 export const WRAP_INSET: XY = { x: 20, y: 40 };
 
-/** Adds a layer with default params at `position` and selects it; returns its id. */
-export function addLayer(kind: LayerKind, position: XY): string {
+/**
+ * Adds a layer with default params at `position` and selects it; returns its id. With `into` (an empty wrapper the
+ * layer was dropped on) a recurrent layer goes inside it in the same step, as a node dragged onto it does.
+ */
+export function addLayer(kind: LayerKind, position: XY, into?: string): string {
   const doc = get().doc;
   const id = freshId(doc, 'n');
-  commit([{ type: 'addNodes', nodes: [{ id, position, data: { kind, params: withDefaults(LAYERS[kind].params, {}) } }] }], [id]);
+  const wrapper = into === undefined ? undefined : doc.nodes.find((n) => n.id === into);
+  const wraps = !!wrapper && LAYERS[wrapper.data.kind].wraps && isRecurrentKind(kind) && !doc.nodes.some((n) => n.parentId === into);
+  const node = wraps ? { id, position: WRAP_INSET, parentId: into } : { id, position };
+  commit([{ type: 'addNodes', nodes: [{ ...node, data: { kind, params: withDefaults(LAYERS[kind].params, {}) } }] }], [id]);
   return id;
 }
 

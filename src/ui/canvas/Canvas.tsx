@@ -200,8 +200,10 @@ export function Canvas() {
       const kind = e.dataTransfer.getData(PALETTE_MIME);
       if (!(LAYER_KINDS as readonly string[]).includes(kind)) return;
       const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      // Dropped on an empty Bidirectional, a recurrent layer goes inside it (as a dragged node does).
+      const wrapper = rf.getIntersectingNodes({ x: p.x, y: p.y, width: 1, height: 1 }).find((n) => n.type === 'bidirectional' && !n.data.innerKind);
       // The drop point is where the pointer is: centre the new layer's header on it.
-      addLayer(kind as LayerKind, { x: Math.round(p.x - 110), y: Math.round(p.y - 20) });
+      addLayer(kind as LayerKind, { x: Math.round(p.x - 110), y: Math.round(p.y - 20) }, wrapper?.id);
     },
     [rf],
   );
