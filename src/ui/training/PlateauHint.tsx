@@ -16,7 +16,8 @@ export function PlateauHint({ baseline }: { baseline: number | undefined }) {
   const steps = useTraining((x) => x.steps);
   const rec = compiled.ir ? recurrentOf(compiled.ir) : null;
   const e = rec && s.seqLen !== undefined ? expectation({ task: s.task, T: s.seqLen, ...rec, optimizer: s.optimizer, learningRate: s.learningRate, batchSize: s.batchSize, clipNorm: s.clipNorm }) : null;
-  const left = useMemo(() => (baseline === undefined ? null : leftBaselineAt(steps.map((x) => x.loss), baseline)), [steps, baseline]);
+  const plateau = e !== null;
+  const left = useMemo(() => (!plateau || baseline === undefined ? null : leftBaselineAt(steps.map((x) => x.loss), baseline)), [plateau, steps, baseline]);
   if (!e) return null;
   return (
     <div className="tr-plateau" data-testid="plateau-expectation">
