@@ -114,11 +114,33 @@ function spamBundle(d: SpamBundle): string {
     d.chunks.map((c) => [`\`${c.chunk}\``, `${c.bytes.toLocaleString('en-US')} (${c.gzip.toLocaleString('en-US')})`, `${c.addedBytes.toLocaleString('en-US')} (${c.addedGzip.toLocaleString('en-US')})`, `+${c.addedGzipPercent} %`]));
 }
 
+interface RaceSeeds {
+  runs: { seed: number; baseline: number; models: { kind: string; valLoss: number; gradRatioTrained: number | null; ms: number }[] }[];
+}
+
+/** The default race for several seeds (`rnn-studio race --seed S --json`): the three conditions of issue 10 per seed. */
+function raceSeeds(d: RaceSeeds): string {
+  const e = (v: number | null) => (v === null ? '–' : v.toExponential(1));
+  const rows = d.runs.map((r) => {
+    const m = (k: string) => r.models.find((x) => x.kind === k)!;
+    const rnn = m('SimpleRNN'), lstm = m('LSTM'), gru = m('GRU');
+    const rel = (x: typeof rnn) => x.valLoss / r.baseline;
+    const gain = (x: typeof rnn) => (x.gradRatioTrained ?? NaN) / (rnn.gradRatioTrained ?? NaN);
+    const ok = rel(rnn) >= 0.8 && rel(lstm) <= 0.1 && rel(gru) <= 0.1 && gain(lstm) >= 100 && gain(gru) >= 100;
+    return [r.seed, rel(rnn).toFixed(3), rel(lstm).toFixed(3), rel(gru).toFixed(3), e(rnn.gradRatioTrained), e(lstm.gradRatioTrained), e(gru.gradRatioTrained),
+      `${Math.round(gain(lstm)).toLocaleString('en')}× / ${Math.round(gain(gru)).toLocaleString('en')}×`, ok ? '**yes**' : 'no'];
+  });
+  const n = rows.filter((r) => r[8] === '**yes**').length;
+  return mdTable(['seed', 'SimpleRNN loss / baseline', 'LSTM', 'GRU', 'SimpleRNN g₁/g_T trained', 'LSTM', 'GRU', 'LSTM / GRU g₁/g_T ÷ SimpleRNN\'s', 'all three'], rows) +
+    `\n\n${n} of ${d.runs.length} seeds meet all three conditions.\n`;
+}
+
 /** Renderers by table name: the whole JSON file in, markdown out. */
 export const TABLES: Record<string, (data: never) => string> = {
   'bench-full': benchFull,
   'bench-summary': benchSummary,
   'bench-other': benchOther,
+  'race-seeds': raceSeeds,
   'lesson-spam': lessonSpam,
   'spam-bundle': spamBundle,
   plateaus,

@@ -42,8 +42,9 @@ const presets: Record<string, GraphDoc> = {
     [features(2), ['GRU', { units: 64, activation: 'tanh', resetAfter: false }], ['Dense', { units: 1, activation: 'linear' }]], adding),
   // Opens the Inside tab (src/ui/inside/InsideTab.tsx matches the name's prefix "The race").
   'race-adding': chain('The race: SimpleRNN vs LSTM vs GRU on the adding problem',
-    'Run the race in the Inside tab: SimpleRNN, LSTM and GRU versions of this graph train on the same adding-problem data and seed; watch the gradient curves.',
-    [features(2), ['LSTM', { units: 32, activation: 'tanh' }], ['Dense', { units: 1, activation: 'linear' }]], { ...adding, seqLen: 50 }),
+    'Run the race in the Inside tab: SimpleRNN, LSTM and GRU versions of this graph train one after the other on the same adding-problem data and seed (settings: RACE_DEFAULTS in src/runtime/probes/race-settings.ts, also used by `rnn-studio race`). Drag T or units to re-run it.',
+    // The race's own settings (T, steps, optimizer…) live in RACE_DEFAULTS only; the graph keeps its task.
+    [features(2), ['LSTM', { units: 16, activation: 'tanh' }], ['Dense', { units: 1, activation: 'linear' }]], { seed: 42, task: 'adding' }),
   'copy-lstm': chain('Copy memory: LSTM', 'Remember 10 symbols across T blanks and replay them (baseline 10·ln8/(T+20)); per-timestep softmax.',
     [features(10), ['LSTM', { units: 40, returnSequences: true }], ['Dense', { units: 10, activation: 'softmax' }]],
     { seed: 42, task: 'copy', seqLen: 100, optimizer: 'rmsprop', learningRate: 0.001, batchSize: 50, epochs: 1, clipNorm: 1 }),

@@ -30,14 +30,13 @@ it('runs the race at its defaults: three results and the SimpleRNN named as the 
   const started = Date.now();
   await page.getByRole('button', { name: 'Run the race' }).click();
   // Polled beyond 30 s so that a slow run reports its time (and its state) instead of only timing out.
-  await expect.poll(() => page.getByTestId('race-status').textContent(), { timeout: 150_000, interval: 250 }).toContain('all three finished')
+  await expect.poll(() => page.getByTestId('race-status').textContent(), { timeout: 450_000, interval: 250 }).toContain('all three finished')
     .catch(async (e) => {
       await page.screenshot({ path: '/tmp/race-e2e-fail.png' });
       throw e;
     });
   const seconds = (Date.now() - started) / 1000;
   console.log(`race at the defaults in the browser: ${seconds.toFixed(1)} s`);
-  expect(seconds).toBeLessThanOrEqual(30);
   const sentences = await page.getByTestId('race-sentence').allTextContents();
   expect(sentences[0]).toMatch(/^After \d+ steps at T = \d+: Only the SimpleRNN stayed at the baseline \([\d.]+ against 0\.167\); the LSTM and GRU learned the task/);
   // Three finished models in the legend of the gradient panel, each with its dashed initialisation curve.
@@ -59,7 +58,9 @@ it('runs the race at its defaults: three results and the SimpleRNN named as the 
   expect(await page.evaluate(() => localStorage.getItem('rnn-studio:dock-full'))).toBe('0');
   await page.keyboard.press('Control+Shift+F');
   expect(await page.evaluate(() => localStorage.getItem('rnn-studio:dock-full'))).toBe('1');
-}, 200_000);
+  // Last, so that a loaded machine still checks everything above: the issue's bound for the default race.
+  expect(seconds).toBeLessThanOrEqual(30);
+}, 600_000);
 
 it('moving the T slider runs the race again with the new T', async () => {
   await page.getByLabel('Race steps').fill('10');
@@ -77,4 +78,4 @@ it('moving the T slider runs the race again with the new T', async () => {
   const points = await page.locator('[data-testid="gradient-chart"] path.series').first().getAttribute('d');
   expect(points!.split('L').length).toBe(T);
   expect(await overflowX()).toBeLessThanOrEqual(0);
-}, 200_000);
+}, 300_000);
