@@ -77,6 +77,14 @@ describe('probe reads the weights of a Keras file', () => {
   });
 });
 
+describe('race reads the architecture of a Keras file', () => {
+  it('races SimpleRNN, LSTM and GRU versions of a .h5 model', async () => {
+    const r = await cli(['race', join(DIR, 'seq_gru_reset_after.h5'), '--task', 'adding', '--steps', '2', '--seq-len', '5', '--units', '3', '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect((JSON.parse(r.out) as { models: { kind: string }[] }).models.map((m) => m.kind)).toEqual(['SimpleRNN', 'LSTM', 'GRU']);
+  });
+});
+
 /** Runs Python with h5py on a copy of a fixture, to make one broken file. */
 function broken(src: string, name: string, code: string): string {
   const path = join(DIR, name);
