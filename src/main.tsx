@@ -3,17 +3,18 @@ import '@xyflow/react/dist/style.css';
 import './ui/styles.css';
 import { createRoot } from 'react-dom/client';
 import { cleanedUrl, initialDocument, loadDocument, notify, startAutosave, STORAGE_KEY, type KeyValue } from './store/index.ts';
+import { initLesson } from './store/lesson.ts';
 import { App } from './ui/App.tsx';
 
 /** Local storage, or a stand-in in memory when the browser blocks it (then reading it throws), with a message. */
-function storage(): { kv: KeyValue; error?: string } {
+function storage(): { kv: KeyValue & Pick<Storage, 'removeItem'>; error?: string } {
   try {
     localStorage.getItem(STORAGE_KEY);
     return { kv: localStorage };
   } catch (e) {
     const mem = new Map<string, string>();
     return {
-      kv: { getItem: (k) => mem.get(k) ?? null, setItem: (k, v) => void mem.set(k, v) },
+      kv: { getItem: (k) => mem.get(k) ?? null, setItem: (k, v) => void mem.set(k, v), removeItem: (k) => void mem.delete(k) },
       error: `This browser blocks local storage (${(e as Error).message}), so nothing is autosaved. Use Save to keep your work.`,
     };
   }
@@ -37,6 +38,7 @@ function main() {
   const autosave = startAutosave(kv, tab, { saveNow: first.source !== 'autosave' });
   window.addEventListener('storage', (e) => autosave.onStorage(e.key, e.newValue));
 
+  initLesson(kv); // opens the guided lesson on a first visit
   createRoot(document.getElementById('root')!).render(<App onTakeTheirs={autosave.takeTheirs} onKeepMine={autosave.keepMine} />);
 }
 
