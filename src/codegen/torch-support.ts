@@ -167,11 +167,12 @@ def load_param(param, array, transpose=False):
 def freeze_bias_hh(rnn):
     """TF.js has one bias per recurrent layer; nn.RNN / nn.LSTM add a second one, bias_hh. It stays zero and is not
     trained (requires_grad False: the optimizer and gradient clipping skip it), so training moves the recurrent bias
-    exactly as the app does, not twice as fast, and the clipped norm counts each gradient once. nn.GRU (reset-after)
-    is the exception: its bias_hh is TF.js's second bias row, zero at first and trained."""
+    exactly as the app does, not twice as fast, and the clipped norm counts each gradient once. The reset-after GRU
+    (nn.GRU, or LoopRNN with reset_after=True) is the exception: its bias_hh is the second bias row of Keras's
+    [2, 3H] bias, zero at first and trained."""
     if getattr(rnn, "bias_hh_l0", None) is not None:
         rnn.bias_hh_l0.zero_()
-        rnn.bias_hh_l0.requires_grad_(isinstance(rnn, nn.GRU))
+        rnn.bias_hh_l0.requires_grad_(isinstance(rnn, nn.GRU) or getattr(rnn, "reset_after", False))
 
 
 def gates_zrh_to_rzn(a):

@@ -4,12 +4,13 @@
  * (tests/export/keras_gru_numpy.py), each within 1e-5; the TF.js export's predict.mjs (stock TF.js plus the exported
  * gru_layer.mjs) also agrees. Inputs hold an unpadded, a left-padded and a right-padded row.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chainDoc, type ChainStep } from '../../src/graph/index.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
-import { cli, maxAbsDiff, rng, runNode, runPython, scratchDir, writeGraph, writeRandomWeights, type Out } from './helpers.ts';
+import { cli, maxAbsDiff, PYTHON, rng, runNode, runPython, scratchDir, writeGraph, writeRandomWeights, type Out } from './helpers.ts';
 
 beforeAll(async () => {
   await initTfNode('cpu');
@@ -61,6 +62,17 @@ describe.each(GRAPHS)('reset-after GRU, %s', (name, steps, masked) => {
         const model = readFileSync(join(out, 'model.py'), 'utf8');
         expect(model).toMatch(/Recurrent\(nn\.GRU\(/);
         expect(model).not.toMatch(/LoopRNN\(/);
+        // The recurrent bias row is a real parameter of the reset-after GRU: trained (nn.GRU and LoopRNN alike),
+        // while nn.LSTM's extra bias_hh stays frozen at zero.
+        const check = `import sys, torch; sys.path.insert(0, ${JSON.stringify(out)})
+from model import Model
+from rnn_layers import LoopRNN, init_recurrent
+m = Model(); m.init_weights()
+loop = LoopRNN("GRU", 3, 4, reset_after=True, recurrent_activation="hardSigmoid"); lstm = torch.nn.LSTM(3, 4)
+with torch.no_grad():
+    init_recurrent(loop, "glorotUniform", "orthogonal"); init_recurrent(lstm, "glorotUniform", "orthogonal")
+print([p.requires_grad for n, p in m.named_parameters() if "bias_hh" in n], loop.bias_hh_l0.requires_grad, lstm.bias_hh_l0.requires_grad)`;
+        expect(execFileSync(PYTHON, ['-c', check], { encoding: 'utf8' }).trim()).toBe(`[${Array(name === 'bidirectional' ? 2 : 1).fill('True').join(', ')}] True False`);
       } else expect(readFileSync(join(out, 'model.mjs'), 'utf8')).toContain("import { withGru } from './gru_layer.mjs';");
       const theirs = format === 'pytorch' ? runPython(join(out, 'predict.py'), ['--input', x]) : runNode(join(out, 'predict.mjs'), ['--input', x]);
       measured[format] = maxAbsDiff(app, theirs);
