@@ -1,7 +1,8 @@
 """PyTorch reference for `npm run bench`: the same models as bench/models.ts, one Adam training step each.
 
 Usage: /usr/bin/python3 bench/pytorch_step.py --presets LSTM,GRU --seq 50,200 --steps 5 --warmup 2
-Prints one JSON object: {"torch": version, "threads": n, "results": [{"preset", "seqLen", "times": [ms, ...]}]}.
+Prints one JSON object: {"torch": version, "threads": n, "results": [{"preset", "seqLen", "times": [ms, ...],
+"cpu": [ms, ...]}]}: wall-clock and process CPU time (time.process_time, which other processes' load does not inflate).
 Sizes: batch 32, vocabulary 5000, embedding 64, 64 units, 4 classes (bench/models.ts SIZES). PyTorch's GRU is the
 reset-after form: for "GRU-resetAfter" it is the same function as ours; for "GRU" (reset-before, TF.js's form) it is
 the same cost, not the same function.
@@ -46,8 +47,9 @@ def time_steps(preset, T, steps, warmup):
     loss_fn = nn.CrossEntropyLoss()
     x = torch.randint(1, V, (B, T))
     y = torch.randint(0, C, (B,))
-    times = []
+    times, cpu = [], []
     for i in range(warmup + steps):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         opt.zero_grad()
         loss = loss_fn(model(x), y)
@@ -56,7 +58,8 @@ def time_steps(preset, T, steps, warmup):
         loss.item()
         if i >= warmup:
             times.append((time.perf_counter() - t0) * 1000)
-    return times
+            cpu.append((time.process_time() - c0) * 1000)
+    return times, cpu
 
 
 def main():
@@ -68,7 +71,7 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    results = [{"preset": pr, "seqLen": int(T), "times": time_steps(pr, int(T), a.steps, a.warmup)}
+    results = [dict(zip(("times", "cpu"), time_steps(pr, int(T), a.steps, a.warmup)), preset=pr, seqLen=int(T))
                for T in a.seq.split(",") for pr in a.presets.split(",")]
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "results": results}))
 

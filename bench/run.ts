@@ -65,13 +65,20 @@ interface Row {
  * 2 threads; the faster median counts (on a loaded 2-core machine 2 threads can be 3–4× slower than 1), so the
  * comparison is against PyTorch's best here.
  */
-function pytorch(preset: BenchPreset, T: number): (Stat & { threads: number }) | null {
+function pytorch(preset: BenchPreset, T: number, measure: 'times' | 'cpu' = 'times', n = steps, threadCounts = [1, 2]): (Stat & { threads: number }) | null {
   if (flag('no-pytorch') || !existsSync('/usr/bin/python3')) return null;
   const run = (threads: number) => {
-    const args = [join(import.meta.dirname, 'pytorch_step.py'), '--presets', preset, '--seq', String(T), '--steps', String(steps), '--threads', String(threads)];
+    const args = [join(import.meta.dirname, 'pytorch_step.py'), '--presets', preset, '--seq', String(T), '--steps', String(n), '--threads', String(threads)];
     const out = execFileSync('/usr/bin/python3', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return { ...stat(JSON.parse(out.trim().split('\n').pop()!).results[0].times), threads };
+    return { ...stat(JSON.parse(out.trim().split('\n').pop()!).results[0][measure]), threads };
   };
+  if (threadCounts.length === 1) {
+    try {
+      return run(threadCounts[0]);
+    } catch {
+      return null;
+    }
+  }
   try {
     const [one, two] = [run(1), run(2)];
     return one.median <= two.median ? one : two;
@@ -231,7 +238,8 @@ const results = rows.map(({ ours, stock, pytorch: pt, ...r }) => ({ ...r, oursMi
 console.log(benchFull({ results }));
 // The two GRU forms (fused) in Node wasm: reset-after over reset-before, their steps taken in turns (4N each) so the
 // shared machine's load hits both alike, in wall time and in this process's CPU time (which other processes' load
-// does not inflate); and the reset-after row's ours/PyTorch nn.GRU (the same function).
+// does not inflate); and reset-after over PyTorch's nn.GRU (the same function): the row's wall ratio, and CPU time
+// against nn.GRU's CPU time with 1 thread (4N steps; both single-threaded, so CPU time is the work done).
 const gruForms = [];
 for (const a of rows.filter((r) => r.preset === 'GRU-resetAfter' && r.backend === 'wasm' && r.env === 'node' && presets.includes('GRU'))) {
   await initTfNode('wasm');
@@ -240,10 +248,14 @@ for (const a of rows.filter((r) => r.preset === 'GRU-resetAfter' && r.backend ==
   const [cpuBefore, cpuAfter] = cpu.map(stat);
   const g = { seqLen: a.seqLen, backend: 'wasm', env: 'node', resetBeforeMs: r1(before.median), resetAfterMs: r1(after.median),
     afterOverBefore: r2(after.median / before.median), resetBeforeCpuMs: r1(cpuBefore.median), resetAfterCpuMs: r1(cpuAfter.median),
-    afterOverBeforeCpu: r2(cpuAfter.median / cpuBefore.median), afterOverPytorchGru: a.oursOverPytorch };
+    afterOverBeforeCpu: r2(cpuAfter.median / cpuBefore.median), afterOverPytorchGru: a.oursOverPytorch,
+    pytorchGruCpuMs: null as number | null, afterOverPytorchGruCpu: null as number | null };
+  const ptCpu = pytorch('GRU-resetAfter', a.seqLen, 'cpu', 4 * steps, [1]);
+  if (ptCpu) Object.assign(g, { pytorchGruCpuMs: r1(ptCpu.median), afterOverPytorchGruCpu: r2(cpuAfter.median / ptCpu.median) });
   gruForms.push(g);
   console.log(`GRU reset-after / reset-before (node/wasm, T=${g.seqLen}, interleaved): wall ${g.resetAfterMs} / ${g.resetBeforeMs} ms = ${g.afterOverBefore}×, ` +
-    `CPU ${g.resetAfterCpuMs} / ${g.resetBeforeCpuMs} ms = ${g.afterOverBeforeCpu}×; reset-after / PyTorch nn.GRU = ${g.afterOverPytorchGru}×`);
+    `CPU ${g.resetAfterCpuMs} / ${g.resetBeforeCpuMs} ms = ${g.afterOverBeforeCpu}×; reset-after / PyTorch nn.GRU: wall ${g.afterOverPytorchGru}×, ` +
+    `CPU ${g.resetAfterCpuMs} / ${g.pytorchGruCpuMs} ms (1 thread) = ${g.afterOverPytorchGruCpu}×`);
 }
 if (flag('rows-only')) {
   if (json) console.log(JSON.stringify({ machine: m, results, gruForms }));
