@@ -93,6 +93,13 @@ function initializer(tf: TF, name: string, seedValue: number) {
 }
 export { initializer as tfInitializer };
 
+/**
+ * The seed of a Bidirectional's backward direction. tfjs's Bidirectional copies the wrapped layer's config, seeds
+ * included, so both directions would start with equal weights; the app (src/runtime/build.ts) and the TF.js export
+ * give the backward copy fresh initial weights from this seed, derived from the wrapped layer's.
+ */
+export const backwardSeed = (innerSeed: number): number => ((innerSeed * 48271) % 2147483647) || 1;
+
 /** A tfjs recurrent layer with every numerically relevant argument explicit (reference/rnn-math.md §3). */
 export function makeRecurrentLayer(tf: TF, kind: string, p: Params, name: string, seedValue: number): TfLayer {
   const args = {

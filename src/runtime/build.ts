@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelIR } from '../compiler/index.ts';
 import { kerasShape, LAYERS, type SymbolicTensor } from '../layers/index.ts';
-import { makeRecurrentLayer } from '../layers/recurrent.ts';
+import { backwardSeed, makeRecurrentLayer } from '../layers/recurrent.ts';
 import { fuseModel } from './fused/index.ts';
 import { runtimeTf } from './gru-layer.ts';
 
@@ -41,8 +41,7 @@ function reseedBackward(model: tf.LayersModel, ir: ModelIR) {
   for (const l of ir.layers) {
     if (l.kind !== 'Bidirectional' || !l.inner) continue;
     const backward = (model.getLayer(l.name) as unknown as { backwardLayer: tf.layers.Layer }).backwardLayer;
-    const seed = ((l.inner.seed * 48271) % 2147483647) || 1;
-    const fresh = makeRecurrentLayer(runtimeTf, l.inner.kind, l.inner.params, `${l.inner.name}_backward_init`, seed);
+    const fresh = makeRecurrentLayer(runtimeTf, l.inner.kind, l.inner.params, `${l.inner.name}_backward_init`, backwardSeed(l.inner.seed));
     fresh.build(kerasShape(l.inputShapes[0]));
     // getWeights() hands back the fresh layer's own variables: disposing them frees the throwaway layer.
     const weights = fresh.getWeights();

@@ -62,7 +62,48 @@ export function buildModel(tf) {
     biasInitializer: tf.initializers.zeros(),
     name: "dense",
   }).apply(bidirectional_1);
-  return tf.model({ inputs: [input_], outputs: dense, name: 'rnn_studio' });
+  const model = tf.model({ inputs: [input_], outputs: dense, name: 'rnn_studio' });
+  // TF.js's Bidirectional copies the wrapped layer's config, seeds included: as in the app, the backward direction
+  // starts from its own seed, so the two directions do not start equal.
+  reseedBackward(tf, model.getLayer("bidirectional"), tf.layers.lstm({
+    units: 64,
+    activation: "tanh",
+    useBias: true,
+    returnSequences: true,
+    goBackwards: false,
+    dropout: 0,
+    recurrentDropout: 0,
+    kernelInitializer: tf.initializers.glorotUniform({ seed: 1058038009 }),
+    recurrentInitializer: tf.initializers.orthogonal({ seed: 1058038010, gain: 1 }),
+    biasInitializer: tf.initializers.zeros(),
+    name: "lstm_backward_init",
+    recurrentActivation: "sigmoid",
+    unitForgetBias: true,
+  }), [null,null,128]);
+  reseedBackward(tf, model.getLayer("bidirectional_1"), tf.layers.lstm({
+    units: 64,
+    activation: "tanh",
+    useBias: true,
+    returnSequences: false,
+    goBackwards: false,
+    dropout: 0,
+    recurrentDropout: 0,
+    kernelInitializer: tf.initializers.glorotUniform({ seed: 1989510142 }),
+    recurrentInitializer: tf.initializers.orthogonal({ seed: 1989510143, gain: 1 }),
+    biasInitializer: tf.initializers.zeros(),
+    name: "lstm_1_backward_init",
+    recurrentActivation: "sigmoid",
+    unitForgetBias: true,
+  }), [null,null,128]);
+  return model;
+}
+
+/** Gives a Bidirectional's backward direction the initial weights of `fresh` (built for `inputShape`). */
+function reseedBackward(tf, bidirectional, fresh, inputShape) {
+  fresh.build(inputShape);
+  const weights = fresh.getWeights();
+  bidirectional.backwardLayer.setWeights(weights);
+  tf.dispose(weights);
 }
 
 /**
