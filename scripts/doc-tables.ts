@@ -135,12 +135,26 @@ function raceSeeds(d: RaceSeeds): string {
     `\n\n${n} of ${d.runs.length} seeds meet all three conditions.\n`;
 }
 
+/** Per env/backend and T: the range of ours-vs-stock speed-ups and of ours/PyTorch over the presets, and the LSTM's. */
+function benchRanges(b: Bench): string {
+  const groups = [...new Set(b.results.map((r) => `${r.env}/${r.backend}|${r.seqLen}`))];
+  const range = (v: number[], f: (x: number) => string) => (v.length ? `${f(Math.min(...v))}–${f(Math.max(...v))}` : '–');
+  return mdTable(['env/backend', 'T', 'ours vs stock (× faster)', 'ours / PyTorch', 'LSTM: × faster, ours / PyTorch'], groups.map((g) => {
+    const [env, T] = g.split('|');
+    const rows = b.results.filter((r) => `${r.env}/${r.backend}` === env && String(r.seqLen) === T);
+    const lstm = rows.find((r) => r.preset === 'LSTM');
+    return [env, T, range(rows.map((r) => r.stockMs / r.oursMs), (x) => x.toFixed(1)), range(rows.flatMap((r) => (r.oursOverPytorch === null ? [] : [r.oursOverPytorch])), (x) => x.toFixed(2)),
+      lstm ? `${(lstm.stockMs / lstm.oursMs).toFixed(1)}×, ${ratio(lstm.oursOverPytorch)}` : '–'];
+  }));
+}
+
 /** Renderers by table name: the whole JSON file in, markdown out. */
 export const TABLES: Record<string, (data: never) => string> = {
   'bench-full': benchFull,
   'bench-summary': benchSummary,
   'bench-other': benchOther,
   'race-seeds': raceSeeds,
+  'bench-ranges': benchRanges,
   'lesson-spam': lessonSpam,
   'spam-bundle': spamBundle,
   plateaus,
