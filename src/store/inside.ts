@@ -144,7 +144,8 @@ export function applyRaceEvent(e: RaceEvent) {
     case 'done':
       if (e.result) {
         const m = e.result;
-        useInside.setState((s) => (s.race ? { race: { ...s.race, result: { ...s.race.result, models: [...s.race.result.models, m] } } } : {}));
+        // Once per kind: the worker's final result may already hold it when this event arrives.
+        useInside.setState((s) => (s.race ? { race: { ...s.race, result: { ...s.race.result, models: [...s.race.result.models.filter((x) => x.kind !== m.kind), m] } } } : {}));
       }
       return finishRun(e.run, 'done', e.message);
     case 'error':
