@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { compile } from '../src/compiler/index.ts';
 import { buildModel, type Engine } from '../src/runtime/build.ts';
 import { fusedLayerCount } from '../src/runtime/fused/index.ts';
+import { SimdAdam } from '../src/runtime/simd/optimizers.ts';
 import { connectivity } from '../src/runtime/probes/connectivity.ts';
 import { benchGraph, SIZES, type BenchPreset } from './models.ts';
 
@@ -24,7 +25,8 @@ export function benchModel(preset: BenchPreset, T: number, engine: Engine, units
   if (!r.ok || !r.ir) throw new Error(`bench graph ${preset} does not compile: ${r.diagnostics.map((d) => d.code).join(', ')}`);
   const model = buildModel(r.ir, { engine });
   if (engine === 'fused' && fusedLayerCount(model) === 0) throw new Error(`no recurrent layer fused in ${preset}`);
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy' });
+  // The SIMD engine trains with the app's optimizer (one update kernel per variable); the others with tfjs-core's.
+  model.compile({ optimizer: engine === 'simd' ? new SimdAdam(1e-3, 0.9, 0.999, 1e-7) : tf.train.adam(1e-3, 0.9, 0.999, 1e-7), loss: 'sparseCategoricalCrossentropy' });
   return model;
 }
 

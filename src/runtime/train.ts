@@ -9,6 +9,7 @@
  * shuffle, so the same seed gives the same losses. Control (pause/resume/stop) acts at batch boundaries.
  */
 import * as tf from '@tensorflow/tfjs';
+import { SimdAdam, SimdMomentum, SimdRMSProp } from './simd/optimizers.ts';
 import { collate, deriveSeed, permutation, Rng, type Batch, type Dataset, type FitResult, type LossKind } from '../datasets/index.ts';
 
 export type OptimizerName = 'adam' | 'rmsprop' | 'sgd';
@@ -74,13 +75,14 @@ export interface RunResult {
 
 export function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
   switch (name) {
+    // tfjs-core's optimizers, updating each variable with one wasm SIMD kernel where those run (src/runtime/simd).
     case 'adam':
-      return tf.train.adam(lr, 0.9, 0.999, 1e-7);
+      return new SimdAdam(lr, 0.9, 0.999, 1e-7);
     case 'rmsprop':
       // As in the uRNN paper's runs: decay 0.9, no momentum.
-      return tf.train.rmsprop(lr, 0.9, 0, 1e-7);
+      return new SimdRMSProp(lr, 0.9, 0, 1e-7);
     case 'sgd':
-      return tf.train.momentum(lr, 0.9);
+      return new SimdMomentum(lr, 0.9);
   }
 }
 

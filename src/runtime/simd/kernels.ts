@@ -16,6 +16,9 @@ interface RnnWasm {
   lstmBackward(dy: Ptr, retSeq: number, save: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, dZ: Ptr, dR: Ptr, db: Ptr, dH: Ptr, weightGrads: number, scratch: Ptr): void;
   gruForward(xp: Ptr, bias: Ptr, recBias: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, resetAfter: number, save: Ptr, hAll: Ptr, out: Ptr, retSeq: number, scratch: Ptr): void;
   gruBackward(dy: Ptr, retSeq: number, save: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, resetAfter: number, dZ: Ptr, dR: Ptr, db: Ptr, dRecBias: Ptr, dH: Ptr, weightGrads: number, scratch: Ptr): void;
+  adam(w: Ptr, g: Ptr, m: Ptr, v: Ptr, out: Ptr, n: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number): void;
+  rmsprop(w: Ptr, g: Ptr, s: Ptr, mu: Ptr, out: Ptr, n: number, lr: number, rho: number, kappa: number, eps: number): void;
+  momentum(w: Ptr, g: Ptr, a: Ptr, out: Ptr, n: number, lr: number, kappa: number): void;
 }
 
 /** Activation codes of the wasm module. */
@@ -83,7 +86,7 @@ const forward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const shapes = [a.returnSequences ? [batch, steps, H] : [batch, H], [steps, batch, W], [steps, batch, H]];
   if (a.cell === 'LSTM') shapes.push([steps, batch, H]);
   const args = [ptr(b, mask), ptr(b, recMask), batch, steps, H, flag(a.goBackwards)] as const;
-  return withOutputs(b, shapes, 3 * H + 3 * H, ([out, save, hAll, cAll], s) => {
+  return withOutputs(b, shapes, 3 * H + 3 * batch * H, ([out, save, hAll, cAll], s) => {
     const o = ptr(b, out), sv = ptr(b, save), hs = ptr(b, hAll);
     const rs = flag(a.returnSequences);
     if (a.cell === 'SimpleRNN') k.simpleForward(ptr(b, xp), ptr(b, bias), ptr(b, R), ...args, a.act, sv, hs, o, rs, s);
@@ -108,7 +111,7 @@ const backward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const shapes = [[B * T, kH], [H, kH], [kH]];
   if (gru && a.resetAfter) shapes.push([kH]);
   if (a.tapH) shapes.push([T, B, H]);
-  const outs = withOutputs(b, shapes, 2 * B * H + 6 * H, (o, s) => {
+  const outs = withOutputs(b, shapes, 2 * B * H + 6 * H + 3 * B * H, (o, s) => {
     const [dZ, dR, db] = o.map((t) => ptr(b, t));
     const dRecBias = gru && a.resetAfter ? ptr(b, o[3]) : 0;
     const dH = a.tapH ? ptr(b, o[o.length - 1]) : 0;
@@ -119,6 +122,26 @@ const backward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     else k.gruBackward(...common, a.act, a.recAct, flag(a.resetAfter), dZ, dR, db, dRecBias, dH, wg, s);
   });
   return outs;
+};
+
+/**
+ * An optimizer update: inputs w (the variable), g and the optimizer's slots (updated in place); output the new value.
+ * `call` receives the pointers in the order of `slots` and the element count.
+ */
+const optimizerKernel = (slots: string[], call: (k: RnnWasm, p: Ptr[], n: number, attrs: Record<string, number>) => void): tf.KernelFunc =>
+  ({ inputs, backend, attrs }) => {
+    const b = backend as unknown as WasmBackend;
+    const w = inputs.w as tf.TensorInfo;
+    const out = b.makeOutput(w.shape, 'float32');
+    const n = w.shape.reduce((a, d) => a * d, 1);
+    call(kernels!, [w, inputs.g, ...slots.map((k) => inputs[k]), out].map((t) => ptr(b, t as tf.TensorInfo)), n, attrs as unknown as Record<string, number>);
+    return out;
+  };
+
+const OPTIMIZER_KERNELS: Record<string, tf.KernelFunc> = {
+  RnnSimdAdam: optimizerKernel(['m', 'v'], (k, [w, g, m, v, out], n, a) => k.adam(w, g, m, v, out, n, a.lr, a.b1, a.b2, a.eps, a.c1, a.c2)),
+  RnnSimdRMSProp: optimizerKernel(['s', 'mu'], (k, [w, g, s, mu, out], n, a) => k.rmsprop(w, g, s, mu, out, n, a.lr, a.rho, a.kappa, a.eps)),
+  RnnSimdMomentum: optimizerKernel(['a'], (k, [w, g, acc, out], n, a) => k.momentum(w, g, acc, out, n, a.lr, a.kappa)),
 };
 
 /**
@@ -135,6 +158,7 @@ export async function loadSimdKernels(bytes: BufferSource): Promise<boolean> {
   kernels = instance.exports as unknown as RnnWasm;
   tf.registerKernel({ kernelName: 'RnnSimdForward', backendName: 'wasm', kernelFunc: forward });
   tf.registerKernel({ kernelName: 'RnnSimdBackward', backendName: 'wasm', kernelFunc: backward });
+  for (const [kernelName, kernelFunc] of Object.entries(OPTIMIZER_KERNELS)) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
   return true;
 }
 

@@ -127,6 +127,53 @@ function gemvAdd(z: usize, h: usize, R: usize, K: i32, N: i32, off: i32, n: i32)
   }
 }
 
+/**
+ * z_r[0:n] += h_r·R[:, off:off+n] for `rows` rows (z_r = z + r·zStride, h_r = h + r·hStride floats): one step's
+ * recurrent product for the whole batch. Four rows at a time share each load of R (8 accumulators in registers);
+ * the remaining rows go through gemvAdd.
+ */
+function gemmAdd(z: usize, zStride: i32, h: usize, hStride: i32, rows: i32, R: usize, K: i32, N: i32, off: i32, n: i32): void {
+  const rowBytes = <usize>N << 2;
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const z0 = at(z, r * zStride), z1 = at(z0, zStride), z2 = at(z1, zStride), z3 = at(z2, zStride);
+    const h0 = at(h, r * hStride), h1 = at(h0, hStride), h2 = at(h1, hStride), h3 = at(h2, hStride);
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      let a0 = v128.load(at(z0, j)), b0 = v128.load(at(z0, j + 4));
+      let a1 = v128.load(at(z1, j)), b1 = v128.load(at(z1, j + 4));
+      let a2 = v128.load(at(z2, j)), b2 = v128.load(at(z2, j + 4));
+      let a3 = v128.load(at(z3, j)), b3 = v128.load(at(z3, j + 4));
+      let rp = at(R, off + j);
+      for (let k = 0; k < K; k++) {
+        const ra = v128.load(rp), rb = v128.load(rp, 16);
+        const o = <usize>k << 2;
+        let hk = f32x4.splat(load<f32>(h0 + o));
+        a0 = f32x4.add(a0, f32x4.mul(hk, ra)); b0 = f32x4.add(b0, f32x4.mul(hk, rb));
+        hk = f32x4.splat(load<f32>(h1 + o));
+        a1 = f32x4.add(a1, f32x4.mul(hk, ra)); b1 = f32x4.add(b1, f32x4.mul(hk, rb));
+        hk = f32x4.splat(load<f32>(h2 + o));
+        a2 = f32x4.add(a2, f32x4.mul(hk, ra)); b2 = f32x4.add(b2, f32x4.mul(hk, rb));
+        hk = f32x4.splat(load<f32>(h3 + o));
+        a3 = f32x4.add(a3, f32x4.mul(hk, ra)); b3 = f32x4.add(b3, f32x4.mul(hk, rb));
+        rp += rowBytes;
+      }
+      v128.store(at(z0, j), a0); v128.store(at(z0, j + 4), b0);
+      v128.store(at(z1, j), a1); v128.store(at(z1, j + 4), b1);
+      v128.store(at(z2, j), a2); v128.store(at(z2, j + 4), b2);
+      v128.store(at(z3, j), a3); v128.store(at(z3, j + 4), b3);
+    }
+    // Columns left over (n not a multiple of 8): one row at a time.
+    if (j < n) {
+      gemvAdd(at(z0, j), h0, R, K, N, off + j, n - j);
+      gemvAdd(at(z1, j), h1, R, K, N, off + j, n - j);
+      gemvAdd(at(z2, j), h2, R, K, N, off + j, n - j);
+      gemvAdd(at(z3, j), h3, R, K, N, off + j, n - j);
+    }
+  }
+  for (; r < rows; r++) gemvAdd(at(z, r * zStride), at(h, r * hStride), R, K, N, off, n);
+}
+
 /** Σ_n a[n]·b[n]. */
 function dot(a: usize, b: usize, n: i32): f32 {
   let i = 0;
@@ -155,11 +202,44 @@ function axpy(y: usize, a: f32, x: usize, n: i32): void {
   for (; i < n; i++) store<f32>(at(y, i), load<f32>(at(y, i)) + a * load<f32>(at(x, i)));
 }
 
-/** dR[off-column block] += Σ_rows h[k]·d[n]: dR[k, off + n] += h[k]·d[n]  (R rows have N floats). */
-function outerAdd(dR: usize, h: usize, d: usize, K: i32, N: i32, off: i32, n: i32): void {
+/**
+ * dR[k, off + j] += Σ_r h_r[k]·d_r[j] over `rows` rows (h_r = h + r·hStride, d_r = d + r·dStride floats; R rows have
+ * N floats): one step's ∂L/∂R for the whole batch, each dR block held in registers across the rows.
+ */
+function outerBatch(dR: usize, h: usize, hStride: i32, d: usize, dStride: i32, rows: i32, K: i32, N: i32, off: i32, n: i32): void {
+  const hStep = <usize>hStride << 2, dStep = <usize>dStride << 2;
   for (let k = 0; k < K; k++) {
-    const hk = load<f32>(at(h, k));
-    if (hk != 0) axpy(at(dR, k * N + off), hk, d, n);
+    const row = at(dR, k * N + off);
+    let j = 0;
+    for (; j + 16 <= n; j += 16) {
+      let a0 = v128.load(at(row, j)), a1 = v128.load(at(row, j + 4)), a2 = v128.load(at(row, j + 8)), a3 = v128.load(at(row, j + 12));
+      let hp = at(h, k), dp = at(d, j);
+      for (let r = 0; r < rows; r++) {
+        const hk = f32x4.splat(load<f32>(hp));
+        a0 = f32x4.add(a0, f32x4.mul(hk, v128.load(dp)));
+        a1 = f32x4.add(a1, f32x4.mul(hk, v128.load(dp, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(hk, v128.load(dp, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(hk, v128.load(dp, 48)));
+        hp += hStep;
+        dp += dStep;
+      }
+      v128.store(at(row, j), a0); v128.store(at(row, j + 4), a1); v128.store(at(row, j + 8), a2); v128.store(at(row, j + 12), a3);
+    }
+    for (; j + 4 <= n; j += 4) {
+      let a0 = v128.load(at(row, j));
+      let hp = at(h, k), dp = at(d, j);
+      for (let r = 0; r < rows; r++) {
+        a0 = f32x4.add(a0, f32x4.mul(f32x4.splat(load<f32>(hp)), v128.load(dp)));
+        hp += hStep;
+        dp += dStep;
+      }
+      v128.store(at(row, j), a0);
+    }
+    for (; j < n; j++) {
+      let a: f32 = load<f32>(at(row, j));
+      for (let r = 0; r < rows; r++) a += load<f32>(at(h, r * hStride + k)) * load<f32>(at(d, r * dStride + j));
+      store<f32>(at(row, j), a);
+    }
   }
 }
 
@@ -256,10 +336,14 @@ export function simpleForward(
     for (let b = 0; b < B; b++) {
       const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : zeroRow;
       const row = at(save, (s * B + b) * W);
-      const hHat = row, hd = at(row, H);
-      if (recMask) mulRow(hd, hPrev, at(recMask, b * H), H); else memory.copy(hd, hPrev, <usize>H << 2);
-      copyAdd(hHat, at(xp, (b * T + tt) * H), bias, H);
-      gemvAdd(hHat, hd, R, H, H, 0, H);
+      if (recMask) mulRow(at(row, H), hPrev, at(recMask, b * H), H); else memory.copy(at(row, H), hPrev, <usize>H << 2);
+      copyAdd(row, at(xp, (b * T + tt) * H), bias, H);
+    }
+    gemmAdd(at(save, s * B * W), W, at(save, s * B * W + H), W, B, R, H, H, 0, H);
+    for (let b = 0; b < B; b++) {
+      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : zeroRow;
+      const row = at(save, (s * B + b) * W);
+      const hHat = row;
       memory.copy(at(row, 2 * H), hHat, <usize>H << 2);
       actRow(act, hHat, H);
       const h = at(hAll, (s * B + b) * H);
@@ -293,12 +377,13 @@ export function simpleBackward(
       const mv = f32x4.splat(m);
       for (; i + 4 <= H; i += 4) v128.store(at(da, i), f32x4.mul(f32x4.mul(v128.load(at(dh, i)), mv), vdact(act, v128.load(at(hHat, i)))));
       for (; i < H; i++) store<f32>(at(da, i), load<f32>(at(dh, i)) * m * sdact(act, load<f32>(at(hHat, i))));
-      if (weightGrads) outerAdd(dR, hd, da, H, H, 0, H);
       // ∂L/∂h_{s−1} = (da·Rᵀ) ⊙ recMask + (1 − m)·∂L/∂h
       gemvT(next, da, R, H, H, 0, H);
       if (recMask) mulRow(next, next, at(recMask, b * H), H);
       if (m != 1) axpy(next, 1 - m, dh, H);
     }
+    // ∂L/∂R += Σ_b h̃ᵀ·da (h̃ at save offset H, da rows of dZ T·H floats apart)
+    if (weightGrads) outerBatch(dR, at(save, s * B * W + H), W, at(dZ, tt * H), T * H, B, H, H, 0, H);
   }
   if (db) columnSums(db, dZ, B * T, H);
 }
@@ -322,12 +407,18 @@ export function lstmForward(
       const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : zeroRow;
       const cPrev = s > 0 ? at(cAll, ((s - 1) * B + b) * H) : zeroRow;
       const row = at(save, (s * B + b) * W);
-      const z = row; // i f g o, activated in place
-      const cp = at(row, 4 * H), pc = at(row, 5 * H), hd = at(row, 6 * H);
+      const hd = at(row, 6 * H);
       if (recMask) mulRow(hd, hPrev, at(recMask, b * H), H); else memory.copy(hd, hPrev, <usize>H << 2);
-      memory.copy(cp, cPrev, <usize>H << 2);
-      copyAdd(z, at(xp, (b * T + tt) * N), bias, N);
-      gemvAdd(z, hd, R, H, N, 0, N);
+      memory.copy(at(row, 4 * H), cPrev, <usize>H << 2);
+      copyAdd(row, at(xp, (b * T + tt) * N), bias, N);
+    }
+    gemmAdd(at(save, s * B * W), W, at(save, s * B * W + 6 * H), W, B, R, H, N, 0, N);
+    for (let b = 0; b < B; b++) {
+      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : zeroRow;
+      const cPrev = s > 0 ? at(cAll, ((s - 1) * B + b) * H) : zeroRow;
+      const row = at(save, (s * B + b) * W);
+      const z = row; // i f g o, activated in place
+      const pc = at(row, 5 * H);
       actRow(recAct, z, 2 * H);
       actRow(act, at(z, 2 * H), H);
       actRow(recAct, at(z, 3 * H), H);
@@ -405,12 +496,12 @@ export function lstmBackward(
         store<f32>(at(dz, 3 * H + i), dhHat * p * sdact(recAct, o));
         store<f32>(at(nextC, i), dcHat * fg + dC * (1 - m));
       }
-      if (weightGrads) outerAdd(dR, hd, dz, H, N, 0, N);
       // ∂L/∂h_{s−1} = (dz·Rᵀ) ⊙ recMask + (1 − m)·∂L/∂h
       gemvT(nextH, dz, R, H, N, 0, N);
       if (recMask) mulRow(nextH, nextH, at(recMask, b * H), H);
       if (m != 1) axpy(nextH, 1 - m, dh, H);
     }
+    if (weightGrads) outerBatch(dR, at(save, s * B * W + 6 * H), W, at(dZ, tt * N), T * N, B, H, N, 0, N);
   }
   if (db) columnSums(db, dZ, B * T, N);
 }
@@ -429,19 +520,29 @@ export function gruForward(
   const W = 5 * H, N = 3 * H;
   const zeroRow = scratch; // [H]
   const hHat = at(scratch, H); // [H]
-  const ar = at(scratch, 2 * H); // [3H] recurrent pre-activations (reset-after)
+  const arAll = at(scratch, 2 * H); // [B, 3H] recurrent pre-activations h̃·R + b_rec (reset-after)
   zero(zeroRow, H);
   for (let s = 0; s < T; s++) {
     const tt = inputStep(s, T, goBack);
+    const base = at(save, s * B * W);
+    // Per example: h̃ and the input part of the pre-activations; then the recurrent products for the whole batch.
     for (let b = 0; b < B; b++) {
       const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : zeroRow;
       const row = at(save, (s * B + b) * W);
-      const gz = row, gr = at(row, H), gh = at(row, 2 * H), hd = at(row, 3 * H), u = at(row, 4 * H);
+      const hd = at(row, 3 * H);
       if (recMask) mulRow(hd, hPrev, at(recMask, b * H), H); else memory.copy(hd, hPrev, <usize>H << 2);
       copyAdd(row, at(xp, (b * T + tt) * N), bias, N); // z r h pre-activations (input part)
       if (resetAfter) {
-        if (recBias) memory.copy(ar, recBias, <usize>N << 2); else zero(ar, N);
-        gemvAdd(ar, hd, R, H, N, 0, N);
+        if (recBias) memory.copy(at(arAll, b * N), recBias, <usize>N << 2); else zero(at(arAll, b * N), N);
+      }
+    }
+    if (resetAfter) gemmAdd(arAll, N, at(base, 3 * H), W, B, R, H, N, 0, N);
+    else gemmAdd(base, W, at(base, 3 * H), W, B, R, H, N, 0, 2 * H); // R_zr = R[:, 0:2H]
+    for (let b = 0; b < B; b++) {
+      const row = at(save, (s * B + b) * W);
+      const gz = row, gr = at(row, H), gh = at(row, 2 * H), hd = at(row, 3 * H), u = at(row, 4 * H);
+      if (resetAfter) {
+        const ar = at(arAll, b * N);
         addRow(gz, ar, 2 * H);
         actRow(recAct, gz, 2 * H);
         memory.copy(u, at(ar, 2 * H), <usize>H << 2);
@@ -449,12 +550,15 @@ export function gruForward(
         for (; i + 4 <= H; i += 4) v128.store(at(gh, i), f32x4.add(v128.load(at(gh, i)), f32x4.mul(v128.load(at(gr, i)), v128.load(at(u, i)))));
         for (; i < H; i++) store<f32>(at(gh, i), load<f32>(at(gh, i)) + load<f32>(at(gr, i)) * load<f32>(at(u, i)));
       } else {
-        // R_zr = R[:, 0:2H] and R_h = R[:, 2H:3H], rows of N floats
-        gemvAdd(gz, hd, R, H, N, 0, 2 * H);
         actRow(recAct, gz, 2 * H);
         mulRow(u, gr, hd, H);
-        gemvAdd(gh, u, R, H, N, 2 * H, H);
       }
+    }
+    if (!resetAfter) gemmAdd(at(base, 2 * H), W, at(base, 4 * H), W, B, R, H, N, 2 * H, H); // ȟ += (r ⊙ h̃)·R_h
+    for (let b = 0; b < B; b++) {
+      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : zeroRow;
+      const row = at(save, (s * B + b) * W);
+      const gz = row, gh = at(row, 2 * H), hd = at(row, 3 * H);
       actRow(act, gh, H);
       let i = 0;
       for (; i + 4 <= H; i += 4) {
@@ -482,7 +586,7 @@ export function gruBackward(
   const dh = at(scratch, B * H); // [H]
   const dhd = at(scratch, B * H + H); // [H] ∂L/∂h̃
   const dU = at(scratch, B * H + 2 * H); // [H] ∂L/∂u
-  const dAr = at(scratch, B * H + 3 * H); // [3H] ∂L/∂a_r (reset-after)
+  const dArAll = at(scratch, B * H + 3 * H); // [B, 3H] ∂L/∂a_r of every example (reset-after)
   zero(dhNext, B * H);
   zero(dR, H * N);
   if (dRecBias) zero(dRecBias, N);
@@ -497,6 +601,7 @@ export function gruBackward(
       const m = maskAt(mask, b, T, tt);
       const dz = at(dZ, (b * T + tt) * N);
       const daz = dz, dar = at(dz, H), dah = at(dz, 2 * H);
+      const dAr = at(dArAll, b * N);
       // ĥ = ȟ + z ⊙ (h̃ − ȟ):  ∂ĥ/∂a_z = σ′(z)(h̃ − ȟ),  ∂ĥ/∂a_h = (1 − z)φ′(ȟ),  ∂ĥ/∂h̃ (direct) = z
       const mv = f32x4.splat(m), one = f32x4.splat(1);
       let i = 0;
@@ -524,10 +629,7 @@ export function gruBackward(
           store<f32>(at(dAr, 2 * H + i), dahi * r);
         }
         memory.copy(dAr, daz, <usize>(2 * H) << 2); // ∂L/∂a_r[zr] = ∂L/∂a_zr
-        if (weightGrads) {
-          outerAdd(dR, hd, dAr, H, N, 0, N);
-          if (dRecBias) addRow(dRecBias, dAr, N);
-        }
+        if (weightGrads && dRecBias) addRow(dRecBias, dAr, N);
         // ∂L/∂h̃ += dAr·Rᵀ
         gemvT(dU, dAr, R, H, N, 0, N);
         addRow(dhd, dU, H);
@@ -541,10 +643,6 @@ export function gruBackward(
           store<f32>(at(dar, i), du * load<f32>(at(hd, i)) * sdact(recAct, r));
           store<f32>(at(dhd, i), load<f32>(at(dhd, i)) + du * r);
         }
-        if (weightGrads) {
-          outerAdd(dR, hd, dz, H, N, 0, 2 * H);
-          outerAdd(dR, u, dah, H, N, 2 * H, H);
-        }
         gemvT(dU, dz, R, H, N, 0, 2 * H);
         addRow(dhd, dU, H);
       }
@@ -552,6 +650,64 @@ export function gruBackward(
       if (recMask) mulRow(next, dhd, at(recMask, b * H), H); else memory.copy(next, dhd, <usize>H << 2);
       if (m != 1) axpy(next, 1 - m, dh, H);
     }
+    if (weightGrads) {
+      const hd0 = at(save, s * B * W + 3 * H), u0 = at(save, s * B * W + 4 * H);
+      if (resetAfter) {
+        outerBatch(dR, hd0, W, dArAll, N, B, H, N, 0, N);
+      } else {
+        outerBatch(dR, hd0, W, at(dZ, tt * N), T * N, B, H, N, 0, 2 * H);
+        outerBatch(dR, u0, W, at(dZ, tt * N + 2 * H), T * N, B, H, N, 2 * H, H);
+      }
+    }
   }
   if (db) columnSums(db, dZ, B * T, N);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Optimizer updates, one call per variable, exactly as tfjs-core 4.22 computes them (float32). The slots (moments)
+// are updated in place; the new value goes to `out` (the variable is then re-pointed at it).
+
+/** Adam: m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − lr·(m/c₁)/(√(v/c₂) + ε), c = 1 − β^t. */
+export function adam(w: usize, g: usize, m: usize, v: usize, out: usize, n: i32, lr: f32, b1: f32, b2: f32, eps: f32, c1: f32, c2: f32): void {
+  const vb1 = f32x4.splat(b1), va1 = f32x4.splat(1 - b1), vb2 = f32x4.splat(b2), va2 = f32x4.splat(1 - b2);
+  const vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2), veps = f32x4.splat(eps), vlr = f32x4.splat(-lr);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const gi = v128.load(at(g, i));
+    const mi = f32x4.add(f32x4.mul(v128.load(at(m, i)), vb1), f32x4.mul(gi, va1));
+    const vi = f32x4.add(f32x4.mul(v128.load(at(v, i)), vb2), f32x4.mul(f32x4.mul(gi, gi), va2));
+    v128.store(at(m, i), mi);
+    v128.store(at(v, i), vi);
+    const step = f32x4.div(f32x4.div(mi, vc1), f32x4.add(f32x4.sqrt(f32x4.div(vi, vc2)), veps));
+    v128.store(at(out, i), f32x4.add(f32x4.mul(step, vlr), v128.load(at(w, i))));
+  }
+  for (; i < n; i++) {
+    const gi = load<f32>(at(g, i));
+    const mi = load<f32>(at(m, i)) * b1 + gi * (1 - b1);
+    const vi = load<f32>(at(v, i)) * b2 + gi * gi * (1 - b2);
+    store<f32>(at(m, i), mi);
+    store<f32>(at(v, i), vi);
+    store<f32>(at(out, i), (mi / c1) / (Mathf.sqrt(vi / c2) + eps) * -lr + load<f32>(at(w, i)));
+  }
+}
+
+/** RMSProp (not centred): s ← ρs + (1−ρ)g²;  μ ← κμ + lr·g/√(s + ε);  w ← w − μ. */
+export function rmsprop(w: usize, g: usize, s: usize, mu: usize, out: usize, n: i32, lr: f32, rho: f32, kappa: f32, eps: f32): void {
+  for (let i = 0; i < n; i++) {
+    const gi = load<f32>(at(g, i));
+    const si = load<f32>(at(s, i)) * rho + gi * gi * (1 - rho);
+    const mi = load<f32>(at(mu, i)) * kappa + (gi * lr) / Mathf.sqrt(si + eps);
+    store<f32>(at(s, i), si);
+    store<f32>(at(mu, i), mi);
+    store<f32>(at(out, i), load<f32>(at(w, i)) - mi);
+  }
+}
+
+/** Momentum (not Nesterov): a ← κa + g;  w ← w − lr·a. */
+export function momentum(w: usize, g: usize, a: usize, out: usize, n: i32, lr: f32, kappa: f32): void {
+  for (let i = 0; i < n; i++) {
+    const ai = kappa * load<f32>(at(a, i)) + load<f32>(at(g, i));
+    store<f32>(at(a, i), ai);
+    store<f32>(at(out, i), -lr * ai + load<f32>(at(w, i)));
+  }
 }
