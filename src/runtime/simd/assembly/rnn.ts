@@ -194,6 +194,43 @@ function gemvT(out: usize, d: usize, R: usize, K: i32, N: i32, off: i32, n: i32)
   for (let j = 0; j < K; j++) store<f32>(at(out, j), dot(d, at(R, j * N + off), n));
 }
 
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/**
+ * out_r[j] = Σ_c d_r[c]·R[j, off + c] for j < K and `rows` rows (out_r = out + r·outStride, d_r = d + r·dStride
+ * floats): one step's d·R[:, block]ᵀ for the whole batch, four rows sharing each load of R.
+ */
+function gemmNT(out: usize, outStride: i32, d: usize, dStride: i32, rows: i32, R: usize, K: i32, N: i32, off: i32, n: i32): void {
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const d0 = at(d, r * dStride), d1 = at(d0, dStride), d2 = at(d1, dStride), d3 = at(d2, dStride);
+    const o0 = at(out, r * outStride), o1 = at(o0, outStride), o2 = at(o1, outStride), o3 = at(o2, outStride);
+    for (let j = 0; j < K; j++) {
+      const rj = at(R, j * N + off);
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+      let c = 0;
+      for (; c + 4 <= n; c += 4) {
+        const rv = v128.load(at(rj, c));
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(at(d0, c)), rv));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(at(d1, c)), rv));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(at(d2, c)), rv));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(at(d3, c)), rv));
+      }
+      let s0 = hsum(a0), s1 = hsum(a1), s2 = hsum(a2), s3 = hsum(a3);
+      for (; c < n; c++) {
+        const rc = load<f32>(at(rj, c));
+        s0 += load<f32>(at(d0, c)) * rc; s1 += load<f32>(at(d1, c)) * rc;
+        s2 += load<f32>(at(d2, c)) * rc; s3 += load<f32>(at(d3, c)) * rc;
+      }
+      store<f32>(at(o0, j), s0); store<f32>(at(o1, j), s1); store<f32>(at(o2, j), s2); store<f32>(at(o3, j), s3);
+    }
+  }
+  for (; r < rows; r++) gemvT(at(out, r * outStride), at(d, r * dStride), R, K, N, off, n);
+}
+
 /** y[0:n] += a·x[0:n]. */
 function axpy(y: usize, a: f32, x: usize, n: i32): void {
   const av = f32x4.splat(a);
@@ -359,16 +396,15 @@ export function simpleBackward(
 ): void {
   const W = 3 * H;
   const dhNext = scratch; // [B, H]
-  const dh = at(scratch, B * H); // [H]
+  const dhAll = at(scratch, B * H); // [B, H] ∂L/∂h_s of every example
   zero(dhNext, B * H);
   zero(dR, H * H);
   for (let s = T - 1; s >= 0; s--) {
     const tt = inputStep(s, T, goBack);
     for (let b = 0; b < B; b++) {
-      const row = at(save, (s * B + b) * W);
-      const hHat = row, hd = at(row, H);
-      const next = at(dhNext, b * H);
-      incoming(dh, dy, next, b, s, T, H, retSeq);
+      const hHat = at(save, (s * B + b) * W);
+      const dh = at(dhAll, b * H);
+      incoming(dh, dy, at(dhNext, b * H), b, s, T, H, retSeq);
       if (dHout) memory.copy(at(dHout, (s * B + b) * H), dh, <usize>H << 2);
       const m = maskAt(mask, b, T, tt);
       // da = m·∂L/∂h ⊙ φ′(ĥ)
@@ -377,15 +413,24 @@ export function simpleBackward(
       const mv = f32x4.splat(m);
       for (; i + 4 <= H; i += 4) v128.store(at(da, i), f32x4.mul(f32x4.mul(v128.load(at(dh, i)), mv), vdact(act, v128.load(at(hHat, i)))));
       for (; i < H; i++) store<f32>(at(da, i), load<f32>(at(dh, i)) * m * sdact(act, load<f32>(at(hHat, i))));
-      // ∂L/∂h_{s−1} = (da·Rᵀ) ⊙ recMask + (1 − m)·∂L/∂h
-      gemvT(next, da, R, H, H, 0, H);
-      if (recMask) mulRow(next, next, at(recMask, b * H), H);
-      if (m != 1) axpy(next, 1 - m, dh, H);
     }
+    // ∂L/∂h_{s−1} = (da·Rᵀ) ⊙ recMask + (1 − m)·∂L/∂h, the product for the whole batch at once
+    gemmNT(dhNext, H, at(dZ, tt * H), T * H, B, R, H, H, 0, H);
+    carryBack(dhNext, dhAll, recMask, mask, B, T, H, tt);
     // ∂L/∂R += Σ_b h̃ᵀ·da (h̃ at save offset H, da rows of dZ T·H floats apart)
     if (weightGrads) outerBatch(dR, at(save, s * B * W + H), W, at(dZ, tt * H), T * H, B, H, H, 0, H);
   }
   if (db) columnSums(db, dZ, B * T, H);
+}
+
+/** next_b ← next_b ⊙ recMask_b + (1 − m_b)·dh_b for every example: the state gradient that skips the cell. */
+function carryBack(next: usize, dh: usize, recMask: usize, mask: usize, B: i32, T: i32, H: i32, tt: i32): void {
+  for (let b = 0; b < B; b++) {
+    const nb = at(next, b * H);
+    if (recMask) mulRow(nb, nb, at(recMask, b * H), H);
+    const m = maskAt(mask, b, T, tt);
+    if (m != 1) axpy(nb, 1 - m, at(dh, b * H), H);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -454,7 +499,7 @@ export function lstmBackward(
   const W = 7 * H, N = 4 * H;
   const dhNext = scratch; // [B, H]
   const dcNext = at(scratch, B * H); // [B, H]
-  const dh = at(scratch, 2 * B * H); // [H]
+  const dhAll = at(scratch, 2 * B * H); // [B, H] ∂L/∂h_s of every example
   zero(dhNext, 2 * B * H);
   zero(dR, H * N);
   for (let s = T - 1; s >= 0; s--) {
@@ -464,6 +509,7 @@ export function lstmBackward(
       const gi = row, gf = at(row, H), gg = at(row, 2 * H), go = at(row, 3 * H);
       const cp = at(row, 4 * H), pc = at(row, 5 * H), hd = at(row, 6 * H);
       const nextH = at(dhNext, b * H), nextC = at(dcNext, b * H);
+      const dh = at(dhAll, b * H);
       incoming(dh, dy, nextH, b, s, T, H, retSeq);
       if (dHout) memory.copy(at(dHout, (s * B + b) * H), dh, <usize>H << 2);
       const m = maskAt(mask, b, T, tt);
@@ -496,11 +542,10 @@ export function lstmBackward(
         store<f32>(at(dz, 3 * H + i), dhHat * p * sdact(recAct, o));
         store<f32>(at(nextC, i), dcHat * fg + dC * (1 - m));
       }
-      // ∂L/∂h_{s−1} = (dz·Rᵀ) ⊙ recMask + (1 − m)·∂L/∂h
-      gemvT(nextH, dz, R, H, N, 0, N);
-      if (recMask) mulRow(nextH, nextH, at(recMask, b * H), H);
-      if (m != 1) axpy(nextH, 1 - m, dh, H);
     }
+    // ∂L/∂h_{s−1} = (dz·Rᵀ) ⊙ recMask + (1 − m)·∂L/∂h, the product for the whole batch at once
+    gemmNT(dhNext, H, at(dZ, tt * N), T * N, B, R, H, N, 0, N);
+    carryBack(dhNext, dhAll, recMask, mask, B, T, H, tt);
     if (weightGrads) outerBatch(dR, at(save, s * B * W + 6 * H), W, at(dZ, tt * N), T * N, B, H, N, 0, N);
   }
   if (db) columnSums(db, dZ, B * T, N);
