@@ -18,7 +18,7 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgro
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
 
 interface Stat { median: number; min: number; max: number }
-export interface ChromiumRow { preset: BenchPreset; seqLen: number; backend: string; stock: Stat; ours: Stat }
+export interface ChromiumRow { preset: BenchPreset; seqLen: number; backend: string; stock: Stat; fused: Stat; ours: Stat }
 export interface ConnectivityCost { seqLen: number; stepMs: number; rowMs: number; matrixMs: number }
 export interface ChromiumReport { rows: ChromiumRow[]; heatmapMs: number | null; connectivity: ConnectivityCost | null; webglRenderer: string | null; note: string | null }
 
@@ -57,7 +57,7 @@ export async function runChromium(o: { presets: BenchPreset[]; seqs: number[]; s
     page.setDefaultTimeout(0);
     await page.goto(`http://127.0.0.1:${server.port}/`);
     await page.waitForFunction(() => (window as unknown as { rnnBenchReady?: boolean }).rnnBenchReady === true);
-    type Api = { rnnBench: { train: (a: unknown) => Promise<{ preset: BenchPreset; seqLen: number; backend: string; stock: number[]; ours: number[] }[]>; webglRenderer: () => string | null; heatmap: () => Promise<number>;
+    type Api = { rnnBench: { train: (a: unknown) => Promise<{ preset: BenchPreset; seqLen: number; backend: string; stock: number[]; fused: number[]; ours: number[] }[]>; webglRenderer: () => string | null; heatmap: () => Promise<number>;
       connectivity: (a: { seqLen: number; reps: number }) => Promise<Omit<ConnectivityCost, 'seqLen'>> } };
     const renderer = await page.evaluate(() => (window as unknown as Api).rnnBench.webglRenderer());
     const backends = ['wasm'];
@@ -67,7 +67,7 @@ export async function runChromium(o: { presets: BenchPreset[]; seqs: number[]; s
     const rows: ChromiumRow[] = [];
     for (const backend of o.train ? backends : []) {
       const raw = await page.evaluate((a) => (window as unknown as Api).rnnBench.train(a), { backend, presets: o.presets, seqs: o.seqs, steps: o.steps });
-      rows.push(...raw.map((r) => ({ preset: r.preset, seqLen: r.seqLen, backend: r.backend, stock: stat(r.stock), ours: stat(r.ours) })));
+      rows.push(...raw.map((r) => ({ preset: r.preset, seqLen: r.seqLen, backend: r.backend, stock: stat(r.stock), fused: stat(r.fused), ours: stat(r.ours) })));
     }
     const heatmapMs = o.heatmap === false ? null : await page.evaluate(() => (window as unknown as Api).rnnBench.heatmap());
     const c = o.connectivity;

@@ -30,6 +30,28 @@ export function benchModel(preset: BenchPreset, T: number, engine: Engine, units
   return model;
 }
 
+/**
+ * Kernels dispatched by one training step (`trainOnBatch`) of the bench model, and by its first recurrent layer alone
+ * (forward and backward of L = Σ y for an input of the layer's shape, less the loss's own kernels).
+ */
+export async function countKernels(preset: BenchPreset, T: number, engine: Engine): Promise<{ kernelsPerStep: number; recurrentKernelsPerStep: number }> {
+  const model = benchModel(preset, T, engine);
+  const { x, y } = batch(T);
+  await model.trainOnBatch(x, y);
+  const step = await tf.profile(() => model.trainOnBatch(x, y) as Promise<number>);
+  const layer = model.layers.find((l) => /lstm|gru|simple_rnn|bidirectional/i.test(l.getClassName()))!;
+  const input = tf.randomNormal([SIZES.batch, T, SIZES.embedding], 0, 1, 'float32', 3);
+  const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+  const lossOnly = tf.variable(tf.zerosLike(layer.apply(input) as tf.Tensor));
+  const grads = (f: () => tf.Scalar, v: tf.Variable[]) => { const g = tf.variableGrads(f, v); tf.dispose([g.value, ...Object.values(g.grads)]); return 0; };
+  const withLayer = await tf.profile(() => grads(() => tf.sum(layer.apply(input) as tf.Tensor), vars));
+  const sumAlone = await tf.profile(() => grads(() => tf.sum(lossOnly), [lossOnly]));
+  tf.dispose([x, y, input, lossOnly]);
+  model.optimizer.dispose();
+  model.dispose();
+  return { kernelsPerStep: step.kernels.length, recurrentKernelsPerStep: withLayer.kernels.length - sumAlone.kernels.length };
+}
+
 /** Milliseconds of `steps` training steps after `warmup` untimed ones. */
 export async function timeTrainingSteps(preset: BenchPreset, T: number, engine: Engine, steps: number, warmup = 1, units?: number): Promise<number[]> {
   return (await timeInterleaved([preset], T, engine, steps, warmup, units)).wall[0];

@@ -1,8 +1,10 @@
 /**
- * `npm run bench` — training-step speed of stock tfjs layers vs RNN Studio's fused engine vs PyTorch, plus compile,
- * probe and bundle measurements. Prints a table; with `--json` the last line is one JSON object:
- *   {"machine":…, "results":[{"preset","seqLen","backend","env","oursMs","stockMs","pytorchMs","oursOverStock",
- *    "oursOverPytorch", min/max…},…], "compile":…, "probe":…, "heatmap":…, "bundle":…}
+ * `npm run bench` — training-step speed of stock tfjs layers vs RNN Studio's previous fused engine vs its wasm SIMD
+ * kernels (ours, the default) vs PyTorch, plus compile, probe and bundle measurements. Prints a table; with `--json`
+ * the last line is one JSON object:
+ *   {"machine":…, "results":[{"preset","seqLen","backend","env","oursMs","fusedMs","stockMs","pytorchMs",
+ *    "oursOverStock","oursOverFused","oursOverPytorch","kernelsPerStep","recurrentKernelsPerStep", min/max…},…],
+ *    "compile":…, "probe":…, "heatmap":…, "bundle":…}
  *
  * Options: --json, --quick (LSTM only, wasm, T=50: under 2 minutes), --steps N (timed steps per cell, default 4),
  * --presets a,b  --seq 50,200  --backends wasm,cpu  --cpu-seq 50  --cpu-steps 2  --no-pytorch  --no-chromium,
@@ -10,8 +12,8 @@
  * --connectivity-only (just the P6 connectivity cost against a training step, Node wasm and Chromium wasm),
  * --rows-only (just the training-step rows). The GRU forms, one command (issue 12):
  *   npm run bench -- --presets GRU,GRU-resetAfter --seq 50 --backends wasm --no-chromium --rows-only --json
- * Each cell runs stock, then ours, then PyTorch for the same (preset, T) back to back, so a busy machine slows all
- * three alike; compare the ratios, not the absolute times. Medians of N steps after one untimed warm-up step.
+ * Each cell runs stock, then fused, then ours, then PyTorch for the same (preset, T) back to back, so a busy machine
+ * slows all alike; compare the ratios, not the absolute times. Medians of N steps after one untimed warm-up step.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -26,7 +28,7 @@ import { initTfNode } from '../src/runtime/setup-node.ts';
 import { benchFull } from '../scripts/doc-tables.ts';
 import { runChromium, type ChromiumReport, type ConnectivityCost } from './chromium.ts';
 import { BENCH_PRESETS, largeGraph, SIZES, benchGraph, type BenchPreset } from './models.ts';
-import { batch, benchModel, timeConnectivity, timeInterleaved, timeTrainingSteps } from './node-step.ts';
+import { batch, benchModel, countKernels, timeConnectivity, timeInterleaved, timeTrainingSteps } from './node-step.ts';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -54,10 +56,15 @@ const stat = (xs: number[]): Stat => {
 const r1 = (x: number | null) => (x == null ? null : Math.round(x * 10) / 10);
 const r2 = (x: number | null) => (x == null ? null : Math.round(x * 100) / 100);
 
+/**
+ * One training-step cell. `ours` is the default engine (the wasm SIMD kernels on wasm, the fused op elsewhere),
+ * `fused` the previous engine (per-step tfjs kernels inside one custom gradient), `stock` tfjs-layers' own loop.
+ */
 interface Row {
   preset: BenchPreset; seqLen: number; backend: string; env: 'node' | 'chromium';
-  oursMs: number; stockMs: number; pytorchMs: number | null; oursOverStock: number; oursOverPytorch: number | null;
-  ours: Stat; stock: Stat; pytorch: (Stat & { threads: number }) | null;
+  oursMs: number; fusedMs: number; stockMs: number; pytorchMs: number | null; oursOverStock: number; oursOverFused: number; oursOverPytorch: number | null;
+  ours: Stat; fused: Stat; stock: Stat; pytorch: (Stat & { threads: number }) | null;
+  kernelsPerStep: number | null; recurrentKernelsPerStep: number | null;
 }
 
 /**
@@ -110,14 +117,15 @@ async function nodeRows(): Promise<Row[]> {
         log(`  ${backend} ${preset} T=${T} …`);
         const n = backend === 'cpu' ? cpuSteps : steps;
         const stock = stat(await timeTrainingSteps(preset, T, 'stock', n));
-        const ours = stat(await timeTrainingSteps(preset, T, 'fused', n));
+        const fused = stat(await timeTrainingSteps(preset, T, 'fused', n));
+        const ours = stat(await timeTrainingSteps(preset, T, 'simd', n));
         const key = `${preset}/${T}`;
         if (!torchCache.has(key)) torchCache.set(key, pytorch(preset, T));
         const pt = torchCache.get(key)!;
         rows.push({
-          preset, seqLen: T, backend, env: 'node', ours, stock, pytorch: pt,
-          oursMs: r1(ours.median)!, stockMs: r1(stock.median)!, pytorchMs: r1(pt?.median ?? null),
-          oursOverStock: r2(ours.median / stock.median)!, oursOverPytorch: r2(pt ? ours.median / pt.median : null),
+          preset, seqLen: T, backend, env: 'node', ours, fused, stock, pytorch: pt, ...(await countKernels(preset, T, 'simd')),
+          oursMs: r1(ours.median)!, fusedMs: r1(fused.median)!, stockMs: r1(stock.median)!, pytorchMs: r1(pt?.median ?? null),
+          oursOverStock: r2(ours.median / stock.median)!, oursOverFused: r2(ours.median / fused.median)!, oursOverPytorch: r2(pt ? ours.median / pt.median : null),
         });
       }
     }
@@ -229,12 +237,14 @@ if (heatmapOnly) {
 if (chromium) {
   for (const r of chromium.rows) {
     const pt = rows.find((n) => n.preset === r.preset && n.seqLen === r.seqLen)?.pytorch ?? null;
-    rows.push({ ...r, env: 'chromium', pytorch: pt, oursMs: r1(r.ours.median)!, stockMs: r1(r.stock.median)!, pytorchMs: r1(pt?.median ?? null),
-      oursOverStock: r2(r.ours.median / r.stock.median)!, oursOverPytorch: r2(pt ? r.ours.median / pt.median : null) });
+    rows.push({ ...r, env: 'chromium', pytorch: pt, oursMs: r1(r.ours.median)!, fusedMs: r1(r.fused.median)!, stockMs: r1(r.stock.median)!, pytorchMs: r1(pt?.median ?? null),
+      oursOverStock: r2(r.ours.median / r.stock.median)!, oursOverFused: r2(r.ours.median / r.fused.median)!, oursOverPytorch: r2(pt ? r.ours.median / pt.median : null),
+      kernelsPerStep: null, recurrentKernelsPerStep: null });
   }
 }
 console.log(`\nTraining step, median (min–max) ms — ${m.cpus}× ${m.cpuModel}, load ${m.loadAverage1m}, ${m.date}\n`);
-const results = rows.map(({ ours, stock, pytorch: pt, ...r }) => ({ ...r, oursMin: r1(ours.min)!, oursMax: r1(ours.max)!, stockMin: r1(stock.min)!, stockMax: r1(stock.max)!, pytorchMin: r1(pt?.min ?? null), pytorchMax: r1(pt?.max ?? null), pytorchThreads: pt?.threads ?? null }));
+const results = rows.map(({ ours, fused, stock, pytorch: pt, ...r }) => ({ ...r, oursMin: r1(ours.min)!, oursMax: r1(ours.max)!, fusedMin: r1(fused.min)!, fusedMax: r1(fused.max)!,
+  stockMin: r1(stock.min)!, stockMax: r1(stock.max)!, pytorchMin: r1(pt?.min ?? null), pytorchMax: r1(pt?.max ?? null), pytorchThreads: pt?.threads ?? null }));
 console.log(benchFull({ results }));
 // The two GRU forms (fused) in Node wasm: reset-after over reset-before, their steps taken in turns (4N each) so the
 // shared machine's load hits both alike, in wall time and in this process's CPU time (which other processes' load

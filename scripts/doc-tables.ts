@@ -44,6 +44,9 @@ interface BenchRow {
   oursMs: number; oursMin: number; oursMax: number; stockMs: number; stockMin: number; stockMax: number;
   pytorchMs: number | null; pytorchMin: number | null; pytorchMax: number | null; pytorchThreads: number | null;
   oursOverStock: number; oursOverPytorch: number | null;
+  /** The previous fused engine, and the kernel counts (runs from before the SIMD kernels have neither). */
+  fusedMs?: number; fusedMin?: number; fusedMax?: number; oursOverFused?: number;
+  kernelsPerStep?: number | null; recurrentKernelsPerStep?: number | null;
 }
 interface Bench {
   results: BenchRow[];
@@ -62,18 +65,20 @@ const label: Record<string, string> = { 'LSTM-2layer': '2-layer LSTM' };
 export function benchFull(b: Pick<Bench, 'results'>): string {
   const spread = (m: number | null, lo: number | null, hi: number | null, threads?: number | null) =>
     m === null ? '–' : `${ms(m)} (${ms(lo)}–${ms(hi)})${threads ? ` ${threads}t` : ''}`;
-  return mdTable(['preset', 'T', 'env/backend', 'stock ms', 'ours ms', 'PyTorch ms', 'ours/stock', 'ours/PyTorch'],
-    b.results.map((r) => [r.preset, r.seqLen, `${r.env}/${r.backend}`, spread(r.stockMs, r.stockMin, r.stockMax), spread(r.oursMs, r.oursMin, r.oursMax),
-      spread(r.pytorchMs, r.pytorchMin, r.pytorchMax, r.pytorchThreads), `${ratio(r.oursOverStock)} (${faster(r)})`, ratio(r.oursOverPytorch)]));
+  return mdTable(['preset', 'T', 'env/backend', 'stock ms', 'fused ms', 'ours ms', 'PyTorch ms', 'ours/stock', 'ours/fused', 'ours/PyTorch', 'kernels: step / recurrent layer'],
+    b.results.map((r) => [r.preset, r.seqLen, `${r.env}/${r.backend}`, spread(r.stockMs, r.stockMin, r.stockMax), spread(r.fusedMs ?? null, r.fusedMin ?? null, r.fusedMax ?? null),
+      spread(r.oursMs, r.oursMin, r.oursMax), spread(r.pytorchMs, r.pytorchMin, r.pytorchMax, r.pytorchThreads), `${ratio(r.oursOverStock)} (${faster(r)})`,
+      ratio(r.oursOverFused ?? null), ratio(r.oursOverPytorch), r.kernelsPerStep == null ? '–' : `${r.kernelsPerStep} / ${r.recurrentKernelsPerStep}`]));
 }
 
 /** The README's summary: Node wasm rows, with the Chromium wasm cell of the same preset and T beside them. */
 function benchSummary(b: Bench): string {
   const node = b.results.filter((r) => r.env === 'node' && r.backend === 'wasm');
-  return mdTable(['preset (T)', 'Node wasm: stock → ours', 'ours vs stock', 'PyTorch (best of 1/2 threads)', 'ours / PyTorch', 'Chromium wasm: stock → ours'],
+  return mdTable(['preset (T)', 'Node wasm: stock → fused → ours', 'ours / fused', 'PyTorch (best of 1/2 threads)', 'ours / PyTorch', 'Chromium wasm: stock → fused → ours', 'Chromium ours / PyTorch'],
     node.map((r) => {
       const c = b.results.find((x) => x.env === 'chromium' && x.preset === r.preset && x.seqLen === r.seqLen);
-      return [`${label[r.preset] ?? r.preset} (${r.seqLen})`, `${ms(r.stockMs)} → ${ms(r.oursMs)}`, faster(r), ms(r.pytorchMs), ratio(r.oursOverPytorch), c ? `${ms(c.stockMs)} → ${ms(c.oursMs)}` : '–'];
+      const chain = (x: BenchRow) => `${ms(x.stockMs)} → ${ms(x.fusedMs ?? null)} → ${ms(x.oursMs)}`;
+      return [`${label[r.preset] ?? r.preset} (${r.seqLen})`, chain(r), ratio(r.oursOverFused ?? null), ms(r.pytorchMs), ratio(r.oursOverPytorch), c ? chain(c) : '–', c ? ratio(c.oursOverPytorch) : '–'];
     }));
 }
 

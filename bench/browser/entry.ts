@@ -8,18 +8,20 @@ import { createElement } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { initTf, type BackendName } from '../../src/runtime/setup.ts';
+import { fetchSimdKernels } from '../../src/runtime/setup-browser.ts';
 import { Heatmap } from '../../src/ui/inside/Heatmap.tsx';
 import type { BenchPreset } from '../models.ts';
 import { timeConnectivity, timeTrainingSteps } from '../node-step.ts';
 
 async function train(o: { backend: BackendName; presets: BenchPreset[]; seqs: number[]; steps: number }) {
-  await initTf(o.backend, '/wasm/');
-  const rows: { preset: BenchPreset; seqLen: number; backend: string; stock: number[]; ours: number[] }[] = [];
+  await initTf(o.backend, '/wasm/', fetchSimdKernels);
+  const rows: { preset: BenchPreset; seqLen: number; backend: string; stock: number[]; fused: number[]; ours: number[] }[] = [];
   for (const seqLen of o.seqs)
     for (const preset of o.presets) {
       const stock = await timeTrainingSteps(preset, seqLen, 'stock', o.steps);
-      const ours = await timeTrainingSteps(preset, seqLen, 'fused', o.steps);
-      rows.push({ preset, seqLen, backend: o.backend, stock, ours });
+      const fused = await timeTrainingSteps(preset, seqLen, 'fused', o.steps);
+      const ours = await timeTrainingSteps(preset, seqLen, 'simd', o.steps);
+      rows.push({ preset, seqLen, backend: o.backend, stock, fused, ours });
     }
   return rows;
 }
@@ -66,7 +68,7 @@ async function heatmap(n = 15): Promise<number> {
 
 /** P6 connectivity cost against a training step on the page's wasm backend (see `timeConnectivity`). */
 async function connectivity(o: { seqLen: number; reps: number }) {
-  await initTf('wasm', '/wasm/');
+  await initTf('wasm', '/wasm/', fetchSimdKernels);
   return timeConnectivity(o.seqLen, o.reps);
 }
 

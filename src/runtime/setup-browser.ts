@@ -14,7 +14,8 @@ export const WASM_URLS = {
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 };
 
-const fetchKernels = async () => (await fetch(rnnKernels)).arrayBuffer();
+/** Fetches src/runtime/simd/rnn.wasm (the recurrent SIMD kernels) from our own origin. */
+export const fetchSimdKernels = async (): Promise<ArrayBuffer> => (await fetch(rnnKernels)).arrayBuffer();
 
 export const initTfBrowser = (backend: BackendName = 'wasm'): Promise<string> =>
-  initTf(backend, backend === 'wasm' ? WASM_URLS : undefined, fetchKernels);
+  initTf(backend, backend === 'wasm' ? WASM_URLS : undefined, fetchSimdKernels);
