@@ -1,4 +1,5 @@
 import { compile } from '../compiler/index.ts';
+import { countOf } from '../graph/index.ts';
 import { DIAGNOSTICS } from '../layers/index.ts';
 import { print, printJson, readGraphOrModel } from './io.ts';
 import type { Command } from './command.ts';
@@ -12,7 +13,7 @@ export const check: Command = {
     const r = compile(doc);
     const names = new Map(doc.nodes.map((n) => [n.id, n.data.name || n.data.kind]));
     if (values.json) printJson({ ok: r.ok, diagnostics: r.diagnostics.map((d) => ({ ...d, title: DIAGNOSTICS[d.code] })) });
-    else if (r.diagnostics.length === 0) print(`${positionals[0]}: OK (${doc.nodes.length} layers)`);
+    else if (r.diagnostics.length === 0) print(`${positionals[0]}: OK (${countOf(doc.nodes.length, 'layer')})`);
     else
       for (const d of r.diagnostics)
         print(`${d.severity} ${d.code}${d.nodeId ? ` at node "${d.nodeId}" (${names.get(d.nodeId)})` : d.edgeId ? ` at connection "${d.edgeId}"` : ''}: ${d.message}\n  fix: ${d.fix}`);

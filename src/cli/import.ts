@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile } from '../compiler/index.ts';
-import { serializeDocument } from '../graph/index.ts';
+import { countOf, serializeDocument } from '../graph/index.ts';
 import { modelWithWeights } from '../runtime/model-io.ts';
 import { initTfNode } from '../runtime/setup-node.ts';
 import { modelFiles } from '../runtime/save.ts';
@@ -38,7 +38,7 @@ export const importCmd: Command = {
       writeFileSync(join(dir, 'weights.bin'), weights);
       weightsNote = `weights in ${dir}/`;
     }
-    print(`wrote ${out}: ${loaded.doc.nodes.length} layers, ${r.ir.totalParams.toLocaleString('en-US')} params (${weightsNote})`);
+    print(`wrote ${out}: ${countOf(loaded.doc.nodes.length, 'layer')}, ${r.ir.totalParams.toLocaleString('en-US')} params (${weightsNote})`);
     return 0;
   },
 };

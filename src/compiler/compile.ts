@@ -229,7 +229,7 @@ export function endpoints(s: Structure, sorted: string[], diags: Diagnostic[]): 
   const entry = top.find((n) => ins.get(n.id)!.length === 0) ?? top[0] ?? s.first;
   if (!entry) err('E_NO_INPUT', 'The model is empty.', 'Add an Input from the palette, or open a preset.');
   else if (inputs.length === 0)
-    err('E_NO_INPUT', 'The model has no Input layer.', `Add an Input from the palette and connect it to ${entry.data.kind} "${entry.id}".`, { nodeId: entry.id });
+    err('E_NO_INPUT', 'The model has no Input layer.', `Add an Input from the palette and connect it to ${entry.data.name ? `${entry.data.kind} "${entry.data.name}"` : `the ${entry.data.kind}`}.`, { nodeId: entry.id });
   for (const id of inputs)
     if (outs.get(id)!.length === 0)
       err('E_DANGLING', 'This Input is not connected to anything.', 'Connect it to a layer, or delete it.', { nodeId: id });

@@ -3,3 +3,4 @@ export * from './ops.ts';
 export * from './schema.ts';
 export { CURRENT_VERSION, migrate } from './migrations.ts';
 export * from './chain.ts';
+export * from './words.ts';

@@ -75,8 +75,8 @@ export function decodeShare(hash: string): ParseResult | null {
   return r.ok ? r : { ok: false, error: `This share link holds no usable graph: ${r.error}` };
 }
 
+/** The graph's name made safe for a file name (`My model / v2` → `My-model-v2`), `graph` when nothing is left. */
+export const downloadBaseName = (doc: GraphDoc): string => (doc.meta?.name ?? 'graph').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 100) || 'graph';
+
 /** A file name for a download: the graph's name made safe, with the versioned suffix. */
-export function fileNameFor(doc: GraphDoc): string {
-  const base = (doc.meta?.name ?? 'graph').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'graph';
-  return `${base}.rnn.json`;
-}
+export const fileNameFor = (doc: GraphDoc): string => `${downloadBaseName(doc)}.rnn.json`;

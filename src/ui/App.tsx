@@ -1,6 +1,7 @@
 /** The editor's layout: toolbar on top, palette | canvas (+ dock) | inspector. */
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
+import { countOf } from '../graph/index.ts';
 import { clearStatus, requestFit, selectCompiled, useStore } from '../store/index.ts';
 import { Canvas } from './canvas/Canvas.tsx';
 import { Dock } from './dock/Dock.tsx';
@@ -23,7 +24,7 @@ function GraphStatus() {
   const errors = useStore((s) => selectCompiled(s).diagnostics.filter((d) => d.severity === 'error').length);
   return (
     <span className="muted">
-      {nodes} layers · {edges} connections · {errors === 0 ? 'the model compiles' : `${errors} problem${errors === 1 ? '' : 's'} (see Problems)`}
+      {countOf(nodes, 'layer')} · {countOf(edges, 'connection')} · {errors === 0 ? 'the model compiles' : `${countOf(errors, 'problem')} (see Problems)`}
     </span>
   );
 }

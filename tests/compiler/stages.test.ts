@@ -205,6 +205,13 @@ describe('each stage alone', () => {
     expect(none.map((x) => x.message)).toEqual(['The model is empty.']);
   });
 
+  it('a model-level message names the layer by its name or kind, never by its internal id', () => {
+    const fixOf = (doc: Parameters<typeof compile>[0]) => compile(doc).diagnostics.find((x) => x.code === 'E_NO_INPUT')!.fix;
+    const bi = { ...node('n1', 'Bidirectional'), data: { kind: 'Bidirectional' as const, params: {}, name: 'my bi' } };
+    expect(fixOf({ nodes: [bi, node('n2', 'LSTM', {}, 'n1')], edges: [] })).toBe('Add an Input from the palette and connect it to Bidirectional "my bi".');
+    expect(fixOf({ nodes: [node('n1', 'Bidirectional'), node('n2', 'LSTM', {}, 'n1')], edges: [] })).toBe('Add an Input from the palette and connect it to the Bidirectional.');
+  });
+
   it('IR: the stages\' results assembled in order, with the wrapper\'s inner layer and the totals', () => {
     const d: Diagnostic[] = [];
     const s = structure(HARNESS.Bidirectional({ mergeMode: 'concat' }), d);

@@ -49,7 +49,7 @@ describe('export dialog', () => {
     const download = page.waitForEvent('download', { timeout: 120_000 });
     await page.getByRole('button', { name: 'Download zip' }).click();
     const file = await download;
-    expect(file.suggestedFilename()).toBe('rnn-studio-pytorch.zip');
+    expect(file.suggestedFilename()).toBe('Lesson-two-layer-bidirectional-LSTM-pytorch.zip'); // the graph's name, made safe
     const out = dir('bilstm');
     const zipPath = join(out, 'export.zip');
     await file.saveAs(zipPath);

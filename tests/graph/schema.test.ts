@@ -170,3 +170,10 @@ describe('hostile and malformed files', () => {
     );
   });
 });
+
+describe('counted nouns in messages', () => {
+  it('are singular for one and plural otherwise', async () => {
+    const { countOf } = await import('../../src/graph/index.ts');
+    expect([0, 1, 2, 1500].map((n) => countOf(n, 'layer'))).toEqual(['0 layers', '1 layer', '2 layers', '1,500 layers']);
+  });
+});

@@ -2,7 +2,7 @@ import { compressToEncodedURIComponent } from 'lz-string';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { serializeDocument } from '../../src/graph/index.ts';
 import {
-  cleanedUrl, decodeShare, DEFAULT_PRESET, encodeShare, fileNameFor, initialDocument, loadDocument, loadLocal, PRESETS, presetByName,
+  cleanedUrl, decodeShare, DEFAULT_PRESET, downloadBaseName, encodeShare, fileNameFor, initialDocument, loadDocument, loadLocal, PRESETS, presetByName,
   resetStore, saveLocal, setParam, setViewport, SHARE_MAX_CHARS, STAMP_KEY, startAutosave, STORAGE_KEY, useStore, type KeyValue,
 } from '../../src/store/index.ts';
 
@@ -91,6 +91,9 @@ describe('file names', () => {
   it('are safe and versioned', () => {
     expect(fileNameFor({ nodes: [], edges: [], meta: { name: 'My model / v2 <x>' } })).toBe('My-model-v2-x.rnn.json');
     expect(fileNameFor({ nodes: [], edges: [] })).toBe('graph.rnn.json');
+    expect(downloadBaseName({ nodes: [], edges: [], meta: { name: '../../etc/passwd' } })).toBe('etc-passwd');
+    expect(downloadBaseName({ nodes: [], edges: [], meta: { name: '日本語' } })).toBe('graph');
+    expect(downloadBaseName({ nodes: [], edges: [], meta: { name: 'x'.repeat(300) } })).toHaveLength(100);
   });
 });
 

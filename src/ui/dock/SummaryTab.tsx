@@ -4,6 +4,7 @@
  */
 import { formatSummary, layerNames, summarize, type Summary } from '../../compiler/index.ts';
 import { kerasShape } from '../../layers/index.ts';
+import { countOf } from '../../graph/index.ts';
 import { selectCompiled, useStore } from '../../store/index.ts';
 
 export function SummaryTab() {
@@ -28,7 +29,7 @@ export function SummaryTab() {
           Total params: <strong data-testid="total-params">{summary.totalParams.toLocaleString('en-US')}</strong>
           {!compiled.ir && ' (so far)'}
         </span>
-        <span>{summary.layers.length} layers</span>
+        <span>{countOf(summary.layers.length, 'layer')}</span>
         {!compiled.ir && (
           <span className="summary-partial" role="note">
             Partial: {errors} problem{errors === 1 ? '' : 's'} to fix (see Problems); unresolved layers are left out.

@@ -8,9 +8,9 @@ import { exportFiles, type Target } from '../../codegen/export.ts';
 import { importModelJson } from '../../codegen/import-keras.ts';
 import { isKerasFile, readKerasFile } from '../../codegen/import-keras-file.ts';
 import type { ModelIR } from '../../compiler/index.ts';
-import { serializeDocument, type GraphDoc } from '../../graph/index.ts';
+import { countOf, serializeDocument, type GraphDoc } from '../../graph/index.ts';
 import type { ExportWorker, WeightsSource } from '../../runtime/export.worker.ts';
-import { loadDocument, notify } from '../../store/index.ts';
+import { downloadBaseName, loadDocument, notify } from '../../store/index.ts';
 import { dataIdentityOf } from '../../store/training.ts';
 
 let worker: Comlink.Remote<ExportWorker> | null = null;
@@ -26,16 +26,18 @@ export interface Bundle {
   target: Target;
   files: Record<string, string | Uint8Array>;
   source: WeightsSource;
+  /** The graph's name made safe for a file name. */
+  name: string;
 }
 
 /** Every file of the export folder: code from the emitters, weights from the worker. */
 export async function buildBundle(doc: GraphDoc, ir: ModelIR, target: Target): Promise<Bundle> {
   const w = await client().weightsFor(serializeDocument(doc), dataIdentityOf(doc));
   const code = exportFiles(ir, target, { title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: w.source !== 'initial' });
-  return { target, source: w.source, files: { ...code, 'model.json': w.modelJson, 'weights.bin': w.weights } };
+  return { target, source: w.source, name: downloadBaseName(doc), files: { ...code, 'model.json': w.modelJson, 'weights.bin': w.weights } };
 }
 
-/** Downloads the bundle as `rnn-studio-<target>.zip` (one folder inside). */
+/** Downloads the bundle as `<graph name>-<target>.zip` (one folder `rnn-studio-<target>` inside). */
 export async function downloadZip(b: Bundle): Promise<void> {
   const zip = new JSZip();
   const folder = zip.folder(`rnn-studio-${b.target}`)!;
@@ -44,7 +46,7 @@ export async function downloadZip(b: Bundle): Promise<void> {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  a.download = `rnn-studio-${b.target}.zip`;
+  a.download = `${b.name}-${b.target}.zip`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
   notify(`Downloaded ${a.download}.`);
@@ -81,7 +83,7 @@ export async function importKerasFile(name: string, bytes: Uint8Array): Promise<
     return false;
   }
   loadDocument(doc, { layout: true, record: true });
-  notify(`Imported ${name} with its weights (Keras ${r.kerasVersion || 'file'}): ${doc.nodes.length} layers. Probe this graph and Export use these weights.${notes}`);
+  notify(`Imported ${name} with its weights (Keras ${r.kerasVersion || 'file'}): ${countOf(doc.nodes.length, 'layer')}. Probe this graph and Export use these weights.${notes}`);
   return true;
 }
 
@@ -105,14 +107,14 @@ export async function importModelFiles(files: File[]): Promise<boolean> {
   loadDocument(doc, { layout: true, record: true });
   const notes = warnings.length ? ` Notes: ${warnings.join(' ')}` : '';
   if (!weightsManifest) {
-    notify(`Imported ${jsonFile.name}: ${doc.nodes.length} layers (the file has no weights).${notes}`);
+    notify(`Imported ${jsonFile.name}: ${countOf(doc.nodes.length, 'layer')} (the file has no weights).${notes}`);
     return true;
   }
   const byName = new Map(files.map((f) => [f.name, f]));
   const paths = weightsManifest.flatMap((g) => g.paths);
   const missing = paths.filter((p) => !byName.has(p));
   if (missing.length) {
-    notify(`Imported ${jsonFile.name}: ${doc.nodes.length} layers, without weights (choose ${missing.join(', ')} together with model.json to bring them).${notes}`);
+    notify(`Imported ${jsonFile.name}: ${countOf(doc.nodes.length, 'layer')}, without weights (choose ${missing.join(', ')} together with model.json to bring them).${notes}`);
     return true;
   }
   const entries = weightsManifest.flatMap((g) => g.weights).map(({ graphName, shape, dtype }) => ({ name: graphName, shape, dtype }));
@@ -121,7 +123,7 @@ export async function importModelFiles(files: File[]): Promise<boolean> {
     const bytes = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
     parts.reduce((at, p) => (bytes.set(p, at), at + p.length), 0);
     await client().storeImported(serializeDocument(doc), { entries, bytes });
-    notify(`Imported ${jsonFile.name} with its weights: ${doc.nodes.length} layers. Export uses these weights.${notes}`);
+    notify(`Imported ${jsonFile.name} with its weights: ${countOf(doc.nodes.length, 'layer')}. Export uses these weights.${notes}`);
   } catch (e) {
     notify(`Imported ${jsonFile.name}, but its weights do not fit: ${(e as Error).message}`, 'error');
   }
