@@ -166,7 +166,7 @@ export function recordTrainingSnapshot(snap: Snapshot) {
 
 // ── the worker client ─────────────────────────────────────────────────────────────────────────────────
 let worker: Comlink.Remote<InsideWorker> | null = null;
-const getWorker = () =>
+export const getWorker = () =>
   (worker ??= Comlink.wrap<InsideWorker>(new Worker(new URL('../runtime/probes/inside.worker.ts', import.meta.url), { type: 'module' })));
 
 export interface ProbeRequest {

@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import { parseDocument } from '../../graph/index.ts';
 import { initTfBrowser } from '../setup-browser.ts';
+import { detailBuffers, graphDetails, runDetails } from './details.ts';
 import type { RaceResult } from './race-settings.ts';
 import { probeGraph, race, unrollGraph, type ProbeMessage, type RaceEvent, type RaceOptions } from './race.ts';
 
@@ -46,6 +47,18 @@ const api = {
   },
   stop() {
     stopRequested = true;
+  },
+  /** Connectivity, time attribution and the run past the training length for one example of a kept run. */
+  async details(run: string, example: number) {
+    await start();
+    const d = await runDetails(run, example);
+    return Comlink.transfer(d, detailBuffers(d));
+  },
+  /** The same for another graph (a preset) on the data of the current graph. */
+  async graphDetails(docText: string, opts: { task?: string; seqLen?: number }, example: number) {
+    await start();
+    const d = await graphDetails(docOf(docText), { ...opts, storage: 'indexeddb://' }, example);
+    return Comlink.transfer(d, detailBuffers(d));
   },
 };
 

@@ -65,7 +65,7 @@ function stepLabels(ds: Dataset, indices: number[]): string[][] {
   });
 }
 
-function prepare(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number; seed?: number }) {
+export function prepare(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number; seed?: number }) {
   const r = compile(doc);
   if (!r.ok) throw new Error(`The graph has ${r.diagnostics.length} problem(s); see Problems.`);
   const blocker = probeBlocker(r.ir!);
@@ -106,7 +106,7 @@ async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: { inputs:
  * The graph's model with the weights the Training tab saved for this graph and data when `storage` holds them, else
  * the weights imported with it (a Keras file, a TF.js model.json), else its initial ones.
  */
-async function graphModel(ir: ModelIR, data: DataIdentity, storage?: string): Promise<{ model: tf.LayersModel; weights: WeightsSource }> {
+export async function graphModel(ir: ModelIR, data: DataIdentity, storage?: string): Promise<{ model: tf.LayersModel; weights: WeightsSource }> {
   const model = buildModel(ir);
   const stored = storage ? await tf.io.listModels() : {};
   for (const { key, source } of storage ? savedWeightKeys(ir, data) : []) {
@@ -119,20 +119,40 @@ async function graphModel(ir: ModelIR, data: DataIdentity, storage?: string): Pr
   return { model, weights: 'initial' };
 }
 
+type Prepared = ReturnType<typeof prepare>;
+/** The models of the last probe ('graph') and race (per kind), kept for on-demand panels (details.ts). */
+const kept = new Map<string, { model: tf.LayersModel; ir: ModelIR; prep: Prepared; seqLen: number | undefined }>();
+export const keptRun = (run: string) => kept.get(run);
+
+function keepModel(run: string, model: tf.LayersModel, ir: ModelIR, prep: Prepared, seqLen: number | undefined) {
+  kept.get(run)?.model.dispose();
+  kept.set(run, { model, ir, prep, seqLen });
+}
+
+function dropModels() {
+  for (const k of kept.values()) k.model.dispose();
+  kept.clear();
+}
+
 /**
  * The graph's own probe: with the weights the Training tab saved for this graph and task when `storage` holds
  * them (e.g. `indexeddb://`, the key of train-session.ts), else at its initial (seeded) weights.
  */
 export async function probeGraph(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number; storage?: string } = {}):
   Promise<{ probe: ProbeMessage; weights: WeightsSource }> {
-  const { ir, taskId, seed, batch, labels } = prepare(doc, o);
+  const prep = prepare(doc, o);
+  const { ir, taskId, seed, batch, labels } = prep;
   const { model, weights } = await graphModel(ir, { task: taskId, seed }, o.storage);
   const b = batch();
   try {
-    return { probe: await probeMessage(model, ir, b, labels), weights };
+    const probe = await probeMessage(model, ir, b, labels);
+    keepModel('graph', model, ir, prep, o.seqLen ?? doc.training?.seqLen);
+    return { probe, weights };
+  } catch (e) {
+    model.dispose();
+    throw e;
   } finally {
     tf.dispose([...b.inputs, b.target]);
-    model.dispose();
   }
 }
 
@@ -216,7 +236,9 @@ export async function race(doc: GraphDoc, o: RaceOptions, onEvent: (e: RaceEvent
   const s = raceSettings(doc, o);
   const runs = RECURRENT_KINDS.map((kind) => ({ kind, ...prepare(recurrentVariant(doc, kind, s.units), { ...s, probeBatch: o.probeBatch }) }));
   const result: RaceResult = { task: s.task, seqLen: runs[0].ds.info.length ?? s.seqLen, steps: s.steps, baseline: runs[0].ds.info.baseline.loss, models: [] };
-  for (const { kind, ir, ds, fit, batch, labels } of runs) {
+  dropModels();
+  for (const prep of runs) {
+    const { kind, ir, ds, fit, batch, labels } = prep;
     if (shouldStop()) break;
     const started = performance.now();
     const model = buildModel(ir);
@@ -249,7 +271,7 @@ export async function race(doc: GraphDoc, o: RaceOptions, onEvent: (e: RaceEvent
     } finally {
       rec.dispose();
       trainer.dispose();
-      model.dispose();
+      keepModel(kind, model, ir, prep, s.seqLen);
     }
   }
   return result;

@@ -12,6 +12,7 @@ import {
 import { RaceStory } from './RaceStory.tsx';
 import { GradientPanel, HealthPanel, JacobianPanel } from './CurvePanels.tsx';
 import { FlowPanel, SaturationPanel } from './FlowPanels.tsx';
+import { ConnectivityPanel } from './ConnectivityPanel.tsx';
 import { GatePanel } from './GatePanel.tsx';
 import { startGradientOverlay } from './overlay.ts';
 import './inside.css';
@@ -140,6 +141,7 @@ export function InsideTab() {
           <GatePanel width={fit(380)} />
           <JacobianPanel width={fit(460)} />
           <SaturationPanel width={fit(460)} />
+          <ConnectivityPanel width={fit(1100)} seqLen={T} />
         </div>
       )}
     </div>

@@ -1,0 +1,90 @@
+/**
+ * P6, P7 and P9 for the Inside tab, on demand: the models of the last probe and race stay alive in race.ts (one per
+ * run), so the panels can ask for any example's connectivity later without training again. Results are plain typed
+ * arrays (transferable); tensors never leave.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ModelIR } from '../../compiler/index.ts';
+import type { GraphDoc } from '../../graph/index.ts';
+import { collate, TASKS } from '../../datasets/index.ts';
+import type { RecurrentKind } from '../../layers/index.ts';
+import { attributeTime, connectivity, extrapolate, KERNEL_BLOCKS, type DirectionExtrapolation } from './connectivity.ts';
+import type { WeightsSource } from '../weights-key.ts';
+import { graphModel, keptRun, prepare } from './race.ts';
+
+export interface DetailsMessage {
+  example: number;
+  /** Input step labels of the example (tokens or values). */
+  labels: string[];
+  /** P6 of the example: rows = output steps, [rows.length, T]. */
+  connectivity: { rows: number[]; predicted: number[]; matrix: Float32Array; seqLen: number };
+  /** P7 of the example per recurrent direction, steps in INPUT order (aligned with `labels`). */
+  attribution: { name: string; kind: RecurrentKind; direction: 'forward' | 'backward'; share: Float32Array; blocks: Record<string, Float32Array> }[];
+  /** P9 at `factor`·T (null for data without a length setting). */
+  extrapolation: { factor: number; trainedLength: number; length: number; layers: DirectionExtrapolation[] } | null;
+}
+
+/** How many times longer P9 runs (panels.md default). */
+export const EXTRAPOLATE = 5;
+
+async function details(model: tf.LayersModel, ir: ModelIR, prep: ReturnType<typeof prepare>, seqLen: number | undefined, example: number): Promise<DetailsMessage> {
+  const b = prep.batch();
+  const B = b.inputs[0].shape[0]!;
+  if (!(example >= 0 && example < B)) throw new Error(`Example ${example + 1} is outside the probe batch of ${B}.`);
+  const one = b.inputs.map((x) => tf.slice(x, example, 1));
+  try {
+    const c = await connectivity(model, ir, one);
+    const T = c.seqLen;
+    const attribution = (await attributeTime(model, ir, b.inputs, b.target)).map((a) => {
+      // Processing order → input order, one example.
+      const pick = (v: Float32Array) => {
+        const row = v.slice(example * T, (example + 1) * T);
+        return a.direction === 'backward' ? row.reverse() : row;
+      };
+      return { name: a.name, kind: a.kind, direction: a.direction, share: pick(a.share),
+        blocks: Object.fromEntries(KERNEL_BLOCKS[a.kind].map((n) => [n, pick(a.blocks[n])])) };
+    });
+    const task = TASKS[prep.taskId];
+    let extrapolation: DetailsMessage['extrapolation'] = null;
+    const T0 = seqLen ?? task.seqLen?.default;
+    if (task.seqLen && T0) {
+      const ds = task.make({ seed: prep.seed, seqLen: Math.min(EXTRAPOLATE * T0, task.seqLen.max) });
+      const long = collate(ds, Array.from({ length: Math.min(16, ds.valSize) }, (_, i) => ds.trainSize + i));
+      const x = tf.tensor(long.x, long.xShape, long.xDtype);
+      try {
+        extrapolation = { factor: EXTRAPOLATE, trainedLength: T, length: x.shape[1]!, layers: await extrapolate(model, ir, [x]) };
+      } finally {
+        x.dispose();
+      }
+    }
+    return { example, labels: prep.labels[example], connectivity: { rows: c.rows, predicted: c.predicted, matrix: c.matrix, seqLen: T }, attribution, extrapolation };
+  } finally {
+    tf.dispose([...b.inputs, b.target, ...one]);
+  }
+}
+
+/** P6/P7/P9 of a kept run (the graph's probe, or a race model). */
+export async function runDetails(run: string, example: number): Promise<DetailsMessage> {
+  const k = keptRun(run);
+  if (!k) throw new Error('Probe the graph or run the race first.');
+  return details(k.model, k.ir, k.prep, k.seqLen, example);
+}
+
+/**
+ * The same for another graph (a preset) on the data of the current one: its trained weights when `storage` holds
+ * some for it, else its initial ones.
+ */
+export async function graphDetails(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number; storage?: string }, example: number):
+  Promise<DetailsMessage & { weights: WeightsSource }> {
+  const prep = prepare(doc, o);
+  const { model, weights } = await graphModel(prep.ir, { task: prep.taskId, seed: prep.seed }, o.storage);
+  try {
+    return { ...(await details(model, prep.ir, prep, o.seqLen ?? doc.training?.seqLen, example)), weights };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Every typed-array buffer of a details message, to transfer instead of copy. */
+export const detailBuffers = (d: DetailsMessage): ArrayBuffer[] =>
+  [d.connectivity.matrix, ...d.attribution.flatMap((a) => [a.share, ...Object.values(a.blocks)])].map((a) => a.buffer as ArrayBuffer);

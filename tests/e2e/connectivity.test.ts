@@ -1,0 +1,79 @@
+/**
+ * P6 connectivity in a real browser, as a user does it: the copy-memory preset, a short race, then "Show
+ * connectivity" with the GRU beside the LSTM. Hovering an output step shades the input strip by that step's row (and
+ * nothing after it: the LSTM reads forwards), the two-model view shows both models, the attribution bars and the
+ * heatmap render, and a preset can be the second model. With UPDATE_SCREENSHOT=1 it rewrites docs/connectivity.png.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { launch, openEditor } from './harness.ts';
+
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await openEditor(browser, { preset: 'copy-lstm', viewport: { width: 1700, height: 2600 } });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const weights = (model: number) =>
+  page.locator('[data-testid="conn-model"]').nth(model).locator('[data-testid="conn-input-strip"] .conn-cell')
+    .evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-weight'))));
+
+it('hovering an output step shades the input strip; the two-model view shows both models', async () => {
+  await page.getByRole('tab', { name: 'Inside' }).click();
+  await page.getByLabel('Sequence length T').fill('10');
+  await page.getByLabel('Race steps').fill('3');
+  await page.getByRole('button', { name: 'Run the race' }).click();
+  // The race ends when every model has its probe (its gate maps draw).
+  await expect.poll(() => page.getByRole('group', { name: 'What to show' }).textContent(), { timeout: 240_000, interval: 1000 }).toMatch(/GRU \(done/);
+
+  await page.getByLabel('Compare with').selectOption('run:GRU');
+  await page.getByRole('button', { name: 'Show connectivity' }).click();
+  const models = page.locator('[data-testid="conn-model"]');
+  const panel = page.locator('[data-testid="panel-connectivity"]');
+  await expect.poll(async () => (await models.count()) + (await panel.getByRole('alert').count()), { timeout: 120_000, interval: 500 }).toBeGreaterThan(0);
+  expect(await panel.getByRole('alert').count(), (await panel.getByRole('alert').allTextContents()).join()).toBe(0);
+  await expect.poll(() => models.count(), { timeout: 120_000, interval: 500 }).toBe(2);
+  expect(await models.nth(0).locator('h4').textContent()).toContain('LSTM');
+  expect(await models.nth(1).locator('h4').textContent()).toContain('GRU');
+
+  // Copy at T = 10: 30 steps in, 30 outputs; each model draws its own strip, bars and matrix.
+  for (const m of [0, 1]) {
+    expect(await models.nth(m).locator('[data-testid="conn-output"]').count()).toBe(30);
+    expect(await models.nth(m).locator('[data-testid="conn-input-strip"] .conn-cell').count()).toBe(30);
+    expect(await models.nth(m).locator('[data-testid="conn-attribution"] .conn-bar').count()).toBe(30);
+    const painted = await models.nth(m).locator('[data-testid="conn-matrix"] canvas').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n / (d.length / 4);
+    });
+    expect(painted).toBeGreaterThan(0.5);
+  }
+
+  // Before hovering, the strip shows the last output step's row; hover output step 21 (the first replayed symbol).
+  const before = await weights(0);
+  await models.nth(0).locator('[data-testid="conn-output"]').nth(20).hover();
+  await expect.poll(async () => (await models.nth(0).locator('[data-testid="conn-output"].active').getAttribute('title')) ?? '').toContain('output step 21');
+  const after = await weights(0);
+  expect(after).not.toEqual(before);
+  expect(Math.max(...after)).toBe(1); // shaded relative to the row's largest entry
+  expect(after.slice(21).every((w) => w === 0)).toBe(true); // a forward LSTM cannot use inputs after step 21
+  expect(after.slice(0, 21).some((w) => w > 0)).toBe(true);
+  // The hovered step is shared: the GRU's strip shows its own row for output step 21.
+  const gru = await weights(1);
+  expect(gru.slice(21).every((w) => w === 0)).toBe(true);
+  expect(await models.nth(0).locator('[data-testid="conn-sentence"]').textContent()).toMatch(/output at step 21 depends most on input \d+/);
+
+  if (process.env.UPDATE_SCREENSHOT) await page.locator('[data-testid="panel-connectivity"]').screenshot({ path: 'docs/connectivity.png' });
+
+  // A preset as the second model, on the same example and data.
+  await page.getByLabel('Compare with').selectOption('preset:copy-lstm');
+  await page.getByRole('button', { name: 'Show connectivity' }).click();
+  await expect.poll(() => models.nth(1).locator('h4').textContent(), { timeout: 120_000, interval: 500 }).toContain('initial weights');
+  expect(await models.count()).toBe(2);
+}, 600_000);
