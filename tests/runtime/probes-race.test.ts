@@ -8,7 +8,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/index.ts';
 import { parseDocument } from '../../src/graph/index.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
-import { race, recurrentVariant, type RaceEvent } from '../../src/runtime/probes/race.ts';
+import { dropModels, race, recurrentVariant, type RaceEvent } from '../../src/runtime/probes/race.ts';
 import { RACE_DEFAULTS, raceSettings } from '../../src/runtime/probes/race-settings.ts';
 import { medianPerStep } from '../../src/runtime/probes/stats.ts';
 
@@ -36,6 +36,8 @@ it('races SimpleRNN, LSTM and GRU one after the other, with snapshots every 2 st
   const events: RaceEvent[] = [];
   const before = tf.memory().numTensors;
   const result = await race(doc, { seqLen: 12, units: 8, steps: 4, every: 2, batchSize: 8, probeBatch: 6 }, (e) => events.push(e));
+  // The three trained models stay alive for the connectivity panel until the next race; nothing else does.
+  dropModels();
   expect(tf.memory().numTensors).toBe(before);
   // One after the other: every SimpleRNN event comes before the first LSTM event, and so on.
   expect(events.map((e) => e.run).filter((r, i, a) => r !== a[i - 1])).toEqual(['SimpleRNN', 'LSTM', 'GRU']);

@@ -126,14 +126,16 @@ export function runCell(x: tf.Tensor3D, mask: tf.Tensor2D | null, w: CellWeights
         break;
       }
       case 'GRU': {
+        const plus = (v: tf.Tensor, p?: tf.Tensor) => (p ? tf.add(v, p) : v);
         if (cfg.resetAfter) {
           // ρ = h·R + bᵣ;  z = σ(x_z + ρ_z), r = σ(x_r + ρ_r);  h̃ = φ(x_h + r⊙ρ_h);  h_t = z⊙h_{t−1} + (1 − z)⊙h̃
           const [xZ, xR, xH] = tf.split(xt, 3, 1);
           const rho = bRec ? tf.add(tf.matMul(h, w.R), bRec) : tf.matMul(h, w.R);
           const [rZ, rR, rH] = tf.split(rho, 3, 1);
-          const z = sr(tf.add(xZ, rZ)) as tf.Tensor2D;
-          const r = sr(tf.add(xR, rR)) as tf.Tensor2D;
-          const hh = phi(tf.add(xH, tf.mul(r, rH))) as tf.Tensor2D;
+          const [pZ, pR, pH] = probes.a ? tf.split(probes.a[t], 3, 1) : [];
+          const z = sr(plus(tf.add(xZ, rZ), pZ)) as tf.Tensor2D;
+          const r = sr(plus(tf.add(xR, rR), pR)) as tf.Tensor2D;
+          const hh = phi(plus(tf.add(xH, tf.mul(r, rH)), pH)) as tf.Tensor2D;
           hN = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh)) as tf.Tensor2D;
           gates.z.push(z); gates.r.push(r); gates.hTilde.push(hh);
           break;
@@ -143,7 +145,6 @@ export function runCell(x: tf.Tensor3D, mask: tf.Tensor2D | null, w: CellWeights
         const [xZ, xR, xH] = tf.split(xt, 3, 1);
         const [rZ, rR] = tf.split(tf.matMul(h, Rzr), 2, 1);
         const [pZ, pR, pH] = probes.a ? tf.split(probes.a[t], 3, 1) : [];
-        const plus = (v: tf.Tensor, p?: tf.Tensor) => (p ? tf.add(v, p) : v);
         const z = sr(plus(tf.add(xZ, rZ), pZ)) as tf.Tensor2D;
         const r = sr(plus(tf.add(xR, rR), pR)) as tf.Tensor2D;
         const hh = phi(plus(tf.add(xH, tf.matMul(tf.mul(r, h), Rh)), pH)) as tf.Tensor2D;

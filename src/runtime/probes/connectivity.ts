@@ -93,6 +93,7 @@ export async function attributeTime(model: tf.LayersModel, ir: ModelIR, inputs: 
   // Per target and block, ‖recurrent input of step t‖ [T, B]; computed inside f (whose forward tensors the
   // gradient call disposes), so kept, and disposed below.
   let inputNorms: tf.Tensor[][] = [];
+  const resets: tf.Tensor[] = [];
   const blockNorms = tf.tidy(() => {
     const f = (...e: tf.Tensor[]) => {
       const probes = new Map(targets.map((_, k) => [k, { a: e.slice(k * T, (k + 1) * T) }]));
@@ -100,8 +101,10 @@ export async function attributeTime(model: tf.LayersModel, ir: ModelIR, inputs: 
       inputNorms = targets.map((t, k) => {
         const hPrev = tf.stack([tf.zeros([B, t.units]), ...runs[k].hs.slice(0, T - 1)]); // [T, B, H]
         const hNorm = tf.keep(tf.norm(hPrev, 'euclidean', -1));
-        // The GRU candidate block multiplies R_h by r_t ⊙ h_{t−1}.
-        return KERNEL_BLOCKS[t.kind].map((_, i) => (t.kind === 'GRU' && i === 2 ? tf.keep(tf.norm(tf.mul(tf.stack(runs[k].gates.r), hPrev), 'euclidean', -1)) : hNorm));
+        // The reset-before GRU candidate block multiplies R_h by r_t ⊙ h_{t−1}; the reset-after one has
+        // ∂ℓ/∂R_h term h_{t−1}ᵀ·(r_t ⊙ δa_h), so r_t scales δa instead (kept for below).
+        if (t.kind === 'GRU' && t.cfg.resetAfter) resets[k] = tf.keep(tf.stack(runs[k].gates.r));
+        return KERNEL_BLOCKS[t.kind].map((_, i) => (t.kind === 'GRU' && i === 2 && !t.cfg.resetAfter ? tf.keep(tf.norm(tf.mul(tf.stack(runs[k].gates.r), hPrev), 'euclidean', -1)) : hNorm));
       });
       return meanLoss(lossKind, output, target);
     };
@@ -110,7 +113,7 @@ export async function attributeTime(model: tf.LayersModel, ir: ModelIR, inputs: 
     return targets.map((t, k) => {
       const delta = tf.stack(grads.slice(k * T, (k + 1) * T)); // [T, B, kH]
       const parts = tf.split(delta, KERNEL_BLOCKS[t.kind].length, -1);
-      return tf.stack(parts.map((d, i) => tf.mul(inputNorms[k][i], tf.norm(d, 'euclidean', -1)))); // [blocks, T, B]
+      return tf.stack(parts.map((d, i) => tf.mul(inputNorms[k][i], tf.norm(i === 2 && resets[k] ? tf.mul(resets[k], d) : d, 'euclidean', -1)))); // [blocks, T, B]
     });
   });
   try {
@@ -118,7 +121,7 @@ export async function attributeTime(model: tf.LayersModel, ir: ModelIR, inputs: 
     for (const [k, t] of targets.entries()) out.push(shares(t, (await blockNorms[k].data()) as Float32Array, T, B));
     return out;
   } finally {
-    tf.dispose([...blockNorms, ...new Set(inputNorms.flat())]);
+    tf.dispose([...blockNorms, ...new Set(inputNorms.flat()), ...resets.filter(Boolean)]);
   }
 }
 

@@ -129,7 +129,8 @@ function keepModel(run: string, model: tf.LayersModel, ir: ModelIR, prep: Prepar
   kept.set(run, { model, ir, prep, seqLen });
 }
 
-function dropModels() {
+/** Disposes every kept model (tests; a new race replaces them anyway). */
+export function dropModels() {
   for (const k of kept.values()) k.model.dispose();
   kept.clear();
 }
