@@ -8,6 +8,7 @@
 import { modelLoss, type LossKind, type ModelIR } from '../compiler/index.ts';
 import type { TrainingSettings } from '../graph/types.ts';
 import { LAYERS } from '../layers/index.ts';
+import { backwardSeed, makeRecurrentLayer } from '../layers/recurrent.ts';
 import { commentText, identifiers, pyStr, pyValue } from './escape.ts';
 import { predictPy } from './python-support.ts';
 import { Applied, Call, record, Var } from './tfjs-recorder.ts';
@@ -48,6 +49,22 @@ function py(v: unknown, indent = '', key = ''): string {
   return pyValue(v as number | boolean | null);
 }
 
+/**
+ * Keras's Bidirectional copies the wrapped layer's config, seeds included, so both directions would start equal. The
+ * app reseeds the backward copy from backwardSeed (src/runtime/build.ts); here the same seed goes into an explicit
+ * `backward_layer=` (go_backwards flipped, named as Keras names its own copy).
+ */
+function withBackwardLayer(built: Call | Applied, inner: NonNullable<ModelIR['layers'][number]['inner']>): Applied {
+  if (!(built instanceof Applied) || built.layer.fn !== 'bidirectional') throw new Error('a Bidirectional builder must apply tf.layers.bidirectional');
+  const backward = record(
+    (tf) => makeRecurrentLayer(tf, inner.kind, { ...inner.params, goBackwards: !inner.params.goBackwards }, `backward_${inner.name}`, backwardSeed(inner.seed)) as never,
+    { name: inner.name, seed: inner.seed },
+    [],
+  );
+  const { layer, ...rest } = built.layer.args[0] as Record<string, unknown>;
+  return new Applied(new Call('layers', 'bidirectional', [{ layer, backwardLayer: backward, ...rest }]), built.inputs);
+}
+
 const usesHardSigmoid = (ir: ModelIR) => ir.layers.some((l) => [l.params, l.inner?.params].some((p) => p?.recurrentActivation === 'hardSigmoid'));
 
 /** `model.py` for Keras: build_model() and load_tfjs_weights(model, folder). */
@@ -62,7 +79,7 @@ export function emitKeras(ir: ModelIR, title: string): string {
         '# TF.js carries the last state there. Outputs at real (unpadded) steps are identical.',
       );
     const built = record((tf, ctx) => LAYERS[l.kind].tfjs(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner }, l.inputs.map(v));
-    body.push(`${v(l.id)} = ${py(built)}`);
+    body.push(`${v(l.id)} = ${py(l.kind === 'Bidirectional' ? withBackwardLayer(built, l.inner!) : built)}`);
   }
   const ind = (s: string[]) => s.join('\n').replace(/^(?=.)/gm, '    ');
   const hardDef = usesHardSigmoid(ir)
