@@ -30,6 +30,20 @@ export function benchModel(preset: BenchPreset, T: number, engine: Engine, units
   return model;
 }
 
+/** Runs `f` with every kernel of the active backend counting its dispatches; returns the count. */
+async function dispatches(f: () => Promise<unknown> | unknown): Promise<number> {
+  const kernels = tf.getKernelsForBackend(tf.getBackend()) as { kernelFunc: tf.KernelFunc }[];
+  const stock = kernels.map((k) => k.kernelFunc);
+  let n = 0;
+  kernels.forEach((k, i) => { k.kernelFunc = (args) => (n++, stock[i](args)); });
+  try {
+    await f();
+  } finally {
+    kernels.forEach((k, i) => { k.kernelFunc = stock[i]; });
+  }
+  return n;
+}
+
 /**
  * Kernels dispatched by one training step (`trainOnBatch`) of the bench model, and by its first recurrent layer alone
  * (forward and backward of L = Σ y for an input of the layer's shape, less the loss's own kernels).
@@ -38,18 +52,18 @@ export async function countKernels(preset: BenchPreset, T: number, engine: Engin
   const model = benchModel(preset, T, engine);
   const { x, y } = batch(T);
   await model.trainOnBatch(x, y);
-  const step = await tf.profile(() => model.trainOnBatch(x, y) as Promise<number>);
-  const layer = model.layers.find((l) => /lstm|gru|simple_rnn|bidirectional/i.test(l.getClassName()))!;
+  const kernelsPerStep = await dispatches(() => model.trainOnBatch(x, y));
+  const layer = model.layers.find((l) => /^(SimpleRNN|LSTM|GRU|Bidirectional)$/.test(l.getClassName()))!;
   const input = tf.randomNormal([SIZES.batch, T, SIZES.embedding], 0, 1, 'float32', 3);
   const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-  const lossOnly = tf.variable(tf.zerosLike(layer.apply(input) as tf.Tensor));
-  const grads = (f: () => tf.Scalar, v: tf.Variable[]) => { const g = tf.variableGrads(f, v); tf.dispose([g.value, ...Object.values(g.grads)]); return 0; };
-  const withLayer = await tf.profile(() => grads(() => tf.sum(layer.apply(input) as tf.Tensor), vars));
-  const sumAlone = await tf.profile(() => grads(() => tf.sum(lossOnly), [lossOnly]));
+  const lossOnly = tf.variable(tf.tidy(() => tf.zerosLike(layer.apply(input) as tf.Tensor)));
+  const grads = (f: () => tf.Scalar, v: tf.Variable[]) => { const g = tf.variableGrads(f, v); tf.dispose([g.value, ...Object.values(g.grads)]); };
+  const withLayer = await dispatches(() => grads(() => tf.sum(layer.apply(input) as tf.Tensor), vars));
+  const sumAlone = await dispatches(() => grads(() => tf.sum(lossOnly), [lossOnly]));
   tf.dispose([x, y, input, lossOnly]);
   model.optimizer.dispose();
   model.dispose();
-  return { kernelsPerStep: step.kernels.length, recurrentKernelsPerStep: withLayer.kernels.length - sumAlone.kernels.length };
+  return { kernelsPerStep, recurrentKernelsPerStep: withLayer - sumAlone };
 }
 
 /** Milliseconds of `steps` training steps after `warmup` untimed ones. */
