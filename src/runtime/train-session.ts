@@ -11,7 +11,8 @@ import { engineInUse, fusedLayerCount } from './fused/index.ts';
 import { createRecorder, type Recorder, type Snapshot } from './probes/record.ts';
 import { probeBlocker } from './probes/walk.ts';
 import { Trainer, type RunResult, type TrainEvent, type TrainSettings } from './train.ts';
-import { weightsKey } from './weights-key.ts';
+import { loadSavedWeights } from './saved-weights.ts';
+import { weightsKey, type WeightsSource } from './weights-key.ts';
 
 export interface DataChoice {
   task?: string;
@@ -137,21 +138,23 @@ export class TrainSession {
     this.trainer?.stop();
   }
 
-  /** Loads the weights saved for this graph and task, if any, into a freshly built model. */
-  async restore(docText: string, choice: DataChoice): Promise<SavedMeta | null> {
+  /**
+   * Loads the weights stored for this graph into a freshly built model, for "try it": the ones trained here on this
+   * task, seed and CSV, else the ones imported with the graph (a Keras file, a TF.js model.json), the same choice
+   * "Probe this graph" makes (src/runtime/saved-weights.ts). Null when neither is stored.
+   */
+  async restore(docText: string, choice: DataChoice): Promise<{ source: WeightsSource; meta: SavedMeta | null } | null> {
     const plan = planFor(docText, choice);
-    const key = weightsKey(plan.ir, { task: plan.taskId, seed: plan.seed, csv: choice.csv?.text });
-    const stored = await tf.io.listModels();
-    if (!(this.storage + key in stored)) return null;
+    const found = await loadSavedWeights(plan.ir, { task: plan.taskId, seed: plan.seed, csv: choice.csv?.text }, this.storage);
+    if (!found) return null;
     this.reset();
-    const loaded = await tf.loadLayersModel(this.storage + key);
     const model = buildModel(plan.ir);
-    model.setWeights(loaded.getWeights());
-    const meta = (loaded.getUserDefinedMetadata() as { rnnStudio?: SavedMeta } | undefined)?.rnnStudio ?? null;
-    loaded.dispose();
+    model.setWeights(found.saved.getWeights());
+    const meta = (found.saved.getUserDefinedMetadata() as { rnnStudio?: SavedMeta } | undefined)?.rnnStudio ?? null;
+    found.saved.dispose();
     this.model = model;
     this.plan = plan;
-    return meta;
+    return { source: found.source, meta: found.source === 'trained' ? meta : null };
   }
 
   /** Runs the trained model on a typed text (text tasks), or on a sample it has not trained on; char models write a new name. */

@@ -63,13 +63,15 @@ export interface TrainingState {
   tryResult: TryResult | null;
   /** The graph text the current model was trained from (the "try it" box needs a model of the current graph). */
   trainedFrom: string | null;
+  /** The worker's model holds the weights imported with the graph (a Keras file, a TF.js model.json), not trained ones. */
+  importedWeights: boolean;
   startedAt: number;
   recentMs: number[];
 }
 
 const initial = (): TrainingState => ({
   backendWanted: 'wasm', backendInUse: null, engine: null, tfjsVersion: null, csv: null, status: 'idle', message: null, info: null, fitIssues: [],
-  progress: null, steps: [], evals: [], final: null, clippedFraction: 0, saved: null, tryResult: null, trainedFrom: null, startedAt: 0, recentMs: [],
+  progress: null, steps: [], evals: [], final: null, clippedFraction: 0, saved: null, tryResult: null, trainedFrom: null, importedWeights: false, startedAt: 0, recentMs: [],
 });
 
 export const useTraining = create<TrainingState>()(initial);
@@ -132,7 +134,7 @@ export function setBackend(b: BackendName) {
   worker?.[Comlink.releaseProxy]();
   worker = null;
   initialised = null;
-  useTraining.setState({ backendWanted: b, backendInUse: null, saved: null, trainedFrom: null, tryResult: null });
+  useTraining.setState({ backendWanted: b, backendInUse: null, saved: null, trainedFrom: null, importedWeights: false, tryResult: null });
   void ensureBackend().catch((e) => useTraining.setState({ status: 'error', message: (e as Error).message }));
 }
 
@@ -203,7 +205,7 @@ export async function startTraining(doc: GraphDoc, extra: Partial<TrainSettings>
   if (isBusy(useTraining.getState())) return;
   const s = settingsOf(doc);
   const docText = serializeDocument(doc);
-  useTraining.setState({ status: 'starting', message: null, steps: [], evals: [], final: null, progress: null, tryResult: null, saved: null, startedAt: performance.now(), recentMs: [], trainedFrom: null });
+  useTraining.setState({ status: 'starting', message: null, steps: [], evals: [], final: null, progress: null, tryResult: null, saved: null, startedAt: performance.now(), recentMs: [], trainedFrom: null, importedWeights: false });
   try {
     await ensureBackend();
     const { task: _task, seqLen: _seqLen, ...graphSettings } = s;
@@ -225,17 +227,22 @@ export const resumeTraining = () => void worker?.resume();
 /** Stops at the next batch boundary (also from pause); the weights so far are kept and saved. */
 export const stopTraining = () => void worker?.stop();
 
-/** Looks for weights saved for this graph (and task) in IndexedDB and loads them into the worker's model. */
+/**
+ * Loads the weights stored for this graph into the worker's model: the ones trained here on this task, else the ones
+ * imported with the graph (IndexedDB).
+ */
 export async function restoreSaved(doc: GraphDoc) {
   if (isBusy(useTraining.getState())) return;
   try {
     await ensureBackend();
     const docText = serializeDocument(doc);
-    const meta = await getWorker().restore(docText, choiceOf(doc, useTraining.getState().csv));
-    // Without saved weights for this graph and task, the worker's model belongs to another graph: "try it" is off.
-    useTraining.setState(meta ? { saved: { ...meta, restored: true }, trainedFrom: docText } : { saved: null, trainedFrom: null, tryResult: null });
+    const r = await getWorker().restore(docText, choiceOf(doc, useTraining.getState().csv));
+    // Without trained or imported weights for this graph, the worker's model belongs to another graph: "try it" is off.
+    useTraining.setState(r
+      ? { saved: r.meta ? { ...r.meta, restored: true } : null, trainedFrom: docText, importedWeights: r.source === 'imported' }
+      : { saved: null, trainedFrom: null, importedWeights: false, tryResult: null });
   } catch {
-    useTraining.setState({ saved: null, trainedFrom: null, tryResult: null });
+    useTraining.setState({ saved: null, trainedFrom: null, importedWeights: false, tryResult: null });
   }
 }
 

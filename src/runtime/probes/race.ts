@@ -11,7 +11,8 @@ import { checkFit, collate, TASKS, type Dataset } from '../../datasets/index.ts'
 import { isRecurrentKind, LAYERS, RECURRENT_KINDS, type RecurrentKind } from '../../layers/index.ts';
 import { buildModel } from '../build.ts';
 import { Trainer } from '../train.ts';
-import { savedWeightKeys, type DataIdentity, type WeightsSource } from '../weights-key.ts';
+import { loadSavedWeights } from '../saved-weights.ts';
+import type { DataIdentity, WeightsSource } from '../weights-key.ts';
 import { probeJacobian, probeModel, type DirectionProbe, type JacobianResult } from './probe.ts';
 import { probeBlocker, probeTargets, walk } from './walk.ts';
 import { raceSettings, type RaceModelResult, type RaceOptions, type RaceResult } from './race-settings.ts';
@@ -108,15 +109,11 @@ async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: { inputs:
  */
 export async function graphModel(ir: ModelIR, data: DataIdentity, storage?: string): Promise<{ model: tf.LayersModel; weights: WeightsSource }> {
   const model = buildModel(ir);
-  const stored = storage ? await tf.io.listModels() : {};
-  for (const { key, source } of storage ? savedWeightKeys(ir, data) : []) {
-    if (!(storage + key in stored)) continue;
-    const saved = await tf.loadLayersModel(storage + key);
-    model.setWeights(saved.getWeights());
-    saved.dispose();
-    return { model, weights: source };
-  }
-  return { model, weights: 'initial' };
+  const found = storage ? await loadSavedWeights(ir, data, storage) : null;
+  if (!found) return { model, weights: 'initial' };
+  model.setWeights(found.saved.getWeights());
+  found.saved.dispose();
+  return { model, weights: found.source };
 }
 
 type Prepared = ReturnType<typeof prepare>;

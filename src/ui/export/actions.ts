@@ -65,7 +65,7 @@ export function isModelJson(text: string): boolean {
 /**
  * Imports a trained Keras file (`.keras` zip or legacy `.h5`, recognised by its first bytes) with its weights: the
  * graph replaces the canvas (one undo step) and the weights are kept for it, so "Probe this graph" and Export use
- * them ("try it" does not yet). Returns false (the canvas unchanged, the reason shown) when the file cannot be imported.
+ * them, and so does "try it" until the graph is trained here. Returns false (the canvas unchanged, the reason shown) when the file cannot be imported.
  */
 export async function importKerasFile(name: string, bytes: Uint8Array): Promise<boolean> {
   const r = await readKerasFile(bytes, name);
@@ -83,7 +83,7 @@ export async function importKerasFile(name: string, bytes: Uint8Array): Promise<
     return false;
   }
   loadDocument(doc, { layout: true, record: true });
-  notify(`Imported ${name} with its weights (Keras ${r.kerasVersion || 'file'}): ${countOf(doc.nodes.length, 'layer')}. Probe this graph and Export use these weights.${notes}`);
+  notify(`Imported ${name} with its weights (Keras ${r.kerasVersion || 'file'}): ${countOf(doc.nodes.length, 'layer')}. Probe this graph, "try it" and Export use these weights.${notes}`);
   return true;
 }
 

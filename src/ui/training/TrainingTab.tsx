@@ -217,7 +217,7 @@ function RunColumn({ info, canTrain }: { info: TaskInfo | null; canTrain: boolea
 
 /** Saved weights, final evaluation and the "try it" box. */
 function ResultColumn({ info, task }: { info: TaskInfo | null; task: string }) {
-  const t = useTraining(useShallow((x) => ({ status: x.status, saved: x.saved, final: x.final, tryResult: x.tryResult, trainedFrom: x.trainedFrom })));
+  const t = useTraining(useShallow((x) => ({ status: x.status, saved: x.saved, final: x.final, tryResult: x.tryResult, trainedFrom: x.trainedFrom, importedWeights: x.importedWeights })));
   const [tryText, setTryText] = useState('');
   const busy = isBusy(t);
   const metricName = info?.output.kind === 'regression' ? 'MSE' : 'accuracy';
@@ -231,6 +231,9 @@ function ResultColumn({ info, task }: { info: TaskInfo | null; task: string }) {
           {t.saved.restored ? 'Trained weights restored' : 'Trained weights saved'} for this graph: {t.saved.steps} steps, validation loss {t.saved.valLoss.toFixed(4)}
           {metricName === 'accuracy' ? `, accuracy ${(100 * t.saved.valMetric).toFixed(1)} %` : ''} ({new Date(t.saved.savedAt).toLocaleString()}).
         </p>
+      )}
+      {t.importedWeights && !t.saved && (
+        <p className="tr-saved" data-testid="imported-weights">Weights imported with this graph (not trained here): "try it" runs them.</p>
       )}
       {t.final && (
         <p data-testid="final-eval">
