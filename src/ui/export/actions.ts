@@ -123,7 +123,7 @@ export async function importModelFiles(files: File[]): Promise<boolean> {
     const bytes = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
     parts.reduce((at, p) => (bytes.set(p, at), at + p.length), 0);
     await client().storeImported(serializeDocument(doc), { entries, bytes });
-    notify(`Imported ${jsonFile.name} with its weights: ${countOf(doc.nodes.length, 'layer')}. Export uses these weights.${notes}`);
+    notify(`Imported ${jsonFile.name} with its weights: ${countOf(doc.nodes.length, 'layer')}. Probe this graph, "try it" and Export use these weights.${notes}`);
   } catch (e) {
     notify(`Imported ${jsonFile.name}, but its weights do not fit: ${(e as Error).message}`, 'error');
   }
