@@ -26,7 +26,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-it('a .keras file dropped on the canvas becomes the graph, and "Probe this graph" uses its weights', async () => {
+it('a .keras file dropped on the canvas becomes the graph, and "try it" and "Probe this graph" use its weights', async () => {
   const canvas = await page.locator('[data-testid="canvas"]').elementHandle();
   const box = (await canvas!.boundingBox())!;
   const dt = await page.evaluateHandle((b) => {
@@ -47,6 +47,11 @@ it('a .keras file dropped on the canvas becomes the graph, and "Probe this graph
   // The probe needs data: the adding task fits two features in and one value out.
   await page.getByRole('tab', { name: /Training/ }).click();
   await page.locator('[data-testid="task-select"]').selectOption('adding');
+  // Nothing trained here yet: "try it" runs the imported weights.
+  await expect.poll(() => page.getByTestId('imported-weights').count(), { timeout: 60_000 }).toBe(1);
+  await expect.poll(() => page.getByTestId('try-run').isEnabled(), { timeout: 60_000 }).toBe(true);
+  await page.getByTestId('try-run').click();
+  await expect.poll(() => page.getByTestId('try-result').textContent(), { timeout: 60_000 }).toMatch(/-?\d+\.\d{3}/);
   await page.getByRole('tab', { name: /Inside/ }).click();
   await page.getByRole('button', { name: 'Probe this graph' }).click();
   await expect.poll(() => page.getByRole('group', { name: 'What to show' }).textContent(), { timeout: 120_000 }).toContain('this graph (imported weights)');
