@@ -70,10 +70,10 @@ export function buildModel(tf) {
 }
 ${bidis.length ? `
 /** Gives a Bidirectional's backward direction the initial weights of \`fresh\` (built for \`inputShape\`). */
-function reseedBackward(tf, bidirectional, fresh, inputShape) {
+function reseedBackward(tf, wrapper, fresh, inputShape) {
   fresh.build(inputShape);
   const weights = fresh.getWeights();
-  bidirectional.backwardLayer.setWeights(weights);
+  wrapper.backwardLayer.setWeights(weights);
   tf.dispose(weights);
 }
 ` : ''}

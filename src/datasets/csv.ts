@@ -19,6 +19,8 @@ const MAX_CLASSES = 100;
 export type CsvResult = { ok: true; dataset: Dataset; rows: number } | { ok: false; error: string };
 
 const fail = (error: string): CsvResult => ({ ok: false, error });
+/** Finite once stored as float32, as every tensor here is (1e307 is a finite double but Infinity in float32). */
+const isFloat32 = (v: number) => Number.isFinite(Math.fround(v));
 
 export function parseCsvDataset(text: string, opts: { seed: number; maxLen?: number; name?: string }): CsvResult {
   if (text.length > CSV_MAX_BYTES)
@@ -52,7 +54,7 @@ export function parseCsvDataset(text: string, opts: { seed: number; maxLen?: num
   const name = opts.name ?? 'my CSV';
   const order = permutation(body.length, new Rng(deriveSeed(opts.seed, 'csv-split')));
   const nVal = Math.max(1, Math.round(body.length * 0.1));
-  const numericLabels = labels.every((l) => Number.isFinite(Number(l)));
+  const numericLabels = labels.every((l) => isFloat32(Number(l)));
   const distinct = [...new Set(labels)];
   const isClasses = !numericLabels || (labels.every((l) => Number.isInteger(Number(l))) && distinct.length <= 20);
   if (isClasses && distinct.length < 2) return fail(`Every row has the label "${distinct[0]}"; a classifier needs at least two classes.`);
@@ -85,6 +87,8 @@ export function parseCsvDataset(text: string, opts: { seed: number; maxLen?: num
       const v = Number(body[r][valueCols[k]]);
       if (body[r][valueCols[k]].trim() === '' || !Number.isFinite(v))
         return fail(`Row ${r + 2}, column "${rows[0][valueCols[k]]}" is "${body[r][valueCols[k]]}", not a number. Without a "text" column every column except "label" must be numeric.`);
+      if (!isFloat32(v))
+        return fail(`Row ${r + 2}, column "${rows[0][valueCols[k]]}" is ${body[r][valueCols[k]].trim()}, beyond what a float32 holds (±3.4e38). Scale the column down.`);
       xs[r * T + k] = v;
     }
   const ys = labels.map((l) => (isClasses ? classOf.get(l)! : Number(l)));

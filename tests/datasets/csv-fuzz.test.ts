@@ -77,6 +77,12 @@ describe('CSV files, fuzzed', () => {
     fc.assert(fc.property(mutate, fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }), (t, maxLen) => void load(t, maxLen)), { numRuns: 2000 });
   });
 
+  it('a value that is finite as a double but not as a float32 is named, not turned into Infinity', () => {
+    const r = load(VALID.find((v) => v.startsWith('x1'))!.replace(/\n0,[^,\n]*/, '\n0,0.01e309'));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/Row 2, column "x2" is 0\.01e309, beyond what a float32 holds/);
+  });
+
   it('a lone quote (which once threw a TypeError) and an unclosed quote are named', () => {
     expect(load('"')).toEqual({ ok: false, error: 'Row 1 has a quote that is not closed properly (quoted field unterminated). Put a cell with commas in "…", and write a quote inside it as "".' });
     expect(load(`text,label\n${rows(11, (i) => `t${i},a`)}\n"oops,b\nmore,b`)).toMatchObject({ ok: false, error: expect.stringMatching(/^Row 13 has a quote that is not closed properly/) });

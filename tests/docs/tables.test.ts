@@ -32,14 +32,16 @@ describe('scripts/doc-tables.ts', () => {
 
   it('rewrites a marked table from its renderer and keeps the text around it', () => {
     const results = [
-      { preset: 'LSTM', seqLen: 200, env: 'node', backend: 'wasm', oursMs: 140, oursMin: 135, oursMax: 160, stockMs: 1524.6, stockMin: 718, stockMax: 1802, pytorchMs: 306, pytorchMin: 303, pytorchMax: 308, pytorchThreads: 1, oursOverStock: 0.09, oursOverPytorch: 0.46 },
+      { preset: 'LSTM', seqLen: 200, env: 'node', backend: 'wasm', oursMs: 140, oursMin: 135, oursMax: 160, stockMs: 1524.6, stockMin: 718, stockMax: 1802, pytorchMs: 306, pytorchMin: 303, pytorchMax: 308, pytorchThreads: 1, oursOverStock: 0.09, oursOverPytorch: 0.46,
+        fusedMs: 205.4, fusedMin: 200, fusedMax: 230, oursOverFused: 0.68, kernelsPerStep: 130, recurrentKernelsPerStep: 13 },
     ];
     const page = 'before\n<!-- table:bench-full src=b.json -->\n| stale | 1524 |\n<!-- /table -->\nafter\n';
     const r = renderDoc(page, () => ({ results }), 'p.md');
     // The median is printed once, from the JSON (1524.6 → 1525, never 1524 in one place and 1525 in another).
     expect(r.text).toBe('before\n<!-- table:bench-full src=b.json -->\n' +
-      '| preset | T | env/backend | stock ms | ours ms | PyTorch ms | ours/stock | ours/PyTorch |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n' +
-      '| LSTM | 200 | node/wasm | 1525 (718–1802) | 140 (135–160) | 306 (303–308) 1t | 0.09 (10.9× faster) | 0.46 |\n<!-- /table -->\nafter\n');
+      '| preset | T | env/backend | stock ms | fused ms | ours ms | PyTorch ms | ours/stock | ours/fused | ours/PyTorch | kernels: step / recurrent layer |\n' +
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n' +
+      '| LSTM | 200 | node/wasm | 1525 (718–1802) | 205 (200–230) | 140 (135–160) | 306 (303–308) 1t | 0.09 (10.9× faster) | 0.68 | 0.46 | 130 / 13 |\n<!-- /table -->\nafter\n');
     expect(r.drifts).toHaveLength(1);
   });
 
