@@ -74,9 +74,11 @@ describe('npm start', () => {
     writeFileSync(browser, `#!/bin/sh\necho "$@" > ${join(dir, 'opened')}\n`);
     chmodSync(browser, 0o755);
     const child = spawn('npm', ['start', '--', '--port', '5300', '--clearScreen', 'false'], { cwd: ROOT, env: { ...process.env, BROWSER: browser }, detached: true });
+    // What the terminal shows, without colour codes (Vite colours its output when CI is set, as in .ci/run).
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
+    const add = (d: Buffer) => (out += String(d).replace(/\x1b\[[0-9;]*m/g, ''));
+    child.stdout.on('data', add);
+    child.stderr.on('data', add);
     try {
       await expect.poll(() => /Local:\s+(http:\/\/\S+)/.exec(out)?.[1], { timeout: 60_000, interval: 200 }).toBeTruthy();
       const url = /Local:\s+(http:\/\/\S+)/.exec(out)![1];
