@@ -73,7 +73,7 @@ export function InsideTab() {
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-  const fit = (w: number) => Math.max(240, Math.min(w, avail - 20));
+  const panelWidth = (w: number) => Math.max(240, Math.min(w, avail - 20));
   const race = (o: { seqLen?: number; units?: number } = {}) =>
     void runRace(doc, { seqLen: o.seqLen ?? T, units: o.units ?? units, steps: num(steps, RACE_DEFAULTS.steps), every: num(every, RACE_DEFAULTS.every) });
   // One control, an immediate effect: moving a slider re-runs the race once the slider rests for a moment.
@@ -135,13 +135,13 @@ export function InsideTab() {
         </p>
       ) : (
         <div className="inside-grid">
-          <GradientPanel width={fit(560)} />
-          <HealthPanel width={fit(460)} />
-          <FlowPanel width={fit(560)} />
-          <GatePanel width={fit(380)} />
-          <JacobianPanel width={fit(460)} />
-          <SaturationPanel width={fit(460)} />
-          <ConnectivityPanel width={fit(1100)} seqLen={T} />
+          <GradientPanel width={panelWidth(560)} />
+          <HealthPanel width={panelWidth(460)} />
+          <FlowPanel width={panelWidth(560)} />
+          <GatePanel width={panelWidth(380)} />
+          <JacobianPanel width={panelWidth(460)} />
+          <SaturationPanel width={panelWidth(460)} />
+          <ConnectivityPanel width={panelWidth(1100)} seqLen={T} />
         </div>
       )}
     </div>
