@@ -18,16 +18,47 @@ export const DEFAULT_ENGINE: Engine = 'simd';
 export interface BuildOptions {
   name?: string;
   engine?: Engine;
+  /**
+   * `false` when weights are loaded right after building: the initializers then fill zeros instead of computing
+   * values nobody sees (tfjs's orthogonal QR takes seconds on a large matrix and warns about it).
+   */
+  initialize?: boolean;
 }
 
-export function buildModel(ir: ModelIR, { name = 'rnn_studio', engine = DEFAULT_ENGINE }: BuildOptions = {}): tf.LayersModel {
+/** An initializer that keeps its class and config (so a saved model.json still names it) but only fills zeros. */
+const zeroFilled = <I extends object>(init: I): I => Object.assign(Object.create(init) as I, { apply: (shape: number[], dtype?: tf.DataType) => tf.zeros(shape, dtype) });
+
+/**
+ * `tf` for a model whose weights are loaded right after it is built: every initializer is zero-filled, including
+ * those of the two copies that tfjs's Bidirectional makes from the wrapped layer's config.
+ */
+const zeroFilledTf: typeof runtimeTf = {
+  ...runtimeTf,
+  initializers: Object.fromEntries(
+    Object.entries(tf.initializers).map(([k, make]) => [k, (...args: unknown[]) => zeroFilled((make as (...a: unknown[]) => object)(...args))]),
+  ) as typeof tf.initializers,
+  layers: {
+    ...runtimeTf.layers,
+    bidirectional: (args) => {
+      const layer = runtimeTf.layers.bidirectional(args);
+      type Copy = { cell: Record<string, unknown> };
+      const { forwardLayer, backwardLayer } = layer as unknown as { forwardLayer: Copy; backwardLayer: Copy };
+      for (const { cell } of [forwardLayer, backwardLayer])
+        for (const k of Object.keys(cell)) if (k.endsWith('Initializer') && cell[k]) cell[k] = zeroFilled(cell[k] as object);
+      return layer;
+    },
+  },
+};
+
+export function buildModel(ir: ModelIR, { name = 'rnn_studio', engine = DEFAULT_ENGINE, initialize = true }: BuildOptions = {}): tf.LayersModel {
+  const builderTf = initialize ? runtimeTf : zeroFilledTf;
   const out = new Map<string, SymbolicTensor>();
   for (const l of ir.layers) {
     const ctx = { name: l.name, seed: l.seed, inputs: l.inputs.map((id) => out.get(id)!), inner: l.inner };
-    out.set(l.id, LAYERS[l.kind].tfjs(runtimeTf, l.params, ctx));
+    out.set(l.id, LAYERS[l.kind].tfjs(builderTf, l.params, ctx));
   }
   const model = tf.model({ inputs: ir.inputs.map((id) => out.get(id)!), outputs: ir.outputs.map((id) => out.get(id)!), name });
-  reseedBackward(model, ir);
+  if (initialize) reseedBackward(model, ir);
   if (engine !== 'stock') fuseModel(model, engine);
   return model;
 }

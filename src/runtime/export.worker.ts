@@ -7,6 +7,7 @@ import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { compile, type ModelIR } from '../compiler/index.ts';
 import { parseDocument } from '../graph/index.ts';
+import { buildModel } from './build.ts';
 import { modelWithWeights, type WeightBytes } from './model-io.ts';
 import { modelFiles, type ModelFiles } from './save.ts';
 import { initTfBrowser } from './setup-browser.ts';
@@ -36,7 +37,7 @@ async function fromStore(ir: ModelIR, keys: string[]): Promise<tf.LayersModel | 
   for (const key of keys) {
     if (!(STORE + key in stored)) continue;
     const saved = await tf.loadLayersModel(STORE + key);
-    const model = modelWithWeights(ir);
+    const model = buildModel(ir, { initialize: false });
     model.setWeights(saved.getWeights());
     saved.dispose();
     return model;

@@ -1,4 +1,7 @@
-/** Builds the tfjs model for an IR and fills it with given weights (or keeps its seeded initial weights). */
+/**
+ * Builds the tfjs model for an IR and fills it with given weights (or keeps its seeded initial weights). With
+ * weights, no initializer runs: their values would be overwritten at once.
+ */
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelIR } from '../compiler/index.ts';
 import { buildModel } from './build.ts';
@@ -11,7 +14,7 @@ export interface WeightBytes {
 }
 
 export function modelWithWeights(ir: ModelIR, weights?: WeightBytes): tf.LayersModel {
-  const model = buildModel(ir);
+  const model = buildModel(ir, { initialize: !weights });
   if (weights) {
     const named = decodeWeights(weights.entries, weights.bytes);
     try {

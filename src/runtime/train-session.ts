@@ -148,7 +148,7 @@ export class TrainSession {
     const found = await loadSavedWeights(plan.ir, { task: plan.taskId, seed: plan.seed, csv: choice.csv?.text }, this.storage);
     if (!found) return null;
     this.reset();
-    const model = buildModel(plan.ir);
+    const model = buildModel(plan.ir, { initialize: false });
     model.setWeights(found.saved.getWeights());
     const meta = (found.saved.getUserDefinedMetadata() as { rnnStudio?: SavedMeta } | undefined)?.rnnStudio ?? null;
     found.saved.dispose();

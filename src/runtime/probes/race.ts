@@ -108,8 +108,8 @@ async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: { inputs:
  * the weights imported with it (a Keras file, a TF.js model.json), else its initial ones.
  */
 export async function graphModel(ir: ModelIR, data: DataIdentity, storage?: string): Promise<{ model: tf.LayersModel; weights: WeightsSource }> {
-  const model = buildModel(ir);
   const found = storage ? await loadSavedWeights(ir, data, storage) : null;
+  const model = buildModel(ir, { initialize: !found });
   if (!found) return { model, weights: 'initial' };
   model.setWeights(found.saved.getWeights());
   found.saved.dispose();
