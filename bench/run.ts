@@ -246,14 +246,14 @@ console.log(`\nTraining step, median (min–max) ms — ${m.cpus}× ${m.cpuModel
 const results = rows.map(({ ours, fused, stock, pytorch: pt, ...r }) => ({ ...r, oursMin: r1(ours.min)!, oursMax: r1(ours.max)!, fusedMin: r1(fused.min)!, fusedMax: r1(fused.max)!,
   stockMin: r1(stock.min)!, stockMax: r1(stock.max)!, pytorchMin: r1(pt?.min ?? null), pytorchMax: r1(pt?.max ?? null), pytorchThreads: pt?.threads ?? null }));
 console.log(benchFull({ results }));
-// The two GRU forms (fused) in Node wasm: reset-after over reset-before, their steps taken in turns (4N each) so the
+// The two GRU forms (our default engine, the SIMD kernels) in Node wasm: reset-after over reset-before, their steps taken in turns (4N each) so the
 // shared machine's load hits both alike, in wall time and in this process's CPU time (which other processes' load
 // does not inflate); and reset-after over PyTorch's nn.GRU (the same function): the row's wall ratio, and CPU time
 // against nn.GRU's CPU time with 1 thread (4N steps; both single-threaded, so CPU time is the work done).
 const gruForms = [];
 for (const a of rows.filter((r) => r.preset === 'GRU-resetAfter' && r.backend === 'wasm' && r.env === 'node' && presets.includes('GRU'))) {
   await initTfNode('wasm');
-  const { wall, cpu } = await timeInterleaved(['GRU', 'GRU-resetAfter'], a.seqLen, 'fused', 4 * steps);
+  const { wall, cpu } = await timeInterleaved(['GRU', 'GRU-resetAfter'], a.seqLen, 'simd', 4 * steps);
   const [before, after] = wall.map(stat);
   const [cpuBefore, cpuAfter] = cpu.map(stat);
   const g = { seqLen: a.seqLen, backend: 'wasm', env: 'node', resetBeforeMs: r1(before.median), resetAfterMs: r1(after.median),

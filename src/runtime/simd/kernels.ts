@@ -111,7 +111,7 @@ const backward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const shapes = [[B * T, kH], [H, kH], [kH]];
   if (gru && a.resetAfter) shapes.push([kH]);
   if (a.tapH) shapes.push([T, B, H]);
-  const outs = withOutputs(b, shapes, 2 * B * H + 6 * H + 3 * B * H, (o, s) => {
+  const outs = withOutputs(b, shapes, 6 * B * H, (o, s) => {
     const [dZ, dR, db] = o.map((t) => ptr(b, t));
     const dRecBias = gru && a.resetAfter ? ptr(b, o[3]) : 0;
     const dH = a.tapH ? ptr(b, o[o.length - 1]) : 0;

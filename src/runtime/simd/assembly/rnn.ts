@@ -627,27 +627,27 @@ export function gruBackward(
   weightGrads: i32, scratch: usize,
 ): void {
   const W = 5 * H, N = 3 * H;
-  const dhNext = scratch; // [B, H]
-  const dh = at(scratch, B * H); // [H]
-  const dhd = at(scratch, B * H + H); // [H] ∂L/∂h̃
-  const dU = at(scratch, B * H + 2 * H); // [H] ∂L/∂u
-  const dArAll = at(scratch, B * H + 3 * H); // [B, 3H] ∂L/∂a_r of every example (reset-after)
+  // [B, H] each: what flows to step s − 1 (∂L/∂h̃ until carryBack turns it into ∂L/∂h_{s−1}); ∂L/∂h_s; ∂L/∂u.
+  const dhNext = scratch, dhAll = at(scratch, B * H), dUAll = at(scratch, 2 * B * H);
+  const dArAll = at(scratch, 3 * B * H); // [B, 3H] ∂L/∂a_r of every example (reset-after)
   zero(dhNext, B * H);
   zero(dR, H * N);
   if (dRecBias) zero(dRecBias, N);
   for (let s = T - 1; s >= 0; s--) {
     const tt = inputStep(s, T, goBack);
+    const base = at(save, s * B * W);
+    const dzStep = at(dZ, tt * N); // row b of this step's dZ at dzStep + b·T·N floats
+    // Per example, the elementwise part: ĥ = ȟ + z ⊙ (h̃ − ȟ):  ∂ĥ/∂a_z = σ′(z)(h̃ − ȟ),  ∂ĥ/∂a_h = (1 − z)φ′(ȟ),
+    // ∂ĥ/∂h̃ (direct) = z, written into dhNext.
     for (let b = 0; b < B; b++) {
-      const row = at(save, (s * B + b) * W);
+      const row = at(base, b * W);
       const gz = row, gr = at(row, H), gh = at(row, 2 * H), hd = at(row, 3 * H), u = at(row, 4 * H);
-      const next = at(dhNext, b * H);
-      incoming(dh, dy, next, b, s, T, H, retSeq);
+      const dh = at(dhAll, b * H), dhd = at(dhNext, b * H);
+      incoming(dh, dy, dhd, b, s, T, H, retSeq);
       if (dHout) memory.copy(at(dHout, (s * B + b) * H), dh, <usize>H << 2);
       const m = maskAt(mask, b, T, tt);
-      const dz = at(dZ, (b * T + tt) * N);
+      const dz = at(dzStep, b * T * N);
       const daz = dz, dar = at(dz, H), dah = at(dz, 2 * H);
-      const dAr = at(dArAll, b * N);
-      // ĥ = ȟ + z ⊙ (h̃ − ȟ):  ∂ĥ/∂a_z = σ′(z)(h̃ − ȟ),  ∂ĥ/∂a_h = (1 − z)φ′(ȟ),  ∂ĥ/∂h̃ (direct) = z
       const mv = f32x4.splat(m), one = f32x4.splat(1);
       let i = 0;
       for (; i + 4 <= H; i += 4) {
@@ -665,43 +665,50 @@ export function gruBackward(
         store<f32>(at(dhd, i), d * z);
       }
       if (resetAfter) {
-        // ȟ pre-activation = xp_h + r ⊙ u:  ∂/∂r = dah ⊙ u → dar = that ⊙ σ′(r);  ∂L/∂a_r[h] = dah ⊙ r
-        i = 0;
-        for (; i < H; i++) {
+        // ȟ pre-activation = xp_h + r ⊙ u:  ∂/∂r = dah ⊙ u → dar = that ⊙ σ′(r);  ∂L/∂a_r[h] = dah ⊙ r;
+        // ∂L/∂a_r[zr] = ∂L/∂a_zr
+        const dAr = at(dArAll, b * N);
+        for (i = 0; i < H; i++) {
           const r = load<f32>(at(gr, i));
           const dahi = load<f32>(at(dah, i));
           store<f32>(at(dar, i), dahi * load<f32>(at(u, i)) * sdact(recAct, r));
           store<f32>(at(dAr, 2 * H + i), dahi * r);
         }
-        memory.copy(dAr, daz, <usize>(2 * H) << 2); // ∂L/∂a_r[zr] = ∂L/∂a_zr
+        memory.copy(dAr, daz, <usize>(2 * H) << 2);
         if (weightGrads && dRecBias) addRow(dRecBias, dAr, N);
-        // ∂L/∂h̃ += dAr·Rᵀ
-        gemvT(dU, dAr, R, H, N, 0, N);
-        addRow(dhd, dU, H);
-      } else {
-        // u = r ⊙ h̃:  ∂L/∂u = dah·R_hᵀ;  dar = ∂L/∂u ⊙ h̃ ⊙ σ′(r);  ∂L/∂h̃ += ∂L/∂u ⊙ r + dzr·R_zrᵀ
-        gemvT(dU, dah, R, H, N, 2 * H, H);
-        i = 0;
-        for (; i < H; i++) {
+      }
+    }
+    // The recurrent products for the whole batch at once.
+    if (resetAfter) {
+      // ∂L/∂h̃ += dAr·Rᵀ
+      gemmNT(dUAll, H, dArAll, N, B, R, H, N, 0, N);
+      addRow(dhNext, dUAll, B * H);
+    } else {
+      // u = r ⊙ h̃:  ∂L/∂u = dah·R_hᵀ;  dar = ∂L/∂u ⊙ h̃ ⊙ σ′(r);  ∂L/∂h̃ += ∂L/∂u ⊙ r + dzr·R_zrᵀ
+      gemmNT(dUAll, H, at(dzStep, 2 * H), T * N, B, R, H, N, 2 * H, H);
+      for (let b = 0; b < B; b++) {
+        const row = at(base, b * W);
+        const gr = at(row, H), hd = at(row, 3 * H);
+        const dU = at(dUAll, b * H), dhd = at(dhNext, b * H), dar = at(dzStep, b * T * N + H);
+        for (let i = 0; i < H; i++) {
           const du = load<f32>(at(dU, i));
           const r = load<f32>(at(gr, i));
           store<f32>(at(dar, i), du * load<f32>(at(hd, i)) * sdact(recAct, r));
           store<f32>(at(dhd, i), load<f32>(at(dhd, i)) + du * r);
         }
-        gemvT(dU, dz, R, H, N, 0, 2 * H);
-        addRow(dhd, dU, H);
       }
-      // ∂L/∂h_{s−1} = ∂L/∂h̃ ⊙ recMask + (1 − m)·∂L/∂h
-      if (recMask) mulRow(next, dhd, at(recMask, b * H), H); else memory.copy(next, dhd, <usize>H << 2);
-      if (m != 1) axpy(next, 1 - m, dh, H);
+      gemmNT(dUAll, H, dzStep, T * N, B, R, H, N, 0, 2 * H);
+      addRow(dhNext, dUAll, B * H);
     }
+    // ∂L/∂h_{s−1} = ∂L/∂h̃ ⊙ recMask + (1 − m)·∂L/∂h
+    carryBack(dhNext, dhAll, recMask, mask, B, T, H, tt);
     if (weightGrads) {
-      const hd0 = at(save, s * B * W + 3 * H), u0 = at(save, s * B * W + 4 * H);
+      const hd0 = at(base, 3 * H), u0 = at(base, 4 * H);
       if (resetAfter) {
         outerBatch(dR, hd0, W, dArAll, N, B, H, N, 0, N);
       } else {
-        outerBatch(dR, hd0, W, at(dZ, tt * N), T * N, B, H, N, 0, 2 * H);
-        outerBatch(dR, u0, W, at(dZ, tt * N + 2 * H), T * N, B, H, N, 2 * H, H);
+        outerBatch(dR, hd0, W, dzStep, T * N, B, H, N, 0, 2 * H);
+        outerBatch(dR, u0, W, at(dzStep, 2 * H), T * N, B, H, N, 2 * H, H);
       }
     }
   }
