@@ -10,7 +10,7 @@
  * --presets a,b  --seq 50,200  --backends wasm,cpu  --cpu-seq 50  --cpu-steps 2  --no-pytorch  --no-chromium,
  * --probe-only (just the compile, probe and bundle lines), --heatmap-only (just the Chromium gate-heatmap redraw),
  * --connectivity-only (just the P6 connectivity cost against a training step, Node wasm and Chromium wasm),
- * --rows-only (just the training-step rows). The GRU forms, one command (issue 12):
+ * --rows-only (just the training-step rows), --race-only (the default race on the old and the new engine). The GRU forms, one command (issue 12):
  *   npm run bench -- --presets GRU,GRU-resetAfter --seq 50 --backends wasm --no-chromium --rows-only --json
  * Each cell runs stock, then fused, then ours, then PyTorch for the same (preset, T) back to back, so a busy machine
  * slows all alike; compare the ratios, not the absolute times. Medians of N steps after one untimed warm-up step.
@@ -24,6 +24,11 @@ import { compile } from '../src/compiler/index.ts';
 import { probeFused } from '../src/runtime/fused/index.ts';
 import { probeModel } from '../src/runtime/probes/index.ts';
 import { meanLoss } from '../src/runtime/train.ts';
+import type { Engine } from '../src/runtime/build.ts';
+import { race } from '../src/runtime/probes/race.ts';
+import { RACE_DEFAULTS } from '../src/runtime/probes/race-settings.ts';
+import { RACE_PRESET_PATH } from '../src/cli/race.ts';
+import { readGraph } from '../src/cli/io.ts';
 import { initTfNode } from '../src/runtime/setup-node.ts';
 import { benchFull } from '../scripts/doc-tables.ts';
 import { runChromium, type ChromiumReport, type ConnectivityCost } from './chromium.ts';
@@ -214,6 +219,33 @@ async function nodeConnectivity(): Promise<ConnectivityCost> {
   log('  connectivity (node) …');
   return { seqLen: CONNECTIVITY.seqLen, ...(await timeConnectivity(CONNECTIVITY.seqLen, CONNECTIVITY.reps)) };
 }
+/**
+ * The default race (RACE_DEFAULTS, the race preset) in Node wasm on the old engine (fused) and on ours, in turns
+ * (fused, ours, ours, fused; one round with --quick), so load hits both alike: wall time of the whole race, median.
+ */
+async function raceEngines() {
+  await initTfNode('wasm');
+  const doc = readGraph(RACE_PRESET_PATH);
+  const order: Engine[] = quick ? ['fused', 'simd'] : ['fused', 'simd', 'simd', 'fused'];
+  const ms: Record<string, number[]> = { fused: [], simd: [] };
+  for (const engine of order) {
+    log(`  race (${engine}) …`);
+    const t = performance.now();
+    await race(doc, { engine, every: RACE_DEFAULTS.steps }, () => {});
+    ms[engine].push(performance.now() - t);
+  }
+  const fused = stat(ms.fused).median, ours = stat(ms.simd).median;
+  return { seqLen: RACE_DEFAULTS.seqLen, steps: RACE_DEFAULTS.steps, units: RACE_DEFAULTS.units, task: RACE_DEFAULTS.task,
+    fusedS: r1(fused / 1000)!, oursS: r1(ours / 1000)!, speedup: r2(fused / ours)! };
+}
+const raceLine = (r: Awaited<ReturnType<typeof raceEngines>>) =>
+  `Default race (${r.task}, T=${r.seqLen}, ${r.units} units, ${r.steps} steps × 3 models, Node wasm): old engine (fused) ${r.fusedS} s, ours ${r.oursS} s = ${r.speedup}× faster`;
+if (flag('race-only')) {
+  const r = await raceEngines();
+  console.log(raceLine(r));
+  if (json) console.log(JSON.stringify({ machine: m, race: r }));
+  process.exit(0);
+}
 const rows = probeOnly || heatmapOnly || connectivityOnly ? [] : await nodeRows();
 let chromium: ChromiumReport | null = null;
 if (!flag('no-chromium') && !probeOnly) {
@@ -275,15 +307,17 @@ const compileResult = compileTime();
 log('  probe …');
 const probe = await probeVsStep();
 const connectivityNode = await nodeConnectivity();
+const raceResult = await raceEngines();
 const bundle = bundleSize();
 console.log(`\nCompile a ${compileResult.nodes}-node graph: ${compileResult.ms} ms`);
 console.log(`Probe (gates + ∂L/∂h_t, B=${probe.batch}, T=${probe.seqLen}, H=${probe.units}, wasm) vs fused training step ${probe.stepMs} ms: probeFused ${probe.probeFusedMs} ms (${probe.probeFusedOverStep}× a step), probes-module probeModel ${probe.probeModelMs} ms (${probe.probeModelOverStep}×)`);
 console.log(heatmapLine);
 console.log(connectivityLine('Node', connectivityNode));
 console.log(connectivityLine('Chromium', chromium?.connectivity ?? null));
+console.log(raceLine(raceResult));
 console.log(`Initial bundle: ${bundle.built ? `${bundle.initialKB} KB JS+CSS (+${bundle.wasmKB} KB wasm, loaded by the worker)` : bundle.note}`);
 console.log(`Total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 if (json) {
-  console.log(JSON.stringify({ machine: m, results, gruForms, compile: compileResult, probe, heatmap: { ms: chromium?.heatmapMs ?? null, note: chromium?.note ?? null }, bundle,
+  console.log(JSON.stringify({ machine: m, results, gruForms, compile: compileResult, probe, heatmap: { ms: chromium?.heatmapMs ?? null, note: chromium?.note ?? null }, bundle, race: raceResult,
     connectivity: { node: connectivityJson(connectivityNode), chromium: connectivityJson(chromium?.connectivity ?? null) } }));
 }

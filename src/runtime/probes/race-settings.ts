@@ -9,6 +9,7 @@
  * T = 40/320 (seed 1, LSTM 15×; seed 4, the LSTM did not learn).
  */
 import type { GraphDoc } from '../../graph/index.ts';
+import type { Engine } from '../build.ts';
 import type { RecurrentKind } from '../../layers/index.ts';
 
 export interface RaceSettings {
@@ -32,7 +33,8 @@ export const RACE_DEFAULTS: Readonly<RaceSettings> = Object.freeze({
 });
 
 /** Overrides of the race's settings; `probeBatch` is the probe batch size (default 32). */
-export type RaceOptions = Partial<RaceSettings> & { probeBatch?: number };
+/** `engine`: the training engine (build.ts), the default unless a benchmark compares engines. */
+export type RaceOptions = Partial<RaceSettings> & { probeBatch?: number; engine?: Engine };
 
 /** The settings a race runs with: the options given, else the graph's task, else RACE_DEFAULTS. */
 export function raceSettings(doc: GraphDoc, o: RaceOptions = {}): RaceSettings {

@@ -239,7 +239,7 @@ export async function race(doc: GraphDoc, o: RaceOptions, onEvent: (e: RaceEvent
     const { kind, ir, ds, fit, batch, labels } = prep;
     if (shouldStop()) break;
     const started = performance.now();
-    const model = buildModel(ir);
+    const model = buildModel(ir, { engine: o.engine });
     const trainer = new Trainer(model, ds, fit, {
       optimizer: s.optimizer, learningRate: s.learningRate, batchSize: s.batchSize, epochs: 1, steps: s.steps, clipNorm: s.clipNorm, seed: s.seed,
       evalEvery: s.steps, maxValSamples: 200,
