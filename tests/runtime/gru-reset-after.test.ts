@@ -9,65 +9,29 @@ import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fuseLayer } from '../../src/runtime/fused/index.ts';
-import { GRU, isResetAfterGru } from '../../src/runtime/gru-layer.ts';
+import { isResetAfterGru } from '../../src/runtime/gru-layer.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
 import { PYTHON } from '../export/helpers.ts';
+import { B, compare, D, H, lossWeights, makeLayer, maxDiff, MASK_ROWS, run, T, type Case } from './recurrent-equality.ts';
 
 beforeAll(async () => {
   await initTfNode('cpu');
 });
 
-interface Case {
-  returnSequences?: boolean;
-  goBackwards?: boolean;
-  masked?: boolean;
-  bidirectional?: boolean;
-  useBias?: boolean;
-  recurrentActivation?: 'sigmoid' | 'hardSigmoid';
-  activation?: 'tanh' | 'relu';
-  dropout?: number;
-  recurrentDropout?: number;
-}
-const B = 3, T = 6, D = 4, H = 5;
 type Nested = number | Nested[];
 
-function makeLayer(c: Case): tf.layers.Layer {
-  const gru = new GRU({
-    units: H, resetAfter: true, returnSequences: !!c.returnSequences, goBackwards: !!c.goBackwards, useBias: c.useBias ?? true,
-    activation: c.activation ?? 'tanh', recurrentActivation: c.recurrentActivation ?? 'sigmoid', dropout: c.dropout ?? 0, recurrentDropout: c.recurrentDropout ?? 0,
-    kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 2 }),
-    biasInitializer: tf.initializers.randomNormal({ seed: 3, stddev: 0.5 }),
-  });
-  return c.bidirectional ? tf.layers.bidirectional({ layer: gru as unknown as tf.RNN, mergeMode: 'concat' }) : gru;
-}
-
+const layerOf = (c: Case) => makeLayer('GRU', { ...c, resetAfter: true });
 const X = () => tf.randomNormal([B, T, D], 0, 1, 'float32', 11) as tf.Tensor3D;
-// Right padding of different lengths, one left-padded row, and one row fully real.
-const MASK = [[1, 1, 1, 1, 0, 0], [0, 0, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]];
 
-/** A built layer (weights from the seeded initializers) and the fixed output weights W of L = Σ y ⊙ W. */
+/** A built layer (weights from the seeded initializers), its input, mask and the W of L = Σ y ⊙ W. */
 function setup(c: Case) {
-  const layer = makeLayer(c);
+  const layer = layerOf(c);
   const x = X();
-  const mask = c.masked ? tf.tensor2d(MASK) : null;
+  const mask = c.masked ? tf.tensor2d(MASK_ROWS) : null;
   const y0 = layer.apply(x) as tf.Tensor;
-  const W = tf.randomNormal(y0.shape, 0, 1, 'float32', 7);
+  const W = lossWeights(y0.shape);
   tf.dispose(y0);
   return { layer, x, mask, W };
-}
-
-/** y, ∂L/∂x and ∂L/∂w (trainable weights in order) of L = Σ y ⊙ W. */
-function grads(layer: tf.layers.Layer, x: tf.Tensor, mask: tf.Tensor | null, W: tf.Tensor, training = false) {
-  const xv = tf.variable(x);
-  const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-  let y: tf.Tensor | null = null;
-  const { value, grads: g } = tf.variableGrads(() => {
-    y = tf.keep(layer.apply(xv, { mask, training }) as tf.Tensor);
-    return tf.sum(tf.mul(y, W)) as tf.Scalar;
-  }, [xv, ...weights]);
-  const out = { y: (y! as tf.Tensor).arraySync() as Nested, dx: g[xv.name].arraySync() as Nested, dw: weights.map((w) => g[w.name].arraySync() as Nested) };
-  tf.dispose([value, xv, y!, ...Object.values(g)]);
-  return out;
 }
 
 function torchReference(layer: tf.layers.Layer, c: Case, x: tf.Tensor, W: tf.Tensor) {
@@ -76,17 +40,12 @@ function torchReference(layer: tf.layers.Layer, c: Case, x: tf.Tensor, W: tf.Ten
   const directions = (c.bidirectional ? [false, true] : [!!c.goBackwards]).map((goBackwards, i) => ({
     K: w[i * per], R: w[i * per + 1], b: per === 3 ? w[i * per + 2] : null, goBackwards,
   }));
-  const input = JSON.stringify({ x: x.arraySync(), mask: c.masked ? MASK : null, W: W.arraySync(), returnSequences: !!c.returnSequences, directions });
+  const input = JSON.stringify({ x: x.arraySync(), mask: c.masked ? MASK_ROWS : null, W: W.arraySync(), returnSequences: !!c.returnSequences, directions });
   const out = JSON.parse(execFileSync(PYTHON, [new URL('./gru_reset_after_ref.py', import.meta.url).pathname], { input, encoding: 'utf8' }));
   return { y: out.y as Nested, dx: out.dx as Nested, dw: (out.grads as Nested[][]).flat() };
 }
 
-const flat = (a: Nested): number[] => [a].flat(Infinity as 1) as number[];
-function maxDiff(a: Nested, b: Nested): number {
-  const fa = flat(a), fb = flat(b);
-  expect(fa.length).toBe(fb.length);
-  return fa.reduce((m, v, i) => Math.max(m, Math.abs(v - fb[i])), 0);
-}
+const flat = (a: unknown): number[] => [a].flat(Infinity as 1) as number[];
 
 const TORCH_CASES: [string, Case][] = [
   ['last output', {}],
@@ -103,9 +62,9 @@ describe('reset-after GRU equals PyTorch nn.GRU\'s cell in float64 (forward and 
   it.each(TORCH_CASES)('%s', (_, c) => {
     const { layer, x, mask, W } = setup(c);
     const ref = torchReference(layer, c, x, W);
-    const stock = grads(layer, x, mask, W);
+    const stock = run(layer, x, mask, false);
     expect(fuseLayer(layer)).toBe(c.bidirectional ? 2 : 1);
-    const fused = grads(layer, x, mask, W);
+    const fused = run(layer, x, mask, false);
     expect(fused.dw.length).toBe((c.bidirectional ? 2 : 1) * (c.useBias === false ? 2 : 3));
     for (const [name, got] of [['fused', fused], ['stock ops', stock]] as const) {
       expect(maxDiff(got.y, ref.y), `${name} y`).toBeLessThan(1e-5);
@@ -124,7 +83,7 @@ describe('fused reset-after GRU', () => {
     const c: Case = { masked: true, returnSequences: true };
     const { layer, x, mask, W } = setup(c);
     fuseLayer(layer);
-    const g = grads(layer, x, mask, W);
+    const g = run(layer, x, mask, false);
     const loss = () => tf.tidy(() => tf.sum(tf.mul(layer.apply(x, { mask }) as tf.Tensor, W)).dataSync()[0]);
     const eps = 1e-2;
     const weights = layer.getWeights().map((w) => w.clone()); // getWeights() hands back the live variables
@@ -153,31 +112,11 @@ describe('fused reset-after GRU', () => {
     ['hardSigmoid gates, masked', { recurrentActivation: 'hardSigmoid', masked: true, returnSequences: true }],
     ['relu candidate, goBackwards', { activation: 'relu', goBackwards: true }],
     ['dropout + recurrentDropout (training), bidirectional', { dropout: 0.3, recurrentDropout: 0.4, bidirectional: true, returnSequences: true }],
-  ] as [string, Case][])('equals the per-step stock-ops cell: %s', (_, c) => {
-    const { layer, x, mask, W } = setup(c);
-    const training = !!c.dropout;
-    const seeded = () => {
-      let s = 42;
-      const orig = Math.random;
-      Math.random = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-      return () => (Math.random = orig);
-    };
-    let restore = seeded();
-    const stock = grads(layer, x, mask, W, training);
-    restore();
-    fuseLayer(layer);
-    restore = seeded();
-    const fused = grads(layer, x, mask, W, training);
-    restore();
-    expect(maxDiff(fused.y, stock.y)).toBeLessThan(1e-5);
-    expect(maxDiff(fused.dx, stock.dx)).toBeLessThan(1e-5);
-    stock.dw.forEach((s, i) => expect(maxDiff(fused.dw[i], s), `weight ${i}`).toBeLessThan(1e-5));
-    tf.dispose([x, W, ...(mask ? [mask] : [])]);
-  });
+  ] as [string, Case][])('equals the per-step stock-ops cell: %s', (_, c) => compare('GRU', { ...c, resetAfter: true }));
 
   it('a saved model (class_name GRU, reset_after true, bias [2, 3H]) loads with tf.loadLayersModel and predicts the same', async () => {
     const input = tf.input({ shape: [T, D] });
-    const out = makeLayer({ bidirectional: true }).apply(input) as tf.SymbolicTensor;
+    const out = layerOf({ bidirectional: true }).apply(input) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: out });
     let artifacts: tf.io.ModelArtifacts | undefined;
     await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
@@ -189,6 +128,6 @@ describe('fused reset-after GRU', () => {
     const inner = (loaded.layers[1] as unknown as { forwardLayer: object; backwardLayer: object });
     expect([isResetAfterGru(inner.forwardLayer), isResetAfterGru(inner.backwardLayer)]).toEqual([true, true]);
     const x = X();
-    expect(maxDiff((model.predict(x) as tf.Tensor).arraySync() as Nested, (loaded.predict(x) as tf.Tensor).arraySync() as Nested)).toBeLessThan(1e-6);
+    expect(maxDiff((model.predict(x) as tf.Tensor).arraySync(), (loaded.predict(x) as tf.Tensor).arraySync())).toBeLessThan(1e-6);
   });
 });

@@ -23,7 +23,7 @@ export interface Case {
 }
 export const B = 3, T = 6, D = 4, H = 5;
 
-function makeLayer(kind: Kind, c: Case, units = H): tf.layers.Layer {
+export function makeLayer(kind: Kind, c: Case, units = H): tf.layers.Layer {
   const args = {
     units, returnSequences: !!c.returnSequences, goBackwards: !!c.goBackwards, activation: c.activation ?? 'tanh',
     dropout: c.dropout ?? 0, recurrentDropout: c.recurrentDropout ?? 0, useBias: c.useBias ?? true,
@@ -44,15 +44,18 @@ function seedRandom(seed: number) {
   vi.spyOn(Math, 'random').mockImplementation(() => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31));
 }
 
-/** Output, ∂L/∂x and ∂L/∂w for every weight of a layer, L = Σ y ⊙ W for a fixed random W. */
-function run(layer: tf.layers.Layer, x: tf.Tensor3D, mask: tf.Tensor | null, training: boolean) {
+/** The fixed random W of L = Σ y ⊙ W, for an output of this shape. */
+export const lossWeights = (shape: number[]) => tf.randomNormal(shape, 0, 1, 'float32', 7);
+
+/** Output, ∂L/∂x and ∂L/∂w for every weight of a layer, L = Σ y ⊙ W for a fixed random W (lossWeights). */
+export function run(layer: tf.layers.Layer, x: tf.Tensor3D, mask: tf.Tensor | null, training: boolean) {
   seedRandom(42);
   const xv = tf.variable(x);
   const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
   let y: tf.Tensor | null = null;
   const f = () => {
     y = tf.keep(layer.apply(xv, { mask, training }) as tf.Tensor);
-    const W = tf.randomNormal(y.shape, 0, 1, 'float32', 7);
+    const W = lossWeights(y.shape);
     return tf.sum(tf.mul(y, W)) as tf.Scalar;
   };
   const { value, grads } = tf.variableGrads(f, [xv, ...weights]);
