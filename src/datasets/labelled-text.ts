@@ -33,6 +33,7 @@ export function textDataset(o: TextDatasetOptions): Dataset & { vocab: Vocab } {
     sample: (i) => ({ x: ids[i], T: ids[i].length, y: [all[i].label] }),
     show: (i) => ({ input: all[i].text, target: o.classNames[all[i].label] }),
     encode: (text) => Array.from(encodeTokens(tok(text), vocab, o.maxLen)),
+    tokens: (text) => tok(text).slice(0, o.maxLen),
   };
 }
 

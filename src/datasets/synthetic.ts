@@ -187,6 +187,8 @@ export const parity: TaskDef = {
 
 const K = 4;
 const M = 16;
+/** First-token's typed text: words split on spaces. */
+const words = (text: string) => text.trim().split(/\s+/).filter(Boolean);
 /**
  * §5 Remember the first token. Vocabulary: 0 PAD, 1…K class tokens, K+1…K+M distractors. x₁ = class token,
  * x₂…x_{L+1} uniform distractors; label = the class at the end. Baseline: accuracy 1/K, cross-entropy ln K.
@@ -218,7 +220,8 @@ export const firstToken: TaskDef = {
       },
       trainSize: TRAIN, valSize: VAL, symbols,
       sample: gen,
-      encode: (text) => text.trim().split(/\s+/).map((w) => Math.max(0, symbols.indexOf(w))),
+      encode: (text) => words(text).map((w) => Math.max(0, symbols.indexOf(w))),
+      tokens: words,
       show(i) {
         const s = gen(i);
         return { input: Array.from(s.x, (v) => symbols[v]).join(' '), target: symbols[1 + s.y[0]] };

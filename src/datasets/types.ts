@@ -62,6 +62,8 @@ export interface Dataset {
   show(i: number): Shown;
   /** Text tasks: the token ids a typed sentence becomes (for "try it"). */
   encode?(text: string): number[];
+  /** The tokens `encode` reads, one per id, as the tokenizer writes them (for showing typed words). */
+  tokens?(text: string): string[];
   /** Names of token ids or feature symbols, to show inputs and outputs. */
   symbols?: string[];
 }

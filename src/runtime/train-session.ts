@@ -8,6 +8,7 @@ import { planRun, type RunPlan } from '../datasets/plan.ts';
 import { parseDocument } from '../graph/index.ts';
 import { buildModel } from './build.ts';
 import { engineInUse, fusedLayerCount } from './fused/index.ts';
+import { wordConnectivity, type ReadWord } from './probes/connectivity.ts';
 import { createRecorder, type Recorder, type Snapshot } from './probes/record.ts';
 import { probeBlocker } from './probes/walk.ts';
 import { Trainer, type RunResult, type TrainEvent, type TrainSettings } from './train.ts';
@@ -50,8 +51,12 @@ export interface TryResult {
   target?: string;
   /** The model's answer: a class with its probability, a number, a per-step sequence or generated text. */
   output: string;
-  /** Class probabilities for a final-step classifier. */
+  /** Class probabilities for a final-step classifier: the head's own outputs for the task's classes. */
   probs?: { label: string; p: number }[];
+  /** A softmax head wider than the task's classes: its outputs that stand for no class (1-based, `from`…`to`) and their total probability. */
+  unused?: { from: number; to: number; p: number };
+  /** Typed text into a final-step model: each word as the model read it, with its connectivity (P6) to the logit named `of`. */
+  shading?: { of: string; words: ReadWord[] } | { error: string };
 }
 
 const docOf = (text: string) => {
@@ -188,9 +193,28 @@ export class TrainSession {
       const ids = Array.from({ length: v.length / C }, (_, t) => argmax(v.subarray(t * C, (t + 1) * C)));
       return { ...base, output: ids.map((k) => names[k] ?? k).join(' ').replace(/(_ ){6,}/g, (m) => `_×${m.length / 2} `) };
     }
-    const probs = shape[1] === 1 && out.classes === 2 ? [1 - v[0], v[0]] : Array.from(v.subarray(0, out.classes));
-    const best = argmax(Float32Array.from(probs));
-    return { ...base, output: `${names[best]} (${(probs[best] * 100).toFixed(1)} %)`, probs: probs.map((pk, k) => ({ label: names[k], p: pk })) };
+    // One sigmoid unit: p(class 1). A softmax wider than the classes (the lesson presets' Dense(4) on 2 classes): its
+    // extra outputs are no class; their share is reported, and when one of them is the argmax, so is that.
+    const all = shape[1] === 1 && out.classes === 2 ? [1 - v[0], v[0]] : Array.from(v);
+    const C = out.classes;
+    const best = argmax(all);
+    const pct = (p: number) => `${(p * 100).toFixed(1)} %`;
+    const result: TryResult = {
+      ...base,
+      output: best < C ? `${names[best]} (${pct(all[best])})` : `no class: output ${best + 1}, which the task does not use (${pct(all[best])})`,
+      probs: all.slice(0, C).map((pk, k) => ({ label: names[k], p: pk })),
+      ...(all.length > C ? { unused: { from: C + 1, to: all.length, p: all.slice(C).reduce((a, p) => a + p, 0) } } : {}),
+    };
+    if (x.ids) {
+      try {
+        const w = await wordConnectivity(model, plan.ir, ds, text!);
+        const of = shape[1] === 1 ? `${names[1]} (the score before the sigmoid)` : w.predicted < C ? names[w.predicted] : `output ${w.predicted + 1}`;
+        result.shading = { of, words: w.words };
+      } catch (e) {
+        result.shading = { error: `Words not shaded: ${(e as Error).message}` }; // the prediction above stands
+      }
+    }
+    return result;
   }
 
   /** Samples characters one at a time (temperature 0.8) after "\n" + prefix until a newline: a new name. */

@@ -94,6 +94,8 @@ export const nodeIds = (page: Page): Promise<string[]> =>
   page.$$eval('.react-flow__node', (els) => els.map((e) => e.getAttribute('data-id') ?? ''));
 export const edgeCount = (page: Page): Promise<number> => page.locator('.react-flow__edge').count();
 export const nodeCount = (page: Page): Promise<number> => page.locator('.react-flow__node').count();
+/** The Training tab's progress bar: the last finished training step. */
+export const trainingStep = async (page: Page): Promise<number> => Number((await page.getByTestId('progress').getAttribute('value')) ?? 0);
 
 export const paletteButton = (page: Page, kind: string): Locator => page.getByRole('navigation', { name: 'Layer palette' }).getByRole('button', { name: kind, exact: true });
 

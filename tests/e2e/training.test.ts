@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launch, openEditor, waitForCanvas } from './harness.ts';
+import { launch, openEditor, waitForCanvas, trainingStep } from './harness.ts';
 
 let browser: Browser;
 let page: Page;
@@ -18,7 +18,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const step = async () => Number((await page.getByTestId('progress').getAttribute('value')) ?? 0);
+const step = () => trainingStep(page);
 const points = async () => Number((await page.locator('[data-testid="loss-chart"] path[data-series="train"]').getAttribute('data-points')) ?? 0);
 
 it('trains the lesson LSTM on the negation toy in the worker, with pause, resume, stop, and weights kept across a reload', async () => {
@@ -67,10 +67,10 @@ it('trains the lesson LSTM on the negation toy in the worker, with pause, resume
   console.log(`main-thread long tasks while training: ${long.length}, longest ${Math.max(0, ...long).toFixed(0)} ms`);
   expect(Math.max(0, ...long)).toBeLessThan(200);
 
-  // "Try it" on a typed sentence returns class probabilities.
+  // "Try it" on a typed sentence returns class probabilities (an unused output of the wide head may still win this early).
   await page.getByTestId('try-text').fill('the film was not good');
   await page.getByTestId('try-run').click();
-  await expect.poll(() => page.getByTestId('try-result').textContent(), { timeout: 30_000 }).toMatch(/model (negative|positive) \(\d+\.\d %\)/);
+  await expect.poll(() => page.getByTestId('try-result').textContent(), { timeout: 30_000 }).toMatch(/model (negative|positive|no class: output [34], which the task does not use) \(\d+\.\d %\)/); // Dense(4) on 2 classes
 
   const savedSteps = (await page.getByTestId('saved-weights').textContent())!.match(/(\d+) steps/)![1];
   await page.reload();

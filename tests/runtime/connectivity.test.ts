@@ -10,7 +10,8 @@ import { compile, type ModelIR } from '../../src/compiler/index.ts';
 import { chainDoc, type ChainStep } from '../../src/graph/index.ts';
 import { buildModel } from '../../src/runtime/build.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
-import { attributeTime, connectivity, extrapolate, KERNEL_BLOCKS } from '../../src/runtime/probes/index.ts';
+import { TASKS } from '../../src/datasets/index.ts';
+import { attributeTime, connectivity, extrapolate, KERNEL_BLOCKS, wordConnectivity } from '../../src/runtime/probes/index.ts';
 import { centralDiff, refRun, type RefKind, type RefWeights } from './probes-reference.ts';
 
 const B = 3, T = 7, D = 2, H = 4;
@@ -39,7 +40,22 @@ function reference(model: tf.LayersModel, ir: ModelIR, kind: RefKind, x: tf.Tens
   const C = bd.length;
   /** Head pre-activations (logits) of h. */
   const logits = (h: number[]) => Array.from({ length: C }, (_, c) => h.reduce((s, v, j) => s + v * Wd[j * C + c], bd[c]));
-  return { seqs, masks, w, logits };
+  const run = (xs: number[][], b: number) => refRun(kind, w, xs, masks?.[b] ?? null);
+  const ref = {
+    seqs, masks, w, logits,
+    /** y* of example b at output step `step`: the argmax of the logits (one unit: class 0). */
+    predicted(b: number, step: number) {
+      const z = logits(run(seqs[b], b)[step]);
+      return z.indexOf(Math.max(...z));
+    },
+    /** Connectivity row of example b by central finite differences of x: ‖∂ logit_cls(step)/∂x_t‖ for every t. */
+    fdRow: (b: number, step: number, cls: number) => seqs[b].map((_, t) => Math.hypot(...Array.from({ length: w.D }, (_, d) => centralDiff((delta) => {
+      const xs = seqs[b].map((v) => v.slice());
+      xs[t][d] += delta;
+      return logits(run(xs, b)[step])[cls];
+    })))),
+  };
+  return ref;
 }
 
 beforeAll(async () => {
@@ -66,16 +82,9 @@ describe('P6 connectivity equals central finite differences of the input (float6
       one.dispose();
       const rowsWanted = perStep ? Array.from({ length: T }, (_, t) => t) : [T - 1];
       expect(c.rows).toEqual(rowsWanted);
-      const logitAt = (xs: number[][], step: number, cls: number) => ref.logits(refRun(kind, ref.w, xs, ref.masks?.[b] ?? null)[step])[cls];
       c.rows.forEach((step, r) => {
-        const base = ref.logits(refRun(kind, ref.w, ref.seqs[b], ref.masks?.[b] ?? null)[step]);
-        // y*: the argmax of the logits (one unit: class 0).
-        expect(c.predicted[r]).toBe(base.indexOf(Math.max(...base)));
-        const fd = Array.from({ length: T }, (_, t) => Math.hypot(...Array.from({ length: D }, (_, d) => centralDiff((delta) => {
-          const xs = ref.seqs[b].map((v) => v.slice());
-          xs[t][d] += delta;
-          return logitAt(xs, step, c.predicted[r]);
-        }))));
+        expect(c.predicted[r]).toBe(ref.predicted(b, step));
+        const fd = ref.fdRow(b, step, c.predicted[r]);
         const got = Array.from(c.matrix.subarray(r * T, (r + 1) * T));
         const scale = Math.max(...fd);
         // Only an output step before the first real (unpadded) token sees nothing.
@@ -100,6 +109,41 @@ describe('P6 connectivity equals central finite differences of the input (float6
     expect(one.rows).toEqual([4]);
     Array.from(one.matrix).forEach((v, t) => expect(v).toBeCloseTo(full.matrix[4 * T + t], 6));
     await expect(connectivity(model, ir, [x], [T])).rejects.toThrow(/0…6/);
+    x.dispose();
+    model.dispose();
+  });
+});
+
+describe('"try it": typed words shaded by their connectivity to the prediction (float64 finite differences)', () => {
+  // The lesson presets' head: Dense(4, softmax) on a 2-class task, so y* ranges over outputs that are no class too.
+  const cases: [string, string, string, string[], boolean[], boolean[]][] = [
+    ['negation toy (word vocabulary, <unk>)', 'negation', 'The film was not xyzzy good', ['the', 'film', 'was', 'not', 'xyzzy', 'good'],
+      [true, true, true, true, false, true], [false, false, false, false, false, false]],
+    ['first token (an unknown word reads as padding, masked)', 'first-token', 'C2 d3 foo d7', ['C2', 'd3', 'foo', 'd7'], [true, true, false, true], [false, false, true, false]],
+  ];
+  it.each(cases)('%s', async (_name, task, text, tokens, known, masked) => {
+    const ds = TASKS[task].make({ seed: 1 });
+    const V = (ds.info.input as { vocabSize: number }).vocabSize;
+    const { model, ir } = build([['Input', { inputType: 'tokens', vocabSize: V, length: 0 }], ['Embedding', { inputDim: V, outputDim: D, maskZero: true }],
+      ['LSTM', { units: H }], ['Dense', { units: 4, activation: 'softmax' }]], 12);
+    const before = tf.memory().numTensors;
+    const got = await wordConnectivity(model, ir, ds, text);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(got.words.map((w) => w.text)).toEqual(tokens);
+    expect(got.words.map((w) => w.known)).toEqual(known);
+    expect(got.words.map((w) => w.masked)).toEqual(masked);
+    got.words.forEach((w, t) => expect(w.read).toBe(known[t] ? tokens[t] : ds.symbols![masked[t] ? 0 : 1]));
+    const x = tf.tensor2d([ds.encode!(text)], undefined, 'int32');
+    const ref = reference(model, ir, 'LSTM', x, true);
+    const last = tokens.length - 1;
+    expect(got.predicted).toBe(ref.predicted(0, last));
+    const fd = ref.fdRow(0, last, got.predicted);
+    const scale = Math.max(...fd);
+    expect(scale).toBeGreaterThan(1e-3);
+    got.words.forEach((w, t) => expect(Math.abs(w.c - fd[t])).toBeLessThanOrEqual(1e-3 * scale));
+    // Not vacuous: the words differ in connectivity, and a masked word has none at all.
+    expect(new Set(got.words.filter((w) => !w.masked).map((w) => w.c.toPrecision(3))).size).toBeGreaterThan(1);
+    got.words.forEach((w) => { if (w.masked) expect(w.c).toBe(0); });
     x.dispose();
     model.dispose();
   });

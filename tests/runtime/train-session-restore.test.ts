@@ -28,9 +28,9 @@ beforeAll(async () => {
 });
 beforeEach(() => store.clear());
 
-const doc = (): GraphDoc => ({
+const doc = (units = 2): GraphDoc => ({
   ...chain(['Input', { inputType: 'tokens', vocabSize: 100, length: 0 }], ['Embedding', { inputDim: 100, outputDim: 8, maskZero: true }],
-    ['GRU', { units: 6 }], ['Dense', { units: 2, activation: 'softmax' }]),
+    ['GRU', { units: 6 }], ['Dense', { units, activation: 'softmax' }]),
   training: { seed: 3, task: 'negation' },
 });
 const ir = compile(doc()).ir!;
@@ -67,4 +67,35 @@ it('"try it" uses the imported weights when no trained ones are stored, and trai
   const wantTrained = await probsOf(trained, encoded);
   t2.probs!.forEach((p, k) => expect(p.p).toBeCloseTo(wantTrained[k], 5));
   expect(Math.abs(wantTrained[0] - want[0])).toBeGreaterThan(1e-3);
+});
+
+it('"try it" with a softmax wider than the classes (the lesson presets\' Dense(4) on 2 classes) reports the classes and the unused outputs as the model computes them', async () => {
+  const docText = serializeDocument(doc(4));
+  const wide = compile(doc(4)).ir!;
+  const sentence = 'the film was not xyzzy good';
+  const encoded = planFor(docText, {}).ds.encode!(sentence);
+  // The Dense bias decides the winner: a class, then an output that is no class.
+  for (const [bias, winner] of [[[0, 6, 0, 1], 'positive'], [[0, 1, 0, 6], 'no class: output 4']] as const) {
+    const m = buildModel(wide);
+    const ws = m.getWeights();
+    m.setWeights(ws.map((w, i) => (i === ws.length - 1 ? tf.tensor1d([...bias]) : w)));
+    await m.save(`memory://${weightsKey(wide, { task: 'negation', seed: 3 })}`);
+    const s = new TrainSession('memory://');
+    expect((await s.restore(docText, {}))?.source).toBe('trained');
+    const t = await s.tryIt(sentence);
+    const want = await probsOf(m, encoded);
+    expect(t.probs!.map((p) => p.label)).toEqual(['negative', 'positive']);
+    t.probs!.forEach((p, k) => expect(p.p).toBeCloseTo(want[k], 5));
+    expect(t.unused).toMatchObject({ from: 3, to: 4 });
+    expect(t.unused!.p).toBeCloseTo(want[2] + want[3], 5);
+    expect(t.output.startsWith(winner)).toBe(true);
+    expect(t.output).toContain(`(${(100 * Math.max(...want)).toFixed(1)} %)`);
+    // The typed words come back with their connectivity to the winner's logit; "xyzzy" is not in the vocabulary.
+    const shading = t.shading as { of: string; words: { text: string; known: boolean; c: number }[] };
+    expect(shading.of).toBe(winner === 'positive' ? 'positive' : 'output 4');
+    expect(shading.words.map((w) => w.text)).toEqual(sentence.split(' '));
+    expect(shading.words.filter((w) => !w.known).map((w) => w.text)).toEqual(['xyzzy']);
+    expect(shading.words.every((w) => w.c > 0)).toBe(true);
+    m.dispose();
+  }
 });

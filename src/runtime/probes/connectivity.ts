@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { modelLoss, type ModelIR } from '../../compiler/index.ts';
+import type { Dataset } from '../../datasets/index.ts';
 import type { RecurrentKind } from '../../layers/index.ts';
 import { meanLoss } from '../train.ts';
 import { inputSequenceLayer, probeTargets, walk, type ProbeTarget } from './walk.ts';
@@ -63,6 +64,46 @@ export async function connectivity(model: tf.LayersModel, ir: ModelIR, inputs: t
     norms.dispose();
   }
   return { seqLen: T, rows: want, predicted, matrix };
+}
+
+/** One typed word as a token model reads it, with its P6 connectivity to the final output ("try it"). */
+export interface ReadWord {
+  /** The token as typed (after the dataset's tokenizer: lowercased, punctuation split off). */
+  text: string;
+  /** The vocabulary entry the model read for it (`<unk>`, or `<pad>` where the vocabulary has no unknown id). */
+  read: string;
+  known: boolean;
+  /** Id 0 into an Embedding with maskZero: padding to the model, skipped by every recurrent layer (its c is 0). */
+  masked: boolean;
+  /** C[final, t] = ‖∂ logit_{y*}/∂x_t‖₂. */
+  c: number;
+}
+
+/**
+ * P6 for a typed text (the Training tab's "try it"): the text as the dataset's tokenizer and vocabulary turn it into
+ * ids, and the one connectivity row of the final output, word by word.
+ * @returns y* (the head unit whose logit the row differentiates) and the words in input order
+ * @example const { words } = await wordConnectivity(model, ir, ds, 'the film was not good'); words[3].c
+ */
+export async function wordConnectivity(model: tf.LayersModel, ir: ModelIR, ds: Dataset, text: string): Promise<{ predicted: number; words: ReadWord[] }> {
+  if (!ds.encode || !ds.tokens || !ds.symbols) throw new Error(`${ds.info.title} does not read typed text.`);
+  const ids = ds.encode(text);
+  const tokens = ds.tokens(text);
+  if (ids.length === 0) throw new Error('Type at least one word.');
+  const x = tf.tensor2d([ids], [1, ids.length], 'int32');
+  let c: ConnectivityResult;
+  try {
+    c = await connectivity(model, ir, [x]);
+  } finally {
+    x.dispose();
+  }
+  const emb = inputSequenceLayer(ir);
+  const maskZero = emb.kind === 'Embedding' && emb.params.maskZero === true;
+  const words = ids.map((id, t) => {
+    const read = ds.symbols![id] ?? String(id);
+    return { text: tokens[t], read, known: read === tokens[t], masked: maskZero && id === 0, c: c.matrix[t] };
+  });
+  return { predicted: c.predicted[0], words };
 }
 
 /** Gate blocks of the recurrent kernel's columns, in weight order (rnn-math.md §4). */

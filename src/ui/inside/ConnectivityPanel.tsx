@@ -4,18 +4,17 @@
  * heatmap with a colour bar, the attribution bars under the strip, and the state norms at 5·T. Two models side by
  * side: the active run and a second one (another race run, or a preset on the same data).
  */
-import * as d3 from 'd3';
 import { useCallback, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectDoc, useStore } from '../../store/index.ts';
 import { setCompare, setHoverRow, showConnectivity, useConnect, type DetailsView } from '../../store/connectivity.ts';
 import { PRESETS } from '../../store/presets.ts';
 import { selectActiveRun, useInside } from '../../store/inside.ts';
+import { ColourBar, connectivityColour, shadeStyle } from './ColourBar.tsx';
 import { Heatmap } from './Heatmap.tsx';
 import { LineChart } from './LineChart.tsx';
 import { Panel } from './Panel.tsx';
 
-const shade = d3.interpolateBlues;
 /** Gate-block colours of the attribution bars (Okabe–Ito). */
 const BLOCK_COLOURS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7'];
 
@@ -61,7 +60,7 @@ function ModelView({ d, width }: { d: DetailsView; width: number }) {
         {Array.from({ length: T }, (_, t) => {
           const w = matrix[r * T + t] / rowMax[r];
           return (
-            <span key={t} className="conn-cell" data-weight={w.toFixed(4)} style={{ width: cell, background: shade(0.05 + 0.95 * w), color: w > 0.6 ? '#fff' : '#111' }}
+            <span key={t} className="conn-cell" data-weight={w.toFixed(4)} style={{ width: cell, ...shadeStyle(w) }}
               title={`input ${t + 1} “${d.labels[t] ?? ''}”: ${matrix[r * T + t].toExponential(2)} (${(100 * w).toFixed(0)}% of the row's max)`}>
               {cell >= 12 ? d.labels[t] : ''}
             </span>
@@ -84,13 +83,9 @@ function ModelView({ d, width }: { d: DetailsView; width: number }) {
       <p className="inside-caption" data-testid="conn-sentence">{connectivitySentence(d, r)}</p>
       {rows.length > 1 && (
         <div className="chart-row">
-          <Heatmap cols={T} rows={rows.length} value={value} normalise={normalise} interpolator={shade} width={Math.min(width, 420)} height={Math.min(260, 40 + rows.length * 4)}
+          <Heatmap cols={T} rows={rows.length} value={value} normalise={normalise} interpolator={connectivityColour} width={Math.min(width, 420)} height={Math.min(260, 40 + rows.length * 4)}
             highlightRows={[r]} xLabel="input step" yLabel="output" testId="conn-matrix" ariaLabel={`Connectivity matrix of ${d.label}: rows output steps, columns input steps`} />
-          <div className="conn-colourbar" aria-label="colour bar">
-            <span>{Math.max(...rowMax).toExponential(1)}</span>
-            <span className="conn-gradient" style={{ background: `linear-gradient(to top, ${d3.range(0, 1.01, 0.25).map((v) => shade(v)).join(', ')})` }} />
-            <span>0</span>
-          </div>
+          <ColourBar max={Math.max(...rowMax).toExponential(1)} />
         </div>
       )}
       {d.extrapolation && ext && (

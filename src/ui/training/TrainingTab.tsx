@@ -14,6 +14,7 @@ import {
 import { ConfusionMatrix } from './ConfusionMatrix.tsx';
 import { CurveChart } from './CurveChart.tsx';
 import { PlateauHint } from './PlateauHint.tsx';
+import { TriedWords } from './TriedWords.tsx';
 import { PLATEAU_MEANING } from '../../datasets/plateau.ts';
 import './training.css';
 
@@ -215,6 +216,21 @@ function RunColumn({ info, canTrain }: { info: TaskInfo | null; canTrain: boolea
   );
 }
 
+function ProbRow({ label, p, testId }: { label: string; p: number; testId?: string }) {
+  return <li data-testid={testId}><span>{label}</span><meter min={0} max={1} value={p} /> {(100 * p).toFixed(1)} %</li>;
+}
+
+/** Why a class list does not add up to 100 %: a softmax head wider than the task's classes. */
+function UnusedNote({ from, to, p, classes }: { from: number; to: number; p: number; classes: number }) {
+  const range = to > from ? `outputs ${from}–${to} stand` : `output ${from} stands`;
+  return (
+    <p className="tr-muted" data-testid="try-unused-note">
+      The final Dense has {to} softmax outputs for {classes} classes: {range} for no class of this task. The percentages are the
+      softmax's own, so the classes share {(100 * (1 - p)).toFixed(1)} % and the unused outputs {(100 * p).toFixed(1)} %.
+    </p>
+  );
+}
+
 /** Saved weights, final evaluation and the "try it" box. */
 function ResultColumn({ info, task }: { info: TaskInfo | null; task: string }) {
   const t = useTraining(useShallow((x) => ({ status: x.status, saved: x.saved, final: x.final, tryResult: x.tryResult, trainedFrom: x.trainedFrom, importedWeights: x.importedWeights })));
@@ -259,11 +275,14 @@ function ResultColumn({ info, task }: { info: TaskInfo | null; task: string }) {
           <div><span className="tr-muted">model</span> <strong>{t.tryResult.output}</strong></div>
           {t.tryResult.probs && (
             <ul className="tr-probs">
-              {t.tryResult.probs.map((q) => (
-                <li key={q.label}><span>{q.label}</span><meter min={0} max={1} value={q.p} /> {(100 * q.p).toFixed(1)} %</li>
-              ))}
+              {t.tryResult.probs.map((q) => <ProbRow key={q.label} label={q.label} p={q.p} />)}
+              {t.tryResult.unused && <ProbRow label={`unused output${t.tryResult.unused.to > t.tryResult.unused.from ? 's' : ''}`} p={t.tryResult.unused.p} testId="try-unused" />}
             </ul>
           )}
+          {t.tryResult.unused && <UnusedNote {...t.tryResult.unused} classes={t.tryResult.probs?.length ?? 0} />}
+          {t.tryResult.shading && ('error' in t.tryResult.shading
+            ? <p className="tr-muted" data-testid="try-words-error">{t.tryResult.shading.error}</p>
+            : <TriedWords shading={t.tryResult.shading} />)}
         </div>
       )}
     </section>

@@ -1,0 +1,70 @@
+/**
+ * "Try it" on the lesson classifier in a real browser: train lesson-lstm briefly on its text task (mail subjects,
+ * Dense(4, softmax) on 2 classes), type a subject with a word the vocabulary lacks, classify. The result names the
+ * task's 2 classes plus the unused outputs' share, and shows the typed words shaded by their connectivity to the
+ * prediction: each word's colour is the one its reported number maps to, the words differ, and the unknown word is marked.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { tokenize } from '../../src/datasets/vocab.ts';
+import { connectivityColour } from '../../src/ui/inside/ColourBar.tsx';
+import { launch, openEditor, trainingStep } from './harness.ts';
+
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await openEditor(browser, { preset: 'lesson-lstm', query: { backend: 'wasm' } });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const step = () => trainingStep(page);
+const pct = (s: string) => Number(s.match(/([\d.]+) %/)![1]);
+
+it('shades the typed words by connectivity, with the numbers it reports, and shows the 2 classes and the unused outputs', async () => {
+  await page.getByRole('tab', { name: 'Training' }).click();
+  await expect.poll(() => page.getByTestId('task-select').inputValue()).toBe('spam-subjects');
+  await page.getByTestId('train').click();
+  await expect.poll(step, { timeout: 180_000, interval: 250 }).toBeGreaterThanOrEqual(40);
+  await page.getByTestId('stop').click();
+  await expect.poll(() => page.getByTestId('saved-weights').textContent(), { timeout: 60_000 }).toMatch(/Trained weights saved/);
+
+  const sentence = 'Free money for your mortgage zqxwv today!';
+  await page.getByTestId('try-text').fill(sentence);
+  await page.getByTestId('try-run').click();
+  const words = page.getByTestId('try-words').getByTestId('try-word');
+  await expect.poll(() => words.count(), { timeout: 30_000 }).toBe(tokenize(sentence).length);
+
+  // The classes of the task, then the unused outputs: together the softmax's 100 %.
+  const rows = await page.locator('.tr-probs li').allTextContents();
+  expect(rows.map((r) => r.replace(/[\d.]+ %/, '').trim())).toEqual(['ham', 'spam', 'unused outputs']);
+  expect(rows.map(pct).reduce((a, v) => a + v, 0)).toBeCloseTo(100, 0);
+  const note = (await page.getByTestId('try-unused-note').textContent())!;
+  expect(note).toMatch(/4 softmax outputs for 2 classes: outputs 3–4 stand for no class/);
+  expect(note).toContain(`unused outputs ${rows[2].match(/[\d.]+ %/)![0]}`);
+  const verdict = (await page.getByTestId('try-result').textContent())!;
+  const label = verdict.match(/model (ham|spam|no class)/)![1];
+  expect(await page.getByTestId('try-words').textContent()).toContain(`connectivity to ${label === 'no class' ? 'output' : label}`);
+
+  // Each word: the typed token, its number, and the shade that number maps to (relative to the sentence's largest).
+  const shown = await words.evaluateAll((ws) => ws.map((w) => ({
+    text: w.textContent, c: Number(w.getAttribute('data-c')), cls: w.className, title: w.getAttribute('title'), bg: getComputedStyle(w).backgroundColor,
+  })));
+  expect(shown.map((w) => w.text)).toEqual(tokenize(sentence));
+  const max = Math.max(...shown.map((w) => w.c));
+  expect(max).toBeGreaterThan(0);
+  for (const w of shown) {
+    expect(w.bg).toBe(connectivityColour(w.c / max));
+    expect(w.title).toContain(`= ${w.c.toExponential(2)}`);
+  }
+  expect(new Set(shown.map((w) => w.bg)).size).toBeGreaterThan(2);
+  console.log(`try it: ${verdict}; ${shown.map((w) => `${w.text} ${w.c.toExponential(2)}`).join(', ')}`);
+  // The made-up word is not in the vocabulary: marked, and its tooltip says what the model read instead.
+  const unknown = shown.filter((w) => w.cls.includes('unknown'));
+  expect(unknown.map((w) => w.text)).toEqual(['zqxwv']);
+  expect(unknown[0].title).toContain('read as <unk>');
+  await expect(page.getByTestId('try-words-help').getAttribute('title')).resolves.toMatch(/‖∂ logit\/∂x_t‖/);
+}, 400_000);
