@@ -208,7 +208,7 @@ export class TrainSession {
     if (x.ids) {
       try {
         const w = await wordConnectivity(model, plan.ir, ds, text!);
-        const of = shape[1] === 1 ? `${names[1]} (the score before the sigmoid)` : w.predicted < C ? names[w.predicted] : `output ${w.predicted + 1}`;
+        const of = shape[1] === 1 ? names[1] : w.predicted < C ? names[w.predicted] : `output ${w.predicted + 1}`; // one sigmoid unit: the logit of class 1
         result.shading = { of, words: w.words };
       } catch (e) {
         result.shading = { error: `Words not shaded: ${(e as Error).message}` }; // the prediction above stands

@@ -11,7 +11,7 @@ type Shading = Extract<NonNullable<TryResult['shading']>, { words: unknown }>;
 export function TriedWords({ shading: { of, words } }: { shading: Shading }) {
   const real = words.filter((w) => !w.masked);
   const max = Math.max(0, ...real.map((w) => w.c));
-  const explain = `Connectivity (Madsen, Distill 2019): ‖∂ logit/∂x_t‖, how much the score of ${of} (before the softmax) moves when word t's embedding x_t moves. ` +
+  const explain = `Connectivity (Madsen, Distill 2019): ‖∂ logit/∂x_t‖, how much the logit of ${of} (its score before the head's softmax or sigmoid) moves when word t's embedding x_t moves. ` +
     'Darker: the prediction depends more on that word. Shades are relative to the largest in this sentence; hover a word for its number.';
   return (
     <div className="tr-words" data-testid="try-words">
