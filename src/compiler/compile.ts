@@ -115,7 +115,7 @@ export function structure(doc: Pick<GraphDoc, 'nodes' | 'edges'> & Partial<Graph
   for (const n of byId.values()) {
     if (!specOf(n).wraps) continue;
     const kids = children.get(n.id) ?? [];
-    if (kids.length === 0) err('E_BIDI_EMPTY', 'Bidirectional has no recurrent layer inside.', 'Drop a SimpleRNN, LSTM or GRU into it.', { nodeId: n.id });
+    if (kids.length === 0) err('E_BIDI_EMPTY', 'Bidirectional has no recurrent layer inside.', 'Drop a SimpleRNN, LSTM or GRU into it (or select it and click one in the palette).', { nodeId: n.id });
     else if (kids.length > 1)
       err('E_BIDI_MULTIPLE', `Bidirectional holds ${kids.length} layers (${kids.map((k) => k.data.kind).join(', ')}); it wraps exactly one.`, 'Move all but one recurrent layer out of it.', { nodeId: n.id });
     else if (!isRecurrentKind(kids[0].data.kind))

@@ -4,3 +4,5 @@ export * from './schema.ts';
 export { CURRENT_VERSION, migrate } from './migrations.ts';
 export * from './chain.ts';
 export * from './words.ts';
+export * from './geometry.ts';
+export * from './wrap.ts';

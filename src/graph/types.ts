@@ -20,6 +20,13 @@ export const LAYER_KINDS = [
 
 export type LayerKind = (typeof LAYER_KINDS)[number];
 
+/** The kinds a Bidirectional can wrap. */
+export const RECURRENT_KINDS = ['SimpleRNN', 'LSTM', 'GRU'] as const;
+export type RecurrentKind = (typeof RECURRENT_KINDS)[number];
+export const isRecurrentKind = (k: string): k is RecurrentKind => (RECURRENT_KINDS as readonly string[]).includes(k);
+/** A wrapper holds exactly one recurrent layer as a child node (the registry's `wraps`). */
+export const isWrapperKind = (k: string): k is 'Bidirectional' => k === 'Bidirectional';
+
 export type ParamValue = number | boolean | string;
 export type Params = Record<string, ParamValue>;
 

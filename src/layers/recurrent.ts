@@ -2,14 +2,12 @@
  * What SimpleRNN, LSTM and GRU share: their params, shape rule, parameter count and tfjs builder.
  * Each kind's own file states only what differs (gates, block count, extra params).
  */
-import type { Params } from '../graph/types.ts';
+import { isRecurrentKind, RECURRENT_KINDS, type Params, type RecurrentKind } from '../graph/types.ts';
 import { bool, int, oneOf, rate, seed, type ParamSpecs } from './params.ts';
 import { applyOne, fail, ok, type LayerSpec, type ShapeCtx, type ShapeResult, type TF, type TfLayer } from './spec.ts';
 import { formatShape, isTokens, type TensorType } from './tensor-type.ts';
 
-export const RECURRENT_KINDS = ['SimpleRNN', 'LSTM', 'GRU'] as const;
-export type RecurrentKind = (typeof RECURRENT_KINDS)[number];
-export const isRecurrentKind = (k: string): k is RecurrentKind => (RECURRENT_KINDS as readonly string[]).includes(k);
+export { isRecurrentKind, RECURRENT_KINDS, type RecurrentKind };
 
 export const ACTIVATIONS = ['tanh', 'relu', 'sigmoid', 'linear'] as const;
 export const KERNEL_INITIALIZERS = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'orthogonal', 'zeros'] as const;

@@ -8,7 +8,7 @@
  */
 import { create } from 'zustand';
 import { canConnect, compile, DEFAULT_SEED, type CompileResult, type ConnectCheck } from '../compiler/index.ts';
-import { apply, freshId, parseDocument, serializeDocument, type Change, type GraphDoc, type GraphEdge, type LayerKind, type ParamValue, type TrainingSettings, type Viewport, type XY } from '../graph/index.ts';
+import { apply, freshId, parseDocument, serializeDocument, settleIntoWrappers, wrapInto, type Change, type GraphDoc, type GraphEdge, type GraphNode, type LayerKind, type ParamValue, type TrainingSettings, type Viewport, type XY } from '../graph/index.ts';
 import { isRecurrentKind, LAYERS, withDefaults } from '../layers/index.ts';
 import { copyNodes, pasteClip, type Clip } from './clipboard.ts';
 import { emptyHistory, pushStep, redoStep, sameContent, undoStep, type History } from './history.ts';
@@ -194,26 +194,53 @@ export const setMeasured = (sizes: Record<string, { width: number; height: numbe
 export const setConflict = (conflict: boolean) => useStore.setState({ conflict });
 
 // ── editing actions (recorded) ───────────────────────────────────────────────────────────────────────
-/** Where a layer sits inside its Bidirectional wrapper (relative to the wrapper). */
-export const WRAP_INSET: XY = { x: 20, y: 40 };
+/** The wrappers that `changes` put layers into (what a move into a wrapper selects). */
+const wrappersFilled = (changes: Change[]) => changes.flatMap((c) => (c.type === 'setParent' && c.parentId ? [c.parentId] : []));
 
 /**
- * Adds a layer with default params at `position` and selects it; returns its id. With `into` (an empty wrapper the
- * layer was dropped on) a recurrent layer goes inside it in the same step, as a node dragged onto it does.
+ * Adds nodes as one step and selects `ids` (the new top-level nodes). With `into` (a selected wrapper), a single new
+ * recurrent layer goes inside it; otherwise each new recurrent layer whose centre lies on an empty wrapper does.
+ */
+function addPlaced(nodes: GraphNode[], edges: GraphEdge[], ids: string[], into?: string): void {
+  const s = get();
+  const add: Change = { type: 'addNodes', nodes, edges };
+  const next = apply(s.doc, add);
+  const wrap = into !== undefined && ids.length === 1 ? wrapInto(next, ids[0], into) : [];
+  commit([add, ...(wrap.length ? wrap : settleIntoWrappers(next, ids, s.measured))], ids);
+}
+
+/** The selected node when exactly one is selected: where a palette click or a paste may put a recurrent layer. */
+const selectedOne = () => (get().selection.length === 1 ? get().selection[0] : undefined);
+
+/**
+ * Adds a layer with default params at `position` and selects it; returns its id. A recurrent layer goes inside an
+ * empty wrapper when `into` names one (the palette passes the selected node) or when it lands on one.
  */
 export function addLayer(kind: LayerKind, position: XY, into?: string): string {
-  const doc = get().doc;
-  const id = freshId(doc, 'n');
-  const wrapper = into === undefined ? undefined : doc.nodes.find((n) => n.id === into);
-  const wraps = !!wrapper && LAYERS[wrapper.data.kind].wraps && isRecurrentKind(kind) && !doc.nodes.some((n) => n.parentId === into);
-  const node = wraps ? { id, position: WRAP_INSET, parentId: into } : { id, position };
-  commit([{ type: 'addNodes', nodes: [{ ...node, data: { kind, params: withDefaults(LAYERS[kind].params, {}) } }] }], [id]);
+  const id = freshId(get().doc, 'n');
+  addPlaced([{ id, position, data: { kind, params: withDefaults(LAYERS[kind].params, {}) } }], [], [id], into);
   return id;
 }
+/** Adds a layer from the palette (click or Enter): into the selected empty Bidirectional if it is recurrent. */
+export const addFromPalette = (kind: LayerKind, position: XY): string => addLayer(kind, position, selectedOne());
 
 export const setParam = (id: string, key: string, value: ParamValue) => commit([{ type: 'setParam', id, key, value }]);
 export const renameNode = (id: string, name: string) => commit([{ type: 'rename', id, name }]);
-export const moveNodes = (moves: { id: string; position: XY }[]) => commit([{ type: 'moveNodes', moves }]);
+/** Moves nodes as one step (arrow keys, auto-layout); a recurrent layer moved onto an empty wrapper goes inside it. */
+export function moveNodes(moves: { id: string; position: XY }[]): void {
+  const s = get();
+  const move: Change = { type: 'moveNodes', moves };
+  const wrap = settleIntoWrappers(apply(s.doc, move), moves.map((m) => m.id), s.measured);
+  commit([move, ...wrap], wrap.length ? wrappersFilled(wrap) : undefined);
+}
+
+/** Ends a drag: dragged recurrent layers whose centre is on an empty wrapper go inside it, in the drag's undo step. */
+export function endDrag(ids: string[]): void {
+  const s = get();
+  const wrap = settleIntoWrappers(s.doc, ids, s.measured);
+  if (wrap.length) commit(wrap, wrappersFilled(wrap));
+  endGesture();
+}
 
 /** Removes nodes (with their wrapped layers and connections) and edges as one step. */
 export function removeElements(nodeIds: string[], edgeIds: string[] = []): void {
@@ -305,14 +332,8 @@ export function wrapInBidirectional(id: string): string | null {
   const n = doc.nodes.find((x) => x.id === id);
   if (!n || n.parentId || !isRecurrentKind(n.data.kind)) return null;
   const b = freshId(doc, 'n');
-  const edges = rewire(doc, id, b);
-  commit(
-    [
-      { type: 'addNodes', nodes: [{ id: b, position: n.position, data: { kind: 'Bidirectional', params: withDefaults(LAYERS.Bidirectional.params, {}) } }], edges },
-      { type: 'setParent', id, parentId: b, position: WRAP_INSET },
-    ],
-    [b],
-  );
+  const add: Change = { type: 'addNodes', nodes: [{ id: b, position: n.position, data: { kind: 'Bidirectional', params: withDefaults(LAYERS.Bidirectional.params, {}) } }], edges: rewire(doc, id, b) };
+  commit([add, ...wrapInto(apply(doc, add), id, b)], [b]);
   return b;
 }
 
@@ -331,20 +352,6 @@ export function unwrap(childId: string): void {
     ],
     [childId],
   );
-}
-
-/** Drops a free-standing recurrent layer into an empty wrapper. Inside a drag it joins the drag's undo step. */
-export function dropIntoWrapper(childId: string, wrapperId: string): boolean {
-  const doc = get().doc;
-  const child = doc.nodes.find((x) => x.id === childId);
-  const wrapper = doc.nodes.find((x) => x.id === wrapperId);
-  if (!child || !wrapper || child.parentId || !isRecurrentKind(child.data.kind) || !LAYERS[wrapper.data.kind].wraps) return false;
-  if (doc.nodes.some((x) => x.parentId === wrapperId)) {
-    notify('This Bidirectional already wraps a layer; it holds exactly one.', 'error');
-    return false;
-  }
-  commit([{ type: 'setParent', id: childId, parentId: wrapperId, position: WRAP_INSET }], [wrapperId]);
-  return true;
 }
 
 /** Sets the one-click fix for "needs returnSequences": the layer feeding `nodeId` returns every timestep. */
@@ -371,19 +378,22 @@ export function cutSelection(): void {
   copySelection();
   removeSelection();
 }
-/** Pastes as one step and selects the pasted nodes; the next paste lands further along. */
+/**
+ * Pastes as one step and selects the pasted nodes; the next paste lands further along. A copied recurrent layer
+ * pasted while an empty Bidirectional is selected goes inside it, as one pasted onto an empty wrapper does.
+ */
 export function paste(): void {
   const s = get();
   if (!s.clipboard?.nodes.length) return;
   const p = pasteClip(s.doc, s.clipboard);
-  commit([{ type: 'addNodes', nodes: p.nodes, edges: p.edges }], p.ids);
+  addPlaced(p.nodes, p.edges, p.ids, selectedOne());
   useStore.setState({ clipboard: { nodes: p.nodes, edges: p.edges } });
 }
 export function duplicateSelection(): void {
   const s = get();
   if (!s.selection.length) return;
   const p = pasteClip(s.doc, copyNodes(s.doc, s.selection));
-  commit([{ type: 'addNodes', nodes: p.nodes, edges: p.edges }], p.ids);
+  addPlaced(p.nodes, p.edges, p.ids);
 }
 export const selectAll = () => useStore.setState((s) => ({ selection: s.doc.nodes.filter((n) => !n.parentId).map((n) => n.id) }));
 

@@ -279,12 +279,13 @@ describe('editor', () => {
   });
   it('drops a recurrent layer into an empty Bidirectional (sub-flow) as one undo step', async () => {
     const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    // The GRU first: clicked while an empty Bidirectional is selected, it would go straight inside (wrap.test.ts).
     let before = await nodeIds(page);
-    await paletteButton(page, 'Bidirectional').click();
-    const bidi = await added(page, before);
-    before = await nodeIds(page);
     await paletteButton(page, 'GRU').click();
     const gru = await added(page, before);
+    before = await nodeIds(page);
+    await paletteButton(page, 'Bidirectional').click();
+    const bidi = await added(page, before);
     await dragNode(page, gru, await centre(page.locator(`${SEL.node(bidi)} .bidi-drop`)));
     await expect.poll(async () => (await storedGraph(page)).nodes.find((n) => n.id === gru)).toMatchObject({ parentId: bidi });
     await expect.poll(() => page.locator(`${SEL.node(bidi)} .bidi-drop`).count()).toBe(0);

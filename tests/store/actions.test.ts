@@ -2,10 +2,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/index.ts';
 import { LAYERS, withDefaults } from '../../src/layers/index.ts';
 import {
-  addLayer, connect, copySelection, dropIntoWrapper, duplicateSelection, fixReturnSequences, loadDocument, paste, presetByName,
-  removeSelection, resetStore, selectIsDirty, selectNodes, setParam, undo, unwrap, updateTraining, useStore, wrapInBidirectional, WRAP_INSET,
-  markSaved, EMPTY_DOC, reconnectEdge, insertOnEdge,
+  addFromPalette, addLayer, applyLive, beginGesture, connect, copySelection, duplicateSelection, endDrag, fixReturnSequences, loadDocument,
+  moveNodes, paste, presetByName, removeSelection, resetStore, selectIsDirty, selectNodes, setParam, undo, unwrap, updateTraining, useStore,
+  wrapInBidirectional, markSaved, EMPTY_DOC, reconnectEdge, insertOnEdge,
 } from '../../src/store/index.ts';
+import { WRAP_INSET } from '../../src/graph/index.ts';
 
 const state = () => useStore.getState();
 const doc = () => state().doc;
@@ -77,15 +78,101 @@ describe('store actions', () => {
     expect(doc().edges.map((e) => [e.source, e.target])).toEqual([['n1', 'n2'], ['n2', 'n3'], ['n3', 'n4']]);
   });
 
-  it('dropIntoWrapper fills an empty Bidirectional and refuses a full one', () => {
-    const b = addLayer('Bidirectional', { x: 0, y: 0 });
-    const g = addLayer('GRU', { x: 300, y: 0 });
-    expect(dropIntoWrapper(g, b)).toBe(true);
-    expect(node(g)!.parentId).toBe(b);
-    const l = addLayer('LSTM', { x: 600, y: 0 });
-    expect(dropIntoWrapper(l, b)).toBe(false);
-    expect(state().status!.text).toMatch(/already wraps/);
-    expect(dropIntoWrapper('n4', b)).toBe(false); // a Dense never goes in
+  describe('every way into an empty Bidirectional wraps the layer, and the model compiles', () => {
+    /** lesson-lstm as Embedding → Bidirectional → Dense, the Bidirectional empty at (600, 0), the LSTM (n3) free at (0, 600). */
+    let b: string;
+    beforeEach(() => {
+      b = addLayer('Bidirectional', { x: 600, y: 0 });
+      const d = doc();
+      const lstm = node('n3')!;
+      // Re-route Embedding → [b] → Dense and drop the free LSTM far away, as a user would before moving it in.
+      useStore.setState({
+        doc: {
+          ...d,
+          nodes: d.nodes.map((n) => (n.id === 'n3' ? { ...lstm, position: { x: 0, y: 600 } } : n)),
+          edges: [d.edges.find((e) => e.source === 'n1')!, { id: 'x1', source: 'n2', target: b }, { id: 'x2', source: b, target: 'n4' }],
+        },
+        history: { past: [], future: [] },
+      });
+      expect(compile(doc()).ok).toBe(false); // E_BIDI_EMPTY, and the LSTM is dangling
+    });
+    const wrapped = () => {
+      expect(node('n3')).toMatchObject({ parentId: b, position: WRAP_INSET });
+      expect(doc().edges.some((e) => e.source === 'n3' || e.target === 'n3')).toBe(false);
+      expect(compile(doc()).ok).toBe(true);
+    };
+
+    it('arrow keys: the press that brings the layer\'s centre onto the wrapper wraps it (one step per press)', () => {
+      // The LSTM's centre starts at (118, 646); the wrapper spans x 600–876, y 0–196.
+      moveNodes([{ id: 'n3', position: { x: 480, y: 600 } }]);
+      expect(node('n3')!.parentId).toBeUndefined(); // centre (598, 646): not on it yet
+      moveNodes([{ id: 'n3', position: { x: 600, y: 60 } }]);
+      wrapped();
+      expect(state().selection).toEqual([b]);
+      expect(steps()).toBe(2);
+      undo();
+      expect(node('n3')).toMatchObject({ position: { x: 480, y: 600 } });
+      expect(node('n3')!.parentId).toBeUndefined();
+    });
+
+    it('a drag: moves shown live, wrapped when it ends, one undo step', () => {
+      beginGesture();
+      applyLive([{ type: 'moveNodes', moves: [{ id: 'n3', position: { x: 620, y: 40 } }] }]);
+      endDrag(['n3']);
+      wrapped();
+      expect(steps()).toBe(1);
+      undo();
+      expect(node('n3')).toMatchObject({ position: { x: 0, y: 600 } });
+    });
+
+    it('paste: a copied LSTM pasted while the empty Bidirectional is selected goes inside it', () => {
+      selectNodes(['n3']);
+      copySelection();
+      removeSelection();
+      selectNodes([b]);
+      paste();
+      const pasted = doc().nodes.find((n) => n.data.kind === 'LSTM')!;
+      expect(pasted).toMatchObject({ parentId: b, position: WRAP_INSET });
+      expect(compile(doc()).ok).toBe(true);
+      // The next paste has no empty wrapper to go into: it lands free, beside the copy's first place.
+      selectNodes([b]);
+      paste();
+      expect(doc().nodes.filter((n) => n.data.kind === 'LSTM' && !n.parentId)).toHaveLength(1);
+    });
+
+    it('paste: a copy that lands with its centre on the empty wrapper goes inside it; elsewhere it stays free', () => {
+      moveNodes([{ id: 'n3', position: { x: 580, y: 30 } }]); // centre (698, 76): this move wraps it already
+      wrapped();
+      unwrap('n3');
+      moveNodes([{ id: 'n3', position: { x: 300, y: 0 } }]);
+      b = addLayer('Bidirectional', { x: 340, y: 40 }); // the paste offset (+40, +40) puts the copy right on it
+      selectNodes(['n3']);
+      copySelection();
+      paste();
+      const copy = doc().nodes.find((n) => n.data.kind === 'LSTM' && n.id !== 'n3')!;
+      expect(copy).toMatchObject({ parentId: b, position: WRAP_INSET });
+      selectNodes(['n3']);
+      duplicateSelection(); // lands on the now full wrapper: stays free
+      expect(doc().nodes.filter((n) => n.data.kind === 'LSTM' && !n.parentId)).toHaveLength(2);
+    });
+
+    it('the palette (click or Enter) with the empty Bidirectional selected adds a recurrent layer inside it; other kinds stay out', () => {
+      selectNodes([b]);
+      addFromPalette('Dense', { x: 0, y: 900 });
+      expect(doc().nodes.filter((n) => n.parentId === b)).toHaveLength(0);
+      selectNodes([b]);
+      const gru = addFromPalette('GRU', { x: 0, y: 900 });
+      expect(node(gru)).toMatchObject({ parentId: b, position: WRAP_INSET });
+      // A full wrapper takes no second layer.
+      selectNodes([b]);
+      expect(node(addFromPalette('LSTM', { x: 0, y: 1200 }))!.parentId).toBeUndefined();
+    });
+
+    it('a palette drop onto the wrapper wraps (addLayer at the drop point)', () => {
+      const gru = addLayer('GRU', { x: 640, y: 40 });
+      expect(node(gru)).toMatchObject({ parentId: b, position: WRAP_INSET });
+      expect(steps()).toBe(1);
+    });
   });
 
   it('the returnSequences fix clears E_NEEDS_RETURN_SEQUENCES', () => {

@@ -19,7 +19,7 @@ function BidirectionalNodeView({ data, selected }: NodeProps<FlowNode>) {
         <span className="node-title">{data.title}</span>
         {data.problem && <ProblemBadge problem={data.problem} />}
       </div>
-      {!data.innerKind && <div className="bidi-drop">Drop a SimpleRNN, LSTM or GRU here</div>}
+      {!data.innerKind && <div className="bidi-drop">Drop a SimpleRNN, LSTM or GRU here, or select this box and click one in the palette</div>}
       <div className="bidi-lanes" aria-label={`forward and backward ${data.innerKind ?? 'layer'}, merged by ${merge}`}>
         <div className="lane lane-fwd">
           <span className="lane-arrow">→</span> forward

@@ -8,10 +8,10 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { LAYER_KINDS, type LayerKind } from '../../graph/index.ts';
+import { LAYER_KINDS, NODE_SIZE, type LayerKind } from '../../graph/index.ts';
 import { LAYERS } from '../../layers/index.ts';
 import {
-  addLayer, applyLive, beginGesture, connect, connectCheck, dropIntoWrapper, endGesture, moveNodes, notify, reconnectEdge, removeElements,
+  addLayer, applyLive, beginGesture, connect, connectCheck, endDrag, moveNodes, notify, reconnectEdge, removeElements,
   selectCompiled, selectElements, setMeasured, setViewport, useStore, withoutEdge, type StoreState,
 } from '../../store/index.ts';
 import { openFile } from '../files.ts';
@@ -135,17 +135,9 @@ export function Canvas() {
     if (changed) selectElements(s.selection, [...sel]);
   }, []);
 
-  const onNodeDragStop = useCallback(
-    (_: unknown, node: FlowNode) => {
-      // Dropping a free recurrent layer onto an empty Bidirectional puts it inside (same undo step as the drag).
-      if (!node.parentId && (node.data.kind === 'SimpleRNN' || node.data.kind === 'LSTM' || node.data.kind === 'GRU')) {
-        const target = rf.getIntersectingNodes(node).find((n) => n.type === 'bidirectional' && !n.data.innerKind);
-        if (target) dropIntoWrapper(node.id, target.id);
-      }
-      endGesture();
-    },
-    [rf],
-  );
+  // A recurrent layer dragged onto an empty Bidirectional goes inside it (same undo step as the drag).
+  const onNodeDragStop = useCallback((_e: unknown, _n: FlowNode, dragged: FlowNode[]) => endDrag(dragged.map((n) => n.id)), []);
+  const onSelectionDragStop = useCallback((_e: unknown, dragged: FlowNode[]) => endDrag(dragged.map((n) => n.id)), []);
 
   const isValidConnection: IsValidConnection<FlowEdge> = useCallback(
     (c) => connectCheck(withoutEdge(useStore.getState().doc, reconnecting), c.source, c.target).ok,
@@ -200,10 +192,9 @@ export function Canvas() {
       const kind = e.dataTransfer.getData(PALETTE_MIME);
       if (!(LAYER_KINDS as readonly string[]).includes(kind)) return;
       const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-      // Dropped on an empty Bidirectional, a recurrent layer goes inside it (as a dragged node does).
-      const wrapper = rf.getIntersectingNodes({ x: p.x, y: p.y, width: 1, height: 1 }).find((n) => n.type === 'bidirectional' && !n.data.innerKind);
-      // The drop point is where the pointer is: centre the new layer's header on it.
-      addLayer(kind as LayerKind, { x: Math.round(p.x - 110), y: Math.round(p.y - 20) }, wrapper?.id);
+      // The drop point is where the pointer is: centre the new layer's header on it. Dropped on an empty
+      // Bidirectional, a recurrent layer goes inside it (as a dragged one does).
+      addLayer(kind as LayerKind, { x: Math.round(p.x - NODE_SIZE.width / 2), y: Math.round(p.y - 20) });
     },
     [rf],
   );
@@ -260,7 +251,7 @@ export function Canvas() {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStop={onNodeDragStop}
-        onSelectionDragStop={() => endGesture()}
+        onSelectionDragStop={onSelectionDragStop}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}

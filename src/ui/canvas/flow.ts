@@ -5,9 +5,8 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { CompileResult } from '../../compiler/index.ts';
 import { layerNames } from '../../compiler/index.ts';
-import type { GraphDoc, GraphNode, LayerKind } from '../../graph/index.ts';
+import { NODE_SIZE, WRAPPER_WIDTH, wrapperHeight, type GraphDoc, type GraphNode, type LayerKind } from '../../graph/index.ts';
 import { formatShape, isTokens, LAYERS, type Diagnostic, type TensorType } from '../../layers/index.ts';
-import { WRAP_INSET } from '../../store/index.ts';
 
 export type ShapeKind = 'tokens' | 'sequence' | 'vector';
 
@@ -36,11 +35,6 @@ export interface ShapeEdgeData extends Record<string, unknown> {
 }
 export type FlowEdge = Edge<ShapeEdgeData, 'shape'>;
 
-export const NODE_WIDTH = 236;
-export const WRAPPER_WIDTH = NODE_WIDTH + 2 * WRAP_INSET.x;
-/** Room under the wrapped layer for the forward/backward lanes and the merge. */
-const WRAPPER_FOOTER = 64;
-const DEFAULT_NODE_HEIGHT = 92;
 
 export const shapeKindOf = (t: TensorType): ShapeKind => (isTokens(t) ? 'tokens' : t.dims.length === 2 ? 'sequence' : 'vector');
 
@@ -86,7 +80,7 @@ export function toFlowNodes({ doc, compiled, selection, measured }: FlowInputs):
     const count = wrapped ? halve(compiled.params[shapeOwner]) : compiled.params[n.id];
     const d = problems.get(n.id);
     const child = childOf.get(n.id);
-    const childH = child ? measured[child.id]?.height ?? DEFAULT_NODE_HEIGHT : DEFAULT_NODE_HEIGHT;
+    const childH = child ? measured[child.id]?.height ?? NODE_SIZE.height : NODE_SIZE.height;
     const key = [n, selection.has(n.id), measured[n.id], t, count, d, names.get(n.id), child, spec.wraps ? childH : 0];
     const hit = cache.get(n.id);
     if (hit && sameKey(hit.key, key)) return hit.node;
@@ -109,7 +103,7 @@ export function toFlowNodes({ doc, compiled, selection, measured }: FlowInputs):
       ariaLabel: ariaLabelFor(n, child),
       ...(measured[n.id] ? { measured: measured[n.id] } : {}),
       ...(wrapped ? { parentId: n.parentId, extent: 'parent' as const } : {}),
-      ...(spec.wraps ? { width: WRAPPER_WIDTH, height: WRAP_INSET.y + childH + WRAPPER_FOOTER } : {}),
+      ...(spec.wraps ? { width: WRAPPER_WIDTH, height: wrapperHeight(childH) } : {}),
     };
     cache.set(n.id, { key, node });
     return node;

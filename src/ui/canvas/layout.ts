@@ -1,7 +1,7 @@
 /** Auto-layout with elkjs (layered, top to bottom), as one undo step, then fit the view. */
+import { boxOf } from '../../graph/index.ts';
 import { applyLive, moveNodes, useStore } from '../../store/index.ts';
 import { fitAll } from './focus.ts';
-import { NODE_WIDTH } from './flow.ts';
 
 /** elkjs is large (~1.5 MB): it loads on the first auto-layout, not with the app. */
 async function layoutEngine() {
@@ -27,7 +27,10 @@ export async function autoLayout({ record }: { record: boolean }): Promise<void>
       'elk.layered.spacing.nodeNodeBetweenLayers': '46',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
     },
-    children: top.map((n) => ({ id: n.id, width: measured[n.id]?.width ?? NODE_WIDTH, height: measured[n.id]?.height ?? 92 })),
+    children: top.map((n) => {
+      const { width, height } = boxOf(n, measured);
+      return { id: n.id, width, height };
+    }),
     edges: doc.edges.filter((e) => ids.has(e.source) && ids.has(e.target)).map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
   });
   // The document may have changed while elk worked; move only layers that still exist.

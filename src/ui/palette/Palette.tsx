@@ -1,14 +1,14 @@
 /**
  * Every layer kind, grouped by category. Drag a button onto the canvas, or click it / press Enter to add the
- * layer at the centre of the view (the no-drag path, WCAG 2.5.7). Ctrl/⌘+K focuses the filter.
+ * layer at the centre of the view (the no-drag path, WCAG 2.5.7) — or, for a recurrent layer while an empty
+ * Bidirectional is selected, inside it. Ctrl/⌘+K focuses the filter.
  */
 import { useState, type DragEvent } from 'react';
-import { LAYER_KINDS, type LayerKind } from '../../graph/index.ts';
+import { boxOf, LAYER_KINDS, overlaps, type LayerKind } from '../../graph/index.ts';
 import { CATEGORIES, LAYERS } from '../../layers/index.ts';
-import { addLayer, useStore } from '../../store/index.ts';
+import { addFromPalette, useStore } from '../../store/index.ts';
 import { PALETTE_MIME } from '../canvas/Canvas.tsx';
 import { viewportCentre } from '../canvas/focus.ts';
-import { NODE_WIDTH, WRAPPER_WIDTH } from '../canvas/flow.ts';
 
 /**
  * Click-to-add position: the view centre, or the nearest free spot around it (rings of grid steps), so a new
@@ -17,12 +17,10 @@ import { NODE_WIDTH, WRAPPER_WIDTH } from '../canvas/flow.ts';
 function freeSpotNearCentre(kind: LayerKind) {
   const c = viewportCentre();
   const { doc, measured } = useStore.getState();
-  const size = (id: string, k: LayerKind) => measured[id] ?? { width: LAYERS[k].wraps ? WRAPPER_WIDTH : NODE_WIDTH, height: LAYERS[k].wraps ? 190 : 100 };
-  const boxes = doc.nodes.filter((n) => !n.parentId).map((n) => ({ ...n.position, ...size(n.id, n.data.kind) }));
-  const me = size('', kind);
+  const boxes = doc.nodes.filter((n) => !n.parentId).map((n) => boxOf(n, measured));
+  const me = boxOf({ id: '', position: { x: 0, y: 0 }, data: { kind, params: {} } }, {});
   const GAP = 20;
-  const free = (x: number, y: number) =>
-    boxes.every((b) => x + me.width + GAP <= b.x || b.x + b.width + GAP <= x || y + me.height + GAP <= b.y || b.y + b.height + GAP <= y);
+  const free = (x: number, y: number) => boxes.every((b) => !overlaps({ ...me, x, y }, b, GAP));
   const x0 = Math.round(c.x - me.width / 2);
   const y0 = Math.round(c.y - me.height / 2);
   for (let ring = 0; ring < 30; ring++)
@@ -69,7 +67,7 @@ export function Palette() {
                 title={LAYERS[k].description}
                 draggable
                 onDragStart={(e) => onDragStart(e, k)}
-                onClick={() => addLayer(k, freeSpotNearCentre(k))}
+                onClick={() => addFromPalette(k, freeSpotNearCentre(k))}
               >
                 {k}
               </button>
