@@ -3,7 +3,7 @@
  * move the view without prop drilling.
  */
 import type { ReactFlowInstance } from '@xyflow/react';
-import { setViewport } from '../../store/index.ts';
+import { setViewport, useStore } from '../../store/index.ts';
 import type { FlowEdge, FlowNode } from './flow.ts';
 
 let flow: ReactFlowInstance<FlowNode, FlowEdge> | null = null;
@@ -14,9 +14,13 @@ export function registerFlow(instance: ReactFlowInstance<FlowNode, FlowEdge> | n
   pane = element;
 }
 
-/** Fits every node in view and saves the resulting viewport with the document. */
+/**
+ * Fits every node in view and saves the resulting viewport with the document. An empty graph has nothing to fit:
+ * React Flow would queue the fit until nodes appear and then fit the first layer dropped, moving it away from the
+ * pointer.
+ */
 export async function fitAll(): Promise<void> {
-  if (!flow) return;
+  if (!flow || useStore.getState().doc.nodes.length === 0) return;
   await flow.fitView({ padding: 0.15, maxZoom: 1.1, duration: 0 });
   setViewport(flow.getViewport());
 }
