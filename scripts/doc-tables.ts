@@ -153,6 +153,20 @@ function benchRanges(b: Bench): string {
   }));
 }
 
+interface CopyBand { 'copy-lstm': { seqLen: number; band: { k: number; row: number[]; symbolPeakIsTarget: number }[] } }
+
+/** The trained copy LSTM's replay rows (scripts/measure-connectivity.ts): where each row's connectivity sits, on average. */
+function copyBand(d: CopyBand): string {
+  const T = d['copy-lstm'].seqLen;
+  const sum = (v: number[]) => v.reduce((a, x) => a + x, 0);
+  return mdTable(['replay row k', 'share on input k', 'symbol input with the largest mean share', 'input k is the peak among the symbols', 'share on the 10 symbols', 'share on the 3 steps up to the output'],
+    d['copy-lstm'].band.map(({ k, row, symbolPeakIsTarget }) => {
+      const symbols = row.slice(0, 10);
+      const out = T + 10 + k;
+      return [k, row[k].toFixed(2), symbols.indexOf(Math.max(...symbols)), `${(100 * symbolPeakIsTarget).toFixed(0)} %`, sum(symbols).toFixed(2), sum(row.slice(out - 2, out + 1)).toFixed(2)];
+    }));
+}
+
 /** Renderers by table name: the whole JSON file in, markdown out. */
 export const TABLES: Record<string, (data: never) => string> = {
   'bench-full': benchFull,
@@ -163,6 +177,7 @@ export const TABLES: Record<string, (data: never) => string> = {
   'lesson-spam': lessonSpam,
   'spam-bundle': spamBundle,
   plateaus,
+  'copy-band': copyBand,
 };
 
 // ---- rewriting ---------------------------------------------------------------------------------------------------
