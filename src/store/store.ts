@@ -8,7 +8,7 @@
  */
 import { create } from 'zustand';
 import { canConnect, compile, DEFAULT_SEED, type CompileResult, type ConnectCheck } from '../compiler/index.ts';
-import { apply, freshId, parseDocument, serializeDocument, settleIntoWrappers, wrapInto, type Change, type GraphDoc, type GraphEdge, type GraphNode, type LayerKind, type ParamValue, type TrainingSettings, type Viewport, type XY } from '../graph/index.ts';
+import { apply, defaultSize, freshId, parseDocument, roomBelow, serializeDocument, settleIntoWrappers, wrapInto, type Change, type GraphDoc, type GraphEdge, type GraphNode, type LayerKind, type ParamValue, type TrainingSettings, type Viewport, type XY } from '../graph/index.ts';
 import { isRecurrentKind, LAYERS, withDefaults } from '../layers/index.ts';
 import { copyNodes, pasteClip, type Clip } from './clipboard.ts';
 import { emptyHistory, pushStep, redoStep, sameContent, undoStep, type History } from './history.ts';
@@ -287,25 +287,26 @@ export function reconnectEdge(edgeId: string, source: string, target: string): C
 }
 
 /**
- * Inserts a new layer into a connection (source → new → target) as one step, placed halfway between the two
- * layers, and selects it. The compiler then says whether the new layer fits there.
+ * Inserts a new layer into a connection (source → new → target) as one step and selects it. It goes right under
+ * the source; the layers below move down to make room (see `roomBelow`). The compiler then says whether the new
+ * layer fits there.
  */
 export function insertOnEdge(edgeId: string, kind: LayerKind): string | null {
-  const doc = get().doc;
+  const { doc, measured } = get();
   const e = doc.edges.find((x) => x.id === edgeId);
-  const a = doc.nodes.find((n) => n.id === e?.source);
-  const b = doc.nodes.find((n) => n.id === e?.target);
-  if (!e || !a || !b) return null;
+  const source = doc.nodes.find((n) => n.id === e?.source);
+  if (!e || !source || !doc.nodes.some((n) => n.id === e.target)) return null;
   const id = freshId(doc, 'n');
   const first = freshId(doc, 'e');
   const second = freshId(doc, 'e', new Set([first]));
-  const position = { x: Math.round((a.position.x + b.position.x) / 2), y: Math.round((a.position.y + b.position.y) / 2) };
+  const room = roomBelow(doc, source.parentId ?? source.id, defaultSize(kind), measured);
   commit(
     [
       { type: 'disconnect', ids: [edgeId] },
+      { type: 'moveNodes', moves: room.moves },
       {
         type: 'addNodes',
-        nodes: [{ id, position, data: { kind, params: withDefaults(LAYERS[kind].params, {}) } }],
+        nodes: [{ id, position: room.position, data: { kind, params: withDefaults(LAYERS[kind].params, {}) } }],
         edges: [{ id: first, source: e.source, target: id }, { id: second, source: id, target: e.target }],
       },
     ],

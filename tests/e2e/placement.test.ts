@@ -32,3 +32,25 @@ it('the first layer dragged from the palette onto an empty canvas lands where it
   expect(Math.abs(head.y + head.height / 2 - at.y)).toBeLessThan(25);
   await page.context().close();
 });
+
+it('"Insert LSTM" on a connection makes room: no two layers overlap on screen, and the new one sits between its neighbours', async () => {
+  const page = await openEditor(browser, { preset: 'lesson-lstm' });
+  // Embedding (n2) → LSTM (n3): insert a second LSTM there.
+  await page.locator(`${SEL.edge('e2')} path`).first().click({ button: 'right', force: true });
+  await page.getByRole('menuitem', { name: 'Insert LSTM' }).click();
+  await expect.poll(() => nodeCount(page)).toBe(5);
+  await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.react-flow__node')].every((n) => getComputedStyle(n).visibility === 'visible'));
+  const boxes = await page.$$eval('.react-flow__node', (els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { id: e.getAttribute('data-id')!, x: r.x, y: r.y, w: r.width, h: r.height };
+    }),
+  );
+  const overlapping = boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h).map((b) => `${a.id}/${b.id}`));
+  expect(overlapping).toEqual([]);
+  const inserted = boxes.find((b) => !['n1', 'n2', 'n3', 'n4'].includes(b.id))!;
+  const y = (id: string) => boxes.find((b) => b.id === id)!.y;
+  expect(y('n2')).toBeLessThan(inserted.y);
+  expect(inserted.y).toBeLessThan(y('n3'));
+  await page.context().close();
+});

@@ -4,9 +4,9 @@ import { LAYERS, withDefaults } from '../../src/layers/index.ts';
 import {
   addFromPalette, addLayer, applyLive, beginGesture, connect, copySelection, duplicateSelection, endDrag, fixReturnSequences, loadDocument,
   moveNodes, paste, presetByName, removeSelection, resetStore, selectIsDirty, selectNodes, setParam, undo, unwrap, updateTraining, useStore,
-  wrapInBidirectional, markSaved, EMPTY_DOC, reconnectEdge, insertOnEdge,
+  wrapInBidirectional, markSaved, EMPTY_DOC, reconnectEdge, insertOnEdge, PRESETS,
 } from '../../src/store/index.ts';
-import { WRAP_INSET } from '../../src/graph/index.ts';
+import { boxOf, overlaps, WRAP_INSET, type GraphNode } from '../../src/graph/index.ts';
 
 const state = () => useStore.getState();
 const doc = () => state().doc;
@@ -256,5 +256,36 @@ describe('store actions', () => {
     undo();
     expect(doc().edges.find((e) => e.id === 'e3')).toEqual({ id: 'e3', source: 'n3', target: 'n4' });
     expect(node(id)).toBeUndefined();
+  });
+
+  it('insertOnEdge makes room: on every connection of every preset, no two layers overlap afterwards', () => {
+    const overlapping = () => {
+      const boxes = doc().nodes.filter((n) => !n.parentId).map((n) => ({ id: n.id, ...boxOf(n, {}) }));
+      return boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => overlaps(a, b)).map((b) => `${a.id}/${b.id}`));
+    };
+    let checked = 0;
+    for (const p of PRESETS) {
+      // Presets carry rough positions (the app lays them out on load): stack them as auto-layout does, 46 apart.
+      const d = p.doc;
+      let y = 0;
+      const stack = (n: GraphNode) => {
+        const at = { ...n, position: { x: 0, y } };
+        y += boxOf(n, {}).height + 46;
+        return at;
+      };
+      const laid = { ...d, nodes: d.nodes.map((n) => (n.parentId ? n : stack(n))) };
+      for (const e of laid.edges) {
+        loadDocument(laid, { record: false });
+        expect(overlapping()).toEqual([]);
+        const before = doc().nodes.find((n) => n.id === e.target)!.position.y;
+        const id = insertOnEdge(e.id, 'LSTM')!;
+        expect(overlapping(), `${p.name} ${e.id}`).toEqual([]);
+        // The new layer sits between its neighbours, and what was under the source moved down.
+        expect(node(id)!.position.y).toBeGreaterThan(node(e.source)!.position.y);
+        expect(node(e.target)!.position.y).toBeGreaterThan(before);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
   });
 });

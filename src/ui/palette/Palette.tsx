@@ -4,7 +4,7 @@
  * Bidirectional is selected, inside it. Ctrl/⌘+K focuses the filter.
  */
 import { useState, type DragEvent } from 'react';
-import { boxOf, LAYER_KINDS, overlaps, type LayerKind } from '../../graph/index.ts';
+import { boxOf, defaultSize, LAYER_KINDS, overlaps, type LayerKind } from '../../graph/index.ts';
 import { CATEGORIES, LAYERS } from '../../layers/index.ts';
 import { addFromPalette, useStore } from '../../store/index.ts';
 import { PALETTE_MIME } from '../canvas/Canvas.tsx';
@@ -18,7 +18,7 @@ function freeSpotNearCentre(kind: LayerKind) {
   const c = viewportCentre();
   const { doc, measured } = useStore.getState();
   const boxes = doc.nodes.filter((n) => !n.parentId).map((n) => boxOf(n, measured));
-  const me = boxOf({ id: '', position: { x: 0, y: 0 }, data: { kind, params: {} } }, {});
+  const me = defaultSize(kind);
   const GAP = 20;
   const free = (x: number, y: number) => boxes.every((b) => !overlaps({ ...me, x, y }, b, GAP));
   const x0 = Math.round(c.x - me.width / 2);
