@@ -2,7 +2,7 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
 import { countOf } from '../graph/index.ts';
-import { clearStatus, requestFit, selectCompiled, useStore } from '../store/index.ts';
+import { clearStatus, selectCompiled, useStore } from '../store/index.ts';
 import { Canvas } from './canvas/Canvas.tsx';
 import { Dock } from './dock/Dock.tsx';
 import { Inspector } from './inspector/Inspector.tsx';
@@ -65,19 +65,6 @@ function ConflictBanner({ onTakeTheirs, onKeepMine }: AppProps) {
 export function App(props: AppProps) {
   const dockSize = useStore((s) => s.dockSize);
   const dockFull = useStore((s) => s.dockFull);
-  // The canvas refits when the window changes size (once the resizing rests).
-  useEffect(() => {
-    let t: ReturnType<typeof setTimeout> | undefined;
-    const onResize = () => {
-      clearTimeout(t);
-      t = setTimeout(requestFit, 150);
-    };
-    window.addEventListener('resize', onResize);
-    return () => {
-      clearTimeout(t);
-      window.removeEventListener('resize', onResize);
-    };
-  }, []);
   useEffect(() => {
     const open = () => document.querySelector<HTMLInputElement>('[data-testid="open-file"]')?.click();
     const onKey = (e: KeyboardEvent) => onShortcut(e, open);

@@ -12,13 +12,13 @@ import { LAYER_KINDS, NODE_SIZE, type LayerKind } from '../../graph/index.ts';
 import { LAYERS } from '../../layers/index.ts';
 import {
   addLayer, applyLive, beginGesture, connect, connectCheck, endDrag, moveNodes, notify, reconnectEdge, removeElements,
-  selectCompiled, selectElements, setMeasured, setViewport, useStore, withoutEdge, type StoreState,
+  requestFit, selectCompiled, selectElements, setMeasured, setViewport, useStore, withoutEdge, type StoreState,
 } from '../../store/index.ts';
 import { openFile } from '../files.ts';
 import { CATEGORY_COLOURS } from '../theme.ts';
 import { BidirectionalNode } from './BidirectionalNode.tsx';
 import { ContextMenu, type MenuTarget } from './ContextMenu.tsx';
-import { fitAll, registerFlow } from './focus.ts';
+import { FIT_ZOOM, fitAll, MINIMAP_SIZE, overlaysFit, registerFlow } from './focus.ts';
 import { autoLayout } from './layout.ts';
 import { toFlowEdges, toFlowNodes, type FlowEdge, type FlowNode } from './flow.ts';
 import { LayerNode } from './LayerNode.tsx';
@@ -32,7 +32,6 @@ const SNAP: [number, number] = [15, 15];
 const DELETE_KEYS = ['Backspace', 'Delete'];
 const MULTI_KEYS = ['Meta', 'Control'];
 
-const MINIMAP_SIZE = { width: 168, height: 116 };
 const minimapColour = (n: FlowNode) => CATEGORY_COLOURS[LAYERS[n.data.kind].category];
 
 const selectCanvas = (s: StoreState) => ({ doc: s.doc, selection: s.selection, edgeSelection: s.edgeSelection, measured: s.measured });
@@ -79,6 +78,38 @@ export function Canvas() {
   useEffect(() => {
     if (fitRequest > 0) void fitAll();
   }, [fitRequest]);
+  // The minimap and the controls show only where they leave room for the layers.
+  const [roomy, setRoomy] = useState(true);
+  useEffect(() => {
+    const el = wrapper.current!;
+    const ro = new ResizeObserver(() => setRoomy(overlaysFit(el.clientWidth, el.clientHeight)));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  // The canvas refits when the window or the dock changes its size, once the resizing rests (not when a status
+  // message or a panel below nudges it: a view the user panned to stays).
+  const dockSize = useStore((s) => s.dockSize);
+  const dockFull = useStore((s) => s.dockFull);
+  const refit = useRef<() => void>(null);
+  useEffect(() => {
+    let t: ReturnType<typeof setTimeout> | undefined;
+    refit.current = () => {
+      clearTimeout(t);
+      t = setTimeout(requestFit, 150);
+    };
+    const onResize = () => refit.current?.();
+    window.addEventListener('resize', onResize);
+    return () => {
+      clearTimeout(t);
+      window.removeEventListener('resize', onResize);
+    };
+  }, []);
+  const dockShape = useRef(`${dockSize} ${dockFull}`);
+  useEffect(() => {
+    if (dockShape.current === `${dockSize} ${dockFull}`) return;
+    dockShape.current = `${dockSize} ${dockFull}`;
+    refit.current?.();
+  }, [dockSize, dockFull]);
   const layoutRequest = useStore((s) => s.layoutRequest);
   const initialized = useNodesInitialized();
   const laidOut = useRef(0);
@@ -271,15 +302,15 @@ export function Canvas() {
         multiSelectionKeyCode={MULTI_KEYS}
         selectionKeyCode="Shift"
         panActivationKeyCode="Space"
-        minZoom={0.2}
+        minZoom={FIT_ZOOM.min}
         maxZoom={2}
         connectionRadius={28}
         proOptions={{ hideAttribution: true }}
         ariaLabelConfig={{ 'node.a11yDescription.default': 'Press Enter or Space to select this layer. Arrow keys move it; Delete removes it.' }}
       >
         <Background variant={BackgroundVariant.Dots} gap={15} size={1.2} color="#c9ced8" />
-        <MiniMap pannable zoomable nodeStrokeWidth={2} nodeColor={minimapColour} style={MINIMAP_SIZE} ariaLabel="Minimap" />
-        <Controls position="bottom-left" />
+        {roomy && <MiniMap pannable zoomable nodeStrokeWidth={2} nodeColor={minimapColour} style={MINIMAP_SIZE} ariaLabel="Minimap" />}
+        {roomy && <Controls position="bottom-left" onFitView={requestFit} />}
         <Panel position="top-center">
           <ConnectionHint />
           {doc.nodes.length === 0 && (

@@ -1,0 +1,84 @@
+/**
+ * Room to look (issue 10): at 1280×720 and 1024×700 the minimap and the zoom controls never hide a layer, after a
+ * preset loads and after the dock takes more of the window (expanded, then the whole window).
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, openEditor } from './harness.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/**
+ * Layers that an overlay (minimap, zoom controls) covers, and layers not wholly inside the canvas; both lists empty
+ * when every layer can be seen. Rectangles are the page's own (getBoundingClientRect).
+ */
+const hiddenNodes = (page: Page) => page.evaluate(() => {
+  type R = { left: number; top: number; right: number; bottom: number };
+  const meets = (a: R, b: R) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const canvas = document.querySelector('[data-testid="canvas"]')!.getBoundingClientRect();
+  const overlays = [...document.querySelectorAll<HTMLElement>('.react-flow__minimap, .react-flow__controls')]
+    .map((o) => ({ name: o.classList.contains('react-flow__minimap') ? 'minimap' : 'controls', r: o.getBoundingClientRect() })).filter((o) => o.r.width > 0);
+  const nodes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')].map((n) => ({ id: n.dataset.id!, r: n.getBoundingClientRect() }));
+  const span = (a: number[], b: number[]) => Math.max(...b) - Math.min(...a);
+  const zoom = Number(/scale\(([\d.e-]+)\)/.exec(document.querySelector<HTMLElement>('.react-flow__viewport')!.style.transform)![1]);
+  return {
+    /** The graph at full zoom, or filling most of the canvas in one direction: a fit that shrinks it for nothing fails. */
+    large: zoom >= 1.09 || Math.max(span(nodes.map((n) => n.r.left), nodes.map((n) => n.r.right)) / canvas.width,
+      span(nodes.map((n) => n.r.top), nodes.map((n) => n.r.bottom)) / canvas.height) >= 0.6,
+    covered: nodes.flatMap((n) => overlays.filter((o) => meets(n.r, o.r)).map((o) => `${n.id} under ${o.name}`)),
+    outside: nodes.filter((n) => n.r.left < canvas.left - 0.5 || n.r.top < canvas.top - 0.5 || n.r.right > canvas.right + 0.5 || n.r.bottom > canvas.bottom + 0.5).map((n) => n.id),
+    minimap: overlays.some((o) => o.name === 'minimap'),
+  };
+});
+
+/** Waits until the canvas has refitted after its size changed (the viewport transform stops changing). */
+async function settled(page: Page): Promise<void> {
+  let last = '';
+  await expect.poll(async () => {
+    await page.waitForTimeout(250);
+    const now = await page.locator('.react-flow__viewport').getAttribute('style');
+    const same = now === last;
+    last = now ?? '';
+    return same;
+  }, { timeout: 10_000 }).toBe(true);
+}
+
+const SIZES = [{ width: 1280, height: 720 }, { width: 1024, height: 700 }];
+// The default graph (lesson-lstm, 4 layers) and the tallest preset (two Bidirectional containers, 6 layers).
+const GRAPHS = [undefined, 'lesson-bilstm-2layer'];
+
+describe.each(SIZES)('at $width×$height', (viewport) => {
+  it.each(GRAPHS)('no layer is hidden by the minimap or the controls: preset %s, then with the dock expanded and full window', async (preset) => {
+    const page = await openEditor(browser, { preset, viewport });
+    await settled(page);
+    const loaded = await hiddenNodes(page);
+    expect(loaded.minimap).toBe(true);
+    expect(loaded.covered).toEqual([]);
+    expect(loaded.outside).toEqual([]);
+    expect(loaded.large).toBe(true);
+
+    await page.getByRole('button', { name: 'Expand dock' }).click();
+    await settled(page);
+    const expanded = await hiddenNodes(page);
+    expect(expanded.covered).toEqual([]);
+    expect(expanded.outside).toEqual([]);
+    expect(expanded.large).toBe(true);
+
+    // The canvas is a strip: nothing may sit on it, and the layers still fit in it.
+    await page.getByRole('button', { name: 'Full window' }).click();
+    await settled(page);
+    const full = await hiddenNodes(page);
+    expect(full.minimap).toBe(false);
+    expect(full.covered).toEqual([]);
+    expect(full.outside).toEqual([]);
+    expect(full.large).toBe(true);
+    await page.context().close();
+  }, 60_000);
+});
+
