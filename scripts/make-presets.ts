@@ -48,6 +48,9 @@ const presets: Record<string, GraphDoc> = {
   'copy-lstm': chain('Copy memory: LSTM', 'Remember 10 symbols across T blanks and replay them (baseline 10·ln8/(T+20)); per-timestep softmax.',
     [features(10), ['LSTM', { units: 40, returnSequences: true }], ['Dense', { units: 10, activation: 'softmax' }]],
     { seed: 42, task: 'copy', seqLen: 100, optimizer: 'rmsprop', learningRate: 0.001, batchSize: 50, epochs: 1, clipNorm: 1 }),
+  // Temporal order (Hochreiter & Schmidhuber 1997, 2a): one-hot symbols, the class decided by two early markers.
+  'order-lstm': chain('Temporal order: LSTM', 'Which of X/Y came first and second among distractors (4 classes, baseline ln 4): an LSTM(32) must hold two early markers to the end.',
+    [features(8), ['LSTM', { units: 32 }], softmax4], { ...adding, task: 'temporal-order', seqLen: 50 }),
   'char-lstm': chain('Character LSTM', "The lesson's generative model: one-hot characters (84) → LSTM(128, returnSequences) → Dense(84, softmax) at every step; Keras prints 119,892 params.",
     [features(84), ['LSTM', { units: 128, returnSequences: true }], ['Dense', { units: 84, activation: 'softmax' }]],
     { seed: 42, task: 'chars', optimizer: 'adam', learningRate: 0.001, batchSize: 8, epochs: 1 }),

@@ -24,6 +24,7 @@ const GRID: { preset: string; Ts: number[] }[] = quick
     { preset: 'adding-gru', Ts: [10, 25, 50, 100] },
     { preset: 'adding-lstm', Ts: [10, 25, 50, 100] },
     { preset: 'copy-lstm', Ts: [10, 25, 50] },
+    { preset: 'order-lstm', Ts: [20, 30, 50, 100, 200] },
   ];
 const OUT = new URL(`../src/datasets/data/plateaus${quick ? '.quick' : ''}.json`, import.meta.url);
 const COMMAND = 'npx tsx scripts/measure-plateaus.ts';
@@ -44,6 +45,7 @@ for (const { preset, Ts } of GRID) {
     const done = old.find((r) => r.preset === preset && r.T === T && r.budget === BUDGET && r.runs.map((x) => x.seed).join() === SEEDS.join());
     if (done) {
       table.rows.push(done);
+      writeFileSync(OUT, JSON.stringify(table, null, 1) + '\n');
       continue;
     }
     const runs: PlateauRow['runs'] = [];

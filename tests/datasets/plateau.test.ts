@@ -80,4 +80,15 @@ describe('the shipped table (src/datasets/data/plateaus.json, scripts/measure-pl
       expect(expectation({ ...r, T: r.T }, shipped as PlateauTable)!.text).toMatch(new RegExp(`^At T = ${r.T} `));
     }
   });
+  it('has rows for every task with a plateau, each measured on a preset of that task with its own cell and settings', () => {
+    for (const task of Object.keys(PLATEAU_MEANING)) {
+      const rows = (shipped.rows as PlateauRow[]).filter((r) => r.task === task);
+      expect(rows.length, task).toBeGreaterThan(0);
+      for (const r of rows) {
+        const doc = presetByName(r.preset)!.doc;
+        expect(doc.training).toMatchObject({ task, optimizer: r.optimizer, learningRate: r.learningRate, batchSize: r.batchSize, clipNorm: r.clipNorm });
+        expect(recurrentOf(compile(doc).ir!)).toEqual({ cell: r.cell, units: r.units });
+      }
+    }
+  });
 });
