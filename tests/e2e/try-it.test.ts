@@ -3,6 +3,7 @@
  * Dense(4, softmax) on 2 classes), type a subject with a word the vocabulary lacks, classify. The result names the
  * task's 2 classes plus the unused outputs' share, and shows the typed words shaded by their connectivity to the
  * prediction: each word's colour is the one its reported number maps to, the words differ, and the unknown word is marked.
+ * Then, on "remember the first token" (whose vocabulary reads an unknown word as padding), that word is struck out, unshaded.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -68,3 +69,26 @@ it('shades the typed words by connectivity, with the numbers it reports, and sho
   expect(unknown[0].title).toContain('read as <unk>');
   await expect(page.getByTestId('try-words-help').getAttribute('title')).resolves.toMatch(/‖∂ logit\/∂x_t‖/);
 }, 400_000);
+
+it('on a task whose vocabulary reads an unknown word as padding, that word is struck out and not shaded', async () => {
+  // Remember the first token: vocabulary <pad>, C1–C4, d1–d16; an unknown word becomes id 0, which the Embedding masks.
+  await page.getByTestId('task-select').selectOption('first-token');
+  await page.getByTestId('train').click();
+  await expect.poll(step, { timeout: 120_000, interval: 250 }).toBeGreaterThanOrEqual(10);
+  await page.getByTestId('stop').click();
+  await expect.poll(() => page.getByTestId('saved-weights').textContent(), { timeout: 60_000 }).toMatch(/Trained weights saved/);
+  await page.getByTestId('try-text').fill('C2 d3 foo d7');
+  await page.getByTestId('try-run').click();
+  await expect.poll(() => page.getByTestId('try-words').textContent(), { timeout: 30_000 }).toContain('struck out: read as padding');
+  const shown = await page.getByTestId('try-word').evaluateAll((ws) => ws.map((w) => ({
+    text: w.textContent, masked: w.getAttribute('data-masked'), c: w.getAttribute('data-c'), bg: getComputedStyle(w).backgroundColor, title: w.getAttribute('title'),
+  })));
+  expect(shown.map((w) => w.text)).toEqual(['C2', 'd3', 'foo', 'd7']);
+  expect(shown[2]).toMatchObject({ masked: 'true', c: null, bg: 'rgba(0, 0, 0, 0)' });
+  expect(shown[2].title).toContain('treats as padding');
+  const real = shown.filter((w) => w.masked === null);
+  const max = Math.max(...real.map((w) => Number(w.c)));
+  real.forEach((w) => expect(w.bg).toBe(connectivityColour(Number(w.c) / max)));
+  // The 4 classes of the task, no unused outputs (its head has exactly 4 units).
+  expect(await page.getByTestId('try-unused').count()).toBe(0);
+}, 300_000);
