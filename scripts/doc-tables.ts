@@ -54,6 +54,12 @@ interface Bench {
   probe: { batch: number; seqLen: number; units: number; stepMs: number; probeFusedMs: number; probeFusedOverStep: number; probeModelMs: number; probeModelOverStep: number };
   heatmap: { ms: number | null; note: string | null };
   bundle: { built: boolean; initialKB?: number; wasmKB?: number; note?: string };
+  gruForms: GruForms[];
+  race: { task: string; seqLen: number; units: number; steps: number; fusedS: number; oursS: number; speedup: number; cliS: number };
+}
+interface GruForms {
+  seqLen: number; resetBeforeMs: number; resetAfterMs: number; afterOverBefore: number; resetBeforeCpuMs: number; resetAfterCpuMs: number;
+  afterOverBeforeCpu: number; afterOverPytorchGru: number | null; pytorchGruCpuMs: number | null; afterOverPytorchGruCpu: number | null;
 }
 
 const ms = (v: number | null) => (v === null ? '–' : v.toFixed(0));
@@ -92,6 +98,20 @@ function benchOther(b: Bench): string {
     ['Gate heatmap redraw, 4 × `<Heatmap>` (T = 500 × H = 128 cells each), React render + canvas, headless Chromium', b.heatmap.ms === null ? `not measured (${b.heatmap.note ?? 'skipped'})` : `${b.heatmap.ms} ms`],
     ['Initial bundle (`npm run build`, JS + CSS that index.html loads)', b.bundle.built ? `${b.bundle.initialKB} KB (+${b.bundle.wasmKB} KB of tfjs wasm binaries fetched by the worker)` : `not measured (${b.bundle.note})`],
   ]);
+}
+
+/** The two GRU forms on our engine, Node wasm, steps in turns: wall and CPU time, and against PyTorch's nn.GRU. */
+function gruForms(b: Bench): string {
+  return mdTable(['T', 'reset-before ms (CPU ms)', 'reset-after ms (CPU ms)', 'after / before, wall', 'after / before, CPU', 'after / nn.GRU, wall', 'after / nn.GRU, CPU (1 thread)'],
+    b.gruForms.map((g) => [g.seqLen, `${g.resetBeforeMs} (${g.resetBeforeCpuMs})`, `${g.resetAfterMs} (${g.resetAfterCpuMs})`, ratio(g.afterOverBefore), ratio(g.afterOverBeforeCpu),
+      ratio(g.afterOverPytorchGru), g.pytorchGruCpuMs === null ? '–' : `${ratio(g.afterOverPytorchGruCpu)} (nn.GRU ${g.pytorchGruCpuMs} ms)`]));
+}
+
+/** The default race, whole, on the engine before the SIMD kernels (fused) and on ours, in the same bench run. */
+function raceEngines(b: Bench): string {
+  const r = b.race;
+  return mdTable(['default race (Node wasm)', 'old engine (fused)', 'ours (SIMD kernels)', 'speed-up', '`npx rnn-studio race --json`, wall (start-up included)'],
+    [[`${r.task}, T = ${r.seqLen}, ${r.units} units, ${r.steps} steps × 3 models`, `${r.fusedS} s`, `${r.oursS} s`, `${r.speedup}×`, `${r.cliS} s`]]);
 }
 
 interface LessonSpam { runs: { preset: string; command: string; params: number; steps: number; finalMetric: number; finalLoss: number; baselineMetric: number; wallSeconds: number }[] }
@@ -174,6 +194,8 @@ export const TABLES: Record<string, (data: never) => string> = {
   'bench-other': benchOther,
   'race-seeds': raceSeeds,
   'bench-ranges': benchRanges,
+  'gru-forms': gruForms,
+  'race-engines': raceEngines,
   'lesson-spam': lessonSpam,
   'spam-bundle': spamBundle,
   plateaus,
