@@ -5,6 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import { create } from 'zustand';
+import { batcher } from './batch.ts';
 import { serializeDocument, type GraphDoc } from '../graph/index.ts';
 import type { DirectionProbe, JacobianResult, LayerSummary, Snapshot } from '../runtime/probes/index.ts';
 import type { InsideWorker } from '../runtime/probes/inside.worker.ts';
@@ -129,14 +130,21 @@ export const addHealth = (id: string, points: HealthPoint[]) => patchRun(id, (r)
 export const setRunProbe = (id: string, probe: ProbeView) => patchRun(id, (r) => ({ ...r, probe }));
 export const finishRun = (id: string, status: 'done' | 'error', message?: string) => patchRun(id, (r) => ({ ...r, status, message }));
 
-/** Applies one race event from the worker to the store. */
+// A race step takes a few ms in the worker: its loss points are applied ten times a second, so that drawing them
+// leaves the CPU to the training (on 2 cores, drawing every step made the race in the browser several times slower).
+const raceSteps = batcher<Extract<RaceEvent, { type: 'step' }>>((batch) => {
+  for (const run of new Set(batch.map((e) => e.run)))
+    addHealth(run, batch.filter((e) => e.run === run).map((e) => ({ step: e.step, loss: e.loss, gradNorm: e.gradNorm, clipped: e.clipped })));
+}, 100);
+
+/** Applies one race event from the worker to the store (step events batched, in order with the others). */
 export function applyRaceEvent(e: RaceEvent) {
+  if (e.type === 'step') return raceSteps.push(e);
+  raceSteps.flush();
   switch (e.type) {
     case 'start':
       useInside.setState((s) => (s.race ? { race: { ...s.race, result: { ...s.race.result, baseline: e.baseline } } } : {}));
       return patchRun(e.run, (r) => ({ ...r, baseline: e.baseline, status: 'running' }));
-    case 'step':
-      return addHealth(e.run, [{ step: e.step, loss: e.loss, gradNorm: e.gradNorm, clipped: e.clipped }]);
     case 'snapshot':
       return addSnapshot(e.run, e.snapshot);
     case 'probe':
@@ -231,6 +239,7 @@ export async function runRace(doc: GraphDoc, opts: RaceOptions = {}): Promise<vo
   await raceDone;
   if (gen !== raceGen) return; // a newer race was asked for while this one waited
   const settings = raceSettings(doc, opts);
+  raceSteps.flush(); // the last steps of the race stopped above, into its runs before they are replaced
   startRuns(['SimpleRNN', 'LSTM', 'GRU'].map((k) => ({ id: k, label: k, colour: RUN_COLOURS[k] })));
   useInside.setState({
     activeRun: 'LSTM',
@@ -244,6 +253,7 @@ export async function runRace(doc: GraphDoc, opts: RaceOptions = {}): Promise<vo
   raceDone = run.then(() => undefined, () => undefined);
   try {
     const result = await run;
+    raceSteps.flush();
     if (gen !== raceGen) return;
     const status = result.models.length === 3 ? 'done' : 'stopped';
     useInside.setState((s) => ({ race: s.race && { ...s.race, result, status } }));

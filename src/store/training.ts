@@ -10,6 +10,7 @@ import { DEFAULT_SEED } from '../compiler/index.ts';
 import { parseCsvDataset, TASKS, type FitIssue, type Shown, type TaskInfo } from '../datasets/index.ts';
 import { serializeDocument, type GraphDoc } from '../graph/index.ts';
 import type { RunResult, TrainEvent, TrainSettings } from '../runtime/train.ts';
+import { batcher } from './batch.ts';
 import { recordTrainingSnapshot, setBusy, useInside } from './inside.ts';
 import type { DataChoice, SavedMeta, SessionEvent, TryResult } from '../runtime/train-session.ts';
 import type { TrainWorker } from '../runtime/train.worker.ts';
@@ -149,14 +150,8 @@ const choiceOf = (doc: GraphDoc, csv: TrainingState['csv']): DataChoice => {
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? 0;
 
-// Step events arrive faster than frames: they are buffered and applied at most once per animation frame.
-let pending: Extract<TrainEvent, { type: 'step' }>[] = [];
-let flushScheduled = false;
-function flushSteps() {
-  flushScheduled = false;
-  if (!pending.length) return;
-  const batch = pending;
-  pending = [];
+// Step events arrive faster than frames: they are applied at most once per animation frame.
+const stepBatch = batcher<Extract<TrainEvent, { type: 'step' }>>((batch) => {
   const s = useTraining.getState();
   const e = batch[batch.length - 1];
   const recentMs = [...s.recentMs, ...batch.map((b) => b.msPerStep)].slice(-20);
@@ -165,7 +160,7 @@ function flushSteps() {
     recentMs,
     progress: { step: e.step, totalSteps: e.totalSteps, epoch: e.epoch, batch: e.batch, batchesPerEpoch: e.batchesPerEpoch, msPerStep: median(recentMs), elapsedMs: performance.now() - s.startedAt },
   });
-}
+});
 
 function onEvent(e: SessionEvent) {
   const s = useTraining.getState();
@@ -175,17 +170,13 @@ function onEvent(e: SessionEvent) {
       if (e.notRecorded) setBusy(null, e.notRecorded); // shown in the Inside tab, where the recording would appear
       return;
     case 'step':
-      pending.push(e);
-      if (!flushScheduled) {
-        flushScheduled = true;
-        (typeof requestAnimationFrame === 'function' ? requestAnimationFrame : (f: () => void) => setTimeout(f, 16))(flushSteps);
-      }
+      stepBatch.push(e);
       return;
     case 'eval':
       useTraining.setState({ evals: [...s.evals, { step: e.step, loss: e.loss, metric: e.metric }], ...(e.confusion ? { final: { loss: e.loss, metric: e.metric, confusion: e.confusion } } : {}) });
       return;
     case 'paused':
-      flushSteps(); // the steps before the pause show before the paused status, not a frame later
+      stepBatch.flush(); // the steps before the pause show before the paused status, not a frame later
       useTraining.setState({ status: 'paused' });
       return;
     case 'resumed':
@@ -211,7 +202,7 @@ export async function startTraining(doc: GraphDoc, extra: Partial<TrainSettings>
     const { task: _task, seqLen: _seqLen, ...graphSettings } = s;
     const settings = { ...graphSettings, ...extra };
     const r = await getWorker().start({ docText, ...choiceOf(doc, useTraining.getState().csv), settings, recordEvery: useInside.getState().recordEvery }, Comlink.proxy((e: SessionEvent | TrainEvent) => onEvent(e as SessionEvent)));
-    flushSteps();
+    stepBatch.flush();
     const st = useTraining.getState();
     useTraining.setState({
       status: r.status, message: r.message ?? null, final: r.final, clippedFraction: r.clippedFraction, trainedFrom: docText,
