@@ -117,7 +117,7 @@ function raceEngines(b: Bench): string {
 interface LessonSpam { runs: { preset: string; command: string; params: number; steps: number; finalMetric: number; finalLoss: number; baselineMetric: number; wallSeconds: number }[] }
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 
-/** The lesson's classifier presets on spam-subjects (scripts/measure-lesson-spam.ts). */
+/** The lesson's classifier presets on spam-subjects (`npx tsx scripts/measure-runs.ts lesson-spam`). */
 function lessonSpam(d: LessonSpam): string {
   return mdTable(['preset', 'params', 'steps (1 epoch)', 'validation accuracy', 'majority class', 'validation loss', 'wall time'],
     d.runs.map((r) => [`\`${r.preset}\``, r.params.toLocaleString('en-US'), r.steps, `**${pct(r.finalMetric)}**`, pct(r.baselineMetric), r.finalLoss.toFixed(3), `${Math.round(r.wallSeconds)} s`]));
@@ -187,6 +187,23 @@ function copyBand(d: CopyBand): string {
     }));
 }
 
+interface TrainRuns {
+  runs: { preset: string; finalLoss: number; baseline: number; wallSeconds: number; msPerStep: number | null; evaluations: { step: number; loss: number }[] }[];
+}
+const sig = (v: number) => v.toPrecision(3);
+
+/** Training runs on a regression task (`npx tsx scripts/measure-runs.ts adding-t20`): final and best validation MSE, and which end below the baseline. */
+function trainRuns(d: TrainRuns): string {
+  const rows = d.runs.map((r) => {
+    const best = r.evaluations.reduce((a, b) => (b.loss < a.loss ? b : a));
+    return [`\`${r.preset}\``, `**${sig(r.finalLoss)}**`, `${sig(best.loss)} (step ${best.step.toLocaleString('en-US')})`, `${r.wallSeconds} s (${r.msPerStep} ms/step)`];
+  });
+  const below = d.runs.filter((r) => r.finalLoss < r.baseline);
+  const lowest = d.runs.reduce((a, b) => (b.finalLoss < a.finalLoss ? b : a));
+  return mdTable(['Model', 'Final validation MSE', 'Best along the way', 'Wall time'], rows) +
+    `\n\n${below.length} of ${d.runs.length} end below the ${sig(d.runs[0].baseline)} baseline; the lowest final MSE is \`${lowest.preset}\`'s.\n`;
+}
+
 /** Renderers by table name: the whole JSON file in, markdown out. */
 export const TABLES: Record<string, (data: never) => string> = {
   'bench-full': benchFull,
@@ -200,6 +217,7 @@ export const TABLES: Record<string, (data: never) => string> = {
   'spam-bundle': spamBundle,
   plateaus,
   'copy-band': copyBand,
+  'train-runs': trainRuns,
 };
 
 // ---- rewriting ---------------------------------------------------------------------------------------------------

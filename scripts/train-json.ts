@@ -8,6 +8,8 @@ export interface TrainSummary {
   task: string; seqLen: number | null; steps: number; status: string; finalLoss: number; finalMetric: number; metric: string;
   baseline: number; baselineMetric: number | null; leftBaselineAt: number | null; wallSeconds: number; msPerStep: number | null; seed: number;
   optimizer: string; learningRate: number; batchSize: number; clipNorm: number; params: number; losses: number[];
+  /** Validation loss and metric every --eval-every steps. */
+  evaluations: { step: number; loss: number; metric: number }[];
 }
 
 export async function trainJson(args: string[]): Promise<TrainSummary> {

@@ -97,7 +97,7 @@ export const train: Command = {
       lastTrainLoss: steps.length ? steps[steps.length - 1].loss : null, leftBaselineAt: leftBaselineAt(steps.map((s) => s.loss), info.baseline.loss), wallSeconds: +(r.wallMs / 1000).toFixed(1),
       msPerStep: steps.length ? +(r.wallMs / steps.length).toFixed(1) : null, clippedFraction: r.clippedFraction,
       seed: settings.seed, optimizer: settings.optimizer, learningRate: settings.learningRate, batchSize: settings.batchSize, clipNorm: settings.clipNorm,
-      backend: inUse, tfjs: tf.version.tfjs, params: plan.ir.totalParams, losses: steps.map((s) => s.loss), ...(r.message ? { message: r.message } : {}),
+      backend: inUse, tfjs: tf.version.tfjs, params: plan.ir.totalParams, losses: steps.map((s) => s.loss), evaluations: evals, ...(r.message ? { message: r.message } : {}),
     };
     if (v.out) {
       const dir = v.out as string;
@@ -106,7 +106,7 @@ export const train: Command = {
         const files = await modelFiles(model);
         writeFileSync(join(dir, 'model.json'), files.modelJson);
         writeFileSync(join(dir, 'weights.bin'), files.weights);
-        writeFileSync(join(dir, 'metrics.json'), JSON.stringify({ ...summary, dataset: info, confusion: r.final.confusion ?? null, history: steps, evaluations: evals }, null, 1));
+        writeFileSync(join(dir, 'metrics.json'), JSON.stringify({ ...summary, dataset: info, confusion: r.final.confusion ?? null, history: steps }, null, 1));
       } catch (e) {
         throw new CliError(`Cannot write to ${dir}: ${(e as Error).message}`);
       }
