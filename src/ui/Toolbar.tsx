@@ -19,6 +19,9 @@ export function Toolbar() {
   const closePresets = useCallback(() => setPresetsOpen(false), []);
   useDismiss(presetsMenu, closePresets, presetsOpen);
   const [link, setLink] = useState<string | null>(null);
+  const shareBox = useRef<HTMLDivElement>(null);
+  const closeShare = useCallback(() => setLink(null), []);
+  useDismiss(shareBox, closeShare, link !== null);
   const lessonOpen = useLesson((s) => s.open);
 
   const share = async () => {
@@ -99,9 +102,9 @@ export function Toolbar() {
         <button type="button" className="btn" aria-pressed={lessonOpen} onClick={openLesson} title="A guided lesson on recurrent networks, step by step, checked against real runs">Lesson</button>
       </div>
       {link && (
-        <div className="share-box" role="dialog" aria-label="Share link">
+        <div className="share-box" role="dialog" aria-label="Share link" ref={shareBox}>
           <input readOnly value={link} aria-label="Share link URL" data-testid="share-url" onFocus={(e) => e.target.select()} />
-          <button type="button" className="btn small" onClick={() => setLink(null)}>Close</button>
+          <button type="button" className="btn small" onClick={closeShare}>Close</button>
         </div>
       )}
     </header>

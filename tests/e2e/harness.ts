@@ -172,3 +172,9 @@ export async function dropFileOnCanvas(page: Page, name: string, text: string): 
   await canvas!.dispatchEvent('dragover', { dataTransfer: dt, ...at });
   await canvas!.dispatchEvent('drop', { dataTransfer: dt, ...at });
 }
+
+/** Horizontal overflow of the page and of the dock's scrolling boxes (px; 0 = none). */
+export const overflowX = (page: Page): Promise<number> => page.evaluate(() => {
+  const boxes = [document.scrollingElement!, ...document.querySelectorAll<HTMLElement>('[data-testid="inside"], .dock-panel, .dock')];
+  return Math.max(...boxes.map((b) => b.scrollWidth - b.clientWidth));
+});

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launch, openEditor } from './harness.ts';
+import { launch, openEditor, overflowX } from './harness.ts';
 
 let browser: Browser;
 let page: Page;
@@ -21,11 +21,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Horizontal overflow of the page and of the dock's scrolling box (px; 0 = none). */
-const overflowX = () => page.evaluate(() => {
-  const boxes = [document.scrollingElement!, ...document.querySelectorAll<HTMLElement>('[data-testid="inside"], .dock-panel, .dock')];
-  return Math.max(...boxes.map((b) => b.scrollWidth - b.clientWidth));
-});
 
 it('runs the race at its defaults: three results and the SimpleRNN named as the one at the baseline, within 30 s', async () => {
   await expect.poll(() => page.getByRole('tab', { name: 'Inside' }).getAttribute('aria-selected')).toBe('true');
@@ -47,11 +42,11 @@ it('runs the race at its defaults: three results and the SimpleRNN named as the 
   expect(await page.locator('[data-testid="gradient-chart"] path.series[stroke-dasharray]').count()).toBe(3);
 
   // Room to look: with the results shown, nothing scrolls sideways, with the dock under the canvas or over the whole window.
-  expect(await overflowX()).toBeLessThanOrEqual(0);
+  expect(await overflowX(page)).toBeLessThanOrEqual(0);
   await page.getByRole('button', { name: 'Full window' }).click();
   await expect.poll(() => page.locator('.app').getAttribute('class')).toContain('dock-full');
   expect(await page.locator('.palette').isVisible()).toBe(false);
-  expect(await overflowX()).toBeLessThanOrEqual(0);
+  expect(await overflowX(page)).toBeLessThanOrEqual(0);
   if (process.env.UPDATE_SCREENSHOT) {
     await page.screenshot({ path: 'docs/race.png' });
     // The time docs/vanishing-gradients.md quotes, with the machine's load when it was taken.
@@ -83,5 +78,5 @@ it('moving the T slider runs the race again with the new T', async () => {
   // The curves are the new T long.
   const points = await page.locator('[data-testid="gradient-chart"] path.series').first().getAttribute('d');
   expect(points!.split('L').length).toBe(T);
-  expect(await overflowX()).toBeLessThanOrEqual(0);
+  expect(await overflowX(page)).toBeLessThanOrEqual(0);
 }, 300_000);

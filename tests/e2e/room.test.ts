@@ -1,10 +1,12 @@
 /**
  * Room to look (issue 10): at 1280×720 and 1024×700 the minimap and the zoom controls never hide a layer, after a
- * preset loads and after the dock takes more of the window (expanded, then the whole window).
+ * preset loads and after the dock takes more of the window (expanded, then the whole window); every popover (the
+ * Presets menu, the context menus, the share link, each panel's "What am I looking at?") closes on Escape and on a
+ * click outside.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, openEditor } from './harness.ts';
+import { launch, openEditor, overflowX, SEL } from './harness.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -82,3 +84,55 @@ describe.each(SIZES)('at $width×$height', (viewport) => {
   }, 60_000);
 });
 
+
+describe('popovers at 1024×700', () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await openEditor(browser, { preset: 'race-adding', viewport: { width: 1024, height: 700 } });
+  });
+  afterAll(async () => {
+    await page?.context().close();
+  });
+
+  /** Opens a popover with `open`, checks it shows, closes it with `close`, checks it is gone. */
+  async function opensAndCloses(name: string, open: () => Promise<void>, popover: () => ReturnType<Page['locator']>, close: () => Promise<void>) {
+    await open();
+    await expect.poll(() => popover().count(), { message: `${name} opens` }).toBe(1);
+    await close();
+    await expect.poll(() => popover().count(), { message: `${name} closes` }).toBe(0);
+  }
+  const escape = () => page.keyboard.press('Escape');
+  // The toolbar's name of the app: a plain spot that does nothing when clicked.
+  const clickOutside = () => page.locator('.brand').click();
+
+  it('the Presets menu, the context menus and the share link close on Escape and on a click outside', async () => {
+    const popovers: [string, () => Promise<void>, () => ReturnType<Page['locator']>][] = [
+      ['Presets menu', () => page.getByRole('button', { name: /Presets/ }).click(), () => page.getByRole('menu', { name: 'Presets' })],
+      ['layer menu', () => page.locator(`${SEL.node('n2')} .node-head`).click({ button: 'right' }), () => page.getByRole('menu', { name: 'Context menu' })],
+      ['canvas menu', () => page.locator(SEL.pane).click({ button: 'right', position: { x: 30, y: 30 } }), () => page.getByRole('menu', { name: 'Context menu' })],
+      ['share link', () => page.getByRole('button', { name: 'Share', exact: true }).click(), () => page.getByRole('dialog', { name: 'Share link' })],
+    ];
+    for (const [name, open, popover] of popovers) {
+      await opensAndCloses(`${name} (Escape)`, open, popover, escape);
+      await opensAndCloses(`${name} (click outside)`, open, popover, clickOutside);
+    }
+  }, 60_000);
+
+  it('each panel\'s "What am I looking at?" opens over the panel without sideways scrolling, and closes on Escape and on a click outside', async () => {
+    await page.getByLabel('Sequence length T').fill('20');
+    await page.getByRole('button', { name: 'Probe this graph' }).click();
+    await expect.poll(() => page.locator('[data-testid^="gate-map-"]').count(), { timeout: 120_000 }).toBe(6);
+    const toggles = page.locator('.explain-toggle');
+    const n = await toggles.count();
+    expect(n).toBeGreaterThanOrEqual(5);
+    expect(n).toBe(await page.locator('.inside-panel').count());
+    const pops = () => page.locator('.explain-pop');
+    for (let i = 0; i < n; i++) {
+      await opensAndCloses(`explain ${i} (Escape)`, () => toggles.nth(i).click(), pops, escape);
+      await opensAndCloses(`explain ${i} (click outside)`, async () => {
+        await toggles.nth(i).click();
+        expect(await overflowX(page)).toBeLessThanOrEqual(0);
+      }, pops, clickOutside);
+    }
+  }, 180_000);
+});
