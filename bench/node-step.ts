@@ -66,9 +66,13 @@ export async function countKernels(preset: BenchPreset, T: number, engine: Engin
   return { kernelsPerStep, recurrentKernelsPerStep: withLayer - sumAlone };
 }
 
-/** Milliseconds of `steps` training steps after `warmup` untimed ones. */
-export async function timeTrainingSteps(preset: BenchPreset, T: number, engine: Engine, steps: number, warmup = 1, units?: number): Promise<number[]> {
-  return (await timeInterleaved([preset], T, engine, steps, warmup, units)).wall[0];
+/**
+ * Milliseconds of `steps` training steps of one preset on the three engines (stock tfjs-layers, the fused op, ours),
+ * taken in turns (timeInterleaved), so that a changing load hits the three alike and their ratios hold.
+ */
+export async function timeEngines(preset: BenchPreset, T: number, steps: number): Promise<{ stock: number[]; fused: number[]; ours: number[] }> {
+  const [stock, fused, ours] = (await timeInterleaved([[preset, 'stock'], [preset, 'fused'], [preset, 'simd']], T, steps)).wall;
+  return { stock, fused, ours };
 }
 
 /** This process's CPU time in ms (Node); NaN in the browser (bench/browser uses this file too). */
@@ -78,13 +82,13 @@ const cpuMs = () => (typeof process !== 'undefined' && process.cpuUsage ? ((u) =
  * Wall-clock and process-CPU milliseconds of `steps` training steps of each preset, taken in turns with the order
  * reversed every round (A B, B A, A B, …): a changing load on a shared machine hits every preset alike, and neither
  * always runs right after the other (measured: the second of a fixed pair paid ≈ 20% more, e.g. for the garbage the
- * first left). For ratios between presets. One list per preset.
+ * first left). For ratios between presets or engines. One list per (preset, engine).
  */
-export async function timeInterleaved(presets: BenchPreset[], T: number, engine: Engine, steps: number, warmup = 1, units?: number) {
-  const models = presets.map((p) => benchModel(p, T, engine, units));
+export async function timeInterleaved(specs: [BenchPreset, Engine][], T: number, steps: number, warmup = 1, units?: number) {
+  const models = specs.map(([p, engine]) => benchModel(p, T, engine, units));
   const { x, y } = batch(T);
-  const wall: number[][] = presets.map(() => []);
-  const cpu: number[][] = presets.map(() => []);
+  const wall: number[][] = specs.map(() => []);
+  const cpu: number[][] = specs.map(() => []);
   for (let i = 0; i < warmup + steps; i++)
     for (const k of i % 2 ? [...models.keys()].reverse() : models.keys()) {
       const c0 = cpuMs();

@@ -12,8 +12,9 @@
  * --connectivity-only (just the P6 connectivity cost against a training step, Node wasm and Chromium wasm),
  * --rows-only (just the training-step rows), --race-only (the default race on the old and the new engine). The GRU forms, one command (issue 12):
  *   npm run bench -- --presets GRU,GRU-resetAfter --seq 50 --backends wasm --no-chromium --rows-only --json
- * Each cell runs stock, then fused, then ours, then PyTorch for the same (preset, T) back to back, so a busy machine
- * slows all alike; compare the ratios, not the absolute times. Medians of N steps after one untimed warm-up step.
+ * Each cell times stock, fused and ours in turns (one step each per round, order reversed every round), then PyTorch
+ * for the same (preset, T), so a busy machine slows all alike; compare the ratios, not the absolute times. Medians of
+ * N steps after one untimed warm-up step.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -33,7 +34,7 @@ import { initTfNode } from '../src/runtime/setup-node.ts';
 import { benchFull } from '../scripts/doc-tables.ts';
 import { runChromium, type ChromiumReport, type ConnectivityCost } from './chromium.ts';
 import { BENCH_PRESETS, largeGraph, SIZES, benchGraph, type BenchPreset } from './models.ts';
-import { batch, benchModel, countKernels, timeConnectivity, timeInterleaved, timeTrainingSteps } from './node-step.ts';
+import { batch, benchModel, countKernels, timeConnectivity, timeEngines, timeInterleaved } from './node-step.ts';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -121,9 +122,8 @@ async function nodeRows(): Promise<Row[]> {
       for (const preset of presets) {
         log(`  ${backend} ${preset} T=${T} …`);
         const n = backend === 'cpu' ? cpuSteps : steps;
-        const stock = stat(await timeTrainingSteps(preset, T, 'stock', n));
-        const fused = stat(await timeTrainingSteps(preset, T, 'fused', n));
-        const ours = stat(await timeTrainingSteps(preset, T, 'simd', n));
+        const times = await timeEngines(preset, T, n);
+        const [stock, fused, ours] = [stat(times.stock), stat(times.fused), stat(times.ours)];
         const key = `${preset}/${T}`;
         if (!torchCache.has(key)) torchCache.set(key, pytorch(preset, T));
         const pt = torchCache.get(key)!;
@@ -289,7 +289,7 @@ console.log(benchFull({ results }));
 const gruForms = [];
 for (const a of rows.filter((r) => r.preset === 'GRU-resetAfter' && r.backend === 'wasm' && r.env === 'node' && presets.includes('GRU'))) {
   await initTfNode('wasm');
-  const { wall, cpu } = await timeInterleaved(['GRU', 'GRU-resetAfter'], a.seqLen, 'simd', 4 * steps);
+  const { wall, cpu } = await timeInterleaved([['GRU', 'simd'], ['GRU-resetAfter', 'simd']], a.seqLen, 4 * steps);
   const [before, after] = wall.map(stat);
   const [cpuBefore, cpuAfter] = cpu.map(stat);
   const g = { seqLen: a.seqLen, backend: 'wasm', env: 'node', resetBeforeMs: r1(before.median), resetAfterMs: r1(after.median),

@@ -11,17 +11,14 @@ import { initTf, type BackendName } from '../../src/runtime/setup.ts';
 import { fetchSimdKernels } from '../../src/runtime/setup-browser.ts';
 import { Heatmap } from '../../src/ui/inside/Heatmap.tsx';
 import type { BenchPreset } from '../models.ts';
-import { timeConnectivity, timeTrainingSteps } from '../node-step.ts';
+import { timeConnectivity, timeEngines } from '../node-step.ts';
 
 async function train(o: { backend: BackendName; presets: BenchPreset[]; seqs: number[]; steps: number }) {
   await initTf(o.backend, '/wasm/', fetchSimdKernels);
   const rows: { preset: BenchPreset; seqLen: number; backend: string; stock: number[]; fused: number[]; ours: number[] }[] = [];
   for (const seqLen of o.seqs)
     for (const preset of o.presets) {
-      const stock = await timeTrainingSteps(preset, seqLen, 'stock', o.steps);
-      const fused = await timeTrainingSteps(preset, seqLen, 'fused', o.steps);
-      const ours = await timeTrainingSteps(preset, seqLen, 'simd', o.steps);
-      rows.push({ preset, seqLen, backend: o.backend, stock, fused, ours });
+      rows.push({ preset, seqLen, backend: o.backend, ...(await timeEngines(preset, seqLen, o.steps)) });
     }
   return rows;
 }
