@@ -19,6 +19,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LEAVE_RULE } from '../src/datasets/plateau.ts';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 
@@ -114,11 +115,11 @@ function raceEngines(b: Bench): string {
     [[`${r.task}, T = ${r.seqLen}, ${r.units} units, ${r.steps} steps × 3 models`, `${r.fusedS} s`, `${r.oursS} s`, `${r.speedup}×`, `${r.cliS} s`]]);
 }
 
-interface LessonSpam { runs: { preset: string; command: string; params: number; steps: number; finalMetric: number; finalLoss: number; baselineMetric: number; wallSeconds: number }[] }
+interface ClassifierRuns { runs: { preset: string; command: string; params: number; steps: number; finalMetric: number; finalLoss: number; baselineMetric: number; wallSeconds: number }[] }
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 
-/** The lesson's classifier presets on spam-subjects (`npx tsx scripts/measure-runs.ts lesson-spam`). */
-function lessonSpam(d: LessonSpam): string {
+/** Classifier runs, one row per preset (`npx tsx scripts/measure-runs.ts lesson-spam`, `… lesson-names`). */
+function classifierRuns(d: ClassifierRuns): string {
   return mdTable(['preset', 'params', 'steps (1 epoch)', 'validation accuracy', 'majority class', 'validation loss', 'wall time'],
     d.runs.map((r) => [`\`${r.preset}\``, r.params.toLocaleString('en-US'), r.steps, `**${pct(r.finalMetric)}**`, pct(r.baselineMetric), r.finalLoss.toFixed(3), `${Math.round(r.wallSeconds)} s`]));
 }
@@ -187,21 +188,54 @@ function copyBand(d: CopyBand): string {
     }));
 }
 
-interface TrainRuns {
-  runs: { preset: string; finalLoss: number; baseline: number; wallSeconds: number; msPerStep: number | null; evaluations: { step: number; loss: number }[] }[];
+interface TrainRun {
+  preset: string; steps: number; finalLoss: number; baseline: number; wallSeconds: number; msPerStep: number | null; leftBaselineAt: number | null;
+  evaluations: { step: number; loss: number }[];
+  probe?: { seqLen: number; layers: { gradNorm: number[] }[] };
 }
+interface TrainRuns { runs: TrainRun[] }
 const sig = (v: number) => v.toPrecision(3);
 
-/** Training runs on a regression task (`npx tsx scripts/measure-runs.ts adding-t20`): final and best validation MSE, and which end below the baseline. */
+/**
+ * Training runs on a regression task (`npx tsx scripts/measure-runs.ts adding-t20`): final and best validation MSE,
+ * which end below the baseline, and each run's validation series.
+ */
 function trainRuns(d: TrainRuns): string {
   const rows = d.runs.map((r) => {
     const best = r.evaluations.reduce((a, b) => (b.loss < a.loss ? b : a));
-    return [`\`${r.preset}\``, `**${sig(r.finalLoss)}**`, `${sig(best.loss)} (step ${best.step.toLocaleString('en-US')})`, `${r.wallSeconds} s (${r.msPerStep} ms/step)`];
+    return [`\`${r.preset}\``, r.steps.toLocaleString('en-US'), `**${sig(r.finalLoss)}**`, `${sig(best.loss)} (step ${best.step.toLocaleString('en-US')})`, `${r.wallSeconds} s (${r.msPerStep} ms/step)`];
   });
   const below = d.runs.filter((r) => r.finalLoss < r.baseline);
   const lowest = d.runs.reduce((a, b) => (b.finalLoss < a.finalLoss ? b : a));
-  return mdTable(['Model', 'Final validation MSE', 'Best along the way', 'Wall time'], rows) +
-    `\n\n${below.length} of ${d.runs.length} end below the ${sig(d.runs[0].baseline)} baseline; the lowest final MSE is \`${lowest.preset}\`'s.\n`;
+  const every = d.runs[0].evaluations[0]?.step ?? 0;
+  const series = d.runs.map((r) =>
+    `- \`${r.preset}\` (${r.leftBaselineAt === null ? 'never left' : `left at step ${r.leftBaselineAt.toLocaleString('en-US')}`}): ${r.evaluations.map((e) => sig(e.loss)).join(' ')}`);
+  return mdTable(['Model', 'Steps', 'Final validation MSE', 'Best along the way', 'Wall time'], rows) +
+    `\n\n${below.length} of ${d.runs.length} end below the ${sig(d.runs[0].baseline)} baseline; the lowest final MSE is \`${lowest.preset}\`'s. ` +
+    `Validation MSE every ${every} steps, and where the run left the baseline (the mean of ${LEAVE_RULE.window} training losses under ` +
+    `${LEAVE_RULE.fraction} × the baseline, \`leftBaselineAt\`):\n\n${series.join('\n')}\n`;
+}
+
+/**
+ * The same runs' trained gradients (`rnn-studio probe … --weights`): ‖∂L/∂h_t‖ at a few steps, the ratio first/last,
+ * how many first steps underflow to exactly 0 in float32, and the gap at the middle step.
+ */
+function trainedGradients(d: TrainRuns): string {
+  const T = d.runs[0].probe!.seqLen;
+  const at = [1, 20, 50, 80, T];
+  const e = (v: number) => (v === 0 ? '0' : v.toExponential(1));
+  const g = (r: TrainRun) => r.probe!.layers[0].gradNorm;
+  const table = mdTable(['model (64 units)', `val MSE after ${d.runs[0].steps.toLocaleString('en-US')} steps (baseline ${sig(d.runs[0].baseline)})`, 'wall time', ...at.map((t) => `‖∂L/∂h_${t}‖`), `ratio h_1/h_${T}`],
+    d.runs.map((r) => [`\`${r.preset}\``, `**${sig(r.finalLoss)}**${r.finalLoss < r.baseline / 10 ? ' — learned' : r.finalLoss >= 0.9 * r.baseline ? ' — not below the baseline' : ''}`,
+      `${Math.round(r.wallSeconds)} s`, ...at.map((t) => e(g(r)[t - 1])), `**${e(g(r)[0] / g(r)[T - 1])}**`]));
+  const zeros = d.runs.map((r) => ({ r, n: g(r).findIndex((v) => v !== 0) })).filter((z) => z.n > 0);
+  const mid = T / 2;
+  const weakest = d.runs.reduce((a, b) => (g(b)[mid - 1] < g(a)[mid - 1] ? b : a));
+  const strongest = d.runs.reduce((a, b) => (g(b)[mid - 1] > g(a)[mid - 1] ? b : a));
+  const orders = Math.floor(Math.log10(g(strongest)[mid - 1] / g(weakest)[mid - 1]));
+  return `${table}\n\n${zeros.map(({ r, n }) => `\`${r.preset}\`'s gradient is exactly 0 in float32 at the first ${n} steps. `).join('')}` +
+    `At step ${mid} the largest gradient (\`${strongest.preset}\`, ${e(g(strongest)[mid - 1])}) is ${orders} orders of magnitude above the smallest ` +
+    `(\`${weakest.preset}\`, ${e(g(weakest)[mid - 1])}).\n`;
 }
 
 /** Renderers by table name: the whole JSON file in, markdown out. */
@@ -213,11 +247,12 @@ export const TABLES: Record<string, (data: never) => string> = {
   'bench-ranges': benchRanges,
   'gru-forms': gruForms,
   'race-engines': raceEngines,
-  'lesson-spam': lessonSpam,
+  'classifier-runs': classifierRuns,
   'spam-bundle': spamBundle,
   plateaus,
   'copy-band': copyBand,
   'train-runs': trainRuns,
+  'trained-gradients': trainedGradients,
 };
 
 // ---- rewriting ---------------------------------------------------------------------------------------------------

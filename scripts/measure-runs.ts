@@ -3,19 +3,36 @@
  * this process). Writes docs/data/<set>.json — the command of each run beside what it printed — from which the
  * tables in docs/training.md are generated (scripts/doc-tables.ts).
  *
- *   npx tsx scripts/measure-runs.ts <set> [preset …]     e.g. lesson-spam (≈ 15 min on 2 busy cores), adding-t20
+ *   npx tsx scripts/measure-runs.ts <set> [preset …]     e.g. lesson-spam (≈ 15 min on 2 busy cores), adding-t20, adding-t100,
+ *                                                        adding-t100-rmsprop
  *
  * Naming presets re-runs only those and keeps the file's other runs.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { trainJson } from './train-json.ts';
+import { cliJson, trainJson } from './train-json.ts';
 
-/** Each set: its presets and the arguments every run gets. */
-const SETS: Record<string, { presets: string[]; args: string[] }> = {
+/**
+ * Each set: its presets and the arguments every run gets. With `probe`, the trained weights are probed
+ * (`rnn-studio probe … --weights DIR <probe> --json`) and the run keeps the per-timestep ‖∂L/∂h_t‖ it printed.
+ */
+const SETS: Record<string, { presets: string[]; args: string[]; probe?: string[] }> = {
   // The lesson's classifier presets on `spam-subjects` (their default task) with their own settings: Adam 0.001, batch 16, seed 42.
   'lesson-spam': { presets: ['lesson-rnn-titles', 'lesson-rnn-masked', 'lesson-lstm', 'lesson-gru', 'lesson-bilstm-2layer', 'lesson-rnn-mean'], args: ['--epochs', '1'] },
+  // The lesson classifier on the shipped names corpus, one epoch with its own settings.
+  'lesson-names': { presets: ['lesson-lstm'], args: ['--task', 'names', '--epochs', '1'] },
   // The three adding presets at a short lag, with the paper's RMSProp 1e-3 (batch 50, clip 1, seed 42 from the presets).
   'adding-t20': { presets: ['adding-simplernn', 'adding-gru', 'adding-lstm'], args: ['--seq-len', '20', '--steps', '1000', '--optimizer', 'rmsprop', '--lr', '0.001', '--eval-every', '100'] },
+  // The adding problem at T = 100 with Adam 0.01, clip 1 (docs/training.md's recipe), then the trained gradients.
+  'adding-t100': {
+    presets: ['adding-lstm', 'adding-simplernn', 'adding-gru'],
+    args: ['--seq-len', '100', '--steps', '1500', '--optimizer', 'adam', '--lr', '0.01', '--clip', '1', '--eval-every', '100'],
+    probe: ['--seq-len', '100'],
+  },
+  // The same with the uRNN paper's optimizer and rate (the adding presets' settings until 2026-11-29).
+  'adding-t100-rmsprop': {
+    presets: ['adding-lstm', 'adding-simplernn', 'adding-gru'],
+    args: ['--seq-len', '100', '--steps', '2000', '--optimizer', 'rmsprop', '--lr', '0.001', '--clip', '1', '--eval-every', '100'],
+  },
 };
 
 const [set, ...only] = process.argv.slice(2);
@@ -25,11 +42,19 @@ const OUT = new URL(`../docs/data/${set}.json`, import.meta.url);
 type Run = Record<string, unknown> & { preset: string };
 const runs: Run[] = only.length && existsSync(OUT) ? (JSON.parse(readFileSync(OUT, 'utf8')) as { runs: Run[] }).runs : [];
 for (const preset of only.length ? only : spec.presets) {
-  const command = `npx rnn-studio train presets/${preset}.json ${spec.args.join(' ')} --json`;
+  const dir = `tmp/measure-runs/${set}/${preset}`;
+  const command = `npx rnn-studio train presets/${preset}.json ${spec.args.join(' ')}${spec.probe ? ` --out ${dir}` : ''} --json`;
   process.stderr.write(`${command}\n`);
-  const { losses: _losses, ...r } = await trainJson([`presets/${preset}.json`, ...spec.args]);
+  const { losses: _losses, ...r } = await trainJson([`presets/${preset}.json`, ...spec.args, ...(spec.probe ? ['--out', dir] : [])]);
   process.stderr.write(`  validation ${r.metric} ${r.finalMetric.toFixed(4)}, loss ${r.finalLoss.toFixed(4)} in ${r.wallSeconds} s\n`);
-  const run = { preset, command, ...r };
+  let probe = {};
+  if (spec.probe) {
+    const probeCommand = `npx rnn-studio probe presets/${preset}.json --weights ${dir} ${spec.probe.join(' ')} --json`;
+    process.stderr.write(`${probeCommand}\n`);
+    const p = await cliJson<{ seqLen: number; layers: { name: string; direction: string; gradNorm: number[] }[] }>(['probe', `presets/${preset}.json`, '--weights', dir, ...spec.probe]);
+    probe = { probeCommand, probe: { seqLen: p.seqLen, layers: p.layers.map(({ name, direction, gradNorm }) => ({ name, direction, gradNorm })) } };
+  }
+  const run = { preset, command, ...r, ...probe };
   const i = runs.findIndex((x) => x.preset === preset);
   if (i >= 0) runs[i] = run;
   else runs.push(run);
