@@ -46,6 +46,7 @@ async function heatmap(n = 15): Promise<number> {
       createElement(Heatmap, {
         key: g, cols: T, rows: H, width: 900, height: 220, ariaLabel: `gate ${g}`,
         value: (c: number, r: number) => data[(g * T + c) * H + r], normalise: (v: number) => v, interpolator: d3.interpolateViridis,
+        legend: { ticks: ['0', '1'], label: 'colour bar' },
       }));
     const t0 = performance.now();
     flushSync(() => root.render(createElement('div', null, panels)));

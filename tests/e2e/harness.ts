@@ -178,3 +178,28 @@ export const overflowX = (page: Page): Promise<number> => page.evaluate(() => {
   const boxes = [document.scrollingElement!, ...document.querySelectorAll<HTMLElement>('[data-testid="inside"], .dock-panel, .dock')];
   return Math.max(...boxes.map((b) => b.scrollWidth - b.clientWidth));
 });
+
+/**
+ * Text in the svg charts under `root` that a plotted line runs through: each line (path.series, path[data-series])
+ * is sampled every 2 px with getPointAtLength, mapped to the page, and tested against every text box of its svg.
+ * Returns "text ← series" for each collision (empty: no label drawn over a line).
+ */
+export const labelsOverLines = (page: Page, root: string): Promise<string[]> => page.evaluate((root) => {
+  const hits = new Set<string>();
+  for (const svg of document.querySelectorAll<SVGSVGElement>(`${root} svg`)) {
+    const paths = [...svg.querySelectorAll<SVGPathElement>('path.series, path[data-series]')];
+    const boxes = [...svg.querySelectorAll('text')].map((t) => ({ t: t.textContent ?? '', r: t.getBoundingClientRect() })).filter((b) => b.r.width > 0);
+    for (const p of paths) {
+      const m = p.getScreenCTM();
+      if (!m || !p.getAttribute('d')) continue;
+      const L = p.getTotalLength();
+      for (let l = 0; l <= L; l += 2) {
+        const pt = p.getPointAtLength(l);
+        const q = new DOMPoint(pt.x, pt.y).matrixTransform(m);
+        for (const b of boxes)
+          if (q.x > b.r.left + 1 && q.x < b.r.right - 1 && q.y > b.r.top + 1 && q.y < b.r.bottom - 1) hits.add(`${b.t} ← ${p.dataset.series}`);
+      }
+    }
+  }
+  return [...hits];
+}, root);

@@ -46,7 +46,8 @@ it('opens the Inside tab, runs a short race and draws three gradient curves and 
   // Linked views: hovering step 5 of a gate map puts the cursor on the gradient chart too.
   const map = page.locator('[data-testid="gate-map-f"] svg');
   const box = (await map.boundingBox())!;
-  await map.hover({ position: { x: 38 + ((box.width - 44) / 20) * 4.5, y: 20 } });
+  // Cells span the width less the margins (38 px left; 6 px and the 40 px colour bar right).
+  await map.hover({ position: { x: 38 + ((box.width - 84) / 20) * 4.5, y: 20 } });
   await expect.poll(() => page.locator('[data-testid="gradient-chart"] [data-testid="hover-line"]').count()).toBe(1);
   await expect.poll(() => page.locator('[data-testid="gradient-legend"]').textContent()).toContain('t=5');
 
@@ -54,7 +55,12 @@ it('opens the Inside tab, runs a short race and draws three gradient curves and 
   await expect.poll(() => page.locator('#inside-gradient-overlay').textContent()).toContain('data-id="n2"');
   expect(await page.locator('.react-flow__node[data-id="n2"]').evaluate((n) => getComputedStyle(n).outlineStyle)).toBe('solid');
 
-  if (process.env.UPDATE_SCREENSHOT) await page.locator('[data-testid="inside"]').screenshot({ path: 'docs/inside.png' });
+  if (process.env.UPDATE_SCREENSHOT) {
+    // The dock over the whole window, so every panel is in view.
+    await page.getByRole('button', { name: 'Full window' }).click();
+    await page.locator('[data-testid="inside"]').screenshot({ path: 'docs/inside.png' });
+    await page.getByRole('button', { name: 'Leave full window' }).click();
+  }
 
   // A one-off probe of the graph itself (no saved training here: initial weights).
   await page.getByRole('button', { name: 'Probe this graph' }).click();

@@ -1,12 +1,13 @@
 /**
  * Long-lag tasks say what to expect, in a real browser: on the adding-lstm preset (T = 100) the Training tab labels
  * the baseline line with its meaning, shows the measured expectation for an LSTM at this T, and "Try a shorter T"
- * sets the T slider; the expectation follows, and a short run reports where it stands against the baseline.
+ * sets the T slider; the expectation follows, and a short run reports where it stands against the baseline, its
+ * curve never running through the baseline's label.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectation } from '../../src/datasets/plateau.ts';
-import { launch, openEditor } from './harness.ts';
+import { labelsOverLines, launch, openEditor } from './harness.ts';
 
 let browser: Browser;
 let page: Page;
@@ -45,6 +46,9 @@ it('labels the baseline, states the measured expectation, and "Try a shorter T" 
   await page.getByTestId('train').click();
   await expect.poll(() => page.getByTestId('plateau-this-run').textContent(), { timeout: 120_000 })
     .toMatch(/^This run: (still at the baseline after \d+ steps|left the baseline at step \d+)/);
+  // The baseline's label and the curves sitting on the baseline never overlap (the label is above the plot, with a key).
+  await expect.poll(async () => Number(await page.locator('[data-testid="loss-chart"] path[data-series="train"]').getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(20);
+  expect(await labelsOverLines(page, '[data-testid="loss-chart"]')).toEqual([]);
   await page.getByTestId('stop').click();
   await expect.poll(() => page.getByTestId('train-status').textContent(), { timeout: 60_000 }).toBe('stopped');
 });

@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, openEditor, overflowX, SEL } from './harness.ts';
+import { labelsOverLines, launch, openEditor, overflowX, SEL } from './harness.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -85,11 +85,17 @@ describe.each(SIZES)('at $width×$height', (viewport) => {
 });
 
 
-describe('popovers at 1024×700', () => {
+describe('popovers and panels at 1024×700 (the race preset, its graph probed at T = 20)', () => {
   let page: Page;
   beforeAll(async () => {
     page = await openEditor(browser, { preset: 'race-adding', viewport: { width: 1024, height: 700 } });
-  });
+    // Moving T re-runs the race (one control, an immediate effect): stop it, so the probe is what the panels show.
+    await page.getByLabel('Sequence length T').fill('20');
+    await page.getByRole('button', { name: 'Stop' }).click({ timeout: 10_000 });
+    await page.waitForFunction(() => [...document.querySelectorAll('button')].some((b) => b.textContent === 'Stop' && b.disabled), null, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Probe this graph' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid^="gate-map-"]').length === 6, null, { timeout: 120_000 });
+  }, 180_000);
   afterAll(async () => {
     await page?.context().close();
   });
@@ -119,9 +125,6 @@ describe('popovers at 1024×700', () => {
   }, 60_000);
 
   it('each panel\'s "What am I looking at?" opens over the panel without sideways scrolling, and closes on Escape and on a click outside', async () => {
-    await page.getByLabel('Sequence length T').fill('20');
-    await page.getByRole('button', { name: 'Probe this graph' }).click();
-    await expect.poll(() => page.locator('[data-testid^="gate-map-"]').count(), { timeout: 120_000 }).toBe(6);
     const toggles = page.locator('.explain-toggle');
     const n = await toggles.count();
     expect(n).toBeGreaterThanOrEqual(5);
@@ -135,4 +138,36 @@ describe('popovers at 1024×700', () => {
       }, pops, clickOutside);
     }
   }, 180_000);
+
+  it('every heatmap has a colour bar with numbers, its time axis counts steps with the inputs under them, every axis has tick values, and no label sits on a line', async () => {
+    const look = await page.evaluate(() => {
+      const inside = document.querySelector('[data-testid="inside"]')!;
+      const isNum = (t: string | null) => !!t?.trim() && Number.isFinite(Number(t.trim().replace('−', '-')));
+      // The tick's own text (the step number), without the input row under it.
+      const own = (t: Element) => [...t.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('');
+      return {
+        heatmaps: [...inside.querySelectorAll<HTMLElement>('.heatmap')].map((hm) => {
+          const x = hm.querySelector('svg g.axis')!;
+          return {
+            id: hm.dataset.testid,
+            barTicks: [...hm.querySelectorAll('[data-testid="colour-bar"] .colour-tick')].filter((t) => isNum(t.textContent)).length,
+            steps: [...x.querySelectorAll('.tick text')].map((t) => Number(own(t))),
+            inputs: x.querySelectorAll('.tick-input').length,
+          };
+        }),
+        axes: [...inside.querySelectorAll('g.axis')].map((a) => [...a.querySelectorAll('.tick text')].filter((t) => isNum(own(t))).length),
+      };
+    });
+    expect(look.heatmaps.length).toBeGreaterThanOrEqual(6);
+    for (const hm of look.heatmaps) {
+      expect(hm.barTicks, `${hm.id}: numbers on its colour bar`).toBeGreaterThanOrEqual(2);
+      expect(hm.steps.length, `${hm.id}: step ticks`).toBeGreaterThanOrEqual(2);
+      for (const t of hm.steps) expect(Number.isInteger(t) && t >= 1 && t <= 20, `${hm.id}: tick ${t} is a step 1..T`).toBe(true);
+      // The gate maps of one example have an input per step: a second row of labels under the step numbers.
+      if (hm.id?.startsWith('gate-map-')) expect(hm.inputs, `${hm.id}: inputs under the steps`).toBe(hm.steps.length);
+    }
+    expect(look.axes.length).toBeGreaterThanOrEqual(10);
+    for (const [i, n] of look.axes.entries()) expect(n, `axis ${i}: numeric tick labels`).toBeGreaterThanOrEqual(2);
+    expect(await labelsOverLines(page, '[data-testid="inside"]')).toEqual([]);
+  }, 60_000);
 });

@@ -10,7 +10,7 @@ import { selectDoc, useStore } from '../../store/index.ts';
 import { setCompare, setHoverRow, showConnectivity, useConnect, type DetailsView } from '../../store/connectivity.ts';
 import { PRESETS } from '../../store/presets.ts';
 import { selectActiveRun, useInside } from '../../store/inside.ts';
-import { ColourBar, connectivityColour, shadeStyle } from './ColourBar.tsx';
+import { connectivityColour, shadeStyle } from './ColourBar.tsx';
 import { Heatmap } from './Heatmap.tsx';
 import { LineChart } from './LineChart.tsx';
 import { Panel } from './Panel.tsx';
@@ -84,8 +84,8 @@ function ModelView({ d, width }: { d: DetailsView; width: number }) {
       {rows.length > 1 && (
         <div className="chart-row">
           <Heatmap cols={T} rows={rows.length} value={value} normalise={normalise} interpolator={connectivityColour} width={Math.min(width, 420)} height={Math.min(260, 40 + rows.length * 4)}
-            highlightRows={[r]} xLabel="input step" yLabel="output" testId="conn-matrix" ariaLabel={`Connectivity matrix of ${d.label}: rows output steps, columns input steps`} />
-          <ColourBar max={Math.max(...rowMax).toExponential(1)} />
+            highlightRows={[r]} xLabel="input step" yLabel="output" testId="conn-matrix" ariaLabel={`Connectivity matrix of ${d.label}: rows output steps, columns input steps`}
+            legend={{ ticks: ['0', Math.max(...rowMax).toExponential(1)], label: 'colour bar: connectivity' }} />
         </div>
       )}
       {d.extrapolation && ext && (

@@ -36,7 +36,8 @@ export function FlowPanel({ width = 560 }: { width?: number }) {
       <div className="chart-row">
         <Heatmap cols={T} rows={rows.length} value={value} normalise={normalise} interpolator={d3.interpolateMagma} width={width * 0.68}
           height={Math.min(240, Math.max(90, rows.length * 10 + 34))} hoverCol={hoverT} onHoverCol={setHoverT} xLabel="t" yLabel="step"
-          rowLabel={rowLabel} testId="flow-map" ariaLabel={`Gradient norm per time step for ${rows.length} recorded training steps`} />
+          rowLabel={rowLabel} testId="flow-map" legend={{ ticks: [lo, (lo + hi) / 2, hi].map((v) => (10 ** v).toExponential(0)), label: 'colour bar: ‖∂L/∂h_t‖, log scale' }}
+          ariaLabel={`Gradient norm per time step for ${rows.length} recorded training steps`} />
         <LineChart series={[{ id: 'loss', label: 'loss', colour: run.colour, values: snaps.map((s) => s.loss) }]} width={width * 0.32} height={200}
           refY={run.baseline} xLabel="step" yLabel="probe loss" xOf={(i) => snaps[i]?.step ?? i} ariaLabel="Probe-batch loss per recorded step" />
       </div>
@@ -45,6 +46,9 @@ export function FlowPanel({ width = 560 }: { width?: number }) {
     </Panel>
   );
 }
+
+/** Tick values on both axes of each saturation scatter (fractions). */
+const TICKS = [0, 0.5, 1];
 
 export function SaturationPanel({ width = 460 }: { width?: number }) {
   const probe = useInside(selectActiveProbe);
@@ -57,7 +61,8 @@ export function SaturationPanel({ width = 460 }: { width?: number }) {
   }, [probe, d]);
   if (!probe || !d || sats.length === 0) return null;
   const size = Math.min(170, width / sats.length);
-  const s = d3.scaleLinear().domain([0, 1]).range([0, size - 30]);
+  const P = size - 36;
+  const s = d3.scaleLinear().domain([0, 1]).range([0, P]);
   return (
     <Panel testId="panel-saturation" title={`Gate saturation — ${d.name} (${d.kind}, ${d.direction})`}
       explain={'One dot per unit: x = fraction of (step, example) pairs where the gate is below 0.1 (closed), y = fraction above 0.9 (open). ' +
@@ -66,16 +71,22 @@ export function SaturationPanel({ width = 460 }: { width?: number }) {
       <div className="chart-row">
         {sats.map(({ g, low, high }) => (
           <svg key={g} width={size} height={size} role="img" aria-label={`${g} gate saturation scatter`} data-testid={`saturation-${g}`}>
-            <g transform="translate(24,6)">
-              <rect width={size - 30} height={size - 30} fill="none" stroke="#ccc" />
+            <g transform="translate(32,6)">
+              <rect width={P} height={P} fill="none" stroke="#ccc" />
               {Array.from(low, (l, j) => (
-                <circle key={j} cx={s(l)} cy={size - 30 - s(high[j])} r={selected.includes(j) ? 4 : 2.5}
+                <circle key={j} cx={s(l)} cy={P - s(high[j])} r={selected.includes(j) ? 4 : 2.5}
                   fill={selected.includes(j) ? '#f59e0b' : '#4f46e5'} opacity={0.75} onClick={() => selectUnits([j])}>
                   <title>unit {j}: {(100 * l).toFixed(0)}% &lt; 0.1, {(100 * high[j]).toFixed(0)}% &gt; 0.9</title>
                 </circle>
               ))}
-              <text x={(size - 30) / 2} y={size - 12} textAnchor="middle" className="axis-label">{g}: frac &lt; 0.1</text>
-              <text x={-4} y={(size - 30) / 2} textAnchor="middle" className="axis-label" transform={`rotate(-90,-4,${(size - 30) / 2})`}>frac &gt; 0.9</text>
+              <g className="axis" transform={`translate(0,${P})`}>
+                {TICKS.map((v) => <g key={v} className="tick"><text x={s(v)} y={9} textAnchor="middle">{v}</text></g>)}
+              </g>
+              <g className="axis">
+                {TICKS.map((v) => <g key={v} className="tick"><text x={-3} y={s(1 - v)} textAnchor="end" dominantBaseline="middle">{v}</text></g>)}
+              </g>
+              <text x={P / 2} y={P + 24} textAnchor="middle" className="axis-label">{g}: frac &lt; 0.1</text>
+              <text x={-20} y={P / 2} textAnchor="middle" className="axis-label" transform={`rotate(-90,-20,${P / 2})`}>frac &gt; 0.9</text>
             </g>
           </svg>
         ))}

@@ -143,8 +143,9 @@ function GateMap({ gate, d, T, B, e, order, width, labels, hatched, hoverT, sele
     <figure className="gate-map">
       <figcaption>{GATE_TITLES[gate] ?? gate}{!isGate(gate) && bound !== 1 ? ` (±${bound.toFixed(2)})` : ''}</figcaption>
       <Heatmap cols={T} rows={H} value={value} normalise={normalise} interpolator={isGate(gate) ? d3.interpolateViridis : diverging}
-        width={width} height={Math.min(220, Math.max(90, H * 2 + 34))} order={order} highlightRows={selected} hatched={hatched}
-        hoverCol={hoverT} onHoverCol={setHoverT} onBrush={onBrush} xLabel={labels ? 'input at t' : 't'} yLabel="unit" colLabels={labels}
+        width={width} height={Math.min(220, Math.max(90, H * 2 + 34)) + (labels ? 14 : 0)} order={order} highlightRows={selected} hatched={hatched}
+        hoverCol={hoverT} onHoverCol={setHoverT} onBrush={onBrush} xLabel={labels ? 't (input below)' : 't'} yLabel="unit" colLabels={labels}
+        legend={{ ticks: isGate(gate) ? ['0', '0.5', '1'] : [-bound, 0, bound].map((v) => d3.format('.2~f')(v)), label: `colour bar: ${GATE_TITLES[gate] ?? gate} from ${isGate(gate) ? 0 : -bound} to ${isGate(gate) ? 1 : bound}` }}
         testId={`gate-map-${gate}`} ariaLabel={`${GATE_TITLES[gate] ?? gate} heatmap, ${T} steps by ${H} units`} />
     </figure>
   );

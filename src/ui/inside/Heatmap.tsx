@@ -5,6 +5,7 @@
  */
 import * as d3 from 'd3';
 import { useEffect, useMemo, useRef } from 'react';
+import { ColourBar } from './ColourBar.tsx';
 
 export interface HeatmapProps {
   cols: number;
@@ -27,15 +28,21 @@ export interface HeatmapProps {
   onBrush?: (range: [number, number] | null) => void;
   xLabel?: string;
   yLabel?: string;
-  /** Tick labels under the time axis (input tokens or values), by column. */
+  /** The time axis counts steps t = 1…T; these (input tokens or values, by column) are a second row under it. */
   colLabels?: string[];
+  /** The colour bar beside the cells: tick labels from the value at 0 to the value at 1 of `normalise`, evenly spaced. */
+  legend: { ticks: string[]; label: string };
   /** Tick labels on the y axis, by display row (e.g. training steps). */
   rowLabel?: (displayRow: number) => string;
   testId?: string;
   ariaLabel: string;
 }
 
-const M = { top: 4, right: 6, bottom: 30, left: 38 };
+/** Room for the colour bar and its tick labels, right of the cells. */
+const BAR = 40;
+const M = { top: 4, right: 6 + BAR, bottom: 30, left: 38 };
+/** With input labels, a second row under the step numbers. */
+const M_INPUTS = { ...M, bottom: 44 };
 
 /** 256 colours sampled from a d3 interpolator, one RGBA pixel per Uint32 (the byte order ImageData uses). */
 function colourTable(interpolator: (t: number) => string): Uint32Array {
@@ -86,8 +93,9 @@ export function Heatmap(p: HeatmapProps) {
   const axisX = useRef<SVGGElement>(null);
   const axisY = useRef<SVGGElement>(null);
   const brushRef = useRef<SVGGElement>(null);
-  const w = p.width - M.left - M.right;
-  const h = p.height - M.top - M.bottom;
+  const m = p.colLabels ? M_INPUTS : M;
+  const w = p.width - m.left - m.right;
+  const h = p.height - m.top - m.bottom;
   const cellW = w / Math.max(1, p.cols);
   const cellH = h / Math.max(1, p.rows);
   const lut = useMemo(() => colourTable(p.interpolator), [p.interpolator]);
@@ -121,11 +129,15 @@ export function Heatmap(p: HeatmapProps) {
   useEffect(() => {
     const x = d3.scaleLinear().domain([0, p.cols]).range([0, w]);
     const ticks = x.ticks(Math.min(p.cols, Math.max(2, Math.floor(w / 40)))).filter((t) => Number.isInteger(t) && t < p.cols);
-    const ax = d3.axisBottom(x).tickValues(ticks.map((t) => t + 0.5)).tickFormat((d) => {
-      const c = Math.floor(+d);
-      return p.colLabels?.[c] !== undefined ? p.colLabels[c] : String(c + 1);
-    });
-    if (axisX.current) d3.select(axisX.current).call(ax);
+    const ax = d3.axisBottom(x).tickValues(ticks.map((t) => t + 0.5)).tickFormat((d) => String(Math.floor(+d) + 1));
+    if (axisX.current) {
+      const g = d3.select(axisX.current).call(ax);
+      // The input at each tick, under its step number (the axis rewrites the text, and with it this row, on update).
+      if (p.colLabels) g.selectAll<SVGTextElement, number>('.tick text').each(function (d) {
+        const label = p.colLabels?.[Math.floor(d)];
+        if (label !== undefined) d3.select(this).append('tspan').attr('x', 0).attr('dy', '1.2em').attr('class', 'tick-input').text(label);
+      });
+    }
     const y = d3.scaleLinear().domain([0, p.rows]).range([0, h]);
     const yt = y.ticks(Math.min(p.rows, Math.max(2, Math.floor(h / 18)))).filter((t) => Number.isInteger(t) && t < p.rows);
     const ay = d3.axisLeft(y).tickValues(yt.map((t) => t + 0.5)).tickFormat((d) => (p.rowLabel ? p.rowLabel(Math.floor(+d)) : String(order[Math.floor(+d)])));
@@ -150,7 +162,7 @@ export function Heatmap(p: HeatmapProps) {
   const onMove = (e: React.PointerEvent<SVGElement>) => {
     if (!p.onHoverCol) return;
     const rect = (e.currentTarget as SVGElement).getBoundingClientRect();
-    const c = Math.floor((e.clientX - rect.left - M.left) / cellW);
+    const c = Math.floor((e.clientX - rect.left - m.left) / cellW);
     p.onHoverCol(c >= 0 && c < p.cols ? c : null);
   };
   const rowPos = useMemo(() => new Map(order.map((row, i) => [row, i])), [order]);
@@ -169,9 +181,12 @@ export function Heatmap(p: HeatmapProps) {
   return (
     <div className="heatmap" style={{ width: p.width, height: p.height }} data-testid={p.testId}>
       <canvas ref={canvasRef} role="img" aria-label={p.ariaLabel}
-        style={{ position: 'absolute', left: M.left, top: M.top, width: w, height: h }} />
+        style={{ position: 'absolute', left: m.left, top: m.top, width: w, height: h }} />
+      <div style={{ position: 'absolute', left: m.left + w + 6, top: m.top }}>
+        <ColourBar ticks={p.legend.ticks} colour={p.interpolator} label={p.legend.label} height={h} />
+      </div>
       <svg width={p.width} height={p.height} onPointerMove={onMove} onPointerLeave={() => p.onHoverCol?.(null)}>
-        <g transform={`translate(${M.left},${M.top})`}>
+        <g transform={`translate(${m.left},${m.top})`}>
           {hatchRuns.map(([c0, c1]) => <rect key={c0} x={c0 * cellW} y={0} width={(c1 - c0) * cellW} height={h} fill="url(#hatch)" />)}
           {p.highlightRows?.filter((r) => rowPos.has(r)).map((r) => (
             <rect key={r} x={0} y={rowPos.get(r)! * cellH} width={w} height={Math.max(1, cellH)} fill="none" stroke="#f59e0b" strokeWidth={1} />
@@ -182,8 +197,8 @@ export function Heatmap(p: HeatmapProps) {
           {onBrush && <g ref={brushRef} />}
           <g ref={axisX} transform={`translate(0,${h})`} className="axis" />
           <g ref={axisY} className="axis" />
-          {p.xLabel && <text x={w} y={h + 27} textAnchor="end" className="axis-label">{p.xLabel}</text>}
-          {p.yLabel && <text transform="rotate(-90)" x={-h / 2} y={-M.left + 2} textAnchor="middle" dominantBaseline="hanging" className="axis-label">{p.yLabel}</text>}
+          {p.xLabel && <text x={w} y={h + m.bottom - 3} textAnchor="end" className="axis-label">{p.xLabel}</text>}
+          {p.yLabel && <text transform="rotate(-90)" x={-h / 2} y={-m.left + 2} textAnchor="middle" dominantBaseline="hanging" className="axis-label">{p.yLabel}</text>}
         </g>
       </svg>
     </div>

@@ -34,7 +34,8 @@ export interface LineChartProps {
   ariaLabel: string;
 }
 
-const M = { top: 8, right: 10, bottom: 30, left: 52 };
+/** The y label sits in the top margin, above the plot: never over a line. */
+const M = { top: 18, right: 10, bottom: 30, left: 52 };
 
 export function LineChart(p: LineChartProps) {
   const axisX = useRef<SVGGElement>(null);
@@ -93,7 +94,7 @@ export function LineChart(p: LineChartProps) {
         <g ref={axisX} transform={`translate(0,${h})`} className="axis" />
         <g ref={axisY} className="axis" />
         <text x={w} y={h + 27} textAnchor="end" className="axis-label">{p.xLabel}</text>
-        <text x={4} y={4} className="axis-label" dominantBaseline="hanging">{p.yLabel}</text>
+        <text x={-M.left + 2} y={-7} className="axis-label">{p.yLabel}</text>
       </g>
     </svg>
   );

@@ -6,6 +6,7 @@
 import * as d3 from 'd3';
 import { useMemo } from 'react';
 import type { UnrollMessage } from '../../store/inside.ts';
+import { ColourBar } from '../inside/ColourBar.tsx';
 
 const COL = 58;
 const X_H = 48;
@@ -55,7 +56,11 @@ export function UnrollStrip({ u }: { u: UnrollMessage }) {
       </svg>
       <figcaption>
         {u.layer} ({u.kind}, {H} units) on example {u.example + 1} of the probe batch ({u.length} real steps of {u.seqLen}), {u.weights} weights.
-        Columns: x_t ({D} values, red &lt; 0 &lt; blue) and h_t ({H} units, scale −1…1); the number under each is h_t of unit 1. Hover a step for all values.
+        Columns: x_t ({D} values) and h_t ({H} units), coloured by the bars below; the number under each is h_t of unit 1. Hover a step for all values.
+        <span className="unroll-bars">
+          x_t <ColourBar horizontal ticks={[f2(-xMax), f2(xMax)]} colour={(t) => xColour(xMax * (2 * t - 1))} label={`colour bar: x_t from ${f2(-xMax)} to ${f2(xMax)}`} />
+          h_t <ColourBar horizontal ticks={['-1', '1']} colour={(t) => hColour(2 * t - 1)} label="colour bar: h_t from -1 to 1" />
+        </span>
       </figcaption>
     </figure>
   );

@@ -3,6 +3,7 @@
  * samples. A last column beyond the classes counts predictions on an output that is no class (a head wider than the task).
  */
 import * as d3 from 'd3';
+import { ColourBar } from '../inside/ColourBar.tsx';
 
 export function ConfusionMatrix({ matrix, names }: { matrix: number[][]; names: string[] }) {
   const C = matrix.length;
@@ -16,6 +17,7 @@ export function ConfusionMatrix({ matrix, names }: { matrix: number[][]; names: 
   const correct = matrix.reduce((s, row, i) => s + row[i], 0);
   return (
     <figure className="confusion" data-testid="confusion">
+      <div className="confusion-row">
       <svg width={label + cols * cell + 4} height={label + C * cell + 4} role="img" aria-label={`Confusion matrix: ${correct} of ${total} validation samples correct`}>
         {colNames.map((n, j) => (
           <text key={`c${j}`} transform={`translate(${label + j * cell + cell / 2},${label - 4}) rotate(-45)`} className="cm-label">{n}</text>
@@ -36,6 +38,8 @@ export function ConfusionMatrix({ matrix, names }: { matrix: number[][]; names: 
           </g>
         ))}
       </svg>
+      <ColourBar ticks={['0', String(Math.round(max / 2)), String(max)]} colour={(t) => colour(t * max)} height={C * cell} label={`colour bar: count from 0 to ${max}`} />
+      </div>
       <figcaption>Rows: true class; columns: predicted. {correct} / {total} correct ({((100 * correct) / Math.max(1, total)).toFixed(1)} %).</figcaption>
     </figure>
   );

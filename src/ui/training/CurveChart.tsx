@@ -20,7 +20,8 @@ export interface CurveChartProps {
   height?: number;
 }
 
-const M = { top: 10, right: 12, bottom: 28, left: 52 };
+/** The baseline's label sits in the top margin with a key, above the plot: never over a curve. */
+const M = { top: 20, right: 12, bottom: 28, left: 52 };
 
 /** Keeps the first, min and max point of every pixel column: the drawn envelope equals the full series'. */
 function decimate(points: { step: number; value: number }[], x: (s: number) => number) {
@@ -80,7 +81,8 @@ export function CurveChart({ train, val, baseline, baselineNote, totalSteps, lab
           {baseline !== undefined && finite(baseline) && (
             <g data-testid={`${testId}-baseline`}>
               <line x1={0} x2={w} y1={y(baseline)} y2={y(baseline)} stroke="#b45309" strokeDasharray="5 4" />
-              <text x={w - 2} y={y(baseline) - 4} textAnchor="end" className="curve-note" data-testid={`${testId}-baseline-label`}>baseline {fmt(baseline)}{baselineNote ? ` (${baselineNote})` : ''}</text>
+              <line x1={0} x2={18} y1={-10} y2={-10} stroke="#b45309" strokeDasharray="5 4" />
+              <text x={22} y={-6} className="curve-note" data-testid={`${testId}-baseline-label`}>baseline {fmt(baseline)}{baselineNote ? ` (${baselineNote})` : ''}</text>
             </g>
           )}
           <path d={trainPath} fill="none" stroke="#2563eb" strokeWidth={1.3} opacity={0.75} data-series="train" data-points={train.length} />

@@ -32,7 +32,7 @@ export function TriedWords({ shading: { of, words } }: { shading: Shading }) {
           );
         })}
       </div>
-      <ColourBar horizontal max={max.toExponential(1)} label={`colour bar: connectivity from 0 to ${max.toExponential(1)}`} />
+      <ColourBar horizontal ticks={['0', max.toExponential(1)]} label={`colour bar: connectivity from 0 to ${max.toExponential(1)}`} />
       {words.some((w) => !w.known || w.masked) && (
         <div className="tr-muted">
           {words.some((w) => !w.known && !w.masked) && <>dashed: not in the vocabulary (read as {words.find((w) => !w.known && !w.masked)!.read}). </>}
