@@ -62,7 +62,6 @@ export function InsideTab() {
   const [every, setEvery] = useState(String(RACE_DEFAULTS.every));
   const [T, setT] = useState(RACE_DEFAULTS.seqLen);
   const [units, setUnits] = useState(RACE_DEFAULTS.units);
-  const [big, setBig] = useState(true);
   // Panels take the width there is (no sideways scrolling at 1024 px): measured, and re-measured on resize.
   const box = useRef<HTMLDivElement>(null);
   const [avail, setAvail] = useState(1200);
@@ -85,7 +84,7 @@ export function InsideTab() {
   };
 
   return (
-    <div className={big ? 'inside inside-expanded' : 'inside'} data-testid="inside" ref={box}>
+    <div className="inside" data-testid="inside" ref={box}>
       <div className="inside-controls">
         <button type="button" className="btn" disabled={!ok || !!busy} onClick={() => void probeCurrentGraph(doc, { seqLen: T })}>Probe this graph</button>
         <span className="sep" />
@@ -100,8 +99,6 @@ export function InsideTab() {
         <label title="While the Training tab trains, probe the first 32 validation sequences every N steps (0 = off); the snapshots appear here as the run 'Training tab run'">
           Training tab: record every <input aria-label="Training tab: record every N steps" type="number" min={0} value={recordEvery}
             onChange={(e) => setRecordEvery(Number(e.target.value) || 0)} /></label>
-        <button type="button" className="btn small" aria-pressed={big} onClick={() => setBig((v) => !v)}
-          title="Give the panels most of the height (the canvas shrinks)">{big ? 'Smaller panels' : 'Bigger panels'}</button>
         {busy && <span role="status" className="muted">{busy}</span>}
         {error && <span role="alert" className="inside-error">{error}</span>}
       </div>
