@@ -47,6 +47,10 @@ it('opens on a first visit, closes on Escape, and is done end to end with Do it 
   expect(await steps.count()).toBeGreaterThanOrEqual(2);
   const masks = await steps.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-mask')));
   expect(masks).toContain('0');
+  // Colour bars for x_t and h_t; h_t's is the fixed tanh range.
+  const bars = page.locator('[data-testid="unroll-strip"] [data-testid="colour-bar"]');
+  expect(await bars.count()).toBe(2);
+  expect(await bars.nth(1).locator('.colour-tick').allTextContents()).toEqual(['-1', '1']);
   expect(text).toContain(`at the ${masks.filter((m) => m === '0').length} padded step`);
   expect(await page.locator('.react-flow__node.selected').getAttribute('data-id')).toBeTruthy();
   await page.getByTestId('lesson-next').click();

@@ -62,6 +62,10 @@ it('trains the lesson LSTM on the negation toy in the worker, with pause, resume
   await expect.poll(() => page.getByTestId('saved-weights').textContent(), { timeout: 30_000 }).toMatch(/Trained weights saved for this graph: \d+ steps/);
   await expect(page.getByTestId('final-eval').textContent()).resolves.toMatch(/Validation: loss \d/);
   await expect(page.getByTestId('confusion').count()).resolves.toBe(1);
+  // Its colour bar runs from 0 to the largest count in the matrix (read from the cells' own titles).
+  const counts = (await page.locator('[data-testid="confusion"] rect title').allTextContents()).map((t) => Number(t.split(': ').pop()));
+  const bar = await page.locator('[data-testid="confusion"] [data-testid="colour-bar"] .colour-tick').allTextContents();
+  expect([bar[0], bar[bar.length - 1]]).toEqual([String(Math.max(...counts)), '0']);
 
   const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
   console.log(`main-thread long tasks while training: ${long.length}, longest ${Math.max(0, ...long).toFixed(0)} ms`);
