@@ -238,6 +238,29 @@ function trainedGradients(d: TrainRuns): string {
     `(\`${weakest.preset}\`, ${e(g(weakest)[mid - 1])}).\n`;
 }
 
+/**
+ * Per-step gradients at initialisation and after training (`npx tsx scripts/measure-runs.ts adding-t100-probes`):
+ * ‖∂L/∂h_t‖ at the first, middle and last step, and the ratio first/last, one row per model and step count.
+ */
+function probeSteps(d: { runs: (Partial<TrainRun> & Pick<TrainRun, 'preset' | 'steps' | 'probe'>)[] }): string {
+  const T = d.runs[0].probe!.seqLen;
+  const e = (v: number) => (v === 0 ? '0' : v.toExponential(1));
+  const order = [...d.runs].sort((a, b) => a.steps - b.steps);
+  const last = Math.max(...d.runs.map((r) => r.steps));
+  const moved = d.runs.filter((r) => r.steps === last && last > 0).map((r) => {
+    const g0 = d.runs.find((x) => x.preset === r.preset && x.steps === 0)!.probe!.layers[0].gradNorm[0];
+    const g = r.probe!.layers[0].gradNorm[0];
+    return `\`${r.preset}\` ${e(g0)} → ${e(g)} (${g > g0 ? '+' : ''}${Math.log10(g / g0).toFixed(1)} orders of magnitude; validation MSE ${sig(r.finalLoss!)}, baseline ${sig(r.baseline!)})`;
+  });
+  const table = mdTable(['model (64 units)', 'when', 'val MSE', '‖∂L/∂h_1‖', `‖∂L/∂h_${T / 2}‖`, `‖∂L/∂h_${T}‖`, `ratio h_1/h_${T}`],
+    order.map((r) => {
+      const g = r.probe!.layers[0].gradNorm;
+      return [`\`${r.preset}\``, r.steps === 0 ? 'init' : `${r.steps.toLocaleString('en-US')} steps`, r.finalLoss === undefined ? '—' : sig(r.finalLoss),
+        e(g[0]), e(g[T / 2 - 1]), e(g[T - 1]), `**${e(g[0] / g[T - 1])}**`];
+    }));
+  return moved.length ? `${table}\n\nThe first step's gradient from initialisation to ${last.toLocaleString('en-US')} steps: ${moved.join('; ')}.\n` : table;
+}
+
 /** Renderers by table name: the whole JSON file in, markdown out. */
 export const TABLES: Record<string, (data: never) => string> = {
   'bench-full': benchFull,
@@ -253,6 +276,7 @@ export const TABLES: Record<string, (data: never) => string> = {
   'copy-band': copyBand,
   'train-runs': trainRuns,
   'trained-gradients': trainedGradients,
+  'probe-steps': probeSteps,
 };
 
 // ---- rewriting ---------------------------------------------------------------------------------------------------

@@ -14,8 +14,9 @@ import { cliJson, trainJson } from './train-json.ts';
 /**
  * Each set: its presets and the arguments every run gets. With `probe`, the trained weights are probed
  * (`rnn-studio probe … --weights DIR <probe> --json`) and the run keeps the per-timestep ‖∂L/∂h_t‖ it printed.
+ * With `steps`, each preset runs once per step count (`--steps N`; 0 probes the initial weights without training).
  */
-const SETS: Record<string, { presets: string[]; args: string[]; probe?: string[] }> = {
+const SETS: Record<string, { presets: string[]; args: string[]; probe?: string[]; steps?: number[] }> = {
   // The lesson's classifier presets on `spam-subjects` (their default task) with their own settings: Adam 0.001, batch 16, seed 42.
   'lesson-spam': { presets: ['lesson-rnn-titles', 'lesson-rnn-masked', 'lesson-lstm', 'lesson-gru', 'lesson-bilstm-2layer', 'lesson-rnn-mean'], args: ['--epochs', '1'] },
   // The lesson classifier on the shipped names corpus, one epoch with its own settings.
@@ -33,6 +34,13 @@ const SETS: Record<string, { presets: string[]; args: string[]; probe?: string[]
     presets: ['adding-lstm', 'adding-simplernn', 'adding-gru'],
     args: ['--seq-len', '100', '--steps', '2000', '--optimizer', 'rmsprop', '--lr', '0.001', '--clip', '1', '--eval-every', '100'],
   },
+  // Gradients at T = 100 with RMSProp 1e-3: at initialisation, after 200 and after 4,000 steps.
+  'adding-t100-probes': {
+    presets: ['adding-simplernn', 'adding-lstm', 'adding-gru'],
+    args: ['--seq-len', '100', '--optimizer', 'rmsprop', '--lr', '0.001', '--clip', '1', '--eval-every', '250'],
+    probe: ['--seq-len', '100'],
+    steps: [0, 200, 4000],
+  },
 };
 
 const [set, ...only] = process.argv.slice(2);
@@ -41,22 +49,30 @@ if (!spec) throw new Error(`usage: npx tsx scripts/measure-runs.ts <${Object.key
 const OUT = new URL(`../docs/data/${set}.json`, import.meta.url);
 type Run = Record<string, unknown> & { preset: string };
 const runs: Run[] = only.length && existsSync(OUT) ? (JSON.parse(readFileSync(OUT, 'utf8')) as { runs: Run[] }).runs : [];
-for (const preset of only.length ? only : spec.presets) {
-  const dir = `tmp/measure-runs/${set}/${preset}`;
-  const command = `npx rnn-studio train presets/${preset}.json ${spec.args.join(' ')}${spec.probe ? ` --out ${dir}` : ''} --json`;
-  process.stderr.write(`${command}\n`);
-  const { losses: _losses, ...r } = await trainJson([`presets/${preset}.json`, ...spec.args, ...(spec.probe ? ['--out', dir] : [])]);
-  process.stderr.write(`  validation ${r.metric} ${r.finalMetric.toFixed(4)}, loss ${r.finalLoss.toFixed(4)} in ${r.wallSeconds} s\n`);
-  let probe = {};
-  if (spec.probe) {
-    const probeCommand = `npx rnn-studio probe presets/${preset}.json --weights ${dir} ${spec.probe.join(' ')} --json`;
-    process.stderr.write(`${probeCommand}\n`);
-    const p = await cliJson<{ seqLen: number; layers: { name: string; direction: string; gradNorm: number[] }[] }>(['probe', `presets/${preset}.json`, '--weights', dir, ...spec.probe]);
-    probe = { probeCommand, probe: { seqLen: p.seqLen, layers: p.layers.map(({ name, direction, gradNorm }) => ({ name, direction, gradNorm })) } };
+const save = () => writeFileSync(OUT, JSON.stringify({ measured: new Date().toISOString().slice(0, 10), runs }, null, 1) + '\n');
+for (const steps of spec.steps ?? [null])
+  for (const preset of only.length ? only : spec.presets) {
+    const dir = `tmp/measure-runs/${set}/${preset}${steps === null ? '' : `@${steps}`}`;
+    const args = [...spec.args, ...(steps === null ? [] : ['--steps', String(steps)]), ...(spec.probe ? ['--out', dir] : [])];
+    let trained: Record<string, unknown> = { steps: 0 };
+    if (steps !== 0) {
+      const command = `npx rnn-studio train presets/${preset}.json ${args.join(' ')} --json`;
+      process.stderr.write(`${command}\n`);
+      const { losses: _losses, ...r } = await trainJson([`presets/${preset}.json`, ...args]);
+      process.stderr.write(`  validation ${r.metric} ${r.finalMetric.toFixed(4)}, loss ${r.finalLoss.toFixed(4)} in ${r.wallSeconds} s\n`);
+      trained = { command, ...r };
+    }
+    let probe = {};
+    if (spec.probe) {
+      const probeArgs = [`presets/${preset}.json`, ...(steps === 0 ? [] : ['--weights', dir]), ...spec.probe];
+      const probeCommand = `npx rnn-studio probe ${probeArgs.join(' ')} --json`;
+      process.stderr.write(`${probeCommand}\n`);
+      const p = await cliJson<{ seqLen: number; layers: { name: string; direction: string; gradNorm: number[] }[] }>(['probe', ...probeArgs]);
+      probe = { probeCommand, probe: { seqLen: p.seqLen, layers: p.layers.map(({ name, direction, gradNorm }) => ({ name, direction, gradNorm })) } };
+    }
+    const run = { preset, ...trained, ...probe };
+    const i = runs.findIndex((x) => x.preset === preset && (steps === null || x.steps === steps));
+    if (i >= 0) runs[i] = run;
+    else runs.push(run);
+    save(); // after every run, so a long set keeps what it measured
   }
-  const run = { preset, command, ...r, ...probe };
-  const i = runs.findIndex((x) => x.preset === preset);
-  if (i >= 0) runs[i] = run;
-  else runs.push(run);
-}
-writeFileSync(OUT, JSON.stringify({ measured: new Date().toISOString().slice(0, 10), runs }, null, 1) + '\n');
