@@ -122,6 +122,13 @@ describe('popovers and panels at 1024×700 (the race preset, its graph probed at
       await opensAndCloses(`${name} (Escape)`, open, popover, escape);
       await opensAndCloses(`${name} (click outside)`, open, popover, clickOutside);
     }
+    // Escape closes the popover only: the lesson beside it stays open until a second Escape.
+    await page.getByRole('button', { name: 'Lesson', exact: true }).click();
+    await expect.poll(() => page.getByTestId('lesson').count()).toBe(1);
+    await opensAndCloses('Presets menu over the lesson (Escape)', popovers[0][1], popovers[0][2], escape);
+    expect(await page.getByTestId('lesson').count()).toBe(1);
+    await escape();
+    await expect.poll(() => page.getByTestId('lesson').count()).toBe(0);
   }, 60_000);
 
   it('each panel\'s "What am I looking at?" opens over the panel without sideways scrolling, and closes on Escape and on a click outside', async () => {
