@@ -261,6 +261,22 @@ function probeSteps(d: { runs: (Partial<TrainRun> & Pick<TrainRun, 'preset' | 's
   return moved.length ? `${table}\n\nThe first step's gradient from initialisation to ${last.toLocaleString('en-US')} steps: ${moved.join('; ')}.\n` : table;
 }
 
+/**
+ * SimpleRNN and LSTM trained at several lags (`npx tsx scripts/measure-runs.ts adding-lags`): validation MSE and the
+ * mean gradient that reaches the first five steps, side by side per T.
+ */
+function lagGradients(d: { runs: (TrainRun & { seqLen: number })[] }): string {
+  const Ts = [...new Set(d.runs.map((r) => r.seqLen))].sort((a, b) => a - b);
+  const first5 = (r: TrainRun) => r.probe!.layers[0].gradNorm.slice(0, 5).reduce((a, v) => a + v, 0) / 5;
+  const mse = (r: TrainRun) => `${r.finalLoss < r.baseline / 2 ? '**' : ''}${sig(r.finalLoss)}${r.finalLoss < r.baseline / 2 ? '**' : ''}`;
+  return mdTable(['T', 'steps', 'SimpleRNN val MSE', 'LSTM val MSE', 'mean ‖∂L/∂h_1..5‖ SimpleRNN', 'mean ‖∂L/∂h_1..5‖ LSTM', 'LSTM / SimpleRNN'],
+    Ts.map((T) => {
+      const rnn = d.runs.find((r) => r.seqLen === T && r.preset === 'adding-simplernn')!;
+      const lstm = d.runs.find((r) => r.seqLen === T && r.preset === 'adding-lstm')!;
+      return [T, rnn.steps.toLocaleString('en-US'), mse(rnn), mse(lstm), first5(rnn).toExponential(1), first5(lstm).toExponential(1), `${(first5(lstm) / first5(rnn)).toPrecision(2)}×`];
+    })) + `\n\nBold: below half the ${sig(d.runs[0].baseline)} baseline.\n`;
+}
+
 /** Renderers by table name: the whole JSON file in, markdown out. */
 export const TABLES: Record<string, (data: never) => string> = {
   'bench-full': benchFull,
@@ -277,6 +293,7 @@ export const TABLES: Record<string, (data: never) => string> = {
   'train-runs': trainRuns,
   'trained-gradients': trainedGradients,
   'probe-steps': probeSteps,
+  'lag-gradients': lagGradients,
 };
 
 // ---- rewriting ---------------------------------------------------------------------------------------------------

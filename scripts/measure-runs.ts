@@ -4,7 +4,7 @@
  * tables in docs/training.md are generated (scripts/doc-tables.ts).
  *
  *   npx tsx scripts/measure-runs.ts <set> [preset …]     e.g. lesson-spam (≈ 15 min on 2 busy cores), adding-t20, adding-t100,
- *                                                        adding-t100-rmsprop
+ *                                                        adding-t100-rmsprop, adding-t100-probes, adding-lags
  *
  * Naming presets re-runs only those and keeps the file's other runs.
  */
@@ -14,9 +14,10 @@ import { cliJson, trainJson } from './train-json.ts';
 /**
  * Each set: its presets and the arguments every run gets. With `probe`, the trained weights are probed
  * (`rnn-studio probe … --weights DIR <probe> --json`) and the run keeps the per-timestep ‖∂L/∂h_t‖ it printed.
- * With `steps`, each preset runs once per step count (`--steps N`; 0 probes the initial weights without training).
+ * With `steps`, each preset runs once per step count (`--steps N`; 0 probes the initial weights without training);
+ * with `lags`, once per [T, steps] pair (`--seq-len T --steps N`, probed at T).
  */
-const SETS: Record<string, { presets: string[]; args: string[]; probe?: string[]; steps?: number[] }> = {
+const SETS: Record<string, { presets: string[]; args: string[]; probe?: string[]; steps?: number[]; lags?: [number, number][] }> = {
   // The lesson's classifier presets on `spam-subjects` (their default task) with their own settings: Adam 0.001, batch 16, seed 42.
   'lesson-spam': { presets: ['lesson-rnn-titles', 'lesson-rnn-masked', 'lesson-lstm', 'lesson-gru', 'lesson-bilstm-2layer', 'lesson-rnn-mean'], args: ['--epochs', '1'] },
   // The lesson classifier on the shipped names corpus, one epoch with its own settings.
@@ -41,6 +42,13 @@ const SETS: Record<string, { presets: string[]; args: string[]; probe?: string[]
     probe: ['--seq-len', '100'],
     steps: [0, 200, 4000],
   },
+  // The same recipe at shorter lags, where the SimpleRNN can learn: trained gradients at T = 30 and 50.
+  'adding-lags': {
+    presets: ['adding-simplernn', 'adding-lstm'],
+    args: ['--optimizer', 'rmsprop', '--lr', '0.001', '--clip', '1', '--eval-every', '250'],
+    probe: [],
+    lags: [[30, 1200], [50, 3000]],
+  },
 };
 
 const [set, ...only] = process.argv.slice(2);
@@ -50,10 +58,15 @@ const OUT = new URL(`../docs/data/${set}.json`, import.meta.url);
 type Run = Record<string, unknown> & { preset: string };
 const runs: Run[] = only.length && existsSync(OUT) ? (JSON.parse(readFileSync(OUT, 'utf8')) as { runs: Run[] }).runs : [];
 const save = () => writeFileSync(OUT, JSON.stringify({ measured: new Date().toISOString().slice(0, 10), runs }, null, 1) + '\n');
-for (const steps of spec.steps ?? [null])
+/** One entry per run: extra training arguments, extra probe arguments, and how the run is told apart in the file. */
+const variants: { tag: string; steps: number | null; seqLen: number | null }[] = spec.lags
+  ? spec.lags.map(([T, n]) => ({ tag: `@T${T}`, steps: n, seqLen: T }))
+  : (spec.steps ?? [null]).map((n) => ({ tag: n === null ? '' : `@${n}`, steps: n, seqLen: null }));
+for (const { tag, steps, seqLen } of variants)
   for (const preset of only.length ? only : spec.presets) {
-    const dir = `tmp/measure-runs/${set}/${preset}${steps === null ? '' : `@${steps}`}`;
-    const args = [...spec.args, ...(steps === null ? [] : ['--steps', String(steps)]), ...(spec.probe ? ['--out', dir] : [])];
+    const dir = `tmp/measure-runs/${set}/${preset}${tag}`;
+    const lag = seqLen === null ? [] : ['--seq-len', String(seqLen)];
+    const args = [...spec.args, ...lag, ...(steps === null ? [] : ['--steps', String(steps)]), ...(spec.probe ? ['--out', dir] : [])];
     let trained: Record<string, unknown> = { steps: 0 };
     if (steps !== 0) {
       const command = `npx rnn-studio train presets/${preset}.json ${args.join(' ')} --json`;
@@ -64,14 +77,14 @@ for (const steps of spec.steps ?? [null])
     }
     let probe = {};
     if (spec.probe) {
-      const probeArgs = [`presets/${preset}.json`, ...(steps === 0 ? [] : ['--weights', dir]), ...spec.probe];
+      const probeArgs = [`presets/${preset}.json`, ...(steps === 0 ? [] : ['--weights', dir]), ...spec.probe, ...lag];
       const probeCommand = `npx rnn-studio probe ${probeArgs.join(' ')} --json`;
       process.stderr.write(`${probeCommand}\n`);
       const p = await cliJson<{ seqLen: number; layers: { name: string; direction: string; gradNorm: number[] }[] }>(['probe', ...probeArgs]);
       probe = { probeCommand, probe: { seqLen: p.seqLen, layers: p.layers.map(({ name, direction, gradNorm }) => ({ name, direction, gradNorm })) } };
     }
     const run = { preset, ...trained, ...probe };
-    const i = runs.findIndex((x) => x.preset === preset && (steps === null || x.steps === steps));
+    const i = runs.findIndex((x) => x.preset === preset && (steps === null || x.steps === steps) && (seqLen === null || x.seqLen === seqLen));
     if (i >= 0) runs[i] = run;
     else runs.push(run);
     save(); // after every run, so a long set keeps what it measured
