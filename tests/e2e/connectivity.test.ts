@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launch, openEditor } from './harness.ts';
+import { launch, lookAtCharts, openEditor } from './harness.ts';
 
 let browser: Browser;
 let page: Page;
@@ -54,6 +54,15 @@ it('hovering an output step shades the input strip; the two-model view shows bot
     });
     expect(painted).toBeGreaterThan(0.5);
   }
+  // Each matrix's colour bar has values; its time axis counts input steps 1..30 with the input under each.
+  const matrices = (await lookAtCharts(page, '[data-testid="panel-connectivity"]')).heatmaps.filter((h) => h.id === 'conn-matrix');
+  expect(matrices.length).toBe(2);
+  for (const mx of matrices) {
+    expect(mx.barTicks).toBeGreaterThanOrEqual(2);
+    expect(mx.steps.length).toBeGreaterThanOrEqual(2);
+    expect(mx.steps.every((t) => Number.isInteger(t) && t >= 1 && t <= 30)).toBe(true);
+    expect(mx.inputs).toBe(mx.steps.length);
+  }
 
   // Before hovering, the strip shows the last output step's row; hover output step 21 (the first replayed symbol).
   const before = await weights(0);
@@ -69,7 +78,12 @@ it('hovering an output step shades the input strip; the two-model view shows bot
   expect(gru.slice(21).every((w) => w === 0)).toBe(true);
   expect(await models.nth(0).locator('[data-testid="conn-sentence"]').textContent()).toMatch(/output at step 21 depends most on input \d+/);
 
-  if (process.env.UPDATE_SCREENSHOT) await page.locator('[data-testid="panel-connectivity"]').screenshot({ path: 'docs/connectivity.png' });
+  if (process.env.UPDATE_SCREENSHOT) {
+    // The dock over the whole window, so both models are in view.
+    await page.getByRole('button', { name: 'Full window' }).click();
+    await page.locator('[data-testid="panel-connectivity"]').screenshot({ path: 'docs/connectivity.png' });
+    await page.getByRole('button', { name: 'Leave full window' }).click();
+  }
 
   // A preset as the second model, on the same example and data.
   await page.getByLabel('Compare with').selectOption('preset:copy-lstm');

@@ -203,3 +203,27 @@ export const labelsOverLines = (page: Page, root: string): Promise<string[]> => 
   }
   return [...hits];
 }, root);
+
+/**
+ * The heatmaps and axes under `root`, as a reader checks them: per heatmap, how many numeric tick labels its colour
+ * bar has, the step numbers on its time axis and how many input labels sit under them; per svg axis, how many
+ * numeric tick labels it has (d3 writes − for minus).
+ */
+export const lookAtCharts = (page: Page, root: string) => page.evaluate((root) => {
+  const scope = document.querySelector(root)!;
+  const isNum = (t: string | null) => !!t?.trim() && Number.isFinite(Number(t.trim().replace('−', '-')));
+  // A tick's own text (the step number), without the input row under it.
+  const own = (t: Element) => [...t.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('');
+  return {
+    heatmaps: [...scope.querySelectorAll<HTMLElement>('.heatmap')].map((hm) => {
+      const x = hm.querySelector('svg g.axis')!;
+      return {
+        id: hm.dataset.testid,
+        barTicks: [...hm.querySelectorAll('[data-testid="colour-bar"] .colour-tick')].filter((t) => isNum(t.textContent)).length,
+        steps: [...x.querySelectorAll('.tick text')].map((t) => Number(own(t))),
+        inputs: x.querySelectorAll('.tick-input').length,
+      };
+    }),
+    axes: [...scope.querySelectorAll('g.axis')].map((a) => [...a.querySelectorAll('.tick text')].filter((t) => isNum(own(t))).length),
+  };
+}, root);

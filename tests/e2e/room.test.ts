@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labelsOverLines, launch, openEditor, overflowX, SEL } from './harness.ts';
+import { labelsOverLines, launch, lookAtCharts, openEditor, overflowX, SEL } from './harness.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -147,24 +147,7 @@ describe('popovers and panels at 1024×700 (the race preset, its graph probed at
   }, 180_000);
 
   it('every heatmap has a colour bar with numbers, its time axis counts steps with the inputs under them, every axis has tick values, and no label sits on a line', async () => {
-    const look = await page.evaluate(() => {
-      const inside = document.querySelector('[data-testid="inside"]')!;
-      const isNum = (t: string | null) => !!t?.trim() && Number.isFinite(Number(t.trim().replace('−', '-')));
-      // The tick's own text (the step number), without the input row under it.
-      const own = (t: Element) => [...t.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('');
-      return {
-        heatmaps: [...inside.querySelectorAll<HTMLElement>('.heatmap')].map((hm) => {
-          const x = hm.querySelector('svg g.axis')!;
-          return {
-            id: hm.dataset.testid,
-            barTicks: [...hm.querySelectorAll('[data-testid="colour-bar"] .colour-tick')].filter((t) => isNum(t.textContent)).length,
-            steps: [...x.querySelectorAll('.tick text')].map((t) => Number(own(t))),
-            inputs: x.querySelectorAll('.tick-input').length,
-          };
-        }),
-        axes: [...inside.querySelectorAll('g.axis')].map((a) => [...a.querySelectorAll('.tick text')].filter((t) => isNum(own(t))).length),
-      };
-    });
+    const look = await lookAtCharts(page, '[data-testid="inside"]');
     expect(look.heatmaps.length).toBeGreaterThanOrEqual(6);
     for (const hm of look.heatmaps) {
       expect(hm.barTicks, `${hm.id}: numbers on its colour bar`).toBeGreaterThanOrEqual(2);

@@ -83,7 +83,7 @@ function ModelView({ d, width }: { d: DetailsView; width: number }) {
       <p className="inside-caption" data-testid="conn-sentence">{connectivitySentence(d, r)}</p>
       {rows.length > 1 && (
         <div className="chart-row">
-          <Heatmap cols={T} rows={rows.length} value={value} normalise={normalise} interpolator={connectivityColour} width={Math.min(width, 420)} height={Math.min(260, 40 + rows.length * 4)}
+          <Heatmap cols={T} rows={rows.length} value={value} normalise={normalise} interpolator={connectivityColour} width={Math.min(width, 420)} height={Math.min(260, 40 + rows.length * 4) + 14} colLabels={d.labels}
             highlightRows={[r]} xLabel="input step" yLabel="output" testId="conn-matrix" ariaLabel={`Connectivity matrix of ${d.label}: rows output steps, columns input steps`}
             legend={{ ticks: ['0', Math.max(...rowMax).toExponential(1)], label: 'colour bar: connectivity' }} />
         </div>
