@@ -64,6 +64,11 @@ describe.each(SIZES)('at $width×$height', (viewport) => {
     expect(loaded.covered).toEqual([]);
     expect(loaded.outside).toEqual([]);
     expect(loaded.large).toBe(true);
+    // The Training and Inside views never scroll sideways at this size.
+    for (const tab of ['Training', 'Inside']) {
+      await page.getByRole('tab', { name: tab }).click();
+      expect(await overflowX(page), `${tab} tab`).toBeLessThanOrEqual(0);
+    }
 
     await page.getByRole('button', { name: 'Expand dock' }).click();
     await settled(page);

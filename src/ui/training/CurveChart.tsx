@@ -75,7 +75,7 @@ export function CurveChart({ train, val, baseline, baselineNote, totalSteps, lab
   const fmt = d3.format('.4~g');
   return (
     <figure className="curve" data-testid={testId}>
-      <svg width={width} height={height} role="img"
+      <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img"
         aria-label={`${label}: ${train.length} training points, last ${fmt(last(train) ?? NaN)}; ${val.length} validation points, last ${fmt(last(val) ?? NaN)}${baseline !== undefined ? `; baseline ${fmt(baseline)}` : ''}`}>
         <g transform={`translate(${M.left},${M.top})`}>
           {baseline !== undefined && finite(baseline) && (
