@@ -115,6 +115,19 @@ describe('optimizers and embedding kernels', () => {
     expect(maxDiff(onWasm, onCpu)).toBe(0);
     expect(() => tf.gather(table, tf.tensor1d([9], 'int32')).arraySync()).not.toThrow(/heap/);
   });
+
+  it('tf.clone shares the heap block: the clone outlives its source, and the block is freed with the last of them', () => {
+    const buffers = () => tf.memory().numDataBuffers;
+    const before = buffers();
+    const a = tf.tensor1d([1, 2, 3]);
+    const b = tf.clone(a);
+    expect(buffers() - before).toBe(1); // one block, not a copy
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
+    expect(buffers() - before).toBe(1);
+    b.dispose();
+    expect(buffers()).toBe(before);
+  });
 });
 
 describe('memory', () => {

@@ -15,6 +15,7 @@ interface RnnWasm {
   lstmForward(xp: Ptr, bias: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, save: Ptr, hAll: Ptr, cAll: Ptr, out: Ptr, retSeq: number, scratch: Ptr): void;
   lstmBackward(dy: Ptr, retSeq: number, save: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, dZ: Ptr, dR: Ptr, db: Ptr, dH: Ptr, weightGrads: number, scratch: Ptr): void;
   gruForward(xp: Ptr, bias: Ptr, recBias: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, resetAfter: number, save: Ptr, hAll: Ptr, out: Ptr, retSeq: number, scratch: Ptr): void;
+  kernelGrad(dK: Ptr, x: Ptr, E: number, dZ: Ptr, rows: number, N: number): void;
   gruBackward(dy: Ptr, retSeq: number, save: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, resetAfter: number, dZ: Ptr, dR: Ptr, db: Ptr, dRecBias: Ptr, dH: Ptr, weightGrads: number, scratch: Ptr): void;
   adam(w: Ptr, g: Ptr, m: Ptr, v: Ptr, out: Ptr, n: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number): void;
   rmsprop(w: Ptr, g: Ptr, s: Ptr, mu: Ptr, out: Ptr, n: number, lr: number, rho: number, kappa: number, eps: number): void;
@@ -96,30 +97,34 @@ const forward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 /**
- * Backward: inputs dy (the output's gradient), save, R, optional mask, recMask. Outputs: dZ [B·T, kH] (∂L/∂(x·K + b),
- * rows as xp), dR [H, kH], db [kH], dRecBias [kH] (reset-after GRU), and ∂L/∂h_t [T, B, H] when attrs.tapH.
+ * Backward: inputs dy (the output's gradient), save, R, x (x̃ [B·T, D], the rows of xp), optional mask, recMask.
+ * Outputs: dZ [B·T, kH] (∂L/∂(x·K + b), rows as xp), dR [H, kH], db [kH], dK [D, kH] (zeros unless
+ * attrs.weightGrads), dRecBias [kH] (reset-after GRU), and ∂L/∂h_t [T, B, H] when attrs.tapH.
  */
 const backward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as unknown as WasmBackend;
   const k = kernels!;
   const a = attrs as unknown as SimdAttrs & { weightGrads: boolean; tapH: boolean };
-  const { dy, save, R, mask, recMask } = inputs as Record<string, tf.TensorInfo | undefined>;
+  const { dy, save, R, x, mask, recMask } = inputs as Record<string, tf.TensorInfo | undefined>;
   const H = a.units;
   const [T, B] = save!.shape;
+  const D = x!.shape[1];
   const kH = SIMD_LAYOUT[a.cell].blocks * H;
   const gru = a.cell === 'GRU';
-  const shapes = [[B * T, kH], [H, kH], [kH]];
+  const shapes = [[B * T, kH], [H, kH], [kH], [D, kH]];
   if (gru && a.resetAfter) shapes.push([kH]);
   if (a.tapH) shapes.push([T, B, H]);
-  const outs = withOutputs(b, shapes, 6 * B * H, (o, s) => {
-    const [dZ, dR, db] = o.map((t) => ptr(b, t));
-    const dRecBias = gru && a.resetAfter ? ptr(b, o[3]) : 0;
+  // scratch: six [B, H] rows (state gradients) and Rᵀ [kH, H]
+  const outs = withOutputs(b, shapes, 6 * B * H + kH * H, (o, s) => {
+    const [dZ, dR, db, dK] = o.map((t) => ptr(b, t));
+    const dRecBias = gru && a.resetAfter ? ptr(b, o[4]) : 0;
     const dH = a.tapH ? ptr(b, o[o.length - 1]) : 0;
     const common = [ptr(b, dy), flag(a.returnSequences), ptr(b, save), ptr(b, R), ptr(b, mask), ptr(b, recMask), B, T, H, flag(a.goBackwards)] as const;
     const wg = flag(a.weightGrads);
     if (a.cell === 'SimpleRNN') k.simpleBackward(...common, a.act, dZ, dR, db, dH, wg, s);
     else if (a.cell === 'LSTM') k.lstmBackward(...common, a.act, a.recAct, dZ, dR, db, dH, wg, s);
     else k.gruBackward(...common, a.act, a.recAct, flag(a.resetAfter), dZ, dR, db, dRecBias, dH, wg, s);
+    k.kernelGrad(dK, ptr(b, x), D, dZ, wg ? B * T : 0, kH);
   });
   return outs;
 };

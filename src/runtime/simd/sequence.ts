@@ -2,7 +2,7 @@
  * One recurrent direction as ONE forward and ONE backward WebAssembly SIMD kernel (./kernels.ts), inside a
  * `tf.customGrad`. Outside the kernels stay only the two big products XNNPACK does best:
  *   forward  Xp = x̃·K for all steps (one matMul), then RnnSimdForward (bias, time loop, gates, masks, output);
- *   backward RnnSimdBackward (BPTT, ∂L/∂R, ∂L/∂b), then ∂L/∂x = dZ·Kᵀ and ∂L/∂K = x̃ᵀ·dZ (one matMul each).
+ *   backward RnnSimdBackward (BPTT, ∂L/∂R, ∂L/∂b, ∂L/∂K = x̃ᵀ·dZ), then ∂L/∂x = dZ·Kᵀ (one matMul).
  * Same arguments and results as `fusedSequence` (src/runtime/fused/sequence.ts), which stays the engine wherever
  * these kernels cannot run.
  */
@@ -61,16 +61,15 @@ export function simdSequence(cell: SimdCellKind, a: SequenceArgs, resetAfter = f
       let i = 4;
       const [sMask, sRec, sDp] = consts.map((t) => (t ? kept[i++] : null));
       const weightGrads = !a.tap?.skipWeightGrads;
-      const grads = tf.engine().runKernel('RnnSimdBackward', { dy, save: sSaved, R: sR, ...named(sMask, sRec) },
+      const grads = tf.engine().runKernel('RnnSimdBackward', { dy, save: sSaved, R: sR, x: sFlat, ...named(sMask, sRec) },
         { ...attrs, weightGrads, tapH: !!a.tap } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
-      const [dZ, dR, db] = grads;
+      const [dZ, dR, db, dK] = grads;
       if (a.tap) a.tap.backward(grads[grads.length - 1]);
-      // ∂L/∂x̃ = dZ·Kᵀ, ∂L/∂K = x̃ᵀ·dZ (explicit transposes: wasm's transposed matMul measured ≈ 10× slower).
+      // ∂L/∂x̃ = dZ·Kᵀ (an explicit transpose: wasm's transposed matMul measured ≈ 10× slower).
       let dX = tf.reshape(tf.matMul(dZ, tf.transpose(sK)), [B, T, D]);
       if (sDp) dX = tf.mul(dX, tf.expandDims(sDp, 1));
-      const dK = weightGrads ? tf.matMul(tf.transpose(sFlat), dZ) : tf.zerosLike(sK);
       if (!b) return [dX, dK, dR];
-      return [dX, dK, dR, resetAfter ? tf.stack([db, grads[3]]) : db];
+      return [dX, dK, dR, resetAfter ? tf.stack([db, grads[4]]) : db];
     };
     return { value: out, gradFunc };
   });

@@ -94,46 +94,57 @@ function copyAdd(dst: usize, a: usize, b: usize, n: i32): void {
   }
 }
 
-/** z[0:n] += h·R[:, off:off+n]: one row of h·R over a column block (R rows have N floats; K rows). */
-function gemvAdd(z: usize, h: usize, R: usize, K: i32, N: i32, off: i32, n: i32): void {
+/**
+ * z[0:n] += Σ_{k<K} h[k·hStep]·R_k[off:off+n], R_k = R + k·rStep floats (strides may be negative): one row of gemm.
+ */
+function gemv(z: usize, h: usize, hStep: i32, R: usize, rStep: i32, K: i32, off: i32, n: i32): void {
+  const hB = <usize>(hStep << 2), rB = <usize>(rStep << 2);
   let j = 0;
-  const rowBytes = <usize>N << 2;
   for (; j + 16 <= n; j += 16) {
     let a0 = v128.load(at(z, j)), a1 = v128.load(at(z, j + 4)), a2 = v128.load(at(z, j + 8)), a3 = v128.load(at(z, j + 12));
-    let r = at(R, off + j);
+    let r = at(R, off + j), hp = h;
     for (let k = 0; k < K; k++) {
-      const hk = f32x4.splat(load<f32>(at(h, k)));
+      const hk = v128.load32_splat(hp);
       a0 = f32x4.add(a0, f32x4.mul(hk, v128.load(r)));
       a1 = f32x4.add(a1, f32x4.mul(hk, v128.load(r, 16)));
       a2 = f32x4.add(a2, f32x4.mul(hk, v128.load(r, 32)));
       a3 = f32x4.add(a3, f32x4.mul(hk, v128.load(r, 48)));
-      r += rowBytes;
+      r += rB;
+      hp += hB;
     }
     v128.store(at(z, j), a0); v128.store(at(z, j + 4), a1); v128.store(at(z, j + 8), a2); v128.store(at(z, j + 12), a3);
   }
   for (; j + 4 <= n; j += 4) {
     let a0 = v128.load(at(z, j));
-    let r = at(R, off + j);
+    let r = at(R, off + j), hp = h;
     for (let k = 0; k < K; k++) {
-      a0 = f32x4.add(a0, f32x4.mul(f32x4.splat(load<f32>(at(h, k))), v128.load(r)));
-      r += rowBytes;
+      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(hp), v128.load(r)));
+      r += rB;
+      hp += hB;
     }
     v128.store(at(z, j), a0);
   }
   for (; j < n; j++) {
     let a: f32 = load<f32>(at(z, j));
-    for (let k = 0; k < K; k++) a += load<f32>(at(h, k)) * load<f32>(at(R, k * N + off + j));
+    let r = at(R, off + j), hp = h;
+    for (let k = 0; k < K; k++) {
+      a += load<f32>(hp) * load<f32>(r);
+      r += rB;
+      hp += hB;
+    }
     store<f32>(at(z, j), a);
   }
 }
 
 /**
- * z_r[0:n] += h_r·R[:, off:off+n] for `rows` rows (z_r = z + r·zStride, h_r = h + r·hStride floats): one step's
- * recurrent product for the whole batch. Four rows at a time share each load of R (8 accumulators in registers);
- * the remaining rows go through gemvAdd.
+ * The one matrix product of the kernels: z_r[0:n] += Σ_{k<K} h_r[k·hStep]·R_k[off:off+n] for r < rows, where
+ * z_r = z + r·zStride, h_r = h + r·hStride and R_k = R + k·rStep (floats; strides may be negative).
+ * With hStep 1 and rStep the row length it is z += h·R (a step's recurrent product for the batch); with hStride 1
+ * and hStep the row length of h it is z += hᵀ·R (a weight gradient, summed over k).
+ * Four rows × eight columns stay in registers: per k, two loads of R, four splat loads of h, eight multiply-adds.
  */
-function gemmAdd(z: usize, zStride: i32, h: usize, hStride: i32, rows: i32, R: usize, K: i32, N: i32, off: i32, n: i32): void {
-  const rowBytes = <usize>N << 2;
+function gemm(z: usize, zStride: i32, h: usize, hStride: i32, hStep: i32, rows: i32, R: usize, rStep: i32, K: i32, off: i32, n: i32): void {
+  const hB = <usize>(hStep << 2), rB = <usize>(rStep << 2);
   let r = 0;
   for (; r + 4 <= rows; r += 4) {
     const z0 = at(z, r * zStride), z1 = at(z0, zStride), z2 = at(z1, zStride), z3 = at(z2, zStride);
@@ -144,19 +155,19 @@ function gemmAdd(z: usize, zStride: i32, h: usize, hStride: i32, rows: i32, R: u
       let a1 = v128.load(at(z1, j)), b1 = v128.load(at(z1, j + 4));
       let a2 = v128.load(at(z2, j)), b2 = v128.load(at(z2, j + 4));
       let a3 = v128.load(at(z3, j)), b3 = v128.load(at(z3, j + 4));
-      let rp = at(R, off + j);
+      let rp = at(R, off + j), o: usize = 0;
       for (let k = 0; k < K; k++) {
         const ra = v128.load(rp), rb = v128.load(rp, 16);
-        const o = <usize>k << 2;
-        let hk = f32x4.splat(load<f32>(h0 + o));
+        let hk = v128.load32_splat(h0 + o);
         a0 = f32x4.add(a0, f32x4.mul(hk, ra)); b0 = f32x4.add(b0, f32x4.mul(hk, rb));
-        hk = f32x4.splat(load<f32>(h1 + o));
+        hk = v128.load32_splat(h1 + o);
         a1 = f32x4.add(a1, f32x4.mul(hk, ra)); b1 = f32x4.add(b1, f32x4.mul(hk, rb));
-        hk = f32x4.splat(load<f32>(h2 + o));
+        hk = v128.load32_splat(h2 + o);
         a2 = f32x4.add(a2, f32x4.mul(hk, ra)); b2 = f32x4.add(b2, f32x4.mul(hk, rb));
-        hk = f32x4.splat(load<f32>(h3 + o));
+        hk = v128.load32_splat(h3 + o);
         a3 = f32x4.add(a3, f32x4.mul(hk, ra)); b3 = f32x4.add(b3, f32x4.mul(hk, rb));
-        rp += rowBytes;
+        rp += rB;
+        o += hB;
       }
       v128.store(at(z0, j), a0); v128.store(at(z0, j + 4), b0);
       v128.store(at(z1, j), a1); v128.store(at(z1, j + 4), b1);
@@ -165,70 +176,35 @@ function gemmAdd(z: usize, zStride: i32, h: usize, hStride: i32, rows: i32, R: u
     }
     // Columns left over (n not a multiple of 8): one row at a time.
     if (j < n) {
-      gemvAdd(at(z0, j), h0, R, K, N, off + j, n - j);
-      gemvAdd(at(z1, j), h1, R, K, N, off + j, n - j);
-      gemvAdd(at(z2, j), h2, R, K, N, off + j, n - j);
-      gemvAdd(at(z3, j), h3, R, K, N, off + j, n - j);
+      gemv(at(z0, j), h0, hStep, R, rStep, K, off + j, n - j);
+      gemv(at(z1, j), h1, hStep, R, rStep, K, off + j, n - j);
+      gemv(at(z2, j), h2, hStep, R, rStep, K, off + j, n - j);
+      gemv(at(z3, j), h3, hStep, R, rStep, K, off + j, n - j);
     }
   }
-  for (; r < rows; r++) gemvAdd(at(z, r * zStride), at(h, r * hStride), R, K, N, off, n);
+  for (; r < rows; r++) gemv(at(z, r * zStride), at(h, r * hStride), hStep, R, rStep, K, off, n);
 }
 
-/** Σ_n a[n]·b[n]. */
-function dot(a: usize, b: usize, n: i32): f32 {
-  let i = 0;
-  let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
-  for (; i + 8 <= n; i += 8) {
-    s0 = f32x4.add(s0, f32x4.mul(v128.load(at(a, i)), v128.load(at(b, i))));
-    s1 = f32x4.add(s1, f32x4.mul(v128.load(at(a, i + 4)), v128.load(at(b, i + 4))));
-  }
-  for (; i + 4 <= n; i += 4) s0 = f32x4.add(s0, f32x4.mul(v128.load(at(a, i)), v128.load(at(b, i))));
-  s0 = f32x4.add(s0, s1);
-  let s = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
-  for (; i < n; i++) s += load<f32>(at(a, i)) * load<f32>(at(b, i));
-  return s;
-}
-
-/** out[j] = Σ_n d[n]·R[j, off + n] for j < K  (one row of d·R[:, off:off+n]ᵀ; R rows have N floats). */
-function gemvT(out: usize, d: usize, R: usize, K: i32, N: i32, off: i32, n: i32): void {
-  for (let j = 0; j < K; j++) store<f32>(at(out, j), dot(d, at(R, j * N + off), n));
-}
-
+/** z_r[0:n] += h_r[0:K]·R[:, off:off+n] for `rows` rows (R rows have N floats): one step's recurrent product. */
 // @ts-ignore: decorator
-@inline function hsum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+@inline function gemmAdd(z: usize, zStride: i32, h: usize, hStride: i32, rows: i32, R: usize, K: i32, N: i32, off: i32, n: i32): void {
+  gemm(z, zStride, h, hStride, 1, rows, R, N, K, off, n);
 }
 
 /**
- * out_r[j] = Σ_c d_r[c]·R[j, off + c] for j < K and `rows` rows (out_r = out + r·outStride, d_r = d + r·dStride
- * floats): one step's d·R[:, block]ᵀ for the whole batch, four rows sharing each load of R.
+ * out_r[0:K] = d_r[0:n]·R[:, off:off+n]ᵀ for `rows` rows (out contiguous [rows, K]; d_r = d + r·dStride floats),
+ * read through Rt = Rᵀ [N, K] (`transpose`) so that it is a gemm over rows of Rt.
  */
-function gemmNT(out: usize, outStride: i32, d: usize, dStride: i32, rows: i32, R: usize, K: i32, N: i32, off: i32, n: i32): void {
-  let r = 0;
-  for (; r + 4 <= rows; r += 4) {
-    const d0 = at(d, r * dStride), d1 = at(d0, dStride), d2 = at(d1, dStride), d3 = at(d2, dStride);
-    const o0 = at(out, r * outStride), o1 = at(o0, outStride), o2 = at(o1, outStride), o3 = at(o2, outStride);
-    for (let j = 0; j < K; j++) {
-      const rj = at(R, j * N + off);
-      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-      let c = 0;
-      for (; c + 4 <= n; c += 4) {
-        const rv = v128.load(at(rj, c));
-        a0 = f32x4.add(a0, f32x4.mul(v128.load(at(d0, c)), rv));
-        a1 = f32x4.add(a1, f32x4.mul(v128.load(at(d1, c)), rv));
-        a2 = f32x4.add(a2, f32x4.mul(v128.load(at(d2, c)), rv));
-        a3 = f32x4.add(a3, f32x4.mul(v128.load(at(d3, c)), rv));
-      }
-      let s0 = hsum(a0), s1 = hsum(a1), s2 = hsum(a2), s3 = hsum(a3);
-      for (; c < n; c++) {
-        const rc = load<f32>(at(rj, c));
-        s0 += load<f32>(at(d0, c)) * rc; s1 += load<f32>(at(d1, c)) * rc;
-        s2 += load<f32>(at(d2, c)) * rc; s3 += load<f32>(at(d3, c)) * rc;
-      }
-      store<f32>(at(o0, j), s0); store<f32>(at(o1, j), s1); store<f32>(at(o2, j), s2); store<f32>(at(o3, j), s3);
-    }
+function gemmNT(out: usize, d: usize, dStride: i32, rows: i32, Rt: usize, K: i32, off: i32, n: i32): void {
+  zero(out, rows * K);
+  gemm(out, K, d, dStride, 1, rows, at(Rt, off * K), K, n, 0, K);
+}
+
+/** dst [cols, rows] = srcᵀ (src [rows, cols]). */
+function transpose(dst: usize, src: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) store<f32>(at(dst, c * rows + r), load<f32>(at(src, r * cols + c)));
   }
-  for (; r < rows; r++) gemvT(at(out, r * outStride), at(d, r * dStride), R, K, N, off, n);
 }
 
 /** y[0:n] += a·x[0:n]. */
@@ -240,44 +216,12 @@ function axpy(y: usize, a: f32, x: usize, n: i32): void {
 }
 
 /**
- * dR[k, off + j] += Σ_r h_r[k]·d_r[j] over `rows` rows (h_r = h + r·hStride, d_r = d + r·dStride floats; R rows have
- * N floats): one step's ∂L/∂R for the whole batch, each dR block held in registers across the rows.
+ * dR[k, off + j] += Σ_r h_r[k]·d_r[j] (j < n) over `rows` rows (h_r = h + r·hStride, d_r = d + r·dStride floats; R rows have
+ * N floats): one step's ∂L/∂R for the whole batch, as the gemm hᵀ·d.
  */
-function outerBatch(dR: usize, h: usize, hStride: i32, d: usize, dStride: i32, rows: i32, K: i32, N: i32, off: i32, n: i32): void {
-  const hStep = <usize>hStride << 2, dStep = <usize>dStride << 2;
-  for (let k = 0; k < K; k++) {
-    const row = at(dR, k * N + off);
-    let j = 0;
-    for (; j + 16 <= n; j += 16) {
-      let a0 = v128.load(at(row, j)), a1 = v128.load(at(row, j + 4)), a2 = v128.load(at(row, j + 8)), a3 = v128.load(at(row, j + 12));
-      let hp = at(h, k), dp = at(d, j);
-      for (let r = 0; r < rows; r++) {
-        const hk = f32x4.splat(load<f32>(hp));
-        a0 = f32x4.add(a0, f32x4.mul(hk, v128.load(dp)));
-        a1 = f32x4.add(a1, f32x4.mul(hk, v128.load(dp, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(hk, v128.load(dp, 32)));
-        a3 = f32x4.add(a3, f32x4.mul(hk, v128.load(dp, 48)));
-        hp += hStep;
-        dp += dStep;
-      }
-      v128.store(at(row, j), a0); v128.store(at(row, j + 4), a1); v128.store(at(row, j + 8), a2); v128.store(at(row, j + 12), a3);
-    }
-    for (; j + 4 <= n; j += 4) {
-      let a0 = v128.load(at(row, j));
-      let hp = at(h, k), dp = at(d, j);
-      for (let r = 0; r < rows; r++) {
-        a0 = f32x4.add(a0, f32x4.mul(f32x4.splat(load<f32>(hp)), v128.load(dp)));
-        hp += hStep;
-        dp += dStep;
-      }
-      v128.store(at(row, j), a0);
-    }
-    for (; j < n; j++) {
-      let a: f32 = load<f32>(at(row, j));
-      for (let r = 0; r < rows; r++) a += load<f32>(at(h, r * hStride + k)) * load<f32>(at(d, r * dStride + j));
-      store<f32>(at(row, j), a);
-    }
-  }
+// @ts-ignore: decorator
+@inline function outerBatch(dR: usize, h: usize, hStride: i32, d: usize, dStride: i32, rows: i32, K: i32, N: i32, off: i32, n: i32): void {
+  gemm(at(dR, off), N, h, 1, hStride, K, d, dStride, rows, 0, n);
 }
 
 /** y = act(y) in place. */
@@ -358,6 +302,20 @@ function columnSums(db: usize, dZ: usize, rows: i32, n: i32): void {
   for (let r = 0; r < rows; r++) addRow(db, at(dZ, r * n), n);
 }
 
+/** Rows of dZ per pass of `kernelGrad`: a [256, 4H] block of dZ and its rows of x̃ stay in the L2 cache. */
+const GRAD_CHUNK = 256;
+
+/**
+ * ∂L/∂K [E, N] = x̃ᵀ·dZ over `rows` rows (x̃ [rows, E], dZ [rows, N]): the input kernel's gradient, computed here
+ * rather than by XNNPACK, which repacks its right-hand operand (all of dZ) on every call. rows = 0 writes zeros.
+ */
+export function kernelGrad(dK: usize, x: usize, E: i32, dZ: usize, rows: i32, N: i32): void {
+  zero(dK, E * N);
+  for (let r0 = 0; r0 < rows; r0 += GRAD_CHUNK) {
+    gemm(dK, N, at(x, r0 * E), 1, E, E, at(dZ, r0 * N), N, min(GRAD_CHUNK, rows - r0), 0, N);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // SimpleRNN:  a = x·K + b + h̃·R,  ĥ = φ(a),  h = masked carry.   save W = 3H: [ĥ | h̃ | a].
 
@@ -397,6 +355,8 @@ export function simpleBackward(
   const W = 3 * H;
   const dhNext = scratch; // [B, H]
   const dhAll = at(scratch, B * H); // [B, H] ∂L/∂h_s of every example
+  const Rt = at(scratch, 6 * B * H); // [H, H] Rᵀ
+  transpose(Rt, R, H, H);
   zero(dhNext, B * H);
   zero(dR, H * H);
   for (let s = T - 1; s >= 0; s--) {
@@ -415,7 +375,7 @@ export function simpleBackward(
       for (; i < H; i++) store<f32>(at(da, i), load<f32>(at(dh, i)) * m * sdact(act, load<f32>(at(hHat, i))));
     }
     // ∂L/∂h_{s−1} = (da·Rᵀ) ⊙ recMask + (1 − m)·∂L/∂h, the product for the whole batch at once
-    gemmNT(dhNext, H, at(dZ, tt * H), T * H, B, R, H, H, 0, H);
+    gemmNT(dhNext, at(dZ, tt * H), T * H, B, Rt, H, 0, H);
     carryBack(dhNext, dhAll, recMask, mask, B, T, H, tt);
     // ∂L/∂R += Σ_b h̃ᵀ·da (h̃ at save offset H, da rows of dZ T·H floats apart)
     if (weightGrads) outerBatch(dR, at(save, s * B * W + H), W, at(dZ, tt * H), T * H, B, H, H, 0, H);
@@ -500,6 +460,8 @@ export function lstmBackward(
   const dhNext = scratch; // [B, H]
   const dcNext = at(scratch, B * H); // [B, H]
   const dhAll = at(scratch, 2 * B * H); // [B, H] ∂L/∂h_s of every example
+  const Rt = at(scratch, 6 * B * H); // [4H, H] Rᵀ
+  transpose(Rt, R, H, N);
   zero(dhNext, 2 * B * H);
   zero(dR, H * N);
   for (let s = T - 1; s >= 0; s--) {
@@ -544,7 +506,7 @@ export function lstmBackward(
       }
     }
     // ∂L/∂h_{s−1} = (dz·Rᵀ) ⊙ recMask + (1 − m)·∂L/∂h, the product for the whole batch at once
-    gemmNT(dhNext, H, at(dZ, tt * N), T * N, B, R, H, N, 0, N);
+    gemmNT(dhNext, at(dZ, tt * N), T * N, B, Rt, H, 0, N);
     carryBack(dhNext, dhAll, recMask, mask, B, T, H, tt);
     if (weightGrads) outerBatch(dR, at(save, s * B * W + 6 * H), W, at(dZ, tt * N), T * N, B, H, N, 0, N);
   }
@@ -630,6 +592,8 @@ export function gruBackward(
   // [B, H] each: what flows to step s − 1 (∂L/∂h̃ until carryBack turns it into ∂L/∂h_{s−1}); ∂L/∂h_s; ∂L/∂u.
   const dhNext = scratch, dhAll = at(scratch, B * H), dUAll = at(scratch, 2 * B * H);
   const dArAll = at(scratch, 3 * B * H); // [B, 3H] ∂L/∂a_r of every example (reset-after)
+  const Rt = at(scratch, 6 * B * H); // [3H, H] Rᵀ
+  transpose(Rt, R, H, N);
   zero(dhNext, B * H);
   zero(dR, H * N);
   if (dRecBias) zero(dRecBias, N);
@@ -681,11 +645,11 @@ export function gruBackward(
     // The recurrent products for the whole batch at once.
     if (resetAfter) {
       // ∂L/∂h̃ += dAr·Rᵀ
-      gemmNT(dUAll, H, dArAll, N, B, R, H, N, 0, N);
+      gemmNT(dUAll, dArAll, N, B, Rt, H, 0, N);
       addRow(dhNext, dUAll, B * H);
     } else {
       // u = r ⊙ h̃:  ∂L/∂u = dah·R_hᵀ;  dar = ∂L/∂u ⊙ h̃ ⊙ σ′(r);  ∂L/∂h̃ += ∂L/∂u ⊙ r + dzr·R_zrᵀ
-      gemmNT(dUAll, H, at(dzStep, 2 * H), T * N, B, R, H, N, 2 * H, H);
+      gemmNT(dUAll, at(dzStep, 2 * H), T * N, B, Rt, H, 2 * H, H);
       for (let b = 0; b < B; b++) {
         const row = at(base, b * W);
         const gr = at(row, H), hd = at(row, 3 * H);
@@ -697,7 +661,7 @@ export function gruBackward(
           store<f32>(at(dhd, i), load<f32>(at(dhd, i)) + du * r);
         }
       }
-      gemmNT(dUAll, H, dzStep, T * N, B, R, H, N, 0, 2 * H);
+      gemmNT(dUAll, dzStep, T * N, B, Rt, H, 0, 2 * H);
       addRow(dhNext, dUAll, B * H);
     }
     // ∂L/∂h_{s−1} = ∂L/∂h̃ ⊙ recMask + (1 − m)·∂L/∂h
