@@ -17,6 +17,8 @@ interface RnnWasm {
   gruForward(xp: Ptr, bias: Ptr, recBias: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, resetAfter: number, save: Ptr, hAll: Ptr, out: Ptr, retSeq: number, scratch: Ptr): void;
   kernelGrad(dK: Ptr, x: Ptr, E: number, dZ: Ptr, rows: number, N: number): void;
   gruBackward(dy: Ptr, retSeq: number, save: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, resetAfter: number, dZ: Ptr, dR: Ptr, db: Ptr, dRecBias: Ptr, dH: Ptr, weightGrads: number, scratch: Ptr): void;
+  usePanel(p: Ptr): void;
+  PANEL_FLOATS: WebAssembly.Global;
   adam(w: Ptr, g: Ptr, m: Ptr, v: Ptr, out: Ptr, n: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number): void;
   rmsprop(w: Ptr, g: Ptr, s: Ptr, mu: Ptr, out: Ptr, n: number, lr: number, rho: number, kappa: number, eps: number): void;
   momentum(w: Ptr, g: Ptr, a: Ptr, out: Ptr, n: number, lr: number, kappa: number): void;
@@ -58,12 +60,17 @@ export interface SimdAttrs {
 const ptr = (b: WasmBackend, t: tf.TensorInfo | undefined): Ptr => (t ? b.dataIdMap.get(t.dataId).memoryOffset : 0);
 const flag = (x: boolean) => (x ? 1 : 0);
 
-/** Allocates the kernel's float32 outputs and a scratch buffer; runs `body`; frees the scratch. */
+/**
+ * Allocates the kernel's float32 outputs and a scratch buffer (the matrix products' panel, then `scratch` floats);
+ * runs `body`; frees the scratch.
+ */
 function withOutputs(b: WasmBackend, shapes: number[][], scratch: number, body: (outs: tf.TensorInfo[], scratch: Ptr) => void): tf.TensorInfo[] {
   const outs = shapes.map((s) => b.makeOutput(s, 'float32'));
-  const tmp = b.makeOutput([Math.max(1, scratch)], 'float32');
+  const panel = kernels!.PANEL_FLOATS.value as number;
+  const tmp = b.makeOutput([panel + scratch], 'float32');
   try {
-    body(outs, ptr(b, tmp));
+    kernels!.usePanel(ptr(b, tmp));
+    body(outs, ptr(b, tmp) + 4 * panel);
   } finally {
     b.disposeData(tmp.dataId);
   }

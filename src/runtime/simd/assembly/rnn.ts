@@ -136,53 +136,77 @@ function gemv(z: usize, h: usize, hStep: i32, R: usize, rStep: i32, K: i32, off:
   }
 }
 
+/** Inner-dimension chunk of `gemm`: its packed panel holds KC values of four rows, each splatted to a vector. */
+const KC = 256;
+/** Float count of the panel, which `usePanel` places: 4·KC vectors of four floats. */
+export const PANEL_FLOATS = 16 * KC;
+let panel: usize = 0;
+
+/** Where `gemm` packs its panel (PANEL_FLOATS floats); the caller sets it before every kernel call. */
+export function usePanel(p: usize): void {
+  panel = p;
+}
+
 /**
  * The one matrix product of the kernels: z_r[0:n] += Σ_{k<K} h_r[k·hStep]·R_k[off:off+n] for r < rows, where
  * z_r = z + r·zStride, h_r = h + r·hStride and R_k = R + k·rStep (floats; strides may be negative).
  * With hStep 1 and rStep the row length it is z += h·R (a step's recurrent product for the batch); with hStride 1
  * and hStep the row length of h it is z += hᵀ·R (a weight gradient, summed over k).
- * Four rows × eight columns stay in registers: per k, two loads of R, four splat loads of h, eight multiply-adds.
+ * Four rows × eight columns stay in registers. The four rows' values are first packed, splatted, into the panel,
+ * so that the inner loop is six loads at fixed offsets and eight multiply-adds per k, with no address arithmetic
+ * but two pointer increments: the instruction count, not the arithmetic, bounds this loop.
  */
 function gemm(z: usize, zStride: i32, h: usize, hStride: i32, hStep: i32, rows: i32, R: usize, rStep: i32, K: i32, off: i32, n: i32): void {
   const hB = <usize>(hStep << 2), rB = <usize>(rStep << 2);
-  let r = 0;
-  for (; r + 4 <= rows; r += 4) {
-    const z0 = at(z, r * zStride), z1 = at(z0, zStride), z2 = at(z1, zStride), z3 = at(z2, zStride);
-    const h0 = at(h, r * hStride), h1 = at(h0, hStride), h2 = at(h1, hStride), h3 = at(h2, hStride);
-    let j = 0;
-    for (; j + 8 <= n; j += 8) {
-      let a0 = v128.load(at(z0, j)), b0 = v128.load(at(z0, j + 4));
-      let a1 = v128.load(at(z1, j)), b1 = v128.load(at(z1, j + 4));
-      let a2 = v128.load(at(z2, j)), b2 = v128.load(at(z2, j + 4));
-      let a3 = v128.load(at(z3, j)), b3 = v128.load(at(z3, j + 4));
-      let rp = at(R, off + j), o: usize = 0;
-      for (let k = 0; k < K; k++) {
-        const ra = v128.load(rp), rb = v128.load(rp, 16);
-        let hk = v128.load32_splat(h0 + o);
-        a0 = f32x4.add(a0, f32x4.mul(hk, ra)); b0 = f32x4.add(b0, f32x4.mul(hk, rb));
-        hk = v128.load32_splat(h1 + o);
-        a1 = f32x4.add(a1, f32x4.mul(hk, ra)); b1 = f32x4.add(b1, f32x4.mul(hk, rb));
-        hk = v128.load32_splat(h2 + o);
-        a2 = f32x4.add(a2, f32x4.mul(hk, ra)); b2 = f32x4.add(b2, f32x4.mul(hk, rb));
-        hk = v128.load32_splat(h3 + o);
-        a3 = f32x4.add(a3, f32x4.mul(hk, ra)); b3 = f32x4.add(b3, f32x4.mul(hk, rb));
-        rp += rB;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    const hc = at(h, k0 * hStep), Rc = at(R, k0 * rStep);
+    let r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const h0 = at(hc, r * hStride), h1 = at(h0, hStride), h2 = at(h1, hStride), h3 = at(h2, hStride);
+      let p = panel, o: usize = 0;
+      for (let k = 0; k < kc; k++) {
+        v128.store(p, v128.load32_splat(h0 + o)); v128.store(p, v128.load32_splat(h1 + o), 16);
+        v128.store(p, v128.load32_splat(h2 + o), 32); v128.store(p, v128.load32_splat(h3 + o), 48);
+        p += 64;
         o += hB;
       }
-      v128.store(at(z0, j), a0); v128.store(at(z0, j + 4), b0);
-      v128.store(at(z1, j), a1); v128.store(at(z1, j + 4), b1);
-      v128.store(at(z2, j), a2); v128.store(at(z2, j + 4), b2);
-      v128.store(at(z3, j), a3); v128.store(at(z3, j + 4), b3);
+      const pEnd = panel + (<usize>kc << 6);
+      const z0 = at(z, r * zStride), z1 = at(z0, zStride), z2 = at(z1, zStride), z3 = at(z2, zStride);
+      let j = 0;
+      for (; j + 8 <= n; j += 8) {
+        let a0 = v128.load(at(z0, j)), b0 = v128.load(at(z0, j + 4));
+        let a1 = v128.load(at(z1, j)), b1 = v128.load(at(z1, j + 4));
+        let a2 = v128.load(at(z2, j)), b2 = v128.load(at(z2, j + 4));
+        let a3 = v128.load(at(z3, j)), b3 = v128.load(at(z3, j + 4));
+        let rp = at(Rc, off + j);
+        for (let q = panel; q < pEnd; q += 64) {
+          const ra = v128.load(rp), rb = v128.load(rp, 16);
+          let hk = v128.load(q);
+          a0 = f32x4.add(a0, f32x4.mul(hk, ra)); b0 = f32x4.add(b0, f32x4.mul(hk, rb));
+          hk = v128.load(q, 16);
+          a1 = f32x4.add(a1, f32x4.mul(hk, ra)); b1 = f32x4.add(b1, f32x4.mul(hk, rb));
+          hk = v128.load(q, 32);
+          a2 = f32x4.add(a2, f32x4.mul(hk, ra)); b2 = f32x4.add(b2, f32x4.mul(hk, rb));
+          hk = v128.load(q, 48);
+          a3 = f32x4.add(a3, f32x4.mul(hk, ra)); b3 = f32x4.add(b3, f32x4.mul(hk, rb));
+          rp += rB;
+        }
+        v128.store(at(z0, j), a0); v128.store(at(z0, j + 4), b0);
+        v128.store(at(z1, j), a1); v128.store(at(z1, j + 4), b1);
+        v128.store(at(z2, j), a2); v128.store(at(z2, j + 4), b2);
+        v128.store(at(z3, j), a3); v128.store(at(z3, j + 4), b3);
+      }
+      // Columns left over (n not a multiple of 8): one row at a time.
+      if (j < n) {
+        gemv(at(z0, j), h0, hStep, Rc, rStep, kc, off + j, n - j);
+        gemv(at(z1, j), h1, hStep, Rc, rStep, kc, off + j, n - j);
+        gemv(at(z2, j), h2, hStep, Rc, rStep, kc, off + j, n - j);
+        gemv(at(z3, j), h3, hStep, Rc, rStep, kc, off + j, n - j);
+      }
     }
-    // Columns left over (n not a multiple of 8): one row at a time.
-    if (j < n) {
-      gemv(at(z0, j), h0, hStep, R, rStep, K, off + j, n - j);
-      gemv(at(z1, j), h1, hStep, R, rStep, K, off + j, n - j);
-      gemv(at(z2, j), h2, hStep, R, rStep, K, off + j, n - j);
-      gemv(at(z3, j), h3, hStep, R, rStep, K, off + j, n - j);
-    }
+    for (; r < rows; r++) gemv(at(z, r * zStride), at(hc, r * hStride), hStep, Rc, rStep, kc, off, n);
   }
-  for (; r < rows; r++) gemv(at(z, r * zStride), at(h, r * hStride), hStep, R, rStep, K, off, n);
 }
 
 /** z_r[0:n] += h_r[0:K]·R[:, off:off+n] for `rows` rows (R rows have N floats): one step's recurrent product. */
@@ -302,6 +326,17 @@ function columnSums(db: usize, dZ: usize, rows: i32, n: i32): void {
   for (let r = 0; r < rows; r++) addRow(db, at(dZ, r * n), n);
 }
 
+/**
+ * ∂L/∂R[:, off:off+n] += Σ_s Σ_b a_{s,b}ᵀ·dZ_{b,tt(s)}[off:off+n] after the time loop, a_{s,b} = the H floats at
+ * save + (s·B + b)·W + aOff (h̃ or u of step s): one gemm per example over its T steps, so that the sums stay in
+ * registers for T rows rather than for one step's B.
+ */
+function recurrentGrad(dR: usize, save: usize, W: i32, aOff: i32, dZ: usize, B: i32, T: i32, H: i32, N: i32, goBack: i32, off: i32, n: i32): void {
+  const tt0 = goBack ? T - 1 : 0;
+  const dStep = goBack ? -N : N;
+  for (let b = 0; b < B; b++) gemm(at(dR, off), N, at(save, b * W + aOff), 1, B * W, H, at(dZ, (b * T + tt0) * N + off), dStep, T, 0, n);
+}
+
 /** Rows of dZ per pass of `kernelGrad`: a [256, 4H] block of dZ and its rows of x̃ stay in the L2 cache. */
 const GRAD_CHUNK = 256;
 
@@ -378,8 +413,8 @@ export function simpleBackward(
     gemmNT(dhNext, at(dZ, tt * H), T * H, B, Rt, H, 0, H);
     carryBack(dhNext, dhAll, recMask, mask, B, T, H, tt);
     // ∂L/∂R += Σ_b h̃ᵀ·da (h̃ at save offset H, da rows of dZ T·H floats apart)
-    if (weightGrads) outerBatch(dR, at(save, s * B * W + H), W, at(dZ, tt * H), T * H, B, H, H, 0, H);
   }
+  if (weightGrads) recurrentGrad(dR, save, W, H, dZ, B, T, H, H, goBack, 0, H);
   if (db) columnSums(db, dZ, B * T, H);
 }
 
@@ -508,8 +543,8 @@ export function lstmBackward(
     // ∂L/∂h_{s−1} = (dz·Rᵀ) ⊙ recMask + (1 − m)·∂L/∂h, the product for the whole batch at once
     gemmNT(dhNext, at(dZ, tt * N), T * N, B, Rt, H, 0, N);
     carryBack(dhNext, dhAll, recMask, mask, B, T, H, tt);
-    if (weightGrads) outerBatch(dR, at(save, s * B * W + 6 * H), W, at(dZ, tt * N), T * N, B, H, N, 0, N);
   }
+  if (weightGrads) recurrentGrad(dR, save, W, 6 * H, dZ, B, T, H, N, goBack, 0, N);
   if (db) columnSums(db, dZ, B * T, N);
 }
 
@@ -666,15 +701,12 @@ export function gruBackward(
     }
     // ∂L/∂h_{s−1} = ∂L/∂h̃ ⊙ recMask + (1 − m)·∂L/∂h
     carryBack(dhNext, dhAll, recMask, mask, B, T, H, tt);
-    if (weightGrads) {
-      const hd0 = at(base, 3 * H), u0 = at(base, 4 * H);
-      if (resetAfter) {
-        outerBatch(dR, hd0, W, dArAll, N, B, H, N, 0, N);
-      } else {
-        outerBatch(dR, hd0, W, dzStep, T * N, B, H, N, 0, 2 * H);
-        outerBatch(dR, u0, W, at(dzStep, 2 * H), T * N, B, H, N, 2 * H, H);
-      }
-    }
+    // ∂L/∂R: reset-after, from this step's ∂L/∂a_r (kept for one step only); reset-before, after the loop
+    if (weightGrads && resetAfter) outerBatch(dR, at(base, 3 * H), W, dArAll, N, B, H, N, 0, N);
+  }
+  if (weightGrads && !resetAfter) {
+    recurrentGrad(dR, save, W, 3 * H, dZ, B, T, H, N, goBack, 0, 2 * H);
+    recurrentGrad(dR, save, W, 4 * H, dZ, B, T, H, N, goBack, 2 * H, H);
   }
   if (db) columnSums(db, dZ, B * T, N);
 }
