@@ -4,22 +4,18 @@
  * and a message says what happened; no error reaches the page. (The ≥ 10,000-link fuzzers run in Node:
  * tests/store/share-fuzz.test.ts, tests/codegen/import-fuzz.test.ts, tests/datasets/csv-fuzz.test.ts.)
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { SHARE_MAX_CHARS } from '../../src/store/persistence.ts';
-import { baseUrl, dropFileOnCanvas, launch, nodeCount, openEditor, SEL, storedGraph, waitForCanvas } from './harness.ts';
+import {
+  baseUrl, dropFileOnCanvas, nodeCount, openEditor, SEL, storedGraph, useBrowser, waitForCanvas,
+} from './harness.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const e2e = useBrowser();
 
 /** A returning user: the BiLSTM lesson is in the autosave of a fresh browser context. Page errors are collected. */
 async function returningUser(): Promise<{ page: Page; saved: string; errors: string[] }> {
-  const page = await openEditor(browser, { preset: 'lesson-bilstm-2layer' });
+  const page = await openEditor(e2e.browser, { preset: 'lesson-bilstm-2layer' });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await expect.poll(async () => (await storedGraph(page))?.nodes.length).toBe(7);

@@ -4,37 +4,27 @@
  * nothing after it: the LSTM reads forwards), the two-model view shows both models, the attribution bars and the
  * heatmap render, and a preset can be the second model. With UPDATE_SCREENSHOT=1 it rewrites docs/connectivity.png.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launch, lookAtCharts, openEditor } from './harness.ts';
+import { expect, it } from 'vitest';
+import { lookAtCharts, useBrowser } from './harness.ts';
 
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launch();
-  page = await openEditor(browser, { preset: 'copy-lstm', viewport: { width: 1700, height: 2600 } });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const e2e = useBrowser({ preset: 'copy-lstm', viewport: { width: 1700, height: 2600 } });
 
 const weights = (model: number) =>
-  page.locator('[data-testid="conn-model"]').nth(model).locator('[data-testid="conn-input-strip"] .conn-cell')
+  e2e.page.locator('[data-testid="conn-model"]').nth(model).locator('[data-testid="conn-input-strip"] .conn-cell')
     .evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-weight'))));
 
 it('hovering an output step shades the input strip; the two-model view shows both models', async () => {
-  await page.getByRole('tab', { name: 'Inside' }).click();
-  await page.getByLabel('Sequence length T').fill('10');
-  await page.getByLabel('Race steps').fill('3');
-  await page.getByRole('button', { name: 'Run the race' }).click();
+  await e2e.page.getByRole('tab', { name: 'Inside' }).click();
+  await e2e.page.getByLabel('Sequence length T').fill('10');
+  await e2e.page.getByLabel('Race steps').fill('3');
+  await e2e.page.getByRole('button', { name: 'Run the race' }).click();
   // The race ends when every model has its probe (its gate maps draw).
-  await expect.poll(() => page.getByRole('group', { name: 'What to show' }).textContent(), { timeout: 240_000, interval: 1000 }).toMatch(/GRU \(done/);
+  await expect.poll(() => e2e.page.getByRole('group', { name: 'What to show' }).textContent(), { timeout: 240_000, interval: 1000 }).toMatch(/GRU \(done/);
 
-  await page.getByLabel('Compare with').selectOption('run:GRU');
-  await page.getByRole('button', { name: 'Show connectivity' }).click();
-  const models = page.locator('[data-testid="conn-model"]');
-  const panel = page.locator('[data-testid="panel-connectivity"]');
+  await e2e.page.getByLabel('Compare with').selectOption('run:GRU');
+  await e2e.page.getByRole('button', { name: 'Show connectivity' }).click();
+  const models = e2e.page.locator('[data-testid="conn-model"]');
+  const panel = e2e.page.locator('[data-testid="panel-connectivity"]');
   await expect.poll(async () => (await models.count()) + (await panel.getByRole('alert').count()), { timeout: 120_000, interval: 500 }).toBeGreaterThan(0);
   expect(await panel.getByRole('alert').count(), (await panel.getByRole('alert').allTextContents()).join()).toBe(0);
   await expect.poll(() => models.count(), { timeout: 120_000, interval: 500 }).toBe(2);
@@ -55,7 +45,7 @@ it('hovering an output step shades the input strip; the two-model view shows bot
     expect(painted).toBeGreaterThan(0.5);
   }
   // Each matrix's colour bar has values; its time axis counts input steps 1..30 with the input under each.
-  const matrices = (await lookAtCharts(page, '[data-testid="panel-connectivity"]')).heatmaps.filter((h) => h.id === 'conn-matrix');
+  const matrices = (await lookAtCharts(e2e.page, '[data-testid="panel-connectivity"]')).heatmaps.filter((h) => h.id === 'conn-matrix');
   expect(matrices.length).toBe(2);
   for (const mx of matrices) {
     expect(mx.barTicks).toBeGreaterThanOrEqual(2);
@@ -80,14 +70,14 @@ it('hovering an output step shades the input strip; the two-model view shows bot
 
   if (process.env.UPDATE_SCREENSHOT) {
     // The dock over the whole window, so both models are in view.
-    await page.getByRole('button', { name: 'Full window' }).click();
-    await page.locator('[data-testid="panel-connectivity"]').screenshot({ path: 'docs/connectivity.png' });
-    await page.getByRole('button', { name: 'Leave full window' }).click();
+    await e2e.page.getByRole('button', { name: 'Full window' }).click();
+    await e2e.page.locator('[data-testid="panel-connectivity"]').screenshot({ path: 'docs/connectivity.png' });
+    await e2e.page.getByRole('button', { name: 'Leave full window' }).click();
   }
 
   // A preset as the second model, on the same example and data.
-  await page.getByLabel('Compare with').selectOption('preset:copy-lstm');
-  await page.getByRole('button', { name: 'Show connectivity' }).click();
+  await e2e.page.getByLabel('Compare with').selectOption('preset:copy-lstm');
+  await e2e.page.getByRole('button', { name: 'Show connectivity' }).click();
   await expect.poll(() => models.nth(1).locator('h4').textContent(), { timeout: 120_000, interval: 500 }).toContain('initial weights');
   expect(await models.count()).toBe(2);
 }, 600_000);

@@ -4,23 +4,17 @@
  * inspector edits with a live summary, undo/redo of each, and fields that never delete the node.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { LAYER_KINDS } from '../../src/graph/index.ts';
 import { LAYERS, withDefaults } from '../../src/layers/index.ts';
 import { EXPECTED } from '../fixtures/invalid/expected.ts';
 import {
-  centre, dragConnect, dragFromPalette, dragMouse, dragNode, edgeCount, focusCanvas, launch, MOD, nodeCount, nodeIds,
-  openEditor, paletteButton, SEL, storedGraph,
+  centre, dragConnect, dragFromPalette, dragMouse, dragNode, edgeCount, focusCanvas, MOD, nodeCount, nodeIds,
+  openEditor, paletteButton, SEL, storedGraph, useBrowser,
 } from './harness.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const e2e = useBrowser();
 
 const undoButton = (page: Page) => page.getByRole('button', { name: 'Undo', exact: true });
 const redoButton = (page: Page) => page.getByRole('button', { name: 'Redo', exact: true });
@@ -46,7 +40,7 @@ async function added(page: Page, before: string[]): Promise<string> {
 
 describe('editor', () => {
   it('opens with the lesson LSTM classifier on a first start', async () => {
-    const page = await openEditor(browser);
+    const page = await openEditor(e2e.browser);
     expect(await nodeCount(page)).toBe(4);
     for (const kind of ['Input', 'Embedding', 'LSTM', 'Dense']) await expect.poll(() => page.locator(SEL.nodeOfKind(kind)).count()).toBe(1);
     expect(await page.locator(SEL.edgeLabel('e2')).innerText()).toContain('[batch, T, 64]');
@@ -58,7 +52,7 @@ describe('editor', () => {
   });
 
   it('adds every layer kind from the palette by click, by Enter and by drag, each once with default params', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     await newGraph(page);
     const box = (await page.locator('[data-testid="canvas"]').boundingBox())!;
     const ways = ['click', 'enter', 'drag'] as const;
@@ -89,7 +83,7 @@ describe('editor', () => {
   });
 
   it('connects Embedding → LSTM by dragging and labels the edge with its shape; undo and redo the connection', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     await newGraph(page);
     const ids: Record<string, string> = {};
     for (const kind of ['Input', 'Embedding', 'LSTM']) {
@@ -116,7 +110,7 @@ describe('editor', () => {
   });
 
   it('refuses an invalid connection and shows why, while dragging and after release', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     const before = await nodeIds(page);
     await paletteButton(page, 'LSTM').click();
     const lstm = await added(page, before);
@@ -138,7 +132,7 @@ describe('editor', () => {
   });
 
   it('wraps an LSTM in Bidirectional: the width doubles on the edge, params double; undo/redo', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     const total = await totalParams(page);
     await page.locator(`${SEL.node('n3')} .node-head`).click();
     await page.getByRole('button', { name: 'Wrap in Bidirectional' }).click();
@@ -161,7 +155,7 @@ describe('editor', () => {
   });
 
   it('edits units in the inspector: the summary total changes; undo/redo restore the param', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     const total = await totalParams(page);
     await page.locator(`${SEL.node('n3')} .node-head`).click();
     const units = page.getByRole('textbox', { name: 'Units', exact: true });
@@ -185,7 +179,7 @@ describe('editor', () => {
   });
 
   it('Backspace and Delete typed in fields never delete the node', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     await page.locator(`${SEL.node('n3')} .node-head`).click();
     const units = page.getByRole('textbox', { name: 'Units', exact: true });
     await units.click();
@@ -207,7 +201,7 @@ describe('editor', () => {
   });
 
   it('a drag is one undo step; a paste and a multi-delete are one step each; Ctrl+Y and Shift+Ctrl+Z redo', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     const pos = async (id: string) => (await storedGraph(page)).nodes.find((n) => n.id === id) as unknown as { position: { x: number; y: number } };
     const start = (await pos('n4')).position;
     const c = await centre(page.locator(`${SEL.node('n4')} .node-head`));
@@ -248,7 +242,7 @@ describe('editor', () => {
   });
 
   it('keyboard only: select a layer, move it with arrows, connect by menu, delete it', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     const dense = page.locator(SEL.node('n4'));
     await dense.focus();
     await page.keyboard.press('Enter');
@@ -278,7 +272,7 @@ describe('editor', () => {
     await page.context().close();
   });
   it('drops a recurrent layer into an empty Bidirectional (sub-flow) as one undo step', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     // The GRU first: clicked while an empty Bidirectional is selected, it would go straight inside (wrap.test.ts).
     let before = await nodeIds(page);
     await paletteButton(page, 'GRU').click();
@@ -295,7 +289,7 @@ describe('editor', () => {
   });
 
   it('marks a layer in error with its reason on hover; the problems list selects it; the one-click fix clears it', async () => {
-    const page = await openEditor(browser, { fixture: 'invalid/needs-return-sequences' });
+    const page = await openEditor(e2e.browser, { fixture: 'invalid/needs-return-sequences' });
     const bad = page.locator(SEL.node('lstm2'));
     await expect.poll(() => bad.locator('.node-badge').count()).toBe(1);
     await bad.locator('.node-badge').hover();
@@ -315,7 +309,7 @@ describe('editor', () => {
     await page.context().close();
   });
   it('context menus: wrap a layer, delete a connection, add a layer where the pane was clicked, insert a layer into a connection', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     await page.locator(`${SEL.node('n3')} .node-head`).click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Wrap in Bidirectional' }).click();
     await expect.poll(() => page.locator(SEL.nodeOfKind('Bidirectional')).count()).toBe(1);
@@ -348,7 +342,7 @@ describe('editor', () => {
     await page.context().close();
   });
   it('the Presets menu lists every preset with its description and loads one as an undoable step', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     await page.getByRole('button', { name: /Presets/ }).click();
     const items = page.getByRole('menu', { name: 'Presets' }).getByRole('menuitem');
     const files = (await readdir('presets')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
@@ -365,7 +359,7 @@ describe('editor', () => {
     await page.context().close();
   });
   it('re-routes a connection by dragging its end, and deletes it when dropped on empty canvas (one step each)', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     const before = await nodeIds(page);
     await paletteButton(page, 'Dense').click();
     const dense2 = await added(page, before);
@@ -383,7 +377,7 @@ describe('editor', () => {
     await page.context().close();
   });
   it('every broken fixture opens without a page error, its layers badged and its codes in the Problems list', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.getByRole('tab', { name: /Problems/ }).click();
@@ -404,7 +398,7 @@ describe('editor', () => {
   });
 
   it('the dock resizes by dragging its top edge, by arrow keys, and with Expand/Shrink, never as an undo step', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     const dock = page.getByRole('region', { name: 'Dock' });
     const height = async () => (await dock.boundingBox())!.height;
     const before = await height();

@@ -8,19 +8,14 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import JSZip from 'jszip';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
 import { cli, maxAbsDiff, PYTHON, SCRATCH } from '../export/helpers.ts';
-import { launch, nodeCount, openEditor, SEL, storedGraph } from './harness.ts';
+import { nodeCount, openEditor, SEL, storedGraph, useBrowser } from './harness.ts';
 
-let browser: Browser;
+const e2e = useBrowser();
 beforeAll(async () => {
-  browser = await launch();
   await initTfNode('cpu');
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 const dir = (name: string) => {
@@ -32,7 +27,7 @@ const dir = (name: string) => {
 
 describe('export dialog', () => {
   it('exports the BiLSTM preset to PyTorch as a zip whose predict.py matches rnn-studio predict', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-bilstm-2layer' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-bilstm-2layer' });
     await page.getByRole('tab', { name: 'Export' }).click();
     const code = page.getByTestId('export-code');
     for (const [target, text] of [['TF.js', 'tf.layers.bidirectional({'], ['Keras', 'layers.Bidirectional(']]) {
@@ -92,7 +87,7 @@ describe('import', () => {
 
   it('a TF.js model.json dropped on the canvas appears as layers; the picker brings its weights too', async () => {
     const { json, bin } = await stockModel();
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     const canvas = await page.locator('[data-testid="canvas"]').elementHandle();
     const dt = await page.evaluateHandle((text) => {
       const d = new DataTransfer();

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { parseDocument } from '../../src/graph/index.ts';
 import { encodeShare } from '../../src/store/persistence.ts';
 import { FIXTURE_DIR } from '../fixtures/graphs.ts';
@@ -48,6 +48,22 @@ export interface OpenOptions {
   viewport?: { width: number; height: number };
   /** Let the guided lesson open by itself on this first visit (every other test starts with it suppressed). */
   firstVisitLesson?: boolean;
+}
+
+/**
+ * One Chromium for the calling test file, launched before its tests and closed after them; given options, the editor
+ * is also opened once (`openEditor`). Read `.browser` and `.page` inside tests and hooks.
+ */
+export function useBrowser(editor?: OpenOptions): { browser: Browser; page: Page } {
+  const e2e = {} as { browser: Browser; page: Page };
+  beforeAll(async () => {
+    e2e.browser = await launch();
+    if (editor) e2e.page = await openEditor(e2e.browser, editor);
+  });
+  afterAll(async () => {
+    await e2e.browser?.close();
+  });
+  return e2e;
 }
 
 /** The app opens the guided lesson on a first visit unless this key is in local storage (store/lesson.ts SEEN_KEY). */

@@ -6,30 +6,23 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { PYTHON, ROOT, scratchDir } from '../export/helpers.ts';
-import { launch, nodeCount, openEditor, storedGraph } from './harness.ts';
+import { nodeCount, storedGraph, useBrowser } from './harness.ts';
 
-let browser: Browser;
-let page: Page;
 let bytes: number[];
 
+const e2e = useBrowser({ preset: 'lesson-lstm' });
 beforeAll(async () => {
   const dir = scratchDir('e2e-keras-file');
   execFileSync(PYTHON, [join(ROOT, 'tests/fixtures/keras/make_keras_files.py'), dir]);
   bytes = [...readFileSync(join(dir, 'seq_gru_reset_after.keras'))];
-  browser = await launch();
-  page = await openEditor(browser, { preset: 'lesson-lstm' });
-});
-afterAll(async () => {
-  await browser?.close();
 });
 
 it('a .keras file dropped on the canvas becomes the graph, and "try it" and "Probe this graph" use its weights', async () => {
-  const canvas = await page.locator('[data-testid="canvas"]').elementHandle();
+  const canvas = await e2e.page.locator('[data-testid="canvas"]').elementHandle();
   const box = (await canvas!.boundingBox())!;
-  const dt = await page.evaluateHandle((b) => {
+  const dt = await e2e.page.evaluateHandle((b) => {
     const d = new DataTransfer();
     d.items.add(new File([new Uint8Array(b)], 'gru_model.keras'));
     return d;
@@ -39,21 +32,21 @@ it('a .keras file dropped on the canvas becomes the graph, and "try it" and "Pro
   await canvas!.dispatchEvent('drop', { dataTransfer: dt, ...at });
 
   // The file's layers replace the lesson graph: Input, GRU (reset-after, as saved), Dense.
-  await expect.poll(async () => (await storedGraph(page)).nodes.map((n) => n.data.kind), { timeout: 60_000 }).toEqual(['Input', 'GRU', 'Dense']);
-  expect(await nodeCount(page)).toBe(3);
-  expect((await storedGraph(page)).nodes[1].data.params).toMatchObject({ units: 4, resetAfter: true });
-  await expect.poll(() => page.locator('body').textContent()).toContain('Imported gru_model.keras with its weights');
+  await expect.poll(async () => (await storedGraph(e2e.page)).nodes.map((n) => n.data.kind), { timeout: 60_000 }).toEqual(['Input', 'GRU', 'Dense']);
+  expect(await nodeCount(e2e.page)).toBe(3);
+  expect((await storedGraph(e2e.page)).nodes[1].data.params).toMatchObject({ units: 4, resetAfter: true });
+  await expect.poll(() => e2e.page.locator('body').textContent()).toContain('Imported gru_model.keras with its weights');
 
   // The probe needs data: the adding task fits two features in and one value out.
-  await page.getByRole('tab', { name: /Training/ }).click();
-  await page.locator('[data-testid="task-select"]').selectOption('adding');
+  await e2e.page.getByRole('tab', { name: /Training/ }).click();
+  await e2e.page.locator('[data-testid="task-select"]').selectOption('adding');
   // Nothing trained here yet: "try it" runs the imported weights.
-  await expect.poll(() => page.getByTestId('imported-weights').count(), { timeout: 60_000 }).toBe(1);
-  await expect.poll(() => page.getByTestId('try-run').isEnabled(), { timeout: 60_000 }).toBe(true);
-  await page.getByTestId('try-run').click();
-  await expect.poll(() => page.getByTestId('try-result').textContent(), { timeout: 60_000 }).toMatch(/-?\d+\.\d{3}/);
-  await page.getByRole('tab', { name: /Inside/ }).click();
-  await page.getByRole('button', { name: 'Probe this graph' }).click();
-  await expect.poll(() => page.getByRole('group', { name: 'What to show' }).textContent(), { timeout: 120_000 }).toContain('this graph (imported weights)');
-  await expect.poll(() => page.locator('[data-testid^="gate-map-"]').count(), { timeout: 120_000 }).toBeGreaterThan(0);
+  await expect.poll(() => e2e.page.getByTestId('imported-weights').count(), { timeout: 60_000 }).toBe(1);
+  await expect.poll(() => e2e.page.getByTestId('try-run').isEnabled(), { timeout: 60_000 }).toBe(true);
+  await e2e.page.getByTestId('try-run').click();
+  await expect.poll(() => e2e.page.getByTestId('try-result').textContent(), { timeout: 60_000 }).toMatch(/-?\d+\.\d{3}/);
+  await e2e.page.getByRole('tab', { name: /Inside/ }).click();
+  await e2e.page.getByRole('button', { name: 'Probe this graph' }).click();
+  await expect.poll(() => e2e.page.getByRole('group', { name: 'What to show' }).textContent(), { timeout: 120_000 }).toContain('this graph (imported weights)');
+  await expect.poll(() => e2e.page.locator('[data-testid^="gate-map-"]').count(), { timeout: 120_000 }).toBeGreaterThan(0);
 });

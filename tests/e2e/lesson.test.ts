@@ -5,18 +5,11 @@
  * the Training tab's result, three gradient curves, the gate heatmaps, the race, the shapes on the edges, the
  * exported code). Progress survives a reload. A user's own graph is kept aside, never lost.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launch, openEditor, storedGraph, waitForCanvas } from './harness.ts';
+import type { Locator, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { openEditor, storedGraph, useBrowser, waitForCanvas } from './harness.ts';
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const e2e = useBrowser();
 
 const lesson = (page: Page) => page.getByTestId('lesson');
 const verdictOf = (page: Page): Locator => page.getByTestId('lesson-verdict');
@@ -32,7 +25,7 @@ async function doStep(page: Page, id: string, timeout: number): Promise<string> 
 }
 
 it('opens on a first visit, closes on Escape, and is done end to end with Do it and Next; every verdict is a ✓', async () => {
-  const page = await openEditor(browser, { firstVisitLesson: true, query: { backend: 'wasm' } });
+  const page = await openEditor(e2e.browser, { firstVisitLesson: true, query: { backend: 'wasm' } });
   await expect.poll(() => lesson(page).isVisible()).toBe(true);
   await page.keyboard.press('Escape');
   await expect.poll(() => lesson(page).count()).toBe(0);
@@ -113,7 +106,7 @@ it('opens on a first visit, closes on Escape, and is done end to end with Do it 
 }, 1_200_000);
 
 it("asks before replacing the user's own graph, keeps it aside and brings it back", async () => {
-  const page = await openEditor(browser, { preset: 'lesson-gru' });
+  const page = await openEditor(e2e.browser, { preset: 'lesson-gru' });
   // Make the graph the user's own: change the GRU's units in the inspector.
   await page.locator('.react-flow__node[data-id="n3"] .node-head').click();
   const units = page.getByRole('textbox', { name: 'Units', exact: true });

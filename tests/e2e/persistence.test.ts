@@ -4,17 +4,13 @@
  * and a second tab never overwrites silently.
  */
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropFileOnCanvas, launch, newContext, nodeCount, openEditor, SEL, storedGraph, waitForCanvas } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import {
+  dropFileOnCanvas, newContext, nodeCount, openEditor, SEL, storedGraph, useBrowser, waitForCanvas,
+} from './harness.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const e2e = useBrowser();
 
 const totalParams = async (page: Page) => Number((await page.locator(SEL.totalParams).innerText()).replace(/,/g, ''));
 const viewportTransform = (page: Page) => page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
@@ -32,7 +28,7 @@ async function openText(page: Page, name: string, text: string) {
 
 describe('persistence', () => {
   it('reload restores the graph, its params, the training settings with the seed, and the viewport', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     await setLstmUnits(page, '16');
     await expect.poll(() => totalParams(page)).toBe(1_285_252);
     // Pan the view by dragging the empty pane.
@@ -58,7 +54,7 @@ describe('persistence', () => {
   });
 
   it('Save downloads a versioned file that Open reads back identically, in another browser', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-bilstm-2layer' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-bilstm-2layer' });
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     const file = await download;
@@ -69,7 +65,7 @@ describe('persistence', () => {
     const total = await totalParams(page);
     const graph = await storedGraph(page);
 
-    const other = await openEditor(browser, { preset: 'lesson-gru' });
+    const other = await openEditor(e2e.browser, { preset: 'lesson-gru' });
     await openText(other, file.suggestedFilename(), text);
     await expect.poll(() => other.locator(SEL.status).innerText()).toContain('Opened');
     await expect.poll(() => totalParams(other)).toBe(total);
@@ -81,7 +77,7 @@ describe('persistence', () => {
   });
 
   it('refuses corrupt, wrong-version and hostile files with a message; the graph stays as it was', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     const total = await totalParams(page);
     const graph = await storedGraph(page);
     const bad: [string, string, RegExp][] = [
@@ -110,7 +106,7 @@ describe('persistence', () => {
   });
 
   it('opens a graph file dropped on the canvas, and refuses a bad one the same way', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     await dropFileOnCanvas(page, 'broken.json', '{"schemaVersion": 2');
     await expect.poll(() => page.locator(SEL.status).innerText()).toMatch(/Could not open broken\.json/);
     expect(await nodeCount(page)).toBe(4);
@@ -123,7 +119,7 @@ describe('persistence', () => {
   });
 
   it('opens a version-1 file by migrating it', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-lstm' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     const v1 = {
       schemaVersion: 1,
       seed: 7,
@@ -144,14 +140,14 @@ describe('persistence', () => {
   });
 
   it('a share link opens the same graph, settings and seed in a fresh browser', async () => {
-    const page = await openEditor(browser, { preset: 'lesson-bilstm-2layer' });
+    const page = await openEditor(e2e.browser, { preset: 'lesson-bilstm-2layer' });
     await page.getByRole('button', { name: 'Share', exact: true }).click();
     const url = await page.locator(SEL.shareUrl).inputValue();
     expect(url).toMatch(/#g=/);
     const graph = await storedGraph(page);
     const total = await totalParams(page);
 
-    const fresh = await newContext(browser, { width: 1280, height: 800 });
+    const fresh = await newContext(e2e.browser, { width: 1280, height: 800 });
     const other = await fresh.newPage();
     await other.goto(url);
     await waitForCanvas(other);
@@ -166,7 +162,7 @@ describe('persistence', () => {
   });
 
   it('a second tab that saves makes this tab ask instead of overwriting', async () => {
-    const a = await openEditor(browser, { preset: 'lesson-lstm' });
+    const a = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
     const b = await a.context().newPage();
     await b.goto(a.url());
     await waitForCanvas(b);

@@ -2,20 +2,13 @@
  * Where new layers land: the first layer dropped on an empty canvas lands under the pointer (not at the centre),
  * and "Insert LSTM" on a connection makes room, so no two layers overlap.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launch, nodeCount, nodeIds, openEditor, paletteButton, SEL } from './harness.ts';
+import { expect, it } from 'vitest';
+import { nodeCount, nodeIds, openEditor, paletteButton, SEL, useBrowser } from './harness.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const e2e = useBrowser();
 
 it('the first layer dragged from the palette onto an empty canvas lands where it was dropped', async () => {
-  const page = await openEditor(browser, { preset: 'lesson-lstm' });
+  const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
   await page.getByRole('button', { name: 'New', exact: true }).click();
   await expect.poll(() => nodeCount(page)).toBe(0);
   const pane = page.locator(SEL.pane);
@@ -34,7 +27,7 @@ it('the first layer dragged from the palette onto an empty canvas lands where it
 });
 
 it('"Insert LSTM" on a connection makes room: no two layers overlap on screen, and the new one sits between its neighbours', async () => {
-  const page = await openEditor(browser, { preset: 'lesson-lstm' });
+  const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
   // Embedding (n2) → LSTM (n3): insert a second LSTM there.
   await page.locator(`${SEL.edge('e2')} path`).first().click({ button: 'right', force: true });
   await page.getByRole('menuitem', { name: 'Insert LSTM' }).click();

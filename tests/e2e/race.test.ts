@@ -6,77 +6,66 @@
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launch, openEditor, overflowX } from './harness.ts';
+import { expect, it } from 'vitest';
+import { overflowX, useBrowser } from './harness.ts';
 
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launch();
-  page = await openEditor(browser, { preset: 'race-adding', viewport: { width: 1024, height: 700 } });
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
+const e2e = useBrowser({ preset: 'race-adding', viewport: { width: 1024, height: 700 } });
 
 it('runs the race at its defaults: three results and the SimpleRNN named as the one at the baseline, within 30 s', async () => {
-  await expect.poll(() => page.getByRole('tab', { name: 'Inside' }).getAttribute('aria-selected')).toBe('true');
+  await expect.poll(() => e2e.page.getByRole('tab', { name: 'Inside' }).getAttribute('aria-selected')).toBe('true');
   const started = Date.now();
-  await page.getByRole('button', { name: 'Run the race' }).click();
+  await e2e.page.getByRole('button', { name: 'Run the race' }).click();
   // Polled beyond 30 s so that a slow run reports its time (and its state) instead of only timing out.
-  await expect.poll(() => page.getByTestId('race-status').textContent(), { timeout: 450_000, interval: 250 }).toContain('all three finished')
+  await expect.poll(() => e2e.page.getByTestId('race-status').textContent(), { timeout: 450_000, interval: 250 }).toContain('all three finished')
     .catch(async (e) => {
-      await page.screenshot({ path: '/tmp/race-e2e-fail.png' });
+      await e2e.page.screenshot({ path: '/tmp/race-e2e-fail.png' });
       throw e;
     });
   const seconds = (Date.now() - started) / 1000;
   console.log(`race at the defaults in the browser: ${seconds.toFixed(1)} s`);
-  const sentences = await page.getByTestId('race-sentence').allTextContents();
+  const sentences = await e2e.page.getByTestId('race-sentence').allTextContents();
   expect(sentences[0]).toMatch(/^After \d+ steps at T = \d+: Only the SimpleRNN stayed at the baseline \([\d.]+ against 0\.167\); the LSTM and GRU learned the task/);
   // Three finished models in the legend of the gradient panel, each with its dashed initialisation curve.
-  const legend = await page.locator('[data-testid="gradient-legend"] li').evaluateAll((li) => li.map((l) => l.getAttribute('data-series')));
+  const legend = await e2e.page.locator('[data-testid="gradient-legend"] li').evaluateAll((li) => li.map((l) => l.getAttribute('data-series')));
   expect(legend).toEqual(['SimpleRNN', 'SimpleRNN-init', 'LSTM', 'LSTM-init', 'GRU', 'GRU-init']);
-  expect(await page.locator('[data-testid="gradient-chart"] path.series[stroke-dasharray]').count()).toBe(3);
+  expect(await e2e.page.locator('[data-testid="gradient-chart"] path.series[stroke-dasharray]').count()).toBe(3);
 
   // Room to look: with the results shown, nothing scrolls sideways, with the dock under the canvas or over the whole window.
-  expect(await overflowX(page)).toBeLessThanOrEqual(0);
-  await page.getByRole('button', { name: 'Full window' }).click();
-  await expect.poll(() => page.locator('.app').getAttribute('class')).toContain('dock-full');
-  expect(await page.locator('.palette').isVisible()).toBe(false);
-  expect(await overflowX(page)).toBeLessThanOrEqual(0);
+  expect(await overflowX(e2e.page)).toBeLessThanOrEqual(0);
+  await e2e.page.getByRole('button', { name: 'Full window' }).click();
+  await expect.poll(() => e2e.page.locator('.app').getAttribute('class')).toContain('dock-full');
+  expect(await e2e.page.locator('.palette').isVisible()).toBe(false);
+  expect(await overflowX(e2e.page)).toBeLessThanOrEqual(0);
   if (process.env.UPDATE_SCREENSHOT) {
-    await page.screenshot({ path: 'docs/race.png' });
+    await e2e.page.screenshot({ path: 'docs/race.png' });
     // The time docs/vanishing-gradients.md quotes, with the machine's load when it was taken.
     writeFileSync('docs/data/race-browser.json', JSON.stringify({ date: new Date().toISOString(), seconds: Math.round(seconds * 10) / 10, loadAverage1m: loadavg()[0] }) + '\n');
   }
   // One shortcut gives the window back; the choice is remembered for the next visit.
-  await page.locator('.dock-bar').click({ position: { x: 5, y: 5 } });
-  await page.keyboard.press('Control+Shift+F');
-  await expect.poll(() => page.locator('.app').getAttribute('class')).not.toContain('dock-full');
-  expect(await page.evaluate(() => localStorage.getItem('rnn-studio:dock-full'))).toBe('0');
-  await page.keyboard.press('Control+Shift+F');
-  expect(await page.evaluate(() => localStorage.getItem('rnn-studio:dock-full'))).toBe('1');
+  await e2e.page.locator('.dock-bar').click({ position: { x: 5, y: 5 } });
+  await e2e.page.keyboard.press('Control+Shift+F');
+  await expect.poll(() => e2e.page.locator('.app').getAttribute('class')).not.toContain('dock-full');
+  expect(await e2e.page.evaluate(() => localStorage.getItem('rnn-studio:dock-full'))).toBe('0');
+  await e2e.page.keyboard.press('Control+Shift+F');
+  expect(await e2e.page.evaluate(() => localStorage.getItem('rnn-studio:dock-full'))).toBe('1');
   // Last, so that a loaded machine still checks everything above: the issue's bound for the default race.
   expect(seconds).toBeLessThanOrEqual(30);
 }, 600_000);
 
 it('moving the T slider runs the race again with the new T', async () => {
-  await page.getByLabel('Race steps').fill('10');
-  const slider = page.getByLabel('Sequence length T');
+  await e2e.page.getByLabel('Race steps').fill('10');
+  const slider = e2e.page.getByLabel('Sequence length T');
   const before = Number(await slider.inputValue());
   await slider.focus();
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowRight');
+  await e2e.page.keyboard.press('ArrowRight');
+  await e2e.page.keyboard.press('ArrowRight');
   const T = Number(await slider.inputValue());
   expect(T).toBeGreaterThan(before);
-  await expect.poll(() => page.getByTestId('race-status').textContent(), { timeout: 10_000 }).toContain(`T = ${T}, `);
-  await expect.poll(() => page.getByTestId('race-status').textContent(), { timeout: 120_000, interval: 250 }).toContain('all three finished');
-  expect((await page.getByTestId('race-sentence').first().textContent())).toContain(`After 10 steps at T = ${T}:`);
+  await expect.poll(() => e2e.page.getByTestId('race-status').textContent(), { timeout: 10_000 }).toContain(`T = ${T}, `);
+  await expect.poll(() => e2e.page.getByTestId('race-status').textContent(), { timeout: 120_000, interval: 250 }).toContain('all three finished');
+  expect((await e2e.page.getByTestId('race-sentence').first().textContent())).toContain(`After 10 steps at T = ${T}:`);
   // The curves are the new T long.
-  const points = await page.locator('[data-testid="gradient-chart"] path.series').first().getAttribute('d');
+  const points = await e2e.page.locator('[data-testid="gradient-chart"] path.series').first().getAttribute('d');
   expect(points!.split('L').length).toBe(T);
-  expect(await overflowX(page)).toBeLessThanOrEqual(0);
+  expect(await overflowX(e2e.page)).toBeLessThanOrEqual(0);
 }, 300_000);

@@ -4,17 +4,11 @@
  * Presets menu, the context menus, the share link, each panel's "What am I looking at?") closes on Escape and on a
  * click outside.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labelsOverLines, launch, lookAtCharts, openEditor, overflowX, SEL } from './harness.ts';
+import { labelsOverLines, lookAtCharts, openEditor, overflowX, SEL, useBrowser } from './harness.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const e2e = useBrowser();
 
 /**
  * Layers that an overlay (minimap, zoom controls) covers, and layers not wholly inside the canvas; both lists empty
@@ -57,7 +51,7 @@ const GRAPHS = [undefined, 'lesson-bilstm-2layer'];
 
 describe.each(SIZES)('at $width×$height', (viewport) => {
   it.each(GRAPHS)('no layer is hidden by the minimap or the controls: preset %s, then with the dock expanded and full window', async (preset) => {
-    const page = await openEditor(browser, { preset, viewport });
+    const page = await openEditor(e2e.browser, { preset, viewport });
     await settled(page);
     const loaded = await hiddenNodes(page);
     expect(loaded.minimap).toBe(true);
@@ -89,11 +83,10 @@ describe.each(SIZES)('at $width×$height', (viewport) => {
   }, 60_000);
 });
 
-
 describe('popovers and panels at 1024×700 (the race preset, its graph probed at T = 20)', () => {
   let page: Page;
   beforeAll(async () => {
-    page = await openEditor(browser, { preset: 'race-adding', viewport: { width: 1024, height: 700 } });
+    page = await openEditor(e2e.browser, { preset: 'race-adding', viewport: { width: 1024, height: 700 } });
     // Moving T re-runs the race (one control, an immediate effect): stop it, so the probe is what the panels show.
     await page.getByLabel('Sequence length T').fill('20');
     await page.getByRole('button', { name: 'Stop' }).click({ timeout: 10_000 });

@@ -3,20 +3,13 @@
  * must show (shapes doubling through the wrappers, merge mode, total params); with UPDATE_SCREENSHOT=1 it also
  * writes docs/editor-bilstm.png.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launch, openEditor, SEL } from './harness.ts';
+import { expect, it } from 'vitest';
+import { openEditor, SEL, useBrowser } from './harness.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const e2e = useBrowser();
 
 it('shows the two-layer BiLSTM with doubled widths on its edges', async () => {
-  const page = await openEditor(browser, { preset: 'lesson-bilstm-2layer', viewport: { width: 1600, height: 1060 } });
+  const page = await openEditor(e2e.browser, { preset: 'lesson-bilstm-2layer', viewport: { width: 1600, height: 1060 } });
   await expect.poll(() => page.locator(SEL.edgeLabel('e3')).innerText()).toBe('[batch, T, 128] · mask');
   await expect.poll(() => page.locator(SEL.edgeLabel('e4')).innerText()).toBe('[batch, 128]');
   expect(await page.locator('[data-testid="merge-mode"]').allInnerTexts()).toEqual(['concat', 'concat']);

@@ -3,90 +3,80 @@
  * advance, Pause (no step while paused), Resume, Stop within one batch, reload and find the trained weights again.
  * The page stays responsive: no main-thread long task over 200 ms while the worker trains.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launch, openEditor, waitForCanvas, trainingStep } from './harness.ts';
+import { expect, it } from 'vitest';
+import { openEditor, trainingStep, useBrowser, waitForCanvas } from './harness.ts';
 
-let browser: Browser;
-let page: Page;
+const e2e = useBrowser({ preset: 'lesson-lstm', query: { backend: 'wasm' } });
 
-beforeAll(async () => {
-  browser = await launch();
-  page = await openEditor(browser, { preset: 'lesson-lstm', query: { backend: 'wasm' } });
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-const step = () => trainingStep(page);
-const points = async () => Number((await page.locator('[data-testid="loss-chart"] path[data-series="train"]').getAttribute('data-points')) ?? 0);
+const step = () => trainingStep(e2e.page);
+const points = async () => Number((await e2e.page.locator('[data-testid="loss-chart"] path[data-series="train"]').getAttribute('data-points')) ?? 0);
 
 it('trains the lesson LSTM on the negation toy in the worker, with pause, resume, stop, and weights kept across a reload', async () => {
-  await page.getByRole('tab', { name: 'Training' }).click();
-  await page.getByTestId('task-select').selectOption('negation');
-  await expect.poll(() => page.getByTestId('dataset-preview').locator('tbody tr').count()).toBe(4);
-  await expect.poll(() => page.getByTestId('dataset-preview').textContent()).toMatch(/the \w+ was/);
-  await page.getByTestId('epochs').fill('4');
-  await page.getByTestId('epochs').press('Enter');
+  await e2e.page.getByRole('tab', { name: 'Training' }).click();
+  await e2e.page.getByTestId('task-select').selectOption('negation');
+  await expect.poll(() => e2e.page.getByTestId('dataset-preview').locator('tbody tr').count()).toBe(4);
+  await expect.poll(() => e2e.page.getByTestId('dataset-preview').textContent()).toMatch(/the \w+ was/);
+  await e2e.page.getByTestId('epochs').fill('4');
+  await e2e.page.getByTestId('epochs').press('Enter');
 
   // Long tasks on the main thread, from now on.
-  await page.evaluate(() => {
+  await e2e.page.evaluate(() => {
     const w = window as unknown as { __long: number[] };
     w.__long = [];
     new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__long.push(e.duration))).observe({ type: 'longtask' });
   });
 
-  await page.getByTestId('train').click();
+  await e2e.page.getByTestId('train').click();
   await expect.poll(step, { timeout: 120_000, interval: 200 }).toBeGreaterThan(3);
-  await expect.poll(() => page.getByTestId('engine').textContent()).toMatch(/engine wasm SIMD kernels \(1 recurrent layer\) in a worker · backend wasm/);
+  await expect.poll(() => e2e.page.getByTestId('engine').textContent()).toMatch(/engine wasm SIMD kernels \(1 recurrent layer\) in a worker · backend wasm/);
   const p1 = await points();
   await expect.poll(points, { timeout: 60_000, interval: 200 }).toBeGreaterThan(p1);
-  await expect(page.locator('[data-testid="loss-chart"] path[data-series="train"]').getAttribute('d')).resolves.toMatch(/^M.*L/);
-  await expect.poll(() => page.getByTestId('progress-text').textContent()).toMatch(/step \d+ \/ 500 · epoch 1 batch \d+\/125 · \d+ ms\/step/);
+  await expect(e2e.page.locator('[data-testid="loss-chart"] path[data-series="train"]').getAttribute('d')).resolves.toMatch(/^M.*L/);
+  await expect.poll(() => e2e.page.getByTestId('progress-text').textContent()).toMatch(/step \d+ \/ 500 · epoch 1 batch \d+\/125 · \d+ ms\/step/);
 
-  await page.getByTestId('pause').click();
-  await expect.poll(() => page.getByTestId('train-status').textContent(), { timeout: 30_000 }).toBe('paused');
+  await e2e.page.getByTestId('pause').click();
+  await expect.poll(() => e2e.page.getByTestId('train-status').textContent(), { timeout: 30_000 }).toBe('paused');
   const pausedAt = await step();
-  await page.waitForTimeout(1000); // a quiet interval: nothing may advance while paused
+  await e2e.page.waitForTimeout(1000); // a quiet interval: nothing may advance while paused
   expect(await step()).toBe(pausedAt);
 
-  await page.getByTestId('resume').click();
+  await e2e.page.getByTestId('resume').click();
   await expect.poll(step, { timeout: 60_000, interval: 100 }).toBeGreaterThan(pausedAt);
 
-  await page.getByTestId('stop').click();
-  await expect.poll(() => page.getByTestId('train-status').textContent(), { timeout: 30_000 }).toBe('stopped');
+  await e2e.page.getByTestId('stop').click();
+  await expect.poll(() => e2e.page.getByTestId('train-status').textContent(), { timeout: 30_000 }).toBe('stopped');
   // The worker reports the step in flight when Stop arrived: that batch may finish, no further batch starts.
-  const [, last, during] = (await page.getByTestId('train-message').textContent())!.match(/Stopped after step (\d+) \(Stop was pressed during step (\d+)\)/)!.map(Number);
+  const [, last, during] = (await e2e.page.getByTestId('train-message').textContent())!.match(/Stopped after step (\d+) \(Stop was pressed during step (\d+)\)/)!.map(Number);
   expect(last).toBeLessThanOrEqual(during);
   expect(await step()).toBe(last);
-  await expect.poll(() => page.getByTestId('saved-weights').textContent(), { timeout: 30_000 }).toMatch(/Trained weights saved for this graph: \d+ steps/);
-  await expect(page.getByTestId('final-eval').textContent()).resolves.toMatch(/Validation: loss \d/);
-  await expect(page.getByTestId('confusion').count()).resolves.toBe(1);
+  await expect.poll(() => e2e.page.getByTestId('saved-weights').textContent(), { timeout: 30_000 }).toMatch(/Trained weights saved for this graph: \d+ steps/);
+  await expect(e2e.page.getByTestId('final-eval').textContent()).resolves.toMatch(/Validation: loss \d/);
+  await expect(e2e.page.getByTestId('confusion').count()).resolves.toBe(1);
   // Its colour bar runs from 0 to the largest count in the matrix (read from the cells' own titles).
-  const counts = (await page.locator('[data-testid="confusion"] rect title').allTextContents()).map((t) => Number(t.split(': ').pop()));
-  const bar = await page.locator('[data-testid="confusion"] [data-testid="colour-bar"] .colour-tick').allTextContents();
+  const counts = (await e2e.page.locator('[data-testid="confusion"] rect title').allTextContents()).map((t) => Number(t.split(': ').pop()));
+  const bar = await e2e.page.locator('[data-testid="confusion"] [data-testid="colour-bar"] .colour-tick').allTextContents();
   expect([bar[0], bar[bar.length - 1]]).toEqual([String(Math.max(...counts)), '0']);
 
-  const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
+  const long = await e2e.page.evaluate(() => (window as unknown as { __long: number[] }).__long);
   console.log(`main-thread long tasks while training: ${long.length}, longest ${Math.max(0, ...long).toFixed(0)} ms`);
   expect(Math.max(0, ...long)).toBeLessThan(200);
 
   // "Try it" on a typed sentence returns class probabilities (an unused output of the wide head may still win this early).
-  await page.getByTestId('try-text').fill('the film was not good');
-  await page.getByTestId('try-run').click();
-  await expect.poll(() => page.getByTestId('try-result').textContent(), { timeout: 30_000 }).toMatch(/model (negative|positive|no class: output [34], which the task does not use) \(\d+\.\d %\)/); // Dense(4) on 2 classes
+  await e2e.page.getByTestId('try-text').fill('the film was not good');
+  await e2e.page.getByTestId('try-run').click();
+  await expect.poll(() => e2e.page.getByTestId('try-result').textContent(), { timeout: 30_000 }).toMatch(/model (negative|positive|no class: output [34], which the task does not use) \(\d+\.\d %\)/); // Dense(4) on 2 classes
 
-  const savedSteps = (await page.getByTestId('saved-weights').textContent())!.match(/(\d+) steps/)![1];
-  await page.reload();
-  await waitForCanvas(page);
-  await page.getByRole('tab', { name: 'Training' }).click();
-  await expect.poll(() => page.getByTestId('task-select').inputValue()).toBe('negation');
-  await expect.poll(() => page.getByTestId('saved-weights').textContent(), { timeout: 60_000 }).toMatch(new RegExp(`Trained weights restored for this graph: ${savedSteps} steps`));
+  const savedSteps = (await e2e.page.getByTestId('saved-weights').textContent())!.match(/(\d+) steps/)![1];
+  await e2e.page.reload();
+  await waitForCanvas(e2e.page);
+  await e2e.page.getByRole('tab', { name: 'Training' }).click();
+  await expect.poll(() => e2e.page.getByTestId('task-select').inputValue()).toBe('negation');
+  await expect.poll(() => e2e.page.getByTestId('saved-weights').textContent(), { timeout: 60_000 }).toMatch(new RegExp(`Trained weights restored for this graph: ${savedSteps} steps`));
 });
 
 // Minutes of training: run with RNN_STUDIO_LONG=1 (docs/training.md records the result).
 it.skipIf(!process.env.RNN_STUDIO_LONG)('lesson-lstm learns the shipped names corpus in the browser, well above chance', async () => {
-  const p = await openEditor(browser, { preset: 'lesson-lstm', query: { backend: 'wasm' } });
+  const p = await openEditor(e2e.browser, { preset: 'lesson-lstm', query: { backend: 'wasm' } });
   await p.getByRole('tab', { name: 'Training' }).click();
   await p.getByTestId('task-select').selectOption('names');
   await p.getByTestId('epochs').fill('1');

@@ -5,50 +5,40 @@
  * prediction: each word's colour is the one its reported number maps to, the words differ, and the unknown word is marked.
  * Then, on "remember the first token" (whose vocabulary reads an unknown word as padding), that word is struck out, unshaded.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { tokenize } from '../../src/datasets/vocab.ts';
 import { connectivityColour } from '../../src/ui/inside/ColourBar.tsx';
-import { launch, openEditor, trainingStep } from './harness.ts';
+import { trainingStep, useBrowser } from './harness.ts';
 
-let browser: Browser;
-let page: Page;
+const e2e = useBrowser({ preset: 'lesson-lstm', query: { backend: 'wasm' } });
 
-beforeAll(async () => {
-  browser = await launch();
-  page = await openEditor(browser, { preset: 'lesson-lstm', query: { backend: 'wasm' } });
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-const step = () => trainingStep(page);
+const step = () => trainingStep(e2e.page);
 const pct = (s: string) => Number(s.match(/([\d.]+) %/)![1]);
 
 it('shades the typed words by connectivity, with the numbers it reports, and shows the 2 classes and the unused outputs', async () => {
-  await page.getByRole('tab', { name: 'Training' }).click();
-  await expect.poll(() => page.getByTestId('task-select').inputValue()).toBe('spam-subjects');
-  await page.getByTestId('train').click();
+  await e2e.page.getByRole('tab', { name: 'Training' }).click();
+  await expect.poll(() => e2e.page.getByTestId('task-select').inputValue()).toBe('spam-subjects');
+  await e2e.page.getByTestId('train').click();
   await expect.poll(step, { timeout: 180_000, interval: 250 }).toBeGreaterThanOrEqual(40);
-  await page.getByTestId('stop').click();
-  await expect.poll(() => page.getByTestId('saved-weights').textContent(), { timeout: 60_000 }).toMatch(/Trained weights saved/);
+  await e2e.page.getByTestId('stop').click();
+  await expect.poll(() => e2e.page.getByTestId('saved-weights').textContent(), { timeout: 60_000 }).toMatch(/Trained weights saved/);
 
   const sentence = 'Free money for your mortgage zqxwv today!';
-  await page.getByTestId('try-text').fill(sentence);
-  await page.getByTestId('try-run').click();
-  const words = page.getByTestId('try-words').getByTestId('try-word');
+  await e2e.page.getByTestId('try-text').fill(sentence);
+  await e2e.page.getByTestId('try-run').click();
+  const words = e2e.page.getByTestId('try-words').getByTestId('try-word');
   await expect.poll(() => words.count(), { timeout: 30_000 }).toBe(tokenize(sentence).length);
 
   // The classes of the task, then the unused outputs: together the softmax's 100 %.
-  const rows = await page.locator('.tr-probs li').allTextContents();
+  const rows = await e2e.page.locator('.tr-probs li').allTextContents();
   expect(rows.map((r) => r.replace(/[\d.]+ %/, '').trim())).toEqual(['ham', 'spam', 'unused outputs']);
   expect(rows.map(pct).reduce((a, v) => a + v, 0)).toBeCloseTo(100, 0);
-  const note = (await page.getByTestId('try-unused-note').textContent())!;
+  const note = (await e2e.page.getByTestId('try-unused-note').textContent())!;
   expect(note).toMatch(/4 softmax outputs for 2 classes: outputs 3–4 stand for no class/);
   expect(note).toContain(`unused outputs ${rows[2].match(/[\d.]+ %/)![0]}`);
-  const verdict = (await page.getByTestId('try-result').textContent())!;
+  const verdict = (await e2e.page.getByTestId('try-result').textContent())!;
   const label = verdict.match(/model (ham|spam|no class)/)![1];
-  expect(await page.getByTestId('try-words').textContent()).toContain(`connectivity to ${label === 'no class' ? 'output' : label}`);
+  expect(await e2e.page.getByTestId('try-words').textContent()).toContain(`connectivity to ${label === 'no class' ? 'output' : label}`);
 
   // Each word: the typed token, its number, and the shade that number maps to (relative to the sentence's largest).
   const shown = await words.evaluateAll((ws) => ws.map((w) => ({
@@ -67,20 +57,20 @@ it('shades the typed words by connectivity, with the numbers it reports, and sho
   const unknown = shown.filter((w) => w.cls.includes('unknown'));
   expect(unknown.map((w) => w.text)).toEqual(['zqxwv']);
   expect(unknown[0].title).toContain('read as <unk>');
-  await expect(page.getByTestId('try-words-help').getAttribute('title')).resolves.toMatch(/‖∂ logit\/∂x_t‖/);
+  await expect(e2e.page.getByTestId('try-words-help').getAttribute('title')).resolves.toMatch(/‖∂ logit\/∂x_t‖/);
 }, 400_000);
 
 it('on a task whose vocabulary reads an unknown word as padding, that word is struck out and not shaded', async () => {
   // Remember the first token: vocabulary <pad>, C1–C4, d1–d16; an unknown word becomes id 0, which the Embedding masks.
-  await page.getByTestId('task-select').selectOption('first-token');
-  await page.getByTestId('train').click();
+  await e2e.page.getByTestId('task-select').selectOption('first-token');
+  await e2e.page.getByTestId('train').click();
   await expect.poll(step, { timeout: 120_000, interval: 250 }).toBeGreaterThanOrEqual(10);
-  await page.getByTestId('stop').click();
-  await expect.poll(() => page.getByTestId('saved-weights').textContent(), { timeout: 60_000 }).toMatch(/Trained weights saved/);
-  await page.getByTestId('try-text').fill('C2 d3 foo d7');
-  await page.getByTestId('try-run').click();
-  await expect.poll(() => page.getByTestId('try-words').textContent(), { timeout: 30_000 }).toContain('struck out: read as padding');
-  const shown = await page.getByTestId('try-word').evaluateAll((ws) => ws.map((w) => ({
+  await e2e.page.getByTestId('stop').click();
+  await expect.poll(() => e2e.page.getByTestId('saved-weights').textContent(), { timeout: 60_000 }).toMatch(/Trained weights saved/);
+  await e2e.page.getByTestId('try-text').fill('C2 d3 foo d7');
+  await e2e.page.getByTestId('try-run').click();
+  await expect.poll(() => e2e.page.getByTestId('try-words').textContent(), { timeout: 30_000 }).toContain('struck out: read as padding');
+  const shown = await e2e.page.getByTestId('try-word').evaluateAll((ws) => ws.map((w) => ({
     text: w.textContent, masked: w.getAttribute('data-masked'), c: w.getAttribute('data-c'), bg: getComputedStyle(w).backgroundColor, title: w.getAttribute('title'),
   })));
   expect(shown.map((w) => w.text)).toEqual(['C2', 'd3', 'foo', 'd7']);
@@ -90,5 +80,5 @@ it('on a task whose vocabulary reads an unknown word as padding, that word is st
   const max = Math.max(...real.map((w) => Number(w.c)));
   real.forEach((w) => expect(w.bg).toBe(connectivityColour(Number(w.c) / max)));
   // The 4 classes of the task, no unused outputs (its head has exactly 4 units).
-  expect(await page.getByTestId('try-unused').count()).toBe(0);
+  expect(await e2e.page.getByTestId('try-unused').count()).toBe(0);
 }, 300_000);

@@ -3,20 +3,16 @@
  * palette, Ctrl+V of a copied LSTM while the container is selected, arrow keys that move a selected LSTM onto it,
  * and the palette's keyboard path (Enter on a palette button while the container is selected).
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { centre, launch, MOD, nodeIdOfKind, nodeIds, openEditor, paletteButton, SEL, storedGraph } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import {
+  centre, MOD, nodeIdOfKind, nodeIds, openEditor, paletteButton, SEL, storedGraph, useBrowser,
+} from './harness.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const e2e = useBrowser();
 
 it('an LSTM dragged with the mouse from the palette into an empty Bidirectional goes inside it, and the model compiles', async () => {
-  const page = await openEditor(browser, { fixture: 'invalid/bidi-empty' });
+  const page = await openEditor(e2e.browser, { fixture: 'invalid/bidi-empty' });
   const bidi = await nodeIdOfKind(page, 'Bidirectional');
   const box = page.locator(`${SEL.node(bidi)} .bidi-drop`);
   // Playwright's mouse drag starts a real HTML5 drag in Chromium (drag interception), as a person's would.
@@ -45,7 +41,7 @@ async function clickAdd(page: Page, kind: string): Promise<string> {
 }
 
 it('Ctrl+V of a copied LSTM while the empty Bidirectional is selected pastes it inside; the model compiles', async () => {
-  const page = await openEditor(browser, { fixture: 'invalid/bidi-empty' });
+  const page = await openEditor(e2e.browser, { fixture: 'invalid/bidi-empty' });
   const bidi = await nodeIdOfKind(page, 'Bidirectional');
   const lstm = await clickAdd(page, 'LSTM');
   await page.locator(`${SEL.node(lstm)} .node-head`).click();
@@ -62,7 +58,7 @@ it('Ctrl+V of a copied LSTM while the empty Bidirectional is selected pastes it 
 });
 
 it('arrow keys that move a selected LSTM onto the empty Bidirectional put it inside; the model compiles', async () => {
-  const page = await openEditor(browser, { fixture: 'invalid/bidi-empty' });
+  const page = await openEditor(e2e.browser, { fixture: 'invalid/bidi-empty' });
   const bidi = await nodeIdOfKind(page, 'Bidirectional');
   const lstm = await clickAdd(page, 'LSTM'); // selected, at a free spot beside the graph
   const node = page.locator(SEL.node(lstm));
@@ -93,7 +89,7 @@ it('arrow keys that move a selected LSTM onto the empty Bidirectional put it ins
 });
 
 it('Enter on a palette button while the empty Bidirectional is selected adds the layer inside it (the keyboard path)', async () => {
-  const page = await openEditor(browser, { fixture: 'invalid/bidi-empty' });
+  const page = await openEditor(e2e.browser, { fixture: 'invalid/bidi-empty' });
   const bidi = await nodeIdOfKind(page, 'Bidirectional');
   await page.locator(SEL.node(bidi)).focus();
   await page.keyboard.press('Enter'); // selects the focused layer (React Flow's keyboard selection)
