@@ -15,7 +15,8 @@ interface RnnWasm {
   lstmForward(xp: Ptr, bias: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, save: Ptr, hAll: Ptr, cAll: Ptr, out: Ptr, retSeq: number, scratch: Ptr): void;
   lstmBackward(dy: Ptr, retSeq: number, save: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, dZ: Ptr, dR: Ptr, db: Ptr, dH: Ptr, weightGrads: number, scratch: Ptr): void;
   gruForward(xp: Ptr, bias: Ptr, recBias: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, resetAfter: number, save: Ptr, hAll: Ptr, out: Ptr, retSeq: number, scratch: Ptr): void;
-  kernelGrad(dK: Ptr, x: Ptr, E: number, dZ: Ptr, rows: number, N: number): void;
+  inputProjection(xp: Ptr, x: Ptr, E: number, K: Ptr, rows: number, N: number): void;
+  inputGrads(dX: Ptr, dK: Ptr, x: Ptr, K: Ptr, Kt: Ptr, dZ: Ptr, rows: number, E: number, N: number, kRows: number): void;
   gruBackward(dy: Ptr, retSeq: number, save: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, resetAfter: number, dZ: Ptr, dR: Ptr, db: Ptr, dRecBias: Ptr, dH: Ptr, weightGrads: number, scratch: Ptr): void;
   usePanel(p: Ptr): void;
   PANEL_FLOATS: WebAssembly.Global;
@@ -78,52 +79,60 @@ function withOutputs(b: WasmBackend, shapes: number[][], scratch: number, body: 
 }
 
 /**
- * Forward: inputs xp [B·T, kH] (x·K, batch-major), R, optional bias [kH], recBias [kH] (reset-after GRU), mask [B, T]
- * float32, recMask [B, H]. Outputs: out ([B, T, H] or [B, H]), save [T, B, W·H], hAll [T, B, H], and cAll [T, B, H]
- * for an LSTM.
+ * Forward: inputs x (x̃ [B·T, D], batch-major), K [D, kH], R, optional bias [kH], recBias [kH] (reset-after GRU),
+ * mask [B, T] float32, recMask [B, H]. Outputs: out ([B, T, H] or [B, H]), save [T, B, W·H], hAll [T, B, H], and
+ * cAll [T, B, H] for an LSTM. The input projection x̃·K of every step goes to scratch first.
  */
 const forward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as unknown as WasmBackend;
   const k = kernels!;
   const a = attrs as unknown as SimdAttrs;
-  const { xp, R, bias, recBias, mask, recMask } = inputs as Record<string, tf.TensorInfo | undefined>;
+  const { x, K, R, bias, recBias, mask, recMask } = inputs as Record<string, tf.TensorInfo | undefined>;
   const H = a.units;
   const steps = a.steps;
-  const batch = xp!.shape[0] / steps;
+  const [rows, D] = x!.shape;
+  const batch = rows / steps;
+  const kH = SIMD_LAYOUT[a.cell].blocks * H;
   const W = SIMD_LAYOUT[a.cell].save * H;
   const shapes = [a.returnSequences ? [batch, steps, H] : [batch, H], [steps, batch, W], [steps, batch, H]];
   if (a.cell === 'LSTM') shapes.push([steps, batch, H]);
   const args = [ptr(b, mask), ptr(b, recMask), batch, steps, H, flag(a.goBackwards)] as const;
-  return withOutputs(b, shapes, 3 * H + 3 * batch * H, ([out, save, hAll, cAll], s) => {
+  // scratch: the cell's rows (3H + 3BH), then xp [B·T, kH]
+  const own = 3 * H + 3 * batch * H;
+  return withOutputs(b, shapes, own + rows * kH, ([out, save, hAll, cAll], s) => {
+    const xp = s + 4 * own;
+    k.inputProjection(xp, ptr(b, x), D, ptr(b, K), rows, kH);
     const o = ptr(b, out), sv = ptr(b, save), hs = ptr(b, hAll);
     const rs = flag(a.returnSequences);
-    if (a.cell === 'SimpleRNN') k.simpleForward(ptr(b, xp), ptr(b, bias), ptr(b, R), ...args, a.act, sv, hs, o, rs, s);
-    else if (a.cell === 'LSTM') k.lstmForward(ptr(b, xp), ptr(b, bias), ptr(b, R), ...args, a.act, a.recAct, sv, hs, ptr(b, cAll), o, rs, s);
-    else k.gruForward(ptr(b, xp), ptr(b, bias), ptr(b, recBias), ptr(b, R), ...args, a.act, a.recAct, flag(a.resetAfter), sv, hs, o, rs, s);
+    if (a.cell === 'SimpleRNN') k.simpleForward(xp, ptr(b, bias), ptr(b, R), ...args, a.act, sv, hs, o, rs, s);
+    else if (a.cell === 'LSTM') k.lstmForward(xp, ptr(b, bias), ptr(b, R), ...args, a.act, a.recAct, sv, hs, ptr(b, cAll), o, rs, s);
+    else k.gruForward(xp, ptr(b, bias), ptr(b, recBias), ptr(b, R), ...args, a.act, a.recAct, flag(a.resetAfter), sv, hs, o, rs, s);
   });
 };
 
 /**
- * Backward: inputs dy (the output's gradient), save, R, x (x̃ [B·T, D], the rows of xp), optional mask, recMask.
- * Outputs: dZ [B·T, kH] (∂L/∂(x·K + b), rows as xp), dR [H, kH], db [kH], dK [D, kH] (zeros unless
- * attrs.weightGrads), dRecBias [kH] (reset-after GRU), and ∂L/∂h_t [T, B, H] when attrs.tapH.
+ * Backward: inputs dy (the output's gradient), save, R, x (x̃ [B·T, D]), K, optional mask, recMask. Outputs: dX
+ * [B·T, D], dK [D, kH] (zeros unless attrs.weightGrads), dR [H, kH], db [kH], dRecBias [kH] (reset-after GRU), and
+ * ∂L/∂h_t [T, B, H] when attrs.tapH. dZ = ∂L/∂(x̃·K + b) [B·T, kH] lives in scratch.
  */
 const backward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as unknown as WasmBackend;
   const k = kernels!;
   const a = attrs as unknown as SimdAttrs & { weightGrads: boolean; tapH: boolean };
-  const { dy, save, R, x, mask, recMask } = inputs as Record<string, tf.TensorInfo | undefined>;
+  const { dy, save, R, x, K, mask, recMask } = inputs as Record<string, tf.TensorInfo | undefined>;
   const H = a.units;
   const [T, B] = save!.shape;
   const D = x!.shape[1];
   const kH = SIMD_LAYOUT[a.cell].blocks * H;
   const gru = a.cell === 'GRU';
-  const shapes = [[B * T, kH], [H, kH], [kH], [D, kH]];
+  const shapes = [[B * T, D], [D, kH], [H, kH], [kH]];
   if (gru && a.resetAfter) shapes.push([kH]);
   if (a.tapH) shapes.push([T, B, H]);
-  // scratch: six [B, H] rows (state gradients) and Rᵀ [kH, H]
-  const outs = withOutputs(b, shapes, 6 * B * H + kH * H, (o, s) => {
-    const [dZ, dR, db, dK] = o.map((t) => ptr(b, t));
+  // scratch: six [B, H] rows (state gradients) and Rᵀ [kH, H] for the cell, then dZ [B·T, kH] and Kᵀ [kH, D]
+  const own = 6 * B * H + kH * H;
+  const outs = withOutputs(b, shapes, own + B * T * kH + kH * D, (o, s) => {
+    const [dX, dK, dR, db] = o.map((t) => ptr(b, t));
+    const dZ = s + 4 * own, Kt = dZ + 4 * B * T * kH;
     const dRecBias = gru && a.resetAfter ? ptr(b, o[4]) : 0;
     const dH = a.tapH ? ptr(b, o[o.length - 1]) : 0;
     const common = [ptr(b, dy), flag(a.returnSequences), ptr(b, save), ptr(b, R), ptr(b, mask), ptr(b, recMask), B, T, H, flag(a.goBackwards)] as const;
@@ -131,7 +140,7 @@ const backward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     if (a.cell === 'SimpleRNN') k.simpleBackward(...common, a.act, dZ, dR, db, dH, wg, s);
     else if (a.cell === 'LSTM') k.lstmBackward(...common, a.act, a.recAct, dZ, dR, db, dH, wg, s);
     else k.gruBackward(...common, a.act, a.recAct, flag(a.resetAfter), dZ, dR, db, dRecBias, dH, wg, s);
-    k.kernelGrad(dK, ptr(b, x), D, dZ, wg ? B * T : 0, kH);
+    k.inputGrads(dX, dK, ptr(b, x), ptr(b, K), Kt, dZ, B * T, D, kH, wg ? B * T : 0);
   });
   return outs;
 };

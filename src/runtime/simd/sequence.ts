@@ -1,8 +1,8 @@
 /**
  * One recurrent direction as ONE forward and ONE backward WebAssembly SIMD kernel (./kernels.ts), inside a
- * `tf.customGrad`. Outside the kernels stay only the two big products XNNPACK does best:
- *   forward  Xp = x̃·K for all steps (one matMul), then RnnSimdForward (bias, time loop, gates, masks, output);
- *   backward RnnSimdBackward (BPTT, ∂L/∂R, ∂L/∂b, ∂L/∂K = x̃ᵀ·dZ), then ∂L/∂x = dZ·Kᵀ (one matMul).
+ * `tf.customGrad`:
+ *   forward  RnnSimdForward (x̃·K for all steps, bias, time loop, gates, masks, output);
+ *   backward RnnSimdBackward (BPTT, then every gradient: ∂L/∂x̃ = dZ·Kᵀ, ∂L/∂K = x̃ᵀ·dZ, ∂L/∂R, ∂L/∂b).
  * Same arguments and results as `fusedSequence` (src/runtime/fused/sequence.ts), which stays the engine wherever
  * these kernels cannot run.
  */
@@ -45,9 +45,8 @@ export function simdSequence(cell: SimdCellKind, a: SequenceArgs, resetAfter = f
     const [mask, recMask, dpMask] = consts;
     const xd = dpMask ? tf.mul(x, tf.expandDims(dpMask, 1)) : x;
     const flat = tf.reshape(xd, [B * T, D]);
-    const xp = tf.matMul(flat, K);
     const [bias, recBias] = b && resetAfter ? tf.unstack(b) : [b, undefined];
-    const fwdInputs = { xp, R, ...(bias && { bias }), ...(recBias && { recBias }), ...named(mask, recMask) };
+    const fwdInputs = { x: flat, K, R, ...(bias && { bias }), ...(recBias && { recBias }), ...named(mask, recMask) };
     const [out, saved, hAll, cAll] = tf.engine().runKernel('RnnSimdForward', fwdInputs, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
     if (a.tap) {
       const states: Record<string, tf.Tensor> = { h: hAll, ...(cAll && { c: cAll }) };
@@ -61,12 +60,11 @@ export function simdSequence(cell: SimdCellKind, a: SequenceArgs, resetAfter = f
       let i = 4;
       const [sMask, sRec, sDp] = consts.map((t) => (t ? kept[i++] : null));
       const weightGrads = !a.tap?.skipWeightGrads;
-      const grads = tf.engine().runKernel('RnnSimdBackward', { dy, save: sSaved, R: sR, x: sFlat, ...named(sMask, sRec) },
+      const grads = tf.engine().runKernel('RnnSimdBackward', { dy, save: sSaved, R: sR, x: sFlat, K: sK, ...named(sMask, sRec) },
         { ...attrs, weightGrads, tapH: !!a.tap } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
-      const [dZ, dR, db, dK] = grads;
+      const [dXFlat, dK, dR, db] = grads;
       if (a.tap) a.tap.backward(grads[grads.length - 1]);
-      // ∂L/∂x̃ = dZ·Kᵀ (an explicit transpose: wasm's transposed matMul measured ≈ 10× slower).
-      let dX = tf.reshape(tf.matMul(dZ, tf.transpose(sK)), [B, T, D]);
+      let dX = tf.reshape(dXFlat, [B, T, D]);
       if (sDp) dX = tf.mul(dX, tf.expandDims(sDp, 1));
       if (!b) return [dX, dK, dR];
       return [dX, dK, dR, resetAfter ? tf.stack([db, grads[4]]) : db];

@@ -5,12 +5,12 @@
  *
  * One forward and one backward function per cell kind. Layouts (B batch, T steps, H units, k gate blocks,
  * s = processing step, tt = input time index: tt = s, or T − 1 − s with goBackwards):
- *   xp   [B·T, kH]  x·K, batch-major in input time order (one XNNPACK matMul outside)
+ *   xp   [B·T, kH]  x̃·K, batch-major in input time order (`inputProjection`, before the loop)
  *   bias [kH] or 0;  R [H, kH];  mask [B·T] floats or 0;  recMask [B, H] or 0
  *   hAll [T, B, H]  h after each processing step;  cAll [T, B, H] (LSTM)
  *   save [T, B, W]  what the backward needs, W per kind (below)
  *   out  [B, T, H] (returnSequences, processing order as tfjs) or [B, H]
- *   dZ   [B·T, kH]  ∂L/∂(x·K + b), same rows as xp, so ∂L/∂K = x̃ᵀ·dZ and ∂L/∂x = dZ·Kᵀ follow outside.
+ *   dZ   [B·T, kH]  ∂L/∂(x·K + b), same rows as xp, so ∂L/∂K = x̃ᵀ·dZ and ∂L/∂x = dZ·Kᵀ follow (`inputGrads`).
  * Equations: tfjs-layers 4.22 (shared/reference/rnn-math.md §2), masked steps carry the state over (§7).
  * No data segments, no allocation: the module only reads and writes the memory it is given.
  */
@@ -340,14 +340,24 @@ function recurrentGrad(dR: usize, save: usize, W: i32, aOff: i32, dZ: usize, B: 
 /** Rows of dZ per pass of `kernelGrad`: a [256, 4H] block of dZ and its rows of x̃ stay in the L2 cache. */
 const GRAD_CHUNK = 256;
 
+/** xp [rows, N] = x̃ [rows, E]·K [E, N]: the input part of every step's pre-activations, before the time loop. */
+export function inputProjection(xp: usize, x: usize, E: i32, K: usize, rows: i32, N: i32): void {
+  zero(xp, rows * N);
+  gemm(xp, N, x, E, 1, rows, K, N, E, 0, N);
+}
+
 /**
- * ∂L/∂K [E, N] = x̃ᵀ·dZ over `rows` rows (x̃ [rows, E], dZ [rows, N]): the input kernel's gradient, computed here
- * rather than by XNNPACK, which repacks its right-hand operand (all of dZ) on every call. rows = 0 writes zeros.
+ * After the time loop, the input's gradients from dZ [rows, N] = ∂L/∂(x̃·K + b): ∂L/∂x̃ [rows, E] = dZ·Kᵀ (through
+ * Kt = Kᵀ, E·N floats of scratch) and, unless rows of K's gradient are not wanted (kRows = 0: zeros), ∂L/∂K [E, N]
+ * = x̃ᵀ·dZ in chunks of rows that stay in cache.
  */
-export function kernelGrad(dK: usize, x: usize, E: i32, dZ: usize, rows: i32, N: i32): void {
+export function inputGrads(dX: usize, dK: usize, x: usize, K: usize, Kt: usize, dZ: usize, rows: i32, E: i32, N: i32, kRows: i32): void {
+  transpose(Kt, K, E, N);
+  zero(dX, rows * E);
+  gemm(dX, E, dZ, N, 1, rows, Kt, E, N, 0, E);
   zero(dK, E * N);
-  for (let r0 = 0; r0 < rows; r0 += GRAD_CHUNK) {
-    gemm(dK, N, at(x, r0 * E), 1, E, E, at(dZ, r0 * N), N, min(GRAD_CHUNK, rows - r0), 0, N);
+  for (let r0 = 0; r0 < kRows; r0 += GRAD_CHUNK) {
+    gemm(dK, N, at(x, r0 * E), 1, E, E, at(dZ, r0 * N), N, min(GRAD_CHUNK, kRows - r0), 0, N);
   }
 }
 
