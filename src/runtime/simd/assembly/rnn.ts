@@ -337,9 +337,6 @@ function recurrentGrad(dR: usize, save: usize, W: i32, aOff: i32, dZ: usize, B: 
   for (let b = 0; b < B; b++) gemm(at(dR, off), N, at(save, b * W + aOff), 1, B * W, H, at(dZ, (b * T + tt0) * N + off), dStep, T, 0, n);
 }
 
-/** Rows of dZ per pass of `kernelGrad`: a [256, 4H] block of dZ and its rows of x̃ stay in the L2 cache. */
-const GRAD_CHUNK = 256;
-
 /** xp [rows, N] = x̃ [rows, E]·K [E, N]: the input part of every step's pre-activations, before the time loop. */
 export function inputProjection(xp: usize, x: usize, E: i32, K: usize, rows: i32, N: i32): void {
   zero(xp, rows * N);
@@ -348,17 +345,15 @@ export function inputProjection(xp: usize, x: usize, E: i32, K: usize, rows: i32
 
 /**
  * After the time loop, the input's gradients from dZ [rows, N] = ∂L/∂(x̃·K + b): ∂L/∂x̃ [rows, E] = dZ·Kᵀ (through
- * Kt = Kᵀ, E·N floats of scratch) and, unless rows of K's gradient are not wanted (kRows = 0: zeros), ∂L/∂K [E, N]
- * = x̃ᵀ·dZ in chunks of rows that stay in cache.
+ * Kt = Kᵀ, E·N floats of scratch) and ∂L/∂K [E, N] = x̃ᵀ·dZ over the first kRows rows (0: zeros, when K's gradient
+ * is not wanted); gemm takes the rows KC at a time, so a [KC, N] block of dZ stays in cache for all of ∂L/∂K.
  */
 export function inputGrads(dX: usize, dK: usize, x: usize, K: usize, Kt: usize, dZ: usize, rows: i32, E: i32, N: i32, kRows: i32): void {
   transpose(Kt, K, E, N);
   zero(dX, rows * E);
   gemm(dX, E, dZ, N, 1, rows, Kt, E, N, 0, E);
   zero(dK, E * N);
-  for (let r0 = 0; r0 < kRows; r0 += GRAD_CHUNK) {
-    gemm(dK, N, at(x, r0 * E), 1, E, E, at(dZ, r0 * N), N, min(GRAD_CHUNK, kRows - r0), 0, N);
-  }
+  gemm(dK, N, x, 1, E, E, dZ, N, kRows, 0, N);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
