@@ -417,8 +417,8 @@ export function simpleBackward(
     // ∂L/∂h_{s−1} = (da·Rᵀ) ⊙ recMask + (1 − m)·∂L/∂h, the product for the whole batch at once
     gemmNT(dhNext, at(dZ, tt * H), T * H, B, Rt, H, 0, H);
     carryBack(dhNext, dhAll, recMask, mask, B, T, H, tt);
-    // ∂L/∂R += Σ_b h̃ᵀ·da (h̃ at save offset H, da rows of dZ T·H floats apart)
   }
+  // ∂L/∂R = Σ h̃ᵀ·da (h̃ at save offset H)
   if (weightGrads) recurrentGrad(dR, save, W, H, dZ, B, T, H, H, goBack, 0, H);
   if (db) columnSums(db, dZ, B * T, H);
 }
