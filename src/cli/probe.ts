@@ -7,7 +7,7 @@ import { compile, LOSS_NAMES, type LossKind } from '../compiler/index.ts';
 import type { GraphDoc } from '../graph/index.ts';
 import { modelWithWeights } from '../runtime/model-io.ts';
 import { checkTensorJson, type TensorJson } from '../runtime/predict.ts';
-import { attributeTime, connectivity, extrapolate, fitDecay, probeBlocker, probeSummary, type ProbeSummary } from '../runtime/probes/index.ts';
+import { attributeTime, connectivity, extrapolateTask, fitDecay, probeBlocker, probeSummary, type Extrapolation, type ProbeSummary } from '../runtime/probes/index.ts';
 import { initTfNode } from '../runtime/setup-node.ts';
 import { collate, TASKS } from '../datasets/index.ts';
 import { CliError, print, printJson, readGraphOrModel, readText, readWeightsDir } from './io.ts';
@@ -30,7 +30,8 @@ function readTensor(path: string): tf.Tensor {
 interface Extras {
   outputs?: { name: string; example: number; rows: number[]; predicted: number[]; connectivity: number[][] }[];
   layers: (ProbeSummary['layers'][number] & { attribution?: { share: number[]; blocks: Record<string, number[]> } })[];
-  extrapolation?: { factor: number; trainedLength: number; length: number; layers: Awaited<ReturnType<typeof extrapolate>> };
+  /** null: the data has no example longer than the probed length. */
+  extrapolation?: Extrapolation | null;
 }
 
 /** Mean over the batch of per-example rows [B, T]. */
@@ -75,8 +76,9 @@ function printHuman(s: ProbeSummary & Extras, lossKind: LossKind, loss: number) 
     });
   }
   const x = s.extrapolation;
+  if (x === null) print(`\nbeyond the training length: this data has no example longer than the ${T} steps probed.`);
   if (x) {
-    print(`\nbeyond the training length (${x.trainedLength} → ${x.length} steps):`);
+    print(`\nbeyond the training length (${x.trainedLength} → ${x.length} steps, ${+x.factor.toFixed(2)}×):`);
     const at = [...new Set([1, x.trainedLength, 2 * x.trainedLength, x.length].filter((t) => t <= x.length))];
     for (const l of x.layers) {
       print(`  ${l.name} (${l.kind}, ${l.direction}) ‖h_t‖: ${at.map((t) => `t=${t} ${l.hNorm[t - 1].toFixed(3)}`).join('  ')}` +
@@ -130,7 +132,7 @@ export const probe: Command = {
     await initTfNode(backend);
 
     let inputs: tf.Tensor[], target: tf.Tensor;
-    let longer: (() => tf.Tensor) | null = null;
+    let longer: ((model: tf.LayersModel) => Promise<Extrapolation | null>) | null = null;
     const K = num('extrapolate', 0);
     if (values.extrapolate !== undefined && K < 1) throw new CliError('--extrapolate must be a whole number ≥ 1.');
     if (K && values.input !== undefined) throw new CliError('--extrapolate makes its own longer data: give --task (not --input).');
@@ -146,13 +148,8 @@ export const probe: Command = {
       const ds = task.make({ seed, seqLen });
       const B = num('batch', 32);
       // The probe batch: the first B validation sequences, fixed by the seed (reference/panels.md, shared conventions).
-      const firstVal = (d: typeof ds) => collate(d, Array.from({ length: B }, (_, i) => d.trainSize + i));
-      const batch = firstVal(ds);
-      if (K) {
-        const T0 = Number(ds.info.params?.T ?? ds.info.params?.L ?? seqLen ?? batch.xShape[1]);
-        const long = firstVal(task.make({ seed, seqLen: K * T0 }));
-        longer = () => tf.tensor(long.x, long.xShape, long.xDtype);
-      }
+      const batch = collate(ds, Array.from({ length: B }, (_, i) => ds.trainSize + i));
+      if (K) longer = (model) => extrapolateTask(model, ir, task, { seed, setting: seqLen ?? batch.xShape[1], trainedLength: batch.xShape[1], asked: K, examples: B });
       inputs = [tf.tensor(batch.x, batch.xShape, batch.xDtype)];
       target = tf.tensor(batch.y, batch.yShape, batch.y instanceof Int32Array ? 'int32' : 'float32');
     }
@@ -189,14 +186,7 @@ export const probe: Command = {
         out.layers = out.layers.map((l, k) => ({ ...l, attribution: {
           share: batchMean(att[k].share, B), blocks: Object.fromEntries(Object.entries(att[k].blocks).map(([n, v]) => [n, batchMean(v, B)])) } }));
       }
-      if (longer) {
-        const x = longer();
-        try {
-          out.extrapolation = { factor: K, trainedLength: inputs[0].shape[1]!, length: x.shape[1]!, layers: await extrapolate(model, ir, [x]) };
-        } finally {
-          x.dispose();
-        }
-      }
+      if (longer) out.extrapolation = await longer(model);
       if (values.json) printJson(out);
       else printHuman(out, result.lossKind, result.loss);
       return 0;

@@ -3,9 +3,11 @@
  * connectivity" with the GRU beside the LSTM. Hovering an output step shades the input strip by that step's row (and
  * nothing after it: the LSTM reads forwards), the two-model view shows both models, the attribution bars and the
  * heatmap render, and a preset can be the second model. With UPDATE_SCREENSHOT=1 it rewrites docs/connectivity.png.
+ * Then the panel on every preset, without a page error.
  */
 import { expect, it } from 'vitest';
-import { lookAtCharts, useBrowser } from './harness.ts';
+import { loadPresets } from '../fixtures/graphs.ts';
+import { lookAtCharts, openEditor, useBrowser } from './harness.ts';
 
 const e2e = useBrowser({ preset: 'copy-lstm', viewport: { width: 1700, height: 2600 } });
 
@@ -81,3 +83,50 @@ it('hovering an output step shades the input strip; the two-model view shows bot
   await expect.poll(() => models.nth(1).locator('h4').textContent(), { timeout: 120_000, interval: 500 }).toContain('initial weights');
   expect(await models.count()).toBe(2);
 }, 600_000);
+
+/**
+ * Every preset, at the weights it opens with (a probe, no training, to stay fast): "Probe this graph", then "Show
+ * connectivity". No page error and no failed panel; the P9 caption names the factor it ran at, which is the length it
+ * reached over the probed one (the input strip's length), or says that the data has nothing longer.
+ */
+it.each(loadPresets().map((p) => p.file.replace(/\.json$/, '')))('connectivity of preset %s shows without a page error', async (preset) => {
+  const page = await openEditor(e2e.browser, { preset, viewport: { width: 1440, height: 1400 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.getByRole('tab', { name: 'Inside' }).click();
+    await page.getByRole('button', { name: 'Probe this graph' }).click();
+    const show = page.getByRole('button', { name: 'Show connectivity' });
+    const failed = page.locator('[data-testid="inside"] .inside-error');
+    await expect.poll(async () => (await show.count()) + (await failed.count()), { timeout: 120_000, interval: 500 }).toBeGreaterThan(0);
+    expect(await failed.allTextContents()).toEqual([]);
+    await show.click();
+    const model = page.locator('[data-testid="conn-model"]');
+    const panel = page.locator('[data-testid="panel-connectivity"]');
+    await expect.poll(async () => (await model.count()) + (await panel.getByRole('alert').count()) + (await page.getByTestId('crash').count()),
+      { timeout: 120_000, interval: 500 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('crash').allTextContents()).toEqual([]);
+    expect(await panel.getByRole('alert').allTextContents()).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(await model.count()).toBe(1);
+
+    const T = await model.locator('[data-testid="conn-input-strip"] .conn-cell').count();
+    expect(T).toBeGreaterThan(0);
+    const caption = (await model.getByTestId('conn-extrapolation-caption').textContent())!;
+    const ran = /^Run at ([\d.]+)× its length \((\d+) steps\): ‖h_t‖ [\d.]+ at t = (\d+), [\d.]+ at t = (\d+);/.exec(caption);
+    if (ran) {
+      const [factor, length, trained, end] = ran.slice(1).map(Number);
+      expect(trained).toBe(T);
+      expect(end).toBe(length);
+      expect(length).toBeGreaterThan(T);
+      expect(factor).toBeCloseTo(length / T, 1);
+      expect(factor).toBeLessThanOrEqual(5);
+      expect(await model.getByTestId('conn-extrapolation').count()).toBe(1);
+    } else {
+      expect(caption).toBe(`Not run past its length: this data has no example longer than the ${T} steps shown.`);
+      expect(await model.getByTestId('conn-extrapolation').count()).toBe(0);
+    }
+  } finally {
+    await page.context().close();
+  }
+}, 300_000);

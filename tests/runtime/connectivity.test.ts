@@ -10,8 +10,8 @@ import { compile, type ModelIR } from '../../src/compiler/index.ts';
 import { chainDoc, type ChainStep } from '../../src/graph/index.ts';
 import { buildModel } from '../../src/runtime/build.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
-import { TASKS } from '../../src/datasets/index.ts';
-import { attributeTime, connectivity, extrapolate, KERNEL_BLOCKS, wordConnectivity } from '../../src/runtime/probes/index.ts';
+import { collate, TASKS } from '../../src/datasets/index.ts';
+import { attributeTime, connectivity, extrapolate, extrapolateTask, KERNEL_BLOCKS, wordConnectivity } from '../../src/runtime/probes/index.ts';
 import { centralDiff, refRun, type RefKind, type RefWeights } from './probes-reference.ts';
 
 const B = 3, T = 7, D = 2, H = 4;
@@ -217,6 +217,24 @@ describe('P9 beyond the training length', () => {
     // h = o ⊙ tanh(c), so |h_j| ≤ |c_j| unit by unit, and ‖h_t‖ ≤ ‖c_t‖ for every example.
     d.cNorm!.forEach((v, t) => expect(v).toBeGreaterThanOrEqual(d.hNorm[t] - 1e-6));
     x.dispose();
+    model.dispose();
+  });
+
+  it('runs the length the task can make and reports that factor, or nothing when the data is no longer', async () => {
+    const { model, ir } = build([feats, ['LSTM', { units: H }], ['Dense', { units: 1, activation: 'linear' }]], 11);
+    // Adding at T = 300: 5× asks for 1500 steps, the task stops at its maximum.
+    const max = TASKS.adding.seqLen!.max;
+    const x = (await extrapolateTask(model, ir, TASKS.adding, { seed: 1, setting: 300, trainedLength: 300, asked: 5, examples: 2 }))!;
+    expect(x.length).toBe(max);
+    expect(x.factor).toBeCloseTo(max / 300, 12);
+    expect(x.layers[0].hNorm).toHaveLength(max);
+    // At T = 20 the 5× run is made in full.
+    expect((await extrapolateTask(model, ir, TASKS.adding, { seed: 1, setting: 20, trainedLength: 20, asked: 5, examples: 2 }))!.factor).toBe(5);
+    // Names: the setting only truncates, and these names are shorter than 20 letters: the longer batch is no longer.
+    const ds = TASKS.names.make({ seed: 1, seqLen: 20 });
+    const T20 = collate(ds, [ds.trainSize, ds.trainSize + 1]).xShape[1];
+    expect(T20).toBeLessThan(20);
+    expect(await extrapolateTask(model, ir, TASKS.names, { seed: 1, setting: 20, trainedLength: T20, asked: 5, examples: 2 })).toBeNull();
     model.dispose();
   });
 });

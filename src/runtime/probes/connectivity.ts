@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { modelLoss, type ModelIR } from '../../compiler/index.ts';
-import type { Dataset } from '../../datasets/index.ts';
+import { collate, type Dataset, type TaskDef } from '../../datasets/index.ts';
 import type { RecurrentKind } from '../../layers/index.ts';
 import { meanLoss } from '../train.ts';
 import { inputSequenceLayer, probeTargets, walk, type ProbeTarget } from './walk.ts';
@@ -226,5 +226,35 @@ export async function extrapolate(model: tf.LayersModel, ir: ModelIR, inputs: tf
     return out;
   } finally {
     tf.dispose(curves.flat());
+  }
+}
+
+/** P9 as it was run: `factor` is the length reached over the trained one, whatever was asked for. */
+export interface Extrapolation {
+  factor: number;
+  trainedLength: number;
+  length: number;
+  layers: DirectionExtrapolation[];
+}
+
+/**
+ * P9 on longer data: the task made at `asked`× its length setting (at most the task's maximum), its first `examples`
+ * validation sequences padded to the longest. Text corpora keep each example's own length (the setting only truncates
+ * it), so that batch may be no longer than the trained one.
+ * @param o.setting the task's length setting the model was probed at; o.trainedLength the steps it was probed over
+ * @returns the run, or null when the data has no example longer than `trainedLength`
+ * @example const x = await extrapolateTask(model, ir, TASKS.adding, { seed: 1, setting: 100, trainedLength: 100, asked: 5, examples: 16 }); x?.factor
+ */
+export async function extrapolateTask(model: tf.LayersModel, ir: ModelIR, task: TaskDef,
+  o: { seed: number; setting: number; trainedLength: number; asked: number; examples: number }): Promise<Extrapolation | null> {
+  const ds = task.make({ seed: o.seed, seqLen: Math.min(o.asked * o.setting, task.seqLen?.max ?? Infinity) });
+  const long = collate(ds, Array.from({ length: Math.min(o.examples, ds.valSize) }, (_, i) => ds.trainSize + i));
+  const length = long.xShape[1];
+  if (length <= o.trainedLength) return null;
+  const x = tf.tensor(long.x, long.xShape, long.xDtype);
+  try {
+    return { factor: length / o.trainedLength, trainedLength: o.trainedLength, length, layers: await extrapolate(model, ir, [x]) };
+  } finally {
+    x.dispose();
   }
 }

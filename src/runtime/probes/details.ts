@@ -6,9 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelIR } from '../../compiler/index.ts';
 import type { GraphDoc } from '../../graph/index.ts';
-import { collate, TASKS } from '../../datasets/index.ts';
+import { TASKS } from '../../datasets/index.ts';
 import type { RecurrentKind } from '../../layers/index.ts';
-import { attributeTime, connectivity, extrapolate, KERNEL_BLOCKS, type DirectionExtrapolation } from './connectivity.ts';
+import { attributeTime, connectivity, extrapolateTask, KERNEL_BLOCKS, type Extrapolation } from './connectivity.ts';
 import type { WeightsSource } from '../weights-key.ts';
 import { graphModel, keptRun, prepare } from './race.ts';
 
@@ -20,11 +20,11 @@ export interface DetailsMessage {
   connectivity: { rows: number[]; predicted: number[]; matrix: Float32Array; seqLen: number };
   /** P7 of the example per recurrent direction, steps in INPUT order (aligned with `labels`). */
   attribution: { name: string; kind: RecurrentKind; direction: 'forward' | 'backward'; share: Float32Array; blocks: Record<string, Float32Array> }[];
-  /** P9 at `factor`·T (null for data without a length setting). */
-  extrapolation: { factor: number; trainedLength: number; length: number; layers: DirectionExtrapolation[] } | null;
+  /** P9 at up to EXTRAPOLATE·T (null when the data has no example longer than T). */
+  extrapolation: Extrapolation | null;
 }
 
-/** How many times longer P9 runs (panels.md default). */
+/** How many times longer P9 asks for (panels.md default); the task's maximum length may give less. */
 export const EXTRAPOLATE = 5;
 
 async function details(model: tf.LayersModel, ir: ModelIR, prep: ReturnType<typeof prepare>, seqLen: number | undefined, example: number): Promise<DetailsMessage> {
@@ -45,18 +45,8 @@ async function details(model: tf.LayersModel, ir: ModelIR, prep: ReturnType<type
         blocks: Object.fromEntries(KERNEL_BLOCKS[a.kind].map((n) => [n, pick(a.blocks[n])])) };
     });
     const task = TASKS[prep.taskId];
-    let extrapolation: DetailsMessage['extrapolation'] = null;
-    const T0 = seqLen ?? task.seqLen?.default;
-    if (task.seqLen && T0) {
-      const ds = task.make({ seed: prep.seed, seqLen: Math.min(EXTRAPOLATE * T0, task.seqLen.max) });
-      const long = collate(ds, Array.from({ length: Math.min(16, ds.valSize) }, (_, i) => ds.trainSize + i));
-      const x = tf.tensor(long.x, long.xShape, long.xDtype);
-      try {
-        extrapolation = { factor: EXTRAPOLATE, trainedLength: T, length: x.shape[1]!, layers: await extrapolate(model, ir, [x]) };
-      } finally {
-        x.dispose();
-      }
-    }
+    const setting = seqLen ?? task.seqLen?.default;
+    const extrapolation = setting ? await extrapolateTask(model, ir, task, { seed: prep.seed, setting, trainedLength: T, asked: EXTRAPOLATE, examples: 16 }) : null;
     return { example, labels: prep.labels[example], connectivity: { rows: c.rows, predicted: c.predicted, matrix: c.matrix, seqLen: T }, attribution, extrapolation };
   } finally {
     tf.dispose([...b.inputs, b.target, ...one]);

@@ -1,7 +1,7 @@
 /**
  * P6 connectivity (Distill's "which input does this output use?"), P7 time attribution of ∂L/∂W_rec and P9 past the
  * training length, for one example: the input strip shaded by the hovered output step's row, the full matrix as a
- * heatmap with a colour bar, the attribution bars under the strip, and the state norms at 5·T. Two models side by
+ * heatmap with a colour bar, the attribution bars under the strip, and the state norms at up to 5·T. Two models side by
  * side: the active run and a second one (another race run, or a preset on the same data).
  */
 import { useCallback, useMemo } from 'react';
@@ -33,6 +33,16 @@ export function connectivitySentence(d: DetailsView, r: number): string {
     `${(100 * last5 / sum).toFixed(0)}% sits on the last 5 steps up to it.`;
 }
 
+/** What the run past the probed length (P9) showed, with the factor it reached; or why there was none. */
+export function extrapolationSentence(d: DetailsView): string {
+  const x = d.extrapolation;
+  const ext = x?.layers[0];
+  if (!x || !ext) return `Not run past its length: this data has no example longer than the ${d.connectivity.seqLen} steps shown.`;
+  const at = x.trainedLength - 1, end = x.length - 1;
+  return `Run at ${+x.factor.toFixed(1)}× its length (${x.length} steps): ‖h_t‖ ${ext.hNorm[at].toFixed(2)} at t = ${x.trainedLength}, ${ext.hNorm[end].toFixed(2)} at t = ${x.length}; ` +
+    `saturated units ${(100 * ext.saturated[at]).toFixed(0)}% → ${(100 * ext.saturated[end]).toFixed(0)}%.`;
+}
+
 function ModelView({ d, width }: { d: DetailsView; width: number }) {
   const hover = useConnect((s) => s.hoverRow);
   const { rows, matrix, seqLen: T, predicted } = d.connectivity;
@@ -44,7 +54,8 @@ function ModelView({ d, width }: { d: DetailsView; width: number }) {
   const att = d.attribution[0];
   const blocks = att ? Object.entries(att.blocks) : [];
   const maxShare = att ? Math.max(1e-12, ...att.share) : 1;
-  const ext = d.extrapolation?.layers[0];
+  const x = d.extrapolation;
+  const ext = x?.layers[0];
   return (
     <div className="conn-model" data-testid="conn-model" aria-label={`Connectivity of ${d.label}`}>
       <h4><span className="swatch" style={{ background: d.colour }} /> {d.label}</h4>
@@ -88,20 +99,16 @@ function ModelView({ d, width }: { d: DetailsView; width: number }) {
             legend={{ ticks: ['0', Math.max(...rowMax).toExponential(1)], label: 'colour bar: connectivity' }} />
         </div>
       )}
-      {d.extrapolation && ext && (
+      {x && ext && (
         <div className="chart-row" data-testid="conn-extrapolation">
-          <LineChart width={Math.min(width, 420) / 1.6} height={150} xLabel={`t (trained at ${d.extrapolation.trainedLength}: vertical line)`} yLabel="‖h_t‖, ‖c_t‖"
-            hoverX={d.extrapolation.trainedLength - 1} ariaLabel={`State norms up to ${d.extrapolation.length} steps`}
+          <LineChart width={Math.min(width, 420) / 1.6} height={150} xLabel={`t (trained at ${x.trainedLength}: vertical line)`} yLabel="‖h_t‖, ‖c_t‖"
+            hoverX={x.trainedLength - 1} ariaLabel={`State norms up to ${x.length} steps`}
             series={[{ id: 'h', label: '‖h_t‖', colour: d.colour, values: ext.hNorm }, ...(ext.cNorm ? [{ id: 'c', label: '‖c_t‖', colour: d.colour, dashed: true, values: ext.cNorm }] : [])]} />
-          <LineChart width={Math.min(width, 420) / 1.6} height={150} xLabel="t" yLabel="saturated |h| > 0.95" hoverX={d.extrapolation.trainedLength - 1}
+          <LineChart width={Math.min(width, 420) / 1.6} height={150} xLabel="t" yLabel="saturated |h| > 0.95" hoverX={x.trainedLength - 1}
             ariaLabel="Fraction of saturated units" series={[{ id: 'sat', label: 'saturated', colour: d.colour, values: ext.saturated }]} />
         </div>
       )}
-      {d.extrapolation && ext && (
-        <p className="inside-caption">Run at {d.extrapolation.factor}× its length ({d.extrapolation.length} steps): ‖h_t‖ {ext.hNorm[d.extrapolation.trainedLength - 1].toFixed(2)} at
-          t = {d.extrapolation.trainedLength}, {ext.hNorm[ext.hNorm.length - 1].toFixed(2)} at t = {d.extrapolation.length}; saturated units
-          {' '}{(100 * ext.saturated[d.extrapolation.trainedLength - 1]).toFixed(0)}% → {(100 * ext.saturated[ext.saturated.length - 1]).toFixed(0)}%.</p>
-      )}
+      <p className="inside-caption" data-testid="conn-extrapolation-caption">{extrapolationSentence(d)}</p>
     </div>
   );
 }
@@ -119,7 +126,7 @@ export function ConnectivityPanel({ width = 1100, seqLen }: { width?: number; se
       explain={'Connectivity (Madsen, Distill 2019): for one example, ‖∂ logit/∂x_t‖ — how much the predicted class’s score at an output step moves when input t moves. ' +
         'Hover an output step (top strip) and the inputs below it darken by how much that output uses them; the heatmap shows every output step (rows) against every input (columns). ' +
         'The bars under the inputs: how much of the recurrent weights’ gradient comes from each step (‖h_{t−1}‖·‖δa_t‖, split by gate). ' +
-        'The line charts run the model at 5× the length it was trained on: do the state norms settle, and do units saturate?'}
+        'The line charts run the model on longer data from the same task (up to 5× the length it was probed at, as far as the task allows): do the state norms settle, and do units saturate?'}
       tools={<>
         <label>compare with <select aria-label="Compare with" value={compare} onChange={(e) => setCompare(e.target.value)}>
           <option value="">—</option>
