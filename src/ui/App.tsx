@@ -5,6 +5,7 @@ import { countOf } from '../graph/index.ts';
 import { clearStatus, selectCompiled, useStore } from '../store/index.ts';
 import { Canvas } from './canvas/Canvas.tsx';
 import { Dock } from './dock/Dock.tsx';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { Inspector } from './inspector/Inspector.tsx';
 import { LessonPanel } from './lesson/LessonPanel.tsx';
 import { Palette } from './palette/Palette.tsx';
@@ -78,12 +79,12 @@ export function App(props: AppProps) {
         <ConflictBanner {...props} />
         <Palette />
         <main className="workspace" style={{ gridTemplateRows: dockFull ? 'minmax(60px, 14%) auto minmax(0, 1fr)' : `minmax(0, 1fr) auto minmax(130px, ${Math.round(dockSize * 100)}%)` }}>
-          <Canvas />
+          <ErrorBoundary area="the canvas"><Canvas /></ErrorBoundary>
           <StatusLine />
           <Dock />
         </main>
-        <Inspector />
-        <LessonPanel />
+        <ErrorBoundary area="the inspector"><Inspector /></ErrorBoundary>
+        <ErrorBoundary area="the lesson"><LessonPanel /></ErrorBoundary>
       </div>
     </ReactFlowProvider>
   );

@@ -1,6 +1,7 @@
 /** The dock under the canvas: one tab per entry of DOCK_TABS (summary, problems, and the other areas' tabs). */
 import type { KeyboardEvent, PointerEvent } from 'react';
 import { DEFAULT_DOCK_SIZE, selectCompiled, setDockSize, setDockTab, toggleDockFull, useStore } from '../../store/index.ts';
+import { ErrorBoundary } from '../ErrorBoundary.tsx';
 import { DOCK_TABS } from './tabs.ts';
 
 const EXPANDED = 0.7;
@@ -88,7 +89,7 @@ export function Dock() {
         </button>
       </div>
       <div className="dock-panel" role="tabpanel" id={`dock-panel-${current.id}`} aria-labelledby={`dock-tab-${current.id}`}>
-        <current.Component />
+        <ErrorBoundary key={current.id} area={`the ${current.label} tab`}><current.Component /></ErrorBoundary>
       </div>
     </section>
   );

@@ -9,6 +9,7 @@ import { selectCompiled, selectDoc, setDockTab, useStore } from '../../store/ind
 import {
   probeCurrentGraph, RACE_DEFAULTS, RACE_RANGES, runRace, selectActiveProbe, setActiveRun, setDirection, setExample, setRecordEvery, stopRace, useInside,
 } from '../../store/inside.ts';
+import { ErrorBoundary } from '../ErrorBoundary.tsx';
 import { RaceStory } from './RaceStory.tsx';
 import { GradientPanel, HealthPanel, JacobianPanel } from './CurvePanels.tsx';
 import { FlowPanel, SaturationPanel } from './FlowPanels.tsx';
@@ -102,7 +103,7 @@ export function InsideTab() {
         {busy && <span role="status" className="muted">{busy}</span>}
         {error && <span role="alert" className="inside-error">{error}</span>}
       </div>
-      <RaceStory />
+      <ErrorBoundary area="the race story"><RaceStory /></ErrorBoundary>
       {runs.length > 0 && (
         <div className="inside-controls" role="group" aria-label="What to show">
           <span>Model:</span>
@@ -132,13 +133,13 @@ export function InsideTab() {
         </p>
       ) : (
         <div className="inside-grid">
-          <GradientPanel width={panelWidth(560)} />
-          <HealthPanel width={panelWidth(460)} />
-          <FlowPanel width={panelWidth(560)} />
-          <GatePanel width={panelWidth(380)} />
-          <JacobianPanel width={panelWidth(460)} />
-          <SaturationPanel width={panelWidth(460)} />
-          <ConnectivityPanel width={panelWidth(1100)} seqLen={T} />
+          <ErrorBoundary area="the gradient panel"><GradientPanel width={panelWidth(560)} /></ErrorBoundary>
+          <ErrorBoundary area="the training health panel"><HealthPanel width={panelWidth(460)} /></ErrorBoundary>
+          <ErrorBoundary area="the gradient flow panel"><FlowPanel width={panelWidth(560)} /></ErrorBoundary>
+          <ErrorBoundary area="the gates panel"><GatePanel width={panelWidth(380)} /></ErrorBoundary>
+          <ErrorBoundary area="the Jacobian panel"><JacobianPanel width={panelWidth(460)} /></ErrorBoundary>
+          <ErrorBoundary area="the gate saturation panel"><SaturationPanel width={panelWidth(460)} /></ErrorBoundary>
+          <ErrorBoundary area="the connectivity panel"><ConnectivityPanel width={panelWidth(1100)} seqLen={T} /></ErrorBoundary>
         </div>
       )}
     </div>
