@@ -6,8 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_SEED } from '../compiler/index.ts';
-import { parseCsvDataset } from '../datasets/index.ts';
+import { parseCsvDataset, withTrainingDefaults } from '../datasets/index.ts';
 import { planRun } from '../datasets/plan.ts';
 import { leftBaselineAt } from '../datasets/plateau.ts';
 import { buildModel } from '../runtime/build.ts';
@@ -42,16 +41,16 @@ export const train: Command = {
   },
   run: async ({ positionals, values: v }) => {
     const doc = readGraph(positionals[0]);
-    const t = doc.training;
+    const d = withTrainingDefaults(doc.training);
     const backend = (v.backend ?? 'wasm') as BackendName;
     if (backend !== 'wasm' && backend !== 'cpu') throw new CliError(`--backend must be wasm or cpu; got "${String(v.backend)}".`);
-    const optimizer = (v.optimizer ?? t?.optimizer ?? 'adam') as OptimizerName;
+    const optimizer = (v.optimizer ?? d.optimizer) as OptimizerName;
     if (!['adam', 'rmsprop', 'sgd'].includes(optimizer)) throw new CliError(`--optimizer must be adam, rmsprop or sgd; got "${optimizer}".`);
     const seqLen = num(v['seq-len'], 'seq-len', { int: true, min: 1 });
-    const seed = num(v.seed, 'seed', { int: true, min: 0 }) ?? t?.seed;
+    const seed = num(v.seed, 'seed', { int: true, min: 0 }) ?? d.seed;
     let dataset;
     if (v.csv) {
-      const c = parseCsvDataset(readText(v.csv as string, 'CSV file'), { seed: seed ?? DEFAULT_SEED, name: basename(v.csv as string), maxLen: seqLen });
+      const c = parseCsvDataset(readText(v.csv as string, 'CSV file'), { seed, name: basename(v.csv as string), maxLen: seqLen });
       if (!c.ok) throw new CliError(`${v.csv}: ${c.error}`);
       dataset = c.dataset;
     }
@@ -59,11 +58,11 @@ export const train: Command = {
     if (!plan.ok) throw new CliError(plan.error, 1);
     const settings = {
       optimizer,
-      learningRate: num(v.lr, 'lr', { min: 0 }) ?? t?.learningRate ?? 0.001,
-      batchSize: num(v['batch-size'], 'batch-size', { int: true, min: 1 }) ?? t?.batchSize ?? 32,
-      epochs: num(v.epochs, 'epochs', { int: true, min: 1 }) ?? t?.epochs ?? 1,
+      learningRate: num(v.lr, 'lr', { min: 0 }) ?? d.learningRate,
+      batchSize: num(v['batch-size'], 'batch-size', { int: true, min: 1 }) ?? d.batchSize,
+      epochs: num(v.epochs, 'epochs', { int: true, min: 1 }) ?? d.epochs,
       steps: num(v.steps, 'steps', { int: true, min: 1 }),
-      clipNorm: num(v.clip, 'clip', { min: 0 }) ?? t?.clipNorm ?? 0,
+      clipNorm: num(v.clip, 'clip', { min: 0 }) ?? d.clipNorm,
       seed: plan.seed,
       evalEvery: num(v['eval-every'], 'eval-every', { int: true, min: 1 }),
     };
@@ -96,7 +95,7 @@ export const train: Command = {
       finalLoss: r.final.loss, finalMetric: r.final.metric, metric: metricName, baseline: info.baseline.loss, baselineMetric: info.baseline.metric ?? null,
       lastTrainLoss: steps.length ? steps[steps.length - 1].loss : null, leftBaselineAt: leftBaselineAt(steps.map((s) => s.loss), info.baseline.loss), wallSeconds: +(r.wallMs / 1000).toFixed(1),
       msPerStep: steps.length ? +(r.wallMs / steps.length).toFixed(1) : null, clippedFraction: r.clippedFraction,
-      seed: settings.seed, optimizer: settings.optimizer, learningRate: settings.learningRate, batchSize: settings.batchSize, clipNorm: settings.clipNorm,
+      seed: settings.seed, optimizer: settings.optimizer, learningRate: settings.learningRate, batchSize: settings.batchSize, epochs: settings.epochs, clipNorm: settings.clipNorm,
       backend: inUse, tfjs: tf.version.tfjs, params: plan.ir.totalParams, losses: steps.map((s) => s.loss), evaluations: evals, ...(r.message ? { message: r.message } : {}),
     };
     if (v.out) {

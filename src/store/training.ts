@@ -6,8 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import { create } from 'zustand';
-import { DEFAULT_SEED } from '../compiler/index.ts';
-import { parseCsvDataset, TASKS, type FitIssue, type Shown, type TaskInfo } from '../datasets/index.ts';
+import { parseCsvDataset, TASKS, withTrainingDefaults, type FitIssue, type Shown, type TaskInfo } from '../datasets/index.ts';
 import { serializeDocument, type GraphDoc } from '../graph/index.ts';
 import type { RunResult, TrainEvent, TrainSettings } from '../runtime/train.ts';
 import { batcher } from './batch.ts';
@@ -82,12 +81,9 @@ export const isBusy = (s: Pick<TrainingState, 'status'>) => s.status === 'starti
 
 /** The settings a run uses: the graph's, with defaults for what it leaves unset. */
 export function settingsOf(doc: GraphDoc): TrainSettings & { task: string; seqLen?: number } {
-  const t = doc.training ?? { seed: DEFAULT_SEED };
-  const task = t.task && (TASKS[t.task] || t.task === 'csv') ? t.task : 'adding';
-  return {
-    task, seqLen: t.seqLen ?? TASKS[task]?.seqLen?.default, seed: t.seed, optimizer: t.optimizer ?? 'adam', learningRate: t.learningRate ?? 0.001,
-    batchSize: t.batchSize ?? 32, epochs: t.epochs ?? 1, clipNorm: t.clipNorm ?? 1,
-  };
+  const t = doc.training;
+  const task = t?.task && (TASKS[t.task] || t.task === 'csv') ? t.task : 'adding';
+  return { task, seqLen: t?.seqLen ?? TASKS[task]?.seqLen?.default, ...withTrainingDefaults(t) };
 }
 
 /** What the graph's saved weights are keyed by besides the graph (src/runtime/weights-key.ts): task, seed, CSV text. */
