@@ -115,13 +115,18 @@ function raceEngines(b: Bench): string {
     [[`${r.task}, T = ${r.seqLen}, ${r.units} units, ${r.steps} steps × 3 models`, `${r.fusedS} s`, `${r.oursS} s`, `${r.speedup}×`, `${r.cliS} s`]]);
 }
 
-interface ClassifierRuns { runs: { preset: string; command: string; params: number; steps: number; finalMetric: number; finalLoss: number; baselineMetric: number; wallSeconds: number }[] }
+interface ClassifierRuns { runs: { preset: string; command: string; params: number; steps: number; finalMetric: number; finalLoss: number; baselineMetric: number; wallSeconds: number; loadAvg: number }[] }
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 
 /** Classifier runs, one row per preset (`npx tsx scripts/measure-runs.ts lesson-spam`, `… lesson-names`). */
 function classifierRuns(d: ClassifierRuns): string {
-  return mdTable(['preset', 'params', 'steps (1 epoch)', 'validation accuracy', 'majority class', 'validation loss', 'wall time'],
-    d.runs.map((r) => [`\`${r.preset}\``, r.params.toLocaleString('en-US'), r.steps, `**${pct(r.finalMetric)}**`, pct(r.baselineMetric), r.finalLoss.toFixed(3), `${Math.round(r.wallSeconds)} s`]));
+  return mdTable(['preset', 'params', 'steps (1 epoch)', 'validation accuracy', 'majority class', 'validation loss', 'wall time', 'load average'],
+    d.runs.map((r) => [`\`${r.preset}\``, r.params.toLocaleString('en-US'), r.steps, `**${pct(r.finalMetric)}**`, pct(r.baselineMetric), r.finalLoss.toFixed(3), `${Math.round(r.wallSeconds)} s`, r.loadAvg.toFixed(1)]));
+}
+
+/** A classifier's validation accuracy and loss at each evaluation, one row per step (`… measure-runs.ts lesson-negation`). */
+function evaluations(d: { runs: { evaluations: { step: number; loss: number; metric: number }[] }[] }): string {
+  return mdTable(['step', 'validation accuracy', 'validation loss'], d.runs[0].evaluations.map((e) => [e.step.toLocaleString('en-US'), pct(e.metric), e.loss.toFixed(3)]));
 }
 
 interface Plateaus { rows: { task: string; preset: string; T: number; budget: number; runs: { seed: number; leftAt: number | null }[] }[] }
@@ -140,25 +145,42 @@ function spamBundle(d: SpamBundle): string {
     d.chunks.map((c) => [`\`${c.chunk}\``, `${c.bytes.toLocaleString('en-US')} (${c.gzip.toLocaleString('en-US')})`, `${c.addedBytes.toLocaleString('en-US')} (${c.addedGzip.toLocaleString('en-US')})`, `+${c.addedGzipPercent} %`]));
 }
 
-interface RaceSeeds {
-  runs: { seed: number; baseline: number; models: { kind: string; valLoss: number; gradRatioTrained: number | null; ms: number }[] }[];
+interface RaceRun { seed: number; seqLen?: number; steps?: number; baseline: number; models: { kind: string; valLoss: number; gradRatioTrained: number | null; ms: number }[] }
+interface RaceSeeds { runs: RaceRun[] }
+
+/** One race as a row: loss / baseline and trained g₁/g_T per model, the gains over the SimpleRNN, and whether issue 10's three conditions hold. */
+function raceRow(r: RaceRun): { cells: string[]; ok: boolean } {
+  const e = (v: number | null) => (v === null ? '–' : v.toExponential(1));
+  const m = (k: string) => r.models.find((x) => x.kind === k)!;
+  const rnn = m('SimpleRNN'), lstm = m('LSTM'), gru = m('GRU');
+  const rel = (x: typeof rnn) => x.valLoss / r.baseline;
+  const gain = (x: typeof rnn) => (x.gradRatioTrained ?? NaN) / (rnn.gradRatioTrained ?? NaN);
+  const ok = rel(rnn) >= 0.8 && rel(lstm) <= 0.1 && rel(gru) <= 0.1 && gain(lstm) >= 100 && gain(gru) >= 100;
+  return {
+    cells: [rel(rnn).toFixed(3), rel(lstm).toFixed(3), rel(gru).toFixed(3), e(rnn.gradRatioTrained), e(lstm.gradRatioTrained), e(gru.gradRatioTrained),
+      `${Math.round(gain(lstm)).toLocaleString('en')}× / ${Math.round(gain(gru)).toLocaleString('en')}×`, ok ? '**yes**' : 'no'],
+    ok,
+  };
 }
+const RACE_HEAD = ['SimpleRNN loss / baseline', 'LSTM', 'GRU', 'SimpleRNN g₁/g_T trained', 'LSTM', 'GRU', 'LSTM / GRU g₁/g_T ÷ SimpleRNN\'s', 'all three'];
 
 /** The default race for several seeds (`rnn-studio race --seed S --json`): the three conditions of issue 10 per seed. */
 function raceSeeds(d: RaceSeeds): string {
-  const e = (v: number | null) => (v === null ? '–' : v.toExponential(1));
-  const rows = d.runs.map((r) => {
-    const m = (k: string) => r.models.find((x) => x.kind === k)!;
-    const rnn = m('SimpleRNN'), lstm = m('LSTM'), gru = m('GRU');
-    const rel = (x: typeof rnn) => x.valLoss / r.baseline;
-    const gain = (x: typeof rnn) => (x.gradRatioTrained ?? NaN) / (rnn.gradRatioTrained ?? NaN);
-    const ok = rel(rnn) >= 0.8 && rel(lstm) <= 0.1 && rel(gru) <= 0.1 && gain(lstm) >= 100 && gain(gru) >= 100;
-    return [r.seed, rel(rnn).toFixed(3), rel(lstm).toFixed(3), rel(gru).toFixed(3), e(rnn.gradRatioTrained), e(lstm.gradRatioTrained), e(gru.gradRatioTrained),
-      `${Math.round(gain(lstm)).toLocaleString('en')}× / ${Math.round(gain(gru)).toLocaleString('en')}×`, ok ? '**yes**' : 'no'];
+  const rows = d.runs.map(raceRow);
+  return mdTable(['seed', ...RACE_HEAD], rows.map((r, i) => [d.runs[i].seed, ...r.cells])) +
+    `\n\n${rows.filter((r) => r.ok).length} of ${d.runs.length} seeds meet all three conditions.\n`;
+}
+
+/** The settings tried before the race's defaults (scripts/measure-race-sweep.ts): one row per T, steps and seed, and per setting how many seeds pass. */
+function raceSweep(d: RaceSeeds): string {
+  const rows = d.runs.map(raceRow);
+  const settings = [...new Set(d.runs.map((r) => `T = ${r.seqLen}, ${r.steps} steps`))];
+  const passed = settings.map((s) => {
+    const mine = rows.filter((_, i) => `T = ${d.runs[i].seqLen}, ${d.runs[i].steps} steps` === s);
+    return `${s}: ${mine.filter((r) => r.ok).length} of ${mine.length} seeds meet all three conditions.`;
   });
-  const n = rows.filter((r) => r[8] === '**yes**').length;
-  return mdTable(['seed', 'SimpleRNN loss / baseline', 'LSTM', 'GRU', 'SimpleRNN g₁/g_T trained', 'LSTM', 'GRU', 'LSTM / GRU g₁/g_T ÷ SimpleRNN\'s', 'all three'], rows) +
-    `\n\n${n} of ${d.runs.length} seeds meet all three conditions.\n`;
+  return mdTable(['T', 'steps', 'seed', ...RACE_HEAD], rows.map((r, i) => [d.runs[i].seqLen!, d.runs[i].steps!, d.runs[i].seed, ...r.cells])) +
+    `\n\n${passed.join('\n')}\n`;
 }
 
 /** Per env/backend and T: the range of ours-vs-stock speed-ups and of ours/PyTorch over the presets, and the LSTM's. */
@@ -283,10 +305,12 @@ export const TABLES: Record<string, (data: never) => string> = {
   'bench-summary': benchSummary,
   'bench-other': benchOther,
   'race-seeds': raceSeeds,
+  'race-sweep': raceSweep,
   'bench-ranges': benchRanges,
   'gru-forms': gruForms,
   'race-engines': raceEngines,
   'classifier-runs': classifierRuns,
+  evaluations,
   'spam-bundle': spamBundle,
   plateaus,
   'copy-band': copyBand,

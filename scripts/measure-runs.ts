@@ -3,12 +3,13 @@
  * this process). Writes docs/data/<set>.json — the command of each run beside what it printed — from which the
  * tables in docs/training.md are generated (scripts/doc-tables.ts).
  *
- *   npx tsx scripts/measure-runs.ts <set> [preset …]     e.g. lesson-spam (≈ 15 min on 2 busy cores), adding-t20, adding-t100,
- *                                                        adding-t100-rmsprop, adding-t100-probes, adding-lags
+ *   npx tsx scripts/measure-runs.ts <set> [preset …]     e.g. lesson-spam (≈ 15 min on 2 busy cores), lesson-names, lesson-negation,
+ *                                                        adding-t20, adding-t100, adding-t100-rmsprop, adding-t100-probes, adding-lags
  *
  * Naming presets re-runs only those and keeps the file's other runs.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { cliJson, trainJson } from './train-json.ts';
 
 /**
@@ -22,6 +23,8 @@ const SETS: Record<string, { presets: string[]; args: string[]; probe?: string[]
   'lesson-spam': { presets: ['lesson-rnn-titles', 'lesson-rnn-masked', 'lesson-lstm', 'lesson-gru', 'lesson-bilstm-2layer', 'lesson-rnn-mean'], args: ['--epochs', '1'] },
   // The lesson classifier on the shipped names corpus, one epoch with its own settings.
   'lesson-names': { presets: ['lesson-lstm'], args: ['--task', 'names', '--epochs', '1'] },
+  // The same model on the negation toy, validation accuracy every 125 steps for 8 epochs.
+  'lesson-negation': { presets: ['lesson-lstm'], args: ['--task', 'negation', '--epochs', '8', '--eval-every', '125'] },
   // The three adding presets at a short lag, with the paper's RMSProp 1e-3 (batch 50, clip 1, seed 42 from the presets).
   'adding-t20': { presets: ['adding-simplernn', 'adding-gru', 'adding-lstm'], args: ['--seq-len', '20', '--steps', '1000', '--optimizer', 'rmsprop', '--lr', '0.001', '--eval-every', '100'] },
   // The adding problem at T = 100 with Adam 0.01, clip 1 (docs/training.md's recipe), then the trained gradients.
@@ -73,7 +76,8 @@ for (const { tag, steps, seqLen } of variants)
       process.stderr.write(`${command}\n`);
       const { losses: _losses, ...r } = await trainJson([`presets/${preset}.json`, ...args]);
       process.stderr.write(`  validation ${r.metric} ${r.finalMetric.toFixed(4)}, loss ${r.finalLoss.toFixed(4)} in ${r.wallSeconds} s\n`);
-      trained = { command, ...r };
+      // The machine's 1-minute load average as the run ended: the wall time means little without it.
+      trained = { command, ...r, loadAvg: +loadavg()[0].toFixed(1) };
     }
     let probe = {};
     if (spec.probe) {
