@@ -177,7 +177,7 @@ function raceSweep(d: RaceSeeds): string {
   const settings = [...new Set(d.runs.map((r) => `T = ${r.seqLen}, ${r.steps} steps`))];
   const passed = settings.map((s) => {
     const mine = rows.filter((_, i) => `T = ${d.runs[i].seqLen}, ${d.runs[i].steps} steps` === s);
-    return `${s}: ${mine.filter((r) => r.ok).length} of ${mine.length} seeds meet all three conditions.`;
+    return `- ${s}: ${mine.filter((r) => r.ok).length} of ${mine.length} seeds meet all three conditions.`;
   });
   return mdTable(['T', 'steps', 'seed', ...RACE_HEAD], rows.map((r, i) => [d.runs[i].seqLen!, d.runs[i].steps!, d.runs[i].seed, ...r.cells])) +
     `\n\n${passed.join('\n')}\n`;
