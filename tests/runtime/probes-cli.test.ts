@@ -37,6 +37,26 @@ it('prints {"seqLen","layers":[{"name","kind","direction","gradNorm","gateMeans"
   expect(l.gradNorm[11]).toBeGreaterThan(l.gradNorm[0]);
 });
 
+it("--extrapolate reports the factor it reached: the task's maximum length caps it, and a text corpus may have nothing longer", async () => {
+  const r = await run('probe', 'presets/adding-lstm.json', '--seq-len', '300', '--batch', '2', '--extrapolate', '5', '--json');
+  expect(r.code).toBe(0);
+  const x = JSON.parse(r.out).extrapolation;
+  expect({ trainedLength: x.trainedLength, length: x.length }).toEqual({ trainedLength: 300, length: 1000 }); // adding: T ≤ 1000
+  expect(x.factor).toBeCloseTo(1000 / 300, 12);
+  expect(x.layers[0].hNorm).toHaveLength(1000);
+  out = '';
+  // lesson-lstm on spam subjects, 4 tokens probed: the longer batch is cut at 20 tokens, still longer than 4.
+  const short = JSON.parse((await run('probe', 'presets/lesson-lstm.json', '--seq-len', '4', '--batch', '2', '--extrapolate', '5', '--json')).out).extrapolation;
+  expect(short.length).toBeGreaterThan(4);
+  expect(short.length).toBeLessThanOrEqual(20);
+  expect(short.factor).toBeCloseTo(short.length / 4, 12);
+  out = '';
+  // At its own length the probe batch is the longest the data has: nothing to run past it.
+  const none = await run('probe', 'presets/lesson-lstm.json', '--batch', '2', '--extrapolate', '5');
+  expect(none.code).toBe(0);
+  expect(none.out).toMatch(/beyond the training length: this data has no example longer than the \d+ steps probed\./);
+});
+
 it('a TF.js model.json with its weights gives the same probe as the graph it was exported from', async () => {
   const exp = join(dir, 'gru');
   expect((await run('export', 'presets/adding-gru.json', '--format', 'tfjs', '--out', exp)).code).toBe(0);
