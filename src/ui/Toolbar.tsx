@@ -60,7 +60,7 @@ export function Toolbar() {
                     role="menuitem"
                     className="menu-item"
                     onClick={() => {
-                      loadDocument(p.doc, { layout: true });
+                      loadDocument(p.doc, { layout: true, why: `replaced by preset ${p.name}` });
                       setPresetsOpen(false);
                       notify(`Loaded preset ${p.name}. Undo to go back.`);
                     }}
@@ -73,7 +73,7 @@ export function Toolbar() {
             </ul>
           )}
         </div>
-        <button type="button" className="btn" onClick={() => loadDocument(EMPTY_DOC)} title="Start an empty graph (undo brings the old one back)">New</button>
+        <button type="button" className="btn" onClick={() => loadDocument(EMPTY_DOC, { why: 'replaced by a new graph' })} title="Start an empty graph (undo brings the old one back)">New</button>
         <button type="button" className="btn" onClick={() => fileInput.current?.click()} title="Open a saved graph (Ctrl+O)">Open</button>
         <input
           ref={fileInput}
