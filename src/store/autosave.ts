@@ -162,14 +162,20 @@ export function startAutosave(kv: VersionStorage, tab: string, { opened }: { ope
   };
 }
 
-/** Puts a version back on the canvas, as one undo step; the graph it replaces becomes a version itself. */
-export function restoreVersion(v: Version): void {
+/**
+ * Puts a version back on the canvas, as one undo step; the graph it replaces becomes a version itself. Returns
+ * whether it did (else a message says why).
+ */
+export function restoreVersion(v: Version): boolean {
   const text = running && versionText(running.kv, v.id);
   const r = text ? parseDocument(text) : null;
-  if (!running || !r) return notify(`The version "${v.name}" is no longer stored.`, 'error');
-  if (!r.ok) return notify(`The version "${v.name}" cannot be opened (${r.error}); download it instead.`, 'error');
+  if (!running || !r?.ok) {
+    notify(r && !r.ok ? `The version "${v.name}" cannot be opened (${r.error}); download it instead.` : `The version "${v.name}" is no longer stored.`, 'error');
+    return false;
+  }
   running.restore(v, r.doc);
   notify(`Restored "${v.name}" from ${new Date(v.time).toLocaleString()}. Undo to go back.`);
+  return true;
 }
 
 /** The exact stored text of a version (what its download holds), or null. */

@@ -7,6 +7,7 @@ import { openLesson, useLesson } from '../store/lesson.ts';
 import { autoLayout } from './canvas/layout.ts';
 import { openFile, saveToFile, shareUrl } from './files.ts';
 import { useDismiss } from './useDismiss.ts';
+import { RecentMenu } from './Versions.tsx';
 
 export function Toolbar() {
   const canUndo = useStore(selectCanUndo);
@@ -73,6 +74,7 @@ export function Toolbar() {
             </ul>
           )}
         </div>
+        <RecentMenu />
         <button type="button" className="btn" onClick={() => loadDocument(EMPTY_DOC, { why: 'replaced by a new graph' })} title="Start an empty graph (undo brings the old one back)">New</button>
         <button type="button" className="btn" onClick={() => fileInput.current?.click()} title="Open a saved graph (Ctrl+O)">Open</button>
         <input
