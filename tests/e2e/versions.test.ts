@@ -1,7 +1,8 @@
 /**
  * Versions, not overwrites (issue 21), in a real browser: with the user's graph A autosaved, opening a share link of
  * B, then a preset C, then a lesson step each keep what they replace; "Recent" lists them and one click brings A back
- * exactly as it was stored (undoably). An autosave the app cannot read is kept as it was and offered as a download
+ * exactly as it was stored (undoably). A tab that takes the other tab's graph keeps its own and does not make the
+ * other tab ask about its own graph. An autosave the app cannot read is kept as it was and offered as a download
  * whose file equals what was stored.
  */
 import { readFile } from 'node:fs/promises';
@@ -91,6 +92,33 @@ describe('versions', () => {
     await page.getByRole('button', { name: 'Undo' }).click();
     await expect.poll(() => storedName(page)).toBe(bilstm);
     await page.context().close();
+  });
+
+  it('after "Load the other tab\'s graph", the other tab is not asked about its own graph coming back', async () => {
+    const a = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
+    const b = await a.context().newPage();
+    await b.goto(a.url());
+    await waitForCanvas(b);
+    const setUnits = async (page: Page, value: string) => {
+      await page.locator(`${SEL.node('n3')} .node-head`).click();
+      const units = page.getByRole('textbox', { name: 'Units', exact: true });
+      await units.fill(value);
+      await units.press('Enter');
+    };
+    await setUnits(a, '12');
+    await setUnits(b, '20');
+    await expect.poll(() => b.getByTestId('conflict').isVisible()).toBe(true);
+    await b.getByRole('button', { name: "Load the other tab's graph" }).click();
+    await expect.poll(() => b.locator(SEL.node('n3')).getAttribute('aria-label')).toBe('LSTM, 12 units');
+    // B's own graph (20 units) is a version in B's Recent.
+    await b.getByRole('button', { name: 'Recent ▾' }).click();
+    expect(await recent(b).getByRole('menuitem').first().innerText()).toMatch(/Replaced by the other tab's graph\./);
+    await b.keyboard.press('Escape');
+    // A goes on editing: no question, and its edit is saved.
+    await setUnits(a, '14');
+    await expect.poll(async () => JSON.parse((await stored(a))!).graph.nodes.find((n: { id: string }) => n.id === 'n3').data.params.units).toBe(14);
+    expect(await a.getByTestId('conflict').count()).toBe(0);
+    await a.context().close();
   });
 
   it('an unreadable autosave is kept as it was and offered as a download of exactly what was stored', async () => {
