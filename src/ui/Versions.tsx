@@ -1,9 +1,8 @@
 /** "Recent": the kept versions of the user's documents (store/versions.ts), and the banner for an unreadable autosave. */
-import { useCallback, useRef, useState } from 'react';
 import { deleteVersion, dismissUnreadable, restoreVersion, storedVersionText, useStore, useVersions, type Version } from '../store/index.ts';
 import { showViewport } from './canvas/focus.ts';
 import { downloadText } from './download.ts';
-import { useDismiss } from './useDismiss.ts';
+import { Menu, MenuItem } from './Menu.tsx';
 
 const when = (v: Version) => new Date(v.time).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -15,41 +14,33 @@ function download(v: Version) {
 
 export function RecentMenu() {
   const versions = useVersions((s) => s.versions);
-  const [open, setOpen] = useState(false);
-  const menu = useRef<HTMLDivElement>(null);
-  const close = useCallback(() => setOpen(false), []);
-  useDismiss(menu, close, open);
+  const pick = (v: Version) => {
+    if (v.unreadable) download(v);
+    else if (restoreVersion(v)) {
+      const vp = useStore.getState().doc.viewport;
+      if (vp) showViewport(vp);
+    }
+  };
   return (
-    <div className="menu" ref={menu}>
-      <button type="button" className="btn" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} title="Earlier versions of your graphs: whatever was replaced, and the autosave every few minutes">
-        Recent ▾
-      </button>
-      {open && (
-        <ul className="menu-list" role="menu" aria-label="Recent versions">
-          {versions.length === 0 && <li role="none" className="menu-item menu-item-desc">No earlier versions yet: a graph that something replaces is kept here.</li>}
-          {versions.map((v) => (
-            <li key={v.id} role="none">
-              <button
-                type="button"
-                role="menuitem"
-                className="menu-item"
-                onClick={() => {
-                  if (v.unreadable) download(v);
-                  else if (restoreVersion(v)) {
-                    const vp = useStore.getState().doc.viewport;
-                    if (vp) showViewport(vp);
-                  }
-                  close();
-                }}
-              >
-                <span className="menu-item-name">{v.name} · {when(v)}</span>
-                <span className="menu-item-desc">{v.unreadable ? `Could not be read (${v.unreadable}). Click to download it as it was stored.` : `${v.why[0].toUpperCase()}${v.why.slice(1)}.`}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
+    <Menu label="Recent" title="Earlier versions of your graphs: whatever was replaced, and the autosave every few minutes">
+      {(close) =>
+        versions.length === 0 ? (
+          <li role="none" className="menu-item menu-item-desc">No earlier versions yet: a graph that something replaces is kept here.</li>
+        ) : (
+          versions.map((v) => (
+            <MenuItem
+              key={v.id}
+              name={`${v.name} · ${when(v)}`}
+              desc={v.unreadable ? `Could not be read (${v.unreadable}). Click to download it as it was stored.` : `${v.why[0].toUpperCase()}${v.why.slice(1)}.`}
+              onClick={() => {
+                pick(v);
+                close();
+              }}
+            />
+          ))
+        )
+      }
+    </Menu>
   );
 }
 

@@ -21,7 +21,7 @@ const LESSON_PROGRESS_KEY = 'rnn-studio:lesson';
 
 const stored = (page: Page) => page.evaluate((k) => localStorage.getItem(k), GRAPH_KEY);
 const storedName = async (page: Page) => JSON.parse((await stored(page)) ?? 'null')?.graph.meta?.name as string | undefined;
-const recent = (page: Page) => page.getByRole('menu', { name: 'Recent versions' });
+const recent = (page: Page) => page.getByRole('menu', { name: 'Recent' });
 
 async function presetFile(name: string) {
   const r = parseDocument(await readFile(`presets/${name}.json`, 'utf8'));
