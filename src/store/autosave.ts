@@ -13,7 +13,7 @@ import { STAMP_KEY, STORAGE_KEY, loadLocal, readStamp } from './persistence.ts';
 import { sameContent } from './history.ts';
 import type { Initial } from './startup.ts';
 import { loadDocument, notify, setConflict, setOnReplace, useStore } from './store.ts';
-import { dropVersion, keepVersion, listVersions, versionText, type Version, type VersionStorage } from './versions.ts';
+import { dropVersion, keepVersion, listVersions, versionText, VERSIONS_KEY, type Version, type VersionStorage } from './versions.ts';
 
 /** While a document is edited, the autosave keeps a version of it this often. */
 export const VERSION_EVERY_MS = 5 * 60_000;
@@ -32,7 +32,7 @@ export interface AutosaveHandle {
   takeTheirs(): void;
   /** Writes this tab's document over the other tab's (conflict resolved our way). */
   keepMine(): void;
-  /** Handles a storage event (from `window`'s "storage" listener; exposed for tests). */
+  /** Handles a storage event (from `window`'s "storage" listener; exposed for tests): a stamp or the versions' index. */
   onStorage(key: string | null, newValue: string | null): void;
 }
 
@@ -141,6 +141,7 @@ export function startAutosave(kv: VersionStorage, tab: string, { opened }: { ope
       running = null;
     },
     onStorage(key, newValue) {
+      if (key === VERSIONS_KEY) return refresh(); // another tab kept a version: Recent lists it here too
       if (key !== STAMP_KEY || newValue === known) return;
       const stamp = readStamp(newValue);
       if (!stamp || stamp.tab === tab) return;

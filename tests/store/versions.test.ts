@@ -192,6 +192,11 @@ describe('take theirs', () => {
     expect(useStore.getState().doc.meta?.name).toBe('theirs');
     expect(useVersions.getState().versions.map((v) => [v.name, v.why])).toContainEqual(['ours', "replaced by the other tab's graph"]);
     expect(JSON.parse(kv.getItem(STAMP_KEY)!).doc).toBe('docB');
+    // A version the other tab keeps shows in this tab's Recent when its storage event arrives.
+    keepVersion(kv, 'from B', { doc: 'docB', time: Date.now() + 1, name: 'kept by B', why: 'test' });
+    expect(useVersions.getState().versions[0]?.name).not.toBe('kept by B');
+    handle.onStorage(VERSIONS_KEY, kv.getItem(VERSIONS_KEY));
+    expect(useVersions.getState().versions[0].name).toBe('kept by B');
 
     // Now the roles turn: tab B took our graph and wrote it back under its own stamp, with its own view.
     setParam('n3', 'units', 3);
