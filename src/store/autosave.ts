@@ -65,9 +65,10 @@ export function startAutosave(kv: VersionStorage, tab: string, { opened }: { ope
   let held = false;
   const refresh = () => useVersions.setState({ versions: listVersions(kv) });
 
-  const keep = (text: string, v: Omit<Version, 'id' | 'time'>): Version | null => {
+  /** Keeps a version; when storage refuses, says so, followed by `otherwise` (what still holds the graph). */
+  const keep = (text: string, v: Omit<Version, 'id' | 'time'>, otherwise: string): Version | null => {
     const r = keepVersion(kv, text, { ...v, time: Date.now() });
-    if (!r.ok) notify(`Could not keep a version of "${v.name}": ${r.error}. Undo still brings it back; Save it as a file to keep it.`, 'error');
+    if (!r.ok) notify(`Could not keep a version of "${v.name}": ${r.error}. ${otherwise}`, 'error');
     refresh();
     return r.ok ? r.version : null;
   };
@@ -76,7 +77,7 @@ export function startAutosave(kv: VersionStorage, tab: string, { opened }: { ope
     const doc = useStore.getState().doc;
     try {
       if (Date.now() - keptAt >= VERSION_EVERY_MS && doc.nodes.length) {
-        keep(serializeDocument(doc), { doc: docId, name: nameOf(doc), why: 'autosaved while editing' });
+        keep(serializeDocument(doc), { doc: docId, name: nameOf(doc), why: 'autosaved while editing' }, 'Save it as a file to keep this state.');
         keptAt = Date.now();
       }
       kv.setItem(STORAGE_KEY, serializeDocument(doc));
@@ -98,13 +99,14 @@ export function startAutosave(kv: VersionStorage, tab: string, { opened }: { ope
     else if (!viewportOnly) setConflict(true);
   };
 
-  /** Keeps what storage holds before the first write; false when it could not be kept. */
+  /** Keeps what storage holds before the first write; false when it could not be kept (then it stays where it is). */
   const keepStored = (): boolean => {
     const text = kv.getItem(STORAGE_KEY);
     if (text === null) return true;
     const r = parseDocument(text);
-    if (r.ok) return keep(text, { doc: docId, name: nameOf(r.doc), why: WHY_OPENED[opened] }) !== null;
-    const unreadable = keep(text, { doc: 'unreadable', name: 'Unreadable autosave', why: 'could not be read', unreadable: r.error });
+    const held = 'Autosave is off for this visit, so the graph stored before is not overwritten. Save your work as a file.';
+    if (r.ok) return keep(text, { doc: docId, name: nameOf(r.doc), why: WHY_OPENED[opened] }, held) !== null;
+    const unreadable = keep(text, { doc: 'unreadable', name: 'Unreadable autosave', why: 'could not be read', unreadable: r.error }, held);
     useVersions.setState({ unreadable });
     return unreadable !== null;
   };
@@ -115,7 +117,7 @@ export function startAutosave(kv: VersionStorage, tab: string, { opened }: { ope
   // What a load replaces becomes a version first; the loaded graph is a new document unless it is a version's.
   let nextDocId: string | null = null;
   setOnReplace((old, why) => {
-    if (old.nodes.length) keep(serializeDocument(old), { doc: docId, name: nameOf(old), why });
+    if (old.nodes.length) keep(serializeDocument(old), { doc: docId, name: nameOf(old), why }, 'Undo still brings it back; Save it as a file to keep it.');
     docId = nextDocId ?? newDocId();
     nextDocId = null;
     keptAt = Date.now();
@@ -131,7 +133,6 @@ export function startAutosave(kv: VersionStorage, tab: string, { opened }: { ope
   if (opened !== 'autosave') {
     held = !keepStored();
     docId = newDocId();
-    if (held) notify('Autosave is off for this visit, so the graph stored before is not overwritten. Save your work as a file.', 'error');
     write();
   }
   return {

@@ -172,7 +172,7 @@ describe('the autosave keeps what is replaced', () => {
     kv.setItem(STORAGE_KEY, stored);
     loadDocument(preset('lesson-lstm'), { record: false });
     handle = startAutosave(kv, 'tab', { opened: 'preset' });
-    expect(useStore.getState().status?.text).toMatch(/Autosave is off for this visit, so the graph stored before is not overwritten/);
+    expect(useStore.getState().status?.text).toMatch(/^Could not keep a version of "A": the browser's storage is full \(.+\)\. Autosave is off for this visit, so the graph stored before is not overwritten\./);
     setParam('n3', 'units', 3);
     expect(kv.getItem(STORAGE_KEY)).toBe(stored);
   });
