@@ -2,12 +2,12 @@
 import '@xyflow/react/dist/style.css';
 import './ui/styles.css';
 import { createRoot } from 'react-dom/client';
-import { cleanedUrl, initialDocument, loadDocument, notify, startAutosave, STORAGE_KEY, type KeyValue } from './store/index.ts';
+import { cleanedUrl, initialDocument, loadDocument, notify, startAutosave, STORAGE_KEY, type VersionStorage } from './store/index.ts';
 import { initLesson } from './store/lesson.ts';
 import { App } from './ui/App.tsx';
 
 /** Local storage, or a stand-in in memory when the browser blocks it (then reading it throws), with a message. */
-function storage(): { kv: KeyValue & Pick<Storage, 'removeItem'>; error?: string } {
+function storage(): { kv: VersionStorage; error?: string } {
   try {
     localStorage.getItem(STORAGE_KEY);
     return { kv: localStorage };
@@ -35,7 +35,8 @@ function main() {
   history.replaceState(null, '', cleanedUrl(location));
 
   const tab = crypto.randomUUID();
-  const autosave = startAutosave(kv, tab, { saveNow: first.source !== 'autosave' });
+  // Before its first write, the autosave keeps what storage held (a version, or an unreadable autosave as it was).
+  const autosave = startAutosave(kv, tab, { opened: first.source });
   window.addEventListener('storage', (e) => autosave.onStorage(e.key, e.newValue));
 
   initLesson(kv); // opens the guided lesson on a first visit

@@ -109,14 +109,18 @@ export const isUsersGraph = (doc: GraphDoc) => doc.nodes.length > 0 && !PRESETS.
 function loadPreset(name: string) {
   const p = presetByName(name);
   if (!p) throw new Error(`the preset ${name} is missing`);
-  if (modelText(p.doc) !== modelText(useStore.getState().doc)) loadDocument(p.doc, { layout: true });
+  if (modelText(p.doc) !== modelText(useStore.getState().doc)) loadDocument(p.doc, { layout: true, why: `replaced by the lesson's preset ${name}` });
 }
 
-/** Keeps the user's graph aside (local storage), then runs the step that was waiting for the answer. */
+/**
+ * Keeps the user's graph aside (local storage), then runs the step that was waiting for the answer. The graph first
+ * kept aside stays the one "Bring back" returns; a graph kept aside later (an edited preset) becomes a version under
+ * "Recent", like every graph a step replaces.
+ */
 export async function keepAsideAndGoOn() {
   const step = useLesson.getState().confirm;
   if (!step) return;
-  kv?.setItem(STASH_KEY, serializeDocument(useStore.getState().doc));
+  if (kv?.getItem(STASH_KEY) === null) kv.setItem(STASH_KEY, serializeDocument(useStore.getState().doc));
   useLesson.setState({ confirm: null, stashed: true });
   await doIt(step, { force: true });
 }
@@ -127,7 +131,7 @@ export function bringBackGraph(): boolean {
   const text = kv?.getItem(STASH_KEY);
   const r = text ? parseDocument(text) : null;
   if (!r?.ok) return false;
-  loadDocument(r.doc, { layout: false });
+  loadDocument(r.doc, { layout: false, why: 'replaced by the graph the lesson kept aside' });
   kv?.removeItem(STASH_KEY);
   useLesson.setState({ stashed: false });
   return true;

@@ -19,6 +19,8 @@ export const SHARE_PREFIX = '#g=';
 export interface Stamp {
   tab: string;
   rev: number;
+  /** Which document the autosave holds (versions are kept per document; see versions.ts). */
+  doc?: string;
 }
 
 export function saveLocal(kv: KeyValue, doc: GraphDoc, stamp: Stamp): void {
@@ -36,7 +38,8 @@ export function readStamp(text: string | null): Stamp | null {
   if (!text) return null;
   try {
     const v = JSON.parse(text) as Partial<Stamp>;
-    return typeof v.tab === 'string' && typeof v.rev === 'number' ? { tab: v.tab, rev: v.rev } : null;
+    if (typeof v.tab !== 'string' || typeof v.rev !== 'number') return null;
+    return { tab: v.tab, rev: v.rev, ...(typeof v.doc === 'string' ? { doc: v.doc } : {}) };
   } catch {
     return null;
   }

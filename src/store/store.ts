@@ -399,13 +399,19 @@ export function duplicateSelection(): void {
 export const selectAll = () => useStore.setState((s) => ({ selection: s.doc.nodes.filter((n) => !n.parentId).map((n) => n.id) }));
 
 // ── whole documents ──────────────────────────────────────────────────────────────────────────────────
+let onReplace: ((old: GraphDoc, why: string) => void) | null = null;
+/** Called with every document `loadDocument` replaces, before it goes (the autosave keeps it as a version). */
+export const setOnReplace = (f: typeof onReplace) => void (onReplace = f);
+
 /**
  * Replaces the document (open, preset, share link) as one undoable step and fits the view. `layout` asks for an
  * auto-layout once the canvas has measured the nodes; it joins this step. `fit: false` keeps the document's
- * own viewport (a restored autosave shows what the user last saw).
+ * own viewport (a restored autosave shows what the user last saw). `why` says what happened to the document it
+ * replaces ("replaced by preset copy-lstm"), for the version kept of it.
  */
-export function loadDocument(doc: GraphDoc, opts: { saved?: boolean; record?: boolean; layout?: boolean; fit?: boolean } = {}): void {
+export function loadDocument(doc: GraphDoc, opts: { saved?: boolean; record?: boolean; layout?: boolean; fit?: boolean; why?: string } = {}): void {
   const s = get();
+  onReplace?.(s.doc, opts.why ?? 'replaced by another graph');
   const next = doc.training ? doc : { ...doc, training: { seed: DEFAULT_SEED } };
   useStore.setState({
     doc: next,
@@ -430,7 +436,7 @@ export function openDocumentText(fileName: string, text: string): boolean {
     notify(`Could not open ${fileName}: ${r.error}`, 'error');
     return false;
   }
-  loadDocument(r.doc, { saved: true });
+  loadDocument(r.doc, { saved: true, why: `replaced by the file ${fileName}` });
   notify(r.migratedFrom ? `Opened ${fileName} (upgraded from file version ${r.migratedFrom}).` : `Opened ${fileName}.`);
   return true;
 }

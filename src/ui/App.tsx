@@ -11,6 +11,7 @@ import { LessonPanel } from './lesson/LessonPanel.tsx';
 import { Palette } from './palette/Palette.tsx';
 import { onShortcut } from './shortcuts.ts';
 import { Toolbar } from './Toolbar.tsx';
+import { UnreadableBanner } from './Versions.tsx';
 
 export interface AppProps {
   /** Resolves a conflict with another tab (see store/autosave.ts). */
@@ -77,6 +78,7 @@ export function App(props: AppProps) {
       <div className={dockFull ? 'app dock-full' : 'app'}>
         <Toolbar />
         <ConflictBanner {...props} />
+        <UnreadableBanner />
         <Palette />
         <main className="workspace" style={{ gridTemplateRows: dockFull ? 'minmax(60px, 14%) auto minmax(0, 1fr)' : `minmax(0, 1fr) auto minmax(130px, ${Math.round(dockSize * 100)}%)` }}>
           <ErrorBoundary area="the canvas"><Canvas /></ErrorBoundary>

@@ -6,7 +6,9 @@ import {
 import { openLesson, useLesson } from '../store/lesson.ts';
 import { autoLayout } from './canvas/layout.ts';
 import { openFile, saveToFile, shareUrl } from './files.ts';
+import { Menu, MenuItem } from './Menu.tsx';
 import { useDismiss } from './useDismiss.ts';
+import { RecentMenu } from './Versions.tsx';
 
 export function Toolbar() {
   const canUndo = useStore(selectCanUndo);
@@ -14,10 +16,6 @@ export function Toolbar() {
   const dirty = useStore(selectIsDirty);
   const name = useStore((s) => s.doc.meta?.name);
   const fileInput = useRef<HTMLInputElement>(null);
-  const [presetsOpen, setPresetsOpen] = useState(false);
-  const presetsMenu = useRef<HTMLDivElement>(null);
-  const closePresets = useCallback(() => setPresetsOpen(false), []);
-  useDismiss(presetsMenu, closePresets, presetsOpen);
   const [link, setLink] = useState<string | null>(null);
   const shareBox = useRef<HTMLDivElement>(null);
   const closeShare = useCallback(() => setLink(null), []);
@@ -47,33 +45,24 @@ export function Toolbar() {
         {dirty && <span className="dirty" title="Changed since the last Save/Open"> •</span>}
       </div>
       <div className="toolbar-group">
-        <div className="menu" ref={presetsMenu}>
-          <button type="button" className="btn" aria-haspopup="menu" aria-expanded={presetsOpen} onClick={() => setPresetsOpen((o) => !o)}>
-            Presets ▾
-          </button>
-          {presetsOpen && (
-            <ul className="menu-list" role="menu" aria-label="Presets">
-              {PRESETS.map((p) => (
-                <li key={p.name} role="none">
-                  <button
-                    type="button"
-                    role="menuitem"
-                    className="menu-item"
-                    onClick={() => {
-                      loadDocument(p.doc, { layout: true });
-                      setPresetsOpen(false);
-                      notify(`Loaded preset ${p.name}. Undo to go back.`);
-                    }}
-                  >
-                    <span className="menu-item-name">{p.name}</span>
-                    <span className="menu-item-desc">{p.description}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-        <button type="button" className="btn" onClick={() => loadDocument(EMPTY_DOC)} title="Start an empty graph (undo brings the old one back)">New</button>
+        <Menu label="Presets">
+          {(close) =>
+            PRESETS.map((p) => (
+              <MenuItem
+                key={p.name}
+                name={p.name}
+                desc={p.description}
+                onClick={() => {
+                  loadDocument(p.doc, { layout: true, why: `replaced by preset ${p.name}` });
+                  close();
+                  notify(`Loaded preset ${p.name}. Undo to go back.`);
+                }}
+              />
+            ))
+          }
+        </Menu>
+        <RecentMenu />
+        <button type="button" className="btn" onClick={() => loadDocument(EMPTY_DOC, { why: 'replaced by a new graph' })} title="Start an empty graph (undo brings the old one back)">New</button>
         <button type="button" className="btn" onClick={() => fileInput.current?.click()} title="Open a saved graph (Ctrl+O)">Open</button>
         <input
           ref={fileInput}

@@ -1,19 +1,16 @@
 /** Save, open and share: the browser side of `store/persistence.ts`. */
 import { serializeDocument } from '../graph/index.ts';
 import { encodeShare, fileNameFor, markSaved, notify, openDocumentText, useStore } from '../store/index.ts';
+import { downloadText } from './download.ts';
 import { importKerasFile, importModelFiles, isModelJson, looksLikeKerasFile } from './export/actions.ts';
 
 /** Downloads the document as a versioned `.rnn.json` file. */
 export function saveToFile(): void {
   const doc = useStore.getState().doc;
-  const url = URL.createObjectURL(new Blob([serializeDocument(doc)], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileNameFor(doc);
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  const name = fileNameFor(doc);
+  downloadText(serializeDocument(doc), name);
   markSaved();
-  notify(`Saved ${a.download}.`);
+  notify(`Saved ${name}.`);
 }
 
 /**

@@ -109,9 +109,10 @@ describe('popovers and panels at 1024×700 (the race preset, its graph probed at
   // The toolbar's name of the app: a plain spot that does nothing when clicked.
   const clickOutside = () => page.locator('.brand').click();
 
-  it('the Presets menu, the context menus and the share link close on Escape and on a click outside', async () => {
+  it('the Presets and Recent menus, the context menus and the share link close on Escape and on a click outside', async () => {
     const popovers: [string, () => Promise<void>, () => ReturnType<Page['locator']>][] = [
       ['Presets menu', () => page.getByRole('button', { name: /Presets/ }).click(), () => page.getByRole('menu', { name: 'Presets' })],
+      ['Recent menu', () => page.getByRole('button', { name: /Recent/ }).click(), () => page.getByRole('menu', { name: 'Recent' })],
       ['layer menu', () => page.locator(`${SEL.node('n2')} .node-head`).click({ button: 'right' }), () => page.getByRole('menu', { name: 'Context menu' })],
       ['canvas menu', () => page.locator(SEL.pane).click({ button: 'right', position: { x: 30, y: 30 } }), () => page.getByRole('menu', { name: 'Context menu' })],
       ['share link', () => page.getByRole('button', { name: 'Share', exact: true }).click(), () => page.getByRole('dialog', { name: 'Share link' })],

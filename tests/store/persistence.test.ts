@@ -3,16 +3,19 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { serializeDocument } from '../../src/graph/index.ts';
 import {
   cleanedUrl, decodeShare, DEFAULT_PRESET, downloadBaseName, encodeShare, fileNameFor, initialDocument, loadDocument, loadLocal, PRESETS, presetByName,
-  resetStore, saveLocal, setParam, setViewport, SHARE_MAX_CHARS, STAMP_KEY, startAutosave, STORAGE_KEY, useStore, type KeyValue,
+  resetStore, saveLocal, setParam, setViewport, SHARE_MAX_CHARS, STAMP_KEY, startAutosave, STORAGE_KEY, useStore, type VersionStorage,
 } from '../../src/store/index.ts';
 
-class MemoryKV implements KeyValue {
+class MemoryKV implements VersionStorage {
   map = new Map<string, string>();
   getItem(k: string) {
     return this.map.get(k) ?? null;
   }
   setItem(k: string, v: string) {
     this.map.set(k, v);
+  }
+  removeItem(k: string) {
+    this.map.delete(k);
   }
 }
 
@@ -130,7 +133,7 @@ describe('autosave', () => {
   it('writes every document change, including the viewport', () => {
     const kv = new MemoryKV();
     loadDocument(lesson(), { record: false });
-    const h = startAutosave(kv, 'A', { saveNow: true });
+    const h = startAutosave(kv, 'A', { opened: 'preset' });
     setParam('n3', 'units', 5);
     expect(JSON.parse(kv.getItem(STORAGE_KEY)!).graph.nodes[2].data.params.units).toBe(5);
     setViewport({ x: 3, y: 4, zoom: 1.5 });
@@ -141,7 +144,7 @@ describe('autosave', () => {
   it('does not overwrite another tab’s save: it raises a conflict, then resolves either way', () => {
     const kv = new MemoryKV();
     loadDocument(lesson(), { record: false });
-    const h = startAutosave(kv, 'A', { saveNow: true });
+    const h = startAutosave(kv, 'A', { opened: 'preset' });
     // Tab B writes its own version.
     const theirs = { ...lesson(), meta: { name: 'from B' } };
     kv.setItem(STORAGE_KEY, serializeDocument(theirs));
@@ -164,9 +167,10 @@ describe('autosave', () => {
   it('a storage event from another tab raises the conflict at once; keepMine overwrites explicitly', () => {
     const kv = new MemoryKV();
     loadDocument(lesson(), { record: false });
-    const h = startAutosave(kv, 'A', { saveNow: true });
+    const h = startAutosave(kv, 'A', { opened: 'preset' });
     h.onStorage(STAMP_KEY, JSON.stringify({ tab: 'A', rev: 1 }));
     expect(useStore.getState().conflict).toBe(false);
+    kv.setItem(STORAGE_KEY, serializeDocument({ ...lesson(), meta: { name: 'from B' } }));
     kv.setItem(STAMP_KEY, JSON.stringify({ tab: 'B', rev: 3 }));
     h.onStorage(STAMP_KEY, JSON.stringify({ tab: 'B', rev: 3 }));
     expect(useStore.getState().conflict).toBe(true);
@@ -180,7 +184,7 @@ describe('autosave', () => {
     const kv = new MemoryKV();
     saveLocal(kv, lesson(), { tab: 'B', rev: 5 });
     loadDocument(lesson(), { record: false });
-    const h = startAutosave(kv, 'A', { saveNow: false });
+    const h = startAutosave(kv, 'A', { opened: 'autosave' });
     expect(JSON.parse(kv.getItem(STAMP_KEY)!)).toEqual({ tab: 'B', rev: 5 });
     setParam('n3', 'units', 3); // nobody wrote since we read: ours now
     expect(JSON.parse(kv.getItem(STAMP_KEY)!).tab).toBe('A');

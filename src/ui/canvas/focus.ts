@@ -4,6 +4,7 @@
  */
 import { getViewportForBounds, type ReactFlowInstance, type Rect } from '@xyflow/react';
 import { setViewport, useStore } from '../../store/index.ts';
+import type { Viewport } from '../../graph/index.ts';
 import type { FlowEdge, FlowNode } from './flow.ts';
 
 let flow: ReactFlowInstance<FlowNode, FlowEdge> | null = null;
@@ -59,6 +60,11 @@ export async function fitAll(): Promise<void> {
   const padding = fitPadding(flow.getNodesBounds(flow.getNodes()), pane.getBoundingClientRect(), overlays, FIT_ZOOM);
   await flow.fitView({ padding: px(padding), minZoom: FIT_ZOOM.min, maxZoom: FIT_ZOOM.max, duration: 0 });
   setViewport(flow.getViewport());
+}
+
+/** Shows a viewport the document carries (a version brought back shows what was seen when it was kept). */
+export function showViewport(v: Viewport): void {
+  void flow?.setViewport(v);
 }
 
 /** Centres the view on a node without changing the zoom. */

@@ -12,6 +12,7 @@ import { countOf, serializeDocument, type GraphDoc } from '../../graph/index.ts'
 import type { ExportWorker, WeightsSource } from '../../runtime/export.worker.ts';
 import { downloadBaseName, loadDocument, notify } from '../../store/index.ts';
 import { dataIdentityOf } from '../../store/training.ts';
+import { downloadBlob } from '../download.ts';
 
 let worker: Comlink.Remote<ExportWorker> | null = null;
 const client = () => (worker ??= Comlink.wrap<ExportWorker>(new Worker(new URL('../../runtime/export.worker.ts', import.meta.url), { type: 'module' })));
@@ -42,14 +43,9 @@ export async function downloadZip(b: Bundle): Promise<void> {
   const zip = new JSZip();
   const folder = zip.folder(`rnn-studio-${b.target}`)!;
   for (const [name, data] of Object.entries(b.files)) folder.file(name, data);
-  const blob = await zip.generateAsync({ type: 'blob' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `${b.name}-${b.target}.zip`;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-  notify(`Downloaded ${a.download}.`);
+  const fileName = `${b.name}-${b.target}.zip`;
+  downloadBlob(await zip.generateAsync({ type: 'blob' }), fileName);
+  notify(`Downloaded ${fileName}.`);
 }
 
 /** True when the text is a Keras / TF.js model JSON rather than an RNN Studio graph file. */

@@ -60,7 +60,12 @@ export function LessonPanel() {
       <p className="lesson-uses muted" data-testid="lesson-uses">Uses {step.uses}.</p>
       {s.confirm === step.id && (
         <div className="lesson-confirm" role="alertdialog" aria-label="Your graph" data-testid="lesson-confirm">
-          <p>This step loads the preset {step.preset} in place of your own graph. Your graph is kept aside and "Bring back my graph" restores it (Undo works too).</p>
+          <p>
+            This step loads the preset {step.preset} in place of your own graph.{' '}
+            {s.stashed
+              ? 'This graph is kept under Recent; "Bring back my graph" still restores the graph you kept aside first (Undo works too).'
+              : 'Your graph is kept aside and "Bring back my graph" restores it (Undo works too).'}
+          </p>
           <div className="actions">
             <button type="button" className="btn" onClick={() => { saveToFile(); notify('Saved your graph to a file.'); void keepAsideAndGoOn(); }}>Save it to a file, then go on</button>
             <button type="button" className="btn" onClick={() => void keepAsideAndGoOn()}>Keep it aside and go on</button>
