@@ -13,8 +13,9 @@ import { initTfNode } from '../../src/runtime/setup-node.ts';
 import { planFor, TrainSession } from '../../src/runtime/train-session.ts';
 import { IMPORTED_TASK, weightsKey } from '../../src/runtime/weights-key.ts';
 import { chain } from '../fixtures/graphs.ts';
+import { MEMORY, memoryModels, memoryRuns } from './runs-double.ts';
 
-const store = new Map<string, tf.io.ModelArtifacts>();
+let store: Map<string, tf.io.ModelArtifacts>;
 vi.mock('@tensorflow/tfjs', async (importOriginal) => {
   const real = await importOriginal<typeof import('@tensorflow/tfjs')>();
   const listModels = async () => Object.fromEntries([...store].map(([url, a]) => [url, real.io.getModelArtifactsInfoForJSON(a)]));
@@ -23,8 +24,7 @@ vi.mock('@tensorflow/tfjs', async (importOriginal) => {
 
 beforeAll(async () => {
   await initTfNode('wasm');
-  tf.io.registerSaveRouter((url) => (typeof url === 'string' && url.startsWith('memory://') ? { save: async (a) => (store.set(url, a), { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) }) } : (null as unknown as tf.io.IOHandler)));
-  tf.io.registerLoadRouter((url) => (typeof url === 'string' && store.has(url) ? { load: async () => store.get(url)! } : (null as unknown as tf.io.IOHandler)));
+  store = memoryModels();
 });
 beforeEach(() => store.clear());
 
@@ -46,7 +46,7 @@ async function storeWeights(key: string, scale: number): Promise<tf.LayersModel>
 const probsOf = async (m: tf.LayersModel, ids: number[]) => Array.from(await (m.predict(tf.tensor2d([ids], [1, ids.length], 'int32')) as tf.Tensor).data());
 
 it('"try it" uses the imported weights when no trained ones are stored, and trained ones first', async () => {
-  const s = new TrainSession('memory://');
+  const s = new TrainSession(MEMORY, memoryRuns(store).runs);
   const docText = serializeDocument(doc());
   expect(await s.restore(docText, {})).toBeNull();
 
@@ -80,7 +80,7 @@ it('"try it" with a softmax wider than the classes (the lesson presets\' Dense(4
     const ws = m.getWeights();
     m.setWeights(ws.map((w, i) => (i === ws.length - 1 ? tf.tensor1d([...bias]) : w)));
     await m.save(`memory://${weightsKey(wide, { task: 'negation', seed: 3 })}`);
-    const s = new TrainSession('memory://');
+    const s = new TrainSession(MEMORY, memoryRuns(store).runs);
     expect((await s.restore(docText, {}))?.source).toBe('trained');
     const t = await s.tryIt(sentence);
     const want = await probsOf(m, encoded);
