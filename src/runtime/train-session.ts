@@ -114,23 +114,23 @@ export class TrainSession {
     const keys = keysOf(plan, req);
     const key = keys.data;
     const model = buildModel(plan.ir);
-    const bytes = model.countParams() * 4;
+    // The trainer exists before the first await, so a Stop pressed while the run is being kept track of stops it before step 1.
+    this.plan = plan;
+    this.model = model;
+    this.trainer = new Trainer(model, plan.ds, plan.fit, req.settings);
     // Why this run's weights cannot be kept (no IndexedDB in a private window, unreadable older weights): it still trains.
     let notKept: string | undefined;
     let refused: string | null = null;
     try {
       await this.adopt(plan, req);
-      refused = limitProblem(await this.runs.group(keys.graph), bytes);
+      refused = limitProblem(await this.runs.group(keys.graph), model.countParams() * 4);
     } catch (e) {
       notKept = `The weights of this run are not kept: ${(e as Error).message}`;
     }
     if (refused) {
-      model.dispose();
+      this.reset();
       throw new Error(refused);
     }
-    this.plan = plan;
-    this.model = model;
-    this.trainer = new Trainer(model, plan.ds, plan.fit, req.settings);
     const notRecorded = req.recordEvery ? probeBlocker(plan.ir) : null;
     onEvent({ type: 'started', backend, engine: engineOf(this.model), taskId: plan.taskId, info: plan.ds.info, fitIssues: plan.fit.issues, totalParams: plan.ir.totalParams, trainSize: plan.ds.trainSize, valSize: plan.ds.valSize, key, ...(notRecorded ? { notRecorded } : {}) });
     // Recording for the Inside tab: the probe recorder runs between training steps through the loop's hook.
@@ -164,7 +164,7 @@ export class TrainSession {
         const run: RunMeta = {
           id, name: `${plan.ds.info.title} · ${result.steps} steps`, dataKey: key, task: plan.taskId, seed: plan.seed, ...(req.csv ? { csvName: req.csv.name } : {}),
           savedAt, steps: result.steps, status: result.status, metricName: metricNameOf(plan), val: { loss: result.final.loss, metric: result.final.metric }, lastBatch,
-          settings: req.settings, bytes: r.modelArtifactsInfo.weightDataBytes ?? bytes, evals,
+          settings: req.settings, bytes: r.modelArtifactsInfo.weightDataBytes ?? model.countParams() * 4, evals,
         };
         await this.runs.keep(keys.graph, run, async () => void (await model.save(this.storage + key)));
         saved = true;
