@@ -95,9 +95,20 @@ export function limitProblem(g: Pick<RunGroup, 'runs' | 'limit'>, bytes: number)
 /** A new run's id: time, then randomness, so two tabs never pick the same one. */
 export const newRunId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
-/** The runs of every graph: list, keep, adopt, restore, rename, delete, limit. */
+/**
+ * The runs of every graph: list, keep, adopt, restore, rename, delete, limit. Each change reads the graph's record and
+ * writes it back; changes run one at a time, so two of them (the tab listing runs while a run starts) never interleave.
+ */
 export class Runs {
+  private last: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly index: RunIndex, private readonly weights: WeightStore) {}
+
+  private serial<T>(change: () => Promise<T>): Promise<T> {
+    const r = this.last.then(change, change);
+    this.last = r.catch(() => {});
+    return r;
+  }
 
   async group(graphKey: string): Promise<RunGroup> {
     return (await this.index.get(graphKey)) ?? emptyGroup();
@@ -112,59 +123,71 @@ export class Runs {
    * Keeps the weights in use under `dataKey` as a run when no run accounts for them (stored before runs existed),
    * so that a new run cannot replace them. `describe` reads what the stored weights say about themselves.
    */
-  async adopt(graphKey: string, dataKey: string, describe: () => Promise<Omit<RunMeta, 'id' | 'dataKey' | 'bytes'>>): Promise<void> {
-    const g = await this.group(graphKey);
-    if (g.active[dataKey]) return;
-    const bytes = await this.weights.bytes(dataKey);
-    if (bytes === null) return;
-    const id = newRunId();
-    await this.weights.copy(dataKey, runWeightsKey(id));
-    const run: RunMeta = { ...(await describe()), id, dataKey, bytes };
-    await this.index.set(graphKey, { ...g, runs: [...g.runs, run], active: { ...g.active, [dataKey]: id } });
+  adopt(graphKey: string, dataKey: string, describe: () => Promise<Omit<RunMeta, 'id' | 'dataKey' | 'bytes'>>): Promise<void> {
+    return this.serial(async () => {
+      const g = await this.group(graphKey);
+      if (g.active[dataKey]) return;
+      const bytes = await this.weights.bytes(dataKey);
+      if (bytes === null) return;
+      const id = newRunId();
+      await this.weights.copy(dataKey, runWeightsKey(id));
+      const run: RunMeta = { ...(await describe()), id, dataKey, bytes };
+      await this.index.set(graphKey, { ...g, runs: [...g.runs, run], active: { ...g.active, [dataKey]: id } });
+    });
   }
 
   /**
    * Lists a run whose weights were just saved under `runWeightsKey(run.id)`, as the one in use for its data; then
    * `putInUse` writes the same weights under the data key.
    */
-  async keep(graphKey: string, run: RunMeta, putInUse: () => Promise<void>): Promise<void> {
-    const g = await this.group(graphKey);
-    await this.index.set(graphKey, { ...g, runs: [...g.runs, run], active: { ...g.active, [run.dataKey]: run.id } });
-    await putInUse();
+  keep(graphKey: string, run: RunMeta, putInUse: () => Promise<void>): Promise<void> {
+    return this.serial(async () => {
+      const g = await this.group(graphKey);
+      await this.index.set(graphKey, { ...g, runs: [...g.runs, run], active: { ...g.active, [run.dataKey]: run.id } });
+      await putInUse();
+    });
   }
 
   /** Makes run `id` the one in use for its data: its weights are copied under the data key. */
-  async restore(graphKey: string, id: string, dataKey: string): Promise<void> {
-    const g = await this.group(graphKey);
-    const run = g.runs.find((r) => r.id === id);
-    if (!run) throw new Error('That run is no longer kept (deleted in another tab?).');
-    if (run.dataKey !== dataKey) throw new Error(`"${run.name}" was trained on other data (task ${run.task}, seed ${run.seed}); set those to restore it.`);
-    await this.weights.copy(runWeightsKey(id), dataKey);
-    await this.index.set(graphKey, { ...g, active: { ...g.active, [dataKey]: id } });
+  restore(graphKey: string, id: string, dataKey: string): Promise<void> {
+    return this.serial(async () => {
+      const g = await this.group(graphKey);
+      const run = g.runs.find((r) => r.id === id);
+      if (!run) throw new Error('That run is no longer kept (deleted in another tab?).');
+      if (run.dataKey !== dataKey) throw new Error(`"${run.name}" was trained on other data (task ${run.task}, seed ${run.seed}); set those to restore it.`);
+      await this.weights.copy(runWeightsKey(id), dataKey);
+      await this.index.set(graphKey, { ...g, active: { ...g.active, [dataKey]: id } });
+    });
   }
 
-  async rename(graphKey: string, id: string, name: string): Promise<void> {
-    const g = await this.group(graphKey);
-    const clean = name.trim().slice(0, 80);
-    if (!clean) throw new Error('A run needs a name.');
-    await this.index.set(graphKey, { ...g, runs: g.runs.map((r) => (r.id === id ? { ...r, name: clean } : r)) });
+  rename(graphKey: string, id: string, name: string): Promise<void> {
+    return this.serial(async () => {
+      const g = await this.group(graphKey);
+      const clean = name.trim().slice(0, 80);
+      if (!clean) throw new Error('A run needs a name.');
+      await this.index.set(graphKey, { ...g, runs: g.runs.map((r) => (r.id === id ? { ...r, name: clean } : r)) });
+    });
   }
 
   /** Deletes run `id`'s weights; when they are the ones in use, those go too (what is listed is what is kept). */
-  async remove(graphKey: string, id: string): Promise<void> {
-    const g = await this.group(graphKey);
-    const run = g.runs.find((r) => r.id === id);
-    if (!run) return;
-    const inUse = g.active[run.dataKey] === id;
-    const active = Object.fromEntries(Object.entries(g.active).filter(([, v]) => v !== id));
-    await this.index.set(graphKey, { ...g, runs: g.runs.filter((r) => r.id !== id), active });
-    await this.weights.remove(runWeightsKey(id));
-    if (inUse) await this.weights.remove(run.dataKey);
+  remove(graphKey: string, id: string): Promise<void> {
+    return this.serial(async () => {
+      const g = await this.group(graphKey);
+      const run = g.runs.find((r) => r.id === id);
+      if (!run) return;
+      const inUse = g.active[run.dataKey] === id;
+      const active = Object.fromEntries(Object.entries(g.active).filter(([, v]) => v !== id));
+      await this.index.set(graphKey, { ...g, runs: g.runs.filter((r) => r.id !== id), active });
+      await this.weights.remove(runWeightsKey(id));
+      if (inUse) await this.weights.remove(run.dataKey);
+    });
   }
 
-  async setLimit(graphKey: string, limit: RunLimit): Promise<void> {
-    for (const v of [limit.count, limit.mb]) if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new Error('A limit is a number above 0, or empty for none.');
-    const g = await this.group(graphKey);
-    await this.index.set(graphKey, { ...g, limit });
+  setLimit(graphKey: string, limit: RunLimit): Promise<void> {
+    return this.serial(async () => {
+      for (const v of [limit.count, limit.mb]) if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new Error('A limit is a number above 0, or empty for none.');
+      const g = await this.group(graphKey);
+      await this.index.set(graphKey, { ...g, limit });
+    });
   }
 }

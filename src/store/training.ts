@@ -210,6 +210,7 @@ export async function startTraining(doc: GraphDoc, extra: Partial<TrainSettings>
     });
   } catch (e) {
     useTraining.setState({ status: 'error', message: (e as Error).message });
+    void restoreSaved(doc); // a run refused before its first step (the runs' limit) leaves the weights in use for "try it"
   }
 }
 

@@ -93,4 +93,15 @@ it('a one-step run after a 200-step run keeps the 200-step run, which restores t
   await expect.poll(status, { timeout: 60_000 }).toBe('error');
   expect(await page().getByTestId('train-message').textContent()).toMatch(/This graph keeps 2 runs .* the limit is 2 runs, so a new run would not be kept\. .*no run was deleted/);
   expect(await stepsOfRows()).toEqual([200, stoppedAt]);
+  expect(await tryProbs()).toEqual(first); // the refused run left the run in use as it was
+
+  // Rename the long run; delete the short one (after the confirmation), which makes room under the limit.
+  await rows().first().getByTestId('run-rename').click();
+  await rows().first().getByTestId('run-name-input').fill('long run');
+  await rows().first().getByTestId('run-name-input').press('Enter');
+  await expect.poll(() => rows().first().getByTestId('run-name').textContent(), { timeout: 30_000 }).toBe('long run');
+  page().once('dialog', (d) => void d.accept());
+  await rows().nth(1).getByTestId('run-delete').click();
+  await expect.poll(stepsOfRows, { timeout: 30_000 }).toEqual([200]);
+  expect(await page().getByTestId('runs-full').count()).toBe(0);
 }, 600_000);

@@ -152,6 +152,9 @@ describe('runs', () => {
     const s = new TrainSession(MEMORY, runs);
     await s.restore(negationText, {});
     const before = await probs(s);
+    // Two lists at once (the tab opening while a run starts) adopt the old weights once.
+    await Promise.all([s.listRuns(negationText, {}), s.listRuns(negationText, {})]);
+    expect((await s.listRuns(negationText, {})).runs).toHaveLength(1);
 
     await s.start({ docText: negationText, settings: { ...settings, steps: 1 } }, 'wasm', () => {});
     const view = await s.listRuns(negationText, {});
