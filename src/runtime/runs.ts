@@ -30,7 +30,7 @@ export interface RunMeta {
   settings: TrainSettings;
   /** Bytes of the stored weights. */
   bytes: number;
-  /** The validation curve: [step, loss, metric] at every evaluation. */
+  /** The validation curve: [step, loss, metric] at every evaluation (at most 200, evenly thinned). */
   evals: [number, number, number][];
 }
 
@@ -91,6 +91,10 @@ export function limitProblem(g: Pick<RunGroup, 'runs' | 'limit'>, bytes: number)
   if (g.limit.mb !== undefined && used + bytes > g.limit.mb * 1e6) return `${kept}; a new run needs ${mb(bytes)} more and the limit is ${g.limit.mb} MB. ${what}`;
   return null;
 }
+
+/** At most `n` points of a curve, evenly spaced, the first and last included: the index stays small for long runs. */
+export const thin = <T>(points: T[], n = 200): T[] =>
+  points.length <= n ? points : Array.from({ length: n }, (_, i) => points[Math.round((i * (points.length - 1)) / (n - 1))]);
 
 /** A new run's id: time, then randomness, so two tabs never pick the same one. */
 export const newRunId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

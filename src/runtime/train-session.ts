@@ -13,7 +13,7 @@ import { createRecorder, type Recorder, type Snapshot } from './probes/record.ts
 import { probeBlocker } from './probes/walk.ts';
 import { Trainer, type RunResult, type TrainEvent, type TrainSettings } from './train.ts';
 import { loadSavedWeights } from './saved-weights.ts';
-import { newRunId, runWeightsKey, limitProblem, type RunMeta, type Runs, type RunsView } from './runs.ts';
+import { limitProblem, newRunId, runWeightsKey, thin, type RunMeta, type Runs, type RunsView } from './runs.ts';
 import { graphKey, weightsKey, type WeightsSource } from './weights-key.ts';
 
 export interface DataChoice {
@@ -162,9 +162,9 @@ export class TrainSession {
       try {
         const r = await model.save(this.storage + runWeightsKey(id));
         const run: RunMeta = {
-          id, name: `${plan.ds.info.title} · ${result.steps} steps`, dataKey: key, task: plan.taskId, seed: plan.seed, ...(req.csv ? { csvName: req.csv.name } : {}),
+          id, name: `${plan.ds.info.title} · ${result.steps} step${result.steps === 1 ? '' : 's'}`, dataKey: key, task: plan.taskId, seed: plan.seed, ...(req.csv ? { csvName: req.csv.name } : {}),
           savedAt, steps: result.steps, status: result.status, metricName: metricNameOf(plan), val: { loss: result.final.loss, metric: result.final.metric }, lastBatch,
-          settings: req.settings, bytes: r.modelArtifactsInfo.weightDataBytes ?? model.countParams() * 4, evals,
+          settings: req.settings, bytes: r.modelArtifactsInfo.weightDataBytes ?? model.countParams() * 4, evals: thin(evals),
         };
         await this.runs.keep(keys.graph, run, async () => void (await model.save(this.storage + key)));
         saved = true;

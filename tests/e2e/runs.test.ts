@@ -83,7 +83,7 @@ it('a one-step run after a 200-step run keeps the 200-step run, which restores t
   // Compare: both ticked, a table and their validation curves.
   for (const i of [0, 1]) await rows().nth(i).getByTestId('run-compare').check();
   await expect.poll(() => page().getByTestId('runs-compare').locator('tr.differs th').allTextContents()).toEqual(expect.arrayContaining(['Steps', 'Batch size', 'Validation loss']));
-  expect(Number(await page().locator('[data-testid="runs-compare-curves"] path').first().getAttribute('data-points'))).toBe(2); // validation at steps 100, 200
+  expect(Number(await page().locator('[data-testid="runs-compare-curves"] path[data-points]').first().getAttribute('data-points'))).toBe(2); // validation at steps 100, 200
 
   // A limit of 2 runs: a third run is refused before it starts, and both runs stay.
   await page().getByTestId('runs-limit-count').fill('2');

@@ -11,7 +11,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { compile } from '../../src/compiler/index.ts';
 import { serializeDocument, type GraphDoc } from '../../src/graph/index.ts';
 import { buildModel } from '../../src/runtime/build.ts';
-import { limitProblem, runWeightsKey, type RunMeta } from '../../src/runtime/runs.ts';
+import { limitProblem, runWeightsKey, thin, type RunMeta } from '../../src/runtime/runs.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
 import { planFor, TrainSession } from '../../src/runtime/train-session.ts';
 import type { TrainSettings } from '../../src/runtime/train.ts';
@@ -197,4 +197,12 @@ it('limitProblem: by count and by size, with the numbers', () => {
   expect(limitProblem({ runs: [run(1e6), run(2e6)], limit: { count: 2 } }, 1)).toMatch(/^This graph keeps 2 runs \(3\.0 MB\); the limit is 2 runs/);
   expect(limitProblem({ runs: [run(1e6), run(2e6)], limit: { mb: 4 } }, 1e6)).toBeNull();
   expect(limitProblem({ runs: [run(1e6), run(2e6)], limit: { mb: 4 } }, 1.5e6)).toMatch(/a new run needs 1\.5 MB more and the limit is 4 MB/);
+});
+
+it('thin: a long curve keeps 200 evenly spaced points with its first and last, a short one all', () => {
+  const curve = Array.from({ length: 1000 }, (_, i) => i);
+  const t = thin(curve);
+  expect(t).toHaveLength(200);
+  expect([t[0], t[1], t[199]]).toEqual([0, 5, 999]); // round(999 / 199) = 5
+  expect(thin(curve.slice(0, 200))).toEqual(curve.slice(0, 200));
 });

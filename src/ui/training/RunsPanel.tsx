@@ -53,8 +53,8 @@ export function RunsPanel() {
         <table className="tr-runs-table" data-testid="runs-table">
           <thead>
             <tr>
-              <th>Compare</th><th>Name</th><th>Saved</th><th>Steps</th><th>Validation loss</th><th>Validation metric</th>
-              <th>Last-batch loss</th><th>Data</th><th>Settings</th><th>Size</th><th />
+              <th>Compare</th><th>Name</th><th /><th>Saved</th><th>Steps</th><th>Validation loss</th><th>Validation metric</th>
+              <th>Last-batch loss</th><th>Data</th><th>Settings</th><th>Size</th>
             </tr>
           </thead>
           <tbody>
@@ -90,14 +90,6 @@ function RunRow({ run: r, inUse, sameData, busy, compared }: { run: RunMeta; inU
               onChange={(e) => setEditing(e.target.value)} onBlur={commitName} onKeyDown={(e) => (e.key === 'Enter' ? commitName() : e.key === 'Escape' && setEditing(null))} />}
         {inUse && <span className="tr-run-badge" data-testid="run-in-use">in use</span>}
       </td>
-      <td>{new Date(r.savedAt).toLocaleString()}</td>
-      <td data-testid="run-steps">{r.steps}{r.status === 'stopped' ? ' (stopped)' : r.status === 'nan' ? ' (NaN)' : ''}</td>
-      <td data-testid="run-val-loss">{num(r.val.loss)}</td>
-      <td>{r.metricName} {metric(r, r.val.metric)}</td>
-      <td>{num(r.lastBatch?.loss)}</td>
-      <td>{taskTitle(r)}, seed {r.seed}</td>
-      <td>{settingsText(r)}</td>
-      <td>{mb(r.bytes)}</td>
       <td className="tr-run-actions">
         {!inUse && (
           <button disabled={busy || !sameData} title={sameData ? 'Use these weights for "try it", the Inside tab and exports' : otherData}
@@ -106,6 +98,14 @@ function RunRow({ run: r, inUse, sameData, busy, compared }: { run: RunMeta; inU
         <button disabled={busy} onClick={() => setEditing(r.name)} data-testid="run-rename">Rename</button>
         <button disabled={busy} onClick={remove} data-testid="run-delete">Delete</button>
       </td>
+      <td>{new Date(r.savedAt).toLocaleString()}</td>
+      <td data-testid="run-steps">{r.steps}{r.status === 'stopped' ? ' (stopped)' : r.status === 'nan' ? ' (NaN)' : ''}</td>
+      <td data-testid="run-val-loss">{num(r.val.loss)}</td>
+      <td>{r.metricName} {metric(r, r.val.metric)}</td>
+      <td>{num(r.lastBatch?.loss)}</td>
+      <td>{taskTitle(r)}, seed {r.seed}</td>
+      <td>{settingsText(r)}</td>
+      <td>{mb(r.bytes)}</td>
     </tr>
   );
 }
@@ -199,7 +199,12 @@ function ValCurves({ runs }: { runs: RunMeta[] }) {
       <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img"
         aria-label={`Validation loss by step: ${runs.map((r) => `${r.name} ${r.evals.length} points, last ${num(r.evals.at(-1)?.[1])}`).join('; ')}`}>
         <g transform={`translate(${M.left},${M.top})`}>
-          {runs.map((r, i) => <path key={r.id} d={line(r.evals) ?? ''} fill="none" stroke={COLOURS[i % 10]} strokeWidth={1.8} data-points={r.evals.length} />)}
+          {runs.map((r, i) => (
+            <g key={r.id} stroke={COLOURS[i % 10]} fill={COLOURS[i % 10]}>
+              <path d={line(r.evals) ?? ''} fill="none" strokeWidth={1.8} data-points={r.evals.length} />
+              {r.evals.filter((p) => Number.isFinite(p[1])).map((p) => <circle key={p[0]} cx={x(p[0])} cy={y(p[1])} r={2.5} />)}
+            </g>
+          ))}
           <g transform={`translate(0,${h})`} className="axis">
             {x.ticks(5).map((t) => <text key={t} x={x(t)} y={16} textAnchor="middle">{d3.format('~s')(t)}</text>)}
             <line x1={0} x2={w} stroke="currentColor" />
