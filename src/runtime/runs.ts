@@ -74,7 +74,7 @@ export const runWeightsKey = (id: string) => `rnn-studio-run-${id}`;
 
 const emptyGroup = (): RunGroup => ({ runs: [], active: {}, limit: {} });
 
-export const usedBytes = (g: Pick<RunGroup, 'runs'>) => g.runs.reduce((a, r) => a + r.bytes, 0);
+const usedBytes = (g: Pick<RunGroup, 'runs'>) => g.runs.reduce((a, r) => a + r.bytes, 0);
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e5 ? 3 : 1)} MB`;
 

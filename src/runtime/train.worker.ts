@@ -36,11 +36,11 @@ const api = {
   stop: () => session.stop(),
   restore: async (docText: string, choice: DataChoice) => (await ready(), session.restore(docText, choice)),
   tryIt: (text?: string) => session.tryIt(text),
-  listRuns: (docText: string, choice: DataChoice) => session.listRuns(docText, choice),
+  listRuns: async (docText: string, choice: DataChoice) => (await ready(), session.listRuns(docText, choice)),
   restoreRun: async (docText: string, choice: DataChoice, id: string) => (await ready(), session.restoreRun(docText, choice, id)),
-  renameRun: (docText: string, choice: DataChoice, id: string, name: string) => session.renameRun(docText, choice, id, name),
+  renameRun: async (docText: string, choice: DataChoice, id: string, name: string) => (await ready(), session.renameRun(docText, choice, id, name)),
   deleteRun: async (docText: string, choice: DataChoice, id: string) => (await ready(), session.deleteRun(docText, choice, id)),
-  setRunLimit: (docText: string, choice: DataChoice, limit: RunLimit) => session.setRunLimit(docText, choice, limit),
+  setRunLimit: async (docText: string, choice: DataChoice, limit: RunLimit) => (await ready(), session.setRunLimit(docText, choice, limit)),
   /** Tensors alive in the worker (the UI shows it; tests check it stays flat). */
   numTensors: () => tf.memory().numTensors,
 };
