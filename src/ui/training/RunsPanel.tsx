@@ -7,7 +7,7 @@ import * as d3 from 'd3';
 import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { TASKS } from '../../datasets/index.ts';
-import type { RunMeta } from '../../runtime/runs.ts';
+import type { RunMeta, RunsView } from '../../runtime/runs.ts';
 import { selectCompiled, selectDoc, useStore } from '../../store/index.ts';
 import { deleteRun, loadRuns, renameRun, restoreRun, setRunLimit, toggleCompared, useRuns } from '../../store/runs.ts';
 import { isBusy, settingsOf, useTraining } from '../../store/training.ts';
@@ -111,7 +111,7 @@ function RunRow({ run: r, inUse, sameData, busy, compared }: { run: RunMeta; inU
 }
 
 /** The limit fields (empty = none) and how much of it the graph's runs use; at the limit, the next run is refused. */
-function LimitRow({ view }: { view: NonNullable<ReturnType<typeof useRuns.getState>['view']> }) {
+function LimitRow({ view }: { view: RunsView }) {
   const doc = useStore(selectDoc);
   const field = (key: 'count' | 'mb', label: string, step: number) => (
     <label className="tr-run-limit">
