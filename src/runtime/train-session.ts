@@ -1,5 +1,5 @@
 /**
- * One training session as the worker runs it: plan → build → train → save to IndexedDB → "try it" → restore.
+ * One training session as the worker runs it: plan → build → train → keep the run (runs.ts) → "try it" → restore.
  * Everything that crosses to the page is plain data; every tensor stays here.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -13,7 +13,8 @@ import { createRecorder, type Recorder, type Snapshot } from './probes/record.ts
 import { probeBlocker } from './probes/walk.ts';
 import { Trainer, type RunResult, type TrainEvent, type TrainSettings } from './train.ts';
 import { loadSavedWeights } from './saved-weights.ts';
-import { weightsKey, type WeightsSource } from './weights-key.ts';
+import { limitProblem, newRunId, runWeightsKey, thin, type RunMeta, type Runs, type RunsView } from './runs.ts';
+import { graphKey, weightsKey, type WeightsSource } from './weights-key.ts';
 
 export interface DataChoice {
   task?: string;
@@ -79,13 +80,19 @@ export function planFor(docText: string, choice: DataChoice, seed?: number): Run
   return p;
 }
 
+/** The keys of a plan's runs: the graph's list, and the weights in use for its data. */
+const keysOf = (plan: RunPlan, choice: DataChoice) => ({ graph: graphKey(plan.ir), data: weightsKey(plan.ir, { task: plan.taskId, seed: plan.seed, csv: choice.csv?.text }) });
+
+const metricNameOf = (plan: RunPlan): RunMeta['metricName'] => (plan.ds.info.output.kind === 'regression' ? 'MSE' : 'accuracy');
+
 export class TrainSession {
   private model: tf.LayersModel | null = null;
   private trainer: Trainer | null = null;
   private plan: RunPlan | null = null;
   private tries = 0;
 
-  constructor(private readonly storage = 'indexeddb://') {}
+  /** `storage`: the tfjs URL scheme of the weights (e.g. `indexeddb://`); `runs`: the list of kept runs on the same store. */
+  constructor(private readonly storage: string, private readonly runs: Runs) {}
 
   /** Disposes the previous model and its optimizer (platform.md trap 2) before a new graph is built. */
   private reset() {
@@ -96,13 +103,34 @@ export class TrainSession {
     this.plan = null;
   }
 
-  async start(req: StartRequest, backend: string, onEvent: (e: SessionEvent) => void): Promise<RunResult & { saved: boolean }> {
+  /**
+   * Trains, then keeps the run: its weights under their own key and, as the weights in use, under the data key. The
+   * weights in use before it are kept as a run first (adopted when they predate runs). Refuses to start, with the
+   * reason, when the graph's runs are at the user's limit: nothing is ever deleted to make room.
+   */
+  async start(req: StartRequest, backend: string, onEvent: (e: SessionEvent) => void): Promise<RunResult & { saved: boolean; notKept?: string }> {
     this.reset();
     const plan = planFor(req.docText, req, req.settings.seed);
+    const keys = keysOf(plan, req);
+    const key = keys.data;
+    const model = buildModel(plan.ir);
+    // The trainer exists before the first await, so a Stop pressed while the run is being kept track of stops it before step 1.
     this.plan = plan;
-    this.model = buildModel(plan.ir);
-    this.trainer = new Trainer(this.model, plan.ds, plan.fit, req.settings);
-    const key = weightsKey(plan.ir, { task: plan.taskId, seed: plan.seed, csv: req.csv?.text });
+    this.model = model;
+    this.trainer = new Trainer(model, plan.ds, plan.fit, req.settings);
+    // Why this run's weights cannot be kept (no IndexedDB in a private window, unreadable older weights): it still trains.
+    let notKept: string | undefined;
+    let refused: string | null = null;
+    try {
+      await this.adopt(plan, req);
+      refused = limitProblem(await this.runs.group(keys.graph), model.countParams() * 4);
+    } catch (e) {
+      notKept = `The weights of this run are not kept: ${(e as Error).message}`;
+    }
+    if (refused) {
+      this.reset();
+      throw new Error(refused);
+    }
     const notRecorded = req.recordEvery ? probeBlocker(plan.ir) : null;
     onEvent({ type: 'started', backend, engine: engineOf(this.model), taskId: plan.taskId, info: plan.ds.info, fitIssues: plan.fit.issues, totalParams: plan.ir.totalParams, trainSize: plan.ds.trainSize, valSize: plan.ds.valSize, key, ...(notRecorded ? { notRecorded } : {}) });
     // Recording for the Inside tab: the probe recorder runs between training steps through the loop's hook.
@@ -112,25 +140,88 @@ export class TrainSession {
       const probeBatch = { inputs: [tf.tensor(b.x, b.xShape, b.xDtype)], target: tf.tensor(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32') };
       recorder = createRecorder(plan.ir, probeBatch, req.recordEvery, (snapshot) => onEvent({ type: 'snapshot', snapshot }));
     }
-    const model = this.model;
     let result: RunResult;
+    let lastBatch: RunMeta['lastBatch'] = null;
+    const evals: RunMeta['evals'] = [];
+    const seen = (e: SessionEvent) => {
+      if (e.type === 'step') lastBatch = { loss: e.loss, metric: e.metric };
+      if (e.type === 'eval') evals.push([e.step, e.loss, e.metric]);
+      onEvent(e);
+    };
     try {
-      result = await this.trainer.run(onEvent, recorder ? (step) => recorder.after(step, model) : undefined);
+      result = await this.trainer.run(seen, recorder ? (step) => recorder.after(step, model) : undefined);
     } finally {
       recorder?.dispose();
     }
     let saved = false;
-    if (result.steps > 0) {
-      const meta: SavedMeta = { task: plan.taskId, steps: result.steps, valLoss: result.final.loss, valMetric: result.final.metric, savedAt: new Date().toISOString(), settings: req.settings };
-      this.model.setUserDefinedMetadata({ rnnStudio: meta });
+    if (result.steps > 0 && !notKept) {
+      const savedAt = new Date().toISOString();
+      const meta: SavedMeta = { task: plan.taskId, steps: result.steps, valLoss: result.final.loss, valMetric: result.final.metric, savedAt, settings: req.settings };
+      model.setUserDefinedMetadata({ rnnStudio: meta });
+      const id = newRunId();
       try {
-        await this.model.save(this.storage + key);
+        const r = await model.save(this.storage + runWeightsKey(id));
+        const run: RunMeta = {
+          id, name: `${plan.ds.info.title} · ${result.steps} step${result.steps === 1 ? '' : 's'}`, dataKey: key, task: plan.taskId, seed: plan.seed, ...(req.csv ? { csvName: req.csv.name } : {}),
+          savedAt, steps: result.steps, status: result.status, metricName: metricNameOf(plan), val: { loss: result.final.loss, metric: result.final.metric }, lastBatch,
+          settings: req.settings, bytes: r.modelArtifactsInfo.weightDataBytes ?? model.countParams() * 4, evals: thin(evals),
+        };
+        await this.runs.keep(keys.graph, run, async () => void (await model.save(this.storage + key)));
         saved = true;
-      } catch {
-        saved = false; // private windows and full disks refuse IndexedDB; training results stay on screen
+      } catch (e) {
+        notKept = `The weights of this run are not kept: ${(e as Error).message}`; // a full disk; the results stay on screen
       }
     }
-    return { ...result, saved };
+    return { ...result, saved, ...(notKept ? { notKept } : {}) };
+  }
+
+  /** Keeps the weights in use for the plan's data as a run when no run accounts for them (stored before runs existed). */
+  private adopt(plan: RunPlan, choice: DataChoice): Promise<void> {
+    const keys = keysOf(plan, choice);
+    return this.runs.adopt(keys.graph, keys.data, async () => {
+      const saved = await tf.loadLayersModel(this.storage + keys.data);
+      const meta = (saved.getUserDefinedMetadata() as { rnnStudio?: SavedMeta } | undefined)?.rnnStudio;
+      saved.dispose();
+      return {
+        name: 'Kept from before runs', task: plan.taskId, seed: plan.seed, ...(choice.csv ? { csvName: choice.csv.name } : {}), savedAt: meta?.savedAt ?? new Date().toISOString(),
+        steps: meta?.steps ?? 0, status: 'adopted', metricName: metricNameOf(plan), val: { loss: meta?.valLoss ?? NaN, metric: meta?.valMetric ?? NaN }, lastBatch: null,
+        settings: meta?.settings ?? { optimizer: 'adam', learningRate: NaN, batchSize: NaN, epochs: NaN, clipNorm: NaN, seed: plan.seed }, evals: [],
+      };
+    });
+  }
+
+  /** The graph's runs, with the one in use for the chosen data (adopting older weights first). */
+  async listRuns(docText: string, choice: DataChoice): Promise<RunsView> {
+    const plan = planFor(docText, choice);
+    await this.adopt(plan, choice);
+    const keys = keysOf(plan, choice);
+    return this.runs.view(keys.graph, keys.data);
+  }
+
+  /** Makes run `id` the weights in use for the graph and data (try it, probes, exports), and loads it for "try it". */
+  async restoreRun(docText: string, choice: DataChoice, id: string) {
+    const keys = keysOf(planFor(docText, choice), choice);
+    await this.runs.restore(keys.graph, id, keys.data);
+    return this.restore(docText, choice);
+  }
+
+  async renameRun(docText: string, choice: DataChoice, id: string, name: string): Promise<RunsView> {
+    const keys = keysOf(planFor(docText, choice), choice);
+    await this.runs.rename(keys.graph, id, name);
+    return this.runs.view(keys.graph, keys.data);
+  }
+
+  /** Deletes a run; when it was the one in use, "try it" has no trained weights until another is restored. */
+  async deleteRun(docText: string, choice: DataChoice, id: string) {
+    const keys = keysOf(planFor(docText, choice), choice);
+    await this.runs.remove(keys.graph, id);
+    return this.restore(docText, choice);
+  }
+
+  async setRunLimit(docText: string, choice: DataChoice, limit: RunsView['limit']): Promise<RunsView> {
+    const keys = keysOf(planFor(docText, choice), choice);
+    await this.runs.setLimit(keys.graph, limit);
+    return this.runs.view(keys.graph, keys.data);
   }
 
   pause() {

@@ -6,9 +6,12 @@ import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from './setup.ts';
 import { initTfBrowser } from './setup-browser.ts';
+import { browserRuns } from './run-store-browser.ts';
+import type { RunLimit } from './runs.ts';
 import { TrainSession, type DataChoice, type SessionEvent, type StartRequest } from './train-session.ts';
 
-const session = new TrainSession();
+const STORAGE = 'indexeddb://';
+const session = new TrainSession(STORAGE, browserRuns(STORAGE));
 let backend: string | null = null;
 const ready = async () => (backend ??= await initTfBrowser('wasm'));
 
@@ -33,6 +36,11 @@ const api = {
   stop: () => session.stop(),
   restore: async (docText: string, choice: DataChoice) => (await ready(), session.restore(docText, choice)),
   tryIt: (text?: string) => session.tryIt(text),
+  listRuns: async (docText: string, choice: DataChoice) => (await ready(), session.listRuns(docText, choice)),
+  restoreRun: async (docText: string, choice: DataChoice, id: string) => (await ready(), session.restoreRun(docText, choice, id)),
+  renameRun: async (docText: string, choice: DataChoice, id: string, name: string) => (await ready(), session.renameRun(docText, choice, id, name)),
+  deleteRun: async (docText: string, choice: DataChoice, id: string) => (await ready(), session.deleteRun(docText, choice, id)),
+  setRunLimit: async (docText: string, choice: DataChoice, limit: RunLimit) => (await ready(), session.setRunLimit(docText, choice, limit)),
   /** Tensors alive in the worker (the UI shows it; tests check it stays flat). */
   numTensors: () => tf.memory().numTensors,
 };

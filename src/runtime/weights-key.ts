@@ -27,13 +27,21 @@ export const savedWeightKeys = (ir: ModelIR, data: DataIdentity): { key: string;
 ];
 
 export function weightsKey(ir: ModelIR, data: DataIdentity): string {
-  const text = JSON.stringify([data.task, data.seed ?? null, data.csv ?? null, ir.layers.map((l) => [l.kind, l.params, l.inputs, l.inner?.kind, l.inner?.params])]);
-  // FNV-1a, twice with different offsets for 64 bits of key.
+  return `rnn-studio-weights-${hash(JSON.stringify([data.task, data.seed ?? null, data.csv ?? null, layersOf(ir)]))}`;
+}
+
+/** The key of a graph's list of training runs (runs.ts): the graph alone, so runs on every task and seed are listed together. */
+export const graphKey = (ir: ModelIR): string => `rnn-studio-runs-${hash(JSON.stringify(layersOf(ir)))}`;
+
+const layersOf = (ir: ModelIR) => ir.layers.map((l) => [l.kind, l.params, l.inputs, l.inner?.kind, l.inner?.params]);
+
+/** FNV-1a, twice with different offsets for 64 bits of key. */
+function hash(text: string): string {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
   for (let i = 0; i < text.length; i++) {
     a = Math.imul(a ^ text.charCodeAt(i), 0x01000193);
     b = Math.imul(b ^ text.charCodeAt(i), 0x5bd1e995);
   }
-  return `rnn-studio-weights-${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
+  return `${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
 }

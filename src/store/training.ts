@@ -113,9 +113,9 @@ export function previewOf(doc: GraphDoc, csv: TrainingState['csv']): { info: Tas
 // ── the worker client ─────────────────────────────────────────────────────────────────────────────────
 let worker: Comlink.Remote<TrainWorker> | null = null;
 let initialised: Promise<void> | null = null;
-const getWorker = () => (worker ??= Comlink.wrap<TrainWorker>(new Worker(new URL('../runtime/train.worker.ts', import.meta.url), { type: 'module' })));
+export const getWorker = () => (worker ??= Comlink.wrap<TrainWorker>(new Worker(new URL('../runtime/train.worker.ts', import.meta.url), { type: 'module' })));
 
-function ensureBackend(): Promise<void> {
+export function ensureBackend(): Promise<void> {
   return (initialised ??= (async () => {
     const r = await getWorker().init(useTraining.getState().backendWanted);
     useTraining.setState({ backendInUse: r.renderer ? `${r.backend} on ${r.renderer}` : r.backend, tfjsVersion: r.tfjs });
@@ -139,7 +139,7 @@ export function setCsv(csv: TrainingState['csv']) {
   useTraining.setState({ csv });
 }
 
-const choiceOf = (doc: GraphDoc, csv: TrainingState['csv']): DataChoice => {
+export const choiceOf = (doc: GraphDoc, csv: TrainingState['csv']): DataChoice => {
   const s = settingsOf(doc);
   return s.task === 'csv' && csv ? { csv, seqLen: s.seqLen } : { task: s.task, seqLen: s.seqLen };
 };
@@ -201,11 +201,12 @@ export async function startTraining(doc: GraphDoc, extra: Partial<TrainSettings>
     stepBatch.flush();
     const st = useTraining.getState();
     useTraining.setState({
-      status: r.status, message: r.message ?? null, final: r.final, clippedFraction: r.clippedFraction, trainedFrom: docText,
+      status: r.status, message: [r.message, r.notKept].filter(Boolean).join(' ') || null, final: r.final, clippedFraction: r.clippedFraction, trainedFrom: docText,
       saved: r.saved ? { task: st.info?.id ?? s.task, steps: r.steps, valLoss: r.final.loss, valMetric: r.final.metric, savedAt: new Date().toISOString(), settings, restored: false } : null,
     });
   } catch (e) {
     useTraining.setState({ status: 'error', message: (e as Error).message });
+    void restoreSaved(doc); // a run refused before its first step (the runs' limit) leaves the weights in use for "try it"
   }
 }
 
@@ -223,14 +224,17 @@ export async function restoreSaved(doc: GraphDoc) {
   try {
     await ensureBackend();
     const docText = serializeDocument(doc);
-    const r = await getWorker().restore(docText, choiceOf(doc, useTraining.getState().csv));
-    // Without trained or imported weights for this graph, the worker's model belongs to another graph: "try it" is off.
-    useTraining.setState(r
-      ? { saved: r.meta ? { ...r.meta, restored: true } : null, trainedFrom: docText, importedWeights: r.source === 'imported' }
-      : { saved: null, trainedFrom: null, importedWeights: false, tryResult: null });
+    showRestored(docText, await getWorker().restore(docText, choiceOf(doc, useTraining.getState().csv)));
   } catch {
-    useTraining.setState({ saved: null, trainedFrom: null, importedWeights: false, tryResult: null });
+    showRestored('', null);
   }
+}
+
+/** What the worker's model holds after a restore: without trained or imported weights for this graph, it belongs to another graph and "try it" is off. */
+export function showRestored(docText: string, r: Awaited<ReturnType<Comlink.Remote<TrainWorker>['restore']>>) {
+  useTraining.setState(r
+    ? { saved: r.meta ? { ...r.meta, restored: true } : null, trainedFrom: docText, importedWeights: r.source === 'imported' }
+    : { saved: null, trainedFrom: null, importedWeights: false, tryResult: null });
 }
 
 /** Runs the trained model on typed text, or on a held-out sample when `text` is empty. */

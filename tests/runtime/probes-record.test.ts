@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, expect, it } from 'vitest';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
 import { TrainSession, type SessionEvent } from '../../src/runtime/train-session.ts';
+import { memoryRuns } from './runs-double.ts';
 
 beforeAll(async () => {
   await initTfNode('wasm');
@@ -12,7 +13,7 @@ beforeAll(async () => {
 it('a training session with recordEvery 2 emits snapshots at steps 0, 2, 4 with T-long gradient curves', async () => {
   const docText = readFileSync(new URL('../../presets/race-adding.json', import.meta.url), 'utf8');
   // An unknown storage scheme: saving fails quietly (as in a private window), training and recording are unaffected.
-  const session = new TrainSession('memory-that-does-not-exist://');
+  const session = new TrainSession('memory-that-does-not-exist://', memoryRuns().runs);
   const events: SessionEvent[] = [];
   const before = tf.memory().numTensors;
   const r = await session.start({
@@ -32,7 +33,7 @@ it('a training session with recordEvery 2 emits snapshots at steps 0, 2, 4 with 
   expect(order).toEqual(['snapshot0', 'step1', 'step2', 'snapshot2', 'step3', 'step4', 'snapshot4']);
   // The session keeps its model (for "try it"): the same tensors stay alive as after a session that did not record.
   const kept = tf.memory().numTensors - before;
-  const plain = new TrainSession('memory-that-does-not-exist://');
+  const plain = new TrainSession('memory-that-does-not-exist://', memoryRuns().runs);
   const before2 = tf.memory().numTensors;
   await plain.start({ docText, task: 'adding', seqLen: 10, settings: { optimizer: 'rmsprop', learningRate: 1e-3, batchSize: 8, epochs: 1, steps: 4, clipNorm: 1, seed: 3, maxValSamples: 16 } }, 'wasm', () => {});
   expect(kept).toBe(tf.memory().numTensors - before2);

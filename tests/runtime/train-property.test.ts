@@ -14,6 +14,7 @@ import { probeBlocker } from '../../src/runtime/probes/index.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
 import { TrainSession, type SessionEvent } from '../../src/runtime/train-session.ts';
 import type { OptimizerName } from '../../src/runtime/train.ts';
+import { memoryRuns } from './runs-double.ts';
 
 beforeAll(async () => {
   await initTfNode('wasm');
@@ -78,7 +79,7 @@ const graphFor = ([, , info]: (typeof TASK_INFO)[number]) =>
 const graphs = fc.constantFrom(...TASK_INFO).chain(graphFor);
 
 it('>= 200 random compiling graphs train 2 steps with recording on, on every task the fit check accepts; none throws', async () => {
-  const session = new TrainSession('nowhere://');
+  const session = new TrainSession('nowhere://', memoryRuns().runs);
   const samples = fc.sample(graphs, { numRuns: 400, seed: 11 });
   let graphsTrained = 0, runs = 0, recorded = 0, notRecorded = 0;
   const losses = new Set<string>();

@@ -7,6 +7,7 @@ import { initTfNode } from '../../src/runtime/setup-node.ts';
 import { planFor, TrainSession, type SessionEvent } from '../../src/runtime/train-session.ts';
 import type { TrainSettings } from '../../src/runtime/train.ts';
 import { chain } from '../fixtures/graphs.ts';
+import { memoryRuns } from './runs-double.ts';
 
 beforeAll(async () => {
   await initTfNode('wasm');
@@ -32,7 +33,7 @@ describe('training session', () => {
   });
 
   it('trains, answers "try it" with class probabilities, and leaks nothing across two runs', async () => {
-    const s = new TrainSession('nowhere://');
+    const s = new TrainSession('nowhere://', memoryRuns().runs);
     const events: SessionEvent[] = [];
     const before = tf.memory().numTensors;
     const r1 = await s.start({ docText: serializeDocument(textModel()), settings }, 'wasm', (e) => events.push(e));
@@ -52,7 +53,7 @@ describe('training session', () => {
   });
 
   it('a char model writes a name from a prefix', async () => {
-    const s = new TrainSession('nowhere://');
+    const s = new TrainSession('nowhere://', memoryRuns().runs);
     await s.start({ docText: serializeDocument(charModel()), settings: { ...settings, batchSize: 20 } }, 'wasm', () => {});
     const g = await s.tryIt('Ma');
     expect(g.input).toBe('Ma');

@@ -18,7 +18,7 @@ let worker: Comlink.Remote<ExportWorker> | null = null;
 const client = () => (worker ??= Comlink.wrap<ExportWorker>(new Worker(new URL('../../runtime/export.worker.ts', import.meta.url), { type: 'module' })));
 
 export const SOURCE_LABEL: Record<WeightsSource, string> = {
-  trained: 'trained weights (from the last training run of this graph)',
+  trained: 'trained weights (the run in use in the Training tab: the latest, or the one restored there)',
   imported: 'imported weights',
   initial: 'seeded initial weights (train the graph to export trained ones)',
 };

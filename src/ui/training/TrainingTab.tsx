@@ -14,6 +14,7 @@ import {
 import { ConfusionMatrix } from './ConfusionMatrix.tsx';
 import { CurveChart } from './CurveChart.tsx';
 import { PlateauHint } from './PlateauHint.tsx';
+import { RunsPanel } from './RunsPanel.tsx';
 import { TriedWords } from './TriedWords.tsx';
 import { PLATEAU_MEANING } from '../../datasets/plateau.ts';
 import './training.css';
@@ -58,6 +59,7 @@ export function TrainingTab() {
       <SetupColumn preview={preview} />
       <RunColumn info={info} canTrain={compiled.ok && !('error' in preview)} />
       <ResultColumn info={info} task={s.task} />
+      <RunsPanel />
     </div>
   );
 }
@@ -151,7 +153,7 @@ const SetupColumn = memo(function SetupColumn({ preview }: { preview: Preview })
           </select>
         </label>
       </div>
-      <p className="tr-muted">Changing layers or their initialisation needs a new run: weights are kept per graph and task.</p>
+      <p className="tr-muted">Changing layers or their initialisation needs a new run: weights are kept per graph, task and seed, one set per run (Runs).</p>
     </section>
   );
 });
