@@ -188,7 +188,7 @@ export class TrainSession {
     const base = { input: x.shown.input, ...(x.shown.target !== undefined ? { target: x.shown.target } : {}) };
     if (out.kind === 'regression') return { ...base, output: Array.from(v, (n) => n.toFixed(3)).join(', ') };
     const names = out.classNames ?? ds.symbols ?? Array.from({ length: out.classes }, (_, k) => String(k));
-    if (out.perStep) {
+    if (out.kind === 'sequence' || out.perStep) {
       const C = shape[shape.length - 1] as number;
       const ids = Array.from({ length: v.length / C }, (_, t) => argmax(v.subarray(t * C, (t + 1) * C)));
       return { ...base, output: ids.map((k) => names[k] ?? k).join(' ').replace(/(_ ){6,}/g, (m) => `_×${m.length / 2} `) };
