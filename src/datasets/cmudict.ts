@@ -92,7 +92,7 @@ function cmudictTask(stress: boolean): TaskDef {
     group: 'sequence to sequence',
     load: loadCmudict,
     make(o: MakeOptions) {
-      if (!loaded) throw new Error('The CMU Pronouncing Dictionary has not loaded yet.');
+      if (!loaded) throw new Error('The CMU Pronouncing Dictionary is still loading.');
       const { train, val, test } = cmudictPairs(loaded.entries, stress, o.seed);
       const all = [...train, ...val, ...test];
       const phones = [...new Set(all.flatMap((p) => p.targets.flat()))].sort();

