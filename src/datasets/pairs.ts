@@ -129,13 +129,6 @@ export function pairDataset(o: PairDatasetOptions): PairDataset {
   };
 }
 
-/** Seeded split sizes of n items: `val` and `test` shares, the rest train. */
-export const splitSizes = (n: number, val: number, test: number) => {
-  const v = Math.round(n * val);
-  const t = Math.round(n * test);
-  return { train: n - v - t, val: v, test: t };
-};
-
 const CHARS = { source: '', target: '' };
 const DIGIT_CHARS = [...'0123456789'];
 /** Keras `addition_rnn`'s alphabet: the digits, plus and the padding space. */
@@ -186,7 +179,7 @@ export const additionText: TaskDef = {
     const qs = additionQuestions(digits, n, o.seed);
     // Keras shuffles before its split: later questions lean to larger numbers, as small pairs are used up first.
     const order = permutation(n, new Rng(deriveSeed(o.seed, 'split')));
-    const sizes = splitSizes(n, 0.1, 0);
+    const nVal = Math.round(n / 10);
     return pairDataset({
       info: {
         id: 'addition-text', title: 'Addition as text',
@@ -194,7 +187,7 @@ export const additionText: TaskDef = {
         params: { digits, questions: n },
       },
       pair: (i) => ({ source: [...qs[order[i]].query], targets: [[...qs[order[i]].answer]] }),
-      sizes, sourceSymbols: ADDITION_SOURCE, targetSymbols: ADDITION_TARGET, joiners: CHARS, sourceTokens: (text) => [...text],
+      sizes: { train: n - nVal, val: nVal, test: 0 }, sourceSymbols: ADDITION_SOURCE, targetSymbols: ADDITION_TARGET, joiners: CHARS, sourceTokens: (text) => [...text],
       sourceLength: 2 * digits + 1, maxTarget: digits + 1,
     });
   },
