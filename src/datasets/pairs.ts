@@ -39,7 +39,7 @@ export interface PairDataset extends Dataset {
 }
 
 export interface PairDatasetOptions {
-  info: Omit<TaskInfo, 'input' | 'output' | 'length' | 'baseline'> & { baselineWhat?: string };
+  info: Omit<TaskInfo, 'input' | 'output' | 'length' | 'baseline'>;
   /** Samples in split order: train, then validation, then test. */
   pair(i: number): Pair;
   sizes: { train: number; val: number; test: number };
@@ -53,9 +53,10 @@ export interface PairDatasetOptions {
   sourceLength: number | null;
   /** The longest target (symbols, without END). */
   maxTarget: number;
-  /** Samples the unigram baseline is estimated on (the first ones of the training split). */
-  baselineSamples?: number;
 }
+
+/** The unigram baseline is estimated on this many samples from the start of the training split. */
+const BASELINE_SAMPLES = 5000;
 
 const vocabIndex = (words: readonly string[]) => new Map(words.map((w, i) => [w, i]));
 
@@ -91,7 +92,7 @@ export function pairDataset(o: PairDatasetOptions): PairDataset {
     if (id === undefined) throw new Error(`Target symbol "${s}" is not in the target vocabulary.`);
     return id;
   });
-  const nBase = Math.min(o.sizes.train, o.baselineSamples ?? 5000);
+  const nBase = Math.min(o.sizes.train, BASELINE_SAMPLES);
   const baseline = unigramBaseline(Array.from({ length: nBase }, (_, i) => o.pair(i)), tgt, targetVocab.length);
   const show = (ids: ArrayLike<number>) => Array.from(ids).filter((id) => id >= TARGET_SPECIALS.length).map((id) => targetVocab[id]).join(o.joiners.target);
   return {
@@ -100,7 +101,7 @@ export function pairDataset(o: PairDatasetOptions): PairDataset {
       input: { kind: 'tokens', vocabSize: sourceVocab.length },
       output: { kind: 'sequence', classes: targetVocab.length, classNames: targetVocab },
       length: o.sourceLength,
-      baseline: { ...baseline, what: o.info.baselineWhat ?? 'each target token predicted by its training frequency alone (unigram model)' },
+      baseline: { ...baseline, what: 'each target token predicted by its training frequency alone (unigram model)' },
     },
     trainSize: o.sizes.train,
     valSize: o.sizes.val,

@@ -65,6 +65,18 @@ describe('reversal', () => {
   });
 });
 
+describe('baseline', () => {
+  it('reversal: the unigram model of the target (a–j uniform, END once per L+1 tokens) has the entropy computed by hand', () => {
+    const L = 10;
+    const pEnd = 1 / (L + 1);
+    const pSym = L / (10 * (L + 1));
+    const entropy = -(pEnd * Math.log(pEnd) + 10 * pSym * Math.log(pSym));
+    const b = make('reversal', L).info.baseline;
+    expect(b.loss).toBeCloseTo(entropy, 2); // estimated on 5,000 samples
+    expect(b.metric).toBeCloseTo(pSym, 2);
+  });
+});
+
 describe('teacher-forcing triples (collate on a pair task)', () => {
   it('encoder input = source ids; decoder input = START then the target shifted right; target ends in END; PAD = 0 after', () => {
     const ds = make('reversal', 4);
