@@ -144,6 +144,7 @@ export const probe: Command = {
       if (!taskId) throw new CliError('No data: give --task NAME (or a graph whose training.task is set), or --input and --target.');
       const task = TASKS[taskId];
       if (!task) throw new CliError(`Unknown task "${taskId}"; known: ${Object.keys(TASKS).join(', ')}.`);
+      await task.load?.();
       const seqLen = num('seq-len', doc.training?.seqLen ?? task.seqLen?.default ?? 0) || undefined;
       const ds = task.make({ seed, seqLen });
       const B = num('batch', 32);

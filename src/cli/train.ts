@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { parseCsvDataset, withTrainingDefaults } from '../datasets/index.ts';
+import { loadTask, parseCsvDataset, withTrainingDefaults } from '../datasets/index.ts';
 import { planRun } from '../datasets/plan.ts';
 import { leftBaselineAt } from '../datasets/plateau.ts';
 import { buildModel } from '../runtime/build.ts';
@@ -54,6 +54,7 @@ export const train: Command = {
       if (!c.ok) throw new CliError(`${v.csv}: ${c.error}`);
       dataset = c.dataset;
     }
+    if (!dataset) await loadTask((v.task as string | undefined) ?? doc.training?.task);
     const plan = planRun(doc, { task: v.task as string | undefined, seqLen, seed, dataset });
     if (!plan.ok) throw new CliError(plan.error, 1);
     const settings = {

@@ -1,4 +1,5 @@
 /** Samples → one batch of flat typed arrays (the runtime turns them into tensors). */
+import { START } from './pairs.ts';
 import type { Dataset } from './types.ts';
 
 export interface Batch {
@@ -7,11 +8,17 @@ export interface Batch {
   xDtype: 'float32' | 'int32';
   y: Float32Array | Int32Array;
   yShape: number[];
+  /**
+   * Sequence targets only: the decoder input of teacher forcing, the target shifted right behind START
+   * (`[B, Ty]`, like `y`): decoderIn[b, 0] = START, decoderIn[b, t] = y[b, t − 1].
+   */
+  decoderIn?: Int32Array;
 }
 
 /**
  * Stacks samples `indices` of `ds`. Token ids of different lengths are post-padded with 0 (PAD) to the longest
- * in the batch; `Embedding(maskZero)` then masks the padding (shared/reference/rnn-math.md §7).
+ * in the batch; `Embedding(maskZero)` then masks the padding (shared/reference/rnn-math.md §7). A sequence target
+ * (a pair task) is padded to the longest target of the batch, on its own length, and comes with its decoder input.
  */
 export function collate(ds: Dataset, indices: ArrayLike<number>): Batch {
   const B = indices.length;
@@ -21,12 +28,21 @@ export function collate(ds: Dataset, indices: ArrayLike<number>): Batch {
   const F = input.kind === 'features' ? input.features : 1;
   const x = input.kind === 'tokens' ? new Int32Array(B * T) : new Float32Array(B * T * F);
   samples.forEach((s, b) => x.set(s.x, b * T * F));
+  const xPart = { x, xShape: input.kind === 'tokens' ? [B, T] : [B, T, F], xDtype: input.kind === 'tokens' ? 'int32' as const : 'float32' as const };
+  if (output.kind === 'sequence') {
+    const Ty = Math.max(1, ...samples.map((s) => s.y.length));
+    const y = new Int32Array(B * Ty);
+    const decoderIn = new Int32Array(B * Ty);
+    samples.forEach((s, b) => {
+      y.set(s.y, b * Ty);
+      decoderIn[b * Ty] = START;
+      for (let t = 1; t < s.y.length; t++) decoderIn[b * Ty + t] = s.y[t - 1];
+    });
+    return { ...xPart, y, yShape: [B, Ty], decoderIn };
+  }
   const perStep = output.kind === 'classes' && output.perStep;
   const yw = perStep ? T : output.kind === 'regression' ? output.units : 1;
   const y = output.kind === 'regression' ? new Float32Array(B * yw) : new Int32Array(B * yw);
   samples.forEach((s, b) => y.set(s.y, b * yw));
-  return {
-    x, xShape: input.kind === 'tokens' ? [B, T] : [B, T, F], xDtype: input.kind === 'tokens' ? 'int32' : 'float32',
-    y, yShape: output.kind === 'regression' ? [B, yw] : perStep ? [B, T] : [B],
-  };
+  return { ...xPart, y, yShape: output.kind === 'regression' ? [B, yw] : perStep ? [B, T] : [B] };
 }

@@ -17,6 +17,7 @@ export const FIT_CODES = {
   F_CLASSES: 'Output size does not match the classes',
   F_ACTIVATION: 'Output activation does not match the loss',
   F_EXTRA_CLASSES: 'More outputs than classes',
+  F_SEQUENCE_TASK: 'The task maps a sequence to a sequence',
 } as const;
 
 export type FitCode = keyof typeof FIT_CODES;
@@ -47,6 +48,13 @@ export function checkFit(ir: ModelIR, task: TaskInfo): FitResult {
   let loss: LossKind = task.output.kind === 'regression' ? 'mse' : 'ce';
   const result = () => ({ ok: !issues.some((i) => i.severity === 'error'), issues, loss, perStep, metric: (loss === 'mse' ? 'mse' : 'accuracy') as FitResult['metric'] });
 
+  if (task.output.kind === 'sequence') {
+    // Porting note: pair tasks train an encoder–decoder with teacher forcing (docs/seq2seq.md); the training loop
+    // feeds one input tensor, so they are refused here until it feeds the decoder input too (issue 20).
+    err('F_SEQUENCE_TASK', `"${task.title}" turns a sequence into another sequence of its own length: it needs an encoder–decoder trained with teacher forcing, which training here does not run yet.`,
+      'Pick a classification or per-step task for this model.');
+    return result();
+  }
   if (ir.inputs.length !== 1 || ir.outputs.length !== 1) {
     err('F_INPUTS', `The model has ${ir.inputs.length} inputs and ${ir.outputs.length} outputs; training needs one of each.`, 'Keep one Input and one final layer.');
     return result();

@@ -2,11 +2,19 @@
 import { adding, copy, firstToken, parity, temporalOrder } from './synthetic.ts';
 import { agreement, negation, newsTitles } from './toys.ts';
 import { chars, names, spam } from './corpus.ts';
+import { additionText, reversal } from './pairs.ts';
+import { cmudict, cmudictNoStress } from './cmudict.ts';
 import type { TaskDef } from './types.ts';
 
 export const TASKS: Record<string, TaskDef> = Object.fromEntries(
-  [adding, copy, temporalOrder, parity, firstToken, negation, agreement, newsTitles, spam, names, chars].map((t) => [t.id, t]),
+    [adding, copy, temporalOrder, parity, firstToken, negation, agreement, newsTitles, spam, names, chars, additionText, reversal, cmudict, cmudictNoStress]
+    .map((t) => [t.id, t]),
 );
+
+/** Fetches the data of task `id` when it ships in its own chunk (`TaskDef.load`); await it before `make`. */
+export async function loadTask(id: string | undefined): Promise<void> {
+  if (id) await TASKS[id]?.load?.();
+}
 
 export * from './types.ts';
 export { collate, type Batch } from './batch.ts';
@@ -15,3 +23,6 @@ export { TRAINING_DEFAULTS, withTrainingDefaults, type ResolvedTraining } from '
 export { checkFit, type FitResult, type FitIssue, type LossKind } from './fit.ts';
 export { CHAR_ALPHABET, encodeChars } from './corpus.ts';
 export { deriveSeed, permutation, Rng } from './rng.ts';
+export { END, PAD, START, type PairDataset } from './pairs.ts';
+export { beamSearch, greedyDecode, withoutEnd, type Hypothesis, type StepFn } from './decode.ts';
+export { editDistance, errorRates, type ErrorRates } from './metrics.ts';

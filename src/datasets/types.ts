@@ -14,7 +14,12 @@ export type OutputSpec =
   /** Real numbers read from the last step: `[units]`; loss MSE. */
   | { kind: 'regression'; units: number }
   /** A class at the last step (`[classes]`) or at every step (`[T, classes]`); loss cross-entropy. */
-  | { kind: 'classes'; classes: number; perStep: boolean; classNames?: string[] };
+  | { kind: 'classes'; classes: number; perStep: boolean; classNames?: string[] }
+  /**
+   * A target sequence of token ids over a target vocabulary of `classes` (PAD, START, END, symbols), of its own
+   * length: a sequence-to-sequence pair task (src/datasets/pairs.ts), trained with teacher forcing.
+   */
+  | { kind: 'sequence'; classes: number; classNames: string[] };
 
 export interface Baseline {
   /** The loss of the best memoryless/constant predictor. */
@@ -40,7 +45,7 @@ export interface TaskInfo {
   source?: string;
 }
 
-/** One example: `x` flat row-major (`[T]` ids or `[T·F]` features), `y` one value, one label or T labels. */
+/** One example: `x` flat row-major (`[T]` ids or `[T·F]` features), `y` one value, one label, T labels, or a target sequence of its own length ending in END. */
 export interface Sample {
   x: ArrayLike<number>;
   T: number;
@@ -86,9 +91,14 @@ export interface TaskDef {
   id: string;
   title: string;
   summary: string;
-  group: 'long-lag' | 'toy language' | 'corpus';
+  group: 'long-lag' | 'toy language' | 'corpus' | 'sequence to sequence';
   seqLen?: SeqLenSpec;
   make(opts: MakeOptions): Dataset;
+  /**
+   * Data shipped in its own chunk, fetched on first use (a large corpus kept out of the page's first download):
+   * await it before `make`, which throws until it has resolved. Absent: `make` works at once.
+   */
+  load?(): Promise<void>;
 }
 
 export const oneHot = (ids: ArrayLike<number>, width: number): Float32Array => {

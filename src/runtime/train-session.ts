@@ -3,7 +3,7 @@
  * Everything that crosses to the page is plain data; every tensor stays here.
  */
 import * as tf from '@tensorflow/tfjs';
-import { collate, parseCsvDataset, Rng, TASKS, type Dataset, type FitIssue, type Shown, type TaskInfo } from '../datasets/index.ts';
+import { collate, loadTask, parseCsvDataset, Rng, TASKS, type Dataset, type FitIssue, type Shown, type TaskInfo } from '../datasets/index.ts';
 import { planRun, type RunPlan } from '../datasets/plan.ts';
 import { parseDocument } from '../graph/index.ts';
 import { buildModel } from './build.ts';
@@ -66,6 +66,9 @@ const docOf = (text: string) => {
   return r.doc;
 };
 
+/** Fetches the chosen task's data when it ships in its own chunk (the pronouncing dictionary), before `planFor`. */
+const loadChosen = (docText: string, choice: DataChoice) => (choice.csv ? Promise.resolve() : loadTask(choice.task ?? docOf(docText).training?.task));
+
 /** Makes the run's plan or throws one readable message (shown as is). */
 export function planFor(docText: string, choice: DataChoice, seed?: number): RunPlan {
   const doc = docOf(docText);
@@ -110,6 +113,7 @@ export class TrainSession {
    */
   async start(req: StartRequest, backend: string, onEvent: (e: SessionEvent) => void): Promise<RunResult & { saved: boolean; notKept?: string }> {
     this.reset();
+    await loadChosen(req.docText, req);
     const plan = planFor(req.docText, req, req.settings.seed);
     const keys = keysOf(plan, req);
     const key = keys.data;
@@ -240,6 +244,7 @@ export class TrainSession {
    * "Probe this graph" makes (src/runtime/saved-weights.ts). Null when neither is stored.
    */
   async restore(docText: string, choice: DataChoice): Promise<{ source: WeightsSource; meta: SavedMeta | null } | null> {
+    await loadChosen(docText, choice);
     const plan = planFor(docText, choice);
     const found = await loadSavedWeights(plan.ir, { task: plan.taskId, seed: plan.seed, csv: choice.csv?.text }, this.storage);
     if (!found) return null;
@@ -279,7 +284,7 @@ export class TrainSession {
     const base = { input: x.shown.input, ...(x.shown.target !== undefined ? { target: x.shown.target } : {}) };
     if (out.kind === 'regression') return { ...base, output: Array.from(v, (n) => n.toFixed(3)).join(', ') };
     const names = out.classNames ?? ds.symbols ?? Array.from({ length: out.classes }, (_, k) => String(k));
-    if (out.perStep) {
+    if (out.kind === 'sequence' || out.perStep) {
       const C = shape[shape.length - 1] as number;
       const ids = Array.from({ length: v.length / C }, (_, t) => argmax(v.subarray(t * C, (t + 1) * C)));
       return { ...base, output: ids.map((k) => names[k] ?? k).join(' ').replace(/(_ ){6,}/g, (m) => `_×${m.length / 2} `) };

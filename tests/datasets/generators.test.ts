@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { TASKS, collate, type Dataset } from '../../src/datasets/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TASKS, collate, loadTask, type Dataset } from '../../src/datasets/index.ts';
 import { buildVocab, encodeTokens, tokenize } from '../../src/datasets/vocab.ts';
 
 const make = (id: string, seqLen?: number, seed = 7) => TASKS[id].make({ seed, seqLen });
 const arr = (a: ArrayLike<number>) => Array.from(a);
 
 describe('every task', () => {
+  beforeAll(() => Promise.all(Object.keys(TASKS).map(loadTask)), 60_000);
   it.each(Object.keys(TASKS))('%s: same seed → same samples, other seed → different, preview renders', (id) => {
     const a = make(id, undefined, 1);
     const b = make(id, undefined, 1);

@@ -20,8 +20,8 @@ beforeAll(async () => {
   await initTfNode('wasm');
 });
 
-/** Every task at its shortest length: its description, made once. */
-const TASK_INFO: [string, number | undefined, TaskInfo][] = Object.values(TASKS).map((t) => {
+/** Every task at its shortest length: its description, made once (sequence-to-sequence tasks: no graph here fits them). */
+const TASK_INFO: [string, number | undefined, TaskInfo][] = Object.values(TASKS).filter((t) => t.group !== 'sequence to sequence').map((t) => {
   const seqLen = t.seqLen ? Math.max(t.seqLen.min, 3) : undefined;
   return [t.id, seqLen, t.make({ seed: 1, seqLen }).info];
 });
@@ -69,6 +69,7 @@ const graphFor = ([, , info]: (typeof TASK_INFO)[number]) =>
       : [['Input', { inputType: 'features', features: info.input.features, length: 0 }]];
     steps.push(...body);
     const out = info.output;
+    if (out.kind === 'sequence') throw new Error('sequence tasks are left out of TASK_INFO');
     if (!(out.kind === 'classes' && out.perStep)) steps.push(reduce);
     if (out.kind === 'regression') steps.push(['Dense', { units: out.units, activation: 'linear' }]);
     else if (head === 'sigmoid' && out.classes === 2 && !out.perStep) steps.push(['Dense', { units: 1, activation: 'sigmoid' }]);

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelIR } from '../../compiler/index.ts';
 import type { GraphDoc } from '../../graph/index.ts';
-import { TASKS } from '../../datasets/index.ts';
+import { loadTask, TASKS } from '../../datasets/index.ts';
 import type { RecurrentKind } from '../../layers/index.ts';
 import { attributeTime, connectivity, extrapolateTask, KERNEL_BLOCKS, type Extrapolation } from './connectivity.ts';
 import type { WeightsSource } from '../weights-key.ts';
@@ -66,6 +66,7 @@ export async function runDetails(run: string, example: number): Promise<DetailsM
  */
 export async function graphDetails(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number; storage?: string }, example: number):
   Promise<DetailsMessage & { weights: WeightsSource }> {
+  await loadTask(o.task ?? doc.training?.task);
   const prep = prepare(doc, o);
   const { model, weights } = await graphModel(prep.ir, { task: prep.taskId, seed: prep.seed }, o.storage);
   try {

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 export type { RaceOptions } from './race-settings.ts';
 import { compile, type ModelIR } from '../../compiler/index.ts';
 import type { GraphDoc, Params } from '../../graph/index.ts';
-import { checkFit, collate, TASKS, type Dataset } from '../../datasets/index.ts';
+import { checkFit, collate, loadTask, TASKS, type Dataset } from '../../datasets/index.ts';
 import { isRecurrentKind, LAYERS, RECURRENT_KINDS, type RecurrentKind } from '../../layers/index.ts';
 import { buildModel } from '../build.ts';
 import { Trainer } from '../train.ts';
@@ -138,6 +138,7 @@ export function dropModels() {
  */
 export async function probeGraph(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number; storage?: string } = {}):
   Promise<{ probe: ProbeMessage; weights: WeightsSource }> {
+  await loadTask(o.task ?? doc.training?.task);
   const prep = prepare(doc, o);
   const { ir, taskId, seed, batch, labels } = prep;
   const { model, weights } = await graphModel(ir, { task: taskId, seed }, o.storage);
@@ -186,6 +187,7 @@ export interface UnrollMessage {
  * steps: x_t as the cell reads it (after the Embedding) and h_t as it leaves the cell.
  */
 export async function unrollGraph(doc: GraphDoc, o: { layerId?: string; steps: number; task?: string; seqLen?: number; probeBatch?: number; storage?: string }): Promise<UnrollMessage> {
+  await loadTask(o.task ?? doc.training?.task);
   const { ir, taskId, seed, batch, labels } = prepare(doc, o);
   const { model, weights } = await graphModel(ir, { task: taskId, seed }, o.storage);
   const b = batch();
@@ -232,6 +234,7 @@ export async function unrollGraph(doc: GraphDoc, o: { layerId?: string; steps: n
  */
 export async function race(doc: GraphDoc, o: RaceOptions, onEvent: (e: RaceEvent) => void, shouldStop: () => boolean = () => false): Promise<RaceResult> {
   const s = raceSettings(doc, o);
+  await loadTask(s.task);
   const runs = RECURRENT_KINDS.map((kind) => ({ kind, ...prepare(recurrentVariant(doc, kind, s.units), { ...s, probeBatch: o.probeBatch }) }));
   const result: RaceResult = { task: s.task, seqLen: runs[0].ds.info.length ?? s.seqLen, steps: s.steps, baseline: runs[0].ds.info.baseline.loss, models: [] };
   dropModels();

@@ -6,7 +6,7 @@
  */
 import { memo, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { CSV_MAX_BYTES, TASKS, type TaskInfo } from '../../datasets/index.ts';
+import { CSV_MAX_BYTES, loadTask, TASKS, type TaskInfo } from '../../datasets/index.ts';
 import { selectCompiled, selectDoc, updateTraining, useStore } from '../../store/index.ts';
 import {
   isBusy, pauseTraining, previewOf, restoreSaved, resumeTraining, setBackend, setCsv, settingsOf, startTraining, stopTraining, tryModel, useTraining,
@@ -44,8 +44,18 @@ export function TrainingTab() {
   const compiled = useStore(selectCompiled);
   const csv = useTraining((x) => x.csv);
   const backendWanted = useTraining((x) => x.backendWanted);
-  const preview = useMemo(() => previewOf(doc, csv), [doc.training, csv]);
   const s = settingsOf(doc);
+  // A task whose data ships in its own chunk (the pronouncing dictionary) is fetched when chosen; the preview is
+  // made again once it has arrived.
+  const [loaded, setLoaded] = useState<{ task: string; error?: string } | null>(null);
+  useEffect(() => {
+    let live = true;
+    loadTask(s.task).then(() => live && setLoaded({ task: s.task }), (e: Error) => live && setLoaded({ task: s.task, error: `The data of this task could not be loaded: ${e.message}` }));
+    return () => {
+      live = false;
+    };
+  }, [s.task]);
+  const preview = useMemo(() => (loaded?.task === s.task && loaded.error ? { error: loaded.error } : previewOf(doc, csv)), [doc.training, csv, loaded]);
 
   // Look for saved weights of this graph + task whenever either changes (and nothing is running).
   const structure = useMemo(() => JSON.stringify([doc.nodes.map((n) => [n.id, n.parentId, n.data]), doc.edges, s.task, s.seqLen]), [doc.nodes, doc.edges, s.task, s.seqLen]);
@@ -80,7 +90,7 @@ const SetupColumn = memo(function SetupColumn({ preview }: { preview: Preview })
       <label className="tr-field">
         <span>Task</span>
         <select value={s.task} disabled={busy} data-testid="task-select" onChange={(e) => updateTraining({ task: e.target.value, seqLen: TASKS[e.target.value]?.seqLen?.default })}>
-          {(['long-lag', 'toy language', 'corpus'] as const).map((g) => (
+          {(['long-lag', 'toy language', 'corpus', 'sequence to sequence'] as const).map((g) => (
             <optgroup key={g} label={g}>
               {Object.values(TASKS).filter((d) => d.group === g).map((d) => <option key={d.id} value={d.id}>{d.title}</option>)}
             </optgroup>
