@@ -2,7 +2,9 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { LayerKind, Params } from '../graph/types.ts';
 import type { ShapeError } from './diagnostics.ts';
+import type { Json, KerasRead, KerasReadCtx } from './keras-config.ts';
 import type { ParamSpecs } from './params.ts';
+import type { TorchRecurrent } from './recurrent.ts';
 import type { TensorType } from './tensor-type.ts';
 
 export type TF = typeof tfjs;
@@ -35,6 +37,63 @@ export interface BuildCtx {
   inner?: InnerLayer;
 }
 
+/** A layer as an exporter sees it: its params, what it wraps, and its input shapes. */
+export interface LayerUse {
+  params: Params;
+  inner?: InnerLayer;
+  inputShapes: TensorType[];
+}
+
+/** How a kind reads from and writes to Keras (Keras 2, Keras 3 and TF.js layers-model files share the configs). */
+export interface KerasSpec {
+  /** The Keras classes this kind is read from, its own first (the class the Keras export writes). */
+  classNames: readonly string[];
+  /** The `tf.layers` factory the kind's `tfjs` builder calls; the Keras export renders it as `classNames[0]`. */
+  factory: string;
+  /** A layer config → params (refuses what cannot be reproduced exactly, by name). */
+  read(config: Json, cx: KerasReadCtx): KerasRead;
+  /** The layer's weight names in Keras's `get_weights()` order, as TF.js names them under the layer. */
+  weights(p: Params, inner?: { name: string; params: Params }): string[];
+  /** The Keras export's builder, when it differs from `tfjs` (Bidirectional names its backward layer). */
+  build?(tf: TF, p: Params, ctx: BuildCtx): SymbolicTensor;
+}
+
+/** What a kind's PyTorch emitter is given: the names it writes with. */
+export interface TorchCtx {
+  /** The submodule, `self.<id>`. */
+  self: string;
+  /** The variable the layer's output goes to, and its input variables in order. */
+  out: string;
+  x: string[];
+  /** The padding mask arriving at the first input, and the one this layer makes (when `mask` is 'creates'). */
+  mask?: string;
+  ownMask?: string;
+  /** The size of the first input's last axis. */
+  inputSize: number;
+  name: string;
+  inner?: InnerLayer;
+  /** `weights["<layer>/<w>"]`, the TF.js weight of this layer. */
+  weight(w: string): string;
+  /** Python literals: a string, and a number / boolean / None. */
+  str(s: string): string;
+  py(v: number | boolean | null): string;
+}
+
+/** The PyTorch lines of one layer, by section of model.py. `notes` become comments above its `__init__` lines. */
+export interface TorchCode {
+  notes?: string[];
+  init?: string[];
+  forward: string[];
+  load?: string[];
+  reinit?: string[];
+}
+
+/**
+ * What a layer does with a padding mask (rnn-math.md §7): `creates` one (Embedding with maskZero), `passes` on the
+ * AND of its inputs' masks, or `drops` it.
+ */
+export type MaskRule = 'creates' | 'passes' | 'drops';
+
 export interface LayerSpec {
   kind: LayerKind;
   category: Category;
@@ -43,8 +102,11 @@ export interface LayerSpec {
   params: ParamSpecs;
   /** How many incoming connections the layer takes. */
   arity: 'none' | 'one' | 'many';
-  /** For recurrent cells: gate names in weight-block order (tfjs/Keras), and the recurrent-weight multiplier. */
-  recurrent?: { gates: readonly string[]; blocks: number };
+  /**
+   * For recurrent cells: gate names in weight-block order (tfjs/Keras), the recurrent-weight multiplier, how PyTorch
+   * writes the cell, and the TF.js export's notes on it (a wrapper holding the cell uses these too).
+   */
+  recurrent?: { gates: readonly string[]; blocks: number; torch: TorchRecurrent; tfjsNotes?(p: Params): string[] };
   /** True for a wrapper (Bidirectional) that holds exactly one recurrent layer as a child node. */
   wraps?: boolean;
   inferShape(inputs: TensorType[], p: Params, ctx: ShapeCtx): ShapeResult;
@@ -52,8 +114,16 @@ export interface LayerSpec {
   paramCount(inputs: TensorType[], p: Params, ctx: ShapeCtx): number;
   /** The key params in a few characters, for the node face ("64 units, seq"). */
   brief(p: Params): string;
-  /** Builds the layer's output in a tfjs functional graph. Uses `tf` as a parameter: no tfjs import here. */
+  /**
+   * Builds the layer's output in a tfjs functional graph. Uses `tf` as a parameter: no tfjs import here. Recorded,
+   * it is also the TF.js export and (with Keras's class names) the Keras export.
+   */
   tfjs(tf: TF, p: Params, ctx: BuildCtx): SymbolicTensor;
+  keras: KerasSpec;
+  pytorch(p: Params, cx: TorchCtx): TorchCode;
+  mask(p: Params, inner?: InnerLayer): MaskRule;
+  /** Porting notes the Keras and TF.js exports write above the layer. */
+  notes?: { keras?(l: LayerUse): string[]; tfjs?(l: LayerUse): string[] };
 }
 
 export const ok = (out: TensorType): ShapeResult => ({ ok: true, out });

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { modelLoss, type IRLayer, type ModelIR } from '../../compiler/index.ts';
-import { isRecurrentKind, type RecurrentKind } from '../../layers/index.ts';
+import { isRecurrentKind, LAYERS, type RecurrentKind } from '../../layers/index.ts';
 import type { Params } from '../../graph/types.ts';
 import { runCell, type CellConfig, type CellRun, type CellWeights, type StateProbes } from './cells.ts';
 
@@ -183,10 +183,10 @@ export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[],
       const layer = model.getLayer(l.name);
       const value = l.id === logitsAt ? denseLogits(layer, ins[0].value)
         : layer.apply(ins.length === 1 ? ins[0].value : ins.map((f) => f.value)) as tf.Tensor;
-      let mask: tf.Tensor2D | null;
-      if (l.kind === 'Embedding') mask = l.params.maskZero ? (tf.cast(tf.notEqual(ins[0].value, 0), 'float32') as tf.Tensor2D) : null;
-      else if (l.kind === 'GlobalAveragePooling1D' || l.kind === 'GlobalMaxPooling1D') mask = null;
-      else mask = andMasks(ins.map((f) => f.mask)); // Dense, Dropout (identity at inference), Concatenate, Add
+      // The kind's mask rule: an Embedding with maskZero creates one (id 0 is padding), Dense, Dropout (identity at
+      // inference) and merges pass on the AND of their inputs' masks, pooling drops it.
+      const rule = LAYERS[l.kind].mask(l.params, l.inner);
+      const mask = rule === 'creates' ? (tf.cast(tf.notEqual(ins[0].value, 0), 'float32') as tf.Tensor2D) : rule === 'passes' ? andMasks(ins.map((f) => f.mask)) : null;
       flow = { value, mask };
     }
     if (l.id === probed) flow = { ...flow, value: tf.add(flow.value, opts.inputProbe!) };
