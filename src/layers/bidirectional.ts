@@ -46,6 +46,12 @@ export const bidirectional: LayerSpec = {
   inferShape: ([x], p, ctx) => {
     if (!ctx.inner)
       return fail({ code: 'E_BIDI_EMPTY', message: 'Bidirectional has no recurrent layer inside.', fix: 'Drop a SimpleRNN, LSTM or GRU into it.' });
+    if (ctx.inner.params.returnState || ctx.inner.params.stateInputs)
+      return fail({
+        code: 'E_STATE_IN_WRAPPER',
+        message: `The ${ctx.inner.kind} inside this Bidirectional has ${ctx.inner.params.returnState ? 'Return state' : 'Initial state inputs'} on; a wrapped layer has no ports of its own.`,
+        fix: 'Turn off Return state and Initial state inputs on the wrapped layer.',
+      });
     const r = recurrentShape(ctx.inner.kind, x, ctx.inner.params, ctx);
     if (!r.ok || p.mergeMode !== 'concat') return r;
     const dims = [...r.out.dims];

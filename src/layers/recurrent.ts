@@ -5,7 +5,9 @@
 import { isRecurrentKind, RECURRENT_KINDS, type Params, type RecurrentKind } from '../graph/types.ts';
 import { activation, flag, initializer as kerasInitializer, mustBe, num, refuse, type Json, type KerasReadCtx } from './keras-config.ts';
 import { bool, int, oneOf, rate, seed, type ParamSpecs } from './params.ts';
-import { applyOne, fail, ok, type LayerSpec, type LayerUse, type ShapeCtx, type ShapeResult, type TF, type TfLayer, type TorchCtx } from './spec.ts';
+import {
+  applyOne, fail, ok, type LayerSpec, type LayerUse, type Ports, type ShapeCtx, type ShapeResult, type SymbolicTensor, type TF, type TfLayer, type TorchCtx,
+} from './spec.ts';
 import { formatShape, isTokens, type TensorType } from './tensor-type.ts';
 
 export { isRecurrentKind, RECURRENT_KINDS, type RecurrentKind };
@@ -31,6 +33,8 @@ export function recurrentParams(gates: boolean): ParamSpecs {
       : {}),
     returnSequences: bool(false, 'Return sequences', 'Output h at every timestep [batch, T, units] instead of only the last [batch, units]. Needed before another recurrent layer.'),
     goBackwards: bool(false, 'Go backwards', 'Read the sequence from the end to the start.'),
+    returnState: bool(false, 'Return state', `Also output the final state${gates ? 's' : ''} on ${gates ? 'ports of their own (h, and c for an LSTM)' : 'a port of its own (h)'}, e.g. to start a decoder.`),
+    stateInputs: bool(false, 'Initial state inputs', `Add input port${gates ? 's' : ''} for the state before the first step (initial_h${gates ? ', and initial_c for an LSTM' : ''}), e.g. an encoder's final state; unconnected, it starts at zero.`),
     useBias: bool(true, 'Use bias', 'Add the bias vector b.'),
     dropout: rate(0, 'Dropout', 'Fraction of the input x dropped during training (same mask at every step).'),
     recurrentDropout: rate(0, 'Recurrent dropout', 'Fraction of the recurrent state h dropped during training.'),
@@ -40,6 +44,38 @@ export function recurrentParams(gates: boolean): ParamSpecs {
       : oneOf(RECURRENT_INITIALIZERS, 'orthogonal', 'Recurrent init', 'Initial recurrent weights H. identity with relu gives the IRNN.'),
     seed: seed(),
   };
+}
+
+/** The states a kind carries from step to step: h, and c for an LSTM. */
+export const stateNames = (kind: string): string[] => (kind === 'LSTM' ? ['h', 'c'] : ['h']);
+
+/** A recurrent kind's ports: `x` and (with stateInputs) its initial states in; `output` and (with returnState) its final states out. */
+export const recurrentPorts = (kind: string, p: Params): Ports => ({
+  inputs: ['x', ...(p.stateInputs ? stateNames(kind).map((s) => `initial_${s}`) : [])],
+  outputs: ['output', ...(p.returnState ? stateNames(kind) : [])],
+});
+
+/** The initial states must be [batch, units] floats, all of them or none (tfjs and Keras take the full list). */
+function checkStates(kind: string, p: Params, states: Record<string, TensorType>): ShapeResult | null {
+  const wanted = stateNames(kind).map((s) => `initial_${s}`);
+  const given = wanted.filter((w) => states[w]);
+  const H = p.units as number;
+  for (const port of given) {
+    const s = states[port];
+    if (isTokens(s) || s.dims.length !== 1 || s.dims[0] !== H)
+      return fail({
+        code: 'E_STATE_MISMATCH',
+        message: `${kind}'s ${port} needs its state shape [batch, ${H}] (its units); it was given ${formatShape(s)}${isTokens(s) ? ' token ids' : ''}.`,
+        fix: s.dims.length === 1 && !isTokens(s) ? `Give both layers the same units (${H} here, ${s.dims[0]} there).` : "Connect a layer's final state (h or c of a recurrent layer with Return state).",
+      });
+  }
+  if (given.length > 0 && given.length < wanted.length)
+    return fail({
+      code: 'E_STATE_INCOMPLETE',
+      message: `${kind} has ${given[0]} connected but not ${wanted.filter((w) => !states[w]).join(', ')}; it starts from all its states or from none.`,
+      fix: `Connect ${wanted.filter((w) => !states[w]).join(', ')} too (an LSTM encoder's c), or disconnect ${given[0]}.`,
+    });
+  return null;
 }
 
 /** Recurrent cells consume `[batch, T, F]` floats; they say exactly what to change otherwise. */
@@ -64,8 +100,12 @@ export function recurrentShape(kind: string, x: TensorType, p: Params, ctx: Shap
       fix: 'Connect a sequence: an Embedding, a float Input, or a recurrent layer with returnSequences.',
     });
   }
+  const states = ctx.states && checkStates(kind, p, ctx.states);
+  if (states) return states;
   const H = p.units as number;
-  return ok(p.returnSequences ? { dims: [x.dims[0], H], dtype: 'float32', masked: x.masked } : { dims: [H], dtype: 'float32', masked: false });
+  const state: TensorType = { dims: [H], dtype: 'float32', masked: false };
+  const out = p.returnSequences ? { dims: [x.dims[0], H], dtype: 'float32' as const, masked: x.masked } : state;
+  return p.returnState ? { ok: true, out, ports: Object.fromEntries(stateNames(kind).map((s) => [s, state])) } : ok(out);
 }
 
 /**
@@ -106,6 +146,7 @@ export function makeRecurrentLayer(tf: TF, kind: string, p: Params, name: string
     activation: p.activation as 'tanh',
     useBias: p.useBias as boolean,
     returnSequences: p.returnSequences as boolean,
+    ...(p.returnState ? { returnState: true } : {}),
     goBackwards: p.goBackwards as boolean,
     dropout: p.dropout as number,
     recurrentDropout: p.recurrentDropout as number,
@@ -240,7 +281,12 @@ export function defineRecurrent(o: {
     inferShape: ([x], p, ctx) => recurrentShape(o.kind, x, p, ctx),
     paramCount: ([x], p) => recurrentParamCount(o.blocks, x, p),
     brief: (p) => `${p.units} units${p.returnSequences ? ', seq' : ''}${p.goBackwards ? ', backwards' : ''}${gated(p) && p.recurrentActivation !== 'sigmoid' ? `, σ=${p.recurrentActivation}` : ''}`,
-    tfjs: (tf, p, ctx) => applyOne(makeRecurrentLayer(tf, o.kind, p, ctx.name, ctx.seed), ctx),
+    ports: (p) => recurrentPorts(o.kind, p),
+    tfjs: (tf, p, ctx) => {
+      const layer = makeRecurrentLayer(tf, o.kind, p, ctx.name, ctx.seed);
+      // With returnState tfjs returns [output, h, (c)], the order of the output ports.
+      return ctx.states?.length ? (layer.apply(ctx.inputs[0], { initialState: ctx.states }) as SymbolicTensor | SymbolicTensor[]) : applyOne(layer, ctx);
+    },
     keras: {
       classNames: [o.kind],
       factory: o.factory,

@@ -23,18 +23,29 @@ export interface InnerLayer {
 
 /** What a shape rule may know about its neighbourhood. */
 export interface ShapeCtx {
-  /** The kinds and params of the nodes feeding this one, in input order. */
+  /** The kinds and params of the nodes feeding this one's data input(s), in input order. */
   sources: { kind: LayerKind; params: Params }[];
   inner?: InnerLayer;
+  /** The shapes arriving at the layer's other input ports (a recurrent layer's `initial_h`, `initial_c`), by port. */
+  states?: Record<string, TensorType>;
 }
 
-export type ShapeResult = { ok: true; out: TensorType } | ({ ok: false } & ShapeError);
+/** `out` is the `output` port's shape; `ports` the shapes of the other output ports (a recurrent layer's h and c). */
+export type ShapeResult = { ok: true; out: TensorType; ports?: Record<string, TensorType> } | ({ ok: false } & ShapeError);
 
 export interface BuildCtx {
   name: string;
   seed: number;
   inputs: SymbolicTensor[];
   inner?: InnerLayer;
+  /** The tensors for the layer's state input ports, in port order (initial h, then c). */
+  states?: SymbolicTensor[];
+}
+
+/** A kind's ports: input ports (the data input first) and output ports (`output` first). */
+export interface Ports {
+  inputs: readonly string[];
+  outputs: readonly string[];
 }
 
 /** A layer as an exporter sees it: its params, what it wraps, and its input shapes. */
@@ -55,7 +66,7 @@ export interface KerasSpec {
   /** The layer's weight names in Keras's `get_weights()` order, as TF.js names them under the layer. */
   weights(p: Params, inner?: { name: string; params: Params }): string[];
   /** The Keras export's builder, when it differs from `tfjs` (Bidirectional names its backward layer). */
-  build?(tf: TF, p: Params, ctx: BuildCtx): SymbolicTensor;
+  build?(tf: TF, p: Params, ctx: BuildCtx): SymbolicTensor | SymbolicTensor[];
 }
 
 /** What a kind's PyTorch emitter is given: the names it writes with. */
@@ -109,16 +120,18 @@ export interface LayerSpec {
   recurrent?: { gates: readonly string[]; blocks: number; torch: TorchRecurrent; tfjsNotes?(p: Params): string[] };
   /** True for a wrapper (Bidirectional) that holds exactly one recurrent layer as a child node. */
   wraps?: boolean;
+  /** The ports, when the kind has more than its data input(s) `x` (none for an Input) and its one `output`. */
+  ports?(p: Params): Ports;
   inferShape(inputs: TensorType[], p: Params, ctx: ShapeCtx): ShapeResult;
   /** Trainable parameter count, Keras conventions; only called after `inferShape` succeeded. */
   paramCount(inputs: TensorType[], p: Params, ctx: ShapeCtx): number;
   /** The key params in a few characters, for the node face ("64 units, seq"). */
   brief(p: Params): string;
   /**
-   * Builds the layer's output in a tfjs functional graph. Uses `tf` as a parameter: no tfjs import here. Recorded,
-   * it is also the TF.js export and (with Keras's class names) the Keras export.
+   * Builds the layer's output in a tfjs functional graph, one tensor per output port. Uses `tf` as a parameter: no
+   * tfjs import here. Recorded, it is also the TF.js export and (with Keras's class names) the Keras export.
    */
-  tfjs(tf: TF, p: Params, ctx: BuildCtx): SymbolicTensor;
+  tfjs(tf: TF, p: Params, ctx: BuildCtx): SymbolicTensor | SymbolicTensor[];
   keras: KerasSpec;
   pytorch(p: Params, cx: TorchCtx): TorchCode;
   mask(p: Params, inner?: InnerLayer): MaskRule;
@@ -132,3 +145,7 @@ export const fail = (e: ShapeError): ShapeResult => ({ ok: false, ...e });
 /** Applies a one-input layer to the single input in `ctx`. */
 export const applyOne = (layer: TfLayer, ctx: BuildCtx): SymbolicTensor => layer.apply(ctx.inputs[0]) as SymbolicTensor;
 export const applyAll = (layer: TfLayer, ctx: BuildCtx): SymbolicTensor => layer.apply(ctx.inputs) as SymbolicTensor;
+
+/** A kind's ports with the defaults filled in. */
+export const portsOf = (spec: Pick<LayerSpec, 'arity' | 'ports'>, p: Params): Ports =>
+  spec.ports?.(p) ?? { inputs: spec.arity === 'none' ? [] : ['x'], outputs: ['output'] };

@@ -4,7 +4,7 @@
  * Each recurrent layer contributes one or two *directions* (Bidirectional: forward and backward, each separately).
  */
 import * as tf from '@tensorflow/tfjs';
-import { modelLoss, type IRLayer, type ModelIR } from '../../compiler/index.ts';
+import { modelLoss, usesPorts, type IRLayer, type ModelIR } from '../../compiler/index.ts';
 import { isRecurrentKind, LAYERS, type RecurrentKind } from '../../layers/index.ts';
 import type { Params } from '../../graph/types.ts';
 import { runCell, type CellConfig, type CellRun, type CellWeights, type StateProbes } from './cells.ts';
@@ -42,6 +42,7 @@ const cellConfig = (kind: RecurrentKind, p: Params, goBackwards: boolean): CellC
  * without one (e.g. Embedding → GlobalAveragePooling1D → Dense) still trains, but is neither recorded nor probed.
  */
 export function probeBlocker(ir: ModelIR): string | null {
+  if (usesPorts(ir)) return 'The probes do not read models with state ports yet (Return state or Initial state inputs on a recurrent layer): nothing is recorded or probed.';
   const recurrent = ir.layers.some((l) => isRecurrentKind(l.kind) || (l.inner && isRecurrentKind(l.inner.kind)));
   return recurrent ? null : 'This model has no recurrent layer (SimpleRNN, LSTM or GRU), so there are no hidden states or per-timestep gradients to look inside: nothing is recorded or probed.';
 }
