@@ -6,7 +6,7 @@ import { isRecurrentKind, RECURRENT_KINDS, type Params, type RecurrentKind } fro
 import { activation, flag, initializer as kerasInitializer, mustBe, num, refuse, type Json, type KerasReadCtx } from './keras-config.ts';
 import { bool, int, oneOf, rate, seed, type ParamSpecs } from './params.ts';
 import {
-  applyOne, fail, ok, type LayerSpec, type LayerUse, type Ports, type ShapeCtx, type ShapeResult, type SymbolicTensor, type TF, type TfLayer, type TorchCtx,
+  applyOne, fail, ok, type LayerSpec, type LayerUse, type Ports, type ShapeCtx, type ShapeResult, type SymbolicTensor, type TF, type TfLayer, type TorchCtx, type TorchRecurrent,
 } from './spec.ts';
 import { formatShape, isTokens, type TensorType } from './tensor-type.ts';
 
@@ -214,14 +214,6 @@ function readRecurrent(c: Json, cx: KerasReadCtx, gates: boolean): Params {
 export const recurrentWeights = (p: Params): string[] => (p.useBias !== false ? ['kernel', 'recurrent_kernel', 'bias'] : ['kernel', 'recurrent_kernel']);
 
 // ── PyTorch ──────────────────────────────────────────────────────────────────────────────────────────────────
-
-/** How a recurrent kind is written in PyTorch: its nn.* module, and when that module computes it exactly. */
-export interface TorchRecurrent {
-  native: 'RNN' | 'LSTM' | 'GRU';
-  exact(p: Params): boolean;
-  /** Why the exact LoopRNN replaces nn.*, when the generic reason (an activation nn.* lacks) is not the one. */
-  loopNote?(p: Params): string | undefined;
-}
 
 function cellModule(kind: string, t: TorchRecurrent, p: Params, inputSize: number, cx: TorchCtx): string {
   const H = p.units as number;

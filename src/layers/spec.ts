@@ -4,7 +4,6 @@ import type { LayerKind, Params } from '../graph/types.ts';
 import type { ShapeError } from './diagnostics.ts';
 import type { Json, KerasRead, KerasReadCtx } from './keras-config.ts';
 import type { ParamSpecs } from './params.ts';
-import type { TorchRecurrent } from './recurrent.ts';
 import type { TensorType } from './tensor-type.ts';
 
 export type TF = typeof tfjs;
@@ -97,6 +96,14 @@ export interface TorchCode {
   forward: string[];
   load?: string[];
   reinit?: string[];
+}
+
+/** How a recurrent kind is written in PyTorch: its nn.* module, and when that module computes it exactly. */
+export interface TorchRecurrent {
+  native: 'RNN' | 'LSTM' | 'GRU';
+  exact(p: Params): boolean;
+  /** Why the exact LoopRNN replaces nn.*, when the generic reason (an activation nn.* lacks) is not the one. */
+  loopNote?(p: Params): string | undefined;
 }
 
 /**
