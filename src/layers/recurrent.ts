@@ -6,7 +6,7 @@ import { isRecurrentKind, RECURRENT_KINDS, type Params, type RecurrentKind } fro
 import { activation, flag, initializer as kerasInitializer, mustBe, num, refuse, type Json, type KerasReadCtx } from './keras-config.ts';
 import { bool, int, oneOf, rate, seed, type ParamSpecs } from './params.ts';
 import {
-  applyOne, fail, ok, type LayerSpec, type LayerUse, type Ports, type ShapeCtx, type ShapeResult, type SymbolicTensor, type TF, type TfLayer, type TorchCtx, type TorchRecurrent,
+  fail, ok, type LayerSpec, type LayerUse, type Ports, type ShapeCtx, type ShapeResult, type SymbolicTensor, type TF, type TfLayer, type TorchCtx, type TorchRecurrent,
 } from './spec.ts';
 import { formatShape, isTokens, type TensorType } from './tensor-type.ts';
 
@@ -277,7 +277,8 @@ export function defineRecurrent(o: {
     tfjs: (tf, p, ctx) => {
       const layer = makeRecurrentLayer(tf, o.kind, p, ctx.name, ctx.seed);
       // With returnState tfjs returns [output, h, (c)], the order of the output ports.
-      return ctx.states?.length ? (layer.apply(ctx.inputs[0], { initialState: ctx.states }) as SymbolicTensor | SymbolicTensor[]) : applyOne(layer, ctx);
+      const out = ctx.states?.length ? layer.apply(ctx.inputs[0], { initialState: ctx.states }) : layer.apply(ctx.inputs[0]);
+      return out as SymbolicTensor | SymbolicTensor[];
     },
     keras: {
       classNames: [o.kind],
