@@ -13,6 +13,7 @@
 import * as hdf5 from 'jsfive';
 import JSZip from 'jszip';
 import { layerNames, snakeKind } from '../compiler/index.ts';
+import { LAYERS } from '../layers/index.ts';
 import { importModelJson, renameWeight, type ImportedModel } from './import-keras.ts';
 
 /** Weights in the TF.js manifest format, named as the compiled graph names its layers (= runtime WeightBytes). */
@@ -120,12 +121,10 @@ interface Arr {
   where: string;
 }
 
-const RNN_WEIGHTS = ['kernel', 'recurrent_kernel', 'bias'];
-
 /**
  * Names each layer's arrays as TF.js does (`<layer>/kernel`, `<bidi>/forward_<rnn>/kernel`, …) in Keras's
- * `get_weights()` order, then renames them to the compiled graph's layer names. Counts are checked here (a weight
- * missing or left over is refused by name); shapes are checked when the weights are loaded into the model.
+ * `get_weights()` order (its kind's `keras.weights`), then renames them to the compiled graph's layer names. Counts
+ * are checked here (a weight missing or left over is refused by name); shapes are checked when the weights are loaded.
  */
 function nameWeights(m: ImportedModel, arrays: Map<string, Arr[]>, file: string): NamedWeights {
   const graphNames = layerNames(m.doc.nodes);
@@ -134,31 +133,8 @@ function nameWeights(m: ImportedModel, arrays: Map<string, Arr[]>, file: string)
   for (const l of m.fileLayers) {
     const got = arrays.get(l.name) ?? [];
     const node = m.doc.nodes.find((n) => n.id === m.nodeOfLayer.get(l.name))!;
-    const p = node.data.params;
-    const bias = p.useBias !== false;
-    const rnn = bias ? RNN_WEIGHTS : RNN_WEIGHTS.slice(0, 2);
-    let names: string[];
-    switch (l.className) {
-      case 'Embedding':
-        names = ['embeddings'];
-        break;
-      case 'Dense':
-        names = bias ? ['kernel', 'bias'] : ['kernel'];
-        break;
-      case 'SimpleRNN':
-      case 'LSTM':
-      case 'GRU':
-        names = rnn;
-        break;
-      case 'Bidirectional': {
-        const inner = m.doc.nodes.find((n) => n.parentId === node.id)!;
-        const innerRnn = inner.data.params.useBias !== false ? RNN_WEIGHTS : RNN_WEIGHTS.slice(0, 2);
-        names = ['forward', 'backward'].flatMap((dir) => innerRnn.map((w) => `${dir}_${inner.data.name ?? 'rnn'}/${w}`));
-        break;
-      }
-      default:
-        names = [];
-    }
+    const inner = m.doc.nodes.find((n) => n.parentId === node.id);
+    const names = LAYERS[node.data.kind].keras.weights(node.data.params, inner && { name: inner.data.name ?? 'rnn', params: inner.data.params });
     if (got.length !== names.length)
       refuse(`${file}: layer "${l.name}" (${l.className}) needs ${names.length} weight arrays (${names.map((w) => w.split('/').pop()).join(', ') || 'none'}) but the file holds ${got.length}${got.length ? ` (${got.map((a) => a.where).join(', ')})` : ''}.`);
     got.forEach((a, i) => {

@@ -5,7 +5,8 @@
 import { layerNames } from '../compiler/names.ts';
 import { MAX_BYTES, tooLarge, validateGraph } from '../graph/schema.ts';
 import type { GraphDoc, GraphEdge, GraphNode, LayerKind, Params } from '../graph/types.ts';
-import { ACTIVATIONS } from '../layers/recurrent.ts';
+import { LAYERS } from '../layers/index.ts';
+import { isObj, Refusal, refuse, type Json, type KerasFormat, type KerasReadCtx } from '../layers/keras-config.ts';
 
 export interface ImportedModel {
   doc: GraphDoc;
@@ -18,7 +19,7 @@ export interface ImportedModel {
    * from `doc` (`<layer>/<w>`, `<bidi>/forward_<inner>/<w>`), so the weights load into it.
    */
   weightsManifest?: { paths: string[]; weights: { name: string; graphName: string; shape: number[]; dtype: 'float32' }[] }[];
-  format: 'tfjs' | 'keras2' | 'keras3';
+  format: KerasFormat;
   /**
    * The file's layers in order, and which of them Keras lists in `model.layers` (where saved weights are keyed):
    * Sequential models leave the InputLayer out, functional ones keep it.
@@ -27,14 +28,6 @@ export interface ImportedModel {
 }
 
 export type ImportResult = { ok: true; model: ImportedModel } | { ok: false; error: string };
-
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-class Refusal extends Error {}
-function refuse(msg: string): never {
-  throw new Refusal(msg);
-}
 
 /** A layer as the file describes it, before conversion. */
 interface RawLayer {
@@ -190,80 +183,8 @@ function inboundNames(nodes: unknown, layer: string, format: ImportedModel['form
 
 // ── layer conversion ────────────────────────────────────────────────────────────────────────────────────────
 
-const num = (c: Json, k: string, layer: string, def?: number): number =>
-  typeof c[k] === 'number' ? (c[k] as number) : c[k] == null && def !== undefined ? def : refuse(`Layer ${layer}: ${k} must be a number.`);
-const flag = (c: Json, k: string, def: boolean): boolean => (typeof c[k] === 'boolean' ? (c[k] as boolean) : def);
-
-/** An option that must have one value (e.g. stateful=false); anything else is refused with its name. */
-function mustBe(c: Json, layer: string, cls: string, k: string, allowed: unknown[], why = ''): void {
-  if (!(k in c) || c[k] === null && allowed.includes(false)) return;
-  if (!allowed.includes(c[k])) refuse(`Layer ${layer} (${cls}) has ${k}=${JSON.stringify(c[k])}, which RNN Studio does not support${why ? `: ${why}` : ''}.`);
-}
-
-function activation(c: Json, k: string, layer: string, cls: string, allowed: readonly string[]): string {
-  const v = c[k] ?? 'linear';
-  const name = isObj(v) && typeof v.class_name === 'string' && v.class_name === 'function' ? v.config : v;
-  if (typeof name !== 'string') return refuse(`Layer ${layer} (${cls}) has a custom ${k}; only built-in activations are supported.`);
-  if (!allowed.includes(name)) refuse(`Layer ${layer} (${cls}) has ${k}=${JSON.stringify(name)}; supported: ${allowed.join(', ')}.`);
-  return name;
-}
-
-/** A Map, so a class name such as `constructor` finds nothing rather than Object's prototype. */
-const INITIALIZERS = new Map(Object.entries({
-  GlorotUniform: 'glorotUniform', glorot_uniform: 'glorotUniform', GlorotNormal: 'glorotNormal', glorot_normal: 'glorotNormal',
-  HeUniform: 'heUniform', he_uniform: 'heUniform', HeNormal: 'heNormal', he_normal: 'heNormal',
-  Orthogonal: 'orthogonal', orthogonal: 'orthogonal', Identity: 'identity', identity: 'identity', Zeros: 'zeros', zeros: 'zeros',
-}));
-
-/** Initializers only matter for fresh training; unknown ones fall back to the Keras default with a warning. */
-function initializer(c: Json, k: string, fallback: string, warn: (s: string) => void, layer: string): string {
-  const v = c[k];
-  if (v == null) return fallback;
-  const cls = isObj(v) ? String(v.class_name) : String(v);
-  const cfg = isObj(v) && isObj(v.config) ? v.config : {};
-  if (cls === 'VarianceScaling') {
-    const mode = cfg.mode, dist = String(cfg.distribution ?? ''), scale = cfg.scale;
-    if (mode === 'fan_avg' && scale === 1) return dist === 'uniform' ? 'glorotUniform' : 'glorotNormal';
-    if (mode === 'fan_in' && scale === 2) return dist === 'uniform' ? 'heUniform' : 'heNormal';
-  }
-  const known = INITIALIZERS.get(cls);
-  if (known) return known;
-  warn(`Layer ${layer}: ${k} ${cls} has no RNN Studio equivalent; using ${fallback} (it only affects fresh training).`);
-  return fallback;
-}
-
-const RNN_ACTS = ACTIVATIONS as readonly string[];
-const DENSE_ACTS = ['linear', 'softmax', 'relu', 'tanh', 'sigmoid'] as const;
-
-function recurrentParams(cls: string, c: Json, layer: string, format: ImportedModel['format'], warn: (s: string) => void): Params {
-  for (const [k, v] of [['return_state', [false]], ['stateful', [false]], ['time_major', [false]]] as const) mustBe(c, layer, cls, k, [...v]);
-  if (cls === 'GRU') mustBe(c, layer, cls, 'reset_after', [true, false]);
-  const p: Params = {
-    units: num(c, 'units', layer),
-    activation: activation(c, 'activation', layer, cls, RNN_ACTS),
-    returnSequences: flag(c, 'return_sequences', false),
-    goBackwards: flag(c, 'go_backwards', false),
-    useBias: flag(c, 'use_bias', true),
-    dropout: num(c, 'dropout', layer, 0),
-    recurrentDropout: num(c, 'recurrent_dropout', layer, 0),
-    kernelInitializer: initializer(c, 'kernel_initializer', 'glorotUniform', warn, layer),
-    recurrentInitializer: initializer(c, 'recurrent_initializer', 'orthogonal', warn, layer),
-  };
-  if (cls !== 'SimpleRNN') {
-    const ra = activation(c, 'recurrent_activation', layer, cls, ['sigmoid', 'hard_sigmoid']);
-    if (ra === 'hard_sigmoid' && format === 'keras3')
-      refuse(`Layer ${layer} (${cls}) has recurrent_activation="hard_sigmoid", which in Keras 3 is clip(x/6 + 0.5, 0, 1), not TF.js's clip(0.2x + 0.5, 0, 1).`);
-    p.recurrentActivation = ra === 'hard_sigmoid' ? 'hardSigmoid' : 'sigmoid';
-  }
-  if (cls === 'LSTM') p.unitForgetBias = flag(c, 'unit_forget_bias', false); // TF.js writes null for "off"
-  // Keras's GRU class default is reset_after=True (tf.keras 2 and Keras 3); TF.js's GRU is reset-before only.
-  if (cls === 'GRU') p.resetAfter = flag(c, 'reset_after', format !== 'tfjs');
-  if (c.zero_output_for_mask === true && p.returnSequences)
-    warn(`Layer ${layer}: Keras zero-fills the padded steps of its sequence output; RNN Studio (as TF.js) repeats the last state there. Real steps are identical.`);
-  return p;
-}
-
-const RECURRENT = ['SimpleRNN', 'LSTM', 'GRU'];
+/** Keras class → the kind that reads it (each kind lists its classes in its registry entry). A Map, so `constructor` finds nothing. */
+const KIND_OF_CLASS = new Map(Object.values(LAYERS).flatMap((s) => s.keras.classNames.map((c) => [c, s] as const)));
 
 function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<ImportedModel, 'format' | 'fileLayers'> {
   const warnings: string[] = [];
@@ -281,78 +202,15 @@ function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<Impo
     nodeOfLayer.set(layer.name, id);
     return id;
   };
+  const readCtx = (layer: string, className: string): KerasReadCtx => ({ layer, className, format, warn, consumers: consumers(layer) });
   for (const l of layers) {
-    const c = l.config;
-    const cls = l.className;
-    let id: string;
-    switch (cls) {
-      case 'InputLayer': {
-        const shape = (c.batch_input_shape ?? c.batch_shape ?? (Array.isArray(c.shape) ? [null, ...(c.shape as unknown[])] : undefined)) as unknown[] | undefined;
-        if (!Array.isArray(shape) || shape.length < 2 || shape.length > 3) refuse(`Input ${l.name} has shape ${JSON.stringify(shape)}; RNN Studio takes [batch, time] token ids or [batch, time, features] floats.`);
-        const dtype = String(isObj(c.dtype) ? (c.dtype as Json).config && ((c.dtype as Json).config as Json).name : c.dtype ?? 'float32');
-        const length = typeof shape![1] === 'number' ? (shape![1] as number) : 0;
-        if (shape!.length === 2) {
-          const emb = consumers(l.name).find((k) => k.className === 'Embedding');
-          if (!dtype.startsWith('int') && !emb) refuse(`Input ${l.name} is [batch, time] ${dtype}; RNN Studio reads a 2-D input as token ids for an Embedding.`);
-          id = add(l, 'Input', { inputType: 'tokens', vocabSize: emb ? num(emb.config, 'input_dim', emb.name) : 20000, length });
-        } else {
-          if (typeof shape![2] !== 'number') refuse(`Input ${l.name} has no fixed feature size.`);
-          id = add(l, 'Input', { inputType: 'features', features: shape![2] as number, length });
-        }
-        break;
-      }
-      case 'Embedding':
-        for (const k of ['embeddings_regularizer', 'embeddings_constraint', 'activity_regularizer']) if (c[k] != null) warn(`Layer ${l.name}: ${k} is not kept.`);
-        id = add(l, 'Embedding', { inputDim: num(c, 'input_dim', l.name), outputDim: num(c, 'output_dim', l.name), maskZero: flag(c, 'mask_zero', false) });
-        break;
-      case 'SimpleRNN':
-      case 'LSTM':
-      case 'GRU':
-        id = add(l, cls, recurrentParams(cls, c, l.name, format, warn));
-        break;
-      case 'Bidirectional': {
-        const inner = c.layer;
-        if (!isObj(inner) || typeof inner.class_name !== 'string' || !isObj(inner.config)) return refuse(`Bidirectional ${l.name} has no wrapped layer.`);
-        if (!RECURRENT.includes(inner.class_name)) refuse(`Bidirectional ${l.name} wraps a ${inner.class_name}; only SimpleRNN, LSTM and GRU are supported.`);
-        const mode = c.merge_mode ?? null;
-        if (!['concat', 'sum', 'mul', 'ave'].includes(mode as string)) refuse(`Bidirectional ${l.name} has merge_mode=${JSON.stringify(mode)}; supported: concat, sum, mul, ave.`);
-        if (isObj(c.backward_layer) && isObj(c.backward_layer.config)) {
-          const b = c.backward_layer as Json, bc = b.config as Json, fc = inner.config as Json;
-          const differs = Object.keys(fc).filter((k) => !['name', 'go_backwards', 'trainable'].includes(k) && JSON.stringify(fc[k]) !== JSON.stringify(bc[k]) && !k.endsWith('initializer'));
-          if (b.class_name !== inner.class_name || differs.length) refuse(`Bidirectional ${l.name} has a backward layer that differs from the forward one (${differs.join(', ') || b.class_name}); RNN Studio uses a mirrored copy.`);
-        }
-        id = add(l, 'Bidirectional', { mergeMode: mode as string });
-        const innerName = typeof (inner.config as Json).name === 'string' ? ((inner.config as Json).name as string) : `${l.name}_inner`;
-        add({ name: innerName, className: inner.class_name as string, config: inner.config as Json, inbound: [] }, inner.class_name as LayerKind,
-          recurrentParams(inner.class_name as string, inner.config as Json, innerName, format, warn), id);
-        break;
-      }
-      case 'Dense':
-        for (const k of ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint']) if (c[k] != null) warn(`Layer ${l.name}: ${k} is not kept.`);
-        id = add(l, 'Dense', {
-          units: num(c, 'units', l.name), activation: activation(c, 'activation', l.name, cls, DENSE_ACTS), useBias: flag(c, 'use_bias', true),
-          kernelInitializer: initializer(c, 'kernel_initializer', 'glorotUniform', warn, l.name),
-        });
-        break;
-      case 'Dropout':
-        if (c.noise_shape != null) refuse(`Layer ${l.name} (Dropout) has noise_shape=${JSON.stringify(c.noise_shape)}; only plain dropout is supported.`);
-        id = add(l, 'Dropout', { rate: num(c, 'rate', l.name) });
-        break;
-      case 'Concatenate':
-        mustBe(c, l.name, cls, 'axis', [-1], 'RNN Studio joins branches along the last (features) axis');
-        id = add(l, 'Concatenate', {});
-        break;
-      case 'Add':
-        id = add(l, 'Add', {});
-        break;
-      case 'GlobalAveragePooling1D':
-      case 'GlobalMaxPooling1D':
-        mustBe(c, l.name, cls, 'data_format', ['channels_last']);
-        mustBe(c, l.name, cls, 'keepdims', [false]);
-        id = add(l, cls, {});
-        break;
-      default:
-        return refuse(`Layer ${l.name} is a ${cls}, which RNN Studio does not support (supported: InputLayer, Embedding, SimpleRNN, LSTM, GRU, Bidirectional, Dense, Dropout, Concatenate, Add, GlobalAveragePooling1D, GlobalMaxPooling1D).`);
+    const spec = KIND_OF_CLASS.get(l.className);
+    if (!spec) return refuse(`Layer ${l.name} is a ${l.className}, which RNN Studio does not support (supported: ${[...KIND_OF_CLASS.keys()].join(', ')}).`);
+    const read = spec.keras.read(l.config, readCtx(l.name, l.className));
+    const id = add(l, spec.kind, read.params);
+    if (read.inner) {
+      const { name, kind, className, config } = read.inner;
+      add({ name, className, config, inbound: [] }, kind, LAYERS[kind].keras.read(config, readCtx(name, className)).params, id);
     }
     for (const src of l.inbound) {
       const source = nodeOfLayer.get(src);

@@ -1,6 +1,6 @@
 /**
- * IR → Keras (functional API; runs on Keras 3 and on tf.keras 2.x). The layers are the registry's tfjs builders,
- * recorded and rendered with Keras names (`tf.layers.lstm({unitForgetBias})` → `layers.LSTM(unit_forget_bias=…)`),
+ * IR → Keras (functional API; runs on Keras 3 and on tf.keras 2.x). The layers are the registry's tfjs builders
+ * (or a kind's own Keras builder, `keras.build`), recorded and rendered with Keras names (`tf.layers.lstm({unitForgetBias})` → `layers.LSTM(unit_forget_bias=…)`),
  * so every argument whose default differs between frameworks is written out; what Keras defaults differently on
  * top of that (hard sigmoid) is handled here. The GRU's resetAfter is a registry argument, written as reset_after.
  * Weights load 1:1: Keras and TF.js share the layout (a reset-after GRU's bias is [2, 3H] in both).
@@ -8,15 +8,13 @@
 import { modelLoss, type LossKind, type ModelIR } from '../compiler/index.ts';
 import type { TrainingSettings } from '../graph/types.ts';
 import { LAYERS } from '../layers/index.ts';
-import { backwardSeed, makeRecurrentLayer } from '../layers/recurrent.ts';
 import { commentText, identifiers, pyStr, pyValue } from './escape.ts';
 import { predictPy } from './python-support.ts';
 import { Applied, Call, record, Var } from './tfjs-recorder.ts';
 
-/** tfjs factory → Keras class (layers and initializers). */
+/** tfjs factory → Keras class: each kind's own (its registry entry), and the initializers. */
 const KERAS_CLASS: Record<string, string> = {
-  embedding: 'Embedding', simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU', bidirectional: 'Bidirectional', dense: 'Dense',
-  dropout: 'Dropout', concatenate: 'Concatenate', add: 'Add', globalAveragePooling1d: 'GlobalAveragePooling1D', globalMaxPooling1d: 'GlobalMaxPooling1D',
+  ...Object.fromEntries(Object.values(LAYERS).map((s) => [s.keras.factory, s.keras.classNames[0]])),
   glorotUniform: 'GlorotUniform', glorotNormal: 'GlorotNormal', heUniform: 'HeUniform', heNormal: 'HeNormal', orthogonal: 'Orthogonal',
   identity: 'Identity', zeros: 'Zeros', randomUniform: 'RandomUniform',
 };
@@ -49,22 +47,6 @@ function py(v: unknown, indent = '', key = ''): string {
   return pyValue(v as number | boolean | null);
 }
 
-/**
- * Keras's Bidirectional copies the wrapped layer's config, seeds included, so both directions would start equal. The
- * app reseeds the backward copy from backwardSeed (src/runtime/build.ts); here the same seed goes into an explicit
- * `backward_layer=` (go_backwards flipped, named as Keras names its own copy).
- */
-function withBackwardLayer(built: Call | Applied, inner: NonNullable<ModelIR['layers'][number]['inner']>): Applied {
-  if (!(built instanceof Applied) || built.layer.fn !== 'bidirectional') throw new Error('a Bidirectional builder must apply tf.layers.bidirectional');
-  const backward = record(
-    (tf) => makeRecurrentLayer(tf, inner.kind, { ...inner.params, goBackwards: !inner.params.goBackwards }, `backward_${inner.name}`, backwardSeed(inner.seed)) as never,
-    { name: inner.name, seed: inner.seed },
-    [],
-  );
-  const { layer, ...rest } = built.layer.args[0] as Record<string, unknown>;
-  return new Applied(new Call('layers', 'bidirectional', [{ layer, backwardLayer: backward, ...rest }]), built.inputs);
-}
-
 const usesHardSigmoid = (ir: ModelIR) => ir.layers.some((l) => [l.params, l.inner?.params].some((p) => p?.recurrentActivation === 'hardSigmoid'));
 
 /** `model.py` for Keras: build_model() and load_tfjs_weights(model, folder). */
@@ -73,13 +55,10 @@ export function emitKeras(ir: ModelIR, title: string): string {
   const v = (id: string) => ids.get(id)!;
   const body: string[] = [];
   for (const l of ir.layers) {
-    if (l.kind === 'Bidirectional' && l.inputShapes[0].masked && l.inner?.params.returnSequences)
-      body.push(
-        '# Porting note: with a padding mask, Keras zero-fills the padded steps of a Bidirectional sequence output;',
-        '# TF.js carries the last state there. Outputs at real (unpadded) steps are identical.',
-      );
-    const built = record((tf, ctx) => LAYERS[l.kind].tfjs(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner }, l.inputs.map(v));
-    body.push(`${v(l.id)} = ${py(l.kind === 'Bidirectional' ? withBackwardLayer(built, l.inner!) : built)}`);
+    const spec = LAYERS[l.kind];
+    body.push(...(spec.notes?.keras?.(l) ?? []).map((n) => `# ${n}`));
+    const built = record((tf, ctx) => (spec.keras.build ?? spec.tfjs)(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner }, l.inputs.map(v));
+    body.push(`${v(l.id)} = ${py(built)}`);
   }
   const ind = (s: string[]) => s.join('\n').replace(/^(?=.)/gm, '    ');
   const hardDef = usesHardSigmoid(ir)

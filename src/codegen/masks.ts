@@ -1,9 +1,12 @@
 /**
  * Where padding masks flow in a model, for targets that pass masks by hand (PyTorch). TF.js and Keras carry
- * them implicitly: `Embedding(maskZero)` makes one, recurrent layers pass it on only with returnSequences, Dense
- * and Dropout pass it through, merges AND their inputs' masks (rnn-math.md §7).
+ * them implicitly; each kind's registry entry says whether it creates one (`Embedding(maskZero)`), passes on the AND
+ * of its inputs' masks (recurrent layers only with returnSequences, Dense, Dropout, merges) or drops it
+ * (rnn-math.md §7).
  */
 import type { ModelIR } from '../compiler/index.ts';
+import { assertNever } from '../graph/types.ts';
+import { LAYERS } from '../layers/index.ts';
 
 export interface MaskFlow {
   /** Variable name of the mask an Embedding with maskZero creates, by layer id. */
@@ -27,26 +30,15 @@ export function maskFlow(ir: ModelIR, ids: Map<string, string>): MaskFlow {
   for (const l of ir.layers) {
     const ins = l.inputs.map((id) => out.get(id) ?? null);
     if (ins[0]) flow.input.set(l.id, ins[0]);
-    const p = l.inner?.params ?? l.params;
-    switch (l.kind) {
-      case 'Embedding': {
-        const m = l.params.maskZero ? fresh(`mask_${ids.get(l.id)}`) : null;
-        if (m) flow.own.set(l.id, m);
+    const rule = LAYERS[l.kind].mask(l.params, l.inner);
+    switch (rule) {
+      case 'creates': {
+        const m = fresh(`mask_${ids.get(l.id)}`);
+        flow.own.set(l.id, m);
         out.set(l.id, m);
         break;
       }
-      case 'SimpleRNN':
-      case 'LSTM':
-      case 'GRU':
-      case 'Bidirectional':
-        out.set(l.id, p.returnSequences ? ins[0] : null);
-        break;
-      case 'Dense':
-      case 'Dropout':
-        out.set(l.id, ins[0]);
-        break;
-      case 'Concatenate':
-      case 'Add': {
+      case 'passes': {
         const present = [...new Set(ins.filter((m): m is string => m !== null))];
         if (present.length <= 1) out.set(l.id, present[0] ?? null);
         else {
@@ -56,8 +48,11 @@ export function maskFlow(ir: ModelIR, ids: Map<string, string>): MaskFlow {
         }
         break;
       }
-      default:
+      case 'drops':
         out.set(l.id, null);
+        break;
+      default:
+        assertNever(rule);
     }
   }
   return flow;

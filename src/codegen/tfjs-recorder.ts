@@ -36,7 +36,7 @@ function recordingTf(): TF {
 }
 
 /** Runs a registry builder with the given input variables and returns what it built, as data. */
-export function record(build: (tf: TF, ctx: BuildCtx) => SymbolicTensor, ctx: Omit<BuildCtx, 'inputs'>, inputs: string[]): Call | Applied {
+export function record(build: (tf: TF, ctx: BuildCtx) => SymbolicTensor | SymbolicTensor[], ctx: Omit<BuildCtx, 'inputs'>, inputs: string[]): Call | Applied {
   const out = build(recordingTf(), { ...ctx, inputs: inputs.map((n) => new Var(n) as unknown as SymbolicTensor) }) as unknown;
   if (!(out instanceof Call || out instanceof Applied)) throw new Error('the builder returned something the recorder did not make');
   return out;

@@ -33,17 +33,13 @@ export function emitTfjsModel(ir: ModelIR, title: string): string {
   const v = (id: string) => ids.get(id)!;
   const lines: string[] = [];
   for (const l of ir.layers) {
-    const gru = l.kind === 'GRU' ? l.params : l.inner?.kind === 'GRU' ? l.inner.params : null;
-    if (gru)
-      lines.push(gru.resetAfter
-        ? '// Reset-after GRU (Keras reset_after=True, nn.GRU): the class from gru_layer.mjs; stock TF.js cannot build it.'
-        : '// TF.js GRU: the reset gate acts before the recurrent matmul (Keras reset_after=False).');
+    lines.push(...(LAYERS[l.kind].notes?.tfjs?.(l) ?? []).map((n) => `// ${n}`));
     const built = record((tf, ctx) => LAYERS[l.kind].tfjs(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner }, l.inputs.map(v));
     lines.push(`const ${v(l.id)} = ${js(built)};`);
   }
   if (usesResetAfterGru(ir)) lines.unshift('tf = withGru(tf).tf; // tf.layers.gru builds the reset-after GRU too');
   const model = `tf.model({ inputs: [${ir.inputs.map(v).join(', ')}], outputs: ${v(ir.outputs[0])}, name: 'rnn_studio' })`;
-  const bidis = ir.layers.filter((l) => l.kind === 'Bidirectional' && l.inner);
+  const bidis = ir.layers.filter((l) => LAYERS[l.kind].wraps && l.inner);
   if (bidis.length) {
     lines.push(`const model = ${model};`,
       "// TF.js's Bidirectional copies the wrapped layer's config, seeds included: as in the app, the backward direction",

@@ -6,7 +6,7 @@
 import type { GraphDoc, GraphEdge, GraphNode, LayerKind, Params } from '../graph/types.ts';
 import { LAYER_KINDS } from '../graph/types.ts';
 import {
-  checkParam, isRecurrentKind, kerasShape, LAYERS, withDefaults,
+  checkParam, isRecurrentKind, kerasShape, LAYERS, portsOf, stateNames, withDefaults,
   type Diagnostic, type DiagCode, type InnerLayer, type LayerSpec, type TensorType,
 } from '../layers/index.ts';
 import { deriveSeed, layerNames } from './names.ts';
@@ -18,14 +18,23 @@ export interface IRLayer {
   name: string;
   kind: LayerKind;
   params: Params;
-  /** Ids of the IR layers feeding this one, in input order. */
+  /** Ids of the IR layers feeding this one's data input, in input order. */
   inputs: string[];
   inputShapes: TensorType[];
   outputShape: TensorType;
   paramCount: number;
   seed: number;
   inner?: InnerLayer;
+  /** Per data input, the output port it comes from; only when one is not `output` (an encoder's `h`). */
+  inputPorts?: string[];
+  /** The layers feeding the other input ports (a recurrent layer's initial states), in port order. */
+  states?: { port: string; from: string; fromPort: string }[];
+  /** The shapes of the output ports other than `output` (h and c with returnState). */
+  portShapes?: Record<string, TensorType>;
 }
+
+/** Whether a model uses ports beyond `x` → `output` (state outputs or initial-state inputs). */
+export const usesPorts = (ir: ModelIR): boolean => ir.layers.some((l) => l.inputPorts || l.states || l.portShapes);
 
 export interface ModelIR {
   layers: IRLayer[];
@@ -40,6 +49,8 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
   /** Every output shape that could be inferred, even when the graph has errors elsewhere (for the canvas). */
   shapes: Record<string, TensorType>;
+  /** The shapes of output ports other than `output`, by node id and port. */
+  portShapes: Record<string, Record<string, TensorType>>;
   /** Param count per node id, where known. */
   params: Record<string, number>;
   ir?: ModelIR;
@@ -50,6 +61,15 @@ export const DEFAULT_SEED = 42;
 /** Where a stage reports its problems; every stage appends, none throws. */
 type Report = (code: DiagCode, message: string, fix: string, at?: Partial<Diagnostic>) => void;
 const reportTo = (diags: Diagnostic[]): Report => (code, message, fix, at = {}) => diags.push({ code, severity: 'error', message, fix, ...at });
+
+/** One usable connection into a layer, its ports resolved (an edge without handles joins the first ports). */
+export interface Link {
+  edgeId: string;
+  source: string;
+  target: string;
+  sourcePort: string;
+  targetPort: string;
+}
 
 /** Stage 1's result: the known layers, their params, what each wrapper holds, and the wiring between top-level layers. */
 export interface Structure {
@@ -62,9 +82,11 @@ export interface Structure {
   inner: Map<string, GraphNode>;
   /** Layers on the canvas itself (not inside a wrapper), in document order. */
   top: GraphNode[];
-  /** Per top-level layer: the ids feeding it and the ids it feeds, in edge order. */
+  /** Per top-level layer: the ids feeding its data input and the ids it feeds (any port), in edge order. */
   ins: Map<string, string[]>;
   outs: Map<string, string[]>;
+  /** Per top-level layer: every connection into it, with ports. */
+  links: Map<string, Link[]>;
   /** Unique identifier-safe names for every known layer. */
   names: Map<string, string>;
   runSeed: number;
@@ -123,7 +145,8 @@ export function structure(doc: Pick<GraphDoc, 'nodes' | 'edges'> & Partial<Graph
     else inner.set(n.id, kids[0]);
   }
 
-  const edges: GraphEdge[] = [];
+  const edges: Link[] = [];
+  const badPorts: GraphEdge[] = [];
   for (const e of doc.edges) {
     if (!byId.has(e.source) || !byId.has(e.target)) {
       err('E_BAD_EDGE', `A connection points to a layer that does not exist.`, 'Delete the connection.', { edgeId: e.id });
@@ -131,27 +154,67 @@ export function structure(doc: Pick<GraphDoc, 'nodes' | 'edges'> & Partial<Graph
       err('E_WRAPPED_HAS_EDGES', 'A layer inside a Bidirectional is connected directly.', 'Connect the Bidirectional wrapper instead.', {
         edgeId: e.id, nodeId: wrapped.has(e.target) ? e.target : e.source,
       });
-    } else edges.push(e);
+    } else {
+      const link = resolvePorts(e, byId, params, err);
+      if (link) edges.push(link);
+      else badPorts.push(e); // reported; it still says the source's output goes somewhere
+    }
   }
   const top = [...byId.values()].filter((n) => !wrapped.has(n.id));
   const ins = new Map<string, string[]>(top.map((n) => [n.id, []]));
   const outs = new Map<string, string[]>(top.map((n) => [n.id, []]));
+  const links = new Map<string, Link[]>(top.map((n) => [n.id, []]));
   for (const e of edges) {
-    ins.get(e.target)!.push(e.source);
+    if (isDataPort(byId.get(e.target)!, params, e.targetPort)) ins.get(e.target)!.push(e.source);
     outs.get(e.source)!.push(e.target);
+    links.get(e.target)!.push(e);
   }
-  return { byId, params, badParams, inner, top, ins, outs, names: layerNames([...byId.values()]), runSeed: doc.training?.seed ?? DEFAULT_SEED, first: doc.nodes[0] };
+  for (const e of badPorts) outs.get(e.source)!.push(e.target);
+  return { byId, params, badParams, inner, top, ins, outs, links, names: layerNames([...byId.values()]), runSeed: doc.training?.seed ?? DEFAULT_SEED, first: doc.nodes[0] };
+}
+
+/** The data input is a kind's first input port (`x`); an Input has none, so whatever reaches it counts as data. */
+const isDataPort = (n: GraphNode, params: Map<string, Params>, port: string) => {
+  const first = portsOf(specOf(n), params.get(n.id)!).inputs[0];
+  return first === undefined || port === first;
+};
+
+/** An edge's ports (absent handles are the first ports), or null after reporting a port its layer does not have. */
+function resolvePorts(e: GraphEdge, byId: Map<string, GraphNode>, params: Map<string, Params>, err: Report): Link | null {
+  const src = byId.get(e.source)!, dst = byId.get(e.target)!;
+  const out = portsOf(specOf(src), params.get(src.id)!).outputs;
+  const into = portsOf(specOf(dst), params.get(dst.id)!).inputs;
+  const link = { edgeId: e.id, source: e.source, target: e.target, sourcePort: e.sourceHandle ?? out[0], targetPort: e.targetHandle ?? into[0] ?? 'x' };
+  const states = (n: GraphNode) => (isRecurrentKind(n.data.kind) ? stateNames(n.data.kind) : []);
+  if (!out.includes(link.sourcePort)) {
+    const s = src.data.kind;
+    const needsFlag = states(src).includes(link.sourcePort);
+    err('E_BAD_PORT', needsFlag ? `${s} outputs its final ${link.sourcePort} only with Return state on.` : `${s} has no output "${link.sourcePort}" (its outputs: ${out.join(', ')}).`,
+      needsFlag ? `Turn on Return state on the ${s}.` : `Connect one of its outputs: ${out.join(', ')}.`, { edgeId: e.id, nodeId: e.source });
+    return null;
+  }
+  if (into.length > 0 && !into.includes(link.targetPort)) {
+    const d = dst.data.kind;
+    const needsFlag = states(dst).map((x) => `initial_${x}`).includes(link.targetPort);
+    const carries = states(dst).length ? ` A ${d} carries ${states(dst).join(' and ')}.` : '';
+    err('E_BAD_PORT', needsFlag ? `${d} takes ${link.targetPort} only with Initial state inputs on.` : `${d} has no input "${link.targetPort}" (its inputs: ${into.join(', ')}).${carries}`,
+      needsFlag ? `Turn on Initial state inputs on the ${d}.` : `Connect to one of its inputs: ${into.join(', ')}.`, { edgeId: e.id, nodeId: e.target });
+    return null;
+  }
+  return link;
 }
 
 /** 2. order (Kahn): top-level layer ids in topological order; whatever is left over sits on a cycle or downstream of one. */
 export function order(s: Structure, diags: Diagnostic[]): string[] {
-  const indeg = new Map(s.top.map((n) => [n.id, s.ins.get(n.id)!.length]));
+  const indeg = new Map(s.top.map((n) => [n.id, s.links.get(n.id)!.length]));
+  const feeds = new Map<string, string[]>();
+  for (const l of [...s.links.values()].flat()) feeds.set(l.source, [...(feeds.get(l.source) ?? []), l.target]);
   const queue = s.top.filter((n) => indeg.get(n.id) === 0).map((n) => n.id);
   const sorted: string[] = [];
   while (queue.length) {
     const id = queue.shift()!;
     sorted.push(id);
-    for (const t of s.outs.get(id)!) {
+    for (const t of feeds.get(id) ?? []) {
       indeg.set(t, indeg.get(t)! - 1);
       if (indeg.get(t) === 0) queue.push(t);
     }
@@ -180,6 +243,8 @@ const innerOf = (s: Structure, id: string): InnerLayer | undefined => {
 export interface Shapes {
   /** Output shape per layer id, wherever it could be inferred. */
   shapes: Record<string, TensorType>;
+  /** The shapes of the other output ports, per layer id and port. */
+  portShapes: Record<string, Record<string, TensorType>>;
   /** Param count per layer id, wherever its shape could be inferred. */
   counts: Record<string, number>;
 }
@@ -188,11 +253,19 @@ export interface Shapes {
 export function inferShapes(s: Structure, sorted: string[], diags: Diagnostic[]): Shapes {
   const err = reportTo(diags);
   const shapes: Record<string, TensorType> = {};
+  const portShapes: Record<string, Record<string, TensorType>> = {};
   const counts: Record<string, number> = {};
+  const shapeAt = (l: Link): TensorType | undefined => (l.sourcePort === 'output' ? shapes[l.source] : portShapes[l.source]?.[l.sourcePort]);
   for (const id of sorted) {
     const n = s.byId.get(id)!;
     const spec = specOf(n);
     const src = s.ins.get(id)!;
+    const { data, states } = splitLinks(s, id);
+    const twice = states.find((l, i) => states.findIndex((k) => k.targetPort === l.targetPort) !== i);
+    if (twice) {
+      err('E_TOO_MANY_INPUTS', `${n.data.kind}'s ${twice.targetPort} has ${states.filter((l) => l.targetPort === twice.targetPort).length} connections; a port takes one.`, 'Keep one connection into it.', { nodeId: id, edgeId: twice.edgeId });
+      continue;
+    }
     if (spec.arity === 'none' && src.length > 0) {
       err('E_INPUT_HAS_INPUT', 'An Input cannot receive a connection.', 'Delete the connection into the Input.', { nodeId: id });
       continue;
@@ -205,19 +278,35 @@ export function inferShapes(s: Structure, sorted: string[], diags: Diagnostic[])
       err('E_TOO_MANY_INPUTS', `${n.data.kind} takes one input but ${src.length} are connected.`, 'Keep one connection, or join the branches with Concatenate or Add first.', { nodeId: id });
       continue;
     }
-    const inShapes = src.map((x) => shapes[x]);
-    if (inShapes.some((x) => x === undefined) || s.badParams.has(id) || (s.inner.has(id) && s.badParams.has(s.inner.get(id)!.id))) continue; // reported upstream
+    const inShapes = data.map(shapeAt);
+    const stateShapes = states.map(shapeAt);
+    if ([...inShapes, ...stateShapes].some((x) => x === undefined) || s.badParams.has(id) || (s.inner.has(id) && s.badParams.has(s.inner.get(id)!.id))) continue; // reported upstream
     if (spec.wraps && !s.inner.has(id)) continue; // reported in structure()
-    const ctx = { sources: src.map((x) => ({ kind: s.byId.get(x)!.data.kind, params: s.params.get(x)! })), inner: innerOf(s, id) };
-    const r = spec.inferShape(inShapes, s.params.get(id)!, ctx);
+    const ctx = {
+      sources: src.map((x) => ({ kind: s.byId.get(x)!.data.kind, params: s.params.get(x)! })),
+      inner: innerOf(s, id),
+      ...(states.length ? { states: Object.fromEntries(states.map((l, i) => [l.targetPort, stateShapes[i]!])) } : {}),
+    };
+    const r = spec.inferShape(inShapes as TensorType[], s.params.get(id)!, ctx);
     if (!r.ok) {
       err(r.code, r.message, r.fix, { nodeId: id });
       continue;
     }
     shapes[id] = r.out;
-    counts[id] = spec.paramCount(inShapes, s.params.get(id)!, ctx);
+    if (r.ports) portShapes[id] = r.ports;
+    counts[id] = spec.paramCount(inShapes as TensorType[], s.params.get(id)!, ctx);
   }
-  return { shapes, counts };
+  return { shapes, portShapes, counts };
+}
+
+/** A layer's connections: into its data input (edge order), and into its other ports (port order). */
+function splitLinks(s: Structure, id: string): { data: Link[]; states: Link[] } {
+  const n = s.byId.get(id)!;
+  const ports = portsOf(specOf(n), s.params.get(id)!).inputs;
+  const links = s.links.get(id)!;
+  const data = links.filter((l) => isDataPort(n, s.params, l.targetPort));
+  const states = links.filter((l) => !data.includes(l)).sort((a, b) => ports.indexOf(a.targetPort) - ports.indexOf(b.targetPort));
+  return { data, states };
 }
 
 /** 4. inputs and outputs: the model's Input layers and its one output layer (ids in topological order). */
@@ -245,20 +334,25 @@ export function endpoints(s: Structure, sorted: string[], diags: Diagnostic[]): 
 }
 
 /** 5. IR: the layers in topological order with names, params, input ids, shapes, counts and seeds (for an error-free graph). */
-export function toIR(s: Structure, sorted: string[], { shapes, counts }: Shapes, io: { inputs: string[]; outputs: string[] }): ModelIR {
+export function toIR(s: Structure, sorted: string[], { shapes, portShapes, counts }: Shapes, io: { inputs: string[]; outputs: string[] }): ModelIR {
+  const shapeAt = (l: Link) => (l.sourcePort === 'output' ? shapes[l.source] : portShapes[l.source][l.sourcePort]);
   const layers: IRLayer[] = sorted.map((id) => {
     const n = s.byId.get(id)!;
+    const { data, states } = splitLinks(s, id);
     return {
       id,
       name: s.names.get(id)!,
       kind: n.data.kind,
       params: s.params.get(id)!,
-      inputs: s.ins.get(id)!,
-      inputShapes: s.ins.get(id)!.map((x) => shapes[x]),
+      inputs: data.map((l) => l.source),
+      inputShapes: data.map(shapeAt),
       outputShape: shapes[id],
       paramCount: counts[id],
       seed: seedOf(s, n),
       ...(s.inner.has(id) ? { inner: innerOf(s, id) } : {}),
+      ...(data.some((l) => l.sourcePort !== 'output') ? { inputPorts: data.map((l) => l.sourcePort) } : {}),
+      ...(states.length ? { states: states.map((l) => ({ port: l.targetPort, from: l.source, fromPort: l.sourcePort })) } : {}),
+      ...(portShapes[id] ? { portShapes: portShapes[id] } : {}),
     };
   });
   return { layers, ...io, totalParams: layers.reduce((t, l) => t + l.paramCount, 0), seed: s.runSeed };
@@ -272,7 +366,7 @@ export function compile(doc: Pick<GraphDoc, 'nodes' | 'edges'> & Partial<GraphDo
   const inferred = inferShapes(s, sorted, diagnostics);
   const io = endpoints(s, sorted, diagnostics);
   const ok = !diagnostics.some((d) => d.severity === 'error');
-  return { ok, diagnostics, shapes: inferred.shapes, params: inferred.counts, ...(ok ? { ir: toIR(s, sorted, inferred, io) } : {}) };
+  return { ok, diagnostics, shapes: inferred.shapes, portShapes: inferred.portShapes, params: inferred.counts, ...(ok ? { ir: toIR(s, sorted, inferred, io) } : {}) };
 }
 
 /** Keras-style output shape with the batch axis, e.g. `[null, null, 64]`. */

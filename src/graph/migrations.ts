@@ -7,8 +7,12 @@
  *      with React Flow-shaped nodes (`{ id, position, parentId?, data: { kind, name?, params } }`).
  * v3 — GRU has `resetAfter` (default true for new nodes, as Keras and PyTorch). Every GRU of an older file was the
  *      reset-before GRU (TF.js's only form), so the step writes `resetAfter: false` where the param is missing.
+ * v4 — edges may name the ports they join, in React Flow's own fields `sourceHandle` / `targetHandle` (a recurrent
+ *      layer's `h` and `c` outputs, its `initial_h` / `initial_c` inputs). An edge without them joins the default
+ *      ports (`output` → `x`), which is what every edge of an older file means, so the step changes only the version;
+ *      a file that uses ports is refused by older versions as newer.
  */
-export const CURRENT_VERSION = 3;
+export const CURRENT_VERSION = 4;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -43,6 +47,7 @@ const UP: Record<number, (d: Obj) => Obj | string> = {
     });
     return { ...d, schemaVersion: 3, graph: { ...d.graph, nodes } };
   },
+  3: (d) => ({ ...d, schemaVersion: 4 }),
 };
 
 export type MigrateResult = { ok: true; value: unknown; from: number } | { ok: false; error: string };

@@ -23,9 +23,11 @@ const mapNode = (doc: GraphDoc, id: string, f: (n: GraphNode) => GraphNode): Gra
 
 const hasNode = (doc: GraphDoc, id: string | undefined) => doc.nodes.some((n) => n.id === id);
 
-/** Whether `e` can join `edges` in a document with these node ids: both ends exist, and neither its id nor its pair is taken. */
+/** Whether `e` can join `edges` in a document with these node ids: both ends exist, and neither its id nor its pair of ports is taken. */
 const edgeFits = (edges: GraphEdge[], ids: Set<string>, e: GraphEdge) =>
-  ids.has(e.source) && ids.has(e.target) && !edges.some((x) => x.id === e.id || (x.source === e.source && x.target === e.target));
+  ids.has(e.source) && ids.has(e.target) && !edges.some((x) => x.id === e.id || (x.source === e.source && x.target === e.target && samePorts(x, e)));
+/** Two edges between the same layers are twins when they join the same ports too (absent and null are the default port). */
+const samePorts = (a: GraphEdge, b: GraphEdge) => (a.sourceHandle ?? null) === (b.sourceHandle ?? null) && (a.targetHandle ?? null) === (b.targetHandle ?? null);
 
 /**
  * Applies one change. Changes that name unknown ids are ignored (a no-op, or the stale part is dropped), so late

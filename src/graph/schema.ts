@@ -38,7 +38,9 @@ const nodeSchema = z
   })
   .strict();
 
-const edgeSchema = z.object({ id, source: id, target: id }).strict();
+/** A port name (`output`, `h`, `initial_c`, …); null, as React Flow writes it, is the default port. */
+const handle = id.nullable().optional();
+const edgeSchema = z.object({ id, source: id, target: id, sourceHandle: handle, targetHandle: handle }).strict();
 
 export const graphDocSchema = z
   .object({

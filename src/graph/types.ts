@@ -54,6 +54,10 @@ export interface GraphEdge {
   id: string;
   source: string;
   target: string;
+  /** The source's output port (React Flow's field); absent or null: its first port, `output`. */
+  sourceHandle?: string | null;
+  /** The target's input port; absent or null: its first port, `x`. */
+  targetHandle?: string | null;
 }
 
 export interface Viewport {

@@ -1,7 +1,19 @@
+import { activation, flag, initializer, notKept, num } from './keras-config.ts';
 import { int, oneOf, seed, bool } from './params.ts';
 import { applyOne, fail, ok, type LayerSpec } from './spec.ts';
 import { tfInitializer, KERNEL_INITIALIZERS } from './recurrent.ts';
 import { formatShape, isTokens } from './tensor-type.ts';
+
+const ACTIVATIONS = ['linear', 'softmax', 'relu', 'tanh', 'sigmoid'] as const;
+
+/** Each activation applied to a PyTorch expression. */
+const TORCH_ACTIVATION: Record<(typeof ACTIVATIONS)[number], (x: string) => string> = {
+  linear: (x) => x,
+  softmax: (x) => `torch.softmax(${x}, dim=-1)`,
+  relu: (x) => `torch.relu(${x})`,
+  tanh: (x) => `torch.tanh(${x})`,
+  sigmoid: (x) => `torch.sigmoid(${x})`,
+};
 
 /** y = act(x·W + b) on the last axis; on a sequence it applies at every timestep, as Keras does. */
 export const dense: LayerSpec = {
@@ -11,7 +23,7 @@ export const dense: LayerSpec = {
   arity: 'one',
   params: {
     units: int(4, 'Units', 'Output size: classes for a softmax classifier, 1 for a regression.'),
-    activation: oneOf(['linear', 'softmax', 'relu', 'tanh', 'sigmoid'], 'softmax', 'Activation', 'softmax for classes, linear for a number, sigmoid for a yes/no.'),
+    activation: oneOf(ACTIVATIONS, 'softmax', 'Activation', 'softmax for classes, linear for a number, sigmoid for a yes/no.'),
     useBias: bool(true, 'Use bias', 'Add the bias vector b.'),
     kernelInitializer: oneOf(KERNEL_INITIALIZERS, 'glorotUniform', 'Kernel init', 'Initial weights (Keras default glorotUniform).'),
     seed: seed(),
@@ -39,4 +51,25 @@ export const dense: LayerSpec = {
       }),
       ctx,
     ),
+  keras: {
+    classNames: ['Dense'],
+    factory: 'dense',
+    read: (c, cx) => {
+      notKept(c, ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'], cx);
+      return {
+        params: {
+          units: num(c, 'units', cx.layer), activation: activation(c, 'activation', cx, ACTIVATIONS), useBias: flag(c, 'use_bias', true),
+          kernelInitializer: initializer(c, 'kernel_initializer', 'glorotUniform', cx),
+        },
+      };
+    },
+    weights: (p) => (p.useBias !== false ? ['kernel', 'bias'] : ['kernel']),
+  },
+  pytorch: (p, cx) => ({
+    init: [`${cx.self} = nn.Linear(${cx.inputSize}, ${p.units}, bias=${cx.py(p.useBias as boolean)})`],
+    forward: [`${cx.out} = ${TORCH_ACTIVATION[p.activation as (typeof ACTIVATIONS)[number]](`${cx.self}(${cx.x[0]})`)}`],
+    load: [`load_param(${cx.self}.weight, ${cx.weight('kernel')}, transpose=True)`, ...(p.useBias ? [`load_param(${cx.self}.bias, ${cx.weight('bias')})`] : [])],
+    reinit: [`init_kernel(${cx.self}.weight, ${cx.str(p.kernelInitializer as string)})`, ...(p.useBias ? [`nn.init.zeros_(${cx.self}.bias)`] : [])],
+  }),
+  mask: () => 'passes',
 };

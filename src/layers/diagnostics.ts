@@ -28,6 +28,10 @@ export const DIAGNOSTICS = {
   E_BIDI_NOT_RECURRENT: 'Bidirectional can only wrap SimpleRNN, LSTM or GRU',
   E_BAD_PARENT: 'Layer is inside something that is not a Bidirectional',
   E_WRAPPED_HAS_EDGES: 'A wrapped layer is connected through its wrapper',
+  E_BAD_PORT: 'Connection to a port the layer does not have',
+  E_STATE_MISMATCH: 'Initial state does not fit the layer',
+  E_STATE_INCOMPLETE: 'LSTM needs both initial states',
+  E_STATE_IN_WRAPPER: 'A wrapped layer cannot use state ports',
 } as const;
 
 export type DiagCode = keyof typeof DIAGNOSTICS;

@@ -1,3 +1,4 @@
+import { num, refuse } from './keras-config.ts';
 import { rate, seed } from './params.ts';
 import { applyOne, fail, ok, type LayerSpec } from './spec.ts';
 import { formatShape, isTokens } from './tensor-type.ts';
@@ -24,4 +25,15 @@ export const dropout: LayerSpec = {
   paramCount: () => 0,
   brief: (p) => `rate ${p.rate}`,
   tfjs: (tf, p, ctx) => applyOne(tf.layers.dropout({ rate: p.rate as number, seed: ctx.seed, name: ctx.name }), ctx),
+  keras: {
+    classNames: ['Dropout'],
+    factory: 'dropout',
+    read: (c, cx) => {
+      if (c.noise_shape != null) refuse(`Layer ${cx.layer} (Dropout) has noise_shape=${JSON.stringify(c.noise_shape)}; only plain dropout is supported.`);
+      return { params: { rate: num(c, 'rate', cx.layer) } };
+    },
+    weights: () => [],
+  },
+  pytorch: (p, cx) => ({ init: [`${cx.self} = nn.Dropout(${p.rate})`], forward: [`${cx.out} = ${cx.self}(${cx.x[0]})`] }),
+  mask: () => 'passes',
 };

@@ -1,3 +1,4 @@
+import { flag, notKept, num } from './keras-config.ts';
 import { bool, int, seed } from './params.ts';
 import { applyOne, fail, ok, type LayerSpec } from './spec.ts';
 import { formatShape, isTokens } from './tensor-type.ts';
@@ -43,4 +44,20 @@ export const embedding: LayerSpec = {
       }),
       ctx,
     ),
+  keras: {
+    classNames: ['Embedding'],
+    factory: 'embedding',
+    read: (c, cx) => {
+      notKept(c, ['embeddings_regularizer', 'embeddings_constraint', 'activity_regularizer'], cx);
+      return { params: { inputDim: num(c, 'input_dim', cx.layer), outputDim: num(c, 'output_dim', cx.layer), maskZero: flag(c, 'mask_zero', false) } };
+    },
+    weights: () => ['embeddings'],
+  },
+  pytorch: (p, cx) => ({
+    init: [`${cx.self} = nn.Embedding(${p.inputDim}, ${p.outputDim}${p.maskZero ? ', padding_idx=0' : ''})`],
+    forward: [...(p.maskZero ? [`${cx.ownMask} = ${cx.x[0]} != 0  # mask_zero: id 0 is padding`] : []), `${cx.out} = ${cx.self}(${cx.x[0]})`],
+    load: [`load_param(${cx.self}.weight, ${cx.weight('embeddings')})`],
+    reinit: [`nn.init.uniform_(${cx.self}.weight, -0.05, 0.05)`],
+  }),
+  mask: (p) => (p.maskZero ? 'creates' : 'drops'),
 };

@@ -1,3 +1,4 @@
+import { flag, mustBe } from './keras-config.ts';
 import { bool } from './params.ts';
 import { defineRecurrent } from './recurrent.ts';
 
@@ -16,4 +17,20 @@ export const gru = defineRecurrent({
       'On (Keras and PyTorch default): h̃ = φ(x·W + r ⊙ (h·U + b_rec)), the reset gate scales the recurrent product, with a second (recurrent) bias. ' +
       'Off (TF.js, Keras reset_after=False): h̃ = φ(x·W + b + (r ⊙ h)·U), the reset gate acts on h before the product. Different functions: weights do not carry over.'),
   },
+  factory: 'gru',
+  torch: {
+    native: 'GRU',
+    // nn.GRU is the reset-after form only (keras-files.md §5).
+    exact: (p) => !!p.resetAfter && p.activation === 'tanh' && p.recurrentActivation === 'sigmoid',
+    loopNote: (p) => (p.resetAfter ? undefined
+      : 'GRU with the reset gate applied before the recurrent matmul (TF.js, Keras reset_after=False): nn.GRU only has the reset-after form, so LoopRNN computes it exactly.'),
+  },
+  readExtra: (c, cx) => {
+    mustBe(c, cx, 'reset_after', [true, false]);
+    // Keras's GRU class default is reset_after=True (tf.keras 2 and Keras 3); TF.js's GRU is reset-before only.
+    return { resetAfter: flag(c, 'reset_after', cx.format !== 'tfjs') };
+  },
+  tfjsNotes: (p) => [p.resetAfter
+    ? 'Reset-after GRU (Keras reset_after=True, nn.GRU): the class from gru_layer.mjs; stock TF.js cannot build it.'
+    : 'TF.js GRU: the reset gate acts before the recurrent matmul (Keras reset_after=False).'],
 });

@@ -43,4 +43,4 @@ export * from './diagnostics.ts';
 export * from './params.ts';
 export * from './spec.ts';
 export * from './tensor-type.ts';
-export { isRecurrentKind, RECURRENT_KINDS, type RecurrentKind } from './recurrent.ts';
+export { isRecurrentKind, RECURRENT_KINDS, stateNames, type RecurrentKind } from './recurrent.ts';

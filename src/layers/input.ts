@@ -1,3 +1,4 @@
+import { isObj, num, refuse, type Json, type KerasRead } from './keras-config.ts';
 import { int, oneOf } from './params.ts';
 import { ok, type LayerSpec } from './spec.ts';
 
@@ -31,4 +32,24 @@ export const input: LayerSpec = {
       dtype: isTokens(p) ? 'int32' : 'float32',
       name: ctx.name,
     }),
+  keras: {
+    classNames: ['InputLayer'],
+    factory: 'input',
+    read: (c, cx): KerasRead => {
+      const shape = (c.batch_input_shape ?? c.batch_shape ?? (Array.isArray(c.shape) ? [null, ...(c.shape as unknown[])] : undefined)) as unknown[] | undefined;
+      if (!Array.isArray(shape) || shape.length < 2 || shape.length > 3) refuse(`Input ${cx.layer} has shape ${JSON.stringify(shape)}; RNN Studio takes [batch, time] token ids or [batch, time, features] floats.`);
+      const dtype = String(isObj(c.dtype) ? (c.dtype as Json).config && ((c.dtype as Json).config as Json).name : c.dtype ?? 'float32');
+      const length = typeof shape![1] === 'number' ? (shape![1] as number) : 0;
+      if (shape!.length === 2) {
+        const emb = cx.consumers.find((k) => k.className === 'Embedding');
+        if (!dtype.startsWith('int') && !emb) refuse(`Input ${cx.layer} is [batch, time] ${dtype}; RNN Studio reads a 2-D input as token ids for an Embedding.`);
+        return { params: { inputType: 'tokens', vocabSize: emb ? num(emb.config, 'input_dim', emb.name) : 20000, length } };
+      }
+      if (typeof shape![2] !== 'number') refuse(`Input ${cx.layer} has no fixed feature size.`);
+      return { params: { inputType: 'features', features: shape![2] as number, length } };
+    },
+    weights: () => [],
+  },
+  pytorch: () => ({ forward: [] }), // the model's forward() takes it as an argument
+  mask: () => 'drops',
 };

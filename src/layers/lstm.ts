@@ -1,3 +1,4 @@
+import { flag } from './keras-config.ts';
 import { bool } from './params.ts';
 import { defineRecurrent } from './recurrent.ts';
 
@@ -10,4 +11,7 @@ export const lstm = defineRecurrent({
   extraParams: {
     unitForgetBias: bool(true, 'Unit forget bias', 'Start the forget-gate bias at 1 so the cell remembers by default (Keras default; tfjs defaults to off).'),
   },
+  factory: 'lstm',
+  torch: { native: 'LSTM', exact: (p) => p.activation === 'tanh' && p.recurrentActivation === 'sigmoid' },
+  readExtra: (c) => ({ unitForgetBias: flag(c, 'unit_forget_bias', false) }), // TF.js writes null for "off"
 });

@@ -1,4 +1,5 @@
 /** Concatenate and Add: join several branches. */
+import { mustBe } from './keras-config.ts';
 import { applyAll, fail, ok, type LayerSpec, type ShapeResult } from './spec.ts';
 import { formatShape, isTokens, sameDims, type TensorType } from './tensor-type.ts';
 
@@ -35,6 +36,17 @@ export const concatenate: LayerSpec = {
   paramCount: () => 0,
   brief: () => 'features axis',
   tfjs: (tf, _p, ctx) => applyAll(tf.layers.concatenate({ axis: -1, name: ctx.name }), ctx),
+  keras: {
+    classNames: ['Concatenate'],
+    factory: 'concatenate',
+    read: (c, cx) => {
+      mustBe(c, cx, 'axis', [-1], 'RNN Studio joins branches along the last (features) axis');
+      return { params: {} };
+    },
+    weights: () => [],
+  },
+  pytorch: (_p, cx) => ({ forward: [`${cx.out} = torch.cat([${cx.x.join(', ')}], dim=-1)`] }),
+  mask: () => 'passes',
 };
 
 export const add: LayerSpec = {
@@ -57,4 +69,7 @@ export const add: LayerSpec = {
   paramCount: () => 0,
   brief: () => 'element-wise',
   tfjs: (tf, _p, ctx) => applyAll(tf.layers.add({ name: ctx.name }), ctx),
+  keras: { classNames: ['Add'], factory: 'add', read: () => ({ params: {} }), weights: () => [] },
+  pytorch: (_p, cx) => ({ forward: [`${cx.out} = ${cx.x.join(' + ')}`] }),
+  mask: () => 'passes',
 };

@@ -1,4 +1,5 @@
 /** Global average / max pooling over time: `[batch, T, F] → [batch, F]`. */
+import { mustBe } from './keras-config.ts';
 import { applyOne, fail, ok, type LayerSpec, type ShapeResult } from './spec.ts';
 import { formatShape, isSequence, type TensorType } from './tensor-type.ts';
 
@@ -19,7 +20,8 @@ function poolShape(kind: string, x: TensorType): ShapeResult {
   return ok({ dims: [x.dims[1]], dtype: 'float32', masked: false });
 }
 
-function definePooling(kind: 'GlobalAveragePooling1D' | 'GlobalMaxPooling1D', description: string): LayerSpec {
+function definePooling(kind: 'GlobalAveragePooling1D' | 'GlobalMaxPooling1D', description: string, torchReduce: 'mean' | 'amax'): LayerSpec {
+  const factory = kind === 'GlobalAveragePooling1D' ? 'globalAveragePooling1d' : 'globalMaxPooling1d';
   return {
     kind,
     category: 'pooling',
@@ -29,10 +31,21 @@ function definePooling(kind: 'GlobalAveragePooling1D' | 'GlobalMaxPooling1D', de
     inferShape: ([x]) => poolShape(kind, x),
     paramCount: () => 0,
     brief: () => 'over time',
-    tfjs: (tf, _p, ctx) =>
-      applyOne(kind === 'GlobalAveragePooling1D' ? tf.layers.globalAveragePooling1d({ name: ctx.name }) : tf.layers.globalMaxPooling1d({ name: ctx.name }), ctx),
+    tfjs: (tf, _p, ctx) => applyOne(tf.layers[factory]({ name: ctx.name }), ctx),
+    keras: {
+      classNames: [kind],
+      factory,
+      read: (c, cx) => {
+        mustBe(c, cx, 'data_format', ['channels_last']);
+        mustBe(c, cx, 'keepdims', [false]);
+        return { params: {} };
+      },
+      weights: () => [],
+    },
+    pytorch: (_p, cx) => ({ forward: [`${cx.out} = ${cx.x[0]}.${torchReduce}(dim=1)`] }),
+    mask: () => 'drops',
   };
 }
 
-export const globalAveragePooling1D = definePooling('GlobalAveragePooling1D', 'Averages the sequence over time into one vector (the PyTorch notebook\'s "mean over steps").');
-export const globalMaxPooling1D = definePooling('GlobalMaxPooling1D', 'Takes the maximum of each feature over time into one vector.');
+export const globalAveragePooling1D = definePooling('GlobalAveragePooling1D', 'Averages the sequence over time into one vector (the PyTorch notebook\'s "mean over steps").', 'mean');
+export const globalMaxPooling1D = definePooling('GlobalMaxPooling1D', 'Takes the maximum of each feature over time into one vector.', 'amax');

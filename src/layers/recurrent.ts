@@ -3,8 +3,11 @@
  * Each kind's own file states only what differs (gates, block count, extra params).
  */
 import { isRecurrentKind, RECURRENT_KINDS, type Params, type RecurrentKind } from '../graph/types.ts';
+import { activation, flag, initializer as kerasInitializer, mustBe, num, refuse, type Json, type KerasReadCtx } from './keras-config.ts';
 import { bool, int, oneOf, rate, seed, type ParamSpecs } from './params.ts';
-import { applyOne, fail, ok, type LayerSpec, type ShapeCtx, type ShapeResult, type TF, type TfLayer } from './spec.ts';
+import {
+  fail, ok, type LayerSpec, type LayerUse, type Ports, type ShapeCtx, type ShapeResult, type SymbolicTensor, type TF, type TfLayer, type TorchCtx, type TorchRecurrent,
+} from './spec.ts';
 import { formatShape, isTokens, type TensorType } from './tensor-type.ts';
 
 export { isRecurrentKind, RECURRENT_KINDS, type RecurrentKind };
@@ -30,6 +33,8 @@ export function recurrentParams(gates: boolean): ParamSpecs {
       : {}),
     returnSequences: bool(false, 'Return sequences', 'Output h at every timestep [batch, T, units] instead of only the last [batch, units]. Needed before another recurrent layer.'),
     goBackwards: bool(false, 'Go backwards', 'Read the sequence from the end to the start.'),
+    returnState: bool(false, 'Return state', `Also output the final state${gates ? 's' : ''} on ${gates ? 'ports of their own (h, and c for an LSTM)' : 'a port of its own (h)'}, e.g. to start a decoder.`),
+    stateInputs: bool(false, 'Initial state inputs', `Add input port${gates ? 's' : ''} for the state before the first step (initial_h${gates ? ', and initial_c for an LSTM' : ''}), e.g. an encoder's final state; unconnected, it starts at zero.`),
     useBias: bool(true, 'Use bias', 'Add the bias vector b.'),
     dropout: rate(0, 'Dropout', 'Fraction of the input x dropped during training (same mask at every step).'),
     recurrentDropout: rate(0, 'Recurrent dropout', 'Fraction of the recurrent state h dropped during training.'),
@@ -39,6 +44,38 @@ export function recurrentParams(gates: boolean): ParamSpecs {
       : oneOf(RECURRENT_INITIALIZERS, 'orthogonal', 'Recurrent init', 'Initial recurrent weights H. identity with relu gives the IRNN.'),
     seed: seed(),
   };
+}
+
+/** The states a kind carries from step to step: h, and c for an LSTM. */
+export const stateNames = (kind: string): string[] => (kind === 'LSTM' ? ['h', 'c'] : ['h']);
+
+/** A recurrent kind's ports: `x` and (with stateInputs) its initial states in; `output` and (with returnState) its final states out. */
+export const recurrentPorts = (kind: string, p: Params): Ports => ({
+  inputs: ['x', ...(p.stateInputs ? stateNames(kind).map((s) => `initial_${s}`) : [])],
+  outputs: ['output', ...(p.returnState ? stateNames(kind) : [])],
+});
+
+/** The initial states must be [batch, units] floats, all of them or none (tfjs and Keras take the full list). */
+function checkStates(kind: string, p: Params, states: Record<string, TensorType>): ShapeResult | null {
+  const wanted = stateNames(kind).map((s) => `initial_${s}`);
+  const given = wanted.filter((w) => states[w]);
+  const H = p.units as number;
+  for (const port of given) {
+    const s = states[port];
+    if (isTokens(s) || s.dims.length !== 1 || s.dims[0] !== H)
+      return fail({
+        code: 'E_STATE_MISMATCH',
+        message: `${kind}'s ${port} needs its state shape [batch, ${H}] (its units); it was given ${formatShape(s)}${isTokens(s) ? ' token ids' : ''}.`,
+        fix: s.dims.length === 1 && !isTokens(s) ? `Give both layers the same units (${H} here, ${s.dims[0]} there).` : "Connect a layer's final state (h or c of a recurrent layer with Return state).",
+      });
+  }
+  if (given.length > 0 && given.length < wanted.length)
+    return fail({
+      code: 'E_STATE_INCOMPLETE',
+      message: `${kind} has ${given[0]} connected but not ${wanted.filter((w) => !states[w]).join(', ')}; it starts from all its states or from none.`,
+      fix: `Connect ${wanted.filter((w) => !states[w]).join(', ')} too (an LSTM encoder's c), or disconnect ${given[0]}.`,
+    });
+  return null;
 }
 
 /** Recurrent cells consume `[batch, T, F]` floats; they say exactly what to change otherwise. */
@@ -63,8 +100,12 @@ export function recurrentShape(kind: string, x: TensorType, p: Params, ctx: Shap
       fix: 'Connect a sequence: an Embedding, a float Input, or a recurrent layer with returnSequences.',
     });
   }
+  const states = ctx.states && checkStates(kind, p, ctx.states);
+  if (states) return states;
   const H = p.units as number;
-  return ok(p.returnSequences ? { dims: [x.dims[0], H], dtype: 'float32', masked: x.masked } : { dims: [H], dtype: 'float32', masked: false });
+  const state: TensorType = { dims: [H], dtype: 'float32', masked: false };
+  const out = p.returnSequences ? { dims: [x.dims[0], H], dtype: 'float32' as const, masked: x.masked } : state;
+  return p.returnState ? { ok: true, out, ports: Object.fromEntries(stateNames(kind).map((s) => [s, state])) } : ok(out);
 }
 
 /**
@@ -105,6 +146,7 @@ export function makeRecurrentLayer(tf: TF, kind: string, p: Params, name: string
     activation: p.activation as 'tanh',
     useBias: p.useBias as boolean,
     returnSequences: p.returnSequences as boolean,
+    ...(p.returnState ? { returnState: true } : {}),
     goBackwards: p.goBackwards as boolean,
     dropout: p.dropout as number,
     recurrentDropout: p.recurrentDropout as number,
@@ -143,6 +185,68 @@ export function tidyBuild<L extends TfLayer>(tf: TF, layer: L): L {
   return layer;
 }
 
+// ── Keras configs ────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The params every recurrent kind reads from a Keras config, Keras's defaults where a key is missing. */
+function readRecurrent(c: Json, cx: KerasReadCtx, gates: boolean): Params {
+  for (const [k, v] of [['return_state', [false]], ['stateful', [false]], ['time_major', [false]]] as const) mustBe(c, cx, k, [...v]);
+  const p: Params = {
+    units: num(c, 'units', cx.layer),
+    activation: activation(c, 'activation', cx, ACTIVATIONS),
+    returnSequences: flag(c, 'return_sequences', false),
+    goBackwards: flag(c, 'go_backwards', false),
+    useBias: flag(c, 'use_bias', true),
+    dropout: num(c, 'dropout', cx.layer, 0),
+    recurrentDropout: num(c, 'recurrent_dropout', cx.layer, 0),
+    kernelInitializer: kerasInitializer(c, 'kernel_initializer', 'glorotUniform', cx),
+    recurrentInitializer: kerasInitializer(c, 'recurrent_initializer', 'orthogonal', cx),
+  };
+  if (gates) {
+    const ra = activation(c, 'recurrent_activation', cx, ['sigmoid', 'hard_sigmoid']);
+    if (ra === 'hard_sigmoid' && cx.format === 'keras3')
+      refuse(`Layer ${cx.layer} (${cx.className}) has recurrent_activation="hard_sigmoid", which in Keras 3 is clip(x/6 + 0.5, 0, 1), not TF.js's clip(0.2x + 0.5, 0, 1).`);
+    p.recurrentActivation = ra === 'hard_sigmoid' ? 'hardSigmoid' : 'sigmoid';
+  }
+  return p;
+}
+
+/** A recurrent layer's TF.js weight names: kernel, recurrent_kernel and (with useBias) bias. */
+export const recurrentWeights = (p: Params): string[] => (p.useBias !== false ? ['kernel', 'recurrent_kernel', 'bias'] : ['kernel', 'recurrent_kernel']);
+
+// ── PyTorch ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+function cellModule(kind: string, t: TorchRecurrent, p: Params, inputSize: number, cx: TorchCtx): string {
+  const H = p.units as number;
+  if (t.exact(p)) {
+    const nonlinearity = t.native === 'RNN' ? `, nonlinearity=${cx.str(p.activation as string)}` : '';
+    return `nn.${t.native}(${inputSize}, ${H}${nonlinearity}, bias=${cx.py(p.useBias as boolean)}, batch_first=True)`;
+  }
+  const gates = 'recurrentActivation' in p ? `, recurrent_activation=${cx.str(p.recurrentActivation as string)}` : '';
+  const resetAfter = p.resetAfter ? ', reset_after=True' : '';
+  return `LoopRNN(${cx.str(kind)}, ${inputSize}, ${H}, bias=${cx.py(p.useBias as boolean)}, activation=${cx.str(p.activation as string)}${gates}${resetAfter})`;
+}
+
+/** `Recurrent(<cell>, return_sequences=…, go_backwards=…)` of rnn_layers.py. */
+export function torchRecurrentModule(kind: string, t: TorchRecurrent, p: Params, goBackwards: boolean, cx: TorchCtx): string {
+  return `Recurrent(${cellModule(kind, t, p, cx.inputSize, cx)}, return_sequences=${cx.py(p.returnSequences as boolean)}, go_backwards=${cx.py(goBackwards)})`;
+}
+
+/** Comments that say where the PyTorch module differs from a plain nn.* port, and what training-time parts are missing. */
+export function torchRecurrentNotes(t: TorchRecurrent, p: Params): string[] {
+  const notes: string[] = [];
+  const loop = t.loopNote?.(p);
+  if (loop) notes.push(loop);
+  else if (!t.exact(p))
+    notes.push(`nn.${t.native} cannot use activation=${p.activation}${'recurrentActivation' in p ? `, recurrent_activation=${p.recurrentActivation}` : ''}; LoopRNN computes it exactly.`);
+  if ((p.dropout as number) > 0 || (p.recurrentDropout as number) > 0)
+    notes.push(`Porting note: dropout=${p.dropout}, recurrent_dropout=${p.recurrentDropout} act only during training in TF.js (one mask per sequence) and are not reproduced here; inference is exact.`);
+  return notes;
+}
+
+export function torchRecurrentReinit(rnn: string, p: Params, cx: TorchCtx): string {
+  return `init_recurrent(${rnn}, ${cx.str(p.kernelInitializer as string)}, ${cx.str(p.recurrentInitializer as string)}, unit_forget_bias=${cx.py(Boolean(p.unitForgetBias))})`;
+}
+
 /** Builds a registry entry for one recurrent kind. */
 export function defineRecurrent(o: {
   kind: RecurrentKind;
@@ -150,6 +254,13 @@ export function defineRecurrent(o: {
   gates: readonly string[];
   blocks: number;
   extraParams?: ParamSpecs;
+  /** The `tf.layers` factory (`lstm`). */
+  factory: string;
+  torch: TorchRecurrent;
+  /** Params of this kind's own Keras options, read after the shared ones. */
+  readExtra?(c: Json, cx: KerasReadCtx): Params;
+  /** Porting notes above the layer in the TF.js export (a wrapper holding it writes them too). */
+  tfjsNotes?(p: Params): string[];
 }): LayerSpec {
   const params = { ...recurrentParams(o.blocks > 1), ...o.extraParams };
   return {
@@ -158,10 +269,36 @@ export function defineRecurrent(o: {
     description: o.description,
     arity: 'one',
     params,
-    recurrent: { gates: o.gates, blocks: o.blocks },
+    recurrent: { gates: o.gates, blocks: o.blocks, torch: o.torch, ...(o.tfjsNotes ? { tfjsNotes: o.tfjsNotes } : {}) },
     inferShape: ([x], p, ctx) => recurrentShape(o.kind, x, p, ctx),
     paramCount: ([x], p) => recurrentParamCount(o.blocks, x, p),
     brief: (p) => `${p.units} units${p.returnSequences ? ', seq' : ''}${p.goBackwards ? ', backwards' : ''}${gated(p) && p.recurrentActivation !== 'sigmoid' ? `, σ=${p.recurrentActivation}` : ''}`,
-    tfjs: (tf, p, ctx) => applyOne(makeRecurrentLayer(tf, o.kind, p, ctx.name, ctx.seed), ctx),
+    ports: (p) => recurrentPorts(o.kind, p),
+    tfjs: (tf, p, ctx) => {
+      const layer = makeRecurrentLayer(tf, o.kind, p, ctx.name, ctx.seed);
+      // With returnState tfjs returns [output, h, (c)], the order of the output ports.
+      const out = ctx.states?.length ? layer.apply(ctx.inputs[0], { initialState: ctx.states }) : layer.apply(ctx.inputs[0]);
+      return out as SymbolicTensor | SymbolicTensor[];
+    },
+    keras: {
+      classNames: [o.kind],
+      factory: o.factory,
+      read: (c, cx) => {
+        const p = { ...readRecurrent(c, cx, o.blocks > 1), ...o.readExtra?.(c, cx) };
+        if (c.zero_output_for_mask === true && p.returnSequences)
+          cx.warn(`Layer ${cx.layer}: Keras zero-fills the padded steps of its sequence output; RNN Studio (as TF.js) repeats the last state there. Real steps are identical.`);
+        return { params: p };
+      },
+      weights: recurrentWeights,
+    },
+    pytorch: (p, cx) => ({
+      notes: torchRecurrentNotes(o.torch, p),
+      init: [`${cx.self} = ${torchRecurrentModule(o.kind, o.torch, p, p.goBackwards as boolean, cx)}`],
+      forward: [`${cx.out} = ${cx.self}(${cx.x[0]}${cx.mask ? `, ${cx.mask}` : ''})`],
+      load: [`load_recurrent(${cx.self}.rnn, weights, ${cx.str(cx.name)})`],
+      reinit: [torchRecurrentReinit(`${cx.self}.rnn`, p, cx)],
+    }),
+    mask: (p) => (p.returnSequences ? 'passes' : 'drops'),
+    ...(o.tfjsNotes ? { notes: { tfjs: (l: LayerUse) => o.tfjsNotes!(l.params) } } : {}),
   };
 }

@@ -6,4 +6,6 @@ export const simpleRNN = defineRecurrent({
   description: 'The plain recurrent cell h_t = tanh(W·x_t + H·h_{t−1} + b). Its gradients vanish over long sequences.',
   gates: ['h'],
   blocks: 1,
+  factory: 'simpleRNN',
+  torch: { native: 'RNN', exact: (p) => p.activation === 'tanh' || p.activation === 'relu' },
 });

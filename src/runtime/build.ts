@@ -1,7 +1,7 @@
 /** IR → tfjs functional model (`tf.model`, so branches and merges work). The only step of compilation that touches tfjs. */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelIR } from '../compiler/index.ts';
-import { kerasShape, LAYERS, type SymbolicTensor } from '../layers/index.ts';
+import { kerasShape, LAYERS, portsOf, type SymbolicTensor } from '../layers/index.ts';
 import { backwardSeed, makeRecurrentLayer } from '../layers/recurrent.ts';
 import { fuseModel } from './fused/index.ts';
 import { runtimeTf } from './gru-layer.ts';
@@ -52,12 +52,19 @@ const zeroFilledTf: typeof runtimeTf = {
 
 export function buildModel(ir: ModelIR, { name = 'rnn_studio', engine = DEFAULT_ENGINE, initialize = true }: BuildOptions = {}): tf.LayersModel {
   const builderTf = initialize ? runtimeTf : zeroFilledTf;
-  const out = new Map<string, SymbolicTensor>();
+  // Each layer's output tensors by port (`output`, and h, c of a recurrent layer with returnState).
+  const out = new Map<string, Map<string, SymbolicTensor>>();
+  const at = (id: string, port = 'output') => out.get(id)!.get(port)!;
   for (const l of ir.layers) {
-    const ctx = { name: l.name, seed: l.seed, inputs: l.inputs.map((id) => out.get(id)!), inner: l.inner };
-    out.set(l.id, LAYERS[l.kind].tfjs(builderTf, l.params, ctx));
+    const ctx = {
+      name: l.name, seed: l.seed, inputs: l.inputs.map((id, i) => at(id, l.inputPorts?.[i])), inner: l.inner,
+      ...(l.states ? { states: l.states.map((s) => at(s.from, s.fromPort)) } : {}),
+    };
+    const built = LAYERS[l.kind].tfjs(builderTf, l.params, ctx);
+    const ports = portsOf(LAYERS[l.kind], l.params).outputs;
+    out.set(l.id, new Map(Array.isArray(built) ? built.map((t, i) => [ports[i], t]) : [[ports[0], built]]));
   }
-  const model = tf.model({ inputs: ir.inputs.map((id) => out.get(id)!), outputs: ir.outputs.map((id) => out.get(id)!), name });
+  const model = tf.model({ inputs: ir.inputs.map((id) => at(id)), outputs: ir.outputs.map((id) => at(id)), name });
   if (initialize) reseedBackward(model, ir);
   if (engine !== 'stock') fuseModel(model, engine);
   return model;
@@ -70,7 +77,7 @@ export function buildModel(ir: ModelIR, { name = 'rnn_studio', engine = DEFAULT_
  */
 function reseedBackward(model: tf.LayersModel, ir: ModelIR) {
   for (const l of ir.layers) {
-    if (l.kind !== 'Bidirectional' || !l.inner) continue;
+    if (!LAYERS[l.kind].wraps || !l.inner) continue;
     const backward = (model.getLayer(l.name) as unknown as { backwardLayer: tf.layers.Layer }).backwardLayer;
     const fresh = makeRecurrentLayer(runtimeTf, l.inner.kind, l.inner.params, `${l.inner.name}_backward_init`, backwardSeed(l.inner.seed));
     fresh.build(kerasShape(l.inputShapes[0]));

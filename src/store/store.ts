@@ -254,34 +254,40 @@ export function removeElements(nodeIds: string[], edgeIds: string[] = []): void 
 }
 export const removeSelection = () => removeElements(get().selection, get().edgeSelection);
 
+/** The ports a connection joins (React Flow's handle ids); absent or null: the layers' first ports. */
+export type Handles = Pick<GraphEdge, 'sourceHandle' | 'targetHandle'>;
+/** An edge's handle fields, kept only when they name a port. */
+const handleFields = (h: Handles): Handles => ({ ...(h.sourceHandle ? { sourceHandle: h.sourceHandle } : {}), ...(h.targetHandle ? { targetHandle: h.targetHandle } : {}) });
+
 /** Connects `source` → `target` when the compiler allows it; otherwise shows why and returns the refusal. */
-export function connect(source: string, target: string): ConnectCheck {
+export function connect(source: string, target: string, handles: Handles = {}): ConnectCheck {
   const doc = get().doc;
-  const check = connectCheck(doc, source, target);
+  const check = connectCheck(doc, source, target, handles);
   if (!check.ok) {
     notify(check.reason, 'error');
     return check;
   }
-  commit([{ type: 'connect', edge: { id: freshId(doc, 'e'), source, target } }]);
+  commit([{ type: 'connect', edge: { id: freshId(doc, 'e'), source, target, ...handleFields(handles) } }]);
   return check;
 }
-export const connectCheck = (doc: GraphDoc, source: string, target: string): ConnectCheck => canConnect(doc, { source, target });
+export const connectCheck = (doc: GraphDoc, source: string, target: string, handles: Handles = {}): ConnectCheck =>
+  canConnect(doc, { source, target, ...handleFields(handles) });
 
 /** The document as it would be without one edge (what a reconnection is checked against). */
 export const withoutEdge = (doc: GraphDoc, edgeId: string | null): GraphDoc =>
   edgeId ? { ...doc, edges: doc.edges.filter((e) => e.id !== edgeId) } : doc;
 
 /** Moves an existing connection to new ends as one step, if the compiler allows the new one; else says why. */
-export function reconnectEdge(edgeId: string, source: string, target: string): ConnectCheck {
+export function reconnectEdge(edgeId: string, source: string, target: string, handles: Handles = {}): ConnectCheck {
   const doc = get().doc;
-  const check = connectCheck(withoutEdge(doc, edgeId), source, target);
+  const check = connectCheck(withoutEdge(doc, edgeId), source, target, handles);
   if (!check.ok) {
     notify(check.reason, 'error');
     return check;
   }
   commit([
     { type: 'disconnect', ids: [edgeId] },
-    { type: 'connect', edge: { id: freshId(doc, 'e'), source, target } },
+    { type: 'connect', edge: { id: freshId(doc, 'e'), source, target, ...handleFields(handles) } },
   ]);
   return check;
 }

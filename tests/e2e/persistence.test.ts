@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { CURRENT_VERSION } from '../../src/graph/index.ts';
 import {
   dropFileOnCanvas, newContext, nodeCount, openEditor, SEL, storedGraph, useBrowser, waitForCanvas,
 } from './harness.ts';
@@ -61,7 +62,7 @@ describe('persistence', () => {
     expect(file.suggestedFilename()).toMatch(/\.rnn\.json$/);
     const text = await readFile((await file.path())!, 'utf8');
     const saved = JSON.parse(text);
-    expect(saved).toMatchObject({ type: 'rnn-studio-graph', schemaVersion: 3 });
+    expect(saved).toMatchObject({ type: 'rnn-studio-graph', schemaVersion: CURRENT_VERSION });
     const total = await totalParams(page);
     const graph = await storedGraph(page);
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/index.ts';
 import { CURRENT_VERSION, migrate, parseDocument, serializeDocument } from '../../src/graph/index.ts';
-import { FIXTURE_DIR, loadPresets } from '../fixtures/graphs.ts';
+import { FIXTURE_DIR, LESSON_TOTALS, loadPresets } from '../fixtures/graphs.ts';
 
 const v1 = (name: string) => readFileSync(join(FIXTURE_DIR, 'v1', name), 'utf8');
 const envelope = (graph: unknown) => JSON.stringify({ type: 'rnn-studio-graph', schemaVersion: CURRENT_VERSION, graph });
@@ -70,6 +70,29 @@ describe('migrations', () => {
     expect(compile(r3.doc).ir!.totalParams).toBe(3 * (32 * (64 + 32) + 2 * 32) + 2 * 3 * (8 * (32 + 8) + 2 * 8) + 16 + 1);
     // Saving and reopening the migrated file changes nothing.
     expect(parseDocument(serializeDocument(r.doc))).toEqual({ ok: true, doc: r.doc });
+  });
+
+  it('a version-3 file (saved before edges named ports) opens as the same graph, every edge on the default ports', () => {
+    const r = parseDocument(readFileSync(join(FIXTURE_DIR, 'v3', 'lesson-bilstm-2layer.json'), 'utf8'));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.migratedFrom).toBe(3);
+    const preset = parseDocument(readFileSync(join(FIXTURE_DIR, '..', '..', 'presets', 'lesson-bilstm-2layer.json'), 'utf8'));
+    expect(preset).toEqual({ ok: true, doc: r.doc });
+    expect(r.doc.edges.every((e) => e.sourceHandle === undefined && e.targetHandle === undefined)).toBe(true);
+    expect(compile(r.doc).ir!.totalParams).toBe(LESSON_TOTALS['lesson-bilstm-2layer.json']);
+  });
+
+  it('edge ports survive save and load; null (React Flow\'s "default handle") is kept as null', () => {
+    const doc = { nodes: [], edges: [] };
+    const withPorts = {
+      nodes: [
+        { id: 'a', position: { x: 0, y: 0 }, data: { kind: 'Input' as const, params: {} } },
+        { id: 'b', position: { x: 0, y: 0 }, data: { kind: 'LSTM' as const, params: {} } },
+      ],
+      edges: [{ id: 'e', source: 'a', target: 'b', sourceHandle: null, targetHandle: 'x' }],
+    };
+    expect(parseDocument(serializeDocument({ ...doc, ...withPorts }))).toEqual({ ok: true, doc: withPorts });
+    expect(errorOf(envelope({ ...withPorts, edges: [{ ...withPorts.edges[0], targetHandle: 'a b' }] }))).toMatch(/edges\.0\.targetHandle/);
   });
 
   it('every preset is a current-version file', () => {

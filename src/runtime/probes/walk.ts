@@ -4,8 +4,8 @@
  * Each recurrent layer contributes one or two *directions* (Bidirectional: forward and backward, each separately).
  */
 import * as tf from '@tensorflow/tfjs';
-import { modelLoss, type IRLayer, type ModelIR } from '../../compiler/index.ts';
-import { isRecurrentKind, type RecurrentKind } from '../../layers/index.ts';
+import { modelLoss, usesPorts, type IRLayer, type ModelIR } from '../../compiler/index.ts';
+import { isRecurrentKind, LAYERS, type RecurrentKind } from '../../layers/index.ts';
 import type { Params } from '../../graph/types.ts';
 import { runCell, type CellConfig, type CellRun, type CellWeights, type StateProbes } from './cells.ts';
 
@@ -42,6 +42,7 @@ const cellConfig = (kind: RecurrentKind, p: Params, goBackwards: boolean): CellC
  * without one (e.g. Embedding → GlobalAveragePooling1D → Dense) still trains, but is neither recorded nor probed.
  */
 export function probeBlocker(ir: ModelIR): string | null {
+  if (usesPorts(ir)) return 'The probes do not read models with state ports yet (Return state or Initial state inputs on a recurrent layer): nothing is recorded or probed.';
   const recurrent = ir.layers.some((l) => isRecurrentKind(l.kind) || (l.inner && isRecurrentKind(l.inner.kind)));
   return recurrent ? null : 'This model has no recurrent layer (SimpleRNN, LSTM or GRU), so there are no hidden states or per-timestep gradients to look inside: nothing is recorded or probed.';
 }
@@ -183,10 +184,10 @@ export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[],
       const layer = model.getLayer(l.name);
       const value = l.id === logitsAt ? denseLogits(layer, ins[0].value)
         : layer.apply(ins.length === 1 ? ins[0].value : ins.map((f) => f.value)) as tf.Tensor;
-      let mask: tf.Tensor2D | null;
-      if (l.kind === 'Embedding') mask = l.params.maskZero ? (tf.cast(tf.notEqual(ins[0].value, 0), 'float32') as tf.Tensor2D) : null;
-      else if (l.kind === 'GlobalAveragePooling1D' || l.kind === 'GlobalMaxPooling1D') mask = null;
-      else mask = andMasks(ins.map((f) => f.mask)); // Dense, Dropout (identity at inference), Concatenate, Add
+      // The kind's mask rule: an Embedding with maskZero creates one (id 0 is padding), Dense, Dropout (identity at
+      // inference) and merges pass on the AND of their inputs' masks, pooling drops it.
+      const rule = LAYERS[l.kind].mask(l.params, l.inner);
+      const mask = rule === 'creates' ? (tf.cast(tf.notEqual(ins[0].value, 0), 'float32') as tf.Tensor2D) : rule === 'passes' ? andMasks(ins.map((f) => f.mask)) : null;
       flow = { value, mask };
     }
     if (l.id === probed) flow = { ...flow, value: tf.add(flow.value, opts.inputProbe!) };

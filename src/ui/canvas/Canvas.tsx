@@ -36,9 +36,13 @@ const minimapColour = (n: FlowNode) => CATEGORY_COLOURS[LAYERS[n.data.kind].cate
 
 const selectCanvas = (s: StoreState) => ({ doc: s.doc, selection: s.selection, edgeSelection: s.edgeSelection, measured: s.measured });
 
-/** Source and target of a connection, whichever end the user started from. */
-const ends = (c: { fromNode: { id: string }; toNode: { id: string } | null; fromHandle: { type: string } }) =>
-  c.fromHandle.type === 'source' ? { source: c.fromNode.id, target: c.toNode?.id } : { source: c.toNode?.id, target: c.fromNode.id };
+type Handle = { type: string; id?: string | null };
+/** Source and target of a connection, and the ports it joins, whichever end the user started from. */
+const ends = (c: { fromNode: { id: string }; toNode: { id: string } | null; fromHandle: Handle; toHandle?: Handle | null }) =>
+  c.fromHandle.type === 'source'
+    ? { source: c.fromNode.id, target: c.toNode?.id, handles: { sourceHandle: c.fromHandle.id, targetHandle: c.toHandle?.id } }
+    : { source: c.toNode?.id, target: c.fromNode.id, handles: { sourceHandle: c.toHandle?.id, targetHandle: c.fromHandle.id } };
+const handlesOf = (c: Connection) => ({ sourceHandle: c.sourceHandle, targetHandle: c.targetHandle });
 
 /**
  * The edge whose end is being dragged to a new port, if any: while it moves, connections are checked as if it
@@ -51,9 +55,9 @@ function ConnectionHint() {
   const c = useConnection();
   const doc = useStore((s) => s.doc);
   if (!c.inProgress || !c.toNode) return null;
-  const { source, target } = ends(c);
+  const { source, target, handles } = ends(c);
   if (!source || !target) return null;
-  const check = connectCheck(withoutEdge(doc, reconnecting), source, target);
+  const check = connectCheck(withoutEdge(doc, reconnecting), source, target, handles);
   return (
     <div className={`connection-hint ${check.ok ? 'ok' : 'refused'}`} role="status" data-testid="connection-hint">
       {check.ok ? 'Release to connect' : check.reason}
@@ -171,7 +175,7 @@ export function Canvas() {
   const onSelectionDragStop = useCallback((_e: unknown, dragged: FlowNode[]) => endDrag(dragged.map((n) => n.id)), []);
 
   const isValidConnection: IsValidConnection<FlowEdge> = useCallback(
-    (c) => connectCheck(withoutEdge(useStore.getState().doc, reconnecting), c.source, c.target).ok,
+    (c) => connectCheck(withoutEdge(useStore.getState().doc, reconnecting), c.source, c.target, handlesOf(c as Connection)).ok,
     [],
   );
   // Drag an edge's end to another port to re-route it; drop it on empty canvas to delete it.
@@ -182,7 +186,7 @@ export function Canvas() {
   }, []);
   const onReconnect = useCallback((old: FlowEdge, c: Connection) => {
     reconnected.current = true;
-    reconnectEdge(old.id, c.source, c.target);
+    reconnectEdge(old.id, c.source, c.target, handlesOf(c));
   }, []);
   const onReconnectEnd = useCallback((_e: unknown, edge: FlowEdge, _h: unknown, state: FinalConnectionState) => {
     reconnecting = null;
@@ -191,16 +195,16 @@ export function Canvas() {
       removeElements([], [edge.id]);
       return;
     }
-    const { source, target } = ends(state as Parameters<typeof ends>[0]);
-    const check = source && target ? connectCheck(withoutEdge(useStore.getState().doc, edge.id), source, target) : null;
+    const { source, target, handles } = ends(state as Parameters<typeof ends>[0]);
+    const check = source && target ? connectCheck(withoutEdge(useStore.getState().doc, edge.id), source, target, handles) : null;
     if (check && !check.ok) notify(`${check.reason} The connection stays where it was.`, 'error');
   }, []);
-  const onConnect = useCallback((c: Connection) => void connect(c.source, c.target), []);
+  const onConnect = useCallback((c: Connection) => void connect(c.source, c.target, handlesOf(c)), []);
   const onConnectEnd: OnConnectEnd = useCallback((_e, state) => {
     if (!state.toNode || state.isValid) return;
-    const { source, target } = ends(state as Parameters<typeof ends>[0]);
+    const { source, target, handles } = ends(state as Parameters<typeof ends>[0]);
     if (!source || !target) return;
-    const check = connectCheck(useStore.getState().doc, source, target);
+    const check = connectCheck(useStore.getState().doc, source, target, handles);
     if (!check.ok) notify(check.reason, 'error');
   }, []);
 

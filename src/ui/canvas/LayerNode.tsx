@@ -20,14 +20,32 @@ export function ProblemBadge({ problem }: { problem: NonNullable<LayerNodeData['
 
 export const formatCount = (n: number) => n.toLocaleString('en-US');
 
+/** One labelled handle per port, spread along the node's top (inputs) or bottom (outputs) edge; the first is the default. */
+function PortHandles({ ports, type, shapeKind }: { ports: readonly string[]; type: 'source' | 'target'; shapeKind: string }) {
+  return ports.map((p, i) => {
+    const left = `${((i + 1) / (ports.length + 1)) * 100}%`;
+    return (
+      <Handle key={p} id={p} type={type} position={type === 'target' ? Position.Top : Position.Bottom} style={{ left }}
+        className={type === 'target' ? 'port port-in' : `port port-out shape-${i === 0 ? shapeKind : 'vector'}`} data-testid={`port-${p}`} aria-label={`${type === 'target' ? 'input' : 'output'} ${p}`}>
+        <span className={`port-label ${type === 'target' ? 'port-label-in' : 'port-label-out'}`}>{p}</span>
+      </Handle>
+    );
+  });
+}
+
 function LayerNodeView({ data, selected }: NodeProps<FlowNode>) {
   const spec = LAYERS[data.kind];
+  const shapeKind = data.shapeKind ?? 'none';
   return (
     <div
       className={`layer-node cat-${spec.category}${data.problem ? ` has-${data.problem.severity}` : ''}${selected ? ' is-selected' : ''}${data.wrapped ? ' is-wrapped' : ''}`}
       data-kind={data.kind}
     >
-      {spec.arity !== 'none' && !data.wrapped && <Handle type="target" position={Position.Top} className="port port-in" />}
+      {data.ports ? (
+        <PortHandles ports={data.ports.inputs} type="target" shapeKind={shapeKind} />
+      ) : (
+        spec.arity !== 'none' && !data.wrapped && <Handle type="target" position={Position.Top} className="port port-in" />
+      )}
       <div className="node-head">
         <span className="node-kind">{data.kind}</span>
         <span className="node-title">{data.title}</span>
@@ -44,7 +62,11 @@ function LayerNodeView({ data, selected }: NodeProps<FlowNode>) {
         )}
         {data.paramCount !== undefined && <span className="node-params">{formatCount(data.paramCount)} params</span>}
       </div>
-      {!data.wrapped && <Handle type="source" position={Position.Bottom} className={`port port-out shape-${data.shapeKind ?? 'none'}`} />}
+      {data.ports ? (
+        <PortHandles ports={data.ports.outputs} type="source" shapeKind={shapeKind} />
+      ) : (
+        !data.wrapped && <Handle type="source" position={Position.Bottom} className={`port port-out shape-${shapeKind}`} />
+      )}
     </div>
   );
 }

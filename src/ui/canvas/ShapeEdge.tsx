@@ -1,4 +1,4 @@
-/** A connection labelled with the tensor shape it carries (`[batch, T, 64]`), coloured by tensor kind. */
+/** A connection labelled with the tensor shape it carries (`[batch, T, 64]`, `h [batch, 64]` from a state port), coloured by tensor kind. */
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { FlowEdge } from './flow.ts';
@@ -17,6 +17,7 @@ function ShapeEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition,
           title={data?.problem ?? (data?.masked ? 'carries a padding mask' : undefined)}
         >
           {data?.problem ? '⚠ ' : ''}
+          {data?.port && <span className="edge-port">{data.port} </span>}
           {data?.shape ?? '?'}
           {data?.masked && <span className="edge-mask"> · mask</span>}
         </div>

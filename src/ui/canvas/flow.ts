@@ -6,7 +6,7 @@ import type { Edge, Node } from '@xyflow/react';
 import type { CompileResult } from '../../compiler/index.ts';
 import { layerNames } from '../../compiler/index.ts';
 import { NODE_SIZE, WRAPPER_WIDTH, wrapperHeight, type GraphDoc, type GraphNode, type LayerKind } from '../../graph/index.ts';
-import { formatShape, isTokens, LAYERS, type Diagnostic, type TensorType } from '../../layers/index.ts';
+import { formatShape, isTokens, LAYERS, portsOf, withDefaults, type Diagnostic, type Ports, type TensorType } from '../../layers/index.ts';
 
 export type ShapeKind = 'tokens' | 'sequence' | 'vector';
 
@@ -24,10 +24,14 @@ export interface LayerNodeData extends Record<string, unknown> {
   problem?: Pick<Diagnostic, 'severity' | 'message' | 'fix' | 'code'>;
   /** Bidirectional only: the wrapped layer's kind, and whether one is there. */
   innerKind?: LayerKind;
+  /** A layer with more than one input or output port (Return state, Initial state inputs): its labelled ports. */
+  ports?: Ports;
 }
 
 export type FlowNode = Node<LayerNodeData, 'layer' | 'bidirectional'>;
 export interface ShapeEdgeData extends Record<string, unknown> {
+  /** The source's output port, when it is not the default `output` (an encoder's h). */
+  port?: string;
   shape?: string;
   shapeKind?: ShapeKind;
   masked?: boolean;
@@ -81,6 +85,8 @@ export function toFlowNodes({ doc, compiled, selection, measured }: FlowInputs):
     const d = problems.get(n.id);
     const child = childOf.get(n.id);
     const childH = child ? measured[child.id]?.height ?? NODE_SIZE.height : NODE_SIZE.height;
+    const ports = portsOf(spec, withDefaults(spec.params, n.data.params));
+    const multi = !wrapped && (ports.inputs.length > 1 || ports.outputs.length > 1);
     const key = [n, selection.has(n.id), measured[n.id], t, count, d, names.get(n.id), child, spec.wraps ? childH : 0];
     const hit = cache.get(n.id);
     if (hit && sameKey(hit.key, key)) return hit.node;
@@ -93,6 +99,7 @@ export function toFlowNodes({ doc, compiled, selection, measured }: FlowInputs):
       ...(count !== undefined ? { paramCount: count } : {}),
       ...(d ? { problem: { severity: d.severity, message: d.message, fix: d.fix, code: d.code } } : {}),
       ...(spec.wraps && child ? { innerKind: child.data.kind } : {}),
+      ...(multi ? { ports } : {}),
     };
     const node: FlowNode = {
       id: n.id,
@@ -117,15 +124,19 @@ const halve = (x: number | undefined) => (x === undefined ? undefined : x / 2);
 export function toFlowEdges(doc: GraphDoc, compiled: CompileResult, selection: ReadonlySet<string>): FlowEdge[] {
   const edgeProblems = new Map(compiled.diagnostics.filter((d) => d.edgeId).map((d) => [d.edgeId!, d.message]));
   return doc.edges.map((e) => {
-    const t = compiled.shapes[e.source];
+    // The shape of the port the edge leaves from: `output`, or a state such as h.
+    const port = e.sourceHandle && e.sourceHandle !== 'output' ? e.sourceHandle : undefined;
+    const t = port ? compiled.portShapes[e.source]?.[port] : compiled.shapes[e.source];
     const problem = edgeProblems.get(e.id);
     return {
       id: e.id,
       source: e.source,
       target: e.target,
+      ...(e.sourceHandle ? { sourceHandle: e.sourceHandle } : {}),
+      ...(e.targetHandle ? { targetHandle: e.targetHandle } : {}),
       type: 'shape',
       selected: selection.has(e.id),
-      data: { ...(t ? { shape: formatShape(t), shapeKind: shapeKindOf(t), masked: t.masked } : {}), ...(problem ? { problem } : {}) },
+      data: { ...(port ? { port } : {}), ...(t ? { shape: formatShape(t), shapeKind: shapeKindOf(t), masked: t.masked } : {}), ...(problem ? { problem } : {}) },
     };
   });
 }
