@@ -74,6 +74,10 @@ export async function importKerasFile(name: string, bytes: Uint8Array): Promise<
     return false;
   }
   const { doc, warnings } = r.model;
+  if (!r.weights) {
+    notify(`Could not import ${name}: the model it describes has problems, so its weights cannot be matched (open its architecture as a model JSON to see them). The graph on the canvas is unchanged.`, 'error');
+    return false;
+  }
   const notes = warnings.length ? ` Notes: ${warnings.join(' ')}` : '';
   try {
     // Checked against the graph (shapes) before the canvas changes.
