@@ -4,6 +4,7 @@ import { exportFiles, TARGETS, type Target } from '../codegen/export.ts';
 import { collate, type Batch } from '../datasets/index.ts';
 import { planRun } from '../datasets/plan.ts';
 import { modelFiles } from '../runtime/save.ts';
+import { writeOutputs } from './atomic.ts';
 import { CliError, print, MAX_BYTES_OPTION } from './io.ts';
 import type { Command } from './command.ts';
 import { loadTfModel } from './model-load.ts';
@@ -40,10 +41,12 @@ export const exportCmd: Command = {
     };
     const { modelJson, weights } = await modelFiles(model);
     model.dispose();
-    mkdirSync(out, { recursive: true });
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(out, name), text);
-    writeFileSync(join(out, 'model.json'), modelJson);
-    writeFileSync(join(out, 'weights.bin'), weights);
+    await writeOutputs([out], ([dir]) => {
+      mkdirSync(dir);
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      writeFileSync(join(dir, 'model.json'), modelJson);
+      writeFileSync(join(dir, 'weights.bin'), weights);
+    }, { merge: true });
     print(`wrote ${format} export to ${out}: ${[...Object.keys(files), 'model.json', 'weights.bin'].join(', ')} (weights: ${weightsFrom})`);
     return 0;
   },

@@ -65,7 +65,7 @@ export async function readKerasFile(bytes: Uint8Array, name: string, o: ReadOpti
   try {
     if (bytes.length > opts.maxBytes) refuse(`${name} is ${bytesText(bytes.length)}; the limit is ${bytesText(opts.maxBytes)}.`);
     if (isZip(bytes)) return await readKerasZip(bytes, name, opts);
-    if (isHdf5(bytes)) return readLegacyH5(bytes, name, opts);
+    if (isHdf5(bytes)) return quietly(() => readLegacyH5(bytes, name, opts));
     return { ok: false, error: `${name} is neither a Keras 3 .keras file (a zip) nor a Keras .h5 file (HDF5), nor a model JSON.` };
   } catch (e) {
     if (e instanceof Refusal || e instanceof ZipRefusal) return { ok: false, error: e.message };
@@ -104,13 +104,18 @@ async function readKerasZip(bytes: Uint8Array, name: string, o: Opts): Promise<K
   const allowance = 4 * plan.bytes + 2 ** 20 + 16384 * plan.layers.length;
   if (weightsEntry!.size > allowance)
     refuse(`${name}/model.weights.h5 declares ${bytesText(weightsEntry!.size)}, but the model's weights take ${bytesText(plan.bytes)} (at most ${bytesText(allowance)} with optimizer state); the file does not belong to this model.`);
-  const h5 = openH5(await zipRead(bytes, weightsEntry!, `${name}/model.weights.h5`), `${name}/model.weights.h5`);
+  const h5bytes = await zipRead(bytes, weightsEntry!, `${name}/model.weights.h5`);
   o.onProgress(0.1, 'weights');
+  return quietly(() => kerasWeights(openH5(h5bytes, `${name}/model.weights.h5`), r.model, plan, kerasVersion, name, o));
+}
+
+/** The weights of a `.keras` file, from its `model.weights.h5`. */
+function kerasWeights(h5: H5Node, model: ImportedModel, plan: Plan, kerasVersion: string, name: string, o: Opts): KerasFileResult {
   if (!has(h5, 'layers'))
     refuse(`${name}/model.weights.h5 has no "layers" group${has(h5, '_layer_checkpoint_dependencies') ? ' (a tf.keras 2.12–2.15 .keras file; save it as .h5 or with Keras 3)' : ''}.`);
   const found = new Map<string, Declared[]>();
   const counts = new Map<string, number>();
-  for (const l of r.model.fileLayers.filter((x) => x.inModelLayers)) {
+  for (const l of model.fileLayers.filter((x) => x.inModelLayers)) {
     // saving_lib names each layer's group by its class in snake_case plus a per-name counter, in model.layers order.
     const base = snakeKind(l.className);
     const n = counts.get(base) ?? 0;
@@ -118,11 +123,12 @@ async function readKerasZip(bytes: Uint8Array, name: string, o: Opts): Promise<K
     const path = `layers/${n ? `${base}_${n}` : base}`;
     const attr = has(h5, `${path}/vars`) ? h5.get(`${path}/vars`).attrs?.name : undefined;
     if (typeof attr === 'string' && attr !== l.name) refuse(`${name}: the weights at ${path} belong to "${attr}", not to layer "${l.name}"; the file's layers and weights disagree.`);
-    if (l.className === 'Bidirectional') found.set(l.name, [...vars(h5, `${path}/forward_layer/cell`), ...vars(h5, `${path}/backward_layer/cell`)]);
-    else if (['SimpleRNN', 'LSTM', 'GRU'].includes(l.className)) found.set(l.name, vars(h5, `${path}/cell`));
-    else found.set(l.name, vars(h5, path));
+    const at = (p: string) => vars(h5, p, `${name}: ${p}`);
+    if (l.className === 'Bidirectional') found.set(l.name, [...at(`${path}/forward_layer/cell`), ...at(`${path}/backward_layer/cell`)]);
+    else if (['SimpleRNN', 'LSTM', 'GRU'].includes(l.className)) found.set(l.name, at(`${path}/cell`));
+    else found.set(l.name, at(path));
   }
-  return { ok: true, model: r.model, kerasVersion, ...matchWeights(plan, found, name, o) };
+  return { ok: true, model, kerasVersion, ...matchWeights(plan, found, name, o) };
 }
 
 // ── legacy .h5 ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -265,6 +271,17 @@ function matchWeights(plan: Plan, found: Map<string, Declared[]>, file: string, 
 
 type H5Node = hdf5.Group;
 
+/** Runs jsfive code without its console warnings (it prints attribute names of damaged files, binary and all). */
+function quietly<T>(f: () => T): T {
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    return f();
+  } finally {
+    console.warn = warn;
+  }
+}
+
 function openH5(bytes: Uint8Array, name: string): H5Node {
   const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   return new hdf5.File(buf, name);
@@ -280,12 +297,12 @@ function has(g: H5Node, path: string): boolean {
 }
 
 /** The datasets `<path>/vars/0`, `/1`, … in order (none when the group is absent or empty). */
-function vars(h5: H5Node, path: string): Declared[] {
+function vars(h5: H5Node, path: string, where: string): Declared[] {
   if (!has(h5, `${path}/vars`)) return [];
   const g = h5.get(`${path}/vars`) as H5Node;
   const keys = (g.keys ?? []).filter((k: string) => /^\d+$/.test(k)).map(Number).sort((a: number, b: number) => a - b);
-  if (keys.some((k: number, i: number) => k !== i)) refuse(`${path}/vars holds ${keys.slice(0, 8).join(', ')}${keys.length > 8 ? ', …' : ''}; expected 0, 1, … in order.`);
-  return keys.map((k: number) => declared(g, String(k), `${path}/vars/${k}`));
+  if (keys.some((k: number, i: number) => k !== i)) refuse(`${where}/vars holds ${keys.slice(0, 8).join(', ')}${keys.length > 8 ? ', …' : ''}; expected 0, 1, … in order.`);
+  return keys.map((k: number) => declared(g, String(k), `${where}/vars/${k}`));
 }
 
 /** HDF5 message types and layout classes (HDF5 file format spec, IV.A.2). */
