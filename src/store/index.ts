@@ -5,3 +5,4 @@ export * from './persistence.ts';
 export * from './presets.ts';
 export * from './startup.ts';
 export * from './autosave.ts';
+export * from './import.ts';
