@@ -10,12 +10,12 @@
  *   npx tsx scripts/fuzz-imports.ts [--count 10000] [--seed 1] [--json]
  *
  * `--json` prints `{count, refused, opened, invalid, worstMs, worstExtraMB, multiLine, kinds: {kind: {count, worstMs,
- * worstExtraMB}}, limits, node}` (docs/data/import-fuzz.json). The fixtures come from
+ * worstExtraMB}}, limits, node, loadAverage, cpus}` (docs/data/import-fuzz.json). The fixtures come from
  * tests/fixtures/keras/make_keras_files.py (h5py), so Python with h5py is needed.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -223,6 +223,9 @@ export interface FuzzFigures {
   kinds: Record<string, { count: number; worstMs: number; worstExtraMB: number }>;
   limits: typeof LIMITS;
   node: string;
+  /** The machine's 1-minute load average at the end of the run (the times depend on it). */
+  loadAverage: number;
+  cpus: number;
 }
 
 const rssMB = () => process.memoryUsage.rss() / 2 ** 20;
@@ -294,6 +297,8 @@ export function figures(results: CaseResult[]): FuzzFigures {
     kinds,
     limits: LIMITS,
     node: process.version,
+    loadAverage: round(loadavg()[0]),
+    cpus: cpus().length,
   };
 }
 

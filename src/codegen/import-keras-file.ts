@@ -59,8 +59,14 @@ const isZip = (b: Uint8Array) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]);
 /** True when the bytes look like a `.keras` zip or an HDF5 file (what `readKerasFile` takes). */
 export const isKerasFile = (b: Uint8Array): boolean => isZip(b) || isHdf5(b);
 
-/** Reads a `.keras` or `.h5` file. `name` is only used in messages. */
+/** Reads a `.keras` or `.h5` file. `name` is only used in messages, which are always one line. */
 export async function readKerasFile(bytes: Uint8Array, name: string, o: ReadOptions = {}): Promise<KerasFileResult> {
+  const r = await readAny(bytes, name, o);
+  // Names from a damaged file can hold line breaks and control characters.
+  return r.ok ? r : { ok: false, error: r.error.replace(/[\x00-\x1f\x7f]+/g, ' ') };
+}
+
+async function readAny(bytes: Uint8Array, name: string, o: ReadOptions): Promise<KerasFileResult> {
   const opts = { weights: o.weights ?? true, maxBytes: o.maxBytes ?? IMPORT_MAX_BYTES, onProgress: o.onProgress ?? (() => {}) };
   try {
     if (bytes.length > opts.maxBytes) refuse(`${name} is ${bytesText(bytes.length)}; the limit is ${bytesText(opts.maxBytes)}.`);
