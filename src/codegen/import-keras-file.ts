@@ -62,8 +62,10 @@ export const isKerasFile = (b: Uint8Array): boolean => isZip(b) || isHdf5(b);
 /** Reads a `.keras` or `.h5` file. `name` is only used in messages, which are always one line. */
 export async function readKerasFile(bytes: Uint8Array, name: string, o: ReadOptions = {}): Promise<KerasFileResult> {
   const r = await readAny(bytes, name, o);
-  // Names from a damaged file can hold line breaks and control characters.
-  return r.ok ? r : { ok: false, error: r.error.replace(/[\x00-\x1f\x7f]+/g, ' ') };
+  if (r.ok) return r;
+  // Names from a damaged file can hold line breaks, control characters and kilobytes of padding.
+  const error = r.error.replace(/[\x00-\x1f\x7f]+/g, ' ');
+  return { ok: false, error: error.length > 600 ? `${error.slice(0, 599)}…` : error };
 }
 
 async function readAny(bytes: Uint8Array, name: string, o: ReadOptions): Promise<KerasFileResult> {
@@ -128,7 +130,7 @@ function kerasWeights(h5: H5Node, model: ImportedModel, plan: Plan, kerasVersion
     counts.set(base, n + 1);
     const path = `layers/${n ? `${base}_${n}` : base}`;
     const attr = has(h5, `${path}/vars`) ? h5.get(`${path}/vars`).attrs?.name : undefined;
-    if (typeof attr === 'string' && attr !== l.name) refuse(`${name}: the weights at ${path} belong to "${attr}", not to layer "${l.name}"; the file's layers and weights disagree.`);
+    if (typeof attr === 'string' && attr !== l.name) refuse(`${name}: the weights at ${path} belong to ${JSON.stringify(attr.slice(0, 100))}, not to layer "${l.name}"; the file's layers and weights disagree.`);
     const at = (p: string) => vars(h5, p, `${name}: ${p}`);
     if (l.className === 'Bidirectional') found.set(l.name, [...at(`${path}/forward_layer/cell`), ...at(`${path}/backward_layer/cell`)]);
     else if (['SimpleRNN', 'LSTM', 'GRU'].includes(l.className)) found.set(l.name, at(`${path}/cell`));
