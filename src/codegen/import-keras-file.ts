@@ -171,7 +171,7 @@ function readLegacyH5(bytes: Uint8Array, name: string, o: Opts): KerasFileResult
 // ── what the architecture needs, and what the file declares ─────────────────────────────────────────────────────
 
 interface Wanted {
-  /** The file layer's name, and its node's compiled layer. */
+  /** The layer as the file names it. */
   layer: { name: string; className: string };
   /** TF.js weight names (`kernel`, `forward_lstm/bias`, …) in Keras's `get_weights()` order, with their shapes. */
   weights: { name: string; shape: number[] }[];
@@ -229,8 +229,9 @@ function weightPlan(model: ImportedModel, file: string, maxBytes: number): Plan 
     const inner = l.inner ? model.doc.nodes.find((n) => n.parentId === id) : undefined;
     return { layer: fl, weights: wantedOf(inner ? { ...l, inner: { ...l.inner!, name: inner.data.name ?? 'rnn' } } : l) };
   });
-  const bytes = 4 * ir.totalParams;
-  if (bytes > maxBytes) refuse(`${file}: the model declares ${ir.totalParams.toLocaleString('en-US')} parameters, ${bytesText(bytes)} of float32 weights; the limit is ${bytesText(maxBytes)}.`);
+  const params = layers.reduce((s, l) => s + l.weights.reduce((t, w) => t + w.shape.reduce((a, b) => a * b, 1), 0), 0);
+  const bytes = 4 * params;
+  if (bytes > maxBytes) refuse(`${file}: the model declares ${params.toLocaleString('en-US')} parameters, ${bytesText(bytes)} of float32 weights; the limit is ${bytesText(maxBytes)}.`);
   return { model, layers, bytes };
 }
 
