@@ -20,6 +20,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LEAVE_RULE } from '../src/datasets/plateau.ts';
+import type { FuzzFigures } from './fuzz-imports.ts';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 
@@ -299,6 +300,17 @@ function lagGradients(d: { runs: (TrainRun & { seqLen: number })[] }): string {
     })) + `\n\nBold: below half the ${sig(d.runs[0].baseline)} baseline.\n`;
 }
 
+/** scripts/fuzz-imports.ts --json: the hostile Keras files by kind, worst time and worst extra memory. */
+function importFuzz(d: FuzzFigures): string {
+  const row = (kind: string, k: { count: number; worstMs: number; worstExtraMB: number }) => [kind, k.count.toLocaleString('en-US'), `${k.worstMs.toLocaleString('en-US')} ms`, `${k.worstExtraMB} MB`];
+  return mdTable(['Files', 'Count', 'Worst time', 'Worst extra memory'], [
+    ...Object.entries(d.kinds).sort(([a], [b]) => a.localeCompare(b)).map(([kind, k]) => row(kind, k)),
+    row('**all**', { count: d.count, worstMs: d.worstMs, worstExtraMB: d.worstExtraMB }),
+  ]) + `\n\n${d.refused.toLocaleString('en-US')} refused, ${d.opened.toLocaleString('en-US')} opened with their weights, ${d.invalid} read as a model with problems; ` +
+    `${d.overLimits} over ${d.limits.ms.toLocaleString('en-US')} ms or ${d.limits.extraMB} MB, ${d.multiLine} with a message of more than one line ` +
+    `(Node ${d.node}, ${d.cpus} cores, load average ${d.loadAverage} at the end of the run).\n`;
+}
+
 /** Renderers by table name: the whole JSON file in, markdown out. */
 export const TABLES: Record<string, (data: never) => string> = {
   'bench-full': benchFull,
@@ -318,6 +330,7 @@ export const TABLES: Record<string, (data: never) => string> = {
   'trained-gradients': trainedGradients,
   'probe-steps': probeSteps,
   'lag-gradients': lagGradients,
+  'import-fuzz': importFuzz,
 };
 
 // ---- rewriting ---------------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ import { exportBlocker, exportFiles, TARGETS, type Target } from '../codegen/exp
 import { collate, type Batch } from '../datasets/index.ts';
 import { planRun } from '../datasets/plan.ts';
 import { modelFiles } from '../runtime/save.ts';
-import { CliError, print } from './io.ts';
+import { writeOutputs } from './atomic.ts';
+import { CliError, print, MAX_BYTES_OPTION } from './io.ts';
 import type { Command } from './command.ts';
 import { loadTfModel } from './model-load.ts';
 
@@ -25,13 +26,13 @@ function taskData(doc: Parameters<typeof planRun>[0], n: number): Record<string,
 export const exportCmd: Command = {
   usage: 'export <graph.json|model.json|model.keras|model.h5> --format keras|pytorch|tfjs [--weights DIR] [--data N] --out DIR\n' +
     '                                   code + weights + predict script (+ N samples of the graph\'s task for train.py)',
-  options: { format: { type: 'string' }, weights: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, data: { type: 'string' } },
+  options: { format: { type: 'string' }, weights: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, data: { type: 'string' }, ...MAX_BYTES_OPTION },
   run: async ({ positionals, values }) => {
     const format = values.format as string | undefined;
     if (!format || !(TARGETS as readonly string[]).includes(format)) throw new CliError(`--format must be one of ${TARGETS.join(', ')}${format ? ` (got ${format})` : ''}.`);
     const out = values.out as string | undefined;
     if (!out) throw new CliError('Missing --out DIR (the export folder).');
-    const { doc, ir, model, weightsFrom } = await loadTfModel(positionals[0], values.weights as string | undefined, values.backend as string | undefined);
+    const { doc, ir, model, weightsFrom } = await loadTfModel(positionals[0], values.weights as string | undefined, values.backend as string | undefined, values['max-bytes']);
     const blocked = exportBlocker(ir);
     if (blocked) {
       model.dispose();
@@ -45,10 +46,12 @@ export const exportCmd: Command = {
     };
     const { modelJson, weights } = await modelFiles(model);
     model.dispose();
-    mkdirSync(out, { recursive: true });
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(out, name), text);
-    writeFileSync(join(out, 'model.json'), modelJson);
-    writeFileSync(join(out, 'weights.bin'), weights);
+    await writeOutputs([out], ([dir]) => {
+      mkdirSync(dir);
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      writeFileSync(join(dir, 'model.json'), modelJson);
+      writeFileSync(join(dir, 'weights.bin'), weights);
+    }, { merge: true });
     print(`wrote ${format} export to ${out}: ${[...Object.keys(files), 'model.json', 'weights.bin'].join(', ')} (weights: ${weightsFrom})`);
     return 0;
   },

@@ -1,8 +1,9 @@
 /** CLI plumbing shared by every command: reading graph files, printing, exit codes. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { importModelJson } from '../codegen/import-keras.ts';
-import { isKerasFile, readKerasFile } from '../codegen/import-keras-file.ts';
+import { bytesText } from '../codegen/bounded-zip.ts';
+import { IMPORT_MAX_BYTES, isKerasFile, readKerasFile } from '../codegen/import-keras-file.ts';
 import { FILE_TYPE, parseDocument, type GraphDoc } from '../graph/index.ts';
 import type { WeightBytes } from '../runtime/model-io.ts';
 
@@ -17,11 +18,15 @@ export function readText(path: string | undefined, what = 'graph file'): string 
   return new TextDecoder().decode(readBytes(path, what));
 }
 
-function readBytes(path: string | undefined, what: string): Uint8Array {
+/** Reads a whole file, after checking its size against `maxBytes`. */
+function readBytes(path: string | undefined, what: string, maxBytes = IMPORT_MAX_BYTES): Uint8Array {
   if (!path) throw new CliError(`Missing the ${what} argument.`);
   try {
+    const size = statSync(path).size;
+    if (size > maxBytes) throw new CliError(`${path} is ${bytesText(size)}; the limit is ${bytesText(maxBytes)} (raise it with --max-bytes).`);
     return readFileSync(path);
   } catch (e) {
+    if (e instanceof CliError) throw e;
     const err = e as NodeJS.ErrnoException;
     throw new CliError(`Cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a folder' : err.message}.`);
   }
@@ -43,18 +48,39 @@ export interface LoadedModel {
   warnings: string[];
 }
 
+/** `--max-bytes`, taken by every command that reads a model file: the file size and weight bytes it may declare. */
+export const MAX_BYTES_OPTION = { 'max-bytes': { type: 'string' } } as const;
+
+/** `--max-bytes N` with an optional K, M or G (powers of 1024); the default when absent. */
+export function maxBytesOf(v: string | boolean | undefined): number {
+  if (v === undefined) return IMPORT_MAX_BYTES;
+  const m = /^(\d+(?:\.\d+)?)([kmg]?)b?$/i.exec(String(v).trim());
+  const n = m ? Math.round(Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase())) : NaN;
+  if (!(n >= 1)) throw new CliError(`--max-bytes must be a size such as 600M, 2G or 1000000; got "${String(v)}".`);
+  return n;
+}
+
+export interface ReadModelOptions {
+  /** false reads the architecture only (check, summary): the declared weight shapes are checked, not decoded. */
+  weights?: boolean;
+  /** The `--max-bytes` value as given. */
+  maxBytes?: string | boolean;
+}
+
 /**
  * Reads `graph.json`, `model.json` (Keras `to_json()`, or TF.js with the weight files its manifest names), or a
  * trained Keras file (`.keras` zip or legacy `.h5`, recognised by their first bytes) with its weights.
  * A graph file written by `rnn-studio import` finds its weights in the sibling folder `<name>.weights/`.
- * `withWeights: false` reads the architecture only (check, summary).
+ Nothing is read past `--max-bytes` (default 512 MB).
  */
-export async function readGraphOrModel(path: string | undefined, withWeights = true): Promise<LoadedModel> {
-  const bytes = readBytes(path, 'graph file');
+export async function readGraphOrModel(path: string | undefined, o: ReadModelOptions = {}): Promise<LoadedModel> {
+  const withWeights = o.weights ?? true;
+  const maxBytes = maxBytesOf(o.maxBytes);
+  const bytes = readBytes(path, 'graph file', maxBytes);
   if (isKerasFile(bytes)) {
-    const r = await readKerasFile(bytes, path!);
+    const r = await readKerasFile(bytes, path!, { weights: withWeights, maxBytes });
     if (!r.ok) throw new CliError(r.error, 2);
-    return { doc: r.model.doc, warnings: r.model.warnings, ...(withWeights ? { weights: r.weights } : {}) };
+    return { doc: r.model.doc, warnings: r.model.warnings, ...(r.weights ? { weights: r.weights } : {}) };
   }
   const text = new TextDecoder().decode(bytes);
   let raw: unknown;

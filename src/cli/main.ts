@@ -14,7 +14,10 @@ import { train } from './train.ts';
 export const COMMANDS: Record<string, Command> = { check, summary, probe, train, export: exportCmd, import: importCmd, predict: predictCmd, race: raceCmd };
 
 const help = () =>
-  `rnn-studio — build, train and look inside recurrent networks\n\nUsage:\n${Object.values(COMMANDS).map((c) => `  rnn-studio ${c.usage}`).join('\n')}\n`;
+  `rnn-studio — build, train and look inside recurrent networks\n\nUsage:\n${Object.values(COMMANDS).map((c) => `  rnn-studio ${c.usage}`).join('\n')}\n\n` +
+  `Commands that read a model file take --max-bytes SIZE (default 512M): a larger file, or one that declares more\n` +
+  `weight bytes, is refused before it is decoded. import, train --out and export --out replace their output only\n` +
+  `once it is complete: a failure leaves the old output as it was.\n`;
 
 /** Runs one command and returns the exit code. User errors print one line to stderr, never a stack trace. */
 /**

@@ -14,8 +14,8 @@ export interface LoadedTfModel {
   weightsFrom: string;
 }
 
-export async function loadTfModel(path: string | undefined, weightsDir: string | undefined, backend: string | undefined): Promise<LoadedTfModel> {
-  const loaded = await readGraphOrModel(path);
+export async function loadTfModel(path: string | undefined, weightsDir: string | undefined, backend: string | undefined, maxBytes?: string | boolean): Promise<LoadedTfModel> {
+  const loaded = await readGraphOrModel(path, { maxBytes });
   for (const w of loaded.warnings) process.stderr.write(`note: ${w}\n`);
   const r = compile(loaded.doc);
   if (!r.ir) throw new CliError(`The graph has problems; run "rnn-studio check ${path}" to see them.\n${r.diagnostics.map((d) => `  ${d.code}: ${d.message}`).join('\n')}`, 1);

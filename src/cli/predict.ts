@@ -1,12 +1,12 @@
 import { checkTensorJson, predict } from '../runtime/predict.ts';
-import { CliError, print, printJson, readText } from './io.ts';
+import { CliError, print, printJson, readText, MAX_BYTES_OPTION } from './io.ts';
 import type { Command } from './command.ts';
 import { loadTfModel } from './model-load.ts';
 
 /** `rnn-studio predict <graph.json|model.json> [--weights DIR] --input x.json [--json]`. */
 export const predictCmd: Command = {
   usage: 'predict <graph.json|model.json|model.keras|model.h5> [--weights DIR] --input x.json [--json] [--backend wasm|cpu]   run the model on one input tensor',
-  options: { weights: { type: 'string' }, input: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' } },
+  options: { weights: { type: 'string' }, input: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, ...MAX_BYTES_OPTION },
   run: async ({ positionals, values }) => {
     const inputPath = values.input as string | undefined;
     if (!inputPath) throw new CliError('Missing --input x.json ({"dtype","shape","data"}).');
@@ -19,7 +19,7 @@ export const predictCmd: Command = {
     }
     const x = checkTensorJson(raw);
     if (typeof x === 'string') throw new CliError(`${inputPath}: ${x}.`);
-    const { model, weightsFrom } = await loadTfModel(positionals[0], values.weights as string | undefined, values.backend as string | undefined);
+    const { model, weightsFrom } = await loadTfModel(positionals[0], values.weights as string | undefined, values.backend as string | undefined, values['max-bytes']);
     let y;
     try {
       y = await predict(model, x);

@@ -14,6 +14,7 @@ import { initTfNode } from '../runtime/setup-node.ts';
 import { Trainer, type OptimizerName, type TrainEvent } from '../runtime/train.ts';
 import { modelFiles } from '../runtime/save.ts';
 import type { BackendName } from '../runtime/setup.ts';
+import { writeOutputs } from './atomic.ts';
 import { CliError, printJson, readGraph, readText } from './io.ts';
 import type { Command } from './command.ts';
 
@@ -101,15 +102,13 @@ export const train: Command = {
     };
     if (v.out) {
       const dir = v.out as string;
-      try {
-        mkdirSync(dir, { recursive: true });
-        const files = await modelFiles(model);
-        writeFileSync(join(dir, 'model.json'), files.modelJson);
-        writeFileSync(join(dir, 'weights.bin'), files.weights);
-        writeFileSync(join(dir, 'metrics.json'), JSON.stringify({ ...summary, dataset: info, confusion: r.final.confusion ?? null, history: steps }, null, 1));
-      } catch (e) {
-        throw new CliError(`Cannot write to ${dir}: ${(e as Error).message}`);
-      }
+      const files = await modelFiles(model);
+      await writeOutputs([dir], ([staged]) => {
+        mkdirSync(staged);
+        writeFileSync(join(staged, 'model.json'), files.modelJson);
+        writeFileSync(join(staged, 'weights.bin'), files.weights);
+        writeFileSync(join(staged, 'metrics.json'), JSON.stringify({ ...summary, dataset: info, confusion: r.final.confusion ?? null, history: steps }, null, 1));
+      }, { merge: true });
       process.stderr.write(`wrote ${join(dir, 'model.json')}, weights.bin and metrics.json\n`);
     }
     process.stderr.write(`final validation loss ${fmt(r.final.loss)} ${metricName} ${fmt(r.final.metric)} after ${r.steps} steps in ${summary.wallSeconds} s (baseline ${fmt(info.baseline.loss)})\n`);

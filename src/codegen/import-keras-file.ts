@@ -9,11 +9,16 @@
  * The architecture goes through `importModelJson` (so the same refusals apply); the weights come out in the TF.js
  * manifest format, named as the graph's compiled layers. HDF5 is read with jsfive (pure JS, works in the browser and
  * in Node; chosen by measurement, see docs/export.md). Never throws on bad input: returns a message instead.
+ *
+ * Bounded: every size a file declares is checked before anything is inflated or decoded — the file against the
+ * limit, the zip's directory (bounded-zip.ts), the model's weights against the limit, the weights file against what
+ * the architecture needs, and each dataset's declared shape and dtype against the layer it belongs to.
  */
 import * as hdf5 from 'jsfive';
-import JSZip from 'jszip';
-import { layerNames, snakeKind } from '../compiler/index.ts';
+import { compile, layerNames, snakeKind } from '../compiler/index.ts';
+import { MAX_BYTES } from '../graph/schema.ts';
 import { LAYERS } from '../layers/index.ts';
+import { bytesText, ZipRefusal, zipEntries, zipRead } from './bounded-zip.ts';
 import { importModelJson, renameWeight, type ImportedModel } from './import-keras.ts';
 
 /** Weights in the TF.js manifest format, named as the compiled graph names its layers (= runtime WeightBytes). */
@@ -22,7 +27,23 @@ export interface NamedWeights {
   bytes: Uint8Array;
 }
 
-export type KerasFileResult = { ok: true; model: ImportedModel; weights: NamedWeights; kerasVersion: string } | { ok: false; error: string };
+/**
+ * `weights` is absent when the model does not compile (its diagnostics say why) or when only the architecture was
+ * asked for; in that case the declared weight shapes were still checked against the layers.
+ */
+export type KerasFileResult = { ok: true; model: ImportedModel; weights?: NamedWeights; kerasVersion: string } | { ok: false; error: string };
+
+/** The largest file, and the most weight bytes a model may declare, unless the caller says otherwise (CLI `--max-bytes`). */
+export const IMPORT_MAX_BYTES = 512 * 2 ** 20;
+
+export interface ReadOptions {
+  /** false: read the architecture and check the declared weight shapes, decode nothing (check, summary). Default true. */
+  weights?: boolean;
+  /** Default `IMPORT_MAX_BYTES`. */
+  maxBytes?: number;
+  /** Called as the file is read: the fraction done (0–1) and what is being read. */
+  onProgress?: (fraction: number, what: string) => void;
+}
 
 class Refusal extends Error {}
 function refuse(msg: string): never {
@@ -38,118 +59,207 @@ const isZip = (b: Uint8Array) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]);
 /** True when the bytes look like a `.keras` zip or an HDF5 file (what `readKerasFile` takes). */
 export const isKerasFile = (b: Uint8Array): boolean => isZip(b) || isHdf5(b);
 
-/** Reads a `.keras` or `.h5` file. `name` is only used in messages. */
-export async function readKerasFile(bytes: Uint8Array, name: string): Promise<KerasFileResult> {
+/** Reads a `.keras` or `.h5` file. `name` is only used in messages, which are always one line. */
+export async function readKerasFile(bytes: Uint8Array, name: string, o: ReadOptions = {}): Promise<KerasFileResult> {
+  const r = await readAny(bytes, name, o);
+  if (r.ok) return r;
+  // Names from a damaged file can hold line breaks, control characters and kilobytes of padding.
+  const error = r.error.replace(/[\x00-\x1f\x7f]+/g, ' ');
+  return { ok: false, error: error.length > 600 ? `${error.slice(0, 599)}…` : error };
+}
+
+async function readAny(bytes: Uint8Array, name: string, o: ReadOptions): Promise<KerasFileResult> {
+  const opts = { weights: o.weights ?? true, maxBytes: o.maxBytes ?? IMPORT_MAX_BYTES, onProgress: o.onProgress ?? (() => {}) };
   try {
-    if (isZip(bytes)) return await readKerasZip(bytes, name);
-    if (isHdf5(bytes)) return readLegacyH5(bytes, name);
+    if (bytes.length > opts.maxBytes) refuse(`${name} is ${bytesText(bytes.length)}; the limit is ${bytesText(opts.maxBytes)}.`);
+    if (isZip(bytes)) return await readKerasZip(bytes, name, opts);
+    if (isHdf5(bytes)) return quietly(() => readLegacyH5(bytes, name, opts));
     return { ok: false, error: `${name} is neither a Keras 3 .keras file (a zip) nor a Keras .h5 file (HDF5), nor a model JSON.` };
   } catch (e) {
-    if (e instanceof Refusal) return { ok: false, error: e.message };
+    if (e instanceof Refusal || e instanceof ZipRefusal) return { ok: false, error: e.message };
     // jsfive throws strings and errors from deep inside; a damaged file is a user error, not a crash.
-    return { ok: false, error: `${name} could not be read as ${isZip(bytes) ? 'a .keras zip' : 'an HDF5 file'} (${e instanceof Error ? e.message : String(e)}).` };
+    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 200);
+    return { ok: false, error: `${name} could not be read as ${isZip(bytes) ? 'a .keras zip' : 'an HDF5 file'} (${why}).` };
   }
 }
 
+type Opts = Required<ReadOptions>;
+
 // ── .keras ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
-async function readKerasZip(bytes: Uint8Array, name: string): Promise<KerasFileResult> {
-  const zip = await JSZip.loadAsync(bytes);
-  if (zip.file('model.weights.npz')) refuse(`${name} keeps its weights in model.weights.npz (pickled arrays), which RNN Studio does not read; save the model as .keras with the default weights format.`);
-  const configFile = zip.file('config.json');
-  const weightsFile = zip.file('model.weights.h5');
-  if (!configFile) refuse(`${name} is a zip without config.json, so it is not a Keras .keras file.`);
-  if (!weightsFile) refuse(`${name} has no model.weights.h5 (the weights); sharded or external weights are not supported.`);
-  const meta = zip.file('metadata.json');
-  const kerasVersion = meta ? String(parseJson(await meta.async('string'), `${name}/metadata.json`).keras_version ?? '') : '';
-  const config = parseJson(await configFile!.async('string'), `${name}/config.json`);
+async function readKerasZip(bytes: Uint8Array, name: string, o: Opts): Promise<KerasFileResult> {
+  const zip = zipEntries(bytes, name, o.maxBytes);
+  if (zip.has('model.weights.npz')) refuse(`${name} keeps its weights in model.weights.npz (pickled arrays), which RNN Studio does not read; save the model as .keras with the default weights format.`);
+  const configEntry = zip.get('config.json');
+  const weightsEntry = zip.get('model.weights.h5');
+  if (!configEntry) refuse(`${name} is a zip without config.json, so it is not a Keras .keras file.`);
+  if (!weightsEntry) refuse(`${name} has no model.weights.h5 (the weights); sharded or external weights are not supported.`);
+  const text = async (entry: string) => {
+    const e = zip.get(entry)!;
+    // A model description larger than a graph file could not become one.
+    if (e.size > MAX_BYTES) refuse(`${name}/${entry} declares ${bytesText(e.size)}; a model description is at most ${bytesText(MAX_BYTES)}.`);
+    return new TextDecoder().decode(await zipRead(bytes, e, `${name}/${entry}`));
+  };
+  const kerasVersion = zip.has('metadata.json') ? String(parseJson(await text('metadata.json'), `${name}/metadata.json`).keras_version ?? '') : '';
+  const config = parseJson(await text('config.json'), `${name}/config.json`);
+  o.onProgress(0.05, 'architecture');
   const r = importModelJson(kerasVersion ? { ...config, keras_version: kerasVersion } : config);
   if (!r.ok) return r;
-  const h5 = openH5(await weightsFile!.async('uint8array'), `${name}/model.weights.h5`);
+  const plan = weightPlan(r.model, name, o.maxBytes);
+  if (!plan) return { ok: true, model: r.model, kerasVersion };
+  // The weights file holds the weights, HDF5's bookkeeping and, for a compiled model, the optimizer's slots (Adam:
+  // two per weight, AMSGrad three): more than that is not this model's file.
+  const allowance = 4 * plan.bytes + 2 ** 20 + 16384 * plan.layers.length;
+  if (weightsEntry!.size > allowance)
+    refuse(`${name}/model.weights.h5 declares ${bytesText(weightsEntry!.size)}, but the model's weights take ${bytesText(plan.bytes)} (at most ${bytesText(allowance)} with optimizer state); the file does not belong to this model.`);
+  const h5bytes = await zipRead(bytes, weightsEntry!, `${name}/model.weights.h5`);
+  o.onProgress(0.1, 'weights');
+  return quietly(() => kerasWeights(openH5(h5bytes, `${name}/model.weights.h5`), r.model, plan, kerasVersion, name, o));
+}
+
+/** The weights of a `.keras` file, from its `model.weights.h5`. */
+function kerasWeights(h5: H5Node, model: ImportedModel, plan: Plan, kerasVersion: string, name: string, o: Opts): KerasFileResult {
   if (!has(h5, 'layers'))
     refuse(`${name}/model.weights.h5 has no "layers" group${has(h5, '_layer_checkpoint_dependencies') ? ' (a tf.keras 2.12–2.15 .keras file; save it as .h5 or with Keras 3)' : ''}.`);
-  const arrays = new Map<string, Arr[]>();
+  const found = new Map<string, Declared[]>();
   const counts = new Map<string, number>();
-  for (const l of r.model.fileLayers.filter((x) => x.inModelLayers)) {
+  for (const l of model.fileLayers.filter((x) => x.inModelLayers)) {
     // saving_lib names each layer's group by its class in snake_case plus a per-name counter, in model.layers order.
     const base = snakeKind(l.className);
     const n = counts.get(base) ?? 0;
     counts.set(base, n + 1);
     const path = `layers/${n ? `${base}_${n}` : base}`;
-    const check = (p: string, expected: string) => {
-      const attr = has(h5, `${p}/vars`) ? h5.get(`${p}/vars`).attrs?.name : undefined;
-      if (typeof attr === 'string' && attr !== expected) refuse(`${name}: the weights at ${p} belong to "${attr}", not to layer "${expected}"; the file's layers and weights disagree.`);
-    };
-    check(path, l.name);
-    if (l.className === 'Bidirectional') arrays.set(l.name, [...vars(h5, `${path}/forward_layer/cell`), ...vars(h5, `${path}/backward_layer/cell`)]);
-    else if (['SimpleRNN', 'LSTM', 'GRU'].includes(l.className)) arrays.set(l.name, vars(h5, `${path}/cell`));
-    else arrays.set(l.name, vars(h5, path));
+    const attr = has(h5, `${path}/vars`) ? h5.get(`${path}/vars`).attrs?.name : undefined;
+    if (typeof attr === 'string' && attr !== l.name) refuse(`${name}: the weights at ${path} belong to ${JSON.stringify(attr.slice(0, 100))}, not to layer "${l.name}"; the file's layers and weights disagree.`);
+    const at = (p: string) => vars(h5, p, `${name}: ${p}`);
+    if (l.className === 'Bidirectional') found.set(l.name, [...at(`${path}/forward_layer/cell`), ...at(`${path}/backward_layer/cell`)]);
+    else if (['SimpleRNN', 'LSTM', 'GRU'].includes(l.className)) found.set(l.name, at(`${path}/cell`));
+    else found.set(l.name, at(path));
   }
-  return { ok: true, model: r.model, weights: nameWeights(r.model, arrays, name), kerasVersion };
+  return { ok: true, model, kerasVersion, ...matchWeights(plan, found, name, o) };
 }
 
 // ── legacy .h5 ──────────────────────────────────────────────────────────────────────────────────────────────────
 
-function readLegacyH5(bytes: Uint8Array, name: string): KerasFileResult {
+function readLegacyH5(bytes: Uint8Array, name: string, o: Opts): KerasFileResult {
   const h5 = openH5(bytes, name);
   const attrs = h5.attrs ?? {};
   if (attrs.model_config === undefined)
     refuse(`${name} is an HDF5 file without a model_config attribute: a weights-only file (save_weights), which has no architecture. Save the whole model (model.save) instead.`);
   const kerasVersion = text(attrs.keras_version);
   const config = parseJson(text(attrs.model_config), `${name} model_config`);
+  o.onProgress(0.05, 'architecture');
   const r = importModelJson({ ...config, keras_version: kerasVersion });
   if (!r.ok) return r;
+  const plan = weightPlan(r.model, name, o.maxBytes);
+  if (!plan) return { ok: true, model: r.model, kerasVersion };
   if (!has(h5, 'model_weights')) refuse(`${name} has a model_config but no model_weights group.`);
   const mw = h5.get('model_weights');
-  const arrays = new Map<string, Arr[]>();
+  const found = new Map<string, Declared[]>();
   for (const l of r.model.fileLayers.filter((x) => x.inModelLayers)) {
     if (!has(mw, l.name)) refuse(`${name}: model_weights has no group for layer "${l.name}".`);
     const g = mw.get(l.name);
     const names = strings(g.attrs?.weight_names);
+    // A layer holds at most six arrays (a Bidirectional); a longer list is not a layer's.
+    if (names.length > 64) refuse(`${name}: model_weights/${l.name} lists ${names.length} weights.`);
     // Take the order from weight_names; each name's last segment says what it is (kernel:0, recurrent_kernel, …).
-    arrays.set(l.name, names.map((w) => dataset(g, w, `${name}: model_weights/${l.name}/${w}`)));
+    found.set(l.name, names.map((w) => declared(g, w, `${name}: model_weights/${l.name}/${w}`)));
   }
-  return { ok: true, model: r.model, weights: nameWeights(r.model, arrays, name), kerasVersion };
+  return { ok: true, model: r.model, kerasVersion, ...matchWeights(plan, found, name, o) };
 }
 
-// ── weights → TF.js names ───────────────────────────────────────────────────────────────────────────────────────
+// ── what the architecture needs, and what the file declares ─────────────────────────────────────────────────────
 
-interface Arr {
-  shape: number[];
-  data: Float32Array;
-  /** The dataset's path, for messages. */
-  where: string;
+interface Wanted {
+  /** The layer as the file names it. */
+  layer: { name: string; className: string };
+  /** TF.js weight names (`kernel`, `forward_lstm/bias`, …) in Keras's `get_weights()` order, with their shapes. */
+  weights: { name: string; shape: number[] }[];
+}
+interface Plan {
+  model: ImportedModel;
+  layers: Wanted[];
+  /** float32 bytes of all weights. */
+  bytes: number;
 }
 
 /**
- * Names each layer's arrays as TF.js does (`<layer>/kernel`, `<bidi>/forward_<rnn>/kernel`, …) in Keras's
- * `get_weights()` order (its kind's `keras.weights`), then renames them to the compiled graph's layer names. Counts
- * are checked here (a weight missing or left over is refused by name); shapes are checked when the weights are loaded.
+ * The weights the model needs, layer by layer, from its compiled graph; null when it does not compile (its
+ * diagnostics are the answer then). Refused when they exceed the limit, before the weights file is opened.
  */
-function nameWeights(m: ImportedModel, arrays: Map<string, Arr[]>, file: string): NamedWeights {
-  const graphNames = layerNames(m.doc.nodes);
+function weightPlan(model: ImportedModel, file: string, maxBytes: number): Plan | null {
+  const ir = compile(model.doc).ir;
+  if (!ir) return null;
+  const byId = new Map(ir.layers.map((l) => [l.id, l]));
+  const layers = model.fileLayers.map((fl): Wanted => {
+    const id = model.nodeOfLayer.get(fl.name)!;
+    const l = byId.get(id);
+    if (!l) return { layer: fl, weights: [] };
+    // TF.js names a Bidirectional's arrays after the wrapped layer's name in the file, which renameWeight maps.
+    const inner = l.inner && { ...l.inner, name: model.doc.nodes.find((n) => n.parentId === id)?.data.name ?? 'rnn' };
+    return { layer: fl, weights: LAYERS[l.kind].keras.weights(l.params, l.inputShapes[0]?.dims.at(-1) as number, inner) };
+  });
+  const params = layers.reduce((s, l) => s + l.weights.reduce((t, w) => t + w.shape.reduce((a, b) => a * b, 1), 0), 0);
+  const bytes = 4 * params;
+  if (bytes > maxBytes) refuse(`${file}: the model declares ${params.toLocaleString('en-US')} parameters, ${bytesText(bytes)} of float32 weights; the limit is ${bytesText(maxBytes)}.`);
+  return { model, layers, bytes };
+}
+
+/** A dataset as its HDF5 header declares it; `read` decodes it (only after every declaration was checked). */
+interface Declared {
+  shape: number[];
+  where: string;
+  read: () => Float32Array;
+}
+
+const shapeText = (s: number[]) => `[${s.join(', ')}]`;
+
+/**
+ * Checks that each layer's declared arrays are the ones it needs (count, then shape), in Keras's order, then
+ * decodes them (unless only the architecture was asked for) into the TF.js manifest format, named as the compiled
+ * graph names its layers.
+ */
+function matchWeights(plan: Plan, found: Map<string, Declared[]>, file: string, o: Opts): { weights?: NamedWeights } {
+  const graphNames = layerNames(plan.model.doc.nodes);
   const entries: NamedWeights['entries'] = [];
-  const parts: Float32Array[] = [];
-  for (const l of m.fileLayers) {
-    const got = arrays.get(l.name) ?? [];
-    const node = m.doc.nodes.find((n) => n.id === m.nodeOfLayer.get(l.name))!;
-    const inner = m.doc.nodes.find((n) => n.parentId === node.id);
-    const names = LAYERS[node.data.kind].keras.weights(node.data.params, inner && { name: inner.data.name ?? 'rnn', params: inner.data.params });
-    if (got.length !== names.length)
-      refuse(`${file}: layer "${l.name}" (${l.className}) needs ${names.length} weight arrays (${names.map((w) => w.split('/').pop()).join(', ') || 'none'}) but the file holds ${got.length}${got.length ? ` (${got.map((a) => a.where).join(', ')})` : ''}.`);
+  const arrays: Declared[] = [];
+  for (const { layer: l, weights: want } of plan.layers) {
+    const got = found.get(l.name) ?? [];
+    if (got.length !== want.length)
+      refuse(`${file}: layer "${l.name}" (${l.className}) needs ${want.length} weight arrays (${want.map((w) => w.name.split('/').pop()).join(', ') || 'none'}) but the file holds ${got.length}${got.length ? ` (${got.map((a) => a.where).join(', ')})` : ''}.`);
     got.forEach((a, i) => {
-      entries.push({ name: renameWeight(`${l.name}/${names[i]}`, m, (id) => graphNames.get(id)!), shape: a.shape, dtype: 'float32' });
-      parts.push(a.data);
+      if (shapeText(a.shape) !== shapeText(want[i].shape))
+        refuse(`${a.where} has shape ${shapeText(a.shape)}; layer "${l.name}" (${l.className}) needs ${shapeText(want[i].shape)} for its ${want[i].name.split('/').pop()}.`);
+      entries.push({ name: renameWeight(`${l.name}/${want[i].name}`, plan.model, (id) => graphNames.get(id)!), shape: a.shape, dtype: 'float32' });
+      arrays.push(a);
     });
   }
-  const bytes = new Uint8Array(parts.reduce((s, a) => s + a.byteLength, 0));
-  parts.reduce((at, a) => (bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at), at + a.byteLength), 0);
-  return { entries, bytes };
+  if (!o.weights) return {};
+  const bytes = new Uint8Array(plan.bytes);
+  let at = 0;
+  for (const a of arrays) {
+    const data = a.read();
+    bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), at);
+    at += data.byteLength;
+    o.onProgress(0.1 + (0.9 * at) / Math.max(1, plan.bytes), 'weights');
+  }
+  return { weights: { entries, bytes } };
 }
 
 // ── HDF5 via jsfive ─────────────────────────────────────────────────────────────────────────────────────────────
 
 type H5Node = hdf5.Group;
+
+/** Runs jsfive code without its console warnings (it prints attribute names of damaged files, binary and all). */
+function quietly<T>(f: () => T): T {
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    return f();
+  } finally {
+    console.warn = warn;
+  }
+}
 
 function openH5(bytes: Uint8Array, name: string): H5Node {
   const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -166,15 +276,25 @@ function has(g: H5Node, path: string): boolean {
 }
 
 /** The datasets `<path>/vars/0`, `/1`, … in order (none when the group is absent or empty). */
-function vars(h5: H5Node, path: string): Arr[] {
+function vars(h5: H5Node, path: string, where: string): Declared[] {
   if (!has(h5, `${path}/vars`)) return [];
   const g = h5.get(`${path}/vars`) as H5Node;
   const keys = (g.keys ?? []).filter((k: string) => /^\d+$/.test(k)).map(Number).sort((a: number, b: number) => a - b);
-  if (keys.some((k: number, i: number) => k !== i)) refuse(`${path}/vars holds ${keys.join(', ')}; expected 0, 1, … in order.`);
-  return keys.map((k: number) => dataset(g, String(k), `${path}/vars/${k}`));
+  if (keys.some((k: number, i: number) => k !== i)) refuse(`${where}/vars holds ${keys.slice(0, 8).join(', ')}${keys.length > 8 ? ', …' : ''}; expected 0, 1, … in order.`);
+  return keys.map((k: number) => declared(g, String(k), `${where}/vars/${k}`));
 }
 
-function dataset(g: H5Node, key: string, where: string): Arr {
+/** HDF5 message types and layout classes (HDF5 file format spec, IV.A.2). */
+const DATA_LAYOUT_MSG = 0x0008;
+const CONTIGUOUS = 1;
+const UNDEFINED_ADDRESS = 2n ** 64n - 1n;
+
+/**
+ * A float32 dataset's declared shape, from its header only. Filtered (compressed) datasets are refused: Keras never
+ * compresses weights, and a compressed chunk could inflate without bound. Contiguous data (what h5py writes) is read
+ * straight from the file's bytes after checking that it lies inside them.
+ */
+function declared(g: H5Node, key: string, where: string): Declared {
   let d: hdf5.Dataset;
   try {
     d = g.get(key) as unknown as hdf5.Dataset;
@@ -182,7 +302,21 @@ function dataset(g: H5Node, key: string, where: string): Arr {
     return refuse(`${where} is missing.`);
   }
   if (d.attrs?.dtype === 'bfloat16' || d.dtype !== '<f4') refuse(`${where} has dtype ${d.attrs?.dtype === 'bfloat16' ? 'bfloat16' : d.dtype}; only float32 weights are supported (quantized or mixed-precision models are not).`);
-  return { shape: [...d.shape], data: Float32Array.from(d.value as ArrayLike<number>), where };
+  const shape = [...d.shape].map(Number);
+  const dobj = d._dataobjects;
+  if (dobj.filter_pipeline) refuse(`${where} is stored compressed (HDF5 filters); RNN Studio reads uncompressed weights, as Keras writes them.`);
+  const read = (): Float32Array => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const off = dobj.find_msg_type(DATA_LAYOUT_MSG)[0]?.get('offset_to_message') ?? refuse(`${where} has no data layout; the file is damaged.`);
+    const [, , layout, prop] = dobj._get_data_message_properties(off);
+    if (layout !== CONTIGUOUS) return Float32Array.from(d.value);
+    const fh = new DataView(dobj.fh);
+    const address = fh.getBigUint64(prop, true);
+    if (address === UNDEFINED_ADDRESS) return new Float32Array(n); // never written: HDF5's fill value, 0
+    if (address + BigInt(4 * n) > BigInt(fh.byteLength)) refuse(`${where}: its ${n.toLocaleString('en-US')} floats lie past the end of the file; the file is truncated or damaged.`);
+    return new Float32Array(dobj.fh.slice(Number(address), Number(address) + 4 * n));
+  };
+  return { shape, where, read };
 }
 
 function text(v: unknown): string {

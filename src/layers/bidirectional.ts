@@ -78,7 +78,8 @@ export const bidirectional: LayerSpec = {
       const name = typeof (inner.config as Json).name === 'string' ? ((inner.config as Json).name as string) : `${cx.layer}_inner`;
       return { params: { mergeMode: mode as string }, inner: { name, kind: inner.class_name as LayerKind, className: inner.class_name as string, config: inner.config as Json } };
     },
-    weights: (_p, inner) => ['forward', 'backward'].flatMap((dir) => recurrentWeights(inner!.params).map((w) => `${dir}_${inner!.name}/${w}`)),
+    weights: (_p, d, inner) =>
+      ['forward', 'backward'].flatMap((dir) => recurrentWeights(CELLS[inner!.kind].blocks, inner!.params, d).map((w) => ({ ...w, name: `${dir}_${inner!.name}/${w.name}` }))),
     build: (tf, p, ctx) => build(tf, p.mergeMode as string, ctx, true),
   },
   pytorch: (p, cx) => {

@@ -63,7 +63,7 @@ export const dense: LayerSpec = {
         },
       };
     },
-    weights: (p) => (p.useBias !== false ? ['kernel', 'bias'] : ['kernel']),
+    weights: (p, d) => [{ name: 'kernel', shape: [d, p.units as number] }, ...(p.useBias !== false ? [{ name: 'bias', shape: [p.units as number] }] : [])],
   },
   pytorch: (p, cx) => ({
     init: [`${cx.self} = nn.Linear(${cx.inputSize}, ${p.units}, bias=${cx.py(p.useBias as boolean)})`],

@@ -51,7 +51,7 @@ export const embedding: LayerSpec = {
       notKept(c, ['embeddings_regularizer', 'embeddings_constraint', 'activity_regularizer'], cx);
       return { params: { inputDim: num(c, 'input_dim', cx.layer), outputDim: num(c, 'output_dim', cx.layer), maskZero: flag(c, 'mask_zero', false) } };
     },
-    weights: () => ['embeddings'],
+    weights: (p) => [{ name: 'embeddings', shape: [p.inputDim as number, p.outputDim as number] }],
   },
   pytorch: (p, cx) => ({
     init: [`${cx.self} = nn.Embedding(${p.inputDim}, ${p.outputDim}${p.maskZero ? ', padding_idx=0' : ''})`],

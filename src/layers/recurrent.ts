@@ -6,7 +6,7 @@ import { isRecurrentKind, RECURRENT_KINDS, type Params, type RecurrentKind } fro
 import { activation, flag, initializer as kerasInitializer, mustBe, num, refuse, type Json, type KerasReadCtx } from './keras-config.ts';
 import { bool, int, oneOf, rate, seed, type ParamSpecs } from './params.ts';
 import {
-  fail, ok, type LayerSpec, type LayerUse, type Ports, type ShapeCtx, type ShapeResult, type SymbolicTensor, type TF, type TfLayer, type TorchCtx, type TorchRecurrent,
+  fail, ok, type KerasWeight, type LayerSpec, type LayerUse, type Ports, type ShapeCtx, type ShapeResult, type SymbolicTensor, type TF, type TfLayer, type TorchCtx, type TorchRecurrent,
 } from './spec.ts';
 import { formatShape, isTokens, type TensorType } from './tensor-type.ts';
 
@@ -210,8 +210,19 @@ function readRecurrent(c: Json, cx: KerasReadCtx, gates: boolean): Params {
   return p;
 }
 
-/** A recurrent layer's TF.js weight names: kernel, recurrent_kernel and (with useBias) bias. */
-export const recurrentWeights = (p: Params): string[] => (p.useBias !== false ? ['kernel', 'recurrent_kernel', 'bias'] : ['kernel', 'recurrent_kernel']);
+/**
+ * A recurrent layer's TF.js weights: kernel [D, kH], recurrent_kernel [H, kH] and (with useBias) bias [kH], or
+ * [2, kH] for a reset-after GRU (its input and recurrent biases), with k its number of gate blocks.
+ */
+export function recurrentWeights(blocks: number, p: Params, d: number): KerasWeight[] {
+  const h = p.units as number;
+  const k = blocks * h;
+  return [
+    { name: 'kernel', shape: [d, k] },
+    { name: 'recurrent_kernel', shape: [h, k] },
+    ...(p.useBias !== false ? [{ name: 'bias', shape: p.resetAfter ? [2, k] : [k] }] : []),
+  ];
+}
 
 // ── PyTorch ──────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -289,7 +300,7 @@ export function defineRecurrent(o: {
           cx.warn(`Layer ${cx.layer}: Keras zero-fills the padded steps of its sequence output; RNN Studio (as TF.js) repeats the last state there. Real steps are identical.`);
         return { params: p };
       },
-      weights: recurrentWeights,
+      weights: (p, d) => recurrentWeights(o.blocks, p, d),
     },
     pytorch: (p, cx) => ({
       notes: torchRecurrentNotes(o.torch, p),

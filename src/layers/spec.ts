@@ -54,6 +54,12 @@ export interface LayerUse {
   inputShapes: TensorType[];
 }
 
+/** One weight array of a layer: its TF.js name under the layer and its shape. */
+export interface KerasWeight {
+  name: string;
+  shape: number[];
+}
+
 /** How a kind reads from and writes to Keras (Keras 2, Keras 3 and TF.js layers-model files share the configs). */
 export interface KerasSpec {
   /** The Keras classes this kind is read from, its own first (the class the Keras export writes). */
@@ -62,8 +68,11 @@ export interface KerasSpec {
   factory: string;
   /** A layer config → params (refuses what cannot be reproduced exactly, by name). */
   read(config: Json, cx: KerasReadCtx): KerasRead;
-  /** The layer's weight names in Keras's `get_weights()` order, as TF.js names them under the layer. */
-  weights(p: Params, inner?: { name: string; params: Params }): string[];
+  /**
+   * The layer's weights in Keras's `get_weights()` order, named as TF.js names them under the layer, with their
+   * shapes for an input whose last axis is `inputDim` (a file's declared shapes are checked against these).
+   */
+  weights(p: Params, inputDim: number, inner?: InnerLayer): KerasWeight[];
   /** The Keras export's builder, when it differs from `tfjs` (Bidirectional names its backward layer). */
   build?(tf: TF, p: Params, ctx: BuildCtx): SymbolicTensor | SymbolicTensor[];
 }

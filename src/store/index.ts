@@ -6,3 +6,4 @@ export * from './presets.ts';
 export * from './startup.ts';
 export * from './autosave.ts';
 export * from './versions.ts';
+export * from './import.ts';

@@ -2,10 +2,11 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
 import { countOf } from '../graph/index.ts';
-import { clearStatus, selectCompiled, useStore } from '../store/index.ts';
+import { clearStatus, selectCompiled, useImport, useStore } from '../store/index.ts';
 import { Canvas } from './canvas/Canvas.tsx';
 import { Dock } from './dock/Dock.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { ImportProgress } from './ImportProgress.tsx';
 import { Inspector } from './inspector/Inspector.tsx';
 import { LessonPanel } from './lesson/LessonPanel.tsx';
 import { Palette } from './palette/Palette.tsx';
@@ -38,6 +39,8 @@ function StatusLine() {
     const t = setTimeout(clearStatus, 6000);
     return () => clearTimeout(t);
   }, [status]);
+  const job = useImport((s) => s.job);
+  if (job) return <ImportProgress job={job} />;
   return (
     <div className={`status-line ${status?.kind ?? ''}`} role={status?.kind === 'error' ? 'alert' : 'status'} aria-live="polite" data-testid="status">
       {status ? (

@@ -1,5 +1,5 @@
 /** Save, open and share: the browser side of `store/persistence.ts`. */
-import { serializeDocument } from '../graph/index.ts';
+import { MAX_BYTES, serializeDocument, tooLarge } from '../graph/index.ts';
 import { encodeShare, fileNameFor, markSaved, notify, openDocumentText, useStore } from '../store/index.ts';
 import { downloadText } from './download.ts';
 import { importKerasFile, importModelFiles, isModelJson, looksLikeKerasFile } from './export/actions.ts';
@@ -16,9 +16,15 @@ export function saveToFile(): void {
 /**
  * Opens a graph file (picker or drop); see `openDocumentText` for validation. A Keras / TF.js model JSON is imported,
  * with its weights when their files are among `all` (dropped together); a `.keras` or `.h5` file with its weights.
+ * Sizes are checked before anything is read.
  */
 export async function openFile(file: File, all: File[] = [file]): Promise<boolean> {
-  if (await looksLikeKerasFile(file)) return importKerasFile(file.name, new Uint8Array(await file.arrayBuffer()));
+  if (await looksLikeKerasFile(file)) return importKerasFile(file);
+  // Checked before reading: a graph or model JSON is at most MAX_BYTES.
+  if (file.size > MAX_BYTES) {
+    notify(`Could not open ${file.name}: ${tooLarge(file.size)}`, 'error');
+    return false;
+  }
   const text = await file.text();
   return isModelJson(text) ? importModelFiles([file, ...all.filter((f) => f !== file)]) : openDocumentText(file.name, text);
 }

@@ -6,11 +6,12 @@ import * as Comlink from 'comlink';
 import JSZip from 'jszip';
 import { exportFiles, type Target } from '../../codegen/export.ts';
 import { importModelJson } from '../../codegen/import-keras.ts';
-import { isKerasFile, readKerasFile } from '../../codegen/import-keras-file.ts';
+import { bytesText } from '../../codegen/bounded-zip.ts';
+import { IMPORT_MAX_BYTES, isKerasFile } from '../../codegen/import-keras-file.ts';
 import type { ModelIR } from '../../compiler/index.ts';
 import { countOf, serializeDocument, type GraphDoc } from '../../graph/index.ts';
 import type { ExportWorker, WeightsSource } from '../../runtime/export.worker.ts';
-import { downloadBaseName, loadDocument, notify } from '../../store/index.ts';
+import { beginImport, downloadBaseName, endImport, loadDocument, notify, readKerasInWorker, setImportProgress } from '../../store/index.ts';
 import { dataIdentityOf } from '../../store/training.ts';
 import { downloadBlob } from '../download.ts';
 
@@ -60,27 +61,40 @@ export function isModelJson(text: string): boolean {
 
 /**
  * Imports a trained Keras file (`.keras` zip or legacy `.h5`, recognised by its first bytes) with its weights: the
- * graph replaces the canvas (one undo step) and the weights are kept for it, so "Probe this graph" and Export use
- * them, and so does "try it" until the graph is trained here. Returns false (the canvas unchanged, the reason shown) when the file cannot be imported.
+ * file is read in the import worker with a progress bar and Cancel, the weights are checked against the graph and
+ * kept for it by the export worker, and only then does the graph replace the canvas (one undo step), so "Probe this
+ * graph", Export and "try it" use them until the graph is trained here. Returns false (the canvas unchanged, the
+ * reason shown) when the file cannot be imported or the import is cancelled.
  */
-export async function importKerasFile(name: string, bytes: Uint8Array): Promise<boolean> {
-  const r = await readKerasFile(bytes, name);
-  if (!r.ok) {
-    notify(`Could not import ${name}: ${r.error} The graph on the canvas is unchanged.`, 'error');
-    return false;
-  }
-  const { doc, warnings } = r.model;
-  const notes = warnings.length ? ` Notes: ${warnings.join(' ')}` : '';
+export async function importKerasFile(file: File): Promise<boolean> {
+  const name = file.name;
+  const fail = (why: string) => (notify(`Could not import ${name}: ${why} The graph on the canvas is unchanged.`, 'error'), false);
+  // Checked before a byte is read.
+  if (file.size > IMPORT_MAX_BYTES) return fail(`it is ${bytesText(file.size)}; the limit is ${bytesText(IMPORT_MAX_BYTES)}.`);
+  const signal = beginImport(name);
+  const cancelled = () => (notify(`Import of ${name} cancelled. The graph on the canvas is unchanged.`), false);
   try {
-    // Checked against the graph (shapes) before the canvas changes.
-    await client().storeImported(serializeDocument(doc), r.weights);
+    const r = await readKerasInWorker(name, new Uint8Array(await file.arrayBuffer()), signal);
+    if (!r) return cancelled();
+    if (!r.ok) return fail(r.error);
+    if (!r.weights) return fail('the model it describes does not make a valid graph, so its weights cannot be matched.');
+    const { doc, warnings } = r.model;
+    setImportProgress(1, 'checking the weights against the graph');
+    try {
+      await client().storeImported(serializeDocument(doc), r.weights);
+    } catch (e) {
+      return fail(`its weights do not fit the model it describes (${(e as Error).message}).`);
+    }
+    if (signal.aborted) return cancelled();
+    loadDocument(doc, { layout: true, record: true });
+    const notes = warnings.length ? ` Notes: ${warnings.join(' ')}` : '';
+    notify(`Imported ${name} with its weights (Keras ${r.kerasVersion || 'file'}): ${countOf(doc.nodes.length, 'layer')}. Probe this graph, "try it" and Export use these weights.${notes}`);
+    return true;
   } catch (e) {
-    notify(`Could not import ${name}: its weights do not fit the model it describes (${(e as Error).message}). The graph on the canvas is unchanged.`, 'error');
-    return false;
+    return fail(`it could not be read (${(e as Error).message}).`);
+  } finally {
+    endImport(signal);
   }
-  loadDocument(doc, { layout: true, record: true });
-  notify(`Imported ${name} with its weights (Keras ${r.kerasVersion || 'file'}): ${countOf(doc.nodes.length, 'layer')}. Probe this graph, "try it" and Export use these weights.${notes}`);
-  return true;
 }
 
 /** True when the file starts like a `.keras` zip or an HDF5 `.h5` file. */
@@ -114,6 +128,11 @@ export async function importModelFiles(files: File[]): Promise<boolean> {
     return true;
   }
   const entries = weightsManifest.flatMap((g) => g.weights).map(({ graphName, shape, dtype }) => ({ name: graphName, shape, dtype }));
+  const size = paths.reduce((s, p) => s + byName.get(p)!.size, 0);
+  if (size > IMPORT_MAX_BYTES) {
+    notify(`Imported ${jsonFile.name} without its weights: their files hold ${bytesText(size)}; the limit is ${bytesText(IMPORT_MAX_BYTES)}.${notes}`, 'error');
+    return true;
+  }
   try {
     const parts = await Promise.all(paths.map(async (p) => new Uint8Array(await byName.get(p)!.arrayBuffer())));
     const bytes = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
