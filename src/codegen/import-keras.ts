@@ -5,7 +5,7 @@
 import { layerNames } from '../compiler/names.ts';
 import { MAX_BYTES, tooLarge, validateGraph } from '../graph/schema.ts';
 import type { GraphDoc, GraphEdge, GraphNode, LayerKind, Params } from '../graph/types.ts';
-import { LAYERS } from '../layers/index.ts';
+import { LAYERS, portsOf, stateNames as stateNamesOf, withDefaults } from '../layers/index.ts';
 import { isObj, Refusal, refuse, type Json, type KerasFormat, type KerasReadCtx } from '../layers/keras-config.ts';
 
 export interface ImportedModel {
@@ -34,7 +34,17 @@ interface RawLayer {
   name: string;
   className: string;
   config: Json;
-  inbound: string[];
+  inbound: Inbound[];
+}
+
+/**
+ * One input of a layer's call: the layer it comes from, which of that layer's outputs (`keras_history`'s tensor index:
+ * 0 its output, 1 and 2 an RNN's h and c with return_state), and whether Keras 3 passed it as `initial_state`.
+ */
+interface Inbound {
+  name: string;
+  tensor: number;
+  state: boolean;
 }
 
 /**
@@ -127,7 +137,7 @@ function readLayers(t: Json, format: ImportedModel['format']): RawLayer[] {
         if (!Array.isArray(shape)) refuse('The first layer of the Sequential model has no input shape (batch_input_shape), so the input is unknown.');
         out.push({ name: `${name}_input`, className: 'InputLayer', config: { batch_input_shape: shape, dtype: c.dtype ?? ((l as Json).class_name === 'Embedding' ? 'int32' : 'float32') }, inbound: [] });
       }
-      out.push({ name, className: (l as Json).class_name as string, config: c, inbound: out.length ? [out[out.length - 1].name] : [] });
+      out.push({ name, className: (l as Json).class_name as string, config: c, inbound: out.length ? [{ name: out[out.length - 1].name, tensor: 0, state: false }] : [] });
     }
     return out;
   }
@@ -152,32 +162,38 @@ function readLayers(t: Json, format: ImportedModel['format']): RawLayer[] {
   return refuse(`Model class ${JSON.stringify(cls)} is not supported; export a Sequential or functional Keras/TF.js model.`);
 }
 
-/** Keras 2 / TF.js: [[["name", node, tensor, {}], …]]; Keras 3: [{"args": [tensor | [tensors]], "kwargs": {}}]. */
-function inboundNames(nodes: unknown, layer: string, format: ImportedModel['format']): string[] {
+/**
+ * Keras 2 / TF.js: [[["name", node, tensor, {}], …]] (an RNN's initial states follow its input); Keras 3:
+ * [{"args": [tensor | [tensors]], "kwargs": {"initial_state"?: [tensors]}}] (keras-vocabulary.md §2.19).
+ */
+function inboundNames(nodes: unknown, layer: string, format: ImportedModel['format']): Inbound[] {
   if (!Array.isArray(nodes) || nodes.length === 0) return [];
   if (nodes.length > 1) refuse(`Layer ${layer} is used ${nodes.length} times (a shared layer); RNN Studio layers are used once.`);
   const node = nodes[0];
   if (format === 'keras3' && isObj(node)) {
     const kwargs = isObj(node.kwargs) ? node.kwargs : {};
     for (const k of Object.keys(kwargs))
-      if (k !== 'mask' && k !== 'training') refuse(`Layer ${layer} is called with ${k}=…; only plain calls are supported.`);
-    const names: string[] = [];
-    const visit = (a: unknown) => {
-      if (Array.isArray(a)) a.forEach(visit);
+      if (k !== 'mask' && k !== 'training' && k !== 'initial_state') refuse(`Layer ${layer} is called with ${k}=…; only plain calls are supported.`);
+    const found: Inbound[] = [];
+    const visit = (a: unknown, state: boolean) => {
+      if (Array.isArray(a)) a.forEach((x) => visit(x, state));
       else if (isObj(a) && a.class_name === '__keras_tensor__' && isObj(a.config) && Array.isArray(a.config.keras_history)) {
-        const from = a.config.keras_history[0];
-        names.push(typeof from === 'string' ? from : refuse(`Layer ${layer} has malformed inbound_nodes.`));
+        const [from, , tensor] = a.config.keras_history as unknown[];
+        if (typeof from !== 'string') refuse(`Layer ${layer} has malformed inbound_nodes.`);
+        found.push({ name: from as string, tensor: typeof tensor === 'number' ? tensor : 0, state });
       }
     };
-    visit(node.args);
-    return names;
+    visit(node.args, false);
+    visit(kwargs.initial_state, true);
+    return found;
   }
   if (!Array.isArray(node)) return refuse(`Layer ${layer} has malformed inbound_nodes.`);
   return (node as unknown[]).map((t) => {
     if (!Array.isArray(t) || typeof t[0] !== 'string') refuse(`Layer ${layer} has malformed inbound_nodes.`);
     const kw = (t as unknown[])[3];
     if (isObj(kw) && Object.keys(kw).some((k) => k !== 'mask' && k !== 'training')) refuse(`Layer ${layer} is called with ${Object.keys(kw).join(', ')}; only plain calls are supported.`);
-    return (t as unknown[])[0] as string;
+    const tensor = (t as unknown[])[2];
+    return { name: (t as unknown[])[0] as string, tensor: typeof tensor === 'number' ? tensor : 0, state: false };
   });
 }
 
@@ -192,7 +208,7 @@ function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<Impo
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const nodeOfLayer = new Map<string, string>();
-  const consumers = (name: string) => layers.filter((l) => l.inbound.includes(name));
+  const consumers = (name: string) => layers.filter((l) => l.inbound.some((i) => i.name === name));
   let y = 0;
   const add = (layer: RawLayer, kind: LayerKind, params: Params, parentId?: string): string => {
     const id = parentId ? `${parentId}_inner` : `n${nodes.filter((n) => !n.parentId).length + 1}`;
@@ -207,15 +223,29 @@ function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<Impo
     const spec = KIND_OF_CLASS.get(l.className);
     if (!spec) return refuse(`Layer ${l.name} is a ${l.className}, which RNN Studio does not support (supported: ${[...KIND_OF_CLASS.keys()].join(', ')}).`);
     const read = spec.keras.read(l.config, readCtx(l.name, l.className));
-    const id = add(l, spec.kind, read.params);
+    // A recurrent layer's initial states: Keras 3 names them; Keras 2 and TF.js list them after its input.
+    const statesGiven = spec.recurrent && l.inbound.length > 1;
+    const states = statesGiven ? (l.inbound.some((i) => i.state) ? l.inbound.filter((i) => i.state) : l.inbound.slice(1)) : [];
+    const stateNames = stateNamesOf(spec.kind);
+    if (states.length > stateNames.length) refuse(`Layer ${l.name} (${l.className}) is given ${states.length} initial states; a ${l.className} carries ${stateNames.join(' and ')}.`);
+    const id = add(l, spec.kind, states.length ? { ...read.params, stateInputs: true } : read.params);
     if (read.inner) {
       const { name, kind, className, config } = read.inner;
       add({ name, className, config, inbound: [] }, kind, LAYERS[kind].keras.read(config, readCtx(name, className)).params, id);
     }
     for (const src of l.inbound) {
-      const source = nodeOfLayer.get(src);
-      if (source === undefined) refuse(`Layer ${l.name} takes its input from ${src}, which comes later or does not exist.`);
-      edges.push({ id: `e${edges.length + 1}`, source: source!, target: id });
+      const source = nodeOfLayer.get(src.name);
+      if (source === undefined) refuse(`Layer ${l.name} takes its input from ${src.name}, which comes later or does not exist.`);
+      // tensor k of a layer is its k-th output port (an RNN with return_state: output, h, c).
+      const from = nodes.find((n) => n.id === source)!.data;
+      const outputs = portsOf(LAYERS[from.kind], withDefaults(LAYERS[from.kind].params, from.params)).outputs;
+      if (src.tensor >= outputs.length) refuse(`Layer ${l.name} takes output ${src.tensor} of ${src.name}, which has ${outputs.length} (${outputs.join(', ')}).`);
+      const state = states.indexOf(src);
+      edges.push({
+        id: `e${edges.length + 1}`, source: source!, target: id,
+        ...(src.tensor > 0 ? { sourceHandle: outputs[src.tensor] } : {}),
+        ...(state >= 0 ? { targetHandle: `initial_${stateNames[state]}` } : {}),
+      });
     }
   }
   return { doc: { nodes, edges, viewport: { x: 0, y: 0, zoom: 1 } }, nodeOfLayer, warnings };

@@ -68,6 +68,7 @@ export const bidirectional: LayerSpec = {
       const inner = c.layer;
       if (!isObj(inner) || typeof inner.class_name !== 'string' || !isObj(inner.config)) return refuse(`Bidirectional ${cx.layer} has no wrapped layer.`);
       if (!isRecurrentKind(inner.class_name)) refuse(`Bidirectional ${cx.layer} wraps a ${inner.class_name}; only SimpleRNN, LSTM and GRU are supported.`);
+      if ((inner.config as Json).return_state === true) refuse(`Bidirectional ${cx.layer} returns its states (return_state=True); a Bidirectional in RNN Studio has no state ports.`);
       const mode = c.merge_mode ?? null;
       if (!MERGE_MODES.includes(mode as string)) refuse(`Bidirectional ${cx.layer} has merge_mode=${JSON.stringify(mode)}; supported: ${MERGE_MODES.join(', ')}.`);
       if (isObj(c.backward_layer) && isObj(c.backward_layer.config)) {

@@ -189,7 +189,7 @@ export function tidyBuild<L extends TfLayer>(tf: TF, layer: L): L {
 
 /** The params every recurrent kind reads from a Keras config, Keras's defaults where a key is missing. */
 function readRecurrent(c: Json, cx: KerasReadCtx, gates: boolean): Params {
-  for (const [k, v] of [['return_state', [false]], ['stateful', [false]], ['time_major', [false]]] as const) mustBe(c, cx, k, [...v]);
+  for (const [k, v] of [['stateful', [false]], ['time_major', [false]]] as const) mustBe(c, cx, k, [...v]);
   const p: Params = {
     units: num(c, 'units', cx.layer),
     activation: activation(c, 'activation', cx, ACTIVATIONS),
@@ -201,6 +201,7 @@ function readRecurrent(c: Json, cx: KerasReadCtx, gates: boolean): Params {
     kernelInitializer: kerasInitializer(c, 'kernel_initializer', 'glorotUniform', cx),
     recurrentInitializer: kerasInitializer(c, 'recurrent_initializer', 'orthogonal', cx),
   };
+  if (flag(c, 'return_state', false)) p.returnState = true;
   if (gates) {
     const ra = activation(c, 'recurrent_activation', cx, ['sigmoid', 'hard_sigmoid']);
     if (ra === 'hard_sigmoid' && cx.format === 'keras3')
