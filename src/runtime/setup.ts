@@ -1,10 +1,11 @@
 /**
  * The one start-up function for tfjs, called by the app, the worker, the CLI and the tests:
  * installs our UnsortedSegmentSum kernel (Embedding gradients; reference/platform.md trap 1) and, on wasm, a row-copy
- * Embedding gather, sets the wasm paths and flags, and selects the backend.
+ * Embedding gather, sets the wasm paths and flags, selects the backend and, on wasm, checks every allocation (heap.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { checkHeap } from './heap.ts';
 import { loadSimdKernels } from './simd/kernels.ts';
 
 export type BackendName = 'wasm' | 'cpu' | 'webgl';
@@ -127,6 +128,9 @@ export async function initTf(backend: BackendName = 'wasm', wasmPaths?: string |
     if (!ok) throw new Error(`The ${backend} backend could not start here.`);
   }
   await tf.ready();
-  if (tf.getBackend() === 'wasm' && simdKernels) await loadSimdKernels(await simdKernels());
+  if (tf.getBackend() === 'wasm') {
+    checkHeap(tf.backend());
+    if (simdKernels) await loadSimdKernels(await simdKernels());
+  }
   return tf.getBackend();
 }
