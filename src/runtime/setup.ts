@@ -82,8 +82,9 @@ function rowGather(stock: tf.KernelFunc): tf.KernelFunc {
 /**
  * Identity (tf.clone) on wasm as a second reference to the same heap block, as the cpu backend does, instead of a copy.
  * Tensors are immutable on the heap (no kernel of the backend writes into an input) so sharing is safe; the one
- * exception, the optimizers' moment slots that RnnSimdAdam & co. update in place (simd/optimizers.ts), are never
- * cloned. tfjs-core clones every tensor a gradient saves, so on wasm each save used to copy the saved data.
+ * exception, the optimizers' moment slots that RnnSimdAdam & co. update in place, move to a block of their own before
+ * an update whenever another tensor shares theirs (simd/optimizers.ts). tfjs-core clones every tensor a gradient
+ * saves, so on wasm each save used to copy the saved data.
  */
 const sharedIdentity: tf.KernelFunc = ({ inputs, backend }) => {
   const x = inputs.x as tf.TensorInfo;
