@@ -1,9 +1,9 @@
 /**
  * The WebAssembly SIMD recurrent kernels (src/runtime/simd) against stock tfjs-layers on the cpu backend: outputs,
- * ∂L/∂x and every weight gradient within 1e-5, over the option matrix (masks with left, right and inner padding,
- * goBackwards, returnSequences, Bidirectional, relu, hardSigmoid, dropout and recurrent dropout, no bias, both GRU
- * forms; the reset-after reference is RNN Studio's own GRU layer unfused, as stock tfjs has none) and over
- * random sizes that are not multiples of the SIMD width. No tensor leaks, and no growth of wasm memory over 1,000
+ * ∂L/∂x and every weight gradient within 1e-5 (relative above 1), over the option matrix (masks with left, right and
+ * inner padding, goBackwards, returnSequences, Bidirectional, relu, hardSigmoid, dropout and recurrent dropout, no
+ * bias, both GRU forms; the reset-after reference is RNN Studio's own GRU layer unfused, as stock tfjs has none), over
+ * random sizes that are not multiples of the SIMD width, and at sizes past every blocking boundary of the matrix product. No tensor leaks, and no growth of wasm memory over 1,000
  * training steps with the app's SIMD Adam.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -17,7 +17,7 @@ import { initTfNode } from '../../src/runtime/setup-node.ts';
 import { makeOptimizer } from '../../src/runtime/train.ts';
 import { simdReady } from '../../src/runtime/simd/kernels.ts';
 import { SimdAdam, SimdMomentum, SimdRMSProp } from '../../src/runtime/simd/optimizers.ts';
-import { CASES, compare, maxDiff, type Case, type Kind } from './recurrent-equality.ts';
+import { CASES, compare, maxDiff, type Case, type Kind, type Sizes } from './recurrent-equality.ts';
 
 beforeAll(async () => {
   await initTfNode('wasm');
@@ -44,6 +44,25 @@ describe('SIMD reset-after GRU equals its unfused layer (cpu backend)', () => {
   it.each(CASES)('%s', (_, c) => compare('GRU', { ...c, resetAfter: true }, 'simd', undefined, 'cpu'));
   it('hardSigmoid gates', () => compare('GRU', { resetAfter: true, recurrentActivation: 'hardSigmoid', masked: true }, 'simd', undefined, 'cpu'));
 });
+
+/** B rows of T steps: full, right-padded, left-padded, a gap inside, full. */
+const maskRows = (T: number) => [0, 1, 2, 3, 4].map((b) => Array.from({ length: T }, (_, t) =>
+  (b === 1 ? t < T - Math.ceil(T / 3) : b === 2 ? t >= Math.floor(T / 3) : b === 3 ? t < 2 || t > T / 2 : true) ? 1 : 0));
+/**
+ * Sizes past every blocking boundary of gemm, the kernels' one matrix product (assembly/rnn.ts: chunks of KC = 256 of
+ * the inner dimension, rows in fours, columns in eights, then gemv's columns in 16s, 4s and ones). WIDE crosses KC in
+ * x̃·K (D = 261), in h·R and its ∂L/∂h (H = 300) and in ∂L/∂x̃ = dZ·Kᵀ (kH ≥ 300), with B = 5 rows (a block of four and
+ * one over) and 300, 900 or 1,200 columns; LONG crosses it in ∂L/∂R (a sum over T = 260) and ∂L/∂K (over B·T = 1,300),
+ * with H = 13 (columns 13, 39, 52: a block of eight, then 4s and ones).
+ */
+const WIDE: Sizes = { shape: [5, 6, 261, 300], mask: maskRows(6) };
+const LONG: Sizes = { shape: [5, 260, 3, 13], mask: maskRows(260) };
+
+describe.each([['SimpleRNN', {}], ['LSTM', {}], ['GRU', {}], ['GRU', { resetAfter: true }]] as [Kind, Case][])(
+  'past gemm\'s blocking boundaries: SIMD %s %o equals the cpu reference', (kind, form) => {
+    it('wide: D = 261, H = 300', () => compare(kind, { ...form, returnSequences: true, masked: true }, 'simd', WIDE, 'cpu'));
+    it('long: T = 260, H = 13', () => compare(kind, { ...form, masked: true, goBackwards: true }, 'simd', LONG, 'cpu'));
+  });
 
 describe('random sizes and options', () => {
   it('SIMD equals stock tfjs for 40 random layers', async () => {
