@@ -10,7 +10,7 @@ export const TASKS: Record<string, TaskDef> = Object.fromEntries(
 
 export * from './types.ts';
 export { collate, type Batch } from './batch.ts';
-export { parseCsvDataset, CSV_MAX_BYTES, CSV_MAX_ROWS, CSV_MAX_STEPS } from './csv.ts';
+export { parseCsvDataset, CSV_MAX_BYTES, CSV_MAX_ROWS } from './csv.ts';
 export { checkFit, type FitResult, type FitIssue, type LossKind } from './fit.ts';
 export { CHAR_ALPHABET, encodeChars } from './corpus.ts';
 export { deriveSeed, permutation, Rng } from './rng.ts';

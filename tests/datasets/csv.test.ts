@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_MAX_BYTES, CSV_MAX_STEPS, parseCsvDataset } from '../../src/datasets/index.ts';
+import { CSV_MAX_STEPS } from '../../src/datasets/csv.ts';
+import { CSV_MAX_BYTES, parseCsvDataset } from '../../src/datasets/index.ts';
 
 const rows = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join('\n');
 const parse = (text: string) => parseCsvDataset(text, { seed: 1 });

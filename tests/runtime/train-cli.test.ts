@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serializeDocument } from '../../src/graph/index.ts';
 import { chain, ROOT } from '../fixtures/graphs.ts';
-import { CSV_MAX_STEPS } from '../../src/datasets/index.ts';
+import { CSV_MAX_STEPS } from '../../src/datasets/csv.ts';
 import { leftBaselineAt } from '../../src/datasets/plateau.ts';
 
 const train = (...args: string[]) =>
