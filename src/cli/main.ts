@@ -4,6 +4,7 @@ import { check } from './check.ts';
 import type { Command } from './command.ts';
 import { exportCmd } from './export.ts';
 import { importCmd } from './import.ts';
+import { HeapError } from '../runtime/heap.ts';
 import { CliError } from './io.ts';
 import { probe } from './probe.ts';
 import { raceCmd } from './race.ts';
@@ -55,9 +56,9 @@ export async function main(argv: string[]): Promise<number> {
     const { positionals, values } = parseArgs({ args: rest, options: cmd.options, allowPositionals: true, strict: true });
     return await cmd.run({ positionals, values: values as Record<string, string | boolean | undefined> });
   } catch (e) {
-    if (e instanceof CliError) {
+    if (e instanceof CliError || e instanceof HeapError) {
       process.stderr.write(`rnn-studio ${name}: ${e.message}\n`);
-      return e.code;
+      return e instanceof CliError ? e.code : 1; // a model or data too large for memory: like an invalid model
     }
     if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`rnn-studio ${name}: ${(e as Error).message}\nUsage: rnn-studio ${cmd.usage}\n`);

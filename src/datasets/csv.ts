@@ -13,6 +13,12 @@ import type { Dataset } from './types.ts';
 
 export const CSV_MAX_BYTES = 20_000_000;
 export const CSV_MAX_ROWS = 200_000;
+/**
+ * Value columns of a numeric CSV, one timestep each: ten times the longest built-in task (T = 1,000). At this T an
+ * LSTM(64) on a batch of 32 already saves [T, 32, 7·64] floats (573 MB) for its backward pass; past 4 GiB, or when the
+ * heap is full, training stops with a HeapError (src/runtime/heap.ts).
+ */
+export const CSV_MAX_STEPS = 10_000;
 const MIN_ROWS = 10;
 const MAX_CLASSES = 100;
 
@@ -41,6 +47,8 @@ export function parseCsvDataset(text: string, opts: { seed: number; maxLen?: num
   if (labelCol < 0)
     return fail(`No "label" column: the header is "${rows[0].join(',')}". The first line must name the columns, e.g. "text,label" or "x1,x2,…,label".`);
   const textCol = header.indexOf('text');
+  if (textCol < 0 && header.length - 1 > CSV_MAX_STEPS)
+    return fail(`The file has ${header.length - 1} value columns, one timestep each; the limit is ${CSV_MAX_STEPS} timesteps. Keep fewer columns, e.g. one value in ${Math.ceil((header.length - 1) / CSV_MAX_STEPS)}.`);
   for (let r = 0; r < body.length; r++) {
     const line = r + 2;
     const row = body[r];

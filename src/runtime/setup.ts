@@ -1,10 +1,11 @@
 /**
  * The one start-up function for tfjs, called by the app, the worker, the CLI and the tests:
  * installs our UnsortedSegmentSum kernel (Embedding gradients; reference/platform.md trap 1) and, on wasm, a row-copy
- * Embedding gather, sets the wasm paths and flags, and selects the backend.
+ * Embedding gather, sets the wasm paths and flags, selects the backend and, on wasm, checks every allocation (heap.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { checkHeap } from './heap.ts';
 import { loadSimdKernels } from './simd/kernels.ts';
 
 export type BackendName = 'wasm' | 'cpu' | 'webgl';
@@ -81,8 +82,9 @@ function rowGather(stock: tf.KernelFunc): tf.KernelFunc {
 /**
  * Identity (tf.clone) on wasm as a second reference to the same heap block, as the cpu backend does, instead of a copy.
  * Tensors are immutable on the heap (no kernel of the backend writes into an input) so sharing is safe; the one
- * exception, the optimizers' moment slots that RnnSimdAdam & co. update in place (simd/optimizers.ts), are never
- * cloned. tfjs-core clones every tensor a gradient saves, so on wasm each save used to copy the saved data.
+ * exception, the optimizers' moment slots that RnnSimdAdam & co. update in place, move to a block of their own before
+ * an update whenever another tensor shares theirs (simd/optimizers.ts). tfjs-core clones every tensor a gradient
+ * saves, so on wasm each save used to copy the saved data.
  */
 const sharedIdentity: tf.KernelFunc = ({ inputs, backend }) => {
   const x = inputs.x as tf.TensorInfo;
@@ -127,6 +129,9 @@ export async function initTf(backend: BackendName = 'wasm', wasmPaths?: string |
     if (!ok) throw new Error(`The ${backend} backend could not start here.`);
   }
   await tf.ready();
-  if (tf.getBackend() === 'wasm' && simdKernels) await loadSimdKernels(await simdKernels());
+  if (tf.getBackend() === 'wasm') {
+    checkHeap(tf.backend());
+    if (simdKernels) await loadSimdKernels(await simdKernels());
+  }
   return tf.getBackend();
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CSV_MAX_STEPS } from '../../src/datasets/csv.ts';
 import { CSV_MAX_BYTES, parseCsvDataset } from '../../src/datasets/index.ts';
 
 const rows = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join('\n');
@@ -20,6 +21,18 @@ describe('user CSV: clear errors, never a throw', () => {
     expect(error(`text,label\n,a\n${rows(12, (i) => `t${i},b`)}`)).toMatch(/Row 2 has an empty text/);
   });
   it('rejects too large a file before parsing it', () => expect(error('text,label\n' + 'a'.repeat(CSV_MAX_BYTES))).toMatch(/too large/));
+  it(`takes ${CSV_MAX_STEPS} value columns (timesteps) and refuses one more`, () => {
+    const wide = (T: number) => `${rows(1, () => 'x,'.repeat(T))}label\n${rows(10, (i) => `${'1,'.repeat(T)}${i + 0.5}`)}`;
+    const r = parse(wide(CSV_MAX_STEPS));
+    expect(r.ok && r.dataset.info.length).toBe(CSV_MAX_STEPS);
+    expect(error(wide(CSV_MAX_STEPS + 1))).toBe(`The file has ${CSV_MAX_STEPS + 1} value columns, one timestep each; the limit is ${CSV_MAX_STEPS} timesteps. Keep fewer columns, e.g. one value in 2.`);
+  });
+  it('refuses a file of 800,000 columns (under the size limit) that used to end training in "memory access out of bounds"', () => {
+    const T = 800_000;
+    const text = `${'x,'.repeat(T)}label\n${rows(10, (i) => `${'1,'.repeat(T)}${i + 0.5}`)}\n`;
+    expect(text.length).toBeLessThan(CSV_MAX_BYTES);
+    expect(error(text)).toMatch(/^The file has 800000 value columns, one timestep each; the limit is 10000 timesteps\. Keep fewer columns, e\.g\. one value in 80\.$/);
+  });
   it('needs two classes and enough rows', () => {
     expect(error(`text,label\n${rows(20, (i) => `t${i},same`)}`)).toMatch(/at least two classes/);
     expect(error(`text,label\n${rows(3, (i) => `t${i},${i % 2}`)}`)).toMatch(/at least 10/);

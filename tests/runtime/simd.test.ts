@@ -1,10 +1,10 @@
 /**
  * The WebAssembly SIMD recurrent kernels (src/runtime/simd) against stock tfjs-layers on the cpu backend: outputs,
- * ∂L/∂x and every weight gradient within 1e-5, over the option matrix (masks with left, right and inner padding,
- * goBackwards, returnSequences, Bidirectional, relu, hardSigmoid, dropout and recurrent dropout, no bias, both GRU
- * forms; the reset-after reference is RNN Studio's own GRU layer unfused, as stock tfjs has none) and over
- * random sizes that are not multiples of the SIMD width. No tensor leaks, and no growth of wasm memory over 1,000
- * training steps.
+ * ∂L/∂x and every weight gradient within 1e-5 (relative above 1), over the option matrix (masks with left, right and
+ * inner padding, goBackwards, returnSequences, Bidirectional, relu, hardSigmoid, dropout and recurrent dropout, no
+ * bias, both GRU forms; the reset-after reference is RNN Studio's own GRU layer unfused, as stock tfjs has none), over
+ * random sizes that are not multiples of the SIMD width, and at sizes past every blocking boundary of the matrix product. No tensor leaks, and no growth of wasm memory over 1,000
+ * training steps with the app's SIMD Adam.
  */
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
@@ -14,9 +14,10 @@ import { chainDoc } from '../../src/graph/index.ts';
 import { buildModel } from '../../src/runtime/build.ts';
 import { engineInUse } from '../../src/runtime/fused/index.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
+import { makeOptimizer } from '../../src/runtime/train.ts';
 import { simdReady } from '../../src/runtime/simd/kernels.ts';
 import { SimdAdam, SimdMomentum, SimdRMSProp } from '../../src/runtime/simd/optimizers.ts';
-import { CASES, compare, maxDiff, type Case, type Kind } from './recurrent-equality.ts';
+import { CASES, compare, maxDiff, type Case, type Kind, type Sizes } from './recurrent-equality.ts';
 
 beforeAll(async () => {
   await initTfNode('wasm');
@@ -43,6 +44,25 @@ describe('SIMD reset-after GRU equals its unfused layer (cpu backend)', () => {
   it.each(CASES)('%s', (_, c) => compare('GRU', { ...c, resetAfter: true }, 'simd', undefined, 'cpu'));
   it('hardSigmoid gates', () => compare('GRU', { resetAfter: true, recurrentActivation: 'hardSigmoid', masked: true }, 'simd', undefined, 'cpu'));
 });
+
+/** B rows of T steps: full, right-padded, left-padded, a gap inside, full. */
+const maskRows = (T: number) => [0, 1, 2, 3, 4].map((b) => Array.from({ length: T }, (_, t) =>
+  (b === 1 ? t < T - Math.ceil(T / 3) : b === 2 ? t >= Math.floor(T / 3) : b === 3 ? t < 2 || t > T / 2 : true) ? 1 : 0));
+/**
+ * Sizes past every blocking boundary of gemm, the kernels' one matrix product (assembly/rnn.ts: chunks of KC = 256 of
+ * the inner dimension, rows in fours, columns in eights, then gemv's columns in 16s, 4s and ones). WIDE crosses KC in
+ * x̃·K (D = 261), in h·R and its ∂L/∂h (H = 300) and in ∂L/∂x̃ = dZ·Kᵀ (kH ≥ 300), with B = 5 rows (a block of four and
+ * one over) and 300, 900 or 1,200 columns; LONG crosses it in ∂L/∂R (a sum over T = 260) and ∂L/∂K (over B·T = 1,300),
+ * with H = 13 (columns 13, 39, 52: a block of eight, then 4s and ones).
+ */
+const WIDE: Sizes = { shape: [5, 6, 261, 300], mask: maskRows(6) };
+const LONG: Sizes = { shape: [5, 260, 3, 13], mask: maskRows(260) };
+
+describe.each([['SimpleRNN', {}], ['LSTM', {}], ['GRU', {}], ['GRU', { resetAfter: true }]] as [Kind, Case][])(
+  'past gemm\'s blocking boundaries: SIMD %s %o equals the cpu reference', (kind, form) => {
+    it('wide: D = 261, H = 300', () => compare(kind, { ...form, returnSequences: true, masked: true }, 'simd', WIDE, 'cpu'));
+    it('long: T = 260, H = 13', () => compare(kind, { ...form, masked: true, goBackwards: true }, 'simd', LONG, 'cpu'));
+  });
 
 describe('random sizes and options', () => {
   it('SIMD equals stock tfjs for 40 random layers', async () => {
@@ -78,30 +98,71 @@ describe('random sizes and options', () => {
 describe('optimizers and embedding kernels', () => {
   const values = (seed: number, shape: number[]) => tf.randomNormal(shape, 0, 1, 'float32', seed);
   it.each([
-    ['Adam', () => new SimdAdam(0.01, 0.9, 0.999, 1e-7), () => tf.train.adam(0.01, 0.9, 0.999, 1e-7)],
-    ['RMSProp', () => new SimdRMSProp(0.01, 0.9, 0, 1e-7), () => tf.train.rmsprop(0.01, 0.9, 0, 1e-7)],
-    ['momentum', () => new SimdMomentum(0.01, 0.9), () => tf.train.momentum(0.01, 0.9)],
-  ])('%s: one kernel per variable, the same 5 steps as tfjs-core', (_, ours, stock) => {
-    const run = (make: () => tf.Optimizer) => {
+    ['Adam', () => new SimdAdam(0.01, 0.9, 0.999, 1e-7), () => tf.train.adam(0.01, 0.9, 0.999, 1e-7), ['RnnSimdAdam', 'RnnSimdAdam', 'Multiply', 'Multiply']],
+    ['RMSProp', () => new SimdRMSProp(0.01, 0.9, 0, 1e-7), () => tf.train.rmsprop(0.01, 0.9, 0, 1e-7), ['RnnSimdRMSProp', 'RnnSimdRMSProp']],
+    ['momentum', () => new SimdMomentum(0.01, 0.9), () => tf.train.momentum(0.01, 0.9), ['RnnSimdMomentum', 'RnnSimdMomentum']],
+  ])('%s: one kernel per variable, the same 5 steps as tfjs-core', async (_, ours, stock, kernelsPerStep) => {
+    const run = async (make: () => tf.Optimizer) => {
       const start = tf.memory().numTensors;
       const opt = make();
       const vars = tf.tidy(() => [tf.variable(values(1, [7, 5])), tf.variable(values(2, [13]))]);
+      const kernels: string[][] = [];
       for (let step = 0; step < 5; step++) {
         const grads = Object.fromEntries(vars.map((v, k) => [v.name, values(10 * step + k + 3, v.shape)]));
-        opt.applyGradients(grads);
+        kernels.push((await tf.profile(() => opt.applyGradients(grads))).kernels.map((k) => k.name));
         tf.dispose(Object.values(grads));
       }
       const out = vars.map((v) => v.arraySync());
       tf.dispose(vars);
       opt.dispose();
-      return { out, left: tf.memory().numTensors - start };
+      return { out, kernels, left: tf.memory().numTensors - start };
     };
-    const a = run(stock);
-    const b = run(ours);
+    const a = await run(stock);
+    const b = await run(ours);
+    // The kernels dispatched per step once the slots exist (the first step also makes them, with ZerosLike): one
+    // update per variable, and for Adam the two products β^t = β^(t−1)·β. tfjs-core dispatches many per variable.
+    for (const step of b.kernels.slice(1)) expect(step).toEqual(kernelsPerStep);
+    expect(a.kernels[1].length).toBeGreaterThan(3 * kernelsPerStep.length);
     // Whatever tfjs-core's optimizer keeps after dispose (its constant scalars), ours keeps no more.
     expect(b.left).toBe(a.left);
     expect(maxDiff(a.out, b.out)).toBeLessThan(1e-6);
     expect(maxDiff(a.out, tf.tidy(() => [values(1, [7, 5]).arraySync(), values(2, [13]).arraySync()]))).toBeGreaterThan(1e-3);
+  });
+
+  it.each([
+    ['tf.clone', (slot: tf.Tensor) => tf.clone(slot)],
+    ['tf.reshape', (slot: tf.Tensor) => tf.reshape(slot, [-1])],
+  ])('a slot is updated in place, yet a tensor that shares its heap block (%s) keeps its values', async (_, share) => {
+    const opt = new SimdAdam(0.01, 0.9, 0.999, 1e-7);
+    const w = tf.variable(values(1, [4, 3]));
+    const step = (seed: number) => tf.tidy(() => opt.applyGradients([{ name: w.name, tensor: values(seed, w.shape) }]));
+    step(2);
+    step(3);
+    const m = (await opt.getWeights())[1].tensor;
+    const kept = share(m);
+    const before = kept.arraySync();
+    step(4);
+    expect(kept.arraySync()).toEqual(before);
+    // The slot itself moved on: m₃ = β₁·m₂ + (1 − β₁)·g₃.
+    const g = values(4, w.shape);
+    expect(maxDiff((await opt.getWeights())[1].tensor.arraySync(), tf.tidy(() => tf.add(tf.mul(tf.reshape(kept, w.shape), 0.9), tf.mul(g, 0.1)).arraySync()))).toBeLessThan(1e-6);
+    tf.dispose([w, kept, g]);
+    opt.dispose();
+  });
+
+  it('setWeights makes slots on the given tensors; the next step leaves those tensors as they were', async () => {
+    const opt = new SimdAdam(0.01, 0.9, 0.999, 1e-7);
+    const w = tf.variable(values(1, [4, 3]));
+    const step = (seed: number) => tf.tidy(() => opt.applyGradients([{ name: w.name, tensor: values(seed, w.shape) }]));
+    step(2);
+    const given = (await opt.getWeights()).map((s) => ({ name: s.name, tensor: tf.add(s.tensor, 1) }));
+    await opt.setWeights(given);
+    const before = given.map((s) => s.tensor.arraySync());
+    step(3);
+    expect(given.map((s) => s.tensor.arraySync())).toEqual(before);
+    expect(maxDiff((await opt.getWeights())[1].tensor.arraySync(), before[1])).toBeGreaterThan(1e-3);
+    tf.dispose([w, ...given.map((s) => s.tensor)]);
+    opt.dispose();
   });
 
   it('the row-copy gather and the heap segment sum equal the cpu backend', async () => {
@@ -113,7 +174,14 @@ describe('optimizers and embedding kernels', () => {
     const onCpu = [tf.gather(table, ids).arraySync(), f().arraySync()];
     await tf.setBackend('wasm');
     expect(maxDiff(onWasm, onCpu)).toBe(0);
-    expect(() => tf.gather(table, tf.tensor1d([9], 'int32')).arraySync()).not.toThrow(/heap/);
+    // An id out of range goes to the stock kernel, which refuses it; the row copy's output block is freed.
+    const blocks = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    const outOfRange = tf.tensor1d([9], 'int32');
+    tf.dispose(tf.gather(table, ids)); // brings the table back from the cpu backend to the wasm heap
+    const before = blocks();
+    expect(() => tf.gather(table, outOfRange)).toThrow('GatherV2: the index value 9 is not in [0, 8]');
+    expect(blocks()).toBe(before);
+    tf.dispose([table, ids, outOfRange]);
   });
 
   it('tf.clone shares the heap block: the clone outlives its source, and the block is freed with the last of them', () => {
@@ -140,11 +208,14 @@ describe('memory', () => {
       ['Dense', { units: 3, activation: 'softmax' }],
     ]));
     const model = buildModel(r.ir!);
-    model.compile({ optimizer: tf.train.adam(1e-2), loss: 'sparseCategoricalCrossentropy' });
+    model.compile({ optimizer: makeOptimizer('adam', 1e-2), loss: 'sparseCategoricalCrossentropy' });
     const x = tf.tensor2d(Array.from({ length: 8 * 12 }, (_, i) => (i % 12 > 8 + (i % 3) ? 0 : 1 + (i % 29))), [8, 12], 'int32');
     const y = tf.tensor2d([0, 1, 2, 0, 1, 2, 0, 1], [8, 1]);
     const memory = (tf.backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } }).wasm.asm.memory;
     for (let i = 0; i < 20; i++) await model.trainOnBatch(x, y);
+    // The app's Adam: each step updates every weight with one SIMD kernel, slots in place.
+    const { kernels } = await tf.profile(() => model.trainOnBatch(x, y));
+    expect(kernels.filter((k) => k.name === 'RnnSimdAdam')).toHaveLength(model.trainableWeights.length);
     const tensors = tf.memory().numTensors;
     const bytes = memory.buffer.byteLength;
     const first = (await model.trainOnBatch(x, y)) as number;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serializeDocument } from '../../src/graph/index.ts';
 import { chain, ROOT } from '../fixtures/graphs.ts';
+import { CSV_MAX_STEPS } from '../../src/datasets/csv.ts';
 import { leftBaselineAt } from '../../src/datasets/plateau.ts';
 
 const train = (...args: string[]) =>
@@ -60,6 +61,26 @@ describe('rnn-studio train', () => {
       err = String((e as { stderr: string }).stderr);
     }
     expect(err).toMatch(/bad\.csv: Row 22, column "c" is "x", not a number/);
+  });
+  it('a CSV whose model does not fit in wasm memory ends in one line naming the tensor, with exit code 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnn-csv-'));
+    const graph = join(dir, 'g.json');
+    const lstm = { units: 512, recurrentInitializer: 'glorotUniform' }; // (orthogonal would take minutes at this size)
+    writeFileSync(graph, serializeDocument(chain(['Input', { inputType: 'features', features: 1, length: 0 }], ['LSTM', lstm], ['Dense', { units: 1, activation: 'linear' }])));
+    // The longest CSV (10,000 timesteps): the LSTM saves [T, B, 7·512] floats, 4.6 GB at batch 32.
+    const T = CSV_MAX_STEPS;
+    writeFileSync(join(dir, 'long.csv'), `${'x,'.repeat(T)}label\n${Array.from({ length: 40 }, (_, i) => `${'1,'.repeat(T)}${i + 0.5}`).join('\n')}\n`);
+    let err = '';
+    let code = 0;
+    try {
+      execFileSync('node', [join(ROOT, 'bin/rnn-studio.mjs'), 'train', graph, '--csv', join(dir, 'long.csv'), '--steps', '1', '--batch-size', '32'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      code = (e as { status: number }).status;
+      err = String((e as { stderr: string }).stderr);
+    }
+    expect(code).toBe(1);
+    expect(err.trim().split('\n').at(-1)).toBe(
+      'rnn-studio train: A tensor of shape [10000, 32, 3584] needs 4.6 GB, more than the 4.3 GB (2³² bytes) that wasm memory can address. Use a smaller batch, a shorter sequence (T) or fewer units or input features.');
   });
   it('--stop-when-left stops at the step the run left the baseline, and --json reports that step', () => {
     const r = JSON.parse(execFileSync('node', [join(ROOT, 'bin/rnn-studio.mjs'), 'train', join(ROOT, 'presets/adding-simplernn.json'), '--seq-len', '10', '--steps', '400',

@@ -58,22 +58,29 @@ export interface SimdAttrs {
   resetAfter: boolean;
 }
 
+/** A tensor's heap offset, or 0 for "no tensor": no tensor sits at 0, since checkHeap (../heap.ts) refuses that offset. */
 const ptr = (b: WasmBackend, t: tf.TensorInfo | undefined): Ptr => (t ? b.dataIdMap.get(t.dataId).memoryOffset : 0);
 const flag = (x: boolean) => (x ? 1 : 0);
 
 /**
  * Allocates the kernel's float32 outputs and a scratch buffer (the matrix products' panel, then `scratch` floats);
- * runs `body`; frees the scratch.
+ * runs `body`; frees the scratch. When an allocation is refused (a HeapError, ../heap.ts), the ones made before it are
+ * freed and the kernel runs on nothing.
  */
 function withOutputs(b: WasmBackend, shapes: number[][], scratch: number, body: (outs: tf.TensorInfo[], scratch: Ptr) => void): tf.TensorInfo[] {
-  const outs = shapes.map((s) => b.makeOutput(s, 'float32'));
+  const outs: tf.TensorInfo[] = [];
   const panel = kernels!.PANEL_FLOATS.value as number;
-  const tmp = b.makeOutput([panel + scratch], 'float32');
+  let tmp: tf.TensorInfo | undefined;
   try {
+    for (const s of shapes) outs.push(b.makeOutput(s, 'float32'));
+    tmp = b.makeOutput([panel + scratch], 'float32');
     kernels!.usePanel(ptr(b, tmp));
     body(outs, ptr(b, tmp) + 4 * panel);
+  } catch (e) {
+    for (const o of outs) b.disposeData(o.dataId);
+    throw e;
   } finally {
-    b.disposeData(tmp.dataId);
+    if (tmp) b.disposeData(tmp.dataId);
   }
   return outs;
 }

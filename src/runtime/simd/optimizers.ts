@@ -20,10 +20,21 @@ function eachGradient(grads: Grads, f: (name: string, value: tf.Variable, gradie
   });
 }
 
-/** The optimizer state variable `list[i]`, created as zeros like tfjs-core does. */
+/**
+ * The optimizer state variable `list[i]`, created as zeros like tfjs-core does, and the only tensor on its heap block.
+ * The update kernels write the slots in place, so a slot that shares its block (on wasm tf.clone and reshape share it,
+ * src/runtime/setup.ts; `setWeights` makes slots on the caller's tensors) first moves to a copy: the tensors that
+ * shared it keep the old values. Counting the block's references is one map look-up per slot and step.
+ */
 function slot(list: Slot[], i: number, name: string, suffix: string, value: tf.Variable): tf.Variable {
   list[i] ??= { originalName: `${name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-  return list[i].variable;
+  const v = list[i].variable;
+  if ((tf.backend() as unknown as { refCount(id: object): number }).refCount(v.dataId) > 1) {
+    const copy = tf.mul(v, 1); // a block of its own (Identity would share it); x·1 = x exactly
+    v.assign(copy);
+    copy.dispose();
+  }
+  return v;
 }
 
 /** Runs an update kernel (slots updated in place, the new value returned) and re-points the variable at the value. */
