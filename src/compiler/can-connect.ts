@@ -15,7 +15,11 @@ const SHAPE_CODES = new Set([
 
 /** The ports an edge joins, defaults filled in. */
 function portsJoined(n: { src: GraphNode; dst: GraphNode }, e: Pick<ConnectRequest, 'sourceHandle' | 'targetHandle'>) {
-  const p = (x: GraphNode) => portsOf(LAYERS[x.data.kind], withDefaults(LAYERS[x.data.kind].params, x.data.params));
+  // A node of a kind we do not know (a damaged file) has the default ports; compile reports the kind itself.
+  const p = (x: GraphNode) => {
+    const spec = LAYERS[x.data.kind];
+    return spec ? portsOf(spec, withDefaults(spec.params, x.data.params)) : { inputs: ['x'], outputs: ['output'] };
+  };
   return { out: e.sourceHandle ?? p(n.src).outputs[0], into: e.targetHandle ?? p(n.dst).inputs[0] ?? 'x', data: p(n.dst).inputs[0] ?? 'x' };
 }
 
