@@ -13,11 +13,11 @@ import type { RaceEvent, UnrollMessage } from '../runtime/probes/race.ts';
 import { raceSettings, type RaceOptions, type RaceResult, type RaceSettings } from '../runtime/probes/race-settings.ts';
 
 export { RACE_DEFAULTS, RACE_RANGES, raceVerdict, type RaceModelResult, type RaceOptions, type RaceResult, type RaceSettings } from '../runtime/probes/race-settings.ts';
-export { flowSentence, probeSentences, raceSentences } from '../runtime/probes/sentences.ts';
+export { flowSentence, probeSentences, raceSentences, ratioLegend } from '../runtime/probes/sentences.ts';
 
 export type { DirectionProbe, LayerSummary, Snapshot, UnrollMessage };
 // Pure statistics over probe arrays (no tfjs inside), re-exported for the panels.
-export { fitDecay, gateMeanPerStep, gradRatio, iqrPerStep, medianPerStep, retentionPerStep, saturation, unitMeans } from '../runtime/probes/stats.ts';
+export { gateMeanPerStep, gradRatio, iqrPerStep, medianPerStep, retentionPerStep, saturation, unitMeans } from '../runtime/probes/stats.ts';
 
 /** One direction as the panels need it: the typed probe arrays and, when computed, the Jacobian of example 0. */
 export interface DirectionView extends DirectionProbe {
