@@ -20,6 +20,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LEAVE_RULE } from '../src/datasets/plateau.ts';
+import { LEARNED_MARGIN } from '../src/lesson/checks.ts';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 
@@ -122,6 +123,15 @@ const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 function classifierRuns(d: ClassifierRuns): string {
   return mdTable(['preset', 'params', 'steps (1 epoch)', 'validation accuracy', 'majority class', 'validation loss', 'wall time'],
     d.runs.map((r) => [`\`${r.preset}\``, r.params.toLocaleString('en-US'), r.steps, `**${pct(r.finalMetric)}**`, pct(r.baselineMetric), r.finalLoss.toFixed(3), `${Math.round(r.wallSeconds)} s`]));
+}
+
+interface Step2Runs { runs: { seed: number; steps: number; finalLoss: number; baseline: number; finalMetric: number; baselineMetric: number; wallSeconds: number }[] }
+
+/** The lesson's step 2 per seed (`npx tsx scripts/measure-runs.ts lesson-step2`), with its check's two conditions. */
+function lessonStep2(d: Step2Runs): string {
+  return mdTable(['seed', 'steps', 'validation loss', 'baseline loss (class frequencies)', 'validation accuracy', 'majority class', 'both beaten', 'wall time'],
+    d.runs.map((r) => [r.seed, r.steps, r.finalLoss.toFixed(4), r.baseline.toFixed(4), pct(r.finalMetric), pct(r.baselineMetric),
+      r.finalLoss < r.baseline && r.finalMetric >= r.baselineMetric + LEARNED_MARGIN ? 'yes' : '**no**', `${r.wallSeconds} s`]));
 }
 
 interface Plateaus { rows: { task: string; preset: string; T: number; budget: number; runs: { seed: number; leftAt: number | null }[] }[] }
@@ -287,6 +297,7 @@ export const TABLES: Record<string, (data: never) => string> = {
   'gru-forms': gruForms,
   'race-engines': raceEngines,
   'classifier-runs': classifierRuns,
+  'lesson-step2': lessonStep2,
   'spam-bundle': spamBundle,
   plateaus,
   'copy-band': copyBand,

@@ -61,7 +61,10 @@ export function checkStrip(f: StripFacts): Verdict {
 export interface TrainFacts {
   task: string;
   steps: number;
-  /** Validation accuracy of the trained model, and of always guessing the most frequent training class. */
+  /** Validation loss of the trained model, and the baseline loss (predicting the training class frequencies). */
+  valLoss: number;
+  baselineLoss: number;
+  /** Validation accuracy of the trained model, and of always answering the majority training class. */
   accuracy: number;
   baselineAccuracy: number;
   /** The "try it" answer on a held-out sample, if it ran. */
@@ -71,11 +74,17 @@ export interface TrainFacts {
 /** How far above the majority class the accuracy must be to count as learned (accuracy points). */
 export const LEARNED_MARGIN = 0.05;
 
+/** A loss as the Training tab prints it. */
+const loss4 = (x: number) => x.toFixed(4);
+
 export function checkTrain(f: TrainFacts): Verdict {
-  const vs = `${pct(f.accuracy)} validation accuracy after ${f.steps} steps on ${f.task}, against ${pct(f.baselineAccuracy)} for always guessing the most frequent class`;
-  if (f.accuracy < f.baselineAccuracy + LEARNED_MARGIN) return fail(`${vs}: not ${Math.round(100 * LEARNED_MARGIN)} points above it yet (more steps would help).`);
-  if (!f.tried) return fail(`${vs}, but "try it" has not run on a held-out sample.`);
-  return pass(`${vs}. "Try it" read “${f.tried.input}” and answered ${f.tried.output}.`);
+  const after = `after ${f.steps} steps on ${f.task}`;
+  const losses = `validation loss ${loss4(f.valLoss)} against the baseline loss ${loss4(f.baselineLoss)} (predicting the class frequencies)`;
+  const accs = `validation accuracy ${pct(f.accuracy)} against ${pct(f.baselineAccuracy)} for always answering the majority class`;
+  if (!(f.valLoss < f.baselineLoss)) return fail(`${after} the ${losses} is not below it: the model predicts worse than the class frequencies alone (${accs}).`);
+  if (f.accuracy < f.baselineAccuracy + LEARNED_MARGIN) return fail(`${after} the ${accs} is not ${Math.round(100 * LEARNED_MARGIN)} points above it yet (${losses}); more steps would help.`);
+  if (!f.tried) return fail(`${after} the ${losses} and the ${accs} beat the baselines, but "try it" has not run on a held-out sample.`);
+  return pass(`${after}, ${losses}, and ${accs}. "Try it" read “${f.tried.input}” and answered ${f.tried.output}.`);
 }
 
 // ── step 3: the gradient through time ─────────────────────────────────────────────────────────────────

@@ -222,7 +222,8 @@ async function trainStep(): Promise<Verdict> {
   await tryModel();
   const tr = useTraining.getState().tryResult;
   return checkTrain({
-    task: t.info.title, steps: t.progress?.step ?? TRAIN_STEPS, accuracy: t.final.metric, baselineAccuracy: t.info.baseline.metric,
+    task: t.info.title, steps: t.progress?.step ?? TRAIN_STEPS, valLoss: t.final.loss, baselineLoss: t.info.baseline.loss,
+    accuracy: t.final.metric, baselineAccuracy: t.info.baseline.metric,
     tried: tr ? { input: tr.input, output: tr.output } : null,
   });
 }

@@ -38,18 +38,22 @@ describe('step 1: the unrolled strip', () => {
 });
 
 describe('step 2: the classifier', () => {
-  const base = { task: 'News titles', steps: 120, baselineAccuracy: 0.258, tried: { input: 'stocks fall', output: 'business (61.0 %)' } };
-  it('passes above the majority class and names the try-it answer', () => {
-    const v = checkTrain({ ...base, accuracy: 0.703 });
-    expect(v).toEqual({ ok: true, text: '70.3 % validation accuracy after 120 steps on News titles, against 25.8 % for always guessing the most frequent class. "Try it" read “stocks fall” and answered business (61.0 %).' });
+  const base = { task: 'Mail subjects', steps: 120, baselineLoss: 0.6722, baselineAccuracy: 0.602, tried: { input: 'win money now', output: 'spam (81.0 %)' } };
+  it('passes below the baseline loss and above the majority class, naming both, and the try-it answer', () => {
+    const v = checkTrain({ ...base, valLoss: 0.5191, accuracy: 0.803 });
+    expect(v).toEqual({ ok: true, text: 'after 120 steps on Mail subjects, validation loss 0.5191 against the baseline loss 0.6722 (predicting the class frequencies), and validation accuracy 80.3 % against 60.2 % for always answering the majority class. "Try it" read “win money now” and answered spam (81.0 %).' });
+  });
+  it('fails when the validation loss is above the baseline loss, even with the accuracy above the majority class (the issue\'s Dense(4) run)', () => {
+    const v = checkTrain({ ...base, valLoss: 0.7587, accuracy: 0.70 });
+    expect(v).toEqual({ ok: false, text: 'not this time, because after 120 steps on Mail subjects the validation loss 0.7587 against the baseline loss 0.6722 (predicting the class frequencies) is not below it: the model predicts worse than the class frequencies alone (validation accuracy 70.0 % against 60.2 % for always answering the majority class).' });
   });
   it('fails at the majority class, with both numbers', () => {
-    const v = checkTrain({ ...base, accuracy: 0.27 });
+    const v = checkTrain({ ...base, valLoss: 0.66, accuracy: 0.61 });
     expect(v.ok).toBe(false);
-    expect(v.text).toBe('not this time, because 27.0 % validation accuracy after 120 steps on News titles, against 25.8 % for always guessing the most frequent class: not 5 points above it yet (more steps would help).');
+    expect(v.text).toBe('not this time, because after 120 steps on Mail subjects the validation accuracy 61.0 % against 60.2 % for always answering the majority class is not 5 points above it yet (validation loss 0.6600 against the baseline loss 0.6722 (predicting the class frequencies)); more steps would help.');
   });
   it('fails when try it did not run', () => {
-    expect(checkTrain({ ...base, accuracy: 0.9, tried: null }).text).toMatch(/^not this time, because 90\.0 % .*but "try it" has not run/);
+    expect(checkTrain({ ...base, valLoss: 0.3, accuracy: 0.9, tried: null }).text).toMatch(/^not this time, because .*validation accuracy 90\.0 % .*but "try it" has not run/);
   });
 });
 

@@ -113,7 +113,7 @@ const SetupColumn = memo(function SetupColumn({ preview }: { preview: Preview })
         <div className="tr-preview" data-testid="dataset-preview">
           <p>{preview.info.description}</p>
           <p className="tr-muted">
-            {preview.trainSize.toLocaleString('en-US')} training / {preview.valSize.toLocaleString('en-US')} validation samples · baseline{' '}
+            {preview.trainSize.toLocaleString('en-US')} training / {preview.valSize.toLocaleString('en-US')} validation samples · baseline loss{' '}
             <strong data-testid="baseline">{preview.info.baseline.loss.toFixed(4)}</strong> ({preview.info.baseline.what})
             {preview.info.source && <> · data: {preview.info.source}</>}
           </p>
@@ -254,7 +254,7 @@ function ResultColumn({ info, task }: { info: TaskInfo | null; task: string }) {
       {t.final && (
         <p data-testid="final-eval">
           Validation: loss <strong>{t.final.loss.toFixed(4)}</strong>, {metricName} <strong>{metricName === 'accuracy' ? `${(100 * t.final.metric).toFixed(1)} %` : t.final.metric.toFixed(4)}</strong>
-          {info && <> (baseline {info.baseline.loss.toFixed(4)}{info.baseline.metric !== undefined ? `, ${(100 * info.baseline.metric).toFixed(1)} %` : ''})</>}
+          {info && <> (baseline loss {info.baseline.loss.toFixed(4)}{info.baseline.metric !== undefined ? `, majority class ${(100 * info.baseline.metric).toFixed(1)} %` : ''})</>}
         </p>
       )}
       {t.final?.confusion && <ConfusionMatrix matrix={t.final.confusion} names={classNames} />}
