@@ -110,7 +110,10 @@ export function checkGradient(f: GradientFacts): Verdict {
 // ── step 4: the LSTM's gates ──────────────────────────────────────────────────────────────────────────
 export interface GateFacts {
   weights: 'trained' | 'imported' | 'initial';
-  /** Forget gate f over real steps, all examples and units. */
+  /** The probe example the heatmaps show (1-based) and its real (unmasked) steps; every number below is of it. */
+  example: number;
+  steps: number;
+  /** Forget gate f over the example's real steps and all units. */
   fMin: number;
   fMax: number;
   fMean: number;
@@ -123,8 +126,8 @@ export interface GateFacts {
 export const KEEPS = 0.5;
 
 export function checkGates(f: GateFacts): Verdict {
-  const what = `the forget gate f ranges from ${num(f.fMin)} to ${num(f.fMax)} (mean ${num(f.fMean)}); the cell state c reaches ±${num(f.cMaxAbs)} and h ±${num(f.hMaxAbs)}`;
-  if (f.weights !== 'trained') return fail(`these are the initial weights (train this graph in step 2 first): ${what}.`);
+  const what = `in example ${f.example} (the one in the heatmaps, ${f.steps} real steps) the forget gate f ranges from ${num(f.fMin)} to ${num(f.fMax)} (mean ${num(f.fMean)}); the cell state c reaches ±${num(f.cMaxAbs)} and h ±${num(f.hMaxAbs)}`;
+  if (f.weights !== 'trained') return fail(`these are the ${f.weights} weights (train this graph in step 2 first): ${what}.`);
   if (f.fMean <= KEEPS) return fail(`${what}: on average f keeps only ${num(f.fMean)} of c per step.`);
   if (f.cMaxAbs <= Math.max(1, f.hMaxAbs)) return fail(`${what}: c stays within the ±1 that bounds h.`);
   return pass(`with the trained weights, ${what}: f keeps most of c from step to step, so c adds up past the ±1 that bounds h = o·tanh(c).`);

@@ -17,7 +17,7 @@ export { flowSentence, probeSentences, raceSentences, ratioLegend } from '../run
 
 export type { DirectionProbe, LayerSummary, Snapshot, UnrollMessage };
 // Pure statistics over probe arrays (no tfjs inside), re-exported for the panels.
-export { gateMeanPerStep, gradRatio, iqrPerStep, medianPerStep, retentionPerStep, saturation, unitMeans } from '../runtime/probes/stats.ts';
+export { exampleRange, gateMeanPerStep, gradRatio, iqrPerStep, medianPerStep, retentionPerStep, saturation, unitMeans } from '../runtime/probes/stats.ts';
 
 /** One direction as the panels need it: the typed probe arrays and, when computed, the Jacobian of example 0. */
 export interface DirectionView extends DirectionProbe {

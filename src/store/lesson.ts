@@ -17,7 +17,7 @@ import {
 } from '../lesson/checks.ts';
 import { GRADIENT_LENGTHS, LESSON_STEPS, STRIP_STEPS, TRAIN_STEPS, type LessonStepId } from '../lesson/steps.ts';
 import { assertNever } from '../graph/types.ts';
-import { medianPerStep, probeAtLengths, probeCurrentGraph, runRace, unrollLayer, useInside, type UnrollMessage } from './inside.ts';
+import { exampleRange, medianPerStep, probeAtLengths, probeCurrentGraph, runRace, setExample, unrollLayer, useInside, type UnrollMessage } from './inside.ts';
 import { PRESETS, presetByName } from './presets.ts';
 import { compiledOf, loadDocument, requestFit, selectNodes, setDockTab, useStore } from './store.ts';
 import { startTraining, tryModel, useTraining } from './training.ts';
@@ -244,24 +244,6 @@ async function gradientStep(): Promise<Verdict> {
   });
 }
 
-/** Extremes and mean of a gate or state over real steps ([T, B, H] values, [B, T] mask). */
-export function gateRange(v: Float32Array, mask: Uint8Array | null, T: number, B: number, H: number) {
-  let min = Infinity, max = -Infinity, maxAbs = 0, sum = 0, n = 0;
-  for (let t = 0; t < T; t++)
-    for (let b = 0; b < B; b++) {
-      if (mask && mask[b * T + t] === 0) continue;
-      for (let j = 0; j < H; j++) {
-        const x = v[(t * B + b) * H + j];
-        min = Math.min(min, x);
-        max = Math.max(max, x);
-        maxAbs = Math.max(maxAbs, Math.abs(x));
-        sum += x;
-        n++;
-      }
-    }
-  return { min, max, maxAbs, mean: n ? sum / n : NaN };
-}
-
 async function gatesStep(): Promise<Verdict> {
   setDockTab('inside');
   const weights = await probeCurrentGraph(doc());
@@ -269,9 +251,13 @@ async function gatesStep(): Promise<Verdict> {
   const p = s.runs.find((r) => r.id === 'graph')?.probe;
   const d = p?.directions.find((x) => x.kind === 'LSTM');
   if (!weights || !p || !d) throw new Error(s.error ?? 'the graph has no LSTM to probe.');
-  const range = (g: string) => gateRange(d.gates[g], d.mask, p.seqLen, p.batch, d.units);
-  const f = range('f');
-  return checkGates({ weights, fMin: f.min, fMax: f.max, fMean: f.mean, cMaxAbs: range('c').maxAbs, hMaxAbs: range('h').maxAbs });
+  const range = (g: string, e: number) => exampleRange(d.gates[g], d.mask, p.seqLen, p.batch, d.units, e);
+  // The example whose cell state goes furthest is the one that shows c adding up: the heatmaps show it, the verdict quotes it.
+  let e = 0;
+  for (let b = 1; b < p.batch; b++) if (range('c', b).maxAbs > range('c', e).maxAbs) e = b;
+  setExample(e);
+  const f = range('f', e);
+  return checkGates({ weights, example: e + 1, steps: f.steps, fMin: f.min, fMax: f.max, fMean: f.mean, cMaxAbs: range('c', e).maxAbs, hMaxAbs: range('h', e).maxAbs });
 }
 
 /** The race at its defaults (RACE_DEFAULTS, the same settings as the Inside tab and `rnn-studio race`). */

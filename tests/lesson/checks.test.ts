@@ -73,14 +73,14 @@ describe('step 3: the gradient through time', () => {
 });
 
 describe('step 4: the gates', () => {
-  const base = { fMin: 0.7, fMax: 0.94, fMean: 0.81, cMaxAbs: 6.9, hMaxAbs: 0.83 };
+  const base = { example: 29, steps: 12, fMin: 0.7, fMax: 0.94, fMean: 0.81, cMaxAbs: 6.9, hMaxAbs: 0.83 };
   it('passes for trained weights whose forget gate lets c add up past ±1', () => {
     expect(checkGates({ ...base, weights: 'trained' })).toEqual({
-      ok: true, text: 'with the trained weights, the forget gate f ranges from 0.7 to 0.94 (mean 0.81); the cell state c reaches ±6.9 and h ±0.83: f keeps most of c from step to step, so c adds up past the ±1 that bounds h = o·tanh(c).',
+      ok: true, text: 'with the trained weights, in example 29 (the one in the heatmaps, 12 real steps) the forget gate f ranges from 0.7 to 0.94 (mean 0.81); the cell state c reaches ±6.9 and h ±0.83: f keeps most of c from step to step, so c adds up past the ±1 that bounds h = o·tanh(c).',
     });
   });
   it('fails on initial weights, on a forgetful gate, and on a cell state within ±1', () => {
-    expect(checkGates({ ...base, weights: 'initial' }).text).toMatch(/^not this time, because these are the initial weights \(train this graph in step 2 first\): the forget gate f ranges from 0\.7/);
+    expect(checkGates({ ...base, weights: 'initial' }).text).toMatch(/^not this time, because these are the initial weights \(train this graph in step 2 first\): in example 29 \(the one in the heatmaps, 12 real steps\) the forget gate f ranges from 0\.7/);
     expect(checkGates({ ...base, weights: 'trained', fMin: 0.1, fMean: 0.4 }).text).toMatch(/\(mean 0\.4\).*: on average f keeps only 0\.4 of c per step\.$/);
     expect(checkGates({ ...base, weights: 'trained', cMaxAbs: 0.9 }).text).toMatch(/c reaches ±0\.9 and h ±0\.83: c stays within the ±1 that bounds h\.$/);
   });
