@@ -4,6 +4,7 @@
  * the run on screen: "✓ …" when the run shows what the step teaches, "not this time, because …" when it does not.
  */
 import { raceVerdict, type RaceResult } from '../runtime/probes/race-settings.ts';
+import { fmtLoss, fmtSci, times } from '../runtime/probes/sentences.ts';
 
 export interface Verdict {
   ok: boolean;
@@ -99,11 +100,12 @@ export const VANISHED = 1e-2;
 export function checkGradient(f: GradientFacts): Verdict {
   const c = [...f.curves].sort((a, b) => a.T - b.T);
   if (c.length < 2) return fail(`only ${c.length} length was probed.`);
-  const said = list(c.map((x) => `${num(x.ratio)} at T = ${x.T}`));
+  // g₁/g_T as the gradient legend writes it (fmtSci), so the verdict and the chart show one value.
+  const said = list(c.map((x) => `${fmtSci(x.ratio)} at T = ${x.T}`));
   for (let k = 1; k < c.length; k++)
-    if (!(c[k].ratio < c[k - 1].ratio)) return fail(`g₁/g_T at T = ${c[k].T} (${num(c[k].ratio)}) is not below T = ${c[k - 1].T} (${num(c[k - 1].ratio)}).`);
+    if (!(c[k].ratio < c[k - 1].ratio)) return fail(`g₁/g_T at T = ${c[k].T} (${fmtSci(c[k].ratio)}) is not below T = ${c[k - 1].T} (${fmtSci(c[k - 1].ratio)}).`);
   const last = c[c.length - 1];
-  if (!(last.ratio < VANISHED)) return fail(`g₁/g_T fell (${said}) but is still ${num(last.ratio)} at T = ${last.T}, not below ${num(VANISHED)}.`);
+  if (!(last.ratio < VANISHED)) return fail(`g₁/g_T fell (${said}) but is still ${fmtSci(last.ratio)} at T = ${last.T}, not below ${fmtSci(VANISHED)}.`);
   return pass(`g₁/g_T = ${said}: the longer the sequence, the less of the gradient reaches the first step.`);
 }
 
@@ -142,12 +144,13 @@ export function checkRace(r: RaceResult): Verdict {
   const missing = (['SimpleRNN', 'LSTM', 'GRU'] as const).filter((k) => !r.models.some((m) => m.kind === k && Number.isFinite(m.valLoss)));
   if (missing.length) return fail(`${list([...missing])} did not finish.`);
   const v = raceVerdict(r);
-  const loss = (k: 'SimpleRNN' | 'LSTM' | 'GRU') => `${k} ${num(r.models.find((m) => m.kind === k)!.valLoss, 3)} (${num(v.relLoss[k])} × baseline)`;
-  const gain = (k: 'LSTM' | 'GRU') => `${k} ${Number.isFinite(v.ratioGain[k]) ? `${num(v.ratioGain[k])}×` : v.ratioGain[k] === Infinity ? 'some against none' : 'unknown'}`;
-  const head = `after ${r.steps} steps at T = ${r.seqLen} (baseline ${num(r.baseline, 3)})`;
+  // Numbers as the race's own sentences write them (sentences.ts), so the verdict and the Inside tab agree to the digit.
+  const loss = (k: 'SimpleRNN' | 'LSTM' | 'GRU') => `${k}'s validation loss ${fmtLoss(r.models.find((m) => m.kind === k)!.valLoss)}`;
+  const gain = (k: 'LSTM' | 'GRU') => `${k} ${Number.isFinite(v.ratioGain[k]) || v.ratioGain[k] === Infinity ? times(v.ratioGain[k]) : 'unknown'}`;
+  const head = `after ${r.steps} steps at T = ${r.seqLen} (baseline ${fmtLoss(r.baseline)})`;
   if (!v.simpleStays) return fail(`${head} the ${loss('SimpleRNN')} got below 0.8 × baseline: at this T it can bridge the lag.`);
   const slow = (['LSTM', 'GRU'] as const).filter((k) => !(v.relLoss[k] <= 0.1));
-  if (slow.length) return fail(`${head} ${list(slow.map(loss))} stayed above 0.1 × baseline: gated cells start with their gates half closed and may need more steps.`);
+  if (slow.length) return fail(`${head} the ${list(slow.map(loss))} stayed above 0.1 × baseline: gated cells start with their gates half closed and may need more steps.`);
   if (!v.gatedCarry) return fail(`${head} the gated cells learned, but their trained g₁/g_T is not 100× the SimpleRNN's (${gain('LSTM')}, ${gain('GRU')}).`);
   return pass(`${head} the ${loss('SimpleRNN')} stayed at the baseline, while the ${loss('LSTM')} and the ${loss('GRU')} learned, ` +
     `carrying more of the gradient back to the first step than the SimpleRNN (g₁/g_T ${gain('LSTM')}, ${gain('GRU')}).`);

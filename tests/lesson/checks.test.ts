@@ -94,17 +94,17 @@ describe('step 5: the race', () => {
   });
   it('passes at the textbook result, with the gradient gains', () => {
     expect(checkRace(race(0.16, 0.0021, 0.0013))).toEqual({
-      ok: true, text: 'after 350 steps at T = 35 (baseline 0.167) the SimpleRNN 0.16 (0.96 × baseline) stayed at the baseline, while the LSTM 0.0021 (0.013 × baseline) and the GRU 0.0013 (0.0078 × baseline) learned, carrying more of the gradient back to the first step than the SimpleRNN (g₁/g_T LSTM 2·10⁴×, GRU 3·10⁵×).',
+      ok: true, text: 'after 350 steps at T = 35 (baseline 0.167) the SimpleRNN\'s validation loss 0.160 stayed at the baseline, while the LSTM\'s validation loss 0.0021 and the GRU\'s validation loss 0.0013 learned, carrying more of the gradient back to the first step than the SimpleRNN (g₁/g_T LSTM 2·10⁴×, GRU 3·10⁵×).',
     });
   });
   it('fails when the LSTM stays at the baseline, and says why gated cells can be slow', () => {
-    expect(checkRace(race(0.16, 0.161, 0.014)).text).toBe('not this time, because after 350 steps at T = 35 (baseline 0.167) LSTM 0.161 (0.96 × baseline) stayed above 0.1 × baseline: gated cells start with their gates half closed and may need more steps.');
+    expect(checkRace(race(0.16, 0.161, 0.014)).text).toBe('not this time, because after 350 steps at T = 35 (baseline 0.167) the LSTM\'s validation loss 0.161 stayed above 0.1 × baseline: gated cells start with their gates half closed and may need more steps.');
   });
   it('fails when the gated cells learn but carry less than 100× the gradient', () => {
     expect(checkRace(race(0.16, 0.002, 0.001, [1e-3, 0.024, 0.5])).text).toBe('not this time, because after 350 steps at T = 35 (baseline 0.167) the gated cells learned, but their trained g₁/g_T is not 100× the SimpleRNN\'s (LSTM 24×, GRU 500×).');
   });
   it('fails when the SimpleRNN bridges the lag, or a model did not finish', () => {
-    expect(checkRace(race(0.02, 0.001, 0.001)).text).toMatch(/the SimpleRNN 0\.02 \(0\.12 × baseline\) got below 0\.8 × baseline/);
+    expect(checkRace(race(0.02, 0.001, 0.001)).text).toMatch(/the SimpleRNN's validation loss 0\.020 got below 0\.8 × baseline/);
     expect(checkRace({ ...race(0.16, 0.001, 0.001), models: race(0.16, 0.001, 0.001).models.filter((m) => m.kind !== 'LSTM') }).text).toBe('not this time, because LSTM did not finish.');
   });
 });

@@ -30,9 +30,10 @@ export function fmtSci(v: number | null): string {
   const pow = `10${String(ex).replace(/./g, (c) => SUP[c])}`;
   return m === 1 ? pow : `${m}·${pow}`;
 }
-const fmtLoss = (v: number) => (v >= 0.01 ? v.toFixed(3) : v.toPrecision(2));
+/** A loss as every race sentence writes it: 0.165, or 0.0072 below 0.01. */
+export const fmtLoss = (v: number) => (v >= 0.01 ? v.toFixed(3) : v.toPrecision(2));
 /** "8×", "2,300×" or "10⁵×": how many times larger. */
-const times = (x: number) => (x === Infinity ? 'infinitely many times' : x < 1e4 ? `${Math.round(x).toLocaleString('en')}×` : `${fmtSci(x)}×`);
+export const times = (x: number) => (x === Infinity ? 'infinitely many times' : x < 1e4 ? `${Math.round(x).toLocaleString('en')}×` : `${fmtSci(x)}×`);
 const list = (xs: string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 const the = (kinds: string[]) => `the ${list(kinds)}`;
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
