@@ -17,7 +17,7 @@ import {
 } from '../lesson/checks.ts';
 import { GRADIENT_LENGTHS, LESSON_STEPS, STRIP_STEPS, TRAIN_STEPS, type LessonStepId } from '../lesson/steps.ts';
 import { assertNever } from '../graph/types.ts';
-import { exampleRange, medianPerStep, probeAtLengths, probeCurrentGraph, runRace, setExample, unrollLayer, useInside, type UnrollMessage } from './inside.ts';
+import { clearRuns, exampleRange, medianPerStep, probeAtLengths, probeCurrentGraph, runRace, setExample, unrollLayer, useInside, type UnrollMessage } from './inside.ts';
 import { PRESETS, presetByName } from './presets.ts';
 import { compiledOf, loadDocument, requestFit, selectNodes, setDockTab, useStore } from './store.ts';
 import { startTraining, tryModel, useTraining } from './training.ts';
@@ -109,7 +109,11 @@ export const isUsersGraph = (doc: GraphDoc) => doc.nodes.length > 0 && !PRESETS.
 function loadPreset(name: string) {
   const p = presetByName(name);
   if (!p) throw new Error(`the preset ${name} is missing`);
-  if (modelText(p.doc) !== modelText(useStore.getState().doc)) loadDocument(p.doc, { layout: true });
+  if (modelText(p.doc) === modelText(useStore.getState().doc)) return;
+  loadDocument(p.doc, { layout: true });
+  // Nothing from an earlier step's graph stays on screen: no probe outline or badge, no race picker, no unrolled strip.
+  clearRuns();
+  useLesson.setState({ strip: null });
 }
 
 /** Keeps the user's graph aside (local storage), then runs the step that was waiting for the answer. */
