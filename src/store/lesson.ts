@@ -15,11 +15,11 @@ import { isRecurrentKind } from '../layers/index.ts';
 import {
   checkExport, checkGates, checkGradient, checkRace, checkShapes, checkStrip, checkTrain, type Verdict,
 } from '../lesson/checks.ts';
-import { GRADIENT_LENGTHS, LESSON_STEPS, STRIP_STEPS, TRAIN_STEPS, type LessonStepId } from '../lesson/steps.ts';
+import { GRADIENT_LENGTHS, LESSON_STEPS, STRIP_STEPS, TRAIN_STEPS, type LessonStep, type LessonStepId } from '../lesson/steps.ts';
 import { assertNever } from '../graph/types.ts';
 import { clearRuns, exampleRange, medianPerStep, probeAtLengths, probeCurrentGraph, runRace, setExample, unrollLayer, useInside, type UnrollMessage } from './inside.ts';
 import { PRESETS, presetByName } from './presets.ts';
-import { compiledOf, loadDocument, requestFit, selectNodes, setDockTab, useStore } from './store.ts';
+import { compiledOf, loadDocument, requestFit, selectNodes, setDockTab, showDockFull, useStore } from './store.ts';
 import { startTraining, tryModel, useTraining } from './training.ts';
 
 export const PROGRESS_KEY = 'rnn-studio:lesson';
@@ -85,7 +85,20 @@ export function openLesson() {
   kv?.setItem(SEEN_KEY, '1');
   useLesson.setState({ open: true });
 }
-export const closeLesson = () => useLesson.setState({ open: false, confirm: null });
+/** The dock's full-window state before the lesson first arranged the window; Close gives it back. */
+let dockBefore: boolean | null = null;
+
+/** Arranges the window for a step that has run: the dock in full window beside the lesson, or the canvas in view. */
+function arrange(step: LessonStep) {
+  dockBefore ??= useStore.getState().dockFull;
+  showDockFull(step.view.dockFull);
+}
+
+export function closeLesson() {
+  useLesson.setState({ open: false, confirm: null });
+  if (dockBefore !== null) showDockFull(dockBefore);
+  dockBefore = null;
+}
 
 export function goToStep(step: number) {
   useLesson.setState({ step: Math.max(0, Math.min(LESSON_STEPS.length - 1, step)), confirm: null });
@@ -163,6 +176,7 @@ export async function doIt(id: LessonStepId, o: { force?: boolean } = {}): Promi
     setVerdict(id, { ok: false, text: `not this time, because ${(e as Error).message}` });
   } finally {
     useLesson.setState({ busy: null });
+    arrange(step);
   }
 }
 

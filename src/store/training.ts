@@ -80,10 +80,17 @@ export const resetTraining = () => useTraining.setState(initial(), true);
 
 export const isBusy = (s: Pick<TrainingState, 'status'>) => s.status === 'starting' || s.status === 'running' || s.status === 'paused';
 
+/**
+ * The task a graph gets when it names none (or one that no longer exists): it follows the graph's Input, a text task
+ * (the lesson classifiers' spam subjects) for tokens and the adding problem for float features.
+ */
+export const defaultTaskOf = (doc: GraphDoc) =>
+  doc.nodes.find((n) => n.data.kind === 'Input')?.data.params.inputType === 'tokens' ? 'spam-subjects' : 'adding';
+
 /** The settings a run uses: the graph's, with defaults for what it leaves unset. */
 export function settingsOf(doc: GraphDoc): TrainSettings & { task: string; seqLen?: number } {
   const t = doc.training ?? { seed: DEFAULT_SEED };
-  const task = t.task && (TASKS[t.task] || t.task === 'csv') ? t.task : 'adding';
+  const task = t.task && (TASKS[t.task] || t.task === 'csv') ? t.task : defaultTaskOf(doc);
   return {
     task, seqLen: t.seqLen ?? TASKS[task]?.seqLen?.default, seed: t.seed, optimizer: t.optimizer ?? 'adam', learningRate: t.learningRate ?? 0.001,
     batchSize: t.batchSize ?? 32, epochs: t.epochs ?? 1, clipNorm: t.clipNorm ?? 1,

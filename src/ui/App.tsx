@@ -3,6 +3,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
 import { countOf } from '../graph/index.ts';
 import { clearStatus, selectCompiled, useStore } from '../store/index.ts';
+import { useLesson } from '../store/lesson.ts';
 import { Canvas } from './canvas/Canvas.tsx';
 import { Dock } from './dock/Dock.tsx';
 import { Inspector } from './inspector/Inspector.tsx';
@@ -65,6 +66,7 @@ function ConflictBanner({ onTakeTheirs, onKeepMine }: AppProps) {
 export function App(props: AppProps) {
   const dockSize = useStore((s) => s.dockSize);
   const dockFull = useStore((s) => s.dockFull);
+  const lessonOpen = useLesson((s) => s.open);
   useEffect(() => {
     const open = () => document.querySelector<HTMLInputElement>('[data-testid="open-file"]')?.click();
     const onKey = (e: KeyboardEvent) => onShortcut(e, open);
@@ -73,7 +75,7 @@ export function App(props: AppProps) {
   }, []);
   return (
     <ReactFlowProvider>
-      <div className={dockFull ? 'app dock-full' : 'app'}>
+      <div className={`app${dockFull ? ' dock-full' : ''}${lessonOpen ? ' lesson-open' : ''}`}>
         <Toolbar />
         <ConflictBanner {...props} />
         <Palette />

@@ -243,3 +243,42 @@ export const lookAtCharts = (page: Page, root: string) => page.evaluate((root) =
     axes: [...scope.querySelectorAll('g.axis')].map((a) => [...a.querySelectorAll('.tick text')].filter((t) => isNum(own(t))).length),
   };
 }, root);
+
+/**
+ * What a careful reader sees wrong in the layout, by bounding boxes: the toolbar's items not on one row (their
+ * vertical centres more than 8 px apart: `headerWraps`); a control or label whose text wraps onto a second line or is cut off (wider than its box); and two controls
+ * (buttons, inputs, selects, tabs) on the page that overlap. Only what is in the viewport counts. Each entry names
+ * the element by its text.
+ */
+export const layoutFaults = (page: Page) => page.evaluate(() => {
+  const shown = (el: Element) => {
+    const r = el.getBoundingClientRect();
+    const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight;
+  };
+  const name = (el: Element) => `${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ').slice(0, 40)}"`;
+  /** Distinct line boxes of an element's text (1 = one line). */
+  const lines = (el: Element) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.bottom))).size;
+  };
+  const bar = [...document.querySelectorAll('.toolbar > *')].filter(shown).map((el) => el.getBoundingClientRect());
+  const centres = bar.map((r) => (r.top + r.bottom) / 2);
+  const labels = [...document.querySelectorAll('button, label, th, h2, h3, .brand, .doc-name, .palette-hint, [role="tab"]')].filter(shown);
+  const wrapped = labels.filter((el) => el.matches('button, th, [role="tab"], .brand') && lines(el) > 1).map(name);
+  // Cut off: wider than its box or past the window's edge; a name shortened with an ellipsis whose title holds it whole is not.
+  const whole = (el: Element) => !!el.getAttribute('title') && el.getAttribute('title')!.includes((el.firstChild?.textContent ?? '').trim());
+  const clipped = labels.filter((el) => (el.scrollWidth > el.clientWidth + 1 && !whole(el)) || el.getBoundingClientRect().right > innerWidth + 0.5 || el.getBoundingClientRect().bottom > innerHeight + 0.5).map(name);
+  const controls = [...document.querySelectorAll('button, input:not([type="hidden"]), select, textarea, [role="tab"]')].filter(shown);
+  const overlapping: string[] = [];
+  for (let i = 0; i < controls.length; i++)
+    for (let j = i + 1; j < controls.length; j++) {
+      const a = controls[i], b = controls[j];
+      if (a.contains(b) || b.contains(a)) continue;
+      const p = a.getBoundingClientRect(), q = b.getBoundingClientRect();
+      const w = Math.min(p.right, q.right) - Math.max(p.left, q.left), h = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+      if (w > 1 && h > 1) overlapping.push(`${name(a)} × ${name(b)}`);
+    }
+  return { headerWraps: Math.max(...centres) - Math.min(...centres) > 8, wrapped, clipped, overlapping };
+});

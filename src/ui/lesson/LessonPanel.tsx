@@ -20,6 +20,32 @@ function maths(text: string) {
     part.startsWith('_') ? <sub key={i}>{part.replace(/^_\{?|\}$/g, '')}</sub> : part);
 }
 
+/**
+ * Once a step has its verdict, the charts it talks about (steps.ts `view.focus`) are outlined and the first is scrolled
+ * into view; they may render a moment after the verdict, so this looks for them for a few seconds.
+ */
+function useFocus(selectors: string[] | null) {
+  const key = selectors?.join('\n') ?? '';
+  useEffect(() => {
+    if (!key) return;
+    const sels = key.split('\n');
+    const marked: Element[] = [];
+    let tries = 0;
+    const timer = setInterval(() => {
+      const found = sels.map((s) => document.querySelector(s));
+      if (found.every(Boolean) || ++tries > 30) {
+        clearInterval(timer);
+        for (const el of found) if (el) { el.classList.add('lesson-focus'); marked.push(el); }
+        found.find(Boolean)?.scrollIntoView({ block: 'start', inline: 'nearest' });
+      }
+    }, 100);
+    return () => {
+      clearInterval(timer);
+      for (const el of marked) el.classList.remove('lesson-focus');
+    };
+  }, [key]);
+}
+
 export function LessonPanel() {
   const s = useLesson(useShallow((x) => ({ open: x.open, step: x.step, verdicts: x.verdicts, busy: x.busy, strip: x.strip, confirm: x.confirm, stashed: x.stashed })));
   useEffect(() => {
@@ -28,9 +54,10 @@ export function LessonPanel() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [s.open]);
-  if (!s.open) return null;
   const step = LESSON_STEPS[s.step];
   const verdict = s.verdicts[step.id];
+  useFocus(s.open && verdict && !s.busy ? step.view.focus : null);
+  if (!s.open) return null;
   const last = s.step === LESSON_STEPS.length - 1;
   return (
     <aside className="lesson" role="dialog" aria-modal="false" aria-labelledby="lesson-title" data-testid="lesson" data-step={step.id}>
