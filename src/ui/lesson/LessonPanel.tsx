@@ -11,6 +11,7 @@ import {
 } from '../../store/lesson.ts';
 import { notify } from '../../store/index.ts';
 import { saveToFile } from '../files.ts';
+import { Why, whyDisabled } from '../Why.tsx';
 import { UnrollStrip } from './UnrollStrip.tsx';
 import './lesson.css';
 
@@ -75,34 +76,37 @@ export function LessonPanel() {
           </li>
         ))}
       </ol>
-      <h2 id="lesson-title">{step.title}</h2>
-      {step.body.map((p, i) => <p key={i}>{maths(p)}</p>)}
-      {step.id === 'cell' && s.strip && <UnrollStrip u={s.strip} />}
-      <div className="lesson-do">
-        <button type="button" className="btn primary" data-testid="lesson-do" disabled={!!s.busy} title={step.doIt} onClick={() => void doIt(step.id)}>
-          {s.busy === step.id ? 'Working…' : 'Do it'}
-        </button>
-        <span className="muted">{step.doIt}.</span>
-      </div>
-      <p className="lesson-uses muted" data-testid="lesson-uses">Uses {step.uses}.</p>
-      {s.confirm === step.id && (
-        <div className="lesson-confirm" role="alertdialog" aria-label="Your graph" data-testid="lesson-confirm">
-          <p>This step loads the preset {step.preset} in place of your own graph. Your graph is kept aside and "Bring back my graph" restores it (Undo works too).</p>
-          <div className="actions">
-            <button type="button" className="btn" onClick={() => { saveToFile(); notify('Saved your graph to a file.'); void keepAsideAndGoOn(); }}>Save it to a file, then go on</button>
-            <button type="button" className="btn" onClick={() => void keepAsideAndGoOn()}>Keep it aside and go on</button>
-            <button type="button" className="btn ghost" onClick={cancelReplace}>Cancel</button>
-          </div>
+      <div className="lesson-body">
+        <h2 id="lesson-title">{step.title}</h2>
+        {step.body.map((p, i) => <p key={i}>{maths(p)}</p>)}
+        {step.id === 'cell' && s.strip && <UnrollStrip u={s.strip} />}
+        <div className="lesson-do">
+          <button type="button" className="btn primary" data-testid="lesson-do" disabled={!!s.busy} title={step.doIt} onClick={() => void doIt(step.id)}>
+            {s.busy === step.id ? 'Working…' : 'Do it'}
+          </button>
+          <span className="muted">{step.doIt}.</span>
         </div>
-      )}
-      <div className={`lesson-expect ${verdict ? (verdict.ok ? 'ok' : 'not') : ''}`} data-testid="lesson-expect">
-        <strong>What you should see:</strong> {maths(step.expect)}
-        <p className="lesson-verdict" data-testid="lesson-verdict" data-ok={verdict ? String(verdict.ok) : ''} aria-live="polite">
-          {s.busy === step.id ? 'running…' : verdict ? <>{verdict.ok ? <span aria-label="seen">✓ </span> : null}{maths(verdict.text)}</> : 'Press Do it to check it against a run.'}
-        </p>
+        <p className="lesson-uses muted" data-testid="lesson-uses">Uses {step.uses}.</p>
+        {s.confirm === step.id && (
+          <div className="lesson-confirm" role="alertdialog" aria-label="Your graph" data-testid="lesson-confirm">
+            <p>This step loads the preset {step.preset} in place of your own graph. Your graph is kept aside and "Bring back my graph" restores it (Undo works too).</p>
+            <div className="actions">
+              <button type="button" className="btn" onClick={() => { saveToFile(); notify('Saved your graph to a file.'); void keepAsideAndGoOn(); }}>Save it to a file, then go on</button>
+              <button type="button" className="btn" onClick={() => void keepAsideAndGoOn()}>Keep it aside and go on</button>
+              <button type="button" className="btn ghost" onClick={cancelReplace}>Cancel</button>
+            </div>
+          </div>
+        )}
+        <div className={`lesson-expect ${verdict ? (verdict.ok ? 'ok' : 'not') : ''}`} data-testid="lesson-expect">
+          <strong>What you should see:</strong> {maths(step.expect)}
+          <p className="lesson-verdict" data-testid="lesson-verdict" data-ok={verdict ? String(verdict.ok) : ''} aria-live="polite">
+            {s.busy === step.id ? 'running…' : verdict ? <>{verdict.ok ? <span aria-label="seen">✓ </span> : null}{maths(verdict.text)}</> : 'Press Do it to check it against a run.'}
+          </p>
+        </div>
       </div>
       <footer className="lesson-foot">
-        <button type="button" className="btn" disabled={s.step === 0} onClick={() => goToStep(s.step - 1)}>Back</button>
+        <button type="button" className="btn" {...whyDisabled('lesson-back-why', s.step === 0 ? 'This is the first step.' : null)} onClick={() => goToStep(s.step - 1)}>Back</button>
+        <Why id="lesson-back-why" reason={s.step === 0 ? 'This is the first step.' : null} />
         {last ? <button type="button" className="btn" onClick={restartLesson}>Start over</button>
           : <button type="button" className="btn primary" data-testid="lesson-next" onClick={() => goToStep(s.step + 1)}>Next</button>}
         {s.stashed && <button type="button" className="btn" data-testid="lesson-bring-back" onClick={() => bringBackGraph() && notify('Your graph is back on the canvas.')}>Bring back my graph</button>}

@@ -71,7 +71,7 @@ export function Palette() {
                 key={k}
                 type="button"
                 className={`palette-item cat-${cat.id}`}
-                title={LAYERS[k].description}
+                title={`${k}: ${LAYERS[k].description}`}
                 draggable
                 onDragStart={(e) => onDragStart(e, k)}
                 onClick={() => addFromPalette(k, freeSpotNearCentre(k))}
