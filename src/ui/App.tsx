@@ -20,7 +20,8 @@ export interface AppProps {
 
 /** What the graph is at a glance, shown when there is no message. */
 function GraphStatus() {
-  const nodes = useStore((s) => s.doc.nodes.length);
+  // Layers as the Summary lists them: a Bidirectional with the layer inside it is one.
+  const nodes = useStore((s) => s.doc.nodes.filter((n) => !n.parentId).length);
   const edges = useStore((s) => s.doc.edges.length);
   const errors = useStore((s) => selectCompiled(s).diagnostics.filter((d) => d.severity === 'error').length);
   return (

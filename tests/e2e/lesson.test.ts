@@ -8,7 +8,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { LESSON_STEPS } from '../../src/lesson/steps.ts';
-import { openEditor, storedGraph, useBrowser, waitForCanvas } from './harness.ts';
+import { layoutFaults, openEditor, storedGraph, useBrowser, waitForCanvas } from './harness.ts';
 
 const e2e = useBrowser();
 
@@ -50,6 +50,8 @@ async function inView(page: Page, id: string, named: string) {
   const shown = `${seen.map((v) => v.text).join(' ')} ${expectLine}`;
   const numbers = verdict.match(NUMBER) ?? [];
   expect(numbers.filter((n) => !shown.includes(n)), `numbers of the verdict missing from ${focus.join(', ')}`).toEqual([]);
+  // And the window as arranged for the step: one-row header and dock bar, no label cut off or wrapped, no control over another.
+  expect({ id, ...(await layoutFaults(page)) }).toEqual({ id, headerWraps: false, dockBarWraps: false, wrapped: [], clipped: [], overlapping: [] });
   return numbers.length;
 }
 
