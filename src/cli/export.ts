@@ -25,6 +25,12 @@ function taskData(doc: Parameters<typeof planRun>[0], n: number): { files: Recor
   };
 }
 
+/** The vocabulary and tokenizer of the graph's task when it is text (the same split and seed as the app). */
+function textOf(doc: Parameters<typeof planRun>[0]) {
+  const plan = planRun(doc);
+  return plan.ok ? plan.ds.textInput : undefined;
+}
+
 /** `rnn-studio export <graph.json|model.json> --format keras|pytorch|tfjs [--weights DIR] [--data N] --out DIR`. */
 export const exportCmd: Command = {
   usage: 'export <graph.json|model.json|model.keras|model.h5> --format keras|pytorch|tfjs [--weights DIR] [--data N] --out DIR\n' +
@@ -40,7 +46,9 @@ export const exportCmd: Command = {
     if (!Number.isInteger(n) || n < 0) throw new CliError(`--data must be a whole number of samples (got ${values.data}).`);
     const data = n > 0 ? taskData(doc, n) : null;
     const files = {
-      ...exportFiles(ir, format as Target, { title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: weightsFrom !== 'seeded initial weights', data: data?.data }),
+      ...exportFiles(ir, format as Target, {
+        title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: weightsFrom !== 'seeded initial weights', data: data?.data, text: textOf(doc),
+      }),
       ...data?.files,
     };
     const { modelJson, weights } = await modelFiles(model);

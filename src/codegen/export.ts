@@ -3,6 +3,7 @@
  * written by the runtime), because producing them needs tfjs.
  */
 import type { ModelIR } from '../compiler/index.ts';
+import type { TextInput } from '../datasets/types.ts';
 import type { TrainingSettings } from '../graph/types.ts';
 import { commentText } from './escape.ts';
 import { emitKeras, emitKerasTrain, KERAS_PREDICT_PY } from './keras.ts';
@@ -22,12 +23,18 @@ export interface ExportInfo {
   training?: TrainingSettings;
   /** Whether the weights are trained ones or the seeded initial weights. */
   trained: boolean;
+  /** A text model's input: vocab.json goes with the export and the predict script takes `--text "…"`. */
+  text?: TextInput;
   /** Training data written beside the code (`train_x.json` / `train_y.json`): how many samples of which task. */
   data?: { samples: number; task: string };
 }
 
 /** Text files of an export folder, by file name (weights excluded). */
 export function exportFiles(ir: ModelIR, target: Target, info: ExportInfo): Record<string, string> {
+  return { ...codeFiles(ir, target, info), ...(info.text ? { 'vocab.json': JSON.stringify({ ...info.text, pad: 0, unknown: 1 }) } : {}) };
+}
+
+function codeFiles(ir: ModelIR, target: Target, info: ExportInfo): Record<string, string> {
   const title = commentText(info.title) || 'RNN Studio model';
   switch (target) {
     case 'pytorch':
@@ -104,7 +111,11 @@ ${run}
 \`\`\`
 
 \`x.json\` is \`{"dtype": "int32" | "float32", "shape": [batch, time(, features)], "data": [...]}\` (data flat, row-major;
-token id 0 is padding when the Embedding masks zeros). The script prints \`{"shape": [...], "data": [...]}\`.
+token id 0 is padding when the Embedding masks zeros). The script prints \`{"shape": [...], "data": [...]}\`.${info.text ? `
+
+This is a text model: \`vocab.json\` holds the vocabulary it was trained on (id → token; 0 padding, 1 unknown), the
+tokenizer (${info.text.tokenizer === 'chars' ? 'lowercased characters' : 'lowercased words, split like torchtext\'s basic_english'}) and the tokens kept${info.text.maxLen === null ? '' : ` (${info.text.maxLen})`}, so the script also
+takes a sentence: \`${target === 'tfjs' ? 'node predict.mjs' : 'python3 predict.py'} --text "Win a FREE iPhone now"\` prints the probabilities the app's "try it" shows.` : ''}
 
 ## Files
 

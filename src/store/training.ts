@@ -97,6 +97,15 @@ export function settingsOf(doc: GraphDoc): TrainSettings & { task: string; seqLe
   };
 }
 
+/**
+ * How the graph's task turns text into token ids (tokenizer, kept length, vocabulary), for an export that takes text;
+ * undefined when the task is not text (or is the user's CSV).
+ */
+export function textInputOf(doc: GraphDoc) {
+  const s = settingsOf(doc);
+  return s.task === 'csv' ? undefined : TASKS[s.task].make({ seed: s.seed, seqLen: s.seqLen }).textInput;
+}
+
 /** What the graph's saved weights are keyed by besides the graph (src/runtime/weights-key.ts): task, seed, CSV text. */
 export function dataIdentityOf(doc: GraphDoc): DataIdentity {
   const s = settingsOf(doc);
