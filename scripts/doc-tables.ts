@@ -21,6 +21,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LEAVE_RULE } from '../src/datasets/plateau.ts';
 import type { FuzzFigures } from './fuzz-imports.ts';
+import { LEARNED_MARGIN } from '../src/lesson/checks.ts';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 
@@ -128,6 +129,15 @@ function classifierRuns(d: ClassifierRuns): string {
 /** A classifier's validation accuracy and loss at each evaluation, one row per step (`… measure-runs.ts lesson-negation`). */
 function evaluations(d: { runs: { evaluations: { step: number; loss: number; metric: number }[] }[] }): string {
   return mdTable(['step', 'validation accuracy', 'validation loss'], d.runs[0].evaluations.map((e) => [e.step.toLocaleString('en-US'), pct(e.metric), e.loss.toFixed(3)]));
+}
+
+interface Step2Runs { runs: { seed: number; steps: number; finalLoss: number; baseline: number; finalMetric: number; baselineMetric: number; wallSeconds: number }[] }
+
+/** The lesson's step 2 per seed (`npx tsx scripts/measure-runs.ts lesson-step2`), with its check's two conditions. */
+function lessonStep2(d: Step2Runs): string {
+  return mdTable(['seed', 'steps', 'validation loss', 'baseline loss (class frequencies)', 'validation accuracy', 'majority class', 'both beaten', 'wall time'],
+    d.runs.map((r) => [r.seed, r.steps, r.finalLoss.toFixed(4), r.baseline.toFixed(4), pct(r.finalMetric), pct(r.baselineMetric),
+      r.finalLoss < r.baseline && r.finalMetric >= r.baselineMetric + LEARNED_MARGIN ? 'yes' : '**no**', `${r.wallSeconds} s`]));
 }
 
 interface Plateaus { rows: { task: string; preset: string; T: number; budget: number; runs: { seed: number; leftAt: number | null }[] }[] }
@@ -323,6 +333,7 @@ export const TABLES: Record<string, (data: never) => string> = {
   'race-engines': raceEngines,
   'classifier-runs': classifierRuns,
   evaluations,
+  'lesson-step2': lessonStep2,
   'spam-bundle': spamBundle,
   plateaus,
   'copy-band': copyBand,

@@ -26,6 +26,9 @@ const presets: Record<string, GraphDoc> = {
     [tokens(20000), emb(20000, 64, true), ['SimpleRNN', { units: 16 }], softmax4], text),
   'lesson-lstm': chain('Lesson: LSTM classifier', "The lesson's LSTM: Embedding(20000, 64, masked) → LSTM(8) → Dense(4, softmax).",
     [tokens(20000), emb(20000, 64, true), ['LSTM', { units: 8 }], softmax4], text),
+  // The guided lesson's classifier: the lesson's LSTM with one output per class of its two-class task, so no output goes unused.
+  'lesson-lstm-spam': chain('Lesson: LSTM spam classifier', 'The lesson\'s LSTM with a head for its two classes: Embedding(20000, 64, masked) → LSTM(8) → Dense(2, softmax), trained on mail subjects (spam or ham).',
+    [tokens(20000), emb(20000, 64, true), ['LSTM', { units: 8 }], ['Dense', { units: 2, activation: 'softmax' }]], text),
   'lesson-gru': chain('Lesson: GRU classifier', 'Embedding(20000, 64, masked) → GRU(32, reset gate before the recurrent matmul, as TF.js computes it) → Dense(4, softmax).',
     [tokens(20000), emb(20000, 64, true), ['GRU', { units: 32, resetAfter: false }], softmax4], text),
   'lesson-bilstm-2layer': chain('Lesson: two-layer bidirectional LSTM', 'Embedding(20000, 128, masked) → Bidirectional(LSTM(64), returnSequences) → Bidirectional(LSTM(64)) → Dense(4, softmax).',
@@ -42,7 +45,7 @@ const presets: Record<string, GraphDoc> = {
     [features(2), ['GRU', { units: 64, activation: 'tanh', resetAfter: false }], ['Dense', { units: 1, activation: 'linear' }]], adding),
   // Opens the Inside tab (src/ui/inside/InsideTab.tsx matches the name's prefix "The race").
   'race-adding': chain('The race: SimpleRNN vs LSTM vs GRU on the adding problem',
-    'Run the race in the Inside tab: SimpleRNN, LSTM and GRU versions of this graph train one after the other on the same adding-problem data and seed (settings: RACE_DEFAULTS in src/runtime/probes/race-settings.ts, also used by `rnn-studio race`). Drag T or units to re-run it.',
+    'Run the race in the Inside tab: SimpleRNN, LSTM and GRU versions of this graph train one after the other on the same adding-problem data and seed, with the race\'s own settings (the same as the command-line race). Drag T or units to re-run it.',
     // The race's own settings (T, steps, optimizer…) live in RACE_DEFAULTS only; the graph keeps its task.
     [features(2), ['LSTM', { units: 16, activation: 'tanh' }], ['Dense', { units: 1, activation: 'linear' }]], { seed: 42, task: 'adding' }),
   'copy-lstm': chain('Copy memory: LSTM', 'Remember 10 symbols across T blanks and replay them (baseline 10·ln8/(T+20)); per-timestep softmax.',

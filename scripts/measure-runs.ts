@@ -4,23 +4,26 @@
  * tables in docs/training.md are generated (scripts/doc-tables.ts).
  *
  *   npx tsx scripts/measure-runs.ts <set> [preset …]     e.g. lesson-spam (≈ 15 min on 2 busy cores), lesson-names, lesson-negation,
- *                                                        adding-t20, adding-t100, adding-t100-rmsprop, adding-t100-probes, adding-lags
+ *                                                        lesson-step2, adding-t20, adding-t100, adding-t100-rmsprop, adding-t100-probes, adding-lags
  *
  * Naming presets re-runs only those and keeps the file's other runs.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { TRAIN_STEPS } from '../src/lesson/steps.ts';
 import { cliJson, trainJson } from './train-json.ts';
 
 /**
  * Each set: its presets and the arguments every run gets. With `probe`, the trained weights are probed
  * (`rnn-studio probe … --weights DIR <probe> --json`) and the run keeps the per-timestep ‖∂L/∂h_t‖ it printed.
  * With `steps`, each preset runs once per step count (`--steps N`; 0 probes the initial weights without training);
- * with `lags`, once per [T, steps] pair (`--seq-len T --steps N`, probed at T).
+ * with `lags`, once per [T, steps] pair (`--seq-len T --steps N`, probed at T); with `seeds`, once per seed (`--seed S`).
  */
-const SETS: Record<string, { presets: string[]; args: string[]; probe?: string[]; steps?: number[]; lags?: [number, number][] }> = {
+const SETS: Record<string, { presets: string[]; args: string[]; probe?: string[]; steps?: number[]; lags?: [number, number][]; seeds?: number[] }> = {
   // The lesson's classifier presets on `spam-subjects` (their default task) with their own settings: Adam 0.001, batch 16, seed 42.
   'lesson-spam': { presets: ['lesson-rnn-titles', 'lesson-rnn-masked', 'lesson-lstm', 'lesson-gru', 'lesson-bilstm-2layer', 'lesson-rnn-mean'], args: ['--epochs', '1'] },
+  // The guided lesson's step 2 (src/lesson/steps.ts): its classifier, its number of steps, on its default task, per seed.
+  'lesson-step2': { presets: ['lesson-lstm-spam'], args: ['--steps', String(TRAIN_STEPS)], seeds: [1, 2, 3, 4, 5] },
   // The lesson classifier on the shipped names corpus, one epoch with its own settings.
   'lesson-names': { presets: ['lesson-lstm'], args: ['--task', 'names', '--epochs', '1'] },
   // The same model on the negation toy, validation accuracy every 125 steps for 8 epochs.
@@ -62,14 +65,15 @@ type Run = Record<string, unknown> & { preset: string };
 const runs: Run[] = only.length && existsSync(OUT) ? (JSON.parse(readFileSync(OUT, 'utf8')) as { runs: Run[] }).runs : [];
 const save = () => writeFileSync(OUT, JSON.stringify({ measured: new Date().toISOString().slice(0, 10), runs }, null, 1) + '\n');
 /** One entry per run: extra training arguments, extra probe arguments, and how the run is told apart in the file. */
-const variants: { tag: string; steps: number | null; seqLen: number | null }[] = spec.lags
+const variants: { tag: string; steps: number | null; seqLen: number | null; seed?: number }[] = spec.lags
   ? spec.lags.map(([T, n]) => ({ tag: `@T${T}`, steps: n, seqLen: T }))
+  : spec.seeds ? spec.seeds.map((seed) => ({ tag: `@seed${seed}`, steps: null, seqLen: null, seed }))
   : (spec.steps ?? [null]).map((n) => ({ tag: n === null ? '' : `@${n}`, steps: n, seqLen: null }));
-for (const { tag, steps, seqLen } of variants)
+for (const { tag, steps, seqLen, seed } of variants)
   for (const preset of only.length ? only : spec.presets) {
     const dir = `tmp/measure-runs/${set}/${preset}${tag}`;
     const lag = seqLen === null ? [] : ['--seq-len', String(seqLen)];
-    const args = [...spec.args, ...lag, ...(steps === null ? [] : ['--steps', String(steps)]), ...(spec.probe ? ['--out', dir] : [])];
+    const args = [...spec.args, ...lag, ...(steps === null ? [] : ['--steps', String(steps)]), ...(seed === undefined ? [] : ['--seed', String(seed)]), ...(spec.probe ? ['--out', dir] : [])];
     let trained: Record<string, unknown> = { steps: 0 };
     if (steps !== 0) {
       const command = `npx rnn-studio train presets/${preset}.json ${args.join(' ')} --json`;
@@ -88,7 +92,7 @@ for (const { tag, steps, seqLen } of variants)
       probe = { probeCommand, probe: { seqLen: p.seqLen, layers: p.layers.map(({ name, direction, gradNorm }) => ({ name, direction, gradNorm })) } };
     }
     const run = { preset, ...trained, ...probe };
-    const i = runs.findIndex((x) => x.preset === preset && (steps === null || x.steps === steps) && (seqLen === null || x.seqLen === seqLen));
+    const i = runs.findIndex((x) => x.preset === preset && (steps === null || x.steps === steps) && (seqLen === null || x.seqLen === seqLen) && (seed === undefined || x.seed === seed));
     if (i >= 0) runs[i] = run;
     else runs.push(run);
     save(); // after every run, so a long set keeps what it measured

@@ -15,11 +15,21 @@ const tensorJson = (data: ArrayLike<number>, shape: number[], dtype: Batch['xDty
  * `--data N`: the graph's training task (same seed as the app), N training samples as `train_x.json` /
  * `train_y.json` in the predict contract, so the exported train.py runs on the same task as is.
  */
-function taskData(doc: Parameters<typeof planRun>[0], n: number): Record<string, string> {
+function taskData(doc: Parameters<typeof planRun>[0], n: number): { files: Record<string, string>; data: { samples: number; task: string } } {
   const plan = planRun(doc);
   if (!plan.ok) throw new CliError(`--data: ${plan.error}`, 1);
-  const b = collate(plan.ds, Array.from({ length: Math.min(n, plan.ds.trainSize) }, (_, i) => i));
-  return { 'train_x.json': tensorJson(b.x, b.xShape, b.xDtype), 'train_y.json': tensorJson(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32') };
+  const samples = Math.min(n, plan.ds.trainSize);
+  const b = collate(plan.ds, Array.from({ length: samples }, (_, i) => i));
+  return {
+    files: { 'train_x.json': tensorJson(b.x, b.xShape, b.xDtype), 'train_y.json': tensorJson(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32') },
+    data: { samples, task: plan.ds.info.id },
+  };
+}
+
+/** The vocabulary and tokenizer of the graph's task when it is text (the same split and seed as the app). */
+function textOf(doc: Parameters<typeof planRun>[0]) {
+  const plan = planRun(doc);
+  return plan.ok ? plan.ds.textInput : undefined;
 }
 
 /** `rnn-studio export <graph.json|model.json> --format keras|pytorch|tfjs [--weights DIR] [--data N] --out DIR`. */
@@ -40,9 +50,12 @@ export const exportCmd: Command = {
     }
     const n = values.data === undefined ? 0 : Number(values.data);
     if (!Number.isInteger(n) || n < 0) throw new CliError(`--data must be a whole number of samples (got ${values.data}).`);
+    const data = n > 0 ? taskData(doc, n) : null;
     const files = {
-      ...exportFiles(ir, format as Target, { title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: weightsFrom !== 'seeded initial weights' }),
-      ...(n > 0 ? taskData(doc, n) : {}),
+      ...exportFiles(ir, format as Target, {
+        title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: weightsFrom !== 'seeded initial weights', data: data?.data, text: textOf(doc),
+      }),
+      ...data?.files,
     };
     const { modelJson, weights } = await modelFiles(model);
     model.dispose();

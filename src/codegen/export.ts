@@ -3,6 +3,7 @@
  * written by the runtime), because producing them needs tfjs.
  */
 import { usesPorts, type ModelIR } from '../compiler/index.ts';
+import type { TextInput } from '../datasets/types.ts';
 import type { TrainingSettings } from '../graph/types.ts';
 import { commentText } from './escape.ts';
 import { emitKeras, emitKerasTrain, KERAS_PREDICT_PY } from './keras.ts';
@@ -22,6 +23,10 @@ export interface ExportInfo {
   training?: TrainingSettings;
   /** Whether the weights are trained ones or the seeded initial weights. */
   trained: boolean;
+  /** A text model's input: vocab.json goes with the export and the predict script takes `--text "…"`. */
+  text?: TextInput;
+  /** Training data written beside the code (`train_x.json` / `train_y.json`): how many samples of which task. */
+  data?: { samples: number; task: string };
 }
 
 /** Why a compiled model cannot be exported yet, or null. */
@@ -32,6 +37,10 @@ export const exportBlocker = (ir: ModelIR): string | null =>
 export function exportFiles(ir: ModelIR, target: Target, info: ExportInfo): Record<string, string> {
   const blocked = exportBlocker(ir);
   if (blocked) throw new Error(blocked);
+  return { ...codeFiles(ir, target, info), ...(info.text ? { 'vocab.json': JSON.stringify({ ...info.text, pad: 0, unknown: 1 }) } : {}) };
+}
+
+function codeFiles(ir: ModelIR, target: Target, info: ExportInfo): Record<string, string> {
   const title = commentText(info.title) || 'RNN Studio model';
   switch (target) {
     case 'pytorch':
@@ -77,19 +86,19 @@ function readme(target: Target, title: string, info: ExportInfo, ir: ModelIR): s
 # pip install "keras>=3" torch && export KERAS_BACKEND=torch
 # pip install "tensorflow==2.15.*"             # tf.keras 2.15: its keras package is tf.keras, the code is the same
 python3 predict.py --input x.json
-python3 train.py --epochs 1                    # trains on train_x.json / train_y.json (rnn-studio export --data N)`;
+python3 train.py --epochs 1                    # trains on train_x.json / train_y.json (see Training data)`;
   const files: Record<Target, string> = {
     pytorch: `- \`model.py\`: \`Model(nn.Module)\`, batch first; \`load_tfjs(weights)\` and \`init_weights()\`.
 - \`rnn_layers.py\`: the recurrent layers. \`Recurrent\` wraps \`nn.RNN\` / \`nn.LSTM\` / \`nn.GRU\` where they compute
   exactly what the model computes (\`nn.GRU\` is the reset-after GRU, Keras's default), and \`LoopRNN\` where they
   cannot: the reset-before GRU (TF.js's; \`nn.GRU\` has no such form), hard-sigmoid gates, other activations. Masking is TF.js's: at padded steps the state and the
   output are carried over (left, right or inner padding).
-- \`train.py\`: trains on \`x.json\`/\`y.json\`; runs as is on one machine or under
+- \`train.py\`: trains on \`train_x.json\`/\`train_y.json\` (see Training data); runs as is on one machine or under
   \`torchrun --nproc_per_node=N --redirects 1 --tee 1 train.py ...\` (DistributedDataParallel, gloo on CPU; the
   two log flags are needed with Debian's torch 1.13 on Python 3.11).
 - \`predict.py\`, \`tfjs_weights.py\` (reads the weights with numpy), \`tensor_json.py\`.`,
     keras: `- \`model.py\`: \`build_model()\` (functional API) and \`load_tfjs_weights(model, folder)\` (same layout as Keras).
-- \`train.py\`: compiles with the graph's optimizer, learning rate, loss and gradient clipping and fits on \`x.json\`/\`y.json\`.
+- \`train.py\`: compiles with the graph's optimizer, learning rate, loss and gradient clipping and fits on \`train_x.json\`/\`train_y.json\` (see Training data).
 - \`predict.py\`, \`tfjs_weights.py\` (reads the weights with numpy), \`tensor_json.py\`.
 - With a padding mask, Keras zero-fills a Bidirectional layer's padded output steps where TF.js repeats the last state.`,
     tfjs: `- \`model.mjs\`: \`buildModel(tf)\` builds the same layers with the same seeds; \`loadWeights(tf, model, modelJson, bytes)\`.
@@ -108,11 +117,22 @@ ${run}
 \`\`\`
 
 \`x.json\` is \`{"dtype": "int32" | "float32", "shape": [batch, time(, features)], "data": [...]}\` (data flat, row-major;
-token id 0 is padding when the Embedding masks zeros). The script prints \`{"shape": [...], "data": [...]}\`.
+token id 0 is padding when the Embedding masks zeros). The script prints \`{"shape": [...], "data": [...]}\`.${info.text ? `
+
+This is a text model: \`vocab.json\` holds the vocabulary it was trained on (id → token; 0 padding, 1 unknown), the
+tokenizer (${info.text.tokenizer === 'chars' ? 'lowercased characters' : 'lowercased words, split like torchtext\'s basic_english'}) and the tokens kept${info.text.maxLen === null ? '' : ` (${info.text.maxLen})`}, so the script also
+takes a sentence: \`${target === 'tfjs' ? 'node predict.mjs' : 'python3 predict.py'} --text "Win a FREE iPhone now"\` prints the probabilities the app's "try it" shows.` : ''}
 
 ## Files
 
-${files[target]}
+${files[target]}${target === 'tfjs' ? '' : `
+
+## Training data
+
+${info.data
+    ? `This export includes it: \`train_x.json\` / \`train_y.json\` hold ${info.data.samples} training samples of the task \`${commentText(info.data.task)}\` (the graph's, with the same seed as the app), in the format of \`x.json\`; \`train.py\` reads them by default.`
+    : `This export includes none. \`train.py\` reads \`train_x.json\` / \`train_y.json\` (or \`--x\` / \`--y\`, in the format of \`x.json\`); the command line writes N samples of the graph's task, with the same seed as the app, beside the code:
+\`rnn-studio export graph.json --format ${target} --data N --out <this folder>\`.`}`}
 - \`model.json\` + \`weights.bin\`: the weights in the TF.js layers-model format. \`weightsManifest\` lists each weight's
   name, shape and dtype (float32, little-endian, row-major, concatenated in order). Names: \`<layer>/kernel\`
   ([inputs, k·units], used as x·K), \`<layer>/recurrent_kernel\`, \`<layer>/bias\`, \`<layer>/embeddings\`; a Bidirectional's

@@ -114,7 +114,7 @@ export const KERAS_PREDICT_PY = predictPy(
   `    model = build_model()
     load_tfjs_weights(model, args.weights)
     # model.predict returns numpy on every backend (a tensor that requires grad or lives on a GPU would not convert).
-    print(tensor_json(model.predict(read_tensor(args.input), verbose=0)))`,
+    print(tensor_json(model.predict(read_input(args, HERE), verbose=0)))`,
 );
 
 /** The app's training loss for this model (`modelLoss`), as a Keras loss: the same formula, clipping (1e-7) and mean. */

@@ -49,6 +49,7 @@ def read_tfjs_weights(folder):
 /** Reads and writes the tensor JSON of the predict contract. */
 export const TENSOR_JSON_PY = `"""The predict contract shared by every export: {"dtype", "shape", "data"} in, {"shape", "data"} out."""
 import json
+import os
 
 import numpy as np
 
@@ -64,6 +65,33 @@ def read_tensor(path):
 def tensor_json(y):
     y = np.asarray(y, dtype=np.float64)
     return json.dumps({"shape": list(y.shape), "data": y.reshape(-1).tolist()})
+
+
+def tokenize(text, tokenizer):
+    """As the app reads text: lowercased, then characters, or words split like torchtext's basic_english."""
+    text = text.lower()
+    if tokenizer == "chars":
+        return list(text)
+    text = text.replace("<br />", " ").replace("'", " ' ").replace('"', "")
+    for p in ".,()!?":
+        text = text.replace(p, " " + p + " ")
+    return text.replace(";", " ").replace(":", " ").split()
+
+
+def text_tensor(text, folder):
+    """The token ids of one text, [1, n] int32, with the vocabulary the model was trained on (vocab.json)."""
+    with open(os.path.join(folder, "vocab.json"), encoding="utf-8") as f:
+        vocab = json.load(f)
+    index = {w: i for i, w in enumerate(vocab["words"])}
+    ids = [index.get(w, vocab["unknown"]) for w in tokenize(text, vocab["tokenizer"])][: vocab["maxLen"]]
+    if not ids:
+        raise ValueError("the text has no tokens")
+    return np.asarray([ids], dtype="int32")
+
+
+def read_input(args, folder):
+    """--input x.json, or --text "..." through vocab.json in folder."""
+    return text_tensor(args.text, folder) if args.text is not None else read_tensor(args.input)
 `;
 
 /**
@@ -71,7 +99,8 @@ def tensor_json(y):
  * {"shape": [...], "data": [...]}. Each target gives its imports and the lines that load the model and set `y`.
  */
 export function predictPy(imports: string, body: string): string {
-  return `"""Runs the exported model on one input: python3 predict.py --input x.json [--weights DIR].
+  return `"""Runs the exported model on one input: python3 predict.py --input x.json [--weights DIR],
+or, for a text model exported with its vocabulary (vocab.json), python3 predict.py --text "some words".
 
 Input {"dtype", "shape", "data"} (data flat, row-major); prints {"shape": [...], "data": [...]}.
 """
@@ -79,14 +108,16 @@ import argparse
 import os
 
 ${imports}
-from tensor_json import read_tensor, tensor_json
+from tensor_json import read_input, tensor_json
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--input", required=True, help='JSON file {"dtype", "shape", "data"}')
+    given = ap.add_mutually_exclusive_group(required=True)
+    given.add_argument("--input", help='JSON file {"dtype", "shape", "data"}')
+    given.add_argument("--text", help="a text, for a model exported with vocab.json")
     ap.add_argument("--weights", default=HERE, help="folder with model.json + weights.bin (default: this folder)")
     args = ap.parse_args()
 ${body}

@@ -6,7 +6,7 @@ import { predictPy } from './python-support.ts';
 
 export const TORCH_PREDICT_PY = predictPy(
   'import torch\n\nfrom model import Model\nfrom tfjs_weights import read_tfjs_weights',
-  `    x = torch.from_numpy(read_tensor(args.input))
+  `    x = torch.from_numpy(read_input(args, HERE))
     if not x.is_floating_point():
         x = x.long()  # token ids for nn.Embedding
     model = Model()

@@ -89,7 +89,8 @@ export function loadWeights(tf, model, modelJson, weightData) {
 `;
 }
 
-export const TFJS_PREDICT_MJS = `// Runs the exported model on one input: node predict.mjs --input x.json [--weights DIR]
+export const TFJS_PREDICT_MJS = `// Runs the exported model on one input: node predict.mjs --input x.json [--weights DIR], or, for a text model
+// exported with its vocabulary (vocab.json), node predict.mjs --text "some words".
 // Input {"dtype", "shape", "data"} (data flat, row-major); prints {"shape": [...], "data": [...]}.
 // Needs @tensorflow/tfjs 4.22 (npm install @tensorflow/tfjs@4.22.0).
 import { readFileSync } from 'node:fs';
@@ -100,13 +101,28 @@ import * as tf from '@tensorflow/tfjs';
 import { buildModel, loadWeights } from './model.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { input: { type: 'string' }, weights: { type: 'string', default: here } } });
-if (!values.input) {
-  console.error('usage: node predict.mjs --input x.json [--weights DIR]');
+const { values } = parseArgs({ options: { input: { type: 'string' }, text: { type: 'string' }, weights: { type: 'string', default: here } } });
+if ((values.input === undefined) === (values.text === undefined)) {
+  console.error('usage: node predict.mjs --input x.json | --text "some words" [--weights DIR]');
   process.exit(2);
 }
 await tf.setBackend('cpu');
-const x = JSON.parse(readFileSync(values.input, 'utf8'));
+
+/** As the app reads text: lowercased, then characters, or words split like torchtext's basic_english. */
+function tokenize(text, tokenizer) {
+  const t = text.toLowerCase();
+  if (tokenizer === 'chars') return [...t];
+  return t.replace(/<br \\/>/g, ' ').replace(/'/g, " ' ").replace(/"/g, '').replace(/([.,()!?])/g, ' $1 ').replace(/[;:]/g, ' ').split(/\\s+/).filter(Boolean);
+}
+/** The token ids of one text, [1, n] int32, with the vocabulary the model was trained on. */
+function textTensor(text) {
+  const vocab = JSON.parse(readFileSync(join(here, 'vocab.json'), 'utf8'));
+  const index = new Map(vocab.words.map((w, i) => [w, i]));
+  const ids = tokenize(text, vocab.tokenizer).map((w) => index.get(w) ?? vocab.unknown).slice(0, vocab.maxLen ?? Infinity);
+  if (!ids.length) throw new Error('the text has no tokens');
+  return { dtype: 'int32', shape: [1, ids.length], data: ids };
+}
+const x = values.text !== undefined ? textTensor(values.text) : JSON.parse(readFileSync(values.input, 'utf8'));
 if (x.dtype !== 'int32' && x.dtype !== 'float32') throw new Error('"dtype" must be "int32" or "float32"');
 const modelJson = JSON.parse(readFileSync(join(values.weights, 'model.json'), 'utf8'));
 const files = modelJson.weightsManifest.flatMap((group) => group.paths).map((p) => {

@@ -51,7 +51,7 @@ export const names: TaskDef = {
         id: 'names', title: 'First names → gender',
         description: 'Each name is a sequence of character tokens (vocabulary built on the training split); names listed under both genders are left out.',
         output: { kind: 'classes', classes: 2, perStep: false, classNames },
-        baseline: { ...priorBaseline(train, 2), what: 'the majority class (female)' }, params: { maxLen: o.seqLen ?? 20 }, source: NAMES_SOURCE,
+        baseline: { ...priorBaseline(train, 2), what: 'predicting the class frequencies of the training set; female is the majority class' }, params: { maxLen: o.seqLen ?? 20 }, source: NAMES_SOURCE,
       },
       train, val, classNames, tokens: charTokens, maxLen: Math.round(o.seqLen ?? 20),
     });
@@ -74,7 +74,7 @@ export const spam: TaskDef = {
         id: 'spam-subjects', title: 'Mail subjects → spam or ham',
         description: 'Each distinct subject once (word tokens, vocabulary built on the training split); mailing-list tags, "ADV:", tracking codes and the corpus\'s anonymised names are removed, as they give the label away.',
         output: { kind: 'classes', classes: 2, perStep: false, classNames },
-        baseline: { ...priorBaseline(train, 2), what: 'the majority class (ham)' }, params: { maxLen }, source: spamSubjects.source,
+        baseline: { ...priorBaseline(train, 2), what: 'predicting the class frequencies of the training set; ham is the majority class' }, params: { maxLen }, source: spamSubjects.source,
       },
       train, val, classNames, maxLen,
     });

@@ -1,5 +1,5 @@
 /** A dataset of labelled texts turned into token ids with a vocabulary built on the training split. */
-import { buildVocab, encodeTokens, tokenize, type Vocab } from './vocab.ts';
+import { buildVocab, charTokens, encodeTokens, tokenize, type Vocab } from './vocab.ts';
 import type { Dataset, TaskInfo } from './types.ts';
 
 export interface LabelledText {
@@ -34,6 +34,7 @@ export function textDataset(o: TextDatasetOptions): Dataset & { vocab: Vocab } {
     show: (i) => ({ input: all[i].text, target: o.classNames[all[i].label] }),
     encode: (text) => Array.from(encodeTokens(tok(text), vocab, o.maxLen)),
     tokens: (text) => tok(text).slice(0, o.maxLen),
+    textInput: { tokenizer: o.tokens === charTokens ? 'chars' : 'words', maxLen: o.maxLen ?? null, words: vocab.words },
   };
 }
 

@@ -71,7 +71,12 @@ export interface Dataset {
   tokens?(text: string): string[];
   /** Names of token ids or feature symbols, to show inputs and outputs. */
   symbols?: string[];
+  /** Text tasks: how typed text becomes ids (`encode`), as data an export carries (vocab.json). */
+  textInput?: TextInput;
 }
+
+/** The tokenizer (lowercased words split like torchtext basic_english, or characters), the tokens kept, and id → token (0 pad, 1 unknown). */
+export interface TextInput { tokenizer: 'words' | 'chars'; maxLen: number | null; words: string[] }
 
 export interface SeqLenSpec {
   default: number;

@@ -4,6 +4,7 @@
  * the run on screen: "✓ …" when the run shows what the step teaches, "not this time, because …" when it does not.
  */
 import { raceVerdict, type RaceResult } from '../runtime/probes/race-settings.ts';
+import { fmtLoss, fmtSci, times } from '../runtime/probes/sentences.ts';
 
 export interface Verdict {
   ok: boolean;
@@ -61,7 +62,10 @@ export function checkStrip(f: StripFacts): Verdict {
 export interface TrainFacts {
   task: string;
   steps: number;
-  /** Validation accuracy of the trained model, and of always guessing the most frequent training class. */
+  /** Validation loss of the trained model, and the baseline loss (predicting the training class frequencies). */
+  valLoss: number;
+  baselineLoss: number;
+  /** Validation accuracy of the trained model, and of always answering the majority training class. */
   accuracy: number;
   baselineAccuracy: number;
   /** The "try it" answer on a held-out sample, if it ran. */
@@ -71,11 +75,17 @@ export interface TrainFacts {
 /** How far above the majority class the accuracy must be to count as learned (accuracy points). */
 export const LEARNED_MARGIN = 0.05;
 
+/** A loss as the Training tab prints it. */
+const loss4 = (x: number) => x.toFixed(4);
+
 export function checkTrain(f: TrainFacts): Verdict {
-  const vs = `${pct(f.accuracy)} validation accuracy after ${f.steps} steps on ${f.task}, against ${pct(f.baselineAccuracy)} for always guessing the most frequent class`;
-  if (f.accuracy < f.baselineAccuracy + LEARNED_MARGIN) return fail(`${vs}: not ${Math.round(100 * LEARNED_MARGIN)} points above it yet (more steps would help).`);
-  if (!f.tried) return fail(`${vs}, but "try it" has not run on a held-out sample.`);
-  return pass(`${vs}. "Try it" read “${f.tried.input}” and answered ${f.tried.output}.`);
+  const after = `after ${f.steps} steps on ${f.task}`;
+  const losses = `validation loss ${loss4(f.valLoss)} against the baseline loss ${loss4(f.baselineLoss)} (predicting the class frequencies)`;
+  const accs = `validation accuracy ${pct(f.accuracy)} against ${pct(f.baselineAccuracy)} for always answering the majority class`;
+  if (!(f.valLoss < f.baselineLoss)) return fail(`${after} the ${losses} is not below it: the model predicts worse than the class frequencies alone (${accs}).`);
+  if (f.accuracy < f.baselineAccuracy + LEARNED_MARGIN) return fail(`${after} the ${accs} is not ${Math.round(100 * LEARNED_MARGIN)} points above it yet (${losses}); more steps would help.`);
+  if (!f.tried) return fail(`${after} the ${losses} and the ${accs} beat the baselines, but "try it" has not run on a held-out sample.`);
+  return pass(`${after}, ${losses}, and ${accs}. "Try it" read “${f.tried.input}” and answered ${f.tried.output}.`);
 }
 
 // ── step 3: the gradient through time ─────────────────────────────────────────────────────────────────
@@ -90,18 +100,22 @@ export const VANISHED = 1e-2;
 export function checkGradient(f: GradientFacts): Verdict {
   const c = [...f.curves].sort((a, b) => a.T - b.T);
   if (c.length < 2) return fail(`only ${c.length} length was probed.`);
-  const said = list(c.map((x) => `${num(x.ratio)} at T = ${x.T}`));
+  // g₁/g_T as the gradient legend writes it (fmtSci), so the verdict and the chart show one value.
+  const said = list(c.map((x) => `${fmtSci(x.ratio)} at T = ${x.T}`));
   for (let k = 1; k < c.length; k++)
-    if (!(c[k].ratio < c[k - 1].ratio)) return fail(`g₁/g_T at T = ${c[k].T} (${num(c[k].ratio)}) is not below T = ${c[k - 1].T} (${num(c[k - 1].ratio)}).`);
+    if (!(c[k].ratio < c[k - 1].ratio)) return fail(`g₁/g_T at T = ${c[k].T} (${fmtSci(c[k].ratio)}) is not below T = ${c[k - 1].T} (${fmtSci(c[k - 1].ratio)}).`);
   const last = c[c.length - 1];
-  if (!(last.ratio < VANISHED)) return fail(`g₁/g_T fell (${said}) but is still ${num(last.ratio)} at T = ${last.T}, not below ${num(VANISHED)}.`);
+  if (!(last.ratio < VANISHED)) return fail(`g₁/g_T fell (${said}) but is still ${fmtSci(last.ratio)} at T = ${last.T}, not below ${fmtSci(VANISHED)}.`);
   return pass(`g₁/g_T = ${said}: the longer the sequence, the less of the gradient reaches the first step.`);
 }
 
 // ── step 4: the LSTM's gates ──────────────────────────────────────────────────────────────────────────
 export interface GateFacts {
   weights: 'trained' | 'imported' | 'initial';
-  /** Forget gate f over real steps, all examples and units. */
+  /** The probe example the heatmaps show (1-based) and its real (unmasked) steps; every number below is of it. */
+  example: number;
+  steps: number;
+  /** Forget gate f over the example's real steps and all units. */
   fMin: number;
   fMax: number;
   fMean: number;
@@ -114,8 +128,8 @@ export interface GateFacts {
 export const KEEPS = 0.5;
 
 export function checkGates(f: GateFacts): Verdict {
-  const what = `the forget gate f ranges from ${num(f.fMin)} to ${num(f.fMax)} (mean ${num(f.fMean)}); the cell state c reaches ±${num(f.cMaxAbs)} and h ±${num(f.hMaxAbs)}`;
-  if (f.weights !== 'trained') return fail(`these are the initial weights (train this graph in step 2 first): ${what}.`);
+  const what = `in example ${f.example} (the one in the heatmaps, ${f.steps} real steps) the forget gate f ranges from ${num(f.fMin)} to ${num(f.fMax)} (mean ${num(f.fMean)}); the cell state c reaches ±${num(f.cMaxAbs)} and h ±${num(f.hMaxAbs)}`;
+  if (f.weights !== 'trained') return fail(`these are the ${f.weights} weights (train this graph in step 2 first): ${what}.`);
   if (f.fMean <= KEEPS) return fail(`${what}: on average f keeps only ${num(f.fMean)} of c per step.`);
   if (f.cMaxAbs <= Math.max(1, f.hMaxAbs)) return fail(`${what}: c stays within the ±1 that bounds h.`);
   return pass(`with the trained weights, ${what}: f keeps most of c from step to step, so c adds up past the ±1 that bounds h = o·tanh(c).`);
@@ -130,12 +144,13 @@ export function checkRace(r: RaceResult): Verdict {
   const missing = (['SimpleRNN', 'LSTM', 'GRU'] as const).filter((k) => !r.models.some((m) => m.kind === k && Number.isFinite(m.valLoss)));
   if (missing.length) return fail(`${list([...missing])} did not finish.`);
   const v = raceVerdict(r);
-  const loss = (k: 'SimpleRNN' | 'LSTM' | 'GRU') => `${k} ${num(r.models.find((m) => m.kind === k)!.valLoss, 3)} (${num(v.relLoss[k])} × baseline)`;
-  const gain = (k: 'LSTM' | 'GRU') => `${k} ${Number.isFinite(v.ratioGain[k]) ? `${num(v.ratioGain[k])}×` : v.ratioGain[k] === Infinity ? 'some against none' : 'unknown'}`;
-  const head = `after ${r.steps} steps at T = ${r.seqLen} (baseline ${num(r.baseline, 3)})`;
+  // Numbers as the race's own sentences write them (sentences.ts), so the verdict and the Inside tab agree to the digit.
+  const loss = (k: 'SimpleRNN' | 'LSTM' | 'GRU') => `${k}'s validation loss ${fmtLoss(r.models.find((m) => m.kind === k)!.valLoss)}`;
+  const gain = (k: 'LSTM' | 'GRU') => `${k} ${Number.isFinite(v.ratioGain[k]) || v.ratioGain[k] === Infinity ? times(v.ratioGain[k]) : 'unknown'}`;
+  const head = `after ${r.steps} steps at T = ${r.seqLen} (baseline ${fmtLoss(r.baseline)})`;
   if (!v.simpleStays) return fail(`${head} the ${loss('SimpleRNN')} got below 0.8 × baseline: at this T it can bridge the lag.`);
   const slow = (['LSTM', 'GRU'] as const).filter((k) => !(v.relLoss[k] <= 0.1));
-  if (slow.length) return fail(`${head} ${list(slow.map(loss))} stayed above 0.1 × baseline: gated cells start with their gates half closed and may need more steps.`);
+  if (slow.length) return fail(`${head} the ${list(slow.map(loss))} stayed above 0.1 × baseline: gated cells start with their gates half closed and may need more steps.`);
   if (!v.gatedCarry) return fail(`${head} the gated cells learned, but their trained g₁/g_T is not 100× the SimpleRNN's (${gain('LSTM')}, ${gain('GRU')}).`);
   return pass(`${head} the ${loss('SimpleRNN')} stayed at the baseline, while the ${loss('LSTM')} and the ${loss('GRU')} learned, ` +
     `carrying more of the gradient back to the first step than the SimpleRNN (g₁/g_T ${gain('LSTM')}, ${gain('GRU')}).`);

@@ -21,7 +21,14 @@ export interface LessonStep {
   expect: string;
   /** The settings the step uses, said in the UI because they are smaller than a real run's. */
   uses: string;
+  /**
+   * How the window is arranged once the step has run: the dock over the whole window (beside the lesson) or the
+   * canvas in view, and the charts the step talks about (CSS selectors), scrolled into view and outlined.
+   */
+  view: { dockFull: boolean; focus: string[] };
 }
+
+const id = (testId: string) => `[data-testid="${testId}"]`;
 
 /** Step 2's training run. */
 export const TRAIN_STEPS = 120;
@@ -42,18 +49,20 @@ export const LESSON_STEPS: LessonStep[] = [
     doIt: 'Load the masked SimpleRNN classifier, select its SimpleRNN layer and unroll it over the first steps of one example',
     expect: 'Every real token changes h_t; at a padded step (mask 0) h_t is carried over unchanged.',
     uses: `the shortest of the 32 probe examples, its first ${STRIP_STEPS} steps; the layer's current weights`,
+    view: { dockFull: false, focus: [id('unroll-strip')] },
   },
   {
     id: 'train',
     title: 'Train the lesson\'s classifier on text',
     body: [
-      'The last state of the recurrent layer summarises the whole text; a Dense layer with softmax turns it into class probabilities. The LSTM classifier below is the lesson\'s: Embedding → LSTM(8) → Dense.',
+      'The last state of the recurrent layer summarises the whole text; a Dense layer with softmax turns it into class probabilities. The classifier below is the lesson\'s LSTM with one output per class of its task (spam or ham): Embedding → LSTM(8) → Dense(2).',
       'Training adjusts W, H and b by backpropagation through every step at once. Then "try it" runs the trained model on a text it has not seen.',
     ],
-    preset: 'lesson-lstm',
+    preset: 'lesson-lstm-spam',
     doIt: `Train the LSTM classifier for ${TRAIN_STEPS} steps on its text task, then classify a held-out sample with "try it"`,
-    expect: 'The validation accuracy ends clearly above always guessing the most frequent class, and "try it" answers.',
+    expect: 'The validation loss ends below the baseline loss (predicting the class frequencies), the validation accuracy clearly above always answering the majority class, and "try it" answers.',
     uses: `${TRAIN_STEPS} steps of batch 16 (less than one epoch); the Training tab shows the run`,
+    view: { dockFull: true, focus: [id('final-eval'), id('try-result')] },
   },
   {
     id: 'gradient',
@@ -66,6 +75,7 @@ export const LESSON_STEPS: LessonStep[] = [
     doIt: `Probe the SimpleRNN on the adding problem at T = ${GRADIENT_LENGTHS.join(', ')}`,
     expect: 'The longer the sequence, the smaller g₁/g_T: it falls from T = 10 to 50 to 100, to below 10⁻² at T = 100.',
     uses: 'the initial weights (or those the Training tab saved for this graph), 32 probe examples per length',
+    view: { dockFull: true, focus: [id('gradient-chart'), id('gradient-legend')] },
   },
   {
     id: 'gates',
@@ -74,10 +84,11 @@ export const LESSON_STEPS: LessonStep[] = [
       'An LSTM carries a second state, the cell state c, past the squashing of every step. Its forget gate f (between 0 and 1) decides per unit how much of c_{t−1} to keep; the input gate i how much of the new candidate to write; the output gate o how much of c to show as h.',
       'The heatmaps in the Inside tab show each gate over time (x = step, y = unit) for one example; the rows f and c show the forget gate and the cell state.',
     ],
-    preset: 'lesson-lstm',
+    preset: 'lesson-lstm-spam',
     doIt: 'Probe the LSTM classifier with the weights trained in step 2 and show its gate heatmaps',
     expect: 'With the trained weights the forget gate keeps most of c from one step to the next (mean f above 0.5), so the cell state adds up past the ±1 that bounds h.',
     uses: 'the weights step 2 saved for this graph, 32 probe examples',
+    view: { dockFull: true, focus: [id('gate-map-c'), id('gate-readout')] },
   },
   {
     id: 'race',
@@ -90,6 +101,7 @@ export const LESSON_STEPS: LessonStep[] = [
     doIt: 'Run the race: SimpleRNN, LSTM and GRU trained side by side on the adding problem',
     expect: 'The SimpleRNN stays at the baseline (≥ 0.8 × baseline); the LSTM and the GRU learn (≤ 0.1 × baseline) and carry at least 100× more of the gradient back to the first step.',
     uses: `the race's defaults: T = ${R.seqLen}, ${R.units} units, ${R.optimizer === 'adam' ? 'Adam' : R.optimizer} ${R.learningRate}, batch ${R.batchSize}, clipping ${R.clipNorm}, ${R.steps} steps per model, seed ${R.seed}`,
+    view: { dockFull: true, focus: [id('race-story')] },
   },
   {
     id: 'shapes',
@@ -102,6 +114,7 @@ export const LESSON_STEPS: LessonStep[] = [
     doIt: 'Load the two-layer bidirectional LSTM and read the shapes on its edges',
     expect: 'Each Bidirectional(LSTM(64)) outputs 2 × 64 features; the lower one a vector per step, the upper one only its last state.',
     uses: 'the compiler\'s shape inference (no training)',
+    view: { dockFull: false, focus: ['.react-flow'] },
   },
   {
     id: 'export',
@@ -112,6 +125,7 @@ export const LESSON_STEPS: LessonStep[] = [
     doIt: 'Open the Export tab with the PyTorch code of the graph on the canvas',
     expect: 'The PyTorch model builds one recurrent module per direction of every recurrent layer.',
     uses: 'the graph on the canvas, PyTorch target',
+    view: { dockFull: true, focus: [id('export-code')] },
   },
 ];
 

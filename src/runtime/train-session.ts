@@ -290,16 +290,18 @@ export class TrainSession {
       return { ...base, output: ids.map((k) => names[k] ?? k).join(' ').replace(/(_ ){6,}/g, (m) => `_×${m.length / 2} `) };
     }
     // One sigmoid unit: p(class 1). A softmax wider than the classes (the lesson presets' Dense(4) on 2 classes): its
-    // extra outputs are no class; their share is reported, and when one of them is the argmax, so is that.
+    // extra outputs are no class. A class is the answer only when it holds more than those outputs together.
     const all = shape[1] === 1 && out.classes === 2 ? [1 - v[0], v[0]] : Array.from(v);
     const C = out.classes;
-    const best = argmax(all);
+    const best = argmax(all.slice(0, C));
+    const unusedP = all.slice(C).reduce((a, p) => a + p, 0);
     const pct = (p: number) => `${(p * 100).toFixed(1)} %`;
     const result: TryResult = {
       ...base,
-      output: best < C ? `${names[best]} (${pct(all[best])})` : `no class: output ${best + 1}, which the task does not use (${pct(all[best])})`,
+      output: unusedP < all[best] ? `${names[best]} (${pct(all[best])})`
+        : `no class: the outputs the task does not use hold ${pct(unusedP)}, more than ${names[best]} (${pct(all[best])})`,
       probs: all.slice(0, C).map((pk, k) => ({ label: names[k], p: pk })),
-      ...(all.length > C ? { unused: { from: C + 1, to: all.length, p: all.slice(C).reduce((a, p) => a + p, 0) } } : {}),
+      ...(all.length > C ? { unused: { from: C + 1, to: all.length, p: unusedP } } : {}),
     };
     if (x.ids) {
       try {

@@ -13,11 +13,11 @@ import type { RaceEvent, UnrollMessage } from '../runtime/probes/race.ts';
 import { raceSettings, type RaceOptions, type RaceResult, type RaceSettings } from '../runtime/probes/race-settings.ts';
 
 export { RACE_DEFAULTS, RACE_RANGES, raceVerdict, type RaceModelResult, type RaceOptions, type RaceResult, type RaceSettings } from '../runtime/probes/race-settings.ts';
-export { flowSentence, probeSentences, raceSentences } from '../runtime/probes/sentences.ts';
+export { flowSentence, probeSentences, raceSentences, ratioLegend } from '../runtime/probes/sentences.ts';
 
 export type { DirectionProbe, LayerSummary, Snapshot, UnrollMessage };
 // Pure statistics over probe arrays (no tfjs inside), re-exported for the panels.
-export { fitDecay, gateMeanPerStep, gradRatio, iqrPerStep, medianPerStep, retentionPerStep, saturation, unitMeans } from '../runtime/probes/stats.ts';
+export { exampleRange, gateMeanPerStep, gradRatio, iqrPerStep, medianPerStep, retentionPerStep, saturation, unitMeans } from '../runtime/probes/stats.ts';
 
 /** One direction as the panels need it: the typed probe arrays and, when computed, the Jacobian of example 0. */
 export interface DirectionView extends DirectionProbe {
@@ -48,7 +48,8 @@ export interface InsideRun {
   /** What the legend says: "LSTM", "GRU", "this graph", … */
   label: string;
   colour: string;
-  status: 'idle' | 'running' | 'done' | 'error';
+  /** A race's models wait their turn; one stopped before it finished (or before it started) says so. */
+  status: 'idle' | 'waiting' | 'running' | 'done' | 'stopped' | 'error';
   message?: string;
   baseline?: number;
   snapshots: Snapshot[];
@@ -87,6 +88,8 @@ const initial = (): InsideState => ({
 
 export const useInside = create<InsideState>()(initial);
 export const resetInside = () => useInside.setState(initial(), true);
+/** Forgets every run, probe and race (a different graph is on the canvas now); the user's settings stay. */
+export const clearRuns = () => useInside.setState({ runs: [], activeRun: null, race: null, direction: 0, example: 0, hoverT: null, selectedUnits: [], error: null });
 
 /** Colours per recurrent kind (Okabe–Ito, colour-blind safe) so a race reads the same everywhere. */
 export const RUN_COLOURS: Record<string, string> = { SimpleRNN: '#d55e00', LSTM: '#0072b2', GRU: '#009e73', graph: '#cc79a7' };
@@ -119,16 +122,16 @@ export const setBusy = (busy: string | null, error: string | null = null) => use
 const patchRun = (id: string, f: (r: InsideRun) => InsideRun) =>
   useInside.setState((s) => ({ runs: s.runs.map((r) => (r.id === id ? f(r) : r)) }));
 
-/** Replaces the runs (a new race or a new probe of the graph). The first becomes active. */
-export const startRuns = (runs: Pick<InsideRun, 'id' | 'label' | 'colour' | 'baseline'>[]) =>
+/** Replaces the runs (a new race or a new probe of the graph), each in `status`. The first becomes active. */
+export const startRuns = (runs: Pick<InsideRun, 'id' | 'label' | 'colour' | 'baseline'>[], status: InsideRun['status'] = 'running') =>
   useInside.setState({
-    runs: runs.map((r) => ({ ...r, status: 'running', snapshots: [], health: [], probe: null })),
+    runs: runs.map((r) => ({ ...r, status, snapshots: [], health: [], probe: null })),
     activeRun: runs[0]?.id ?? null, direction: 0, selectedUnits: [], error: null,
   });
 export const addSnapshot = (id: string, snap: Snapshot) => patchRun(id, (r) => ({ ...r, snapshots: [...r.snapshots, snap] }));
 export const addHealth = (id: string, points: HealthPoint[]) => patchRun(id, (r) => ({ ...r, health: [...r.health, ...points] }));
 export const setRunProbe = (id: string, probe: ProbeView) => patchRun(id, (r) => ({ ...r, probe }));
-export const finishRun = (id: string, status: 'done' | 'error', message?: string) => patchRun(id, (r) => ({ ...r, status, message }));
+export const finishRun = (id: string, status: 'done' | 'stopped' | 'error', message?: string) => patchRun(id, (r) => ({ ...r, status, message }));
 
 // A race step takes a few ms in the worker: its loss points are applied ten times a second, so that drawing them
 // leaves the CPU to the training (on 2 cores, drawing every step made the race in the browser several times slower).
@@ -155,7 +158,7 @@ export function applyRaceEvent(e: RaceEvent) {
         // Once per kind: the worker's final result may already hold it when this event arrives.
         useInside.setState((s) => (s.race ? { race: { ...s.race, result: { ...s.race.result, models: [...s.race.result.models.filter((x) => x.kind !== m.kind), m] } } } : {}));
       }
-      return finishRun(e.run, 'done', e.message);
+      return finishRun(e.run, e.result ? 'done' : 'stopped', e.message);
     case 'error':
       return finishRun(e.run, 'error', e.message);
   }
@@ -224,6 +227,9 @@ export async function probeAtLengths(doc: GraphDoc, lengths: readonly number[]) 
 /** The first `steps` steps of one probe example through recurrent layer `layerId` (see runtime `unrollGraph`). */
 export const unrollLayer = (doc: GraphDoc, req: { layerId?: string; steps: number }): Promise<UnrollMessage> => getWorker().unroll(serializeDocument(doc), req);
 
+/** Once a race has ended, no model of it is still waiting or running: those were stopped. */
+const settle = (runs: InsideRun[]) => runs.map((r) => (r.status === 'waiting' || r.status === 'running' ? { ...r, status: 'stopped' as const } : r));
+
 let raceGen = 0;
 let raceDone: Promise<void> = Promise.resolve();
 
@@ -240,7 +246,7 @@ export async function runRace(doc: GraphDoc, opts: RaceOptions = {}): Promise<vo
   if (gen !== raceGen) return; // a newer race was asked for while this one waited
   const settings = raceSettings(doc, opts);
   raceSteps.flush(); // the last steps of the race stopped above, into its runs before they are replaced
-  startRuns(['SimpleRNN', 'LSTM', 'GRU'].map((k) => ({ id: k, label: k, colour: RUN_COLOURS[k] })));
+  startRuns(['SimpleRNN', 'LSTM', 'GRU'].map((k) => ({ id: k, label: k, colour: RUN_COLOURS[k] })), 'waiting');
   useInside.setState({
     activeRun: 'LSTM',
     race: { settings, status: 'running', result: { task: settings.task, seqLen: settings.seqLen, steps: settings.steps, baseline: NaN, models: [] } },
@@ -256,11 +262,11 @@ export async function runRace(doc: GraphDoc, opts: RaceOptions = {}): Promise<vo
     raceSteps.flush();
     if (gen !== raceGen) return;
     const status = result.models.length === 3 ? 'done' : 'stopped';
-    useInside.setState((s) => ({ race: s.race && { ...s.race, result, status } }));
+    useInside.setState((s) => ({ race: s.race && { ...s.race, result, status }, runs: settle(s.runs) }));
     setBusy(null);
   } catch (e) {
     if (gen !== raceGen) return;
-    useInside.setState((s) => ({ race: s.race && { ...s.race, status: 'error' } }));
+    useInside.setState((s) => ({ race: s.race && { ...s.race, status: 'error' }, runs: settle(s.runs) }));
     setBusy(null, (e as Error).message);
   }
 }

@@ -15,11 +15,11 @@ import { isRecurrentKind } from '../layers/index.ts';
 import {
   checkExport, checkGates, checkGradient, checkRace, checkShapes, checkStrip, checkTrain, type Verdict,
 } from '../lesson/checks.ts';
-import { GRADIENT_LENGTHS, LESSON_STEPS, STRIP_STEPS, TRAIN_STEPS, type LessonStepId } from '../lesson/steps.ts';
+import { GRADIENT_LENGTHS, LESSON_STEPS, STRIP_STEPS, TRAIN_STEPS, type LessonStep, type LessonStepId } from '../lesson/steps.ts';
 import { assertNever } from '../graph/types.ts';
-import { medianPerStep, probeAtLengths, probeCurrentGraph, runRace, unrollLayer, useInside, type UnrollMessage } from './inside.ts';
+import { clearRuns, exampleRange, medianPerStep, probeAtLengths, probeCurrentGraph, runRace, setExample, unrollLayer, useInside, type UnrollMessage } from './inside.ts';
 import { PRESETS, presetByName } from './presets.ts';
-import { compiledOf, loadDocument, requestFit, selectNodes, setDockTab, useStore } from './store.ts';
+import { compiledOf, loadDocument, requestFit, selectNodes, setDockTab, showDockFull, useStore } from './store.ts';
 import { startTraining, tryModel, useTraining } from './training.ts';
 
 export const PROGRESS_KEY = 'rnn-studio:lesson';
@@ -85,7 +85,20 @@ export function openLesson() {
   kv?.setItem(SEEN_KEY, '1');
   useLesson.setState({ open: true });
 }
-export const closeLesson = () => useLesson.setState({ open: false, confirm: null });
+/** The dock's full-window state before the lesson first arranged the window; Close gives it back. */
+let dockBefore: boolean | null = null;
+
+/** Arranges the window for a step that has run: the dock in full window beside the lesson, or the canvas in view. */
+function arrange(step: LessonStep) {
+  dockBefore ??= useStore.getState().dockFull;
+  showDockFull(step.view.dockFull);
+}
+
+export function closeLesson() {
+  useLesson.setState({ open: false, confirm: null });
+  if (dockBefore !== null) showDockFull(dockBefore);
+  dockBefore = null;
+}
 
 export function goToStep(step: number) {
   useLesson.setState({ step: Math.max(0, Math.min(LESSON_STEPS.length - 1, step)), confirm: null });
@@ -109,7 +122,11 @@ export const isUsersGraph = (doc: GraphDoc) => doc.nodes.length > 0 && !PRESETS.
 function loadPreset(name: string) {
   const p = presetByName(name);
   if (!p) throw new Error(`the preset ${name} is missing`);
-  if (modelText(p.doc) !== modelText(useStore.getState().doc)) loadDocument(p.doc, { layout: true, why: `replaced by the lesson's preset ${name}` });
+  if (modelText(p.doc) === modelText(useStore.getState().doc)) return;
+  loadDocument(p.doc, { layout: true, why: `replaced by the lesson's preset ${name}` });
+  // Nothing from an earlier step's graph stays on screen: no probe outline or badge, no race picker, no unrolled strip.
+  clearRuns();
+  useLesson.setState({ strip: null });
 }
 
 /**
@@ -163,6 +180,7 @@ export async function doIt(id: LessonStepId, o: { force?: boolean } = {}): Promi
     setVerdict(id, { ok: false, text: `not this time, because ${(e as Error).message}` });
   } finally {
     useLesson.setState({ busy: null });
+    arrange(step);
   }
 }
 
@@ -226,7 +244,8 @@ async function trainStep(): Promise<Verdict> {
   await tryModel();
   const tr = useTraining.getState().tryResult;
   return checkTrain({
-    task: t.info.title, steps: t.progress?.step ?? TRAIN_STEPS, accuracy: t.final.metric, baselineAccuracy: t.info.baseline.metric,
+    task: t.info.title, steps: t.progress?.step ?? TRAIN_STEPS, valLoss: t.final.loss, baselineLoss: t.info.baseline.loss,
+    accuracy: t.final.metric, baselineAccuracy: t.info.baseline.metric,
     tried: tr ? { input: tr.input, output: tr.output } : null,
   });
 }
@@ -247,24 +266,6 @@ async function gradientStep(): Promise<Verdict> {
   });
 }
 
-/** Extremes and mean of a gate or state over real steps ([T, B, H] values, [B, T] mask). */
-export function gateRange(v: Float32Array, mask: Uint8Array | null, T: number, B: number, H: number) {
-  let min = Infinity, max = -Infinity, maxAbs = 0, sum = 0, n = 0;
-  for (let t = 0; t < T; t++)
-    for (let b = 0; b < B; b++) {
-      if (mask && mask[b * T + t] === 0) continue;
-      for (let j = 0; j < H; j++) {
-        const x = v[(t * B + b) * H + j];
-        min = Math.min(min, x);
-        max = Math.max(max, x);
-        maxAbs = Math.max(maxAbs, Math.abs(x));
-        sum += x;
-        n++;
-      }
-    }
-  return { min, max, maxAbs, mean: n ? sum / n : NaN };
-}
-
 async function gatesStep(): Promise<Verdict> {
   setDockTab('inside');
   const weights = await probeCurrentGraph(doc());
@@ -272,9 +273,13 @@ async function gatesStep(): Promise<Verdict> {
   const p = s.runs.find((r) => r.id === 'graph')?.probe;
   const d = p?.directions.find((x) => x.kind === 'LSTM');
   if (!weights || !p || !d) throw new Error(s.error ?? 'the graph has no LSTM to probe.');
-  const range = (g: string) => gateRange(d.gates[g], d.mask, p.seqLen, p.batch, d.units);
-  const f = range('f');
-  return checkGates({ weights, fMin: f.min, fMax: f.max, fMean: f.mean, cMaxAbs: range('c').maxAbs, hMaxAbs: range('h').maxAbs });
+  const range = (g: string, e: number) => exampleRange(d.gates[g], d.mask, p.seqLen, p.batch, d.units, e);
+  // The example whose cell state goes furthest is the one that shows c adding up: the heatmaps show it, the verdict quotes it.
+  let e = 0;
+  for (let b = 1; b < p.batch; b++) if (range('c', b).maxAbs > range('c', e).maxAbs) e = b;
+  setExample(e);
+  const f = range('f', e);
+  return checkGates({ weights, example: e + 1, steps: f.steps, fMin: f.min, fMax: f.max, fMean: f.mean, cMaxAbs: range('c', e).maxAbs, hMaxAbs: range('h', e).maxAbs });
 }
 
 /** The race at its defaults (RACE_DEFAULTS, the same settings as the Inside tab and `rnn-studio race`). */

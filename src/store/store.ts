@@ -187,6 +187,10 @@ export const toggleDockFull = () => {
     // storage full or disabled: the choice lasts for this visit
   }
 };
+/** The dock over the whole window or not, for this visit only (the guided lesson arranges the window per step). */
+export const showDockFull = (dockFull: boolean) => {
+  if (useStore.getState().dockFull !== dockFull) useStore.setState((s) => ({ dockFull, fitRequest: s.fitRequest + 1 }));
+};
 export const requestFit = () => useStore.setState((s) => ({ fitRequest: s.fitRequest + 1 }));
 export const setViewport = (viewport: Viewport) => useStore.setState((s) => ({ doc: apply(s.doc, { type: 'setViewport', viewport }) }));
 export const setMeasured = (sizes: Record<string, { width: number; height: number }>) =>

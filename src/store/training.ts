@@ -79,11 +79,27 @@ export const resetTraining = () => useTraining.setState(initial(), true);
 
 export const isBusy = (s: Pick<TrainingState, 'status'>) => s.status === 'starting' || s.status === 'running' || s.status === 'paused';
 
+/**
+ * The task a graph gets when it names none (or one that no longer exists): it follows the graph's Input, a text task
+ * (the lesson classifiers' spam subjects) for tokens and the adding problem for float features.
+ */
+export const defaultTaskOf = (doc: GraphDoc) =>
+  doc.nodes.find((n) => n.data.kind === 'Input')?.data.params.inputType === 'tokens' ? 'spam-subjects' : 'adding';
+
 /** The settings a run uses: the graph's, with defaults for what it leaves unset. */
 export function settingsOf(doc: GraphDoc): TrainSettings & { task: string; seqLen?: number } {
   const t = doc.training;
-  const task = t?.task && (TASKS[t.task] || t.task === 'csv') ? t.task : 'adding';
+  const task = t?.task && (TASKS[t.task] || t.task === 'csv') ? t.task : defaultTaskOf(doc);
   return { task, seqLen: t?.seqLen ?? TASKS[task]?.seqLen?.default, ...withTrainingDefaults(t) };
+}
+
+/**
+ * How the graph's task turns text into token ids (tokenizer, kept length, vocabulary), for an export that takes text;
+ * undefined when the task is not text (or is the user's CSV).
+ */
+export function textInputOf(doc: GraphDoc) {
+  const s = settingsOf(doc);
+  return s.task === 'csv' ? undefined : TASKS[s.task].make({ seed: s.seed, seqLen: s.seqLen }).textInput;
 }
 
 /** What the graph's saved weights are keyed by besides the graph (src/runtime/weights-key.ts): task, seed, CSV text. */

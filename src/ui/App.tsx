@@ -3,6 +3,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
 import { countOf } from '../graph/index.ts';
 import { clearStatus, selectCompiled, useImport, useStore } from '../store/index.ts';
+import { useLesson } from '../store/lesson.ts';
 import { Canvas } from './canvas/Canvas.tsx';
 import { Dock } from './dock/Dock.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
@@ -22,7 +23,8 @@ export interface AppProps {
 
 /** What the graph is at a glance, shown when there is no message. */
 function GraphStatus() {
-  const nodes = useStore((s) => s.doc.nodes.length);
+  // Layers as the Summary lists them: a Bidirectional with the layer inside it is one.
+  const nodes = useStore((s) => s.doc.nodes.filter((n) => !n.parentId).length);
   const edges = useStore((s) => s.doc.edges.length);
   const errors = useStore((s) => selectCompiled(s).diagnostics.filter((d) => d.severity === 'error').length);
   return (
@@ -70,6 +72,7 @@ function ConflictBanner({ onTakeTheirs, onKeepMine }: AppProps) {
 export function App(props: AppProps) {
   const dockSize = useStore((s) => s.dockSize);
   const dockFull = useStore((s) => s.dockFull);
+  const lessonOpen = useLesson((s) => s.open);
   useEffect(() => {
     const open = () => document.querySelector<HTMLInputElement>('[data-testid="open-file"]')?.click();
     const onKey = (e: KeyboardEvent) => onShortcut(e, open);
@@ -78,7 +81,7 @@ export function App(props: AppProps) {
   }, []);
   return (
     <ReactFlowProvider>
-      <div className={dockFull ? 'app dock-full' : 'app'}>
+      <div className={`app${dockFull ? ' dock-full' : ''}${lessonOpen ? ' lesson-open' : ''}`}>
         <Toolbar />
         <ConflictBanner {...props} />
         <UnreadableBanner />

@@ -50,7 +50,7 @@ describe('export dialog', () => {
     await file.saveAs(zipPath);
     const zip = await JSZip.loadAsync(readFileSync(zipPath));
     const names = Object.keys(zip.files).filter((n) => !n.endsWith('/')).map((n) => n.replace(/^rnn-studio-pytorch\//, '')).sort();
-    expect(names).toEqual(['README.md', 'model.json', 'model.py', 'predict.py', 'rnn_layers.py', 'tensor_json.py', 'tfjs_weights.py', 'train.py', 'weights.bin']);
+    expect(names).toEqual(['README.md', 'model.json', 'model.py', 'predict.py', 'rnn_layers.py', 'tensor_json.py', 'tfjs_weights.py', 'train.py', 'vocab.json', 'weights.bin']);
     for (const n of names) writeFileSync(join(out, n), await zip.file(`rnn-studio-pytorch/${n}`)!.async('uint8array'));
     // Emb 20000·128 + 2 × Bi-LSTM(64) + Dense(128→4), float32
     expect(readFileSync(join(out, 'weights.bin')).length).toBe(4 * (2_560_000 + 2 * 4 * (64 * (128 + 64) + 64) * 2 + 516));

@@ -243,3 +243,59 @@ export const lookAtCharts = (page: Page, root: string) => page.evaluate((root) =
     axes: [...scope.querySelectorAll('g.axis')].map((a) => [...a.querySelectorAll('.tick text')].filter((t) => isNum(own(t))).length),
   };
 }, root);
+
+/**
+ * What a careful reader sees wrong in the layout, by bounding boxes: the toolbar's or the dock bar's items not on one
+ * row (their vertical centres more than 8 px apart); a control or label whose text wraps onto a second line, or is
+ * cut off (wider than its box, or past the window's edge where nothing scrolls to it); and two controls (buttons,
+ * inputs, selects, tabs) that overlap where both can be seen. An element counts where it can be seen: its box cut
+ * by every ancestor that clips (a scrolling panel) and by the window. Each entry names the element by its text.
+ */
+export const layoutFaults = (page: Page) => page.evaluate(() => {
+  type Box = { left: number; top: number; right: number; bottom: number };
+  const cut = (a: Box, b: Box): Box => ({ left: Math.max(a.left, b.left), top: Math.max(a.top, b.top), right: Math.min(a.right, b.right), bottom: Math.min(a.bottom, b.bottom) });
+  const area = (b: Box) => Math.max(0, b.right - b.left) * Math.max(0, b.bottom - b.top);
+  const clipping = (el: Element) => /(auto|scroll|hidden)/.test(getComputedStyle(el).overflow);
+  /** The part of `el` that can be seen (empty box when none). */
+  const seen = (el: Element): Box => {
+    let b: Box = cut(el.getBoundingClientRect(), { left: 0, top: 0, right: innerWidth, bottom: innerHeight });
+    for (let p = el.parentElement; p; p = p.parentElement) if (clipping(p)) b = cut(b, p.getBoundingClientRect());
+    return b;
+  };
+  const shown = (el: Element) => getComputedStyle(el).visibility !== 'hidden' && area(seen(el)) > 0;
+  const scrolls = (el: Element) => { for (let p = el.parentElement; p; p = p.parentElement) if (/(auto|scroll)/.test(getComputedStyle(p).overflowY) && p.scrollHeight > p.clientHeight) return true; return false; };
+  const name = (el: Element) => `${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ').slice(0, 40)}"`;
+  /** Line boxes of an element's text: rectangles that overlap vertically are one line (a larger glyph included). */
+  const lines = (el: Element) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const rs = [...range.getClientRects()].filter((r) => r.width > 0).sort((a, b) => a.top - b.top);
+    let n = 0, bottom = -Infinity;
+    for (const r of rs) {
+      if (r.top >= bottom - 1) n++;
+      bottom = Math.max(bottom, r.bottom);
+    }
+    return n;
+  };
+  const oneRow = (sel: string) => {
+    const centres = [...document.querySelectorAll(sel)].filter(shown).map((el) => { const r = el.getBoundingClientRect(); return (r.top + r.bottom) / 2; });
+    return centres.length < 2 || Math.max(...centres) - Math.min(...centres) <= 8;
+  };
+  const labels = [...document.querySelectorAll('button, label, th, h2, h3, .brand, .doc-name, .palette-hint, [role="tab"]')].filter(shown);
+  const wrapped = labels.filter((el) => el.matches('button, th, [role="tab"], .brand') && lines(el) > 1).map(name);
+  // Cut off: wider than its box (a name shortened with an ellipsis whose title holds it whole is not), or past the
+  // window's edge with nothing to scroll it into view.
+  const whole = (el: Element) => !!el.getAttribute('title') && el.getAttribute('title')!.includes((el.firstChild?.textContent ?? '').trim());
+  const past = (el: Element) => { const r = el.getBoundingClientRect(); return (r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5) && !scrolls(el); };
+  const clipped = labels.filter((el) => (el.scrollWidth > el.clientWidth + 1 && !whole(el)) || past(el)).map(name);
+  const controls = [...document.querySelectorAll('button, input:not([type="hidden"]), select, textarea, [role="tab"]')].filter(shown);
+  const overlapping: string[] = [];
+  for (let i = 0; i < controls.length; i++)
+    for (let j = i + 1; j < controls.length; j++) {
+      const a = controls[i], b = controls[j];
+      if (a.contains(b) || b.contains(a)) continue;
+      const o = cut(seen(a), seen(b));
+      if (o.right - o.left > 1 && o.bottom - o.top > 1) overlapping.push(`${name(a)} × ${name(b)}`);
+    }
+  return { headerWraps: !oneRow('.toolbar > *'), dockBarWraps: !oneRow('.dock-bar [role="tab"], .dock-bar > button'), wrapped, clipped, overlapping };
+});

@@ -6,8 +6,9 @@
  * exported code). Progress survives a reload. A user's own graph is kept aside, never lost.
  */
 import type { Locator, Page } from 'playwright-core';
-import { expect, it } from 'vitest';
-import { openEditor, storedGraph, useBrowser, waitForCanvas } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { LESSON_STEPS } from '../../src/lesson/steps.ts';
+import { layoutFaults, openEditor, storedGraph, useBrowser, waitForCanvas } from './harness.ts';
 
 const e2e = useBrowser();
 
@@ -24,86 +25,149 @@ async function doStep(page: Page, id: string, timeout: number): Promise<string> 
   return text;
 }
 
-it('opens on a first visit, closes on Escape, and is done end to end with Do it and Next; every verdict is a ✓', async () => {
-  const page = await openEditor(e2e.browser, { firstVisitLesson: true, query: { backend: 'wasm' } });
-  await expect.poll(() => lesson(page).isVisible()).toBe(true);
-  await page.keyboard.press('Escape');
-  await expect.poll(() => lesson(page).count()).toBe(0);
-  await page.getByRole('button', { name: 'Lesson', exact: true }).click();
-  await expect.poll(() => lesson(page).isVisible()).toBe(true);
-  await expect.poll(() => page.getByTestId('lesson-expect').textContent()).toContain('What you should see');
+/**
+ * The charts the current step names are where a student can see them: each one (steps.ts `view.focus`) is inside the
+ * viewport, not covered (elementFromPoint at its centre lands in it) and outlined. Every number in the verdict is on
+ * screen in those charts or in the step's own "What you should see" line. Returns what was checked, for the log.
+ */
+async function inView(page: Page, id: string, named: string) {
+  const focus = LESSON_STEPS.find((s) => s.id === id)!.view.focus;
+  expect(focus).toContain(named); // the chart the step is about is among those it arranges
+  await expect.poll(() => page.locator('.lesson-focus').count(), { timeout: 10_000 }).toBe(focus.length);
+  const seen = await page.evaluate((sels) => sels.map((sel) => {
+    const el = document.querySelector(sel)!;
+    const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return {
+      sel, outlined: el.classList.contains('lesson-focus'), covered: !hit || !el.contains(hit),
+      inside: r.left >= 0 && r.top >= 0 && r.right <= innerWidth + 0.5 && r.bottom <= innerHeight + 0.5 && r.width > 0 && r.height > 0,
+      box: [r.left, r.top, r.right, r.bottom].map(Math.round), text: el.textContent ?? '',
+    };
+  }), focus);
+  for (const v of seen) expect({ sel: v.sel, outlined: v.outlined, covered: v.covered, inside: v.inside, box: v.box }).toEqual({ sel: v.sel, outlined: true, covered: false, inside: true, box: v.box });
+  const verdict = (await verdictOf(page).textContent())!;
+  const expectLine = (await page.getByTestId('lesson-expect').textContent())!.replace(verdict, '');
+  const shown = `${seen.map((v) => v.text).join(' ')} ${expectLine}`;
+  const numbers = verdict.match(NUMBER) ?? [];
+  expect(numbers.filter((n) => !shown.includes(n)), `numbers of the verdict missing from ${focus.join(', ')}`).toEqual([]);
+  // And the window as arranged for the step: one-row header and dock bar, no label cut off or wrapped, no control over another.
+  expect({ id, ...(await layoutFaults(page)) }).toEqual({ id, headerWraps: false, dockBarWraps: false, wrapped: [], clipped: [], overlapping: [] });
+  return numbers.length;
+}
 
-  // 1. The recurrent cell, unrolled: a strip of steps with padding (mask 0) in view; ✓ says h_t was carried over there.
-  let text = await doStep(page, 'cell', 120_000);
-  expect(text).toMatch(/^✓ each of the \d+ real tokens of example \d+ changed ht .* at the \d+ padded steps? \(mask 0\) ht was carried over exactly\.$/); // h_t is drawn with a subscript
-  const steps = page.locator('[data-testid="unroll-strip"] [data-testid="unroll-step"]');
-  expect(await steps.count()).toBeGreaterThanOrEqual(2);
-  const masks = await steps.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-mask')));
-  expect(masks).toContain('0');
-  // Colour bars for x_t and h_t; h_t's is the fixed tanh range.
-  const bars = page.locator('[data-testid="unroll-strip"] [data-testid="colour-bar"]');
-  expect(await bars.count()).toBe(2);
-  expect(await bars.nth(1).locator('.colour-tick').allTextContents()).toEqual(['-1', '1']);
-  expect(text).toContain(`at the ${masks.filter((m) => m === '0').length} padded step`);
-  expect(await page.locator('.react-flow__node.selected').getAttribute('data-id')).toBeTruthy();
-  await page.getByTestId('lesson-next').click();
+/** A number as the app writes one: 0.4542, 79.7, 1,760, 2·10⁻⁷ or 10⁻⁵. */
+const NUMBER = /\d+(?:,\d{3})*(?:\.\d+)?(?:·10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?|10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+/g;
 
-  // 2. Train the classifier on text, then "try it"; the verdict's numbers are the Training tab's.
-  text = await doStep(page, 'train', 300_000);
-  expect(text).toMatch(/^✓ [\d.]+ % validation accuracy after \d+ steps on .*, against [\d.]+ % for always guessing the most frequent class\. "Try it" read/);
-  const finalEval = (await page.getByTestId('final-eval').textContent())!;
-  expect(finalEval).toContain(text.match(/^✓ ([\d.]+ %)/)![1]);
-  await expect.poll(() => page.getByTestId('try-result').isVisible()).toBe(true);
-  await page.getByTestId('lesson-next').click();
+describe.each([{ width: 1280, height: 800 }, { width: 1024, height: 700 }])('the lesson at $width×$height', (viewport) => {
+  it('opens on a first visit, closes on Escape, and is done end to end with Do it and Next; every verdict is a ✓ and its charts are in view', async () => {
+    const page = await openEditor(e2e.browser, { firstVisitLesson: true, query: { backend: 'wasm' }, viewport });
+    await expect.poll(() => lesson(page).isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => lesson(page).count()).toBe(0);
+    await page.getByRole('button', { name: 'Lesson', exact: true }).click();
+    await expect.poll(() => lesson(page).isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('lesson-expect').textContent()).toContain('What you should see');
+    // Every step's button is in view: none scrolls out of the strip.
+    const dots = page.getByRole('list', { name: 'Lesson steps' }).getByRole('button');
+    for (const box of await dots.evaluateAll((bs) => bs.map((b) => { const r = b.getBoundingClientRect(); const l = b.closest('aside')!.getBoundingClientRect(); return r.left >= l.left && r.right <= l.right; })))
+      expect(box).toBe(true);
 
-  // 3. The gradient through time: three probes, three curves on the log-scale chart.
-  text = await doStep(page, 'gradient', 180_000);
-  expect(text).toMatch(/^✓ g₁\/gT = .* at T = 10, .* at T = 50 and .* at T = 100: the longer the sequence/);
-  await expect.poll(async () => (await page.locator('[data-testid="gradient-chart"] path.series').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-series')))).sort())
-    .toEqual(['T=10', 'T=100', 'T=50']);
-  await page.getByTestId('lesson-next').click();
+    // 1. The recurrent cell, unrolled: a strip of steps with padding (mask 0) in view; ✓ says h_t was carried over there.
+    let text = await doStep(page, 'cell', 120_000);
+    expect(text).toMatch(/^✓ each of the \d+ real tokens of example \d+ changed ht .* at the \d+ padded steps? \(mask 0\) ht was carried over exactly\.$/); // h_t is drawn with a subscript
+    const steps = page.locator('[data-testid="unroll-strip"] [data-testid="unroll-step"]');
+    expect(await steps.count()).toBeGreaterThanOrEqual(2);
+    const masks = await steps.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-mask')));
+    expect(masks).toContain('0');
+    // Colour bars for x_t and h_t; h_t's is the fixed tanh range.
+    const bars = page.locator('[data-testid="unroll-strip"] [data-testid="colour-bar"]');
+    expect(await bars.count()).toBe(2);
+    expect(await bars.nth(1).locator('.colour-tick').allTextContents()).toEqual(['-1', '1']);
+    expect(text).toContain(`at the ${masks.filter((m) => m === '0').length} padded step`);
+    expect(await page.locator('.react-flow__node.selected').getAttribute('data-id')).toBeTruthy();
+    // The whole strip fits the lesson's width: the last step is inside the panel.
+    const last = await steps.last().evaluate((g) => g.getBoundingClientRect().right <= g.closest('aside')!.getBoundingClientRect().right);
+    expect(last).toBe(true);
+    await inView(page, 'cell', '[data-testid="unroll-strip"]');
+    await page.getByTestId('lesson-next').click();
 
-  // 4. The LSTM's gates, with the weights trained in step 2.
-  text = await doStep(page, 'gates', 180_000);
-  expect(text).toMatch(/^✓ with the trained weights, the forget gate f ranges from .* so c adds up past the ±1/);
-  await expect.poll(() => page.locator('[data-testid^="gate-map-"]').count(), { timeout: 60_000 }).toBe(6);
-  await expect.poll(() => page.getByRole('group', { name: 'What to show' }).textContent()).toContain('this graph (trained weights)');
-  await page.getByTestId('lesson-next').click();
+    // 2. Train the classifier on text, then "try it"; the verdict's numbers are the Training tab's.
+    text = await doStep(page, 'train', 300_000);
+    expect(text).toMatch(/^✓ after \d+ steps on .*, validation loss [\d.]+ against the baseline loss [\d.]+ \(predicting the class frequencies\), and validation accuracy [\d.]+ % against [\d.]+ % for always answering the majority class\. "Try it" read/);
+    const [, valLoss, baseLoss] = text.match(/validation loss ([\d.]+) against the baseline loss ([\d.]+)/)!;
+    expect(Number(valLoss)).toBeLessThan(Number(baseLoss));
+    await expect.poll(() => page.getByTestId('try-result').isVisible()).toBe(true);
+    expect(await page.getByTestId('try-unused').count()).toBe(0); // Dense(2): no output stands for no class
+    await inView(page, 'train', '[data-testid="final-eval"]');
+    await page.getByTestId('lesson-next').click();
 
-  // 5. The race, through the race's own store action; three finished runs.
-  text = await doStep(page, 'race', 300_000);
-  expect(text).toMatch(/^✓ after \d+ steps at T = \d+ \(baseline [\d.]+\) the SimpleRNN [\d.]+ \([\d.]+ × baseline\) stayed at the baseline, while the LSTM .* and the GRU .* learned, carrying more of the gradient back/);
-  const group = (await page.getByRole('group', { name: 'What to show' }).textContent())!;
-  expect(group.match(/\(done, step \d+\)/g)).toHaveLength(3);
-  await page.getByTestId('lesson-next').click();
+    // 3. The gradient through time: three probes, three curves on the log-scale chart.
+    text = await doStep(page, 'gradient', 180_000);
+    expect(text).toMatch(/^✓ g₁\/gT = .* at T = 10, .* at T = 50 and .* at T = 100: the longer the sequence/);
+    await expect.poll(async () => (await page.locator('[data-testid="gradient-chart"] path.series').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-series')))).sort())
+      .toEqual(['T=10', 'T=100', 'T=50']);
+    await inView(page, 'gradient', '[data-testid="gradient-chart"]');
+    await page.getByTestId('lesson-next').click();
 
-  // 6. Bidirectional and stacked: the shapes named in the verdict are on the canvas's edges.
-  text = await doStep(page, 'shapes', 60_000);
-  expect(text).toMatch(/^✓ \w+ outputs \[batch, T, 128\] = 64 forward \+ 64 backward.*outputs \[batch, 128\]/);
-  const labels = await page.locator('[data-testid^="edge-label-"]').allTextContents();
-  expect(labels.some((l) => l.startsWith('[batch, T, 128]'))).toBe(true);
-  expect(labels.some((l) => l.startsWith('[batch, 128]'))).toBe(true);
-  await page.getByTestId('lesson-next').click();
+    // 4. The LSTM's gates, with the weights trained in step 2, read from the example the heatmaps show.
+    text = await doStep(page, 'gates', 180_000);
+    expect(text).toMatch(/^✓ with the trained weights, in example \d+ \(the one in the heatmaps, \d+ real steps\) the forget gate f ranges from .* so c adds up past the ±1/);
+    await expect.poll(() => page.locator('[data-testid^="gate-map-"]').count(), { timeout: 60_000 }).toBe(6);
+    await expect.poll(() => page.getByRole('group', { name: 'What to show' }).textContent()).toContain('this graph (trained weights)');
+    const example = text.match(/in example (\d+)/)![1];
+    expect(await page.getByTestId('panel-gates').getAttribute('aria-label')).toContain(`example ${example}`);
+    await inView(page, 'gates', '[data-testid="gate-map-c"]');
+    await page.getByTestId('lesson-next').click();
 
-  // 7. Export: the Export tab shows the PyTorch code whose modules the verdict counted.
-  text = await doStep(page, 'export', 60_000);
-  expect(text).toMatch(/^✓ model\.py \(PyTorch\) builds 4 recurrent modules, one per direction/);
-  const code = (await page.getByTestId('export-code').textContent())!;
-  expect(code.match(/nn\.LSTM\(|LoopRNN\(/g)).toHaveLength(4);
+    // 5. The race, through the race's own store action; three finished runs; no leftover from step 4.
+    text = await doStep(page, 'race', 300_000);
+    expect(text).toMatch(/^✓ after \d+ steps at T = \d+ \(baseline [\d.]+\) the SimpleRNN's validation loss [\d.]+ stayed at the baseline, while the LSTM's validation loss .* and the GRU's validation loss .* learned, carrying more of the gradient back/);
+    const group = (await page.getByRole('group', { name: 'What to show' }).textContent())!;
+    expect(group.match(/\(done, step \d+\)/g)).toHaveLength(3);
+    expect(group).not.toContain('this graph');
+    await inView(page, 'race', '[data-testid="race-story"]');
+    await page.getByTestId('lesson-next').click();
 
-  // Every step dot shows ✓; the progress survives a reload.
-  const dots = page.getByRole('list', { name: 'Lesson steps' }).getByRole('button');
-  expect(await dots.allTextContents()).toEqual(['✓', '✓', '✓', '✓', '✓', '✓', '✓']);
-  await page.reload();
-  await waitForCanvas(page);
-  expect(await lesson(page).count()).toBe(0); // not a first visit any more
-  await page.getByRole('button', { name: 'Lesson', exact: true }).click();
-  await expect.poll(() => lesson(page).getAttribute('data-step')).toBe('export');
-  expect(await dots.allTextContents()).toEqual(['✓', '✓', '✓', '✓', '✓', '✓', '✓']);
-  await page.getByRole('button', { name: 'Close the lesson' }).click();
-  await expect.poll(() => lesson(page).count()).toBe(0);
-  await page.context().close();
-}, 1_200_000);
+    // 6. Bidirectional and stacked: the shapes named in the verdict are on the canvas's edges; nothing of the race is left on it.
+    text = await doStep(page, 'shapes', 60_000);
+    expect(text).toMatch(/^✓ \w+ outputs \[batch, T, 128\] = 64 forward \+ 64 backward.*outputs \[batch, 128\]/);
+    const labels = await page.locator('[data-testid^="edge-label-"]').allTextContents();
+    expect(labels.some((l) => l.startsWith('[batch, T, 128]'))).toBe(true);
+    expect(labels.some((l) => l.startsWith('[batch, 128]'))).toBe(true);
+    expect(await page.evaluate(() => document.getElementById('inside-gradient-overlay')?.textContent ?? '')).toBe('');
+    await inView(page, 'shapes', '.react-flow');
+    // Every edge label, whose shape the verdict quotes, is uncovered at its centre: the label takes no pointer events,
+    // so what elementFromPoint finds there must be the label or its own edge, never a node, the minimap or a control.
+    const covered = await page.locator('[data-testid^="edge-label-"]').evaluateAll((ls) => ls.flatMap((el) => {
+      const r = el.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      const edge = el.getAttribute('data-testid')!.replace('edge-label-', '');
+      const own = el.contains(hit) || hit?.closest(`.react-flow__edge[data-id="${edge}"]`) || hit?.matches('.react-flow__pane, .react-flow__edges, .react-flow__edges svg');
+      return own ? [] : [`${el.getAttribute('data-testid')} at ${[r.left, r.top, r.right, r.bottom].map(Math.round)} under ${hit?.outerHTML.slice(0, 80)}`];
+    }));
+    expect(covered).toEqual([]);
+    await page.getByTestId('lesson-next').click();
+
+    // 7. Export: the Export tab shows the PyTorch code whose modules the verdict counted.
+    text = await doStep(page, 'export', 60_000);
+    expect(text).toMatch(/^✓ model\.py \(PyTorch\) builds 4 recurrent modules, one per direction/);
+    const code = (await page.getByTestId('export-code').textContent())!;
+    expect(code.match(/nn\.LSTM\(|LoopRNN\(/g)).toHaveLength(4);
+    await inView(page, 'export', '[data-testid="export-code"]');
+
+    // Every step dot shows ✓; the progress survives a reload.
+    expect(await dots.allTextContents()).toEqual(['✓', '✓', '✓', '✓', '✓', '✓', '✓']);
+    await page.reload();
+    await waitForCanvas(page);
+    expect(await lesson(page).count()).toBe(0); // not a first visit any more
+    await page.getByRole('button', { name: 'Lesson', exact: true }).click();
+    await expect.poll(() => lesson(page).getAttribute('data-step')).toBe('export');
+    expect(await dots.allTextContents()).toEqual(['✓', '✓', '✓', '✓', '✓', '✓', '✓']);
+    await page.getByRole('button', { name: 'Close the lesson' }).click();
+    await expect.poll(() => lesson(page).count()).toBe(0);
+    await page.context().close();
+  }, 1_200_000);
+});
 
 it("asks before replacing the user's own graph, keeps it aside and brings it back", async () => {
   const page = await openEditor(e2e.browser, { preset: 'lesson-gru' });

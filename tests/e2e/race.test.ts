@@ -24,7 +24,7 @@ it('runs the race at its defaults: three results and the SimpleRNN named as the 
   const seconds = (Date.now() - started) / 1000;
   console.log(`race at the defaults in the browser: ${seconds.toFixed(1)} s`);
   const sentences = await e2e.page.getByTestId('race-sentence').allTextContents();
-  expect(sentences[0]).toMatch(/^After \d+ steps at T = \d+: Only the SimpleRNN stayed at the baseline \([\d.]+ against 0\.167\); the LSTM and GRU learned the task/);
+  expect(sentences[0]).toMatch(/^After \d+ steps at T = \d+: Only the SimpleRNN stayed at the baseline \(validation loss [\d.]+ against 0\.167\); the LSTM and GRU learned the task/);
   // Three finished models in the legend of the gradient panel, each with its dashed initialisation curve.
   const legend = await e2e.page.locator('[data-testid="gradient-legend"] li').evaluateAll((li) => li.map((l) => l.getAttribute('data-series')));
   expect(legend).toEqual(['SimpleRNN', 'SimpleRNN-init', 'LSTM', 'LSTM-init', 'GRU', 'GRU-init']);
@@ -69,3 +69,14 @@ it('moving the T slider runs the race again with the new T', async () => {
   expect(points!.split('L').length).toBe(T);
   expect(await overflowX(e2e.page)).toBeLessThanOrEqual(0);
 }, 300_000);
+
+it('after Stop no model of the race says it is running: the one stopped and those never started say stopped', async () => {
+  await e2e.page.getByRole('button', { name: 'Run the race' }).click();
+  await expect.poll(() => e2e.page.getByTestId('race-status').textContent(), { timeout: 120_000 }).toContain('training the');
+  await e2e.page.getByRole('button', { name: 'Stop' }).click();
+  await expect.poll(() => e2e.page.getByTestId('race-status').textContent(), { timeout: 60_000 }).toContain('stopped');
+  const picker = (await e2e.page.getByRole('group', { name: 'What to show' }).textContent())!;
+  expect(picker).not.toMatch(/running|waiting/);
+  expect(picker).toContain('(stopped');
+  expect(await e2e.page.getByRole('button', { name: 'Stop' }).getAttribute('title')).toBe('No race is running.');
+});

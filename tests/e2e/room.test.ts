@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labelsOverLines, lookAtCharts, openEditor, overflowX, SEL, useBrowser } from './harness.ts';
+import { labelsOverLines, layoutFaults, lookAtCharts, openEditor, overflowX, SEL, useBrowser } from './harness.ts';
 
 const e2e = useBrowser();
 
@@ -159,4 +159,41 @@ describe('popovers and panels at 1024×700 (the race preset, its graph probed at
     for (const [i, n] of look.axes.entries()) expect(n, `axis ${i}: numeric tick labels`).toBeGreaterThanOrEqual(2);
     expect(await labelsOverLines(page, '[data-testid="inside"]')).toEqual([]);
   }, 60_000);
+});
+
+describe('at 1024×700, as a student meets the editor (issue 22)', () => {
+  it('the header is one row; no label is cut off or wraps; no two controls overlap: the editor, with the lesson open, and on every dock tab', async () => {
+    const page = await openEditor(e2e.browser, { viewport: { width: 1024, height: 700 } });
+    const check = async (where: string) => {
+      const f = await layoutFaults(page);
+      expect({ where, ...f }).toEqual({ where, headerWraps: false, dockBarWraps: false, wrapped: [], clipped: [], overlapping: [] });
+    };
+    await check('editor');
+    await page.getByRole('button', { name: 'Lesson', exact: true }).click();
+    await check('lesson open');
+    for (const tab of ['Problems', 'Summary', 'Training', 'Inside', 'Export']) {
+      await page.getByRole('tab', { name: tab }).click();
+      await check(`lesson open, ${tab} tab`);
+    }
+    await page.context().close();
+  });
+
+  it('Enter in "Find a layer" adds the first layer it lists; a disabled button says why, on hover and to screen readers', async () => {
+    const page = await openEditor(e2e.browser, { preset: 'lesson-lstm-spam', viewport: { width: 1024, height: 700 } });
+    const before = await page.locator('.react-flow__node').count();
+    await page.getByRole('searchbox', { name: 'Find a layer' }).fill('gru');
+    const first = (await page.getByRole('navigation', { name: 'Layer palette' }).locator('.palette-item').first().textContent())!;
+    await page.getByRole('searchbox', { name: 'Find a layer' }).press('Enter');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(before + 1);
+    expect(await page.locator(`.react-flow__node:has(> [data-kind="${first}"])`).count()).toBeGreaterThan(0);
+
+    await page.getByRole('tab', { name: 'Training' }).click();
+    const classify = page.getByTestId('try-run');
+    expect(await classify.isDisabled()).toBe(true);
+    const title = await classify.getAttribute('title');
+    expect(title).toMatch(/^Train this graph first/);
+    const described = await classify.getAttribute('aria-describedby');
+    expect(await page.locator(`#${described}`).textContent()).toBe(title);
+    await page.context().close();
+  });
 });

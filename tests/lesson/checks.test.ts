@@ -38,18 +38,22 @@ describe('step 1: the unrolled strip', () => {
 });
 
 describe('step 2: the classifier', () => {
-  const base = { task: 'News titles', steps: 120, baselineAccuracy: 0.258, tried: { input: 'stocks fall', output: 'business (61.0 %)' } };
-  it('passes above the majority class and names the try-it answer', () => {
-    const v = checkTrain({ ...base, accuracy: 0.703 });
-    expect(v).toEqual({ ok: true, text: '70.3 % validation accuracy after 120 steps on News titles, against 25.8 % for always guessing the most frequent class. "Try it" read “stocks fall” and answered business (61.0 %).' });
+  const base = { task: 'Mail subjects', steps: 120, baselineLoss: 0.6722, baselineAccuracy: 0.602, tried: { input: 'win money now', output: 'spam (81.0 %)' } };
+  it('passes below the baseline loss and above the majority class, naming both, and the try-it answer', () => {
+    const v = checkTrain({ ...base, valLoss: 0.5191, accuracy: 0.803 });
+    expect(v).toEqual({ ok: true, text: 'after 120 steps on Mail subjects, validation loss 0.5191 against the baseline loss 0.6722 (predicting the class frequencies), and validation accuracy 80.3 % against 60.2 % for always answering the majority class. "Try it" read “win money now” and answered spam (81.0 %).' });
+  });
+  it('fails when the validation loss is above the baseline loss, even with the accuracy above the majority class (the issue\'s Dense(4) run)', () => {
+    const v = checkTrain({ ...base, valLoss: 0.7587, accuracy: 0.70 });
+    expect(v).toEqual({ ok: false, text: 'not this time, because after 120 steps on Mail subjects the validation loss 0.7587 against the baseline loss 0.6722 (predicting the class frequencies) is not below it: the model predicts worse than the class frequencies alone (validation accuracy 70.0 % against 60.2 % for always answering the majority class).' });
   });
   it('fails at the majority class, with both numbers', () => {
-    const v = checkTrain({ ...base, accuracy: 0.27 });
+    const v = checkTrain({ ...base, valLoss: 0.66, accuracy: 0.61 });
     expect(v.ok).toBe(false);
-    expect(v.text).toBe('not this time, because 27.0 % validation accuracy after 120 steps on News titles, against 25.8 % for always guessing the most frequent class: not 5 points above it yet (more steps would help).');
+    expect(v.text).toBe('not this time, because after 120 steps on Mail subjects the validation accuracy 61.0 % against 60.2 % for always answering the majority class is not 5 points above it yet (validation loss 0.6600 against the baseline loss 0.6722 (predicting the class frequencies)); more steps would help.');
   });
   it('fails when try it did not run', () => {
-    expect(checkTrain({ ...base, accuracy: 0.9, tried: null }).text).toMatch(/^not this time, because 90\.0 % .*but "try it" has not run/);
+    expect(checkTrain({ ...base, valLoss: 0.3, accuracy: 0.9, tried: null }).text).toMatch(/^not this time, because .*validation accuracy 90\.0 % .*but "try it" has not run/);
   });
 });
 
@@ -69,14 +73,14 @@ describe('step 3: the gradient through time', () => {
 });
 
 describe('step 4: the gates', () => {
-  const base = { fMin: 0.7, fMax: 0.94, fMean: 0.81, cMaxAbs: 6.9, hMaxAbs: 0.83 };
+  const base = { example: 29, steps: 12, fMin: 0.7, fMax: 0.94, fMean: 0.81, cMaxAbs: 6.9, hMaxAbs: 0.83 };
   it('passes for trained weights whose forget gate lets c add up past ±1', () => {
     expect(checkGates({ ...base, weights: 'trained' })).toEqual({
-      ok: true, text: 'with the trained weights, the forget gate f ranges from 0.7 to 0.94 (mean 0.81); the cell state c reaches ±6.9 and h ±0.83: f keeps most of c from step to step, so c adds up past the ±1 that bounds h = o·tanh(c).',
+      ok: true, text: 'with the trained weights, in example 29 (the one in the heatmaps, 12 real steps) the forget gate f ranges from 0.7 to 0.94 (mean 0.81); the cell state c reaches ±6.9 and h ±0.83: f keeps most of c from step to step, so c adds up past the ±1 that bounds h = o·tanh(c).',
     });
   });
   it('fails on initial weights, on a forgetful gate, and on a cell state within ±1', () => {
-    expect(checkGates({ ...base, weights: 'initial' }).text).toMatch(/^not this time, because these are the initial weights \(train this graph in step 2 first\): the forget gate f ranges from 0\.7/);
+    expect(checkGates({ ...base, weights: 'initial' }).text).toMatch(/^not this time, because these are the initial weights \(train this graph in step 2 first\): in example 29 \(the one in the heatmaps, 12 real steps\) the forget gate f ranges from 0\.7/);
     expect(checkGates({ ...base, weights: 'trained', fMin: 0.1, fMean: 0.4 }).text).toMatch(/\(mean 0\.4\).*: on average f keeps only 0\.4 of c per step\.$/);
     expect(checkGates({ ...base, weights: 'trained', cMaxAbs: 0.9 }).text).toMatch(/c reaches ±0\.9 and h ±0\.83: c stays within the ±1 that bounds h\.$/);
   });
@@ -90,17 +94,17 @@ describe('step 5: the race', () => {
   });
   it('passes at the textbook result, with the gradient gains', () => {
     expect(checkRace(race(0.16, 0.0021, 0.0013))).toEqual({
-      ok: true, text: 'after 350 steps at T = 35 (baseline 0.167) the SimpleRNN 0.16 (0.96 × baseline) stayed at the baseline, while the LSTM 0.0021 (0.013 × baseline) and the GRU 0.0013 (0.0078 × baseline) learned, carrying more of the gradient back to the first step than the SimpleRNN (g₁/g_T LSTM 2·10⁴×, GRU 3·10⁵×).',
+      ok: true, text: 'after 350 steps at T = 35 (baseline 0.167) the SimpleRNN\'s validation loss 0.160 stayed at the baseline, while the LSTM\'s validation loss 0.0021 and the GRU\'s validation loss 0.0013 learned, carrying more of the gradient back to the first step than the SimpleRNN (g₁/g_T LSTM 2·10⁴×, GRU 3·10⁵×).',
     });
   });
   it('fails when the LSTM stays at the baseline, and says why gated cells can be slow', () => {
-    expect(checkRace(race(0.16, 0.161, 0.014)).text).toBe('not this time, because after 350 steps at T = 35 (baseline 0.167) LSTM 0.161 (0.96 × baseline) stayed above 0.1 × baseline: gated cells start with their gates half closed and may need more steps.');
+    expect(checkRace(race(0.16, 0.161, 0.014)).text).toBe('not this time, because after 350 steps at T = 35 (baseline 0.167) the LSTM\'s validation loss 0.161 stayed above 0.1 × baseline: gated cells start with their gates half closed and may need more steps.');
   });
   it('fails when the gated cells learn but carry less than 100× the gradient', () => {
     expect(checkRace(race(0.16, 0.002, 0.001, [1e-3, 0.024, 0.5])).text).toBe('not this time, because after 350 steps at T = 35 (baseline 0.167) the gated cells learned, but their trained g₁/g_T is not 100× the SimpleRNN\'s (LSTM 24×, GRU 500×).');
   });
   it('fails when the SimpleRNN bridges the lag, or a model did not finish', () => {
-    expect(checkRace(race(0.02, 0.001, 0.001)).text).toMatch(/the SimpleRNN 0\.02 \(0\.12 × baseline\) got below 0\.8 × baseline/);
+    expect(checkRace(race(0.02, 0.001, 0.001)).text).toMatch(/the SimpleRNN's validation loss 0\.020 got below 0\.8 × baseline/);
     expect(checkRace({ ...race(0.16, 0.001, 0.001), models: race(0.16, 0.001, 0.001).models.filter((m) => m.kind !== 'LSTM') }).text).toBe('not this time, because LSTM did not finish.');
   });
 });

@@ -1,6 +1,6 @@
 /** Probe statistics on hand-computed cases (no tfjs): medians, masking, retention products, decay fit, saturation. */
 import { describe, expect, it } from 'vitest';
-import { fitDecay, gateMeanPerStep, medianPerStep, retentionPerStep, saturation, summarizeProbe, type ProbeResult } from '../../src/runtime/probes/index.ts';
+import { exampleRange, fitDecay, gateMeanPerStep, medianPerStep, retentionPerStep, saturation, summarizeProbe, type ProbeResult } from '../../src/runtime/probes/index.ts';
 
 // T = 3 steps, B = 2 examples; example 1 is masked at step 1 (left padding). Layout [T, B] / mask [B, T].
 const T = 3, B = 2;
@@ -59,4 +59,12 @@ it('summarizeProbe gives the CLI form: gradNorm, gateMeans, retention per direct
   expect(s.layers[0]).toMatchObject({ name: 'gru', kind: 'GRU', direction: 'backward', gradNorm: [1, 3, 4] });
   expect(Object.keys(s.layers[0].gateMeans)).toEqual(['z', 'r', 'hTilde', 'h']);
   expect(s.layers[0].retention[0]).toBeCloseTo(0.08, 6);
+});
+
+it('exampleRange reads one example over its real steps only (hand-computed, [T=3, B=2, H=2], example 1 masked at t = 3)', () => {
+  // v[t][b][j]; example 1 is (t=1) [0.5, -2], (t=2) [1, 0.25], (t=3, masked) [9, -9]; example 0 holds larger values that must not leak in.
+  const v = Float32Array.from([7, 7, 0.5, -2, 7, 7, 1, 0.25, 7, 7, 9, -9]);
+  const mask = Uint8Array.from([1, 1, 1, 1, 1, 0]);
+  const r = exampleRange(v, mask, 3, 2, 2, 1);
+  expect(r).toEqual({ min: -2, max: 1, maxAbs: 2, mean: (0.5 - 2 + 1 + 0.25) / 4, steps: 2 });
 });

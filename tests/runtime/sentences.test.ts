@@ -53,11 +53,11 @@ const lstmStuck: RaceResult = {
 describe('a race at the defaults', () => {
   const s = raceSentences(defaults);
   it('names the SimpleRNN as the one that stayed at the baseline, with the losses', () => {
-    expect(s[0]).toBe('After 350 steps at T = 35: Only the SimpleRNN stayed at the baseline (0.165 against 0.167); the LSTM and GRU learned the task (0.0072 and 0.00050).');
+    expect(s[0]).toBe('After 350 steps at T = 35: Only the SimpleRNN stayed at the baseline (validation loss 0.165 against 0.167); the LSTM and GRU learned the task (0.0072 and 0.00050).');
   });
   it('gives each model its gradient ratio and loss', () => {
-    expect(s).toContain(`In this run the SimpleRNN's gradient at t = 1 is ${fmtSci(4.1e-5)} of its value at t = 35, and its loss stayed at the baseline (0.165 against 0.167).`);
-    expect(s.find((x) => x.startsWith("In this run the LSTM's"))).toContain('0.034 of its value at t = 35, and its loss fell to 0.0072, 4.3% of the baseline 0.167: it learned the task');
+    expect(s).toContain(`In this run the SimpleRNN's gradient at t = 1 is ${fmtSci(4.1e-5)} of its value at t = 35, and its validation loss stayed at the baseline (0.165 against 0.167).`);
+    expect(s.find((x) => x.startsWith("In this run the LSTM's"))).toContain('0.034 of its value at t = 35, and its validation loss fell to 0.0072, 4.3% of the baseline 0.167: it learned the task');
   });
   it('compares the trained ratios by the factor in the numbers', () => {
     expect(s).toContain(`After training, the LSTM carries ${Math.round(0.034 / 4.1e-5)}× more of its gradient back to t = 1 than the SimpleRNN: its gated path keeps it.`);
@@ -68,12 +68,12 @@ describe('a race at the defaults', () => {
     expect(init).toContain('of the LSTM and GRU vanished faster than the SimpleRNN\'s (LSTM 6·10⁻⁵ and GRU 10⁻⁷ against 0.034)');
     expect(init).toContain('σ(1) ≈ 0.73');
     expect(init).toContain('update gate near 0.5');
-    expect(init).toContain('Training opened the gated path');
+    expect(init).toContain('Training opened the gated paths of the LSTM and GRU');
   });
   it('says the opposite when the numbers say the opposite', () => {
     const flipped: RaceResult = { ...defaults, models: defaults.models.map((m) => ({ ...m, gradRatioInit: m.kind === 'SimpleRNN' ? 1e-9 : 0.5, valLoss: m.kind === 'SimpleRNN' ? 0.001 : 0.16 })) };
     const f = raceSentences(flipped);
-    expect(f[0]).toBe('After 350 steps at T = 35: The LSTM and GRU stayed at the baseline (0.160 and 0.160 against 0.167); the SimpleRNN learned the task (0.0010).');
+    expect(f[0]).toBe('After 350 steps at T = 35: The LSTM and GRU stayed at the baseline (validation loss 0.160 and 0.160 against 0.167); the SimpleRNN learned the task (0.0010).');
     expect(f.some((x) => x.startsWith('At initialisation'))).toBe(false);
   });
 });
@@ -81,7 +81,7 @@ describe('a race at the defaults', () => {
 describe('a race where the LSTM stays at the baseline', () => {
   const s = raceSentences(lstmStuck);
   it('puts the LSTM with the SimpleRNN at the baseline and the GRU with the learners', () => {
-    expect(s[0]).toBe('After 200 steps at T = 50: The SimpleRNN and LSTM stayed at the baseline (0.160 and 0.161 against 0.167); the GRU learned the task (0.014).');
+    expect(s[0]).toBe('After 200 steps at T = 50: The SimpleRNN and LSTM stayed at the baseline (validation loss 0.160 and 0.161 against 0.167); the GRU learned the task (0.014).');
   });
   it('says the LSTM departs from the textbook and why, and what to try', () => {
     const l = s.find((x) => x.includes('Unlike the textbook picture') && x.includes('LSTM'))!;

@@ -11,6 +11,12 @@ describe('training settings and preview', () => {
     expect(settingsOf(doc({ seed: 7, task: 'removed-task' })).task).toBe('adding');
     expect(settingsOf(doc({ seed: 1, task: 'copy', seqLen: 30, optimizer: 'sgd', clipNorm: 0 }))).toMatchObject({ task: 'copy', seqLen: 30, optimizer: 'sgd', clipNorm: 0 });
   });
+  it('gives a graph that names no task one that fits its Input: text for tokens, a sequence task for floats', () => {
+    const withInput = (inputType: string): GraphDoc => ({ ...doc(undefined), nodes: [{ id: 'n1', position: { x: 0, y: 0 }, data: { kind: 'Input', params: { inputType, vocabSize: 100, features: 2, length: 0 } } }] });
+    expect(settingsOf(withInput('tokens')).task).toBe('spam-subjects');
+    expect(settingsOf(withInput('features')).task).toBe('adding');
+    expect(settingsOf({ ...withInput('tokens'), training: { seed: 1, task: 'removed-task' } }).task).toBe('spam-subjects');
+  });
   it('previews four samples with the baseline, follows the seed, and reports CSV problems as text', () => {
     const p = previewOf(doc({ seed: 1, task: 'copy', seqLen: 10 }), null);
     expect('info' in p && p.info.baseline.loss).toBeCloseTo((10 * Math.log(8)) / 30, 10);

@@ -30,9 +30,10 @@ export function fmtSci(v: number | null): string {
   const pow = `10${String(ex).replace(/./g, (c) => SUP[c])}`;
   return m === 1 ? pow : `${m}·${pow}`;
 }
-const fmtLoss = (v: number) => (v >= 0.01 ? v.toFixed(3) : v.toPrecision(2));
+/** A loss as every race sentence writes it: 0.165, or 0.0072 below 0.01. */
+export const fmtLoss = (v: number) => (v >= 0.01 ? v.toFixed(3) : v.toPrecision(2));
 /** "8×", "2,300×" or "10⁵×": how many times larger. */
-const times = (x: number) => (x === Infinity ? 'infinitely many times' : x < 1e4 ? `${Math.round(x).toLocaleString('en')}×` : `${fmtSci(x)}×`);
+export const times = (x: number) => (x === Infinity ? 'infinitely many times' : x < 1e4 ? `${Math.round(x).toLocaleString('en')}×` : `${fmtSci(x)}×`);
 const list = (xs: string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 const the = (kinds: string[]) => `the ${list(kinds)}`;
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -50,9 +51,9 @@ export function modelSentence(kind: string, ratio: number | null, T: number, los
     `${when} the ${kind}'s gradient at t = 1 is ${ratio >= 1 ? `${fmtSci(ratio)} times` : `${fmtSci(ratio)} of`} its value at t = ${T}`;
   if (!loss) return `${g}.`;
   const o = outcome(loss.value, loss.baseline);
-  const l = o === 'baseline' ? `its loss stayed at the baseline (${fmtLoss(loss.value)} against ${fmtLoss(loss.baseline)})` :
-    o === 'learned' ? `its loss fell to ${fmtLoss(loss.value)}, ${(100 * loss.value / loss.baseline).toPrecision(2)}% of the baseline ${fmtLoss(loss.baseline)}: it learned the task` :
-    `its loss fell to ${fmtLoss(loss.value)}, ${(100 * loss.value / loss.baseline).toPrecision(2)}% of the baseline ${fmtLoss(loss.baseline)}: part of the way`;
+  const l = o === 'baseline' ? `its validation loss stayed at the baseline (${fmtLoss(loss.value)} against ${fmtLoss(loss.baseline)})` :
+    o === 'learned' ? `its validation loss fell to ${fmtLoss(loss.value)}, ${(100 * loss.value / loss.baseline).toPrecision(2)}% of the baseline ${fmtLoss(loss.baseline)}: it learned the task` :
+    `its validation loss fell to ${fmtLoss(loss.value)}, ${(100 * loss.value / loss.baseline).toPrecision(2)}% of the baseline ${fmtLoss(loss.baseline)}: part of the way`;
   return `${g}, and ${l}.`;
 }
 
@@ -67,7 +68,7 @@ export function raceSentences(r: RaceResult): string[] {
   const stayed = by('baseline'), learned = by('learned'), partly = by('partly');
   const losses = (ms: RaceModelResult[]) => list(ms.map((m) => fmtLoss(m.valLoss)));
   const head: string[] = [];
-  if (stayed.length) head.push(`${stayed.length === 1 && r.models.length > 1 ? 'Only the' : 'The'} ${list(stayed.map((m) => m.kind))} stayed at the baseline (${losses(stayed)} against ${fmtLoss(r.baseline)})`);
+  if (stayed.length) head.push(`${stayed.length === 1 && r.models.length > 1 ? 'Only the' : 'The'} ${list(stayed.map((m) => m.kind))} stayed at the baseline (validation loss ${losses(stayed)} against ${fmtLoss(r.baseline)})`);
   if (learned.length) head.push(`${the(learned.map((m) => m.kind))} learned the task (${losses(learned)})`);
   if (partly.length) head.push(`${the(partly.map((m) => m.kind))} got part of the way (${losses(partly)})`);
   if (head.length) out.push(`After ${r.steps} steps at T = ${r.seqLen}: ${head.map((h, i) => (i ? h : cap(h))).join('; ')}.`);
@@ -75,21 +76,26 @@ export function raceSentences(r: RaceResult): string[] {
 
   const rnn = r.models.find((m) => m.kind === 'SimpleRNN');
   const gated = r.models.filter((m) => m.kind !== 'SimpleRNN');
+  const stuck = (m: RaceModelResult) => outcome(m.valLoss, r.baseline) === 'baseline';
   if (rnn?.gradRatioTrained != null) {
     for (const m of gated) {
       if (m.gradRatioTrained == null) continue;
       const f = rnn.gradRatioTrained === 0 ? (m.gradRatioTrained > 0 ? Infinity : 1) : m.gradRatioTrained / rnn.gradRatioTrained;
-      if (f > 1) out.push(`After training, the ${m.kind} carries ${times(f)} more of its gradient back to t = 1 than the SimpleRNN: its gated path keeps it.`);
-      else out.push(`Unlike the textbook picture, after training the ${m.kind} carries ${f === 1 ? 'no more' : `less (${fmtSci(f)} as much)`} of its gradient back to t = 1 than the SimpleRNN here` +
-        `${outcome(m.valLoss, r.baseline) === 'baseline' ? `, and it has not left the baseline: ${GATE_REASON[m.kind] ?? 'its gates start half open'}, and ${r.steps} steps were not enough to open it — try more steps or a shorter T.` : '.'}`);
+      // A model still at the baseline gets the reason and what to try, whatever its ratio: never "keeps it" or "opened".
+      const tail = stuck(m) ? `${f > 1 ? ', but' : ', and'} it has not left the baseline: ${GATE_REASON[m.kind] ?? 'its gates start half open'}, and ${r.steps} steps were not enough for it to learn the task — try more steps or a shorter T.` :
+        f > 1 ? ': its gated path keeps it.' : '.';
+      if (f > 1) out.push(`After training, the ${m.kind} carries ${times(f)} more of its gradient back to t = 1 than the SimpleRNN${tail}`);
+      else out.push(`Unlike the textbook picture, after training the ${m.kind} carries ${f === 1 ? 'no more' : `less (${fmtSci(f)} as much)`} of its gradient back to t = 1 than the SimpleRNN here${tail}`);
     }
   }
   if (rnn?.gradRatioInit != null) {
     const faster = gated.filter((m) => m.gradRatioInit != null && m.gradRatioInit < rnn.gradRatioInit!);
+    // "Opened" only for a model that left the baseline and whose ratio rose with training.
+    const opened = faster.filter((m) => !stuck(m) && m.gradRatioTrained != null && m.gradRatioTrained > m.gradRatioInit!);
     if (faster.length)
       out.push(`At initialisation the gradient of ${the(faster.map((m) => m.kind))} vanished faster than the SimpleRNN's (${list(faster.map((m) => `${m.kind} ${fmtSci(m.gradRatioInit)}`))} against ${fmtSci(rnn.gradRatioInit)}), ` +
         `the opposite of the textbook picture: ${faster.map((m) => GATE_REASON[m.kind]).filter(Boolean).join('; ')}.` +
-        ` ${gated.filter((m) => faster.includes(m) && m.gradRatioTrained != null && m.gradRatioTrained > m.gradRatioInit!).length ? 'Training opened the gated path (compare the dashed initialisation curves).' : ''}`.trimEnd());
+        (opened.length ? ` Training opened the gated path${opened.length > 1 ? 's' : ''} of ${the(opened.map((m) => m.kind))} (compare the dashed initialisation curves).` : ''));
   }
   return out;
 }
@@ -109,12 +115,22 @@ export function probeSentences(models: { kind: string; label: string; ratio: num
   return out;
 }
 
-/** The gradient-flow panel: how g₁ and the probe loss changed between the first and the last recorded step. */
+/**
+ * The gradient legend's words for one curve of T steps: g₁/g_T, written as the sentences write it, and the average
+ * factor per step back over the same T − 1 steps, (g₁/g_T)^(1/(T−1)), so the two can never disagree.
+ */
+export function ratioLegend(ratio: number | null, T: number): string {
+  if (ratio === null) return 'g₁/g_T could not be measured';
+  if (ratio === 0) return `g₁/g_T = 0 over ${T - 1} steps back (underflowed in float32)`;
+  return `g₁/g_T = ${fmtSci(ratio)} over ${T - 1} steps back = ×${(ratio ** (1 / Math.max(1, T - 1))).toFixed(3)} per step on average`;
+}
+
+/** The gradient-flow panel: how g₁ and the probe-batch loss (the loss on the probed sequences) changed between the first and the last recorded step. */
 export function flowSentence(label: string, first: { step: number; g1: number | null; loss: number }, last: { step: number; g1: number | null; loss: number }, baseline?: number): string {
-  if (last.step === first.step) return `One snapshot so far (step ${first.step}): g at t = 1 is ${fmtSci(first.g1)}, probe loss ${fmtLoss(first.loss)}.`;
+  if (last.step === first.step) return `One snapshot so far (step ${first.step}): g at t = 1 is ${fmtSci(first.g1)}, probe-batch loss ${fmtLoss(first.loss)}.`;
   const g = first.g1 === null || last.g1 === null ? 'could not be compared' :
     last.g1 > first.g1 ? `rose from ${fmtSci(first.g1)} to ${fmtSci(last.g1)}` : last.g1 < first.g1 ? `fell from ${fmtSci(first.g1)} to ${fmtSci(last.g1)}` : `stayed at ${fmtSci(last.g1)}`;
-  const l = `the probe loss went from ${fmtLoss(first.loss)} to ${fmtLoss(last.loss)}` +
+  const l = `the probe-batch loss went from ${fmtLoss(first.loss)} to ${fmtLoss(last.loss)}` +
     (baseline !== undefined ? ` (${outcome(last.loss, baseline) === 'baseline' ? 'still at' : outcome(last.loss, baseline) === 'learned' ? 'far below' : 'below'} the baseline ${fmtLoss(baseline)})` : '');
   return `${cap(label)}: from step ${first.step} to step ${last.step} the gradient at t = 1 ${g}, and ${l}.`;
 }

@@ -95,6 +95,27 @@ export function fitDecay(g: (number | null)[]): { perStep: number; eFold: number
   return { perStep: Math.exp(slope), eFold: slope < 0 ? -1 / slope : Infinity, points: pts.length };
 }
 
+/**
+ * Extremes, largest magnitude and mean of a gate or state ([T, B, H] values) over the real steps of example `e`
+ * ([B, T] mask), and how many real steps it has: the numbers the gate panel's readout and the lesson's step 4 quote.
+ */
+export function exampleRange(v: ArrayLike<number>, mask: Uint8Array | null, T: number, B: number, H: number, e: number) {
+  let min = Infinity, max = -Infinity, maxAbs = 0, sum = 0, n = 0, steps = 0;
+  for (let t = 0; t < T; t++) {
+    if (!isReal(mask, T, e, t)) continue;
+    steps++;
+    for (let j = 0; j < H; j++) {
+      const x = v[(t * B + e) * H + j];
+      min = Math.min(min, x);
+      max = Math.max(max, x);
+      maxAbs = Math.max(maxAbs, Math.abs(x));
+      sum += x;
+      n++;
+    }
+  }
+  return { min, max, maxAbs, mean: n ? sum / n : NaN, steps };
+}
+
 /** Panel P2: per unit, the fraction of real steps (over the batch) with the gate < 0.1 and > 0.9. */
 export function saturation(gate: ArrayLike<number>, mask: Uint8Array | null, T: number, B: number, H: number) {
   const low = new Float32Array(H), high = new Float32Array(H);

@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import {
-  fitDecay, gradRatio, iqrPerStep, medianPerStep, probeSentences, selectActiveDirection, selectActiveProbe, selectActiveRun, setHoverT, useInside, type InsideRun,
+  gradRatio, iqrPerStep, medianPerStep, probeSentences, ratioLegend, selectActiveDirection, selectActiveProbe, selectActiveRun, setHoverT, useInside, type InsideRun,
 } from '../../store/inside.ts';
 import { LineChart, type Series } from './LineChart.tsx';
 import { fmtG, Panel } from './Panel.tsx';
@@ -24,11 +24,6 @@ function curveOf(r: InsideRun, k: number, state: 'h' | 'c'): (number | null)[] |
 
 /** The step the solid curve of a run shows. */
 const stepOf = (r: InsideRun) => (r.status === 'done' ? r.health[r.health.length - 1]?.step ?? r.snapshots[r.snapshots.length - 1]?.step : r.snapshots[r.snapshots.length - 1]?.step);
-
-const fitText = (g: (number | null)[]) => {
-  const f = fitDecay(g);
-  return f ? `×${f.perStep.toFixed(3)} per step back${Number.isFinite(f.eFold) ? `, e-folding ${f.eFold.toFixed(1)} steps` : ''}` : 'no fit';
-};
 
 /** A legend key: a short solid or dashed line in the series colour. */
 const Key = ({ s }: { s: Series }) => (
@@ -76,7 +71,8 @@ export function GradientPanel({ width = 560 }: { width?: number }) {
     <Panel testId="panel-gradients" title="Gradient norm ‖∂L/∂h_t‖ vs time step (log scale)"
       explain={'How strongly the loss depends on the hidden state at each step: the median over the probe batch of ‖∂L/∂h_t‖, from one backward pass. ' +
         'The loss is read at the last step, so the curve starts on the right; going back in time (left) it changes by some factor per step: a straight falling line on ' +
-        'this log scale is an exponentially vanishing gradient, and the fitted factor per step says how fast. g₁/g_T is how much of the gradient reaches the first step. ' +
+        'this log scale is an exponentially vanishing gradient. g₁/g_T is how much of the gradient at the last step reaches the first; the legend also gives it as the average factor ' +
+        'per step back over the same T − 1 steps, (g₁/g_T)^(1/(T−1)), below 1 when the gradient shrinks going back. ' +
         'Solid lines are each model after training (or now, while it trains); dashed lines are the same model at its first recorded step (initialisation). The band is the interquartile range over the batch.'}
       tools={
         <>
@@ -93,7 +89,7 @@ export function GradientPanel({ width = 560 }: { width?: number }) {
           const at = hoverT != null ? g[hoverT] : null;
           return (
             <li key={s.id} data-series={s.id}>
-              <Key s={s} /> <strong>{s.label}</strong>: {fitText(g)}; g₁/g_T = {fmtG(gradRatio(g))}
+              <Key s={s} /> <strong>{s.label}</strong>: {ratioLegend(gradRatio(g), g.length)}
               {hoverT != null && <> · t={hoverT + 1}: g={fmtG(at)}, g/g_T={at != null && last ? fmtG(at / last) : '—'}</>}
             </li>
           );
@@ -163,11 +159,11 @@ export function HealthPanel({ width = 460 }: { width?: number }) {
   const baseline = withHealth[0].baseline;
   return (
     <Panel testId="panel-health" title="Training health"
-      explain={'Loss per training step for each model, with the task baseline (dashed: the best constant guess — a model on this line has learned nothing), ' +
+      explain={'Loss of each training batch per step for each model (not smoothed; the race sentences quote the validation loss), with the task baseline (dashed: the best constant guess — a model on this line has learned nothing), ' +
         'and the global gradient norm before clipping on a log scale. A spike is a step whose gradient exploded; clipping rescales any step whose norm exceeds the threshold ' +
         '(the fraction of clipped steps is listed).'}>
       <div className="chart-row">
-        <LineChart series={loss} width={width / 2} height={200} refY={baseline} xLabel="training step" yLabel="loss" xOf={(i) => steps[i] ?? i}
+        <LineChart series={loss} width={width / 2} height={200} refY={baseline} xLabel="training step" yLabel="batch loss" xOf={(i) => steps[i] ?? i}
           testId="health-loss" ariaLabel="Training loss per step with the baseline" />
         <LineChart series={norms} width={width / 2} height={200} log xLabel="training step" yLabel="‖g‖ before clip" xOf={(i) => steps[i] ?? i}
           testId="health-norm" ariaLabel="Global gradient norm per step, log scale" />
@@ -176,7 +172,7 @@ export function HealthPanel({ width = 460 }: { width?: number }) {
         {withHealth.map((r) => {
           const c = r.health.filter((h) => h.clipped).length;
           const last = r.health[r.health.length - 1];
-          return <li key={r.id}><span className="swatch" style={{ background: r.colour }} /> {r.label}: loss {last.loss.toFixed(4)} at step {last.step}; clipped {((100 * c) / r.health.length).toFixed(0)}% of steps</li>;
+          return <li key={r.id}><span className="swatch" style={{ background: r.colour }} /> {r.label}: last-batch loss {last.loss.toFixed(4)} at step {last.step}; clipped {((100 * c) / r.health.length).toFixed(0)}% of steps</li>;
         })}
       </ul>
     </Panel>

@@ -39,7 +39,7 @@ export function FlowPanel({ width = 560 }: { width?: number }) {
           rowLabel={rowLabel} testId="flow-map" legend={{ ticks: [lo, (lo + hi) / 2, hi].map((v) => (10 ** v).toExponential(0)), label: 'colour bar: ‖∂L/∂h_t‖, log scale' }}
           ariaLabel={`Gradient norm per time step for ${rows.length} recorded training steps`} />
         <LineChart series={[{ id: 'loss', label: 'loss', colour: run.colour, values: snaps.map((s) => s.loss) }]} width={width * 0.32} height={200}
-          refY={run.baseline} xLabel="step" yLabel="probe loss" xOf={(i) => snaps[i]?.step ?? i} ariaLabel="Probe-batch loss per recorded step" />
+          refY={run.baseline} xLabel="step" yLabel="probe-batch loss" xOf={(i) => snaps[i]?.step ?? i} ariaLabel="Probe-batch loss per recorded step" />
       </div>
       <p className="inside-caption">colour: log₁₀‖∂L/∂h_t‖ from {lo.toFixed(1)} (dark) to {hi.toFixed(1)} (bright); {snaps.length} snapshots.</p>
       <p className="inside-caption" data-testid="flow-sentence">{flowSentence(run.label, point(snaps[0], k), point(snaps[snaps.length - 1], k), run.baseline)}</p>

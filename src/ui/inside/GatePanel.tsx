@@ -2,8 +2,9 @@
 import * as d3 from 'd3';
 import { useCallback, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { num } from '../../lesson/checks.ts';
 import {
-  selectActiveDirection, selectActiveProbe, selectUnits, setHoverT, setUnitOrder, unitMeans, useInside, type DirectionView, type UnitOrder,
+  exampleRange, selectActiveDirection, selectActiveProbe, selectUnits, setHoverT, setUnitOrder, unitMeans, useInside, type DirectionView, type UnitOrder,
 } from '../../store/inside.ts';
 import { HatchDefs, Heatmap } from './Heatmap.tsx';
 import { Panel } from './Panel.tsx';
@@ -54,6 +55,16 @@ const meanAt = (g: Float32Array, t: number, B: number, e: number, H: number) => 
   for (let j = 0; j < H; j++) s += g[(t * B + e) * H + j];
   return s / H;
 };
+
+/** The shown example's range of f and |c|, |h| over its real steps, written as the lesson's step 4 quotes them. */
+function exampleText(d: DirectionView, T: number, B: number, e: number): string {
+  const r = (g: string) => exampleRange(d.gates[g], d.mask, T, B, d.units, e);
+  const parts = [
+    ...(d.gates.f ? [`f from ${num(r('f').min)} to ${num(r('f').max)} (mean ${num(r('f').mean)})`] : []),
+    ...['c', 'h'].filter((g) => d.gates[g]).map((g) => `${g} within ±${num(r(g).maxAbs)}`),
+  ];
+  return `Over its ${r('h').steps} real steps: ${parts.join(', ')}.`;
+}
 
 export function GatePanel({ width = 380 }: { width?: number }) {
   const probe = useInside(selectActiveProbe);
@@ -113,7 +124,7 @@ export function GatePanel({ width = 380 }: { width?: number }) {
         ))}
       </div>
       <p className="inside-caption" data-testid="gate-readout">
-        H = {H} units, T = {T} steps, example {e + 1} of {B}.
+        H = {H} units, T = {T} steps, example {e + 1} of {B}. <span data-testid="gate-ranges">{exampleText(d, T, B, e)}</span>
         {hoverT != null && hoverT < T && <> t = {hoverT + 1}{labels ? `, input ${labels[hoverT]}` : ''}{hatched?.[hoverT] ? ' (masked)' : ''}:{' '}
           {Object.keys(d.gates).map((g) => `mean ${g} ${meanAt(d.gates[g], hoverT, B, e, H).toFixed(3)}`).join(' · ')}</>}
       </p>

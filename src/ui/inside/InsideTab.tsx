@@ -17,6 +17,9 @@ import { ConnectivityPanel } from './ConnectivityPanel.tsx';
 import { GatePanel } from './GatePanel.tsx';
 import { startGradientOverlay } from './overlay.ts';
 import './inside.css';
+import { Why, whyDisabled } from '../Why.tsx';
+
+const NEEDS_VALID = 'The graph has problems (see Problems): fix them first.';
 
 /** Presets whose name starts with this open the Inside tab (the race preset). */
 export const RACE_PRESET_PREFIX = 'The race';
@@ -84,19 +87,22 @@ export function InsideTab() {
     if (ok) timer.current = setTimeout(() => race({ [key]: v }), 350);
   };
 
+  const probeWhy = ok ? (busy ? 'Wait: the Inside tab is busy.' : null) : NEEDS_VALID;
   return (
     <div className="inside" data-testid="inside" ref={box}>
       <div className="inside-controls">
-        <button type="button" className="btn" disabled={!ok || !!busy} onClick={() => void probeCurrentGraph(doc, { seqLen: T })}>Probe this graph</button>
+        <button type="button" className="btn" {...whyDisabled('inside-why', probeWhy)} onClick={() => void probeCurrentGraph(doc, { seqLen: T })}>Probe this graph</button>
         <span className="sep" />
         <Slider label="T" aria="Sequence length T" value={T} range={RACE_RANGES.seqLen} onChange={slide(setT, 'seqLen')} />
         <Slider label="units" aria="Units per recurrent layer" value={units} range={RACE_RANGES.units} onChange={slide(setUnits, 'units')} />
         <label>steps <input aria-label="Race steps" type="number" min={1} value={steps} onChange={(e) => setSteps(e.target.value)} /></label>
         <label>record every <input aria-label="Record every N steps" type="number" min={1} value={every} onChange={(e) => setEvery(e.target.value)} /></label>
-        <button type="button" className="btn" disabled={!ok}
-          title="Train SimpleRNN, LSTM and GRU versions of this graph on the same data and seed, one after the other (moving T or units re-runs it)"
+        <button type="button" className="btn" {...whyDisabled('inside-why', ok ? null : NEEDS_VALID)}
+          title={ok ? 'Train SimpleRNN, LSTM and GRU versions of this graph on the same data and seed, one after the other (moving T or units re-runs it)' : undefined}
           onClick={() => race()}>Run the race</button>
-        <button type="button" className="btn" disabled={busy !== 'Racing…'} onClick={stopRace}>Stop</button>
+        <button type="button" className="btn" {...whyDisabled('stop-why', busy === 'Racing…' ? null : 'No race is running.')} onClick={stopRace}>Stop</button>
+        <Why id="inside-why" reason={probeWhy} />
+        <Why id="stop-why" reason={busy === 'Racing…' ? null : 'No race is running.'} />
         <label title="While the Training tab trains, probe the first 32 validation sequences every N steps (0 = off); the snapshots appear here as the run 'Training tab run'">
           Training tab: record every <input aria-label="Training tab: record every N steps" type="number" min={0} value={recordEvery}
             onChange={(e) => setRecordEvery(Number(e.target.value) || 0)} /></label>

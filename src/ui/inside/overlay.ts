@@ -5,15 +5,21 @@
  * `data-id` attributes, so the canvas components stay untouched and no probe data enters node.data.
  */
 import * as d3 from 'd3';
+import { isRecurrentKind } from '../../layers/index.ts';
 import { useStore } from '../../store/index.ts';
 import { medianPerStep, selectActiveProbe, useInside, type ProbeView } from '../../store/inside.ts';
 
 /** log₁₀ ratio −12 … 0 mapped onto red → yellow → green. */
 const colour = (ratio: number) => d3.interpolateRdYlGn(Math.max(0, Math.min(1, 1 + Math.log10(Math.max(ratio, 1e-12)) / 12)));
 
-/** Per node id, the smallest ratio over its directions (the weakest path). */
+const ratiosOf = new WeakMap<ProbeView, Map<string, number>>();
+
+/** Per node id, the smallest ratio over its directions (the weakest path); computed once per probe. */
 export function firstStepRatios(p: ProbeView): Map<string, number> {
+  const known = ratiosOf.get(p);
+  if (known) return known;
   const out = new Map<string, number>();
+  ratiosOf.set(p, out);
   for (const d of p.directions) {
     const g = medianPerStep(d.dh, d.mask, p.seqLen, p.batch);
     const first = g.find((v) => v != null && v > 0);
@@ -26,9 +32,12 @@ export function firstStepRatios(p: ProbeView): Map<string, number> {
 
 function css(p: ProbeView | null): string {
   if (!p) return '';
-  const edges = useStore.getState().doc.edges;
+  const { edges, nodes } = useStore.getState().doc;
   const rules: string[] = [];
   for (const [id, r] of firstStepRatios(p)) {
+    // Only on the layer that was probed: a node that has since become another kind (a new graph reusing the id) gets nothing.
+    const kind = nodes.find((n) => n.id === id)?.data.kind;
+    if (!kind || !(isRecurrentKind(kind) || kind === 'Bidirectional')) continue;
     const c = colour(r);
     const sel = `.react-flow__node[data-id="${CSS.escape(id)}"]`;
     rules.push(`${sel} { outline: 3px solid ${c}; outline-offset: 2px; border-radius: 8px; }`);
@@ -54,6 +63,6 @@ export function startGradientOverlay() {
     if (selectActiveProbe(s) !== selectActiveProbe(prev)) render();
   });
   useStore.subscribe((s, prev) => {
-    if (s.doc.edges !== prev.doc.edges) render();
+    if (s.doc.edges !== prev.doc.edges || s.doc.nodes !== prev.doc.nodes) render();
   });
 }

@@ -11,6 +11,7 @@ import {
 } from '../../store/lesson.ts';
 import { notify } from '../../store/index.ts';
 import { saveToFile } from '../files.ts';
+import { Why, whyDisabled } from '../Why.tsx';
 import { UnrollStrip } from './UnrollStrip.tsx';
 import './lesson.css';
 
@@ -18,6 +19,32 @@ import './lesson.css';
 function maths(text: string) {
   return text.split(/((?<![A-Za-z0-9][A-Za-z0-9])_\{[^}]+\}|(?<![A-Za-z0-9][A-Za-z0-9])_[a-zA-Z0-9])/).map((part, i) =>
     part.startsWith('_') ? <sub key={i}>{part.replace(/^_\{?|\}$/g, '')}</sub> : part);
+}
+
+/**
+ * Once a step has its verdict, the charts it talks about (steps.ts `view.focus`) are outlined and the first is scrolled
+ * into view; they may render a moment after the verdict, so this looks for them for a few seconds.
+ */
+function useFocus(selectors: string[] | null) {
+  const key = selectors?.join('\n') ?? '';
+  useEffect(() => {
+    if (!key) return;
+    const sels = key.split('\n');
+    const marked: Element[] = [];
+    let tries = 0;
+    const timer = setInterval(() => {
+      const found = sels.map((s) => document.querySelector(s));
+      if (found.every(Boolean) || ++tries > 30) {
+        clearInterval(timer);
+        for (const el of found) if (el) { el.classList.add('lesson-focus'); marked.push(el); }
+        found.find(Boolean)?.scrollIntoView({ block: 'start', inline: 'nearest' });
+      }
+    }, 100);
+    return () => {
+      clearInterval(timer);
+      for (const el of marked) el.classList.remove('lesson-focus');
+    };
+  }, [key]);
 }
 
 export function LessonPanel() {
@@ -28,9 +55,10 @@ export function LessonPanel() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [s.open]);
-  if (!s.open) return null;
   const step = LESSON_STEPS[s.step];
   const verdict = s.verdicts[step.id];
+  useFocus(s.open && verdict && !s.busy ? step.view.focus : null);
+  if (!s.open) return null;
   const last = s.step === LESSON_STEPS.length - 1;
   return (
     <aside className="lesson" role="dialog" aria-modal="false" aria-labelledby="lesson-title" data-testid="lesson" data-step={step.id}>
@@ -48,39 +76,42 @@ export function LessonPanel() {
           </li>
         ))}
       </ol>
-      <h2 id="lesson-title">{step.title}</h2>
-      {step.body.map((p, i) => <p key={i}>{maths(p)}</p>)}
-      {step.id === 'cell' && s.strip && <UnrollStrip u={s.strip} />}
-      <div className="lesson-do">
-        <button type="button" className="btn primary" data-testid="lesson-do" disabled={!!s.busy} title={step.doIt} onClick={() => void doIt(step.id)}>
-          {s.busy === step.id ? 'Working…' : 'Do it'}
-        </button>
-        <span className="muted">{step.doIt}.</span>
-      </div>
-      <p className="lesson-uses muted" data-testid="lesson-uses">Uses {step.uses}.</p>
-      {s.confirm === step.id && (
-        <div className="lesson-confirm" role="alertdialog" aria-label="Your graph" data-testid="lesson-confirm">
-          <p>
-            This step loads the preset {step.preset} in place of your own graph.{' '}
-            {s.stashed
-              ? 'This graph is kept under Recent; "Bring back my graph" still restores the graph you kept aside first (Undo works too).'
-              : 'Your graph is kept aside and "Bring back my graph" restores it (Undo works too).'}
-          </p>
-          <div className="actions">
-            <button type="button" className="btn" onClick={() => { saveToFile(); notify('Saved your graph to a file.'); void keepAsideAndGoOn(); }}>Save it to a file, then go on</button>
-            <button type="button" className="btn" onClick={() => void keepAsideAndGoOn()}>Keep it aside and go on</button>
-            <button type="button" className="btn ghost" onClick={cancelReplace}>Cancel</button>
-          </div>
+      <div className="lesson-body">
+        <h2 id="lesson-title">{step.title}</h2>
+        {step.body.map((p, i) => <p key={i}>{maths(p)}</p>)}
+        {step.id === 'cell' && s.strip && <UnrollStrip u={s.strip} />}
+        <div className="lesson-do">
+          <button type="button" className="btn primary" data-testid="lesson-do" disabled={!!s.busy} title={step.doIt} onClick={() => void doIt(step.id)}>
+            {s.busy === step.id ? 'Working…' : 'Do it'}
+          </button>
+          <span className="muted">{step.doIt}.</span>
         </div>
-      )}
-      <div className={`lesson-expect ${verdict ? (verdict.ok ? 'ok' : 'not') : ''}`} data-testid="lesson-expect">
-        <strong>What you should see:</strong> {maths(step.expect)}
-        <p className="lesson-verdict" data-testid="lesson-verdict" data-ok={verdict ? String(verdict.ok) : ''} aria-live="polite">
-          {s.busy === step.id ? 'running…' : verdict ? <>{verdict.ok ? <span aria-label="seen">✓ </span> : null}{maths(verdict.text)}</> : 'Press Do it to check it against a run.'}
-        </p>
+        <p className="lesson-uses muted" data-testid="lesson-uses">Uses {step.uses}.</p>
+        {s.confirm === step.id && (
+          <div className="lesson-confirm" role="alertdialog" aria-label="Your graph" data-testid="lesson-confirm">
+            <p>
+              This step loads the preset {step.preset} in place of your own graph.{' '}
+              {s.stashed
+                ? 'This graph is kept under Recent; "Bring back my graph" still restores the graph you kept aside first (Undo works too).'
+                : 'Your graph is kept aside and "Bring back my graph" restores it (Undo works too).'}
+            </p>
+            <div className="actions">
+              <button type="button" className="btn" onClick={() => { saveToFile(); notify('Saved your graph to a file.'); void keepAsideAndGoOn(); }}>Save it to a file, then go on</button>
+              <button type="button" className="btn" onClick={() => void keepAsideAndGoOn()}>Keep it aside and go on</button>
+              <button type="button" className="btn ghost" onClick={cancelReplace}>Cancel</button>
+            </div>
+          </div>
+        )}
+        <div className={`lesson-expect ${verdict ? (verdict.ok ? 'ok' : 'not') : ''}`} data-testid="lesson-expect">
+          <strong>What you should see:</strong> {maths(step.expect)}
+          <p className="lesson-verdict" data-testid="lesson-verdict" data-ok={verdict ? String(verdict.ok) : ''} aria-live="polite">
+            {s.busy === step.id ? 'running…' : verdict ? <>{verdict.ok ? <span aria-label="seen">✓ </span> : null}{maths(verdict.text)}</> : 'Press Do it to check it against a run.'}
+          </p>
+        </div>
       </div>
       <footer className="lesson-foot">
-        <button type="button" className="btn" disabled={s.step === 0} onClick={() => goToStep(s.step - 1)}>Back</button>
+        <button type="button" className="btn" {...whyDisabled('lesson-back-why', s.step === 0 ? 'This is the first step.' : null)} onClick={() => goToStep(s.step - 1)}>Back</button>
+        <Why id="lesson-back-why" reason={s.step === 0 ? 'This is the first step.' : null} />
         {last ? <button type="button" className="btn" onClick={restartLesson}>Start over</button>
           : <button type="button" className="btn primary" data-testid="lesson-next" onClick={() => goToStep(s.step + 1)}>Next</button>}
         {s.stashed && <button type="button" className="btn" data-testid="lesson-bring-back" onClick={() => bringBackGraph() && notify('Your graph is back on the canvas.')}>Bring back my graph</button>}

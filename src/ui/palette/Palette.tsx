@@ -1,7 +1,7 @@
 /**
  * Every layer kind, grouped by category. Drag a button onto the canvas, or click it / press Enter to add the
  * layer at the centre of the view (the no-drag path, WCAG 2.5.7) — or, for a recurrent layer while an empty
- * Bidirectional is selected, inside it. Ctrl/⌘+K focuses the filter.
+ * Bidirectional is selected, inside it. Ctrl/⌘+K focuses the filter; Enter in it adds the first layer it lists.
  */
 import { useState, type DragEvent } from 'react';
 import { boxOf, defaultSize, LAYER_KINDS, overlaps, type LayerKind } from '../../graph/index.ts';
@@ -38,6 +38,7 @@ export function Palette() {
   const [filter, setFilter] = useState('');
   const q = filter.trim().toLowerCase();
   const match = (k: LayerKind) => !q || k.toLowerCase().includes(q) || LAYERS[k].description.toLowerCase().includes(q);
+  const groups = CATEGORIES.map((cat) => ({ cat, kinds: LAYER_KINDS.filter((k) => LAYERS[k].category === cat.id && match(k)) }));
   const onDragStart = (e: DragEvent, kind: LayerKind) => {
     e.dataTransfer.setData(PALETTE_MIME, kind);
     e.dataTransfer.effectAllowed = 'move';
@@ -51,10 +52,16 @@ export function Palette() {
         aria-label="Find a layer"
         value={filter}
         onChange={(e) => setFilter(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key !== 'Enter') return;
+          const first = groups.flatMap((g) => g.kinds)[0]; // the first layer listed
+          if (!first) return;
+          e.preventDefault();
+          addFromPalette(first, freeSpotNearCentre(first));
+        }}
         data-testid="palette-filter"
       />
-      {CATEGORIES.map((cat) => {
-        const kinds = LAYER_KINDS.filter((k) => LAYERS[k].category === cat.id && match(k));
+      {groups.map(({ cat, kinds }) => {
         if (kinds.length === 0) return null;
         return (
           <section key={cat.id} className="palette-group" aria-label={cat.label}>
@@ -64,7 +71,7 @@ export function Palette() {
                 key={k}
                 type="button"
                 className={`palette-item cat-${cat.id}`}
-                title={LAYERS[k].description}
+                title={`${k}: ${LAYERS[k].description}`}
                 draggable
                 onDragStart={(e) => onDragStart(e, k)}
                 onClick={() => addFromPalette(k, freeSpotNearCentre(k))}

@@ -33,7 +33,7 @@ export function PlateauHint({ baseline }: { baseline: number | undefined }) {
           Try a shorter T (T = {e.shorterT})
         </button>
       )}
-      <p className="tr-muted">Measured {PLATEAUS.measured} with <code>{PLATEAUS.command}</code> (docs/training.md).</p>
+      <p className="tr-muted">Measured {PLATEAUS.measured} with the same trainer, headless, over several seeds.</p>
     </div>
   );
 }

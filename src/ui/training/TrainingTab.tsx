@@ -18,6 +18,7 @@ import { RunsPanel } from './RunsPanel.tsx';
 import { TriedWords } from './TriedWords.tsx';
 import { PLATEAU_MEANING } from '../../datasets/plateau.ts';
 import './training.css';
+import { Why, whyDisabled } from '../Why.tsx';
 
 const fmtTime = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
 
@@ -125,7 +126,7 @@ const SetupColumn = memo(function SetupColumn({ preview }: { preview: Preview })
         <div className="tr-preview" data-testid="dataset-preview">
           <p>{preview.info.description}</p>
           <p className="tr-muted">
-            {preview.trainSize.toLocaleString('en-US')} training / {preview.valSize.toLocaleString('en-US')} validation samples · baseline{' '}
+            {preview.trainSize.toLocaleString('en-US')} training / {preview.valSize.toLocaleString('en-US')} validation samples · baseline loss{' '}
             <strong data-testid="baseline">{preview.info.baseline.loss.toFixed(4)}</strong> ({preview.info.baseline.what})
             {preview.info.source && <> · data: {preview.info.source}</>}
           </p>
@@ -183,10 +184,12 @@ function RunColumn({ info, canTrain }: { info: TaskInfo | null; canTrain: boolea
   const metricVal = useMemo(() => t.evals.map((x) => ({ step: x.step, value: x.metric })), [t.evals]);
   const clippedCount = useMemo(() => t.steps.filter((x) => x.clipped).length, [t.steps]);
   const baselineNote = PLATEAU_MEANING[settingsOf(doc).task];
+  const trainWhy = canTrain ? null : 'Fix the problems with the model or the data first (see Problems and the dataset above).';
   return (
     <section className="tr-col tr-run" aria-label="Run">
         <div className="tr-controls">
-          {!busy && <button data-testid="train" disabled={!canTrain} onClick={() => void startTraining(doc)}>Train</button>}
+          {!busy && <button data-testid="train" {...whyDisabled('train-why', trainWhy)} onClick={() => void startTraining(doc)}>Train</button>}
+          {!busy && <Why id="train-why" reason={trainWhy} />}
           {t.status === 'running' && <button data-testid="pause" onClick={pauseTraining}>Pause</button>}
           {t.status === 'paused' && <button data-testid="resume" onClick={resumeTraining}>Resume</button>}
           {busy && <button data-testid="stop" onClick={stopTraining}>Stop</button>}
@@ -245,12 +248,13 @@ function UnusedNote({ from, to, p, classes }: { from: number; to: number; p: num
 
 /** Saved weights, final evaluation and the "try it" box. */
 function ResultColumn({ info, task }: { info: TaskInfo | null; task: string }) {
-  const t = useTraining(useShallow((x) => ({ status: x.status, saved: x.saved, final: x.final, tryResult: x.tryResult, trainedFrom: x.trainedFrom, importedWeights: x.importedWeights })));
+  const t = useTraining(useShallow((x) => ({ status: x.status, saved: x.saved, final: x.final, tryResult: x.tryResult, trainedFrom: x.trainedFrom, importedWeights: x.importedWeights, step: x.progress?.step })));
   const [tryText, setTryText] = useState('');
   const busy = isBusy(t);
   const metricName = info?.output.kind === 'regression' ? 'MSE' : 'accuracy';
   const classNames = info?.output.kind === 'classes' ? (info.output.classNames ?? Array.from({ length: info.output.classes }, (_, k) => String(k))) : [];
   const trainedIsCurrent = t.trainedFrom !== null;
+  const tryWhy = busy ? 'Wait until training has finished.' : !trainedIsCurrent ? 'Train this graph first (or open one with weights): "try it" runs the trained model.' : null;
   return (
     <section className="tr-col tr-eval" aria-label="Evaluation">
       <h3>Result</h3>
@@ -265,8 +269,8 @@ function ResultColumn({ info, task }: { info: TaskInfo | null; task: string }) {
       )}
       {t.final && (
         <p data-testid="final-eval">
-          Validation: loss <strong>{t.final.loss.toFixed(4)}</strong>, {metricName} <strong>{metricName === 'accuracy' ? `${(100 * t.final.metric).toFixed(1)} %` : t.final.metric.toFixed(4)}</strong>
-          {info && <> (baseline {info.baseline.loss.toFixed(4)}{info.baseline.metric !== undefined ? `, ${(100 * info.baseline.metric).toFixed(1)} %` : ''})</>}
+          Validation{t.step !== undefined ? ` after ${t.step} steps` : ''}: loss <strong>{t.final.loss.toFixed(4)}</strong>, {metricName} <strong>{metricName === 'accuracy' ? `${(100 * t.final.metric).toFixed(1)} %` : t.final.metric.toFixed(4)}</strong>
+          {info && <> (baseline loss {info.baseline.loss.toFixed(4)}{info.baseline.metric !== undefined ? `, majority class ${(100 * info.baseline.metric).toFixed(1)} %` : ''})</>}
         </p>
       )}
       {t.final?.confusion && <ConfusionMatrix matrix={t.final.confusion} names={classNames} />}
@@ -275,10 +279,11 @@ function ResultColumn({ info, task }: { info: TaskInfo | null; task: string }) {
         {info?.input.kind === 'tokens' || task === 'chars' ? (
           <input value={tryText} onChange={(e) => setTryText(e.target.value)} placeholder={task === 'chars' ? 'start of a name (optional)' : 'type a sentence'} aria-label="Text to try" data-testid="try-text" />
         ) : null}
-        <button type="submit" disabled={!trainedIsCurrent || busy} data-testid="try-run">{task === 'chars' ? 'Generate a name' : info?.input.kind === 'tokens' ? 'Classify' : 'Run on a new sample'}</button>
+        <button type="submit" {...whyDisabled('try-why', tryWhy)} data-testid="try-run">{task === 'chars' ? 'Generate a name' : info?.input.kind === 'tokens' ? 'Classify' : 'Run on a new sample'}</button>
         {info?.input.kind === 'tokens' && task !== 'chars' && (
-          <button type="button" disabled={!trainedIsCurrent || busy} onClick={() => void tryModel()}>Held-out sample</button>
+          <button type="button" {...whyDisabled('try-why', tryWhy)} onClick={() => void tryModel()}>Held-out sample</button>
         )}
+        <Why id="try-why" reason={tryWhy} />
       </form>
       {t.tryResult && (
         <div className="tr-try-result" data-testid="try-result">
