@@ -16,6 +16,8 @@ export const LAYER_KINDS = [
   'Add',
   'GlobalAveragePooling1D',
   'GlobalMaxPooling1D',
+  'BatchNormalization',
+  'LayerNormalization',
 ] as const;
 
 export type LayerKind = (typeof LAYER_KINDS)[number];

@@ -7,6 +7,7 @@ import { embedding } from './embedding.ts';
 import { gru } from './gru.ts';
 import { input } from './input.ts';
 import { lstm } from './lstm.ts';
+import { batchNormalization, layerNormalization } from './normalization.ts';
 import { add, concatenate } from './merge.ts';
 import { globalAveragePooling1D, globalMaxPooling1D } from './pooling.ts';
 import { simpleRNN } from './simple-rnn.ts';
@@ -25,6 +26,8 @@ export const LAYERS = {
   Add: add,
   GlobalAveragePooling1D: globalAveragePooling1D,
   GlobalMaxPooling1D: globalMaxPooling1D,
+  BatchNormalization: batchNormalization,
+  LayerNormalization: layerNormalization,
 } satisfies Record<LayerKind, LayerSpec>;
 
 export const CATEGORIES: { id: Category; label: string }[] = [
@@ -35,6 +38,7 @@ export const CATEGORIES: { id: Category; label: string }[] = [
   { id: 'dense', label: 'Dense' },
   { id: 'merge', label: 'Merge' },
   { id: 'pooling', label: 'Pooling' },
+  { id: 'normalization', label: 'Normalization' },
 ];
 
 export const specOf = (kind: LayerKind): LayerSpec => LAYERS[kind];

@@ -11,7 +11,7 @@ export type TF = typeof tfjs;
 export type SymbolicTensor = tfjs.SymbolicTensor;
 export type TfLayer = tfjs.layers.Layer;
 
-export type Category = 'inputs' | 'embedding' | 'recurrent' | 'wrappers' | 'dense' | 'merge' | 'pooling';
+export type Category = 'inputs' | 'embedding' | 'recurrent' | 'wrappers' | 'dense' | 'merge' | 'pooling' | 'normalization';
 
 /** The layer a wrapper holds, as the compiler resolved it. */
 export interface InnerLayer {
@@ -123,8 +123,10 @@ export interface LayerSpec {
   /** The ports, when the kind has more than its data input(s) `x` (none for an Input) and its one `output`. */
   ports?(p: Params): Ports;
   inferShape(inputs: TensorType[], p: Params, ctx: ShapeCtx): ShapeResult;
-  /** Trainable parameter count, Keras conventions; only called after `inferShape` succeeded. */
+  /** Parameter count, Keras conventions (its Param #, non-trainable included); only called after `inferShape` succeeded. */
   paramCount(inputs: TensorType[], p: Params, ctx: ShapeCtx): number;
+  /** How many of those parameters are not trained (BatchNormalization's moving statistics); none when absent. */
+  nonTrainable?(inputs: TensorType[], p: Params): number;
   /** The key params in a few characters, for the node face ("64 units, seq"). */
   brief(p: Params): string;
   /**

@@ -9,4 +9,5 @@ export const CATEGORY_COLOURS: Record<Category, string> = {
   dense: '#c2410c',
   merge: '#0369a1',
   pooling: '#a16207',
+  normalization: '#be185d',
 };

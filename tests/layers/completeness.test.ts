@@ -95,7 +95,7 @@ describe.each(LAYER_KINDS.map((kind) => LAYERS[kind]))('$kind', (spec) => {
       }
     }
     expect(LAYERS[spec.kind].keras.weights(me.params, me.inner && { name: me.inner.name, params: me.inner.params }).length).toBe(
-      { Embedding: 1, Dense: 2, SimpleRNN: 3, LSTM: 3, GRU: 3, Bidirectional: 6 }[spec.kind as string] ?? 0,
+      { Embedding: 1, Dense: 2, SimpleRNN: 3, LSTM: 3, GRU: 3, Bidirectional: 6, BatchNormalization: 4, LayerNormalization: 2 }[spec.kind as string] ?? 0,
     );
   });
 });
