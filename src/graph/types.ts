@@ -18,6 +18,10 @@ export const LAYER_KINDS = [
   'GlobalMaxPooling1D',
   'BatchNormalization',
   'LayerNormalization',
+  'Multiply',
+  'Average',
+  'Maximum',
+  'Dot',
 ] as const;
 
 export type LayerKind = (typeof LAYER_KINDS)[number];

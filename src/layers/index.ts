@@ -8,7 +8,8 @@ import { gru } from './gru.ts';
 import { input } from './input.ts';
 import { lstm } from './lstm.ts';
 import { batchNormalization, layerNormalization } from './normalization.ts';
-import { add, concatenate } from './merge.ts';
+import { add, average, concatenate, maximum, multiply } from './merge.ts';
+import { dot } from './dot.ts';
 import { globalAveragePooling1D, globalMaxPooling1D } from './pooling.ts';
 import { simpleRNN } from './simple-rnn.ts';
 import type { Category, LayerSpec } from './spec.ts';
@@ -28,6 +29,10 @@ export const LAYERS = {
   GlobalMaxPooling1D: globalMaxPooling1D,
   BatchNormalization: batchNormalization,
   LayerNormalization: layerNormalization,
+  Multiply: multiply,
+  Average: average,
+  Maximum: maximum,
+  Dot: dot,
 } satisfies Record<LayerKind, LayerSpec>;
 
 export const CATEGORIES: { id: Category; label: string }[] = [

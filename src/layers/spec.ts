@@ -79,8 +79,9 @@ export interface TorchCtx {
   /** The padding mask arriving at the first input, and the one this layer makes (when `mask` is 'creates'). */
   mask?: string;
   ownMask?: string;
-  /** The size of the first input's last axis. */
+  /** The size of the first input's last axis, and its rank with the batch axis (3 for [batch, T, F]). */
   inputSize: number;
+  inputRank: number;
   name: string;
   inner?: InnerLayer;
   /** `weights["<layer>/<w>"]`, the TF.js weight of this layer. */

@@ -30,6 +30,10 @@ const DEFAULT_SHAPE: Record<string, string> = {
   GlobalMaxPooling1D: '[batch, 3] float32',
   BatchNormalization: '[batch, T, 3] float32',
   LayerNormalization: '[batch, T, 3] float32',
+  Multiply: '[batch, T, 4] float32',
+  Average: '[batch, T, 4] float32',
+  Maximum: '[batch, T, 4] float32',
+  Dot: '[batch, 1] float32',
 };
 
 /** Values each param type must refuse. */
