@@ -22,6 +22,12 @@ export const LAYER_KINDS = [
   'Average',
   'Maximum',
   'Dot',
+  'SpatialDropout1D',
+  'Masking',
+  'RepeatVector',
+  'Permute',
+  'Softmax',
+  'AveragePooling1D',
 ] as const;
 
 export type LayerKind = (typeof LAYER_KINDS)[number];

@@ -10,6 +10,11 @@ import { lstm } from './lstm.ts';
 import { batchNormalization, layerNormalization } from './normalization.ts';
 import { add, average, concatenate, maximum, multiply } from './merge.ts';
 import { dot } from './dot.ts';
+import { averagePooling1D } from './average-pooling.ts';
+import { masking } from './masking.ts';
+import { permute, repeatVector } from './reshaping.ts';
+import { softmax } from './softmax.ts';
+import { spatialDropout1D } from './spatial-dropout.ts';
 import { globalAveragePooling1D, globalMaxPooling1D } from './pooling.ts';
 import { simpleRNN } from './simple-rnn.ts';
 import type { Category, LayerSpec } from './spec.ts';
@@ -33,6 +38,12 @@ export const LAYERS = {
   Average: average,
   Maximum: maximum,
   Dot: dot,
+  SpatialDropout1D: spatialDropout1D,
+  Masking: masking,
+  RepeatVector: repeatVector,
+  Permute: permute,
+  Softmax: softmax,
+  AveragePooling1D: averagePooling1D,
 } satisfies Record<LayerKind, LayerSpec>;
 
 export const CATEGORIES: { id: Category; label: string }[] = [
@@ -44,6 +55,7 @@ export const CATEGORIES: { id: Category; label: string }[] = [
   { id: 'merge', label: 'Merge' },
   { id: 'pooling', label: 'Pooling' },
   { id: 'normalization', label: 'Normalization' },
+  { id: 'reshaping', label: 'Reshaping' },
 ];
 
 export const specOf = (kind: LayerKind): LayerSpec => LAYERS[kind];

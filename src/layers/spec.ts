@@ -11,7 +11,7 @@ export type TF = typeof tfjs;
 export type SymbolicTensor = tfjs.SymbolicTensor;
 export type TfLayer = tfjs.layers.Layer;
 
-export type Category = 'inputs' | 'embedding' | 'recurrent' | 'wrappers' | 'dense' | 'merge' | 'pooling' | 'normalization';
+export type Category = 'inputs' | 'embedding' | 'recurrent' | 'wrappers' | 'dense' | 'merge' | 'pooling' | 'normalization' | 'reshaping';
 
 /** The layer a wrapper holds, as the compiler resolved it. */
 export interface InnerLayer {

@@ -10,4 +10,5 @@ export const CATEGORY_COLOURS: Record<Category, string> = {
   merge: '#0369a1',
   pooling: '#a16207',
   normalization: '#be185d',
+  reshaping: '#4d7c0f',
 };

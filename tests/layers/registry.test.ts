@@ -34,6 +34,12 @@ const DEFAULT_SHAPE: Record<string, string> = {
   Average: '[batch, T, 4] float32',
   Maximum: '[batch, T, 4] float32',
   Dot: '[batch, 1] float32',
+  SpatialDropout1D: '[batch, T, 3] float32',
+  Masking: '[batch, T, 3] float32',
+  RepeatVector: '[batch, 4, 3] float32',
+  Permute: '[batch, 3, 5] float32',
+  Softmax: '[batch, T, 3] float32',
+  AveragePooling1D: '[batch, T, 3] float32',
 };
 
 /** Values each param type must refuse. */
