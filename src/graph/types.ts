@@ -26,6 +26,7 @@ export const LAYER_KINDS = [
   'Masking',
   'RepeatVector',
   'Permute',
+  'Reshape',
   'Softmax',
   'AveragePooling1D',
 ] as const;

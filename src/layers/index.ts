@@ -12,7 +12,7 @@ import { add, average, concatenate, maximum, multiply } from './merge.ts';
 import { dot } from './dot.ts';
 import { averagePooling1D } from './average-pooling.ts';
 import { masking } from './masking.ts';
-import { permute, repeatVector } from './reshaping.ts';
+import { permute, repeatVector, reshape } from './reshaping.ts';
 import { softmax } from './softmax.ts';
 import { spatialDropout1D } from './spatial-dropout.ts';
 import { globalAveragePooling1D, globalMaxPooling1D } from './pooling.ts';
@@ -42,6 +42,7 @@ export const LAYERS = {
   Masking: masking,
   RepeatVector: repeatVector,
   Permute: permute,
+  Reshape: reshape,
   Softmax: softmax,
   AveragePooling1D: averagePooling1D,
 } satisfies Record<LayerKind, LayerSpec>;

@@ -56,6 +56,25 @@ y = softmax(np.repeat(d[:, None, :], 4, axis=1), -1)`);
     for (const [k, d] of Object.entries(diffs)) expect(d, k).toBeLessThanOrEqual(1e-5);
   });
 
+  it('Reshape [4, 3] → (6, 2) → Dense → (-1, 4) → pooling → Dense → (8,) → Softmax', async () => {
+    const doc = graphOf([
+      ['in', 'Input', { inputType: 'features', features: 3, length: 4 }, []],
+      ['r', 'Reshape', { dim1: 6, dim2: 2 }, ['in']],
+      ['d', 'Dense', { units: 2, activation: 'linear' }, ['r']],
+      ['r2', 'Reshape', { dim1: -1, dim2: 4 }, ['d']],
+      ['gap', 'GlobalMaxPooling1D', {}, ['r2']],
+      ['v', 'Dense', { units: 8, activation: 'tanh' }, ['gap']],
+      ['r3', 'Reshape', { dim1: 8, dim2: 0 }, ['v']],
+      ['sm', 'Softmax', {}, ['r3']],
+    ]);
+    const { app, diffs } = await parity('reshape', doc, inputOf([2, 4, 3], 25), `${SOFTMAX}
+d = x.reshape(2, 6, 2) @ w["dense/kernel"] + w["dense/bias"]
+v = np.tanh(d.reshape(2, 3, 4).max(1) @ w["dense_1/kernel"] + w["dense_1/bias"])
+y = softmax(v.reshape(2, 8), -1)`);
+    expect(app.shape).toEqual([2, 8]);
+    for (const [k, d] of Object.entries(diffs)) expect(d, k).toBeLessThanOrEqual(1e-5);
+  });
+
   it('Masking → SpatialDropout1D → LSTM: padded steps are skipped (same as the row without them), and both exports carry the mask', async () => {
     const doc = graphOf([
       ['in', 'Input', { inputType: 'features', features: 3, length: 0 }, []],
@@ -121,6 +140,12 @@ describe('Keras configs of every form open with their params', () => {
     const ir = open(sequential(form, [null, T, F], [['GlobalAveragePooling1D', {}], ['RepeatVector', { n: 5 }], ...(form === 'keras1' ? [] : [['Softmax', { axis: 2 }] as [string, Record<string, unknown>]])]));
     expect(ir.layers[2]).toMatchObject({ kind: 'RepeatVector', params: { n: 5 }, outputShape: { dims: [5, F] } });
     if (form !== 'keras1') expect(ir.layers[3]).toMatchObject({ kind: 'Softmax', params: { axis: 2 }, outputShape: { dims: [5, F] } });
+  });
+
+  it.each(['keras1', 'tfkeras', 'keras3'] as const)('%s: Reshape target_shape (-1, 2) and (12,)', (form) => {
+    const ir = open(sequential(form, [null, T, F], [['Reshape', { target_shape: [-1, 2] }], ['Reshape', { target_shape: [T * F] }]]));
+    expect(ir.layers[1]).toMatchObject({ kind: 'Reshape', params: { dim1: -1, dim2: 2 }, outputShape: { dims: [T * F / 2, 2] } });
+    expect(ir.layers[2]).toMatchObject({ params: { dim1: T * F, dim2: 0 }, outputShape: { dims: [T * F] } });
   });
 
   it('what is not reproduced is refused in one line', () => {

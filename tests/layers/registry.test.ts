@@ -38,6 +38,7 @@ const DEFAULT_SHAPE: Record<string, string> = {
   Masking: '[batch, T, 3] float32',
   RepeatVector: '[batch, 4, 3] float32',
   Permute: '[batch, 3, 5] float32',
+  Reshape: '[batch, 6, 2] float32',
   Softmax: '[batch, T, 3] float32',
   AveragePooling1D: '[batch, T, 3] float32',
 };
