@@ -3,7 +3,7 @@
  * written by the runtime), because producing them needs tfjs.
  */
 import { usesPorts, type ModelIR } from '../compiler/index.ts';
-import type { TextInput } from '../datasets/types.ts';
+import type { TextInput } from '../graph/types.ts';
 import type { TrainingSettings } from '../graph/types.ts';
 import { commentText } from './escape.ts';
 import { emitKeras, emitKerasTrain, KERAS_PREDICT_PY } from './keras.ts';

@@ -16,7 +16,7 @@ import { Applied, Call, record, Var } from './tfjs-recorder.ts';
 const KERAS_CLASS: Record<string, string> = {
   ...Object.fromEntries(Object.values(LAYERS).map((s) => [s.keras.factory, s.keras.classNames[0]])),
   glorotUniform: 'GlorotUniform', glorotNormal: 'GlorotNormal', heUniform: 'HeUniform', heNormal: 'HeNormal', orthogonal: 'Orthogonal',
-  identity: 'Identity', zeros: 'Zeros', randomUniform: 'RandomUniform',
+  identity: 'Identity', zeros: 'Zeros', ones: 'Ones', randomUniform: 'RandomUniform',
 };
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

@@ -28,6 +28,7 @@ export function emitPytorchModel(ir: ModelIR, title: string): string {
       mask: masks.input.get(l.id),
       ownMask: masks.own.get(l.id),
       inputSize: x ? (x.dims[x.dims.length - 1] as number) : 0,
+      inputRank: x ? x.dims.length + 1 : 0,
       name: l.name,
       ...(l.inner ? { inner: l.inner } : {}),
       weight: (w) => `weights[${pyStr(`${l.name}/${w}`)}]`,

@@ -1,6 +1,7 @@
 /** The model summary in Keras's layout. */
 import type { ModelIR } from './compile.ts';
 import { outputShapeOf } from './compile.ts';
+import { LAYERS } from '../layers/index.ts';
 
 export interface SummaryRow {
   name: string;
@@ -18,7 +19,7 @@ export function summarize(ir: ModelIR): Summary {
   return {
     layers: ir.layers.map((l) => ({ name: l.name, kind: l.kind, outputShape: outputShapeOf(l), params: l.paramCount })),
     totalParams: ir.totalParams,
-    trainableParams: ir.totalParams,
+    trainableParams: ir.totalParams - ir.layers.reduce((n, l) => n + (LAYERS[l.kind].nonTrainable?.(l.inputShapes, l.params) ?? 0), 0),
   };
 }
 

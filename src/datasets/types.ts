@@ -75,8 +75,8 @@ export interface Dataset {
   textInput?: TextInput;
 }
 
-/** The tokenizer (lowercased words split like torchtext basic_english, or characters), the tokens kept, and id → token (0 pad, 1 unknown). */
-export interface TextInput { tokenizer: 'words' | 'chars'; maxLen: number | null; words: string[] }
+import type { TextInput } from '../graph/types.ts';
+export type { TextInput };
 
 export interface SeqLenSpec {
   default: number;

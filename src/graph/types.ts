@@ -16,6 +16,19 @@ export const LAYER_KINDS = [
   'Add',
   'GlobalAveragePooling1D',
   'GlobalMaxPooling1D',
+  'BatchNormalization',
+  'LayerNormalization',
+  'Multiply',
+  'Average',
+  'Maximum',
+  'Dot',
+  'SpatialDropout1D',
+  'Masking',
+  'RepeatVector',
+  'Permute',
+  'Reshape',
+  'Softmax',
+  'AveragePooling1D',
 ] as const;
 
 export type LayerKind = (typeof LAYER_KINDS)[number];
@@ -94,3 +107,6 @@ export interface GraphDoc {
 export function assertNever(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);
 }
+
+/** The tokenizer (lowercased words split like torchtext basic_english, or characters), the tokens kept, and id → token (0 pad, 1 unknown). */
+export interface TextInput { tokenizer: 'words' | 'chars'; maxLen: number | null; words: string[] }

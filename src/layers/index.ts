@@ -7,7 +7,14 @@ import { embedding } from './embedding.ts';
 import { gru } from './gru.ts';
 import { input } from './input.ts';
 import { lstm } from './lstm.ts';
-import { add, concatenate } from './merge.ts';
+import { batchNormalization, layerNormalization } from './normalization.ts';
+import { add, average, concatenate, maximum, multiply } from './merge.ts';
+import { dot } from './dot.ts';
+import { averagePooling1D } from './average-pooling.ts';
+import { masking } from './masking.ts';
+import { permute, repeatVector, reshape } from './reshaping.ts';
+import { softmax } from './softmax.ts';
+import { spatialDropout1D } from './spatial-dropout.ts';
 import { globalAveragePooling1D, globalMaxPooling1D } from './pooling.ts';
 import { simpleRNN } from './simple-rnn.ts';
 import type { Category, LayerSpec } from './spec.ts';
@@ -25,6 +32,19 @@ export const LAYERS = {
   Add: add,
   GlobalAveragePooling1D: globalAveragePooling1D,
   GlobalMaxPooling1D: globalMaxPooling1D,
+  BatchNormalization: batchNormalization,
+  LayerNormalization: layerNormalization,
+  Multiply: multiply,
+  Average: average,
+  Maximum: maximum,
+  Dot: dot,
+  SpatialDropout1D: spatialDropout1D,
+  Masking: masking,
+  RepeatVector: repeatVector,
+  Permute: permute,
+  Reshape: reshape,
+  Softmax: softmax,
+  AveragePooling1D: averagePooling1D,
 } satisfies Record<LayerKind, LayerSpec>;
 
 export const CATEGORIES: { id: Category; label: string }[] = [
@@ -35,6 +55,8 @@ export const CATEGORIES: { id: Category; label: string }[] = [
   { id: 'dense', label: 'Dense' },
   { id: 'merge', label: 'Merge' },
   { id: 'pooling', label: 'Pooling' },
+  { id: 'normalization', label: 'Normalization' },
+  { id: 'reshaping', label: 'Reshaping' },
 ];
 
 export const specOf = (kind: LayerKind): LayerSpec => LAYERS[kind];

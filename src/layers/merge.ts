@@ -1,6 +1,6 @@
 /** Concatenate and Add: join several branches. */
 import { mustBe } from './keras-config.ts';
-import { applyAll, fail, ok, type LayerSpec, type ShapeResult } from './spec.ts';
+import { applyAll, fail, ok, type LayerSpec, type ShapeResult, type TF, type TfLayer } from './spec.ts';
 import { formatShape, isTokens, sameDims, type TensorType } from './tensor-type.ts';
 
 function checkMergeInputs(kind: string, xs: TensorType[], compare: (a: TensorType, b: TensorType) => boolean, rule: string): ShapeResult | null {
@@ -49,27 +49,37 @@ export const concatenate: LayerSpec = {
   mask: () => 'passes',
 };
 
-export const add: LayerSpec = {
-  kind: 'Add',
-  category: 'merge',
-  description: 'Adds several branches element by element (all must have the same shape) — e.g. a residual connection.',
-  arity: 'many',
-  params: {},
-  inferShape: (xs) =>
-    checkMergeInputs('Add', xs, (a, b) => sameDims(a.dims, b.dims), 'identical shapes') ??
-    // Porting note: tfjs 4.22's Add builds with masked inputs but fails when the model runs (seen in export tests);
-    // Concatenate handles masks. Refuse here rather than fail at predict time.
-    (xs.some((x) => x.masked)
-      ? fail({
-          code: 'E_MASK_UNSUPPORTED',
-          message: 'Add in TF.js fails at run time when a padding mask reaches it.',
-          fix: 'Turn off maskZero on the Embedding, use Concatenate instead, or end the masked branch with a recurrent layer (returnSequences off).',
-        })
-      : ok(merged(xs, xs[0].dims[xs[0].dims.length - 1] as number))),
-  paramCount: () => 0,
-  brief: () => 'element-wise',
-  tfjs: (tf, _p, ctx) => applyAll(tf.layers.add({ name: ctx.name }), ctx),
-  keras: { classNames: ['Add'], factory: 'add', read: () => ({ params: {} }), weights: () => [] },
-  pytorch: (_p, cx) => ({ forward: [`${cx.out} = ${cx.x.join(' + ')}`] }),
-  mask: () => 'passes',
-};
+/**
+ * An element-wise merge of same-shaped branches (Add, Multiply, Average, Maximum). Porting note: tfjs 4.22's merge
+ * layers build with masked inputs but fail when the model runs (seen in export tests for Add); Concatenate handles
+ * masks. A masked input is refused here rather than at predict time.
+ */
+function elementwise(kind: 'Add' | 'Multiply' | 'Average' | 'Maximum', factory: string, layer: (tf: TF, name: string) => TfLayer, description: string, brief: string, torch: (xs: string[]) => string): LayerSpec {
+  return {
+    kind,
+    category: 'merge',
+    description,
+    arity: 'many',
+    params: {},
+    inferShape: (xs) =>
+      checkMergeInputs(kind, xs, (a, b) => sameDims(a.dims, b.dims), 'identical shapes') ??
+      (xs.some((x) => x.masked)
+        ? fail({
+            code: 'E_MASK_UNSUPPORTED',
+            message: `${kind} in TF.js fails at run time when a padding mask reaches it.`,
+            fix: 'Turn off maskZero on the Embedding, use Concatenate instead, or end the masked branch with a recurrent layer (returnSequences off).',
+          })
+        : ok(merged(xs, xs[0].dims[xs[0].dims.length - 1] as number))),
+    paramCount: () => 0,
+    brief: () => brief,
+    tfjs: (tf, _p, ctx) => applyAll(layer(tf, ctx.name), ctx),
+    keras: { classNames: [kind], factory, read: () => ({ params: {} }), weights: () => [] },
+    pytorch: (_p, cx) => ({ forward: [`${cx.out} = ${torch(cx.x)}`] }),
+    mask: () => 'passes',
+  };
+}
+
+export const add = elementwise('Add', 'add', (tf, name) => tf.layers.add({ name }), 'Adds several branches element by element (all must have the same shape) — e.g. a residual connection.', 'element-wise', (xs) => xs.join(' + '));
+export const multiply = elementwise('Multiply', 'multiply', (tf, name) => tf.layers.multiply({ name }), 'Multiplies several branches element by element (all must have the same shape) — e.g. a gate or attention weights.', 'element-wise ×', (xs) => xs.join(' * '));
+export const average = elementwise('Average', 'average', (tf, name) => tf.layers.average({ name }), 'Averages several branches element by element (all must have the same shape).', 'element-wise mean', (xs) => `(${xs.join(' + ')}) / ${xs.length}`);
+export const maximum = elementwise('Maximum', 'maximum', (tf, name) => tf.layers.maximum({ name }), 'Takes the element-wise maximum of several branches (all must have the same shape).', 'element-wise max', (xs) => `torch.stack([${xs.join(', ')}]).amax(dim=0)`);

@@ -10,7 +10,7 @@ export type TF = typeof tfjs;
 export type SymbolicTensor = tfjs.SymbolicTensor;
 export type TfLayer = tfjs.layers.Layer;
 
-export type Category = 'inputs' | 'embedding' | 'recurrent' | 'wrappers' | 'dense' | 'merge' | 'pooling';
+export type Category = 'inputs' | 'embedding' | 'recurrent' | 'wrappers' | 'dense' | 'merge' | 'pooling' | 'normalization' | 'reshaping';
 
 /** The layer a wrapper holds, as the compiler resolved it. */
 export interface InnerLayer {
@@ -87,8 +87,9 @@ export interface TorchCtx {
   /** The padding mask arriving at the first input, and the one this layer makes (when `mask` is 'creates'). */
   mask?: string;
   ownMask?: string;
-  /** The size of the first input's last axis. */
+  /** The size of the first input's last axis, and its rank with the batch axis (3 for [batch, T, F]). */
   inputSize: number;
+  inputRank: number;
   name: string;
   inner?: InnerLayer;
   /** `weights["<layer>/<w>"]`, the TF.js weight of this layer. */
@@ -139,8 +140,10 @@ export interface LayerSpec {
   /** The ports, when the kind has more than its data input(s) `x` (none for an Input) and its one `output`. */
   ports?(p: Params): Ports;
   inferShape(inputs: TensorType[], p: Params, ctx: ShapeCtx): ShapeResult;
-  /** Trainable parameter count, Keras conventions; only called after `inferShape` succeeded. */
+  /** Parameter count, Keras conventions (its Param #, non-trainable included); only called after `inferShape` succeeded. */
   paramCount(inputs: TensorType[], p: Params, ctx: ShapeCtx): number;
+  /** How many of those parameters are not trained (BatchNormalization's moving statistics); none when absent. */
+  nonTrainable?(inputs: TensorType[], p: Params): number;
   /** The key params in a few characters, for the node face ("64 units, seq"). */
   brief(p: Params): string;
   /**

@@ -9,4 +9,6 @@ export const CATEGORY_COLOURS: Record<Category, string> = {
   dense: '#c2410c',
   merge: '#0369a1',
   pooling: '#a16207',
+  normalization: '#be185d',
+  reshaping: '#4d7c0f',
 };

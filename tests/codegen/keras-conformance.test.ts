@@ -10,7 +10,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportFiles } from '../../src/codegen/export.ts';
-import type { GraphDoc } from '../../src/graph/index.ts';
+import { LAYER_KINDS, type GraphDoc } from '../../src/graph/index.ts';
+import { HARNESS } from '../fixtures/graphs.ts';
 import { COVERAGE, irOf, PRESETS, presetDoc, PYTHON, scratchDir } from '../export/helpers.ts';
 
 const HERE = new URL('.', import.meta.url).pathname;
@@ -29,7 +30,8 @@ function writeExport(name: string, doc: GraphDoc): string[] {
   });
 }
 
-const CASES: [string, GraphDoc][] = [...PRESETS.map((p): [string, GraphDoc] => [p, presetDoc(p)]), ...Object.entries(COVERAGE)];
+// Every kind's harness graph too, so a new kind's Keras export is checked against both versions' source.
+const CASES: [string, GraphDoc][] = [...PRESETS.map((p): [string, GraphDoc] => [p, presetDoc(p)]), ...Object.entries(COVERAGE), ...LAYER_KINDS.map((k): [string, GraphDoc] => [`harness-${k}`, HARNESS[k]()])];
 
 describe('the signature table', () => {
   const table = JSON.parse(readFileSync(TABLE, 'utf8'));

@@ -59,7 +59,9 @@ export async function writeRandomWeights(doc: GraphDoc, dir: string, seed: numbe
   model.setWeights(model.weights.map((w) => {
     const shape = w.shape as number[];
     const n = shape.reduce((a, d) => a * d, 1);
-    return tf.tensor(Float32Array.from({ length: n }, () => (2 * next() - 1) * scale), shape);
+    // A variance (BatchNormalization's moving_variance) must stay positive: |U| + 0.1.
+    const draw = w.name.includes('moving_variance') ? () => Math.abs((2 * next() - 1) * scale) + 0.1 : () => (2 * next() - 1) * scale;
+    return tf.tensor(Float32Array.from({ length: n }, draw), shape);
   }));
   const { modelJson, weights } = await modelFiles(model);
   model.dispose();
@@ -112,7 +114,7 @@ export function fastInit(doc: GraphDoc): GraphDoc {
 }
 
 type Spec = [id: string, kind: string, params: Record<string, unknown>, from: string[], parent?: string];
-const graphOf = (specs: Spec[]): GraphDoc => ({
+export const graphOf = (specs: Spec[]): GraphDoc => ({
   nodes: specs.map(([id, kind, params, , parentId]) => ({ id, position: { x: 0, y: 0 }, ...(parentId ? { parentId } : {}), data: { kind, params } })) as GraphDoc['nodes'],
   edges: specs.flatMap(([id, , , from]) => from.map((s) => ({ id: `${s}-${id}`, source: s, target: id }))),
 });

@@ -28,6 +28,19 @@ const DEFAULT_SHAPE: Record<string, string> = {
   Add: '[batch, T, 4] float32',
   GlobalAveragePooling1D: '[batch, 3] float32',
   GlobalMaxPooling1D: '[batch, 3] float32',
+  BatchNormalization: '[batch, T, 3] float32',
+  LayerNormalization: '[batch, T, 3] float32',
+  Multiply: '[batch, T, 4] float32',
+  Average: '[batch, T, 4] float32',
+  Maximum: '[batch, T, 4] float32',
+  Dot: '[batch, 1] float32',
+  SpatialDropout1D: '[batch, T, 3] float32',
+  Masking: '[batch, T, 3] float32',
+  RepeatVector: '[batch, 4, 3] float32',
+  Permute: '[batch, 3, 5] float32',
+  Reshape: '[batch, 6, 2] float32',
+  Softmax: '[batch, T, 3] float32',
+  AveragePooling1D: '[batch, T, 3] float32',
 };
 
 /** Values each param type must refuse. */
