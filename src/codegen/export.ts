@@ -2,7 +2,7 @@
  * The export folder for each target, as text files. The caller adds the weights (`model.json` + `weights.bin`,
  * written by the runtime), because producing them needs tfjs.
  */
-import { usesPorts, type ModelIR } from '../compiler/index.ts';
+import type { ModelIR } from '../compiler/index.ts';
 import type { TrainingSettings } from '../graph/types.ts';
 import { commentText } from './escape.ts';
 import { emitKeras, emitKerasTrain, KERAS_PREDICT_PY } from './keras.ts';
@@ -24,14 +24,8 @@ export interface ExportInfo {
   trained: boolean;
 }
 
-/** Why a compiled model cannot be exported yet, or null. */
-export const exportBlocker = (ir: ModelIR): string | null =>
-  usesPorts(ir) ? 'Export does not write models with state ports yet (Return state or Initial state inputs on a recurrent layer); the app builds and trains them.' : null;
-
-/** Text files of an export folder, by file name (weights excluded). Throws for a model `exportBlocker` refuses. */
+/** Text files of an export folder, by file name (weights excluded). */
 export function exportFiles(ir: ModelIR, target: Target, info: ExportInfo): Record<string, string> {
-  const blocked = exportBlocker(ir);
-  if (blocked) throw new Error(blocked);
   const title = commentText(info.title) || 'RNN Studio model';
   switch (target) {
     case 'pytorch':

@@ -6,14 +6,15 @@ import { predictPy } from './python-support.ts';
 
 export const TORCH_PREDICT_PY = predictPy(
   'import torch\n\nfrom model import Model\nfrom tfjs_weights import read_tfjs_weights',
-  `    x = torch.from_numpy(read_tensor(args.input))
-    if not x.is_floating_point():
-        x = x.long()  # token ids for nn.Embedding
+  `    x = read_tensor(args.input)
+    # token ids become int64 for nn.Embedding; a model with several Inputs takes them in order
+    xs = [torch.from_numpy(a) for a in (x if isinstance(x, list) else [x])]
+    xs = [a if a.is_floating_point() else a.long() for a in xs]
     model = Model()
     model.load_tfjs(read_tfjs_weights(args.weights))
     model.eval()
     with torch.no_grad():
-        y = model(x)
+        y = model(*xs)
     print(tensor_json(y.numpy()))`,
 );
 
