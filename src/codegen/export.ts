@@ -102,7 +102,8 @@ ${run}
 \`\`\`
 
 \`x.json\` is \`{"dtype": "int32" | "float32", "shape": [batch, time(, features)], "data": [...]}\` (data flat, row-major;
-token id 0 is padding when the Embedding masks zeros). The script prints \`{"shape": [...], "data": [...]}\`.
+token id 0 is padding when the Embedding masks zeros)${ir.inputs.length > 1 ? `, or here, where the model has ${ir.inputs.length} Inputs, a list of
+${ir.inputs.length} such tensors, one per Input in order` : ''}. The script prints \`{"shape": [...], "data": [...]}\`.
 
 ## Files
 
