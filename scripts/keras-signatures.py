@@ -79,6 +79,9 @@ ENTRIES = {
         "Model.predict": ("trainers/trainer.py", "Trainer.predict", None),
         "Model.save": ("models/model.py", "Model.save", None),
         "Layer.set_weights": ("layers/layer.py", "Layer.set_weights", None),
+        # Applying a recurrent layer, `layers.LSTM(...)(x, initial_state=[h, c])`: Keras 3's Layer.__call__ passes its
+        # arguments on to call(), so RNN.call's parameters are what the call accepts.
+        "RNN.__call__": ("layers/rnn/rnn.py", "RNN.call", None),
     },
     "tfkeras": {
         "keras.Input": ("engine/input_layer.py", "Input", None),
@@ -138,6 +141,7 @@ ENTRIES = {
         "Model.predict": ("engine/training.py", "Model.predict", None),
         "Model.save": ("engine/training.py", "Model.save", None),
         "Layer.set_weights": ("engine/base_layer.py", "Layer.set_weights", None),
+        "RNN.__call__": ("layers/rnn/base_rnn.py", "RNN.__call__", None),
     },
 }
 

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exportBlocker, exportFiles, TARGETS, type Target } from '../codegen/export.ts';
+import { exportFiles, TARGETS, type Target } from '../codegen/export.ts';
 import { collate, type Batch } from '../datasets/index.ts';
 import { planRun } from '../datasets/plan.ts';
 import { modelFiles } from '../runtime/save.ts';
@@ -43,11 +43,6 @@ export const exportCmd: Command = {
     const out = values.out as string | undefined;
     if (!out) throw new CliError('Missing --out DIR (the export folder).');
     const { doc, ir, model, weightsFrom } = await loadTfModel(positionals[0], values.weights as string | undefined, values.backend as string | undefined, values['max-bytes']);
-    const blocked = exportBlocker(ir);
-    if (blocked) {
-      model.dispose();
-      throw new CliError(blocked);
-    }
     const n = values.data === undefined ? 0 : Number(values.data);
     if (!Number.isInteger(n) || n < 0) throw new CliError(`--data must be a whole number of samples (got ${values.data}).`);
     const data = n > 0 ? taskData(doc, n) : null;

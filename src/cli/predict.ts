@@ -1,15 +1,18 @@
-import { checkTensorJson, predict } from '../runtime/predict.ts';
+import { checkInputsJson, predict } from '../runtime/predict.ts';
 import { CliError, print, printJson, readText, MAX_BYTES_OPTION } from './io.ts';
 import type { Command } from './command.ts';
 import { loadTfModel } from './model-load.ts';
 
-/** `rnn-studio predict <graph.json|model.json> [--weights DIR] --input x.json [--json]`. */
+/**
+ * `rnn-studio predict <graph.json|model.json> [--weights DIR] --input x.json [--json]`. x.json is one tensor
+ * {"dtype","shape","data"}, or a list of them, one per Input in the model's order (an encoder–decoder's two).
+ */
 export const predictCmd: Command = {
-  usage: 'predict <graph.json|model.json|model.keras|model.h5> [--weights DIR] --input x.json [--json] [--backend wasm|cpu]   run the model on one input tensor',
+  usage: 'predict <graph.json|model.json|model.keras|model.h5> [--weights DIR] --input x.json [--json] [--backend wasm|cpu]   run the model on one input tensor (a JSON list of tensors for a model with several Inputs)',
   options: { weights: { type: 'string' }, input: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, ...MAX_BYTES_OPTION },
   run: async ({ positionals, values }) => {
     const inputPath = values.input as string | undefined;
-    if (!inputPath) throw new CliError('Missing --input x.json ({"dtype","shape","data"}).');
+    if (!inputPath) throw new CliError('Missing --input x.json ({"dtype","shape","data"}, or a list of them, one per Input).');
     let raw: unknown;
     try {
       raw = JSON.parse(readText(inputPath, 'input file'));
@@ -17,7 +20,7 @@ export const predictCmd: Command = {
       if (e instanceof CliError) throw e;
       throw new CliError(`${inputPath}: not JSON (${(e as Error).message}).`);
     }
-    const x = checkTensorJson(raw);
+    const x = checkInputsJson(raw);
     if (typeof x === 'string') throw new CliError(`${inputPath}: ${x}.`);
     const { model, weightsFrom } = await loadTfModel(positionals[0], values.weights as string | undefined, values.backend as string | undefined, values['max-bytes']);
     let y;

@@ -4,7 +4,8 @@
  * other text (model name, description) only ever appears as an escaped string literal or a one-line comment.
  * Nothing a user typed can end a string, a comment or a line.
  */
-import type { ModelIR } from '../compiler/index.ts';
+import type { IRLayer, ModelIR } from '../compiler/index.ts';
+import { LAYERS, portsOf } from '../layers/index.ts';
 
 /** Python keywords and soft keywords, builtins the generated code calls, and modules it imports. */
 const PYTHON_RESERVED = `False None True and as assert async await break class continue def del elif else except finally for from
@@ -25,18 +26,34 @@ const RESERVED = new Set([...PYTHON_RESERVED, ...TORCH_MODULE_ATTRS, ...JS_RESER
 
 /**
  * Identifiers for every IR layer (and wrapped inner layer), valid in Python and JavaScript: the compiler's safe
- * name, with `_` appended when it is reserved, kept unique.
+ * name, with `_` appended when it is reserved, kept unique. A layer's other output ports (a recurrent layer's final
+ * h and c) get `<name>_<port>`, under the key `portKey(id, port)`, after every layer has its name.
  */
 export function identifiers(ir: ModelIR): Map<string, string> {
   const out = new Map<string, string>();
   const used = new Set<string>();
-  for (const l of ir.layers) {
-    let id = l.name;
+  const claim = (key: string, base: string) => {
+    let id = base;
     while (RESERVED.has(id.toLowerCase()) || used.has(id.toLowerCase())) id = `${id}_`;
     used.add(id.toLowerCase());
-    out.set(l.id, id);
-  }
+    out.set(key, id);
+  };
+  for (const l of ir.layers) claim(l.id, l.name);
+  for (const l of ir.layers) for (const port of Object.keys(l.portShapes ?? {})) claim(portKey(l.id, port), `${out.get(l.id)}_${port}`);
   return out;
+}
+
+/** The `identifiers` key of a layer's output port (`output` is the layer's own id). */
+export const portKey = (id: string, port = 'output'): string => (port === 'output' ? id : `${id}\u0000${port}`);
+
+/** A layer's variables for each IR reference: its data inputs (from their ports), its initial states, and its output ports in order. */
+export function portVars(l: IRLayer, ids: Map<string, string>) {
+  const v = (id: string, port?: string) => ids.get(portKey(id, port))!;
+  return {
+    inputs: l.inputs.map((id, i) => v(id, l.inputPorts?.[i])),
+    states: (l.states ?? []).map((s) => v(s.from, s.fromPort)),
+    outputs: portsOf(LAYERS[l.kind], l.params).outputs.map((port) => v(l.id, port)),
+  };
 }
 
 /** A Python string literal. JSON's escaping is valid Python (\uXXXX included); non-ASCII is escaped too. */

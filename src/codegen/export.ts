@@ -2,7 +2,7 @@
  * The export folder for each target, as text files. The caller adds the weights (`model.json` + `weights.bin`,
  * written by the runtime), because producing them needs tfjs.
  */
-import { usesPorts, type ModelIR } from '../compiler/index.ts';
+import type { ModelIR } from '../compiler/index.ts';
 import type { TextInput } from '../graph/types.ts';
 import type { TrainingSettings } from '../graph/types.ts';
 import { commentText } from './escape.ts';
@@ -29,14 +29,8 @@ export interface ExportInfo {
   data?: { samples: number; task: string };
 }
 
-/** Why a compiled model cannot be exported yet, or null. */
-export const exportBlocker = (ir: ModelIR): string | null =>
-  usesPorts(ir) ? 'Export does not write models with state ports yet (Return state or Initial state inputs on a recurrent layer); the app builds and trains them.' : null;
-
-/** Text files of an export folder, by file name (weights excluded). Throws for a model `exportBlocker` refuses. */
+/** Text files of an export folder, by file name (weights excluded). */
 export function exportFiles(ir: ModelIR, target: Target, info: ExportInfo): Record<string, string> {
-  const blocked = exportBlocker(ir);
-  if (blocked) throw new Error(blocked);
   return { ...codeFiles(ir, target, info), ...(info.text ? { 'vocab.json': JSON.stringify({ ...info.text, pad: 0, unknown: 1 }) } : {}) };
 }
 
@@ -117,7 +111,8 @@ ${run}
 \`\`\`
 
 \`x.json\` is \`{"dtype": "int32" | "float32", "shape": [batch, time(, features)], "data": [...]}\` (data flat, row-major;
-token id 0 is padding when the Embedding masks zeros). The script prints \`{"shape": [...], "data": [...]}\`.${info.text ? `
+token id 0 is padding when the Embedding masks zeros)${ir.inputs.length > 1 ? `, or here, where the model has ${ir.inputs.length} Inputs, a list of
+${ir.inputs.length} such tensors, one per Input in order` : ''}. The script prints \`{"shape": [...], "data": [...]}\`.${info.text ? `
 
 This is a text model: \`vocab.json\` holds the vocabulary it was trained on (id → token; 0 padding, 1 unknown), the
 tokenizer (${info.text.tokenizer === 'chars' ? 'lowercased characters' : 'lowercased words, split like torchtext\'s basic_english'}) and the tokens kept${info.text.maxLen === null ? '' : ` (${info.text.maxLen})`}, so the script also

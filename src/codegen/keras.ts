@@ -8,7 +8,7 @@
 import { modelLoss, type LossKind, type ModelIR } from '../compiler/index.ts';
 import type { TrainingSettings } from '../graph/types.ts';
 import { LAYERS } from '../layers/index.ts';
-import { commentText, identifiers, pyStr, pyValue } from './escape.ts';
+import { commentText, identifiers, portVars, pyStr, pyValue } from './escape.ts';
 import { predictPy } from './python-support.ts';
 import { Applied, Call, record, Var } from './tfjs-recorder.ts';
 
@@ -32,7 +32,10 @@ function kerasClass(fn: string): string {
 /** Python for a recorded value, keyword arguments one per line for layers. */
 function py(v: unknown, indent = '', key = ''): string {
   if (v instanceof Var) return v.name;
-  if (v instanceof Applied) return `${py(v.layer, indent)}(${Array.isArray(v.inputs) ? `[${v.inputs.map((i) => py(i)).join(', ')}]` : py(v.inputs)})`;
+  if (v instanceof Applied) {
+    const kw = Object.entries(v.kwargs ?? {}).map(([k, xs]) => `, ${snake(k)}=[${xs.map((x) => py(x)).join(', ')}]`).join('');
+    return `${py(v.layer, indent)}(${Array.isArray(v.inputs) ? `[${v.inputs.map((i) => py(i)).join(', ')}]` : py(v.inputs)}${kw})`;
+  }
   if (v instanceof Call) {
     const args = { ...(v.args[0] as Record<string, unknown> | undefined) };
     const kw = Object.entries(args).filter(([, x]) => x !== undefined);
@@ -57,8 +60,10 @@ export function emitKeras(ir: ModelIR, title: string): string {
   for (const l of ir.layers) {
     const spec = LAYERS[l.kind];
     body.push(...(spec.notes?.keras?.(l) ?? []).map((n) => `# ${n}`));
-    const built = record((tf, ctx) => (spec.keras.build ?? spec.tfjs)(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner }, l.inputs.map(v));
-    body.push(`${v(l.id)} = ${py(built)}`);
+    const vars = portVars(l, ids);
+    const built = record((tf, ctx) => (spec.keras.build ?? spec.tfjs)(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner }, vars.inputs, vars.states);
+    // With return_state a recurrent layer returns [output, h, (c)], the order of its output ports.
+    body.push(`${vars.outputs.join(', ')} = ${py(built)}`);
   }
   const ind = (s: string[]) => s.join('\n').replace(/^(?=.)/gm, '    ');
   const hardDef = usesHardSigmoid(ir)

@@ -28,7 +28,8 @@ export function maskFlow(ir: ModelIR, ids: Map<string, string>): MaskFlow {
   const out = new Map<string, string | null>();
   const flow: MaskFlow = { own: new Map(), input: new Map(), merged: new Map() };
   for (const l of ir.layers) {
-    const ins = l.inputs.map((id) => out.get(id) ?? null);
+    // A recurrent layer's final states (h, c ports) carry no mask.
+    const ins = l.inputs.map((id, i) => ((l.inputPorts?.[i] ?? 'output') === 'output' ? out.get(id) ?? null : null));
     if (ins[0]) flow.input.set(l.id, ins[0]);
     const rule = LAYERS[l.kind].mask(l.params, l.inner);
     switch (rule) {

@@ -55,8 +55,13 @@ import numpy as np
 
 
 def read_tensor(path):
+    """One tensor, or a list of tensors (one per Input of a model with several, in order) when the file holds a list."""
     with open(path, encoding="utf-8") as f:
         spec = json.load(f)
+    return [_tensor(s) for s in spec] if isinstance(spec, list) else _tensor(spec)
+
+
+def _tensor(spec):
     if spec.get("dtype") not in ("int32", "float32"):
         raise ValueError('"dtype" must be "int32" or "float32"')
     return np.asarray(spec["data"], dtype=spec["dtype"]).reshape(spec["shape"])
@@ -102,7 +107,8 @@ export function predictPy(imports: string, body: string): string {
   return `"""Runs the exported model on one input: python3 predict.py --input x.json [--weights DIR],
 or, for a text model exported with its vocabulary (vocab.json), python3 predict.py --text "some words".
 
-Input {"dtype", "shape", "data"} (data flat, row-major); prints {"shape": [...], "data": [...]}.
+Input {"dtype", "shape", "data"} (data flat, row-major), or a list of them, one per Input in order; prints
+{"shape": [...], "data": [...]}.
 """
 import argparse
 import os
@@ -116,7 +122,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     given = ap.add_mutually_exclusive_group(required=True)
-    given.add_argument("--input", help='JSON file {"dtype", "shape", "data"}')
+    given.add_argument("--input", help='JSON file {"dtype", "shape", "data"}, or a list of them (one per Input)')
     given.add_argument("--text", help="a text, for a model exported with vocab.json")
     ap.add_argument("--weights", default=HERE, help="folder with model.json + weights.bin (default: this folder)")
     args = ap.parse_args()

@@ -6,14 +6,15 @@ import { predictPy } from './python-support.ts';
 
 export const TORCH_PREDICT_PY = predictPy(
   'import torch\n\nfrom model import Model\nfrom tfjs_weights import read_tfjs_weights',
-  `    x = torch.from_numpy(read_input(args, HERE))
-    if not x.is_floating_point():
-        x = x.long()  # token ids for nn.Embedding
+  `    x = read_input(args, HERE)
+    # token ids become int64 for nn.Embedding; a model with several Inputs takes them in order
+    xs = [torch.from_numpy(a) for a in (x if isinstance(x, list) else [x])]
+    xs = [a if a.is_floating_point() else a.long() for a in xs]
     model = Model()
     model.load_tfjs(read_tfjs_weights(args.weights))
     model.eval()
     with torch.no_grad():
-        y = model(x)
+        y = model(*xs)
     print(tensor_json(y.numpy()))`,
 );
 
@@ -43,6 +44,16 @@ export function emitTorchTrain(ir: ModelIR, t: TrainingSettings | undefined): st
     opt === 'adam' ? `torch.optim.Adam(params, lr=args.lr, betas=(0.9, 0.999), eps=1e-7)`
     : opt === 'rmsprop' ? `torch.optim.RMSprop(params, lr=args.lr, alpha=0.9, eps=1e-7, momentum=0.0)`
     : `torch.optim.SGD(params, lr=args.lr, momentum=0.9)`;
+  // A model with several Inputs reads a list of tensors (one per Input, in order) and passes them in order.
+  const several = ir.inputs.length > 1;
+  const read = several
+    ? `    xs = [torch.from_numpy(a) for a in read_tensor(args.x)]  # one tensor per Input, in order
+    xs = [a if a.is_floating_point() else a.long() for a in xs]`
+    : `    x = torch.from_numpy(read_tensor(args.x))
+    if not x.is_floating_point():
+        x = x.long()`;
+  const first = several ? 'xs[0]' : 'x';
+  const call = several ? '*[a[batch] for a in xs]' : 'x[batch]';
   return `"""Trains the exported model. The same file runs on one machine and on several:
 
     python3 train.py --epochs 1
@@ -96,9 +107,7 @@ def main():
     world = dist.get_world_size() if distributed else 1
     torch.manual_seed(args.seed)  # the same seed everywhere: identical initial weights on every rank
 
-    x = torch.from_numpy(read_tensor(args.x))
-    if not x.is_floating_point():
-        x = x.long()
+${read}
     target = torch.from_numpy(read_tensor(args.y)).${loss.target}()
 
     model = Model()
@@ -112,14 +121,14 @@ def main():
 
     step = 0
     for epoch in range(args.epochs):
-        order = torch.randperm(len(x), generator=torch.Generator().manual_seed(args.seed + epoch))
-        for start in range(0, len(x), args.batch_size):
+        order = torch.randperm(len(${first}), generator=torch.Generator().manual_seed(args.seed + epoch))
+        for start in range(0, len(${first}), args.batch_size):
             full = order[start:start + args.batch_size]
             if len(full) < world:  # every process needs a share, or DistributedDataParallel would wait forever
                 continue
             batch = full[rank::world]  # this process's shard of the batch
             net.train()
-            loss = loss_fn(net(x[batch]), target[batch])
+            loss = loss_fn(net(${call}), target[batch])
             optimizer.zero_grad()
             loss.backward()
             if args.clip_norm:

@@ -6,7 +6,7 @@
  */
 import type { ModelIR } from '../compiler/index.ts';
 import { LAYERS, type TorchCtx } from '../layers/index.ts';
-import { commentText, identifiers, pyStr, pyValue } from './escape.ts';
+import { commentText, identifiers, portVars, pyStr, pyValue } from './escape.ts';
 import { maskFlow } from './masks.ts';
 
 /** `model.py`: class Model(nn.Module) with forward, load_tfjs and init_weights; each layer's lines come from its registry entry. */
@@ -21,10 +21,13 @@ export function emitPytorchModel(ir: ModelIR, title: string): string {
 
   for (const l of ir.layers) {
     const x = l.inputShapes[0];
+    const vars = portVars(l, ids);
     const cx: TorchCtx = {
       self: `self.${v(l.id)}`,
       out: v(l.id),
-      x: l.inputs.map(v),
+      x: vars.inputs,
+      ...(vars.states.length ? { states: vars.states } : {}),
+      ...(vars.outputs.length > 1 ? { stateOuts: vars.outputs.slice(1) } : {}),
       mask: masks.input.get(l.id),
       ownMask: masks.own.get(l.id),
       inputSize: x ? (x.dims[x.dims.length - 1] as number) : 0,

@@ -9,9 +9,9 @@ import type { BuildCtx, SymbolicTensor, TF } from '../layers/index.ts';
 /** A recorded call `tf.<ns>.<fn>(...args)`, or `tf.input(...)` (ns ''). */
 export class Call {
   constructor(readonly ns: 'layers' | 'initializers' | '', readonly fn: string, readonly args: unknown[]) {}
-  /** Layers: records `.apply(inputs)`. */
-  apply(inputs: Value | Value[]): Applied {
-    return new Applied(this, inputs);
+  /** Layers: records `.apply(inputs)`, and its keyword arguments (a recurrent layer's `initialState`). */
+  apply(inputs: Value | Value[], kwargs?: Record<string, Value[]>): Applied {
+    return new Applied(this, inputs, kwargs);
   }
   /** Builders may wrap `build` (see tidyBuild); nothing is built while recording. */
   build(): void {}
@@ -22,9 +22,9 @@ export class Var {
   constructor(readonly name: string) {}
 }
 
-/** `layer.apply(inputs)`: what a builder returns. */
+/** `layer.apply(inputs, kwargs)`: what a builder returns. */
 export class Applied {
-  constructor(readonly layer: Call, readonly inputs: Value | Value[]) {}
+  constructor(readonly layer: Call, readonly inputs: Value | Value[], readonly kwargs?: Record<string, Value[]>) {}
 }
 
 export type Value = Call | Var | Applied;
@@ -35,9 +35,12 @@ function recordingTf(): TF {
   return { layers: namespace('layers'), initializers: namespace('initializers'), input: (args: unknown) => new Call('', 'input', [args]) } as unknown as TF;
 }
 
-/** Runs a registry builder with the given input variables and returns what it built, as data. */
-export function record(build: (tf: TF, ctx: BuildCtx) => SymbolicTensor | SymbolicTensor[], ctx: Omit<BuildCtx, 'inputs'>, inputs: string[]): Call | Applied {
-  const out = build(recordingTf(), { ...ctx, inputs: inputs.map((n) => new Var(n) as unknown as SymbolicTensor) }) as unknown;
+/** Runs a registry builder with the given input (and initial-state) variables and returns what it built, as data. */
+export function record(
+  build: (tf: TF, ctx: BuildCtx) => SymbolicTensor | SymbolicTensor[], ctx: Omit<BuildCtx, 'inputs' | 'states'>, inputs: string[], states: string[] = [],
+): Call | Applied {
+  const vars = (names: string[]) => names.map((n) => new Var(n) as unknown as SymbolicTensor);
+  const out = build(recordingTf(), { ...ctx, inputs: vars(inputs), ...(states.length ? { states: vars(states) } : {}) }) as unknown;
   if (!(out instanceof Call || out instanceof Applied)) throw new Error('the builder returned something the recorder did not make');
   return out;
 }

@@ -5,13 +5,14 @@
 import type { ModelIR } from '../compiler/index.ts';
 import { kerasShape, LAYERS } from '../layers/index.ts';
 import { backwardSeed, makeRecurrentLayer } from '../layers/recurrent.ts';
-import { commentText, identifiers, jsStr } from './escape.ts';
+import { commentText, identifiers, jsStr, portVars } from './escape.ts';
 import { Applied, Call, record, Var } from './tfjs-recorder.ts';
 
 /** JavaScript for a recorded value; objects one key per line unless short. */
 function js(v: unknown, indent = ''): string {
   if (v instanceof Var) return v.name;
-  if (v instanceof Applied) return `${js(v.layer, indent)}.apply(${Array.isArray(v.inputs) ? `[${v.inputs.map((i) => js(i)).join(', ')}]` : js(v.inputs)})`;
+  if (v instanceof Applied)
+    return `${js(v.layer, indent)}.apply(${Array.isArray(v.inputs) ? `[${v.inputs.map((i) => js(i)).join(', ')}]` : js(v.inputs)}${v.kwargs ? `, ${js(v.kwargs, indent)}` : ''})`;
   if (v instanceof Call) return `tf.${v.ns ? `${v.ns}.` : ''}${v.fn}(${v.args.map((a) => js(a, indent)).join(', ')})`;
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'string') return jsStr(v);
@@ -34,8 +35,10 @@ export function emitTfjsModel(ir: ModelIR, title: string): string {
   const lines: string[] = [];
   for (const l of ir.layers) {
     lines.push(...(LAYERS[l.kind].notes?.tfjs?.(l) ?? []).map((n) => `// ${n}`));
-    const built = record((tf, ctx) => LAYERS[l.kind].tfjs(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner }, l.inputs.map(v));
-    lines.push(`const ${v(l.id)} = ${js(built)};`);
+    const vars = portVars(l, ids);
+    const built = record((tf, ctx) => LAYERS[l.kind].tfjs(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner }, vars.inputs, vars.states);
+    // With returnState a recurrent layer returns [output, h, (c)], the order of its output ports.
+    lines.push(`const ${vars.outputs.length > 1 ? `[${vars.outputs.join(', ')}]` : vars.outputs[0]} = ${js(built)};`);
   }
   if (usesResetAfterGru(ir)) lines.unshift('tf = withGru(tf).tf; // tf.layers.gru builds the reset-after GRU too');
   const model = `tf.model({ inputs: [${ir.inputs.map(v).join(', ')}], outputs: ${v(ir.outputs[0])}, name: 'rnn_studio' })`;
@@ -91,7 +94,8 @@ export function loadWeights(tf, model, modelJson, weightData) {
 
 export const TFJS_PREDICT_MJS = `// Runs the exported model on one input: node predict.mjs --input x.json [--weights DIR], or, for a text model
 // exported with its vocabulary (vocab.json), node predict.mjs --text "some words".
-// Input {"dtype", "shape", "data"} (data flat, row-major); prints {"shape": [...], "data": [...]}.
+// Input {"dtype", "shape", "data"} (data flat, row-major), or a list of them (one per Input, in order); prints
+// {"shape": [...], "data": [...]}.
 // Needs @tensorflow/tfjs 4.22 (npm install @tensorflow/tfjs@4.22.0).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -122,8 +126,10 @@ function textTensor(text) {
   if (!ids.length) throw new Error('the text has no tokens');
   return { dtype: 'int32', shape: [1, ids.length], data: ids };
 }
-const x = values.text !== undefined ? textTensor(values.text) : JSON.parse(readFileSync(values.input, 'utf8'));
-if (x.dtype !== 'int32' && x.dtype !== 'float32') throw new Error('"dtype" must be "int32" or "float32"');
+// One tensor, or a list of tensors: one per Input of the model, in order.
+const parsed = values.text !== undefined ? textTensor(values.text) : JSON.parse(readFileSync(values.input, 'utf8'));
+const xs = Array.isArray(parsed) ? parsed : [parsed];
+for (const x of xs) if (x.dtype !== 'int32' && x.dtype !== 'float32') throw new Error('"dtype" must be "int32" or "float32"');
 const modelJson = JSON.parse(readFileSync(join(values.weights, 'model.json'), 'utf8'));
 const files = modelJson.weightsManifest.flatMap((group) => group.paths).map((p) => {
   const name = p.replace(/^\\.\\//, '');
@@ -133,6 +139,6 @@ const files = modelJson.weightsManifest.flatMap((group) => group.paths).map((p) 
 const bytes = Buffer.concat(files);
 const model = buildModel(tf);
 loadWeights(tf, model, modelJson, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-const y = tf.tidy(() => model.predict(tf.tensor(x.data, x.shape, x.dtype)));
+const y = tf.tidy(() => model.predict(xs.map((x) => tf.tensor(x.data, x.shape, x.dtype))));
 console.log(JSON.stringify({ shape: y.shape, data: Array.from(await y.data()) }));
 `;

@@ -101,35 +101,45 @@ def _blend(keep, new, old):
 
 class Recurrent(nn.Module):
     """A TF.js/Keras recurrent layer around a batch-first module (nn.RNN, nn.LSTM or LoopRNN) with TF.js's
-    go_backwards, return_sequences and masking."""
+    go_backwards, return_sequences, return_state and masking.
 
-    def __init__(self, rnn, return_sequences, go_backwards):
+    initial_state is Keras's: a list of [B, H] tensors, [h] or (LSTM) [h, c]; nn.* and LoopRNN take them as
+    [num_layers = 1, B, H]. With return_state the layer returns (output, h) or (output, h, c), the final states [B, H]."""
+
+    def __init__(self, rnn, return_sequences, go_backwards, return_state=False):
         super().__init__()
-        self.rnn, self.return_sequences, self.go_backwards = rnn, return_sequences, go_backwards
+        self.rnn, self.return_sequences, self.go_backwards, self.return_state = rnn, return_sequences, go_backwards, return_state
 
-    def forward(self, x, mask=None):
+    def forward(self, x, mask=None, initial_state=None):
+        state = None
+        if initial_state is not None:
+            layered = tuple(s[None].contiguous() for s in initial_state)
+            state = layered if len(layered) > 1 else layered[0]
         if self.go_backwards:
             # TF.js reverses the input and the mask in time; the per-step outputs stay in reversed order.
             x = x.flip(1)
             mask = None if mask is None else mask.flip(1)
-        out = self.rnn(x)[0] if mask is None else self._masked(x, mask)
-        return out if self.return_sequences else out[:, -1]
+        out, state = self.rnn(x, state) if mask is None else self._masked(x, mask, state)
+        out = out if self.return_sequences else out[:, -1]
+        if not self.return_state:
+            return out
+        return (out, *(s[0] for s in (state if isinstance(state, tuple) else (state,))))
 
-    def _masked(self, x, mask):
+    def _masked(self, x, mask, state):
         # TF.js masking (rnn() in tfjs-layers recurrent.ts): at a padded step (mask 0) the output and every state
         # are carried over from the previous step, s_t = m s_t + (1 - m) s_{t-1}. With left padding the state stays
-        # zero until the first real token; padded outputs repeat the last valid h (not zeros as with packed
-        # sequences), so this loop is exact for left, right and inner padding alike.
+        # at its initial value (zero unless given) until the first real token; padded outputs repeat the last valid
+        # h (not zeros as with packed sequences), so this loop is exact for left, right and inner padding alike.
         B, T, _ = x.shape
         keep = mask.to(x.dtype)
-        state, outputs = None, []
+        outputs = []
         for t in range(T):
             _, new = self.rnn(x[:, t:t + 1], state)
             if state is None:
                 state = tuple(torch.zeros_like(s) for s in new) if isinstance(new, tuple) else torch.zeros_like(new)
             state = _blend(keep[:, t].view(1, B, 1), new, state)
             outputs.append((state[0] if isinstance(state, tuple) else state)[0])
-        return torch.stack(outputs, dim=1)
+        return torch.stack(outputs, dim=1), state
 
 
 class Bidirectional(nn.Module):

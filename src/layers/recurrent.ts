@@ -238,9 +238,16 @@ function cellModule(kind: string, t: TorchRecurrent, p: Params, inputSize: numbe
   return `LoopRNN(${cx.str(kind)}, ${inputSize}, ${H}, bias=${cx.py(p.useBias as boolean)}, activation=${cx.str(p.activation as string)}${gates}${resetAfter})`;
 }
 
-/** `Recurrent(<cell>, return_sequences=…, go_backwards=…)` of rnn_layers.py. */
+/** `Recurrent(<cell>, return_sequences=…, go_backwards=…[, return_state=True])` of rnn_layers.py. */
 export function torchRecurrentModule(kind: string, t: TorchRecurrent, p: Params, goBackwards: boolean, cx: TorchCtx): string {
-  return `Recurrent(${cellModule(kind, t, p, cx.inputSize, cx)}, return_sequences=${cx.py(p.returnSequences as boolean)}, go_backwards=${cx.py(goBackwards)})`;
+  const state = p.returnState ? ', return_state=True' : '';
+  return `Recurrent(${cellModule(kind, t, p, cx.inputSize, cx)}, return_sequences=${cx.py(p.returnSequences as boolean)}, go_backwards=${cx.py(goBackwards)}${state})`;
+}
+
+/** `out[, h, c] = self.<layer>(x[, mask][, initial_state=[h, c]])`: the final states as [B, H] each, as Keras returns them. */
+function torchRecurrentForward(cx: TorchCtx): string {
+  const args = [cx.x[0], ...(cx.mask ? [cx.mask] : []), ...(cx.states ? [`initial_state=[${cx.states.join(', ')}]`] : [])];
+  return `${[cx.out, ...(cx.stateOuts ?? [])].join(', ')} = ${cx.self}(${args.join(', ')})`;
 }
 
 /** Comments that say where the PyTorch module differs from a plain nn.* port, and what training-time parts are missing. */
@@ -306,7 +313,7 @@ export function defineRecurrent(o: {
     pytorch: (p, cx) => ({
       notes: torchRecurrentNotes(o.torch, p),
       init: [`${cx.self} = ${torchRecurrentModule(o.kind, o.torch, p, p.goBackwards as boolean, cx)}`],
-      forward: [`${cx.out} = ${cx.self}(${cx.x[0]}${cx.mask ? `, ${cx.mask}` : ''})`],
+      forward: [torchRecurrentForward(cx)],
       load: [`load_recurrent(${cx.self}.rnn, weights, ${cx.str(cx.name)})`],
       reinit: [torchRecurrentReinit(`${cx.self}.rnn`, p, cx)],
     }),

@@ -84,6 +84,9 @@ export interface TorchCtx {
   /** The variable the layer's output goes to, and its input variables in order. */
   out: string;
   x: string[];
+  /** The variables of the layer's state inputs (initial h, then c) and of its other output ports (final h, then c), when wired. */
+  states?: string[];
+  stateOuts?: string[];
   /** The padding mask arriving at the first input, and the one this layer makes (when `mask` is 'creates'). */
   mask?: string;
   ownMask?: string;

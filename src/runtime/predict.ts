@@ -27,13 +27,28 @@ export function checkTensorJson(v: unknown): TensorJson | string {
   return o as TensorJson;
 }
 
-/** Runs the model on one input tensor (inference mode: dropout off). */
-export async function predict(model: tf.LayersModel, x: TensorJson): Promise<OutputJson> {
-  const want = model.inputs[0].shape;
-  if (model.inputs.length !== 1) throw new Error(`This model has ${model.inputs.length} inputs; predict takes one.`);
-  if (want.length !== x.shape.length || want.some((d, i) => d !== null && d !== x.shape[i]))
-    throw new Error(`The input has shape [${x.shape}] but the model expects [${want.map((d) => d ?? 'any')}].`);
-  const y = tf.tidy(() => model.predict(tf.tensor(x.data, x.shape, x.dtype)) as tf.Tensor);
+/** An input file: one tensor, or a list of tensors, one per Input of the model in order. */
+export function checkInputsJson(v: unknown): TensorJson[] | string {
+  if (!Array.isArray(v)) {
+    const x = checkTensorJson(v);
+    return typeof x === 'string' ? x : [x];
+  }
+  if (v.length === 0) return 'the list of inputs is empty';
+  const xs = v.map(checkTensorJson);
+  const bad = xs.findIndex((x) => typeof x === 'string');
+  return bad >= 0 ? `input ${bad + 1} of ${xs.length}: ${xs[bad] as string}` : (xs as TensorJson[]);
+}
+
+/** Runs the model on its input tensors, one per Input in order (inference mode: dropout off). */
+export async function predict(model: tf.LayersModel, xs: TensorJson[]): Promise<OutputJson> {
+  if (xs.length !== model.inputs.length)
+    throw new Error(`This model has ${model.inputs.length} inputs and was given ${xs.length}${model.inputs.length > 1 ? ' (give a JSON list of tensors, one per Input in order)' : ''}.`);
+  model.inputs.forEach(({ shape: want }, k) => {
+    const x = xs[k];
+    if (want.length !== x.shape.length || want.some((d, i) => d !== null && d !== x.shape[i]))
+      throw new Error(`${xs.length > 1 ? `Input ${k + 1} has` : 'The input has'} shape [${x.shape}] but the model expects [${want.map((d) => d ?? 'any')}].`);
+  });
+  const y = tf.tidy(() => model.predict(xs.map((x) => tf.tensor(x.data, x.shape, x.dtype))) as tf.Tensor);
   const data = Array.from(await y.data());
   const shape = y.shape;
   y.dispose();

@@ -1,5 +1,5 @@
 /**
- * Every preset's exported code matches its golden file, and every Python file compiles (`python3 -m py_compile`)
+ * Every preset's (and each encoder–decoder graph's) exported code matches its golden file, and every Python file compiles (`python3 -m py_compile`)
  * and every ES module parses (`node --check`). Pure codegen: no tfjs.
  */
 import { execFileSync } from 'node:child_process';
@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportFiles, TARGETS } from '../../src/codegen/export.ts';
-import { irOf, PRESETS, presetDoc, PYTHON, scratchDir } from '../export/helpers.ts';
+import { COVERAGE, irOf, PRESETS, presetDoc, PYTHON, scratchDir } from '../export/helpers.ts';
 
 /**
  * train.py depends only on the loss the model's head implies and on the training settings, so one preset per loss
@@ -15,8 +15,12 @@ import { irOf, PRESETS, presetDoc, PYTHON, scratchDir } from '../export/helpers.
  */
 const TRAIN_GOLDEN = ['adding-lstm', 'copy-lstm', 'lesson-lstm'];
 
-describe.each(PRESETS)('codegen golden: %s', (preset) => {
-  const doc = presetDoc(preset);
+/** Presets, and the encoder–decoder graphs (state ports, two Inputs) no preset has yet. */
+const SEQ2SEQ = ['seq2seq-lstm-masked', 'seq2seq-gru-loop'];
+const docOf = (name: string) => (SEQ2SEQ.includes(name) ? COVERAGE[name] : presetDoc(name));
+
+describe.each([...PRESETS, ...SEQ2SEQ])('codegen golden: %s', (preset) => {
+  const doc = docOf(preset);
   const ir = irOf(doc);
   const info = { title: doc.meta?.name ?? preset, training: doc.training, trained: false };
 

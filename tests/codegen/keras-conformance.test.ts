@@ -3,7 +3,8 @@
  * constructor, function and method the export calls, extracted by `scripts/keras-signatures.py` from the source of
  * Keras 3.15.1 and tf.keras 2.15.0 (file, tag and commit per entry). `keras_conformance.py` parses each exported
  * Python file and checks every Keras call in it against both versions: the public name exists, the positional
- * arguments fit and every keyword is accepted. A Keras call missing from the table fails too.
+ * arguments fit and every keyword is accepted (a recurrent layer's `initial_state` included). A Keras call missing
+ * from the table fails too.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -54,6 +55,9 @@ describe.each(CASES)('Keras export conforms to Keras 3.15 and tf.keras 2.15: %s'
     for (const api of ['keras.Input', 'keras.Model', 'Layer.set_weights', 'Model.predict', 'Model.compile', 'Model.fit', 'Model.save']) expect(apis, api).toContain(api);
     const kinds = new Set(irOf(doc).layers.flatMap((l) => [l.kind, l.inner?.kind]).filter((k) => k && k !== 'Input'));
     for (const k of kinds) expect(apis, k).toContain(`keras.layers.${k}`);
+    // An encoder–decoder's decoder is applied with its initial states, checked against the recurrent layers' call.
+    const seeded = irOf(doc).layers.filter((l) => l.states).length;
+    expect(r.checked.filter((c) => c[0] === 'RNN.__call__' && c.includes('initial_state')).length).toBe(seeded);
   });
 });
 
@@ -68,6 +72,7 @@ describe('the checker can fail', () => {
       'b = layers.GlobalMaxPooling1D(keepdims=False)',
       'c = keras.layers.Frobnicate()',
       'd = keras.activations.relu(1.0, negative_slope=0.1)',
+      'e = layers.LSTM(units=3)(a, initial_states=[a])',
     ].join('\n'));
     const errors = conformance([path]).errors.join('\n');
     expect(errors).toMatch(/keras.layers.GRU has no argument 'reset_afterr' in keras-team\/keras v3.15.1/);
@@ -78,5 +83,7 @@ describe('the checker can fail', () => {
     // negative_slope is Keras 3's name; tf.keras 2.15 calls it alpha.
     expect(errors).toMatch(/keras.activations.relu has no argument 'negative_slope' in keras-team\/tf-keras v2.15.0/);
     expect(errors).not.toMatch(/negative_slope' in keras-team\/keras /);
+    expect(errors).toMatch(/RNN.__call__ has no argument 'initial_states' in keras-team\/keras v3.15.1/);
+    expect(errors).toMatch(/RNN.__call__ has no argument 'initial_states' in keras-team\/tf-keras v2.15.0/);
   });
 });

@@ -3,8 +3,9 @@
 
 Usage: python3 keras_conformance.py TABLE.json FILE.py...  Prints {"checked": [[api, keywords...]], "errors": [...]}.
 
-A call is checked when it is `keras.<...>(...)`, `layers.<...>(...)` (after `from keras import layers`), or a method
-of `model` / `layer` (`model.compile`, `layer.set_weights`, ...). For each version in the table the public name
+A call is checked when it is `keras.<...>(...)`, `layers.<...>(...)` (after `from keras import layers`), a recurrent
+layer applied to its inputs (`layers.LSTM(...)(x, initial_state=[h, c])`, as `RNN.__call__`), or a method of
+`model` / `layer` (`model.compile`, `layer.set_weights`, ...). For each version in the table the public name
 must be among the names the source exports, the positional arguments must fit, and every keyword must be accepted:
 an explicit parameter, a key the code pops from **kwargs, or (when **kwargs is forwarded) accepted by the base class.
 A Keras call that the table does not know is an error too, so the table cannot silently fall behind the emitter.
@@ -14,6 +15,7 @@ import json
 import sys
 
 RECEIVERS = {"model": "Model", "layer": "Layer"}
+RECURRENT = {"keras.layers.SimpleRNN", "keras.layers.LSTM", "keras.layers.GRU"}
 
 
 def accepted(entries, api):
@@ -25,6 +27,9 @@ def accepted(entries, api):
 
 
 def api_of(call, layers_alias):
+    if isinstance(call.func, ast.Call):
+        # Applying a layer: layers.LSTM(...)(x, initial_state=[h, c]) is checked against the recurrent layers' call.
+        return "RNN.__call__" if api_of(call.func, layers_alias) in RECURRENT else None
     parts = []
     f = call.func
     while isinstance(f, ast.Attribute):

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
-import { cli, ROOT, scratchDir } from './helpers.ts';
+import { cli, COVERAGE, ROOT, scratchDir, writeGraph } from './helpers.ts';
 
 const preset = join(ROOT, 'presets', 'lesson-gru.json');
 let dir: string;
@@ -38,6 +38,22 @@ describe('export / import / predict on the command line', () => {
     r = await cli(['predict', preset, '--input', join(dir, 'feat.json')]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/The input has shape \[1,2,2\] but the model expects \[any,any\]/);
+  });
+
+  it('predict on a model with two Inputs takes a list of tensors, one per Input, and says so', async () => {
+    const graph = writeGraph(COVERAGE['seq2seq-lstm-masked'], join(dir, 'seq2seq.json'));
+    const ids = (n: number) => ({ dtype: 'int32', shape: [2, n], data: Array.from({ length: 2 * n }, (_, i) => 1 + (i % 9)) });
+    writeFileSync(join(dir, 'one.json'), JSON.stringify(ids(4)));
+    let r = await cli(['predict', graph, '--input', join(dir, 'one.json')]);
+    expect([r.code, r.err.trim()]).toEqual([1, 'rnn-studio predict: This model has 2 inputs and was given 1 (give a JSON list of tensors, one per Input in order).']);
+    writeFileSync(join(dir, 'bad-list.json'), JSON.stringify([ids(4), { ...ids(3), dtype: 'int64' }]));
+    r = await cli(['predict', graph, '--input', join(dir, 'bad-list.json')]);
+    expect([r.code, r.err.trim()]).toEqual([2, `rnn-studio predict: ${join(dir, 'bad-list.json')}: input 2 of 2: "dtype" must be "int32" or "float32" (got "int64").`]);
+    writeFileSync(join(dir, 'two.json'), JSON.stringify([ids(4), ids(3)]));
+    r = await cli(['predict', graph, '--input', join(dir, 'two.json'), '--json']);
+    expect(r.code, r.err).toBe(0);
+    // The decoder's 3 steps, 7 classes each: the Dense softmax over the decoder's outputs.
+    expect(JSON.parse(r.out).shape).toEqual([2, 3, 7]);
   });
 
   it('import reads a Keras GRU with reset_after=True (Keras param count) and the reset-before one', async () => {

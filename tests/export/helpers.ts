@@ -118,6 +118,11 @@ export const graphOf = (specs: Spec[]): GraphDoc => ({
   nodes: specs.map(([id, kind, params, , parentId]) => ({ id, position: { x: 0, y: 0 }, ...(parentId ? { parentId } : {}), data: { kind, params } })) as GraphDoc['nodes'],
   edges: specs.flatMap(([id, , , from]) => from.map((s) => ({ id: `${s}-${id}`, source: s, target: id }))),
 });
+/** Adds edges between ports: [source, sourceHandle, target, targetHandle]. */
+const withPorts = ({ extraEdges, ...doc }: GraphDoc & { extraEdges: [string, string, string, string][] }): GraphDoc => ({
+  ...doc,
+  edges: [...doc.edges, ...extraEdges.map(([source, sourceHandle, target, targetHandle]) => ({ id: `${source}.${sourceHandle}-${target}.${targetHandle}`, source, target, sourceHandle, targetHandle }))],
+});
 
 /** Forms the presets do not use: every LoopRNN path (reset-before GRU with hard-sigmoid gates, relu/sigmoid/linear
  * activations), go_backwards, no bias, every merge mode, masked merges, per-step Dense, pooling. */
@@ -134,6 +139,33 @@ export const COVERAGE: Record<string, GraphDoc> = {
     ['gru2', 'GRU', { units: 3, returnSequences: true, activation: 'linear', useBias: false, recurrentInitializer: 'glorotUniform' }, ['drop']],
     ['out', 'Dense', { units: 3, activation: 'softmax' }, ['gru2']],
   ]),
+  // Encoder–decoder forms (state ports, two Inputs): an LSTM encoder's h and c start an LSTM decoder, both masked
+  // (nn.LSTM with (h0, c0), and the masked loop starting from them).
+  'seq2seq-lstm-masked': withPorts({
+    ...graphOf([
+      ['src', 'Input', { inputType: 'tokens', vocabSize: 60, length: 0 }, []],
+      ['src_emb', 'Embedding', { inputDim: 60, outputDim: 6, maskZero: true }, ['src']],
+      ['enc', 'LSTM', { units: 5, returnState: true, recurrentInitializer: 'glorotUniform' }, ['src_emb']],
+      ['tgt', 'Input', { inputType: 'tokens', vocabSize: 60, length: 0 }, []],
+      ['tgt_emb', 'Embedding', { inputDim: 60, outputDim: 4, maskZero: true }, ['tgt']],
+      ['dec', 'LSTM', { units: 5, returnSequences: true, stateInputs: true, recurrentInitializer: 'glorotUniform' }, ['tgt_emb']],
+      ['out', 'Dense', { units: 7, activation: 'softmax' }, ['dec']],
+    ]),
+    extraEdges: [['enc', 'h', 'dec', 'initial_h'], ['enc', 'c', 'dec', 'initial_c']],
+  }),
+  // A reset-before GRU encoder (LoopRNN) read backwards, whose final h starts a SimpleRNN and also feeds a Dense.
+  'seq2seq-gru-loop': withPorts({
+    ...graphOf([
+      ['a', 'Input', { inputType: 'features', features: 3, length: 0 }, []],
+      ['enc', 'GRU', { units: 4, resetAfter: false, goBackwards: true, returnState: true, recurrentInitializer: 'glorotUniform' }, ['a']],
+      ['b', 'Input', { inputType: 'features', features: 2, length: 0 }, []],
+      ['dec', 'SimpleRNN', { units: 4, stateInputs: true, recurrentInitializer: 'glorotUniform' }, ['b']],
+      ['proj', 'Dense', { units: 4, activation: 'tanh' }, []],
+      ['sum', 'Add', {}, ['dec', 'proj']],
+      ['out', 'Dense', { units: 2, activation: 'tanh' }, ['sum']],
+    ]),
+    extraEdges: [['enc', 'h', 'dec', 'initial_h'], ['enc', 'h', 'proj', 'x']],
+  }),
   'features-merges': graphOf([
     ['in', 'Input', { inputType: 'features', features: 3, length: 0 }, []],
     ['bi', 'Bidirectional', { mergeMode: 'ave' }, ['in']],

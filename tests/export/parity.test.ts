@@ -17,10 +17,18 @@ beforeAll(async () => {
 
 const T = 7;
 
-/** Rows: full, left-padded (2 pads), right-padded (3 pads). Token presets pad with id 0; feature presets with zeros. */
+/**
+ * Rows: full, left-padded (2 pads), right-padded (3 pads). Token presets pad with id 0; feature presets with zeros.
+ * A model with several Inputs gets a list, one tensor per Input in order (the decoder's a step shorter).
+ */
 function inputFor(doc: GraphDoc, seed: number) {
-  const ir = irOf(doc);
-  const inp = ir.layers.find((l) => l.kind === 'Input')!;
+  const inputs = irOf(doc).layers.filter((l) => l.kind === 'Input');
+  const xs = inputs.map((inp, k) => tensorFor(inp.params, seed + k, T - k));
+  return xs.length === 1 ? xs[0] : xs;
+}
+
+function tensorFor(params: Record<string, unknown>, seed: number, T: number) {
+  const inp = { params };
   const next = rng(seed);
   const pads = [[0, 0], [2, 0], [0, 3]];
   if (inp.params.inputType === 'tokens') {

@@ -3,7 +3,7 @@
  * (code, weights, predict script, README) as a zip; and import a Keras / TF.js model.
  */
 import { useMemo, useRef, useState } from 'react';
-import { exportBlocker, exportFiles, MAIN_FILE, TARGETS, type Target } from '../../codegen/export.ts';
+import { exportFiles, MAIN_FILE, TARGETS, type Target } from '../../codegen/export.ts';
 import { notify, selectCompiled, selectDoc, useStore } from '../../store/index.ts';
 import { openFile } from '../files.ts';
 import { buildBundle, downloadZip, SOURCE_LABEL } from './actions.ts';
@@ -20,10 +20,9 @@ export function ExportTab() {
   const [busy, setBusy] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
 
-  const blocked = compiled.ir ? exportBlocker(compiled.ir) : null;
   const files = useMemo(
-    () => (compiled.ir && !blocked ? exportFiles(compiled.ir, target, { title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: false }) : null),
-    [compiled.ir, blocked, target, doc.meta?.name, doc.training],
+    () => (compiled.ir ? exportFiles(compiled.ir, target, { title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: false }) : null),
+    [compiled.ir, target, doc.meta?.name, doc.training],
   );
   const shown = files && (files[file] !== undefined ? file : MAIN_FILE[target]);
   const code = files && shown ? files[shown] : '';
@@ -81,7 +80,7 @@ export function ExportTab() {
   if (!compiled.ir || !files)
     return (
       <div className="export-tab" data-testid="export">
-        <div className="dock-empty">{blocked ?? 'Export appears when the model compiles; see Problems.'}</div>
+        <div className="dock-empty">Export appears when the model compiles; see Problems.</div>
         {importBar}
       </div>
     );
