@@ -16,6 +16,7 @@ export const LAYER_KINDS = [
   'Add',
   'GlobalAveragePooling1D',
   'GlobalMaxPooling1D',
+  'Conv1D',
 ] as const;
 
 export type LayerKind = (typeof LAYER_KINDS)[number];

@@ -4,10 +4,10 @@ import { applyOne, fail, ok, type LayerSpec } from './spec.ts';
 import { tfInitializer, KERNEL_INITIALIZERS } from './recurrent.ts';
 import { formatShape, isTokens } from './tensor-type.ts';
 
-const ACTIVATIONS = ['linear', 'softmax', 'relu', 'tanh', 'sigmoid'] as const;
+export const ACTIVATIONS = ['linear', 'softmax', 'relu', 'tanh', 'sigmoid'] as const;
 
 /** Each activation applied to a PyTorch expression. */
-const TORCH_ACTIVATION: Record<(typeof ACTIVATIONS)[number], (x: string) => string> = {
+export const TORCH_ACTIVATION: Record<(typeof ACTIVATIONS)[number], (x: string) => string> = {
   linear: (x) => x,
   softmax: (x) => `torch.softmax(${x}, dim=-1)`,
   relu: (x) => `torch.relu(${x})`,

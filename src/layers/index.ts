@@ -1,6 +1,7 @@
 /** The layer registry: one entry per kind, the single source of truth about that kind. */
 import type { LayerKind } from '../graph/types.ts';
 import { bidirectional } from './bidirectional.ts';
+import { conv1D } from './conv1d.ts';
 import { dense } from './dense.ts';
 import { dropout } from './dropout.ts';
 import { embedding } from './embedding.ts';
@@ -25,6 +26,7 @@ export const LAYERS = {
   Add: add,
   GlobalAveragePooling1D: globalAveragePooling1D,
   GlobalMaxPooling1D: globalMaxPooling1D,
+  Conv1D: conv1D,
 } satisfies Record<LayerKind, LayerSpec>;
 
 export const CATEGORIES: { id: Category; label: string }[] = [
@@ -34,6 +36,7 @@ export const CATEGORIES: { id: Category; label: string }[] = [
   { id: 'wrappers', label: 'Wrappers' },
   { id: 'dense', label: 'Dense' },
   { id: 'merge', label: 'Merge' },
+  { id: 'convolution', label: 'Convolution' },
   { id: 'pooling', label: 'Pooling' },
 ];
 

@@ -28,6 +28,7 @@ const DEFAULT_SHAPE: Record<string, string> = {
   Add: '[batch, T, 4] float32',
   GlobalAveragePooling1D: '[batch, 3] float32',
   GlobalMaxPooling1D: '[batch, 3] float32',
+  Conv1D: '[batch, T, 32] float32',
 };
 
 /** Values each param type must refuse. */
