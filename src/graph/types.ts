@@ -17,6 +17,7 @@ export const LAYER_KINDS = [
   'GlobalAveragePooling1D',
   'GlobalMaxPooling1D',
   'Conv1D',
+  'MaxPooling1D',
 ] as const;
 
 export type LayerKind = (typeof LAYER_KINDS)[number];

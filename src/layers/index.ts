@@ -8,6 +8,7 @@ import { embedding } from './embedding.ts';
 import { gru } from './gru.ts';
 import { input } from './input.ts';
 import { lstm } from './lstm.ts';
+import { maxPooling1D } from './max-pooling1d.ts';
 import { add, concatenate } from './merge.ts';
 import { globalAveragePooling1D, globalMaxPooling1D } from './pooling.ts';
 import { simpleRNN } from './simple-rnn.ts';
@@ -27,6 +28,7 @@ export const LAYERS = {
   GlobalAveragePooling1D: globalAveragePooling1D,
   GlobalMaxPooling1D: globalMaxPooling1D,
   Conv1D: conv1D,
+  MaxPooling1D: maxPooling1D,
 } satisfies Record<LayerKind, LayerSpec>;
 
 export const CATEGORIES: { id: Category; label: string }[] = [

@@ -29,6 +29,10 @@ const CASES: [string, ChainStep[], number][] = [
   ['conv same dilation 3, no bias, softmax', [input(), ['Conv1D', { filters: 3, kernelSize: 2, dilationRate: 3, padding: 'same', activation: 'softmax', useBias: false }]], 2 * F * 3],
   ['conv valid stride 3 dilation 1 k5 sigmoid', [input(), ['Conv1D', { filters: 2, kernelSize: 5, strides: 3, activation: 'sigmoid' }]], 5 * F * 2 + 2],
   ['conv valid dilation 2 linear', [input(), ['Conv1D', { filters: 2, kernelSize: 3, dilationRate: 2, activation: 'linear' }]], 3 * F * 2 + 2],
+  // MaxPooling1D has no weights: the totals are the Conv1D's.
+  ['conv then pool (Keras default stride = size)', [input(), ['Conv1D', { filters: 5, kernelSize: 2, activation: 'tanh' }], ['MaxPooling1D', { poolSize: 3 }]], 2 * F * 5 + 5],
+  ['pool same, size 4 stride 3', [input(), ['Conv1D', { filters: 3, kernelSize: 3, activation: 'linear' }], ['MaxPooling1D', { poolSize: 4, strides: 3, padding: 'same' }]], 3 * F * 3 + 3],
+  ['pool same, size 2 stride 1, on raw features', [input(), ['MaxPooling1D', { poolSize: 2, strides: 1, padding: 'same' }], ['Conv1D', { filters: 2, kernelSize: 1, activation: 'linear' }]], F * 2 + 2],
 ];
 
 /** The TF.js weights of a saved model, by `layer/weight` name. */
@@ -122,5 +126,19 @@ describe('Conv1D imports from every Keras form', () => {
   it('refuses causal padding and channels_first by name, with one line', () => {
     expect(importModelJson(sequential('keras2', [{ class_name: 'Conv1D', config: { name: 'c', filters: 2, kernel_size: [3], padding: 'causal' } }]))).toEqual({ ok: false, error: 'Layer c (Conv1D) has padding="causal", which RNN Studio does not support: TF.js computes valid and same padding only.' });
     expect(importModelJson(sequential('keras2', [{ class_name: 'Conv1D', config: { name: 'c', filters: 2, kernel_size: [3], data_format: 'channels_first' } }]))).toMatchObject({ ok: false, error: expect.stringMatching(/^Layer c \(Conv1D\) has data_format="channels_first"/) });
+  });
+});
+
+describe('MaxPooling1D imports from every Keras form', () => {
+  const expected = { kind: 'MaxPooling1D', params: { poolSize: 3, strides: 2, padding: 'same' }, count: 0, shape: [Math.ceil(T / 2), F] };
+  it('Keras 1 (pool_length, stride, border_mode)', () => {
+    expect(imported(sequential('keras1', [{ class_name: 'MaxPooling1D', config: { name: 'p', pool_length: 3, stride: 2, border_mode: 'same' } }]))).toEqual([expected]);
+  });
+  it('tf.keras 2 and Keras 3 (tuples); strides null is the pool size', () => {
+    const config = { name: 'p', pool_size: [3], strides: [2], padding: 'same', data_format: 'channels_last' };
+    expect(imported(sequential('keras2', [{ class_name: 'MaxPooling1D', config }]))).toEqual([expected]);
+    expect(imported(sequential('keras3', [{ class_name: 'MaxPooling1D', config }]))).toEqual([expected]);
+    // valid, size 3, moved by 3: floor((11 − 3) / 3) + 1 = 3 steps.
+    expect(imported(sequential('keras2', [{ class_name: 'MaxPooling1D', config: { name: 'p', pool_size: [3], strides: null, padding: 'valid' } }]))[0].shape).toEqual([3, F]);
   });
 });

@@ -29,6 +29,7 @@ const DEFAULT_SHAPE: Record<string, string> = {
   GlobalAveragePooling1D: '[batch, 3] float32',
   GlobalMaxPooling1D: '[batch, 3] float32',
   Conv1D: '[batch, T, 32] float32',
+  MaxPooling1D: '[batch, T, 3] float32',
 };
 
 /** Values each param type must refuse. */
