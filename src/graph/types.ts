@@ -18,6 +18,7 @@ export const LAYER_KINDS = [
   'GlobalMaxPooling1D',
   'Conv1D',
   'MaxPooling1D',
+  'Flatten',
 ] as const;
 
 export type LayerKind = (typeof LAYER_KINDS)[number];

@@ -5,6 +5,7 @@ import { conv1D } from './conv1d.ts';
 import { dense } from './dense.ts';
 import { dropout } from './dropout.ts';
 import { embedding } from './embedding.ts';
+import { flatten } from './flatten.ts';
 import { gru } from './gru.ts';
 import { input } from './input.ts';
 import { lstm } from './lstm.ts';
@@ -29,6 +30,7 @@ export const LAYERS = {
   GlobalMaxPooling1D: globalMaxPooling1D,
   Conv1D: conv1D,
   MaxPooling1D: maxPooling1D,
+  Flatten: flatten,
 } satisfies Record<LayerKind, LayerSpec>;
 
 export const CATEGORIES: { id: Category; label: string }[] = [

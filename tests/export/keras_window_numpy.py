@@ -1,4 +1,4 @@
-"""An independent float64 reference for Conv1D, MaxPooling1D, Flatten and Activation, written from Keras's formulas
+"""An independent float64 reference for Conv1D, MaxPooling1D, Flatten and Activation (and the Dense after them), written from Keras's formulas
 (keras/src/ops/operation_utils.py compute_conv_output_shape / compute_pooling_output_shape, keras/src/backend/
 tensorflow/nn.py conv and max_pool with TF's SAME padding rule, keras/src/layers/reshaping/flatten.py), not from
 RNN Studio's code. Each output step is a plain loop over the window.
@@ -64,6 +64,7 @@ LAYERS = {
     "MaxPooling1D": max_pool1d,
     "Flatten": lambda x, p, w: x.reshape(x.shape[0], -1),  # row-major: step after step, channels last
     "Activation": lambda x, p, w: ACT[p["activation"]](x),
+    "Dense": lambda x, p, w: ACT[p["activation"]](x @ np.asarray(w["kernel"]) + (np.asarray(w["bias"]) if p["useBias"] else 0)),
 }
 
 case = json.load(open(sys.argv[1]))

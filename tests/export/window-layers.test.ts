@@ -32,6 +32,8 @@ const CASES: [string, ChainStep[], number][] = [
   // MaxPooling1D has no weights: the totals are the Conv1D's.
   ['conv then pool (Keras default stride = size)', [input(), ['Conv1D', { filters: 5, kernelSize: 2, activation: 'tanh' }], ['MaxPooling1D', { poolSize: 3 }]], 2 * F * 5 + 5],
   ['pool same, size 4 stride 3', [input(), ['Conv1D', { filters: 3, kernelSize: 3, activation: 'linear' }], ['MaxPooling1D', { poolSize: 4, strides: 3, padding: 'same' }]], 3 * F * 3 + 3],
+  // Flatten: step after step; the Dense after it has (T'·filters)·units + units.
+  ['conv, pool, flatten, dense', [input(), ['Conv1D', { filters: 3, kernelSize: 3, activation: 'relu' }], ['MaxPooling1D', { poolSize: 2 }], ['Flatten', {}], ['Dense', { units: 2, activation: 'linear' }]], 3 * F * 3 + 3 + (Math.floor((T - 2) / 2) * 3) * 2 + 2],
   ['pool same, size 2 stride 1, on raw features', [input(), ['MaxPooling1D', { poolSize: 2, strides: 1, padding: 'same' }], ['Conv1D', { filters: 2, kernelSize: 1, activation: 'linear' }]], F * 2 + 2],
 ];
 
@@ -140,5 +142,18 @@ describe('MaxPooling1D imports from every Keras form', () => {
     expect(imported(sequential('keras3', [{ class_name: 'MaxPooling1D', config }]))).toEqual([expected]);
     // valid, size 3, moved by 3: floor((11 − 3) / 3) + 1 = 3 steps.
     expect(imported(sequential('keras2', [{ class_name: 'MaxPooling1D', config: { name: 'p', pool_size: [3], strides: null, padding: 'valid' } }]))[0].shape).toEqual([3, F]);
+  });
+});
+
+describe('Flatten imports from every Keras form', () => {
+  const expected = [{ kind: 'Flatten', params: {}, count: 0, shape: [T * F] }];
+  it('Keras 1, tf.keras 2 and Keras 3', () => {
+    expect(imported(sequential('keras1', [{ class_name: 'Flatten', config: { name: 'f', trainable: true } }]))).toEqual(expected);
+    expect(imported(sequential('keras2', [{ class_name: 'Flatten', config: { name: 'f', trainable: true, dtype: 'float32', data_format: 'channels_last' } }]))).toEqual(expected);
+    expect(imported(sequential('keras3', [{ class_name: 'Flatten', config: { name: 'f', trainable: true, dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' } }, data_format: 'channels_last' } }]))).toEqual(expected);
+  });
+  it('refuses a sequence of free length with one line that says what to do', () => {
+    const c = compile(chainDoc([input(0), ['Flatten', {}]]));
+    expect(c.diagnostics.map((d) => [d.code, d.message])).toEqual([['E_NEEDS_LENGTH', 'Flatten needs a fixed number of steps to know its output size; it was given [batch, T, 4].']]);
   });
 });

@@ -30,6 +30,7 @@ const DEFAULT_SHAPE: Record<string, string> = {
   GlobalMaxPooling1D: '[batch, 3] float32',
   Conv1D: '[batch, T, 32] float32',
   MaxPooling1D: '[batch, T, 3] float32',
+  Flatten: '[batch, 15] float32',
 };
 
 /** Values each param type must refuse. */
