@@ -19,6 +19,7 @@ export const LAYER_KINDS = [
   'Conv1D',
   'MaxPooling1D',
   'Flatten',
+  'Activation',
 ] as const;
 
 export type LayerKind = (typeof LAYER_KINDS)[number];

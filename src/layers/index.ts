@@ -1,5 +1,6 @@
 /** The layer registry: one entry per kind, the single source of truth about that kind. */
 import type { LayerKind } from '../graph/types.ts';
+import { activation } from './activation.ts';
 import { bidirectional } from './bidirectional.ts';
 import { conv1D } from './conv1d.ts';
 import { dense } from './dense.ts';
@@ -31,6 +32,7 @@ export const LAYERS = {
   Conv1D: conv1D,
   MaxPooling1D: maxPooling1D,
   Flatten: flatten,
+  Activation: activation,
 } satisfies Record<LayerKind, LayerSpec>;
 
 export const CATEGORIES: { id: Category; label: string }[] = [

@@ -34,6 +34,7 @@ const CASES: [string, ChainStep[], number][] = [
   ['pool same, size 4 stride 3', [input(), ['Conv1D', { filters: 3, kernelSize: 3, activation: 'linear' }], ['MaxPooling1D', { poolSize: 4, strides: 3, padding: 'same' }]], 3 * F * 3 + 3],
   // Flatten: step after step; the Dense after it has (T'·filters)·units + units.
   ['conv, pool, flatten, dense', [input(), ['Conv1D', { filters: 3, kernelSize: 3, activation: 'relu' }], ['MaxPooling1D', { poolSize: 2 }], ['Flatten', {}], ['Dense', { units: 2, activation: 'linear' }]], 3 * F * 3 + 3 + (Math.floor((T - 2) / 2) * 3) * 2 + 2],
+  ['activations after a linear conv', [input(), ['Conv1D', { filters: 4, kernelSize: 2, activation: 'linear' }], ['Activation', { activation: 'tanh' }], ['Activation', { activation: 'softmax' }]], 2 * F * 4 + 4],
   ['pool same, size 2 stride 1, on raw features', [input(), ['MaxPooling1D', { poolSize: 2, strides: 1, padding: 'same' }], ['Conv1D', { filters: 2, kernelSize: 1, activation: 'linear' }]], F * 2 + 2],
 ];
 
@@ -155,5 +156,20 @@ describe('Flatten imports from every Keras form', () => {
   it('refuses a sequence of free length with one line that says what to do', () => {
     const c = compile(chainDoc([input(0), ['Flatten', {}]]));
     expect(c.diagnostics.map((d) => [d.code, d.message])).toEqual([['E_NEEDS_LENGTH', 'Flatten needs a fixed number of steps to know its output size; it was given [batch, T, 4].']]);
+  });
+});
+
+describe('Activation', () => {
+  it('imports from Keras 1, tf.keras 2 and Keras 3', () => {
+    const expected = [{ kind: 'Activation', params: { activation: 'sigmoid' }, count: 0, shape: [T, F] }];
+    expect(imported(sequential('keras1', [{ class_name: 'Activation', config: { name: 'a', activation: 'sigmoid' } }]))).toEqual(expected);
+    expect(imported(sequential('keras2', [{ class_name: 'Activation', config: { name: 'a', activation: 'sigmoid', dtype: 'float32' } }]))).toEqual(expected);
+    expect(imported(sequential('keras3', [{ class_name: 'Activation', config: { name: 'a', activation: 'sigmoid' } }]))).toEqual(expected);
+  });
+  it('passes the padding mask on (as Keras\'s supports_masking); Conv1D, MaxPooling1D and Flatten refuse it in TF.js', () => {
+    const tokens: ChainStep[] = [['Input', { inputType: 'tokens', vocabSize: 30, length: 8 }], ['Embedding', { inputDim: 30, outputDim: 4, maskZero: true }]];
+    expect(compile(chainDoc([...tokens, ['Activation', { activation: 'tanh' }]])).shapes.n3).toMatchObject({ dims: [8, 4], masked: true });
+    for (const k of ['Conv1D', 'MaxPooling1D', 'Flatten'] as const)
+      expect(compile(chainDoc([...tokens, [k, {}]])).diagnostics.map((d) => d.code), k).toEqual(['E_MASK_UNSUPPORTED']);
   });
 });

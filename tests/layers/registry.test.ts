@@ -31,6 +31,7 @@ const DEFAULT_SHAPE: Record<string, string> = {
   Conv1D: '[batch, T, 32] float32',
   MaxPooling1D: '[batch, T, 3] float32',
   Flatten: '[batch, 15] float32',
+  Activation: '[batch, T, 3] float32',
 };
 
 /** Values each param type must refuse. */
