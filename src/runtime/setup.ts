@@ -92,6 +92,40 @@ const sharedIdentity: tf.KernelFunc = ({ inputs, backend }) => {
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 };
 
+/**
+ * The kernel gradient of a convolution (Conv1D runs as a conv2d of height 1), missing on wasm in tfjs 4.22: the cpu
+ * backend's loop (channels last), on the heap. dW[r, c, i, o] = Σ_{b, y, x} X[b, r + y·sh − top, c + x·sw − left, i]·dY[b, y, x, o].
+ */
+const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  if (dataFormat !== 'NHWC') throw new Error('Conv2DBackpropFilter on wasm supports channels-last data only.');
+  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: I, outHeight: OH, outWidth: OW, outChannels: O, filterHeight: FH, filterWidth: FW, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const b = backend as unknown as AnyBackend;
+  const out = b.makeOutput!(filterShape, 'float32');
+  const [xv, dyv, dw] = heap(b, x, dy, out);
+  dw.fill(0);
+  for (let r = 0; r < FH; r++)
+    for (let c = 0; c < FW; c++)
+      for (let n = 0; n < N; n++)
+        for (let y = 0; y < OH; y++) {
+          const xr = r + y * sh - top;
+          if (xr < 0 || xr >= H) continue;
+          for (let xo = 0; xo < OW; xo++) {
+            const xc = c + xo * sw - left;
+            if (xc < 0 || xc >= W) continue;
+            const xi = ((n * H + xr) * W + xc) * I, di = ((n * OH + y) * OW + xo) * O, wi = (r * FW + c) * I * O;
+            for (let i = 0; i < I; i++) {
+              const xval = xv[xi + i];
+              for (let o = 0; o < O; o++) dw[wi + i * O + o] += xval * dyv[di + o];
+            }
+          }
+        }
+  return out;
+};
+
 let kernelsInstalled = false;
 function installKernels() {
   if (kernelsInstalled) return;
@@ -104,6 +138,7 @@ function installKernels() {
     tf.unregisterKernel('GatherV2', 'wasm');
     tf.registerKernel({ ...stockGather, kernelFunc: rowGather(stockGather.kernelFunc) });
   }
+  if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter });
   if (tf.getKernel('Identity', 'wasm')) {
     tf.unregisterKernel('Identity', 'wasm');
     tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: sharedIdentity });
