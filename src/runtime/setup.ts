@@ -1,7 +1,8 @@
 /**
  * The one start-up function for tfjs, called by the app, the worker, the CLI and the tests:
  * installs our UnsortedSegmentSum kernel (Embedding gradients; reference/platform.md trap 1) and, on wasm, a row-copy
- * Embedding gather, sets the wasm paths and flags, selects the backend and, on wasm, checks every allocation (heap.ts).
+ * Embedding gather and the Conv1D kernel gradient (Conv2DBackpropFilter), and a gradient for dilated convolutions
+ * (tfjs has none), sets the wasm paths and flags, selects the backend and, on wasm, checks every allocation (heap.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -126,6 +127,40 @@ const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   return out;
 };
 
+/** A [FH, FW, I, O] filter with d − 1 zeros between its taps along `axis` (0 or 1): what a dilated conv applies. */
+function dilateFilter(w: tf.Tensor4D, axis: 0 | 1, d: number): tf.Tensor4D {
+  if (d === 1) return w;
+  const k = w.shape[axis];
+  const pad: [number, number][] = [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]];
+  pad[axis + 1] = [0, d - 1];
+  const spread = tf.pad(tf.expandDims(w, axis + 1), pad);
+  const shape = [...w.shape] as [number, number, number, number];
+  shape[axis] = k * d;
+  const size = [...w.shape] as [number, number, number, number];
+  size[axis] = (k - 1) * d + 1;
+  return tf.slice(tf.reshape(spread, shape) as tf.Tensor4D, [0, 0, 0, 0], size);
+}
+
+/**
+ * tfjs 4.22 has no gradient for a dilated conv2d (Conv1D with dilationRate > 1). A dilated convolution is the plain
+ * convolution with the zero-spread filter, so its gradients are the stock ones for that filter; the filter's gradient
+ * is the spread filter's, read at the taps.
+ */
+function dilatedConvGradient(stock: tf.GradConfig): tf.GradConfig {
+  return {
+    ...stock,
+    gradFunc: (dy, saved, attrs) => {
+      const { dilations } = attrs as unknown as tf.Conv2DAttrs;
+      const [dh, dw] = typeof dilations === 'number' ? [dilations, dilations] : dilations;
+      if (dh === 1 && dw === 1) return stock.gradFunc(dy, saved, attrs);
+      const [x, filter] = saved;
+      const spread = dilateFilter(dilateFilter(filter as tf.Tensor4D, 0, dh), 1, dw);
+      const grads = stock.gradFunc(dy, [x, spread], { ...attrs, dilations: [1, 1] } as unknown as tf.NamedAttrMap);
+      return { x: grads.x, filter: () => tf.stridedSlice(grads.filter(), [0, 0, 0, 0], spread.shape, [dh, dw, 1, 1]) };
+    },
+  };
+}
+
 let kernelsInstalled = false;
 function installKernels() {
   if (kernelsInstalled) return;
@@ -138,6 +173,7 @@ function installKernels() {
     tf.unregisterKernel('GatherV2', 'wasm');
     tf.registerKernel({ ...stockGather, kernelFunc: rowGather(stockGather.kernelFunc) });
   }
+  tf.registerGradient(dilatedConvGradient(tf.getGradient('Conv2D')));
   if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter });
   if (tf.getKernel('Identity', 'wasm')) {
     tf.unregisterKernel('Identity', 'wasm');

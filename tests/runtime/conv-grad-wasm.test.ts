@@ -44,3 +44,35 @@ describe.each(CASES)('%s', (_name, k, s, pad, T, C) => {
     expect(Math.max(...wasm.map((v, i) => Math.abs(v - cpu[i])))).toBeLessThanOrEqual(1e-5);
   });
 });
+
+/**
+ * tfjs has no gradient for dilated convolutions; setup.ts registers one. f = Σ conv1d(x, W, dilation d) · R is linear
+ * in W and in x, so the central difference (f(v + e) − f(v − e)) / 2 is its exact derivative (up to float32 rounding).
+ */
+describe.each([['valid', 2, 3], ['same', 3, 2]] as const)('dilated Conv1D (padding %s, dilation %i, kernel %i)', (pad, d, k) => {
+  it.each(['wasm', 'cpu'])('gradients on %s equal central differences (max |Δ| ≤ 1e-4)', async (backend) => {
+    await tf.setBackend(backend);
+    const next = rng(3);
+    const T = 9, C = 2, O = 3;
+    const u = (shape: number[]) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => 2 * next() - 1);
+    const xs = u([1, T, C]), ws = u([k, C, O]);
+    const outT = pad === 'same' ? T : T - (k - 1) * d;
+    const r = tf.tensor(u([1, outT, O]), [1, outT, O]);
+    const f = (x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(tf.conv1d(x as tf.Tensor3D, w as tf.Tensor3D, 1, pad, 'NWC', d), r));
+    const [gx, gw] = tf.grads(f)([tf.tensor(xs, [1, T, C]), tf.tensor(ws, [k, C, O])]);
+    const central = (v: Float32Array, i: number, value: (a: Float32Array) => number) => {
+      const plus = Float32Array.from(v), minus = Float32Array.from(v);
+      plus[i] += 1;
+      minus[i] -= 1;
+      return (value(plus) - value(minus)) / 2;
+    };
+    const fx = (a: Float32Array) => f(tf.tensor(a, [1, T, C]), tf.tensor(ws, [k, C, O])).dataSync()[0];
+    const fw = (a: Float32Array) => f(tf.tensor(xs, [1, T, C]), tf.tensor(a, [k, C, O])).dataSync()[0];
+    const dw = Array.from(ws, (_, i) => central(ws, i, fw));
+    const dx = Array.from(xs, (_, i) => central(xs, i, fx));
+    expect(Math.max(...dw.map(Math.abs))).toBeGreaterThan(0.1);
+    expect(Math.max(...Array.from(gw.dataSync(), (v, i) => Math.abs(v - dw[i])))).toBeLessThanOrEqual(1e-4);
+    expect(Math.max(...Array.from(gx.dataSync(), (v, i) => Math.abs(v - dx[i])))).toBeLessThanOrEqual(1e-4);
+    await tf.setBackend('wasm');
+  });
+});
