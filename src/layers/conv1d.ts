@@ -1,10 +1,10 @@
 /** A 1-D convolution over time: `[batch, T, F] → [batch, T', filters]` (Keras Conv1D, channels last). */
 import type { Params } from '../graph/types.ts';
-import { ACTIVATIONS, TORCH_ACTIVATION } from './dense.ts';
+import { ACTIVATIONS, kernelArgs, TORCH_ACTIVATION, torchKernel } from './dense.ts';
 import { activation, flag, initializer, mustBe, notKept, num, type Json, type KerasReadCtx } from './keras-config.ts';
 import { bool, int, oneOf, seed } from './params.ts';
 import { sequenceOnly } from './pooling.ts';
-import { KERNEL_INITIALIZERS, tfInitializer } from './recurrent.ts';
+import { KERNEL_INITIALIZERS } from './recurrent.ts';
 import { applyOne, fail, ok, type LayerSpec, type ShapeResult, type TorchCtx } from './spec.ts';
 import type { Dim, TensorType } from './tensor-type.ts';
 
@@ -96,11 +96,7 @@ export const conv1D: LayerSpec = {
         strides: p.strides as number,
         padding: p.padding as 'valid',
         dilationRate: p.dilationRate as number,
-        activation: p.activation as 'linear',
-        useBias: p.useBias as boolean,
-        kernelInitializer: tfInitializer(tf, p.kernelInitializer as string, ctx.seed),
-        biasInitializer: tf.initializers.zeros(),
-        name: ctx.name,
+        ...kernelArgs(tf, p, ctx),
       }),
       ctx,
     ),
@@ -136,8 +132,7 @@ export const conv1D: LayerSpec = {
       ...torchChannelsFirst(cx, span(p), p.strides as number, p.padding as string),
       `${cx.out} = ${TORCH_ACTIVATION[p.activation as (typeof ACTIVATIONS)[number]](`${cx.self}(${cx.out}).transpose(1, 2)`)}`,
     ],
-    load: [`load_param(${cx.self}.weight, ${cx.weight('kernel')}, transpose=True)`, ...(p.useBias ? [`load_param(${cx.self}.bias, ${cx.weight('bias')})`] : [])],
-    reinit: [`init_kernel(${cx.self}.weight, ${cx.str(p.kernelInitializer as string)})`, ...(p.useBias ? [`nn.init.zeros_(${cx.self}.bias)`] : [])],
+    ...torchKernel(p, cx),
   }),
   mask: () => 'drops',
 };
