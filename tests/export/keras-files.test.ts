@@ -26,7 +26,7 @@ beforeAll(() => {
   expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8'));
 });
 
-const MODELS = ['seq_embedding_lstm', 'seq_bidirectional_pool', 'func_bigru_average', 'func_masked_merges', 'seq_gru_reset_after'];
+const MODELS = ['seq_embedding_lstm', 'seq_bidirectional_pool', 'func_bigru_average', 'func_masked_merges', 'seq_gru_reset_after', 'seq_conv_lstm'];
 const CASES = MODELS.flatMap((m) => ['keras', 'h5'].map((ext): [string, string] => [m, ext]));
 
 describe.each(CASES)('%s.%s', (model, ext) => {
