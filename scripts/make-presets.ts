@@ -54,6 +54,10 @@ const presets: Record<string, GraphDoc> = {
   // Temporal order (Hochreiter & Schmidhuber 1997, 2a): one-hot symbols, the class decided by two early markers.
   'order-lstm': chain('Temporal order: LSTM', 'Which of X/Y came first and second among distractors (4 classes, baseline ln 4): an LSTM(32) must hold two early markers to the end.',
     [features(8), ['LSTM', { units: 32 }], softmax4], { ...adding, task: 'temporal-order', seqLen: 50 }),
+  // The CNN+LSTM hybrid of many public Keras text classifiers; same padding, so a subject of any length fits.
+  'conv-bilstm-spam': chain('Conv1D + BiLSTM on spam', 'Embedding(20000, 64) → Conv1D(64, 5, relu) → MaxPooling1D(2) → Bidirectional(LSTM(32)) → Dense(2, softmax): local n-gram filters, then a recurrent reader.',
+    [tokens(20000), emb(20000, 64, false), ['Conv1D', { filters: 64, kernelSize: 5, padding: 'same' }], ['MaxPooling1D', { poolSize: 2, padding: 'same' }],
+      ['Bidirectional', { mergeMode: 'concat' }, ['LSTM', { units: 32 }]], ['Dense', { units: 2, activation: 'softmax' }]], text),
   'char-lstm': chain('Character LSTM', "The lesson's generative model: one-hot characters (84) → LSTM(128, returnSequences) → Dense(84, softmax) at every step; Keras prints 119,892 params.",
     [features(84), ['LSTM', { units: 128, returnSequences: true }], ['Dense', { units: 84, activation: 'softmax' }]],
     { seed: 42, task: 'chars', optimizer: 'adam', learningRate: 0.001, batchSize: 8, epochs: 1 }),

@@ -29,6 +29,10 @@ export const LAYER_KINDS = [
   'Reshape',
   'Softmax',
   'AveragePooling1D',
+  'Conv1D',
+  'MaxPooling1D',
+  'Flatten',
+  'Activation',
 ] as const;
 
 export type LayerKind = (typeof LAYER_KINDS)[number];

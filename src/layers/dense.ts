@@ -1,19 +1,35 @@
 import { activation, flag, initializer, notKept, num } from './keras-config.ts';
 import { int, oneOf, seed, bool } from './params.ts';
-import { applyOne, fail, ok, type LayerSpec } from './spec.ts';
+import type { Params } from '../graph/types.ts';
+import { applyOne, fail, ok, type BuildCtx, type LayerSpec, type TF, type TorchCode, type TorchCtx } from './spec.ts';
 import { tfInitializer, KERNEL_INITIALIZERS } from './recurrent.ts';
 import { formatShape, isTokens } from './tensor-type.ts';
 
-const ACTIVATIONS = ['linear', 'softmax', 'relu', 'tanh', 'sigmoid'] as const;
+export const ACTIVATIONS = ['linear', 'softmax', 'relu', 'tanh', 'sigmoid'] as const;
 
 /** Each activation applied to a PyTorch expression. */
-const TORCH_ACTIVATION: Record<(typeof ACTIVATIONS)[number], (x: string) => string> = {
+export const TORCH_ACTIVATION: Record<(typeof ACTIVATIONS)[number], (x: string) => string> = {
   linear: (x) => x,
   softmax: (x) => `torch.softmax(${x}, dim=-1)`,
   relu: (x) => `torch.relu(${x})`,
   tanh: (x) => `torch.tanh(${x})`,
   sigmoid: (x) => `torch.sigmoid(${x})`,
 };
+
+/** The tfjs arguments every kernel-and-bias layer (Dense, Conv1D) shares: activation, bias, seeded initializers, name. */
+export const kernelArgs = (tf: TF, p: Params, ctx: BuildCtx) => ({
+  activation: p.activation as 'linear',
+  useBias: p.useBias as boolean,
+  kernelInitializer: tfInitializer(tf, p.kernelInitializer as string, ctx.seed),
+  biasInitializer: tf.initializers.zeros(),
+  name: ctx.name,
+});
+
+/** PyTorch loading and re-initialising of a kernel-and-bias module (`load_param` transposes Keras's kernel layout). */
+export const torchKernel = (p: Params, cx: TorchCtx): Pick<TorchCode, 'load' | 'reinit'> => ({
+  load: [`load_param(${cx.self}.weight, ${cx.weight('kernel')}, transpose=True)`, ...(p.useBias ? [`load_param(${cx.self}.bias, ${cx.weight('bias')})`] : [])],
+  reinit: [`init_kernel(${cx.self}.weight, ${cx.str(p.kernelInitializer as string)})`, ...(p.useBias ? [`nn.init.zeros_(${cx.self}.bias)`] : [])],
+});
 
 /** y = act(x·W + b) on the last axis; on a sequence it applies at every timestep, as Keras does. */
 export const dense: LayerSpec = {
@@ -41,14 +57,7 @@ export const dense: LayerSpec = {
   brief: (p) => `${p.units}, ${p.activation}`,
   tfjs: (tf, p, ctx) =>
     applyOne(
-      tf.layers.dense({
-        units: p.units as number,
-        activation: p.activation as 'linear',
-        useBias: p.useBias as boolean,
-        kernelInitializer: tfInitializer(tf, p.kernelInitializer as string, ctx.seed),
-        biasInitializer: tf.initializers.zeros(),
-        name: ctx.name,
-      }),
+      tf.layers.dense({ units: p.units as number, ...kernelArgs(tf, p, ctx) }),
       ctx,
     ),
   keras: {
@@ -68,8 +77,7 @@ export const dense: LayerSpec = {
   pytorch: (p, cx) => ({
     init: [`${cx.self} = nn.Linear(${cx.inputSize}, ${p.units}, bias=${cx.py(p.useBias as boolean)})`],
     forward: [`${cx.out} = ${TORCH_ACTIVATION[p.activation as (typeof ACTIVATIONS)[number]](`${cx.self}(${cx.x[0]})`)}`],
-    load: [`load_param(${cx.self}.weight, ${cx.weight('kernel')}, transpose=True)`, ...(p.useBias ? [`load_param(${cx.self}.bias, ${cx.weight('bias')})`] : [])],
-    reinit: [`init_kernel(${cx.self}.weight, ${cx.str(p.kernelInitializer as string)})`, ...(p.useBias ? [`nn.init.zeros_(${cx.self}.bias)`] : [])],
+    ...torchKernel(p, cx),
   }),
   mask: () => 'passes',
 };

@@ -17,6 +17,7 @@ export const DIAGNOSTICS = {
   E_PARAM: 'Invalid parameter value',
   E_NEEDS_RETURN_SEQUENCES: 'Recurrent layer fed a single vector',
   E_NEEDS_SEQUENCE: 'Layer needs a sequence',
+  E_NEEDS_LENGTH: 'Layer needs a fixed sequence length',
   E_NEEDS_EMBEDDING: 'Token ids need an Embedding first',
   E_EMBEDDING_NEEDS_IDS: 'Embedding needs token ids',
   E_VOCAB_MISMATCH: 'Vocabulary larger than the Embedding',

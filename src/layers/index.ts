@@ -1,9 +1,12 @@
 /** The layer registry: one entry per kind, the single source of truth about that kind. */
 import type { LayerKind } from '../graph/types.ts';
+import { activation } from './activation.ts';
 import { bidirectional } from './bidirectional.ts';
+import { conv1D } from './conv1d.ts';
 import { dense } from './dense.ts';
 import { dropout } from './dropout.ts';
 import { embedding } from './embedding.ts';
+import { flatten } from './flatten.ts';
 import { gru } from './gru.ts';
 import { input } from './input.ts';
 import { lstm } from './lstm.ts';
@@ -15,6 +18,7 @@ import { masking } from './masking.ts';
 import { permute, repeatVector, reshape } from './reshaping.ts';
 import { softmax } from './softmax.ts';
 import { spatialDropout1D } from './spatial-dropout.ts';
+import { maxPooling1D } from './max-pooling1d.ts';
 import { globalAveragePooling1D, globalMaxPooling1D } from './pooling.ts';
 import { simpleRNN } from './simple-rnn.ts';
 import type { Category, LayerSpec } from './spec.ts';
@@ -45,6 +49,10 @@ export const LAYERS = {
   Reshape: reshape,
   Softmax: softmax,
   AveragePooling1D: averagePooling1D,
+  Conv1D: conv1D,
+  MaxPooling1D: maxPooling1D,
+  Flatten: flatten,
+  Activation: activation,
 } satisfies Record<LayerKind, LayerSpec>;
 
 export const CATEGORIES: { id: Category; label: string }[] = [
@@ -54,6 +62,7 @@ export const CATEGORIES: { id: Category; label: string }[] = [
   { id: 'wrappers', label: 'Wrappers' },
   { id: 'dense', label: 'Dense' },
   { id: 'merge', label: 'Merge' },
+  { id: 'convolution', label: 'Convolution' },
   { id: 'pooling', label: 'Pooling' },
   { id: 'normalization', label: 'Normalization' },
   { id: 'reshaping', label: 'Reshaping' },

@@ -3,22 +3,25 @@ import { mustBe } from './keras-config.ts';
 import { applyOne, fail, ok, type LayerSpec, type ShapeResult } from './spec.ts';
 import { formatShape, isSequence, type TensorType } from './tensor-type.ts';
 
-function poolShape(kind: string, x: TensorType): ShapeResult {
+/** Refuses what a layer over the time axis cannot take in TF.js: anything but a float sequence, or a padding mask. */
+export function sequenceOnly(kind: string, x: TensorType, does: string): ShapeResult | null {
   if (!isSequence(x))
     return fail({
       code: 'E_NEEDS_SEQUENCE',
-      message: `${kind} pools over time and needs [batch, time, features]; it was given ${formatShape(x)}.`,
+      message: `${kind} ${does} and needs [batch, time, features]; it was given ${formatShape(x)}.`,
       fix: 'Feed it a sequence: a recurrent layer with returnSequences, or an Embedding.',
     });
-  // Porting note: tfjs 4.22 pooling layers do not support masks (Keras' average is a masked mean), rnn-math.md §7.
+  // Porting note: tfjs 4.22 pooling and convolution layers do not support masks (rnn-math.md §7).
   if (x.masked)
     return fail({
       code: 'E_MASK_UNSUPPORTED',
-      message: `${kind} in TF.js cannot take a padding mask: it would average over padded steps too.`,
-      fix: 'Turn off maskZero on the Embedding, or end the recurrent layer with returnSequences off instead of pooling.',
+      message: `${kind} in TF.js cannot take a padding mask: it would treat padded steps as data.`,
+      fix: 'Turn off maskZero on the Embedding, or end the recurrent layer with returnSequences off instead.',
     });
-  return ok({ dims: [x.dims[1]], dtype: 'float32', masked: false });
+  return null;
 }
+
+const poolShape = (kind: string, x: TensorType): ShapeResult => sequenceOnly(kind, x, 'pools over time') ?? ok({ dims: [x.dims[1]], dtype: 'float32', masked: false });
 
 function definePooling(kind: 'GlobalAveragePooling1D' | 'GlobalMaxPooling1D', description: string, torchReduce: 'mean' | 'amax'): LayerSpec {
   const factory = kind === 'GlobalAveragePooling1D' ? 'globalAveragePooling1d' : 'globalMaxPooling1d';

@@ -10,7 +10,7 @@ export type TF = typeof tfjs;
 export type SymbolicTensor = tfjs.SymbolicTensor;
 export type TfLayer = tfjs.layers.Layer;
 
-export type Category = 'inputs' | 'embedding' | 'recurrent' | 'wrappers' | 'dense' | 'merge' | 'pooling' | 'normalization' | 'reshaping';
+export type Category = 'inputs' | 'embedding' | 'recurrent' | 'wrappers' | 'dense' | 'merge' | 'convolution' | 'pooling' | 'normalization' | 'reshaping';
 
 /** The layer a wrapper holds, as the compiler resolved it. */
 export interface InnerLayer {

@@ -1,7 +1,8 @@
 /**
  * The one start-up function for tfjs, called by the app, the worker, the CLI and the tests:
  * installs our UnsortedSegmentSum kernel (Embedding gradients; reference/platform.md trap 1) and, on wasm, a row-copy
- * Embedding gather, sets the wasm paths and flags, selects the backend and, on wasm, checks every allocation (heap.ts).
+ * Embedding gather and the Conv1D kernel gradient (Conv2DBackpropFilter), and a gradient for dilated convolutions
+ * (tfjs has none), sets the wasm paths and flags, selects the backend and, on wasm, checks every allocation (heap.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -92,6 +93,74 @@ const sharedIdentity: tf.KernelFunc = ({ inputs, backend }) => {
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 };
 
+/**
+ * The kernel gradient of a convolution (Conv1D runs as a conv2d of height 1), missing on wasm in tfjs 4.22: the cpu
+ * backend's loop (channels last), on the heap. dW[r, c, i, o] = Σ_{b, y, x} X[b, r + y·sh − top, c + x·sw − left, i]·dY[b, y, x, o].
+ */
+const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  if (dataFormat !== 'NHWC') throw new Error('Conv2DBackpropFilter on wasm supports channels-last data only.');
+  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: I, outHeight: OH, outWidth: OW, outChannels: O, filterHeight: FH, filterWidth: FW, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const b = backend as unknown as AnyBackend;
+  const out = b.makeOutput!(filterShape, 'float32');
+  const [xv, dyv, dw] = heap(b, x, dy, out);
+  dw.fill(0);
+  for (let r = 0; r < FH; r++)
+    for (let c = 0; c < FW; c++)
+      for (let n = 0; n < N; n++)
+        for (let y = 0; y < OH; y++) {
+          const xr = r + y * sh - top;
+          if (xr < 0 || xr >= H) continue;
+          for (let xo = 0; xo < OW; xo++) {
+            const xc = c + xo * sw - left;
+            if (xc < 0 || xc >= W) continue;
+            const xi = ((n * H + xr) * W + xc) * I, di = ((n * OH + y) * OW + xo) * O, wi = (r * FW + c) * I * O;
+            for (let i = 0; i < I; i++) {
+              const xval = xv[xi + i];
+              for (let o = 0; o < O; o++) dw[wi + i * O + o] += xval * dyv[di + o];
+            }
+          }
+        }
+  return out;
+};
+
+/** A [FH, FW, I, O] filter with d − 1 zeros between its taps along `axis` (0 or 1): what a dilated conv applies. */
+function dilateFilter(w: tf.Tensor4D, axis: 0 | 1, d: number): tf.Tensor4D {
+  if (d === 1) return w;
+  const k = w.shape[axis];
+  const pad: [number, number][] = [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]];
+  pad[axis + 1] = [0, d - 1];
+  const spread = tf.pad(tf.expandDims(w, axis + 1), pad);
+  const shape = [...w.shape] as [number, number, number, number];
+  shape[axis] = k * d;
+  const size = [...w.shape] as [number, number, number, number];
+  size[axis] = (k - 1) * d + 1;
+  return tf.slice(tf.reshape(spread, shape) as tf.Tensor4D, [0, 0, 0, 0], size);
+}
+
+/**
+ * tfjs 4.22 has no gradient for a dilated conv2d (Conv1D with dilationRate > 1). A dilated convolution is the plain
+ * convolution with the zero-spread filter, so its gradients are the stock ones for that filter; the filter's gradient
+ * is the spread filter's, read at the taps.
+ */
+function dilatedConvGradient(stock: tf.GradConfig): tf.GradConfig {
+  return {
+    ...stock,
+    gradFunc: (dy, saved, attrs) => {
+      const { dilations } = attrs as unknown as tf.Conv2DAttrs;
+      const [dh, dw] = typeof dilations === 'number' ? [dilations, dilations] : dilations;
+      if (dh === 1 && dw === 1) return stock.gradFunc(dy, saved, attrs);
+      const [x, filter] = saved;
+      const spread = dilateFilter(dilateFilter(filter as tf.Tensor4D, 0, dh), 1, dw);
+      const grads = stock.gradFunc(dy, [x, spread], { ...attrs, dilations: [1, 1] } as unknown as tf.NamedAttrMap);
+      return { x: grads.x, filter: () => tf.stridedSlice(grads.filter(), [0, 0, 0, 0], spread.shape, [dh, dw, 1, 1]) };
+    },
+  };
+}
+
 let kernelsInstalled = false;
 function installKernels() {
   if (kernelsInstalled) return;
@@ -104,6 +173,8 @@ function installKernels() {
     tf.unregisterKernel('GatherV2', 'wasm');
     tf.registerKernel({ ...stockGather, kernelFunc: rowGather(stockGather.kernelFunc) });
   }
+  tf.registerGradient(dilatedConvGradient(tf.getGradient('Conv2D')));
+  if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter });
   if (tf.getKernel('Identity', 'wasm')) {
     tf.unregisterKernel('Identity', 'wasm');
     tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: sharedIdentity });

@@ -8,6 +8,7 @@ export const CATEGORY_COLOURS: Record<Category, string> = {
   wrappers: '#7c3aed',
   dense: '#c2410c',
   merge: '#0369a1',
+  convolution: '#be123c',
   pooling: '#a16207',
   normalization: '#be185d',
   reshaping: '#4d7c0f',

@@ -55,7 +55,7 @@ del f["model_weights"][found[0]]
 f["model_weights"][found[0]] = np.zeros((1, 1), "f4")`);
     // A model with problems, an unreadable file, and a file over --max-bytes.
     const notJson = join(DIR, 'notes.json');
-    writeFileSync(notJson, '{"class_name": "Sequential", "config": {"layers": [{"class_name": "Conv1D", "config": {"name": "c"}}]}}');
+    writeFileSync(notJson, '{"class_name": "Sequential", "config": {"layers": [{"class_name": "Conv2D", "config": {"name": "c"}}]}}');
     for (const args of [[wrong], [notJson], [join(DIR, 'missing.keras')], [join(DIR, 'func_bigru_average.keras'), '--max-bytes', '2K']]) {
       const r = await cli(['import', ...args, '--out', graph]);
       expect(r.code, args.join(' ')).toBeGreaterThan(0);

@@ -129,10 +129,10 @@ describe('Keras model JSON import', () => {
 
   it('refuses unsupported layers by name and class', () => {
     const m = structuredClone(keras2Lesson);
-    m.config.layers.splice(2, 0, { class_name: 'Conv1D', config: { name: 'conv1d', filters: 8 } } as never);
+    m.config.layers.splice(2, 0, { class_name: 'Conv2D', config: { name: 'conv2d', filters: 8 } } as never);
     const r = importModelJson(m);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatch(/Layer conv1d is a Conv1D, which RNN Studio does not support/);
+    if (!r.ok) expect(r.error).toMatch(/Layer conv2d is a Conv2D, which RNN Studio does not support/);
   });
 
   it('refuses what is not a model, and never evaluates anything', () => {

@@ -25,6 +25,7 @@ const ARCHITECTURE: Record<string, string> = {
   'adding-gru.json': 'Input(None,None,2) GRU(None,64) Dense(None,1)',
   'copy-lstm.json': 'Input(None,None,10) LSTM(None,None,40) Dense(None,None,10)',
   'char-lstm.json': 'Input(None,None,84) LSTM(None,None,128) Dense(None,None,84)',
+  'conv-bilstm-spam.json': 'Input(None,None) Embedding(None,None,64) Conv1D(None,None,64) MaxPooling1D(None,None,64) Bidirectional(None,64) Dense(None,2)',
 };
 
 const MASKED = new Set(['lesson-rnn-masked.json', 'lesson-lstm.json', 'lesson-lstm-spam.json', 'lesson-gru.json', 'lesson-bilstm-2layer.json']);

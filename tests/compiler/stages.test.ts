@@ -148,7 +148,7 @@ describe('each stage alone', () => {
       node('lstm', 'LSTM', { units: 2 }, 'bi'),
       node('d1', 'Dense', { units: 0 }),
       node('in', 'Dense'),
-      { ...node('odd', 'Dense'), data: { kind: 'Conv1D' as never, params: {} } },
+      { ...node('odd', 'Dense'), data: { kind: 'Conv2D' as never, params: {} } },
     ],
     edges: [edge('in', 'bi'), edge('bi', 'd1'), edge('in', 'lstm'), edge('d1', 'ghost')],
   };

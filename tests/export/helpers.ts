@@ -166,6 +166,15 @@ export const COVERAGE: Record<string, GraphDoc> = {
     ]),
     extraEdges: [['enc', 'h', 'dec', 'initial_h'], ['enc', 'h', 'proj', 'x']],
   }),
+  // Window layers on a fixed length (parity's T = 7): strided same conv, same pooling, Activation, Flatten.
+  'windows': graphOf([
+    ['in', 'Input', { inputType: 'features', features: 3, length: 7 }, []],
+    ['conv', 'Conv1D', { filters: 4, kernelSize: 2, strides: 2, padding: 'same', activation: 'linear' }, ['in']],
+    ['act', 'Activation', { activation: 'tanh' }, ['conv']],
+    ['pool', 'MaxPooling1D', { poolSize: 3, strides: 1, padding: 'same' }, ['act']],
+    ['flat', 'Flatten', {}, ['pool']],
+    ['out', 'Dense', { units: 3, activation: 'softmax' }, ['flat']],
+  ]),
   'features-merges': graphOf([
     ['in', 'Input', { inputType: 'features', features: 3, length: 0 }, []],
     ['bi', 'Bidirectional', { mergeMode: 'ave' }, ['in']],

@@ -26,7 +26,7 @@ beforeAll(() => {
   expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8'));
 });
 
-const MODELS = ['seq_embedding_lstm', 'seq_bidirectional_pool', 'func_bigru_average', 'func_masked_merges', 'seq_gru_reset_after', 'seq_norm_pool'];
+const MODELS = ['seq_embedding_lstm', 'seq_bidirectional_pool', 'func_bigru_average', 'func_masked_merges', 'seq_gru_reset_after', 'seq_norm_pool', 'seq_conv_lstm'];
 const CASES = MODELS.flatMap((m) => ['keras', 'h5'].map((ext): [string, string] => [m, ext]));
 
 describe.each(CASES)('%s.%s', (model, ext) => {
@@ -118,9 +118,9 @@ describe('refusals name the problem, never a stack trace', () => {
   it('an unsupported layer, by name and class', async () => {
     const path = broken('seq_embedding_lstm.h5', 'conv.h5', `f = h5py.File(path, "a")
 c = json.loads(f.attrs["model_config"])
-c["config"]["layers"][2]["class_name"] = "Conv1D"
+c["config"]["layers"][2]["class_name"] = "Conv2D"
 f.attrs["model_config"] = json.dumps(c).encode()`);
-    await refused(path, /Layer lstm is a Conv1D, which RNN Studio does not support/);
+    await refused(path, /Layer lstm is a Conv2D, which RNN Studio does not support/);
   });
 
   it('a missing weight and a left-over one', async () => {

@@ -41,6 +41,10 @@ const DEFAULT_SHAPE: Record<string, string> = {
   Reshape: '[batch, 6, 2] float32',
   Softmax: '[batch, T, 3] float32',
   AveragePooling1D: '[batch, T, 3] float32',
+  Conv1D: '[batch, T, 32] float32',
+  MaxPooling1D: '[batch, T, 3] float32',
+  Flatten: '[batch, 15] float32',
+  Activation: '[batch, T, 3] float32',
 };
 
 /** Values each param type must refuse. */
