@@ -121,7 +121,7 @@ export class TrainSession {
     // The trainer exists before the first await, so a Stop pressed while the run is being kept track of stops it before step 1.
     this.plan = plan;
     this.model = model;
-    this.trainer = new Trainer(model, plan.ds, plan.fit, req.settings);
+    this.trainer = new Trainer(model, plan.ds, plan.fit, req.settings, plan.ir);
     // Why this run's weights cannot be kept (no IndexedDB in a private window, unreadable older weights): it still trains.
     let notKept: string | undefined;
     let refused: string | null = null;

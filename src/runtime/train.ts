@@ -10,7 +10,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { SimdAdam, SimdMomentum, SimdRMSProp } from './simd/optimizers.ts';
-import { collate, deriveSeed, permutation, Rng, type Batch, type Dataset, type FitResult, type LossKind } from '../datasets/index.ts';
+import type { ModelIR } from '../compiler/index.ts';
+import { collate, deriveSeed, permutation, Rng, type Batch, type Dataset, type FitResult, type LossKind, type PairDataset } from '../datasets/index.ts';
+import { buildInference, decodeScore } from './seq2seq.ts';
 
 export type OptimizerName = 'adam' | 'rmsprop' | 'sgd';
 
@@ -55,6 +57,11 @@ export interface Evaluation {
    * "another output" when the head has more units than the task has classes.
    */
   confusion?: number[][];
+  /**
+   * Pair tasks: the validation samples decoded greedily, step by step from START (src/runtime/seq2seq.ts), scored
+   * against their references: token error rate (PER) and sequence error rate (WER; 1 − WER is sequence accuracy).
+   */
+  decoded?: { per: number; wer: number; samples: number };
 }
 
 export type TrainEvent =
@@ -156,8 +163,20 @@ export function batchTensors(b: Batch, fit: Pick<FitResult, 'feeds'>): { x: tf.T
   return { x, y: tf.tensor(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32') };
 }
 
-/** Validation over `ds`'s validation split, in batches, with a confusion matrix for final-step classes. */
-export async function evaluate(model: tf.LayersModel, ds: Dataset, fit: FitResult, opts: { batchSize?: number; maxSamples?: number } = {}): Promise<Evaluation> {
+/** Pair tasks decode at most this many validation samples per validation (one at a time, so it is the slow part). */
+const DECODE_SAMPLES = 200;
+
+function decodedScore(model: tf.LayersModel, ir: ModelIR, ds: PairDataset, n: number): Evaluation['decoded'] {
+  const r = decodeScore(buildInference(model, ir), ds, ds.trainSize, n);
+  return { per: r.per, wer: r.wer, samples: r.words };
+}
+
+/**
+ * Validation over `ds`'s validation split, in batches, with a confusion matrix for final-step classes, and for a pair
+ * task (given the model's `ir`) the decoded error rates.
+ */
+export async function evaluate(model: tf.LayersModel, ds: Dataset, fit: FitResult, opts: { batchSize?: number; maxSamples?: number; ir?: ModelIR } = {}): Promise<Evaluation> {
+  const { ir } = opts;
   const n = Math.min(ds.valSize, opts.maxSamples ?? Infinity);
   const B = opts.batchSize ?? 100;
   const classes = ds.info.output.kind === 'classes' && !ds.info.output.perStep ? ds.info.output.classes : 0;
@@ -186,7 +205,8 @@ export async function evaluate(model: tf.LayersModel, ds: Dataset, fit: FitResul
     weight += idx.length;
     if (confusion) for (let k = 0; k < idx.length; k++) confusion[batch.y[k]][Math.min(pv[k], classes)]++;
   }
-  return { loss: lossSum / weight, metric: metricSum / weight, ...(confusion ? { confusion } : {}) };
+  const decoded = fit.feeds && ir ? decodedScore(model, ir, ds as PairDataset, Math.min(n, DECODE_SAMPLES)) : undefined;
+  return { loss: lossSum / weight, metric: metricSum / weight, ...(confusion ? { confusion } : {}), ...(decoded ? { decoded } : {}) };
 }
 
 const nextTick = () => new Promise<void>((r) => setTimeout(r, 0));
@@ -205,6 +225,8 @@ export class Trainer {
     readonly ds: Dataset,
     readonly fit: FitResult,
     readonly settings: TrainSettings,
+    /** The model's IR: with it, validation of a pair task also decodes (`Evaluation.decoded`). */
+    readonly ir?: ModelIR,
   ) {
     this.optimizer = makeOptimizer(settings.optimizer, settings.learningRate);
   }
@@ -245,7 +267,7 @@ export class Trainer {
     let last: { step: number; e: Evaluation } | undefined;
 
     const validate = async (epoch: number) => {
-      const e = await evaluate(this.model, this.ds, this.fit, { batchSize: Math.max(B, 100), maxSamples: s.maxValSamples });
+      const e = await evaluate(this.model, this.ds, this.fit, { batchSize: Math.max(B, 100), maxSamples: s.maxValSamples, ir: this.ir });
       last = { step: this.step, e };
       onEvent({ type: 'eval', step: this.step, epoch, ...e });
       return e;

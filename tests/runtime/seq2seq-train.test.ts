@@ -67,7 +67,7 @@ describe('teacher forcing', () => {
     // The decoder Input comes first here: it is fed the [B, Ty] decoder input, the encoder Input the [B, Ts] source.
     expect(x.map((t) => t.shape)).toEqual([[2, 5], [2, 4]]);
     tf.dispose(x);
-    const trainer = new Trainer(model, ds, plan.fit, { optimizer: 'adam', learningRate: 0.02, batchSize: 32, epochs: 1, steps: 150, clipNorm: 1, seed: 3, evalEvery: 150, maxValSamples: 256 });
+    const trainer = new Trainer(model, ds, plan.fit, { optimizer: 'adam', learningRate: 0.02, batchSize: 32, epochs: 1, steps: 150, clipNorm: 1, seed: 3, evalEvery: 150, maxValSamples: 256 }, plan.ir);
     const losses: number[] = [];
     const result = await trainer.run((e: TrainEvent) => void (e.type === 'step' && losses.push(e.loss)));
     trainer.dispose();
@@ -78,5 +78,8 @@ describe('teacher forcing', () => {
     expect(result.status).toBe('done');
     expect(last).toBeLessThan(0.8 * first);
     expect(result.final.loss).toBeLessThan(ds.info.baseline.loss);
+    // Validation decodes too: greedy from START, scored per token and per sequence.
+    expect(result.final.decoded!.samples).toBe(200);
+    expect(result.final.decoded!.per).toBeLessThan(0.9); // chance: each of 4 symbols right with p = 1/10
   }, 120_000);
 });
