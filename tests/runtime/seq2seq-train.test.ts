@@ -2,14 +2,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/index.ts';
-import type { Params } from '../../src/graph/index.ts';
+import { serializeDocument, type Params } from '../../src/graph/index.ts';
 import { checkFit, collate, TASKS, type PairDataset } from '../../src/datasets/index.ts';
 import { planRun } from '../../src/datasets/plan.ts';
 import { buildModel } from '../../src/runtime/build.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
+import { TrainSession, type SessionEvent } from '../../src/runtime/train-session.ts';
 import { batchTensors, meanLoss, Trainer, type TrainEvent } from '../../src/runtime/train.ts';
 import { edge, node } from '../fixtures/graphs.ts';
 import { seq2seqDoc } from '../fixtures/seq2seq.ts';
+import { memoryRuns } from './runs-double.ts';
 
 beforeAll(async () => {
   expect(await initTfNode('wasm')).toBe('wasm');
@@ -81,5 +83,24 @@ describe('teacher forcing', () => {
     // Validation decodes too: greedy from START, scored per token and per sequence.
     expect(result.final.decoded!.samples).toBe(200);
     expect(result.final.decoded!.per).toBeLessThan(0.9); // chance: each of 4 symbols right with p = 1/10
+  }, 120_000);
+});
+
+describe('the training session on a pair task', () => {
+  it('runs the state-port layers on stock tfjs, and "try it" decodes a typed source and a held-out sample', async () => {
+    const s = new TrainSession('nowhere://', memoryRuns().runs);
+    const events: SessionEvent[] = [];
+    const settings = { optimizer: 'adam' as const, learningRate: 0.02, batchSize: 32, epochs: 1, steps: 40, clipNorm: 1, seed: 3, evalEvery: 1000, maxValSamples: 50 };
+    const r = await s.start({ docText: serializeDocument(reversal()), settings }, 'wasm', (e) => events.push(e));
+    expect(r.status).toBe('done');
+    expect(events[0]).toMatchObject({ type: 'started', taskId: 'reversal', engine: 'stock tfjs layers' });
+    const before = tf.memory().numTensors;
+    const typed = await s.tryIt('abcd');
+    expect(typed.input).toBe('abcd');
+    expect(typed.output).toMatch(/^([a-j]+|\(nothing: the decoder ended at once\))$/);
+    const held = await s.tryIt();
+    expect(held.target).toMatch(/^[a-j]{4}$/);
+    expect(held.input.split('').reverse().join('')).toBe(held.target);
+    expect(tf.memory().numTensors).toBe(before);
   }, 120_000);
 });
