@@ -245,6 +245,7 @@ function UnusedNote({ from, to, p, classes }: { from: number; to: number; p: num
 
 /** Saved weights, final evaluation and the "try it" box. */
 function ResultColumn({ info, task }: { info: TaskInfo | null; task: string }) {
+  const pairTask = info?.output.kind === 'sequence';
   const t = useTraining(useShallow((x) => ({ status: x.status, saved: x.saved, final: x.final, tryResult: x.tryResult, trainedFrom: x.trainedFrom, importedWeights: x.importedWeights })));
   const [tryText, setTryText] = useState('');
   const busy = isBusy(t);
@@ -273,9 +274,9 @@ function ResultColumn({ info, task }: { info: TaskInfo | null; task: string }) {
       <h3>Try it</h3>
       <form className="tr-try" onSubmit={(e) => { e.preventDefault(); void tryModel(tryText); }}>
         {info?.input.kind === 'tokens' || task === 'chars' ? (
-          <input value={tryText} onChange={(e) => setTryText(e.target.value)} placeholder={task === 'chars' ? 'start of a name (optional)' : 'type a sentence'} aria-label="Text to try" data-testid="try-text" />
+          <input value={tryText} onChange={(e) => setTryText(e.target.value)} placeholder={task === 'chars' ? 'start of a name (optional)' : pairTask ? 'type a source to decode' : 'type a sentence'} aria-label="Text to try" data-testid="try-text" />
         ) : null}
-        <button type="submit" disabled={!trainedIsCurrent || busy} data-testid="try-run">{task === 'chars' ? 'Generate a name' : info?.input.kind === 'tokens' ? 'Classify' : 'Run on a new sample'}</button>
+        <button type="submit" disabled={!trainedIsCurrent || busy} data-testid="try-run">{task === 'chars' ? 'Generate a name' : pairTask ? 'Decode' : info?.input.kind === 'tokens' ? 'Classify' : 'Run on a new sample'}</button>
         {info?.input.kind === 'tokens' && task !== 'chars' && (
           <button type="button" disabled={!trainedIsCurrent || busy} onClick={() => void tryModel()}>Held-out sample</button>
         )}
