@@ -14,16 +14,8 @@ import { initTfNode } from '../runtime/setup-node.ts';
 import { Trainer, type OptimizerName, type TrainEvent } from '../runtime/train.ts';
 import { modelFiles } from '../runtime/save.ts';
 import type { BackendName } from '../runtime/setup.ts';
-import { CliError, printJson, readGraph, readText } from './io.ts';
+import { CliError, num, printJson, readGraph, readText } from './io.ts';
 import type { Command } from './command.ts';
-
-function num(v: string | boolean | undefined, flag: string, o: { int?: boolean; min?: number } = {}): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (typeof v !== 'string' || !Number.isFinite(n) || (o.int && !Number.isInteger(n)) || (o.min !== undefined && n < o.min))
-    throw new CliError(`--${flag} must be ${o.int ? 'an integer' : 'a number'}${o.min !== undefined ? ` ≥ ${o.min}` : ''}; got "${v}".`);
-  return n;
-}
 
 const fmt = (x: number) => (Math.abs(x) >= 0.001 || x === 0 ? x.toFixed(4) : x.toExponential(3));
 
