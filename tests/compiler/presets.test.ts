@@ -27,7 +27,7 @@ const ARCHITECTURE: Record<string, string> = {
   'char-lstm.json': 'Input(None,None,84) LSTM(None,None,128) Dense(None,None,84)',
 };
 
-const MASKED = new Set(['lesson-rnn-masked.json', 'lesson-lstm.json', 'lesson-gru.json', 'lesson-bilstm-2layer.json']);
+const MASKED = new Set(['lesson-rnn-masked.json', 'lesson-lstm.json', 'lesson-gru.json', 'lesson-bilstm-2layer.json', 'seq2seq-addition.json']);
 
 const presets = loadPresets();
 
