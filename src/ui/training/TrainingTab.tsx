@@ -268,6 +268,12 @@ function ResultColumn({ info, task }: { info: TaskInfo | null; task: string }) {
         <p data-testid="final-eval">
           Validation: loss <strong>{t.final.loss.toFixed(4)}</strong>, {metricName} <strong>{metricName === 'accuracy' ? `${(100 * t.final.metric).toFixed(1)} %` : t.final.metric.toFixed(4)}</strong>
           {info && <> (baseline {info.baseline.loss.toFixed(4)}{info.baseline.metric !== undefined ? `, ${(100 * info.baseline.metric).toFixed(1)} %` : ''})</>}
+          {t.final.decoded && (
+            <span data-testid="final-decoded">
+              . Decoded step by step ({t.final.decoded.samples} samples): token error rate <strong>{(100 * t.final.decoded.per).toFixed(1)} %</strong>,
+              exactly right <strong>{(100 * (1 - t.final.decoded.wer)).toFixed(1)} %</strong>
+            </span>
+          )}
         </p>
       )}
       {t.final?.confusion && <ConfusionMatrix matrix={t.final.confusion} names={classNames} />}
