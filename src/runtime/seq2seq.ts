@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelIR } from '../compiler/index.ts';
 import { beamSearch, END, errorRates, greedyDecode, START, withoutEnd, type ErrorRates, type Hypothesis, type PairDataset, type StepFn } from '../datasets/index.ts';
 import { seq2seqRoles } from '../datasets/fit.ts';
-import { isRecurrentKind, LAYERS, portsOf } from '../layers/index.ts';
+import { isRecurrentKind, LAYERS, portsOf, stateNames } from '../layers/index.ts';
 
 /** The decoder's recurrent states, per recurrent layer of the decoder (in walk order), each `[units]` per state. */
 export type DecoderState = Float32Array[][];
@@ -44,7 +44,6 @@ export function buildInference(model: tf.LayersModel, ir: ModelIR): Seq2seqInfer
     if (isRecurrentKind(l.kind) && l.params.goBackwards) throw new Error(`The decoder's "${l.name}" goes backwards, which cannot run one step at a time.`);
   }
   const recurrent = path.filter((l) => isRecurrentKind(l.kind));
-  const stateCount = (kind: string) => (kind === 'LSTM' ? 2 : 1);
   // The encoder's part of the trained model: its source Input to the tensors that start the decoder's recurrent layers.
   const encoderOutputs = recurrent.flatMap((l) => (l.states ?? []).map((s) => {
     const src = byId.get(s.from)!;
@@ -58,7 +57,7 @@ export function buildInference(model: tf.LayersModel, ir: ModelIR): Seq2seqInfer
     const values = outs.map((t) => t.dataSync() as Float32Array);
     tf.dispose(outs);
     let k = 0;
-    return recurrent.map((l) => (l.states?.length ? l.states.map(() => values[k++]) : Array.from({ length: stateCount(l.kind) }, () => new Float32Array(l.params.units as number))));
+    return recurrent.map((l) => (l.states?.length ? l.states.map(() => values[k++]) : stateNames(l.kind).map(() => new Float32Array(l.params.units as number))));
   };
 
   const step: StepFn<DecoderState> = (state, prevToken) => {
