@@ -19,6 +19,36 @@ const text = { seed: 42, task: 'spam-subjects', optimizer: 'adam' as const, lear
 // Adam at 0.01 learns T = 100 within ~1,000 steps here; the paper's RMSProp 1e-3 sat on the baseline for 3,000 (docs/training.md).
 const adding = { seed: 42, task: 'adding', seqLen: 100, optimizer: 'adam' as const, learningRate: 0.01, batchSize: 50, epochs: 1, clipNorm: 1 };
 
+/**
+ * Keras's `lstm_seq2seq` shape on token ids: Input → Embedding → LSTM(return state) is the encoder; its final h and c
+ * start the decoder Input → Embedding → LSTM(initial state, returnSequences) → Dense(softmax) at every step.
+ */
+function seq2seq(name: string, description: string, o: { source: number; target: number; embed: number; units: number }, training: GraphDoc['training']): GraphDoc {
+  const at = (x: number, y: number) => ({ x: x * 320, y: y * 130 });
+  const n = (id: string, x: number, y: number, kind: GraphDoc['nodes'][number]['data']['kind'], params: GraphDoc['nodes'][number]['data']['params']) => ({ id, position: at(x, y), data: { kind, params } });
+  return {
+    nodes: [
+      n('source', 0, 0, 'Input', { inputType: 'tokens', vocabSize: o.source, length: 0 }),
+      n('source_embedding', 0, 1, 'Embedding', { inputDim: o.source, outputDim: o.embed, maskZero: true }),
+      n('encoder', 0, 2, 'LSTM', { units: o.units, returnState: true }),
+      n('decoder_input', 1, 0, 'Input', { inputType: 'tokens', vocabSize: o.target, length: 0 }),
+      n('target_embedding', 1, 1, 'Embedding', { inputDim: o.target, outputDim: o.embed, maskZero: true }),
+      n('decoder', 1, 3, 'LSTM', { units: o.units, stateInputs: true, returnSequences: true }),
+      n('next_token', 1, 4, 'Dense', { units: o.target, activation: 'softmax' }),
+    ],
+    edges: [
+      { id: 'e1', source: 'source', target: 'source_embedding' },
+      { id: 'e2', source: 'source_embedding', target: 'encoder' },
+      { id: 'e3', source: 'decoder_input', target: 'target_embedding' },
+      { id: 'e4', source: 'target_embedding', target: 'decoder' },
+      { id: 'e5', source: 'encoder', target: 'decoder', sourceHandle: 'h', targetHandle: 'initial_h' },
+      { id: 'e6', source: 'encoder', target: 'decoder', sourceHandle: 'c', targetHandle: 'initial_c' },
+      { id: 'e7', source: 'decoder', target: 'next_token' },
+    ],
+    viewport: { x: 0, y: 0, zoom: 1 }, training, meta: { name, description },
+  };
+}
+
 const presets: Record<string, GraphDoc> = {
   'lesson-rnn-titles': chain('Lesson: SimpleRNN on titles', "The lesson's first Keras model: Embedding(20000, 64) → SimpleRNN(16) → Dense(4, softmax); Keras prints 1,281,364 params.",
     [tokens(20000), emb(20000, 64, false), ['SimpleRNN', { units: 16 }], softmax4], text),
@@ -61,6 +91,11 @@ const presets: Record<string, GraphDoc> = {
   'char-lstm': chain('Character LSTM', "The lesson's generative model: one-hot characters (84) → LSTM(128, returnSequences) → Dense(84, softmax) at every step; Keras prints 119,892 params.",
     [features(84), ['LSTM', { units: 128, returnSequences: true }], ['Dense', { units: 84, activation: 'softmax' }]],
     { seed: 42, task: 'chars', optimizer: 'adam', learningRate: 0.001, batchSize: 8, epochs: 1 }),
+  // Source: <pad> <unk> 0–9 + space (14 ids); target: <pad> <start> <end> 0–9 space (14 ids).
+  'seq2seq-addition': seq2seq('Encoder–decoder: addition as text',
+    "Keras's lstm_seq2seq shape on addition_rnn's data (\"535+61\" → \"596\"): the encoder LSTM's final h and c start the decoder LSTM, trained with teacher forcing and decoded one step at a time.",
+    { source: 14, target: 14, embed: 16, units: 128 },
+    { seed: 42, task: 'addition-text', seqLen: 3, optimizer: 'adam', learningRate: 0.005, batchSize: 64, epochs: 1, clipNorm: 1 }),
 };
 
 for (const [file, doc] of Object.entries(presets)) writeFileSync(new URL(`../presets/${file}.json`, import.meta.url), serializeDocument(doc));

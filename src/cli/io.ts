@@ -121,13 +121,28 @@ function readWeightFiles(dir: string, paths: string[]): Uint8Array {
 /** Reads `DIR/model.json` + its weight files (TF.js format): weights saved from a model of the same graph (same layer names). */
 export function readWeightsDir(dir: string): WeightBytes {
   const path = join(dir, 'model.json');
-  const r = importModelJson(readText(path, 'weights model.json'));
-  if (!r.ok) throw new CliError(`${path}: ${r.error}`);
-  const manifest = r.model.weightsManifest;
-  if (!manifest) throw new CliError(`${path} has no weightsManifest.`);
+  // Only the manifest is read: the graph comes from the graph file, so a topology the importer cannot read yet
+  // (e.g. an LSTM with return_state) still gives its weights.
+  let manifest: { paths: string[]; weights: WeightBytes['entries'] }[] | undefined;
+  try {
+    manifest = (JSON.parse(readText(path, 'weights model.json')) as { weightsManifest?: typeof manifest }).weightsManifest;
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`${path}: not JSON (${(e as Error).message}).`);
+  }
+  if (!Array.isArray(manifest) || !manifest.every((g) => Array.isArray(g?.paths) && Array.isArray(g?.weights))) throw new CliError(`${path} has no weightsManifest.`);
   const entries = manifest.flatMap((g) => g.weights).map(({ name, shape, dtype }) => ({ name, shape, dtype }));
   return { entries, bytes: readWeightFiles(dir, manifest.flatMap((g) => g.paths)) };
 }
 
 export const print = (s: string) => process.stdout.write(s.endsWith('\n') ? s : s + '\n');
 export const printJson = (v: unknown) => print(JSON.stringify(v));
+
+/** A numeric flag's value, checked: undefined when absent, else a number (whole when `int`, ≥ `min`) or a one-line error. */
+export function num(v: string | boolean | undefined, flag: string, o: { int?: boolean; min?: number } = {}): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isFinite(n) || (o.int && !Number.isInteger(n)) || (o.min !== undefined && n < o.min))
+    throw new CliError(`--${flag} must be ${o.int ? 'an integer' : 'a number'}${o.min !== undefined ? ` ≥ ${o.min}` : ''}; got "${v}".`);
+  return n;
+}

@@ -15,16 +15,8 @@ import { Trainer, type OptimizerName, type TrainEvent } from '../runtime/train.t
 import { modelFiles } from '../runtime/save.ts';
 import type { BackendName } from '../runtime/setup.ts';
 import { writeOutputs } from './atomic.ts';
-import { CliError, printJson, readGraph, readText } from './io.ts';
+import { CliError, num, printJson, readGraph, readText } from './io.ts';
 import type { Command } from './command.ts';
-
-function num(v: string | boolean | undefined, flag: string, o: { int?: boolean; min?: number } = {}): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (typeof v !== 'string' || !Number.isFinite(n) || (o.int && !Number.isInteger(n)) || (o.min !== undefined && n < o.min))
-    throw new CliError(`--${flag} must be ${o.int ? 'an integer' : 'a number'}${o.min !== undefined ? ` ≥ ${o.min}` : ''}; got "${v}".`);
-  return n;
-}
 
 const fmt = (x: number) => (Math.abs(x) >= 0.001 || x === 0 ? x.toFixed(4) : x.toExponential(3));
 
@@ -70,7 +62,7 @@ export const train: Command = {
     };
     const inUse = await initTfNode(backend);
     const model = buildModel(plan.ir);
-    const trainer = new Trainer(model, plan.ds, plan.fit, settings);
+    const trainer = new Trainer(model, plan.ds, plan.fit, settings, plan.ir);
     const info = plan.ds.info;
     const steps: { step: number; loss: number; metric: number; gradNorm: number; clipped: boolean }[] = [];
     const evals: { step: number; loss: number; metric: number }[] = [];
@@ -87,14 +79,15 @@ export const train: Command = {
           process.stderr.write(`step ${e.step}/${e.totalSteps} epoch ${e.epoch + 1} loss ${fmt(e.loss)} ${metricName} ${fmt(e.metric)} |g| ${fmt(e.gradNorm)}${e.clipped ? ' (clipped)' : ''} ${e.msPerStep.toFixed(0)} ms/step\n`);
       } else if (e.type === 'eval') {
         evals.push({ step: e.step, loss: e.loss, metric: e.metric });
-        process.stderr.write(`  validation at step ${e.step}: loss ${fmt(e.loss)} ${metricName} ${fmt(e.metric)} (baseline ${fmt(info.baseline.loss)})\n`);
+        const dec = e.decoded ? `; decoded: PER ${fmt(e.decoded.per)} WER ${fmt(e.decoded.wer)} on ${e.decoded.samples}` : '';
+        process.stderr.write(`  validation at step ${e.step}: loss ${fmt(e.loss)} ${metricName} ${fmt(e.metric)} (baseline ${fmt(info.baseline.loss)})${dec}\n`);
       }
     };
     const r = await trainer.run(onEvent);
     if (r.message) process.stderr.write(`${r.message}\n`);
     const summary = {
       task: plan.taskId, seqLen: plan.seqLen ?? null, steps: r.steps, status: r.status,
-      finalLoss: r.final.loss, finalMetric: r.final.metric, metric: metricName, baseline: info.baseline.loss, baselineMetric: info.baseline.metric ?? null,
+      finalLoss: r.final.loss, finalMetric: r.final.metric, metric: metricName, ...(r.final.decoded ? { decoded: r.final.decoded } : {}), baseline: info.baseline.loss, baselineMetric: info.baseline.metric ?? null,
       lastTrainLoss: steps.length ? steps[steps.length - 1].loss : null, leftBaselineAt: leftBaselineAt(steps.map((s) => s.loss), info.baseline.loss), wallSeconds: +(r.wallMs / 1000).toFixed(1),
       msPerStep: steps.length ? +(r.wallMs / steps.length).toFixed(1) : null, clippedFraction: r.clippedFraction,
       seed: settings.seed, optimizer: settings.optimizer, learningRate: settings.learningRate, batchSize: settings.batchSize, epochs: settings.epochs, clipNorm: settings.clipNorm,

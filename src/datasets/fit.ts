@@ -17,7 +17,7 @@ export const FIT_CODES = {
   F_CLASSES: 'Output size does not match the classes',
   F_ACTIVATION: 'Output activation does not match the loss',
   F_EXTRA_CLASSES: 'More outputs than classes',
-  F_SEQUENCE_TASK: 'The task maps a sequence to a sequence',
+  F_SEQ_INPUTS: 'An encoder–decoder needs an encoder Input and a decoder Input',
 } as const;
 
 export type FitCode = keyof typeof FIT_CODES;
@@ -38,6 +38,45 @@ export interface FitResult {
   /** True when the loss is computed at every timestep. */
   perStep: boolean;
   metric: 'mse' | 'accuracy';
+  /**
+   * Pair tasks: what each of `ir.inputs` is fed, in order — the source ids (`x`) or the decoder input of teacher
+   * forcing (`decoderIn`); the loss then skips target positions that are padding (y = 0).
+   */
+  feeds?: ('x' | 'decoderIn')[];
+}
+
+export type Seq2seqRoles = { ok: true; encoder: string; decoder: string } | { ok: false; message: string; fix: string };
+
+/**
+ * Which Input is the encoder's and which the decoder's, read from the wiring: the decoder is the recurrent layer that
+ * starts from initial states; the Input upstream of those states is the encoder's, the Input upstream of its own
+ * sequence input is the decoder's. Each must be exactly one Input, and not the same one.
+ */
+export function seq2seqRoles(ir: ModelIR): Seq2seqRoles {
+  const byId = new Map(ir.layers.map((l) => [l.id, l]));
+  const memo = new Map<string, Set<string>>();
+  // The Inputs a layer's output depends on, through sequence inputs and states alike.
+  const inputsOf = (id: string): Set<string> => {
+    let s = memo.get(id);
+    if (s) return s;
+    const l = byId.get(id)!;
+    s = new Set(l.kind === 'Input' ? [id] : [...l.inputs, ...(l.states ?? []).map((st) => st.from)].flatMap((u) => [...inputsOf(u)]));
+    memo.set(id, s);
+    return s;
+  };
+  const decoders = ir.layers.filter((l) => l.states?.length);
+  if (!decoders.length)
+    return { ok: false, message: 'No layer starts from initial states, so nothing tells the encoder from the decoder.',
+      fix: "Turn on Return state in the encoder's recurrent layer and connect its h (and c) to the decoder's Initial state inputs." };
+  const enc = new Set(decoders.flatMap((l) => l.states!.flatMap((st) => [...inputsOf(st.from)])));
+  const dec = new Set(decoders.flatMap((l) => l.inputs.flatMap((u) => [...inputsOf(u)])));
+  const onlyEnc = [...enc].filter((i) => !dec.has(i));
+  const onlyDec = [...dec].filter((i) => !enc.has(i));
+  const names = (ids: string[]) => ids.map((i) => `"${byId.get(i)!.name}"`).join(' and ') || 'none';
+  if (onlyEnc.length !== 1 || onlyDec.length !== 1)
+    return { ok: false, message: `The encoder's and the decoder's Input are ambiguous: the initial states come from ${names([...enc])}, the decoder's sequence from ${names([...dec])}.`,
+      fix: 'Feed the encoder from one Input whose final states start the decoder, and the decoder from the other Input.' };
+  return { ok: true, encoder: onlyEnc[0], decoder: onlyDec[0] };
 }
 
 export function checkFit(ir: ModelIR, task: TaskInfo): FitResult {
@@ -48,13 +87,7 @@ export function checkFit(ir: ModelIR, task: TaskInfo): FitResult {
   let loss: LossKind = task.output.kind === 'regression' ? 'mse' : 'ce';
   const result = () => ({ ok: !issues.some((i) => i.severity === 'error'), issues, loss, perStep, metric: (loss === 'mse' ? 'mse' : 'accuracy') as FitResult['metric'] });
 
-  if (task.output.kind === 'sequence') {
-    // Porting note: pair tasks train an encoder–decoder with teacher forcing (docs/seq2seq.md); the training loop
-    // feeds one input tensor, so they are refused here until it feeds the decoder input too (issue 20).
-    err('F_SEQUENCE_TASK', `"${task.title}" turns a sequence into another sequence of its own length: it needs an encoder–decoder trained with teacher forcing, which training here does not run yet.`,
-      'Pick a classification or per-step task for this model.');
-    return result();
-  }
+  if (task.output.kind === 'sequence') return checkSeq2seq(ir, task, issues, err);
   if (ir.inputs.length !== 1 || ir.outputs.length !== 1) {
     err('F_INPUTS', `The model has ${ir.inputs.length} inputs and ${ir.outputs.length} outputs; training needs one of each.`, 'Keep one Input and one final layer.');
     return result();
@@ -105,4 +138,45 @@ export function checkFit(ir: ModelIR, task: TaskInfo): FitResult {
         message: `The final Dense has ${units} units for ${C} classes; the extra ${units - C} output(s) will learn to stay near zero.`, fix: `Set the final Dense to ${C} units to match the data.` });
   }
   return result();
+}
+
+/**
+ * A pair task (docs/seq2seq.md): two token Inputs, the encoder's of the source vocabulary and the decoder's of the
+ * target vocabulary, and a per-step softmax head as wide as the target vocabulary, trained with cross-entropy that
+ * skips the padding.
+ */
+function checkSeq2seq(ir: ModelIR, task: TaskInfo, issues: FitIssue[], err: (code: FitCode, message: string, fix: string, nodeId?: string) => void): FitResult {
+  const result = (feeds?: FitResult['feeds']): FitResult => ({ ok: !issues.some((i) => i.severity === 'error'), issues, loss: 'ce', perStep: true, metric: 'accuracy', ...(feeds ? { feeds } : {}) });
+  if (ir.inputs.length !== 2 || ir.outputs.length !== 1) {
+    err('F_SEQ_INPUTS', `"${task.title}" trains an encoder–decoder: two Inputs (source, and the decoder's shifted target) and one output; the model has ${ir.inputs.length} input(s) and ${ir.outputs.length} output(s).`,
+      "Add a second token Input for the decoder and start the decoder's recurrent layer from the encoder's final states.");
+    return result();
+  }
+  const roles = seq2seqRoles(ir);
+  if (!roles.ok) {
+    err('F_SEQ_INPUTS', roles.message, roles.fix);
+    return result();
+  }
+  const byId = new Map(ir.layers.map((l) => [l.id, l]));
+  const V = task.output.kind === 'sequence' ? task.output.classes : 0;
+  const vocab = { encoder: task.input.kind === 'tokens' ? task.input.vocabSize : 0, decoder: V };
+  for (const role of ['encoder', 'decoder'] as const) {
+    const inp = byId.get(roles[role])!;
+    const what = role === 'encoder' ? 'source' : 'target';
+    if (inp.params.inputType !== 'tokens')
+      err('F_INPUT_KIND', `The ${role} Input "${inp.name}" expects float features; it is fed ${what} token ids.`, `Set its type to tokens and put an Embedding after it.`, inp.id);
+    else if ((inp.outputShape.vocab ?? 0) < vocab[role])
+      err('F_VOCAB', `The ${what} uses ${vocab[role]} token ids but the ${role} Input "${inp.name}" allows ${inp.outputShape.vocab}.`, `Set its vocabulary size (and its Embedding's input dim) to at least ${vocab[role]}.`, inp.id);
+    else if ((inp.params.length as number) > 0 && !(role === 'encoder' && task.length === inp.params.length))
+      err('F_LENGTH', `The ${role} Input "${inp.name}" is fixed to ${inp.params.length} steps; ${role === 'encoder' && task.length !== null ? `the source has ${task.length}` : `the ${what} lengths vary`}.`, `Set its sequence length to ${role === 'encoder' && task.length !== null ? task.length : 0}${role === 'encoder' && task.length !== null ? ', or to 0 (any length)' : ' (any length)'}.`, inp.id);
+  }
+  const out = byId.get(ir.outputs[0])!;
+  const dims = out.outputShape.dims;
+  if (dims.length !== 2)
+    err('F_PER_STEP', `"${task.title}" predicts a token at every decoder step, but the model ends with one vector.`, 'Turn on returnSequences in the decoder\'s recurrent layer, so the final Dense runs at every step.', out.id);
+  else if (modelLoss(ir).kind !== 'ce')
+    err('F_ACTIVATION', `Each step predicts one of ${V} target tokens, but the model ends with ${out.kind === 'Dense' ? `a ${out.params.activation as string} Dense` : `a ${out.kind}`}.`, `End with Dense(${V}, softmax).`, out.id);
+  else if (dims[1] !== V)
+    err('F_CLASSES', `The target vocabulary has ${V} tokens but the final Dense has ${dims[1]} units.`, `Set the final Dense to ${V} units.`, out.id);
+  return result(ir.inputs.map((id) => (id === roles.encoder ? 'x' : 'decoderIn')));
 }

@@ -188,7 +188,9 @@ export const additionText: TaskDef = {
         params: { digits, questions: n },
       },
       pair: (i) => ({ source: [...qs[order[i]].query], targets: [[...qs[order[i]].answer]] }),
-      sizes: { train: n - nVal, val: nVal, test: 0 }, sourceSymbols: ADDITION_SOURCE, targetSymbols: ADDITION_TARGET, joiners: CHARS, sourceTokens: (text) => [...text],
+      sizes: { train: n - nVal, val: nVal, test: 0 }, sourceSymbols: ADDITION_SOURCE, targetSymbols: ADDITION_TARGET, joiners: CHARS,
+      // A typed question is read as the training questions are: padded with spaces to 2·D + 1, then reversed.
+      sourceTokens: (text) => [...text.replace(/\s+/g, '').padEnd(2 * digits + 1, ' ')].reverse(),
       sourceLength: 2 * digits + 1, maxTarget: digits + 1,
     });
   },

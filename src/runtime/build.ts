@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelIR } from '../compiler/index.ts';
 import { kerasShape, LAYERS, portsOf, type SymbolicTensor } from '../layers/index.ts';
 import { backwardSeed, makeRecurrentLayer } from '../layers/recurrent.ts';
-import { fuseModel } from './fused/index.ts';
+import { fuseLayer } from './fused/index.ts';
 import { runtimeTf } from './gru-layer.ts';
 
 /**
@@ -66,7 +66,10 @@ export function buildModel(ir: ModelIR, { name = 'rnn_studio', engine = DEFAULT_
   }
   const model = tf.model({ inputs: ir.inputs.map((id) => at(id)), outputs: ir.outputs.map((id) => at(id)), name });
   if (initialize) reseedBackward(model, ir);
-  if (engine !== 'stock') fuseModel(model, engine);
+  // The fused and SIMD kernels neither take initial states nor return final ones: a layer with state ports keeps
+  // tfjs's own per-step loop (it would fall back at every call anyway), so the engine shown counts only fused layers.
+  if (engine !== 'stock')
+    for (const l of ir.layers) if (!l.states?.length && !l.params.returnState && !l.inner?.params.returnState) fuseLayer(model.getLayer(l.name), engine);
   return model;
 }
 

@@ -3,10 +3,11 @@
  * Everything that crosses to the page is plain data; every tensor stays here.
  */
 import * as tf from '@tensorflow/tfjs';
-import { collate, loadTask, parseCsvDataset, Rng, TASKS, type Dataset, type FitIssue, type Shown, type TaskInfo } from '../datasets/index.ts';
+import { collate, loadTask, parseCsvDataset, Rng, TASKS, type Dataset, type FitIssue, type PairDataset, type Shown, type TaskInfo } from '../datasets/index.ts';
 import { planRun, type RunPlan } from '../datasets/plan.ts';
 import { parseDocument } from '../graph/index.ts';
 import { buildModel } from './build.ts';
+import { buildInference, decodeOne } from './seq2seq.ts';
 import { engineInUse, fusedLayerCount } from './fused/index.ts';
 import { wordConnectivity, type ReadWord } from './probes/connectivity.ts';
 import { createRecorder, type Recorder, type Snapshot } from './probes/record.ts';
@@ -121,7 +122,7 @@ export class TrainSession {
     // The trainer exists before the first await, so a Stop pressed while the run is being kept track of stops it before step 1.
     this.plan = plan;
     this.model = model;
-    this.trainer = new Trainer(model, plan.ds, plan.fit, req.settings);
+    this.trainer = new Trainer(model, plan.ds, plan.fit, req.settings, plan.ir);
     // Why this run's weights cannot be kept (no IndexedDB in a private window, unreadable older weights): it still trains.
     let notKept: string | undefined;
     let refused: string | null = null;
@@ -265,6 +266,7 @@ export class TrainSession {
     const ds = plan.ds;
     const out = ds.info.output;
     if (ds.info.id === 'chars') return this.generate(text ?? '');
+    if (plan.fit.feeds) return this.decode(text);
     let x: { ids?: number[]; shown: Shown | { input: string; target?: string } };
     let batch;
     if (text !== undefined && text.trim() !== '' && ds.encode && ds.info.input.kind === 'tokens') {
@@ -313,6 +315,22 @@ export class TrainSession {
       }
     }
     return result;
+  }
+
+  /**
+   * Pair tasks: decodes a typed source (or a validation sample, with its expected answer) greedily, step by step from
+   * START with the model's own predictions fed back, as validation scores it.
+   */
+  private decode(text?: string): TryResult {
+    const { model, plan } = this;
+    const ds = plan!.ds as PairDataset;
+    const typed = text !== undefined && text.trim() !== '';
+    const i = typed ? -1 : ds.trainSize + (this.tries++ % ds.valSize);
+    const source = typed ? ds.encode!(text) : Array.from(ds.sample(i).x);
+    if (source.length === 0) throw new Error('Type a source to decode.');
+    const shown = typed ? { input: text.trim() } : ds.show(i);
+    const output = ds.showTarget(decodeOne(buildInference(model!, plan!.ir), source, ds.maxTargetLen));
+    return { ...shown, output: output === '' ? '(nothing: the decoder ended at once)' : output };
   }
 
   /** Samples characters one at a time (temperature 0.8) after "\n" + prefix until a newline: a new name. */

@@ -10,7 +10,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { SimdAdam, SimdMomentum, SimdRMSProp } from './simd/optimizers.ts';
-import { collate, deriveSeed, permutation, Rng, type Batch, type Dataset, type FitResult, type LossKind } from '../datasets/index.ts';
+import type { ModelIR } from '../compiler/index.ts';
+import { collate, deriveSeed, permutation, Rng, type Batch, type Dataset, type FitResult, type LossKind, type PairDataset } from '../datasets/index.ts';
+import { buildInference, decodeScore } from './seq2seq.ts';
 
 export type OptimizerName = 'adam' | 'rmsprop' | 'sgd';
 
@@ -55,6 +57,11 @@ export interface Evaluation {
    * "another output" when the head has more units than the task has classes.
    */
   confusion?: number[][];
+  /**
+   * Pair tasks: the validation samples decoded greedily, step by step from START (src/runtime/seq2seq.ts), scored
+   * against their references: token error rate (PER) and sequence error rate (WER; 1 − WER is sequence accuracy).
+   */
+  decoded?: { per: number; wer: number; samples: number };
 }
 
 export type TrainEvent =
@@ -95,8 +102,10 @@ const EPS = 1e-7;
  *  bce: −mean [y log p + (1−y) log(1−p)], p clipped to [ε, 1−ε];  ε = 1e−7 as in Keras.
  * `y` may carry a trailing axis of 1 or lack one ([B] or [B, 1] for a [B, 1] output); for 'ce' it holds class ids,
  * or one-hot rows / probabilities of `p`'s shape.
+ * `skipPad` (pair tasks, 'ce' over ids): target positions with y = 0 (padding) are left out, and the mean is over
+ * the others: −Σ_{y≠0} log p[y] / #{y ≠ 0} (TF.js's `fit` ignores output masks, so the mask is applied here).
  */
-export function meanLoss(kind: LossKind, p: tf.Tensor, y: tf.Tensor): tf.Scalar {
+export function meanLoss(kind: LossKind, p: tf.Tensor, y: tf.Tensor, { skipPad = false } = {}): tf.Scalar {
   return tf.tidy(() => {
     if (kind === 'mse') return tf.mean(tf.square(tf.sub(p, tf.reshape(tf.cast(y, 'float32'), p.shape))));
     if (kind === 'bce') {
@@ -107,17 +116,31 @@ export function meanLoss(kind: LossKind, p: tf.Tensor, y: tf.Tensor): tf.Scalar 
     const C = p.shape[p.rank - 1]!;
     const sameShape = y.rank === p.rank && y.shape.every((d, i) => d === p.shape[i]);
     const yOne = sameShape ? tf.cast(y, 'float32') : tf.oneHot(tf.reshape(tf.cast(y, 'int32'), p.shape.slice(0, -1)), C);
-    return tf.neg(tf.mean(tf.sum(tf.mul(yOne, tf.log(tf.clipByValue(p, EPS, 1))), -1)));
+    const nll = tf.neg(tf.sum(tf.mul(yOne, tf.log(tf.clipByValue(p, EPS, 1))), -1));
+    if (!skipPad) return tf.mean(nll);
+    const real = padMask(p, y);
+    return tf.div(tf.sum(tf.mul(nll, real)), tf.maximum(tf.sum(real), 1));
   }) as tf.Scalar;
 }
 
-/** `meanLoss`, and the metric: MSE, or accuracy (argmax = label; p > 0.5 for one sigmoid unit). */
-export function lossAndMetric(fit: Pick<FitResult, 'loss'>, p: tf.Tensor, y: tf.Tensor): { loss: tf.Scalar; metric: tf.Scalar } {
-  const loss = meanLoss(fit.loss, p, y);
+/** 1 where the target id is not padding (y ≠ 0), else 0, in `p`'s shape without its class axis. */
+const padMask = (p: tf.Tensor, y: tf.Tensor) => tf.cast(tf.notEqual(tf.reshape(tf.cast(y, 'int32'), p.shape.slice(0, -1)), 0), 'float32');
+
+/**
+ * `meanLoss`, and the metric: MSE, or accuracy (argmax = label; p > 0.5 for one sigmoid unit); for a pair task
+ * (`fit.feeds`) the loss skips the padding and the accuracy is over the target tokens that are not padding.
+ */
+export function lossAndMetric(fit: Pick<FitResult, 'loss' | 'feeds'>, p: tf.Tensor, y: tf.Tensor): { loss: tf.Scalar; metric: tf.Scalar } {
+  const skipPad = fit.feeds !== undefined;
+  const loss = meanLoss(fit.loss, p, y, { skipPad });
   if (fit.loss === 'mse') return { loss, metric: loss };
-  const metric = tf.tidy(() => fit.loss === 'bce'
-    ? tf.mean(tf.cast(tf.equal(tf.greater(tf.reshape(p, [-1]), 0.5), tf.cast(tf.reshape(y, [-1]), 'bool')), 'float32'))
-    : tf.mean(tf.cast(tf.equal(tf.argMax(p, -1), tf.reshape(tf.cast(y, 'int32'), p.shape.slice(0, -1))), 'float32'))) as tf.Scalar;
+  const metric = tf.tidy(() => {
+    if (fit.loss === 'bce') return tf.mean(tf.cast(tf.equal(tf.greater(tf.reshape(p, [-1]), 0.5), tf.cast(tf.reshape(y, [-1]), 'bool')), 'float32'));
+    const hit = tf.cast(tf.equal(tf.argMax(p, -1), tf.reshape(tf.cast(y, 'int32'), p.shape.slice(0, -1))), 'float32');
+    if (!skipPad) return tf.mean(hit);
+    const real = padMask(p, y);
+    return tf.div(tf.sum(tf.mul(hit, real)), tf.maximum(tf.sum(real), 1));
+  }) as tf.Scalar;
   return { loss, metric };
 }
 
@@ -129,10 +152,31 @@ export const globalNorm = (grads: tf.NamedTensorMap): tf.Scalar =>
 export const scaleGrads = (grads: tf.NamedTensorMap, factor: number): tf.NamedTensorMap =>
   tf.tidy(() => Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, factor)])));
 
-const toTensors = (b: Batch) => ({ x: tf.tensor(b.x, b.xShape, b.xDtype), y: tf.tensor(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32') });
+/**
+ * A batch as the model's input tensors and the target. A pair task's batch feeds each of the model's Inputs what
+ * `fit.feeds` names for it: the source ids or the decoder input of teacher forcing.
+ */
+export function batchTensors(b: Batch, fit: Pick<FitResult, 'feeds'>): { x: tf.Tensor[]; y: tf.Tensor } {
+  const x = fit.feeds
+    ? fit.feeds.map((f) => (f === 'x' ? tf.tensor(b.x, b.xShape, 'int32') : tf.tensor(b.decoderIn!, b.yShape, 'int32')))
+    : [tf.tensor(b.x, b.xShape, b.xDtype)];
+  return { x, y: tf.tensor(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32') };
+}
 
-/** Validation over `ds`'s validation split, in batches, with a confusion matrix for final-step classes. */
-export async function evaluate(model: tf.LayersModel, ds: Dataset, fit: FitResult, opts: { batchSize?: number; maxSamples?: number } = {}): Promise<Evaluation> {
+/** Pair tasks decode at most this many validation samples per validation (one at a time, so it is the slow part). */
+const DECODE_SAMPLES = 200;
+
+function decodedScore(model: tf.LayersModel, ir: ModelIR, ds: PairDataset, n: number): Evaluation['decoded'] {
+  const r = decodeScore(buildInference(model, ir), ds, ds.trainSize, n);
+  return { per: r.per, wer: r.wer, samples: r.words };
+}
+
+/**
+ * Validation over `ds`'s validation split, in batches, with a confusion matrix for final-step classes, and for a pair
+ * task (given the model's `ir`) the decoded error rates.
+ */
+export async function evaluate(model: tf.LayersModel, ds: Dataset, fit: FitResult, opts: { batchSize?: number; maxSamples?: number; ir?: ModelIR } = {}): Promise<Evaluation> {
+  const { ir } = opts;
   const n = Math.min(ds.valSize, opts.maxSamples ?? Infinity);
   const B = opts.batchSize ?? 100;
   const classes = ds.info.output.kind === 'classes' && !ds.info.output.perStep ? ds.info.output.classes : 0;
@@ -148,7 +192,7 @@ export async function evaluate(model: tf.LayersModel, ds: Dataset, fit: FitResul
     const idx = Array.from({ length: Math.min(B, n - s) }, (_, k) => ds.trainSize + s + k);
     const batch = collate(ds, idx);
     const [l, m, pred] = tf.tidy(() => {
-      const { x, y } = toTensors(batch);
+      const { x, y } = batchTensors(batch, fit);
       const p = model.predict(x) as tf.Tensor;
       const r = lossAndMetric(fit, p, y);
       const predicted = confusion ? (fit.loss === 'bce' ? tf.cast(tf.greater(tf.reshape(p, [-1]), 0.5), 'int32') : tf.argMax(p, -1)) : tf.zeros([0]);
@@ -161,7 +205,8 @@ export async function evaluate(model: tf.LayersModel, ds: Dataset, fit: FitResul
     weight += idx.length;
     if (confusion) for (let k = 0; k < idx.length; k++) confusion[batch.y[k]][Math.min(pv[k], classes)]++;
   }
-  return { loss: lossSum / weight, metric: metricSum / weight, ...(confusion ? { confusion } : {}) };
+  const decoded = fit.feeds && ir ? decodedScore(model, ir, ds as PairDataset, Math.min(n, DECODE_SAMPLES)) : undefined;
+  return { loss: lossSum / weight, metric: metricSum / weight, ...(confusion ? { confusion } : {}), ...(decoded ? { decoded } : {}) };
 }
 
 const nextTick = () => new Promise<void>((r) => setTimeout(r, 0));
@@ -180,6 +225,8 @@ export class Trainer {
     readonly ds: Dataset,
     readonly fit: FitResult,
     readonly settings: TrainSettings,
+    /** The model's IR: with it, validation of a pair task also decodes (`Evaluation.decoded`). */
+    readonly ir?: ModelIR,
   ) {
     this.optimizer = makeOptimizer(settings.optimizer, settings.learningRate);
   }
@@ -220,7 +267,7 @@ export class Trainer {
     let last: { step: number; e: Evaluation } | undefined;
 
     const validate = async (epoch: number) => {
-      const e = await evaluate(this.model, this.ds, this.fit, { batchSize: Math.max(B, 100), maxSamples: s.maxValSamples });
+      const e = await evaluate(this.model, this.ds, this.fit, { batchSize: Math.max(B, 100), maxSamples: s.maxValSamples, ir: this.ir });
       last = { step: this.step, e };
       onEvent({ type: 'eval', step: this.step, epoch, ...e });
       return e;
@@ -244,7 +291,7 @@ export class Trainer {
         if (batch === 0 || order.length === 0) order = permutation(this.ds.trainSize, new Rng(deriveSeed(s.seed, `shuffle:${epoch}`)));
         const t0 = performance.now();
         const data = collate(this.ds, order.subarray(batch * B, batch * B + B));
-        const { x, y } = toTensors(data);
+        const { x, y } = batchTensors(data, this.fit);
         let metricT: tf.Scalar | undefined;
         const { value, grads } = tf.variableGrads(() => {
           const r = lossAndMetric(this.fit, this.model.apply(x, { training: true }) as tf.Tensor, y);
@@ -255,7 +302,7 @@ export class Trainer {
         const [lossV, normV, metricV] = await Promise.all([value.data(), normT.data(), metricT!.data()]);
         const loss = lossV[0];
         const norm = normV[0];
-        tf.dispose([x, y, normT, value, metricT!]);
+        tf.dispose([...x, y, normT, value, metricT!]);
         if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
           tf.dispose(Object.values(grads));
           // θ at this step gave a non-finite loss: go back to θ before the last update, whose loss was finite.

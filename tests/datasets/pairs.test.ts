@@ -112,13 +112,14 @@ describe('teacher-forcing triples (collate on a pair task)', () => {
     expect(ds.targetVocab.slice(0, 3)).toEqual(['<pad>', '<start>', '<end>']);
     expect(ds.info.input).toEqual({ kind: 'tokens', vocabSize: 14 });
     expect(ds.info.output).toMatchObject({ kind: 'sequence', classes: 14 });
-    expect(ds.encode!('12+x')).toEqual([3, 4, 12, 1]);
+    // Typed as Keras builds its questions: "12+x" padded to 2·3 + 1 = 7 with spaces (13), then reversed; x is UNK.
+    expect(ds.encode!('12+x')).toEqual([13, 13, 13, 1, 12, 4, 3]);
   });
 
-  it('the fit check refuses a pair task with a one-line reason', () => {
+  it('the fit check refuses a one-input classifier on a pair task with a one-line reason', () => {
     const ir = compile(chainDoc([['Input', { inputType: 'tokens', vocabSize: 14, length: 0 }], ['Embedding', { inputDim: 14, outputDim: 4 }], ['LSTM', { units: 4, returnSequences: true }], ['Dense', { units: 14, activation: 'softmax' }]])).ir!;
     const fit = checkFit(ir, make('addition-text').info);
     expect(fit.ok).toBe(false);
-    expect(fit.issues.map((i) => i.code)).toEqual(['F_SEQUENCE_TASK']);
+    expect(fit.issues.map((i) => i.code)).toEqual(['F_SEQ_INPUTS']);
   });
 });

@@ -5,7 +5,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { main } from '../../src/cli/main.ts';
-import { compile, type ModelIR } from '../../src/compiler/index.ts';
+import { compile, usesPorts, type ModelIR } from '../../src/compiler/index.ts';
 import { parseDocument, serializeDocument, type GraphDoc } from '../../src/graph/index.ts';
 import { buildModel } from '../../src/runtime/build.ts';
 import { modelFiles } from '../../src/runtime/save.ts';
@@ -23,7 +23,12 @@ export function scratchDir(name: string): string {
   return dir;
 }
 
-export const PRESETS = readdirSync(join(ROOT, 'presets')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+/**
+ * The presets the exports write. A graph with state ports (the encoder–decoder preset) is refused by the export
+ * with its reason (src/codegen/export.ts) until the exports write such graphs, so it is left out of these lists.
+ */
+export const PRESETS = readdirSync(join(ROOT, 'presets')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort()
+  .filter((p) => !usesPorts(irOf(presetDoc(p))));
 
 export function presetDoc(name: string): GraphDoc {
   const r = parseDocument(readFileSync(join(ROOT, 'presets', `${name}.json`), 'utf8'));

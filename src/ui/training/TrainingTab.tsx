@@ -248,6 +248,7 @@ function UnusedNote({ from, to, p, classes }: { from: number; to: number; p: num
 
 /** Saved weights, final evaluation and the "try it" box. */
 function ResultColumn({ info, task }: { info: TaskInfo | null; task: string }) {
+  const pairTask = info?.output.kind === 'sequence';
   const t = useTraining(useShallow((x) => ({ status: x.status, saved: x.saved, final: x.final, tryResult: x.tryResult, trainedFrom: x.trainedFrom, importedWeights: x.importedWeights, step: x.progress?.step })));
   const [tryText, setTryText] = useState('');
   const busy = isBusy(t);
@@ -271,15 +272,21 @@ function ResultColumn({ info, task }: { info: TaskInfo | null; task: string }) {
         <p data-testid="final-eval">
           Validation{t.step !== undefined ? ` after ${t.step} steps` : ''}: loss <strong>{t.final.loss.toFixed(4)}</strong>, {metricName} <strong>{metricName === 'accuracy' ? `${(100 * t.final.metric).toFixed(1)} %` : t.final.metric.toFixed(4)}</strong>
           {info && <> (baseline loss {info.baseline.loss.toFixed(4)}{info.baseline.metric !== undefined ? `, majority class ${(100 * info.baseline.metric).toFixed(1)} %` : ''})</>}
+          {t.final.decoded && (
+            <span data-testid="final-decoded">
+              . Decoded step by step ({t.final.decoded.samples} samples): token error rate <strong>{(100 * t.final.decoded.per).toFixed(1)} %</strong>,
+              exactly right <strong>{(100 * (1 - t.final.decoded.wer)).toFixed(1)} %</strong>
+            </span>
+          )}
         </p>
       )}
       {t.final?.confusion && <ConfusionMatrix matrix={t.final.confusion} names={classNames} />}
       <h3>Try it</h3>
       <form className="tr-try" onSubmit={(e) => { e.preventDefault(); void tryModel(tryText); }}>
         {info?.input.kind === 'tokens' || task === 'chars' ? (
-          <input value={tryText} onChange={(e) => setTryText(e.target.value)} placeholder={task === 'chars' ? 'start of a name (optional)' : 'type a sentence'} aria-label="Text to try" data-testid="try-text" />
+          <input value={tryText} onChange={(e) => setTryText(e.target.value)} placeholder={task === 'chars' ? 'start of a name (optional)' : pairTask ? 'type a source to decode' : 'type a sentence'} aria-label="Text to try" data-testid="try-text" />
         ) : null}
-        <button type="submit" {...whyDisabled('try-why', tryWhy)} data-testid="try-run">{task === 'chars' ? 'Generate a name' : info?.input.kind === 'tokens' ? 'Classify' : 'Run on a new sample'}</button>
+        <button type="submit" {...whyDisabled('try-why', tryWhy)} data-testid="try-run">{task === 'chars' ? 'Generate a name' : pairTask ? 'Decode' : info?.input.kind === 'tokens' ? 'Classify' : 'Run on a new sample'}</button>
         {info?.input.kind === 'tokens' && task !== 'chars' && (
           <button type="button" {...whyDisabled('try-why', tryWhy)} onClick={() => void tryModel()}>Held-out sample</button>
         )}

@@ -1,0 +1,114 @@
+/**
+ * Inference for an encoder–decoder, built from its training graph (docs/seq2seq.md): the encoder runs once on the
+ * source (a sub-model of the trained model, up to the states that start the decoder); then the decoder runs one step
+ * at a time from START, each step a walk over the decoder's own layers with the trained layer objects: an Embedding
+ * or Dense applied to the one token, a recurrent layer advanced by one call of its trained cell from the states
+ * carried over. That is a `StepFn`, so `greedyDecode` and `beamSearch` (src/datasets/decode.ts) run on it.
+ *
+ * States cross steps as plain Float32Arrays (a beam hands one state to several hypotheses, so no tensor outlives
+ * its step).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ModelIR } from '../compiler/index.ts';
+import { beamSearch, END, errorRates, greedyDecode, START, withoutEnd, type ErrorRates, type Hypothesis, type PairDataset, type StepFn } from '../datasets/index.ts';
+import { seq2seqRoles } from '../datasets/fit.ts';
+import { isRecurrentKind, LAYERS, portsOf, stateNames } from '../layers/index.ts';
+
+/** The decoder's recurrent states, per recurrent layer of the decoder (in walk order), each `[units]` per state. */
+export type DecoderState = Float32Array[][];
+
+export interface Seq2seqInference {
+  /** Runs the encoder on one source (ids) and returns the decoder's initial states. */
+  encode(source: ArrayLike<number>): DecoderState;
+  /** One decoder step: the previous token in, log p over the target vocabulary and the next states out. */
+  step: StepFn<DecoderState>;
+}
+
+type RnnLayer = tf.layers.Layer & { cell: { call(inputs: tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor[] } };
+
+/**
+ * Builds encoder and one-step decoder from a trained model of `ir` (which must pass the pair-task fit check).
+ * Throws a one-line reason when the decoder has a layer the step walk cannot run one step at a time.
+ */
+export function buildInference(model: tf.LayersModel, ir: ModelIR): Seq2seqInference {
+  const roles = seq2seqRoles(ir);
+  if (!roles.ok) throw new Error(roles.message);
+  const byId = new Map(ir.layers.map((l) => [l.id, l]));
+  // The decoder: every layer downstream of the decoder Input through sequence inputs, in topological order.
+  const onPath = new Set([roles.decoder]);
+  const path = ir.layers.filter((l) => l.inputs.some((u) => onPath.has(u)) && onPath.add(l.id));
+  for (const l of path) {
+    const outside = l.inputs.find((u) => !onPath.has(u));
+    if (outside) throw new Error(`Step-by-step decoding reads only the decoder's own layers; "${l.name}" also reads "${byId.get(outside)!.name}".`);
+    if (LAYERS[l.kind].wraps) throw new Error(`The decoder's "${l.name}" is a ${l.kind}, which cannot run one step at a time (it reads the future).`);
+    if (isRecurrentKind(l.kind) && l.params.goBackwards) throw new Error(`The decoder's "${l.name}" goes backwards, which cannot run one step at a time.`);
+  }
+  const recurrent = path.filter((l) => isRecurrentKind(l.kind));
+  // The encoder's part of the trained model: its source Input to the tensors that start the decoder's recurrent layers.
+  const encoderOutputs = recurrent.flatMap((l) => (l.states ?? []).map((s) => {
+    const src = byId.get(s.from)!;
+    const out = model.getLayer(src.name).output;
+    return Array.isArray(out) ? out[portsOf(LAYERS[src.kind], src.params).outputs.indexOf(s.fromPort)] : out;
+  }));
+  const encoder = encoderOutputs.length ? tf.model({ inputs: model.inputs[ir.inputs.indexOf(roles.encoder)], outputs: encoderOutputs }) : null;
+
+  const encode = (source: ArrayLike<number>): DecoderState => {
+    const outs = encoder ? tf.tidy(() => [encoder.predict(tf.tensor2d(Array.from(source), [1, source.length], 'int32'))].flat() as tf.Tensor[]) : [];
+    const values = outs.map((t) => t.dataSync() as Float32Array);
+    tf.dispose(outs);
+    let k = 0;
+    return recurrent.map((l) => (l.states?.length ? l.states.map(() => values[k++]) : stateNames(l.kind).map(() => new Float32Array(l.params.units as number))));
+  };
+
+  const step: StepFn<DecoderState> = (state, prevToken) => {
+    const next: DecoderState = [];
+    const logProbs = tf.tidy(() => {
+      const vals = new Map<string, tf.Tensor>([[roles.decoder, tf.tensor2d([[prevToken]], [1, 1], 'int32')]]);
+      for (const l of path) {
+        const layer = model.getLayer(l.name);
+        const ins = l.inputs.map((u) => vals.get(u)!);
+        if (isRecurrentKind(l.kind)) {
+          const r = recurrent.indexOf(l);
+          const x = ins[0].rank === 3 ? tf.squeeze(ins[0], [1]) : ins[0];
+          // A cell call: [x_t, h_{t−1}(, c_{t−1})] → [h_t, h_t(, c_t)] (tfjs-layers' RNNCell contract).
+          const [h, ...states] = (layer as RnnLayer).cell.call([x, ...state[r].map((s) => tf.tensor2d(s, [1, s.length]))], { training: false });
+          next[r] = states.map((s) => s.dataSync() as Float32Array);
+          vals.set(l.id, l.params.returnSequences ? tf.expandDims(h, 1) : h);
+        } else vals.set(l.id, layer.apply(ins.length === 1 ? ins[0] : ins, { training: false }) as tf.Tensor);
+      }
+      const p = vals.get(ir.outputs[0])!;
+      return tf.log(tf.clipByValue(tf.reshape(p, [-1]), 1e-30, 1));
+    });
+    const lp = logProbs.dataSync() as Float32Array;
+    logProbs.dispose();
+    return { logProbs: lp, state: next };
+  };
+  // The encoder sub-model owns no weights (its layers are the trained model's): disposing the model frees them.
+  return { encode, step };
+}
+
+export interface DecodeChoice {
+  /** Beam width; 1 (default) is greedy. */
+  beam?: number;
+}
+
+/** Decodes one source: the target ids without START and END. */
+export function decodeOne(inf: Seq2seqInference, source: ArrayLike<number>, maxLen: number, { beam = 1 }: DecodeChoice = {}): number[] {
+  const o = { start: START, end: END, maxLen };
+  const best: Hypothesis = beam > 1 ? beamSearch(inf.step, inf.encode(source), { ...o, width: beam })[0] : greedyDecode(inf.step, inf.encode(source), o);
+  return withoutEnd(best, END);
+}
+
+/**
+ * Decodes samples `[from, from + n)` of a pair dataset and scores them against all their references: phoneme (token)
+ * error rate and word (sequence) error rate; 1 − WER is the share decoded exactly (addition's sequence accuracy).
+ */
+export function decodeScore(inf: Seq2seqInference, ds: PairDataset, from: number, n: number, choice: DecodeChoice = {}): ErrorRates {
+  const hyps: number[][] = [];
+  const refs: Int32Array[][] = [];
+  for (let i = from; i < from + n; i++) {
+    hyps.push(decodeOne(inf, ds.sample(i).x, ds.maxTargetLen, choice));
+    refs.push(ds.references(i));
+  }
+  return errorRates(hyps, refs);
+}
