@@ -47,3 +47,38 @@ it('"Insert LSTM" on a connection makes room: no two layers overlap on screen, a
   expect(inserted.y).toBeLessThan(y('n3'));
   await page.context().close();
 });
+
+it('layers added by click build a column under the one selected, each wholly in view and clear of the overlays', async () => {
+  const page = await openEditor(e2e.browser, { preset: 'lesson-lstm' });
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await expect.poll(() => nodeCount(page)).toBe(0);
+  const kinds = ['Input', 'Embedding', 'LSTM', 'LSTM', 'Dense', 'Dense'];
+  for (const [i, kind] of kinds.entries()) {
+    await paletteButton(page, kind).click();
+    await expect.poll(() => nodeCount(page)).toBe(i + 1);
+  }
+  // Let the reveal pan settle, then read every box on screen.
+  await page.waitForTimeout(300);
+  const seen = await page.evaluate(() => {
+    const rect = (e: Element) => {
+      const r = e.getBoundingClientRect();
+      return { x: r.x, y: r.y, w: r.width, h: r.height };
+    };
+    return {
+      nodes: [...document.querySelectorAll('.react-flow__node')].map(rect),
+      pane: rect(document.querySelector('.react-flow')!),
+      overlays: [...document.querySelectorAll('.react-flow__minimap, .react-flow__controls')].map(rect),
+    };
+  });
+  const meet = (a: { x: number; y: number; w: number; h: number }, b: typeof a) => a.x < b.x + b.w && a.x + a.w > b.x && a.y < b.y + b.h && a.y + a.h > b.y;
+  // In order of addition: one column (same centre), each under the one before, no two overlapping.
+  const centres = seen.nodes.map((n) => n.x + n.w / 2);
+  expect(Math.max(...centres) - Math.min(...centres)).toBeLessThan(2);
+  for (let i = 1; i < seen.nodes.length; i++) expect(seen.nodes[i].y).toBeGreaterThanOrEqual(seen.nodes[i - 1].y + seen.nodes[i - 1].h);
+  // The last one added is wholly on the canvas and under neither the minimap nor the zoom controls.
+  const last = seen.nodes.at(-1)!;
+  expect(last.x).toBeGreaterThanOrEqual(seen.pane.x);
+  expect(last.y + last.h).toBeLessThanOrEqual(seen.pane.y + seen.pane.h);
+  for (const o of seen.overlays) expect(meet(last, o)).toBe(false);
+  await page.context().close();
+});

@@ -75,6 +75,22 @@ export function focusNode(id: string): void {
   flow.setCenter(x + (n.measured.width ?? 0) / 2, y + (n.measured.height ?? 0) / 2, { zoom: flow.getZoom() });
 }
 
+/**
+ * Pans (same zoom) so a node is wholly on the canvas and clear of the minimap and zoom controls; a node already
+ * there does not move the view.
+ */
+export function revealNode(id: string): void {
+  const el = pane?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`);
+  if (!flow || !pane || !el) return;
+  const r = el.getBoundingClientRect();
+  const box = pane.getBoundingClientRect();
+  const overlays = [...pane.querySelectorAll('.react-flow__minimap, .react-flow__controls')].map((o) => o.getBoundingClientRect());
+  const meets = (o: DOMRect) => r.left < o.right && r.right > o.left && r.top < o.bottom && r.bottom > o.top;
+  const inside = r.left >= box.left + EDGE && r.right <= box.right - EDGE && r.top >= box.top + EDGE && r.bottom <= box.bottom - EDGE;
+  if (inside && !overlays.some(meets)) return;
+  focusNode(id);
+}
+
 /** The flow coordinates at the centre of the visible canvas (where click-to-add puts a layer). */
 export function viewportCentre(): { x: number; y: number } {
   if (!flow || !pane) return { x: 0, y: 0 };

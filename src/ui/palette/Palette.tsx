@@ -8,19 +8,26 @@ import { boxOf, defaultSize, LAYER_KINDS, overlaps, type LayerKind } from '../..
 import { CATEGORIES, LAYERS } from '../../layers/index.ts';
 import { addFromPalette, useStore } from '../../store/index.ts';
 import { PALETTE_MIME } from '../canvas/Canvas.tsx';
-import { viewportCentre } from '../canvas/focus.ts';
+import { revealNode, viewportCentre } from '../canvas/focus.ts';
 
 /**
- * Click-to-add position: the view centre, or the nearest free spot around it (rings of grid steps), so a new
- * layer never lands on top of another one.
+ * Click-to-add position. With one layer selected (the one just added, after a click), the new layer goes under it,
+ * aligned with it, so clicking Input, Embedding, LSTM, Dense builds a column in reading order; otherwise the view
+ * centre. Either way the nearest free spot (downwards under a layer, in rings around the centre), so a new layer
+ * never lands on top of another one.
  */
-function freeSpotNearCentre(kind: LayerKind) {
-  const c = viewportCentre();
-  const { doc, measured } = useStore.getState();
-  const boxes = doc.nodes.filter((n) => !n.parentId).map((n) => boxOf(n, measured));
+function freeSpot(kind: LayerKind) {
+  const { doc, measured, selection } = useStore.getState();
+  const boxes = doc.nodes.filter((n) => !n.parentId).map((n) => ({ id: n.id, ...boxOf(n, measured) }));
   const me = defaultSize(kind);
   const GAP = 20;
   const free = (x: number, y: number) => boxes.every((b) => !overlaps({ ...me, x, y }, b, GAP));
+  const above = selection.length === 1 ? boxes.find((b) => b.id === selection[0]) : undefined;
+  if (above) {
+    const x = Math.round(above.x + above.width / 2 - me.width / 2);
+    for (let y = Math.round(above.y + above.height + 2 * GAP), i = 0; i < 60; y += 45, i++) if (free(x, y)) return { x, y };
+  }
+  const c = viewportCentre();
   const x0 = Math.round(c.x - me.width / 2);
   const y0 = Math.round(c.y - me.height / 2);
   for (let ring = 0; ring < 30; ring++)
@@ -32,6 +39,12 @@ function freeSpotNearCentre(kind: LayerKind) {
         if (free(x, y)) return { x, y };
       }
   return { x: x0, y: y0 };
+}
+
+/** Adds a layer by click or Enter, then brings it into view if it landed outside it or under an overlay. */
+function addByClick(kind: LayerKind) {
+  const id = addFromPalette(kind, freeSpot(kind));
+  requestAnimationFrame(() => revealNode(id));
 }
 
 export function Palette() {
@@ -57,7 +70,7 @@ export function Palette() {
           const first = groups.flatMap((g) => g.kinds)[0]; // the first layer listed
           if (!first) return;
           e.preventDefault();
-          addFromPalette(first, freeSpotNearCentre(first));
+          addByClick(first);
         }}
         data-testid="palette-filter"
       />
@@ -74,7 +87,7 @@ export function Palette() {
                 title={`${k}: ${LAYERS[k].description}`}
                 draggable
                 onDragStart={(e) => onDragStart(e, k)}
-                onClick={() => addFromPalette(k, freeSpotNearCentre(k))}
+                onClick={() => addByClick(k)}
               >
                 {k}
               </button>
