@@ -56,6 +56,18 @@ it('trains the lesson LSTM on the negation toy in the worker, with pause, resume
   const counts = (await e2e.page.locator('[data-testid="confusion"] rect title').allTextContents()).map((t) => Number(t.split(': ').pop()));
   const bar = await e2e.page.locator('[data-testid="confusion"] [data-testid="colour-bar"] .colour-tick').allTextContents();
   expect([bar[0], bar[bar.length - 1]]).toEqual([String(Math.max(...counts)), '0']);
+  // Every row and column name (the wide head's "other output" included) lies wholly inside the matrix's SVG: none is cut.
+  const cut = await e2e.page.$$eval('[data-testid="confusion"] svg', (svgs) =>
+    svgs.flatMap((svg) => {
+      const box = svg.getBoundingClientRect();
+      return [...svg.querySelectorAll('.cm-label')]
+        .map((t) => ({ name: t.textContent, r: t.getBoundingClientRect() }))
+        .filter(({ r }) => r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5)
+        .map(({ name }) => name);
+    }),
+  );
+  expect(await e2e.page.locator('[data-testid="confusion"] .cm-label').allTextContents()).toContain('other output');
+  expect(cut).toEqual([]);
 
   const long = await e2e.page.evaluate(() => (window as unknown as { __long: number[] }).__long);
   console.log(`main-thread long tasks while training: ${long.length}, longest ${Math.max(0, ...long).toFixed(0)} ms`);

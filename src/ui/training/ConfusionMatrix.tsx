@@ -12,13 +12,16 @@ export function ConfusionMatrix({ matrix, names }: { matrix: number[][]; names: 
   const max = Math.max(1, ...matrix.flat());
   const colour = d3.scaleSequential(d3.interpolateBlues).domain([0, max]);
   const cell = Math.max(18, Math.min(40, Math.floor(240 / C)));
-  const label = 70;
+  // Column names run up and to the right at 45°: room above and beyond the last column for the longest one
+  // (10 px text, about 6 px a character), so "other output" is never cut at the SVG's edge.
+  const run = Math.ceil(Math.SQRT1_2 * 6 * Math.max(...colNames.map((n) => n.length)));
+  const label = Math.max(70, run + 8);
   const total = matrix.flat().reduce((a, b) => a + b, 0);
   const correct = matrix.reduce((s, row, i) => s + row[i], 0);
   return (
     <figure className="confusion" data-testid="confusion">
       <div className="confusion-row">
-      <svg width={label + cols * cell + 4} height={label + C * cell + 4} role="img" aria-label={`Confusion matrix: ${correct} of ${total} validation samples correct`}>
+      <svg width={label + cols * cell + Math.max(4, run - cell / 2)} height={label + C * cell + 4} role="img" aria-label={`Confusion matrix: ${correct} of ${total} validation samples correct`}>
         {colNames.map((n, j) => (
           <text key={`c${j}`} transform={`translate(${label + j * cell + cell / 2},${label - 4}) rotate(-45)`} className="cm-label">{n}</text>
         ))}
