@@ -43,8 +43,28 @@ const cellConfig = (kind: RecurrentKind, p: Params, goBackwards: boolean): CellC
  */
 export function probeBlocker(ir: ModelIR): string | null {
   if (usesPorts(ir)) return 'The probes do not read models with state ports yet (Return state or Initial state inputs on a recurrent layer): nothing is recorded or probed.';
-  const recurrent = ir.layers.some((l) => isRecurrentKind(l.kind) || (l.inner && isRecurrentKind(l.inner.kind)));
-  return recurrent ? null : 'This model has no recurrent layer (SimpleRNN, LSTM or GRU), so there are no hidden states or per-timestep gradients to look inside: nothing is recorded or probed.';
+  const recurrent = ir.layers.filter((l) => isRecurrentKind(l.kind) || (l.inner && isRecurrentKind(l.inner.kind)));
+  if (!recurrent.length) return 'This model has no recurrent layer (SimpleRNN, LSTM or GRU), so there are no hidden states or per-timestep gradients to look inside: nothing is recorded or probed.';
+  const front = recurrent.map((l) => windowBefore(ir, l)).find(Boolean);
+  return front ? `The probes read recurrent layers that see the input's own time steps; here a ${front.kind} (${front.name}) comes before ${recurrent[0].name}, so nothing is recorded or probed yet.` : null;
+}
+
+/** Layers that mix or move time steps (a window, a reshape): after one, step t of a recurrent layer is not input step t. */
+const WINDOW_KINDS = new Set(['Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'Flatten', 'Reshape', 'Permute', 'RepeatVector']);
+
+/** The first such layer upstream of `layer`, if any. */
+function windowBefore(ir: ModelIR, layer: IRLayer): IRLayer | undefined {
+  const byId = new Map(ir.layers.map((l) => [l.id, l]));
+  const seen = new Set<string>();
+  const stack = [...layer.inputs];
+  while (stack.length) {
+    const l = byId.get(stack.pop()!);
+    if (!l || seen.has(l.id)) continue;
+    seen.add(l.id);
+    if (WINDOW_KINDS.has(l.kind)) return l;
+    stack.push(...l.inputs);
+  }
+  return undefined;
 }
 
 /** Lists every recurrent direction of a model in topological order. */
