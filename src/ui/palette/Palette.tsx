@@ -11,21 +11,21 @@ import { PALETTE_MIME } from '../canvas/Canvas.tsx';
 import { revealNode, viewportCentre } from '../canvas/focus.ts';
 
 /**
- * Click-to-add position. With one layer selected (the one just added, after a click), the new layer goes under it,
+ * Click-to-add position. While the layer the palette added last is the one selected, the new layer goes under it,
  * aligned with it, so clicking Input, Embedding, LSTM, Dense builds a column in reading order; otherwise the view
  * centre. Either way the nearest free spot (downwards under a layer, in rings around the centre), so a new layer
  * never lands on top of another one.
  */
-function freeSpot(kind: LayerKind) {
+function freeSpot(kind: LayerKind): { x: number; y: number; under?: boolean } {
   const { doc, measured, selection } = useStore.getState();
   const boxes = doc.nodes.filter((n) => !n.parentId).map((n) => ({ id: n.id, ...boxOf(n, measured) }));
   const me = defaultSize(kind);
   const GAP = 20;
   const free = (x: number, y: number) => boxes.every((b) => !overlaps({ ...me, x, y }, b, GAP));
-  const above = selection.length === 1 ? boxes.find((b) => b.id === selection[0]) : undefined;
+  const above = selection.length === 1 && selection[0] === lastAdded ? boxes.find((b) => b.id === lastAdded) : undefined;
   if (above) {
     const x = Math.round(above.x + above.width / 2 - me.width / 2);
-    for (let y = Math.round(above.y + above.height + 2 * GAP), i = 0; i < 60; y += 45, i++) if (free(x, y)) return { x, y };
+    for (let y = Math.round(above.y + above.height + 2 * GAP), i = 0; i < 60; y += 45, i++) if (free(x, y)) return { x, y, under: true };
   }
   const c = viewportCentre();
   const x0 = Math.round(c.x - me.width / 2);
@@ -41,10 +41,15 @@ function freeSpot(kind: LayerKind) {
   return { x: x0, y: y0 };
 }
 
-/** Adds a layer by click or Enter, then brings it into view if it landed outside it or under an overlay. */
+/** The layer the palette added last: while it is the one selected, the next one goes under it. */
+let lastAdded: string | undefined;
+
+/** Adds a layer by click or Enter; one placed under the last brings itself into view if it landed outside it. */
 function addByClick(kind: LayerKind) {
-  const id = addFromPalette(kind, freeSpot(kind));
-  requestAnimationFrame(() => revealNode(id));
+  const { under, ...at } = freeSpot(kind);
+  const id = addFromPalette(kind, at);
+  lastAdded = id;
+  if (under) requestAnimationFrame(() => revealNode(id));
 }
 
 export function Palette() {
