@@ -40,6 +40,11 @@ describe('export dialog', () => {
     await page.screenshot({ path: join(dir('screens'), 'export-tab.png') });
     await page.getByRole('button', { name: 'rnn_layers.py' }).click();
     await expect.poll(() => code.innerText()).toContain('class LoopRNN(nn.Module)');
+    // A text task: the preview shows the vocabulary the download writes, and the predict script's --text option.
+    await page.getByRole('button', { name: 'vocab.json' }).click();
+    await expect.poll(() => code.innerText()).toContain('"tokenizer"');
+    await page.getByRole('button', { name: 'predict.py' }).click();
+    await expect.poll(() => code.innerText()).toContain('--text');
 
     const download = page.waitForEvent('download', { timeout: 120_000 });
     await page.getByRole('button', { name: 'Download zip' }).click();

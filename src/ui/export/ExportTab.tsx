@@ -5,6 +5,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { exportFiles, MAIN_FILE, TARGETS, type Target } from '../../codegen/export.ts';
 import { notify, selectCompiled, selectDoc, useStore } from '../../store/index.ts';
+import { settingsOf, textInputOf } from '../../store/training.ts';
 import { openFile } from '../files.ts';
 import { buildBundle, downloadZip, SOURCE_LABEL } from './actions.ts';
 import { highlight, languageOf } from './highlight.ts';
@@ -20,9 +21,18 @@ export function ExportTab() {
   const [busy, setBusy] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
 
+  // A text task's vocabulary is part of the export (vocab.json, `--text` in the predict script), so the preview shows it too.
+  const data = settingsOf(doc);
+  const text = useMemo(() => {
+    try {
+      return textInputOf(doc);
+    } catch {
+      return undefined; // a task whose data is still loading: the download builds it
+    }
+  }, [data.task, data.seed, data.seqLen]);
   const files = useMemo(
-    () => (compiled.ir ? exportFiles(compiled.ir, target, { title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: false }) : null),
-    [compiled.ir, target, doc.meta?.name, doc.training],
+    () => (compiled.ir ? exportFiles(compiled.ir, target, { title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: false, text }) : null),
+    [compiled.ir, target, doc.meta?.name, doc.training, text],
   );
   const shown = files && (files[file] !== undefined ? file : MAIN_FILE[target]);
   const code = files && shown ? files[shown] : '';
