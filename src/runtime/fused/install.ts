@@ -70,8 +70,12 @@ export const isFused = (layer: object): boolean => fusedLayers.has(layer);
 /** The initial states a call passes ([h] or [h, c]), or null. */
 const initialStates = (kwargs: Record<string, unknown> | undefined) => (kwargs?.initialState as tf.Tensor[] | null | undefined) ?? null;
 
-const fusableCall = (l: RnnInternals, kwargs: Record<string, unknown> | undefined, states: number) =>
-  !l.stateful && (initialStates(kwargs)?.length ?? states) === states &&
+/** The kernels read initial states as [B, H] rows: any other count or shape goes to stock tfjs (and its errors). */
+const statesFit = (given: tf.Tensor[] | null, count: number, batch: number, units: number) =>
+  !given || (given.length === count && given.every((s) => s.shape.length === 2 && s.shape[0] === batch && s.shape[1] === units));
+
+const fusableCall = (l: RnnInternals, x: tf.Tensor, kwargs: Record<string, unknown> | undefined, states: number) =>
+  !l.stateful && statesFit(initialStates(kwargs), states, x.shape[0], l.cell.units) &&
   isFusable(l.cell.activation) && (!l.cell.recurrentActivation || isFusable(l.cell.recurrentActivation));
 
 /** tfjs `generateDropoutMask`: `count` masks drawn with `tf.dropout(ones, rate)`, only the first used. */
@@ -92,9 +96,9 @@ export function fuseRecurrentLayer(layer: tf.layers.Layer, engine: FusedEngine =
   if (!spec || fusedLayers.has(layer)) return !!spec;
   const stockCall = l.call.bind(l);
   l.call = (inputs, kwargs) => {
-    if (!fusableCall(l, kwargs, kind === 'LSTM' ? 2 : 1)) return stockCall(inputs, kwargs);
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (!fusableCall(l, x, kwargs, kind === 'LSTM' ? 2 : 1)) return stockCall(inputs, kwargs);
     return tf.tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0] : inputs);
       const [B, , D] = x.shape;
       const c = l.cell;
       const training = kwargs?.training === true;
