@@ -10,13 +10,33 @@ import { SimdAdam } from '../src/runtime/simd/optimizers.ts';
 import { connectivity } from '../src/runtime/probes/connectivity.ts';
 import { benchGraph, SIZES, type BenchPreset } from './models.ts';
 
-/** A deterministic batch: ids in [1, vocab) and labels in [0, classes). */
-export function batch(T: number, seed = 1) {
+/** A deterministic random stream in [0, 1). */
+const stream = (seed: number) => {
   let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const ids = Int32Array.from({ length: SIZES.batch * T }, () => 1 + Math.floor(rnd() * (SIZES.vocab - 1)));
-  const labels = Float32Array.from({ length: SIZES.batch }, () => Math.floor(rnd() * SIZES.classes));
-  return { x: tf.tensor2d(ids, [SIZES.batch, T], 'int32'), y: tf.tensor2d(labels, [SIZES.batch, 1]) };
+  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+};
+const ints = (rnd: () => number, n: number, from: number, to: number) => Array.from({ length: n }, () => from + Math.floor(rnd() * (to - from)));
+
+/** A deterministic batch of a classifier's: ids [B, T] in [1, vocab) and labels [B, 1] in [0, classes). */
+export function batch(T: number, seed = 1) {
+  const rnd = stream(seed);
+  const ids = ints(rnd, SIZES.batch * T, 1, SIZES.vocab);
+  return { x: tf.tensor2d(ids, [SIZES.batch, T], 'int32'), y: tf.tensor2d(ints(rnd, SIZES.batch, 0, SIZES.classes), [SIZES.batch, 1]) };
+}
+
+/**
+ * A deterministic batch for any bench model: ids in [1, vocab) for each of its Inputs (their lengths; vocab: the
+ * input dimension of the Embedding it feeds), and labels in [0, classes) shaped like its output with the class axis 1
+ * ([B, 1], or [B, T', 1] for a per-step output).
+ */
+export function modelBatch(model: tf.LayersModel, seed = 1): { x: tf.Tensor[]; y: tf.Tensor } {
+  const rnd = stream(seed);
+  const embeddingOf = (i: tf.SymbolicTensor) => model.layers.find((l) => l.getClassName() === 'Embedding' && l.input === i) as unknown as { inputDim: number } | undefined;
+  const vocab = (i: tf.SymbolicTensor) => embeddingOf(i)?.inputDim ?? SIZES.vocab;
+  const x = model.inputs.map((i) => tf.tensor2d(ints(rnd, SIZES.batch * i.shape[1]!, 1, vocab(i)), [SIZES.batch, i.shape[1]!], 'int32'));
+  const out = model.outputs[0].shape;
+  const shape = [SIZES.batch, ...out.slice(1, -1) as number[], 1];
+  return { x, y: tf.tensor(ints(rnd, shape.reduce((a, d) => a * d, 1), 0, out[out.length - 1]!), shape) };
 }
 
 /** Builds one benchmark model with the given engine, compiled for training. */
@@ -50,17 +70,20 @@ async function dispatches(f: () => Promise<unknown> | unknown): Promise<number> 
  */
 export async function countKernels(preset: BenchPreset, T: number, engine: Engine): Promise<{ kernelsPerStep: number; recurrentKernelsPerStep: number }> {
   const model = benchModel(preset, T, engine);
-  const { x, y } = batch(T);
+  const { x, y } = modelBatch(model);
   await model.trainOnBatch(x, y);
   const kernelsPerStep = await dispatches(() => model.trainOnBatch(x, y));
   const layer = model.layers.find((l) => /^(SimpleRNN|LSTM|GRU|Bidirectional)$/.test(l.getClassName()))!;
-  const input = tf.randomNormal([SIZES.batch, T, SIZES.embedding], 0, 1, 'float32', 3);
+  const [, steps, features] = [(layer.input as tf.SymbolicTensor | tf.SymbolicTensor[])].flat()[0].shape;
+  const input = tf.randomNormal([SIZES.batch, steps!, features!], 0, 1, 'float32', 3);
   const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-  const lossOnly = tf.variable(tf.tidy(() => tf.zerosLike(layer.apply(input) as tf.Tensor)));
+  // The layer's output (the first, with returnState).
+  const output = () => [layer.apply(input) as tf.Tensor | tf.Tensor[]].flat()[0];
+  const lossOnly = tf.variable(tf.tidy(() => tf.zerosLike(output())));
   const grads = (f: () => tf.Scalar, v: tf.Variable[]) => { const g = tf.variableGrads(f, v); tf.dispose([g.value, ...Object.values(g.grads)]); };
-  const withLayer = await dispatches(() => grads(() => tf.sum(layer.apply(input) as tf.Tensor), vars));
+  const withLayer = await dispatches(() => grads(() => tf.sum(output()), vars));
   const sumAlone = await dispatches(() => grads(() => tf.sum(lossOnly), [lossOnly]));
-  tf.dispose([x, y, input, lossOnly]);
+  tf.dispose([...x, y, input, lossOnly]);
   model.optimizer.dispose();
   model.dispose();
   return { kernelsPerStep, recurrentKernelsPerStep: withLayer - sumAlone };
@@ -86,20 +109,20 @@ const cpuMs = () => (typeof process !== 'undefined' && process.cpuUsage ? ((u) =
  */
 export async function timeInterleaved(specs: [BenchPreset, Engine][], T: number, steps: number, warmup = 1, units?: number) {
   const models = specs.map(([p, engine]) => benchModel(p, T, engine, units));
-  const { x, y } = batch(T);
+  const data = models.map((model) => modelBatch(model));
   const wall: number[][] = specs.map(() => []);
   const cpu: number[][] = specs.map(() => []);
   for (let i = 0; i < warmup + steps; i++)
     for (const k of i % 2 ? [...models.keys()].reverse() : models.keys()) {
       const c0 = cpuMs();
       const t0 = performance.now();
-      await models[k].trainOnBatch(x, y);
+      await models[k].trainOnBatch(data[k].x, data[k].y);
       if (i >= warmup) {
         wall[k].push(performance.now() - t0);
         cpu[k].push(cpuMs() - c0);
       }
     }
-  tf.dispose([x, y]);
+  tf.dispose(data.flatMap((d) => [...d.x, d.y]));
   for (const model of models) {
     model.optimizer.dispose();
     model.dispose();

@@ -5,7 +5,8 @@ Prints one JSON object: {"torch": version, "threads": n, "results": [{"preset", 
 "cpu": [ms, ...]}]}: wall-clock and process CPU time (time.process_time, which other processes' load does not inflate).
 Sizes: batch 32, vocabulary 5000, embedding 64, 64 units, 4 classes (bench/models.ts SIZES). PyTorch's GRU is the
 reset-after form: for "GRU-resetAfter" it is the same function as ours; for "GRU" (reset-before, TF.js's form) it is
-the same cost, not the same function.
+the same cost, not the same function. MODELS maps each preset of bench/models.ts BENCH_MODELS to the same model here
+and the shapes of its inputs and targets: adding a row is one entry in each.
 """
 import argparse
 import json
@@ -15,6 +16,8 @@ import torch
 from torch import nn
 
 B, V, E, H, C = 32, 5000, 64, 64, 4
+# The decoder's vocabulary of the encoder-decoder row (bench/models.ts DECODER_VOCAB).
+DV = 100
 
 
 class Classifier(nn.Module):
@@ -40,19 +43,63 @@ class Classifier(nn.Module):
         return self.out(last)  # logits; CrossEntropyLoss applies the softmax
 
 
+class ConvLSTM(nn.Module):
+    """Embedding -> Conv1D(64, 5, relu, valid) -> MaxPooling1D(2) -> LSTM -> Dense (bench/models.ts Conv1D-LSTM)."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(V, E)
+        self.conv = nn.Conv1d(E, 64, 5)
+        self.pool = nn.MaxPool1d(2)
+        self.rnn = nn.LSTM(64, H, batch_first=True)
+        self.out = nn.Linear(H, C)
+
+    def forward(self, x):
+        z = self.pool(torch.relu(self.conv(self.emb(x).transpose(1, 2)))).transpose(1, 2)
+        seq, _ = self.rnn(z)
+        return self.out(seq[:, -1, :])
+
+
+class Seq2seq(nn.Module):
+    """Keras lstm_seq2seq's shape: the encoder LSTM's final (h, c) start the decoder LSTM, which reads the target
+    shifted by one; a Dense over the decoder vocabulary at every step (bench/models.ts Seq2seq-LSTM)."""
+
+    def __init__(self):
+        super().__init__()
+        self.src_emb, self.tgt_emb = nn.Embedding(V, E), nn.Embedding(DV, E)
+        self.enc, self.dec = nn.LSTM(E, H, batch_first=True), nn.LSTM(E, H, batch_first=True)
+        self.out = nn.Linear(H, DV)
+
+    def forward(self, src, tgt):
+        _, state = self.enc(self.src_emb(src))
+        seq, _ = self.dec(self.tgt_emb(tgt), state)
+        return self.out(seq).reshape(-1, DV)  # per-step logits, flattened for CrossEntropyLoss
+
+
+classifier = lambda preset: (lambda: Classifier(preset), lambda T: [torch.randint(1, V, (B, T))], lambda T: torch.randint(0, C, (B,)))
+# preset -> (model, inputs at length T, targets at length T)
+MODELS = {
+    **{p: classifier(p) for p in ("SimpleRNN", "LSTM", "GRU", "GRU-resetAfter", "BiLSTM", "LSTM-2layer")},
+    "Conv1D-LSTM": (ConvLSTM, lambda T: [torch.randint(1, V, (B, T))], lambda T: torch.randint(0, C, (B,))),
+    "Seq2seq-LSTM": (Seq2seq, lambda T: [torch.randint(1, V, (B, T)), torch.randint(1, DV, (B, T))],
+                     lambda T: torch.randint(0, DV, (B * T,))),
+}
+
+
 def time_steps(preset, T, steps, warmup):
     torch.manual_seed(0)
-    model = Classifier(preset)
+    make, inputs, targets = MODELS[preset]
+    model = make()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
-    x = torch.randint(1, V, (B, T))
-    y = torch.randint(0, C, (B,))
+    x = inputs(T)
+    y = targets(T)
     times, cpu = [], []
     for i in range(warmup + steps):
         c0 = time.process_time()
         t0 = time.perf_counter()
         opt.zero_grad()
-        loss = loss_fn(model(x), y)
+        loss = loss_fn(model(*x), y)
         loss.backward()
         opt.step()
         loss.item()
@@ -64,7 +111,7 @@ def time_steps(preset, T, steps, warmup):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--presets", default="SimpleRNN,LSTM,GRU,GRU-resetAfter,BiLSTM,LSTM-2layer")
+    p.add_argument("--presets", default=",".join(MODELS))
     p.add_argument("--seq", default="50,200")
     p.add_argument("--steps", type=int, default=5)
     p.add_argument("--warmup", type=int, default=2)

@@ -66,10 +66,8 @@ export function buildModel(ir: ModelIR, { name = 'rnn_studio', engine = DEFAULT_
   }
   const model = tf.model({ inputs: ir.inputs.map((id) => at(id)), outputs: ir.outputs.map((id) => at(id)), name });
   if (initialize) reseedBackward(model, ir);
-  // The fused and SIMD kernels neither take initial states nor return final ones: a layer with state ports keeps
-  // tfjs's own per-step loop (it would fall back at every call anyway), so the engine shown counts only fused layers.
-  if (engine !== 'stock')
-    for (const l of ir.layers) if (!l.states?.length && !l.params.returnState && !l.inner?.params.returnState) fuseLayer(model.getLayer(l.name), engine);
+  // Every recurrent layer runs on the engine, state ports included: the kernels take initial states and return final ones.
+  if (engine !== 'stock') for (const l of ir.layers) fuseLayer(model.getLayer(l.name), engine);
   return model;
 }
 

@@ -94,37 +94,77 @@ const sharedIdentity: tf.KernelFunc = ({ inputs, backend }) => {
 };
 
 /**
- * The kernel gradient of a convolution (Conv1D runs as a conv2d of height 1), missing on wasm in tfjs 4.22: the cpu
- * backend's loop (channels last), on the heap. dW[r, c, i, o] = Σ_{b, y, x} X[b, r + y·sh − top, c + x·sw − left, i]·dY[b, y, x, o].
+ * Every tap of a convolution's windows that lands inside the input (not in the padding): `f(m, k, xi)` with m the
+ * output position (n·OH + y)·OW + x, k = (r·FW + c)·I the tap's first row of the [FH·FW·I, O] filter, xi the offset
+ * of the I input channels it reads (NHWC).
  */
-const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-  if (dataFormat !== 'NHWC') throw new Error('Conv2DBackpropFilter on wasm supports channels-last data only.');
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
-  const { batchSize: N, inHeight: H, inWidth: W, inChannels: I, outHeight: OH, outWidth: OW, outChannels: O, filterHeight: FH, filterWidth: FW, strideHeight: sh, strideWidth: sw } = info;
+function forEachTap(info: tf.backend_util.Conv2DInfo, f: (m: number, k: number, xi: number) => void) {
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: I, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW, strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;
-  const b = backend as unknown as AnyBackend;
-  const out = b.makeOutput!(filterShape, 'float32');
-  const [xv, dyv, dw] = heap(b, x, dy, out);
-  dw.fill(0);
-  for (let r = 0; r < FH; r++)
-    for (let c = 0; c < FW; c++)
-      for (let n = 0; n < N; n++)
-        for (let y = 0; y < OH; y++) {
+  for (let n = 0; n < N; n++)
+    for (let y = 0; y < OH; y++)
+      for (let xo = 0; xo < OW; xo++)
+        for (let r = 0; r < FH; r++) {
           const xr = r + y * sh - top;
           if (xr < 0 || xr >= H) continue;
-          for (let xo = 0; xo < OW; xo++) {
+          for (let c = 0; c < FW; c++) {
             const xc = c + xo * sw - left;
-            if (xc < 0 || xc >= W) continue;
-            const xi = ((n * H + xr) * W + xc) * I, di = ((n * OH + y) * OW + xo) * O, wi = (r * FW + c) * I * O;
-            for (let i = 0; i < I; i++) {
-              const xval = xv[xi + i];
-              for (let o = 0; o < O; o++) dw[wi + i * O + o] += xval * dyv[di + o];
-            }
+            if (xc >= 0 && xc < W) f((n * OH + y) * OW + xo, (r * FW + c) * I, ((n * H + xr) * W + xc) * I);
           }
         }
-  return out;
+}
+
+type ConvBackend = AnyBackend & { disposeData(id: object): void };
+const convInfo = (xShape: number[], attrs: tf.Conv2DBackpropFilterAttrs | tf.Conv2DBackpropInputAttrs, filterShape: number[]) => {
+  if (attrs.dataFormat !== 'NHWC') throw new Error('Conv2D gradients on wasm support channels-last data only.');
+  return tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+};
+
+/**
+ * The gradients of a convolution (Conv1D runs as a conv2d of height 1) on wasm as one matrix product each, through
+ * the backend's BatchMatMul (`matMul`, which takes transpose flags), with col [N·OH·OW, FH·FW·I] the input's windows
+ * (zeros where they reach into the padding) and dY read as [N·OH·OW, O]:
+ *   filter: dW = colᵀ·dY (tfjs 4.22's wasm backend has no such kernel; a plain loop over the sum measured 670–760 ms
+ *           per step for the Conv1D(64, 5) bench row);
+ *   input:  dCol = dY·Wᵀ, each window's rows added back where they were read (col2im; the stock kernel measured
+ *           130–290 ms for the same row).
+ */
+const conv2DBackpropFilter = (matMul: tf.KernelFunc): tf.KernelFunc => ({ inputs, backend, attrs }) => {
+  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const info = convInfo(x.shape, a, a.filterShape);
+  const b = backend as unknown as ConvBackend;
+  const M = info.batchSize * info.outHeight * info.outWidth, I = info.inChannels, K = info.filterHeight * info.filterWidth * I;
+  const col = b.makeOutput!([M, K], 'float32');
+  try {
+    const [xv, cv] = heap(b, x, col);
+    cv.fill(0);
+    forEachTap(info, (m, k, xi) => cv.set(xv.subarray(xi, xi + I), m * K + k));
+    const product = matMul({ inputs: { a: col, b: { ...dy, shape: [M, info.outChannels] } }, backend, attrs: { transposeA: true, transposeB: false } }) as tf.TensorInfo;
+    return { ...product, shape: a.filterShape };
+  } finally {
+    b.disposeData(col.dataId);
+  }
+};
+
+const conv2DBackpropInput = (matMul: tf.KernelFunc): tf.KernelFunc => ({ inputs, backend, attrs }) => {
+  const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+  const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const info = convInfo(a.inputShape, a, filter.shape);
+  const b = backend as unknown as ConvBackend;
+  const M = info.batchSize * info.outHeight * info.outWidth, I = info.inChannels, O = info.outChannels, K = info.filterHeight * info.filterWidth * I;
+  const dCol = matMul({ inputs: { a: { ...dy, shape: [M, O] }, b: { ...filter, shape: [K, O] } }, backend, attrs: { transposeA: false, transposeB: true } }) as tf.TensorInfo;
+  try {
+    const dx = b.makeOutput!(a.inputShape, 'float32');
+    const [dv, dc] = heap(b, dx, dCol);
+    dv.fill(0);
+    forEachTap(info, (m, k, xi) => {
+      for (let i = 0; i < I; i++) dv[xi + i] += dc[m * K + k + i];
+    });
+    return dx;
+  } finally {
+    b.disposeData(dCol.dataId);
+  }
 };
 
 /** A [FH, FW, I, O] filter with d − 1 zeros between its taps along `axis` (0 or 1): what a dilated conv applies. */
@@ -161,6 +201,34 @@ function dilatedConvGradient(stock: tf.GradConfig): tf.GradConfig {
   };
 }
 
+/**
+ * tfjs 4.22's wasm BatchMatMul with transposeA or transposeB (what every matMul gradient asks for) measured 14–17×
+ * slower than an explicit transpose and a plain product: x̃ᵀ·dY for [1600, 64] and [1600, 5000] took 1.8 s against
+ * 0.13 s, the gradient of a per-step Dense over a 5000-word vocabulary. This runs the flagged operands through the
+ * backend's Transpose (last two axes) and the product without flags.
+ */
+function flagFreeMatMul(stock: tf.KernelFunc, transpose: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+    if (!transposeA && !transposeB) return stock(args);
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const temps: tf.TensorInfo[] = [];
+    const flip = (t: tf.TensorInfo) => {
+      const r = t.shape.length;
+      const perm = [...t.shape.keys()].map((i) => (i < r - 2 ? i : 2 * r - 3 - i));
+      const out = transpose({ inputs: { x: t }, backend: args.backend, attrs: { perm } }) as tf.TensorInfo;
+      temps.push(out);
+      return out;
+    };
+    const inputs = { a: transposeA ? flip(a) : a, b: transposeB ? flip(b) : b };
+    try {
+      return stock({ ...args, inputs, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+    } finally {
+      for (const t of temps) (args.backend as unknown as { disposeData(id: object): void }).disposeData(t.dataId);
+    }
+  };
+}
+
 let kernelsInstalled = false;
 function installKernels() {
   if (kernelsInstalled) return;
@@ -173,8 +241,16 @@ function installKernels() {
     tf.unregisterKernel('GatherV2', 'wasm');
     tf.registerKernel({ ...stockGather, kernelFunc: rowGather(stockGather.kernelFunc) });
   }
+  const [stockMatMul, stockTranspose] = [tf.getKernel('BatchMatMul', 'wasm'), tf.getKernel('Transpose', 'wasm')];
+  if (stockMatMul && stockTranspose) {
+    tf.unregisterKernel('BatchMatMul', 'wasm');
+    tf.registerKernel({ ...stockMatMul, kernelFunc: flagFreeMatMul(stockMatMul.kernelFunc, stockTranspose.kernelFunc) });
+    const matMul = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
+    if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter(matMul) });
+    if (tf.getKernel('Conv2DBackpropInput', 'wasm')) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+    tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput(matMul) });
+  }
   tf.registerGradient(dilatedConvGradient(tf.getGradient('Conv2D')));
-  if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter });
   if (tf.getKernel('Identity', 'wasm')) {
     tf.unregisterKernel('Identity', 'wasm');
     tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: sharedIdentity });

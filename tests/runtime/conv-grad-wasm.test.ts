@@ -1,7 +1,7 @@
 /**
- * tfjs 4.22's wasm backend has no Conv2DBackpropFilter (the kernel gradient of Conv1D); src/runtime/setup.ts
- * registers one. Its gradients equal the cpu backend's own kernel (tfjs-backend-cpu) on strided, same and valid
- * convolutions, and training a Conv1D graph on wasm lowers the loss.
+ * tfjs 4.22's wasm backend has no Conv2DBackpropFilter (the kernel gradient of Conv1D) and a slow Conv2DBackpropInput;
+ * src/runtime/setup.ts registers both as matrix products. Their gradients equal the cpu backend's own kernels
+ * (tfjs-backend-cpu) on strided, same and valid convolutions, and training a Conv1D graph on wasm lowers the loss.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -19,8 +19,8 @@ const CASES: [string, number, number, 'valid' | 'same', number, number][] = [
   ['k5 same', 5, 1, 'same', 7, 6],
 ];
 
-/** d/dW of Σ conv1d(x, W) · R, with seeded x, W and R, on the given backend. */
-async function kernelGrad(backend: string, k: number, s: number, pad: 'valid' | 'same', T: number, C: number): Promise<number[]> {
+/** d/dW and d/dx of Σ conv1d(x, W) · R, with seeded x, W and R, on the given backend. */
+async function kernelGrad(backend: string, k: number, s: number, pad: 'valid' | 'same', T: number, C: number): Promise<[number[], number[]]> {
   await tf.setBackend(backend);
   const next = rng(11);
   const u = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => 2 * next() - 1), shape);
@@ -28,20 +28,22 @@ async function kernelGrad(backend: string, k: number, s: number, pad: 'valid' | 
   const w = u([k, C, 5]) as tf.Tensor3D;
   const outT = pad === 'same' ? Math.ceil(T / s) : Math.ceil((T - k + 1) / s);
   const r = u([2, outT, 5]);
-  const g = tf.grad((ww: tf.Tensor) => tf.sum(tf.mul(tf.conv1d(x, ww as tf.Tensor3D, s, pad), r)))(w);
-  const out = Array.from(await g.data());
-  tf.dispose([x, w, r, g]);
+  const g = tf.grads((ww: tf.Tensor, xx: tf.Tensor) => tf.sum(tf.mul(tf.conv1d(xx as tf.Tensor3D, ww as tf.Tensor3D, s, pad), r)))([w, x]);
+  const out: [number[], number[]] = [Array.from(await g[0].data()), Array.from(await g[1].data())];
+  tf.dispose([x, w, r, ...g]);
   return out;
 }
 
 describe.each(CASES)('%s', (_name, k, s, pad, T, C) => {
-  it('wasm kernel gradient equals the cpu backend\'s (max |Δ| ≤ 1e-5)', async () => {
+  it('wasm kernel and input gradients equal the cpu backend\'s (max |Δ| ≤ 1e-5)', async () => {
     const wasm = await kernelGrad('wasm', k, s, pad, T, C);
     const cpu = await kernelGrad('cpu', k, s, pad, T, C);
     await tf.setBackend('wasm');
-    expect(wasm.length).toBe(k * C * 5);
-    expect(Math.max(...cpu.map(Math.abs))).toBeGreaterThan(0.1);
-    expect(Math.max(...wasm.map((v, i) => Math.abs(v - cpu[i])))).toBeLessThanOrEqual(1e-5);
+    expect(wasm.map((g) => g.length)).toEqual([k * C * 5, 2 * T * C]);
+    wasm.forEach((g, j) => {
+      expect(Math.max(...cpu[j].map(Math.abs))).toBeGreaterThan(0.1);
+      expect(Math.max(...g.map((v, i) => Math.abs(v - cpu[j][i])))).toBeLessThanOrEqual(1e-5);
+    });
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Fused vs stock tfjs recurrent layers on the cpu backend: forward outputs and gradients w.r.t. the input and every
  * weight agree within 1e-5, for each kind, with masking, goBackwards, returnSequences, Bidirectional, hardSigmoid,
- * relu, dropout and recurrent dropout; and a model saved with fused layers loads in stock `tf.loadLayersModel`.
+ * relu, dropout and recurrent dropout, and with initial states in and final states out (their gradients too, the engine
+ * checked to have run); and a model saved with fused layers loads in stock `tf.loadLayersModel`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -9,7 +10,7 @@ import { compile } from '../../src/compiler/index.ts';
 import type { GraphNode, LayerKind, Params } from '../../src/graph/index.ts';
 import { buildModel } from '../../src/runtime/build.ts';
 import { fusedLayerCount, fuseModel } from '../../src/runtime/fused/index.ts';
-import { CASES, compare, D, H, maxDiff, T, type Kind } from './recurrent-equality.ts';
+import { CASES, compare, D, H, maxDiff, STATE_CASES, T, type Kind } from './recurrent-equality.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
 
 beforeAll(async () => {
@@ -18,7 +19,7 @@ beforeAll(async () => {
 afterEach(() => vi.restoreAllMocks());
 
 describe.each(['SimpleRNN', 'LSTM', 'GRU'] as Kind[])('fused %s equals stock tfjs', (kind) => {
-  it.each(CASES)('%s', (_, c) => compare(kind, c));
+  it.each([...CASES, ...STATE_CASES])('%s', (_, c) => compare(kind, c));
   if (kind !== 'SimpleRNN') it('hardSigmoid gates', () => compare(kind, { recurrentActivation: 'hardSigmoid', masked: true }));
 });
 

@@ -1,6 +1,7 @@
 /**
  * Shared harness of the recurrent engine equality tests (fused.test.ts on cpu, simd.test.ts on wasm): one layer built
- * twice with the same weights, once stock and once on an engine; outputs, ∂L/∂x and every weight gradient compared.
+ * twice with the same weights, once stock and once on an engine; outputs (final states too, with returnState), ∂L/∂x,
+ * ∂L/∂(initial states) and every weight gradient compared.
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect, vi } from 'vitest';
@@ -20,13 +21,17 @@ export interface Case {
   useBias?: boolean;
   /** GRU only: RNN Studio's reset-after GRU layer (src/runtime/gru-layer.ts), whose unfused call is the reference. */
   resetAfter?: boolean;
+  /** Random initial states (Keras `initial_state`), whose gradients are compared too. */
+  initialState?: boolean;
+  /** The layer also returns its final states; the loss weighs each output. */
+  returnState?: boolean;
 }
 export const B = 3, T = 6, D = 4, H = 5;
 
 export function makeLayer(kind: Kind, c: Case, units = H): tf.layers.Layer {
   const args = {
     units, returnSequences: !!c.returnSequences, goBackwards: !!c.goBackwards, activation: c.activation ?? 'tanh',
-    dropout: c.dropout ?? 0, recurrentDropout: c.recurrentDropout ?? 0, useBias: c.useBias ?? true,
+    dropout: c.dropout ?? 0, recurrentDropout: c.recurrentDropout ?? 0, useBias: c.useBias ?? true, returnState: !!c.returnState,
     kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
     // tfjs's orthogonal initializer runs a QR in tf ops: minutes for the [300, 1200] of an LSTM at H = 300.
     recurrentInitializer: units > 64 ? tf.initializers.glorotUniform({ seed: 2 }) : tf.initializers.orthogonal({ seed: 2 }),
@@ -40,34 +45,47 @@ export function makeLayer(kind: Kind, c: Case, units = H): tf.layers.Layer {
   return c.bidirectional ? tf.layers.bidirectional({ layer: rnn as tf.RNN, mergeMode: 'concat' }) : rnn;
 }
 
+/** Random initial states for a layer of this case: h (and c for an LSTM) per direction, [B, H] each. */
+export function initialStates(kind: Kind, c: Case, batch: number, units: number): tf.Tensor[] {
+  const n = (kind === 'LSTM' ? 2 : 1) * (c.bidirectional ? 2 : 1);
+  return Array.from({ length: n }, (_, i) => tf.randomNormal([batch, units], 0, 0.5, 'float32', 20 + i));
+}
+
 /** A deterministic Math.random, so stock and fused draw identical dropout masks. */
 function seedRandom(seed: number) {
   let s = seed;
   vi.spyOn(Math, 'random').mockImplementation(() => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31));
 }
 
-/** The fixed random W of L = Σ y ⊙ W, for an output of this shape. */
-export const lossWeights = (shape: number[]) => tf.randomNormal(shape, 0, 1, 'float32', 7);
+/** The fixed random W of L = Σ y ⊙ W, for an output of this shape (`output`: which output of a layer with several). */
+export const lossWeights = (shape: number[], output = 0) => tf.randomNormal(shape, 0, 1, 'float32', 7 + output);
 
-/** Output, ∂L/∂x and ∂L/∂w for every weight of a layer, L = Σ y ⊙ W for a fixed random W (lossWeights). */
-export function run(layer: tf.layers.Layer, x: tf.Tensor3D, mask: tf.Tensor | null, training: boolean) {
+/**
+ * Output, ∂L/∂x, ∂L/∂s for each initial state and ∂L/∂w for every weight of a layer, L = Σ_k Σ y_k ⊙ W_k over its
+ * outputs (the final states too, with returnState) for fixed random W_k (lossWeights). y is the output, or the list
+ * of outputs.
+ */
+export function run(layer: tf.layers.Layer, x: tf.Tensor3D, mask: tf.Tensor | null, training: boolean, initialState: tf.Tensor[] = []) {
   seedRandom(42);
   const xv = tf.variable(x);
+  const sv = initialState.map((s) => tf.variable(s));
   const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-  let y: tf.Tensor | null = null;
+  let ys: tf.Tensor[] = [];
   const f = () => {
-    y = tf.keep(layer.apply(xv, { mask, training }) as tf.Tensor);
-    const W = lossWeights(y.shape);
-    return tf.sum(tf.mul(y, W)) as tf.Scalar;
+    const out = layer.apply(xv, { mask, training, ...(sv.length ? { initialState: sv } : {}) }) as tf.Tensor | tf.Tensor[];
+    ys = (Array.isArray(out) ? out : [out]).map((y) => tf.keep(y));
+    return tf.addN(ys.map((y, k) => tf.sum(tf.mul(y, lossWeights(y.shape, k))))) as tf.Scalar;
   };
-  const { value, grads } = tf.variableGrads(f, [xv, ...weights]);
+  const { value, grads } = tf.variableGrads(f, [xv, ...sv, ...weights]);
+  const values = ys.map((y) => y.arraySync());
   const out = {
-    y: (y as unknown as tf.Tensor).arraySync(),
+    y: values.length === 1 ? values[0] : values,
     dx: grads[xv.name].arraySync(),
+    ds: sv.map((s) => grads[s.name].arraySync()),
     dw: weights.map((w) => grads[w.name].arraySync()),
     names: weights.map((w) => w.name),
   };
-  tf.dispose([value, xv, y!, ...Object.values(grads)]);
+  tf.dispose([value, xv, ...sv, ...ys, ...Object.values(grads)]);
   return out;
 }
 
@@ -88,6 +106,9 @@ function withoutLeaks<R>(f: () => R): R {
   expect(tf.memory().numTensors).toBe(before);
   return out;
 }
+
+/** A kernel only this engine dispatches: the SIMD forward, or the fused loop's unstack (cpu and wasm backends). */
+const ENGINE_KERNEL: Record<FusedEngine | 'stock', string> = { simd: 'RnnSimdForward', fused: 'RnnUnstackRows', stock: '' };
 
 export interface Sizes {
   /** [B, T, D, H] */
@@ -110,17 +131,23 @@ export async function compare(kind: Kind, c: Case, engine: FusedEngine = 'fused'
   const side = (engineOf: FusedEngine | 'stock', weights: number[][][] | null) => {
     const x = tf.tensor3d(xs);
     const mask = c.masked ? tf.tensor2d(sizes.mask) : null;
+    const states = c.initialState ? initialStates(kind, c, b, h) : [];
     const layer = makeLayer(kind, c, h);
-    tf.dispose(layer.apply(x) as tf.Tensor);
+    tf.dispose(layer.apply(x) as tf.Tensor | tf.Tensor[]);
     if (weights) {
       const w = weights.map((v) => tf.tensor(v));
       layer.setWeights(w);
       tf.dispose(w);
     }
     if (engineOf !== 'stock') expect(fuseLayer(layer, engineOf)).toBe(c.bidirectional ? 2 : 1);
-    const out = withoutLeaks(() => run(layer, x, mask, training));
+    const dispatch = vi.spyOn(tf.engine(), 'runKernel');
+    const out = withoutLeaks(() => run(layer, x, mask, training, states));
+    // The engine really ran (a call it does not cover would fall back to stock and compare stock with itself).
+    const ran = dispatch.mock.calls.some(([name]) => name === ENGINE_KERNEL[engineOf]);
+    dispatch.mockRestore();
+    expect(ran, `${engineOf} kernels dispatched`).toBe(engineOf !== 'stock');
     const values = layer.getWeights().map((v) => v.arraySync() as number[][]);
-    tf.dispose([x, ...(mask ? [mask] : [])]);
+    tf.dispose([x, ...states, ...(mask ? [mask] : [])]);
     return { ...out, values };
   };
   if (referenceBackend) await tf.setBackend(referenceBackend);
@@ -129,6 +156,11 @@ export async function compare(kind: Kind, c: Case, engine: FusedEngine = 'fused'
   const got = side(engine, ref.values);
   close(ref.y, got.y, 'y');
   close(ref.dx, got.dx, '∂L/∂x');
+  expect(got.ds.length).toBe(c.initialState ? (kind === 'LSTM' ? 2 : 1) * (c.bidirectional ? 2 : 1) : 0);
+  ref.ds.forEach((g, i) => {
+    if (nonZero) expect(maxAbs(g)).toBeGreaterThan(1e-4);
+    close(g, got.ds[i], `∂L/∂(initial state ${i})`);
+  });
   expect(got.dw.length).toBe((c.bidirectional ? 2 : 1) * (c.useBias === false ? 2 : 3));
   ref.dw.forEach((g, i) => {
     // A gradient that is all zeros would make the comparison vacuous.
@@ -155,4 +187,15 @@ export const CASES: [string, Case][] = [
   ['relu activation', { activation: 'relu', returnSequences: true }],
   ['dropout + recurrentDropout (training)', { dropout: 0.3, recurrentDropout: 0.4, returnSequences: true }],
   ['no bias, masked', { useBias: false, masked: true, returnSequences: true }],
+];
+
+/** Initial states in, final states out (encoder–decoder graphs), with the options that change where a state ends. */
+export const STATE_CASES: [string, Case][] = [
+  ['initial state', { initialState: true }],
+  ['returnState', { returnState: true }],
+  ['initial state + returnState + returnSequences', { initialState: true, returnState: true, returnSequences: true }],
+  ['initial state + returnState, masked (final state = the last real step\'s)', { initialState: true, returnState: true, masked: true }],
+  ['initial state + returnState, masked + goBackwards + returnSequences', { initialState: true, returnState: true, masked: true, goBackwards: true, returnSequences: true }],
+  ['initial state + returnState, dropout + recurrentDropout (training)', { initialState: true, returnState: true, dropout: 0.3, recurrentDropout: 0.4, returnSequences: true }],
+  ['initial state + returnState, bidirectional + masked', { initialState: true, returnState: true, bidirectional: true, masked: true }],
 ];

@@ -87,13 +87,13 @@ describe('teacher forcing', () => {
 });
 
 describe('the training session on a pair task', () => {
-  it('runs the state-port layers on stock tfjs, and "try it" decodes a typed source and a held-out sample', async () => {
+  it('runs the state-port layers on the wasm SIMD kernels, and "try it" decodes a typed source and a held-out sample', async () => {
     const s = new TrainSession('nowhere://', memoryRuns().runs);
     const events: SessionEvent[] = [];
     const settings = { optimizer: 'adam' as const, learningRate: 0.02, batchSize: 32, epochs: 1, steps: 40, clipNorm: 1, seed: 3, evalEvery: 1000, maxValSamples: 50 };
     const r = await s.start({ docText: serializeDocument(reversal()), settings }, 'wasm', (e) => events.push(e));
     expect(r.status).toBe('done');
-    expect(events[0]).toMatchObject({ type: 'started', taskId: 'reversal', engine: 'stock tfjs layers' });
+    expect(events[0]).toMatchObject({ type: 'started', taskId: 'reversal', engine: 'wasm SIMD kernels (2 recurrent layers)' });
     const before = tf.memory().numTensors;
     const typed = await s.tryIt('abcd');
     expect(typed.input).toBe('abcd');

@@ -2,7 +2,7 @@
  * The WebAssembly SIMD recurrent kernels (src/runtime/simd) against stock tfjs-layers on the cpu backend: outputs,
  * ∂L/∂x and every weight gradient within 1e-5 (relative above 1), over the option matrix (masks with left, right and
  * inner padding, goBackwards, returnSequences, Bidirectional, relu, hardSigmoid, dropout and recurrent dropout, no
- * bias, both GRU forms; the reset-after reference is RNN Studio's own GRU layer unfused, as stock tfjs has none), over
+ * bias, both GRU forms, initial states in and final states out with their gradients; the reset-after reference is RNN Studio's own GRU layer unfused, as stock tfjs has none), over
  * random sizes that are not multiples of the SIMD width, and at sizes past every blocking boundary of the matrix product. No tensor leaks, and no growth of wasm memory over 1,000
  * training steps with the app's SIMD Adam.
  */
@@ -17,7 +17,7 @@ import { initTfNode } from '../../src/runtime/setup-node.ts';
 import { makeOptimizer } from '../../src/runtime/train.ts';
 import { simdReady } from '../../src/runtime/simd/kernels.ts';
 import { SimdAdam, SimdMomentum, SimdRMSProp } from '../../src/runtime/simd/optimizers.ts';
-import { CASES, compare, maxDiff, type Case, type Kind, type Sizes } from './recurrent-equality.ts';
+import { CASES, compare, maxDiff, STATE_CASES, type Case, type Kind, type Sizes } from './recurrent-equality.ts';
 
 beforeAll(async () => {
   await initTfNode('wasm');
@@ -40,8 +40,12 @@ describe.each(['SimpleRNN', 'LSTM', 'GRU'] as Kind[])('SIMD %s equals stock tfjs
   if (kind !== 'SimpleRNN') it('hardSigmoid gates', () => compare(kind, { recurrentActivation: 'hardSigmoid', masked: true }, 'simd', undefined, 'cpu'));
 });
 
+describe.each(['SimpleRNN', 'LSTM', 'GRU'] as Kind[])('SIMD %s with initial and final states equals stock tfjs (cpu backend)', (kind) => {
+  it.each(STATE_CASES)('%s', (_, c) => compare(kind, c, 'simd', undefined, 'cpu'));
+});
+
 describe('SIMD reset-after GRU equals its unfused layer (cpu backend)', () => {
-  it.each(CASES)('%s', (_, c) => compare('GRU', { ...c, resetAfter: true }, 'simd', undefined, 'cpu'));
+  it.each([...CASES, ...STATE_CASES])('%s', (_, c) => compare('GRU', { ...c, resetAfter: true }, 'simd', undefined, 'cpu'));
   it('hardSigmoid gates', () => compare('GRU', { resetAfter: true, recurrentActivation: 'hardSigmoid', masked: true }, 'simd', undefined, 'cpu'));
 });
 

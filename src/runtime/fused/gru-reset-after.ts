@@ -16,8 +16,8 @@ import { addMaybe, carry, incoming, splitMasked, type FusedCell } from './sequen
 export const gruResetAfterCell: FusedCell = {
   blocks: 3,
   // Per step: matMul, add bᵣ, pick, add, σ, pick, mul, add, φ, 3 for ĥ = 12 kernels.
-  forward({ xp, R, bRec, mask, recMask, act, recAct, batch: B, units: H }) {
-    let h: tf.Tensor = tf.zeros([B, H]);
+  forward({ xp, R, bRec, mask, recMask, initial, act, recAct, batch: B, units: H }) {
+    let h: tf.Tensor = initial?.[0] ?? tf.zeros([B, H]);
     const ZR: tf.Tensor[] = [], HH: tf.Tensor[] = [], hIn: tf.Tensor[] = [], RHO: tf.Tensor[] = [], hs: tf.Tensor[] = [];
     for (let t = 0; t < xp.length; t++) {
       const hd = recMask ? tf.mul(h, recMask) : h;
@@ -57,7 +57,7 @@ export const gruResetAfterCell: FusedCell = {
     const dAh: tf.Tensor[] = new Array(T);
     const dRho: tf.Tensor[] = new Array(T);
     const dH: tf.Tensor[] = new Array(T);
-    let dhNext: tf.Tensor | null = null;
+    let dhNext: tf.Tensor | null = ctx.dFinal?.[0] ?? null;
     for (let t = T - 1; t >= 0; t--) {
       dH[t] = incoming(ctx, t, dhNext);
       const [dhHat, dhCarry] = splitMasked(dH[t], mask && mask[t]);
@@ -76,6 +76,6 @@ export const gruResetAfterCell: FusedCell = {
     const dZ = tf.concat([tf.reshape(dzr, [T, B, 2 * H]), tf.stack(dAh)], 2);
     // ∂L/∂R = h̃ᵀ·∂L/∂ρ and ∂L/∂bᵣ = Σ ∂L/∂ρ, one matMul each over [T·B] rows.
     const dR = ctx.weightGrads ? tf.matMul(tf.transpose(flat(Hin, H)), flat(dRhoAll, 3 * H)) : tf.zerosLike(R);
-    return { dZ, dR, dH, dRec: dRhoAll };
+    return { dZ, dR, dH, dInitial: [dhNext!], dRec: dRhoAll };
   },
 };

@@ -17,9 +17,9 @@ const split = (R: tf.Tensor, H: number) => pickColumns([R], [[0, 0, 2 * H], [0, 
 export const gruCell: FusedCell = {
   blocks: 3,
   // Per step: pick, matMul, add, σ, pick, mul, matMul, add, φ, 3 for ĥ = 12 kernels (stock ≈ 19 + tape).
-  forward({ xp, R, mask, recMask, act, recAct, batch: B, units: H }) {
+  forward({ xp, R, mask, recMask, initial, act, recAct, batch: B, units: H }) {
     const [Rzr, Rh] = split(R, H);
-    let h: tf.Tensor = tf.zeros([B, H]);
+    let h: tf.Tensor = initial?.[0] ?? tf.zeros([B, H]);
     const ZR: tf.Tensor[] = [], HH: tf.Tensor[] = [], hIn: tf.Tensor[] = [], RH: tf.Tensor[] = [], hs: tf.Tensor[] = [];
     for (let t = 0; t < xp.length; t++) {
       const hd = recMask ? tf.mul(h, recMask) : h;
@@ -59,7 +59,7 @@ export const gruCell: FusedCell = {
     const dAzr: tf.Tensor[] = new Array(T);
     const dAh: tf.Tensor[] = new Array(T);
     const dH: tf.Tensor[] = new Array(T);
-    let dhNext: tf.Tensor | null = null;
+    let dhNext: tf.Tensor | null = ctx.dFinal?.[0] ?? null;
     for (let t = T - 1; t >= 0; t--) {
       dH[t] = incoming(ctx, t, dhNext);
       const [dhHat, dhCarry] = splitMasked(dH[t], mask && mask[t]);
@@ -78,6 +78,6 @@ export const gruCell: FusedCell = {
     const dR = ctx.weightGrads
       ? tf.concat([tf.matMul(tf.transpose(flat(Hin, H)), flat(dzrAll, 2 * H)), tf.matMul(tf.transpose(flat(RH, H)), flat(dahAll, H))], 1)
       : tf.zerosLike(R);
-    return { dZ: tf.concat([dzrAll, dahAll], 2), dR, dH };
+    return { dZ: tf.concat([dzrAll, dahAll], 2), dR, dH, dInitial: [dhNext!] };
   },
 };

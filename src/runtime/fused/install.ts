@@ -4,8 +4,8 @@
  * Only the layer instance's `call` is replaced: the class name, config and weights ([kernel [D,kH],
  * recurrent_kernel [H,kH], bias [kH]]) stay the stock ones, so a saved model loads in plain `tf.loadLayersModel`
  * and the exporters see an ordinary LSTM. Nothing is registered with `tf.serialization`.
- * A call the fused path does not cover (stateful, returnState, an explicit initial state, an activation without a
- * known derivative) goes to the stock implementation unchanged.
+ * Initial states (Keras `initial_state`) and returnState run fused too. A call the fused path does not cover
+ * (stateful, an activation without a known derivative) goes to the stock implementation unchanged.
  */
 import * as tf from '@tensorflow/tfjs';
 import { isFusable, type LayerActivation } from './activations.ts';
@@ -67,8 +67,15 @@ export function setTap(layer: object, tap: SequenceTap | null): void {
 /** Is this layer running the fused engine? (For the UI and the benchmark.) */
 export const isFused = (layer: object): boolean => fusedLayers.has(layer);
 
-const fusableCall = (l: RnnInternals, kwargs: Record<string, unknown> | undefined) =>
-  !l.stateful && !l.returnState && kwargs?.initialState == null &&
+/** The initial states a call passes ([h] or [h, c]), or null. */
+const initialStates = (kwargs: Record<string, unknown> | undefined) => (kwargs?.initialState as tf.Tensor[] | null | undefined) ?? null;
+
+/** The kernels read initial states as [B, H] rows: any other count or shape goes to stock tfjs (and its errors). */
+const statesFit = (given: tf.Tensor[] | null, count: number, batch: number, units: number) =>
+  !given || (given.length === count && given.every((s) => s.shape.length === 2 && s.shape[0] === batch && s.shape[1] === units));
+
+const fusableCall = (l: RnnInternals, x: tf.Tensor, kwargs: Record<string, unknown> | undefined, states: number) =>
+  !l.stateful && statesFit(initialStates(kwargs), states, x.shape[0], l.cell.units) &&
   isFusable(l.cell.activation) && (!l.cell.recurrentActivation || isFusable(l.cell.recurrentActivation));
 
 /** tfjs `generateDropoutMask`: `count` masks drawn with `tf.dropout(ones, rate)`, only the first used. */
@@ -89,9 +96,9 @@ export function fuseRecurrentLayer(layer: tf.layers.Layer, engine: FusedEngine =
   if (!spec || fusedLayers.has(layer)) return !!spec;
   const stockCall = l.call.bind(l);
   l.call = (inputs, kwargs) => {
-    if (!fusableCall(l, kwargs)) return stockCall(inputs, kwargs);
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (!fusableCall(l, x, kwargs, kind === 'LSTM' ? 2 : 1)) return stockCall(inputs, kwargs);
     return tf.tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0] : inputs);
       const [B, , D] = x.shape;
       const c = l.cell;
       const training = kwargs?.training === true;
@@ -112,6 +119,8 @@ export function fuseRecurrentLayer(layer: tf.layers.Layer, engine: FusedEngine =
         recAct: c.recurrentActivation ?? null,
         units: c.units,
         tap: taps.get(l) ?? null,
+        initialState: initialStates(kwargs),
+        returnState: l.returnState,
       };
       return engine === 'simd' && simdReady() && simdActivations(args) ? simdSequence(kind, args, resetAfter) : fusedSequence(spec.cell, args);
     });

@@ -14,9 +14,9 @@ export const lstmCell: FusedCell = {
   blocks: 4,
   // Per step: matMul, add, σ, one pick (i, f, o, z_c), φ, 3 for ĉ, φ, mul = 10 kernels (+1 with recurrent dropout,
   // +6 with a mask). Stock tfjs: ≈ 14 forward, and each is also recorded on the tape.
-  forward({ xp, R, mask, recMask, act, recAct, batch: B, units: H }) {
-    let h: tf.Tensor = tf.zeros([B, H]);
-    let c = h;
+  forward({ xp, R, mask, recMask, initial, act, recAct, batch: B, units: H }) {
+    let h: tf.Tensor = initial?.[0] ?? tf.zeros([B, H]);
+    let c = initial?.[1] ?? tf.zeros([B, H]);
     const I: tf.Tensor[] = [], F: tf.Tensor[] = [], G: tf.Tensor[] = [], O: tf.Tensor[] = [];
     const cPrev: tf.Tensor[] = [], phiC: tf.Tensor[] = [], hIn: tf.Tensor[] = [], hs: tf.Tensor[] = [], cs: tf.Tensor[] = [];
     for (let t = 0; t < xp.length; t++) {
@@ -36,7 +36,7 @@ export const lstmCell: FusedCell = {
     }
     const keep = [I, F, G, O, cPrev, phiC, hIn].map((l) => tf.stack(l));
     const probe = () => ({ i: keep[0], f: keep[1], cTilde: keep[2], o: keep[3], c: tf.stack(cs), h: tf.stack(hs) });
-    return { hs, keep, probe };
+    return { hs, keep, probe, cLast: c };
   },
 
   // Per step: 1 add, 2 for ĉ, concat + mul for dz, matMul, mul for dc = 7 kernels (+1 recurrent dropout, +6 mask).
@@ -56,8 +56,8 @@ export const lstmCell: FusedCell = {
     const Rt = tf.transpose(R);
     const dZ: tf.Tensor[] = new Array(T);
     const dH: tf.Tensor[] = new Array(T);
-    let dhNext: tf.Tensor | null = null;
-    let dcNext: tf.Tensor | null = null;
+    let dhNext: tf.Tensor | null = ctx.dFinal?.[0] ?? null;
+    let dcNext: tf.Tensor | null = ctx.dFinal?.[1] ?? null;
     for (let t = T - 1; t >= 0; t--) {
       const m = mask && mask[t];
       dH[t] = incoming(ctx, t, dhNext);
@@ -74,6 +74,6 @@ export const lstmCell: FusedCell = {
     const B = Hin.shape[1]!;
     // ∂L/∂R = Σ_t h̃_{t−1}ᵀ·dz_t as one matMul over [T·B] rows.
     const dR = ctx.weightGrads ? tf.matMul(tf.transpose(tf.reshape(Hin, [T * B, H])), tf.reshape(dZs, [T * B, 4 * H])) : tf.zerosLike(R);
-    return { dZ: dZs, dR, dH };
+    return { dZ: dZs, dR, dH, dInitial: [dhNext!, dcNext!] };
   },
 };

@@ -8,8 +8,8 @@ import { addMaybe, carry, incoming, splitMasked, type FusedCell } from './sequen
 
 export const simpleRnnCell: FusedCell = {
   blocks: 1,
-  forward({ xp, R, mask, recMask, act, batch: B, units: H }) {
-    let h = tf.zeros([B, H]);
+  forward({ xp, R, mask, recMask, initial, act, batch: B, units: H }) {
+    let h = initial?.[0] ?? tf.zeros([B, H]);
     const hHats: tf.Tensor[] = [], hIn: tf.Tensor[] = [], hs: tf.Tensor[] = [], pre: tf.Tensor[] = [];
     for (let t = 0; t < xp.length; t++) {
       const hd = recMask ? tf.mul(h, recMask) : h;
@@ -30,7 +30,7 @@ export const simpleRnnCell: FusedCell = {
     const Rt = tf.transpose(R);
     const dA: tf.Tensor[] = new Array(T);
     const dH: tf.Tensor[] = new Array(T);
-    let dhNext: tf.Tensor | null = null;
+    let dhNext: tf.Tensor | null = ctx.dFinal?.[0] ?? null;
     for (let t = T - 1; t >= 0; t--) {
       dH[t] = incoming(ctx, t, dhNext);
       const [dhHat, dhCarry] = splitMasked(dH[t], mask && mask[t]);
@@ -41,6 +41,6 @@ export const simpleRnnCell: FusedCell = {
     }
     const dZ = tf.stack(dA);
     const dR = ctx.weightGrads ? tf.matMul(tf.transpose(tf.reshape(Hin, [T * B, H])), tf.reshape(dZ, [T * B, H])) : tf.zerosLike(R);
-    return { dZ, dR, dH };
+    return { dZ, dR, dH, dInitial: [dhNext!] };
   },
 };

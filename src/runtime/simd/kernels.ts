@@ -10,14 +10,14 @@ import * as tf from '@tensorflow/tfjs';
 type Ptr = number;
 /** The module's exports (assembly/rnn.ts); pointers are byte offsets, flags 0/1. */
 interface RnnWasm {
-  simpleForward(xp: Ptr, bias: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, save: Ptr, hAll: Ptr, out: Ptr, retSeq: number, scratch: Ptr): void;
-  simpleBackward(dy: Ptr, retSeq: number, save: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, dZ: Ptr, dR: Ptr, db: Ptr, dH: Ptr, weightGrads: number, scratch: Ptr): void;
-  lstmForward(xp: Ptr, bias: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, save: Ptr, hAll: Ptr, cAll: Ptr, out: Ptr, retSeq: number, scratch: Ptr): void;
-  lstmBackward(dy: Ptr, retSeq: number, save: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, dZ: Ptr, dR: Ptr, db: Ptr, dH: Ptr, weightGrads: number, scratch: Ptr): void;
-  gruForward(xp: Ptr, bias: Ptr, recBias: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, resetAfter: number, save: Ptr, hAll: Ptr, out: Ptr, retSeq: number, scratch: Ptr): void;
+  simpleForward(xp: Ptr, bias: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, h0: Ptr, B: number, T: number, H: number, goBack: number, act: number, save: Ptr, hAll: Ptr, out: Ptr, retSeq: number, scratch: Ptr): void;
+  simpleBackward(dy: Ptr, retSeq: number, save: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, dhT: Ptr, dh0: Ptr, B: number, T: number, H: number, goBack: number, act: number, dZ: Ptr, dR: Ptr, db: Ptr, dH: Ptr, weightGrads: number, scratch: Ptr): void;
+  lstmForward(xp: Ptr, bias: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, h0: Ptr, c0: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, save: Ptr, hAll: Ptr, cAll: Ptr, out: Ptr, retSeq: number, scratch: Ptr): void;
+  lstmBackward(dy: Ptr, retSeq: number, save: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, dhT: Ptr, dcT: Ptr, dh0: Ptr, dc0: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, dZ: Ptr, dR: Ptr, db: Ptr, dH: Ptr, weightGrads: number, scratch: Ptr): void;
+  gruForward(xp: Ptr, bias: Ptr, recBias: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, h0: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, resetAfter: number, save: Ptr, hAll: Ptr, out: Ptr, retSeq: number, scratch: Ptr): void;
   inputProjection(xp: Ptr, x: Ptr, E: number, K: Ptr, rows: number, N: number): void;
   inputGrads(dX: Ptr, dK: Ptr, x: Ptr, K: Ptr, Kt: Ptr, dZ: Ptr, rows: number, E: number, N: number, kRows: number): void;
-  gruBackward(dy: Ptr, retSeq: number, save: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, resetAfter: number, dZ: Ptr, dR: Ptr, db: Ptr, dRecBias: Ptr, dH: Ptr, weightGrads: number, scratch: Ptr): void;
+  gruBackward(dy: Ptr, retSeq: number, save: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, dhT: Ptr, dh0: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, resetAfter: number, dZ: Ptr, dR: Ptr, db: Ptr, dRecBias: Ptr, dH: Ptr, weightGrads: number, scratch: Ptr): void;
   usePanel(p: Ptr): void;
   PANEL_FLOATS: WebAssembly.Global;
   adam(w: Ptr, g: Ptr, m: Ptr, v: Ptr, out: Ptr, n: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number): void;
@@ -87,14 +87,14 @@ function withOutputs(b: WasmBackend, shapes: number[][], scratch: number, body: 
 
 /**
  * Forward: inputs x (x̃ [B·T, D], batch-major), K [D, kH], R, optional bias [kH], recBias [kH] (reset-after GRU),
- * mask [B, T] float32, recMask [B, H]. Outputs: out ([B, T, H] or [B, H]), save [T, B, W·H], hAll [T, B, H], and
+ * mask [B, T] float32, recMask [B, H], initial states h0 [B, H] and c0 [B, H] (LSTM; absent: zeros). Outputs: out ([B, T, H] or [B, H]), save [T, B, W·H], hAll [T, B, H], and
  * cAll [T, B, H] for an LSTM. The input projection x̃·K of every step goes to scratch first.
  */
 const forward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as unknown as WasmBackend;
   const k = kernels!;
   const a = attrs as unknown as SimdAttrs;
-  const { x, K, R, bias, recBias, mask, recMask } = inputs as Record<string, tf.TensorInfo | undefined>;
+  const { x, K, R, bias, recBias, mask, recMask, h0, c0 } = inputs as Record<string, tf.TensorInfo | undefined>;
   const H = a.units;
   const steps = a.steps;
   const [rows, D] = x!.shape;
@@ -103,7 +103,8 @@ const forward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const W = SIMD_LAYOUT[a.cell].save * H;
   const shapes = [a.returnSequences ? [batch, steps, H] : [batch, H], [steps, batch, W], [steps, batch, H]];
   if (a.cell === 'LSTM') shapes.push([steps, batch, H]);
-  const args = [ptr(b, mask), ptr(b, recMask), batch, steps, H, flag(a.goBackwards)] as const;
+  const pMask = ptr(b, mask), pRec = ptr(b, recMask);
+  const dims = [batch, steps, H, flag(a.goBackwards)] as const;
   // scratch: the cell's rows (3H + 3BH), then xp [B·T, kH]
   const own = 3 * H + 3 * batch * H;
   return withOutputs(b, shapes, own + rows * kH, ([out, save, hAll, cAll], s) => {
@@ -111,22 +112,23 @@ const forward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     k.inputProjection(xp, ptr(b, x), D, ptr(b, K), rows, kH);
     const o = ptr(b, out), sv = ptr(b, save), hs = ptr(b, hAll);
     const rs = flag(a.returnSequences);
-    if (a.cell === 'SimpleRNN') k.simpleForward(xp, ptr(b, bias), ptr(b, R), ...args, a.act, sv, hs, o, rs, s);
-    else if (a.cell === 'LSTM') k.lstmForward(xp, ptr(b, bias), ptr(b, R), ...args, a.act, a.recAct, sv, hs, ptr(b, cAll), o, rs, s);
-    else k.gruForward(xp, ptr(b, bias), ptr(b, recBias), ptr(b, R), ...args, a.act, a.recAct, flag(a.resetAfter), sv, hs, o, rs, s);
+    if (a.cell === 'SimpleRNN') k.simpleForward(xp, ptr(b, bias), ptr(b, R), pMask, pRec, ptr(b, h0), ...dims, a.act, sv, hs, o, rs, s);
+    else if (a.cell === 'LSTM') k.lstmForward(xp, ptr(b, bias), ptr(b, R), pMask, pRec, ptr(b, h0), ptr(b, c0), ...dims, a.act, a.recAct, sv, hs, ptr(b, cAll), o, rs, s);
+    else k.gruForward(xp, ptr(b, bias), ptr(b, recBias), ptr(b, R), pMask, pRec, ptr(b, h0), ...dims, a.act, a.recAct, flag(a.resetAfter), sv, hs, o, rs, s);
   });
 };
 
 /**
- * Backward: inputs dy (the output's gradient), save, R, x (x̃ [B·T, D]), K, optional mask, recMask. Outputs: dX
- * [B·T, D], dK [D, kH] (zeros unless attrs.weightGrads), dR [H, kH], db [kH], dRecBias [kH] (reset-after GRU), and
- * ∂L/∂h_t [T, B, H] when attrs.tapH. dZ = ∂L/∂(x̃·K + b) [B·T, kH] lives in scratch.
+ * Backward: inputs dy (the output's gradient), save, R, x (x̃ [B·T, D]), K, optional mask, recMask, and dhT, dcT
+ * [B, H] (∂L/∂ of the final states when the layer returns them). Outputs: dX [B·T, D], dK [D, kH] (zeros unless
+ * attrs.weightGrads), dR [H, kH], db [kH], dRecBias [kH] (reset-after GRU), ∂L/∂h0 and (LSTM) ∂L/∂c0 [B, H] when
+ * attrs.stateGrads, and ∂L/∂h_t [T, B, H] when attrs.tapH. dZ = ∂L/∂(x̃·K + b) [B·T, kH] lives in scratch.
  */
 const backward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as unknown as WasmBackend;
   const k = kernels!;
-  const a = attrs as unknown as SimdAttrs & { weightGrads: boolean; tapH: boolean };
-  const { dy, save, R, x, K, mask, recMask } = inputs as Record<string, tf.TensorInfo | undefined>;
+  const a = attrs as unknown as SimdAttrs & { weightGrads: boolean; stateGrads: boolean; tapH: boolean };
+  const { dy, save, R, x, K, mask, recMask, dhT, dcT } = inputs as Record<string, tf.TensorInfo | undefined>;
   const H = a.units;
   const [T, B] = save!.shape;
   const D = x!.shape[1];
@@ -134,6 +136,8 @@ const backward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const gru = a.cell === 'GRU';
   const shapes = [[B * T, D], [D, kH], [H, kH], [kH]];
   if (gru && a.resetAfter) shapes.push([kH]);
+  const nStates = a.stateGrads ? (a.cell === 'LSTM' ? 2 : 1) : 0;
+  for (let i = 0; i < nStates; i++) shapes.push([B, H]);
   if (a.tapH) shapes.push([T, B, H]);
   // scratch: six [B, H] rows (state gradients) and Rᵀ [kH, H] for the cell, then dZ [B·T, kH] and Kᵀ [kH, D]
   const own = 6 * B * H + kH * H;
@@ -142,11 +146,14 @@ const backward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     const dZ = s + 4 * own, Kt = dZ + 4 * B * T * kH;
     const dRecBias = gru && a.resetAfter ? ptr(b, o[4]) : 0;
     const dH = a.tapH ? ptr(b, o[o.length - 1]) : 0;
-    const common = [ptr(b, dy), flag(a.returnSequences), ptr(b, save), ptr(b, R), ptr(b, mask), ptr(b, recMask), B, T, H, flag(a.goBackwards)] as const;
+    const first = shapes.length - nStates - (a.tapH ? 1 : 0);
+    const dh0 = nStates ? ptr(b, o[first]) : 0, dc0 = nStates > 1 ? ptr(b, o[first + 1]) : 0;
+    const lead = [ptr(b, dy), flag(a.returnSequences), ptr(b, save), ptr(b, R), ptr(b, mask), ptr(b, recMask)] as const;
+    const dims = [B, T, H, flag(a.goBackwards)] as const;
     const wg = flag(a.weightGrads);
-    if (a.cell === 'SimpleRNN') k.simpleBackward(...common, a.act, dZ, dR, db, dH, wg, s);
-    else if (a.cell === 'LSTM') k.lstmBackward(...common, a.act, a.recAct, dZ, dR, db, dH, wg, s);
-    else k.gruBackward(...common, a.act, a.recAct, flag(a.resetAfter), dZ, dR, db, dRecBias, dH, wg, s);
+    if (a.cell === 'SimpleRNN') k.simpleBackward(...lead, ptr(b, dhT), dh0, ...dims, a.act, dZ, dR, db, dH, wg, s);
+    else if (a.cell === 'LSTM') k.lstmBackward(...lead, ptr(b, dhT), ptr(b, dcT), dh0, dc0, ...dims, a.act, a.recAct, dZ, dR, db, dH, wg, s);
+    else k.gruBackward(...lead, ptr(b, dhT), dh0, ...dims, a.act, a.recAct, flag(a.resetAfter), dZ, dR, db, dRecBias, dH, wg, s);
     k.inputGrads(dX, dK, ptr(b, x), ptr(b, K), Kt, dZ, B * T, D, kH, wg ? B * T : 0);
   });
   return outs;

@@ -10,6 +10,8 @@
  *   hAll [T, B, H]  h after each processing step;  cAll [T, B, H] (LSTM)
  *   save [T, B, W]  what the backward needs, W per kind (below)
  *   out  [B, T, H] (returnSequences, processing order as tfjs) or [B, H]
+ *   h0, c0 [B, H]  the state before the first step, or 0 for zeros
+ *   dhT, dcT [B, H]  ∂L/∂(final state) from outside the output (returnState), or 0;  dh0, dc0 [B, H]  ∂L/∂h0, ∂L/∂c0, or 0
  *   dZ   [B·T, kH]  ∂L/∂(x·K + b), same rows as xp, so ∂L/∂K = x̃ᵀ·dZ and ∂L/∂x = dZ·Kᵀ follow (`inputGrads`).
  * Equations: tfjs-layers 4.22 (shared/reference/rnn-math.md §2), masked steps carry the state over (§7).
  * No data segments, no allocation: the module only reads and writes the memory it is given.
@@ -320,6 +322,17 @@ function incoming(dh: usize, dy: usize, dhNext: usize, b: i32, s: i32, T: i32, H
   memory.fill(p, 0, <usize>n << 2);
 }
 
+/** dst[0:n] = src[0:n], or zeros when src is 0. */
+function copyOrZero(dst: usize, src: usize, n: i32): void {
+  if (src) memory.copy(dst, src, <usize>n << 2); else zero(dst, n);
+}
+
+/** Example b's row of an initial state [B, H] (h0 or c0), or the zero row when there is none. */
+// @ts-ignore: decorator
+@inline function initial(s0: usize, zeroRow: usize, b: i32, H: i32): usize {
+  return s0 ? at(s0, b * H) : zeroRow;
+}
+
 /** Σ over rows of dZ into db (kH). */
 function columnSums(db: usize, dZ: usize, rows: i32, n: i32): void {
   zero(db, n);
@@ -360,23 +373,23 @@ export function inputGrads(dX: usize, dK: usize, x: usize, K: usize, Kt: usize, 
 // SimpleRNN:  a = x·K + b + h̃·R,  ĥ = φ(a),  h = masked carry.   save W = 3H: [ĥ | h̃ | a].
 
 export function simpleForward(
-  xp: usize, bias: usize, R: usize, mask: usize, recMask: usize, B: i32, T: i32, H: i32, goBack: i32, act: i32,
+  xp: usize, bias: usize, R: usize, mask: usize, recMask: usize, h0: usize, B: i32, T: i32, H: i32, goBack: i32, act: i32,
   save: usize, hAll: usize, out: usize, retSeq: i32, scratch: usize,
 ): void {
   const W = 3 * H;
-  const zeroRow = scratch; // H zeros: h_{−1}
+  const zeroRow = scratch; // H zeros: h_{−1} without h0
   zero(zeroRow, H);
   for (let s = 0; s < T; s++) {
     const tt = inputStep(s, T, goBack);
     for (let b = 0; b < B; b++) {
-      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : zeroRow;
+      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : initial(h0, zeroRow, b, H);
       const row = at(save, (s * B + b) * W);
       if (recMask) mulRow(at(row, H), hPrev, at(recMask, b * H), H); else memory.copy(at(row, H), hPrev, <usize>H << 2);
       copyAdd(row, at(xp, (b * T + tt) * H), bias, H);
     }
     gemmAdd(at(save, s * B * W), W, at(save, s * B * W + H), W, B, R, H, H, 0, H);
     for (let b = 0; b < B; b++) {
-      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : zeroRow;
+      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : initial(h0, zeroRow, b, H);
       const row = at(save, (s * B + b) * W);
       const hHat = row;
       memory.copy(at(row, 2 * H), hHat, <usize>H << 2);
@@ -389,7 +402,7 @@ export function simpleForward(
 }
 
 export function simpleBackward(
-  dy: usize, retSeq: i32, save: usize, R: usize, mask: usize, recMask: usize, B: i32, T: i32, H: i32, goBack: i32,
+  dy: usize, retSeq: i32, save: usize, R: usize, mask: usize, recMask: usize, dhT: usize, dh0: usize, B: i32, T: i32, H: i32, goBack: i32,
   act: i32, dZ: usize, dR: usize, db: usize, dHout: usize, weightGrads: i32, scratch: usize,
 ): void {
   const W = 3 * H;
@@ -397,7 +410,7 @@ export function simpleBackward(
   const dhAll = at(scratch, B * H); // [B, H] ∂L/∂h_s of every example
   const Rt = at(scratch, 6 * B * H); // [H, H] Rᵀ
   transpose(Rt, R, H, H);
-  zero(dhNext, B * H);
+  copyOrZero(dhNext, dhT, B * H);
   zero(dR, H * H);
   for (let s = T - 1; s >= 0; s--) {
     const tt = inputStep(s, T, goBack);
@@ -418,6 +431,7 @@ export function simpleBackward(
     gemmNT(dhNext, at(dZ, tt * H), T * H, B, Rt, H, 0, H);
     carryBack(dhNext, dhAll, recMask, mask, B, T, H, tt);
   }
+  if (dh0) memory.copy(dh0, dhNext, <usize>(B * H) << 2);
   // ∂L/∂R = Σ h̃ᵀ·da (h̃ at save offset H)
   if (weightGrads) recurrentGrad(dR, save, W, H, dZ, B, T, H, H, goBack, 0, H);
   if (db) columnSums(db, dZ, B * T, H);
@@ -438,7 +452,7 @@ function carryBack(next: usize, dh: usize, recMask: usize, mask: usize, B: i32, 
 // save W = 7H: [i | f | g | o | c_{s−1} | φ(ĉ) | h̃].
 
 export function lstmForward(
-  xp: usize, bias: usize, R: usize, mask: usize, recMask: usize, B: i32, T: i32, H: i32, goBack: i32, act: i32,
+  xp: usize, bias: usize, R: usize, mask: usize, recMask: usize, h0: usize, c0: usize, B: i32, T: i32, H: i32, goBack: i32, act: i32,
   recAct: i32, save: usize, hAll: usize, cAll: usize, out: usize, retSeq: i32, scratch: usize,
 ): void {
   const W = 7 * H, N = 4 * H;
@@ -449,8 +463,8 @@ export function lstmForward(
   for (let s = 0; s < T; s++) {
     const tt = inputStep(s, T, goBack);
     for (let b = 0; b < B; b++) {
-      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : zeroRow;
-      const cPrev = s > 0 ? at(cAll, ((s - 1) * B + b) * H) : zeroRow;
+      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : initial(h0, zeroRow, b, H);
+      const cPrev = s > 0 ? at(cAll, ((s - 1) * B + b) * H) : initial(c0, zeroRow, b, H);
       const row = at(save, (s * B + b) * W);
       const hd = at(row, 6 * H);
       if (recMask) mulRow(hd, hPrev, at(recMask, b * H), H); else memory.copy(hd, hPrev, <usize>H << 2);
@@ -459,8 +473,8 @@ export function lstmForward(
     }
     gemmAdd(at(save, s * B * W), W, at(save, s * B * W + 6 * H), W, B, R, H, N, 0, N);
     for (let b = 0; b < B; b++) {
-      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : zeroRow;
-      const cPrev = s > 0 ? at(cAll, ((s - 1) * B + b) * H) : zeroRow;
+      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : initial(h0, zeroRow, b, H);
+      const cPrev = s > 0 ? at(cAll, ((s - 1) * B + b) * H) : initial(c0, zeroRow, b, H);
       const row = at(save, (s * B + b) * W);
       const z = row; // i f g o, activated in place
       const pc = at(row, 5 * H);
@@ -493,7 +507,7 @@ export function lstmForward(
 }
 
 export function lstmBackward(
-  dy: usize, retSeq: i32, save: usize, R: usize, mask: usize, recMask: usize, B: i32, T: i32, H: i32, goBack: i32,
+  dy: usize, retSeq: i32, save: usize, R: usize, mask: usize, recMask: usize, dhT: usize, dcT: usize, dh0: usize, dc0: usize, B: i32, T: i32, H: i32, goBack: i32,
   act: i32, recAct: i32, dZ: usize, dR: usize, db: usize, dHout: usize, weightGrads: i32, scratch: usize,
 ): void {
   const W = 7 * H, N = 4 * H;
@@ -502,7 +516,8 @@ export function lstmBackward(
   const dhAll = at(scratch, 2 * B * H); // [B, H] ∂L/∂h_s of every example
   const Rt = at(scratch, 6 * B * H); // [4H, H] Rᵀ
   transpose(Rt, R, H, N);
-  zero(dhNext, 2 * B * H);
+  copyOrZero(dhNext, dhT, B * H);
+  copyOrZero(dcNext, dcT, B * H);
   zero(dR, H * N);
   for (let s = T - 1; s >= 0; s--) {
     const tt = inputStep(s, T, goBack);
@@ -549,6 +564,8 @@ export function lstmBackward(
     gemmNT(dhNext, at(dZ, tt * N), T * N, B, Rt, H, 0, N);
     carryBack(dhNext, dhAll, recMask, mask, B, T, H, tt);
   }
+  if (dh0) memory.copy(dh0, dhNext, <usize>(B * H) << 2);
+  if (dc0) memory.copy(dc0, dcNext, <usize>(B * H) << 2);
   if (weightGrads) recurrentGrad(dR, save, W, 6 * H, dZ, B, T, H, N, goBack, 0, N);
   if (db) columnSums(db, dZ, B * T, N);
 }
@@ -561,7 +578,7 @@ export function lstmBackward(
 // save W = 5H: [z | r | ȟ | h̃ | u], u = r ⊙ h̃ (before) or a_r[h] (after).
 
 export function gruForward(
-  xp: usize, bias: usize, recBias: usize, R: usize, mask: usize, recMask: usize, B: i32, T: i32, H: i32, goBack: i32,
+  xp: usize, bias: usize, recBias: usize, R: usize, mask: usize, recMask: usize, h0: usize, B: i32, T: i32, H: i32, goBack: i32,
   act: i32, recAct: i32, resetAfter: i32, save: usize, hAll: usize, out: usize, retSeq: i32, scratch: usize,
 ): void {
   const W = 5 * H, N = 3 * H;
@@ -574,7 +591,7 @@ export function gruForward(
     const base = at(save, s * B * W);
     // Per example: h̃ and the input part of the pre-activations; then the recurrent products for the whole batch.
     for (let b = 0; b < B; b++) {
-      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : zeroRow;
+      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : initial(h0, zeroRow, b, H);
       const row = at(save, (s * B + b) * W);
       const hd = at(row, 3 * H);
       if (recMask) mulRow(hd, hPrev, at(recMask, b * H), H); else memory.copy(hd, hPrev, <usize>H << 2);
@@ -603,7 +620,7 @@ export function gruForward(
     }
     if (!resetAfter) gemmAdd(at(base, 2 * H), W, at(base, 4 * H), W, B, R, H, N, 2 * H, H); // ȟ += (r ⊙ h̃)·R_h
     for (let b = 0; b < B; b++) {
-      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : zeroRow;
+      const hPrev = s > 0 ? at(hAll, ((s - 1) * B + b) * H) : initial(h0, zeroRow, b, H);
       const row = at(save, (s * B + b) * W);
       const gz = row, gh = at(row, 2 * H), hd = at(row, 3 * H);
       actRow(act, gh, H);
@@ -624,7 +641,7 @@ export function gruForward(
 }
 
 export function gruBackward(
-  dy: usize, retSeq: i32, save: usize, R: usize, mask: usize, recMask: usize, B: i32, T: i32, H: i32, goBack: i32,
+  dy: usize, retSeq: i32, save: usize, R: usize, mask: usize, recMask: usize, dhT: usize, dh0: usize, B: i32, T: i32, H: i32, goBack: i32,
   act: i32, recAct: i32, resetAfter: i32, dZ: usize, dR: usize, db: usize, dRecBias: usize, dHout: usize,
   weightGrads: i32, scratch: usize,
 ): void {
@@ -634,7 +651,7 @@ export function gruBackward(
   const dArAll = at(scratch, 3 * B * H); // [B, 3H] ∂L/∂a_r of every example (reset-after)
   const Rt = at(scratch, 6 * B * H); // [3H, H] Rᵀ
   transpose(Rt, R, H, N);
-  zero(dhNext, B * H);
+  copyOrZero(dhNext, dhT, B * H);
   zero(dR, H * N);
   if (dRecBias) zero(dRecBias, N);
   for (let s = T - 1; s >= 0; s--) {
@@ -709,6 +726,7 @@ export function gruBackward(
     // ∂L/∂R: reset-after, from this step's ∂L/∂a_r (kept for one step only); reset-before, after the loop
     if (weightGrads && resetAfter) outerBatch(dR, at(base, 3 * H), W, dArAll, N, B, H, N, 0, N);
   }
+  if (dh0) memory.copy(dh0, dhNext, <usize>(B * H) << 2);
   if (weightGrads && !resetAfter) {
     recurrentGrad(dR, save, W, 3 * H, dZ, B, T, H, N, goBack, 0, 2 * H);
     recurrentGrad(dR, save, W, 4 * H, dZ, B, T, H, N, goBack, 2 * H, H);
