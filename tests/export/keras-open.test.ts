@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ADD_LAMBDA, editH5, editKeras, NO_INPUT_SHAPE } from '../fixtures/keras/edit-files.ts';
 import { cli, maxAbsDiff, PYTHON, ROOT, scratchDir, type Out } from './helpers.ts';
 
 const DIR = scratchDir('keras-open');
@@ -18,31 +19,6 @@ beforeAll(() => {
   execFileSync(PYTHON, [join(ROOT, 'tests/fixtures/keras/make_keras_files.py'), DIR]);
   expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8'));
 });
-
-/** Copies `from` to `to` and runs `edit` (Python, with `c` the model config as a dict, `f` the open file) on it. */
-function editH5(from: string, to: string, edit: string): string {
-  copyFileSync(join(DIR, from), join(DIR, to));
-  const code = `import h5py, json, sys, numpy as np\nf = h5py.File(sys.argv[1], 'r+')\nc = json.loads(f.attrs['model_config'])\n${edit}\nf.attrs['model_config'] = json.dumps(c).encode()\nf.close()`;
-  execFileSync(PYTHON, ['-c', code, join(DIR, to)]);
-  return join(DIR, to);
-}
-
-/** Copies a `.keras` zip, editing its config.json (`c`) and its model.weights.h5 (`w`, open for writing). */
-function editKeras(from: string, to: string, edit: string): string {
-  const code = `import zipfile, json, sys, io, h5py, numpy as np
-src = zipfile.ZipFile(sys.argv[1])
-c = json.loads(src.read('config.json'))
-buf = io.BytesIO(src.read('model.weights.h5'))
-w = h5py.File(buf, 'r+')
-${edit}
-w.close()
-with zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_STORED) as z:
-    z.writestr('metadata.json', src.read('metadata.json'))
-    z.writestr('config.json', json.dumps(c))
-    z.writestr('model.weights.h5', buf.getvalue())`;
-  execFileSync(PYTHON, ['-c', code, join(DIR, from), join(DIR, to)]);
-  return join(DIR, to);
-}
 
 async function predictMatches(model: string, file: string, flags: string[] = []) {
   const x = join(DIR, `${model}.x.json`);
@@ -77,7 +53,7 @@ describe('the file type comes from the first bytes, not the name', () => {
 
 describe('a Sequential file without its input shape', () => {
   it('is refused in one line that says how to give it; --input-shape T,F opens it with its weights', async () => {
-    const file = editH5('seq_bidirectional_pool.h5', 'no-shape.h5', "del c['config']['layers'][0]['config']['batch_input_shape']");
+    const file = editH5(DIR, 'seq_bidirectional_pool.h5', 'no-shape.h5', NO_INPUT_SHAPE);
     const err = await refused(['summary', file]);
     expect(err).toContain("does not say the model's input shape: its first layer, bidirectional (Bidirectional), has no batch_input_shape");
     expect(err).toContain('--input-shape T,F (time steps, features');
@@ -87,26 +63,21 @@ describe('a Sequential file without its input shape', () => {
   });
 
   it('starting with an Embedding, asks for the time steps alone and opens with --input-shape T', async () => {
-    const file = editH5('seq_embedding_lstm.h5', 'no-shape-tokens.h5', "c['config']['layers'] = c['config']['layers'][1:]");
+    const file = editH5(DIR, 'seq_embedding_lstm.h5', 'no-shape-tokens.h5', "c['config']['layers'] = c['config']['layers'][1:]");
     expect(await refused(['check', file])).toContain('--input-shape T (the number of time steps');
     await predictMatches('seq_embedding_lstm', file, ['--input-shape', '6']);
   });
 
   it("a Keras 3 .keras file without an InputLayer takes the shape from the first layer's build_config", async () => {
-    const file = editKeras('seq_norm_pool.keras', 'no-input-layer.keras', "c['config']['layers'] = c['config']['layers'][1:]\ndel c['config']['build_input_shape']");
+    const file = editKeras(DIR, 'seq_norm_pool.keras', 'no-input-layer.keras', "c['config']['layers'] = c['config']['layers'][1:]\ndel c['config']['build_input_shape']");
     await predictMatches('seq_norm_pool', file);
   });
 });
 
 describe('layers RNN Studio does not have', () => {
-  const lambda = `i = [l['class_name'] for l in c['config']['layers']].index('MaxPooling1D') + 1
-c['config']['layers'].insert(i, {'class_name': 'Lambda', 'config': {'name': 'lambda', 'trainable': True, 'dtype': 'float32', 'function': ['4wEAAAAAAAAA', None, None], 'function_type': 'lambda', 'module': '__main__', 'output_shape': None, 'arguments': {}}})
-g = f['model_weights']
-g.attrs['layer_names'] = np.array([n if isinstance(n, bytes) else n.encode() for n in g.attrs['layer_names']] + [b'lambda'])
-g.create_group('lambda').attrs['weight_names'] = np.asarray([])`;
 
   it('a Lambda is refused in one line naming it, its class and why; --drop-unsupported opens the rest with its weights', async () => {
-    const file = editH5('seq_conv_lstm.h5', 'lambda.h5', lambda);
+    const file = editH5(DIR, 'seq_conv_lstm.h5', 'lambda.h5', ADD_LAMBDA);
     const err = await refused(['summary', file]);
     expect(err).toBe(`rnn-studio summary: Layer lambda is a Lambda, which RNN Studio cannot open: it runs Python code saved in the file, which RNN Studio does not run. Add --drop-unsupported to open the rest without lambda.\n`);
     const r = await predictMatches('seq_conv_lstm', file, ['--drop-unsupported']);
@@ -114,7 +85,7 @@ g.create_group('lambda').attrs['weight_names'] = np.asarray([])`;
   });
 
   it('a custom class in a .keras file (with weights of its own) is dropped and the other weights still load', async () => {
-    const file = editKeras('seq_conv_lstm.keras', 'custom.keras', `c['config']['layers'].insert(2, {'module': 'my_pkg.layers', 'class_name': 'Scale', 'config': {'name': 'scale', 'trainable': True}, 'registered_name': 'my_pkg>Scale'})
+    const file = editKeras(DIR, 'seq_conv_lstm.keras', 'custom.keras', `c['config']['layers'].insert(2, {'module': 'my_pkg.layers', 'class_name': 'Scale', 'config': {'name': 'scale', 'trainable': True}, 'registered_name': 'my_pkg>Scale'})
 g = w.create_group('layers/scale/vars')
 g.attrs['name'] = 'scale'
 g['0'] = np.full(4, 2.0, np.float32)`);
