@@ -16,7 +16,7 @@ beforeAll(() => {
   execFileSync(PYTHON, [join(ROOT, 'tests/fixtures/keras/make_keras_files.py'), DIR]);
 });
 
-const kinds = async () => (await storedGraph(e2e.page)).nodes.filter((n) => !n.parentId).map((n) => n.data.kind);
+const kinds = async () => (await storedGraph(e2e.page)).nodes.filter((n) => !(n as { parentId?: string }).parentId).map((n) => n.data.kind);
 
 it('an .h5 without its input shape asks for it, and opens with its weights once it is given', async () => {
   const page = e2e.page;
