@@ -326,7 +326,7 @@ interface KerasKinds { kinds: { kind: string; classNames: string[]; versions: st
 /** docs/data/keras-kinds.json (scripts/keras-kinds.ts): the Keras classes each kind reads, and what checks it. */
 function kerasKinds(d: KerasKinds): string {
   const list = (xs: string[]) => (xs.length ? xs.join(', ') : '–');
-  return mdTable(['kind', 'Keras classes read', 'config forms read in tests', 'same maths checked against', 'tests'],
+  return mdTable(['kind', 'Keras classes read', 'Keras versions read in tests (configs or weights)', 'same maths checked against', 'tests'],
     d.kinds.map((k) => [k.kind, list(k.classNames.map((c) => `\`${c}\``)), list(k.versions), list(k.references), list(k.tests.map((t) => `\`${t}\``))]));
 }
 

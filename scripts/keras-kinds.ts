@@ -5,7 +5,7 @@
  * - a test file checks the kinds its header comment names, plus, when it runs tests/fixtures/keras/make_keras_files.py,
  *   the kinds of the Keras files that script writes, and, when it runs every preset, the kinds the presets use;
  * - its references are what its header says it compares with: "PyTorch", "float64 numpy", "by hand" (a hand count);
- * - its config forms are the Keras versions its header names ("Keras 1", "tf.keras 2"/"Keras 2", "Keras 3"), plus
+ * - its versions (of configs or weights read) are the Keras versions its header names ("Keras 1", "tf.keras 2"/"Keras 2", "Keras 3"), plus
  *   Keras 3 `.keras` and tf.keras 2.15 `.h5` for the make_keras_files.py kinds, and TF.js for "saved with stock TF.js".
  *
  *   npx tsx scripts/keras-kinds.ts > docs/data/keras-kinds.json && npm run docs:tables

@@ -19,6 +19,7 @@ import { compile, layerNames, snakeKind } from '../compiler/index.ts';
 import { MAX_BYTES } from '../graph/schema.ts';
 import { LAYERS } from '../layers/index.ts';
 import { bytesText, ZipRefusal, zipEntries, zipRead } from './bounded-zip.ts';
+import { fromKeras1, type WeightArray } from './keras-weights-convert.ts';
 import { importModelJson, renameWeight, type ImportedModel, type ImportOptions, type ImportRemedy } from './import-keras.ts';
 
 /** Weights in the TF.js manifest format, named as the compiled graph names its layers (= runtime WeightBytes). */
@@ -158,6 +159,8 @@ function readLegacyH5(bytes: Uint8Array, name: string, o: Opts): KerasFileResult
   if (!plan) return { ok: true, model: r.model, kerasVersion };
   if (!has(h5, 'model_weights')) refuse(`${name} has a model_config but no model_weights group.`);
   const mw = h5.get('model_weights');
+  // Keras 2 reads a model_weights group without keras_version as Keras 1's, whose layouts it converts (saving.py).
+  const keras1 = mw.attrs?.keras_version === undefined;
   const found = new Map<string, Declared[]>();
   for (const l of r.model.fileLayers.filter((x) => x.inModelLayers)) {
     if (l.dropped) continue;
@@ -167,7 +170,13 @@ function readLegacyH5(bytes: Uint8Array, name: string, o: Opts): KerasFileResult
     // A layer holds at most six arrays (a Bidirectional); a longer list is not a layer's.
     if (names.length > 64) refuse(`${name}: model_weights/${l.name} lists ${names.length} weights.`);
     // Take the order from weight_names; each name's last segment says what it is (kernel:0, recurrent_kernel, …).
-    found.set(l.name, names.map((w) => declared(g, w, `${name}: model_weights/${l.name}/${w}`)));
+    const arrays = names.map((w) => declared(g, w, `${name}: model_weights/${l.name}/${w}`));
+    if (!keras1) found.set(l.name, arrays);
+    else {
+      const id = r.model.nodeOfLayer.get(l.name);
+      const inner = r.model.doc.nodes.find((n) => n.parentId === id)?.data.kind;
+      found.set(l.name, fromKeras1(l.className, arrays, plan.layers.find((w) => w.layer.name === l.name)?.weights.map((w) => w.shape) ?? [], inner));
+    }
   }
   return { ok: true, model: r.model, kerasVersion, ...matchWeights(plan, found, name, o) };
 }
@@ -210,11 +219,7 @@ function weightPlan(model: ImportedModel, file: string, maxBytes: number): Plan 
 }
 
 /** A dataset as its HDF5 header declares it; `read` decodes it (only after every declaration was checked). */
-interface Declared {
-  shape: number[];
-  where: string;
-  read: () => Float32Array;
-}
+type Declared = WeightArray;
 
 const shapeText = (s: number[]) => `[${s.join(', ')}]`;
 
