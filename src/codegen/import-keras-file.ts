@@ -19,7 +19,7 @@ import { compile, layerNames, snakeKind } from '../compiler/index.ts';
 import { MAX_BYTES } from '../graph/schema.ts';
 import { LAYERS } from '../layers/index.ts';
 import { bytesText, ZipRefusal, zipEntries, zipRead } from './bounded-zip.ts';
-import { fromKeras1, type WeightArray } from './keras-weights-convert.ts';
+import { toKeras2Layout, type WeightArray } from './keras-weights-convert.ts';
 import { importModelJson, renameWeight, type ImportedModel, type ImportOptions, type ImportRemedy } from './import-keras.ts';
 
 /** Weights in the TF.js manifest format, named as the compiled graph names its layers (= runtime WeightBytes). */
@@ -171,12 +171,9 @@ function readLegacyH5(bytes: Uint8Array, name: string, o: Opts): KerasFileResult
     if (names.length > 64) refuse(`${name}: model_weights/${l.name} lists ${names.length} weights.`);
     // Take the order from weight_names; each name's last segment says what it is (kernel:0, recurrent_kernel, …).
     const arrays = names.map((w) => declared(g, w, `${name}: model_weights/${l.name}/${w}`));
-    if (!keras1) found.set(l.name, arrays);
-    else {
-      const id = r.model.nodeOfLayer.get(l.name);
-      const inner = r.model.doc.nodes.find((n) => n.parentId === id)?.data.kind;
-      found.set(l.name, fromKeras1(l.className, arrays, plan.layers.find((w) => w.layer.name === l.name)?.weights.map((w) => w.shape) ?? [], inner));
-    }
+    const inner = r.model.doc.nodes.find((n) => n.parentId === r.model.nodeOfLayer.get(l.name))?.data.kind;
+    const want = plan.layers.find((w) => w.layer.name === l.name)?.weights.map((w) => w.shape) ?? [];
+    found.set(l.name, toKeras2Layout(l.className, arrays, want, { keras1, inner }));
   }
   return { ok: true, model: r.model, kerasVersion, ...matchWeights(plan, found, name, o) };
 }
