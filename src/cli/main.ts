@@ -19,8 +19,8 @@ const help = () =>
   `Commands that read a model file take --max-bytes SIZE (default 512M): a larger file, or one that declares more\n` +
   `weight bytes, is refused before it is decoded; --input-shape T,F (or T for token ids) when a Keras file does not\n` +
   `say its input shape; --drop-unsupported to open a Keras model without the layers RNN Studio does not have.\n` +
-  `import, train --out and export --out replace their output only\n` +
-  `once it is complete: a failure leaves the old output as it was.\n`;
+  `import, train --out and export --out replace their output only once it is complete: a failure leaves the old\n` +
+  `output as it was.\n`;
 
 /** Runs one command and returns the exit code. User errors print one line to stderr, never a stack trace. */
 /**
