@@ -322,6 +322,14 @@ function importFuzz(d: FuzzFigures): string {
 }
 
 /** Renderers by table name: the whole JSON file in, markdown out. */
+interface KerasKinds { kinds: { kind: string; classNames: string[]; versions: string[]; references: string[]; tests: string[] }[] }
+/** docs/data/keras-kinds.json (scripts/keras-kinds.ts): the Keras classes each kind reads, and what checks it. */
+function kerasKinds(d: KerasKinds): string {
+  const list = (xs: string[]) => (xs.length ? xs.join(', ') : '–');
+  return mdTable(['kind', 'Keras classes read', 'Keras versions read in tests (configs or weights)', 'same maths checked against', 'tests'],
+    d.kinds.map((k) => [k.kind, list(k.classNames.map((c) => `\`${c}\``)), list(k.versions), list(k.references), list(k.tests.map((t) => `\`${t}\``))]));
+}
+
 export const TABLES: Record<string, (data: never) => string> = {
   'bench-full': benchFull,
   'bench-summary': benchSummary,
@@ -342,6 +350,7 @@ export const TABLES: Record<string, (data: never) => string> = {
   'probe-steps': probeSteps,
   'lag-gradients': lagGradients,
   'import-fuzz': importFuzz,
+  'keras-kinds': kerasKinds,
 };
 
 // ---- rewriting ---------------------------------------------------------------------------------------------------

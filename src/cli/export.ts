@@ -5,7 +5,7 @@ import { collate, type Batch } from '../datasets/index.ts';
 import { planRun } from '../datasets/plan.ts';
 import { modelFiles } from '../runtime/save.ts';
 import { writeOutputs } from './atomic.ts';
-import { CliError, print, MAX_BYTES_OPTION } from './io.ts';
+import { CliError, print, MODEL_FILE_OPTIONS, modelFileFlags } from './io.ts';
 import type { Command } from './command.ts';
 import { loadTfModel } from './model-load.ts';
 
@@ -36,13 +36,13 @@ function textOf(doc: Parameters<typeof planRun>[0]) {
 export const exportCmd: Command = {
   usage: 'export <graph.json|model.json|model.keras|model.h5> --format keras|pytorch|tfjs [--weights DIR] [--data N] --out DIR\n' +
     '                                   code + weights + predict script (+ N samples of the graph\'s task for train.py)',
-  options: { format: { type: 'string' }, weights: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, data: { type: 'string' }, ...MAX_BYTES_OPTION },
+  options: { format: { type: 'string' }, weights: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, data: { type: 'string' }, ...MODEL_FILE_OPTIONS },
   run: async ({ positionals, values }) => {
     const format = values.format as string | undefined;
     if (!format || !(TARGETS as readonly string[]).includes(format)) throw new CliError(`--format must be one of ${TARGETS.join(', ')}${format ? ` (got ${format})` : ''}.`);
     const out = values.out as string | undefined;
     if (!out) throw new CliError('Missing --out DIR (the export folder).');
-    const { doc, ir, model, weightsFrom } = await loadTfModel(positionals[0], values.weights as string | undefined, values.backend as string | undefined, values['max-bytes']);
+    const { doc, ir, model, weightsFrom } = await loadTfModel(positionals[0], values.weights as string | undefined, values.backend as string | undefined, modelFileFlags(values));
     const n = values.data === undefined ? 0 : Number(values.data);
     if (!Number.isInteger(n) || n < 0) throw new CliError(`--data must be a whole number of samples (got ${values.data}).`);
     const data = n > 0 ? taskData(doc, n) : null;

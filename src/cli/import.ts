@@ -6,17 +6,17 @@ import { modelWithWeights } from '../runtime/model-io.ts';
 import { initTfNode } from '../runtime/setup-node.ts';
 import { modelFiles } from '../runtime/save.ts';
 import { writeOutputs } from './atomic.ts';
-import { CliError, print, readGraphOrModel, weightsDirFor, MAX_BYTES_OPTION } from './io.ts';
+import { CliError, print, readGraphOrModel, weightsDirFor, MODEL_FILE_OPTIONS, modelFileFlags } from './io.ts';
 import type { Command } from './command.ts';
 
 /** `rnn-studio import <model.json> --out graph.json`: Keras / TF.js model JSON → graph (+ `graph.weights/` when the file has weights). */
 export const importCmd: Command = {
   usage: 'import <model.keras|model.h5|model.json> --out graph.json   a Keras file, Keras to_json() or TF.js model.json → graph (weights to graph.weights/)',
-  options: { out: { type: 'string' }, ...MAX_BYTES_OPTION },
+  options: { out: { type: 'string' }, ...MODEL_FILE_OPTIONS },
   run: async ({ positionals, values }) => {
     const out = values.out as string | undefined;
     if (!out) throw new CliError('Missing --out graph.json.');
-    const loaded = await readGraphOrModel(positionals[0], { maxBytes: values['max-bytes'] });
+    const loaded = await readGraphOrModel(positionals[0], modelFileFlags(values));
     for (const w of loaded.warnings) process.stderr.write(`note: ${w}\n`);
     const r = compile(loaded.doc);
     if (!r.ir) throw new CliError(`The imported graph has problems:\n${r.diagnostics.map((d) => `  ${d.code}: ${d.message}`).join('\n')}`, 1);

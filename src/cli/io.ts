@@ -1,7 +1,7 @@
 /** CLI plumbing shared by every command: reading graph files, printing, exit codes. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { importModelJson } from '../codegen/import-keras.ts';
+import { importModelJson, type ImportOptions, type ImportRemedy } from '../codegen/import-keras.ts';
 import { bytesText } from '../codegen/bounded-zip.ts';
 import { IMPORT_MAX_BYTES, isKerasFile, readKerasFile } from '../codegen/import-keras-file.ts';
 import { FILE_TYPE, parseDocument, type GraphDoc } from '../graph/index.ts';
@@ -48,8 +48,35 @@ export interface LoadedModel {
   warnings: string[];
 }
 
-/** `--max-bytes`, taken by every command that reads a model file: the file size and weight bytes it may declare. */
-export const MAX_BYTES_OPTION = { 'max-bytes': { type: 'string' } } as const;
+/**
+ * Taken by every command that reads a model file: `--max-bytes` (the file size and weight bytes it may declare),
+ * `--input-shape T,F` (or `T` of token ids) for a model whose file does not say it, and `--drop-unsupported` to open
+ * a Keras model without the layers RNN Studio does not have.
+ */
+export const MODEL_FILE_OPTIONS = { 'max-bytes': { type: 'string' }, 'input-shape': { type: 'string' }, 'drop-unsupported': { type: 'boolean' } } as const;
+
+/** The `MODEL_FILE_OPTIONS` values a command was given, for `readGraphOrModel`. */
+export const modelFileFlags = (values: Record<string, string | boolean | undefined>): ReadModelOptions => ({
+  maxBytes: values['max-bytes'],
+  inputShape: values['input-shape'],
+  dropUnsupported: values['drop-unsupported'] === true,
+});
+
+/** `--input-shape 100,64` (time steps, features) or `100` (time steps of token ids). */
+function inputShapeOf(v: string | boolean | undefined): number[] | undefined {
+  if (v === undefined) return undefined;
+  const dims = String(v).split(',').map((d) => Number(d.trim()));
+  if (typeof v !== 'string' || !dims.every((d) => Number.isInteger(d) && d >= 1))
+    throw new CliError(`--input-shape must be time steps and features, such as 100,64, or time steps alone (token ids), such as 100; got "${String(v)}".`);
+  return dims;
+}
+
+/** What the CLI adds to an import refusal the user can act on: the flag that does it. */
+function remedyHint(r: ImportRemedy | undefined): string {
+  if (r?.kind === 'input-shape') return r.tokens ? ' Give it with --input-shape T (the number of time steps, e.g. --input-shape 100).' : ' Give it with --input-shape T,F (time steps, features, e.g. --input-shape 100,64).';
+  if (r?.kind === 'drop') return ` Add --drop-unsupported to open the rest without ${r.layers.join(', ')}.`;
+  return '';
+}
 
 /** `--max-bytes N` with an optional K, M or G (powers of 1024); the default when absent. */
 export function maxBytesOf(v: string | boolean | undefined): number {
@@ -65,6 +92,9 @@ export interface ReadModelOptions {
   weights?: boolean;
   /** The `--max-bytes` value as given. */
   maxBytes?: string | boolean;
+  /** The `--input-shape` value as given. */
+  inputShape?: string | boolean;
+  dropUnsupported?: boolean;
 }
 
 /**
@@ -76,10 +106,11 @@ export interface ReadModelOptions {
 export async function readGraphOrModel(path: string | undefined, o: ReadModelOptions = {}): Promise<LoadedModel> {
   const withWeights = o.weights ?? true;
   const maxBytes = maxBytesOf(o.maxBytes);
+  const options: ImportOptions = { inputShape: inputShapeOf(o.inputShape), dropUnsupported: o.dropUnsupported };
   const bytes = readBytes(path, 'graph file', maxBytes);
   if (isKerasFile(bytes)) {
-    const r = await readKerasFile(bytes, path!, { weights: withWeights, maxBytes });
-    if (!r.ok) throw new CliError(r.error, 2);
+    const r = await readKerasFile(bytes, path!, { weights: withWeights, maxBytes, import: options });
+    if (!r.ok) throw new CliError(r.error + remedyHint(r.remedy), 2);
     return { doc: r.model.doc, warnings: r.model.warnings, ...(r.weights ? { weights: r.weights } : {}) };
   }
   const text = new TextDecoder().decode(bytes);
@@ -94,9 +125,9 @@ export async function readGraphOrModel(path: string | undefined, o: ReadModelOpt
     const sibling = weightsDirFor(path!);
     return { doc, warnings: [], ...(withWeights && existsSync(join(sibling, 'model.json')) ? { weights: readWeightsDir(sibling) } : {}) };
   }
-  const r = importModelJson(raw);
+  const r = importModelJson(raw, options);
   // Neither a graph nor a model we can import: the file cannot be used at all (exit 2), not an invalid model (1).
-  if (!r.ok) throw new CliError(`${path}: ${r.error}`, 2);
+  if (!r.ok) throw new CliError(`${path}: ${r.error}${remedyHint(r.remedy)}`, 2);
   const m = r.model;
   if (!m.weightsManifest || !withWeights) return { doc: m.doc, warnings: m.warnings };
   const weightBytes = readWeightFiles(dirname(path!), m.weightsManifest.flatMap((g) => g.paths));

@@ -17,8 +17,10 @@ export const COMMANDS: Record<string, Command> = { check, summary, probe, train,
 const help = () =>
   `rnn-studio — build, train and look inside recurrent networks\n\nUsage:\n${Object.values(COMMANDS).map((c) => `  rnn-studio ${c.usage}`).join('\n')}\n\n` +
   `Commands that read a model file take --max-bytes SIZE (default 512M): a larger file, or one that declares more\n` +
-  `weight bytes, is refused before it is decoded. import, train --out and export --out replace their output only\n` +
-  `once it is complete: a failure leaves the old output as it was.\n`;
+  `weight bytes, is refused before it is decoded; --input-shape T,F (or T for token ids) when a Keras file does not\n` +
+  `say its input shape; --drop-unsupported to open a Keras model without the layers RNN Studio does not have.\n` +
+  `import, train --out and export --out replace their output only once it is complete: a failure leaves the old\n` +
+  `output as it was.\n`;
 
 /** Runs one command and returns the exit code. User errors print one line to stderr, never a stack trace. */
 /**

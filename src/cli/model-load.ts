@@ -4,7 +4,7 @@ import { compile, type ModelIR } from '../compiler/index.ts';
 import type { GraphDoc } from '../graph/index.ts';
 import { modelWithWeights } from '../runtime/model-io.ts';
 import { initTfNode } from '../runtime/setup-node.ts';
-import { CliError, readGraphOrModel, readWeightsDir } from './io.ts';
+import { CliError, readGraphOrModel, readWeightsDir, type ReadModelOptions } from './io.ts';
 
 export interface LoadedTfModel {
   doc: GraphDoc;
@@ -14,8 +14,8 @@ export interface LoadedTfModel {
   weightsFrom: string;
 }
 
-export async function loadTfModel(path: string | undefined, weightsDir: string | undefined, backend: string | undefined, maxBytes?: string | boolean): Promise<LoadedTfModel> {
-  const loaded = await readGraphOrModel(path, { maxBytes });
+export async function loadTfModel(path: string | undefined, weightsDir: string | undefined, backend: string | undefined, flags: ReadModelOptions = {}): Promise<LoadedTfModel> {
+  const loaded = await readGraphOrModel(path, flags);
   for (const w of loaded.warnings) process.stderr.write(`note: ${w}\n`);
   const r = compile(loaded.doc);
   if (!r.ir) throw new CliError(`The graph has problems; run "rnn-studio check ${path}" to see them.\n${r.diagnostics.map((d) => `  ${d.code}: ${d.message}`).join('\n')}`, 1);

@@ -2,7 +2,7 @@ import { loadTask, type PairDataset } from '../datasets/index.ts';
 import { planRun } from '../datasets/plan.ts';
 import { checkInputsJson, predict } from '../runtime/predict.ts';
 import { buildInference, decodeOne } from '../runtime/seq2seq.ts';
-import { CliError, num, print, printJson, readText, MAX_BYTES_OPTION } from './io.ts';
+import { CliError, num, print, printJson, readText, MODEL_FILE_OPTIONS, modelFileFlags } from './io.ts';
 import type { Command } from './command.ts';
 import { loadTfModel } from './model-load.ts';
 
@@ -13,7 +13,7 @@ import { loadTfModel } from './model-load.ts';
 export const predictCmd: Command = {
   usage: 'predict <graph.json|model.json|model.keras|model.h5> [--weights DIR] --input x.json [--json] [--backend wasm|cpu]   run the model on one input tensor (a JSON list of tensors for a model with several Inputs)\n' +
     '        predict <graph.json> [--weights DIR] --decode TEXT [--beam K] [--seq-len N] [--json]   an encoder–decoder: decode TEXT step by step (greedy, or beam search of width K)',
-  options: { weights: { type: 'string' }, input: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, decode: { type: 'string' }, beam: { type: 'string' }, 'seq-len': { type: 'string' }, ...MAX_BYTES_OPTION },
+  options: { weights: { type: 'string' }, input: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, decode: { type: 'string' }, beam: { type: 'string' }, 'seq-len': { type: 'string' }, ...MODEL_FILE_OPTIONS },
   run: async ({ positionals, values }) => {
     if (values.decode !== undefined) return decodeText(positionals[0], values);
     const inputPath = values.input as string | undefined;
@@ -27,7 +27,7 @@ export const predictCmd: Command = {
     }
     const x = checkInputsJson(raw);
     if (typeof x === 'string') throw new CliError(`${inputPath}: ${x}.`);
-    const { model, weightsFrom } = await loadTfModel(positionals[0], values.weights as string | undefined, values.backend as string | undefined, values['max-bytes']);
+    const { model, weightsFrom } = await loadTfModel(positionals[0], values.weights as string | undefined, values.backend as string | undefined, modelFileFlags(values));
     let y;
     try {
       y = await predict(model, x);

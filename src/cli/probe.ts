@@ -10,7 +10,7 @@ import { checkTensorJson, type TensorJson } from '../runtime/predict.ts';
 import { attributeTime, connectivity, extrapolateTask, fitDecay, probeBlocker, probeSummary, type Extrapolation, type ProbeSummary } from '../runtime/probes/index.ts';
 import { initTfNode } from '../runtime/setup-node.ts';
 import { collate, TASKS } from '../datasets/index.ts';
-import { CliError, print, printJson, readGraphOrModel, readText, readWeightsDir, MAX_BYTES_OPTION } from './io.ts';
+import { CliError, print, printJson, readGraphOrModel, readText, readWeightsDir, MODEL_FILE_OPTIONS, modelFileFlags } from './io.ts';
 import type { Command } from './command.ts';
 
 function readTensor(path: string): tf.Tensor {
@@ -95,7 +95,7 @@ export const probe: Command = {
     '                                   --connectivity: ‖∂logit/∂x_t‖ of example N per output step; --attribution: each\n' +
     '                                   step\'s share of ∂L/∂W_rec; --extrapolate K: ‖h_t‖, ‖c_t‖, saturation at K·T',
   options: {
-    ...MAX_BYTES_OPTION,
+    ...MODEL_FILE_OPTIONS,
     weights: { type: 'string' },
     task: { type: 'string' },
     'seq-len': { type: 'string' },
@@ -111,7 +111,7 @@ export const probe: Command = {
     extrapolate: { type: 'string' },
   },
   run: async ({ positionals, values }) => {
-    const loaded = await readGraphOrModel(positionals[0], { maxBytes: values['max-bytes'] });
+    const loaded = await readGraphOrModel(positionals[0], modelFileFlags(values));
     const doc: GraphDoc = loaded.doc;
     const num = (name: string, dflt: number) => {
       const raw = values[name];

@@ -9,7 +9,7 @@ import { RACE_DEFAULTS, raceVerdict, type RaceResult } from '../runtime/probes/r
 import { race } from '../runtime/probes/race.ts';
 import { initTfNode } from '../runtime/setup-node.ts';
 import { TASKS } from '../datasets/index.ts';
-import { CliError, print, printJson, readGraphOrModel, MAX_BYTES_OPTION } from './io.ts';
+import { CliError, print, printJson, readGraphOrModel, MODEL_FILE_OPTIONS, modelFileFlags } from './io.ts';
 import type { Command } from './command.ts';
 
 export const RACE_PRESET_PATH = fileURLToPath(new URL('../../presets/race-adding.json', import.meta.url));
@@ -36,10 +36,10 @@ function printHuman(r: RaceResult) {
 export const raceCmd: Command = {
   usage: 'race [graph.json|model.json|model.keras|model.h5] [--task NAME] [--seq-len T] [--units N] [--steps N] [--seed S] [--json]\n' +
     '                                   SimpleRNN vs LSTM vs GRU versions of the graph: loss and g1/gT, as in the Inside tab',
-  options: { task: { type: 'string' }, 'seq-len': { type: 'string' }, units: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, ...MAX_BYTES_OPTION },
+  options: { task: { type: 'string' }, 'seq-len': { type: 'string' }, units: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, ...MODEL_FILE_OPTIONS },
   run: async ({ positionals, values: v }) => {
     // The race trains fresh SimpleRNN, LSTM and GRU versions of the architecture: a model file's weights are not used.
-    const doc = (await readGraphOrModel(positionals[0] ?? RACE_PRESET_PATH, { weights: false, maxBytes: v['max-bytes'] })).doc;
+    const doc = (await readGraphOrModel(positionals[0] ?? RACE_PRESET_PATH, { weights: false, ...modelFileFlags(v) })).doc;
     const task = v.task as string | undefined;
     if (task !== undefined && !TASKS[task]) throw new CliError(`Unknown task "${task}"; known: ${Object.keys(TASKS).join(', ')}.`);
     const opts = {

@@ -19,7 +19,8 @@ import { compile, layerNames, snakeKind } from '../compiler/index.ts';
 import { MAX_BYTES } from '../graph/schema.ts';
 import { LAYERS } from '../layers/index.ts';
 import { bytesText, ZipRefusal, zipEntries, zipRead } from './bounded-zip.ts';
-import { importModelJson, renameWeight, type ImportedModel } from './import-keras.ts';
+import { toKeras2Layout, type WeightArray } from './keras-weights-convert.ts';
+import { importModelJson, renameWeight, type ImportedModel, type ImportOptions, type ImportRemedy } from './import-keras.ts';
 
 /** Weights in the TF.js manifest format, named as the compiled graph names its layers (= runtime WeightBytes). */
 export interface NamedWeights {
@@ -31,7 +32,7 @@ export interface NamedWeights {
  * `weights` is absent when the model does not compile (its diagnostics say why) or when only the architecture was
  * asked for; in that case the declared weight shapes were still checked against the layers.
  */
-export type KerasFileResult = { ok: true; model: ImportedModel; weights?: NamedWeights; kerasVersion: string } | { ok: false; error: string };
+export type KerasFileResult = { ok: true; model: ImportedModel; weights?: NamedWeights; kerasVersion: string } | { ok: false; error: string; remedy?: ImportRemedy };
 
 /** The largest file, and the most weight bytes a model may declare, unless the caller says otherwise (CLI `--max-bytes`). */
 export const IMPORT_MAX_BYTES = 512 * 2 ** 20;
@@ -43,6 +44,8 @@ export interface ReadOptions {
   maxBytes?: number;
   /** Called as the file is read: the fraction done (0–1) and what is being read. */
   onProgress?: (fraction: number, what: string) => void;
+  /** What the user added to open a file that does not open alone (an input shape, removing unsupported layers). */
+  import?: ImportOptions;
 }
 
 class Refusal extends Error {}
@@ -65,11 +68,11 @@ export async function readKerasFile(bytes: Uint8Array, name: string, o: ReadOpti
   if (r.ok) return r;
   // Names from a damaged file can hold line breaks, control characters and kilobytes of padding.
   const error = r.error.replace(/[\x00-\x1f\x7f]+/g, ' ');
-  return { ok: false, error: error.length > 600 ? `${error.slice(0, 599)}…` : error };
+  return { ...r, error: error.length > 600 ? `${error.slice(0, 599)}…` : error };
 }
 
 async function readAny(bytes: Uint8Array, name: string, o: ReadOptions): Promise<KerasFileResult> {
-  const opts = { weights: o.weights ?? true, maxBytes: o.maxBytes ?? IMPORT_MAX_BYTES, onProgress: o.onProgress ?? (() => {}) };
+  const opts = { weights: o.weights ?? true, maxBytes: o.maxBytes ?? IMPORT_MAX_BYTES, onProgress: o.onProgress ?? (() => {}), import: o.import ?? {} };
   try {
     if (bytes.length > opts.maxBytes) refuse(`${name} is ${bytesText(bytes.length)}; the limit is ${bytesText(opts.maxBytes)}.`);
     if (isZip(bytes)) return await readKerasZip(bytes, name, opts);
@@ -103,7 +106,7 @@ async function readKerasZip(bytes: Uint8Array, name: string, o: Opts): Promise<K
   const kerasVersion = zip.has('metadata.json') ? String(parseJson(await text('metadata.json'), `${name}/metadata.json`).keras_version ?? '') : '';
   const config = parseJson(await text('config.json'), `${name}/config.json`);
   o.onProgress(0.05, 'architecture');
-  const r = importModelJson(kerasVersion ? { ...config, keras_version: kerasVersion } : config);
+  const r = importModelJson(kerasVersion ? { ...config, keras_version: kerasVersion } : config, o.import);
   if (!r.ok) return r;
   const plan = weightPlan(r.model, name, o.maxBytes);
   if (!plan) return { ok: true, model: r.model, kerasVersion };
@@ -129,6 +132,7 @@ function kerasWeights(h5: H5Node, model: ImportedModel, plan: Plan, kerasVersion
     const n = counts.get(base) ?? 0;
     counts.set(base, n + 1);
     const path = `layers/${n ? `${base}_${n}` : base}`;
+    if (l.dropped) continue;
     const attr = has(h5, `${path}/vars`) ? h5.get(`${path}/vars`).attrs?.name : undefined;
     if (typeof attr === 'string' && attr !== l.name) refuse(`${name}: the weights at ${path} belong to ${JSON.stringify(attr.slice(0, 100))}, not to layer "${l.name}"; the file's layers and weights disagree.`);
     const at = (p: string) => vars(h5, p, `${name}: ${p}`);
@@ -149,21 +153,27 @@ function readLegacyH5(bytes: Uint8Array, name: string, o: Opts): KerasFileResult
   const kerasVersion = text(attrs.keras_version);
   const config = parseJson(text(attrs.model_config), `${name} model_config`);
   o.onProgress(0.05, 'architecture');
-  const r = importModelJson({ ...config, keras_version: kerasVersion });
+  const r = importModelJson({ ...config, keras_version: kerasVersion }, o.import);
   if (!r.ok) return r;
   const plan = weightPlan(r.model, name, o.maxBytes);
   if (!plan) return { ok: true, model: r.model, kerasVersion };
   if (!has(h5, 'model_weights')) refuse(`${name} has a model_config but no model_weights group.`);
   const mw = h5.get('model_weights');
+  // Keras 2 reads a model_weights group without keras_version as Keras 1's, whose layouts it converts (saving.py).
+  const keras1 = mw.attrs?.keras_version === undefined;
   const found = new Map<string, Declared[]>();
   for (const l of r.model.fileLayers.filter((x) => x.inModelLayers)) {
+    if (l.dropped) continue;
     if (!has(mw, l.name)) refuse(`${name}: model_weights has no group for layer "${l.name}".`);
     const g = mw.get(l.name);
     const names = strings(g.attrs?.weight_names);
     // A layer holds at most six arrays (a Bidirectional); a longer list is not a layer's.
     if (names.length > 64) refuse(`${name}: model_weights/${l.name} lists ${names.length} weights.`);
     // Take the order from weight_names; each name's last segment says what it is (kernel:0, recurrent_kernel, …).
-    found.set(l.name, names.map((w) => declared(g, w, `${name}: model_weights/${l.name}/${w}`)));
+    const arrays = names.map((w) => declared(g, w, `${name}: model_weights/${l.name}/${w}`));
+    const inner = r.model.doc.nodes.find((n) => n.parentId === r.model.nodeOfLayer.get(l.name))?.data.kind;
+    const want = plan.layers.find((w) => w.layer.name === l.name)?.weights.map((w) => w.shape) ?? [];
+    found.set(l.name, toKeras2Layout(l.className, arrays, want, { keras1, inner }));
   }
   return { ok: true, model: r.model, kerasVersion, ...matchWeights(plan, found, name, o) };
 }
@@ -206,11 +216,7 @@ function weightPlan(model: ImportedModel, file: string, maxBytes: number): Plan 
 }
 
 /** A dataset as its HDF5 header declares it; `read` decodes it (only after every declaration was checked). */
-interface Declared {
-  shape: number[];
-  where: string;
-  read: () => Float32Array;
-}
+type Declared = WeightArray;
 
 const shapeText = (s: number[]) => `[${s.join(', ')}]`;
 

@@ -5,8 +5,10 @@
 import { layerNames } from '../compiler/names.ts';
 import { MAX_BYTES, tooLarge, validateGraph } from '../graph/schema.ts';
 import type { GraphDoc, GraphEdge, GraphNode, LayerKind, Params } from '../graph/types.ts';
+import { compile } from '../compiler/index.ts';
 import { LAYERS, portsOf, stateNames as stateNamesOf, withDefaults } from '../layers/index.ts';
 import { isObj, Refusal, refuse, type Json, type KerasFormat, type KerasReadCtx } from '../layers/keras-config.ts';
+import { dropLayers, type FileInbound, type FileLayer } from './keras-drop.ts';
 
 export interface ImportedModel {
   doc: GraphDoc;
@@ -22,36 +24,54 @@ export interface ImportedModel {
   format: KerasFormat;
   /**
    * The file's layers in order, and which of them Keras lists in `model.layers` (where saved weights are keyed):
-   * Sequential models leave the InputLayer out, functional ones keep it.
+   * Sequential models leave the InputLayer out, functional ones keep it. `dropped`: removed on request
+   * (`dropUnsupported`), so its weights are skipped.
    */
-  fileLayers: { name: string; className: string; inModelLayers: boolean }[];
+  fileLayers: { name: string; className: string; inModelLayers: boolean; dropped?: boolean }[];
 }
 
-export type ImportResult = { ok: true; model: ImportedModel } | { ok: false; error: string };
+export type ImportResult = { ok: true; model: ImportedModel } | { ok: false; error: string; remedy?: ImportRemedy };
 
-/** A layer as the file describes it, before conversion. */
-interface RawLayer {
-  name: string;
-  className: string;
+/** A layer as the file describes it, before conversion; `custom` when Keras 3 says its class is not Keras's own. */
+interface RawLayer extends FileLayer {
   config: Json;
-  inbound: Inbound[];
+  custom?: boolean;
 }
 
 /**
  * One input of a layer's call: the layer it comes from, which of that layer's outputs (`keras_history`'s tensor index:
  * 0 its output, 1 and 2 an RNN's h and c with return_state), and whether Keras 3 passed it as `initial_state`.
  */
-interface Inbound {
-  name: string;
-  tensor: number;
-  state: boolean;
+type Inbound = FileInbound;
+
+/** What the user may add when the file alone does not open (the CLI's `--input-shape`, `--drop-unsupported`). */
+export interface ImportOptions {
+  /** The input's shape when the file does not say it: [time steps, features], or [time steps] of token ids. */
+  inputShape?: number[];
+  /** Open the rest of the model without the layers RNN Studio does not have (keras-drop.ts). */
+  dropUnsupported?: boolean;
+}
+
+/**
+ * Why a file did not open, when the user can do something about it: give the input shape (`tokens` when the model
+ * starts with an Embedding, so the shape is time steps only), or open it without the layers named.
+ */
+export type ImportRemedy = { kind: 'input-shape'; tokens: boolean } | { kind: 'drop'; layers: string[] };
+
+class RefusalWith extends Refusal {
+  constructor(
+    message: string,
+    readonly remedy: ImportRemedy,
+  ) {
+    super(message);
+  }
 }
 
 /**
  * Parses model JSON text or value. Never throws on bad input: returns a message instead. The document it makes passes
  * the same validator and limits as a graph file (`validateGraph`).
  */
-export function importModelJson(input: string | unknown): ImportResult {
+export function importModelJson(input: string | unknown, o: ImportOptions = {}): ImportResult {
   let raw: unknown;
   try {
     // A value is read through JSON too, so it is plain data (no getters, no null-prototype objects) like a file.
@@ -62,14 +82,15 @@ export function importModelJson(input: string | unknown): ImportResult {
     return { ok: false, error: `This is not a JSON file (${(e as Error).message}).` };
   }
   try {
-    return { ok: true, model: convert(raw) };
+    return { ok: true, model: convert(raw, o) };
   } catch (e) {
+    if (e instanceof RefusalWith) return { ok: false, error: e.message, remedy: e.remedy };
     if (e instanceof Refusal) return { ok: false, error: e.message };
     throw e;
   }
 }
 
-function convert(raw: unknown): ImportedModel {
+function convert(raw: unknown, o: ImportOptions): ImportedModel {
   if (!isObj(raw)) refuse('The file is not a Keras or TF.js model (expected a JSON object).');
   const root = raw as Json;
   let topology: Json;
@@ -85,10 +106,13 @@ function convert(raw: unknown): ImportedModel {
     topology = root;
     format = 'module' in root || String(root.keras_version ?? '').startsWith('3') ? 'keras3' : 'keras2';
   } else refuse('The file is neither a Keras model JSON (model.to_json()) nor a TF.js model.json.');
-  const layers = readLayers(topology!, format!);
+  const all = readLayers(topology!, format!, o.inputShape);
+  const { layers, removed } = withoutUnsupported(all, format!, o.dropUnsupported ?? false);
+  const kept = new Set(layers.map((l) => l.name));
   const conv = toGraph(layers, format!);
+  conv.warnings.unshift(...removed);
   const sequential = topology!.class_name === 'Sequential';
-  const fileLayers = layers.map((l) => ({ name: l.name, className: l.className, inModelLayers: !(sequential && l.className === 'InputLayer') }));
+  const fileLayers = all.map((l) => ({ name: l.name, className: l.className, inModelLayers: !(sequential && l.className === 'InputLayer'), ...(kept.has(l.name) ? {} : { dropped: true }) }));
   const name = typeof (topology!.config as Json)?.name === 'string' ? ((topology!.config as Json).name as string) : 'imported model';
   conv.doc.meta = { name: name.slice(0, 200), description: `Imported from a ${format! === 'tfjs' ? 'TF.js model.json' : `Keras ${format!.slice(5)} model JSON`}.` };
   const valid = validateGraph(conv.doc);
@@ -121,7 +145,7 @@ function checkManifest(m: unknown): { paths: string[]; weights: { name: string; 
 }
 
 /** The layer list with each layer's inbound layer names, for Sequential and functional models of every format. */
-function readLayers(t: Json, format: ImportedModel['format']): RawLayer[] {
+function readLayers(t: Json, format: ImportedModel['format'], inputShape?: number[]): RawLayer[] {
   const cls = t.class_name;
   const config = t.config;
   if (cls === 'Sequential') {
@@ -133,11 +157,10 @@ function readLayers(t: Json, format: ImportedModel['format']): RawLayer[] {
       const c = (l as Json).config as Json;
       const name = typeof c.name === 'string' ? c.name : `layer_${i + 1}`;
       if (i === 0 && (l as Json).class_name !== 'InputLayer') {
-        const shape = c.batch_input_shape ?? c.batch_shape;
-        if (!Array.isArray(shape)) refuse('The first layer of the Sequential model has no input shape (batch_input_shape), so the input is unknown.');
+        const shape = firstInputShape(l as Json, config, name, inputShape);
         out.push({ name: `${name}_input`, className: 'InputLayer', config: { batch_input_shape: shape, dtype: c.dtype ?? ((l as Json).class_name === 'Embedding' ? 'int32' : 'float32') }, inbound: [] });
       }
-      out.push({ name, className: (l as Json).class_name as string, config: c, inbound: out.length ? [{ name: out[out.length - 1].name, tensor: 0, state: false }] : [] });
+      out.push({ name, className: (l as Json).class_name as string, config: c, custom: isCustom(l as Json), inbound: out.length ? [{ name: out[out.length - 1].name, tensor: 0, state: false }] : [] });
     }
     return out;
   }
@@ -156,19 +179,37 @@ function readLayers(t: Json, format: ImportedModel['format']): RawLayer[] {
     return entries.map((l, i) => {
       if (!isObj(l) || typeof l.class_name !== 'string' || !isObj(l.config)) refuse(`Layer ${i + 1} of the model is malformed.`);
       const name = typeof l.name === 'string' ? l.name : typeof (l.config as Json).name === 'string' ? ((l.config as Json).name as string) : `layer_${i + 1}`;
-      return { name, className: l.class_name as string, config: l.config as Json, inbound: inboundNames(l.inbound_nodes, name, format) };
+      return { name, className: l.class_name as string, config: l.config as Json, custom: isCustom(l), inbound: inboundNames(l.inbound_nodes, name, l.class_name as string, format) };
     });
   }
   return refuse(`Model class ${JSON.stringify(cls)} is not supported; export a Sequential or functional Keras/TF.js model.`);
 }
 
 /**
+ * The input shape of a Sequential model that has no InputLayer, with the batch axis: from its first layer's
+ * `batch_input_shape` (Keras 1/2, TF.js) or `batch_shape`, Keras 3's `build_config`, the model's `build_input_shape`,
+ * or else the shape the user gives ([T, F], or [T] of token ids when the model starts with an Embedding).
+ */
+function firstInputShape(first: Json, model: unknown, name: string, given?: number[]): unknown[] {
+  const c = first.config as Json;
+  const build = isObj(first.build_config) ? first.build_config.input_shape : undefined;
+  const stored = [c.batch_input_shape, c.batch_shape, build, isObj(model) ? model.build_input_shape : undefined].find(Array.isArray);
+  if (stored) return stored as unknown[];
+  const tokens = first.class_name === 'Embedding';
+  const what = tokens ? 'its length in time steps (token ids)' : 'its time steps and features';
+  if (!given) throw new RefusalWith(`The file does not say the model's input shape: its first layer, ${name} (${String(first.class_name)}), has no batch_input_shape, so ${what} must be given.`, { kind: 'input-shape', tokens });
+  if (given.length !== (tokens ? 1 : 2) || !given.every((d) => Number.isInteger(d) && d >= 1))
+    throw new RefusalWith(`The input shape must be ${tokens ? 'one whole number, the time steps (the model starts with an Embedding, which takes token ids)' : 'two whole numbers, time steps and features'}; got ${given.join(',')}.`, { kind: 'input-shape', tokens });
+  return [null, ...given];
+}
+
+/**
  * Keras 2 / TF.js: [[["name", node, tensor, {}], …]] (an RNN's initial states follow its input); Keras 3:
  * [{"args": [tensor | [tensors]], "kwargs": {"initial_state"?: [tensors]}}] (keras-vocabulary.md §2.19).
  */
-function inboundNames(nodes: unknown, layer: string, format: ImportedModel['format']): Inbound[] {
+function inboundNames(nodes: unknown, layer: string, className: string, format: ImportedModel['format']): Inbound[] {
   if (!Array.isArray(nodes) || nodes.length === 0) return [];
-  if (nodes.length > 1) refuse(`Layer ${layer} is used ${nodes.length} times (a shared layer); RNN Studio layers are used once.`);
+  if (nodes.length > 1) refuse(`Layer ${layer} (${className}) is used ${nodes.length} times (a shared layer, one set of weights for several inputs); RNN Studio layers are used once.`);
   const node = nodes[0];
   if (format === 'keras3' && isObj(node)) {
     const kwargs = isObj(node.kwargs) ? node.kwargs : {};
@@ -197,6 +238,44 @@ function inboundNames(nodes: unknown, layer: string, format: ImportedModel['form
   });
 }
 
+/** Keras 3 names a class that is not Keras's own (`registered_name` "package>Class"); built-in layers have null there. */
+const isCustom = (entry: Json) => typeof entry.registered_name === 'string' && entry.registered_name !== entry.class_name;
+
+/** Why RNN Studio cannot open a layer of class `l.className` (one it has no kind for). */
+function unsupportedWhy(l: RawLayer): string {
+  if (l.className === 'Lambda') return "it runs Python code saved in the file, which RNN Studio does not run";
+  if (/(2|3)D$|ConvLSTM/.test(l.className)) return "it is an image (2-D) or volume (3-D) layer, and RNN Studio's layers work on sequences";
+  if (l.custom) return 'it is a custom class defined in the Python code that saved the model, which is not in the file';
+  return 'RNN Studio has no layer that computes it (a custom class or a Keras layer outside RNN Studio\'s set)';
+}
+
+/**
+ * The file's layers without those RNN Studio has no kind for, when `drop` (what was removed, one line each); else
+ * refuses, naming the first such layer, its class and why, and offering the removal when it leaves a valid graph.
+ */
+function withoutUnsupported(layers: RawLayer[], format: KerasFormat, drop: boolean): { layers: RawLayer[]; removed: string[] } {
+  const unsupported = layers.filter((l) => !KIND_OF_CLASS.has(l.className));
+  if (unsupported.length === 0) return { layers, removed: [] };
+  const names = unsupported.map((l) => l.name);
+  const r = dropLayers(layers, new Set(names), (c) => KIND_OF_CLASS.get(c)?.category === 'merge');
+  // The rest opens when it converts and compiles (shapes included).
+  let problem = r.ok ? '' : r.error;
+  if (r.ok)
+    try {
+      const ir = compile(toGraph(r.layers, format).doc);
+      if (!ir.ir) problem = ir.diagnostics.find((d) => d.severity === 'error')?.message ?? 'it does not compile';
+    } catch (e) {
+      if (!(e instanceof Refusal)) throw e;
+      problem = e.message;
+    }
+  const first = unsupported[0];
+  const more = unsupported.length > 1 ? ` (so are ${unsupported.slice(1).map((l) => `${l.name}, a ${l.className}`).join('; ')})` : '';
+  const refusal = `Layer ${first.name} is a ${first.className}, which RNN Studio cannot open: ${unsupportedWhy(first)}${more}.`;
+  if (problem) refuse(`${refusal}${drop ? ` Without ${names.join(', ')} the rest is not a valid model: ${problem.replace(/\.$/, '')}.` : ''}`);
+  if (!drop) throw new RefusalWith(refusal, { kind: 'drop', layers: names });
+  return r as { layers: RawLayer[]; removed: string[] };
+}
+
 // ── layer conversion ────────────────────────────────────────────────────────────────────────────────────────
 
 /** Keras class → the kind that reads it (each kind lists its classes in its registry entry). A Map, so `constructor` finds nothing. */
@@ -220,8 +299,8 @@ function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<Impo
   };
   const readCtx = (layer: string, className: string): KerasReadCtx => ({ layer, className, format, warn, consumers: consumers(layer) });
   for (const l of layers) {
-    const spec = KIND_OF_CLASS.get(l.className);
-    if (!spec) return refuse(`Layer ${l.name} is a ${l.className}, which RNN Studio does not support (supported: ${[...KIND_OF_CLASS.keys()].join(', ')}).`);
+    // Classes without a kind were refused or removed before (withoutUnsupported).
+    const spec = KIND_OF_CLASS.get(l.className)!;
     const read = spec.keras.read(l.config, readCtx(l.name, l.className));
     // A recurrent layer's initial states: Keras 3 names them; Keras 2 and TF.js list them after its input.
     const statesGiven = spec.recurrent && l.inbound.length > 1;

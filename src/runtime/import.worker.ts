@@ -5,11 +5,12 @@
  */
 import * as Comlink from 'comlink';
 import { readKerasFile, type KerasFileResult } from '../codegen/import-keras-file.ts';
+import type { ImportOptions } from '../codegen/import-keras.ts';
 
 const api = {
-  /** The graph and weights of the file; the weights' buffer is transferred, not copied. */
-  async read(bytes: Uint8Array, name: string, onProgress: (fraction: number, what: string) => void): Promise<KerasFileResult> {
-    const r = await readKerasFile(bytes, name, { onProgress });
+  /** The graph and weights of the file; the weights' buffer is transferred, not copied. `options`: what the user added. */
+  async read(bytes: Uint8Array, name: string, onProgress: (fraction: number, what: string) => void, options: ImportOptions): Promise<KerasFileResult> {
+    const r = await readKerasFile(bytes, name, { onProgress, import: options });
     return r.ok && r.weights ? Comlink.transfer(r, [r.weights.bytes.buffer]) : r;
   },
 };

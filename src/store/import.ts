@@ -6,6 +6,7 @@
 import * as Comlink from 'comlink';
 import { create } from 'zustand';
 import type { KerasFileResult } from '../codegen/import-keras-file.ts';
+import type { ImportOptions, ImportRemedy } from '../codegen/import-keras.ts';
 import type { ImportWorker } from '../runtime/import.worker.ts';
 
 export interface ImportJob {
@@ -16,7 +17,20 @@ export interface ImportJob {
   what: string;
 }
 
-export const useImport = create<{ job: ImportJob | null }>()(() => ({ job: null }));
+/** A file that did not open as it is, and what the user can add to open it (an input shape, removing layers). */
+export interface ImportOffer {
+  name: string;
+  /** Why it did not open, one line. */
+  error: string;
+  remedy: ImportRemedy;
+  /** Imports the file again with what the user gave. */
+  retry: (o: ImportOptions) => Promise<boolean>;
+}
+
+export const useImport = create<{ job: ImportJob | null; offer: ImportOffer | null }>()(() => ({ job: null, offer: null }));
+
+export const offerImport = (offer: ImportOffer) => useImport.setState({ offer });
+export const dismissImportOffer = () => useImport.setState({ offer: null });
 
 let controller: AbortController | null = null;
 
@@ -24,7 +38,7 @@ let controller: AbortController | null = null;
 export function beginImport(name: string): AbortSignal {
   controller?.abort();
   controller = new AbortController();
-  useImport.setState({ job: { name, fraction: 0, what: 'reading the file' } });
+  useImport.setState({ job: { name, fraction: 0, what: 'reading the file' }, offer: null });
   return controller.signal;
 }
 
@@ -40,7 +54,7 @@ export function endImport(signal: AbortSignal): void {
 export const cancelImport = () => controller?.abort();
 
 /** Reads a Keras file in a fresh import worker; null when cancelled (the worker is ended at once). */
-export async function readKerasInWorker(name: string, bytes: Uint8Array, signal: AbortSignal): Promise<KerasFileResult | null> {
+export async function readKerasInWorker(name: string, bytes: Uint8Array, signal: AbortSignal, options: ImportOptions = {}): Promise<KerasFileResult | null> {
   const worker = new Worker(new URL('../runtime/import.worker.ts', import.meta.url), { type: 'module' });
   const api = Comlink.wrap<ImportWorker>(worker);
   try {
@@ -48,7 +62,7 @@ export async function readKerasInWorker(name: string, bytes: Uint8Array, signal:
       if (signal.aborted) return resolve(null);
       signal.addEventListener('abort', () => resolve(null), { once: true });
       const progress = Comlink.proxy((fraction: number, what: string) => !signal.aborted && setImportProgress(fraction, what));
-      api.read(Comlink.transfer(bytes, [bytes.buffer]), name, progress).then(resolve, reject);
+      api.read(Comlink.transfer(bytes, [bytes.buffer]), name, progress, options).then(resolve, reject);
     });
   } finally {
     worker.terminate();

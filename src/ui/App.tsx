@@ -7,6 +7,7 @@ import { useLesson } from '../store/lesson.ts';
 import { Canvas } from './canvas/Canvas.tsx';
 import { Dock } from './dock/Dock.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { ImportOfferBar } from './ImportOffer.tsx';
 import { ImportProgress } from './ImportProgress.tsx';
 import { Inspector } from './inspector/Inspector.tsx';
 import { LessonPanel } from './lesson/LessonPanel.tsx';
@@ -42,7 +43,9 @@ function StatusLine() {
     return () => clearTimeout(t);
   }, [status]);
   const job = useImport((s) => s.job);
+  const offer = useImport((s) => s.offer);
   if (job) return <ImportProgress job={job} />;
+  if (offer) return <ImportOfferBar offer={offer} />;
   return (
     <div className={`status-line ${status?.kind ?? ''}`} role={status?.kind === 'error' ? 'alert' : 'status'} aria-live="polite" data-testid="status">
       {status ? (

@@ -132,7 +132,16 @@ describe('Keras model JSON import', () => {
     m.config.layers.splice(2, 0, { class_name: 'Conv2D', config: { name: 'conv2d', filters: 8 } } as never);
     const r = importModelJson(m);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatch(/Layer conv2d is a Conv2D, which RNN Studio does not support/);
+    if (!r.ok) expect(r.error).toMatch(/^Layer conv2d is a Conv2D, which RNN Studio cannot open: it is an image \(2-D\) or volume \(3-D\) layer/);
+    // Bridging it leaves the lesson model, so its removal is offered, and opens the model as it was without it.
+    expect(!r.ok && r.remedy).toEqual({ kind: 'drop', layers: ['conv2d'] });
+    const without = importModelJson(m, { dropUnsupported: true });
+    const plain = importModelJson(keras2Lesson);
+    expect(without.ok && plain.ok).toBe(true);
+    if (without.ok && plain.ok) {
+      expect(without.model.doc.nodes.map((n) => n.data.kind)).toEqual(plain.model.doc.nodes.map((n) => n.data.kind));
+      expect(without.model.warnings[0]).toMatch(/^Removed conv2d \(Conv2D\): \S+ now feeds /);
+    }
   });
 
   it('refuses what is not a model, and never evaluates anything', () => {

@@ -120,7 +120,7 @@ describe('refusals name the problem, never a stack trace', () => {
 c = json.loads(f.attrs["model_config"])
 c["config"]["layers"][2]["class_name"] = "Conv2D"
 f.attrs["model_config"] = json.dumps(c).encode()`);
-    await refused(path, /Layer lstm is a Conv2D, which RNN Studio does not support/);
+    await refused(path, /Layer lstm is a Conv2D, which RNN Studio cannot open: it is an image \(2-D\) or volume \(3-D\) layer/);
   });
 
   it('a missing weight and a left-over one', async () => {

@@ -5,13 +5,13 @@
 import * as Comlink from 'comlink';
 import JSZip from 'jszip';
 import { exportFiles, type Target } from '../../codegen/export.ts';
-import { importModelJson } from '../../codegen/import-keras.ts';
+import { importModelJson, type ImportOptions } from '../../codegen/import-keras.ts';
 import { bytesText } from '../../codegen/bounded-zip.ts';
 import { IMPORT_MAX_BYTES, isKerasFile } from '../../codegen/import-keras-file.ts';
 import type { ModelIR } from '../../compiler/index.ts';
 import { countOf, serializeDocument, type GraphDoc } from '../../graph/index.ts';
 import type { ExportWorker, WeightsSource } from '../../runtime/export.worker.ts';
-import { beginImport, downloadBaseName, endImport, loadDocument, notify, readKerasInWorker, setImportProgress } from '../../store/index.ts';
+import { beginImport, dismissImportOffer, downloadBaseName, endImport, loadDocument, notify, offerImport, readKerasInWorker, setImportProgress } from '../../store/index.ts';
 import { dataIdentityOf, textInputOf } from '../../store/training.ts';
 import { downloadBlob } from '../download.ts';
 
@@ -66,7 +66,7 @@ export function isModelJson(text: string): boolean {
  * graph", Export and "try it" use them until the graph is trained here. Returns false (the canvas unchanged, the
  * reason shown) when the file cannot be imported or the import is cancelled.
  */
-export async function importKerasFile(file: File): Promise<boolean> {
+export async function importKerasFile(file: File, options: ImportOptions = {}): Promise<boolean> {
   const name = file.name;
   const fail = (why: string) => (notify(`Could not import ${name}: ${why} The graph on the canvas is unchanged.`, 'error'), false);
   // Checked before a byte is read.
@@ -74,8 +74,13 @@ export async function importKerasFile(file: File): Promise<boolean> {
   const signal = beginImport(name);
   const cancelled = () => (notify(`Import of ${name} cancelled. The graph on the canvas is unchanged.`), false);
   try {
-    const r = await readKerasInWorker(name, new Uint8Array(await file.arrayBuffer()), signal);
+    const r = await readKerasInWorker(name, new Uint8Array(await file.arrayBuffer()), signal, options);
     if (!r) return cancelled();
+    // What the user can add to open it (an input shape, removing layers) is asked for; the canvas stays as it is.
+    if (!r.ok && r.remedy) {
+      offerImport({ name, error: r.error, remedy: r.remedy, retry: (o) => importKerasFile(file, { ...options, ...o }) });
+      return false;
+    }
     if (!r.ok) return fail(r.error);
     if (!r.weights) return fail('the model it describes does not make a valid graph, so its weights cannot be matched.');
     const { doc, warnings } = r.model;
@@ -104,11 +109,17 @@ export const looksLikeKerasFile = async (file: File): Promise<boolean> => isKera
  * Imports a Keras `to_json()` or TF.js `model.json` (with its weight files when they are among `files`) onto the
  * canvas. Weights are checked against the graph and kept for its exports.
  */
-export async function importModelFiles(files: File[]): Promise<boolean> {
+export async function importModelFiles(files: File[], options: ImportOptions = {}): Promise<boolean> {
   const jsonFile = files.find((f) => /\.json$/i.test(f.name)) ?? files[0];
   if (!jsonFile) return false;
+  dismissImportOffer();
   // importModelJson never throws on bad input; only reading a file can.
-  const r = await jsonFile.text().then(importModelJson, (e: Error) => ({ ok: false as const, error: `The file cannot be read (${e.message}).` }));
+  const r = await jsonFile.text().then((t) => importModelJson(t, options), (e: Error) => ({ ok: false as const, error: `The file cannot be read (${e.message}).`, remedy: undefined }));
+  // What the user can add to open it (an input shape, removing layers) is asked for; the canvas stays as it is.
+  if (!r.ok && r.remedy) {
+    offerImport({ name: jsonFile.name, error: r.error, remedy: r.remedy, retry: (o) => importModelFiles(files, { ...options, ...o }) });
+    return false;
+  }
   if (!r.ok) {
     notify(`Could not import ${jsonFile.name}: ${r.error} The graph on the canvas is unchanged.`, 'error');
     return false;
