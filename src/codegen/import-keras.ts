@@ -7,6 +7,7 @@ import { MAX_BYTES, tooLarge, validateGraph } from '../graph/schema.ts';
 import type { GraphDoc, GraphEdge, GraphNode, LayerKind, Params } from '../graph/types.ts';
 import { LAYERS, portsOf, stateNames as stateNamesOf, withDefaults } from '../layers/index.ts';
 import { isObj, Refusal, refuse, type Json, type KerasFormat, type KerasReadCtx } from '../layers/keras-config.ts';
+import { mergeBranches, toKeras2 } from './keras-dialect.ts';
 
 export interface ImportedModel {
   doc: GraphDoc;
@@ -129,15 +130,28 @@ function readLayers(t: Json, format: ImportedModel['format']): RawLayer[] {
     if (!Array.isArray(list)) refuse('The Sequential model has no layer list.');
     const out: RawLayer[] = [];
     for (const [i, l] of (list as unknown[]).entries()) {
-      if (!isObj(l) || typeof l.class_name !== 'string' || !isObj(l.config)) refuse(`Layer ${i + 1} of the Sequential model is malformed.`);
+      if (!isObj(l) || typeof l.class_name !== 'string' || !isObj(l.config) && !Array.isArray(l.config)) refuse(`Layer ${i + 1} of the Sequential model is malformed.`);
       const c = (l as Json).config as Json;
       const name = typeof c.name === 'string' ? c.name : `layer_${i + 1}`;
-      if (i === 0 && (l as Json).class_name !== 'InputLayer') {
-        const shape = c.batch_input_shape ?? c.batch_shape;
-        if (!Array.isArray(shape)) refuse('The first layer of the Sequential model has no input shape (batch_input_shape), so the input is unknown.');
-        out.push({ name: `${name}_input`, className: 'InputLayer', config: { batch_input_shape: shape, dtype: c.dtype ?? ((l as Json).class_name === 'Embedding' ? 'int32' : 'float32') }, inbound: [] });
+      const prev: Inbound[] = out.length ? [{ name: out[out.length - 1].name, tensor: 0, state: false }] : [];
+      // Keras 1: a first-layer Merge joins whole branch models (Merge's `layers`), each with its own input.
+      const branches = (l as Json).class_name === 'Merge' ? mergeBranches(c) : undefined;
+      if (branches) {
+        const ends = branches.map((b) => lastOf(pushAll(out, readLayers(b, format))));
+        out.push(rawLayer(name, 'Merge', c, ends.map((e) => ({ name: e, tensor: 0, state: false }))));
+        continue;
       }
-      out.push({ name, className: (l as Json).class_name as string, config: c, inbound: out.length ? [{ name: out[out.length - 1].name, tensor: 0, state: false }] : [] });
+      if (NESTED.has((l as Json).class_name as string)) {
+        pushAll(out, inlineModel(readLayers(l as Json, format), prev));
+        continue;
+      }
+      if (i === 0 && (l as Json).class_name !== 'InputLayer') {
+        const k2 = toKeras2((l as Json).class_name as string, c, name).config;
+        const shape = k2.batch_input_shape ?? k2.batch_shape ?? (Array.isArray(k2.input_shape) ? [null, ...(k2.input_shape as unknown[])] : undefined);
+        if (!Array.isArray(shape)) refuse('The first layer of the Sequential model has no input shape (batch_input_shape), so the input is unknown.');
+        out.push({ name: `${name}_input`, className: 'InputLayer', config: { batch_input_shape: shape, dtype: k2.dtype ?? ((l as Json).class_name === 'Embedding' ? 'int32' : 'float32') }, inbound: [] });
+      }
+      out.push(rawLayer(name, (l as Json).class_name as string, c, out.length ? [{ name: out[out.length - 1].name, tensor: 0, state: false }] : []));
     }
     return out;
   }
@@ -153,13 +167,49 @@ function readLayers(t: Json, format: ImportedModel['format']): RawLayer[] {
         if (isObj(node) && isObj(node.kwargs) && isObj(node.kwargs.mask) && isObj(node.kwargs.mask.config) && Array.isArray(node.kwargs.mask.config.keras_history))
           maskOps.add(String(node.kwargs.mask.config.keras_history[0]));
     const entries = ((config as Json).layers as unknown[]).filter((l) => !(isObj(l) && l.class_name === 'NotEqual' && maskOps.has(String(l.name))));
-    return entries.map((l, i) => {
-      if (!isObj(l) || typeof l.class_name !== 'string' || !isObj(l.config)) refuse(`Layer ${i + 1} of the model is malformed.`);
-      const name = typeof l.name === 'string' ? l.name : typeof (l.config as Json).name === 'string' ? ((l.config as Json).name as string) : `layer_${i + 1}`;
-      return { name, className: l.class_name as string, config: l.config as Json, inbound: inboundNames(l.inbound_nodes, name, format) };
-    });
+    // A model used as a layer is replaced by its layers; whatever took its output takes its last layer's.
+    const alias = new Map<string, string>();
+    const out: RawLayer[] = [];
+    for (const [i, l] of entries.entries()) {
+      if (!isObj(l) || typeof l.class_name !== 'string' || !isObj(l.config) && !Array.isArray(l.config)) refuse(`Layer ${i + 1} of the model is malformed.`);
+      const c = l.config as Json;
+      const name = typeof l.name === 'string' ? l.name : typeof c.name === 'string' ? (c.name as string) : `layer_${i + 1}`;
+      const inbound = inboundNames(l.inbound_nodes, name, format).map((x) => ({ ...x, name: alias.get(x.name) ?? x.name }));
+      if (NESTED.has(l.class_name as string)) alias.set(name, lastOf(pushAll(out, inlineModel(readLayers(l as Json, format), inbound))));
+      else out.push(rawLayer(name, l.class_name as string, c, inbound));
+    }
+    return out;
   }
   return refuse(`Model class ${JSON.stringify(cls)} is not supported; export a Sequential or functional Keras/TF.js model.`);
+}
+
+/** Model classes that may appear as a layer of another model. */
+const NESTED = new Set(['Sequential', 'Model', 'Functional']);
+
+/** A file's layer in the Keras 2 dialect (keras-dialect.ts rewrites Keras 1 names, Merge and the CuDNN layers). */
+function rawLayer(name: string, className: string, config: Json, inbound: Inbound[]): RawLayer {
+  const k2 = toKeras2(className, config, name);
+  // A wrapper's layer (Bidirectional's) is in its file's dialect too.
+  const inner = k2.config.layer;
+  if (isObj(inner) && typeof inner.class_name === 'string' && isObj(inner.config)) {
+    const { className: cls, config: c } = toKeras2(inner.class_name, inner.config, String(inner.config.name ?? name));
+    k2.config = { ...k2.config, layer: { ...inner, class_name: cls, config: c } };
+  }
+  return { name, ...k2, inbound };
+}
+
+const pushAll = (out: RawLayer[], more: RawLayer[]): RawLayer[] => (out.push(...more), more);
+const lastOf = (layers: RawLayer[]): string => layers[layers.length - 1]?.name ?? refuse('A model inside the model has no layers.');
+
+/**
+ * A nested model's layers, fed by `inbound` (its caller's input) instead of its own InputLayer. With no inbound (the
+ * nested model is the first layer) its InputLayer stays. One input and its last layer as output, as a Sequential has.
+ */
+function inlineModel(layers: RawLayer[], inbound: Inbound[]): RawLayer[] {
+  if (inbound.length === 0) return layers;
+  const inputs = new Set(layers.filter((l) => l.className === 'InputLayer').map((l) => l.name));
+  if (inputs.size > 1) refuse(`A model used as a layer has ${inputs.size} inputs; RNN Studio inlines nested models with one input.`);
+  return layers.filter((l) => !inputs.has(l.name)).map((l) => ({ ...l, inbound: l.inbound.flatMap((x) => (inputs.has(x.name) ? inbound : [x])) }));
 }
 
 /**

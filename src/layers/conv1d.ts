@@ -14,11 +14,10 @@ export function size1(c: Json, k: string, cx: KerasReadCtx, def?: number): numbe
   return num({ [k]: v }, k, cx.layer, def);
 }
 
-/** Keras's padding names (`border_mode` in Keras 1); only what TF.js computes is read. */
+/** Keras's padding names; only what TF.js computes is read. */
 export function readPadding(c: Json, cx: KerasReadCtx): string {
-  const k = 'border_mode' in c ? 'border_mode' : 'padding';
-  mustBe(c, cx, k, ['valid', 'same'], 'TF.js computes valid and same padding only');
-  return (c[k] as string | undefined) ?? 'valid';
+  mustBe(c, cx, 'padding', ['valid', 'same'], 'TF.js computes valid and same padding only');
+  return (c.padding as string | undefined) ?? 'valid';
 }
 
 /**
@@ -101,25 +100,24 @@ export const conv1D: LayerSpec = {
       ctx,
     ),
   keras: {
-    // Keras 1 calls it Convolution1D, with its own argument names (nb_filter, filter_length, subsample_length, border_mode).
-    classNames: ['Conv1D', 'Convolution1D'],
+    // Keras 1's Convolution1D arrives renamed to Conv1D (codegen/keras-dialect.ts).
+    classNames: ['Conv1D'],
     factory: 'conv1d',
     read: (c, cx) => {
-      const k1 = 'nb_filter' in c;
-      notKept(c, k1 ? ['W_regularizer', 'b_regularizer', 'activity_regularizer', 'W_constraint', 'b_constraint'] : ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'], cx);
+      notKept(c, ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'], cx);
       mustBe(c, cx, 'data_format', ['channels_last']);
       mustBe(c, cx, 'groups', [1]);
       mustBe(c, cx, 'lora_rank', [null]);
       return {
         params: {
-          filters: num(c, k1 ? 'nb_filter' : 'filters', cx.layer),
-          kernelSize: size1(c, k1 ? 'filter_length' : 'kernel_size', cx),
-          strides: size1(c, k1 ? 'subsample_length' : 'strides', cx, 1),
+          filters: num(c, 'filters', cx.layer),
+          kernelSize: size1(c, 'kernel_size', cx),
+          strides: size1(c, 'strides', cx, 1),
           padding: readPadding(c, cx),
           dilationRate: size1(c, 'dilation_rate', cx, 1),
           activation: activation(c, 'activation', cx, ACTIVATIONS),
-          useBias: flag(c, k1 ? 'bias' : 'use_bias', true),
-          kernelInitializer: initializer(c, k1 ? 'init' : 'kernel_initializer', 'glorotUniform', cx),
+          useBias: flag(c, 'use_bias', true),
+          kernelInitializer: initializer(c, 'kernel_initializer', 'glorotUniform', cx),
         },
       };
     },
