@@ -33,9 +33,13 @@ export type ImportResult = { ok: true; model: ImportedModel } | { ok: false; err
 /** A layer as the file describes it, before conversion. */
 interface RawLayer {
   name: string;
+  /** The Keras 2 class it is read as, and the class the file names (a Keras 1 or CuDNN class may differ). */
   className: string;
+  fileClass: string;
   config: Json;
   inbound: Inbound[];
+  /** What the reading changed that the user should know, one line. */
+  note?: string;
 }
 
 /**
@@ -89,7 +93,7 @@ function convert(raw: unknown): ImportedModel {
   const layers = readLayers(topology!, format!);
   const conv = toGraph(layers, format!);
   const sequential = topology!.class_name === 'Sequential';
-  const fileLayers = layers.map((l) => ({ name: l.name, className: l.className, inModelLayers: !(sequential && l.className === 'InputLayer') }));
+  const fileLayers = layers.map((l) => ({ name: l.name, className: l.fileClass, inModelLayers: !(sequential && l.className === 'InputLayer') }));
   const name = typeof (topology!.config as Json)?.name === 'string' ? ((topology!.config as Json).name as string) : 'imported model';
   conv.doc.meta = { name: name.slice(0, 200), description: `Imported from a ${format! === 'tfjs' ? 'TF.js model.json' : `Keras ${format!.slice(5)} model JSON`}.` };
   const valid = validateGraph(conv.doc);
@@ -122,7 +126,7 @@ function checkManifest(m: unknown): { paths: string[]; weights: { name: string; 
 }
 
 /** The layer list with each layer's inbound layer names, for Sequential and functional models of every format. */
-function readLayers(t: Json, format: ImportedModel['format']): RawLayer[] {
+function readLayers(t: Json, format: ImportedModel['format'], fed = false): RawLayer[] {
   const cls = t.class_name;
   const config = t.config;
   if (cls === 'Sequential') {
@@ -142,14 +146,14 @@ function readLayers(t: Json, format: ImportedModel['format']): RawLayer[] {
         continue;
       }
       if (NESTED.has((l as Json).class_name as string)) {
-        pushAll(out, inlineModel(readLayers(l as Json, format), prev));
+        pushAll(out, inlineModel(readLayers(l as Json, format, prev.length > 0), prev));
         continue;
       }
-      if (i === 0 && (l as Json).class_name !== 'InputLayer') {
+      if (i === 0 && !fed && (l as Json).class_name !== 'InputLayer') {
         const k2 = toKeras2((l as Json).class_name as string, c, name).config;
         const shape = k2.batch_input_shape ?? k2.batch_shape ?? (Array.isArray(k2.input_shape) ? [null, ...(k2.input_shape as unknown[])] : undefined);
         if (!Array.isArray(shape)) refuse('The first layer of the Sequential model has no input shape (batch_input_shape), so the input is unknown.');
-        out.push({ name: `${name}_input`, className: 'InputLayer', config: { batch_input_shape: shape, dtype: k2.dtype ?? ((l as Json).class_name === 'Embedding' ? 'int32' : 'float32') }, inbound: [] });
+        out.push(rawLayer(`${name}_input`, 'InputLayer', { batch_input_shape: shape, dtype: k2.dtype ?? ((l as Json).class_name === 'Embedding' ? 'int32' : 'float32') }, []));
       }
       out.push(rawLayer(name, (l as Json).class_name as string, c, out.length ? [{ name: out[out.length - 1].name, tensor: 0, state: false }] : []));
     }
@@ -175,7 +179,7 @@ function readLayers(t: Json, format: ImportedModel['format']): RawLayer[] {
       const c = l.config as Json;
       const name = typeof l.name === 'string' ? l.name : typeof c.name === 'string' ? (c.name as string) : `layer_${i + 1}`;
       const inbound = inboundNames(l.inbound_nodes, name, format).map((x) => ({ ...x, name: alias.get(x.name) ?? x.name }));
-      if (NESTED.has(l.class_name as string)) alias.set(name, lastOf(pushAll(out, inlineModel(readLayers(l as Json, format), inbound))));
+      if (NESTED.has(l.class_name as string)) alias.set(name, lastOf(pushAll(out, inlineModel(readLayers(l as Json, format, inbound.length > 0), inbound))));
       else out.push(rawLayer(name, l.class_name as string, c, inbound));
     }
     return out;
@@ -192,24 +196,26 @@ function rawLayer(name: string, className: string, config: Json, inbound: Inboun
   // A wrapper's layer (Bidirectional's) is in its file's dialect too.
   const inner = k2.config.layer;
   if (isObj(inner) && typeof inner.class_name === 'string' && isObj(inner.config)) {
-    const { className: cls, config: c } = toKeras2(inner.class_name, inner.config, String(inner.config.name ?? name));
+    const { className: cls, config: c, note } = toKeras2(inner.class_name, inner.config, String(inner.config.name ?? name));
     k2.config = { ...k2.config, layer: { ...inner, class_name: cls, config: c } };
+    if (note) k2.note = note;
   }
-  return { name, ...k2, inbound };
+  return { name, ...k2, fileClass: className, inbound };
 }
 
 const pushAll = (out: RawLayer[], more: RawLayer[]): RawLayer[] => (out.push(...more), more);
 const lastOf = (layers: RawLayer[]): string => layers[layers.length - 1]?.name ?? refuse('A model inside the model has no layers.');
 
 /**
- * A nested model's layers, fed by `inbound` (its caller's input) instead of its own InputLayer. With no inbound (the
- * nested model is the first layer) its InputLayer stays. One input and its last layer as output, as a Sequential has.
+ * A nested model's layers, fed by `inbound` (its caller's input) instead of its own InputLayer (or, for a Sequential
+ * read without one, into its first layer). With no inbound (the nested model is the first layer) its InputLayer
+ * stays. One input and its last layer as output, as a Sequential has.
  */
 function inlineModel(layers: RawLayer[], inbound: Inbound[]): RawLayer[] {
   if (inbound.length === 0) return layers;
   const inputs = new Set(layers.filter((l) => l.className === 'InputLayer').map((l) => l.name));
   if (inputs.size > 1) refuse(`A model used as a layer has ${inputs.size} inputs; RNN Studio inlines nested models with one input.`);
-  return layers.filter((l) => !inputs.has(l.name)).map((l) => ({ ...l, inbound: l.inbound.flatMap((x) => (inputs.has(x.name) ? inbound : [x])) }));
+  return layers.filter((l) => !inputs.has(l.name)).map((l) => ({ ...l, inbound: l.inbound.length ? l.inbound.flatMap((x) => (inputs.has(x.name) ? inbound : [x])) : inbound }));
 }
 
 /**
@@ -270,6 +276,7 @@ function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<Impo
   };
   const readCtx = (layer: string, className: string): KerasReadCtx => ({ layer, className, format, warn, consumers: consumers(layer) });
   for (const l of layers) {
+    if (l.note) warn(l.note);
     const spec = KIND_OF_CLASS.get(l.className);
     if (!spec) return refuse(`Layer ${l.name} is a ${l.className}, which RNN Studio does not support (supported: ${[...KIND_OF_CLASS.keys()].join(', ')}).`);
     const read = spec.keras.read(l.config, readCtx(l.name, l.className));
@@ -281,7 +288,7 @@ function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<Impo
     const id = add(l, spec.kind, states.length ? { ...read.params, stateInputs: true } : read.params);
     if (read.inner) {
       const { name, kind, className, config } = read.inner;
-      add({ name, className, config, inbound: [] }, kind, LAYERS[kind].keras.read(config, readCtx(name, className)).params, id);
+      add({ name, className, fileClass: className, config, inbound: [] }, kind, LAYERS[kind].keras.read(config, readCtx(name, className)).params, id);
     }
     for (const src of l.inbound) {
       const source = nodeOfLayer.get(src.name);
