@@ -141,7 +141,7 @@ function readLayers(t: Json, format: ImportedModel['format'], fed = false): RawL
       // Keras 1: a first-layer Merge joins whole branch models (Merge's `layers`), each with its own input.
       const branches = (l as Json).class_name === 'Merge' ? mergeBranches(c) : undefined;
       if (branches) {
-        const ends = branches.map((b) => lastOf(pushAll(out, readLayers(b, format))));
+        const ends = branches.map((b) => outputOf(b, pushAll(out, readLayers(b, format))));
         out.push(rawLayer(name, 'Merge', c, ends.map((e) => ({ name: e, tensor: 0, state: false }))));
         continue;
       }
@@ -179,7 +179,7 @@ function readLayers(t: Json, format: ImportedModel['format'], fed = false): RawL
       const c = l.config as Json;
       const name = typeof l.name === 'string' ? l.name : typeof c.name === 'string' ? (c.name as string) : `layer_${i + 1}`;
       const inbound = inboundNames(l.inbound_nodes, name, format).map((x) => ({ ...x, name: alias.get(x.name) ?? x.name }));
-      if (NESTED.has(l.class_name as string)) alias.set(name, lastOf(pushAll(out, inlineModel(readLayers(l as Json, format, inbound.length > 0), inbound))));
+      if (NESTED.has(l.class_name as string)) alias.set(name, outputOf(l as Json, pushAll(out, inlineModel(readLayers(l as Json, format, inbound.length > 0), inbound))));
       else out.push(rawLayer(name, l.class_name as string, c, inbound));
     }
     return out;
@@ -204,7 +204,14 @@ function rawLayer(name: string, className: string, config: Json, inbound: Inboun
 }
 
 const pushAll = (out: RawLayer[], more: RawLayer[]): RawLayer[] => (out.push(...more), more);
-const lastOf = (layers: RawLayer[]): string => layers[layers.length - 1]?.name ?? refuse('A model inside the model has no layers.');
+/** The layer whose output a nested model returns: a functional model's one output layer, a Sequential's last layer. */
+function outputOf(model: Json, layers: RawLayer[]): string {
+  const outputs = isObj(model.config) ? model.config.output_layers : undefined;
+  if (!Array.isArray(outputs)) return layers[layers.length - 1]?.name ?? refuse('A model inside the model has no layers.');
+  const list = (Array.isArray(outputs[0]) ? outputs : [outputs]) as unknown[][];
+  if (list.length !== 1) refuse(`A model used as a layer has ${list.length} outputs; RNN Studio inlines nested models with one output.`);
+  return String(list[0][0]);
+}
 
 /**
  * A nested model's layers, fed by `inbound` (its caller's input) instead of its own InputLayer (or, for a Sequential

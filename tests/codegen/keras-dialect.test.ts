@@ -198,6 +198,28 @@ describe('a model used as a layer is replaced by its layers', () => {
     expect(m.doc.edges.map((e) => [e.source, e.target])).toEqual([['n1', 'n2'], ['n2', 'n3'], ['n3', 'n4']]);
   });
 
+  it('tf.keras 2: a functional model called as a layer returns its output layer (a merge of two branches here)', () => {
+    const inner = { class_name: 'Functional', config: { name: 'block', input_layers: [['b_in', 0, 0]], output_layers: [['sum', 0, 0]], layers: [
+      { class_name: 'InputLayer', name: 'b_in', config: { batch_input_shape: [null, 6, 3], dtype: 'float32', name: 'b_in' }, inbound_nodes: [] },
+      { ...k2lstm('a', 4), name: 'a', inbound_nodes: [[['b_in', 0, 0, {}]]] },
+      { ...k2lstm('b', 4, { go_backwards: true }), name: 'b', inbound_nodes: [[['b_in', 0, 0, {}]]] },
+      { class_name: 'Add', name: 'sum', config: { name: 'sum' }, inbound_nodes: [[['a', 0, 0, {}], ['b', 0, 0, {}]]] },
+    ] } };
+    const model = {
+      class_name: 'Functional', keras_version: '2.15.0',
+      config: { name: 'model', input_layers: [['x', 0, 0]], output_layers: [['out', 0, 0]], layers: [
+        { class_name: 'InputLayer', name: 'x', config: { batch_input_shape: [null, 6, 3], dtype: 'float32', name: 'x' }, inbound_nodes: [] },
+        { ...inner, name: 'block', inbound_nodes: [[['x', 0, 0, {}]]] },
+        { ...k2dense('out', 1), name: 'out', inbound_nodes: [[['block', 1, 0, {}]]] },
+      ] },
+    };
+    const m = opened(model);
+    expect(m.total).toBe(kerasTotal(model));
+    const id = (n: string) => m.doc.nodes.find((x) => x.data.name === n)!.id;
+    expect(m.doc.edges.filter((e) => e.target === id('out')).map((e) => e.source)).toEqual([id('sum')]);
+    expect(m.doc.edges.filter((e) => e.target === id('a') || e.target === id('b')).map((e) => e.source)).toEqual([id('x'), id('x')]);
+  });
+
   it('Keras 3: a Sequential called with {args, kwargs}', () => {
     const t = (name: string) => ({ class_name: '__keras_tensor__', config: { shape: [null, 8, 3], dtype: 'float32', keras_history: [name, 0, 0] } });
     const model = {
