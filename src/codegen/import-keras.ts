@@ -286,7 +286,7 @@ function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<Impo
     if (l.note) warn(l.note);
     const spec = KIND_OF_CLASS.get(l.className);
     if (!spec) return refuse(`Layer ${l.name} is a ${l.className}, which RNN Studio does not support (supported: ${[...KIND_OF_CLASS.keys()].join(', ')}).`);
-    const read = spec.keras.read(l.config, readCtx(l.name, l.className));
+    const read = spec.keras.read(l.config, readCtx(l.name, l.fileClass));
     // A recurrent layer's initial states: Keras 3 names them; Keras 2 and TF.js list them after its input.
     const statesGiven = spec.recurrent && l.inbound.length > 1;
     const states = statesGiven ? (l.inbound.some((i) => i.state) ? l.inbound.filter((i) => i.state) : l.inbound.slice(1)) : [];
