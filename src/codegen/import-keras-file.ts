@@ -20,6 +20,7 @@ import { MAX_BYTES } from '../graph/schema.ts';
 import { LAYERS } from '../layers/index.ts';
 import { bytesText, ZipRefusal, zipEntries, zipRead } from './bounded-zip.ts';
 import { importModelJson, renameWeight, type ImportedModel } from './import-keras.ts';
+import { plainWeights } from './keras-dialect.ts';
 
 /** Weights in the TF.js manifest format, named as the compiled graph names its layers (= runtime WeightBytes). */
 export interface NamedWeights {
@@ -224,7 +225,8 @@ function matchWeights(plan: Plan, found: Map<string, Declared[]>, file: string, 
   const entries: NamedWeights['entries'] = [];
   const arrays: Declared[] = [];
   for (const { layer: l, weights: want } of plan.layers) {
-    const got = found.get(l.name) ?? [];
+    // A CuDNN layer's arrays are converted to the plain LSTM / GRU's, as Keras 2 does on load.
+    const got = plainWeights(l.className, found.get(l.name) ?? []);
     if (got.length !== want.length)
       refuse(`${file}: layer "${l.name}" (${l.className}) needs ${want.length} weight arrays (${want.map((w) => w.name.split('/').pop()).join(', ') || 'none'}) but the file holds ${got.length}${got.length ? ` (${got.map((a) => a.where).join(', ')})` : ''}.`);
     got.forEach((a, i) => {

@@ -97,3 +97,51 @@ export function mergeBranches(config: Json): Json[] | undefined {
   if (!Array.isArray(config.layers)) return undefined;
   return (config.layers as unknown[]).map((b, i) => (isObj(b) ? b : refuse(`Branch ${i + 1} of Merge ${String(config.name)} is malformed.`)));
 }
+
+/** A weight array as a file declares it: its shape, where it is, and how to decode it. */
+export interface FileArray {
+  shape: number[];
+  where: string;
+  read: () => Float32Array;
+}
+
+/** Gate blocks of the CuDNN layers' arrays (LSTM i, f, c, o; GRU z, r, h). */
+const CUDNN_GATES = new Map([['CuDNNLSTM', 4], ['CuDNNGRU', 3]]);
+
+/**
+ * A CuDNN layer's arrays [kernel, recurrent_kernel, bias] as the plain layer holds them (Keras 2.2.4
+ * engine/saving.py `_convert_rnn_weights`): per gate, an input-kernel block k becomes `k.T.reshape(k.shape,
+ * order='F')` and a recurrent block is transposed; CuDNNLSTM's bias [8u] halves add up to [4u], CuDNNGRU's [6u] is the
+ * reset-after GRU's [2, 3u]. Arrays of other classes, or not in that form, come back as they are (the shape check
+ * that follows names what is wrong).
+ */
+export function plainWeights(fileClass: string, arrays: FileArray[]): FileArray[] {
+  const gates = CUDNN_GATES.get(fileClass);
+  if (!gates || arrays.length !== 3 || arrays[1].shape.length !== 2 || arrays[0].shape.length !== 2) return arrays;
+  const [kernel, recurrent, bias] = arrays;
+  const u = recurrent.shape[0];
+  const d = kernel.shape[0];
+  const n = gates * u;
+  if (kernel.shape[1] !== n || recurrent.shape[1] !== n || bias.shape.join() !== String(2 * n)) return arrays;
+  const perGate = (a: FileArray, rows: number, from: (r: number, c: number) => [number, number]): FileArray => ({
+    ...a,
+    read: () => {
+      const src = a.read();
+      const out = new Float32Array(src.length);
+      for (let g = 0; g < gates; g++)
+        for (let r = 0; r < rows; r++)
+          for (let c = 0; c < u; c++) {
+            const [sr, sc] = from(r, c);
+            out[r * n + g * u + c] = src[sr * n + g * u + sc];
+          }
+      return out;
+    },
+  });
+  // k.T.reshape((d, u), order='F'): element (r, c) is the (r + d·c)-th of k.T in column-major order, k[⌊f/u⌋, f mod u].
+  const plainKernel = perGate(kernel, d, (r, c) => [Math.floor((r + d * c) / u), (r + d * c) % u]);
+  const plainRecurrent = perGate(recurrent, u, (r, c) => [c, r]);
+  const plainBias: FileArray = gates === 4
+    ? { ...bias, shape: [n], read: () => { const b = bias.read(); return b.slice(0, n).map((x, i) => x + b[n + i]); } }
+    : { ...bias, shape: [2, n] };
+  return [plainKernel, plainRecurrent, plainBias];
+}

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importModelJson } from '../../src/codegen/import-keras.ts';
+import { plainWeights, type FileArray } from '../../src/codegen/keras-dialect.ts';
 import { compile, summarize } from '../../src/compiler/index.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'keras-dialect-'));
@@ -169,6 +170,44 @@ describe('CuDNN layers', () => {
     const m = opened(model);
     expect(m.total).toBe(kerasTotal(model));
     expect(m.doc.nodes.find((n) => n.parentId)!.data.params).toMatchObject({ resetAfter: true, recurrentActivation: 'sigmoid' });
+  });
+});
+
+/** Keras 2.2.4 engine/saving.py _convert_rnn_weights (from_cudnn=True), ported line by line to numpy. */
+const KERAS_CONVERT = `
+import json, sys
+import numpy as np
+a = json.load(sys.stdin)
+n_gates = a["gates"]
+w = [np.array(x, dtype=np.float64).reshape(s) for x, s in a["arrays"]]
+def transform_kernels(kernels, func, n_gates):
+    return np.hstack([func(k) for k in np.hsplit(kernels, n_gates)])
+def transform(kernel):
+    return kernel.T.reshape(kernel.shape, order="F")
+kernels = transform_kernels(w[0], transform, n_gates)
+recurrent_kernels = transform_kernels(w[1], lambda k: k.T, n_gates)
+units = w[1].shape[0]
+biases = np.sum(np.split(w[2], 2, axis=0), axis=0) if n_gates == 4 else w[2].reshape((2, -1))
+print(json.dumps([x.ravel().tolist() for x in (kernels, recurrent_kernels, biases)] + [list(biases.shape)]))
+`;
+
+describe('CuDNN weights in a .h5 file become the plain layer\'s, as Keras 2 converts them on load', () => {
+  it.each([['CuDNNLSTM', 4], ['CuDNNGRU', 3]] as const)('%s', (cls, gates) => {
+    const d = 3, u = 2, n = gates * u;
+    let seed = 7;
+    const random = (k: number) => Float32Array.from({ length: k }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5);
+    const file: FileArray[] = [
+      { shape: [d, n], where: 'kernel', data: random(d * n) },
+      { shape: [u, n], where: 'recurrent_kernel', data: random(u * n) },
+      { shape: [2 * n], where: 'bias', data: random(2 * n) },
+    ].map(({ data, ...a }) => ({ ...a, read: () => data }));
+    const ours = plainWeights(cls, file);
+    const input = JSON.stringify({ gates, arrays: file.map((a) => [Array.from(a.read()), a.shape]) });
+    const [k, r, b, biasShape] = JSON.parse(execFileSync('/usr/bin/python3', ['-c', KERAS_CONVERT], { input, encoding: 'utf8' })) as number[][];
+    expect(ours.map((a) => a.shape)).toEqual([[d, n], [u, n], biasShape]);
+    for (const [got, want] of [[ours[0].read(), k], [ours[1].read(), r], [ours[2].read(), b]] as const)
+      expect(Math.max(...Array.from(got, (x, i) => Math.abs(x - want[i])))).toBeLessThan(1e-6);
+    expect(plainWeights('LSTM', file)).toBe(file);
   });
 });
 
