@@ -217,20 +217,23 @@ const k2lstm = (name: string, units: number, extra: Record<string, unknown> = {}
   class_name: 'LSTM', config: { name, trainable: true, units, activation: 'tanh', recurrent_activation: 'sigmoid', return_sequences: false, use_bias: true, unit_forget_bias: true, implementation: 1, unroll: true, dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null }, ...extra },
 });
 
+/** tf.keras 2: x [batch, T, F] → the model `inner` called as a layer (node index 1, as Keras numbers it) → Dense. */
+const calling = (inner: Record<string, unknown>, T: number, F: number, units: number) => ({
+  class_name: 'Functional', keras_version: '2.12.0',
+  config: { name: 'model', input_layers: [['x', 0, 0]], output_layers: [['out', 0, 0]], layers: [
+    { class_name: 'InputLayer', name: 'x', config: { batch_input_shape: [null, T, F], dtype: 'float32', name: 'x' }, inbound_nodes: [] },
+    { ...inner, name: 'block', inbound_nodes: [[['x', 0, 0, {}]]] },
+    { ...k2dense('out', units), name: 'out', inbound_nodes: [[['block', 1, 0, {}]]] },
+  ] },
+});
+
 describe('a model used as a layer is replaced by its layers', () => {
   it('tf.keras 2: a Sequential (with its InputLayer) called in a functional model (4-element inbound nodes)', () => {
-    const inner = { class_name: 'Sequential', config: { name: 'encoder', layers: [
+    const inner = { class_name: 'Sequential', config: { name: 'block', layers: [
       { class_name: 'InputLayer', config: { batch_input_shape: [null, 12, 4], dtype: 'float32', name: 'enc_in' } },
       k2lstm('lstm', 10, { return_sequences: true }), k2lstm('lstm_1', 6),
     ] } };
-    const model = {
-      class_name: 'Functional', keras_version: '2.12.0',
-      config: { name: 'model', input_layers: [['x', 0, 0]], output_layers: [['out', 0, 0]], layers: [
-        { class_name: 'InputLayer', name: 'x', config: { batch_input_shape: [null, 12, 4], dtype: 'float32', name: 'x' }, inbound_nodes: [] },
-        { ...inner, name: 'encoder', inbound_nodes: [[['x', 0, 0, {}]]] },
-        { ...k2dense('out', 3), name: 'out', inbound_nodes: [[['encoder', 1, 0, {}]]] },
-      ] },
-    };
+    const model = calling(inner, 12, 4, 3);
     const m = opened(model);
     expect(m.total).toBe(kerasTotal(model));
     expect(m.doc.nodes.map((n) => n.data.kind)).toEqual(['Input', 'LSTM', 'LSTM', 'Dense']);
@@ -244,14 +247,7 @@ describe('a model used as a layer is replaced by its layers', () => {
       { ...k2lstm('b', 4, { go_backwards: true }), name: 'b', inbound_nodes: [[['b_in', 0, 0, {}]]] },
       { class_name: 'Add', name: 'sum', config: { name: 'sum' }, inbound_nodes: [[['a', 0, 0, {}], ['b', 0, 0, {}]]] },
     ] } };
-    const model = {
-      class_name: 'Functional', keras_version: '2.15.0',
-      config: { name: 'model', input_layers: [['x', 0, 0]], output_layers: [['out', 0, 0]], layers: [
-        { class_name: 'InputLayer', name: 'x', config: { batch_input_shape: [null, 6, 3], dtype: 'float32', name: 'x' }, inbound_nodes: [] },
-        { ...inner, name: 'block', inbound_nodes: [[['x', 0, 0, {}]]] },
-        { ...k2dense('out', 1), name: 'out', inbound_nodes: [[['block', 1, 0, {}]]] },
-      ] },
-    };
+    const model = calling(inner, 6, 3, 1);
     const m = opened(model);
     expect(m.total).toBe(kerasTotal(model));
     const id = (n: string) => m.doc.nodes.find((x) => x.data.name === n)!.id;
