@@ -9,6 +9,7 @@ import { compile } from '../compiler/index.ts';
 import { LAYERS, portsOf, stateNames as stateNamesOf, withDefaults } from '../layers/index.ts';
 import { isObj, Refusal, refuse, type Json, type KerasFormat, type KerasReadCtx } from '../layers/keras-config.ts';
 import { dropLayers, type FileInbound, type FileLayer } from './keras-drop.ts';
+import { mergeBranches, toKeras2 } from './keras-dialect.ts';
 
 export interface ImportedModel {
   doc: GraphDoc;
@@ -34,8 +35,12 @@ export type ImportResult = { ok: true; model: ImportedModel } | { ok: false; err
 
 /** A layer as the file describes it, before conversion; `custom` when Keras 3 says its class is not Keras's own. */
 interface RawLayer extends FileLayer {
+  /** `className` is the Keras 2 class it is read as; `fileClass` the class the file names (a Keras 1 or CuDNN class may differ). */
+  fileClass: string;
   config: Json;
   custom?: boolean;
+  /** What the reading changed that the user should know, one line. */
+  note?: string;
 }
 
 /**
@@ -112,7 +117,7 @@ function convert(raw: unknown, o: ImportOptions): ImportedModel {
   const conv = toGraph(layers, format!);
   conv.warnings.unshift(...removed);
   const sequential = topology!.class_name === 'Sequential';
-  const fileLayers = all.map((l) => ({ name: l.name, className: l.className, inModelLayers: !(sequential && l.className === 'InputLayer'), ...(kept.has(l.name) ? {} : { dropped: true }) }));
+  const fileLayers = all.map((l) => ({ name: l.name, className: l.fileClass, inModelLayers: !(sequential && l.className === 'InputLayer'), ...(kept.has(l.name) ? {} : { dropped: true }) }));
   const name = typeof (topology!.config as Json)?.name === 'string' ? ((topology!.config as Json).name as string) : 'imported model';
   conv.doc.meta = { name: name.slice(0, 200), description: `Imported from a ${format! === 'tfjs' ? 'TF.js model.json' : `Keras ${format!.slice(5)} model JSON`}.` };
   const valid = validateGraph(conv.doc);
@@ -145,7 +150,7 @@ function checkManifest(m: unknown): { paths: string[]; weights: { name: string; 
 }
 
 /** The layer list with each layer's inbound layer names, for Sequential and functional models of every format. */
-function readLayers(t: Json, format: ImportedModel['format'], inputShape?: number[]): RawLayer[] {
+function readLayers(t: Json, format: ImportedModel['format'], inputShape?: number[], fed = false): RawLayer[] {
   const cls = t.class_name;
   const config = t.config;
   if (cls === 'Sequential') {
@@ -153,14 +158,27 @@ function readLayers(t: Json, format: ImportedModel['format'], inputShape?: numbe
     if (!Array.isArray(list)) refuse('The Sequential model has no layer list.');
     const out: RawLayer[] = [];
     for (const [i, l] of (list as unknown[]).entries()) {
-      if (!isObj(l) || typeof l.class_name !== 'string' || !isObj(l.config)) refuse(`Layer ${i + 1} of the Sequential model is malformed.`);
+      if (!isObj(l) || typeof l.class_name !== 'string' || !isObj(l.config) && !Array.isArray(l.config)) refuse(`Layer ${i + 1} of the Sequential model is malformed.`);
       const c = (l as Json).config as Json;
       const name = typeof c.name === 'string' ? c.name : `layer_${i + 1}`;
-      if (i === 0 && (l as Json).class_name !== 'InputLayer') {
-        const shape = firstInputShape(l as Json, config, name, inputShape);
-        out.push({ name: `${name}_input`, className: 'InputLayer', config: { batch_input_shape: shape, dtype: c.dtype ?? ((l as Json).class_name === 'Embedding' ? 'int32' : 'float32') }, inbound: [] });
+      const prev: Inbound[] = out.length ? [{ name: out[out.length - 1].name, tensor: 0, state: false }] : [];
+      // Keras 1: a first-layer Merge joins whole branch models (Merge's `layers`), each with its own input.
+      const branches = (l as Json).class_name === 'Merge' ? mergeBranches(c) : undefined;
+      if (branches) {
+        const ends = branches.map((b) => outputOf(b, pushAll(out, readLayers(b, format))));
+        out.push(rawLayer(name, 'Merge', c, ends.map((e) => ({ name: e, tensor: 0, state: false }))));
+        continue;
       }
-      out.push({ name, className: (l as Json).class_name as string, config: c, custom: isCustom(l as Json), inbound: out.length ? [{ name: out[out.length - 1].name, tensor: 0, state: false }] : [] });
+      if (NESTED.has((l as Json).class_name as string)) {
+        pushAll(out, inlineModel(readLayers(l as Json, format, undefined, prev.length > 0), prev));
+        continue;
+      }
+      if (i === 0 && !fed && (l as Json).class_name !== 'InputLayer') {
+        const first = { ...(l as Json), config: toKeras2((l as Json).class_name as string, c, name).config };
+        const shape = firstInputShape(first, config, name, inputShape);
+        out.push(rawLayer(`${name}_input`, 'InputLayer', { batch_input_shape: shape, dtype: first.config.dtype ?? ((l as Json).class_name === 'Embedding' ? 'int32' : 'float32') }, []));
+      }
+      out.push(rawLayer(name, (l as Json).class_name as string, c, out.length ? [{ name: out[out.length - 1].name, tensor: 0, state: false }] : [], isCustom(l as Json)));
     }
     return out;
   }
@@ -176,13 +194,58 @@ function readLayers(t: Json, format: ImportedModel['format'], inputShape?: numbe
         if (isObj(node) && isObj(node.kwargs) && isObj(node.kwargs.mask) && isObj(node.kwargs.mask.config) && Array.isArray(node.kwargs.mask.config.keras_history))
           maskOps.add(String(node.kwargs.mask.config.keras_history[0]));
     const entries = ((config as Json).layers as unknown[]).filter((l) => !(isObj(l) && l.class_name === 'NotEqual' && maskOps.has(String(l.name))));
-    return entries.map((l, i) => {
-      if (!isObj(l) || typeof l.class_name !== 'string' || !isObj(l.config)) refuse(`Layer ${i + 1} of the model is malformed.`);
-      const name = typeof l.name === 'string' ? l.name : typeof (l.config as Json).name === 'string' ? ((l.config as Json).name as string) : `layer_${i + 1}`;
-      return { name, className: l.class_name as string, config: l.config as Json, custom: isCustom(l), inbound: inboundNames(l.inbound_nodes, name, l.class_name as string, format) };
-    });
+    // A model used as a layer is replaced by its layers; whatever took its output takes its last layer's.
+    const alias = new Map<string, string>();
+    const out: RawLayer[] = [];
+    for (const [i, l] of entries.entries()) {
+      if (!isObj(l) || typeof l.class_name !== 'string' || !isObj(l.config) && !Array.isArray(l.config)) refuse(`Layer ${i + 1} of the model is malformed.`);
+      const c = l.config as Json;
+      const name = typeof l.name === 'string' ? l.name : typeof c.name === 'string' ? (c.name as string) : `layer_${i + 1}`;
+      const inbound = inboundNames(l.inbound_nodes, name, l.class_name as string, format).map((x) => ({ ...x, name: alias.get(x.name) ?? x.name }));
+      if (NESTED.has(l.class_name as string)) alias.set(name, outputOf(l as Json, pushAll(out, inlineModel(readLayers(l as Json, format, undefined, inbound.length > 0), inbound))));
+      else out.push(rawLayer(name, l.class_name as string, c, inbound, isCustom(l)));
+    }
+    return out;
   }
   return refuse(`Model class ${JSON.stringify(cls)} is not supported; export a Sequential or functional Keras/TF.js model.`);
+}
+
+/** Model classes that may appear as a layer of another model. */
+const NESTED = new Set(['Sequential', 'Model', 'Functional']);
+
+/** A file's layer in the Keras 2 dialect (keras-dialect.ts rewrites Keras 1 names, Merge and the CuDNN layers). */
+function rawLayer(name: string, className: string, config: Json, inbound: Inbound[], custom = false): RawLayer {
+  const k2 = toKeras2(className, config, name);
+  // A wrapper's layer (Bidirectional's) is in its file's dialect too.
+  const inner = k2.config.layer;
+  if (isObj(inner) && typeof inner.class_name === 'string' && isObj(inner.config)) {
+    const { className: cls, config: c, note } = toKeras2(inner.class_name, inner.config, String(inner.config.name ?? name));
+    k2.config = { ...k2.config, layer: { ...inner, class_name: cls, config: c } };
+    if (note) k2.note = note;
+  }
+  return { name, ...k2, fileClass: className, inbound, ...(custom ? { custom } : {}) };
+}
+
+const pushAll = (out: RawLayer[], more: RawLayer[]): RawLayer[] => (out.push(...more), more);
+/** The layer whose output a nested model returns: a functional model's one output layer, a Sequential's last layer. */
+function outputOf(model: Json, layers: RawLayer[]): string {
+  const outputs = isObj(model.config) ? model.config.output_layers : undefined;
+  if (!Array.isArray(outputs)) return layers[layers.length - 1]?.name ?? refuse('A model inside the model has no layers.');
+  const list = (Array.isArray(outputs[0]) ? outputs : [outputs]) as unknown[][];
+  if (list.length !== 1) refuse(`A model used as a layer has ${list.length} outputs; RNN Studio inlines nested models with one output.`);
+  return String(list[0][0]);
+}
+
+/**
+ * A nested model's layers, fed by `inbound` (its caller's input) instead of its own InputLayer (or, for a Sequential
+ * read without one, into its first layer). With no inbound (the nested model is the first layer) its InputLayer
+ * stays. One input and its last layer as output, as a Sequential has.
+ */
+function inlineModel(layers: RawLayer[], inbound: Inbound[]): RawLayer[] {
+  if (inbound.length === 0) return layers;
+  const inputs = new Set(layers.filter((l) => l.className === 'InputLayer').map((l) => l.name));
+  if (inputs.size > 1) refuse(`A model used as a layer has ${inputs.size} inputs; RNN Studio inlines nested models with one input.`);
+  return layers.filter((l) => !inputs.has(l.name)).map((l) => ({ ...l, inbound: l.inbound.length ? l.inbound.flatMap((x) => (inputs.has(x.name) ? inbound : [x])) : inbound }));
 }
 
 /**
@@ -193,7 +256,8 @@ function readLayers(t: Json, format: ImportedModel['format'], inputShape?: numbe
 function firstInputShape(first: Json, model: unknown, name: string, given?: number[]): unknown[] {
   const c = first.config as Json;
   const build = isObj(first.build_config) ? first.build_config.input_shape : undefined;
-  const stored = [c.batch_input_shape, c.batch_shape, build, isObj(model) ? model.build_input_shape : undefined].find(Array.isArray);
+  const noBatch = Array.isArray(c.input_shape) ? [null, ...(c.input_shape as unknown[])] : undefined;
+  const stored = [c.batch_input_shape, c.batch_shape, noBatch, build, isObj(model) ? model.build_input_shape : undefined].find(Array.isArray);
   if (stored) return stored as unknown[];
   const tokens = first.class_name === 'Embedding';
   const what = tokens ? 'its length in time steps (token ids)' : 'its time steps and features';
@@ -269,8 +333,8 @@ function withoutUnsupported(layers: RawLayer[], format: KerasFormat, drop: boole
       problem = e.message;
     }
   const first = unsupported[0];
-  const more = unsupported.length > 1 ? ` (so are ${unsupported.slice(1).map((l) => `${l.name}, a ${l.className}`).join('; ')})` : '';
-  const refusal = `Layer ${first.name} is a ${first.className}, which RNN Studio cannot open: ${unsupportedWhy(first)}${more}.`;
+  const more = unsupported.length > 1 ? ` (so are ${unsupported.slice(1).map((l) => `${l.name}, a ${l.fileClass}`).join('; ')})` : '';
+  const refusal = `Layer ${first.name} is a ${first.fileClass}, which RNN Studio cannot open: ${unsupportedWhy(first)}${more}.`;
   if (problem) refuse(`${refusal}${drop ? ` Without ${names.join(', ')} the rest is not a valid model: ${problem.replace(/\.$/, '')}.` : ''}`);
   if (!drop) throw new RefusalWith(refusal, { kind: 'drop', layers: names });
   return r as { layers: RawLayer[]; removed: string[] };
@@ -299,9 +363,10 @@ function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<Impo
   };
   const readCtx = (layer: string, className: string): KerasReadCtx => ({ layer, className, format, warn, consumers: consumers(layer) });
   for (const l of layers) {
+    if (l.note) warn(l.note);
     // Classes without a kind were refused or removed before (withoutUnsupported).
     const spec = KIND_OF_CLASS.get(l.className)!;
-    const read = spec.keras.read(l.config, readCtx(l.name, l.className));
+    const read = spec.keras.read(l.config, readCtx(l.name, l.fileClass));
     // A recurrent layer's initial states: Keras 3 names them; Keras 2 and TF.js list them after its input.
     const statesGiven = spec.recurrent && l.inbound.length > 1;
     const states = statesGiven ? (l.inbound.some((i) => i.state) ? l.inbound.filter((i) => i.state) : l.inbound.slice(1)) : [];
@@ -310,7 +375,7 @@ function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<Impo
     const id = add(l, spec.kind, states.length ? { ...read.params, stateInputs: true } : read.params);
     if (read.inner) {
       const { name, kind, className, config } = read.inner;
-      add({ name, className, config, inbound: [] }, kind, LAYERS[kind].keras.read(config, readCtx(name, className)).params, id);
+      add({ name, className, fileClass: className, config, inbound: [] }, kind, LAYERS[kind].keras.read(config, readCtx(name, className)).params, id);
     }
     for (const src of l.inbound) {
       const source = nodeOfLayer.get(src.name);

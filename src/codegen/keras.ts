@@ -61,7 +61,7 @@ export function emitKeras(ir: ModelIR, title: string): string {
     const spec = LAYERS[l.kind];
     body.push(...(spec.notes?.keras?.(l) ?? []).map((n) => `# ${n}`));
     const vars = portVars(l, ids);
-    const built = record((tf, ctx) => (spec.keras.build ?? spec.tfjs)(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner }, vars.inputs, vars.states);
+    const built = record((tf, ctx) => (spec.keras.build ?? spec.tfjs)(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner, inputShapes: l.inputShapes }, vars.inputs, vars.states);
     // With return_state a recurrent layer returns [output, h, (c)], the order of its output ports.
     body.push(`${vars.outputs.join(', ')} = ${py(built)}`);
   }

@@ -36,7 +36,7 @@ export function emitTfjsModel(ir: ModelIR, title: string): string {
   for (const l of ir.layers) {
     lines.push(...(LAYERS[l.kind].notes?.tfjs?.(l) ?? []).map((n) => `// ${n}`));
     const vars = portVars(l, ids);
-    const built = record((tf, ctx) => LAYERS[l.kind].tfjs(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner }, vars.inputs, vars.states);
+    const built = record((tf, ctx) => LAYERS[l.kind].tfjs(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner, inputShapes: l.inputShapes }, vars.inputs, vars.states);
     // With returnState a recurrent layer returns [output, h, (c)], the order of its output ports.
     lines.push(`const ${vars.outputs.length > 1 ? `[${vars.outputs.join(', ')}]` : vars.outputs[0]} = ${js(built)};`);
   }

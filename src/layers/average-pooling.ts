@@ -40,12 +40,12 @@ export const averagePooling1D: LayerSpec = {
     classNames: ['AveragePooling1D', 'AvgPool1D'],
     factory: 'averagePooling1d',
     read: (c, cx) => {
-      // Keras 1: pool_length, stride, border_mode.
-      const k = size(c, 'pool_size', cx.layer) ?? size(c, 'pool_length', cx.layer) ?? 2;
-      for (const pad of ['padding', 'border_mode']) mustBe(c, cx, pad, ['valid'], "'same' padding is not supported yet");
+      // Keras 1's pool_length, stride and border_mode arrive renamed (codegen/keras-dialect.ts).
+      const k = size(c, 'pool_size', cx.layer) ?? 2;
+      mustBe(c, cx, 'padding', ['valid'], "'same' padding is not supported yet");
       mustBe(c, cx, 'data_format', ['channels_last']);
-      if (c.pool_size === undefined && c.pool_length === undefined && cx.format === 'keras3') refuse(`Layer ${cx.layer} (AveragePooling1D) has no pool_size.`);
-      return { params: { poolSize: k, strides: size(c, 'strides', cx.layer) ?? size(c, 'stride', cx.layer) ?? k } };
+      if (c.pool_size === undefined && cx.format === 'keras3') refuse(`Layer ${cx.layer} (AveragePooling1D) has no pool_size.`);
+      return { params: { poolSize: k, strides: size(c, 'strides', cx.layer) ?? k } };
     },
     weights: () => [],
   },

@@ -27,8 +27,9 @@ export const gru = defineRecurrent({
   },
   readExtra: (c, cx) => {
     mustBe(c, cx, 'reset_after', [true, false]);
-    // Keras's GRU class default is reset_after=True (tf.keras 2 and Keras 3); TF.js's GRU is reset-before only.
-    return { resetAfter: flag(c, 'reset_after', cx.format !== 'tfjs') };
+    // tf.keras 2, Keras 3 and Keras ≥ 2.1.5 always write reset_after; a config without it is Keras ≤ 2.1.4 or Keras 1
+    // (reset before the recurrent product, keras-vocabulary.md §2.16) or TF.js (reset-before only).
+    return { resetAfter: flag(c, 'reset_after', false) };
   },
   tfjsNotes: (p) => [p.resetAfter
     ? 'Reset-after GRU (Keras reset_after=True, nn.GRU): the class from gru_layer.mjs; stock TF.js cannot build it.'

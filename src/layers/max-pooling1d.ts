@@ -25,11 +25,10 @@ export const maxPooling1D: LayerSpec = {
   keras: {
     classNames: ['MaxPooling1D', 'MaxPool1D'],
     factory: 'maxPooling1d',
-    // Keras 1 names them pool_length, stride and border_mode.
+    // Keras 1's pool_length, stride and border_mode arrive renamed (codegen/keras-dialect.ts).
     read: (c, cx) => {
       mustBe(c, cx, 'data_format', ['channels_last']);
-      const k1 = 'pool_length' in c;
-      return { params: { poolSize: size1(c, k1 ? 'pool_length' : 'pool_size', cx, 2), strides: size1(c, k1 ? 'stride' : 'strides', cx, 0), padding: readPadding(c, cx) } };
+      return { params: { poolSize: size1(c, 'pool_size', cx, 2), strides: size1(c, 'strides', cx, 0), padding: readPadding(c, cx) } };
     },
     weights: () => [],
   },

@@ -24,7 +24,7 @@ export const spatialDropout1D: LayerSpec = {
     classNames: ['SpatialDropout1D'],
     factory: 'spatialDropout1d',
     // Keras 1 calls the rate p.
-    read: (c, cx) => ({ params: { rate: c.rate === undefined && typeof c.p === 'number' ? c.p : num(c, 'rate', cx.layer) } }),
+    read: (c, cx) => ({ params: { rate: num(c, 'rate', cx.layer) } }), // Keras 1's p arrives renamed (codegen/keras-dialect.ts)
     weights: () => [],
   },
   pytorch: (p, cx) => ({

@@ -39,6 +39,8 @@ export interface BuildCtx {
   inner?: InnerLayer;
   /** The tensors for the layer's state input ports, in port order (initial h, then c). */
   states?: SymbolicTensor[];
+  /** The shapes of `inputs` (batch left out), for a builder that needs a size the tensors do not carry when recorded. */
+  inputShapes?: TensorType[];
 }
 
 /** A kind's ports: input ports (the data input first) and output ports (`output` first). */

@@ -57,7 +57,7 @@ export function buildModel(ir: ModelIR, { name = 'rnn_studio', engine = DEFAULT_
   const at = (id: string, port = 'output') => out.get(id)!.get(port)!;
   for (const l of ir.layers) {
     const ctx = {
-      name: l.name, seed: l.seed, inputs: l.inputs.map((id, i) => at(id, l.inputPorts?.[i])), inner: l.inner,
+      name: l.name, seed: l.seed, inputs: l.inputs.map((id, i) => at(id, l.inputPorts?.[i])), inner: l.inner, inputShapes: l.inputShapes,
       ...(l.states ? { states: l.states.map((s) => at(s.from, s.fromPort)) } : {}),
     };
     const built = LAYERS[l.kind].tfjs(builderTf, l.params, ctx);

@@ -23,9 +23,12 @@ ACT = {
 
 def windows(T, span, s, padding):
     """Output length and left padding. valid: ceil((T - span + 1) / s); same: ceil(T / s), padded by
-    max((out - 1) * s + span - T, 0) with the smaller half on the left (TF's SAME)."""
+    max((out - 1) * s + span - T, 0) with the smaller half on the left (TF's SAME); causal: ceil(T / s), padded by
+    span - 1 on the left only (keras/src/layers/convolutional/conv1d.py _compute_causal_padding)."""
     if padding == "valid":
         return math.ceil((T - span + 1) / s), 0
+    if padding == "causal":
+        return math.ceil(T / s), span - 1
     out = math.ceil(T / s)
     return out, max((out - 1) * s + span - T, 0) // 2
 

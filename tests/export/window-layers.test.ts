@@ -26,6 +26,8 @@ const input = (length = T): ChainStep => ['Input', { inputType: 'features', feat
 const CASES: [string, ChainStep[], number][] = [
   ['conv valid k3 relu', [input(), ['Conv1D', { filters: 5, kernelSize: 3 }]], 3 * F * 5 + 5],
   ['conv same even kernel, stride 2, tanh', [input(), ['Conv1D', { filters: 3, kernelSize: 4, strides: 2, padding: 'same', activation: 'tanh' }]], 4 * F * 3 + 3],
+  ['conv causal k3 dilation 2, tanh', [input(), ['Conv1D', { filters: 3, kernelSize: 3, dilationRate: 2, padding: 'causal', activation: 'tanh' }]], 3 * F * 3 + 3],
+  ['conv causal k2 stride 2 → Flatten', [input(), ['Conv1D', { filters: 4, kernelSize: 2, strides: 2, padding: 'causal', activation: 'relu' }], ['Flatten', {}]], 2 * F * 4 + 4],
   ['conv same dilation 3, no bias, softmax', [input(), ['Conv1D', { filters: 3, kernelSize: 2, dilationRate: 3, padding: 'same', activation: 'softmax', useBias: false }]], 2 * F * 3],
   ['conv valid stride 3 dilation 1 k5 sigmoid', [input(), ['Conv1D', { filters: 2, kernelSize: 5, strides: 3, activation: 'sigmoid' }]], 5 * F * 2 + 2],
   ['conv valid dilation 2 linear', [input(), ['Conv1D', { filters: 2, kernelSize: 3, dilationRate: 2, activation: 'linear' }]], 3 * F * 2 + 2],
@@ -126,8 +128,15 @@ describe('Conv1D imports from every Keras form', () => {
   it('Keras 3 Conv1D (function-wrapped activation, lora_rank null)', () => {
     expect(imported(sequential('keras3', [{ class_name: 'Conv1D', config: { name: 'c', filters: 6, kernel_size: [4], strides: [2], padding: 'same', data_format: 'channels_last', dilation_rate: [1], groups: 1, activation: { class_name: 'function', config: 'tanh' }, use_bias: true, kernel_initializer: { class_name: 'VarianceScaling', config: { scale: 2, mode: 'fan_in', distribution: 'uniform' } }, lora_rank: null } }]))).toEqual([expected]);
   });
-  it('refuses causal padding and channels_first by name, with one line', () => {
-    expect(importModelJson(sequential('keras2', [{ class_name: 'Conv1D', config: { name: 'c', filters: 2, kernel_size: [3], padding: 'causal' } }]))).toEqual({ ok: false, error: 'Layer c (Conv1D) has padding="causal", which RNN Studio does not support: TF.js computes valid and same padding only.' });
+  it('causal padding (tf.keras 2 and Keras 3 forms)', () => {
+    const causal = { ...expected, params: { ...expected.params, padding: 'causal', strides: 1 }, shape: [T, 6] };
+    const config = { name: 'c', filters: 6, kernel_size: [4], strides: [1], padding: 'causal', data_format: 'channels_last', dilation_rate: [1], groups: 1, activation: 'tanh', use_bias: true, kernel_initializer: { class_name: 'HeUniform', config: { seed: null } } };
+    expect(imported(sequential('keras2', [{ class_name: 'Conv1D', config }]))).toEqual([causal]);
+    expect(imported(sequential('keras3', [{ class_name: 'Conv1D', config: { ...config, activation: { class_name: 'function', config: 'tanh' }, lora_rank: null } }]))).toEqual([causal]);
+  });
+  it("refuses Keras 1's Theano-only full padding, pooling's causal and channels_first by name, with one line", () => {
+    expect(importModelJson(sequential('keras1', [{ class_name: 'Convolution1D', config: { name: 'c', nb_filter: 2, filter_length: 3, border_mode: 'full' } }]))).toEqual({ ok: false, error: 'Layer c (Convolution1D) has padding="full", which RNN Studio does not support: RNN Studio computes valid, same, causal padding here.' });
+    expect(importModelJson(sequential('keras2', [{ class_name: 'MaxPooling1D', config: { name: 'p', pool_size: [2], padding: 'causal' } }]))).toMatchObject({ ok: false, error: expect.stringMatching(/^Layer p \(MaxPooling1D\) has padding="causal"/) });
     expect(importModelJson(sequential('keras2', [{ class_name: 'Conv1D', config: { name: 'c', filters: 2, kernel_size: [3], data_format: 'channels_first' } }]))).toMatchObject({ ok: false, error: expect.stringMatching(/^Layer c \(Conv1D\) has data_format="channels_first"/) });
   });
 });
