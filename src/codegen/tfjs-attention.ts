@@ -5,8 +5,8 @@
  *
  * Porting note: TF.js's `fit`/`predict` executor hands a multi-input layer only its first input's mask
  * (tfjs-layers engine/executor.ts, `kwargs['mask'] = inputMasks[0]`). So the value's padding mask reaches the
- * attention layer as a tensor: `AttentionMask` is applied to the value alone (its one input, so it receives that
- * input's mask) and returns it as 0/1 floats [B, Tv]; the attention layer takes it as its last input.
+ * attention layer as a tensor: `AttentionMask` is applied to a masked value alone (its one input, so it receives
+ * that input's mask) and returns it as 0/1 floats [B, Tv]; the attention layer takes it as its last input.
  *
  * The text is the body of `function (tf)`; it returns `tf` with `layers.attention`, `layers.additiveAttention` and
  * `layers.attentionMask` added. It is a constant written here, never assembled from user input.
@@ -36,20 +36,23 @@ class Attention extends tf.layers.Layer {
     return this.scale ? tf.mul(s, this.scale.read()) : s;
   }
 
-  // inputs: [query, value, (key), valueMask]; kwargs.mask: the query's mask (or every input's, as a list).
+  // inputs: [query, value, (key), (valueMask [B, Tv])]; kwargs.mask: the query's mask (or every input's, as a list).
   call(inputs, kwargs) {
     return tf.tidy(() => {
       const [q, v] = inputs;
-      const k = inputs.length === 4 ? inputs[2] : v;
-      const vMask = inputs[inputs.length - 1];
+      const k = inputs[2]?.rank === 3 ? inputs[2] : v;
+      const vMask = inputs[inputs.length - 1].rank === 2 ? inputs[inputs.length - 1] : null;
       const masks = kwargs.mask;
       const qMask = Array.isArray(masks) ? masks[0] : masks;
       let s = this.scores(q, k);
       const [Tq, Tv] = s.shape.slice(-2);
       // keep[b, i, j]: value step j is real (and j <= i with the causal mask).
-      let keep = tf.expandDims(vMask, 1);
-      if (this.causal) keep = tf.mul(keep, tf.expandDims(tf.linalg.bandPart(tf.ones([Tq, Tv]), -1, 0), 0));
-      s = tf.where(tf.cast(keep, 'bool'), s, tf.sub(s, 1e9));
+      let keep = vMask ? tf.expandDims(vMask, 1) : null;
+      if (this.causal) {
+        const causal = tf.expandDims(tf.linalg.bandPart(tf.ones([Tq, Tv]), -1, 0), 0);
+        keep = keep ? tf.mul(keep, causal) : causal;
+      }
+      if (keep) s = tf.where(tf.cast(keep, 'bool'), s, tf.sub(s, 1e9));
       let w = tf.softmax(s, -1);
       if (kwargs.training === true && this.dropout > 0) w = tf.dropout(w, this.dropout, null, this.seed);
       let out = tf.matMul(w, v);
@@ -103,7 +106,8 @@ class AdditiveAttention extends Attention {
 AdditiveAttention.className = 'AdditiveAttention';
 tf.serialization.registerClass(AdditiveAttention);
 
-// The padding mask of its one input as 0/1 floats [B, T] (all ones when there is none).
+// The padding mask of its one input as 0/1 floats [B, T]. Used only on an input that carries a mask: the executor
+// leaves the last mask it handed out in the kwargs it shares, so an unmasked input would see another layer's mask.
 class AttentionMask extends tf.layers.Layer {
   constructor(args) {
     super(args);
@@ -112,9 +116,8 @@ class AttentionMask extends tf.layers.Layer {
 
   call(inputs, kwargs) {
     return tf.tidy(() => {
-      const x = Array.isArray(inputs) ? inputs[0] : inputs;
       const mask = Array.isArray(kwargs.mask) ? kwargs.mask[0] : kwargs.mask;
-      return mask ? tf.cast(mask, 'float32') : tf.ones(x.shape.slice(0, 2));
+      return tf.cast(mask, 'float32');
     });
   }
 

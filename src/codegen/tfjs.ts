@@ -2,7 +2,7 @@
  * IR → a TF.js ES module that builds the same functional model as the app (the registry's builders, recorded: every
  * argument explicit, seeds included) and a Node predict script that loads `model.json` + `weights.bin` into it.
  */
-import type { ModelIR } from '../compiler/index.ts';
+import { statesMasked, type ModelIR } from '../compiler/index.ts';
 import { kerasShape, LAYERS } from '../layers/index.ts';
 import { backwardSeed, makeRecurrentLayer } from '../layers/recurrent.ts';
 import { commentText, identifiers, jsStr, portVars } from './escape.ts';
@@ -39,7 +39,7 @@ export function emitTfjsModel(ir: ModelIR, title: string): string {
   for (const l of ir.layers) {
     lines.push(...(LAYERS[l.kind].notes?.tfjs?.(l) ?? []).map((n) => `// ${n}`));
     const vars = portVars(l, ids);
-    const built = record((tf, ctx) => LAYERS[l.kind].tfjs(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner }, vars.inputs, vars.states);
+    const built = record((tf, ctx) => LAYERS[l.kind].tfjs(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner, statesMasked: statesMasked(ir, l) }, vars.inputs, vars.states);
     // With returnState a recurrent layer returns [output, h, (c)], the order of its output ports.
     lines.push(`const ${vars.outputs.length > 1 ? `[${vars.outputs.join(', ')}]` : vars.outputs[0]} = ${js(built)};`);
   }

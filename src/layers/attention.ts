@@ -114,8 +114,8 @@ function defineAttention(kind: Kind, description: string): LayerSpec {
     tfjs: (tf, p, ctx) => {
       const layers = tf.layers as unknown as AttentionTf;
       const [value] = ctx.states!;
-      const valueMask = layers.attentionMask({ name: `${ctx.name}_value_mask` }).apply(value) as SymbolicTensor;
-      return layers[factoryOf(kind)]({ ...layerArgs(kind, p, ctx.name, ctx.seed), causal: p.causal as boolean }).apply([...kerasInputs(ctx), valueMask]) as SymbolicTensor[];
+      const valueMask = ctx.statesMasked?.[0] ? [layers.attentionMask({ name: `${ctx.name}_value_mask` }).apply(value) as SymbolicTensor] : [];
+      return layers[factoryOf(kind)]({ ...layerArgs(kind, p, ctx.name, ctx.seed), causal: p.causal as boolean }).apply([...kerasInputs(ctx), ...valueMask]) as SymbolicTensor[];
     },
     keras: {
       classNames: [kind],

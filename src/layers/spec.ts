@@ -39,6 +39,8 @@ export interface BuildCtx {
   inner?: InnerLayer;
   /** The tensors for the layer's other input ports, in port order (initial h, then c; an attention's value, then key). */
   states?: SymbolicTensor[];
+  /** Whether a padding mask travels with each of those (`Embedding(maskZero)` upstream). */
+  statesMasked?: boolean[];
 }
 
 /** A kind's ports: input ports (the data input first) and output ports (`output` first). */

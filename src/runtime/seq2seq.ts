@@ -12,14 +12,14 @@
  * its step).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelIR } from '../compiler/index.ts';
+import { statesMasked, type ModelIR } from '../compiler/index.ts';
 import { beamSearch, END, errorRates, greedyDecode, START, withoutEnd, type ErrorRates, type Hypothesis, type PairDataset, type StepFn } from '../datasets/index.ts';
 import { seq2seqRoles } from '../datasets/fit.ts';
 import { isRecurrentKind, LAYERS, portsOf, stateNames } from '../layers/index.ts';
 
 /**
  * The decoder's recurrent states, per recurrent layer of the decoder (in walk order), each `[units]` per state; and
- * what its attention layers attend over, per attention layer: value [Tv, dv], (key [Tv, d],) value mask [Tv].
+ * what its attention layers attend over, per attention layer: value [Tv, dv], (key [Tv, d],) (value mask [Tv]).
  */
 export interface DecoderState {
   rnn: Float32Array[][];
@@ -62,9 +62,11 @@ export function buildInference(model: tf.LayersModel, ir: ModelIR): Seq2seqInfer
     return Array.isArray(out) ? out[portsOf(LAYERS[src.kind], src.params).outputs.indexOf(port)] : out;
   };
   // The encoder's part of the trained model: its source Input to the tensors that start the decoder's recurrent
-  // layers, then what each attention layer attends over (value, key, and the value mask its AttentionMask made).
+  // layers, then what each attention layer attends over (value, key, and the value mask its AttentionMask made when
+  // the value is masked).
   const stateOutputs = recurrent.flatMap((l) => (l.states ?? []).map((s) => portTensor(s.from, s.fromPort)));
-  const memoryOutputs = attention.map((l) => [...l.states!.map((s) => portTensor(s.from, s.fromPort)), model.getLayer(`${l.name}_value_mask`).output as tf.SymbolicTensor]);
+  const masked = (l: (typeof attention)[number]) => (statesMasked(ir, l)[0] ? [model.getLayer(`${l.name}_value_mask`).output as tf.SymbolicTensor] : []);
+  const memoryOutputs = attention.map((l) => [...l.states!.map((s) => portTensor(s.from, s.fromPort)), ...masked(l)]);
   const encoderOutputs = [...stateOutputs, ...memoryOutputs.flat()];
   const encoder = encoderOutputs.length ? tf.model({ inputs: model.inputs[ir.inputs.indexOf(roles.encoder)], outputs: encoderOutputs }) : null;
 
