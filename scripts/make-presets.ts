@@ -23,9 +23,10 @@ const adding = { seed: 42, task: 'adding', seqLen: 100, optimizer: 'adam' as con
  * Keras's `lstm_seq2seq` shape on token ids: Input → Embedding → LSTM(return state) is the encoder; its final h and c
  * start the decoder Input → Embedding → LSTM(initial state, returnSequences) → Dense(softmax) at every step.
  */
+/** A node of an encoder–decoder preset, laid out on a grid (x columns of 320 px, y rows of 130 px). */
+const n = (id: string, x: number, y: number, kind: GraphDoc['nodes'][number]['data']['kind'], params: GraphDoc['nodes'][number]['data']['params']) => ({ id, position: { x: x * 320, y: y * 130 }, data: { kind, params } });
+
 function seq2seq(name: string, description: string, o: { source: number; target: number; embed: number; units: number }, training: GraphDoc['training']): GraphDoc {
-  const at = (x: number, y: number) => ({ x: x * 320, y: y * 130 });
-  const n = (id: string, x: number, y: number, kind: GraphDoc['nodes'][number]['data']['kind'], params: GraphDoc['nodes'][number]['data']['params']) => ({ id, position: at(x, y), data: { kind, params } });
   return {
     nodes: [
       n('source', 0, 0, 'Input', { inputType: 'tokens', vocabSize: o.source, length: 0 }),
@@ -46,6 +47,46 @@ function seq2seq(name: string, description: string, o: { source: number; target:
       { id: 'e7', source: 'decoder', target: 'next_token' },
     ],
     viewport: { x: 0, y: 0, zoom: 1 }, training, meta: { name, description },
+  };
+}
+
+/**
+ * Spelling to sound with Bahdanau attention: letters → Embedding → BiLSTM (every step) → LSTM (every step, and its
+ * final h and c start the decoder); phonemes so far → Embedding → decoder LSTM; AdditiveAttention(query = decoder
+ * outputs, value = encoder outputs) → Concatenate(context, decoder output) → Dense(softmax). A Bidirectional has no
+ * state ports, so the LSTM on top of it is the bridge that hands the decoder its initial states.
+ */
+function g2pAttention(o: { source: number; target: number; embed: number; units: number }, training: GraphDoc['training']): GraphDoc {
+  return {
+    nodes: [
+      n('letters', 0, 0, 'Input', { inputType: 'tokens', vocabSize: o.source, length: 0 }),
+      n('letter_embedding', 0, 1, 'Embedding', { inputDim: o.source, outputDim: o.embed, maskZero: true }),
+      n('bi_encoder', 0, 2, 'Bidirectional', { mergeMode: 'concat' }),
+      { ...n('bi_encoder_lstm', 0.06, 0.3, 'LSTM', { units: o.units / 2, returnSequences: true }), parentId: 'bi_encoder' },
+      n('encoder', 0, 3, 'LSTM', { units: o.units, returnSequences: true, returnState: true }),
+      n('decoder_input', 1, 0, 'Input', { inputType: 'tokens', vocabSize: o.target, length: 0 }),
+      n('phoneme_embedding', 1, 1, 'Embedding', { inputDim: o.target, outputDim: o.embed, maskZero: true }),
+      n('decoder', 1, 4, 'LSTM', { units: o.units, stateInputs: true, returnSequences: true }),
+      n('attention', 0.5, 5, 'AdditiveAttention', { useScale: true }),
+      n('context_and_decoder', 1, 6, 'Concatenate', {}),
+      n('next_phoneme', 1, 7, 'Dense', { units: o.target, activation: 'softmax' }),
+    ],
+    edges: [
+      { id: 'e1', source: 'letters', target: 'letter_embedding' },
+      { id: 'e2', source: 'letter_embedding', target: 'bi_encoder' },
+      { id: 'e3', source: 'bi_encoder', target: 'encoder' },
+      { id: 'e4', source: 'decoder_input', target: 'phoneme_embedding' },
+      { id: 'e5', source: 'phoneme_embedding', target: 'decoder' },
+      { id: 'e6', source: 'encoder', target: 'decoder', sourceHandle: 'h', targetHandle: 'initial_h' },
+      { id: 'e7', source: 'encoder', target: 'decoder', sourceHandle: 'c', targetHandle: 'initial_c' },
+      { id: 'e8', source: 'decoder', target: 'attention' },
+      { id: 'e9', source: 'encoder', target: 'attention', targetHandle: 'value' },
+      { id: 'e10', source: 'attention', target: 'context_and_decoder' },
+      { id: 'e11', source: 'decoder', target: 'context_and_decoder' },
+      { id: 'e12', source: 'context_and_decoder', target: 'next_phoneme' },
+    ],
+    viewport: { x: 0, y: 0, zoom: 1 }, training,
+    meta: { name: 'Spelling to sound with attention', description: 'Words → ARPAbet phonemes (CMUdict, stress kept): a BiLSTM encoder, an LSTM decoder started from the encoder\'s states, and Bahdanau (additive) attention over the encoder\'s steps, trained with teacher forcing and decoded one phoneme at a time.' },
   };
 }
 
@@ -96,6 +137,8 @@ const presets: Record<string, GraphDoc> = {
     "Keras's lstm_seq2seq shape on addition_rnn's data (\"535+61\" → \"596\"): the encoder LSTM's final h and c start the decoder LSTM, trained with teacher forcing and decoded one step at a time.",
     { source: 14, target: 14, embed: 16, units: 128 },
     { seed: 42, task: 'addition-text', seqLen: 3, optimizer: 'adam', learningRate: 0.005, batchSize: 64, epochs: 1, clipNorm: 1 }),
+  'g2p-attention': g2pAttention({ source: 28, target: 72, embed: 32, units: 128 },
+    { seed: 42, task: 'cmudict', optimizer: 'adam', learningRate: 0.003, batchSize: 64, epochs: 1, clipNorm: 1 }),
 };
 
 for (const [file, doc] of Object.entries(presets)) writeFileSync(new URL(`../presets/${file}.json`, import.meta.url), serializeDocument(doc));

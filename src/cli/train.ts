@@ -6,12 +6,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadTask, parseCsvDataset, withTrainingDefaults } from '../datasets/index.ts';
+import { loadTask, parseCsvDataset, withTrainingDefaults, type PairDataset } from '../datasets/index.ts';
 import { planRun } from '../datasets/plan.ts';
 import { leftBaselineAt } from '../datasets/plateau.ts';
 import { buildModel } from '../runtime/build.ts';
 import { initTfNode } from '../runtime/setup-node.ts';
-import { Trainer, type OptimizerName, type TrainEvent } from '../runtime/train.ts';
+import { decodedScore, Trainer, type OptimizerName, type TrainEvent } from '../runtime/train.ts';
 import { modelFiles } from '../runtime/save.ts';
 import type { BackendName } from '../runtime/setup.ts';
 import { writeOutputs } from './atomic.ts';
@@ -25,12 +25,14 @@ export const train: Command = {
     'train <graph.json> [--task NAME] [--seq-len T] [--epochs N] [--steps N] [--batch-size B] [--lr X] [--clip X]\n' +
     '              [--optimizer adam|rmsprop|sgd] [--seed S] [--eval-every N] [--csv FILE] [--backend wasm|cpu] [--out DIR] [--json]\n' +
     '              [--stop-when-left]  stop once the run has left the baseline (mean loss of 20 steps < ½ baseline)\n' +
+    '              [--minutes M]  stop after M minutes of training\n' +
+    '              [--test-samples N]  a sequence-to-sequence task: greedy-decode N words of the test split (default all) for PER/WER\n' +
     '                                   train the model; weights + metrics to --out',
   options: {
     task: { type: 'string' }, 'seq-len': { type: 'string' }, epochs: { type: 'string' }, steps: { type: 'string' },
     'batch-size': { type: 'string' }, lr: { type: 'string' }, clip: { type: 'string' }, optimizer: { type: 'string' },
     seed: { type: 'string' }, 'eval-every': { type: 'string' }, csv: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
-    'stop-when-left': { type: 'boolean' },
+    'stop-when-left': { type: 'boolean' }, minutes: { type: 'string' }, 'test-samples': { type: 'string' },
   },
   run: async ({ positionals, values: v }) => {
     const doc = readGraph(positionals[0]);
@@ -60,6 +62,8 @@ export const train: Command = {
       seed: plan.seed,
       evalEvery: num(v['eval-every'], 'eval-every', { int: true, min: 1 }),
     };
+    const minutes = num(v.minutes, 'minutes', { min: 0 });
+    const testSamples = num(v['test-samples'], 'test-samples', { int: true, min: 1 });
     const inUse = await initTfNode(backend);
     const model = buildModel(plan.ir);
     const trainer = new Trainer(model, plan.ds, plan.fit, settings, plan.ir);
@@ -71,10 +75,12 @@ export const train: Command = {
       `training ${doc.meta?.name ?? positionals[0]} on ${info.title} (${info.description}) — backend ${inUse}, ${settings.optimizer} lr ${settings.learningRate}, ` +
         `batch ${settings.batchSize}, clip ${settings.clipNorm || 'off'}, seed ${settings.seed}; baseline loss ${fmt(info.baseline.loss)} (${info.baseline.what})\n`,
     );
+    const started = performance.now();
     const onEvent = (e: TrainEvent) => {
       if (e.type === 'step') {
         steps.push({ step: e.step, loss: e.loss, metric: e.metric, gradNorm: e.gradNorm, clipped: e.clipped });
         if (v['stop-when-left'] && leftBaselineAt(steps.slice(-20).map((s) => s.loss), info.baseline.loss) !== null) trainer.stop();
+        if (minutes !== undefined && performance.now() - started >= minutes * 60_000) trainer.stop();
         if (e.step % 10 === 0 || e.step === e.totalSteps)
           process.stderr.write(`step ${e.step}/${e.totalSteps} epoch ${e.epoch + 1} loss ${fmt(e.loss)} ${metricName} ${fmt(e.metric)} |g| ${fmt(e.gradNorm)}${e.clipped ? ' (clipped)' : ''} ${e.msPerStep.toFixed(0)} ms/step\n`);
       } else if (e.type === 'eval') {
@@ -85,9 +91,13 @@ export const train: Command = {
     };
     const r = await trainer.run(onEvent);
     if (r.message) process.stderr.write(`${r.message}\n`);
+    // A sequence-to-sequence task: phoneme (token) and word error rates of greedy decoding on the test split.
+    const ds = plan.ds as PairDataset;
+    const test = info.output.kind === 'sequence' ? decodedScore(model, plan.ir, ds, Math.min(testSamples ?? ds.testSize, ds.testSize), ds.trainSize + ds.valSize) : undefined;
+    if (test) process.stderr.write(`test split, greedy decoding: PER ${fmt(test.per)} WER ${fmt(test.wer)} on ${test.samples} words\n`);
     const summary = {
       task: plan.taskId, seqLen: plan.seqLen ?? null, steps: r.steps, status: r.status,
-      finalLoss: r.final.loss, finalMetric: r.final.metric, metric: metricName, ...(r.final.decoded ? { decoded: r.final.decoded } : {}), baseline: info.baseline.loss, baselineMetric: info.baseline.metric ?? null,
+      finalLoss: r.final.loss, finalMetric: r.final.metric, metric: metricName, ...(r.final.decoded ? { decoded: r.final.decoded } : {}), ...(test ? { test } : {}), baseline: info.baseline.loss, baselineMetric: info.baseline.metric ?? null,
       lastTrainLoss: steps.length ? steps[steps.length - 1].loss : null, leftBaselineAt: leftBaselineAt(steps.map((s) => s.loss), info.baseline.loss), wallSeconds: +(r.wallMs / 1000).toFixed(1),
       msPerStep: steps.length ? +(r.wallMs / steps.length).toFixed(1) : null, clippedFraction: r.clippedFraction,
       seed: settings.seed, optimizer: settings.optimizer, learningRate: settings.learningRate, batchSize: settings.batchSize, epochs: settings.epochs, clipNorm: settings.clipNorm,

@@ -33,6 +33,10 @@ export interface IRLayer {
   portShapes?: Record<string, TensorType>;
 }
 
+/** Whether a padding mask travels with each of a layer's other inputs (only a layer's `output` port carries one). */
+export const statesMasked = (ir: ModelIR, l: IRLayer): boolean[] =>
+  (l.states ?? []).map((s) => s.fromPort === 'output' && ir.layers.find((k) => k.id === s.from)!.outputShape.masked);
+
 /** Whether a model uses ports beyond `x` → `output` (state outputs or initial-state inputs). */
 export const usesPorts = (ir: ModelIR): boolean => ir.layers.some((l) => l.inputPorts || l.states || l.portShapes);
 

@@ -1,6 +1,6 @@
 /** IR → tfjs functional model (`tf.model`, so branches and merges work). The only step of compilation that touches tfjs. */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelIR } from '../compiler/index.ts';
+import { statesMasked, type ModelIR } from '../compiler/index.ts';
 import { kerasShape, LAYERS, portsOf, type SymbolicTensor } from '../layers/index.ts';
 import { backwardSeed, makeRecurrentLayer } from '../layers/recurrent.ts';
 import { fuseLayer } from './fused/index.ts';
@@ -58,7 +58,7 @@ export function buildModel(ir: ModelIR, { name = 'rnn_studio', engine = DEFAULT_
   for (const l of ir.layers) {
     const ctx = {
       name: l.name, seed: l.seed, inputs: l.inputs.map((id, i) => at(id, l.inputPorts?.[i])), inner: l.inner, inputShapes: l.inputShapes,
-      ...(l.states ? { states: l.states.map((s) => at(s.from, s.fromPort)) } : {}),
+      ...(l.states ? { states: l.states.map((s) => at(s.from, s.fromPort)), statesMasked: statesMasked(ir, l) } : {}),
     };
     const built = LAYERS[l.kind].tfjs(builderTf, l.params, ctx);
     const ports = portsOf(LAYERS[l.kind], l.params).outputs;

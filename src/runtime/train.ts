@@ -166,8 +166,9 @@ export function batchTensors(b: Batch, fit: Pick<FitResult, 'feeds'>): { x: tf.T
 /** Pair tasks decode at most this many validation samples per validation (one at a time, so it is the slow part). */
 const DECODE_SAMPLES = 200;
 
-function decodedScore(model: tf.LayersModel, ir: ModelIR, ds: PairDataset, n: number): Evaluation['decoded'] {
-  const r = decodeScore(buildInference(model, ir), ds, ds.trainSize, n);
+/** Greedy-decodes samples `[from, from + n)` of a pair task (validation from `ds.trainSize`, test after validation) and scores them. */
+export function decodedScore(model: tf.LayersModel, ir: ModelIR, ds: PairDataset, n: number, from = ds.trainSize): NonNullable<Evaluation['decoded']> {
+  const r = decodeScore(buildInference(model, ir), ds, from, n);
   return { per: r.per, wer: r.wer, samples: r.words };
 }
 

@@ -28,7 +28,7 @@ const ARCHITECTURE: Record<string, string> = {
   'conv-bilstm-spam.json': 'Input(None,None) Embedding(None,None,64) Conv1D(None,None,64) MaxPooling1D(None,None,64) Bidirectional(None,64) Dense(None,2)',
 };
 
-const MASKED = new Set(['lesson-rnn-masked.json', 'lesson-lstm.json', 'lesson-lstm-spam.json', 'lesson-gru.json', 'lesson-bilstm-2layer.json', 'seq2seq-addition.json']);
+const MASKED = new Set(['lesson-rnn-masked.json', 'lesson-lstm.json', 'lesson-lstm-spam.json', 'lesson-gru.json', 'lesson-bilstm-2layer.json', 'seq2seq-addition.json', 'g2p-attention.json']);
 
 const presets = loadPresets();
 
