@@ -21,6 +21,7 @@ import { spatialDropout1D } from './spatial-dropout.ts';
 import { maxPooling1D } from './max-pooling1d.ts';
 import { globalAveragePooling1D, globalMaxPooling1D } from './pooling.ts';
 import { simpleRNN } from './simple-rnn.ts';
+import { timeDistributed } from './time-distributed.ts';
 import type { Category, LayerSpec } from './spec.ts';
 
 export const LAYERS = {
@@ -53,6 +54,7 @@ export const LAYERS = {
   MaxPooling1D: maxPooling1D,
   Flatten: flatten,
   Activation: activation,
+  TimeDistributed: timeDistributed,
 } satisfies Record<LayerKind, LayerSpec>;
 
 export const CATEGORIES: { id: Category; label: string }[] = [

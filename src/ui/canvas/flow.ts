@@ -19,10 +19,10 @@ export interface LayerNodeData extends Record<string, unknown> {
   shapeKind?: ShapeKind;
   masked?: boolean;
   paramCount?: number;
-  /** True for a layer wrapped inside a Bidirectional (no handles; counts are per direction). */
+  /** True for a layer wrapped inside a wrapper (no handles; inside a Bidirectional, counts are per direction). */
   wrapped: boolean;
   problem?: Pick<Diagnostic, 'severity' | 'message' | 'fix' | 'code'>;
-  /** Bidirectional only: the wrapped layer's kind, and whether one is there. */
+  /** Wrappers only: the wrapped layer's kind, and whether one is there. */
   innerKind?: LayerKind;
   /** A layer with more than one input or output port (Return state, Initial state inputs): its labelled ports. */
   ports?: Ports;
@@ -81,7 +81,7 @@ export function toFlowNodes({ doc, compiled, selection, measured }: FlowInputs):
     const wrapped = n.parentId !== undefined && byId.has(n.parentId);
     const shapeOwner = wrapped ? n.parentId! : n.id;
     const t = wrapped ? undefined : compiled.shapes[shapeOwner];
-    const count = wrapped ? halve(compiled.params[shapeOwner]) : compiled.params[n.id];
+    const count = wrapped && byId.get(shapeOwner)!.data.kind === 'Bidirectional' ? halve(compiled.params[shapeOwner]) : compiled.params[shapeOwner];
     const d = problems.get(n.id);
     const child = childOf.get(n.id);
     const childH = child ? measured[child.id]?.height ?? NODE_SIZE.height : NODE_SIZE.height;
