@@ -48,7 +48,8 @@ export const isRecurrentKind = (k: string): k is RecurrentKind => (RECURRENT_KIN
  */
 export const WRAPPED_KINDS = {
   Bidirectional: RECURRENT_KINDS,
-  TimeDistributed: ['Dense', 'Dropout', 'Activation', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'Flatten'],
+  // Per step a tensor here is a vector (no kind has two time axes), so what runs per step is a vector layer.
+  TimeDistributed: ['Dense', 'Dropout', 'Activation'],
 } as const satisfies Record<string, readonly string[]>;
 export type WrapperKind = keyof typeof WRAPPED_KINDS;
 export const isWrapperKind = (k: string): k is WrapperKind => Object.hasOwn(WRAPPED_KINDS, k);

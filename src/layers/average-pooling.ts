@@ -1,6 +1,6 @@
 import { mustBe, num, refuse, type Json } from './keras-config.ts';
 import { int } from './params.ts';
-import { fail, ok, oneLayer, type LayerSpec } from './spec.ts';
+import { applyOne, fail, ok, type LayerSpec } from './spec.ts';
 import { formatShape, isTokens } from './tensor-type.ts';
 
 /** A size written as n or [n] (Keras 2+ stores pool_size and strides as 1-tuples). */
@@ -35,7 +35,7 @@ export const averagePooling1D: LayerSpec = {
   },
   paramCount: () => 0,
   brief: (p) => `${p.poolSize}, stride ${p.strides}`,
-  ...oneLayer((tf, p, ctx) => tf.layers.averagePooling1d({ poolSize: p.poolSize as number, strides: p.strides as number, padding: 'valid', name: ctx.name })),
+  tfjs: (tf, p, ctx) => applyOne(tf.layers.averagePooling1d({ poolSize: p.poolSize as number, strides: p.strides as number, padding: 'valid', name: ctx.name }), ctx),
   keras: {
     classNames: ['AveragePooling1D', 'AvgPool1D'],
     factory: 'averagePooling1d',

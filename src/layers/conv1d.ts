@@ -5,7 +5,7 @@ import { activation, flag, initializer, mustBe, notKept, num, type Json, type Ke
 import { bool, int, oneOf, seed } from './params.ts';
 import { sequenceOnly } from './pooling.ts';
 import { KERNEL_INITIALIZERS } from './recurrent.ts';
-import { fail, ok, oneLayer, type LayerSpec, type ShapeResult, type TorchCtx } from './spec.ts';
+import { applyOne, fail, ok, type LayerSpec, type ShapeResult, type TorchCtx } from './spec.ts';
 import type { Dim, TensorType } from './tensor-type.ts';
 
 /** A Keras size that is an int or a 1-tuple (`kernel_size: [3]`); `def` when absent. */
@@ -88,15 +88,18 @@ export const conv1D: LayerSpec = {
   },
   paramCount: ([x], p) => (p.kernelSize as number) * (x.dims[1] as number) * (p.filters as number) + (p.useBias ? (p.filters as number) : 0),
   brief: (p) => `${p.filters}×${p.kernelSize}, ${p.activation}`,
-  ...oneLayer((tf, p, ctx) =>
-    tf.layers.conv1d({
-      filters: p.filters as number,
-      kernelSize: p.kernelSize as number,
-      strides: p.strides as number,
-      padding: p.padding as 'valid',
-      dilationRate: p.dilationRate as number,
-      ...kernelArgs(tf, p, ctx),
-    })),
+  tfjs: (tf, p, ctx) =>
+    applyOne(
+      tf.layers.conv1d({
+        filters: p.filters as number,
+        kernelSize: p.kernelSize as number,
+        strides: p.strides as number,
+        padding: p.padding as 'valid',
+        dilationRate: p.dilationRate as number,
+        ...kernelArgs(tf, p, ctx),
+      }),
+      ctx,
+    ),
   keras: {
     // Keras 1 calls it Convolution1D, with its own argument names (nb_filter, filter_length, subsample_length, border_mode).
     classNames: ['Conv1D', 'Convolution1D'],

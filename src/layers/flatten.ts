@@ -1,6 +1,6 @@
 /** Flattens everything after the batch axis into one vector, step after step: `[batch, T, F] → [batch, T·F]`. */
 import { mustBe } from './keras-config.ts';
-import { fail, ok, oneLayer, type LayerSpec } from './spec.ts';
+import { applyOne, fail, ok, type LayerSpec } from './spec.ts';
 import { formatShape, isTokens } from './tensor-type.ts';
 
 export const flatten: LayerSpec = {
@@ -21,7 +21,7 @@ export const flatten: LayerSpec = {
   },
   paramCount: () => 0,
   brief: () => 'to a vector',
-  ...oneLayer((tf, _p, ctx) => tf.layers.flatten({ name: ctx.name })),
+  tfjs: (tf, _p, ctx) => applyOne(tf.layers.flatten({ name: ctx.name }), ctx),
   keras: {
     classNames: ['Flatten'],
     factory: 'flatten',

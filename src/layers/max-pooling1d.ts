@@ -2,7 +2,7 @@
 import { mustBe } from './keras-config.ts';
 import { int, oneOf } from './params.ts';
 import { readPadding, size1, torchChannelsFirst, windowShape } from './conv1d.ts';
-import { oneLayer, type LayerSpec } from './spec.ts';
+import { applyOne, type LayerSpec } from './spec.ts';
 
 /** Keras's strides=None: the window moves by its own size. */
 const stride = (p: Record<string, unknown>) => ((p.strides as number) || (p.poolSize as number));
@@ -20,7 +20,8 @@ export const maxPooling1D: LayerSpec = {
   inferShape: ([x], p) => windowShape('MaxPooling1D', x, p.poolSize as number, stride(p), p.padding as string, x.dims[1] as number),
   paramCount: () => 0,
   brief: (p) => `size ${p.poolSize}${p.strides ? `, stride ${p.strides}` : ''}`,
-  ...oneLayer((tf, p, ctx) => tf.layers.maxPooling1d({ poolSize: p.poolSize as number, strides: (p.strides as number) || undefined, padding: p.padding as 'valid', name: ctx.name })),
+  tfjs: (tf, p, ctx) =>
+    applyOne(tf.layers.maxPooling1d({ poolSize: p.poolSize as number, strides: (p.strides as number) || undefined, padding: p.padding as 'valid', name: ctx.name }), ctx),
   keras: {
     classNames: ['MaxPooling1D', 'MaxPool1D'],
     factory: 'maxPooling1d',

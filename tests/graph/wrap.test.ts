@@ -35,7 +35,7 @@ describe('wrapRefusal / wrapInto', () => {
     ['drop', 'bi', /only wrap SimpleRNN, LSTM or GRU, not Dropout/],
     ['lstm', 'full', /already wraps a layer/],
     ['inner', 'bi', /already inside a wrapper/],
-    ['lstm', 'td', /TimeDistributed can only wrap Dense, Dropout, Activation, Conv1D, MaxPooling1D, AveragePooling1D or Flatten, not LSTM/],
+    ['lstm', 'td', /TimeDistributed can only wrap Dense, Dropout or Activation, not LSTM/],
     ['lstm', 'out', /Dense does not wrap layers/],
     ['lstm', 'gone', /no longer in the graph/],
     ['bi', 'bi', /no longer in the graph/],
