@@ -21,6 +21,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   paramCount?: number;
   /** True for a layer wrapped inside a wrapper (no handles; inside a Bidirectional, counts are per direction). */
   wrapped: boolean;
+  /** The kind of the wrapper it sits in. */
+  wrapper?: LayerKind;
   problem?: Pick<Diagnostic, 'severity' | 'message' | 'fix' | 'code'>;
   /** Wrappers only: the wrapped layer's kind, and whether one is there. */
   innerKind?: LayerKind;
@@ -95,6 +97,7 @@ export function toFlowNodes({ doc, compiled, selection, measured }: FlowInputs):
       title: names.get(n.id) ?? n.id,
       brief: spec.brief({ ...n.data.params }),
       wrapped,
+      ...(wrapped ? { wrapper: byId.get(shapeOwner)!.data.kind } : {}),
       ...(t ? { shape: formatShape(t), shapeKind: shapeKindOf(t), masked: t.masked } : {}),
       ...(count !== undefined ? { paramCount: count } : {}),
       ...(d ? { problem: { severity: d.severity, message: d.message, fix: d.fix, code: d.code } } : {}),
