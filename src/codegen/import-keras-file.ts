@@ -2,7 +2,7 @@
  * Trained Keras model files → a graph document and its weights. Two layouts (shared/reference/keras-files.md):
  * - `.keras` (Keras 3): a zip of `config.json` (the model config) and `model.weights.h5`, whose datasets sit at
  *   `layers/<snake_case class>[_N]/vars/<i>`, an RNN's under `cell/`, a Bidirectional's under `forward_layer/` and
- *   `backward_layer/` (`saving_lib.py`);
+ *   `backward_layer/`, a TimeDistributed's under `layer/` (its attribute; `saving_lib.py`);
  * - legacy `.h5` (Keras 2 / tf.keras, or Keras 3's legacy writer): the root attribute `model_config` and a
  *   `model_weights` group with one subgroup per layer whose `weight_names` attribute orders its datasets
  *   (`hdf5_format.py`).
@@ -138,6 +138,7 @@ function kerasWeights(h5: H5Node, model: ImportedModel, plan: Plan, kerasVersion
     const at = (p: string) => vars(h5, p, `${name}: ${p}`);
     if (l.className === 'Bidirectional') found.set(l.name, [...at(`${path}/forward_layer/cell`), ...at(`${path}/backward_layer/cell`)]);
     else if (['SimpleRNN', 'LSTM', 'GRU'].includes(l.className)) found.set(l.name, at(`${path}/cell`));
+    else if (l.className === 'TimeDistributed') found.set(l.name, [...at(`${path}/layer`), ...nested(h5, `${path}/layer`, at)]);
     else found.set(l.name, at(path));
   }
   return { ok: true, model, kerasVersion, ...matchWeights(plan, found, name, o) };
@@ -279,6 +280,12 @@ function has(g: H5Node, path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A nested Sequential's one layer (TimeDistributed of a Sequential): the datasets of `<path>/layers/<its group>`. */
+function nested(h5: H5Node, path: string, at: (p: string) => Declared[]): Declared[] {
+  if (!has(h5, `${path}/layers`)) return [];
+  return ((h5.get(`${path}/layers`) as H5Node).keys ?? []).flatMap((k: string) => at(`${path}/layers/${k}`));
 }
 
 /** The datasets `<path>/vars/0`, `/1`, … in order (none when the group is absent or empty). */

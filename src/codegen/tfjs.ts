@@ -46,7 +46,7 @@ export function emitTfjsModel(ir: ModelIR, title: string): string {
   if (usesResetAfterGru(ir)) lines.unshift('tf = withGru(tf).tf; // tf.layers.gru builds the reset-after GRU too');
   if (usesAttention(ir)) lines.unshift('tf = withAttention(tf); // tf.layers.attention / additiveAttention (not in stock TF.js)');
   const model = `tf.model({ inputs: [${ir.inputs.map(v).join(', ')}], outputs: ${v(ir.outputs[0])}, name: 'rnn_studio' })`;
-  const bidis = ir.layers.filter((l) => LAYERS[l.kind].wraps && l.inner);
+  const bidis = ir.layers.filter((l) => l.kind === 'Bidirectional' && l.inner);
   if (bidis.length) {
     lines.push(`const model = ${model};`,
       "// TF.js's Bidirectional copies the wrapped layer's config, seeds included: as in the app, the backward direction",

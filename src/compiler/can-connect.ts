@@ -28,7 +28,11 @@ export function canConnect(doc: Pick<GraphDoc, 'nodes' | 'edges'>, c: ConnectReq
   const dst = doc.nodes.find((n) => n.id === c.target);
   if (!src || !dst) return { ok: false, code: 'E_BAD_EDGE', reason: 'That layer no longer exists.' };
   if (c.source === c.target) return { ok: false, code: 'E_CYCLE', reason: 'A layer cannot feed itself: recurrence lives inside the cell.' };
-  if (src.parentId || dst.parentId) return { ok: false, code: 'E_WRAPPED_HAS_EDGES', reason: 'Connect the Bidirectional wrapper, not the layer inside it.' };
+  const inside = src.parentId ?? dst.parentId;
+  if (inside !== undefined) {
+    const wrapper = doc.nodes.find((n) => n.id === inside)?.data.kind ?? 'wrapper';
+    return { ok: false, code: 'E_WRAPPED_HAS_EDGES', reason: `Connect the ${wrapper}, not the layer inside it.` };
+  }
   const spec = LAYERS[dst.data.kind];
   if (!spec) return { ok: false, code: 'E_UNKNOWN_KIND', reason: `"${String(dst.data.kind)}" is not a layer kind RNN Studio knows.` };
   if (spec.arity === 'none') return { ok: false, code: 'E_INPUT_HAS_INPUT', reason: 'An Input cannot receive a connection.' };

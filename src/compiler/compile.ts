@@ -4,7 +4,7 @@
  * Never throws on user input: every problem becomes a Diagnostic attached to a node or edge.
  */
 import type { GraphDoc, GraphEdge, GraphNode, LayerKind, Params } from '../graph/types.ts';
-import { LAYER_KINDS } from '../graph/types.ts';
+import { LAYER_KINDS, wrappedList, wrapsKind, type WrapperKind } from '../graph/types.ts';
 import {
   checkParam, isRecurrentKind, kerasShape, LAYERS, portsOf, stateNames, withDefaults,
   type Diagnostic, type DiagCode, type InnerLayer, type LayerSpec, type TensorType,
@@ -141,11 +141,12 @@ export function structure(doc: Pick<GraphDoc, 'nodes' | 'edges'> & Partial<Graph
   for (const n of byId.values()) {
     if (!specOf(n).wraps) continue;
     const kids = children.get(n.id) ?? [];
-    if (kids.length === 0) err('E_BIDI_EMPTY', 'Bidirectional has no recurrent layer inside.', 'Drop a SimpleRNN, LSTM or GRU into it (or select it and click one in the palette).', { nodeId: n.id });
+    const w = n.data.kind as WrapperKind, holds = wrappedList(w);
+    if (kids.length === 0) err('E_BIDI_EMPTY', `${w} has no layer inside.`, `Drop a ${holds} into it (or select it and click one in the palette).`, { nodeId: n.id });
     else if (kids.length > 1)
-      err('E_BIDI_MULTIPLE', `Bidirectional holds ${kids.length} layers (${kids.map((k) => k.data.kind).join(', ')}); it wraps exactly one.`, 'Move all but one recurrent layer out of it.', { nodeId: n.id });
-    else if (!isRecurrentKind(kids[0].data.kind))
-      err('E_BIDI_NOT_RECURRENT', `Bidirectional holds a ${kids[0].data.kind}.`, 'Put a SimpleRNN, LSTM or GRU inside instead.', { nodeId: kids[0].id });
+      err('E_BIDI_MULTIPLE', `${w} holds ${kids.length} layers (${kids.map((k) => k.data.kind).join(', ')}); it wraps exactly one.`, 'Move all but one layer out of it.', { nodeId: n.id });
+    else if (!wrapsKind(w, kids[0].data.kind))
+      err('E_BIDI_NOT_RECURRENT', `${w} holds a ${kids[0].data.kind}.`, `Put a ${holds} inside instead.`, { nodeId: kids[0].id });
     else inner.set(n.id, kids[0]);
   }
 
@@ -155,7 +156,8 @@ export function structure(doc: Pick<GraphDoc, 'nodes' | 'edges'> & Partial<Graph
     if (!byId.has(e.source) || !byId.has(e.target)) {
       err('E_BAD_EDGE', `A connection points to a layer that does not exist.`, 'Delete the connection.', { edgeId: e.id });
     } else if (wrapped.has(e.source) || wrapped.has(e.target)) {
-      err('E_WRAPPED_HAS_EDGES', 'A layer inside a Bidirectional is connected directly.', 'Connect the Bidirectional wrapper instead.', {
+      const w = byId.get(byId.get(wrapped.has(e.target) ? e.target : e.source)!.parentId!)!.data.kind;
+      err('E_WRAPPED_HAS_EDGES', `A layer inside a ${w} is connected directly.`, `Connect the ${w} instead.`, {
         edgeId: e.id, nodeId: wrapped.has(e.target) ? e.target : e.source,
       });
     } else {

@@ -4,7 +4,7 @@
  * it: regression → MSE (linear head);  C classes → cross-entropy over a softmax of ≥ C units (per step when the
  * task is per-step), or binary cross-entropy over one sigmoid unit when C = 2.
  */
-import { modelLoss, type LossKind, type ModelIR } from '../compiler/index.ts';
+import { headActivation, modelLoss, type LossKind, type ModelIR } from '../compiler/index.ts';
 import { isRecurrentKind } from '../graph/types.ts';
 import type { TaskInfo } from './types.ts';
 
@@ -123,17 +123,18 @@ export function checkFit(ir: ModelIR, task: TaskInfo): FitResult {
     perStep ? 'Turn on returnSequences in the last recurrent layer, so the final Dense runs at every step.'
       : 'Turn off returnSequences in the last recurrent layer (or add pooling) before the final Dense.', out.id);
   const units = dims[dims.length - 1] as number;
-  const activation = out.kind === 'Dense' ? (out.params.activation as string) : 'none';
+  const dense = headActivation(out) !== undefined;
+  const activation = headActivation(out) ?? 'none';
   if (task.output.kind === 'regression') {
     if (units !== task.output.units)
       err('F_CLASSES', `The model outputs ${units} number(s) per sample; the target has ${task.output.units}.`, `Set the final Dense to ${task.output.units} unit(s).`, out.id);
     if (activation !== 'linear')
-      err('F_ACTIVATION', `The target is a real number but the output is ${out.kind === 'Dense' ? `${activation}` : `a ${out.kind}`}.`, 'End with a Dense with linear activation.', out.id);
+      err('F_ACTIVATION', `The target is a real number but the output is ${dense ? `${activation}` : `a ${out.kind}`}.`, 'End with a Dense with linear activation.', out.id);
   } else {
     const C = task.output.classes;
     if (loss === 'bce' && C === 2 && units === 1) return result(); // one sigmoid unit: P(class 1)
     if (loss !== 'ce')
-      err('F_ACTIVATION', `${C} classes need probabilities, but the model ends with ${out.kind === 'Dense' ? `a ${activation} Dense` : `a ${out.kind}`}.`, `End with Dense(${C}, softmax)${C === 2 ? ' or Dense(1, sigmoid)' : ''}.`, out.id);
+      err('F_ACTIVATION', `${C} classes need probabilities, but the model ends with ${dense ? `a ${activation} Dense` : `a ${out.kind}`}.`, `End with Dense(${C}, softmax)${C === 2 ? ' or Dense(1, sigmoid)' : ''}.`, out.id);
     else if (units < C) err('F_CLASSES', `The data has ${C} classes but the final Dense has ${units} units.`, `Set the final Dense to ${C} units.`, out.id);
     else if (units > C)
       issues.push({ code: 'F_EXTRA_CLASSES', severity: 'warning', nodeId: out.id,

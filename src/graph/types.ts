@@ -35,6 +35,7 @@ export const LAYER_KINDS = [
   'Activation',
   'Attention',
   'AdditiveAttention',
+  'TimeDistributed',
 ] as const;
 
 export type LayerKind = (typeof LAYER_KINDS)[number];
@@ -43,8 +44,24 @@ export type LayerKind = (typeof LAYER_KINDS)[number];
 export const RECURRENT_KINDS = ['SimpleRNN', 'LSTM', 'GRU'] as const;
 export type RecurrentKind = (typeof RECURRENT_KINDS)[number];
 export const isRecurrentKind = (k: string): k is RecurrentKind => (RECURRENT_KINDS as readonly string[]).includes(k);
-/** A wrapper holds exactly one recurrent layer as a child node (the registry's `wraps`). */
-export const isWrapperKind = (k: string): k is 'Bidirectional' => k === 'Bidirectional';
+/**
+ * The wrapper kinds and the kinds each one can hold: a wrapper holds exactly one such layer as a child node (the
+ * registry's `wraps` is its entry here).
+ */
+export const WRAPPED_KINDS = {
+  Bidirectional: RECURRENT_KINDS,
+  // Per step a tensor here is a vector (no kind has two time axes), so what runs per step is a vector layer.
+  TimeDistributed: ['Dense', 'Dropout', 'Activation'],
+} as const satisfies Record<string, readonly string[]>;
+export type WrapperKind = keyof typeof WRAPPED_KINDS;
+export const isWrapperKind = (k: string): k is WrapperKind => Object.hasOwn(WRAPPED_KINDS, k);
+/** Can `wrapper` hold a `kind`? */
+export const wrapsKind = (wrapper: WrapperKind, kind: string): boolean => (WRAPPED_KINDS[wrapper] as readonly string[]).includes(kind);
+/** "SimpleRNN, LSTM or GRU": what a wrapper holds, for messages. */
+export const wrappedList = (wrapper: WrapperKind): string => {
+  const k = WRAPPED_KINDS[wrapper];
+  return `${k.slice(0, -1).join(', ')} or ${k[k.length - 1]}`;
+};
 
 export type ParamValue = number | boolean | string;
 export type Params = Record<string, ParamValue>;
@@ -64,7 +81,7 @@ export interface XY {
 export interface GraphNode {
   id: string;
   position: XY;
-  /** Set on a recurrent layer placed inside a Bidirectional wrapper. */
+  /** Set on a layer placed inside a wrapper (a recurrent layer in a Bidirectional, a Dense in a TimeDistributed, …). */
   parentId?: string;
   data: NodeData;
 }

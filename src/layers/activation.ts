@@ -2,7 +2,7 @@
 import { ACTIVATIONS, TORCH_ACTIVATION } from './dense.ts';
 import { activation as readActivation } from './keras-config.ts';
 import { oneOf } from './params.ts';
-import { applyOne, fail, ok, type LayerSpec } from './spec.ts';
+import { fail, ok, oneLayer, type LayerSpec } from './spec.ts';
 import { formatShape, isTokens } from './tensor-type.ts';
 
 export const activation: LayerSpec = {
@@ -17,7 +17,7 @@ export const activation: LayerSpec = {
     isTokens(x) ? fail({ code: 'E_NEEDS_EMBEDDING', message: `Activation needs float values; it was given token ids ${formatShape(x)}.`, fix: 'Put it after the Embedding.' }) : ok(x),
   paramCount: () => 0,
   brief: (p) => String(p.activation),
-  tfjs: (tf, p, ctx) => applyOne(tf.layers.activation({ activation: p.activation as 'linear', name: ctx.name }), ctx),
+  ...oneLayer((tf, p, ctx) => tf.layers.activation({ activation: p.activation as 'linear', name: ctx.name })),
   keras: {
     classNames: ['Activation'],
     factory: 'activation',

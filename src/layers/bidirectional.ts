@@ -1,4 +1,4 @@
-import type { LayerKind } from '../graph/types.ts';
+import { WRAPPED_KINDS, type LayerKind } from '../graph/types.ts';
 import { isObj, refuse, type Json } from './keras-config.ts';
 import { oneOf } from './params.ts';
 import {
@@ -39,7 +39,7 @@ export const bidirectional: LayerSpec = {
   category: 'wrappers',
   description: 'Wraps one SimpleRNN/LSTM/GRU: one copy reads forwards, one backwards, and their outputs are merged (concat doubles the width).',
   arity: 'one',
-  wraps: true,
+  wraps: WRAPPED_KINDS.Bidirectional,
   params: {
     mergeMode: oneOf(['concat', 'sum', 'mul', 'ave'], 'concat', 'Merge mode', 'How forward and backward outputs combine: concat gives 2×units, the others keep units.'),
   },

@@ -1,7 +1,7 @@
 import { activation, flag, initializer, notKept, num } from './keras-config.ts';
 import { int, oneOf, seed, bool } from './params.ts';
 import type { Params } from '../graph/types.ts';
-import { applyOne, fail, ok, type BuildCtx, type LayerSpec, type TF, type TorchCode, type TorchCtx } from './spec.ts';
+import { fail, ok, oneLayer, type BuildCtx, type LayerSpec, type TF, type TorchCode, type TorchCtx } from './spec.ts';
 import { tfInitializer, KERNEL_INITIALIZERS } from './recurrent.ts';
 import { formatShape, isTokens } from './tensor-type.ts';
 
@@ -17,7 +17,7 @@ export const TORCH_ACTIVATION: Record<(typeof ACTIVATIONS)[number], (x: string) 
 };
 
 /** The tfjs arguments every kernel-and-bias layer (Dense, Conv1D) shares: activation, bias, seeded initializers, name. */
-export const kernelArgs = (tf: TF, p: Params, ctx: BuildCtx) => ({
+export const kernelArgs = (tf: TF, p: Params, ctx: Pick<BuildCtx, 'name' | 'seed'>) => ({
   activation: p.activation as 'linear',
   useBias: p.useBias as boolean,
   kernelInitializer: tfInitializer(tf, p.kernelInitializer as string, ctx.seed),
@@ -55,11 +55,7 @@ export const dense: LayerSpec = {
   },
   paramCount: ([x], p) => (x.dims[x.dims.length - 1] as number) * (p.units as number) + (p.useBias ? (p.units as number) : 0),
   brief: (p) => `${p.units}, ${p.activation}`,
-  tfjs: (tf, p, ctx) =>
-    applyOne(
-      tf.layers.dense({ units: p.units as number, ...kernelArgs(tf, p, ctx) }),
-      ctx,
-    ),
+  ...oneLayer((tf, p, ctx) => tf.layers.dense({ units: p.units as number, ...kernelArgs(tf, p, ctx) })),
   keras: {
     classNames: ['Dense'],
     factory: 'dense',

@@ -1,6 +1,6 @@
 import { num, refuse } from './keras-config.ts';
 import { rate, seed } from './params.ts';
-import { applyOne, fail, ok, type LayerSpec } from './spec.ts';
+import { fail, ok, oneLayer, type LayerSpec } from './spec.ts';
 import { formatShape, isTokens } from './tensor-type.ts';
 
 /** Zeroes a random fraction of values during training (scaled to keep the mean); identity at inference. */
@@ -24,7 +24,7 @@ export const dropout: LayerSpec = {
       : ok(x),
   paramCount: () => 0,
   brief: (p) => `rate ${p.rate}`,
-  tfjs: (tf, p, ctx) => applyOne(tf.layers.dropout({ rate: p.rate as number, seed: ctx.seed, name: ctx.name }), ctx),
+  ...oneLayer((tf, p, ctx) => tf.layers.dropout({ rate: p.rate as number, seed: ctx.seed, name: ctx.name })),
   keras: {
     classNames: ['Dropout'],
     factory: 'dropout',

@@ -22,6 +22,7 @@ import { spatialDropout1D } from './spatial-dropout.ts';
 import { maxPooling1D } from './max-pooling1d.ts';
 import { globalAveragePooling1D, globalMaxPooling1D } from './pooling.ts';
 import { simpleRNN } from './simple-rnn.ts';
+import { timeDistributed } from './time-distributed.ts';
 import type { Category, LayerSpec } from './spec.ts';
 
 export const LAYERS = {
@@ -56,6 +57,7 @@ export const LAYERS = {
   Activation: activation,
   Attention: attention,
   AdditiveAttention: additiveAttention,
+  TimeDistributed: timeDistributed,
 } satisfies Record<LayerKind, LayerSpec>;
 
 export const CATEGORIES: { id: Category; label: string }[] = [

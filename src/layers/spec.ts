@@ -144,8 +144,8 @@ export interface LayerSpec {
    * writes the cell, and the TF.js export's notes on it (a wrapper holding the cell uses these too).
    */
   recurrent?: { gates: readonly string[]; blocks: number; torch: TorchRecurrent; tfjsNotes?(p: Params): string[] };
-  /** True for a wrapper (Bidirectional) that holds exactly one recurrent layer as a child node. */
-  wraps?: boolean;
+  /** For a wrapper (Bidirectional, TimeDistributed): the kinds it holds, exactly one of them as a child node. */
+  wraps?: readonly LayerKind[];
   /** The ports, when the kind has more than its data input(s) `x` (none for an Input) and its one `output`. */
   ports?(p: Params): Ports;
   inferShape(inputs: TensorType[], p: Params, ctx: ShapeCtx): ShapeResult;
@@ -160,6 +160,8 @@ export interface LayerSpec {
    * tfjs import here. Recorded, it is also the TF.js export and (with Keras's class names) the Keras export.
    */
   tfjs(tf: TF, p: Params, ctx: BuildCtx): SymbolicTensor | SymbolicTensor[];
+  /** The tfjs layer itself, not yet applied: for the kinds a TimeDistributed holds (its `tfjs` applies this). */
+  layer?(tf: TF, p: Params, ctx: Omit<BuildCtx, 'inputs'>): TfLayer;
   keras: KerasSpec;
   pytorch(p: Params, cx: TorchCtx): TorchCode;
   mask(p: Params, inner?: InnerLayer): MaskRule;
@@ -172,6 +174,11 @@ export const fail = (e: ShapeError): ShapeResult => ({ ok: false, ...e });
 
 /** Applies a one-input layer to the single input in `ctx`. */
 export const applyOne = (layer: TfLayer, ctx: BuildCtx): SymbolicTensor => layer.apply(ctx.inputs[0]) as SymbolicTensor;
+/** `layer` and the `tfjs` that applies it to the one input: the builders of a kind a TimeDistributed can hold. */
+export const oneLayer = (layer: (tf: TF, p: Params, ctx: Omit<BuildCtx, 'inputs'>) => TfLayer): Pick<LayerSpec, 'layer' | 'tfjs'> => ({
+  layer,
+  tfjs: (tf, p, ctx) => applyOne(layer(tf, p, ctx), ctx),
+});
 export const applyAll = (layer: TfLayer, ctx: BuildCtx): SymbolicTensor => layer.apply(ctx.inputs) as SymbolicTensor;
 
 /** A kind's ports with the defaults filled in. */

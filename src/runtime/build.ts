@@ -78,7 +78,7 @@ export function buildModel(ir: ModelIR, { name = 'rnn_studio', engine = DEFAULT_
  */
 function reseedBackward(model: tf.LayersModel, ir: ModelIR) {
   for (const l of ir.layers) {
-    if (!LAYERS[l.kind].wraps || !l.inner) continue;
+    if (l.kind !== 'Bidirectional' || !l.inner) continue;
     const backward = (model.getLayer(l.name) as unknown as { backwardLayer: tf.layers.Layer }).backwardLayer;
     const fresh = makeRecurrentLayer(runtimeTf, l.inner.kind, l.inner.params, `${l.inner.name}_backward_init`, backwardSeed(l.inner.seed));
     fresh.build(kerasShape(l.inputShapes[0]));

@@ -51,7 +51,7 @@ export function buildInference(model: tf.LayersModel, ir: ModelIR): Seq2seqInfer
   for (const l of path) {
     const outside = l.inputs.find((u) => !onPath.has(u));
     if (outside) throw new Error(`Step-by-step decoding reads only the decoder's own layers; "${l.name}" also reads "${byId.get(outside)!.name}".`);
-    if (LAYERS[l.kind].wraps) throw new Error(`The decoder's "${l.name}" is a ${l.kind}, which cannot run one step at a time (it reads the future).`);
+    if (l.kind === 'Bidirectional') throw new Error(`The decoder's "${l.name}" is a Bidirectional, which cannot run one step at a time (it reads the future).`);
     if (isRecurrentKind(l.kind) && l.params.goBackwards) throw new Error(`The decoder's "${l.name}" goes backwards, which cannot run one step at a time.`);
   }
   const recurrent = path.filter((l) => isRecurrentKind(l.kind));

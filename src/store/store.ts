@@ -203,7 +203,7 @@ const wrappersFilled = (changes: Change[]) => changes.flatMap((c) => (c.type ===
 
 /**
  * Adds nodes as one step and selects `ids` (the new top-level nodes). With `into` (a selected wrapper), a single new
- * recurrent layer goes inside it; otherwise each new recurrent layer whose centre lies on an empty wrapper does.
+ * layer of a kind it holds goes inside it; otherwise each new layer whose centre lies on an empty wrapper that holds it does.
  */
 function addPlaced(nodes: GraphNode[], edges: GraphEdge[], ids: string[], into?: string): void {
   const s = get();
@@ -225,7 +225,7 @@ export function addLayer(kind: LayerKind, position: XY, into?: string): string {
   addPlaced([{ id, position, data: { kind, params: withDefaults(LAYERS[kind].params, {}) } }], [], [id], into);
   return id;
 }
-/** Adds a layer from the palette (click or Enter): into the selected empty Bidirectional if it is recurrent. */
+/** Adds a layer from the palette (click or Enter): into the selected empty wrapper if it holds that kind. */
 export const addFromPalette = (kind: LayerKind, position: XY): string => addLayer(kind, position, selectedOne());
 
 export const setParam = (id: string, key: string, value: ParamValue) => commit([{ type: 'setParam', id, key, value }]);
@@ -348,7 +348,7 @@ export function wrapInBidirectional(id: string): string | null {
   return b;
 }
 
-/** Takes the layer out of its Bidirectional, which is removed; the layer takes over the wrapper's connections. */
+/** Takes the layer out of its wrapper, which is removed; the layer takes over the wrapper's connections. */
 export function unwrap(childId: string): void {
   const doc = get().doc;
   const child = doc.nodes.find((x) => x.id === childId);

@@ -131,7 +131,7 @@ describe('the real binary', () => {
     const r = run('check', 'tests/fixtures/invalid/bidi-two-children.json');
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('error E_BIDI_MULTIPLE at node "bi" (Bidirectional)');
-    expect(r.stdout).toContain('fix: Move all but one recurrent layer out of it.');
+    expect(r.stdout).toContain('fix: Move all but one layer out of it.');
   });
 
   it('check on a missing and on a malformed file: exit 2, one line, no stack trace', () => {

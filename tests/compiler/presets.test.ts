@@ -26,6 +26,7 @@ const ARCHITECTURE: Record<string, string> = {
   'copy-lstm.json': 'Input(None,None,10) LSTM(None,None,40) Dense(None,None,10)',
   'char-lstm.json': 'Input(None,None,84) LSTM(None,None,128) Dense(None,None,84)',
   'conv-bilstm-spam.json': 'Input(None,None) Embedding(None,None,64) Conv1D(None,None,64) MaxPooling1D(None,None,64) Bidirectional(None,64) Dense(None,2)',
+  'lstm-tagger.json': 'Input(None,None,10) LSTM(None,None,64) LSTM(None,None,64) TimeDistributed(None,None,10)',
 };
 
 const MASKED = new Set(['lesson-rnn-masked.json', 'lesson-lstm.json', 'lesson-lstm-spam.json', 'lesson-gru.json', 'lesson-bilstm-2layer.json', 'seq2seq-addition.json', 'g2p-attention.json']);

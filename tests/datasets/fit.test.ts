@@ -43,6 +43,14 @@ describe('task ↔ model fit', () => {
     expect(codes(r)).toContain('error:F_VOCAB');
     expect(r.issues.find((i) => i.code === 'F_VOCAB')!.fix).toMatch(/at least 29/);
   });
+  it('a TimeDistributed(Dense(softmax)) head is a per-step softmax head; a TimeDistributed(Dropout) head is not', () => {
+    expect(fitOf('lstm-tagger', 'copy', 20)).toMatchObject({ ok: true, loss: 'ce', perStep: true, issues: [] });
+    const doc = preset('lstm-tagger');
+    doc.nodes.find((n) => n.parentId)!.data = { kind: 'Dropout', params: { rate: 0.1 } };
+    const r = checkFit(compile(doc).ir!, TASKS.copy.make({ seed: 1, seqLen: 20 }).info);
+    expect(r.loss).toBe('mse');
+    expect(r.issues.map((i) => i.message)).toContain('10 classes need probabilities, but the model ends with a TimeDistributed.');
+  });
   it('a sigmoid unit on a 2-class task means binary cross-entropy', () => {
     const doc = preset('lesson-lstm');
     doc.nodes[3].data.params = { units: 1, activation: 'sigmoid' };

@@ -26,7 +26,7 @@ beforeAll(() => {
   expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8'));
 });
 
-const MODELS = ['seq_embedding_lstm', 'seq_bidirectional_pool', 'func_bigru_average', 'func_masked_merges', 'seq_gru_reset_after', 'seq_norm_pool', 'seq_conv_lstm'];
+const MODELS = ['seq_embedding_lstm', 'seq_bidirectional_pool', 'func_bigru_average', 'func_masked_merges', 'seq_gru_reset_after', 'seq_norm_pool', 'seq_conv_lstm', 'seq_lstm_time_distributed', 'seq_lstm_time_distributed_nested'];
 const CASES = MODELS.flatMap((m) => ['keras', 'h5'].map((ext): [string, string] => [m, ext]));
 
 describe.each(CASES)('%s.%s', (model, ext) => {

@@ -17,6 +17,7 @@ const doc: GraphDoc = {
     n('drop', 'Dropout', 0, 800),
     n('full', 'Bidirectional', 900, 0),
     n('inner', 'GRU', 20, 40, {}, 'full'),
+    n('td', 'TimeDistributed', 1300, 0),
   ],
   edges: [{ id: 'a', source: 'in', target: 'bi' }, { id: 'b', source: 'bi', target: 'out' }, { id: 'c', source: 'in', target: 'lstm' }],
 };
@@ -28,12 +29,13 @@ describe('wrapRefusal / wrapInto', () => {
     const d = wrapInto(doc, 'lstm', 'bi').reduce(apply, doc);
     expect(d.nodes.find((x) => x.id === 'lstm')).toMatchObject({ parentId: 'bi', position: WRAP_INSET });
     expect(d.edges.map((e) => e.id)).toEqual(['a', 'b']);
-    expect(compile({ ...d, nodes: d.nodes.filter((x) => !['gru', 'drop', 'full', 'inner'].includes(x.id)) }).ok).toBe(true);
+    expect(compile({ ...d, nodes: d.nodes.filter((x) => !['gru', 'drop', 'full', 'inner', 'td'].includes(x.id)) }).ok).toBe(true);
   });
   it.each([
     ['drop', 'bi', /only wrap SimpleRNN, LSTM or GRU, not Dropout/],
     ['lstm', 'full', /already wraps a layer/],
-    ['inner', 'bi', /already inside a Bidirectional/],
+    ['inner', 'bi', /already inside a wrapper/],
+    ['lstm', 'td', /TimeDistributed can only wrap Dense, Dropout or Activation, not LSTM/],
     ['lstm', 'out', /Dense does not wrap layers/],
     ['lstm', 'gone', /no longer in the graph/],
     ['bi', 'bi', /no longer in the graph/],
@@ -63,5 +65,10 @@ describe('settleIntoWrappers (where a placed layer ends up)', () => {
     expect(settleIntoWrappers(d, ['lstm', 'gru']).map((c) => c.type === 'setParent' && c.id)).toEqual(['lstm']);
     d = at(doc, 'lstm', 900, 20);
     expect(settleIntoWrappers(d, ['lstm'])).toEqual([]);
+  });
+  it('a Dense or Dropout settles into an empty TimeDistributed (not into a Bidirectional); a recurrent layer does not', () => {
+    expect(settleIntoWrappers(at(doc, 'drop', 1300, 20), ['drop'])).toEqual([{ type: 'setParent', id: 'drop', parentId: 'td', position: WRAP_INSET }]);
+    expect(settleIntoWrappers(at(doc, 'out', 1300, 20), ['out'])).toEqual([{ type: 'setParent', id: 'out', parentId: 'td', position: WRAP_INSET }]);
+    expect(settleIntoWrappers(at(doc, 'lstm', 1300, 20), ['lstm'])).toEqual([]);
   });
 });

@@ -96,7 +96,7 @@ describe.each(LAYER_KINDS.map((kind) => LAYERS[kind]))('$kind', (spec) => {
       }
     }
     const weights = LAYERS[spec.kind].keras.weights(me.params, me.inputShapes[0]?.dims.at(-1) as number, me.inner);
-    expect(weights.length).toBe({ Embedding: 1, Dense: 2, SimpleRNN: 3, LSTM: 3, GRU: 3, Bidirectional: 6, BatchNormalization: 4, LayerNormalization: 2, Conv1D: 2, AdditiveAttention: 1 }[spec.kind as string] ?? 0);
+    expect(weights.length).toBe({ Embedding: 1, Dense: 2, SimpleRNN: 3, LSTM: 3, GRU: 3, Bidirectional: 6, BatchNormalization: 4, LayerNormalization: 2, Conv1D: 2, AdditiveAttention: 1, TimeDistributed: 2 }[spec.kind as string] ?? 0);
     // The declared shapes an import checks a file against hold exactly the parameters the kind counts.
     expect(weights.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0)).toBe(me.paramCount);
   });

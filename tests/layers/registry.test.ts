@@ -47,6 +47,7 @@ const DEFAULT_SHAPE: Record<string, string> = {
   Activation: '[batch, T, 3] float32',
   Attention: '[batch, T, 4] float32',
   AdditiveAttention: '[batch, T, 4] float32',
+  TimeDistributed: '[batch, T, 4] float32',
 };
 
 /** Values each param type must refuse. */

@@ -47,7 +47,7 @@ export function ContextMenu({ target, onClose }: { target: MenuTarget; onClose: 
           duplicateSelection();
         }),
         !n.parentId && isRecurrentKind(n.data.kind) && item('Wrap in Bidirectional', () => wrapInBidirectional(n.id)),
-        n.parentId && item('Take out of Bidirectional', () => unwrap(n.id)),
+        n.parentId && item(`Take out of ${doc.nodes.find((w) => w.id === n.parentId)?.data.kind ?? 'its wrapper'}`, () => unwrap(n.id)),
         item('Delete', () => removeElements([n.id]), true),
       ];
     }

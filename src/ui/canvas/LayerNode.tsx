@@ -54,7 +54,7 @@ function LayerNodeView({ data, selected }: NodeProps<FlowNode>) {
       <div className="node-brief">{data.brief}</div>
       <div className="node-foot">
         {data.wrapped ? (
-          <span className="node-shape muted">per direction</span>
+          <span className="node-shape muted">{data.wrapper === 'Bidirectional' ? 'per direction' : 'at every step'}</span>
         ) : (
           <span className={`node-shape shape-${data.shapeKind ?? 'none'}`} data-testid="node-shape">
             {data.shape ?? '—'}

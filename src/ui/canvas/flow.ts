@@ -19,10 +19,12 @@ export interface LayerNodeData extends Record<string, unknown> {
   shapeKind?: ShapeKind;
   masked?: boolean;
   paramCount?: number;
-  /** True for a layer wrapped inside a Bidirectional (no handles; counts are per direction). */
+  /** True for a layer wrapped inside a wrapper (no handles; inside a Bidirectional, counts are per direction). */
   wrapped: boolean;
+  /** The kind of the wrapper it sits in. */
+  wrapper?: LayerKind;
   problem?: Pick<Diagnostic, 'severity' | 'message' | 'fix' | 'code'>;
-  /** Bidirectional only: the wrapped layer's kind, and whether one is there. */
+  /** Wrappers only: the wrapped layer's kind, and whether one is there. */
   innerKind?: LayerKind;
   /** A layer with more than one input or output port (Return state, Initial state inputs): its labelled ports. */
   ports?: Ports;
@@ -81,7 +83,7 @@ export function toFlowNodes({ doc, compiled, selection, measured }: FlowInputs):
     const wrapped = n.parentId !== undefined && byId.has(n.parentId);
     const shapeOwner = wrapped ? n.parentId! : n.id;
     const t = wrapped ? undefined : compiled.shapes[shapeOwner];
-    const count = wrapped ? halve(compiled.params[shapeOwner]) : compiled.params[n.id];
+    const count = wrapped && byId.get(shapeOwner)!.data.kind === 'Bidirectional' ? halve(compiled.params[shapeOwner]) : compiled.params[shapeOwner];
     const d = problems.get(n.id);
     const child = childOf.get(n.id);
     const childH = child ? measured[child.id]?.height ?? NODE_SIZE.height : NODE_SIZE.height;
@@ -95,6 +97,7 @@ export function toFlowNodes({ doc, compiled, selection, measured }: FlowInputs):
       title: names.get(n.id) ?? n.id,
       brief: spec.brief({ ...n.data.params }),
       wrapped,
+      ...(wrapped ? { wrapper: byId.get(shapeOwner)!.data.kind } : {}),
       ...(t ? { shape: formatShape(t), shapeKind: shapeKindOf(t), masked: t.masked } : {}),
       ...(count !== undefined ? { paramCount: count } : {}),
       ...(d ? { problem: { severity: d.severity, message: d.message, fix: d.fix, code: d.code } } : {}),

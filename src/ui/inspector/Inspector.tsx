@@ -98,7 +98,7 @@ function NodeInspector({ node }: { node: GraphNode }) {
           <p className="muted">Inside {label(wrapper.id)}: connect the wrapper, not this layer.</p>
           <div className="actions">
             <button type="button" className="btn" onClick={() => selectNodes([wrapper.id])}>Select wrapper</button>
-            <button type="button" className="btn" onClick={() => unwrap(node.id)}>Take out of Bidirectional</button>
+            <button type="button" className="btn" onClick={() => unwrap(node.id)}>Take out of {wrapper.data.kind}</button>
           </div>
         </section>
       ) : (
