@@ -18,8 +18,8 @@ describe('several outputs', () => {
     const r = compile(twoHeads());
     expect(r.diagnostics).toEqual([]);
     expect(r.ir!.outputs).toEqual(['head1', 'head2']);
-    // GRU(8) on 2 features, reset-before (a file from before reset-after): 3·8·(2 + 8 + 1) = 264; Dense(1): 8 + 1; Dense(3): 8·3 + 3.
-    expect(r.ir!.totalParams).toBe(264 + 9 + 27);
+    // GRU(8) on 2 features, reset-before (a file from before reset-after): 3·8·(2 + 8 + 1) = 264; Dense(1): 8 + 1; Dense(2): 8·2 + 2.
+    expect(r.ir!.totalParams).toBe(264 + 9 + 18);
   });
 
   it('each head has its own loss (linear → MSE, softmax → cross-entropy) and its loss weight (default 1)', () => {
