@@ -5,7 +5,7 @@
  * task is per-step), or binary cross-entropy over one sigmoid unit when C = 2.
  */
 import { modelLoss, outputLosses, type IRLayer, type LossKind, type ModelIR } from '../compiler/index.ts';
-import type { TaskInfo } from './types.ts';
+import type { Head, TaskInfo } from './types.ts';
 
 export const FIT_CODES = {
   F_INPUTS: 'The model must have exactly one Input',
@@ -116,6 +116,9 @@ export function checkFit(ir: ModelIR, task: TaskInfo): FitResult {
   if (heads.length > 1) outputs = losses.map((o, j) => ({ head: headOf[j], loss: o.kind, weight: o.weight, name: o.name, target: heads[headOf[j]].name }));
   return result();
 }
+
+/** A task with several targets: the baseline of the total loss, each target's weighted as the model weighs its output (Σ w · baseline). */
+export const headsBaseline = (heads: Head[], outputs: NonNullable<FitResult['outputs']>): number => outputs.reduce((a, o) => a + o.weight * heads[o.head].baseline, 0);
 
 type Err = (code: FitCode, message: string, fix: string, nodeId?: string) => void;
 

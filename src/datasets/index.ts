@@ -20,7 +20,7 @@ export * from './types.ts';
 export { collate, type Batch } from './batch.ts';
 export { parseCsvDataset, CSV_MAX_BYTES, CSV_MAX_ROWS } from './csv.ts';
 export { TRAINING_DEFAULTS, withTrainingDefaults, type ResolvedTraining } from './defaults.ts';
-export { checkFit, type FitResult, type FitIssue, type LossKind } from './fit.ts';
+export { checkFit, headsBaseline, type FitResult, type FitIssue, type LossKind } from './fit.ts';
 export { CHAR_ALPHABET, encodeChars } from './corpus.ts';
 export { deriveSeed, permutation, Rng } from './rng.ts';
 export { END, PAD, START, type PairDataset } from './pairs.ts';

@@ -6,7 +6,7 @@
  */
 import { memo, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { CSV_MAX_BYTES, loadTask, TASKS, type TaskInfo } from '../../datasets/index.ts';
+import { CSV_MAX_BYTES, headsBaseline, loadTask, TASKS, type TaskInfo } from '../../datasets/index.ts';
 import { selectCompiled, selectDoc, updateTraining, useStore } from '../../store/index.ts';
 import {
   isBusy, pauseTraining, previewOf, restoreSaved, resumeTraining, setBackend, setCsv, settingsOf, startTraining, stopTraining, tryModel, useTraining,
@@ -215,7 +215,7 @@ function RunColumn({ info, canTrain }: { info: TaskInfo | null; canTrain: boolea
         <div className="tr-charts">
           <CurveChart testId="loss-chart" label={t.outputs ? 'total loss (Σ weight · loss)' : `loss (${info?.output.kind === 'regression' ? 'MSE' : 'cross-entropy'})`} log
             train={lossTrain} val={lossVal}
-            baseline={info?.baseline.loss} baselineNote={baselineNote} totalSteps={p?.totalSteps ?? 1} />
+            baseline={t.outputs && info?.heads ? headsBaseline(info.heads, t.outputs) : info?.baseline.loss} baselineNote={baselineNote} totalSteps={p?.totalSteps ?? 1} />
           {t.outputs?.map((o, i) => (
             <OutputCurve key={o.name} index={i} output={o} steps={t.steps} evals={t.evals} baseline={info?.heads?.[o.head].baseline} totalSteps={p?.totalSteps ?? 1} />
           ))}
