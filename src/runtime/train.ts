@@ -197,7 +197,9 @@ export async function evaluate(model: tf.LayersModel, ds: Dataset, fit: FitResul
   const classes = ds.info.output.kind === 'classes' && !ds.info.output.perStep ? ds.info.output.classes : 0;
   // A softmax wider than the classes (the fit check allows it) can put its argmax on an output that is no class:
   // those predictions are counted in one extra last column, so every row still sums to its class's samples.
-  const units = model.outputs[0].shape[model.outputs[0].shape.length - 1] ?? classes;
+  // With several outputs, the matrix is that of the output trained on the task's first target (`batch.y`).
+  const head = fit.outputs ? fit.outputs.findIndex((o) => o.head === 0) : 0;
+  const units = model.outputs[head].shape[model.outputs[head].shape.length - 1] ?? classes;
   const columns = classes + (units > classes ? 1 : 0);
   const confusion = classes ? Array.from({ length: classes }, () => new Array<number>(columns).fill(0)) : undefined;
   let lossSum = 0;
@@ -211,7 +213,7 @@ export async function evaluate(model: tf.LayersModel, ds: Dataset, fit: FitResul
       const { x, y } = batchTensors(batch, fit);
       const p = asList(model.predict(x) as tf.Tensor | tf.Tensor[]);
       const r = lossAndMetric(fit, p, y);
-      const predicted = confusion ? (fit.loss === 'bce' ? tf.cast(tf.greater(tf.reshape(p[0], [-1]), 0.5), 'int32') : tf.argMax(p[0], -1)) : tf.zeros([0]);
+      const predicted = confusion ? (fit.loss === 'bce' ? tf.cast(tf.greater(tf.reshape(p[head], [-1]), 0.5), 'int32') : tf.argMax(p[head], -1)) : tf.zeros([0]);
       return [r.loss, r.metric, predicted, tf.stack(r.losses)];
     });
     const [lv, mv, pv, ev] = await Promise.all([l.data(), m.data(), pred.data(), each.data()]);
