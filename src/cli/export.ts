@@ -21,7 +21,13 @@ function taskData(doc: Parameters<typeof planRun>[0], n: number): { files: Recor
   const samples = Math.min(n, plan.ds.trainSize);
   const b = collate(plan.ds, Array.from({ length: samples }, (_, i) => i));
   return {
-    files: { 'train_x.json': tensorJson(b.x, b.xShape, b.xDtype), 'train_y.json': tensorJson(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32') },
+    files: {
+      'train_x.json': tensorJson(b.x, b.xShape, b.xDtype),
+      // A model with several outputs: a list of targets, one per output in the model's order.
+      'train_y.json': plan.fit.outputs
+        ? `[${plan.fit.outputs.map((o) => b.heads![o.head]).map((t) => tensorJson(t.y, t.yShape, t.y instanceof Int32Array ? 'int32' : 'float32')).join(', ')}]`
+        : tensorJson(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32'),
+    },
     data: { samples, task: plan.ds.info.id },
   };
 }

@@ -38,10 +38,13 @@ export const predictCmd: Command = {
     }
     if (values.json) printJson(y);
     else {
-      const width = y.shape[y.shape.length - 1];
-      const rows = [];
-      for (let i = 0; i < y.data.length; i += width) rows.push(y.data.slice(i, i + width).map((v) => v.toFixed(6)).join('  '));
-      print(`output shape [${y.shape.join(', ')}] (weights: ${weightsFrom})\n${rows.join('\n')}`);
+      const ys = [y].flat();
+      print(ys.map((t, k) => {
+        const width = t.shape[t.shape.length - 1];
+        const rows = [];
+        for (let i = 0; i < t.data.length; i += width) rows.push(t.data.slice(i, i + width).map((v) => v.toFixed(6)).join('  '));
+        return `${ys.length > 1 ? `output ${k + 1} of ${ys.length}, ` : 'output '}shape [${t.shape.join(', ')}] (weights: ${weightsFrom})\n${rows.join('\n')}`;
+      }).join('\n'));
     }
     return 0;
   },

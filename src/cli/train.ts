@@ -68,8 +68,11 @@ export const train: Command = {
     const model = buildModel(plan.ir);
     const trainer = new Trainer(model, plan.ds, plan.fit, settings, plan.ir);
     const info = plan.ds.info;
-    const steps: { step: number; loss: number; metric: number; gradNorm: number; clipped: boolean }[] = [];
-    const evals: { step: number; loss: number; metric: number }[] = [];
+    const steps: { step: number; loss: number; metric: number; gradNorm: number; clipped: boolean; losses?: number[] }[] = [];
+    const evals: { step: number; loss: number; metric: number; losses?: number[] }[] = [];
+    const outs = plan.fit.outputs;
+    // A model with several outputs: each output's own loss after the total, named by its layer.
+    const each = (losses?: number[]) => (outs && losses ? ` (${outs.map((o, i) => `${o.name} ${fmt(losses[i])}`).join(', ')})` : '');
     const metricName = plan.fit.metric;
     process.stderr.write(
       `training ${doc.meta?.name ?? positionals[0]} on ${info.title} (${info.description}) — backend ${inUse}, ${settings.optimizer} lr ${settings.learningRate}, ` +
@@ -78,15 +81,15 @@ export const train: Command = {
     const started = performance.now();
     const onEvent = (e: TrainEvent) => {
       if (e.type === 'step') {
-        steps.push({ step: e.step, loss: e.loss, metric: e.metric, gradNorm: e.gradNorm, clipped: e.clipped });
+        steps.push({ step: e.step, loss: e.loss, metric: e.metric, gradNorm: e.gradNorm, clipped: e.clipped, ...(e.losses ? { losses: e.losses } : {}) });
         if (v['stop-when-left'] && leftBaselineAt(steps.slice(-20).map((s) => s.loss), info.baseline.loss) !== null) trainer.stop();
         if (minutes !== undefined && performance.now() - started >= minutes * 60_000) trainer.stop();
         if (e.step % 10 === 0 || e.step === e.totalSteps)
-          process.stderr.write(`step ${e.step}/${e.totalSteps} epoch ${e.epoch + 1} loss ${fmt(e.loss)} ${metricName} ${fmt(e.metric)} |g| ${fmt(e.gradNorm)}${e.clipped ? ' (clipped)' : ''} ${e.msPerStep.toFixed(0)} ms/step\n`);
+          process.stderr.write(`step ${e.step}/${e.totalSteps} epoch ${e.epoch + 1} loss ${fmt(e.loss)}${each(e.losses)} ${metricName} ${fmt(e.metric)} |g| ${fmt(e.gradNorm)}${e.clipped ? ' (clipped)' : ''} ${e.msPerStep.toFixed(0)} ms/step\n`);
       } else if (e.type === 'eval') {
-        evals.push({ step: e.step, loss: e.loss, metric: e.metric });
+        evals.push({ step: e.step, loss: e.loss, metric: e.metric, ...(e.losses ? { losses: e.losses } : {}) });
         const dec = e.decoded ? `; decoded: PER ${fmt(e.decoded.per)} WER ${fmt(e.decoded.wer)} on ${e.decoded.samples}` : '';
-        process.stderr.write(`  validation at step ${e.step}: loss ${fmt(e.loss)} ${metricName} ${fmt(e.metric)} (baseline ${fmt(info.baseline.loss)})${dec}\n`);
+        process.stderr.write(`  validation at step ${e.step}: loss ${fmt(e.loss)}${each(e.losses)} ${metricName} ${fmt(e.metric)} (baseline ${fmt(info.baseline.loss)})${dec}\n`);
       }
     };
     const r = await trainer.run(onEvent);
@@ -102,6 +105,8 @@ export const train: Command = {
       msPerStep: steps.length ? +(r.wallMs / steps.length).toFixed(1) : null, clippedFraction: r.clippedFraction,
       seed: settings.seed, optimizer: settings.optimizer, learningRate: settings.learningRate, batchSize: settings.batchSize, epochs: settings.epochs, clipNorm: settings.clipNorm,
       backend: inUse, tfjs: tf.version.tfjs, params: plan.ir.totalParams, losses: steps.map((s) => s.loss), evaluations: evals, ...(r.message ? { message: r.message } : {}),
+      // Several outputs: `finalLoss` and `losses` are the weighted total; each output's own (unweighted) ones here.
+      ...(outs ? { outputs: outs.map((o, i) => ({ name: o.name, target: o.target, loss: o.loss, weight: o.weight, finalLoss: r.final.losses![i], losses: steps.map((s) => s.losses![i]) })) } : {}),
     };
     if (v.out) {
       const dir = v.out as string;

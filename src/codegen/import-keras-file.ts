@@ -154,7 +154,9 @@ function readLegacyH5(bytes: Uint8Array, name: string, o: Opts): KerasFileResult
   const kerasVersion = text(attrs.keras_version);
   const config = parseJson(text(attrs.model_config), `${name} model_config`);
   o.onProgress(0.05, 'architecture');
-  const r = importModelJson({ ...config, keras_version: kerasVersion }, o.import);
+  // training_config: how the model was compiled (its outputs' loss weights), when it was saved compiled.
+  const training = attrs.training_config === undefined ? {} : { training_config: parseJson(text(attrs.training_config), `${name} training_config`) };
+  const r = importModelJson({ ...config, keras_version: kerasVersion, ...training }, o.import);
   if (!r.ok) return r;
   const plan = weightPlan(r.model, name, o.maxBytes);
   if (!plan) return { ok: true, model: r.model, kerasVersion };

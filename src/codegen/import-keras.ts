@@ -116,6 +116,7 @@ function convert(raw: unknown, o: ImportOptions): ImportedModel {
   const kept = new Set(layers.map((l) => l.name));
   const conv = toGraph(layers, format!);
   conv.warnings.unshift(...removed);
+  setLossWeights(conv, root, topology!);
   const sequential = topology!.class_name === 'Sequential';
   const fileLayers = all.map((l) => ({ name: l.name, className: l.fileClass, inModelLayers: !(sequential && l.className === 'InputLayer'), ...(kept.has(l.name) ? {} : { dropped: true }) }));
   const name = typeof (topology!.config as Json)?.name === 'string' ? ((topology!.config as Json).name as string) : 'imported model';
@@ -184,8 +185,6 @@ function readLayers(t: Json, format: ImportedModel['format'], inputShape?: numbe
   }
   if (cls === 'Model' || cls === 'Functional') {
     if (!isObj(config) || !Array.isArray(config.layers)) refuse('The functional model has no layer list.');
-    const outputs = (config as Json).output_layers;
-    if (Array.isArray(outputs) && outputs.length > 1 && Array.isArray(outputs[0])) refuse(`The model has ${outputs.length} outputs; RNN Studio models have one.`);
     // Keras 3 records the mask an Embedding hands to the next layer as an op entry (`ops.not_equal`) that the
     // layer's node takes as kwargs.mask; it is that Embedding's mask, not a layer, so it is skipped.
     const maskOps = new Set<string>();
@@ -406,6 +405,29 @@ function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<Impo
     }
   }
   return { doc: { nodes, edges, viewport: { x: 0, y: 0, zoom: 1 } }, nodeOfLayer, warnings };
+}
+
+/**
+ * The loss weights of a model with several outputs, as its file records how it was compiled: Keras 3's
+ * `compile_config`, Keras 2's and TF.js's `training_config` (keras/src/trainers/compile_utils.py: a dict by output
+ * name, or a list in the order of `output_layers`). Each goes to its output's Dense as `lossWeight`; without them every
+ * output weighs 1, as in Keras.
+ */
+function setLossWeights(conv: Pick<ImportedModel, 'doc' | 'nodeOfLayer' | 'warnings'>, root: Json, topology: Json) {
+  const settings = [root.compile_config, root.training_config, isObj(root.modelTopology) ? (root.modelTopology as Json).training_config : undefined].find(isObj) as Json | undefined;
+  const given = settings?.loss_weights;
+  if (given === undefined || given === null) return;
+  const outputs = (isObj(topology.config) && Array.isArray((topology.config as Json).output_layers) ? ((topology.config as Json).output_layers as unknown[]) : [])
+    .map((o) => (Array.isArray(o) && typeof o[0] === 'string' ? o[0] : ''));
+  const pairs: [string, unknown][] = Array.isArray(given) ? given.map((w, i) => [outputs[i] ?? '', w]) : isObj(given) ? Object.entries(given) : [];
+  if (!pairs.length) refuse(`The file's loss_weights (${JSON.stringify(given).slice(0, 80)}) are neither a list nor a dict by output name.`);
+  for (const [name, w] of pairs) {
+    const node = outputs.includes(name) ? conv.doc.nodes.find((n) => n.id === conv.nodeOfLayer.get(name)) : undefined;
+    if (!node) refuse(`The file's loss_weights name ${JSON.stringify(name)}, which is not an output of the model.`);
+    if (typeof w !== 'number' || !Number.isFinite(w)) refuse(`The loss weight of output ${name} is ${JSON.stringify(w)}, not a number.`);
+    if (node!.data.kind === 'Dense') node!.data.params = { ...node!.data.params, lossWeight: w };
+    else if (w !== 1) conv.warnings.push(`Output ${name} is a ${node!.data.kind}, which has no loss weight here: it trains with weight 1, not ${w}.`);
+  }
 }
 
 /**

@@ -5,7 +5,7 @@
  * top of that (hard sigmoid) is handled here. The GRU's resetAfter is a registry argument, written as reset_after.
  * Weights load 1:1: Keras and TF.js share the layout (a reset-after GRU's bias is [2, 3H] in both).
  */
-import { modelLoss, type LossKind, type ModelIR } from '../compiler/index.ts';
+import { LOSS_NAMES, outputLosses, type LossKind, type ModelIR } from '../compiler/index.ts';
 import type { TrainingSettings } from '../graph/types.ts';
 import { LAYERS } from '../layers/index.ts';
 import { commentText, identifiers, portVars, pyStr, pyValue } from './escape.ts';
@@ -91,7 +91,7 @@ ${hardDef}
 
 def build_model():
 ${ind(body)}
-    return keras.Model(inputs=${inputs.length === 1 ? inputs[0] : `[${inputs.join(', ')}]`}, outputs=${v(ir.outputs[0])}, name="rnn_studio")
+    return keras.Model(inputs=${inputs.length === 1 ? inputs[0] : `[${inputs.join(', ')}]`}, outputs=${ir.outputs.length === 1 ? v(ir.outputs[0]) : `[${ir.outputs.map(v).join(', ')}]`}, name="rnn_studio")
 
 
 def load_tfjs_weights(model, folder):
@@ -122,16 +122,23 @@ export const KERAS_PREDICT_PY = predictPy(
     print(tensor_json(model.predict(read_input(args, HERE), verbose=0)))`,
 );
 
-/** The app's training loss for this model (`modelLoss`), as a Keras loss: the same formula, clipping (1e-7) and mean. */
+/** Each loss as the Keras class that computes it (the same formula, clipping 1e-7 and mean as the app). */
+const KERAS_LOSS_CLASS: Record<LossKind, string> = {
+  ce: 'SparseCategoricalCrossentropy(from_logits=False)',
+  bce: 'BinaryCrossentropy(from_logits=False)',
+  mse: 'MeanSquaredError()',
+};
+
+/** The app's training loss for a one-output model (`outputLosses`), as a Keras loss: the same formula, clipping (1e-7) and mean. */
 const KERAS_LOSS: Record<LossKind, string> = {
   ce: `# The model ends in a softmax and y holds class ids: sparse categorical cross-entropy.
-    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=False)`,
+    loss = keras.losses.${KERAS_LOSS_CLASS.ce}`,
   bce: `# The model ends in a sigmoid: binary cross-entropy on targets shaped like the output.
-    loss = keras.losses.BinaryCrossentropy(from_logits=False)
+    loss = keras.losses.${KERAS_LOSS_CLASS.bce}
     if y.ndim < len(model.outputs[0].shape):
         y = y[..., None]`,
   mse: `# Mean squared error on targets shaped like the output.
-    loss = keras.losses.MeanSquaredError()
+    loss = keras.losses.${KERAS_LOSS_CLASS.mse}
     if y.ndim < len(model.outputs[0].shape):
         y = y[..., None]`,
 };
@@ -147,7 +154,18 @@ export function emitKerasTrain(ir: ModelIR, t: TrainingSettings | undefined): st
     opt === 'adam' ? 'keras.optimizers.Adam(learning_rate=args.lr, beta_1=0.9, beta_2=0.999, epsilon=1e-7, global_clipnorm=args.clip_norm)'
     : opt === 'rmsprop' ? 'keras.optimizers.RMSprop(learning_rate=args.lr, rho=0.9, momentum=0.0, epsilon=1e-7, global_clipnorm=args.clip_norm)'
     : 'keras.optimizers.SGD(learning_rate=args.lr, global_clipnorm=args.clip_norm)';
-  const loss = modelLoss(ir).kind;
+  const outs = outputLosses(ir);
+  // Several outputs: Keras sums each output's loss times its loss weight (compile(loss={...}, loss_weights={...})).
+  const lossLines = outs.length === 1 ? `    ${KERAS_LOSS[outs[0].kind]}
+    model.compile(optimizer=${optimizer}, loss=loss)` : `    ys = y  # one target per output, in order
+    y = {}
+${outs.map((o, i) => `    # ${o.name}: ${LOSS_NAMES[o.kind]}, loss weight ${o.weight}
+    y[${pyStr(o.name)}] = ys[${i}]${o.kind === 'ce' ? '' : `[..., None] if ys[${i}].ndim < len(model.outputs[${i}].shape) else ys[${i}]`}`).join('\n')}
+    model.compile(
+        optimizer=${optimizer},
+        loss={${outs.map((o) => `${pyStr(o.name)}: keras.losses.${KERAS_LOSS_CLASS[o.kind]}`).join(', ')}},
+        loss_weights={${outs.map((o) => `${pyStr(o.name)}: ${pyValue(o.weight)}`).join(', ')}},
+    )`;
   return `"""Trains the exported model in Keras: python3 train.py --epochs 1
 
 --x / --y (default: train_x.json / train_y.json here, written by "rnn-studio export --data N") hold the inputs and
@@ -184,8 +202,7 @@ def main():
     model = build_model()
     if not args.fresh:
         load_tfjs_weights(model, HERE)
-    ${KERAS_LOSS[loss]}
-    model.compile(optimizer=${optimizer}, loss=loss)
+${lossLines}
     model.fit(x, y, batch_size=args.batch_size, epochs=args.epochs, shuffle=True)
     model.save(args.out)
     print("saved " + args.out)

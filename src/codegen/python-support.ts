@@ -68,6 +68,9 @@ def _tensor(spec):
 
 
 def tensor_json(y):
+    """{"shape", "data"} of one output; for a model with several (a list), a JSON list of them in output order."""
+    if isinstance(y, (list, tuple)):
+        return "[" + ", ".join(tensor_json(t) for t in y) + "]"
     y = np.asarray(y, dtype=np.float64)
     return json.dumps({"shape": list(y.shape), "data": y.reshape(-1).tolist()})
 

@@ -1,5 +1,5 @@
 /** The scripts around a PyTorch export's model.py: predict.py (the shared contract) and train.py (DDP-ready). */
-import { modelLoss, type ModelIR } from '../compiler/index.ts';
+import { outputLosses, type LossKind, type ModelIR } from '../compiler/index.ts';
 import type { TrainingSettings } from '../graph/types.ts';
 import { pyValue } from './escape.ts';
 import { predictPy } from './python-support.ts';
@@ -15,19 +15,33 @@ export const TORCH_PREDICT_PY = predictPy(
     model.eval()
     with torch.no_grad():
         y = model(*xs)
-    print(tensor_json(y.numpy()))`,
+    print(tensor_json([t.numpy() for t in y] if isinstance(y, tuple) else y.numpy()))`,
 );
 
-/** The app's training loss for this model (`modelLoss`), in PyTorch: the same formula, clipping and mean. */
-function lossFor(ir: ModelIR): { code: string; target: 'long' | 'float' } {
-  switch (modelLoss(ir).kind) {
-    case 'ce':
-      return { code: '# The model ends in a softmax, so the loss is the negative log of the true class\'s probability (p clipped at 1e-7, as in the app).\n    return nn.functional.nll_loss(torch.log(y.clamp_min(1e-7)).reshape(-1, y.shape[-1]), target.reshape(-1))', target: 'long' };
-    case 'bce':
-      return { code: '# The model ends in a sigmoid: binary cross-entropy, p clipped to [1e-7, 1 - 1e-7] as in the app.\n    return nn.functional.binary_cross_entropy(y.clamp(1e-7, 1 - 1e-7), target.reshape(y.shape))', target: 'float' };
-    case 'mse':
-      return { code: 'return nn.functional.mse_loss(y, target.reshape(y.shape))', target: 'float' };
+/** The app's loss for one output (`outputLosses`, src/compiler/loss.ts), in PyTorch: the same formula, clipping and mean. */
+const TORCH_LOSS: Record<LossKind, { code: string; target: 'long' | 'float' }> = {
+  ce: { code: '# The model ends in a softmax, so the loss is the negative log of the true class\'s probability (p clipped at 1e-7, as in the app).\n    return nn.functional.nll_loss(torch.log(y.clamp_min(1e-7)).reshape(-1, y.shape[-1]), target.reshape(-1))', target: 'long' },
+  bce: { code: '# The model ends in a sigmoid: binary cross-entropy, p clipped to [1e-7, 1 - 1e-7] as in the app.\n    return nn.functional.binary_cross_entropy(y.clamp(1e-7, 1 - 1e-7), target.reshape(y.shape))', target: 'float' },
+  mse: { code: 'return nn.functional.mse_loss(y, target.reshape(y.shape))', target: 'float' },
+};
+
+/**
+ * The model's loss function and how its targets are read. With several outputs, y and target are lists (one per
+ * output, in order) and the loss is Σ weight · loss of each output, as the app trains it (Keras's loss_weights).
+ */
+function lossFor(ir: ModelIR): { code: string; target: string; pick: string } {
+  const outs = outputLosses(ir);
+  if (outs.length === 1) {
+    const l = TORCH_LOSS[outs[0].kind];
+    return { code: `def loss_fn(y, target):\n    ${l.code}`, target: `    target = torch.from_numpy(read_tensor(args.y)).${l.target}()`, pick: 'target[batch]' };
   }
+  const each = outs.map((o, i) => `def loss_${i}(y, target):  # ${o.name}\n    ${TORCH_LOSS[o.kind].code}`);
+  return {
+    code: `${each.join('\n\n\n')}\n\n\nWEIGHTS = [${outs.map((o) => pyValue(o.weight)).join(', ')}]  # each output's loss weight, in output order\n\n\n` +
+      `def loss_fn(y, target):\n    # Several outputs: the total is the sum of each output's loss times its weight.\n    return sum(w * f(yi, ti) for w, f, yi, ti in zip(WEIGHTS, (${outs.map((_, i) => `loss_${i}`).join(', ')}), y, target))`,
+    target: `    ys = read_tensor(args.y)  # one target per output, in order\n    target = [${outs.map((o, i) => `torch.from_numpy(ys[${i}]).${TORCH_LOSS[o.kind].target}()`).join(', ')}]`,
+    pick: '[t[batch] for t in target]',
+  };
 }
 
 /**
@@ -82,8 +96,7 @@ from tfjs_weights import read_tfjs_weights
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def loss_fn(y, target):
-    ${loss.code}
+${loss.code}
 
 
 def main():
@@ -108,7 +121,7 @@ def main():
     torch.manual_seed(args.seed)  # the same seed everywhere: identical initial weights on every rank
 
 ${read}
-    target = torch.from_numpy(read_tensor(args.y)).${loss.target}()
+${loss.target}
 
     model = Model()
     if args.fresh:
@@ -128,7 +141,7 @@ ${read}
                 continue
             batch = full[rank::world]  # this process's shard of the batch
             net.train()
-            loss = loss_fn(net(${call}), target[batch])
+            loss = loss_fn(net(${call}), ${loss.pick})
             optimizer.zero_grad()
             loss.backward()
             if args.clip_norm:

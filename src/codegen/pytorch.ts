@@ -62,7 +62,7 @@ class Model(nn.Module):
 ${ind(init.length ? init : ['pass'], 8)}
 
     def forward(self, ${args}):
-${ind([...fwd, `return ${v(ir.outputs[0])}`], 8)}
+${ind([...fwd, `return ${ir.outputs.map(v).join(', ')}`], 8)}
 
     @torch.no_grad()
     def load_tfjs(self, weights):

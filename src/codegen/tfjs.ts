@@ -45,7 +45,7 @@ export function emitTfjsModel(ir: ModelIR, title: string): string {
   }
   if (usesResetAfterGru(ir)) lines.unshift('tf = withGru(tf).tf; // tf.layers.gru builds the reset-after GRU too');
   if (usesAttention(ir)) lines.unshift('tf = withAttention(tf); // tf.layers.attention / additiveAttention (not in stock TF.js)');
-  const model = `tf.model({ inputs: [${ir.inputs.map(v).join(', ')}], outputs: ${v(ir.outputs[0])}, name: 'rnn_studio' })`;
+  const model = `tf.model({ inputs: [${ir.inputs.map(v).join(', ')}], outputs: ${ir.outputs.length === 1 ? v(ir.outputs[0]) : `[${ir.outputs.map(v).join(', ')}]`}, name: 'rnn_studio' })`;
   const bidis = ir.layers.filter((l) => l.kind === 'Bidirectional' && l.inner);
   if (bidis.length) {
     lines.push(`const model = ${model};`,
@@ -143,6 +143,8 @@ const files = modelJson.weightsManifest.flatMap((group) => group.paths).map((p) 
 const bytes = Buffer.concat(files);
 const model = buildModel(tf);
 loadWeights(tf, model, modelJson, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-const y = tf.tidy(() => model.predict(xs.map((x) => tf.tensor(x.data, x.shape, x.dtype))));
-console.log(JSON.stringify({ shape: y.shape, data: Array.from(await y.data()) }));
+// One output prints {shape, data}; a model with several prints a list of them, in the model's output order.
+const ys = [tf.tidy(() => model.predict(xs.map((x) => tf.tensor(x.data, x.shape, x.dtype))))].flat();
+const out = await Promise.all(ys.map(async (y) => ({ shape: y.shape, data: Array.from(await y.data()) })));
+console.log(JSON.stringify(out.length === 1 ? out[0] : out));
 `;

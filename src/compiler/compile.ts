@@ -315,7 +315,11 @@ function splitLinks(s: Structure, id: string): { data: Link[]; states: Link[] } 
   return { data, states };
 }
 
-/** 4. inputs and outputs: the model's Input layers and its one output layer (ids in topological order). */
+/**
+ * 4. inputs and outputs: the model's Input layers and its outputs (ids in topological order). As in a Keras functional
+ * model, the outputs are the layers whose result is used by no other layer: a head left unconnected is an output, and
+ * a model may have several (each trained with its own loss and loss weight, src/compiler/loss.ts).
+ */
 export function endpoints(s: Structure, sorted: string[], diags: Diagnostic[]): { inputs: string[]; outputs: string[] } {
   const err = reportTo(diags);
   const { byId, top, ins, outs } = s;
@@ -332,10 +336,6 @@ export function endpoints(s: Structure, sorted: string[], diags: Diagnostic[]): 
   // A loop leaves no sink; E_CYCLE already says what to do there.
   if (top.length > 0 && sinks.length === 0 && inputs.length > 0 && sorted.length === top.length)
     err('E_NO_OUTPUT', 'Nothing ends the model: no layer after the Input produces an output.', 'Connect a final layer (usually a Dense) after the Input.', { nodeId: inputs[0] });
-  if (sinks.length > 1)
-    for (const id of sinks)
-      err('E_MULTIPLE_OUTPUTS', `${byId.get(id)!.data.kind} is one of ${sinks.length} layers whose output goes nowhere; a model here has one output.`,
-        'Connect all but the final layer onward (merge branches with Concatenate or Add), or delete the extra ones.', { nodeId: id });
   return { inputs, outputs: sinks };
 }
 

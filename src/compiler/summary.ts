@@ -2,6 +2,7 @@
 import type { ModelIR } from './compile.ts';
 import { outputShapeOf } from './compile.ts';
 import { LAYERS } from '../layers/index.ts';
+import { LOSS_NAMES, outputLosses, type LossKind } from './loss.ts';
 
 export interface SummaryRow {
   name: string;
@@ -13,6 +14,8 @@ export interface Summary {
   layers: SummaryRow[];
   totalParams: number;
   trainableParams: number;
+  /** A model with several outputs: each output's loss and its weight in the total (absent for one output). */
+  outputs?: { name: string; loss: LossKind; weight: number }[];
 }
 
 export function summarize(ir: ModelIR): Summary {
@@ -20,6 +23,7 @@ export function summarize(ir: ModelIR): Summary {
     layers: ir.layers.map((l) => ({ name: l.name, kind: l.kind, outputShape: outputShapeOf(l), params: l.paramCount })),
     totalParams: ir.totalParams,
     trainableParams: ir.totalParams - ir.layers.reduce((n, l) => n + (LAYERS[l.kind].nonTrainable?.(l.inputShapes, l.params) ?? 0), 0),
+    ...(ir.outputs.length > 1 ? { outputs: outputLosses(ir).map((o) => ({ name: o.name, loss: o.kind, weight: o.weight })) } : {}),
   };
 }
 
@@ -38,5 +42,6 @@ export function formatSummary(s: Summary, title = 'rnn_studio'): string {
     out.push(i === s.layers.length - 1 ? line('=') : '');
   });
   out.push(`Total params: ${n(s.totalParams)}`, `Trainable params: ${n(s.trainableParams)}`, `Non-trainable params: ${n(s.totalParams - s.trainableParams)}`, line('_'));
+  if (s.outputs) out.push(`Outputs (total loss = Σ weight · loss):`, ...s.outputs.map((o) => ` ${o.name}: ${LOSS_NAMES[o.loss]}, loss weight ${o.weight}`));
   return out.join('\n');
 }

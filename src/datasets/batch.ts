@@ -13,6 +13,8 @@ export interface Batch {
    * (`[B, Ty]`, like `y`): decoderIn[b, 0] = START, decoderIn[b, t] = y[b, t − 1].
    */
   decoderIn?: Int32Array;
+  /** A task with several heads (`TaskInfo.heads`): each head's targets, `[B, units]` numbers or `[B]` class ids. */
+  heads?: { y: Float32Array | Int32Array; yShape: number[] }[];
 }
 
 /**
@@ -39,6 +41,17 @@ export function collate(ds: Dataset, indices: ArrayLike<number>): Batch {
       for (let t = 1; t < s.y.length; t++) decoderIn[b * Ty + t] = s.y[t - 1];
     });
     return { ...xPart, y, yShape: [B, Ty], decoderIn };
+  }
+  if (ds.info.heads) {
+    let at = 0;
+    const heads = ds.info.heads.map(({ output: o }) => {
+      const w = o.kind === 'regression' ? o.units : 1;
+      const y = o.kind === 'regression' ? new Float32Array(B * w) : new Int32Array(B * w);
+      samples.forEach((s, b) => y.set(Array.prototype.slice.call(s.y, at, at + w) as number[], b * w));
+      at += w;
+      return { y, yShape: o.kind === 'regression' ? [B, w] : [B] };
+    });
+    return { ...xPart, ...heads[0], heads };
   }
   const perStep = output.kind === 'classes' && output.perStep;
   const yw = perStep ? T : output.kind === 'regression' ? output.units : 1;

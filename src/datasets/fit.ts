@@ -4,9 +4,9 @@
  * it: regression → MSE (linear head);  C classes → cross-entropy over a softmax of ≥ C units (per step when the
  * task is per-step), or binary cross-entropy over one sigmoid unit when C = 2.
  */
-import { headActivation, modelLoss, type LossKind, type ModelIR } from '../compiler/index.ts';
+import { headActivation, modelLoss, outputLosses, type IRLayer, type LossKind, type ModelIR } from '../compiler/index.ts';
 import { isRecurrentKind } from '../graph/types.ts';
-import type { TaskInfo } from './types.ts';
+import type { Head, TaskInfo } from './types.ts';
 
 export const FIT_CODES = {
   F_INPUTS: 'The model must have exactly one Input',
@@ -44,6 +44,12 @@ export interface FitResult {
    * forcing (`decoderIn`); the loss then skips target positions that are padding (y = 0).
    */
   feeds?: ('x' | 'decoderIn')[];
+  /**
+   * A task with several targets (`TaskInfo.heads`): per model output, in `ir.outputs` order, the target it is trained
+   * on (`head`, an index into the task's heads, and its name), its loss and loss weight, and its layer's name. The
+   * training loss is Σ weight · loss over them; `loss` and `metric` are then those of the task's first target.
+   */
+  outputs?: { head: number; target: string; loss: LossKind; weight: number; name: string }[];
 }
 
 export type Seq2seqRoles = { ok: true; encoder: string; decoder: string } | { ok: false; message: string; fix: string };
@@ -87,16 +93,39 @@ export function checkFit(ir: ModelIR, task: TaskInfo): FitResult {
   const byId = new Map(ir.layers.map((l) => [l.id, l]));
   const perStep = task.output.kind === 'classes' && task.output.perStep;
   let loss: LossKind = task.output.kind === 'regression' ? 'mse' : 'ce';
-  const result = () => ({ ok: !issues.some((i) => i.severity === 'error'), issues, loss, perStep, metric: (loss === 'mse' ? 'mse' : 'accuracy') as FitResult['metric'] });
+  let outputs: FitResult['outputs'];
+  const result = (): FitResult => ({ ok: !issues.some((i) => i.severity === 'error'), issues, loss, perStep, metric: loss === 'mse' ? 'mse' : 'accuracy', ...(outputs ? { outputs } : {}) });
 
   if (task.output.kind === 'sequence') return checkSeq2seq(ir, task, issues, err);
-  if (ir.inputs.length !== 1 || ir.outputs.length !== 1) {
-    err('F_INPUTS', `The model has ${ir.inputs.length} inputs and ${ir.outputs.length} outputs; training needs one of each.`, 'Keep one Input and one final layer.');
+  const heads = task.heads ?? [{ name: '', output: task.output, baseline: task.baseline.loss }];
+  if (ir.inputs.length !== 1 || ir.outputs.length !== heads.length) {
+    if (heads.length === 1) err('F_INPUTS', `The model has ${ir.inputs.length} inputs and ${ir.outputs.length} outputs; training needs one of each.`, 'Keep one Input and one final layer.');
+    else err('F_INPUTS', `"${task.title}" has ${heads.length} targets (${heads.map((h) => h.name).join(', ')}); the model has ${ir.inputs.length} input(s) and ${ir.outputs.length} output(s).`,
+      `Keep one Input and end the model with ${heads.length} heads, one per target (leave each final Dense unconnected).`);
     return result();
   }
-  const inp = byId.get(ir.inputs[0])!;
-  const out = byId.get(ir.outputs[0])!;
-  loss = modelLoss(ir).kind;
+  checkInput(byId.get(ir.inputs[0])!, task, err);
+  const losses = outputLosses(ir);
+  // Each target goes to the first output left whose loss suits it (a number → MSE, classes → cross-entropy).
+  const suits = (h: (typeof heads)[number], k: LossKind) => (h.output.kind === 'regression') === (k === 'mse');
+  const headOf: number[] = new Array(losses.length).fill(-1);
+  heads.forEach((h, i) => {
+    const k = losses.findIndex((o, j) => headOf[j] < 0 && suits(h, o.kind));
+    headOf[k >= 0 ? k : headOf.indexOf(-1)] = i;
+  });
+  headOf.forEach((i, j) => checkHead(byId.get(ir.outputs[j])!, heads[i].output, losses[j].kind, heads.length > 1 ? `The "${heads[i].name}" output: ` : '', task, issues, err));
+  loss = losses[headOf.indexOf(0)].kind;
+  if (heads.length > 1) outputs = losses.map((o, j) => ({ head: headOf[j], loss: o.kind, weight: o.weight, name: o.name, target: heads[headOf[j]].name }));
+  return result();
+}
+
+/** A task with several targets: the baseline of the total loss, each target's weighted as the model weighs its output (Σ w · baseline). */
+export const headsBaseline = (heads: Head[], outputs: NonNullable<FitResult['outputs']>): number => outputs.reduce((a, o) => a + o.weight * heads[o.head].baseline, 0);
+
+type Err = (code: FitCode, message: string, fix: string, nodeId?: string) => void;
+
+/** The Input against the task's data: token ids or features, vocabulary, feature count, fixed length. */
+function checkInput(inp: IRLayer, task: TaskInfo, err: Err) {
   const it = task.input;
   if (it.kind === 'tokens') {
     if (inp.params.inputType !== 'tokens')
@@ -113,34 +142,38 @@ export function checkFit(ir: ModelIR, task: TaskInfo): FitResult {
     err('F_LENGTH', `The Input is fixed to ${fixedLen} steps; the data has ${task.length}.`, `Set the Input's sequence length to ${task.length}, or to 0 (any length).`, inp.id);
   else if (fixedLen > 0 && task.length === null)
     err('F_LENGTH', `The Input is fixed to ${fixedLen} steps; this data has texts of varying length.`, "Set the Input's sequence length to 0 (any length).", inp.id);
+}
 
+/** One output head against the target it is trained on (`prefix` names the target when the task has several). */
+function checkHead(out: IRLayer, target: TaskInfo['output'], loss: LossKind, prefix: string, task: TaskInfo, issues: FitIssue[], err: Err) {
+  if (target.kind === 'sequence') return;
+  const perStep = target.kind === 'classes' && target.perStep;
   const dims = out.outputShape.dims;
   const outPerStep = dims.length === 2;
   if (outPerStep !== perStep)
-    err('F_PER_STEP', perStep
+    err('F_PER_STEP', prefix + (perStep
       ? `"${task.title}" needs an output at every step, but the model ends with one vector.`
-      : `"${task.title}" needs one output at the end, but the model outputs a sequence.`,
+      : `"${task.title}" needs one output at the end, but the model outputs a sequence.`),
     perStep ? 'Turn on returnSequences in the last recurrent layer, so the final Dense runs at every step.'
       : 'Turn off returnSequences in the last recurrent layer (or add pooling) before the final Dense.', out.id);
   const units = dims[dims.length - 1] as number;
   const dense = headActivation(out) !== undefined;
   const activation = headActivation(out) ?? 'none';
-  if (task.output.kind === 'regression') {
-    if (units !== task.output.units)
-      err('F_CLASSES', `The model outputs ${units} number(s) per sample; the target has ${task.output.units}.`, `Set the final Dense to ${task.output.units} unit(s).`, out.id);
+  if (target.kind === 'regression') {
+    if (units !== target.units)
+      err('F_CLASSES', `${prefix}The model outputs ${units} number(s) per sample; the target has ${target.units}.`, `Set the final Dense to ${target.units} unit(s).`, out.id);
     if (activation !== 'linear')
-      err('F_ACTIVATION', `The target is a real number but the output is ${dense ? `${activation}` : `a ${out.kind}`}.`, 'End with a Dense with linear activation.', out.id);
-  } else {
-    const C = task.output.classes;
-    if (loss === 'bce' && C === 2 && units === 1) return result(); // one sigmoid unit: P(class 1)
-    if (loss !== 'ce')
-      err('F_ACTIVATION', `${C} classes need probabilities, but the model ends with ${dense ? `a ${activation} Dense` : `a ${out.kind}`}.`, `End with Dense(${C}, softmax)${C === 2 ? ' or Dense(1, sigmoid)' : ''}.`, out.id);
-    else if (units < C) err('F_CLASSES', `The data has ${C} classes but the final Dense has ${units} units.`, `Set the final Dense to ${C} units.`, out.id);
-    else if (units > C)
-      issues.push({ code: 'F_EXTRA_CLASSES', severity: 'warning', nodeId: out.id,
-        message: `The final Dense has ${units} units for ${C} classes; the extra ${units - C} output(s) will learn to stay near zero.`, fix: `Set the final Dense to ${C} units to match the data.` });
+      err('F_ACTIVATION', `${prefix}The target is a real number but the output is ${dense ? `${activation}` : `a ${out.kind}`}.`, 'End with a Dense with linear activation.', out.id);
+    return;
   }
-  return result();
+  const C = target.classes;
+  if (loss === 'bce' && C === 2 && units === 1) return; // one sigmoid unit: P(class 1)
+  if (loss !== 'ce')
+    err('F_ACTIVATION', `${prefix}${C} classes need probabilities, but the model ends with ${out.kind === 'Dense' ? `a ${activation} Dense` : `a ${out.kind}`}.`, `End with Dense(${C}, softmax)${C === 2 ? ' or Dense(1, sigmoid)' : ''}.`, out.id);
+  else if (units < C) err('F_CLASSES', `${prefix}The data has ${C} classes but the final Dense has ${units} units.`, `Set the final Dense to ${C} units.`, out.id);
+  else if (units > C)
+    issues.push({ code: 'F_EXTRA_CLASSES', severity: 'warning', nodeId: out.id,
+      message: `${prefix}The final Dense has ${units} units for ${C} classes; the extra ${units - C} output(s) will learn to stay near zero.`, fix: `Set the final Dense to ${C} units to match the data.` });
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { compile, DEFAULT_SEED, type ModelIR } from '../compiler/index.ts';
 import type { GraphDoc } from '../graph/types.ts';
-import { checkFit, type FitResult } from './fit.ts';
+import { checkFit, headsBaseline, type FitResult } from './fit.ts';
 import { TASKS } from './index.ts';
 import type { Dataset } from './types.ts';
 
@@ -44,5 +44,13 @@ export function planRun(doc: GraphDoc, o: PlanOptions = {}): PlanResult {
       ok: false, fit,
       error: `The model does not fit "${ds.info.title}":\n${fit.issues.filter((i) => i.severity === 'error').map((i) => `  ${i.code}: ${i.message} Fix: ${i.fix}`).join('\n')}`,
     };
-  return { ok: true, ir: c.ir, ds, fit, seed, taskId, seqLen: seqLen ?? def?.seqLen?.default };
+  return { ok: true, ir: c.ir, ds: fit.outputs ? weightedBaseline(ds, fit) : ds, fit, seed, taskId, seqLen: seqLen ?? def?.seqLen?.default };
+}
+
+/** A task with several targets: its baseline is that of each target, weighted as the model weighs its outputs (Σ w · baseline). */
+function weightedBaseline(ds: Dataset, fit: FitResult): Dataset {
+  const heads = ds.info.heads!;
+  const loss = headsBaseline(heads, fit.outputs!);
+  const what = `${ds.info.baseline.what.replace(/, loss weights 1$/, '')}, weighted ${fit.outputs!.map((o) => `${o.weight} · ${o.target}`).join(' + ')}`;
+  return { ...ds, info: { ...ds.info, baseline: { ...ds.info.baseline, loss, what } } };
 }

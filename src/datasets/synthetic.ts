@@ -53,6 +53,44 @@ export const adding: TaskDef = {
   },
 };
 
+/**
+ * The adding problem read by two heads (a model with two outputs): the sum of the two marked values (regression,
+ * MSE) and whether that sum is above 1 (two classes). A sample's targets: [sum, class]. Baselines: predicting 1
+ * gives MSE 1/6; P(U₁ + U₂ > 1) = 1/2 exactly, so a coin gives cross-entropy ln 2. The total baseline is their sum
+ * (loss weights 1).
+ */
+export const addingHeads: TaskDef = {
+  id: 'adding-heads',
+  title: 'Adding, two heads',
+  summary: 'Two outputs on the adding problem: the sum of the two marked numbers, and whether it is above 1.',
+  group: 'long-lag',
+  seqLen: { default: 20, min: 4, max: 1000, label: 'Sequence length T' },
+  make(o) {
+    const base = adding.make({ ...o, seqLen: clampLen(o, 20, 4, 1000) });
+    const sample = (i: number) => {
+      const s = base.sample(i);
+      return { ...s, y: [s.y[0], s.y[0] > 1 ? 1 : 0] };
+    };
+    return {
+      ...base,
+      info: {
+        ...base.info, id: 'adding-heads', title: 'Adding, two heads',
+        description: `${base.info.description} Two targets: the sum (a number) and whether it is above 1 (two classes).`,
+        heads: [
+          { name: 'sum', output: { kind: 'regression', units: 1 }, baseline: 1 / 6 },
+          { name: 'above 1', output: { kind: 'classes', classes: 2, perStep: false, classNames: ['≤ 1', '> 1'] }, baseline: Math.LN2 },
+        ],
+        baseline: { loss: 1 / 6 + Math.LN2, what: 'predict 1 for the sum (MSE 1/6) and a coin for "above 1" (cross-entropy ln 2), loss weights 1' },
+      },
+      sample,
+      show(i) {
+        const y = sample(i).y;
+        return { ...base.show(i), target: `${fmt(y[0])}, ${y[1] ? '> 1' : '≤ 1'}` };
+      },
+    };
+  },
+};
+
 const COPY_SYMBOLS = ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', '_', ':'];
 /**
  * §2 Copy memory (uRNN variant). Input length T+20: 10 symbols from a0…a7, T−1 blanks (8), the delimiter (9),

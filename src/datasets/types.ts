@@ -43,6 +43,19 @@ export interface TaskInfo {
   params: Record<string, number | string>;
   /** Where the data comes from and its licence (corpora only). */
   source?: string;
+  /**
+   * A task with several targets, one per model output (src/datasets/fit.ts matches each to an output by its loss):
+   * each head's name, what it must produce (one value per sample) and its baseline loss. `output` is then the first
+   * head's, and a sample's `y` holds the heads' targets one after another.
+   */
+  heads?: Head[];
+}
+
+/** One target of a task with several: a regression or a final-step class. */
+export interface Head {
+  name: string;
+  output: Extract<OutputSpec, { kind: 'regression' }> | (Extract<OutputSpec, { kind: 'classes' }> & { perStep: false });
+  baseline: number;
 }
 
 /** One example: `x` flat row-major (`[T]` ids or `[T·F]` features), `y` one value, one label, T labels, or a target sequence of its own length ending in END. */

@@ -1,5 +1,5 @@
 import { activation, flag, initializer, notKept, num } from './keras-config.ts';
-import { int, oneOf, seed, bool } from './params.ts';
+import { float, int, oneOf, seed, bool } from './params.ts';
 import type { Params } from '../graph/types.ts';
 import { fail, ok, oneLayer, type BuildCtx, type LayerSpec, type TF, type TorchCode, type TorchCtx } from './spec.ts';
 import { tfInitializer, KERNEL_INITIALIZERS } from './recurrent.ts';
@@ -43,6 +43,7 @@ export const dense: LayerSpec = {
     useBias: bool(true, 'Use bias', 'Add the bias vector b.'),
     kernelInitializer: oneOf(KERNEL_INITIALIZERS, 'glorotUniform', 'Kernel init', 'Initial weights (Keras default glorotUniform).'),
     seed: seed(),
+    lossWeight: float(1, 'Loss weight', "When this Dense is one of the model's outputs: its loss counts this many times in the total (Keras's loss_weights).", 0, 1000, { outputOnly: true }),
   },
   inferShape: ([x], p) => {
     if (isTokens(x))

@@ -6,7 +6,6 @@ export const DIAGNOSTICS = {
   E_CYCLE: 'Connections form a loop',
   E_NO_INPUT: 'The model has no Input',
   E_NO_OUTPUT: 'The model has no output',
-  E_MULTIPLE_OUTPUTS: 'More than one layer ends the model',
   E_MISSING_INPUT: 'Layer has no input',
   E_TOO_MANY_INPUTS: 'Layer takes exactly one input',
   E_INPUT_HAS_INPUT: 'An Input cannot receive a connection',

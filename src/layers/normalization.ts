@@ -4,11 +4,10 @@
  */
 import type { Params } from '../graph/types.ts';
 import { mustBe, notKept, num, refuse, type Json, type KerasReadCtx } from './keras-config.ts';
-import { int, type FloatSpec } from './params.ts';
+import { float, int } from './params.ts';
 import { applyOne, fail, ok, type LayerSpec, type ShapeResult } from './spec.ts';
 import { formatShape, isTokens, type TensorType } from './tensor-type.ts';
 
-const float = (def: number, label: string, help: string, min: number, max: number): FloatSpec => ({ type: 'float', default: def, label, help, min, max });
 
 /**
  * The normalised axis: -1 (the features axis). A Keras file may write it as a positive index (tf.keras stores `[2]`

@@ -6,6 +6,8 @@ interface Base {
   help: string;
   /** Only meaningful when this returns true (e.g. vocabSize for token inputs); hidden otherwise. */
   when?: (p: Params) => boolean;
+  /** Only meaningful on a layer that ends the model (a loss weight); hidden on any other. */
+  outputOnly?: boolean;
 }
 export interface IntSpec extends Base {
   type: 'int';
@@ -37,6 +39,9 @@ const MAX_INT = 10_000_000;
 
 export const int = (def: number, label: string, help: string, o: Partial<Pick<IntSpec, 'min' | 'max' | 'when'>> = {}): IntSpec => ({
   type: 'int', default: def, label, help, min: o.min ?? 1, max: o.max ?? MAX_INT, when: o.when,
+});
+export const float = (def: number, label: string, help: string, min: number, max: number, o: Pick<FloatSpec, 'outputOnly'> = {}): FloatSpec => ({
+  type: 'float', default: def, label, help, min, max, ...o,
 });
 export const rate = (def: number, label: string, help: string): FloatSpec => ({
   type: 'float', default: def, label, help, min: 0, max: 1, maxExclusive: true,

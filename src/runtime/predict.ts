@@ -39,8 +39,11 @@ export function checkInputsJson(v: unknown): TensorJson[] | string {
   return bad >= 0 ? `input ${bad + 1} of ${xs.length}: ${xs[bad] as string}` : (xs as TensorJson[]);
 }
 
-/** Runs the model on its input tensors, one per Input in order (inference mode: dropout off). */
-export async function predict(model: tf.LayersModel, xs: TensorJson[]): Promise<OutputJson> {
+/**
+ * Runs the model on its input tensors, one per Input in order (inference mode: dropout off): one output tensor, or a
+ * list of them, in the model's output order, when the model has several outputs.
+ */
+export async function predict(model: tf.LayersModel, xs: TensorJson[]): Promise<OutputJson | OutputJson[]> {
   if (xs.length !== model.inputs.length)
     throw new Error(`This model has ${model.inputs.length} inputs and was given ${xs.length}${model.inputs.length > 1 ? ' (give a JSON list of tensors, one per Input in order)' : ''}.`);
   model.inputs.forEach(({ shape: want }, k) => {
@@ -48,9 +51,8 @@ export async function predict(model: tf.LayersModel, xs: TensorJson[]): Promise<
     if (want.length !== x.shape.length || want.some((d, i) => d !== null && d !== x.shape[i]))
       throw new Error(`${xs.length > 1 ? `Input ${k + 1} has` : 'The input has'} shape [${x.shape}] but the model expects [${want.map((d) => d ?? 'any')}].`);
   });
-  const y = tf.tidy(() => model.predict(xs.map((x) => tf.tensor(x.data, x.shape, x.dtype))) as tf.Tensor);
-  const data = Array.from(await y.data());
-  const shape = y.shape;
-  y.dispose();
-  return { shape, data };
+  const ys = [tf.tidy(() => model.predict(xs.map((x) => tf.tensor(x.data, x.shape, x.dtype))) as tf.Tensor | tf.Tensor[])].flat();
+  const out = await Promise.all(ys.map(async (y) => ({ shape: y.shape, data: Array.from(await y.data()) })));
+  tf.dispose(ys);
+  return out.length === 1 ? out[0] : out;
 }

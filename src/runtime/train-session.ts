@@ -3,7 +3,7 @@
  * Everything that crosses to the page is plain data; every tensor stays here.
  */
 import * as tf from '@tensorflow/tfjs';
-import { collate, loadTask, parseCsvDataset, Rng, TASKS, type Dataset, type FitIssue, type PairDataset, type Shown, type TaskInfo } from '../datasets/index.ts';
+import { collate, loadTask, parseCsvDataset, Rng, TASKS, type Batch, type Dataset, type FitIssue, type FitResult, type PairDataset, type Shown, type TaskInfo } from '../datasets/index.ts';
 import { planRun, type RunPlan } from '../datasets/plan.ts';
 import { parseDocument } from '../graph/index.ts';
 import { buildModel } from './build.ts';
@@ -12,7 +12,7 @@ import { engineInUse, fusedLayerCount } from './fused/index.ts';
 import { wordConnectivity, type ReadWord } from './probes/connectivity.ts';
 import { createRecorder, type Recorder, type Snapshot } from './probes/record.ts';
 import { probeBlocker } from './probes/walk.ts';
-import { Trainer, type RunResult, type TrainEvent, type TrainSettings } from './train.ts';
+import { asList, Trainer, type RunResult, type TrainEvent, type TrainSettings } from './train.ts';
 import { loadSavedWeights } from './saved-weights.ts';
 import { limitProblem, newRunId, runWeightsKey, thin, type RunMeta, type Runs, type RunsView } from './runs.ts';
 import { graphKey, weightsKey, type WeightsSource } from './weights-key.ts';
@@ -36,7 +36,9 @@ export type SessionEvent =
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'started'; backend: string; engine: string; taskId: string; info: TaskInfo; fitIssues: FitIssue[]; totalParams: number; trainSize: number; valSize: number; key: string;
       /** Why recording for the Inside tab is off although it was asked for (a model without a recurrent layer). */
-      notRecorded?: string };
+      notRecorded?: string;
+      /** A model with several outputs: each one's layer name, target, loss and weight (steps and evaluations carry their losses in this order). */
+      outputs?: FitResult['outputs'] };
 
 export interface SavedMeta {
   task: string;
@@ -137,7 +139,7 @@ export class TrainSession {
       throw new Error(refused);
     }
     const notRecorded = req.recordEvery ? probeBlocker(plan.ir) : null;
-    onEvent({ type: 'started', backend, engine: engineOf(this.model), taskId: plan.taskId, info: plan.ds.info, fitIssues: plan.fit.issues, totalParams: plan.ir.totalParams, trainSize: plan.ds.trainSize, valSize: plan.ds.valSize, key, ...(notRecorded ? { notRecorded } : {}) });
+    onEvent({ type: 'started', backend, engine: engineOf(this.model), taskId: plan.taskId, info: plan.ds.info, fitIssues: plan.fit.issues, totalParams: plan.ir.totalParams, trainSize: plan.ds.trainSize, valSize: plan.ds.valSize, key, ...(notRecorded ? { notRecorded } : {}), ...(plan.fit.outputs ? { outputs: plan.fit.outputs } : {}) });
     // Recording for the Inside tab: the probe recorder runs between training steps through the loop's hook.
     let recorder: Recorder | null = null;
     if (req.recordEvery && req.recordEvery > 0 && !notRecorded) {
@@ -279,6 +281,7 @@ export class TrainSession {
       batch = collate(ds, [i]);
       x = { shown: ds.show(i) };
     }
+    if (plan.fit.outputs) return { input: x.shown.input, ...(x.shown.target !== undefined ? { target: x.shown.target } : {}), output: await this.eachOutput(batch) };
     const p = tf.tidy(() => model.predict(tf.tensor(batch.x, batch.xShape, batch.xDtype)) as tf.Tensor);
     const v = await p.data();
     const shape = p.shape;
@@ -315,6 +318,23 @@ export class TrainSession {
       }
     }
     return result;
+  }
+
+  /** A model with several outputs on one sample: each output's answer for its target (a number, or a class with its probability). */
+  private async eachOutput(batch: Pick<Batch, 'x' | 'xShape' | 'xDtype'>): Promise<string> {
+    const { model, plan } = this;
+    const heads = plan!.ds.info.heads!;
+    const ys = tf.tidy(() => asList(model!.predict(tf.tensor(batch.x, batch.xShape, batch.xDtype)) as tf.Tensor | tf.Tensor[]));
+    const vs = await Promise.all(ys.map((y) => y.data()));
+    tf.dispose(ys);
+    return plan!.fit.outputs!.map((o, i) => {
+      const h = heads[o.head].output;
+      const v = vs[i];
+      if (h.kind === 'regression') return `${o.target}: ${Array.from(v, (n) => n.toFixed(3)).join(', ')}`;
+      const probs = v.length === 1 ? [1 - v[0], v[0]] : Array.from(v);
+      const k = argmax(probs.slice(0, h.classes));
+      return `${o.target}: ${h.classNames?.[k] ?? k} (${(probs[k] * 100).toFixed(1)} %)`;
+    }).join(' · ');
   }
 
   /**

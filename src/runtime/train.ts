@@ -45,6 +45,8 @@ export interface StepEvent {
   metric: number;
   /** ‖g‖₂ before clipping. */
   gradNorm: number;
+  /** A model with several outputs: each output's own (unweighted) loss, in `fit.outputs` order; `loss` is Σ weight · these. */
+  losses?: number[];
   clipped: boolean;
   msPerStep: number;
 }
@@ -52,6 +54,8 @@ export interface StepEvent {
 export interface Evaluation {
   loss: number;
   metric: number;
+  /** A model with several outputs: each output's own (unweighted) validation loss, in `fit.outputs` order. */
+  losses?: number[];
   /**
    * `confusion[true][predicted]` counts, for final-step classification: C rows, and C columns plus one for
    * "another output" when the head has more units than the task has classes.
@@ -129,20 +133,29 @@ const padMask = (p: tf.Tensor, y: tf.Tensor) => tf.cast(tf.notEqual(tf.reshape(t
 /**
  * `meanLoss`, and the metric: MSE, or accuracy (argmax = label; p > 0.5 for one sigmoid unit); for a pair task
  * (`fit.feeds`) the loss skips the padding and the accuracy is over the target tokens that are not padding.
+ * A model with several outputs (`fit.outputs`): each output's loss against its own target (`losses`), the total
+ * L = Σ_i w_i · L_i as Keras's `compile(loss_weights=…)` sums them, and the metric of the task's first target.
  */
-export function lossAndMetric(fit: Pick<FitResult, 'loss' | 'feeds'>, p: tf.Tensor, y: tf.Tensor): { loss: tf.Scalar; metric: tf.Scalar } {
+export function lossAndMetric(fit: Pick<FitResult, 'loss' | 'feeds' | 'outputs'>, p: tf.Tensor[], y: tf.Tensor[]): { loss: tf.Scalar; metric: tf.Scalar; losses: tf.Scalar[] } {
   const skipPad = fit.feeds !== undefined;
-  const loss = meanLoss(fit.loss, p, y, { skipPad });
-  if (fit.loss === 'mse') return { loss, metric: loss };
+  const outs = fit.outputs ?? [{ loss: fit.loss, weight: 1, head: 0 }];
+  const losses = outs.map((o, i) => meanLoss(o.loss, p[i], y[i], { skipPad }));
+  const loss = losses.length === 1 ? losses[0] : tf.tidy(() => tf.addN(losses.map((l, i) => tf.mul(l, outs[i].weight))) as tf.Scalar);
+  const first = outs.findIndex((o) => o.head === 0);
+  const [kind, pm, ym] = [outs[first].loss, p[first], y[first]];
+  if (kind === 'mse') return { loss, metric: losses[first], losses };
   const metric = tf.tidy(() => {
-    if (fit.loss === 'bce') return tf.mean(tf.cast(tf.equal(tf.greater(tf.reshape(p, [-1]), 0.5), tf.cast(tf.reshape(y, [-1]), 'bool')), 'float32'));
-    const hit = tf.cast(tf.equal(tf.argMax(p, -1), tf.reshape(tf.cast(y, 'int32'), p.shape.slice(0, -1))), 'float32');
+    if (kind === 'bce') return tf.mean(tf.cast(tf.equal(tf.greater(tf.reshape(pm, [-1]), 0.5), tf.cast(tf.reshape(ym, [-1]), 'bool')), 'float32'));
+    const hit = tf.cast(tf.equal(tf.argMax(pm, -1), tf.reshape(tf.cast(ym, 'int32'), pm.shape.slice(0, -1))), 'float32');
     if (!skipPad) return tf.mean(hit);
-    const real = padMask(p, y);
+    const real = padMask(pm, ym);
     return tf.div(tf.sum(tf.mul(hit, real)), tf.maximum(tf.sum(real), 1));
   }) as tf.Scalar;
-  return { loss, metric };
+  return { loss, metric, losses };
 }
+
+/** The model's outputs as a list (one tensor for a one-output model). */
+export const asList = (t: tf.Tensor | tf.Tensor[]): tf.Tensor[] => (Array.isArray(t) ? t : [t]);
 
 /** ‖g‖₂ over all gradients together: sqrt(Σ_v Σ_i g_{v,i}²) (one scalar tensor). */
 export const globalNorm = (grads: tf.NamedTensorMap): tf.Scalar =>
@@ -153,14 +166,16 @@ export const scaleGrads = (grads: tf.NamedTensorMap, factor: number): tf.NamedTe
   tf.tidy(() => Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, factor)])));
 
 /**
- * A batch as the model's input tensors and the target. A pair task's batch feeds each of the model's Inputs what
- * `fit.feeds` names for it: the source ids or the decoder input of teacher forcing.
+ * A batch as the model's input tensors and the targets, one per output. A pair task's batch feeds each of the model's
+ * Inputs what `fit.feeds` names for it: the source ids or the decoder input of teacher forcing; a task with several
+ * targets gives each output the target `fit.outputs` names for it.
  */
-export function batchTensors(b: Batch, fit: Pick<FitResult, 'feeds'>): { x: tf.Tensor[]; y: tf.Tensor } {
+export function batchTensors(b: Batch, fit: Pick<FitResult, 'feeds' | 'outputs'>): { x: tf.Tensor[]; y: tf.Tensor[] } {
   const x = fit.feeds
     ? fit.feeds.map((f) => (f === 'x' ? tf.tensor(b.x, b.xShape, 'int32') : tf.tensor(b.decoderIn!, b.yShape, 'int32')))
     : [tf.tensor(b.x, b.xShape, b.xDtype)];
-  return { x, y: tf.tensor(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32') };
+  const targets = fit.outputs ? fit.outputs.map((o) => b.heads![o.head]) : [b];
+  return { x, y: targets.map((t) => tf.tensor(t.y, t.yShape, t.y instanceof Int32Array ? 'int32' : 'float32')) };
 }
 
 /** Pair tasks decode at most this many validation samples per validation (one at a time, so it is the slow part). */
@@ -183,31 +198,38 @@ export async function evaluate(model: tf.LayersModel, ds: Dataset, fit: FitResul
   const classes = ds.info.output.kind === 'classes' && !ds.info.output.perStep ? ds.info.output.classes : 0;
   // A softmax wider than the classes (the fit check allows it) can put its argmax on an output that is no class:
   // those predictions are counted in one extra last column, so every row still sums to its class's samples.
-  const units = model.outputs[0].shape[model.outputs[0].shape.length - 1] ?? classes;
+  // With several outputs, the matrix is that of the output trained on the task's first target (`batch.y`).
+  const head = fit.outputs ? fit.outputs.findIndex((o) => o.head === 0) : 0;
+  const units = model.outputs[head].shape[model.outputs[head].shape.length - 1] ?? classes;
   const columns = classes + (units > classes ? 1 : 0);
   const confusion = classes ? Array.from({ length: classes }, () => new Array<number>(columns).fill(0)) : undefined;
   let lossSum = 0;
+  const lossSums = (fit.outputs ?? []).map(() => 0);
   let metricSum = 0;
   let weight = 0;
   for (let s = 0; s < n; s += B) {
     const idx = Array.from({ length: Math.min(B, n - s) }, (_, k) => ds.trainSize + s + k);
     const batch = collate(ds, idx);
-    const [l, m, pred] = tf.tidy(() => {
+    const [l, m, pred, each] = tf.tidy(() => {
       const { x, y } = batchTensors(batch, fit);
-      const p = model.predict(x) as tf.Tensor;
+      const p = asList(model.predict(x) as tf.Tensor | tf.Tensor[]);
       const r = lossAndMetric(fit, p, y);
-      const predicted = confusion ? (fit.loss === 'bce' ? tf.cast(tf.greater(tf.reshape(p, [-1]), 0.5), 'int32') : tf.argMax(p, -1)) : tf.zeros([0]);
-      return [r.loss, r.metric, predicted];
+      const predicted = confusion ? (fit.loss === 'bce' ? tf.cast(tf.greater(tf.reshape(p[head], [-1]), 0.5), 'int32') : tf.argMax(p[head], -1)) : tf.zeros([0]);
+      return [r.loss, r.metric, predicted, tf.stack(r.losses)];
     });
-    const [lv, mv, pv] = await Promise.all([l.data(), m.data(), pred.data()]);
-    tf.dispose([l, m, pred]);
+    const [lv, mv, pv, ev] = await Promise.all([l.data(), m.data(), pred.data(), each.data()]);
+    tf.dispose([l, m, pred, each]);
     lossSum += lv[0] * idx.length;
+    lossSums.forEach((_, i) => (lossSums[i] += ev[i] * idx.length));
     metricSum += mv[0] * idx.length;
     weight += idx.length;
     if (confusion) for (let k = 0; k < idx.length; k++) confusion[batch.y[k]][Math.min(pv[k], classes)]++;
   }
   const decoded = fit.feeds && ir ? decodedScore(model, ir, ds as PairDataset, Math.min(n, DECODE_SAMPLES)) : undefined;
-  return { loss: lossSum / weight, metric: metricSum / weight, ...(confusion ? { confusion } : {}), ...(decoded ? { decoded } : {}) };
+  return {
+    loss: lossSum / weight, metric: metricSum / weight, ...(fit.outputs ? { losses: lossSums.map((v) => v / weight) } : {}),
+    ...(confusion ? { confusion } : {}), ...(decoded ? { decoded } : {}),
+  };
 }
 
 const nextTick = () => new Promise<void>((r) => setTimeout(r, 0));
@@ -294,16 +316,18 @@ export class Trainer {
         const data = collate(this.ds, order.subarray(batch * B, batch * B + B));
         const { x, y } = batchTensors(data, this.fit);
         let metricT: tf.Scalar | undefined;
+        let eachT: tf.Tensor | undefined;
         const { value, grads } = tf.variableGrads(() => {
-          const r = lossAndMetric(this.fit, this.model.apply(x, { training: true }) as tf.Tensor, y);
+          const r = lossAndMetric(this.fit, asList(this.model.apply(x, { training: true }) as tf.Tensor | tf.Tensor[]), y);
           metricT = tf.keep(r.metric === r.loss ? r.loss.clone() : r.metric);
+          eachT = tf.keep(tf.stack(r.losses));
           return r.loss;
         }, vars);
         const normT = globalNorm(grads);
-        const [lossV, normV, metricV] = await Promise.all([value.data(), normT.data(), metricT!.data()]);
+        const [lossV, normV, metricV, eachV] = await Promise.all([value.data(), normT.data(), metricT!.data(), eachT!.data()]);
         const loss = lossV[0];
         const norm = normV[0];
-        tf.dispose([...x, y, normT, value, metricT!]);
+        tf.dispose([...x, ...y, normT, value, metricT!, eachT!]);
         if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
           tf.dispose(Object.values(grads));
           // θ at this step gave a non-finite loss: go back to θ before the last update, whose loss was finite.
@@ -328,7 +352,7 @@ export class Trainer {
         this.step++;
         onEvent({
           type: 'step', step: this.step, totalSteps, epoch, batch: batch + 1, batchesPerEpoch,
-          loss, metric: metricV[0], gradNorm: norm, clipped: isClipped, msPerStep: performance.now() - t0,
+          loss, metric: metricV[0], gradNorm: norm, clipped: isClipped, msPerStep: performance.now() - t0, ...(this.fit.outputs ? { losses: Array.from(eachV) } : {}),
         });
         await afterStep?.(this.step);
         if (this.step % evalEvery === 0 || this.step === totalSteps) await validate(Math.floor((this.step - 1) / batchesPerEpoch));

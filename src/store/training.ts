@@ -6,7 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import { create } from 'zustand';
-import { parseCsvDataset, TASKS, withTrainingDefaults, type FitIssue, type Shown, type TaskInfo } from '../datasets/index.ts';
+import { parseCsvDataset, TASKS, withTrainingDefaults, type FitIssue, type FitResult, type Shown, type TaskInfo } from '../datasets/index.ts';
 import { serializeDocument, type GraphDoc } from '../graph/index.ts';
 import type { RunResult, TrainEvent, TrainSettings } from '../runtime/train.ts';
 import { batcher } from './batch.ts';
@@ -24,11 +24,14 @@ export interface StepPoint {
   metric: number;
   gradNorm: number;
   clipped: boolean;
+  /** A model with several outputs: each output's own loss (`TrainingState.outputs` order). */
+  losses?: number[];
 }
 export interface EvalPoint {
   step: number;
   loss: number;
   metric: number;
+  losses?: number[];
 }
 
 export interface Progress {
@@ -54,6 +57,8 @@ export interface TrainingState {
   message: string | null;
   info: TaskInfo | null;
   fitIssues: FitIssue[];
+  /** The run's outputs when the model has several: each one's name, target, loss and weight. */
+  outputs: FitResult['outputs'] | null;
   progress: Progress | null;
   steps: StepPoint[];
   evals: EvalPoint[];
@@ -70,7 +75,7 @@ export interface TrainingState {
 }
 
 const initial = (): TrainingState => ({
-  backendWanted: 'wasm', backendInUse: null, engine: null, tfjsVersion: null, csv: null, status: 'idle', message: null, info: null, fitIssues: [],
+  backendWanted: 'wasm', backendInUse: null, engine: null, tfjsVersion: null, csv: null, status: 'idle', message: null, info: null, fitIssues: [], outputs: null,
   progress: null, steps: [], evals: [], final: null, clippedFraction: 0, saved: null, tryResult: null, trainedFrom: null, importedWeights: false, startedAt: 0, recentMs: [],
 });
 
@@ -168,7 +173,7 @@ const stepBatch = batcher<Extract<TrainEvent, { type: 'step' }>>((batch) => {
   const e = batch[batch.length - 1];
   const recentMs = [...s.recentMs, ...batch.map((b) => b.msPerStep)].slice(-20);
   useTraining.setState({
-    steps: [...s.steps, ...batch.map((b) => ({ step: b.step, loss: b.loss, metric: b.metric, gradNorm: b.gradNorm, clipped: b.clipped }))],
+    steps: [...s.steps, ...batch.map((b) => ({ step: b.step, loss: b.loss, metric: b.metric, gradNorm: b.gradNorm, clipped: b.clipped, ...(b.losses ? { losses: b.losses } : {}) }))],
     recentMs,
     progress: { step: e.step, totalSteps: e.totalSteps, epoch: e.epoch, batch: e.batch, batchesPerEpoch: e.batchesPerEpoch, msPerStep: median(recentMs), elapsedMs: performance.now() - s.startedAt },
   });
@@ -178,14 +183,14 @@ function onEvent(e: SessionEvent) {
   const s = useTraining.getState();
   switch (e.type) {
     case 'started':
-      useTraining.setState({ status: 'running', info: e.info, fitIssues: e.fitIssues, engine: e.engine });
+      useTraining.setState({ status: 'running', info: e.info, fitIssues: e.fitIssues, engine: e.engine, outputs: e.outputs ?? null });
       if (e.notRecorded) setBusy(null, e.notRecorded); // shown in the Inside tab, where the recording would appear
       return;
     case 'step':
       stepBatch.push(e);
       return;
     case 'eval':
-      useTraining.setState({ evals: [...s.evals, { step: e.step, loss: e.loss, metric: e.metric }], ...(e.confusion ? { final: { loss: e.loss, metric: e.metric, confusion: e.confusion } } : {}) });
+      useTraining.setState({ evals: [...s.evals, { step: e.step, loss: e.loss, metric: e.metric, ...(e.losses ? { losses: e.losses } : {}) }], ...(e.confusion ? { final: { loss: e.loss, metric: e.metric, confusion: e.confusion } } : {}) });
       return;
     case 'paused':
       stepBatch.flush(); // the steps before the pause show before the paused status, not a frame later
@@ -208,7 +213,7 @@ export async function startTraining(doc: GraphDoc, extra: Partial<TrainSettings>
   if (isBusy(useTraining.getState())) return;
   const s = settingsOf(doc);
   const docText = serializeDocument(doc);
-  useTraining.setState({ status: 'starting', message: null, steps: [], evals: [], final: null, progress: null, tryResult: null, saved: null, startedAt: performance.now(), recentMs: [], trainedFrom: null, importedWeights: false });
+  useTraining.setState({ status: 'starting', message: null, steps: [], evals: [], outputs: null, final: null, progress: null, tryResult: null, saved: null, startedAt: performance.now(), recentMs: [], trainedFrom: null, importedWeights: false });
   try {
     await ensureBackend();
     const { task: _task, seqLen: _seqLen, ...graphSettings } = s;

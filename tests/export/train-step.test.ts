@@ -1,6 +1,6 @@
 /**
  * Exported training follows the app's training. For each loss family (softmax cross-entropy per sequence,
- * per-timestep cross-entropy, one sigmoid unit with binary cross-entropy, MSE), the PyTorch export's train.py runs
+ * per-timestep cross-entropy, one sigmoid unit with binary cross-entropy, MSE, and two outputs with loss weights), the PyTorch export's train.py runs
  * one step under python3 on the app's batch (`export --data N`) and weights, and so does the app's own Trainer.
  * Both use SGD with lr 1 and no clipping, whose first step moves every weight by exactly −∂L/∂θ (momentum starts at
  * zero), so equal weights after the step mean equal gradients; the printed losses must agree too. The app's weights
@@ -8,11 +8,12 @@
  * compared: a trained `bias_hh` (the bias counted twice) would move away from the app's zero.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { readWeightsDir } from '../../src/cli/io.ts';
-import { type ChainStep, chainDoc, type GraphDoc } from '../../src/graph/index.ts';
+import { type ChainStep, chainDoc, type GraphDoc, parseDocument } from '../../src/graph/index.ts';
+import { FIXTURE_DIR } from '../fixtures/graphs.ts';
 import { planRun } from '../../src/datasets/plan.ts';
 import { modelWithWeights } from '../../src/runtime/model-io.ts';
 import { modelFiles } from '../../src/runtime/save.ts';
@@ -26,16 +27,23 @@ beforeAll(async () => {
 
 const N = 6;
 const feats = (features: number): ChainStep => ['Input', { inputType: 'features', features, length: 0 }];
-const CASES: [string, ChainStep[], { task: string; seqLen: number }][] = [
+/** Two heads on one GRU (tests/fixtures/two-heads.json): MSE with loss weight 0.5 plus softmax cross-entropy. */
+const twoHeads = (): GraphDoc => {
+  const r = parseDocument(readFileSync(join(FIXTURE_DIR, 'two-heads.json'), 'utf8'));
+  if (!r.ok) throw new Error(r.error);
+  return r.doc;
+};
+const CASES: [string, ChainStep[] | GraphDoc, { task: string; seqLen: number }][] = [
   ['softmax cross-entropy per sequence', [feats(1), ['LSTM', { units: 3 }], ['Dense', { units: 2, activation: 'softmax' }]], { task: 'parity', seqLen: 5 }],
   ['per-timestep cross-entropy', [feats(10), ['SimpleRNN', { units: 4, returnSequences: true }], ['Dense', { units: 10, activation: 'softmax' }]], { task: 'copy', seqLen: 2 }],
   ['sigmoid binary cross-entropy', [feats(1), ['Bidirectional', { mergeMode: 'concat' }, ['LSTM', { units: 2 }]], ['Dense', { units: 1, activation: 'sigmoid' }]], { task: 'parity', seqLen: 5 }],
   ['mean squared error', [feats(2), ['GRU', { units: 3 }], ['Dense', { units: 1, activation: 'linear' }]], { task: 'adding', seqLen: 6 }],
+  ['two outputs, 0.5 · MSE + cross-entropy', twoHeads(), { task: 'adding-heads', seqLen: 6 }],
 ];
 
 it.each(CASES)('%s: train.py\'s first step equals the app\'s (loss and gradients within 1e-5)', async (name, steps, data) => {
   const dir = scratchDir(`train-step-${name.replace(/\W+/g, '-')}`);
-  const doc: GraphDoc = { ...chainDoc(steps), training: { ...data, seed: 5, optimizer: 'sgd', learningRate: 1, batchSize: N, clipNorm: 0 } };
+  const doc: GraphDoc = { ...(Array.isArray(steps) ? chainDoc(steps) : steps), training: { ...data, seed: 5, optimizer: 'sgd', learningRate: 1, batchSize: N, clipNorm: 0 } };
   const graph = writeGraph(doc, join(dir, 'graph.json'));
   await writeRandomWeights(doc, join(dir, 'weights'), 3);
   const out = join(dir, 'pytorch');

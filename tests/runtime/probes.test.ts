@@ -242,7 +242,7 @@ describe('probes use the training loss (modelLoss) for every head', () => {
     const y = target();
     const fit = { loss: modelLoss(ir).kind };
     expect(fit.loss).toBe(kind);
-    const trainLoss = tf.tidy(() => lossAndMetric(fit, model.predict(x) as tf.Tensor, y).loss.dataSync()[0]);
+    const trainLoss = tf.tidy(() => lossAndMetric(fit, [model.predict(x) as tf.Tensor], [y]).loss.dataSync()[0]);
     const probe = await probeModel(model, ir, [x], y);
     expect(probe.lossKind).toBe(kind);
     expect(probe.loss).toBeCloseTo(trainLoss, 5);

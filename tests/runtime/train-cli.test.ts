@@ -93,3 +93,17 @@ describe('rnn-studio train', () => {
     expect(leftBaselineAt(r.losses.slice(0, -1), r.baseline)).toBeNull();
   });
 });
+
+describe('rnn-studio train, a model with two outputs', () => {
+  it('--json reports each output by name with its target, loss, weight and losses; the total is their weighted sum', () => {
+    const r = JSON.parse(execFileSync('node', [join(ROOT, 'bin/rnn-studio.mjs'), 'train', join(ROOT, 'tests/fixtures/two-heads.json'), '--steps', '4', '--eval-every', '100', '--json'],
+      { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    expect(r.outputs.map((o: { name: string; target: string; loss: string; weight: number }) => [o.name, o.target, o.loss, o.weight]))
+      .toEqual([['dense', 'sum', 'mse', 0.5], ['dense_1', 'above 1', 'ce', 1]]);
+    const [sum, cls] = r.outputs;
+    expect(r.finalLoss).toBeCloseTo(0.5 * sum.finalLoss + cls.finalLoss, 5);
+    r.losses.forEach((l: number, i: number) => expect(l).toBeCloseTo(0.5 * sum.losses[i] + cls.losses[i], 5));
+    // The baseline weighs each target's as the model weighs its output: 0.5 · 1/6 + 1 · ln 2.
+    expect(r.baseline).toBeCloseTo(0.5 / 6 + Math.LN2, 10);
+  });
+});

@@ -45,9 +45,9 @@ async function runOnce(doc: GraphDoc, settings: Partial<TrainSettings>, opts: { 
 describe('loss and metric (hand-computed)', () => {
   it('cross-entropy on softmax outputs, accuracy, MSE, binary cross-entropy', () => {
     const r = tf.tidy(() => {
-      const ce = lossAndMetric({ loss: 'ce' }, tf.tensor2d([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]]), tf.tensor1d([0, 1], 'int32'));
-      const mse = lossAndMetric({ loss: 'mse' }, tf.tensor2d([[1], [3]]), tf.tensor2d([[0], [1]]));
-      const bce = lossAndMetric({ loss: 'bce' }, tf.tensor2d([[0.9], [0.4]]), tf.tensor1d([1, 1], 'int32'));
+      const ce = lossAndMetric({ loss: 'ce' }, [tf.tensor2d([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])], [tf.tensor1d([0, 1], 'int32')]);
+      const mse = lossAndMetric({ loss: 'mse' }, [tf.tensor2d([[1], [3]])], [tf.tensor2d([[0], [1]])]);
+      const bce = lossAndMetric({ loss: 'bce' }, [tf.tensor2d([[0.9], [0.4]])], [tf.tensor1d([1, 1], 'int32')]);
       return [ce.loss, ce.metric, mse.loss, bce.loss, bce.metric].map((t) => t.dataSync()[0]);
     });
     expect(r[0]).toBeCloseTo(-(Math.log(0.7) + Math.log(0.1)) / 2, 5);

@@ -42,6 +42,7 @@ const cellConfig = (kind: RecurrentKind, p: Params, goBackwards: boolean): CellC
  * without one (e.g. Embedding → GlobalAveragePooling1D → Dense) still trains, but is neither recorded nor probed.
  */
 export function probeBlocker(ir: ModelIR): string | null {
+  if (ir.outputs.length > 1) return `The probes read a model with one output; this one has ${ir.outputs.length}, so nothing is recorded or probed yet.`;
   if (usesPorts(ir)) return 'The probes do not read models with state ports yet (Return state or Initial state inputs on a recurrent layer): nothing is recorded or probed.';
   const recurrent = ir.layers.filter((l) => isRecurrentKind(l.kind) || (l.inner && isRecurrentKind(l.inner.kind)));
   if (!recurrent.length) return 'This model has no recurrent layer (SimpleRNN, LSTM or GRU), so there are no hidden states or per-timestep gradients to look inside: nothing is recorded or probed.';

@@ -88,7 +88,7 @@ function NodeInspector({ node }: { node: GraphNode }) {
       ))}
       <NameField key={node.data.name ?? ''} node={node} placeholder={names.get(node.id) ?? ''} />
       {Object.entries(spec.params)
-        .filter(([, s]) => !s.when || s.when(params))
+        .filter(([, s]) => (!s.when || s.when(params)) && !(s.outputOnly && outgoing.length > 0))
         .map(([key, s]) => (
           <ParamField key={key} name={key} spec={s} value={params[key]} onCommit={(v) => setParam(node.id, key, v)} />
         ))}

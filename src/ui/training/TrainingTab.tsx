@@ -6,11 +6,13 @@
  */
 import { memo, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { CSV_MAX_BYTES, loadTask, TASKS, type TaskInfo } from '../../datasets/index.ts';
+import { CSV_MAX_BYTES, headsBaseline, loadTask, TASKS, type TaskInfo } from '../../datasets/index.ts';
 import { selectCompiled, selectDoc, updateTraining, useStore } from '../../store/index.ts';
 import {
   isBusy, pauseTraining, previewOf, restoreSaved, resumeTraining, setBackend, setCsv, settingsOf, startTraining, stopTraining, tryModel, useTraining,
+  type EvalPoint, type StepPoint, type TrainingState,
 } from '../../store/training.ts';
+import { LOSS_NAMES } from '../../compiler/index.ts';
 import { ConfusionMatrix } from './ConfusionMatrix.tsx';
 import { CurveChart } from './CurveChart.tsx';
 import { PlateauHint } from './PlateauHint.tsx';
@@ -171,7 +173,7 @@ const SetupColumn = memo(function SetupColumn({ preview }: { preview: Preview })
 
 /** Controls, progress and live curves: the only part that re-renders with every frame of training. */
 function RunColumn({ info, canTrain }: { info: TaskInfo | null; canTrain: boolean }) {
-  const t = useTraining(useShallow((x) => ({ status: x.status, progress: x.progress, steps: x.steps, evals: x.evals, message: x.message, fitIssues: x.fitIssues, backendInUse: x.backendInUse, engine: x.engine, backendWanted: x.backendWanted, tfjsVersion: x.tfjsVersion })));
+  const t = useTraining(useShallow((x) => ({ status: x.status, progress: x.progress, steps: x.steps, evals: x.evals, outputs: x.outputs, message: x.message, fitIssues: x.fitIssues, backendInUse: x.backendInUse, engine: x.engine, backendWanted: x.backendWanted, tfjsVersion: x.tfjsVersion })));
   const doc = useStore(selectDoc);
   const compiledOk = useStore((x) => selectCompiled(x).ok);
   const busy = isBusy(t);
@@ -211,9 +213,12 @@ function RunColumn({ info, canTrain }: { info: TaskInfo | null; canTrain: boolea
         {t.message && <p className={t.status === 'nan' || t.status === 'error' ? 'tr-error' : 'tr-muted'} role="alert" data-testid="train-message">{t.message}</p>}
         {t.fitIssues.filter((i) => i.severity === 'warning').map((i) => <p key={i.code} className="tr-warning">{i.message} {i.fix}</p>)}
         <div className="tr-charts">
-          <CurveChart testId="loss-chart" label={`loss (${info?.output.kind === 'regression' ? 'MSE' : 'cross-entropy'})`} log
+          <CurveChart testId="loss-chart" label={t.outputs ? 'total loss (Σ weight · loss)' : `loss (${info?.output.kind === 'regression' ? 'MSE' : 'cross-entropy'})`} log
             train={lossTrain} val={lossVal}
-            baseline={info?.baseline.loss} baselineNote={baselineNote} totalSteps={p?.totalSteps ?? 1} />
+            baseline={t.outputs && info?.heads ? headsBaseline(info.heads, t.outputs) : info?.baseline.loss} baselineNote={baselineNote} totalSteps={p?.totalSteps ?? 1} />
+          {t.outputs?.map((o, i) => (
+            <OutputCurve key={o.name} index={i} output={o} steps={t.steps} evals={t.evals} baseline={info?.heads?.[o.head].baseline} totalSteps={p?.totalSteps ?? 1} />
+          ))}
           {metricName === 'accuracy' && (
             <CurveChart testId="metric-chart" label="accuracy"
               train={metricTrain} val={metricVal}
@@ -228,6 +233,18 @@ function RunColumn({ info, canTrain }: { info: TaskInfo | null; canTrain: boolea
         )}
       </section>
 
+  );
+}
+
+/** One output's own loss (unweighted, as Keras logs `<name>_loss`), named by its layer and the target it learns. */
+function OutputCurve({ index, output: o, steps, evals, baseline, totalSteps }: {
+  index: number; output: NonNullable<TrainingState['outputs']>[number]; steps: StepPoint[]; evals: EvalPoint[]; baseline?: number; totalSteps: number;
+}) {
+  const train = useMemo(() => steps.map((x) => ({ step: x.step, value: x.losses?.[index] ?? NaN })), [steps, index]);
+  const val = useMemo(() => evals.map((x) => ({ step: x.step, value: x.losses?.[index] ?? NaN })), [evals, index]);
+  return (
+    <CurveChart testId={`output-chart-${index}`} label={`${o.name} → ${o.target}: ${LOSS_NAMES[o.loss]}, weight ${o.weight}`} log
+      train={train} val={val} baseline={baseline} totalSteps={totalSteps} />
   );
 }
 
