@@ -16,7 +16,7 @@ import type { DataIdentity, WeightsSource } from '../weights-key.ts';
 import { probeJacobian, probeModel, type DirectionProbe, type JacobianResult } from './probe.ts';
 import { probeBlocker, probeTargets, walk } from './walk.ts';
 import { raceSettings, type RaceModelResult, type RaceOptions, type RaceResult } from './race-settings.ts';
-import { createRecorder, type Snapshot } from './record.ts';
+import { createRecorder, probeTensors, type ProbeBatch, type Snapshot } from './record.ts';
 import { gradRatio, medianPerStep } from './stats.ts';
 
 /** A probe as it crosses to the UI: typed arrays only (transferable), plus axis labels per example. */
@@ -80,16 +80,13 @@ export function prepare(doc: GraphDoc, o: { task?: string; seqLen?: number; prob
   if (!fit.ok) throw new Error(fit.issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' '));
   const idx = Array.from({ length: Math.min(o.probeBatch ?? 32, ds.valSize) }, (_, i) => ds.trainSize + i);
   const b = collate(ds, idx);
-  const batch = () => ({
-    inputs: [tf.tensor(b.x, b.xShape, b.xDtype)],
-    target: tf.tensor(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32'),
-  });
+  const batch = () => probeTensors(b, fit);
   return { ir: r.ir!, taskId: task.id, ds, fit, seed, batch, labels: stepLabels(ds, idx) };
 }
 
 /** A full probe (with the exact Jacobian of example 0 for every direction) as a transferable message. */
-async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: { inputs: tf.Tensor[]; target: tf.Tensor }, labels: string[][]): Promise<ProbeMessage> {
-  const p = await probeModel(model, ir, batch.inputs, batch.target);
+async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: ProbeBatch, labels: string[][]): Promise<ProbeMessage> {
+  const p = await probeModel(model, ir, batch.inputs, batch.target, { skipPad: batch.skipPad });
   const first = batch.inputs.map((x) => tf.slice(x, 0, 1));
   try {
     const directions = [];

@@ -4,8 +4,8 @@
  * Each recurrent layer contributes one or two *directions* (Bidirectional: forward and backward, each separately).
  */
 import * as tf from '@tensorflow/tfjs';
-import { modelLoss, usesPorts, type IRLayer, type ModelIR } from '../../compiler/index.ts';
-import { isRecurrentKind, LAYERS, type RecurrentKind } from '../../layers/index.ts';
+import { modelLoss, type IRLayer, type ModelIR } from '../../compiler/index.ts';
+import { isRecurrentKind, LAYERS, portsOf, type RecurrentKind } from '../../layers/index.ts';
 import type { Params } from '../../graph/types.ts';
 import { runCell, type CellConfig, type CellRun, type CellWeights, type StateProbes } from './cells.ts';
 
@@ -42,7 +42,6 @@ const cellConfig = (kind: RecurrentKind, p: Params, goBackwards: boolean): CellC
  * without one (e.g. Embedding → GlobalAveragePooling1D → Dense) still trains, but is neither recorded nor probed.
  */
 export function probeBlocker(ir: ModelIR): string | null {
-  if (usesPorts(ir)) return 'The probes do not read models with state ports yet (Return state or Initial state inputs on a recurrent layer): nothing is recorded or probed.';
   const recurrent = ir.layers.filter((l) => isRecurrentKind(l.kind) || (l.inner && isRecurrentKind(l.inner.kind)));
   if (!recurrent.length) return 'This model has no recurrent layer (SimpleRNN, LSTM or GRU), so there are no hidden states or per-timestep gradients to look inside: nothing is recorded or probed.';
   const front = recurrent.map((l) => windowBefore(ir, l)).find(Boolean);
@@ -85,6 +84,26 @@ export function probeTargets(model: tf.LayersModel, ir: ModelIR): ProbeTarget[] 
     }
   }
   return out;
+}
+
+/**
+ * The number of steps each target reads: the length of the model Input its sequence comes from (an encoder and a
+ * decoder read inputs of different lengths). Time-moving layers before a recurrent one are refused (`probeBlocker`),
+ * so that Input's steps are the layer's steps.
+ * @param inputs one tensor per `ir.inputs` entry
+ */
+export function targetSteps(ir: ModelIR, targets: ProbeTarget[], inputs: tf.Tensor[]): number[] {
+  const byId = new Map(ir.layers.map((l) => [l.id, l]));
+  const sourceInput = (id: string): string | undefined => {
+    const l = byId.get(id)!;
+    if (l.kind === 'Input') return l.id;
+    for (const u of l.inputs) {
+      const found = sourceInput(u);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return targets.map((t) => inputs[ir.inputs.indexOf(sourceInput(t.id)!)].shape[1]!);
 }
 
 const weightsOf = (layer: tf.layers.Layer): CellWeights => {
@@ -158,14 +177,21 @@ export interface WalkResult {
  */
 export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[], inputs: tf.Tensor[], opts: WalkOptions = {}): WalkResult {
   const flows = new Map<string, Flow>();
+  // Output ports other than `output`, by `${id}:${port}`: a recurrent layer's final h and c (returnState).
+  const portValues = new Map<string, tf.Tensor>();
+  const flowAt = (id: string, port = 'output'): Flow => (port === 'output' ? flows.get(id)! : { value: portValues.get(`${id}:${port}`)!, mask: null });
+  const keepPorts = (l: IRLayer, values: tf.Tensor[]) => {
+    const names = portsOf(LAYERS[l.kind], l.params).outputs;
+    values.forEach((v, i) => i > 0 && i < names.length && portValues.set(`${l.id}:${names[i]}`, v));
+  };
   const runs: CellRun[] = [];
   // A layer's directions sit next to each other in `targets`, the tfjs forward copy first.
   const targetIndex = (id: string) => targets.findIndex((t) => t.id === id);
   const probed = opts.inputProbe ? inputSequenceLayer(ir).id : null;
   const logitsAt = opts.logits && logitHead(ir) ? ir.outputs[0] : null;
-  const run = (k: number, x: Flow) => {
+  const run = (k: number, x: Flow, init?: tf.Tensor2D[]) => {
     const t = targets[k];
-    const r = runCell(x.value as tf.Tensor3D, x.mask, weightsOf(t.layer), t.cfg, opts.probes?.get(k));
+    const r = runCell(x.value as tf.Tensor3D, x.mask, weightsOf(t.layer), t.cfg, opts.probes?.get(k), init);
     runs[k] = r;
     return r;
   };
@@ -174,18 +200,23 @@ export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[],
 
   let last: tf.Tensor | undefined;
   for (const l of ir.layers as IRLayer[]) {
-    const ins = l.inputs.map((id) => flows.get(id)!);
+    const ins = l.inputs.map((id, i) => flowAt(id, l.inputPorts?.[i]));
+    // A recurrent layer's initial states (Initial state inputs), in port order: h, then c.
+    const init = l.states?.map((st) => flowAt(st.from, st.fromPort).value as tf.Tensor2D);
     let flow: Flow;
     if (l.kind === 'Input') {
       flow = { value: inputs[ir.inputs.indexOf(l.id)], mask: null };
     } else if (opts.ownLayers && (isRecurrentKind(l.kind) || l.kind === 'Bidirectional')) {
       const seq = (l.inner ?? l).params.returnSequences as boolean;
-      const value = model.getLayer(l.name).apply(ins[0].value, ins[0].mask ? { mask: ins[0].mask } : {}) as tf.Tensor;
-      flow = { value, mask: seq ? ins[0].mask : null };
+      const out = model.getLayer(l.name).apply(ins[0].value, { ...(ins[0].mask ? { mask: ins[0].mask } : {}), ...(init ? { initialState: init } : {}) }) as tf.Tensor | tf.Tensor[];
+      const values = Array.isArray(out) ? out : [out];
+      keepPorts(l, values);
+      flow = { value: values[0], mask: seq ? ins[0].mask : null };
     } else if (isRecurrentKind(l.kind)) {
-      const k = targetIndex(l.id);
       const seq = l.params.returnSequences as boolean;
-      flow = { value: outputOf(run(k, ins[0]), seq), mask: seq ? ins[0].mask : null };
+      const r = run(targetIndex(l.id), ins[0], init);
+      keepPorts(l, [r.h, r.h, ...(r.c ? [r.c] : [])]);
+      flow = { value: outputOf(r, seq), mask: seq ? ins[0].mask : null };
     } else if (l.kind === 'Bidirectional') {
       const seq = l.inner!.params.returnSequences as boolean;
       const k = targetIndex(l.id);
@@ -202,13 +233,15 @@ export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[],
       flow = { value: merged, mask: seq ? ins[0].mask : null };
     } else {
       const layer = model.getLayer(l.name);
-      const value = l.id === logitsAt ? denseLogits(layer, ins[0].value)
-        : layer.apply(ins.length === 1 ? ins[0].value : ins.map((f) => f.value)) as tf.Tensor;
+      const out = l.id === logitsAt ? denseLogits(layer, ins[0].value)
+        : layer.apply(ins.length === 1 ? ins[0].value : ins.map((f) => f.value)) as tf.Tensor | tf.Tensor[];
+      const values = Array.isArray(out) ? out : [out];
+      keepPorts(l, values);
       // The kind's mask rule: an Embedding with maskZero creates one (id 0 is padding), Dense, Dropout (identity at
       // inference) and merges pass on the AND of their inputs' masks, pooling drops it.
       const rule = LAYERS[l.kind].mask(l.params, l.inner);
       const mask = rule === 'creates' ? (tf.cast(tf.notEqual(ins[0].value, 0), 'float32') as tf.Tensor2D) : rule === 'passes' ? andMasks(ins.map((f) => f.mask)) : null;
-      flow = { value, mask };
+      flow = { value: values[0], mask };
     }
     if (l.id === probed) flow = { ...flow, value: tf.add(flow.value, opts.inputProbe!) };
     flows.set(l.id, flow);

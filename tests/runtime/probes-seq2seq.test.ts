@@ -1,0 +1,81 @@
+/**
+ * Probes of an encoder–decoder (the encoder's final h and c start the decoder): the walk reproduces the tfjs model,
+ * each layer reads its own number of steps, and ‖∂L/∂h_t‖, ‖∂L/∂c_t‖ of both layers, L the padded cross-entropy of
+ * training on a teacher-forcing batch (addition as text, two examples shortened by padding), equal float64 PyTorch autograd (tests/runtime/probes_seq2seq_ref.py). The
+ * encoder's output reaches the loss only through the decoder's initial states, so its gradient is that path.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, expect, it } from 'vitest';
+import { compile } from '../../src/compiler/index.ts';
+import { checkFit, collate, TASKS, type PairDataset } from '../../src/datasets/index.ts';
+import { buildModel } from '../../src/runtime/build.ts';
+import { probeModel, probeTargets, walk } from '../../src/runtime/probes/index.ts';
+import { initTfNode } from '../../src/runtime/setup-node.ts';
+import { batchTensors } from '../../src/runtime/train.ts';
+import { FIXTURE_DIR } from '../fixtures/graphs.ts';
+import { seq2seqDoc } from '../fixtures/seq2seq.ts';
+
+const PYTHON = '/usr/bin/python3';
+const B = 5, H = 3;
+
+beforeAll(async () => {
+  expect(await initTfNode('cpu')).toBe('cpu');
+});
+
+it('probes an encoder–decoder on a padded addition batch as PyTorch autograd does (float64)', async () => {
+  // Addition as text: sources ("53+7") and targets ("60") of varying length, so both sides are padded.
+  const ds = TASKS['addition-text'].make({ seed: 4, seqLen: 2 }) as PairDataset;
+  const doc = seq2seqDoc({ source: ds.sourceVocab.length, target: ds.targetVocab.length, embed: 2, units: H, task: 'addition-text', seqLen: 2 });
+  const { ir } = compile(doc);
+  const fit = checkFit(ir!, ds.info);
+  expect(fit.ok).toBe(true);
+  const model = buildModel(ir!);
+  model.setWeights(model.getWeights().map((w, i) => tf.tidy(() => tf.randomNormal(w.shape, 0, 0.6, 'float32', 11 + i))));
+  const b = collate(ds, Array.from({ length: B }, (_, i) => ds.trainSize + i));
+  const Ts = b.xShape[1], Td = b.yShape[1];
+  expect(Ts).not.toBe(Td);
+  // Addition pads with spaces, as Keras's addition_rnn; shorten two examples with PAD = 0 so both masks are exercised.
+  for (const e of [1, 3]) {
+    (b.x as Int32Array).fill(0, e * Ts + Ts - e, (e + 1) * Ts);
+    b.decoderIn!.fill(0, e * Td + Td - 2, (e + 1) * Td);
+    (b.y as Int32Array).fill(0, e * Td + Td - 2, (e + 1) * Td);
+  }
+  const { x, y } = batchTensors(b, fit);
+  const src = x[ir!.inputs.indexOf('src')], decIn = x[ir!.inputs.indexOf('tgt')];
+
+  // The walk with our cells, the states carried into the decoder, is the tfjs model itself.
+  const gap = tf.tidy(() => tf.max(tf.abs(tf.sub(walk(model, ir!, probeTargets(model, ir!), x).output, model.predict(x) as tf.Tensor))).dataSync()[0]);
+  expect(gap).toBeLessThan(1e-5);
+
+  const before = tf.memory().numTensors;
+  const p = await probeModel(model, ir!, x, y, { skipPad: true });
+  expect(tf.memory().numTensors).toBe(before);
+  expect(p.directions.map((d) => [d.id, d.steps])).toEqual([['enc', Ts], ['dec', Td]]);
+
+  const w = (name: string) => model.getLayer(name).getWeights().map((t) => t.arraySync());
+  const layer = (id: string) => ir!.layers.find((l) => l.id === id)!.name;
+  const [K, R, bias] = w(layer('enc'));
+  const [Kd, Rd, bd] = w(layer('dec'));
+  const [W, bo] = w(layer('out'));
+  const input = {
+    source: await src.array(), decoderIn: await decIn.array(), target: await y.array(),
+    sourceEmbedding: w(layer('srcEmb'))[0], targetEmbedding: w(layer('tgtEmb'))[0],
+    encoder: { K, R, b: bias }, decoder: { K: Kd, R: Rd, b: bd }, W, bias: bo,
+  };
+  const ref = JSON.parse(execFileSync(PYTHON, [join(FIXTURE_DIR, '..', 'runtime', 'probes_seq2seq_ref.py')], { input: JSON.stringify(input), encoding: 'utf8' }));
+  expect(p.loss).toBeCloseTo(ref.loss, 5);
+  const rows = (a: Float32Array, T: number) => Array.from({ length: T }, (_, s) => Array.from(a.subarray(s * B, (s + 1) * B)));
+  for (const [k, name] of [[0, 'encoder'], [1, 'decoder']] as const) {
+    const d = p.directions[k];
+    for (const [got, want] of [[rows(d.dh, d.steps), ref[name].dh], [rows(d.dc!, d.steps), ref[name].dc]] as [number[][], number[][]][]) {
+      const scale = Math.max(...want.flat());
+      got.flat().forEach((v, i) => expect(Math.abs(v - want.flat()[i])).toBeLessThan(1e-5 * Math.max(1, scale)));
+    }
+  }
+  // The encoder's last real step feeds the decoder directly: a gradient that is not zero for every example.
+  expect(Math.min(...rows(p.directions[0].dh, Ts).at(-1)!)).toBeGreaterThan(1e-4);
+  tf.dispose([...x, y]);
+  model.dispose();
+});

@@ -1,0 +1,60 @@
+"""Float64 PyTorch reference for the encoder–decoder probe (tests/runtime/probes-seq2seq.test.ts).
+
+Reads the weights, the two id inputs and the target as JSON on stdin; runs the encoder and the decoder one step at a
+time with the cell equations written out (tfjs masking: at a padded step h and c are carried over), with zero tensors
+added to every h_t (after the mask) and c_t (before h_t reads it and before the mask) as the probes do, and the
+padded cross-entropy of training; torch autograd gives the derivatives.
+Prints the loss and, per layer, B·‖∂L/∂h_t‖ and B·‖∂L/∂c_t‖ per step and example ([T][B]).
+"""
+import json
+import sys
+
+import torch
+
+torch.set_default_dtype(torch.float64)
+d = json.load(sys.stdin)
+t = lambda v: torch.tensor(v, dtype=torch.float64)
+
+
+def cell(w):
+    """The Keras/tfjs LSTM cell (kernel [D, 4H], gate blocks i, f, c, o; sigmoid gates, tanh) in float64."""
+    K, R, b = t(w['K']), t(w['R']), t(w['b'])
+
+    def step(x, h, c, ec):
+        i, f, g, o = (x @ K + h @ R + b).chunk(4, -1)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g) + ec  # the c probe, before h_t reads c_t
+        return torch.sigmoid(o) * torch.tanh(c), c
+    return step
+
+
+def run(lstm, x, mask, h, c, probes):
+    """x [B, T, D], mask [B, T]; returns the final (h, c) and every h_t."""
+    hs = []
+    for s in range(x.shape[1]):
+        eh, ec = probes[s]
+        hN, cN = lstm(x[:, s], h, c, ec)
+        m = mask[:, s:s + 1]
+        hN = m * hN + (1 - m) * h
+        cN = m * cN + (1 - m) * c
+        h, c = hN + eh, cN
+        hs.append(h)
+    return h, c, hs
+
+
+src, dec_in, y = torch.tensor(d['source']), torch.tensor(d['decoderIn']), torch.tensor(d['target'])
+B, Ts = src.shape
+Td = dec_in.shape[1]
+H = len(d['encoder']['R'])
+zeros = lambda T: [(torch.zeros(B, H, requires_grad=True), torch.zeros(B, H, requires_grad=True)) for _ in range(T)]
+pe, pd = zeros(Ts), zeros(Td)
+enc, dec = cell(d['encoder']), cell(d['decoder'])
+h, c, _ = run(enc, t(d['sourceEmbedding'])[src], (src != 0).double(), torch.zeros(B, H), torch.zeros(B, H), pe)
+_, _, hs = run(dec, t(d['targetEmbedding'])[dec_in], (dec_in != 0).double(), h, c, pd)
+p = torch.softmax(torch.stack(hs, 1) @ t(d['W']) + t(d['bias']), -1).clamp(1e-7, 1)
+nll = -torch.log(p.gather(-1, y.unsqueeze(-1)).squeeze(-1))
+real = (y != 0).double()
+loss = (nll * real).sum() / real.sum()
+loss.backward()
+# A probe nothing reads (the decoder's last c) gets no gradient: zero.
+norms = lambda ps, i: [(torch.zeros(B) if p[i].grad is None else p[i].grad.norm(dim=-1) * B).tolist() for p in ps]
+print(json.dumps({'loss': loss.item(), 'encoder': {'dh': norms(pe, 0), 'dc': norms(pe, 1)}, 'decoder': {'dh': norms(pd, 0), 'dc': norms(pd, 1)}}))
