@@ -32,6 +32,8 @@ export interface ProbeView {
   directions: DirectionView[];
   /** Per example, a short label per timestep (token or value), input order, for the time axis. */
   labels: string[][];
+  /** The model input whose steps `labels` name; a direction reading another input (a decoder) has no labels. */
+  labelsInput: number;
 }
 
 /** One point of the training-health strip (P8). */

@@ -10,7 +10,7 @@ import { isFused, probeFused } from '../fused/index.ts';
 import { meanLoss } from '../train.ts';
 import { PROBE_GATES, type StateProbes } from './cells.ts';
 import { summarizeProbe, type ProbeSummary } from './summary.ts';
-import { probeBlocker, probeTargets, targetSteps, walk, type ProbeTarget } from './walk.ts';
+import { probeBlocker, probeTargets, targetInputs, targetSteps, walk, type ProbeTarget } from './walk.ts';
 
 /** One direction of one recurrent layer, probed. Arrays are in processing order (step k = k-th input read). */
 export interface DirectionProbe {
@@ -21,6 +21,8 @@ export interface DirectionProbe {
   units: number;
   /** T: the steps this direction reads (an encoder's and a decoder's differ). */
   steps: number;
+  /** The model input (index into `ir.inputs`) whose sequence this direction reads. */
+  input: number;
   /** 1 = real step, 0 = masked; [B·T] row-major [b][t], processing order. null when nothing is masked. */
   mask: Uint8Array | null;
   /** Per gate or state name (PROBE_GATES[kind]): values [T, B, H] row-major. Empty when gates were not asked for. */
@@ -85,10 +87,11 @@ async function probeFast(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarge
   // probeFused walks model.layers (topological, a Bidirectional's forward copy first): the same order as targets.
   if (dirs.length !== targets.length) throw new Error(`fused probe found ${dirs.length} recurrent directions, expected ${targets.length}`);
   const masks = await directionMasks(ir, targets, inputs[0]);
+  const sources = targetInputs(ir, targets);
   return {
     seqLen: T, batch: B, loss, lossKind,
     directions: targets.map((t, k) => ({
-      id: t.id, name: t.name, kind: t.kind, direction: t.direction, units: t.units, steps: T, mask: masks[k],
+      id: t.id, name: t.name, kind: t.kind, direction: t.direction, units: t.units, steps: inputs[sources[k]].shape[1]!, input: sources[k], mask: masks[k],
       gates: wantGates ? dirs[k].gates : {}, dh: dirs[k].dh,
     })),
   };
@@ -110,7 +113,8 @@ export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.
   const skipPad = opts.skipPad ?? false;
   if (opts.fast && targets.every((t) => isFused(t.layer))) return probeFast(model, ir, targets, inputs, target, lossKind, wantGates, skipPad);
   const [B, T] = inputs[0].shape as [number, number];
-  const steps = targetSteps(ir, targets, inputs);
+  const sources = targetInputs(ir, targets);
+  const steps = sources.map((i) => inputs[i].shape[1]!);
   const kept: tf.Tensor[] = [];
   const gateTensors: Record<string, tf.Tensor>[] = [];
   const masks: (tf.Tensor | null)[] = [];
@@ -157,7 +161,7 @@ export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.
       const gates: Record<string, Float32Array> = {};
       for (const g of PROBE_GATES[t.kind]) if (gateTensors[k][g]) gates[g] = (await gateTensors[k][g].data()) as Float32Array;
       directions.push({
-        id: t.id, name: t.name, kind: t.kind, direction: t.direction, units: t.units, steps: steps[k],
+        id: t.id, name: t.name, kind: t.kind, direction: t.direction, units: t.units, steps: steps[k], input: sources[k],
         mask: masks[k] ? Uint8Array.from(await masks[k]!.data()) : null,
         gates,
         dh: (await out.dirs[k].dh.data()) as Float32Array,

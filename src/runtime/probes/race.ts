@@ -26,6 +26,8 @@ export interface ProbeMessage {
   loss: number;
   directions: (DirectionProbe & { jacobian?: Pick<JacobianResult, 'frobenius' | 'sigmaMax'> })[];
   labels: string[][];
+  /** The model input (index into its inputs) whose steps `labels` name: directions reading another have none. */
+  labelsInput: number;
 }
 
 export type RaceEvent =
@@ -81,11 +83,12 @@ export function prepare(doc: GraphDoc, o: { task?: string; seqLen?: number; prob
   const idx = Array.from({ length: Math.min(o.probeBatch ?? 32, ds.valSize) }, (_, i) => ds.trainSize + i);
   const b = collate(ds, idx);
   const batch = () => probeTensors(b, fit);
-  return { ir: r.ir!, taskId: task.id, ds, fit, seed, batch, labels: stepLabels(ds, idx) };
+  // The labels name the source's steps: for an encoder–decoder, the encoder's input.
+  return { ir: r.ir!, taskId: task.id, ds, fit, seed, batch, labels: stepLabels(ds, idx), labelsInput: Math.max(0, fit.feeds?.indexOf('x') ?? 0) };
 }
 
 /** A full probe (with the exact Jacobian of example 0 for every direction) as a transferable message. */
-async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: ProbeBatch, labels: string[][]): Promise<ProbeMessage> {
+async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: ProbeBatch, labels: string[][], labelsInput: number): Promise<ProbeMessage> {
   const p = await probeModel(model, ir, batch.inputs, batch.target, { skipPad: batch.skipPad });
   const first = batch.inputs.map((x) => tf.slice(x, 0, 1));
   try {
@@ -94,7 +97,7 @@ async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: ProbeBatc
       const j = await probeJacobian(model, ir, first, k);
       directions.push({ ...d, jacobian: { frobenius: j.frobenius, sigmaMax: j.sigmaMax } });
     }
-    return { seqLen: p.seqLen, batch: p.batch, loss: p.loss, directions, labels };
+    return { seqLen: p.seqLen, batch: p.batch, loss: p.loss, directions, labels, labelsInput };
   } finally {
     tf.dispose(first);
   }
@@ -137,11 +140,11 @@ export async function probeGraph(doc: GraphDoc, o: { task?: string; seqLen?: num
   Promise<{ probe: ProbeMessage; weights: WeightsSource }> {
   await loadTask(o.task ?? doc.training?.task);
   const prep = prepare(doc, o);
-  const { ir, taskId, seed, batch, labels } = prep;
+  const { ir, taskId, seed, batch, labels, labelsInput } = prep;
   const { model, weights } = await graphModel(ir, { task: taskId, seed }, o.storage);
   const b = batch();
   try {
-    const probe = await probeMessage(model, ir, b, labels);
+    const probe = await probeMessage(model, ir, b, labels, labelsInput);
     keepModel('graph', model, ir, prep, o.seqLen ?? doc.training?.seqLen);
     return { probe, weights };
   } catch (e) {
@@ -236,7 +239,7 @@ export async function race(doc: GraphDoc, o: RaceOptions, onEvent: (e: RaceEvent
   const result: RaceResult = { task: s.task, seqLen: runs[0].ds.info.length ?? s.seqLen, steps: s.steps, baseline: runs[0].ds.info.baseline.loss, models: [] };
   dropModels();
   for (const prep of runs) {
-    const { kind, ir, ds, fit, batch, labels } = prep;
+    const { kind, ir, ds, fit, batch, labels, labelsInput } = prep;
     if (shouldStop()) break;
     const started = performance.now();
     const model = buildModel(ir, { engine: o.engine });
@@ -252,7 +255,7 @@ export async function race(doc: GraphDoc, o: RaceOptions, onEvent: (e: RaceEvent
         if (e.type === 'step') onEvent({ type: 'step', run: kind, step: e.step, loss: e.loss, gradNorm: e.gradNorm, clipped: e.clipped });
         if (shouldStop()) trainer.stop();
       }, (step) => rec.after(step, model));
-      const probe = await probeMessage(model, ir, probeBatch, labels);
+      const probe = await probeMessage(model, ir, probeBatch, labels, labelsInput);
       const d = probe.directions[0];
       const m: RaceModelResult = {
         kind, valLoss: run.final.loss,

@@ -87,12 +87,11 @@ export function probeTargets(model: tf.LayersModel, ir: ModelIR): ProbeTarget[] 
 }
 
 /**
- * The number of steps each target reads: the length of the model Input its sequence comes from (an encoder and a
- * decoder read inputs of different lengths). Time-moving layers before a recurrent one are refused (`probeBlocker`),
- * so that Input's steps are the layer's steps.
- * @param inputs one tensor per `ir.inputs` entry
+ * Which model input each target reads its sequence from (an index into `ir.inputs`): an encoder and a decoder read
+ * different inputs, of different lengths. Time-moving layers before a recurrent one are refused (`probeBlocker`), so
+ * that input's steps are the layer's steps.
  */
-export function targetSteps(ir: ModelIR, targets: ProbeTarget[], inputs: tf.Tensor[]): number[] {
+export function targetInputs(ir: ModelIR, targets: ProbeTarget[]): number[] {
   const byId = new Map(ir.layers.map((l) => [l.id, l]));
   const sourceInput = (id: string): string | undefined => {
     const l = byId.get(id)!;
@@ -103,8 +102,12 @@ export function targetSteps(ir: ModelIR, targets: ProbeTarget[], inputs: tf.Tens
     }
     return undefined;
   };
-  return targets.map((t) => inputs[ir.inputs.indexOf(sourceInput(t.id)!)].shape[1]!);
+  return targets.map((t) => ir.inputs.indexOf(sourceInput(t.id)!));
 }
+
+/** The number of steps each target reads (see `targetInputs`). */
+export const targetSteps = (ir: ModelIR, targets: ProbeTarget[], inputs: tf.Tensor[]): number[] =>
+  targetInputs(ir, targets).map((i) => inputs[i].shape[1]!);
 
 const weightsOf = (layer: tf.layers.Layer): CellWeights => {
   // Live variables (rnn-math.md §2): read, never dispose.
