@@ -59,6 +59,8 @@ ENTRIES = {
         "keras.layers.MaxPooling1D": ("layers/pooling/max_pooling1d.py", "MaxPooling1D", ("layers/pooling/base_pooling.py", "BasePooling")),
         "keras.layers.Flatten": ("layers/reshaping/flatten.py", "Flatten", LAYER3),
         "keras.layers.Activation": ("layers/activations/activation.py", "Activation", LAYER3),
+        "keras.layers.Attention": ("layers/attention/attention.py", "Attention", LAYER3),
+        "keras.layers.AdditiveAttention": ("layers/attention/additive_attention.py", "AdditiveAttention", ("layers/attention/attention.py", "Attention")),
         "keras.layers.Layer": (*LAYER3, None),
         "keras.initializers.GlorotUniform": ("initializers/random_initializers.py", "GlorotUniform", None),
         "keras.initializers.GlorotNormal": ("initializers/random_initializers.py", "GlorotNormal", None),
@@ -87,6 +89,8 @@ ENTRIES = {
         # Applying a recurrent layer, `layers.LSTM(...)(x, initial_state=[h, c])`: Keras 3's Layer.__call__ passes its
         # arguments on to call(), so RNN.call's parameters are what the call accepts.
         "RNN.__call__": ("layers/rnn/rnn.py", "RNN.call", None),
+        # `layers.Attention(...)([q, v], return_attention_scores=True)`: its call's parameters, as for the RNN.
+        "Attention.__call__": ("layers/attention/attention.py", "Attention.call", None),
     },
     "tfkeras": {
         "keras.Input": ("engine/input_layer.py", "Input", None),
@@ -126,6 +130,9 @@ ENTRIES = {
         "keras.layers.MaxPooling1D": ("layers/pooling/max_pooling1d.py", "MaxPooling1D", ("layers/pooling/base_pooling1d.py", "Pooling1D")),
         "keras.layers.Flatten": ("layers/reshaping/flatten.py", "Flatten", LAYER2),
         "keras.layers.Activation": ("layers/core/activation.py", "Activation", LAYER2),
+        "keras.layers.Attention": ("layers/attention/attention.py", "Attention", ("layers/attention/base_dense_attention.py", "BaseDenseAttention")),
+        "keras.layers.AdditiveAttention": ("layers/attention/additive_attention.py", "AdditiveAttention", ("layers/attention/base_dense_attention.py", "BaseDenseAttention")),
+        "keras.layers.BaseDenseAttention": ("layers/attention/base_dense_attention.py", "BaseDenseAttention", LAYER2),
         "keras.layers.Layer": (*LAYER2, None),
         "keras.initializers.GlorotUniform": ("initializers/initializers.py", "GlorotUniform", None),
         "keras.initializers.GlorotNormal": ("initializers/initializers.py", "GlorotNormal", None),
@@ -152,6 +159,7 @@ ENTRIES = {
         "Model.save": ("engine/training.py", "Model.save", None),
         "Layer.set_weights": ("engine/base_layer.py", "Layer.set_weights", None),
         "RNN.__call__": ("layers/rnn/base_rnn.py", "RNN.__call__", None),
+        "Attention.__call__": ("layers/attention/base_dense_attention.py", "BaseDenseAttention.call", None),
     },
 }
 

@@ -150,16 +150,28 @@ function readLayers(t: Json, format: ImportedModel['format']): RawLayer[] {
     const maskOps = new Set<string>();
     for (const l of (config as Json).layers as unknown[])
       for (const node of isObj(l) && Array.isArray(l.inbound_nodes) ? (l.inbound_nodes as unknown[]) : [])
-        if (isObj(node) && isObj(node.kwargs) && isObj(node.kwargs.mask) && isObj(node.kwargs.mask.config) && Array.isArray(node.kwargs.mask.config.keras_history))
-          maskOps.add(String(node.kwargs.mask.config.keras_history[0]));
+        // An attention layer's mask is a list, [query_mask, value_mask].
+        for (const m of isObj(node) && isObj(node.kwargs) ? [node.kwargs.mask].flat() : [])
+          if (isObj(m) && isObj(m.config) && Array.isArray(m.config.keras_history)) maskOps.add(String(m.config.keras_history[0]));
     const entries = ((config as Json).layers as unknown[]).filter((l) => !(isObj(l) && l.class_name === 'NotEqual' && maskOps.has(String(l.name))));
     return entries.map((l, i) => {
       if (!isObj(l) || typeof l.class_name !== 'string' || !isObj(l.config)) refuse(`Layer ${i + 1} of the model is malformed.`);
       const name = typeof l.name === 'string' ? l.name : typeof (l.config as Json).name === 'string' ? ((l.config as Json).name as string) : `layer_${i + 1}`;
-      return { name, className: l.class_name as string, config: l.config as Json, inbound: inboundNames(l.inbound_nodes, name, format) };
+      const config = { ...(l.config as Json), ...causalCall(l.inbound_nodes) };
+      return { name, className: l.class_name as string, config, inbound: inboundNames(l.inbound_nodes, name, format) };
     });
   }
   return refuse(`Model class ${JSON.stringify(cls)} is not supported; export a Sequential or functional Keras/TF.js model.`);
+}
+
+/** The call keyword arguments an attention layer may carry, besides the mask; the rest are refused. */
+const ATTENTION_CALL = ['return_attention_scores', 'use_causal_mask'];
+
+/** `use_causal_mask=True` in the (one) call, as the config key `causal` (Keras ≤ 2.9's constructor argument). */
+function causalCall(nodes: unknown): Json {
+  const node = Array.isArray(nodes) ? nodes[0] : undefined;
+  const kwargs = isObj(node) ? node.kwargs : Array.isArray(node) && Array.isArray(node[0]) ? node[0][3] : undefined;
+  return isObj(kwargs) && kwargs.use_causal_mask === true ? { causal: true } : {};
 }
 
 /**
@@ -173,7 +185,7 @@ function inboundNames(nodes: unknown, layer: string, format: ImportedModel['form
   if (format === 'keras3' && isObj(node)) {
     const kwargs = isObj(node.kwargs) ? node.kwargs : {};
     for (const k of Object.keys(kwargs))
-      if (k !== 'mask' && k !== 'training' && k !== 'initial_state') refuse(`Layer ${layer} is called with ${k}=…; only plain calls are supported.`);
+      if (k !== 'mask' && k !== 'training' && k !== 'initial_state' && !ATTENTION_CALL.includes(k)) refuse(`Layer ${layer} is called with ${k}=…; only plain calls are supported.`);
     const found: Inbound[] = [];
     const visit = (a: unknown, state: boolean) => {
       if (Array.isArray(a)) a.forEach((x) => visit(x, state));
@@ -191,7 +203,7 @@ function inboundNames(nodes: unknown, layer: string, format: ImportedModel['form
   return (node as unknown[]).map((t) => {
     if (!Array.isArray(t) || typeof t[0] !== 'string') refuse(`Layer ${layer} has malformed inbound_nodes.`);
     const kw = (t as unknown[])[3];
-    if (isObj(kw) && Object.keys(kw).some((k) => k !== 'mask' && k !== 'training')) refuse(`Layer ${layer} is called with ${Object.keys(kw).join(', ')}; only plain calls are supported.`);
+    if (isObj(kw) && Object.keys(kw).some((k) => k !== 'mask' && k !== 'training' && !ATTENTION_CALL.includes(k))) refuse(`Layer ${layer} is called with ${Object.keys(kw).join(', ')}; only plain calls are supported.`);
     const tensor = (t as unknown[])[2];
     return { name: (t as unknown[])[0] as string, tensor: typeof tensor === 'number' ? tensor : 0, state: false };
   });
@@ -241,10 +253,12 @@ function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<Impo
       const outputs = portsOf(LAYERS[from.kind], withDefaults(LAYERS[from.kind].params, from.params)).outputs;
       if (src.tensor >= outputs.length) refuse(`Layer ${l.name} takes output ${src.tensor} of ${src.name}, which has ${outputs.length} (${outputs.join(', ')}).`);
       const state = states.indexOf(src);
+      // An attention layer's inputs [query, value, key] go to its ports in that order.
+      const port = spec.recurrent ? undefined : portsOf(spec, withDefaults(spec.params, read.params)).inputs[l.inbound.indexOf(src)];
       edges.push({
         id: `e${edges.length + 1}`, source: source!, target: id,
         ...(src.tensor > 0 ? { sourceHandle: outputs[src.tensor] } : {}),
-        ...(state >= 0 ? { targetHandle: `initial_${stateNames[state]}` } : {}),
+        ...(state >= 0 ? { targetHandle: `initial_${stateNames[state]}` } : port && port !== 'x' && l.inbound.indexOf(src) > 0 ? { targetHandle: port } : {}),
       });
     }
   }

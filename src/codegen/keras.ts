@@ -33,7 +33,7 @@ function kerasClass(fn: string): string {
 function py(v: unknown, indent = '', key = ''): string {
   if (v instanceof Var) return v.name;
   if (v instanceof Applied) {
-    const kw = Object.entries(v.kwargs ?? {}).map(([k, xs]) => `, ${snake(k)}=[${xs.map((x) => py(x)).join(', ')}]`).join('');
+    const kw = Object.entries(v.kwargs ?? {}).map(([k, xs]) => `, ${snake(k)}=${typeof xs === 'boolean' ? pyValue(xs) : `[${xs.map((x) => py(x)).join(', ')}]`}`).join('');
     return `${py(v.layer, indent)}(${Array.isArray(v.inputs) ? `[${v.inputs.map((i) => py(i)).join(', ')}]` : py(v.inputs)}${kw})`;
   }
   if (v instanceof Call) {

@@ -15,6 +15,8 @@ export interface MaskFlow {
   input: Map<string, string>;
   /** The statement a merge needs to combine two or more masks, by layer id. */
   merged: Map<string, string>;
+  /** The masks arriving at a layer's other input ports (an attention layer's value and key), in port order. */
+  ports: Map<string, (string | null)[]>;
 }
 
 export function maskFlow(ir: ModelIR, ids: Map<string, string>): MaskFlow {
@@ -26,11 +28,12 @@ export function maskFlow(ir: ModelIR, ids: Map<string, string>): MaskFlow {
     return n;
   };
   const out = new Map<string, string | null>();
-  const flow: MaskFlow = { own: new Map(), input: new Map(), merged: new Map() };
+  const flow: MaskFlow = { own: new Map(), input: new Map(), merged: new Map(), ports: new Map() };
   for (const l of ir.layers) {
     // A recurrent layer's final states (h, c ports) carry no mask.
     const ins = l.inputs.map((id, i) => ((l.inputPorts?.[i] ?? 'output') === 'output' ? out.get(id) ?? null : null));
     if (ins[0]) flow.input.set(l.id, ins[0]);
+    if (l.states) flow.ports.set(l.id, l.states.map((s) => (s.fromPort === 'output' ? out.get(s.from) ?? null : null)));
     const rule = LAYERS[l.kind].mask(l.params, l.inner);
     switch (rule) {
       case 'creates': {

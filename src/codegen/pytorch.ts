@@ -29,6 +29,7 @@ export function emitPytorchModel(ir: ModelIR, title: string): string {
       ...(vars.states.length ? { states: vars.states } : {}),
       ...(vars.outputs.length > 1 ? { stateOuts: vars.outputs.slice(1) } : {}),
       mask: masks.input.get(l.id),
+      ...(masks.ports.has(l.id) ? { stateMasks: masks.ports.get(l.id)! } : {}),
       ownMask: masks.own.get(l.id),
       inputSize: x ? (x.dims[x.dims.length - 1] as number) : 0,
       inputRank: x ? x.dims.length + 1 : 0,

@@ -9,8 +9,8 @@ import type { BuildCtx, SymbolicTensor, TF } from '../layers/index.ts';
 /** A recorded call `tf.<ns>.<fn>(...args)`, or `tf.input(...)` (ns ''). */
 export class Call {
   constructor(readonly ns: 'layers' | 'initializers' | '', readonly fn: string, readonly args: unknown[]) {}
-  /** Layers: records `.apply(inputs)`, and its keyword arguments (a recurrent layer's `initialState`). */
-  apply(inputs: Value | Value[], kwargs?: Record<string, Value[]>): Applied {
+  /** Layers: records `.apply(inputs)`, and its keyword arguments (a recurrent layer's `initialState`, an attention's flags). */
+  apply(inputs: Value | Value[], kwargs?: Record<string, Value[] | boolean>): Applied {
     return new Applied(this, inputs, kwargs);
   }
   /** Builders may wrap `build` (see tidyBuild); nothing is built while recording. */
@@ -24,7 +24,7 @@ export class Var {
 
 /** `layer.apply(inputs, kwargs)`: what a builder returns. */
 export class Applied {
-  constructor(readonly layer: Call, readonly inputs: Value | Value[], readonly kwargs?: Record<string, Value[]>) {}
+  constructor(readonly layer: Call, readonly inputs: Value | Value[], readonly kwargs?: Record<string, Value[] | boolean>) {}
 }
 
 export type Value = Call | Var | Applied;

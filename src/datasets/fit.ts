@@ -5,6 +5,7 @@
  * task is per-step), or binary cross-entropy over one sigmoid unit when C = 2.
  */
 import { modelLoss, type LossKind, type ModelIR } from '../compiler/index.ts';
+import { isRecurrentKind } from '../graph/types.ts';
 import type { TaskInfo } from './types.ts';
 
 export const FIT_CODES = {
@@ -64,7 +65,8 @@ export function seq2seqRoles(ir: ModelIR): Seq2seqRoles {
     memo.set(id, s);
     return s;
   };
-  const decoders = ir.layers.filter((l) => l.states?.length);
+  // Recurrent layers only: an attention layer's value port also reads the encoder, but starts nothing.
+  const decoders = ir.layers.filter((l) => l.states?.length && isRecurrentKind(l.kind));
   if (!decoders.length)
     return { ok: false, message: 'No layer starts from initial states, so nothing tells the encoder from the decoder.',
       fix: "Turn on Return state in the encoder's recurrent layer and connect its h (and c) to the decoder's Initial state inputs." };

@@ -33,6 +33,8 @@ export const LAYER_KINDS = [
   'MaxPooling1D',
   'Flatten',
   'Activation',
+  'Attention',
+  'AdditiveAttention',
 ] as const;
 
 export type LayerKind = (typeof LAYER_KINDS)[number];

@@ -1,6 +1,7 @@
 /** The layer registry: one entry per kind, the single source of truth about that kind. */
 import type { LayerKind } from '../graph/types.ts';
 import { activation } from './activation.ts';
+import { additiveAttention, attention } from './attention.ts';
 import { bidirectional } from './bidirectional.ts';
 import { conv1D } from './conv1d.ts';
 import { dense } from './dense.ts';
@@ -53,6 +54,8 @@ export const LAYERS = {
   MaxPooling1D: maxPooling1D,
   Flatten: flatten,
   Activation: activation,
+  Attention: attention,
+  AdditiveAttention: additiveAttention,
 } satisfies Record<LayerKind, LayerSpec>;
 
 export const CATEGORIES: { id: Category; label: string }[] = [

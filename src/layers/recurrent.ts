@@ -182,6 +182,12 @@ export function tidyBuild<L extends TfLayer>(tf: TF, layer: L): L {
   layer.build = (shape) => {
     tf.tidy(() => build(shape));
   };
+  // Porting note: tfjs 4.22's RNN.apply writes `initialState` into the kwargs it is given, and the fit/predict
+  // executor (engine/executor.ts) hands every layer the same kwargs object: a recurrent layer run after a decoder
+  // that took initial states (an encoder whose sequence output an attention layer reads) then fails with "When
+  // inputs is an array, neither initialState or constants should be provided". Each call gets its own copy.
+  const apply = layer.apply.bind(layer);
+  layer.apply = (inputs, kwargs) => apply(inputs, kwargs && { ...kwargs });
   return layer;
 }
 

@@ -37,7 +37,7 @@ export interface BuildCtx {
   seed: number;
   inputs: SymbolicTensor[];
   inner?: InnerLayer;
-  /** The tensors for the layer's state input ports, in port order (initial h, then c). */
+  /** The tensors for the layer's other input ports, in port order (initial h, then c; an attention's value, then key). */
   states?: SymbolicTensor[];
 }
 
@@ -87,6 +87,8 @@ export interface TorchCtx {
   /** The variables of the layer's state inputs (initial h, then c) and of its other output ports (final h, then c), when wired. */
   states?: string[];
   stateOuts?: string[];
+  /** The padding masks arriving at the state inputs (an attention layer's value and key), null where none. */
+  stateMasks?: (string | null)[];
   /** The padding mask arriving at the first input, and the one this layer makes (when `mask` is 'creates'). */
   mask?: string;
   ownMask?: string;

@@ -9,6 +9,7 @@
  * per-step `call` is the `stock` engine and the fallback for calls the fused path does not cover.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ATTENTION_LAYER_BODY } from '../codegen/tfjs-attention.ts';
 import { GRU_LAYER_BODY } from '../codegen/tfjs-gru.ts';
 
 type GruArgs = Parameters<typeof tf.layers.gru>[0] & { resetAfter?: boolean };
@@ -18,8 +19,11 @@ const made = new Function('tf', GRU_LAYER_BODY)(tf) as { GRU: new (args: GruArgs
 /** The GRU class (either form). */
 export const GRU = made.GRU;
 
-/** `tf` for the registry's builders: `tf.layers.gru` makes the class above, so `resetAfter: true` builds. */
-export const runtimeTf = made.tf;
+/**
+ * `tf` for the registry's builders: `tf.layers.gru` makes the class above, so `resetAfter: true` builds, and
+ * `tf.layers.attention` / `additiveAttention` / `attentionMask` make the attention classes (src/codegen/tfjs-attention.ts).
+ */
+export const runtimeTf = new Function('tf', ATTENTION_LAYER_BODY)(made.tf) as typeof tf;
 
 /** Does this tfjs layer compute the reset-after GRU? */
 export const isResetAfterGru = (layer: object): boolean => (layer as { cell?: { resetAfter?: boolean } }).cell?.resetAfter === true;

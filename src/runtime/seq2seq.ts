@@ -5,6 +5,9 @@
  * or Dense applied to the one token, a recurrent layer advanced by one call of its trained cell from the states
  * carried over. That is a `StepFn`, so `greedyDecode` and `beamSearch` (src/datasets/decode.ts) run on it.
  *
+ * An attention layer of the decoder reads the encoder's outputs: the encoder pass returns them too (its value, key
+ * and value mask), and every step applies the trained attention layer to the step's query and them.
+ *
  * States cross steps as plain Float32Arrays (a beam hands one state to several hypotheses, so no tensor outlives
  * its step).
  */
@@ -14,8 +17,16 @@ import { beamSearch, END, errorRates, greedyDecode, START, withoutEnd, type Erro
 import { seq2seqRoles } from '../datasets/fit.ts';
 import { isRecurrentKind, LAYERS, portsOf, stateNames } from '../layers/index.ts';
 
-/** The decoder's recurrent states, per recurrent layer of the decoder (in walk order), each `[units]` per state. */
-export type DecoderState = Float32Array[][];
+/**
+ * The decoder's recurrent states, per recurrent layer of the decoder (in walk order), each `[units]` per state; and
+ * what its attention layers attend over, per attention layer: value [Tv, dv], (key [Tv, d],) value mask [Tv].
+ */
+export interface DecoderState {
+  rnn: Float32Array[][];
+  memory: { data: Float32Array; shape: number[] }[][];
+}
+
+const isAttention = (kind: string) => kind === 'Attention' || kind === 'AdditiveAttention';
 
 export interface Seq2seqInference {
   /** Runs the encoder on one source (ids) and returns the decoder's initial states. */
@@ -44,24 +55,30 @@ export function buildInference(model: tf.LayersModel, ir: ModelIR): Seq2seqInfer
     if (isRecurrentKind(l.kind) && l.params.goBackwards) throw new Error(`The decoder's "${l.name}" goes backwards, which cannot run one step at a time.`);
   }
   const recurrent = path.filter((l) => isRecurrentKind(l.kind));
-  // The encoder's part of the trained model: its source Input to the tensors that start the decoder's recurrent layers.
-  const encoderOutputs = recurrent.flatMap((l) => (l.states ?? []).map((s) => {
-    const src = byId.get(s.from)!;
+  const attention = path.filter((l) => isAttention(l.kind));
+  const portTensor = (from: string, port: string) => {
+    const src = byId.get(from)!;
     const out = model.getLayer(src.name).output;
-    return Array.isArray(out) ? out[portsOf(LAYERS[src.kind], src.params).outputs.indexOf(s.fromPort)] : out;
-  }));
+    return Array.isArray(out) ? out[portsOf(LAYERS[src.kind], src.params).outputs.indexOf(port)] : out;
+  };
+  // The encoder's part of the trained model: its source Input to the tensors that start the decoder's recurrent
+  // layers, then what each attention layer attends over (value, key, and the value mask its AttentionMask made).
+  const stateOutputs = recurrent.flatMap((l) => (l.states ?? []).map((s) => portTensor(s.from, s.fromPort)));
+  const memoryOutputs = attention.map((l) => [...l.states!.map((s) => portTensor(s.from, s.fromPort)), model.getLayer(`${l.name}_value_mask`).output as tf.SymbolicTensor]);
+  const encoderOutputs = [...stateOutputs, ...memoryOutputs.flat()];
   const encoder = encoderOutputs.length ? tf.model({ inputs: model.inputs[ir.inputs.indexOf(roles.encoder)], outputs: encoderOutputs }) : null;
 
   const encode = (source: ArrayLike<number>): DecoderState => {
     const outs = encoder ? tf.tidy(() => [encoder.predict(tf.tensor2d(Array.from(source), [1, source.length], 'int32'))].flat() as tf.Tensor[]) : [];
-    const values = outs.map((t) => t.dataSync() as Float32Array);
+    const values = outs.map((t) => ({ data: t.dataSync() as Float32Array, shape: t.shape.slice(1) }));
     tf.dispose(outs);
     let k = 0;
-    return recurrent.map((l) => (l.states?.length ? l.states.map(() => values[k++]) : stateNames(l.kind).map(() => new Float32Array(l.params.units as number))));
+    const rnn = recurrent.map((l) => (l.states?.length ? l.states.map(() => values[k++].data) : stateNames(l.kind).map(() => new Float32Array(l.params.units as number))));
+    return { rnn, memory: memoryOutputs.map((m) => m.map(() => values[k++])) };
   };
 
   const step: StepFn<DecoderState> = (state, prevToken) => {
-    const next: DecoderState = [];
+    const next: DecoderState = { rnn: [], memory: state.memory };
     const logProbs = tf.tidy(() => {
       const vals = new Map<string, tf.Tensor>([[roles.decoder, tf.tensor2d([[prevToken]], [1, 1], 'int32')]]);
       for (const l of path) {
@@ -71,9 +88,13 @@ export function buildInference(model: tf.LayersModel, ir: ModelIR): Seq2seqInfer
           const r = recurrent.indexOf(l);
           const x = ins[0].rank === 3 ? tf.squeeze(ins[0], [1]) : ins[0];
           // A cell call: [x_t, h_{t−1}(, c_{t−1})] → [h_t, h_t(, c_t)] (tfjs-layers' RNNCell contract).
-          const [h, ...states] = (layer as RnnLayer).cell.call([x, ...state[r].map((s) => tf.tensor2d(s, [1, s.length]))], { training: false });
-          next[r] = states.map((s) => s.dataSync() as Float32Array);
+          const [h, ...states] = (layer as RnnLayer).cell.call([x, ...state.rnn[r].map((s) => tf.tensor2d(s, [1, s.length]))], { training: false });
+          next.rnn[r] = states.map((s) => s.dataSync() as Float32Array);
           vals.set(l.id, l.params.returnSequences ? tf.expandDims(h, 1) : h);
+        } else if (isAttention(l.kind)) {
+          // [query, value, (key), value mask] → [output, scores], as the layer was applied in training.
+          const memory = state.memory[attention.indexOf(l)].map((m) => tf.tensor(m.data, [1, ...m.shape]));
+          vals.set(l.id, (layer.apply([...ins, ...memory], { training: false }) as tf.Tensor[])[0]);
         } else vals.set(l.id, layer.apply(ins.length === 1 ? ins[0] : ins, { training: false }) as tf.Tensor);
       }
       const p = vals.get(ir.outputs[0])!;

@@ -4,7 +4,8 @@
 Usage: python3 keras_conformance.py TABLE.json FILE.py...  Prints {"checked": [[api, keywords...]], "errors": [...]}.
 
 A call is checked when it is `keras.<...>(...)`, `layers.<...>(...)` (after `from keras import layers`), a recurrent
-layer applied to its inputs (`layers.LSTM(...)(x, initial_state=[h, c])`, as `RNN.__call__`), or a method of
+layer applied to its inputs (`layers.LSTM(...)(x, initial_state=[h, c])`, as `RNN.__call__`; an attention layer's
+call, as `Attention.__call__`), or a method of
 `model` / `layer` (`model.compile`, `layer.set_weights`, ...). For each version in the table the public name
 must be among the names the source exports, the positional arguments must fit, and every keyword must be accepted:
 an explicit parameter, a key the code pops from **kwargs, or (when **kwargs is forwarded) accepted by the base class.
@@ -16,6 +17,7 @@ import sys
 
 RECEIVERS = {"model": "Model", "layer": "Layer"}
 RECURRENT = {"keras.layers.SimpleRNN", "keras.layers.LSTM", "keras.layers.GRU"}
+ATTENTION = {"keras.layers.Attention", "keras.layers.AdditiveAttention"}
 
 
 def accepted(entries, api):
@@ -28,8 +30,10 @@ def accepted(entries, api):
 
 def api_of(call, layers_alias):
     if isinstance(call.func, ast.Call):
-        # Applying a layer: layers.LSTM(...)(x, initial_state=[h, c]) is checked against the recurrent layers' call.
-        return "RNN.__call__" if api_of(call.func, layers_alias) in RECURRENT else None
+        # Applying a layer: layers.LSTM(...)(x, initial_state=[h, c]) is checked against the recurrent layers' call,
+        # layers.Attention(...)([q, v], return_attention_scores=True) against the attention layers' call.
+        applied = api_of(call.func, layers_alias)
+        return "RNN.__call__" if applied in RECURRENT else "Attention.__call__" if applied in ATTENTION else None
     parts = []
     f = call.func
     while isinstance(f, ast.Attribute):

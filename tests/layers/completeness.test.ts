@@ -34,14 +34,15 @@ const tensor = (name: string) => ({ class_name: '__keras_tensor__', config: { ke
 function kerasJson(ir: ModelIR): unknown {
   const layers = ir.layers.map((l) => {
     const spec = LAYERS[l.kind];
-    const built = record((tf, ctx) => (spec.keras.build ?? spec.tfjs)(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner }, l.inputs);
+    const built = record((tf, ctx) => (spec.keras.build ?? spec.tfjs)(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner }, l.inputs, (l.states ?? []).map((s) => s.from));
     if (built instanceof Call) {
       const { shape, dtype } = built.args[0] as { shape: number[]; dtype: string };
       return { class_name: 'InputLayer', name: l.name, config: { batch_shape: [null, ...shape], dtype, name: l.name }, inbound_nodes: [] };
     }
     const { class_name, config } = kerasValue(built.layer) as { class_name: string; config: object };
     const ins = (Array.isArray(built.inputs) ? built.inputs : [built.inputs]).map((x) => tensor(ir.layers.find((k) => k.id === (x as Var).name)!.name));
-    return { class_name, name: l.name, config, inbound_nodes: [{ args: [ins.length === 1 ? ins[0] : ins], kwargs: {} }] };
+    const kwargs = Object.fromEntries(Object.entries(built.kwargs ?? {}).map(([k, x]) => [snake(k), x]));
+    return { class_name, name: l.name, config, inbound_nodes: [{ args: [ins.length === 1 ? ins[0] : ins], kwargs }] };
   });
   return { module: 'keras', class_name: 'Functional', config: { name: 'm', layers }, keras_version: '3.6.0' };
 }
@@ -95,7 +96,7 @@ describe.each(LAYER_KINDS.map((kind) => LAYERS[kind]))('$kind', (spec) => {
       }
     }
     const weights = LAYERS[spec.kind].keras.weights(me.params, me.inputShapes[0]?.dims.at(-1) as number, me.inner);
-    expect(weights.length).toBe({ Embedding: 1, Dense: 2, SimpleRNN: 3, LSTM: 3, GRU: 3, Bidirectional: 6, BatchNormalization: 4, LayerNormalization: 2, Conv1D: 2 }[spec.kind as string] ?? 0);
+    expect(weights.length).toBe({ Embedding: 1, Dense: 2, SimpleRNN: 3, LSTM: 3, GRU: 3, Bidirectional: 6, BatchNormalization: 4, LayerNormalization: 2, Conv1D: 2, AdditiveAttention: 1 }[spec.kind as string] ?? 0);
     // The declared shapes an import checks a file against hold exactly the parameters the kind counts.
     expect(weights.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0)).toBe(me.paramCount);
   });

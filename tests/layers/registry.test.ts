@@ -45,6 +45,8 @@ const DEFAULT_SHAPE: Record<string, string> = {
   MaxPooling1D: '[batch, T, 3] float32',
   Flatten: '[batch, 15] float32',
   Activation: '[batch, T, 3] float32',
+  Attention: '[batch, T, 4] float32',
+  AdditiveAttention: '[batch, T, 4] float32',
 };
 
 /** Values each param type must refuse. */

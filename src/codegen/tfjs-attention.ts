@@ -1,0 +1,154 @@
+/**
+ * Keras's `Attention` (Luong, dot) and `AdditiveAttention` (Bahdanau) as TF.js layer classes, as JavaScript text: ONE
+ * source for the app's runtime (evaluated with its own `tf`, src/runtime/gru-layer.ts) and for the TF.js export
+ * (written out as `attention_layer.mjs`). TF.js 4.22 has neither layer (seq2seq-attention.md §1.4).
+ *
+ * Porting note: TF.js's `fit`/`predict` executor hands a multi-input layer only its first input's mask
+ * (tfjs-layers engine/executor.ts, `kwargs['mask'] = inputMasks[0]`). So the value's padding mask reaches the
+ * attention layer as a tensor: `AttentionMask` is applied to the value alone (its one input, so it receives that
+ * input's mask) and returns it as 0/1 floats [B, Tv]; the attention layer takes it as its last input.
+ *
+ * The text is the body of `function (tf)`; it returns `tf` with `layers.attention`, `layers.additiveAttention` and
+ * `layers.attentionMask` added. It is a constant written here, never assembled from user input.
+ */
+export const ATTENTION_LAYER_BODY = `// Keras 3 attention.py: S = Q·Kᵀ (× scale), or S[i,j] = Σ_d w_d·tanh(q_i + k_j)_d (AdditiveAttention);
+// masked positions S − 1e9; W = softmax(S) (dropout on W in training); out = W·V, rows of a padded query step 0.
+class Attention extends tf.layers.Layer {
+  constructor(args) {
+    super(args);
+    this.useScale = args.useScale === true;
+    this.scoreMode = args.scoreMode ?? 'dot';
+    if (this.scoreMode !== 'dot') throw new Error('Attention: only scoreMode "dot" is supported');
+    this.dropout = args.dropout ?? 0;
+    this.causal = args.causal === true;
+    this.seed = args.seed;
+    this.supportsMasking = true;
+  }
+
+  build(inputShape) {
+    if (this.useScale) this.scale = this.addWeight('scale', [], 'float32', tf.initializers.ones());
+    this.built = true;
+  }
+
+  // S = Q·Kᵀ, times the scalar scale.
+  scores(q, k) {
+    const s = tf.matMul(q, k, false, true);
+    return this.scale ? tf.mul(s, this.scale.read()) : s;
+  }
+
+  // inputs: [query, value, (key), valueMask]; kwargs.mask: the query's mask (or every input's, as a list).
+  call(inputs, kwargs) {
+    return tf.tidy(() => {
+      const [q, v] = inputs;
+      const k = inputs.length === 4 ? inputs[2] : v;
+      const vMask = inputs[inputs.length - 1];
+      const masks = kwargs.mask;
+      const qMask = Array.isArray(masks) ? masks[0] : masks;
+      let s = this.scores(q, k);
+      const [Tq, Tv] = s.shape.slice(-2);
+      // keep[b, i, j]: value step j is real (and j <= i with the causal mask).
+      let keep = tf.expandDims(vMask, 1);
+      if (this.causal) keep = tf.mul(keep, tf.expandDims(tf.linalg.bandPart(tf.ones([Tq, Tv]), -1, 0), 0));
+      s = tf.where(tf.cast(keep, 'bool'), s, tf.sub(s, 1e9));
+      let w = tf.softmax(s, -1);
+      if (kwargs.training === true && this.dropout > 0) w = tf.dropout(w, this.dropout, null, this.seed);
+      let out = tf.matMul(w, v);
+      if (qMask) out = tf.where(tf.expandDims(tf.cast(qMask, 'bool'), -1), out, tf.zerosLike(out));
+      return [out, w];
+    });
+  }
+
+  computeOutputShape(shapes) {
+    const [q, v] = shapes;
+    return [[q[0], q[1], v[2]], [q[0], q[1], v[1]]];
+  }
+
+  // The output carries the query's mask, as Keras's compute_mask.
+  computeMask(inputs, mask) {
+    const qMask = Array.isArray(mask) ? mask[0] : mask;
+    return [qMask ?? null, null];
+  }
+
+  getConfig() {
+    return { ...super.getConfig(), useScale: this.useScale, scoreMode: this.scoreMode, dropout: this.dropout, causal: this.causal, seed: this.seed };
+  }
+}
+Attention.className = 'Attention';
+tf.serialization.registerClass(Attention);
+
+class AdditiveAttention extends Attention {
+  constructor(args) {
+    super({ ...args, scoreMode: 'dot' });
+    delete this.scoreMode;
+  }
+
+  // Keras 3 takes the scale's size from the query's last axis.
+  build(inputShape) {
+    const dim = inputShape[0][inputShape[0].length - 1];
+    if (this.useScale) this.scale = this.addWeight('scale', [dim], 'float32', tf.initializers.glorotUniform({ seed: this.seed }));
+    this.built = true;
+  }
+
+  // S[b, i, j] = Σ_d scale_d · tanh(q[b, i, d] + k[b, j, d]).
+  scores(q, k) {
+    const t = tf.tanh(tf.add(tf.expandDims(q, 2), tf.expandDims(k, 1)));
+    return tf.sum(this.scale ? tf.mul(t, this.scale.read()) : t, -1);
+  }
+
+  getConfig() {
+    const { scoreMode, ...config } = super.getConfig();
+    return config;
+  }
+}
+AdditiveAttention.className = 'AdditiveAttention';
+tf.serialization.registerClass(AdditiveAttention);
+
+// The padding mask of its one input as 0/1 floats [B, T] (all ones when there is none).
+class AttentionMask extends tf.layers.Layer {
+  constructor(args) {
+    super(args);
+    this.supportsMasking = true;
+  }
+
+  call(inputs, kwargs) {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const mask = Array.isArray(kwargs.mask) ? kwargs.mask[0] : kwargs.mask;
+      return mask ? tf.cast(mask, 'float32') : tf.ones(x.shape.slice(0, 2));
+    });
+  }
+
+  computeOutputShape(shape) {
+    return shape.slice(0, 2);
+  }
+
+  computeMask() {
+    return null;
+  }
+}
+AttentionMask.className = 'AttentionMask';
+tf.serialization.registerClass(AttentionMask);
+
+return {
+  ...tf,
+  layers: {
+    ...tf.layers,
+    attention: (args) => new Attention(args),
+    additiveAttention: (args) => new AdditiveAttention(args),
+    attentionMask: (args) => new AttentionMask(args),
+  },
+};`;
+
+/** `attention_layer.mjs` of a TF.js export. */
+export const ATTENTION_LAYER_MJS = `// Keras's Attention and AdditiveAttention layers for TF.js (stock TF.js 4.22 has neither). model.mjs calls
+// withAttention(tf) before building; loading a model.json through tf.loadLayersModel also works once it has run (it
+// registers the classes).
+
+/**
+ * @param {typeof import('@tensorflow/tfjs')} tf
+ * @returns {typeof import('@tensorflow/tfjs')} tf with layers.attention, layers.additiveAttention and layers.attentionMask
+ */
+export function withAttention(tf) {
+  ${ATTENTION_LAYER_BODY.replace(/\n/g, '\n  ')}
+}
+`;
