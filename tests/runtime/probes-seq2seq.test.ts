@@ -2,7 +2,9 @@
  * Probes of an encoder–decoder (the encoder's final h and c start the decoder): the walk reproduces the tfjs model,
  * each layer reads its own number of steps, and ‖∂L/∂h_t‖, ‖∂L/∂c_t‖ of both layers, L the padded cross-entropy of
  * training on a teacher-forcing batch (addition as text, two examples shortened by padding), equal float64 PyTorch autograd (tests/runtime/probes_seq2seq_ref.py). The
- * encoder's output reaches the loss only through the decoder's initial states, so its gradient is that path.
+ * encoder's output reaches the loss only through the decoder's initial states, so its gradient is that path. With
+ * attention (Keras Attention and AdditiveAttention) the encoder's outputs also reach it through the context, and the
+ * recorded attention weights equal the reference's within 1e-5.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,7 +16,7 @@ import { buildModel } from '../../src/runtime/build.ts';
 import { probeModel, probeTargets, walk } from '../../src/runtime/probes/index.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
 import { batchTensors } from '../../src/runtime/train.ts';
-import { FIXTURE_DIR } from '../fixtures/graphs.ts';
+import { edge, FIXTURE_DIR, node } from '../fixtures/graphs.ts';
 import { seq2seqDoc } from '../fixtures/seq2seq.ts';
 
 const PYTHON = '/usr/bin/python3';
@@ -24,10 +26,25 @@ beforeAll(async () => {
   expect(await initTfNode('cpu')).toBe('cpu');
 });
 
-it('probes an encoder–decoder on a padded addition batch as PyTorch autograd does (float64)', async () => {
+type AttentionKind = 'Attention' | 'AdditiveAttention';
+
+/** The encoder–decoder, or with the decoder's outputs attending over the encoder's: Concatenate(context, decoder) → Dense. */
+function encoderDecoder(ds: PairDataset, attention?: AttentionKind) {
+  const doc = seq2seqDoc({ source: ds.sourceVocab.length, target: ds.targetVocab.length, embed: 2, units: H, task: 'addition-text', seqLen: 2 });
+  if (!attention) return doc;
+  return {
+    ...doc,
+    nodes: [...doc.nodes.map((n) => (n.id === 'enc' ? { ...n, data: { ...n.data, params: { ...n.data.params, returnSequences: true } } } : n)),
+      node('att', attention, attention === 'Attention' ? {} : { useScale: true }), node('cat', 'Concatenate', {})],
+    edges: [...doc.edges.filter((e) => e.target !== 'out'), edge('dec', 'att'), { id: 'value', source: 'enc', target: 'att', targetHandle: 'value' },
+      edge('att', 'cat'), edge('dec', 'cat'), edge('cat', 'out')],
+  };
+}
+
+it.each([undefined, 'Attention', 'AdditiveAttention'] as const)('probes an encoder–decoder (attention: %s) on a padded addition batch as PyTorch autograd does (float64)', async (attention) => {
   // Addition as text: sources ("53+7") and targets ("60") of varying length, so both sides are padded.
   const ds = TASKS['addition-text'].make({ seed: 4, seqLen: 2 }) as PairDataset;
-  const doc = seq2seqDoc({ source: ds.sourceVocab.length, target: ds.targetVocab.length, embed: 2, units: H, task: 'addition-text', seqLen: 2 });
+  const doc = encoderDecoder(ds, attention);
   const { ir } = compile(doc);
   const fit = checkFit(ir!, ds.info);
   expect(fit.ok).toBe(true);
@@ -63,6 +80,7 @@ it('probes an encoder–decoder on a padded addition batch as PyTorch autograd d
     source: await src.array(), decoderIn: await decIn.array(), target: await y.array(),
     sourceEmbedding: w(layer('srcEmb'))[0], targetEmbedding: w(layer('tgtEmb'))[0],
     encoder: { K, R, b: bias }, decoder: { K: Kd, R: Rd, b: bd }, W, bias: bo,
+    ...(attention ? { attention: { kind: attention, scale: attention === 'AdditiveAttention' ? w(layer('att'))[0] : null } } : {}),
   };
   const ref = JSON.parse(execFileSync(PYTHON, [join(FIXTURE_DIR, '..', 'runtime', 'probes_seq2seq_ref.py')], { input: JSON.stringify(input), encoding: 'utf8' }));
   expect(p.loss).toBeCloseTo(ref.loss, 5);
@@ -74,6 +92,14 @@ it('probes an encoder–decoder on a padded addition batch as PyTorch autograd d
       got.flat().forEach((v, i) => expect(Math.abs(v - want.flat()[i])).toBeLessThan(1e-5 * Math.max(1, scale)));
     }
   }
+  // The attention weights of the probe batch, [B, Td, Ts], equal the reference's.
+  if (attention) {
+    const a = p.attention![0];
+    expect(a.shape).toEqual([Td, Ts]);
+    const want = (ref.scores as number[][][]).flat(2);
+    expect(a.scores.length).toBe(want.length);
+    a.scores.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(1e-5));
+  } else expect(p.attention).toBeUndefined();
   // The encoder's last real step feeds the decoder directly: a gradient that is not zero for every example.
   expect(Math.min(...rows(p.directions[0].dh, Ts).at(-1)!)).toBeGreaterThan(1e-4);
   tf.dispose([...x, y]);

@@ -3,7 +3,8 @@
 Reads the weights, the two id inputs and the target as JSON on stdin; runs the encoder and the decoder one step at a
 time with the cell equations written out (tfjs masking: at a padded step h and c are carried over), with zero tensors
 added to every h_t (after the mask) and c_t (before h_t reads it and before the mask) as the probes do, and the
-padded cross-entropy of training; torch autograd gives the derivatives.
+padded cross-entropy of training; torch autograd gives the derivatives. With "attention" in the input, the decoder's
+outputs attend over the encoder's (Keras Attention or AdditiveAttention), and the weights are printed too.
 Prints the loss and, per layer, B·‖∂L/∂h_t‖ and B·‖∂L/∂c_t‖ per step and example ([T][B]).
 """
 import json
@@ -48,13 +49,29 @@ H = len(d['encoder']['R'])
 zeros = lambda T: [(torch.zeros(B, H, requires_grad=True), torch.zeros(B, H, requires_grad=True)) for _ in range(T)]
 pe, pd = zeros(Ts), zeros(Td)
 enc, dec = cell(d['encoder']), cell(d['decoder'])
-h, c, _ = run(enc, t(d['sourceEmbedding'])[src], (src != 0).double(), torch.zeros(B, H), torch.zeros(B, H), pe)
+src_mask = (src != 0).double()
+h, c, enc_hs = run(enc, t(d['sourceEmbedding'])[src], src_mask, torch.zeros(B, H), torch.zeros(B, H), pe)
 _, _, hs = run(dec, t(d['targetEmbedding'])[dec_in], (dec_in != 0).double(), h, c, pd)
-p = torch.softmax(torch.stack(hs, 1) @ t(d['W']) + t(d['bias']), -1).clamp(1e-7, 1)
+q = torch.stack(hs, 1)
+scores = None
+if 'attention' in d:
+    # Keras's attention (seq2seq-attention.md §1.2): S = Q·Vᵀ (dot) or S_ij = Σ_d w_d tanh(q_i + v_j)_d (additive);
+    # padded value steps S − 1e9; W = softmax(S); context = W·V, zero at padded query steps; then [context, q].
+    v = torch.stack(enc_hs, 1)
+    if d['attention']['kind'] == 'Attention':
+        S = q @ v.transpose(1, 2)
+    else:
+        S = (torch.tanh(q.unsqueeze(2) + v.unsqueeze(1)) * t(d['attention']['scale'])).sum(-1)
+    S = torch.where(src_mask.unsqueeze(1) > 0, S, S - 1e9)
+    Wa = torch.softmax(S, -1)
+    context = (Wa @ v) * (dec_in != 0).double().unsqueeze(-1)
+    q = torch.cat([context, q], -1)
+    scores = Wa.tolist()
+p = torch.softmax(q @ t(d['W']) + t(d['bias']), -1).clamp(1e-7, 1)
 nll = -torch.log(p.gather(-1, y.unsqueeze(-1)).squeeze(-1))
 real = (y != 0).double()
 loss = (nll * real).sum() / real.sum()
 loss.backward()
 # A probe nothing reads (the decoder's last c) gets no gradient: zero.
 norms = lambda ps, i: [(torch.zeros(B) if p[i].grad is None else p[i].grad.norm(dim=-1) * B).tolist() for p in ps]
-print(json.dumps({'loss': loss.item(), 'encoder': {'dh': norms(pe, 0), 'dc': norms(pe, 1)}, 'decoder': {'dh': norms(pd, 0), 'dc': norms(pd, 1)}}))
+print(json.dumps({'loss': loss.item(), 'scores': scores, 'encoder': {'dh': norms(pe, 0), 'dc': norms(pe, 1)}, 'decoder': {'dh': norms(pd, 0), 'dc': norms(pd, 1)}}))

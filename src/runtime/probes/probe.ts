@@ -10,7 +10,7 @@ import { isFused, probeFused } from '../fused/index.ts';
 import { meanLoss } from '../train.ts';
 import { PROBE_GATES, type StateProbes } from './cells.ts';
 import { summarizeProbe, type ProbeSummary } from './summary.ts';
-import { probeBlocker, probeTargets, targetInputs, targetSteps, walk, type ProbeTarget } from './walk.ts';
+import { isAttentionKind, probeBlocker, probeTargets, targetInputs, targetSteps, walk, type ProbeTarget } from './walk.ts';
 
 /** One direction of one recurrent layer, probed. Arrays are in processing order (step k = k-th input read). */
 export interface DirectionProbe {
@@ -33,6 +33,16 @@ export interface DirectionProbe {
   dc?: Float32Array;
 }
 
+/** The weights of one attention layer on the probe batch. */
+export interface AttentionProbe {
+  id: string;
+  name: string;
+  /** [B, Tq, Tv] row-major: example b, query (decoder) step i, value (encoder) step j; each row sums to 1. */
+  scores: Float32Array;
+  /** [Tq, Tv]. */
+  shape: [number, number];
+}
+
 export interface ProbeResult {
   /** The steps of the first model input (each direction's own count is its `steps`). */
   seqLen: number;
@@ -41,6 +51,8 @@ export interface ProbeResult {
   loss: number;
   lossKind: LossKind;
   directions: DirectionProbe[];
+  /** Per attention layer, its weights (absent from the fused fast path, which no model with attention takes). */
+  attention?: AttentionProbe[];
 }
 
 export interface ProbeOptions {
@@ -111,13 +123,14 @@ export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.
   const targets = probeTargets(model, ir);
   const lossKind = modelLoss(ir).kind;
   const skipPad = opts.skipPad ?? false;
-  if (opts.fast && targets.every((t) => isFused(t.layer))) return probeFast(model, ir, targets, inputs, target, lossKind, wantGates, skipPad);
+  if (opts.fast && targets.every((t) => isFused(t.layer)) && !ir.layers.some((l) => isAttentionKind(l.kind))) return probeFast(model, ir, targets, inputs, target, lossKind, wantGates, skipPad);
   const [B, T] = inputs[0].shape as [number, number];
   const sources = targetInputs(ir, targets);
   const steps = sources.map((i) => inputs[i].shape[1]!);
   const kept: tf.Tensor[] = [];
   const gateTensors: Record<string, tf.Tensor>[] = [];
   const masks: (tf.Tensor | null)[] = [];
+  const scores: { id: string; name: string; t: tf.Tensor3D }[] = [];
 
   const out = tf.tidy((): { value: tf.Scalar; dirs: { dh: tf.Tensor; dc?: tf.Tensor }[] } => {
     // Probe layout: for each target, its T h-probes then (LSTM) its T c-probes.
@@ -130,7 +143,12 @@ export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.
         probes.set(k, { h: e.slice(at, at + s.h), c: s.c ? e.slice(at + s.h, at + s.h + s.c) : undefined });
         at += s.h + s.c;
       });
-      const { output, runs } = walk(model, ir, targets, inputs, { probes });
+      const { output, runs, attention } = walk(model, ir, targets, inputs, { probes });
+      for (const a of attention) {
+        const t = tf.keep(a.scores);
+        kept.push(t);
+        scores.push({ id: a.id, name: a.name, t });
+      }
       runs.forEach((r, k) => {
         masks[k] = r.mask ? tf.keep(tf.cast(r.mask, 'int32')) : null;
         if (r.mask) kept.push(masks[k]!);
@@ -168,7 +186,9 @@ export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.
         ...(out.dirs[k].dc ? { dc: (await out.dirs[k].dc!.data()) as Float32Array } : {}),
       });
     }
-    return { seqLen: T, batch: B, loss, lossKind, directions };
+    const attention: AttentionProbe[] = [];
+    for (const a of scores) attention.push({ id: a.id, name: a.name, scores: (await a.t.data()) as Float32Array, shape: [a.t.shape[1], a.t.shape[2]] });
+    return { seqLen: T, batch: B, loss, lossKind, directions, ...(attention.length ? { attention } : {}) };
   } finally {
     tf.dispose([out.value, ...out.dirs.flatMap((d) => (d.dc ? [d.dh, d.dc] : [d.dh])), ...kept]);
   }

@@ -172,7 +172,12 @@ export interface WalkResult {
   output: tf.Tensor;
   /** Per target index, the cell run (states and gates in processing order). */
   runs: CellRun[];
+  /** Per attention layer (topological order), its weights [B, Tq, Tv]: row i, query step i over the value steps. */
+  attention: { id: string; name: string; scores: tf.Tensor3D }[];
 }
+
+/** The attention kinds, whose `scores` port the probes record. */
+export const isAttentionKind = (kind: string): boolean => kind === 'Attention' || kind === 'AdditiveAttention';
 
 /**
  * The forward pass with probes. Must run inside `tf.tidy` or a gradient function.
@@ -188,6 +193,7 @@ export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[],
     values.forEach((v, i) => i > 0 && i < names.length && portValues.set(`${l.id}:${names[i]}`, v));
   };
   const runs: CellRun[] = [];
+  const attention: WalkResult['attention'] = [];
   // A layer's directions sit next to each other in `targets`, the tfjs forward copy first.
   const targetIndex = (id: string) => targets.findIndex((t) => t.id === id);
   const probed = opts.inputProbe ? inputSequenceLayer(ir).id : null;
@@ -234,6 +240,15 @@ export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[],
         : mode === 'mul' ? tf.mul(fwd, bwd)
         : tf.mul(tf.add(fwd, bwd), 0.5);
       flow = { value: merged, mask: seq ? ins[0].mask : null };
+    } else if (isAttentionKind(l.kind)) {
+      // Inputs as the registry builds them (src/layers/attention.ts): [query, value, (key), value mask], the query's
+      // mask as the call's mask; the value mask is 1 where no padding mask reaches the value.
+      const [value, ...key] = l.states!.map((st) => flowAt(st.from, st.fromPort));
+      const vMask = value.mask ?? tf.ones(value.value.shape.slice(0, 2) as [number, number]);
+      const [out, scores] = model.getLayer(l.name).apply([ins[0].value, value.value, ...key.map((k) => k.value), vMask], ins[0].mask ? { mask: ins[0].mask } : {}) as tf.Tensor[];
+      portValues.set(`${l.id}:scores`, scores);
+      attention.push({ id: l.id, name: l.name, scores: scores as tf.Tensor3D });
+      flow = { value: out, mask: ins[0].mask };
     } else {
       const layer = model.getLayer(l.name);
       const out = l.id === logitsAt ? denseLogits(layer, ins[0].value)
@@ -252,5 +267,5 @@ export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[],
     if (opts.stopAfter === l.id) break;
   }
   const output = opts.stopAfter ? last! : flows.get(ir.outputs[0])!.value;
-  return { output, runs };
+  return { output, runs, attention };
 }
