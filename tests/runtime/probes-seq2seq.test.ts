@@ -4,7 +4,8 @@
  * training on a teacher-forcing batch (addition as text, two examples shortened by padding), equal float64 PyTorch autograd (tests/runtime/probes_seq2seq_ref.py). The
  * encoder's output reaches the loss only through the decoder's initial states, so its gradient is that path. With
  * attention (Keras Attention and AdditiveAttention) the encoder's outputs also reach it through the context, and the
- * recorded attention weights equal the reference's within 1e-5.
+ * recorded attention weights equal the reference's within 1e-5. Connectivity (P6) of an encoder–decoder is decoder
+ * step × source step, and equals the reference's autograd too.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/index.ts';
 import { checkFit, collate, TASKS, type PairDataset } from '../../src/datasets/index.ts';
 import { buildModel } from '../../src/runtime/build.ts';
-import { probeModel, probeTargets, walk } from '../../src/runtime/probes/index.ts';
+import { connectivity, probeModel, probeTargets, walk } from '../../src/runtime/probes/index.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
 import { batchTensors } from '../../src/runtime/train.ts';
 import { edge, FIXTURE_DIR, node } from '../fixtures/graphs.ts';
@@ -100,6 +101,13 @@ it.each([undefined, 'Attention', 'AdditiveAttention'] as const)('probes an encod
     expect(a.scores.length).toBe(want.length);
     a.scores.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(1e-5));
   } else expect(p.attention).toBeUndefined();
+  // Connectivity of example 0: decoder step × source step, ‖∂logit_j/∂x_t‖ by one backward pass per chunk of rows.
+  const one = x.map((v) => tf.slice(v, 0, 1));
+  const conn = await connectivity(model, ir!, one);
+  tf.dispose(one);
+  expect([conn.rows.length, conn.seqLen]).toEqual([Td, Ts]);
+  const wantConn = (ref.connectivity as number[][]).flat();
+  conn.matrix.forEach((v, i) => expect(Math.abs(v - wantConn[i])).toBeLessThan(1e-5 * Math.max(1, ...wantConn)));
   // The encoder's last real step feeds the decoder directly: a gradient that is not zero for every example.
   expect(Math.min(...rows(p.directions[0].dh, Ts).at(-1)!)).toBeGreaterThan(1e-4);
   tf.dispose([...x, y]);

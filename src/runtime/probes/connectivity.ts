@@ -11,12 +11,16 @@ import { modelLoss, type ModelIR } from '../../compiler/index.ts';
 import { collate, type Dataset, type TaskDef } from '../../datasets/index.ts';
 import type { RecurrentKind } from '../../layers/index.ts';
 import { meanLoss } from '../train.ts';
-import { inputSequenceLayer, probeTargets, walk, type ProbeTarget } from './walk.ts';
+import { inputSequenceLayer, probeTargets, sequenceInput, walk, type ProbeTarget } from './walk.ts';
 
 /** Connectivity of one example. */
 export interface ConnectivityResult {
+  /** T of the input x_t (an encoder–decoder's source). */
   seqLen: number;
-  /** The output step each row stands for (0-based, input order): every step, or [T − 1] for a sequence classifier. */
+  /**
+   * The output step each row stands for (0-based, input order): every step (an encoder–decoder's decoder steps), or
+   * [T − 1] for a sequence classifier.
+   */
   rows: number[];
   /** y*: the predicted class (argmax of the logits) at each row's output step. */
   predicted: number[];
@@ -35,16 +39,18 @@ const ROWS_PER_PASS = 128;
  * @example const c = await connectivity(model, ir, [x]); c.matrix[r * c.seqLen + t]
  */
 export async function connectivity(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], rows?: number[]): Promise<ConnectivityResult> {
-  const T = inputs[0].shape[1]!;
+  const T = inputs[ir.inputs.indexOf(sequenceInput(ir))].shape[1]!;
   const D = inputSequenceLayer(ir).outputShape.dims.at(-1)!;
   const logits = tf.tidy(() => walk(model, ir, [], inputs, { logits: true, ownLayers: true }).output);
   const perStep = logits.rank === 3;
+  // Output steps: the input's own, or an encoder–decoder's decoder steps (T of the target, not of the source).
+  const To = perStep ? logits.shape[1]! : T;
   const C = logits.shape[logits.rank - 1]!;
   const argmax = tf.tidy(() => tf.argMax(tf.reshape(logits, [-1, C]), -1));
   const predictedAll = Array.from(await argmax.data());
   tf.dispose([logits, argmax]);
-  const want = rows ?? (perStep ? Array.from({ length: T }, (_, t) => t) : [T - 1]);
-  if (want.some((r) => !Number.isInteger(r) || r < 0 || r >= T)) throw new Error(`Output steps must lie in 0…${T - 1}.`);
+  const want = rows ?? (perStep ? Array.from({ length: To }, (_, t) => t) : [T - 1]);
+  if (want.some((r) => !Number.isInteger(r) || r < 0 || r >= To)) throw new Error(`Output steps must lie in 0…${To - 1}.`);
   if (!perStep && want.some((r) => r !== T - 1)) throw new Error('A sequence classifier has one output: its last step.');
   const predicted = want.map((r) => predictedAll[perStep ? r : 0]);
   const matrix = new Float32Array(want.length * T);
@@ -54,9 +60,9 @@ export async function connectivity(model: tf.LayersModel, ir: ModelIR, inputs: t
     const norms = tf.tidy(() => {
       const tiled = inputs.map((x) => tf.tile(x, [R, ...x.shape.slice(1).map(() => 1)]));
       // Row r seeds logit y*(r) at output step chunk[r]: one-hot over [R, (T,) C].
-      const seed = new Float32Array(R * (perStep ? T : 1) * C);
-      chunk.forEach((step, r) => { seed[(r * (perStep ? T : 1) + (perStep ? step : 0)) * C + predicted[at + r]] = 1; });
-      const seedT = tf.tensor(seed, perStep ? [R, T, C] : [R, C]);
+      const seed = new Float32Array(R * (perStep ? To : 1) * C);
+      chunk.forEach((step, r) => { seed[(r * (perStep ? To : 1) + (perStep ? step : 0)) * C + predicted[at + r]] = 1; });
+      const seedT = tf.tensor(seed, perStep ? [R, To, C] : [R, C]);
       const f = (eps: tf.Tensor) => tf.sum(tf.mul(seedT, walk(model, ir, [], tiled, { logits: true, ownLayers: true, inputProbe: eps }).output)) as tf.Scalar;
       return tf.norm(tf.grad(f)(tf.zeros([R, T, D])), 'euclidean', -1); // [R, T]
     });

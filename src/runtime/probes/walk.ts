@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { modelLoss, type IRLayer, type ModelIR } from '../../compiler/index.ts';
+import { seq2seqRoles } from '../../datasets/fit.ts';
 import { isRecurrentKind, LAYERS, portsOf, type RecurrentKind } from '../../layers/index.ts';
 import type { Params } from '../../graph/types.ts';
 import { runCell, type CellConfig, type CellRun, type CellWeights, type StateProbes } from './cells.ts';
@@ -140,12 +141,22 @@ export interface WalkOptions {
 }
 
 /**
+ * The model Input whose steps connectivity differentiates by: the one Input, or an encoder–decoder's encoder Input
+ * (its source), so the matrix is decoder step × source step. Throws for any other model with several Inputs.
+ */
+export function sequenceInput(ir: ModelIR): string {
+  if (ir.inputs.length === 1) return ir.inputs[0];
+  const roles = seq2seqRoles(ir);
+  if (ir.inputs.length !== 2 || !roles.ok) throw new Error(`Connectivity needs one input, or an encoder's and a decoder's; this model has ${ir.inputs.length} inputs.`);
+  return roles.encoder;
+}
+
+/**
  * The layer whose output is the input sequence x_t of connectivity (panel P6): the float Input, or the one Embedding
  * that reads a token Input. Throws when there is no single such layer.
  */
 export function inputSequenceLayer(ir: ModelIR): IRLayer {
-  if (ir.inputs.length !== 1) throw new Error(`Connectivity needs one input; this model has ${ir.inputs.length}.`);
-  const input = ir.layers.find((l) => l.id === ir.inputs[0])!;
+  const input = ir.layers.find((l) => l.id === sequenceInput(ir))!;
   if (input.params.inputType !== 'tokens') return input;
   const embeddings = ir.layers.filter((l) => l.kind === 'Embedding' && l.inputs[0] === input.id);
   if (embeddings.length !== 1 || ir.layers.some((l) => l.kind !== 'Embedding' && l.inputs.includes(input.id)))
