@@ -15,6 +15,8 @@ import { compile } from '../../src/compiler/index.ts';
 import { checkFit, collate, TASKS, type PairDataset } from '../../src/datasets/index.ts';
 import { buildModel } from '../../src/runtime/build.ts';
 import { connectivity, probeModel, probeTargets, walk } from '../../src/runtime/probes/index.ts';
+import { graphDetails } from '../../src/runtime/probes/details.ts';
+import { dropModels, probeGraph } from '../../src/runtime/probes/race.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
 import { batchTensors } from '../../src/runtime/train.ts';
 import { edge, FIXTURE_DIR, node } from '../fixtures/graphs.ts';
@@ -112,4 +114,20 @@ it.each([undefined, 'Attention', 'AdditiveAttention'] as const)('probes an encod
   expect(Math.min(...rows(p.directions[0].dh, Ts).at(-1)!)).toBeGreaterThan(1e-4);
   tf.dispose([...x, y]);
   model.dispose();
+});
+
+it('the Inside tab\'s probe and details of an encoder–decoder with attention: weights, output labels, connectivity decoder × source', async () => {
+  const ds = TASKS['addition-text'].make({ seed: 4, seqLen: 2 }) as PairDataset;
+  const doc = { ...encoderDecoder(ds, 'Attention'), training: { task: 'addition-text', seqLen: 2, seed: 4 } };
+  const { probe } = await probeGraph(doc, { probeBatch: 4 });
+  const Ts = probe.labels[0].length, Td = probe.outputLabels![0].length;
+  expect(probe.attention![0].shape).toEqual([Td, Ts]);
+  expect(probe.directions.map((d) => [d.id, d.steps, d.input === probe.labelsInput])).toEqual([['enc', Ts, true], ['dec', Td, false]]);
+  // Each row of weights sums to 1.
+  const w = probe.attention![0].scores;
+  for (let r = 0; r < 4 * Td; r++) expect(w.subarray(r * Ts, (r + 1) * Ts).reduce((a, v) => a + v, 0)).toBeCloseTo(1, 5);
+  const d = await graphDetails(doc, { probeBatch: 4 }, 1);
+  expect([d.connectivity.rows.length, d.connectivity.seqLen]).toEqual([Td, Ts]);
+  expect(d.attribution.map((a) => [a.name, a.share.length])).toEqual([[probe.directions[0].name, Ts]]);
+  dropModels();
 });

@@ -11,7 +11,7 @@ import { modelLoss, type ModelIR } from '../../compiler/index.ts';
 import { collate, type Dataset, type TaskDef } from '../../datasets/index.ts';
 import type { RecurrentKind } from '../../layers/index.ts';
 import { meanLoss } from '../train.ts';
-import { inputSequenceLayer, probeTargets, sequenceInput, walk, type ProbeTarget } from './walk.ts';
+import { inputSequenceLayer, probeTargets, sequenceInput, targetSteps, walk, type ProbeTarget } from './walk.ts';
 
 /** Connectivity of one example. */
 export interface ConnectivityResult {
@@ -132,10 +132,14 @@ export interface DirectionAttribution {
  * step-t term of ∂ℓ_b/∂R is G_t = h_{t−1}ᵀ·δa_t (for the GRU candidate block (r_t ⊙ h_{t−1})ᵀ·δa_t), a rank-one
  * matrix per example with ‖G_t^k‖_F = ‖h_{t−1}‖·‖δa_t^k‖. One forward and one backward pass over the batch.
  * @param target what the loss compares the output with (see `meanLoss`)
+ * @param skipPad a pair task's loss: padded targets left out, as training does
  */
-export async function attributeTime(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], target: tf.Tensor): Promise<DirectionAttribution[]> {
+export async function attributeTime(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], target: tf.Tensor, { skipPad = false } = {}): Promise<DirectionAttribution[]> {
   const targets = probeTargets(model, ir);
-  const [B, T] = inputs[0].shape as [number, number];
+  const B = inputs[0].shape[0]!;
+  // Each target's own steps, and where its probes start in the flat list.
+  const steps = targetSteps(ir, targets, inputs);
+  const first = steps.map((_, k) => steps.slice(0, k).reduce((a, v) => a + v, 0));
   const lossKind = modelLoss(ir).kind;
   // Per target and block, ‖recurrent input of step t‖ [T, B]; computed inside f (whose forward tensors the
   // gradient call disposes), so kept, and disposed below.
@@ -143,9 +147,10 @@ export async function attributeTime(model: tf.LayersModel, ir: ModelIR, inputs: 
   const resets: tf.Tensor[] = [];
   const blockNorms = tf.tidy(() => {
     const f = (...e: tf.Tensor[]) => {
-      const probes = new Map(targets.map((_, k) => [k, { a: e.slice(k * T, (k + 1) * T) }]));
+      const probes = new Map(targets.map((_, k) => [k, { a: e.slice(first[k], first[k] + steps[k]) }]));
       const { output, runs } = walk(model, ir, targets, inputs, { probes });
       inputNorms = targets.map((t, k) => {
+        const T = steps[k];
         const hPrev = tf.stack([tf.zeros([B, t.units]), ...runs[k].hs.slice(0, T - 1)]); // [T, B, H]
         const hNorm = tf.keep(tf.norm(hPrev, 'euclidean', -1));
         // The reset-before GRU candidate block multiplies R_h by r_t ⊙ h_{t−1}; the reset-after one has
@@ -153,19 +158,19 @@ export async function attributeTime(model: tf.LayersModel, ir: ModelIR, inputs: 
         if (t.kind === 'GRU' && t.cfg.resetAfter) resets[k] = tf.keep(tf.stack(runs[k].gates.r));
         return KERNEL_BLOCKS[t.kind].map((_, i) => (t.kind === 'GRU' && i === 2 && !t.cfg.resetAfter ? tf.keep(tf.norm(tf.mul(tf.stack(runs[k].gates.r), hPrev), 'euclidean', -1)) : hNorm));
       });
-      return meanLoss(lossKind, output, target);
+      return meanLoss(lossKind, output, target, { skipPad });
     };
-    const eps = targets.flatMap((t) => Array.from({ length: T }, () => tf.zeros([B, KERNEL_BLOCKS[t.kind].length * t.units])));
+    const eps = targets.flatMap((t, k) => Array.from({ length: steps[k] }, () => tf.zeros([B, KERNEL_BLOCKS[t.kind].length * t.units])));
     const { grads } = tf.valueAndGrads(f)(eps);
     return targets.map((t, k) => {
-      const delta = tf.stack(grads.slice(k * T, (k + 1) * T)); // [T, B, kH]
+      const delta = tf.stack(grads.slice(first[k], first[k] + steps[k])); // [T, B, kH]
       const parts = tf.split(delta, KERNEL_BLOCKS[t.kind].length, -1);
       return tf.stack(parts.map((d, i) => tf.mul(inputNorms[k][i], tf.norm(i === 2 && resets[k] ? tf.mul(resets[k], d) : d, 'euclidean', -1)))); // [blocks, T, B]
     });
   });
   try {
     const out: DirectionAttribution[] = [];
-    for (const [k, t] of targets.entries()) out.push(shares(t, (await blockNorms[k].data()) as Float32Array, T, B));
+    for (const [k, t] of targets.entries()) out.push(shares(t, (await blockNorms[k].data()) as Float32Array, steps[k], B));
     return out;
   } finally {
     tf.dispose([...blockNorms, ...new Set(inputNorms.flat()), ...resets.filter(Boolean)]);
