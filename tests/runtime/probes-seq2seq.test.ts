@@ -19,8 +19,8 @@ import { graphDetails } from '../../src/runtime/probes/details.ts';
 import { dropModels, probeGraph } from '../../src/runtime/probes/race.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
 import { batchTensors } from '../../src/runtime/train.ts';
-import { edge, FIXTURE_DIR, node } from '../fixtures/graphs.ts';
-import { seq2seqDoc } from '../fixtures/seq2seq.ts';
+import { FIXTURE_DIR } from '../fixtures/graphs.ts';
+import { seq2seqDoc, withAttention, type AttentionKind } from '../fixtures/seq2seq.ts';
 
 const PYTHON = '/usr/bin/python3';
 const B = 5, H = 3;
@@ -29,20 +29,11 @@ beforeAll(async () => {
   expect(await initTfNode('cpu')).toBe('cpu');
 });
 
-type AttentionKind = 'Attention' | 'AdditiveAttention';
-
-/** The encoder–decoder, or with the decoder's outputs attending over the encoder's: Concatenate(context, decoder) → Dense. */
-function encoderDecoder(ds: PairDataset, attention?: AttentionKind) {
+/** The encoder–decoder, or with the decoder's outputs attending over the encoder's. */
+const encoderDecoder = (ds: PairDataset, attention?: AttentionKind) => {
   const doc = seq2seqDoc({ source: ds.sourceVocab.length, target: ds.targetVocab.length, embed: 2, units: H, task: 'addition-text', seqLen: 2 });
-  if (!attention) return doc;
-  return {
-    ...doc,
-    nodes: [...doc.nodes.map((n) => (n.id === 'enc' ? { ...n, data: { ...n.data, params: { ...n.data.params, returnSequences: true } } } : n)),
-      node('att', attention, attention === 'Attention' ? {} : { useScale: true }), node('cat', 'Concatenate', {})],
-    edges: [...doc.edges.filter((e) => e.target !== 'out'), edge('dec', 'att'), { id: 'value', source: 'enc', target: 'att', targetHandle: 'value' },
-      edge('att', 'cat'), edge('dec', 'cat'), edge('cat', 'out')],
-  };
-}
+  return attention ? withAttention(doc, attention) : doc;
+};
 
 it.each([undefined, 'Attention', 'AdditiveAttention'] as const)('probes an encoder–decoder (attention: %s) on a padded addition batch as PyTorch autograd does (float64)', async (attention) => {
   // Addition as text: sources ("53+7") and targets ("60") of varying length, so both sides are padded.
