@@ -7,9 +7,9 @@ import { compile, LOSS_NAMES, type LossKind } from '../compiler/index.ts';
 import type { GraphDoc } from '../graph/index.ts';
 import { modelWithWeights } from '../runtime/model-io.ts';
 import { checkTensorJson, type TensorJson } from '../runtime/predict.ts';
-import { attributeTime, connectivity, extrapolateTask, fitDecay, probeBlocker, probeSummary, type Extrapolation, type ProbeSummary } from '../runtime/probes/index.ts';
+import { attributeTime, connectivity, extrapolateTask, fitDecay, probeBlocker, probeSummary, probeTensors, type Extrapolation, type ProbeSummary } from '../runtime/probes/index.ts';
 import { initTfNode } from '../runtime/setup-node.ts';
-import { collate, TASKS } from '../datasets/index.ts';
+import { checkFit, collate, TASKS } from '../datasets/index.ts';
 import { CliError, print, printJson, readGraphOrModel, readText, readWeightsDir, MODEL_FILE_OPTIONS, modelFileFlags } from './io.ts';
 import type { Command } from './command.ts';
 
@@ -133,6 +133,7 @@ export const probe: Command = {
     await initTfNode(backend);
 
     let inputs: tf.Tensor[], target: tf.Tensor;
+    let skipPad = false;
     let longer: ((model: tf.LayersModel) => Promise<Extrapolation | null>) | null = null;
     const K = num('extrapolate', 0);
     if (values.extrapolate !== undefined && K < 1) throw new CliError('--extrapolate must be a whole number ≥ 1.');
@@ -152,8 +153,8 @@ export const probe: Command = {
       // The probe batch: the first B validation sequences, fixed by the seed (reference/panels.md, shared conventions).
       const batch = collate(ds, Array.from({ length: B }, (_, i) => ds.trainSize + i));
       if (K) longer = (model) => extrapolateTask(model, ir, task, { seed, setting: seqLen ?? batch.xShape[1], trainedLength: batch.xShape[1], asked: K, examples: B });
-      inputs = [tf.tensor(batch.x, batch.xShape, batch.xDtype)];
-      target = tf.tensor(batch.y, batch.yShape, batch.y instanceof Int32Array ? 'int32' : 'float32');
+      // A pair task feeds an encoder–decoder its source and its decoder input, and skips padded targets in the loss.
+      ({ inputs, target, skipPad } = probeTensors(batch, checkFit(ir, ds.info)));
     }
     const weights = values.weights !== undefined ? readWeightsDir(values.weights as string) : loaded.weights;
     let model: tf.LayersModel;
@@ -164,7 +165,7 @@ export const probe: Command = {
       throw new CliError(`${(values.weights as string | undefined) ?? positionals[0]}: ${(e as Error).message}`, 1);
     }
     try {
-      const { summary, result } = await probeSummary(model, ir, inputs, target).catch((e: Error) => {
+      const { summary, result } = await probeSummary(model, ir, inputs, target, { skipPad }).catch((e: Error) => {
         throw new CliError(`The data does not fit this model: ${e.message}`, 1);
       });
       const example = num('example', 0);

@@ -10,7 +10,7 @@ import { buildModel } from './build.ts';
 import { buildInference, decodeOne } from './seq2seq.ts';
 import { engineInUse, fusedLayerCount } from './fused/index.ts';
 import { wordConnectivity, type ReadWord } from './probes/connectivity.ts';
-import { createRecorder, type Recorder, type Snapshot } from './probes/record.ts';
+import { createRecorder, probeTensors, type Recorder, type Snapshot } from './probes/record.ts';
 import { probeBlocker } from './probes/walk.ts';
 import { asList, Trainer, type RunResult, type TrainEvent, type TrainSettings } from './train.ts';
 import { loadSavedWeights } from './saved-weights.ts';
@@ -144,8 +144,7 @@ export class TrainSession {
     let recorder: Recorder | null = null;
     if (req.recordEvery && req.recordEvery > 0 && !notRecorded) {
       const b = collate(plan.ds, Array.from({ length: Math.min(32, plan.ds.valSize) }, (_, i) => plan.ds.trainSize + i));
-      const probeBatch = { inputs: [tf.tensor(b.x, b.xShape, b.xDtype)], target: tf.tensor(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32') };
-      recorder = createRecorder(plan.ir, probeBatch, req.recordEvery, (snapshot) => onEvent({ type: 'snapshot', snapshot }));
+      recorder = createRecorder(plan.ir, probeTensors(b, plan.fit), req.recordEvery, (snapshot) => onEvent({ type: 'snapshot', snapshot }));
     }
     let result: RunResult;
     let lastBatch: RunMeta['lastBatch'] = null;

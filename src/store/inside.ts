@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import { create } from 'zustand';
 import { batcher } from './batch.ts';
 import { serializeDocument, type GraphDoc } from '../graph/index.ts';
-import type { DirectionProbe, JacobianResult, LayerSummary, Snapshot } from '../runtime/probes/index.ts';
+import type { AttentionProbe, DirectionProbe, JacobianResult, LayerSummary, Snapshot } from '../runtime/probes/index.ts';
 import type { InsideWorker } from '../runtime/probes/inside.worker.ts';
 import type { RaceEvent, UnrollMessage } from '../runtime/probes/race.ts';
 import { raceSettings, type RaceOptions, type RaceResult, type RaceSettings } from '../runtime/probes/race-settings.ts';
@@ -17,7 +17,7 @@ export { flowSentence, probeSentences, raceSentences, ratioLegend } from '../run
 
 export type { DirectionProbe, LayerSummary, Snapshot, UnrollMessage };
 // Pure statistics over probe arrays (no tfjs inside), re-exported for the panels.
-export { exampleRange, gateMeanPerStep, gradRatio, iqrPerStep, medianPerStep, retentionPerStep, saturation, unitMeans } from '../runtime/probes/stats.ts';
+export { argmaxAgreement, exampleRange, gateMeanPerStep, gradRatio, iqrPerStep, medianPerStep, retentionPerStep, saturation, unitMeans } from '../runtime/probes/stats.ts';
 
 /** One direction as the panels need it: the typed probe arrays and, when computed, the Jacobian of example 0. */
 export interface DirectionView extends DirectionProbe {
@@ -32,6 +32,12 @@ export interface ProbeView {
   directions: DirectionView[];
   /** Per example, a short label per timestep (token or value), input order, for the time axis. */
   labels: string[][];
+  /** The model input whose steps `labels` name; a direction reading another input (a decoder) has no labels. */
+  labelsInput: number;
+  /** An encoder–decoder: per example, the target token of each decoder step. */
+  outputLabels?: string[][];
+  /** Per attention layer, its weights on the probe batch ([B, Tq, Tv]). */
+  attention?: AttentionProbe[];
 }
 
 /** One point of the training-health strip (P8). */

@@ -103,7 +103,7 @@ it.each(PRESETS)('connectivity of preset $preset shows without a page error', as
     const show = page.getByRole('button', { name: 'Show connectivity' });
     const failed = page.locator('[data-testid="inside"] .inside-error');
     await expect.poll(async () => (await show.count()) + (await failed.count()), { timeout: 120_000, interval: 500 }).toBeGreaterThan(0);
-    // A graph the probes cannot read yet (an encoder–decoder's state ports) says so in one line, and nothing breaks.
+    // A graph the probes cannot read yet (a windowed front-end before the recurrent layer) says so in one line, and nothing breaks.
     if (refused) {
       expect((await failed.allTextContents()).join(' ')).toContain(refused);
       expect(await page.getByTestId('crash').count()).toBe(0);

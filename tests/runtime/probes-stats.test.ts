@@ -1,6 +1,6 @@
 /** Probe statistics on hand-computed cases (no tfjs): medians, masking, retention products, decay fit, saturation. */
 import { describe, expect, it } from 'vitest';
-import { exampleRange, fitDecay, gateMeanPerStep, medianPerStep, retentionPerStep, saturation, summarizeProbe, type ProbeResult } from '../../src/runtime/probes/index.ts';
+import { argmaxAgreement, exampleRange, fitDecay, gateMeanPerStep, medianPerStep, retentionPerStep, saturation, summarizeProbe, type ProbeResult } from '../../src/runtime/probes/index.ts';
 
 // T = 3 steps, B = 2 examples; example 1 is masked at step 1 (left padding). Layout [T, B] / mask [B, T].
 const T = 3, B = 2;
@@ -50,7 +50,7 @@ it('saturation fractions per unit', () => {
 it('summarizeProbe gives the CLI form: gradNorm, gateMeans, retention per direction', () => {
   const r: ProbeResult = {
     seqLen: T, batch: B, loss: 1, lossKind: 'mse',
-    directions: [{ id: 'n2', name: 'gru', kind: 'GRU', direction: 'backward', units: 1, mask,
+    directions: [{ id: 'n2', name: 'gru', kind: 'GRU', direction: 'backward', units: 1, steps: T, input: 0, mask,
       gates: { z: Float32Array.from([0.5, 0.9, 0.4, 0.5, 0.2, 0.5]), r: new Float32Array(6), hTilde: new Float32Array(6), h: new Float32Array(6) },
       dh: Float32Array.from([1, 100, 2, 4, 3, 5]) }],
   };
@@ -67,4 +67,12 @@ it('exampleRange reads one example over its real steps only (hand-computed, [T=3
   const mask = Uint8Array.from([1, 1, 1, 1, 1, 0]);
   const r = exampleRange(v, mask, 3, 2, 2, 1);
   expect(r).toEqual({ min: -2, max: 1, maxAbs: 2, mean: (0.5 - 2 + 1 + 0.25) / 4, steps: 2 });
+});
+
+it('argmaxAgreement compares the peak column of two maps row by row, skipping padded rows (hand-computed)', () => {
+  // Rows peak at columns a: 0, 2, 1; b: 0, 1, 1. Row 1 disagrees; row 2 is padding when `real` says so.
+  const a = [0.7, 0.2, 0.1, 0.1, 0.3, 0.6, 0.2, 0.5, 0.3];
+  const b = [9, 1, 1, 1, 5, 2, 0, 4, 3];
+  expect(argmaxAgreement(a, b, 3, 3)).toEqual({ agree: 2, of: 3 });
+  expect(argmaxAgreement(a, b, 3, 3, [true, true, false])).toEqual({ agree: 1, of: 2 });
 });

@@ -66,6 +66,8 @@ export interface CellRun {
   hs: tf.Tensor2D[];
   /** The final h (carried over trailing masked steps). */
   h: tf.Tensor2D;
+  /** LSTM only: the final c (carried over trailing masked steps). */
+  c?: tf.Tensor2D;
   /** Per gate name: one [B, H] tensor per step. Masked steps hold the values the cell computed there. */
   gates: Record<string, tf.Tensor2D[]>;
   /** The mask in processing order, [B, T] of 0/1, or null. */
@@ -76,10 +78,11 @@ export interface CellRun {
 
 /**
  * Runs a recurrent cell over `x` ([B, T, D]) exactly as tfjs `rnn()` does: optional time reversal (goBackwards),
- * zero initial state, and at a masked step every state and the output are carried over from the previous step
- * (rnn-math.md §7). Must be called inside a `tf.tidy` (or a gradient function) — it creates many temporaries.
+ * the initial state `init` (h, and c for an LSTM: an encoder's final states) or zero, and at a masked step every
+ * state and the output are carried over from the previous step (rnn-math.md §7). Must be called inside a `tf.tidy`
+ * (or a gradient function) — it creates many temporaries.
  */
-export function runCell(x: tf.Tensor3D, mask: tf.Tensor2D | null, w: CellWeights, cfg: CellConfig, probes: StateProbes = {}): CellRun {
+export function runCell(x: tf.Tensor3D, mask: tf.Tensor2D | null, w: CellWeights, cfg: CellConfig, probes: StateProbes = {}, init?: tf.Tensor2D[]): CellRun {
   const [B, T, D] = x.shape;
   const H = w.R.shape[0];
   const blocks = w.R.shape[1] / H;
@@ -96,8 +99,8 @@ export function runCell(x: tf.Tensor3D, mask: tf.Tensor2D | null, w: CellWeights
   // GRU splits its recurrent kernel into the z,r part and the candidate part (reset applied before the matmul).
   const [Rzr, Rh] = cfg.kind === 'GRU' ? tf.split(w.R, [2 * H, H], 1) : [w.R, w.R];
 
-  let h: tf.Tensor2D = tf.zeros([B, H]);
-  let c: tf.Tensor2D = tf.zeros([B, H]);
+  let h: tf.Tensor2D = init?.[0] ?? tf.zeros([B, H]);
+  let c: tf.Tensor2D = init?.[1] ?? tf.zeros([B, H]);
   const hs: tf.Tensor2D[] = [];
   const gates: Record<string, tf.Tensor2D[]> = Object.fromEntries(PROBE_GATES[cfg.kind].map((g) => [g, []]));
   for (let t = 0; t < T; t++) {
@@ -169,5 +172,5 @@ export function runCell(x: tf.Tensor3D, mask: tf.Tensor2D | null, w: CellWeights
     hs.push(h);
     gates.h.push(h);
   }
-  return { hs, h, gates, mask: m, x: xs };
+  return { hs, h, ...(cfg.kind === 'LSTM' ? { c } : {}), gates, mask: m, x: xs };
 }

@@ -11,12 +11,16 @@ import { modelLoss, type ModelIR } from '../../compiler/index.ts';
 import { collate, type Dataset, type TaskDef } from '../../datasets/index.ts';
 import type { RecurrentKind } from '../../layers/index.ts';
 import { meanLoss } from '../train.ts';
-import { inputSequenceLayer, probeTargets, walk, type ProbeTarget } from './walk.ts';
+import { inputSequenceLayer, probeTargets, sequenceInput, targetSteps, walk, type ProbeTarget } from './walk.ts';
 
 /** Connectivity of one example. */
 export interface ConnectivityResult {
+  /** T of the input x_t (an encoder–decoder's source). */
   seqLen: number;
-  /** The output step each row stands for (0-based, input order): every step, or [T − 1] for a sequence classifier. */
+  /**
+   * The output step each row stands for (0-based, input order): every step (an encoder–decoder's decoder steps), or
+   * [T − 1] for a sequence classifier.
+   */
   rows: number[];
   /** y*: the predicted class (argmax of the logits) at each row's output step. */
   predicted: number[];
@@ -35,16 +39,18 @@ const ROWS_PER_PASS = 128;
  * @example const c = await connectivity(model, ir, [x]); c.matrix[r * c.seqLen + t]
  */
 export async function connectivity(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], rows?: number[]): Promise<ConnectivityResult> {
-  const T = inputs[0].shape[1]!;
+  const T = inputs[ir.inputs.indexOf(sequenceInput(ir))].shape[1]!;
   const D = inputSequenceLayer(ir).outputShape.dims.at(-1)!;
   const logits = tf.tidy(() => walk(model, ir, [], inputs, { logits: true, ownLayers: true }).output);
   const perStep = logits.rank === 3;
+  // Output steps: the input's own, or an encoder–decoder's decoder steps (T of the target, not of the source).
+  const To = perStep ? logits.shape[1]! : T;
   const C = logits.shape[logits.rank - 1]!;
   const argmax = tf.tidy(() => tf.argMax(tf.reshape(logits, [-1, C]), -1));
   const predictedAll = Array.from(await argmax.data());
   tf.dispose([logits, argmax]);
-  const want = rows ?? (perStep ? Array.from({ length: T }, (_, t) => t) : [T - 1]);
-  if (want.some((r) => !Number.isInteger(r) || r < 0 || r >= T)) throw new Error(`Output steps must lie in 0…${T - 1}.`);
+  const want = rows ?? (perStep ? Array.from({ length: To }, (_, t) => t) : [T - 1]);
+  if (want.some((r) => !Number.isInteger(r) || r < 0 || r >= To)) throw new Error(`Output steps must lie in 0…${To - 1}.`);
   if (!perStep && want.some((r) => r !== T - 1)) throw new Error('A sequence classifier has one output: its last step.');
   const predicted = want.map((r) => predictedAll[perStep ? r : 0]);
   const matrix = new Float32Array(want.length * T);
@@ -54,9 +60,9 @@ export async function connectivity(model: tf.LayersModel, ir: ModelIR, inputs: t
     const norms = tf.tidy(() => {
       const tiled = inputs.map((x) => tf.tile(x, [R, ...x.shape.slice(1).map(() => 1)]));
       // Row r seeds logit y*(r) at output step chunk[r]: one-hot over [R, (T,) C].
-      const seed = new Float32Array(R * (perStep ? T : 1) * C);
-      chunk.forEach((step, r) => { seed[(r * (perStep ? T : 1) + (perStep ? step : 0)) * C + predicted[at + r]] = 1; });
-      const seedT = tf.tensor(seed, perStep ? [R, T, C] : [R, C]);
+      const seed = new Float32Array(R * (perStep ? To : 1) * C);
+      chunk.forEach((step, r) => { seed[(r * (perStep ? To : 1) + (perStep ? step : 0)) * C + predicted[at + r]] = 1; });
+      const seedT = tf.tensor(seed, perStep ? [R, To, C] : [R, C]);
       const f = (eps: tf.Tensor) => tf.sum(tf.mul(seedT, walk(model, ir, [], tiled, { logits: true, ownLayers: true, inputProbe: eps }).output)) as tf.Scalar;
       return tf.norm(tf.grad(f)(tf.zeros([R, T, D])), 'euclidean', -1); // [R, T]
     });
@@ -126,10 +132,14 @@ export interface DirectionAttribution {
  * step-t term of ∂ℓ_b/∂R is G_t = h_{t−1}ᵀ·δa_t (for the GRU candidate block (r_t ⊙ h_{t−1})ᵀ·δa_t), a rank-one
  * matrix per example with ‖G_t^k‖_F = ‖h_{t−1}‖·‖δa_t^k‖. One forward and one backward pass over the batch.
  * @param target what the loss compares the output with (see `meanLoss`)
+ * @param skipPad a pair task's loss: padded targets left out, as training does
  */
-export async function attributeTime(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], target: tf.Tensor): Promise<DirectionAttribution[]> {
+export async function attributeTime(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], target: tf.Tensor, { skipPad = false } = {}): Promise<DirectionAttribution[]> {
   const targets = probeTargets(model, ir);
-  const [B, T] = inputs[0].shape as [number, number];
+  const B = inputs[0].shape[0]!;
+  // Each target's own steps, and where its probes start in the flat list.
+  const steps = targetSteps(ir, targets, inputs);
+  const first = steps.map((_, k) => steps.slice(0, k).reduce((a, v) => a + v, 0));
   const lossKind = modelLoss(ir).kind;
   // Per target and block, ‖recurrent input of step t‖ [T, B]; computed inside f (whose forward tensors the
   // gradient call disposes), so kept, and disposed below.
@@ -137,9 +147,10 @@ export async function attributeTime(model: tf.LayersModel, ir: ModelIR, inputs: 
   const resets: tf.Tensor[] = [];
   const blockNorms = tf.tidy(() => {
     const f = (...e: tf.Tensor[]) => {
-      const probes = new Map(targets.map((_, k) => [k, { a: e.slice(k * T, (k + 1) * T) }]));
+      const probes = new Map(targets.map((_, k) => [k, { a: e.slice(first[k], first[k] + steps[k]) }]));
       const { output, runs } = walk(model, ir, targets, inputs, { probes });
       inputNorms = targets.map((t, k) => {
+        const T = steps[k];
         const hPrev = tf.stack([tf.zeros([B, t.units]), ...runs[k].hs.slice(0, T - 1)]); // [T, B, H]
         const hNorm = tf.keep(tf.norm(hPrev, 'euclidean', -1));
         // The reset-before GRU candidate block multiplies R_h by r_t ⊙ h_{t−1}; the reset-after one has
@@ -147,19 +158,19 @@ export async function attributeTime(model: tf.LayersModel, ir: ModelIR, inputs: 
         if (t.kind === 'GRU' && t.cfg.resetAfter) resets[k] = tf.keep(tf.stack(runs[k].gates.r));
         return KERNEL_BLOCKS[t.kind].map((_, i) => (t.kind === 'GRU' && i === 2 && !t.cfg.resetAfter ? tf.keep(tf.norm(tf.mul(tf.stack(runs[k].gates.r), hPrev), 'euclidean', -1)) : hNorm));
       });
-      return meanLoss(lossKind, output, target);
+      return meanLoss(lossKind, output, target, { skipPad });
     };
-    const eps = targets.flatMap((t) => Array.from({ length: T }, () => tf.zeros([B, KERNEL_BLOCKS[t.kind].length * t.units])));
+    const eps = targets.flatMap((t, k) => Array.from({ length: steps[k] }, () => tf.zeros([B, KERNEL_BLOCKS[t.kind].length * t.units])));
     const { grads } = tf.valueAndGrads(f)(eps);
     return targets.map((t, k) => {
-      const delta = tf.stack(grads.slice(k * T, (k + 1) * T)); // [T, B, kH]
+      const delta = tf.stack(grads.slice(first[k], first[k] + steps[k])); // [T, B, kH]
       const parts = tf.split(delta, KERNEL_BLOCKS[t.kind].length, -1);
       return tf.stack(parts.map((d, i) => tf.mul(inputNorms[k][i], tf.norm(i === 2 && resets[k] ? tf.mul(resets[k], d) : d, 'euclidean', -1)))); // [blocks, T, B]
     });
   });
   try {
     const out: DirectionAttribution[] = [];
-    for (const [k, t] of targets.entries()) out.push(shares(t, (await blockNorms[k].data()) as Float32Array, T, B));
+    for (const [k, t] of targets.entries()) out.push(shares(t, (await blockNorms[k].data()) as Float32Array, steps[k], B));
     return out;
   } finally {
     tf.dispose([...blockNorms, ...new Set(inputNorms.flat()), ...resets.filter(Boolean)]);

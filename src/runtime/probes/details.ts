@@ -11,6 +11,7 @@ import type { RecurrentKind } from '../../layers/index.ts';
 import { attributeTime, connectivity, extrapolateTask, KERNEL_BLOCKS, type Extrapolation } from './connectivity.ts';
 import type { WeightsSource } from '../weights-key.ts';
 import { graphModel, keptRun, prepare } from './race.ts';
+import { probeTargets, sequenceInput, targetInputs } from './walk.ts';
 
 export interface DetailsMessage {
   example: number;
@@ -35,7 +36,10 @@ async function details(model: tf.LayersModel, ir: ModelIR, prep: ReturnType<type
   try {
     const c = await connectivity(model, ir, one);
     const T = c.seqLen;
-    const attribution = (await attributeTime(model, ir, b.inputs, b.target)).map((a) => {
+    // The bars sit under the source strip: the directions that read it (an encoder's, not its decoder's).
+    const source = ir.inputs.indexOf(sequenceInput(ir));
+    const reads = targetInputs(ir, probeTargets(model, ir));
+    const attribution = (await attributeTime(model, ir, b.inputs, b.target, { skipPad: b.skipPad })).filter((_, k) => reads[k] === source).map((a) => {
       // Processing order → input order, one example.
       const pick = (v: Float32Array) => {
         const row = v.slice(example * T, (example + 1) * T);
@@ -46,7 +50,8 @@ async function details(model: tf.LayersModel, ir: ModelIR, prep: ReturnType<type
     });
     const task = TASKS[prep.taskId];
     const setting = seqLen ?? task.seqLen?.default;
-    const extrapolation = setting ? await extrapolateTask(model, ir, task, { seed: prep.seed, setting, trainedLength: T, asked: EXTRAPOLATE, examples: 16 }) : null;
+    // P9 runs the model on longer data of the task; an encoder–decoder's decoding is not measured that way here.
+    const extrapolation = setting && ir.inputs.length === 1 ? await extrapolateTask(model, ir, task, { seed: prep.seed, setting, trainedLength: T, asked: EXTRAPOLATE, examples: 16 }) : null;
     return { example, labels: prep.labels[example], connectivity: { rows: c.rows, predicted: c.predicted, matrix: c.matrix, seqLen: T }, attribution, extrapolation };
   } finally {
     tf.dispose([...b.inputs, b.target, ...one]);

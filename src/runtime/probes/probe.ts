@@ -10,7 +10,7 @@ import { isFused, probeFused } from '../fused/index.ts';
 import { meanLoss } from '../train.ts';
 import { PROBE_GATES, type StateProbes } from './cells.ts';
 import { summarizeProbe, type ProbeSummary } from './summary.ts';
-import { probeBlocker, probeTargets, walk, type ProbeTarget } from './walk.ts';
+import { isAttentionKind, probeBlocker, probeTargets, targetInputs, targetSteps, walk, type ProbeTarget } from './walk.ts';
 
 /** One direction of one recurrent layer, probed. Arrays are in processing order (step k = k-th input read). */
 export interface DirectionProbe {
@@ -19,6 +19,10 @@ export interface DirectionProbe {
   kind: RecurrentKind;
   direction: 'forward' | 'backward';
   units: number;
+  /** T: the steps this direction reads (an encoder's and a decoder's differ). */
+  steps: number;
+  /** The model input (index into `ir.inputs`) whose sequence this direction reads. */
+  input: number;
   /** 1 = real step, 0 = masked; [B·T] row-major [b][t], processing order. null when nothing is masked. */
   mask: Uint8Array | null;
   /** Per gate or state name (PROBE_GATES[kind]): values [T, B, H] row-major. Empty when gates were not asked for. */
@@ -29,13 +33,26 @@ export interface DirectionProbe {
   dc?: Float32Array;
 }
 
+/** The weights of one attention layer on the probe batch. */
+export interface AttentionProbe {
+  id: string;
+  name: string;
+  /** [B, Tq, Tv] row-major: example b, query (decoder) step i, value (encoder) step j; each row sums to 1. */
+  scores: Float32Array;
+  /** [Tq, Tv]. */
+  shape: [number, number];
+}
+
 export interface ProbeResult {
+  /** The steps of the first model input (each direction's own count is its `steps`). */
   seqLen: number;
   batch: number;
-  /** The training loss (`modelLoss(ir)`) of the batch. */
+  /** The training loss (`modelLoss(ir)`, skipping padded targets with `skipPad`) of the batch. */
   loss: number;
   lossKind: LossKind;
   directions: DirectionProbe[];
+  /** Per attention layer, its weights (absent from the fused fast path, which no model with attention takes). */
+  attention?: AttentionProbe[];
 }
 
 export interface ProbeOptions {
@@ -47,6 +64,8 @@ export interface ProbeOptions {
    * That path has no ∂L/∂c_t (`dc` is left out). Default false: the exact re-implementation with probe tensors.
    */
   fast?: boolean;
+  /** A pair task's loss leaves out the padded target positions, as training does (`meanLoss`). Default false. */
+  skipPad?: boolean;
 }
 
 /**
@@ -69,21 +88,22 @@ async function directionMasks(ir: ModelIR, targets: ProbeTarget[], ids: tf.Tenso
 }
 
 /** The fast path of `probeModel` (see `ProbeOptions.fast`). */
-async function probeFast(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[], inputs: tf.Tensor[], target: tf.Tensor, lossKind: LossKind, wantGates: boolean): Promise<ProbeResult> {
+async function probeFast(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[], inputs: tf.Tensor[], target: tf.Tensor, lossKind: LossKind, wantGates: boolean, skipPad: boolean): Promise<ProbeResult> {
   const [B, T] = inputs[0].shape as [number, number];
   let loss = NaN;
   const dirs = await probeFused(model, inputs[0], (yHat) => {
-    const l = meanLoss(lossKind, yHat, target);
+    const l = meanLoss(lossKind, yHat, target, { skipPad });
     loss = l.dataSync()[0];
     return l;
   });
   // probeFused walks model.layers (topological, a Bidirectional's forward copy first): the same order as targets.
   if (dirs.length !== targets.length) throw new Error(`fused probe found ${dirs.length} recurrent directions, expected ${targets.length}`);
   const masks = await directionMasks(ir, targets, inputs[0]);
+  const sources = targetInputs(ir, targets);
   return {
     seqLen: T, batch: B, loss, lossKind,
     directions: targets.map((t, k) => ({
-      id: t.id, name: t.name, kind: t.kind, direction: t.direction, units: t.units, mask: masks[k],
+      id: t.id, name: t.name, kind: t.kind, direction: t.direction, units: t.units, steps: inputs[sources[k]].shape[1]!, input: sources[k], mask: masks[k],
       gates: wantGates ? dirs[k].gates : {}, dh: dirs[k].dh,
     })),
   };
@@ -102,15 +122,19 @@ export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.
   const wantGates = opts.gates ?? true;
   const targets = probeTargets(model, ir);
   const lossKind = modelLoss(ir).kind;
-  if (opts.fast && targets.every((t) => isFused(t.layer))) return probeFast(model, ir, targets, inputs, target, lossKind, wantGates);
+  const skipPad = opts.skipPad ?? false;
+  if (opts.fast && targets.every((t) => isFused(t.layer)) && !ir.layers.some((l) => isAttentionKind(l.kind))) return probeFast(model, ir, targets, inputs, target, lossKind, wantGates, skipPad);
   const [B, T] = inputs[0].shape as [number, number];
+  const sources = targetInputs(ir, targets);
+  const steps = sources.map((i) => inputs[i].shape[1]!);
   const kept: tf.Tensor[] = [];
   const gateTensors: Record<string, tf.Tensor>[] = [];
   const masks: (tf.Tensor | null)[] = [];
+  const scores: { id: string; name: string; t: tf.Tensor3D }[] = [];
 
   const out = tf.tidy((): { value: tf.Scalar; dirs: { dh: tf.Tensor; dc?: tf.Tensor }[] } => {
-    // Probe layout: for each target, T h-probes then (LSTM) T c-probes.
-    const slots = targets.map((t) => ({ h: T, c: t.kind === 'LSTM' ? T : 0 }));
+    // Probe layout: for each target, its T h-probes then (LSTM) its T c-probes.
+    const slots = targets.map((t, k) => ({ h: steps[k], c: t.kind === 'LSTM' ? steps[k] : 0 }));
     const eps = slots.flatMap((s, k) => Array.from({ length: s.h + s.c }, () => tf.zeros([B, targets[k].units])));
     const f = (...e: tf.Tensor[]) => {
       const probes = new Map<number, StateProbes>();
@@ -119,7 +143,12 @@ export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.
         probes.set(k, { h: e.slice(at, at + s.h), c: s.c ? e.slice(at + s.h, at + s.h + s.c) : undefined });
         at += s.h + s.c;
       });
-      const { output, runs } = walk(model, ir, targets, inputs, { probes });
+      const { output, runs, attention } = walk(model, ir, targets, inputs, { probes });
+      for (const a of attention) {
+        const t = tf.keep(a.scores);
+        kept.push(t);
+        scores.push({ id: a.id, name: a.name, t });
+      }
       runs.forEach((r, k) => {
         masks[k] = r.mask ? tf.keep(tf.cast(r.mask, 'int32')) : null;
         if (r.mask) kept.push(masks[k]!);
@@ -127,7 +156,7 @@ export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.
         if (!wantGates) return;
         for (const [g, steps] of Object.entries(r.gates)) kept.push((gateTensors[k][g] = tf.keep(tf.stack(steps))));
       });
-      return meanLoss(lossKind, output, target);
+      return meanLoss(lossKind, output, target, { skipPad });
     };
     const { value, grads } = tf.valueAndGrads(f)(eps);
     // ‖·‖ over units per step and example; × B turns the batch-mean gradient into each example's own.
@@ -150,14 +179,16 @@ export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.
       const gates: Record<string, Float32Array> = {};
       for (const g of PROBE_GATES[t.kind]) if (gateTensors[k][g]) gates[g] = (await gateTensors[k][g].data()) as Float32Array;
       directions.push({
-        id: t.id, name: t.name, kind: t.kind, direction: t.direction, units: t.units,
+        id: t.id, name: t.name, kind: t.kind, direction: t.direction, units: t.units, steps: steps[k], input: sources[k],
         mask: masks[k] ? Uint8Array.from(await masks[k]!.data()) : null,
         gates,
         dh: (await out.dirs[k].dh.data()) as Float32Array,
         ...(out.dirs[k].dc ? { dc: (await out.dirs[k].dc!.data()) as Float32Array } : {}),
       });
     }
-    return { seqLen: T, batch: B, loss, lossKind, directions };
+    const attention: AttentionProbe[] = [];
+    for (const a of scores) attention.push({ id: a.id, name: a.name, scores: (await a.t.data()) as Float32Array, shape: [a.t.shape[1], a.t.shape[2]] });
+    return { seqLen: T, batch: B, loss, lossKind, directions, ...(attention.length ? { attention } : {}) };
   } finally {
     tf.dispose([out.value, ...out.dirs.flatMap((d) => (d.dc ? [d.dh, d.dc] : [d.dh])), ...kept]);
   }
@@ -185,7 +216,7 @@ export async function probeJacobian(model: tf.LayersModel, ir: ModelIR, inputs: 
   const targets = probeTargets(model, ir);
   const t = targets[targetIndex];
   const H = t.units;
-  const T = inputs[0].shape[1]!;
+  const T = targetSteps(ir, targets, inputs)[targetIndex];
   const J = tf.tidy(() => {
     const tiled = inputs.map((x) => tf.tile(x, [H, ...x.shape.slice(1).map(() => 1)]));
     const eps = Array.from({ length: T }, () => tf.zeros([H, H]));
@@ -231,8 +262,8 @@ export function spectralNorm(m: ArrayLike<number>, H: number, iterations = 30): 
  * Everything `rnn-studio probe` prints: one probe pass over the batch, plus, for each SimpleRNN direction (which
  * has no gate to form a retention proxy), the exact Jacobian of the first example.
  */
-export async function probeSummary(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], target: tf.Tensor): Promise<{ summary: ProbeSummary; result: ProbeResult }> {
-  const result = await probeModel(model, ir, inputs, target, { fast: true });
+export async function probeSummary(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], target: tf.Tensor, opts: Pick<ProbeOptions, 'skipPad'> = {}): Promise<{ summary: ProbeSummary; result: ProbeResult }> {
+  const result = await probeModel(model, ir, inputs, target, { fast: true, ...opts });
   const jacobians = new Map<number, JacobianResult>();
   for (const [k, d] of result.directions.entries()) {
     if (d.kind !== 'SimpleRNN') continue;

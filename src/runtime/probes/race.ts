@@ -7,16 +7,16 @@ import * as tf from '@tensorflow/tfjs';
 export type { RaceOptions } from './race-settings.ts';
 import { compile, type ModelIR } from '../../compiler/index.ts';
 import type { GraphDoc, Params } from '../../graph/index.ts';
-import { checkFit, collate, loadTask, TASKS, type Dataset } from '../../datasets/index.ts';
+import { checkFit, collate, loadTask, TASKS, type Dataset, type PairDataset } from '../../datasets/index.ts';
 import { isRecurrentKind, LAYERS, RECURRENT_KINDS, type RecurrentKind } from '../../layers/index.ts';
 import { buildModel } from '../build.ts';
 import { Trainer } from '../train.ts';
 import { loadSavedWeights } from '../saved-weights.ts';
 import type { DataIdentity, WeightsSource } from '../weights-key.ts';
-import { probeJacobian, probeModel, type DirectionProbe, type JacobianResult } from './probe.ts';
+import { probeJacobian, probeModel, type AttentionProbe, type DirectionProbe, type JacobianResult } from './probe.ts';
 import { probeBlocker, probeTargets, walk } from './walk.ts';
 import { raceSettings, type RaceModelResult, type RaceOptions, type RaceResult } from './race-settings.ts';
-import { createRecorder, type Snapshot } from './record.ts';
+import { createRecorder, probeTensors, type ProbeBatch, type Snapshot } from './record.ts';
 import { gradRatio, medianPerStep } from './stats.ts';
 
 /** A probe as it crosses to the UI: typed arrays only (transferable), plus axis labels per example. */
@@ -26,6 +26,12 @@ export interface ProbeMessage {
   loss: number;
   directions: (DirectionProbe & { jacobian?: Pick<JacobianResult, 'frobenius' | 'sigmaMax'> })[];
   labels: string[][];
+  /** The model input (index into its inputs) whose steps `labels` name: directions reading another have none. */
+  labelsInput: number;
+  /** A pair task: per example, the target token of each decoder step (the output the step is trained to give). */
+  outputLabels?: string[][];
+  /** Per attention layer, its weights on the probe batch. */
+  attention?: AttentionProbe[];
 }
 
 export type RaceEvent =
@@ -80,16 +86,16 @@ export function prepare(doc: GraphDoc, o: { task?: string; seqLen?: number; prob
   if (!fit.ok) throw new Error(fit.issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' '));
   const idx = Array.from({ length: Math.min(o.probeBatch ?? 32, ds.valSize) }, (_, i) => ds.trainSize + i);
   const b = collate(ds, idx);
-  const batch = () => ({
-    inputs: [tf.tensor(b.x, b.xShape, b.xDtype)],
-    target: tf.tensor(b.y, b.yShape, b.y instanceof Int32Array ? 'int32' : 'float32'),
-  });
-  return { ir: r.ir!, taskId: task.id, ds, fit, seed, batch, labels: stepLabels(ds, idx) };
+  const batch = () => probeTensors(b, fit);
+  // The labels name the source's steps: for an encoder–decoder, the encoder's input.
+  const targetVocab = fit.feeds ? (ds as PairDataset).targetVocab : undefined;
+  const outputLabels = targetVocab && idx.map((i) => Array.from(ds.sample(i).y, (id) => targetVocab[id] ?? String(id)));
+  return { ir: r.ir!, taskId: task.id, ds, fit, seed, batch, labels: stepLabels(ds, idx), labelsInput: Math.max(0, fit.feeds?.indexOf('x') ?? 0), ...(outputLabels ? { outputLabels } : {}) };
 }
 
 /** A full probe (with the exact Jacobian of example 0 for every direction) as a transferable message. */
-async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: { inputs: tf.Tensor[]; target: tf.Tensor }, labels: string[][]): Promise<ProbeMessage> {
-  const p = await probeModel(model, ir, batch.inputs, batch.target);
+async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: ProbeBatch, { labels, labelsInput, outputLabels }: Pick<Prepared, 'labels' | 'labelsInput' | 'outputLabels'>): Promise<ProbeMessage> {
+  const p = await probeModel(model, ir, batch.inputs, batch.target, { skipPad: batch.skipPad });
   const first = batch.inputs.map((x) => tf.slice(x, 0, 1));
   try {
     const directions = [];
@@ -97,7 +103,7 @@ async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: { inputs:
       const j = await probeJacobian(model, ir, first, k);
       directions.push({ ...d, jacobian: { frobenius: j.frobenius, sigmaMax: j.sigmaMax } });
     }
-    return { seqLen: p.seqLen, batch: p.batch, loss: p.loss, directions, labels };
+    return { seqLen: p.seqLen, batch: p.batch, loss: p.loss, directions, labels, labelsInput, ...(outputLabels ? { outputLabels } : {}), ...(p.attention ? { attention: p.attention } : {}) };
   } finally {
     tf.dispose(first);
   }
@@ -140,11 +146,11 @@ export async function probeGraph(doc: GraphDoc, o: { task?: string; seqLen?: num
   Promise<{ probe: ProbeMessage; weights: WeightsSource }> {
   await loadTask(o.task ?? doc.training?.task);
   const prep = prepare(doc, o);
-  const { ir, taskId, seed, batch, labels } = prep;
+  const { ir, taskId, seed, batch } = prep;
   const { model, weights } = await graphModel(ir, { task: taskId, seed }, o.storage);
   const b = batch();
   try {
-    const probe = await probeMessage(model, ir, b, labels);
+    const probe = await probeMessage(model, ir, b, prep);
     keepModel('graph', model, ir, prep, o.seqLen ?? doc.training?.seqLen);
     return { probe, weights };
   } catch (e) {
@@ -239,7 +245,7 @@ export async function race(doc: GraphDoc, o: RaceOptions, onEvent: (e: RaceEvent
   const result: RaceResult = { task: s.task, seqLen: runs[0].ds.info.length ?? s.seqLen, steps: s.steps, baseline: runs[0].ds.info.baseline.loss, models: [] };
   dropModels();
   for (const prep of runs) {
-    const { kind, ir, ds, fit, batch, labels } = prep;
+    const { kind, ir, ds, fit, batch } = prep;
     if (shouldStop()) break;
     const started = performance.now();
     const model = buildModel(ir, { engine: o.engine });
@@ -255,7 +261,7 @@ export async function race(doc: GraphDoc, o: RaceOptions, onEvent: (e: RaceEvent
         if (e.type === 'step') onEvent({ type: 'step', run: kind, step: e.step, loss: e.loss, gradNorm: e.gradNorm, clipped: e.clipped });
         if (shouldStop()) trainer.stop();
       }, (step) => rec.after(step, model));
-      const probe = await probeMessage(model, ir, probeBatch, labels);
+      const probe = await probeMessage(model, ir, probeBatch, prep);
       const d = probe.directions[0];
       const m: RaceModelResult = {
         kind, valLoss: run.final.loss,

@@ -6,8 +6,28 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelIR } from '../../compiler/index.ts';
+import type { Batch, FitResult } from '../../datasets/index.ts';
+import { batchTensors } from '../train.ts';
 import { probeModel, type ProbeResult } from './probe.ts';
 import { summarizeProbe, type LayerSummary } from './summary.ts';
+
+/** A probe batch as tensors: one per model input, the target, and whether the loss skips padded targets. */
+export interface ProbeBatch {
+  inputs: tf.Tensor[];
+  target: tf.Tensor;
+  /** A pair task: the loss leaves out padded target positions, as training does. */
+  skipPad: boolean;
+}
+
+/**
+ * A collated batch as the probes take it: each model input fed what training feeds it (`batchTensors`: for a pair
+ * task the source ids and the decoder input of teacher forcing), and the training loss's padding rule.
+ */
+export function probeTensors(b: Batch, fit: Pick<FitResult, 'feeds'>): ProbeBatch {
+  // The probes read a model with one output (probeBlocker), so there is one target.
+  const { x, y: [y] } = batchTensors(b, fit);
+  return { inputs: x, target: y, skipPad: fit.feeds !== undefined };
+}
 
 export interface Snapshot {
   step: number;
@@ -33,7 +53,7 @@ export interface Recorder {
  * @param batch the probe batch (kept by the recorder until `dispose`)
  * @param onSnapshot called with each new snapshot and the full probe it came from
  */
-export function createRecorder(ir: ModelIR, batch: { inputs: tf.Tensor[]; target: tf.Tensor }, every: number,
+export function createRecorder(ir: ModelIR, batch: ProbeBatch, every: number,
   onSnapshot?: (s: Snapshot, full: ProbeResult) => void): Recorder {
   if (!(every >= 1)) throw new Error(`record every N steps needs N ≥ 1 (got ${every})`);
   const rec: Recorder = {
@@ -43,7 +63,7 @@ export function createRecorder(ir: ModelIR, batch: { inputs: tf.Tensor[]; target
     async after(step, model) {
       if (step % every !== 0) return null;
       // Between two training steps: the fused taps make this cost about one step (no ∂L/∂c_t needed here).
-      const full = await probeModel(model, ir, batch.inputs, batch.target, { fast: true });
+      const full = await probeModel(model, ir, batch.inputs, batch.target, { fast: true, skipPad: batch.skipPad });
       const snap: Snapshot = { step, loss: full.loss, layers: summarizeProbe(full).layers };
       rec.snapshots.push(snap);
       rec.latest = full;

@@ -161,3 +161,24 @@ export function gradRatio(g: (number | null)[]): number | null {
   const last = [...g].reverse().find((v) => v !== null);
   return first == null || last == null || !(last > 0) ? null : first / last;
 }
+
+/**
+ * Do two [rows, cols] maps peak at the same column? For each row (a decoder step) whose `real` entry is true (not
+ * padding), the column of the largest entry of `a` (the attention weights) and of `b` (connectivity) are compared.
+ * @returns how many rows agree, out of how many were compared
+ * @example argmaxAgreement([0.9, 0.1, 0.2, 0.8], [5, 1, 2, 3], 2, 2) // { agree: 1, of: 2 }
+ */
+export function argmaxAgreement(a: ArrayLike<number>, b: ArrayLike<number>, rows: number, cols: number, real?: ArrayLike<boolean>): { agree: number; of: number } {
+  const peak = (m: ArrayLike<number>, r: number) => {
+    let best = 0;
+    for (let c = 1; c < cols; c++) if (m[r * cols + c] > m[r * cols + best]) best = c;
+    return best;
+  };
+  let agree = 0, of = 0;
+  for (let r = 0; r < rows; r++) {
+    if (real && !real[r]) continue;
+    of++;
+    if (peak(a, r) === peak(b, r)) agree++;
+  }
+  return { agree, of };
+}

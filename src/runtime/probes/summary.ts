@@ -23,10 +23,11 @@ export interface ProbeSummary {
  * @param jacobians per direction index, the exact Jacobian of the first example (needed for SimpleRNN retention)
  */
 export function summarizeProbe(r: ProbeResult, jacobians: Map<number, JacobianResult> = new Map()): ProbeSummary {
-  const { seqLen: T, batch: B } = r;
+  const { seqLen, batch: B } = r;
   return {
-    seqLen: T,
+    seqLen,
     layers: r.directions.map((d, k) => {
+      const T = d.steps;
       const gateMeans = Object.fromEntries(Object.entries(d.gates).map(([g, v]) => [g, gateMeanPerStep(v, d.mask, T, B, d.units)]));
       const gate = d.kind === 'LSTM' ? d.gates.f : d.kind === 'GRU' ? d.gates.z : undefined;
       const jac = jacobians.get(k);

@@ -4,8 +4,9 @@
  * Each recurrent layer contributes one or two *directions* (Bidirectional: forward and backward, each separately).
  */
 import * as tf from '@tensorflow/tfjs';
-import { modelLoss, usesPorts, type IRLayer, type ModelIR } from '../../compiler/index.ts';
-import { isRecurrentKind, LAYERS, type RecurrentKind } from '../../layers/index.ts';
+import { modelLoss, type IRLayer, type ModelIR } from '../../compiler/index.ts';
+import { seq2seqRoles } from '../../datasets/fit.ts';
+import { isRecurrentKind, LAYERS, portsOf, type RecurrentKind } from '../../layers/index.ts';
 import type { Params } from '../../graph/types.ts';
 import { runCell, type CellConfig, type CellRun, type CellWeights, type StateProbes } from './cells.ts';
 
@@ -43,7 +44,6 @@ const cellConfig = (kind: RecurrentKind, p: Params, goBackwards: boolean): CellC
  */
 export function probeBlocker(ir: ModelIR): string | null {
   if (ir.outputs.length > 1) return `The probes read a model with one output; this one has ${ir.outputs.length}, so nothing is recorded or probed yet.`;
-  if (usesPorts(ir)) return 'The probes do not read models with state ports yet (Return state or Initial state inputs on a recurrent layer): nothing is recorded or probed.';
   const recurrent = ir.layers.filter((l) => isRecurrentKind(l.kind) || (l.inner && isRecurrentKind(l.inner.kind)));
   if (!recurrent.length) return 'This model has no recurrent layer (SimpleRNN, LSTM or GRU), so there are no hidden states or per-timestep gradients to look inside: nothing is recorded or probed.';
   const front = recurrent.map((l) => windowBefore(ir, l)).find(Boolean);
@@ -88,6 +88,29 @@ export function probeTargets(model: tf.LayersModel, ir: ModelIR): ProbeTarget[] 
   return out;
 }
 
+/**
+ * Which model input each target reads its sequence from (an index into `ir.inputs`): an encoder and a decoder read
+ * different inputs, of different lengths. Time-moving layers before a recurrent one are refused (`probeBlocker`), so
+ * that input's steps are the layer's steps.
+ */
+export function targetInputs(ir: ModelIR, targets: ProbeTarget[]): number[] {
+  const byId = new Map(ir.layers.map((l) => [l.id, l]));
+  const sourceInput = (id: string): string | undefined => {
+    const l = byId.get(id)!;
+    if (l.kind === 'Input') return l.id;
+    for (const u of l.inputs) {
+      const found = sourceInput(u);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return targets.map((t) => ir.inputs.indexOf(sourceInput(t.id)!));
+}
+
+/** The number of steps each target reads (see `targetInputs`). */
+export const targetSteps = (ir: ModelIR, targets: ProbeTarget[], inputs: tf.Tensor[]): number[] =>
+  targetInputs(ir, targets).map((i) => inputs[i].shape[1]!);
+
 const weightsOf = (layer: tf.layers.Layer): CellWeights => {
   // Live variables (rnn-math.md §2): read, never dispose.
   const [K, R, b] = layer.getWeights() as [tf.Tensor2D, tf.Tensor2D, (tf.Tensor1D | tf.Tensor2D)?];
@@ -119,12 +142,22 @@ export interface WalkOptions {
 }
 
 /**
+ * The model Input whose steps connectivity differentiates by: the one Input, or an encoder–decoder's encoder Input
+ * (its source), so the matrix is decoder step × source step. Throws for any other model with several Inputs.
+ */
+export function sequenceInput(ir: ModelIR): string {
+  if (ir.inputs.length === 1) return ir.inputs[0];
+  const roles = seq2seqRoles(ir);
+  if (ir.inputs.length !== 2 || !roles.ok) throw new Error(`Connectivity needs one input, or an encoder's and a decoder's; this model has ${ir.inputs.length} inputs.`);
+  return roles.encoder;
+}
+
+/**
  * The layer whose output is the input sequence x_t of connectivity (panel P6): the float Input, or the one Embedding
  * that reads a token Input. Throws when there is no single such layer.
  */
 export function inputSequenceLayer(ir: ModelIR): IRLayer {
-  if (ir.inputs.length !== 1) throw new Error(`Connectivity needs one input; this model has ${ir.inputs.length}.`);
-  const input = ir.layers.find((l) => l.id === ir.inputs[0])!;
+  const input = ir.layers.find((l) => l.id === sequenceInput(ir))!;
   if (input.params.inputType !== 'tokens') return input;
   const embeddings = ir.layers.filter((l) => l.kind === 'Embedding' && l.inputs[0] === input.id);
   if (embeddings.length !== 1 || ir.layers.some((l) => l.kind !== 'Embedding' && l.inputs.includes(input.id)))
@@ -151,7 +184,12 @@ export interface WalkResult {
   output: tf.Tensor;
   /** Per target index, the cell run (states and gates in processing order). */
   runs: CellRun[];
+  /** Per attention layer (topological order), its weights [B, Tq, Tv]: row i, query step i over the value steps. */
+  attention: { id: string; name: string; scores: tf.Tensor3D }[];
 }
+
+/** The attention kinds, whose `scores` port the probes record. */
+export const isAttentionKind = (kind: string): boolean => kind === 'Attention' || kind === 'AdditiveAttention';
 
 /**
  * The forward pass with probes. Must run inside `tf.tidy` or a gradient function.
@@ -159,14 +197,22 @@ export interface WalkResult {
  */
 export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[], inputs: tf.Tensor[], opts: WalkOptions = {}): WalkResult {
   const flows = new Map<string, Flow>();
+  // Output ports other than `output`, by `${id}:${port}`: a recurrent layer's final h and c (returnState).
+  const portValues = new Map<string, tf.Tensor>();
+  const flowAt = (id: string, port = 'output'): Flow => (port === 'output' ? flows.get(id)! : { value: portValues.get(`${id}:${port}`)!, mask: null });
+  const keepPorts = (l: IRLayer, values: tf.Tensor[]) => {
+    const names = portsOf(LAYERS[l.kind], l.params).outputs;
+    values.forEach((v, i) => i > 0 && i < names.length && portValues.set(`${l.id}:${names[i]}`, v));
+  };
   const runs: CellRun[] = [];
+  const attention: WalkResult['attention'] = [];
   // A layer's directions sit next to each other in `targets`, the tfjs forward copy first.
   const targetIndex = (id: string) => targets.findIndex((t) => t.id === id);
   const probed = opts.inputProbe ? inputSequenceLayer(ir).id : null;
   const logitsAt = opts.logits && logitHead(ir) ? ir.outputs[0] : null;
-  const run = (k: number, x: Flow) => {
+  const run = (k: number, x: Flow, init?: tf.Tensor2D[]) => {
     const t = targets[k];
-    const r = runCell(x.value as tf.Tensor3D, x.mask, weightsOf(t.layer), t.cfg, opts.probes?.get(k));
+    const r = runCell(x.value as tf.Tensor3D, x.mask, weightsOf(t.layer), t.cfg, opts.probes?.get(k), init);
     runs[k] = r;
     return r;
   };
@@ -175,18 +221,23 @@ export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[],
 
   let last: tf.Tensor | undefined;
   for (const l of ir.layers as IRLayer[]) {
-    const ins = l.inputs.map((id) => flows.get(id)!);
+    const ins = l.inputs.map((id, i) => flowAt(id, l.inputPorts?.[i]));
+    // A recurrent layer's initial states (Initial state inputs), in port order: h, then c.
+    const init = l.states?.map((st) => flowAt(st.from, st.fromPort).value as tf.Tensor2D);
     let flow: Flow;
     if (l.kind === 'Input') {
       flow = { value: inputs[ir.inputs.indexOf(l.id)], mask: null };
     } else if (opts.ownLayers && (isRecurrentKind(l.kind) || l.kind === 'Bidirectional')) {
       const seq = (l.inner ?? l).params.returnSequences as boolean;
-      const value = model.getLayer(l.name).apply(ins[0].value, ins[0].mask ? { mask: ins[0].mask } : {}) as tf.Tensor;
-      flow = { value, mask: seq ? ins[0].mask : null };
+      const out = model.getLayer(l.name).apply(ins[0].value, { ...(ins[0].mask ? { mask: ins[0].mask } : {}), ...(init ? { initialState: init } : {}) }) as tf.Tensor | tf.Tensor[];
+      const values = Array.isArray(out) ? out : [out];
+      keepPorts(l, values);
+      flow = { value: values[0], mask: seq ? ins[0].mask : null };
     } else if (isRecurrentKind(l.kind)) {
-      const k = targetIndex(l.id);
       const seq = l.params.returnSequences as boolean;
-      flow = { value: outputOf(run(k, ins[0]), seq), mask: seq ? ins[0].mask : null };
+      const r = run(targetIndex(l.id), ins[0], init);
+      keepPorts(l, [r.h, r.h, ...(r.c ? [r.c] : [])]);
+      flow = { value: outputOf(r, seq), mask: seq ? ins[0].mask : null };
     } else if (l.kind === 'Bidirectional') {
       const seq = l.inner!.params.returnSequences as boolean;
       const k = targetIndex(l.id);
@@ -201,15 +252,26 @@ export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[],
         : mode === 'mul' ? tf.mul(fwd, bwd)
         : tf.mul(tf.add(fwd, bwd), 0.5);
       flow = { value: merged, mask: seq ? ins[0].mask : null };
+    } else if (isAttentionKind(l.kind)) {
+      // Inputs as the registry builds them (src/layers/attention.ts): [query, value, (key), value mask], the query's
+      // mask as the call's mask; the value mask is 1 where no padding mask reaches the value.
+      const [value, ...key] = l.states!.map((st) => flowAt(st.from, st.fromPort));
+      const vMask = value.mask ?? tf.ones(value.value.shape.slice(0, 2) as [number, number]);
+      const [out, scores] = model.getLayer(l.name).apply([ins[0].value, value.value, ...key.map((k) => k.value), vMask], ins[0].mask ? { mask: ins[0].mask } : {}) as tf.Tensor[];
+      portValues.set(`${l.id}:scores`, scores);
+      attention.push({ id: l.id, name: l.name, scores: scores as tf.Tensor3D });
+      flow = { value: out, mask: ins[0].mask };
     } else {
       const layer = model.getLayer(l.name);
-      const value = l.id === logitsAt ? denseLogits(layer, ins[0].value)
-        : layer.apply(ins.length === 1 ? ins[0].value : ins.map((f) => f.value)) as tf.Tensor;
+      const out = l.id === logitsAt ? denseLogits(layer, ins[0].value)
+        : layer.apply(ins.length === 1 ? ins[0].value : ins.map((f) => f.value)) as tf.Tensor | tf.Tensor[];
+      const values = Array.isArray(out) ? out : [out];
+      keepPorts(l, values);
       // The kind's mask rule: an Embedding with maskZero creates one (id 0 is padding), Dense, Dropout (identity at
       // inference) and merges pass on the AND of their inputs' masks, pooling drops it.
       const rule = LAYERS[l.kind].mask(l.params, l.inner);
       const mask = rule === 'creates' ? (tf.cast(tf.notEqual(ins[0].value, 0), 'float32') as tf.Tensor2D) : rule === 'passes' ? andMasks(ins.map((f) => f.mask)) : null;
-      flow = { value, mask };
+      flow = { value: values[0], mask };
     }
     if (l.id === probed) flow = { ...flow, value: tf.add(flow.value, opts.inputProbe!) };
     flows.set(l.id, flow);
@@ -217,5 +279,5 @@ export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[],
     if (opts.stopAfter === l.id) break;
   }
   const output = opts.stopAfter ? last! : flows.get(ir.outputs[0])!.value;
-  return { output, runs };
+  return { output, runs, attention };
 }

@@ -16,7 +16,7 @@ function curveOf(r: InsideRun, k: number, state: 'h' | 'c'): (number | null)[] |
   if (state === 'c' || !r.snapshots.length || (p && r.status === 'done')) {
     const d = p?.directions[Math.min(k, p.directions.length - 1)];
     const v = state === 'c' ? d?.dc : d?.dh;
-    return p && d && v ? medianPerStep(v, d.mask, p.seqLen, p.batch) : null;
+    return p && d && v ? medianPerStep(v, d.mask, d.steps, p.batch) : null;
   }
   const layers = r.snapshots[r.snapshots.length - 1].layers;
   return layers[Math.min(k, layers.length - 1)]?.gradNorm ?? null;
@@ -45,7 +45,7 @@ export function GradientPanel({ width = 560 }: { width?: number }) {
       const p = r.probe;
       const d = p?.directions[Math.min(k, p.directions.length - 1)];
       const v = state === 'c' ? d?.dc : d?.dh;
-      if (isActive && p && d && v && (!r.snapshots.length || r.status === 'done')) band = iqrPerStep(v, d.mask, p.seqLen, p.batch);
+      if (isActive && p && d && v && (!r.snapshots.length || r.status === 'done')) band = iqrPerStep(v, d.mask, d.steps, p.batch);
       const step = stepOf(r);
       const trained = r.snapshots.length > 0 && step !== undefined && step > 0;
       out.push({ id: r.id, label: trained ? `${r.label}, trained (step ${step})` : r.label, colour: r.colour, values: g, band, width: isActive ? 2.4 : 1.6 });
@@ -62,7 +62,7 @@ export function GradientPanel({ width = 560 }: { width?: number }) {
     const r = runs.find((x) => x.id === 'graph' && x.probe);
     const d = r?.probe?.directions[Math.min(k, r.probe.directions.length - 1)];
     if (!r?.probe || !d) return [];
-    return probeSentences([{ kind: d.kind, label: d.kind, ratio: gradRatio(medianPerStep(d.dh, d.mask, r.probe.seqLen, r.probe.batch)) }], r.probe.seqLen, r.label.includes('trained'));
+    return probeSentences([{ kind: d.kind, label: d.kind, ratio: gradRatio(medianPerStep(d.dh, d.mask, d.steps, r.probe.batch)) }], d.steps, r.label.includes('trained'));
   }, [race, runs, k, state]);
   if (!series.length) return null;
   const T = Math.max(...series.map((s) => s.values.length));
@@ -110,7 +110,7 @@ export function JacobianPanel({ width = 460 }: { width?: number }) {
   const { example, hoverT, selected } = useInside(useShallow((s) => ({ example: s.example, hoverT: s.hoverT, selected: s.selectedUnits })));
   const series = useMemo(() => {
     if (!probe || !d) return [];
-    const T = probe.seqLen, B = probe.batch, H = d.units, e = Math.min(example, B - 1);
+    const T = d.steps, B = probe.batch, H = d.units, e = Math.min(example, B - 1);
     const out: Series[] = [];
     const gate = d.kind === 'LSTM' ? d.gates.f : d.kind === 'GRU' ? d.gates.z : undefined;
     if (gate) {
@@ -136,7 +136,7 @@ export function JacobianPanel({ width = 460 }: { width?: number }) {
     return out;
   }, [probe, d, example, selected]);
   if (!probe || !d || !series.length) return null;
-  const T = probe.seqLen;
+  const T = d.steps;
   return (
     <Panel testId="panel-jacobian" title={`Jacobian and retention — ${d.name} (${d.kind}, ${d.direction})`}
       explain={'How much of the state at step t still reaches the last state h_T, plotted against the lag T − t. The black lines are the exact Jacobian ∂h_T/∂h_t ' +

@@ -57,7 +57,7 @@ export function SaturationPanel({ width = 460 }: { width?: number }) {
   const sats = useMemo(() => {
     if (!probe || !d) return [];
     const gates = Object.keys(d.gates).filter((g) => ['i', 'f', 'o', 'z', 'r'].includes(g));
-    return gates.map((g) => ({ g, ...saturation(d.gates[g], d.mask, probe.seqLen, probe.batch, d.units) }));
+    return gates.map((g) => ({ g, ...saturation(d.gates[g], d.mask, d.steps, probe.batch, d.units) }));
   }, [probe, d]);
   if (!probe || !d || sats.length === 0) return null;
   const size = Math.min(170, width / sats.length);

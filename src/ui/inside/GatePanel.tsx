@@ -72,7 +72,7 @@ export function GatePanel({ width = 380 }: { width?: number }) {
   const { example, hoverT, selected, how } = useInside(useShallow((s) => ({ example: s.example, hoverT: s.hoverT, selected: s.selectedUnits, how: s.unitOrder })));
   const [range, setRange] = useState<[number, number] | null>(null);
   const [threshold, setThreshold] = useState(0.3);
-  const T = probe?.seqLen ?? 0;
+  const T = d?.steps ?? 0;
   const B = probe?.batch ?? 0;
   const e = Math.min(example, Math.max(0, B - 1));
   const order = useMemo(() => (d ? unitOrder(d, T, B, e, how) : []), [d, T, B, e, how]);
@@ -93,7 +93,8 @@ export function GatePanel({ width = 380 }: { width?: number }) {
   const onBrush = useCallback((r: [number, number] | null) => pick(r, threshold), [pick, threshold]);
 
   const labels = useMemo(() => {
-    const l = probe?.labels[e];
+    // The labels name the steps of one model input; a decoder reading the other one has none.
+    const l = d?.input === probe?.labelsInput ? probe?.labels[e] : undefined;
     return l && d?.direction === 'backward' ? [...l].reverse() : l;
   }, [probe, e, d]);
   const hatched = useMemo(() => (d?.mask ? Array.from({ length: T }, (_, t) => d.mask![e * T + t] === 0) : undefined), [d, T, e]);

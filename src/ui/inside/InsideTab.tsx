@@ -13,6 +13,7 @@ import { ErrorBoundary } from '../ErrorBoundary.tsx';
 import { RaceStory } from './RaceStory.tsx';
 import { GradientPanel, HealthPanel, JacobianPanel } from './CurvePanels.tsx';
 import { FlowPanel, SaturationPanel } from './FlowPanels.tsx';
+import { AttentionPanel } from './AttentionPanel.tsx';
 import { ConnectivityPanel } from './ConnectivityPanel.tsx';
 import { GatePanel } from './GatePanel.tsx';
 import { startGradientOverlay } from './overlay.ts';
@@ -146,6 +147,7 @@ export function InsideTab() {
           <ErrorBoundary area="the Jacobian panel"><JacobianPanel width={panelWidth(460)} /></ErrorBoundary>
           <ErrorBoundary area="the gate saturation panel"><SaturationPanel width={panelWidth(460)} /></ErrorBoundary>
           <ErrorBoundary area="the connectivity panel"><ConnectivityPanel width={panelWidth(1100)} seqLen={T} /></ErrorBoundary>
+          <ErrorBoundary area="the attention panel"><AttentionPanel width={panelWidth(1100)} seqLen={T} /></ErrorBoundary>
         </div>
       )}
     </div>
