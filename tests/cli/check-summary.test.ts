@@ -98,7 +98,7 @@ describe('check exits 2 when the file cannot be used, with one clear line', () =
     ['a JSON array', () => tmpFile('list.json', '[1, 2]'), /expected a JSON object/],
     ['JSON null', () => tmpFile('null.json', 'null'), /expected a JSON object/],
     ['a newer version', () => tmpFile('v9.json', '{"type":"rnn-studio-graph","schemaVersion":9,"graph":{"nodes":[],"edges":[]}}'), /newer RNN Studio/],
-    ['an unknown kind', () => tmpFile('kind.json', '{"type":"rnn-studio-graph","schemaVersion":2,"graph":{"nodes":[{"id":"a","position":{"x":0,"y":0},"data":{"kind":"Attention","params":{}}}],"edges":[]}}'), /nodes\.0\.data\.kind/],
+    ['an unknown kind', () => tmpFile('kind.json', '{"type":"rnn-studio-graph","schemaVersion":2,"graph":{"nodes":[{"id":"a","position":{"x":0,"y":0},"data":{"kind":"ConvLSTM2D","params":{}}}],"edges":[]}}'), /nodes\.0\.data\.kind/],
     ['a polluting key', () => tmpFile('proto.json', '{"type":"rnn-studio-graph","schemaVersion":2,"graph":{"nodes":[{"id":"a","position":{"x":0,"y":0},"data":{"kind":"Dense","params":{"__proto__":{"x":1}}}}],"edges":[]}}'), /reserved name/],
   ])('%s', async (_what, path, message) => {
     const args = ['check', path()].filter((a): a is string => a !== undefined);
