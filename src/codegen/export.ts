@@ -5,6 +5,8 @@
 import type { ModelIR } from '../compiler/index.ts';
 import type { TextInput } from '../graph/types.ts';
 import type { TrainingSettings } from '../graph/types.ts';
+import type { PairVocab } from '../datasets/pairs.ts';
+import { emitKerasDecode, emitTorchDecode } from './decode-py.ts';
 import { commentText } from './escape.ts';
 import { emitKeras, emitKerasTrain, KERAS_PREDICT_PY } from './keras.ts';
 import { TENSOR_JSON_PY, TFJS_WEIGHTS_PY } from './python-support.ts';
@@ -25,13 +27,20 @@ export interface ExportInfo {
   trained: boolean;
   /** A text model's input: vocab.json goes with the export and the predict script takes `--text "…"`. */
   text?: TextInput;
+  /** An encoder–decoder's pair task: vocab.json holds its vocabularies and a `decode.py` decodes typed words. */
+  pairs?: PairVocab;
   /** Training data written beside the code (`train_x.json` / `train_y.json`): how many samples of which task. */
   data?: { samples: number; task: string };
 }
 
 /** Text files of an export folder, by file name (weights excluded). */
 export function exportFiles(ir: ModelIR, target: Target, info: ExportInfo): Record<string, string> {
-  return { ...codeFiles(ir, target, info), ...(info.text ? { 'vocab.json': JSON.stringify({ ...info.text, pad: 0, unknown: 1 }) } : {}) };
+  const decode = info.pairs && target !== 'tfjs' ? (target === 'pytorch' ? emitTorchDecode : emitKerasDecode)(ir) : null;
+  return {
+    ...codeFiles(ir, target, info),
+    ...(info.text ? { 'vocab.json': JSON.stringify({ ...info.text, pad: 0, unknown: 1 }) } : {}),
+    ...(decode ? { 'decode.py': decode, 'vocab.json': JSON.stringify(info.pairs) } : {}),
+  };
 }
 
 function codeFiles(ir: ModelIR, target: Target, info: ExportInfo): Record<string, string> {

@@ -34,8 +34,38 @@ export interface PairDataset extends Dataset {
   showTarget(ids: ArrayLike<number>): string;
   /** The decoding length cap: the longest target of the data plus END. */
   maxTargetLen: number;
+  /** The vocabularies and reading as data, for an export (vocab.json). */
+  pairVocab: PairVocab;
   /** Split sizes: `[0, trainSize)` train, then validation, then `[trainSize + valSize, +testSize)` test. */
   testSize: number;
+}
+
+/**
+ * How a typed text becomes source symbols, as data an export carries (vocab.json): whitespace removed, then
+ * upper-cased (`upper`), padded with spaces to `padTo` symbols, and reversed (`reverse`), in that order.
+ */
+export interface SourceReading {
+  upper: boolean;
+  padTo: number | null;
+  reverse: boolean;
+}
+
+export function readSource(text: string, r: SourceReading): string[] {
+  const s = text.replace(/\s+/g, '');
+  const symbols = [...(r.upper ? s.toUpperCase() : s).padEnd(r.padTo ?? 0, ' ')];
+  return r.reverse ? symbols.reverse() : symbols;
+}
+
+/** Everything an exported decode.py needs besides the model: both vocabularies, the reading, the specials, the cap. */
+export interface PairVocab {
+  kind: 'pairs';
+  source: { words: string[] } & SourceReading;
+  /** `specials`: ids below it are special tokens, not shown. */
+  target: { words: string[]; joiner: string; specials: number };
+  unknown: number;
+  start: number;
+  end: number;
+  maxLen: number;
 }
 
 export interface PairDatasetOptions {
@@ -47,8 +77,8 @@ export interface PairDatasetOptions {
   targetSymbols: readonly string[];
   /** How source and target symbols are joined for display ('' for characters, ' ' for phonemes). */
   joiners: { source: string; target: string };
-  /** The source symbols of a typed text ("try it"). */
-  sourceTokens(text: string): string[];
+  /** How a typed text ("try it", an export's decode.py) becomes source symbols. */
+  reading: SourceReading;
   /** Fixed source length of every sample, or null. */
   sourceLength: number | null;
   /** The longest target (symbols, without END). */
@@ -125,8 +155,12 @@ export function pairDataset(o: PairDatasetOptions): PairDataset {
     },
     references: (i) => o.pair(i).targets.map(encodeTarget),
     showTarget: show,
-    encode: (text) => Array.from(encodeSource(o.sourceTokens(text))),
-    tokens: o.sourceTokens,
+    encode: (text) => Array.from(encodeSource(readSource(text, o.reading))),
+    tokens: (text) => readSource(text, o.reading),
+    pairVocab: {
+      kind: 'pairs', source: { words: sourceVocab, ...o.reading }, target: { words: targetVocab, joiner: o.joiners.target, specials: TARGET_SPECIALS.length },
+      unknown: UNK, start: START, end: END, maxLen: o.maxTarget + 1,
+    },
   };
 }
 
@@ -190,7 +224,7 @@ export const additionText: TaskDef = {
       pair: (i) => ({ source: [...qs[order[i]].query], targets: [[...qs[order[i]].answer]] }),
       sizes: { train: n - nVal, val: nVal, test: 0 }, sourceSymbols: ADDITION_SOURCE, targetSymbols: ADDITION_TARGET, joiners: CHARS,
       // A typed question is read as the training questions are: padded with spaces to 2·D + 1, then reversed.
-      sourceTokens: (text) => [...text.replace(/\s+/g, '').padEnd(2 * digits + 1, ' ')].reverse(),
+      reading: { upper: false, padTo: 2 * digits + 1, reverse: true },
       sourceLength: 2 * digits + 1, maxTarget: digits + 1,
     });
   },
@@ -220,7 +254,7 @@ export const reversal: TaskDef = {
         description: `${L} symbols from a–j; the target is the input reversed, then the end token.`, params: { L },
       },
       pair, sizes: { train: REVERSAL_TRAIN, val: REVERSAL_VAL, test: 0 },
-      sourceSymbols: REVERSAL_SYMBOLS, targetSymbols: REVERSAL_SYMBOLS, joiners: CHARS, sourceTokens: (text) => [...text.replace(/\s+/g, '')],
+      sourceSymbols: REVERSAL_SYMBOLS, targetSymbols: REVERSAL_SYMBOLS, joiners: CHARS, reading: { upper: false, padTo: null, reverse: false },
       sourceLength: L, maxTarget: L,
     });
   },

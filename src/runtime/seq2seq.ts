@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelIR } from '../compiler/index.ts';
 import { beamSearch, END, errorRates, greedyDecode, START, withoutEnd, type ErrorRates, type Hypothesis, type PairDataset, type StepFn } from '../datasets/index.ts';
-import { seq2seqRoles } from '../datasets/fit.ts';
+import { decoderWalk } from '../datasets/fit.ts';
 import { isRecurrentKind, LAYERS, portsOf, stateNames } from '../layers/index.ts';
 
 /** The decoder's recurrent states, per recurrent layer of the decoder (in walk order), each `[units]` per state. */
@@ -31,26 +31,15 @@ type RnnLayer = tf.layers.Layer & { cell: { call(inputs: tf.Tensor[], kwargs: Re
  * Throws a one-line reason when the decoder has a layer the step walk cannot run one step at a time.
  */
 export function buildInference(model: tf.LayersModel, ir: ModelIR): Seq2seqInference {
-  const roles = seq2seqRoles(ir);
-  if (!roles.ok) throw new Error(roles.message);
-  const byId = new Map(ir.layers.map((l) => [l.id, l]));
-  // The decoder: every layer downstream of the decoder Input through sequence inputs, in topological order.
-  const onPath = new Set([roles.decoder]);
-  const path = ir.layers.filter((l) => l.inputs.some((u) => onPath.has(u)) && onPath.add(l.id));
-  for (const l of path) {
-    const outside = l.inputs.find((u) => !onPath.has(u));
-    if (outside) throw new Error(`Step-by-step decoding reads only the decoder's own layers; "${l.name}" also reads "${byId.get(outside)!.name}".`);
-    if (LAYERS[l.kind].wraps) throw new Error(`The decoder's "${l.name}" is a ${l.kind}, which cannot run one step at a time (it reads the future).`);
-    if (isRecurrentKind(l.kind) && l.params.goBackwards) throw new Error(`The decoder's "${l.name}" goes backwards, which cannot run one step at a time.`);
-  }
-  const recurrent = path.filter((l) => isRecurrentKind(l.kind));
+  const w = decoderWalk(ir);
+  if (!w.ok) throw new Error(w.message);
+  const { path, recurrent, stateSources } = w.walk;
   // The encoder's part of the trained model: its source Input to the tensors that start the decoder's recurrent layers.
-  const encoderOutputs = recurrent.flatMap((l) => (l.states ?? []).map((s) => {
-    const src = byId.get(s.from)!;
-    const out = model.getLayer(src.name).output;
-    return Array.isArray(out) ? out[portsOf(LAYERS[src.kind], src.params).outputs.indexOf(s.fromPort)] : out;
-  }));
-  const encoder = encoderOutputs.length ? tf.model({ inputs: model.inputs[ir.inputs.indexOf(roles.encoder)], outputs: encoderOutputs }) : null;
+  const encoderOutputs = stateSources.map(({ layer, port }) => {
+    const out = model.getLayer(layer.name).output;
+    return Array.isArray(out) ? out[portsOf(LAYERS[layer.kind], layer.params).outputs.indexOf(port)] : out;
+  });
+  const encoder = encoderOutputs.length ? tf.model({ inputs: model.inputs[ir.inputs.indexOf(w.walk.encoder)], outputs: encoderOutputs }) : null;
 
   const encode = (source: ArrayLike<number>): DecoderState => {
     const outs = encoder ? tf.tidy(() => [encoder.predict(tf.tensor2d(Array.from(source), [1, source.length], 'int32'))].flat() as tf.Tensor[]) : [];
@@ -63,7 +52,7 @@ export function buildInference(model: tf.LayersModel, ir: ModelIR): Seq2seqInfer
   const step: StepFn<DecoderState> = (state, prevToken) => {
     const next: DecoderState = [];
     const logProbs = tf.tidy(() => {
-      const vals = new Map<string, tf.Tensor>([[roles.decoder, tf.tensor2d([[prevToken]], [1, 1], 'int32')]]);
+      const vals = new Map<string, tf.Tensor>([[w.walk.decoder, tf.tensor2d([[prevToken]], [1, 1], 'int32')]]);
       for (const l of path) {
         const layer = model.getLayer(l.name);
         const ins = l.inputs.map((u) => vals.get(u)!);
