@@ -87,6 +87,12 @@ ENTRIES = {
         # Applying a recurrent layer, `layers.LSTM(...)(x, initial_state=[h, c])`: Keras 3's Layer.__call__ passes its
         # arguments on to call(), so RNN.call's parameters are what the call accepts.
         "RNN.__call__": ("layers/rnn/rnn.py", "RNN.call", None),
+        # decode.py: the encoder's states read from the trained model's layers, and one call of a decoder layer's cell
+        # per step, `model.get_layer(name).cell(x, states, training=False)` (Layer.__call__ passes them to call()).
+        "Model.get_layer": ("models/model.py", "Model.get_layer", None),
+        "LSTMCell.call": ("layers/rnn/lstm.py", "LSTMCell.call", None),
+        "GRUCell.call": ("layers/rnn/gru.py", "GRUCell.call", None),
+        "SimpleRNNCell.call": ("layers/rnn/simple_rnn.py", "SimpleRNNCell.call", None),
     },
     "tfkeras": {
         "keras.Input": ("engine/input_layer.py", "Input", None),
@@ -152,6 +158,10 @@ ENTRIES = {
         "Model.save": ("engine/training.py", "Model.save", None),
         "Layer.set_weights": ("engine/base_layer.py", "Layer.set_weights", None),
         "RNN.__call__": ("layers/rnn/base_rnn.py", "RNN.__call__", None),
+        "Model.get_layer": ("engine/training.py", "Model.get_layer", None),
+        "LSTMCell.call": ("layers/rnn/lstm.py", "LSTMCell.call", None),
+        "GRUCell.call": ("layers/rnn/gru.py", "GRUCell.call", None),
+        "SimpleRNNCell.call": ("layers/rnn/simple_rnn.py", "SimpleRNNCell.call", None),
     },
 }
 
