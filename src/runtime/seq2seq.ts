@@ -89,15 +89,10 @@ export function decodeOne(inf: Seq2seqInference, source: ArrayLike<number>, maxL
 }
 
 /**
- * Decodes samples `[from, from + n)` of a pair dataset and scores them against all their references: phoneme (token)
+ * Decodes samples of a pair dataset (their indices) and scores them against all their references: phoneme (token)
  * error rate and word (sequence) error rate; 1 − WER is the share decoded exactly (addition's sequence accuracy).
  */
-export function decodeScore(inf: Seq2seqInference, ds: PairDataset, from: number, n: number, choice: DecodeChoice = {}): ErrorRates {
-  const hyps: number[][] = [];
-  const refs: Int32Array[][] = [];
-  for (let i = from; i < from + n; i++) {
-    hyps.push(decodeOne(inf, ds.sample(i).x, ds.maxTargetLen, choice));
-    refs.push(ds.references(i));
-  }
-  return errorRates(hyps, refs);
+export function decodeScore(inf: Seq2seqInference, ds: PairDataset, samples: number[], choice: DecodeChoice = {}): ErrorRates {
+  const hyps = samples.map((i) => decodeOne(inf, ds.sample(i).x, ds.maxTargetLen, choice));
+  return errorRates(hyps, samples.map((i) => ds.references(i)));
 }

@@ -167,7 +167,7 @@ export function batchTensors(b: Batch, fit: Pick<FitResult, 'feeds'>): { x: tf.T
 const DECODE_SAMPLES = 200;
 
 function decodedScore(model: tf.LayersModel, ir: ModelIR, ds: PairDataset, n: number): Evaluation['decoded'] {
-  const r = decodeScore(buildInference(model, ir), ds, ds.trainSize, n);
+  const r = decodeScore(buildInference(model, ir), ds, Array.from({ length: n }, (_, k) => ds.trainSize + k));
   return { per: r.per, wer: r.wer, samples: r.words };
 }
 
