@@ -7,8 +7,7 @@
  * Each target gives `load`, `encode` and `step`; the rest of the file is shared. vocab.json (`PairVocab`) holds
  * the vocabularies, how a typed word is read, the specials and the cap.
  */
-import type { IRLayer, ModelIR } from '../compiler/index.ts';
-import { decoderWalk, type DecoderWalk } from '../datasets/fit.ts';
+import { decoderWalk, type DecoderWalk, type IRLayer, type ModelIR } from '../compiler/index.ts';
 import { isRecurrentKind, LAYERS, portsOf, stateNames } from '../layers/index.ts';
 import { identifiers, portKey, portVars, pyStr } from './escape.ts';
 import { maskFlow } from './masks.ts';

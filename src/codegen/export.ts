@@ -4,8 +4,7 @@
  */
 import type { ModelIR } from '../compiler/index.ts';
 import type { TextInput } from '../graph/types.ts';
-import type { TrainingSettings } from '../graph/types.ts';
-import type { PairVocab } from '../datasets/pairs.ts';
+import type { PairVocab, TrainingSettings } from '../graph/types.ts';
 import { emitKerasDecode, emitTorchDecode } from './decode-py.ts';
 import { commentText } from './escape.ts';
 import { emitKeras, emitKerasTrain, KERAS_PREDICT_PY } from './keras.ts';

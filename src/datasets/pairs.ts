@@ -6,7 +6,10 @@
  * each post-padded with PAD = 0 by `collate` (so `Embedding(maskZero)` masks the padding and a masked loss skips it).
  */
 import { deriveSeed, permutation, Rng, sampleRng } from './rng.ts';
+import type { PairVocab, SourceReading } from '../graph/types.ts';
 import type { Dataset, MakeOptions, TaskDef, TaskInfo } from './types.ts';
+
+export type { PairVocab, SourceReading };
 
 /** Source vocabulary: 0 = PAD, 1 = UNK (typed symbols outside the alphabet), then the task's symbols. */
 export const SOURCE_SPECIALS = ['<pad>', '<unk>'] as const;
@@ -40,32 +43,11 @@ export interface PairDataset extends Dataset {
   testSize: number;
 }
 
-/**
- * How a typed text becomes source symbols, as data an export carries (vocab.json): whitespace removed, then
- * upper-cased (`upper`), padded with spaces to `padTo` symbols, and reversed (`reverse`), in that order.
- */
-export interface SourceReading {
-  upper: boolean;
-  padTo: number | null;
-  reverse: boolean;
-}
-
+/** The source symbols of a typed text, read as `r` says. */
 export function readSource(text: string, r: SourceReading): string[] {
   const s = text.replace(/\s+/g, '');
   const symbols = [...(r.upper ? s.toUpperCase() : s).padEnd(r.padTo ?? 0, ' ')];
   return r.reverse ? symbols.reverse() : symbols;
-}
-
-/** Everything an exported decode.py needs besides the model: both vocabularies, the reading, the specials, the cap. */
-export interface PairVocab {
-  kind: 'pairs';
-  source: { words: string[] } & SourceReading;
-  /** `specials`: ids below it are special tokens, not shown. */
-  target: { words: string[]; joiner: string; specials: number };
-  unknown: number;
-  start: number;
-  end: number;
-  maxLen: number;
 }
 
 export interface PairDatasetOptions {
