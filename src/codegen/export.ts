@@ -5,7 +5,7 @@
 import type { ModelIR } from '../compiler/index.ts';
 import type { TextInput } from '../graph/types.ts';
 import type { PairVocab, TrainingSettings } from '../graph/types.ts';
-import { emitKerasDecode, emitTorchDecode } from './decode-py.ts';
+import { decodable, emitKerasDecode, emitTorchDecode } from './decode-py.ts';
 import { commentText } from './escape.ts';
 import { emitKeras, emitKerasTrain, KERAS_PREDICT_PY } from './keras.ts';
 import { TENSOR_JSON_PY, TFJS_WEIGHTS_PY } from './python-support.ts';
@@ -128,7 +128,9 @@ takes a sentence: \`${target === 'tfjs' ? 'node predict.mjs' : 'python3 predict.
 
 ## Files
 
-${files[target]}${target === 'tfjs' ? '' : `
+${files[target]}${info.pairs && target !== 'tfjs' && decodable(ir) ? `
+- \`decode.py\` + \`vocab.json\`: an encoder–decoder decodes words as the app's "try it" does, token for token:
+  \`python3 decode.py WORD ... [--beam K] [--json]\` (or one word per line on stdin).` : ''}${target === 'tfjs' ? '' : `
 
 ## Training data
 
