@@ -330,7 +330,17 @@ function kerasKinds(d: KerasKinds): string {
     d.kinds.map((k) => [k.kind, list(k.classNames.map((c) => `\`${c}\``)), list(k.versions), list(k.references), list(k.tests.map((t) => `\`${t}\``))]));
 }
 
+/** Spelling to sound in a fixed time (scripts/g2p-minutes.ts): test-split PER and WER of greedy decoding. */
+function g2pMinutes(d: { runs: { graph: string; minutes: number; steps: number; params: number; batchSize: number; learningRate: number; backend: string; finalLoss: number; baseline: number;
+  test: { per: number; wer: number; words: number; testSize: number } }[] }): string {
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+  return mdTable(['graph', 'minutes', 'parameters', 'steps (batch, lr)', 'validation loss (baseline)', 'test PER', 'test WER', 'test words decoded'],
+    d.runs.map((r) => [`\`${r.graph}\``, r.minutes, r.params.toLocaleString('en-US'), `${r.steps} (${r.batchSize}, ${r.learningRate})`, `${r.finalLoss.toFixed(3)} (${r.baseline.toFixed(3)})`,
+      pct(r.test.per), pct(r.test.wer), `${r.test.words} of ${r.test.testSize}`]));
+}
+
 export const TABLES: Record<string, (data: never) => string> = {
+  'g2p-minutes': g2pMinutes,
   'bench-full': benchFull,
   'bench-summary': benchSummary,
   'bench-other': benchOther,

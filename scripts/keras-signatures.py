@@ -92,6 +92,12 @@ ENTRIES = {
         "RNN.__call__": ("layers/rnn/rnn.py", "RNN.call", None),
         # `layers.Attention(...)([q, v], return_attention_scores=True)`: its call's parameters, as for the RNN.
         "Attention.__call__": ("layers/attention/attention.py", "Attention.call", None),
+        # decode.py: the encoder's states read from the trained model's layers, and one call of a decoder layer's cell
+        # per step, `model.get_layer(name).cell(x, states, training=False)` (Layer.__call__ passes them to call()).
+        "Model.get_layer": ("models/model.py", "Model.get_layer", None),
+        "LSTMCell.call": ("layers/rnn/lstm.py", "LSTMCell.call", None),
+        "GRUCell.call": ("layers/rnn/gru.py", "GRUCell.call", None),
+        "SimpleRNNCell.call": ("layers/rnn/simple_rnn.py", "SimpleRNNCell.call", None),
     },
     "tfkeras": {
         "keras.Input": ("engine/input_layer.py", "Input", None),
@@ -162,6 +168,10 @@ ENTRIES = {
         "Layer.set_weights": ("engine/base_layer.py", "Layer.set_weights", None),
         "RNN.__call__": ("layers/rnn/base_rnn.py", "RNN.__call__", None),
         "Attention.__call__": ("layers/attention/base_dense_attention.py", "BaseDenseAttention.call", None),
+        "Model.get_layer": ("engine/training.py", "Model.get_layer", None),
+        "LSTMCell.call": ("layers/rnn/lstm.py", "LSTMCell.call", None),
+        "GRUCell.call": ("layers/rnn/gru.py", "GRUCell.call", None),
+        "SimpleRNNCell.call": ("layers/rnn/simple_rnn.py", "SimpleRNNCell.call", None),
     },
 }
 

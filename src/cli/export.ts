@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportFiles, TARGETS, type Target } from '../codegen/export.ts';
-import { collate, type Batch } from '../datasets/index.ts';
+import { collate, loadTask, type Batch, type PairDataset } from '../datasets/index.ts';
 import { planRun } from '../datasets/plan.ts';
 import { modelFiles } from '../runtime/save.ts';
 import { writeOutputs } from './atomic.ts';
@@ -32,10 +32,10 @@ function taskData(doc: Parameters<typeof planRun>[0], n: number): { files: Recor
   };
 }
 
-/** The vocabulary and tokenizer of the graph's task when it is text (the same split and seed as the app). */
-function textOf(doc: Parameters<typeof planRun>[0]) {
+/** How the graph's task reads text, when it does (the same split and seed as the app): a text model's, or a pair task's. */
+function readingOf(doc: Parameters<typeof planRun>[0]) {
   const plan = planRun(doc);
-  return plan.ok ? plan.ds.textInput : undefined;
+  return plan.ok ? { text: plan.ds.textInput, pairs: (plan.ds as Partial<PairDataset>).pairVocab } : {};
 }
 
 /** `rnn-studio export <graph.json|model.json> --format keras|pytorch|tfjs [--weights DIR] [--data N] --out DIR`. */
@@ -49,12 +49,13 @@ export const exportCmd: Command = {
     const out = values.out as string | undefined;
     if (!out) throw new CliError('Missing --out DIR (the export folder).');
     const { doc, ir, model, weightsFrom } = await loadTfModel(positionals[0], values.weights as string | undefined, values.backend as string | undefined, modelFileFlags(values));
+    await loadTask(doc.training?.task);
     const n = values.data === undefined ? 0 : Number(values.data);
     if (!Number.isInteger(n) || n < 0) throw new CliError(`--data must be a whole number of samples (got ${values.data}).`);
     const data = n > 0 ? taskData(doc, n) : null;
     const files = {
       ...exportFiles(ir, format as Target, {
-        title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: weightsFrom !== 'seeded initial weights', data: data?.data, text: textOf(doc),
+        title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: weightsFrom !== 'seeded initial weights', data: data?.data, ...readingOf(doc),
       }),
       ...data?.files,
     };

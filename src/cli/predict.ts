@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { loadTask, type PairDataset } from '../datasets/index.ts';
 import { planRun } from '../datasets/plan.ts';
 import { checkInputsJson, predict } from '../runtime/predict.ts';
@@ -12,7 +13,8 @@ import { loadTfModel } from './model-load.ts';
  */
 export const predictCmd: Command = {
   usage: 'predict <graph.json|model.json|model.keras|model.h5> [--weights DIR] --input x.json [--json] [--backend wasm|cpu]   run the model on one input tensor (a JSON list of tensors for a model with several Inputs)\n' +
-    '        predict <graph.json> [--weights DIR] --decode TEXT [--beam K] [--seq-len N] [--json]   an encoder–decoder: decode TEXT step by step (greedy, or beam search of width K)',
+    '        predict <graph.json> [--weights DIR] --decode TEXT [--beam K] [--seq-len N] [--json]   an encoder–decoder: decode TEXT step by step (greedy, or beam search of width K);\n' +
+    '                                   --decode - decodes each line of stdin',
   options: { weights: { type: 'string' }, input: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' }, decode: { type: 'string' }, beam: { type: 'string' }, 'seq-len': { type: 'string' }, ...MODEL_FILE_OPTIONS },
   run: async ({ positionals, values }) => {
     if (values.decode !== undefined) return decodeText(positionals[0], values);
@@ -52,7 +54,7 @@ export const predictCmd: Command = {
 
 /** `predict --decode`: the graph's pair task gives the vocabularies; the decoder runs from START as in the app's "try it". */
 async function decodeText(path: string | undefined, values: Record<string, string | boolean | undefined>): Promise<number> {
-  const text = values.decode as string;
+  const texts = values.decode === '-' ? readFileSync(0, 'utf8').split('\n').filter((l) => l.trim()) : [values.decode as string];
   const beam = num(values.beam, 'beam', { int: true, min: 1 }) ?? 1;
   const { doc, ir, model, weightsFrom } = await loadTfModel(path, values.weights as string | undefined, values.backend as string | undefined);
   try {
@@ -61,12 +63,15 @@ async function decodeText(path: string | undefined, values: Record<string, strin
     if (!plan.ok) throw new CliError(plan.error, 1);
     if (!plan.fit.feeds) throw new CliError(`--decode needs an encoder–decoder trained on a sequence-to-sequence task; this graph's task is "${plan.taskId}".`, 1);
     const ds = plan.ds as PairDataset;
-    const source = ds.encode!(text);
-    if (source.length === 0) throw new CliError('--decode needs a non-empty source text.');
-    const tokens = decodeOne(buildInference(model, ir), source, ds.maxTargetLen, { beam });
-    const output = ds.showTarget(tokens);
-    if (values.json) printJson({ source: text, output, tokens, beam, weights: weightsFrom });
-    else print(`${text} → ${output} (${beam > 1 ? `beam ${beam}` : 'greedy'}; weights: ${weightsFrom})`);
+    const inf = buildInference(model, ir);
+    for (const text of texts) {
+      const source = ds.encode!(text);
+      if (source.length === 0) throw new CliError('--decode needs a non-empty source text.');
+      const tokens = decodeOne(inf, source, ds.maxTargetLen, { beam });
+      const output = ds.showTarget(tokens);
+      if (values.json) printJson({ source: text, output, tokens, beam, weights: weightsFrom });
+      else print(`${text} → ${output} (${beam > 1 ? `beam ${beam}` : 'greedy'}; weights: ${weightsFrom})`);
+    }
     return 0;
   } finally {
     model.dispose();

@@ -11,7 +11,8 @@ import { LAYERS, portsOf } from '../layers/index.ts';
 const PYTHON_RESERVED = `False None True and as assert async await break class continue def del elif else except finally for from
 global if import in is lambda nonlocal not or pass raise return try while with yield match case type _
 print range len super int float str list dict tuple zip open object isinstance getattr setattr id input
-torch nn np numpy json os sys argparse math keras ops tf layers model Model self x mask weights`.split(/\s+/);
+torch nn np numpy json os sys argparse math keras ops tf layers model Model self x mask weights
+state new_state token source`.split(/\s+/);
 /** Attributes of torch.nn.Module that a submodule name would shadow. */
 const TORCH_MODULE_ATTRS = `forward train eval training parameters named_parameters modules named_modules children named_children
 buffers named_buffers to cuda cpu double float half state_dict load_state_dict apply zero_grad register_buffer

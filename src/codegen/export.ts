@@ -4,7 +4,8 @@
  */
 import type { ModelIR } from '../compiler/index.ts';
 import type { TextInput } from '../graph/types.ts';
-import type { TrainingSettings } from '../graph/types.ts';
+import type { PairVocab, TrainingSettings } from '../graph/types.ts';
+import { decodable, emitKerasDecode, emitTorchDecode } from './decode-py.ts';
 import { commentText } from './escape.ts';
 import { emitKeras, emitKerasTrain, KERAS_PREDICT_PY } from './keras.ts';
 import { TENSOR_JSON_PY, TFJS_WEIGHTS_PY } from './python-support.ts';
@@ -26,13 +27,20 @@ export interface ExportInfo {
   trained: boolean;
   /** A text model's input: vocab.json goes with the export and the predict script takes `--text "…"`. */
   text?: TextInput;
+  /** An encoder–decoder's pair task: vocab.json holds its vocabularies and a `decode.py` decodes typed words. */
+  pairs?: PairVocab;
   /** Training data written beside the code (`train_x.json` / `train_y.json`): how many samples of which task. */
   data?: { samples: number; task: string };
 }
 
 /** Text files of an export folder, by file name (weights excluded). */
 export function exportFiles(ir: ModelIR, target: Target, info: ExportInfo): Record<string, string> {
-  return { ...codeFiles(ir, target, info), ...(info.text ? { 'vocab.json': JSON.stringify({ ...info.text, pad: 0, unknown: 1 }) } : {}) };
+  const decode = info.pairs && target !== 'tfjs' ? (target === 'pytorch' ? emitTorchDecode : emitKerasDecode)(ir) : null;
+  return {
+    ...codeFiles(ir, target, info),
+    ...(info.text ? { 'vocab.json': JSON.stringify({ ...info.text, pad: 0, unknown: 1 }) } : {}),
+    ...(decode ? { 'decode.py': decode, 'vocab.json': JSON.stringify(info.pairs) } : {}),
+  };
 }
 
 function codeFiles(ir: ModelIR, target: Target, info: ExportInfo): Record<string, string> {
@@ -124,7 +132,9 @@ takes a sentence: \`${target === 'tfjs' ? 'node predict.mjs' : 'python3 predict.
 
 ## Files
 
-${files[target]}${target === 'tfjs' ? '' : `
+${files[target]}${info.pairs && target !== 'tfjs' && decodable(ir) ? `
+- \`decode.py\` + \`vocab.json\`: an encoder–decoder decodes words as the app's "try it" does, token for token:
+  \`python3 decode.py WORD ... [--beam K] [--json]\` (or one word per line on stdin).` : ''}${target === 'tfjs' ? '' : `
 
 ## Training data
 

@@ -4,10 +4,40 @@
  * are exact and the LoopRNN of `rnn_layers.py` where they are not (reset-before GRU, hard-sigmoid gates, other
  * activations).
  */
-import type { ModelIR } from '../compiler/index.ts';
-import { LAYERS, type TorchCtx } from '../layers/index.ts';
+import type { IRLayer, ModelIR } from '../compiler/index.ts';
+import { LAYERS, type TorchCode, type TorchCtx } from '../layers/index.ts';
 import { commentText, identifiers, portVars, pyStr, pyValue } from './escape.ts';
 import { maskFlow } from './masks.ts';
+
+/**
+ * One layer's PyTorch lines from its registry entry. `self` is the expression of its submodule; `mask` / `ownMask`
+ * the padding-mask variables it reads and makes (a decoder step, src/codegen/decode-py.ts, runs without masks);
+ * `x` and `states` replace its input and initial-state variables.
+ */
+export function torchCode(l: IRLayer, ids: Map<string, string>, o: { self: string; mask?: string; ownMask?: string; stateMasks?: TorchCtx['stateMasks']; x?: string[]; states?: string[]; stateOuts?: string[] }): TorchCode {
+  const x = l.inputShapes[0];
+  const vars = portVars(l, ids);
+  const states = o.states ?? vars.states;
+  const stateOuts = o.stateOuts ?? vars.outputs.slice(1);
+  const cx: TorchCtx = {
+    self: o.self,
+    out: ids.get(l.id)!,
+    x: o.x ?? vars.inputs,
+    ...(states.length ? { states } : {}),
+    ...(stateOuts.length ? { stateOuts } : {}),
+    mask: o.mask,
+    ...(o.stateMasks ? { stateMasks: o.stateMasks } : {}),
+    ownMask: o.ownMask,
+    inputSize: x ? (x.dims[x.dims.length - 1] as number) : 0,
+    inputRank: x ? x.dims.length + 1 : 0,
+    name: l.name,
+    ...(l.inner ? { inner: l.inner } : {}),
+    weight: (w) => `weights[${pyStr(`${l.name}/${w}`)}]`,
+    str: pyStr,
+    py: pyValue,
+  };
+  return LAYERS[l.kind].pytorch(l.params, cx);
+}
 
 /** `model.py`: class Model(nn.Module) with forward, load_tfjs and init_weights; each layer's lines come from its registry entry. */
 export function emitPytorchModel(ir: ModelIR, title: string): string {
@@ -20,26 +50,7 @@ export function emitPytorchModel(ir: ModelIR, title: string): string {
   const reinit: string[] = [];
 
   for (const l of ir.layers) {
-    const x = l.inputShapes[0];
-    const vars = portVars(l, ids);
-    const cx: TorchCtx = {
-      self: `self.${v(l.id)}`,
-      out: v(l.id),
-      x: vars.inputs,
-      ...(vars.states.length ? { states: vars.states } : {}),
-      ...(vars.outputs.length > 1 ? { stateOuts: vars.outputs.slice(1) } : {}),
-      mask: masks.input.get(l.id),
-      ...(masks.ports.has(l.id) ? { stateMasks: masks.ports.get(l.id)! } : {}),
-      ownMask: masks.own.get(l.id),
-      inputSize: x ? (x.dims[x.dims.length - 1] as number) : 0,
-      inputRank: x ? x.dims.length + 1 : 0,
-      name: l.name,
-      ...(l.inner ? { inner: l.inner } : {}),
-      weight: (w) => `weights[${pyStr(`${l.name}/${w}`)}]`,
-      str: pyStr,
-      py: pyValue,
-    };
-    const code = LAYERS[l.kind].pytorch(l.params, cx);
+    const code = torchCode(l, ids, { self: `self.${v(l.id)}`, mask: masks.input.get(l.id), ownMask: masks.own.get(l.id), ...(masks.ports.has(l.id) ? { stateMasks: masks.ports.get(l.id)! } : {}) });
     init.push(...(code.notes ?? []).map((n) => `# ${commentText(n)}`), ...(code.init ?? []));
     fwd.push(...code.forward);
     load.push(...(code.load ?? []));

@@ -105,7 +105,7 @@ function cmudictTask(stress: boolean): TaskDef {
         pair: (i) => all[i],
         sizes: { train: train.length, val: val.length, test: test.length },
         sourceSymbols: LETTERS, targetSymbols: phones,
-        joiners: { source: '', target: ' ' }, sourceTokens: (text) => [...text.trim().toUpperCase()],
+        joiners: { source: '', target: ' ' }, reading: { upper: true, padTo: null, reverse: false },
         sourceLength: null, maxTarget: all.reduce((m, p) => Math.max(m, ...p.targets.map((t) => t.length)), 0),
       });
     },

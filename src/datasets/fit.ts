@@ -4,9 +4,10 @@
  * it: regression → MSE (linear head);  C classes → cross-entropy over a softmax of ≥ C units (per step when the
  * task is per-step), or binary cross-entropy over one sigmoid unit when C = 2.
  */
-import { headActivation, modelLoss, outputLosses, type IRLayer, type LossKind, type ModelIR } from '../compiler/index.ts';
-import { isRecurrentKind } from '../graph/types.ts';
+import { headActivation, modelLoss, outputLosses, seq2seqRoles, type IRLayer, type LossKind, type ModelIR } from '../compiler/index.ts';
 import type { Head, TaskInfo } from './types.ts';
+
+export { decoderWalk, seq2seqRoles, type DecoderWalk, type Seq2seqRoles } from '../compiler/index.ts';
 
 export const FIT_CODES = {
   F_INPUTS: 'The model must have exactly one Input',
@@ -50,41 +51,6 @@ export interface FitResult {
    * training loss is Σ weight · loss over them; `loss` and `metric` are then those of the task's first target.
    */
   outputs?: { head: number; target: string; loss: LossKind; weight: number; name: string }[];
-}
-
-export type Seq2seqRoles = { ok: true; encoder: string; decoder: string } | { ok: false; message: string; fix: string };
-
-/**
- * Which Input is the encoder's and which the decoder's, read from the wiring: the decoder is the recurrent layer that
- * starts from initial states; the Input upstream of those states is the encoder's, the Input upstream of its own
- * sequence input is the decoder's. Each must be exactly one Input, and not the same one.
- */
-export function seq2seqRoles(ir: ModelIR): Seq2seqRoles {
-  const byId = new Map(ir.layers.map((l) => [l.id, l]));
-  const memo = new Map<string, Set<string>>();
-  // The Inputs a layer's output depends on, through sequence inputs and states alike.
-  const inputsOf = (id: string): Set<string> => {
-    let s = memo.get(id);
-    if (s) return s;
-    const l = byId.get(id)!;
-    s = new Set(l.kind === 'Input' ? [id] : [...l.inputs, ...(l.states ?? []).map((st) => st.from)].flatMap((u) => [...inputsOf(u)]));
-    memo.set(id, s);
-    return s;
-  };
-  // Recurrent layers only: an attention layer's value port also reads the encoder, but starts nothing.
-  const decoders = ir.layers.filter((l) => l.states?.length && isRecurrentKind(l.kind));
-  if (!decoders.length)
-    return { ok: false, message: 'No layer starts from initial states, so nothing tells the encoder from the decoder.',
-      fix: "Turn on Return state in the encoder's recurrent layer and connect its h (and c) to the decoder's Initial state inputs." };
-  const enc = new Set(decoders.flatMap((l) => l.states!.flatMap((st) => [...inputsOf(st.from)])));
-  const dec = new Set(decoders.flatMap((l) => l.inputs.flatMap((u) => [...inputsOf(u)])));
-  const onlyEnc = [...enc].filter((i) => !dec.has(i));
-  const onlyDec = [...dec].filter((i) => !enc.has(i));
-  const names = (ids: string[]) => ids.map((i) => `"${byId.get(i)!.name}"`).join(' and ') || 'none';
-  if (onlyEnc.length !== 1 || onlyDec.length !== 1)
-    return { ok: false, message: `The encoder's and the decoder's Input are ambiguous: the initial states come from ${names([...enc])}, the decoder's sequence from ${names([...dec])}.`,
-      fix: 'Feed the encoder from one Input whose final states start the decoder, and the decoder from the other Input.' };
-  return { ok: true, encoder: onlyEnc[0], decoder: onlyDec[0] };
 }
 
 export function checkFit(ir: ModelIR, task: TaskInfo): FitResult {

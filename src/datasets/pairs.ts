@@ -6,7 +6,10 @@
  * each post-padded with PAD = 0 by `collate` (so `Embedding(maskZero)` masks the padding and a masked loss skips it).
  */
 import { deriveSeed, permutation, Rng, sampleRng } from './rng.ts';
+import type { PairVocab, SourceReading } from '../graph/types.ts';
 import type { Dataset, MakeOptions, TaskDef, TaskInfo } from './types.ts';
+
+export type { PairVocab, SourceReading };
 
 /** Source vocabulary: 0 = PAD, 1 = UNK (typed symbols outside the alphabet), then the task's symbols. */
 export const SOURCE_SPECIALS = ['<pad>', '<unk>'] as const;
@@ -34,8 +37,17 @@ export interface PairDataset extends Dataset {
   showTarget(ids: ArrayLike<number>): string;
   /** The decoding length cap: the longest target of the data plus END. */
   maxTargetLen: number;
+  /** The vocabularies and reading as data, for an export (vocab.json). */
+  pairVocab: PairVocab;
   /** Split sizes: `[0, trainSize)` train, then validation, then `[trainSize + valSize, +testSize)` test. */
   testSize: number;
+}
+
+/** The source symbols of a typed text, read as `r` says. */
+export function readSource(text: string, r: SourceReading): string[] {
+  const s = text.replace(/\s+/g, '');
+  const symbols = [...(r.upper ? s.toUpperCase() : s).padEnd(r.padTo ?? 0, ' ')];
+  return r.reverse ? symbols.reverse() : symbols;
 }
 
 export interface PairDatasetOptions {
@@ -47,8 +59,8 @@ export interface PairDatasetOptions {
   targetSymbols: readonly string[];
   /** How source and target symbols are joined for display ('' for characters, ' ' for phonemes). */
   joiners: { source: string; target: string };
-  /** The source symbols of a typed text ("try it"). */
-  sourceTokens(text: string): string[];
+  /** How a typed text ("try it", an export's decode.py) becomes source symbols. */
+  reading: SourceReading;
   /** Fixed source length of every sample, or null. */
   sourceLength: number | null;
   /** The longest target (symbols, without END). */
@@ -125,8 +137,12 @@ export function pairDataset(o: PairDatasetOptions): PairDataset {
     },
     references: (i) => o.pair(i).targets.map(encodeTarget),
     showTarget: show,
-    encode: (text) => Array.from(encodeSource(o.sourceTokens(text))),
-    tokens: o.sourceTokens,
+    encode: (text) => Array.from(encodeSource(readSource(text, o.reading))),
+    tokens: (text) => readSource(text, o.reading),
+    pairVocab: {
+      kind: 'pairs', source: { words: sourceVocab, ...o.reading }, target: { words: targetVocab, joiner: o.joiners.target, specials: TARGET_SPECIALS.length },
+      unknown: UNK, start: START, end: END, maxLen: o.maxTarget + 1,
+    },
   };
 }
 
@@ -190,7 +206,7 @@ export const additionText: TaskDef = {
       pair: (i) => ({ source: [...qs[order[i]].query], targets: [[...qs[order[i]].answer]] }),
       sizes: { train: n - nVal, val: nVal, test: 0 }, sourceSymbols: ADDITION_SOURCE, targetSymbols: ADDITION_TARGET, joiners: CHARS,
       // A typed question is read as the training questions are: padded with spaces to 2·D + 1, then reversed.
-      sourceTokens: (text) => [...text.replace(/\s+/g, '').padEnd(2 * digits + 1, ' ')].reverse(),
+      reading: { upper: false, padTo: 2 * digits + 1, reverse: true },
       sourceLength: 2 * digits + 1, maxTarget: digits + 1,
     });
   },
@@ -220,7 +236,7 @@ export const reversal: TaskDef = {
         description: `${L} symbols from a–j; the target is the input reversed, then the end token.`, params: { L },
       },
       pair, sizes: { train: REVERSAL_TRAIN, val: REVERSAL_VAL, test: 0 },
-      sourceSymbols: REVERSAL_SYMBOLS, targetSymbols: REVERSAL_SYMBOLS, joiners: CHARS, sourceTokens: (text) => [...text.replace(/\s+/g, '')],
+      sourceSymbols: REVERSAL_SYMBOLS, targetSymbols: REVERSAL_SYMBOLS, joiners: CHARS, reading: { upper: false, padTo: null, reverse: false },
       sourceLength: L, maxTarget: L,
     });
   },

@@ -133,3 +133,25 @@ export function assertNever(x: never): never {
 
 /** The tokenizer (lowercased words split like torchtext basic_english, or characters), the tokens kept, and id → token (0 pad, 1 unknown). */
 export interface TextInput { tokenizer: 'words' | 'chars'; maxLen: number | null; words: string[] }
+
+/**
+ * How a typed text becomes source symbols, as data an export carries (vocab.json): whitespace removed, then
+ * upper-cased (`upper`), padded with spaces to `padTo` symbols, and reversed (`reverse`), in that order.
+ */
+export interface SourceReading {
+  upper: boolean;
+  padTo: number | null;
+  reverse: boolean;
+}
+
+/** Everything an exported decode.py needs besides the model: both vocabularies, the reading, the specials, the cap. */
+export interface PairVocab {
+  kind: 'pairs';
+  source: { words: string[] } & SourceReading;
+  /** `specials`: ids below it are special tokens, not shown. */
+  target: { words: string[]; joiner: string; specials: number };
+  unknown: number;
+  start: number;
+  end: number;
+  maxLen: number;
+}

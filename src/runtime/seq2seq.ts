@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { statesMasked, type ModelIR } from '../compiler/index.ts';
 import { beamSearch, END, errorRates, greedyDecode, START, withoutEnd, type ErrorRates, type Hypothesis, type PairDataset, type StepFn } from '../datasets/index.ts';
-import { seq2seqRoles } from '../datasets/fit.ts';
+import { decoderWalk } from '../datasets/fit.ts';
 import { isRecurrentKind, LAYERS, portsOf, stateNames } from '../layers/index.ts';
 
 /**
@@ -42,33 +42,23 @@ type RnnLayer = tf.layers.Layer & { cell: { call(inputs: tf.Tensor[], kwargs: Re
  * Throws a one-line reason when the decoder has a layer the step walk cannot run one step at a time.
  */
 export function buildInference(model: tf.LayersModel, ir: ModelIR): Seq2seqInference {
-  const roles = seq2seqRoles(ir);
-  if (!roles.ok) throw new Error(roles.message);
-  const byId = new Map(ir.layers.map((l) => [l.id, l]));
-  // The decoder: every layer downstream of the decoder Input through sequence inputs, in topological order.
-  const onPath = new Set([roles.decoder]);
-  const path = ir.layers.filter((l) => l.inputs.some((u) => onPath.has(u)) && onPath.add(l.id));
-  for (const l of path) {
-    const outside = l.inputs.find((u) => !onPath.has(u));
-    if (outside) throw new Error(`Step-by-step decoding reads only the decoder's own layers; "${l.name}" also reads "${byId.get(outside)!.name}".`);
-    if (l.kind === 'Bidirectional') throw new Error(`The decoder's "${l.name}" is a Bidirectional, which cannot run one step at a time (it reads the future).`);
-    if (isRecurrentKind(l.kind) && l.params.goBackwards) throw new Error(`The decoder's "${l.name}" goes backwards, which cannot run one step at a time.`);
-  }
-  const recurrent = path.filter((l) => isRecurrentKind(l.kind));
+  const w = decoderWalk(ir);
+  if (!w.ok) throw new Error(w.message);
+  const { path, recurrent, stateSources } = w.walk;
   const attention = path.filter((l) => isAttention(l.kind));
-  const portTensor = (from: string, port: string) => {
-    const src = byId.get(from)!;
-    const out = model.getLayer(src.name).output;
-    return Array.isArray(out) ? out[portsOf(LAYERS[src.kind], src.params).outputs.indexOf(port)] : out;
+  const byId = new Map(ir.layers.map((l) => [l.id, l]));
+  const portTensor = (layer: (typeof path)[number], port: string) => {
+    const out = model.getLayer(layer.name).output;
+    return Array.isArray(out) ? out[portsOf(LAYERS[layer.kind], layer.params).outputs.indexOf(port)] : out;
   };
   // The encoder's part of the trained model: its source Input to the tensors that start the decoder's recurrent
   // layers, then what each attention layer attends over (value, key, and the value mask its AttentionMask made when
   // the value is masked).
-  const stateOutputs = recurrent.flatMap((l) => (l.states ?? []).map((s) => portTensor(s.from, s.fromPort)));
+  const stateOutputs = stateSources.map(({ layer, port }) => portTensor(layer, port));
   const masked = (l: (typeof attention)[number]) => (statesMasked(ir, l)[0] ? [model.getLayer(`${l.name}_value_mask`).output as tf.SymbolicTensor] : []);
-  const memoryOutputs = attention.map((l) => [...l.states!.map((s) => portTensor(s.from, s.fromPort)), ...masked(l)]);
+  const memoryOutputs = attention.map((l) => [...l.states!.map((s) => portTensor(byId.get(s.from)!, s.fromPort)), ...masked(l)]);
   const encoderOutputs = [...stateOutputs, ...memoryOutputs.flat()];
-  const encoder = encoderOutputs.length ? tf.model({ inputs: model.inputs[ir.inputs.indexOf(roles.encoder)], outputs: encoderOutputs }) : null;
+  const encoder = encoderOutputs.length ? tf.model({ inputs: model.inputs[ir.inputs.indexOf(w.walk.encoder)], outputs: encoderOutputs }) : null;
 
   const encode = (source: ArrayLike<number>): DecoderState => {
     const outs = encoder ? tf.tidy(() => [encoder.predict(tf.tensor2d(Array.from(source), [1, source.length], 'int32'))].flat() as tf.Tensor[]) : [];
@@ -82,7 +72,7 @@ export function buildInference(model: tf.LayersModel, ir: ModelIR): Seq2seqInfer
   const step: StepFn<DecoderState> = (state, prevToken) => {
     const next: DecoderState = { rnn: [], memory: state.memory };
     const logProbs = tf.tidy(() => {
-      const vals = new Map<string, tf.Tensor>([[roles.decoder, tf.tensor2d([[prevToken]], [1, 1], 'int32')]]);
+      const vals = new Map<string, tf.Tensor>([[w.walk.decoder, tf.tensor2d([[prevToken]], [1, 1], 'int32')]]);
       for (const l of path) {
         const layer = model.getLayer(l.name);
         const ins = l.inputs.map((u) => vals.get(u)!);
@@ -123,15 +113,10 @@ export function decodeOne(inf: Seq2seqInference, source: ArrayLike<number>, maxL
 }
 
 /**
- * Decodes samples `[from, from + n)` of a pair dataset and scores them against all their references: phoneme (token)
+ * Decodes samples of a pair dataset (their indices) and scores them against all their references: phoneme (token)
  * error rate and word (sequence) error rate; 1 − WER is the share decoded exactly (addition's sequence accuracy).
  */
-export function decodeScore(inf: Seq2seqInference, ds: PairDataset, from: number, n: number, choice: DecodeChoice = {}): ErrorRates {
-  const hyps: number[][] = [];
-  const refs: Int32Array[][] = [];
-  for (let i = from; i < from + n; i++) {
-    hyps.push(decodeOne(inf, ds.sample(i).x, ds.maxTargetLen, choice));
-    refs.push(ds.references(i));
-  }
-  return errorRates(hyps, refs);
+export function decodeScore(inf: Seq2seqInference, ds: PairDataset, samples: number[], choice: DecodeChoice = {}): ErrorRates {
+  const hyps = samples.map((i) => decodeOne(inf, ds.sample(i).x, ds.maxTargetLen, choice));
+  return errorRates(hyps, samples.map((i) => ds.references(i)));
 }

@@ -181,9 +181,8 @@ export function batchTensors(b: Batch, fit: Pick<FitResult, 'feeds' | 'outputs'>
 /** Pair tasks decode at most this many validation samples per validation (one at a time, so it is the slow part). */
 const DECODE_SAMPLES = 200;
 
-/** Greedy-decodes samples `[from, from + n)` of a pair task (validation from `ds.trainSize`, test after validation) and scores them. */
-export function decodedScore(model: tf.LayersModel, ir: ModelIR, ds: PairDataset, n: number, from = ds.trainSize): NonNullable<Evaluation['decoded']> {
-  const r = decodeScore(buildInference(model, ir), ds, from, n);
+function decodedScore(model: tf.LayersModel, ir: ModelIR, ds: PairDataset, n: number): Evaluation['decoded'] {
+  const r = decodeScore(buildInference(model, ir), ds, Array.from({ length: n }, (_, k) => ds.trainSize + k));
   return { per: r.per, wer: r.wer, samples: r.words };
 }
 

@@ -6,8 +6,8 @@
  */
 import * as Comlink from 'comlink';
 import { create } from 'zustand';
-import { parseCsvDataset, TASKS, withTrainingDefaults, type FitIssue, type FitResult, type Shown, type TaskInfo } from '../datasets/index.ts';
-import { serializeDocument, type GraphDoc } from '../graph/index.ts';
+import { loadTask, parseCsvDataset, TASKS, withTrainingDefaults, type Dataset, type FitIssue, type FitResult, type Shown, type TaskInfo } from '../datasets/index.ts';
+import { serializeDocument, type GraphDoc, type PairVocab, type TextInput } from '../graph/index.ts';
 import type { RunResult, TrainEvent, TrainSettings } from '../runtime/train.ts';
 import { batcher } from './batch.ts';
 import { recordTrainingSnapshot, setBusy, useInside } from './inside.ts';
@@ -99,12 +99,16 @@ export function settingsOf(doc: GraphDoc): TrainSettings & { task: string; seqLe
 }
 
 /**
- * How the graph's task turns text into token ids (tokenizer, kept length, vocabulary), for an export that takes text;
- * undefined when the task is not text (or is the user's CSV).
+ * How the graph's task reads text, for an export that takes text: a text model's tokenizer, kept length and
+ * vocabulary, or a pair task's vocabularies and reading (decode.py); neither when the task reads no text (or is the
+ * user's CSV). Waits for a task whose data loads on demand.
  */
-export function textInputOf(doc: GraphDoc) {
+export async function readingOf(doc: GraphDoc): Promise<{ text?: TextInput; pairs?: PairVocab }> {
   const s = settingsOf(doc);
-  return s.task === 'csv' ? undefined : TASKS[s.task].make({ seed: s.seed, seqLen: s.seqLen }).textInput;
+  if (s.task === 'csv') return {};
+  await loadTask(s.task);
+  const ds = TASKS[s.task].make({ seed: s.seed, seqLen: s.seqLen }) as Dataset & { pairVocab?: PairVocab };
+  return { text: ds.textInput, pairs: ds.pairVocab };
 }
 
 /** What the graph's saved weights are keyed by besides the graph (src/runtime/weights-key.ts): task, seed, CSV text. */

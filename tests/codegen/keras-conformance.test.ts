@@ -11,6 +11,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportFiles } from '../../src/codegen/export.ts';
+import { TASKS, type PairDataset } from '../../src/datasets/index.ts';
+import type { PairVocab } from '../../src/datasets/pairs.ts';
 import { LAYER_KINDS, type GraphDoc } from '../../src/graph/index.ts';
 import { LAYERS } from '../../src/layers/index.ts';
 import { HARNESS } from '../fixtures/graphs.ts';
@@ -23,9 +25,9 @@ function conformance(files: string[]): { checked: string[][]; errors: string[] }
   return JSON.parse(execFileSync(PYTHON, [join(HERE, 'keras_conformance.py'), TABLE, ...files], { encoding: 'utf8' }));
 }
 
-function writeExport(name: string, doc: GraphDoc): string[] {
+function writeExport(name: string, doc: GraphDoc, pairs?: PairVocab): string[] {
   const dir = scratchDir(`keras-conformance-${name}`);
-  const files = exportFiles(irOf(doc), 'keras', { title: name, training: doc.training, trained: false });
+  const files = exportFiles(irOf(doc), 'keras', { title: name, training: doc.training, trained: false, pairs });
   return Object.entries(files).filter(([f]) => f.endsWith('.py')).map(([f, text]) => {
     writeFileSync(join(dir, f), text);
     return join(dir, f);
@@ -62,6 +64,31 @@ describe.each(CASES)('Keras export conforms to Keras 3.15 and tf.keras 2.15: %s'
   });
 });
 
+describe('decode.py of an encoder–decoder conforms to Keras 3.15 and tf.keras 2.15', () => {
+  it.each([['seq2seq-addition', presetDoc('seq2seq-addition')], ['seq2seq-gru', seq2seqGru()]] as [string, GraphDoc][])('%s: the encoder sub-model, its predict, get_layer and every cell call', (name, doc) => {
+    const pairs = (TASKS['addition-text'].make({ seed: 1, seqLen: 3 }) as PairDataset).pairVocab;
+    const paths = writeExport(`decode-${name}`, doc, pairs);
+    const decode = paths.filter((p) => p.endsWith('decode.py'));
+    expect(decode).toHaveLength(1);
+    const r = conformance(decode);
+    expect(r.errors).toEqual([]);
+    const apis = r.checked.map((c) => c[0]);
+    for (const api of ['keras.Model', 'Model.get_layer', 'Model.predict']) expect(apis, api).toContain(api);
+    // One cell call per decoder recurrent layer, checked against each kind's cell: LSTMCell, GRUCell, SimpleRNNCell.
+    for (const cell of ['LSTMCell.call', 'GRUCell.call', 'SimpleRNNCell.call']) expect(r.checked.filter((c) => c[0] === cell)).toEqual([[cell, 'training']]);
+  });
+});
+
+/** The addition preset with GRUs: one state per layer, so decode.py's encoder has one output. */
+function seq2seqGru(): GraphDoc {
+  const doc = presetDoc('seq2seq-addition');
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => (n.data.kind === 'LSTM' ? { ...n, data: { ...n.data, kind: 'GRU' } } : n)),
+    edges: doc.edges.filter((e) => e.sourceHandle !== 'c'),
+  };
+}
+
 describe('the checker can fail', () => {
   it('names a keyword a Keras version does not accept, a class it does not export and an unknown call', () => {
     const dir = scratchDir('keras-conformance-negative');
@@ -74,6 +101,7 @@ describe('the checker can fail', () => {
       'c = keras.layers.Frobnicate()',
       'd = keras.activations.relu(1.0, negative_slope=0.1)',
       'e = layers.LSTM(units=3)(a, initial_states=[a])',
+      'f = model.get_layer("lstm").cell(a, [a], trainin=False)',
     ].join('\n'));
     const errors = conformance([path]).errors.join('\n');
     expect(errors).toMatch(/keras.layers.GRU has no argument 'reset_afterr' in keras-team\/keras v3.15.1/);
@@ -86,5 +114,7 @@ describe('the checker can fail', () => {
     expect(errors).not.toMatch(/negative_slope' in keras-team\/keras /);
     expect(errors).toMatch(/RNN.__call__ has no argument 'initial_states' in keras-team\/keras v3.15.1/);
     expect(errors).toMatch(/RNN.__call__ has no argument 'initial_states' in keras-team\/tf-keras v2.15.0/);
+    expect(errors).toMatch(/LSTMCell.call has no argument 'trainin' in keras-team\/keras v3.15.1/);
+    expect(errors).toMatch(/SimpleRNNCell.call has no argument 'trainin' in keras-team\/tf-keras v2.15.0/);
   });
 });

@@ -15,7 +15,10 @@ import ast
 import json
 import sys
 
-RECEIVERS = {"model": "Model", "layer": "Layer"}
+RECEIVERS = {"model": "Model", "layer": "Layer", "encoder": "Model"}
+# decode.py steps a decoder layer's cell, `model.get_layer(name).cell(x, states, training=False)`: checked against the
+# call of every recurrent cell, as the generated line is the same for each kind.
+CELL_CALLS = ["LSTMCell.call", "GRUCell.call", "SimpleRNNCell.call"]
 RECURRENT = {"keras.layers.SimpleRNN", "keras.layers.LSTM", "keras.layers.GRU"}
 ATTENTION = {"keras.layers.Attention", "keras.layers.AdditiveAttention"}
 
@@ -34,6 +37,9 @@ def api_of(call, layers_alias):
         # layers.Attention(...)([q, v], return_attention_scores=True) against the attention layers' call.
         applied = api_of(call.func, layers_alias)
         return "RNN.__call__" if applied in RECURRENT else "Attention.__call__" if applied in ATTENTION else None
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "cell" and isinstance(call.func.value, ast.Call) \
+            and api_of(call.func.value, layers_alias) == "Model.get_layer":
+        return "RNNCell.__call__"
     parts = []
     f = call.func
     while isinstance(f, ast.Attribute):
@@ -75,24 +81,29 @@ def check_file(path, table, errors, checked):
         if None in keywords:
             errors.append("%s:%d: %s(**...) cannot be checked" % (path, node.lineno, api))
             continue
-        checked.append([api, *keywords])
-        for version, data in table.items():
-            if not isinstance(data, dict) or "entries" not in data:
-                continue
-            entries = data["entries"]
-            where = "%s %s" % (data["repo"], data["tag"])
-            if api not in entries:
-                errors.append("%s:%d: %s is not in the signature table (%s)" % (path, node.lineno, api, where))
-                continue
-            e = entries[api]
-            if api.startswith("keras.") and api not in e["exports"]:
-                errors.append("%s:%d: %s is not exported under that name in %s (%s exports %s)" % (path, node.lineno, api, where, e["file"], e["exports"]))
-            if len(node.args) > len(e["positional"]) and not e["varargs"]:
-                errors.append("%s:%d: %s takes %d positional arguments in %s, given %d" % (path, node.lineno, api, len(e["positional"]), where, len(node.args)))
-            ok = accepted(entries, api)
-            for k in keywords:
-                if k not in ok:
-                    errors.append("%s:%d: %s has no argument %r in %s (%s)" % (path, node.lineno, api, k, where, e["file"]))
+        for api in CELL_CALLS if api == "RNNCell.__call__" else [api]:
+            check_call(path, node, api, keywords, table, errors, checked)
+
+
+def check_call(path, node, api, keywords, table, errors, checked):
+    checked.append([api, *keywords])
+    for version, data in table.items():
+        if not isinstance(data, dict) or "entries" not in data:
+            continue
+        entries = data["entries"]
+        where = "%s %s" % (data["repo"], data["tag"])
+        if api not in entries:
+            errors.append("%s:%d: %s is not in the signature table (%s)" % (path, node.lineno, api, where))
+            continue
+        e = entries[api]
+        if api.startswith("keras.") and api not in e["exports"]:
+            errors.append("%s:%d: %s is not exported under that name in %s (%s exports %s)" % (path, node.lineno, api, where, e["file"], e["exports"]))
+        if len(node.args) > len(e["positional"]) and not e["varargs"]:
+            errors.append("%s:%d: %s takes %d positional arguments in %s, given %d" % (path, node.lineno, api, len(e["positional"]), where, len(node.args)))
+        ok = accepted(entries, api)
+        for k in keywords:
+            if k not in ok:
+                errors.append("%s:%d: %s has no argument %r in %s (%s)" % (path, node.lineno, api, k, where, e["file"]))
 
 
 def main():

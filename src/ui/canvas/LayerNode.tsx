@@ -1,6 +1,6 @@
 /** The face of one layer on the canvas: kind, name, key params, output shape, parameter count, problem badge. */
-import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
+import { memo, useEffect, useRef } from 'react';
 import { LAYERS } from '../../layers/index.ts';
 import type { FlowNode, LayerNodeData } from './flow.ts';
 
@@ -33,9 +33,20 @@ function PortHandles({ ports, type, shapeKind }: { ports: readonly string[]; typ
   });
 }
 
-function LayerNodeView({ data, selected }: NodeProps<FlowNode>) {
+function LayerNodeView({ id, data, selected }: NodeProps<FlowNode>) {
   const spec = LAYERS[data.kind];
   const shapeKind = data.shapeKind ?? 'none';
+  // Handles that appear or go with a param (Return state, Initial state inputs) must be measured again, or React Flow
+  // can neither draw their edges nor start a connection from them (its docs: "dynamic handles").
+  const updateInternals = useUpdateNodeInternals();
+  // Only on a change: React Flow measures a node's handles itself when it mounts.
+  const portKey = data.ports ? `${data.ports.inputs.join(',')}|${data.ports.outputs.join(',')}` : '';
+  const measured = useRef(portKey);
+  useEffect(() => {
+    if (measured.current === portKey) return;
+    measured.current = portKey;
+    updateInternals(id);
+  }, [id, portKey, updateInternals]);
   return (
     <div
       className={`layer-node cat-${spec.category}${data.problem ? ` has-${data.problem.severity}` : ''}${selected ? ' is-selected' : ''}${data.wrapped ? ' is-wrapped' : ''}`}

@@ -2,10 +2,10 @@
  * The "Export" dock tab: pick a target, read the generated code (highlighted), copy it, download the whole folder
  * (code, weights, predict script, README) as a zip; and import a Keras / TF.js model.
  */
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { exportFiles, MAIN_FILE, TARGETS, type Target } from '../../codegen/export.ts';
 import { notify, selectCompiled, selectDoc, useStore } from '../../store/index.ts';
-import { settingsOf, textInputOf } from '../../store/training.ts';
+import { readingOf, settingsOf } from '../../store/training.ts';
 import { openFile } from '../files.ts';
 import { buildBundle, downloadZip, SOURCE_LABEL } from './actions.ts';
 import { highlight, languageOf } from './highlight.ts';
@@ -21,18 +21,20 @@ export function ExportTab() {
   const [busy, setBusy] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
 
-  // A text task's vocabulary is part of the export (vocab.json, `--text` in the predict script), so the preview shows it too.
+  // A text task's vocabulary (vocab.json, `--text` in the predict script) and a pair task's (decode.py) are part of the
+  // export, so the preview shows them too; a task whose data loads on demand shows them once it has loaded.
   const data = settingsOf(doc);
-  const text = useMemo(() => {
-    try {
-      return textInputOf(doc);
-    } catch {
-      return undefined; // a task whose data is still loading: the download builds it
-    }
+  const [reading, setReading] = useState<Awaited<ReturnType<typeof readingOf>>>({});
+  useEffect(() => {
+    let live = true;
+    readingOf(doc).then((r) => live && setReading(r), () => live && setReading({}));
+    return () => {
+      live = false;
+    };
   }, [data.task, data.seed, data.seqLen]);
   const files = useMemo(
-    () => (compiled.ir ? exportFiles(compiled.ir, target, { title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: false, text }) : null),
-    [compiled.ir, target, doc.meta?.name, doc.training, text],
+    () => (compiled.ir ? exportFiles(compiled.ir, target, { title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: false, ...reading }) : null),
+    [compiled.ir, target, doc.meta?.name, doc.training, reading],
   );
   const shown = files && (files[file] !== undefined ? file : MAIN_FILE[target]);
   const code = files && shown ? files[shown] : '';

@@ -12,7 +12,7 @@ import type { ModelIR } from '../../compiler/index.ts';
 import { countOf, serializeDocument, type GraphDoc } from '../../graph/index.ts';
 import type { ExportWorker, WeightsSource } from '../../runtime/export.worker.ts';
 import { beginImport, dismissImportOffer, downloadBaseName, endImport, loadDocument, notify, offerImport, readKerasInWorker, setImportProgress } from '../../store/index.ts';
-import { dataIdentityOf, textInputOf } from '../../store/training.ts';
+import { dataIdentityOf, readingOf } from '../../store/training.ts';
 import { downloadBlob } from '../download.ts';
 
 let worker: Comlink.Remote<ExportWorker> | null = null;
@@ -35,7 +35,7 @@ export interface Bundle {
 /** Every file of the export folder: code from the emitters, weights from the worker. */
 export async function buildBundle(doc: GraphDoc, ir: ModelIR, target: Target): Promise<Bundle> {
   const w = await client().weightsFor(serializeDocument(doc), dataIdentityOf(doc));
-  const code = exportFiles(ir, target, { title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: w.source !== 'initial', text: textInputOf(doc) });
+  const code = exportFiles(ir, target, { title: doc.meta?.name ?? 'RNN Studio model', training: doc.training, trained: w.source !== 'initial', ...(await readingOf(doc)) });
   return { target, source: w.source, name: downloadBaseName(doc), files: { ...code, 'model.json': w.modelJson, 'weights.bin': w.weights } };
 }
 
