@@ -37,8 +37,8 @@ function seq2seq(name: string, description: string, o: { source: number; target:
       n('decoder_input', 1, 0, 'Input', { inputType: 'tokens', vocabSize: o.target, length: 0 }),
       n('target_embedding', 1, 1, 'Embedding', { inputDim: o.target, outputDim: o.embed, maskZero: true }),
       n('decoder', 1, 3, 'LSTM', { units: o.units, stateInputs: true, returnSequences: true }),
-      n('next_token', 1, att ? 6 : 4, 'Dense', { units: o.target, activation: 'softmax' }),
       ...(att ? [n('attention', 0.5, 4, att, att === 'AdditiveAttention' ? { useScale: true } : {}), n('context_and_decoder', 1, 5, 'Concatenate', {})] : []),
+      n('next_token', 1, att ? 6 : 4, 'Dense', { units: o.target, activation: 'softmax' }),
     ],
     edges: [
       { id: 'e1', source: 'source', target: 'source_embedding' },
