@@ -302,6 +302,8 @@ export async function runAttentionPair(doc: GraphDoc, opts: AttentionPairOptions
   setBusy('Training with and without attention…');
   const onEvent = (e: AttentionPairEvent) => {
     if (gen !== raceGen) return;
+    // The gradient panel shows the encoder: the direction reading the source.
+    if (e.type === 'probe') setDirection(Math.max(0, e.probe.directions.findIndex((d) => d.input === e.probe.labelsInput)));
     if (e.type !== 'done') return applyRaceEvent(e);
     raceSteps.flush();
     const m = e.result;
