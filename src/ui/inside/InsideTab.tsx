@@ -68,6 +68,15 @@ export function InsideTab() {
   const [every, setEvery] = useState(String(RACE_DEFAULTS.every));
   const [T, setT] = useState(RACE_DEFAULTS.seqLen);
   const [units, setUnits] = useState(RACE_DEFAULTS.units);
+  // The sliders show the length and units of the attention pair on screen (the lesson runs it at its own defaults).
+  const pairT = useInside((s) => s.pair?.result.seqLen);
+  const pairUnits = useInside((s) => s.pair?.result.units);
+  useEffect(() => {
+    if (pairT !== undefined) setT(pairT);
+  }, [pairT]);
+  useEffect(() => {
+    if (pairUnits !== undefined) setUnits(pairUnits);
+  }, [pairUnits]);
   // Panels take the width there is (no sideways scrolling at 1024 px): measured, and re-measured on resize.
   const box = useRef<HTMLDivElement>(null);
   const [avail, setAvail] = useState(1200);
