@@ -21,7 +21,8 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LEAVE_RULE } from '../src/datasets/plateau.ts';
 import type { FuzzFigures } from './fuzz-imports.ts';
-import { LEARNED_MARGIN } from '../src/lesson/checks.ts';
+import { checkAttention, firstStepGain, LEARNED_MARGIN } from '../src/lesson/checks.ts';
+import { fmtSci } from '../src/runtime/probes/sentences.ts';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 
@@ -138,6 +139,18 @@ function lessonStep2(d: Step2Runs): string {
   return mdTable(['seed', 'steps', 'validation loss', 'baseline loss (class frequencies)', 'validation accuracy', 'majority class', 'both beaten', 'wall time'],
     d.runs.map((r) => [r.seed, r.steps, r.finalLoss.toFixed(4), r.baseline.toFixed(4), pct(r.finalMetric), pct(r.baselineMetric),
       r.finalLoss < r.baseline && r.finalMetric >= r.baselineMetric + LEARNED_MARGIN ? 'yes' : '**no**', `${r.wallSeconds} s`]));
+}
+
+interface AttentionRuns {
+  runs: { seed: number; seqLen: number; steps: number; units: number; baseline: number; without: { valLoss: number; g1: number }; with: { valLoss: number; g1: number }; ms: { without: number; with: number } }[];
+}
+
+/** The lesson's step 8 per seed (scripts/lesson-attention.ts), with the step's own check re-run on each row's numbers. */
+function lessonAttention(d: AttentionRuns): string {
+  return mdTable(['seed', 'L', 'steps', 'units', 'validation loss without attention', 'with attention', 'baseline', '‖∂L/∂h_1‖ without', 'with', 'with / without', 'check', 'wall time (without + with)'],
+    d.runs.map((r) => [r.seed, r.seqLen, r.steps, r.units, r.without.valLoss.toFixed(3), r.with.valLoss.toFixed(3), r.baseline.toFixed(3),
+      fmtSci(r.without.g1), fmtSci(r.with.g1), fmtSci(firstStepGain(r)), checkAttention(r).ok ? 'passes' : '**fails**',
+      `${(r.ms.without / 1000).toFixed(1)} + ${(r.ms.with / 1000).toFixed(1)} s`]));
 }
 
 interface Plateaus { rows: { task: string; preset: string; T: number; budget: number; runs: { seed: number; leftAt: number | null }[] }[] }
@@ -352,6 +365,7 @@ export const TABLES: Record<string, (data: never) => string> = {
   'classifier-runs': classifierRuns,
   evaluations,
   'lesson-step2': lessonStep2,
+  'lesson-attention': lessonAttention,
   'spam-bundle': spamBundle,
   plateaus,
   'copy-band': copyBand,

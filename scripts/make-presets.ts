@@ -26,16 +26,19 @@ const adding = { seed: 42, task: 'adding', seqLen: 100, optimizer: 'adam' as con
 /** A node of an encoder–decoder preset, laid out on a grid (x columns of 320 px, y rows of 130 px). */
 const n = (id: string, x: number, y: number, kind: GraphDoc['nodes'][number]['data']['kind'], params: GraphDoc['nodes'][number]['data']['params']) => ({ id, position: { x: x * 320, y: y * 130 }, data: { kind, params } });
 
-function seq2seq(name: string, description: string, o: { source: number; target: number; embed: number; units: number }, training: GraphDoc['training']): GraphDoc {
+function seq2seq(name: string, description: string, o: { source: number; target: number; embed: number; units: number; attention?: 'Attention' | 'AdditiveAttention' }, training: GraphDoc['training']): GraphDoc {
+  // With attention: the encoder also returns every step; attention(query = decoder outputs, value = encoder outputs) → Concatenate(context, decoder output) → Dense.
+  const att = o.attention;
   return {
     nodes: [
       n('source', 0, 0, 'Input', { inputType: 'tokens', vocabSize: o.source, length: 0 }),
       n('source_embedding', 0, 1, 'Embedding', { inputDim: o.source, outputDim: o.embed, maskZero: true }),
-      n('encoder', 0, 2, 'LSTM', { units: o.units, returnState: true }),
+      n('encoder', 0, 2, 'LSTM', { units: o.units, returnState: true, ...(att ? { returnSequences: true } : {}) }),
       n('decoder_input', 1, 0, 'Input', { inputType: 'tokens', vocabSize: o.target, length: 0 }),
       n('target_embedding', 1, 1, 'Embedding', { inputDim: o.target, outputDim: o.embed, maskZero: true }),
       n('decoder', 1, 3, 'LSTM', { units: o.units, stateInputs: true, returnSequences: true }),
-      n('next_token', 1, 4, 'Dense', { units: o.target, activation: 'softmax' }),
+      ...(att ? [n('attention', 0.5, 4, att, att === 'AdditiveAttention' ? { useScale: true } : {}), n('context_and_decoder', 1, 5, 'Concatenate', {})] : []),
+      n('next_token', 1, att ? 6 : 4, 'Dense', { units: o.target, activation: 'softmax' }),
     ],
     edges: [
       { id: 'e1', source: 'source', target: 'source_embedding' },
@@ -44,7 +47,11 @@ function seq2seq(name: string, description: string, o: { source: number; target:
       { id: 'e4', source: 'target_embedding', target: 'decoder' },
       { id: 'e5', source: 'encoder', target: 'decoder', sourceHandle: 'h', targetHandle: 'initial_h' },
       { id: 'e6', source: 'encoder', target: 'decoder', sourceHandle: 'c', targetHandle: 'initial_c' },
-      { id: 'e7', source: 'decoder', target: 'next_token' },
+      ...(att
+        ? [{ id: 'e7', source: 'decoder', target: 'attention' }, { id: 'e8', source: 'encoder', target: 'attention', targetHandle: 'value' },
+          { id: 'e9', source: 'attention', target: 'context_and_decoder' }, { id: 'e10', source: 'decoder', target: 'context_and_decoder' },
+          { id: 'e11', source: 'context_and_decoder', target: 'next_token' }]
+        : [{ id: 'e7', source: 'decoder', target: 'next_token' }]),
     ],
     viewport: { x: 0, y: 0, zoom: 1 }, training, meta: { name, description },
   };
@@ -144,6 +151,12 @@ const presets: Record<string, GraphDoc> = {
     { seed: 42, task: 'addition-text', seqLen: 3, optimizer: 'adam', learningRate: 0.005, batchSize: 64, epochs: 1, clipNorm: 1 }),
   'g2p-attention': g2pAttention({ source: 28, target: 72, embed: 32, units: 128 },
     { seed: 42, task: 'cmudict', optimizer: 'adam', learningRate: 0.003, batchSize: 64, epochs: 1, clipNorm: 1 }),
+  // The guided lesson's step 8 trains this graph with and without its attention (src/runtime/probes/attention-pair.ts).
+  // Source: <pad> <unk> a–j (12 ids); target: <pad> <start> <end> a–j (13 ids).
+  'reversal-attention': seq2seq('Encoder–decoder with attention: reversal',
+    'Reverse a sequence of letters: an LSTM encoder, an LSTM decoder started from its final states, and dot-product (Luong) attention of every decoder step over every encoder step, so the first input symbol (the last one out) has a short path to the loss.',
+    { source: 12, target: 13, embed: 16, units: 32, attention: 'Attention' },
+    { seed: 1, task: 'reversal', seqLen: 20, optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 1, clipNorm: 1 }),
 };
 
 for (const [file, doc] of Object.entries(presets)) writeFileSync(new URL(`../presets/${file}.json`, import.meta.url), serializeDocument(doc));

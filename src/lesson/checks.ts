@@ -3,6 +3,7 @@
  * store/lesson.ts) to a verdict. A verdict's sentence is written from those numbers, so it can never contradict
  * the run on screen: "✓ …" when the run shows what the step teaches, "not this time, because …" when it does not.
  */
+import type { AttentionPairResult } from '../runtime/probes/attention-pair-settings.ts';
 import { raceVerdict, type RaceResult } from '../runtime/probes/race-settings.ts';
 import { fmtLoss, fmtSci, times } from '../runtime/probes/sentences.ts';
 
@@ -193,4 +194,44 @@ export function checkExport(f: ExportFacts): Verdict {
   if (f.directions === 0) return fail('this graph has no recurrent layer.');
   if (f.modules !== f.directions) return fail(`${f.file} builds ${f.modules} recurrent modules for the model's ${f.directions} recurrent directions.`);
   return pass(`${f.file} (${f.target}) builds ${f.modules} recurrent module${f.modules > 1 ? 's' : ''}, one per direction, reading ${list(f.inputSizes.map(String))} input features; Download zip adds the weights and a predict script.`);
+}
+
+// ── step 8: attention, a short path ───────────────────────────────────────────────────────────────────
+export interface AttentionFacts {
+  seqLen: number;
+  steps: number;
+  /** The task's baseline loss (each target token by its frequency). */
+  baseline: number;
+  /** Per model of the pair: validation loss and the encoder's median ‖∂L/∂h_1‖ (its first step) after training. */
+  without: { valLoss: number; g1: number } | null;
+  with: { valLoss: number; g1: number } | null;
+}
+
+/** The facts of a finished (or stopped) pair run. */
+export function attentionFacts(r: AttentionPairResult): AttentionFacts {
+  const of = (run: 'with' | 'without') => {
+    const m = r.models.find((x) => x.run === run);
+    return m ? { valLoss: m.valLoss, g1: m.encoderGrad[0] } : null;
+  };
+  return { seqLen: r.seqLen, steps: r.steps, baseline: r.baseline, without: of('without'), with: of('with') };
+}
+
+/** With attention the validation loss must be at most this share of the loss without it. */
+export const ATTENTION_LOSS_SHARE = 0.5;
+/** ‖∂L/∂h_1‖ with attention over ‖∂L/∂h_1‖ without it must be at least this. */
+export const ATTENTION_G1_GAIN = 1;
+
+/** ‖∂L/∂h_1‖ with attention over without: the ratio the chart's sentence and the verdict quote. */
+export const firstStepGain = (f: Pick<AttentionFacts, 'with' | 'without'>) => (f.with && f.without ? f.with.g1 / f.without.g1 : NaN);
+
+export function checkAttention(f: AttentionFacts): Verdict {
+  const missing = [f.without ? '' : 'the model without attention', f.with ? '' : 'the model with attention'].filter(Boolean);
+  if (missing.length || !f.with || !f.without) return fail(`${list(missing)} did not finish.`);
+  const head = `after ${f.steps} steps of reversing ${f.seqLen} symbols (baseline ${fmtLoss(f.baseline)})`;
+  const losses = `the validation loss is ${fmtLoss(f.with.valLoss)} with attention and ${fmtLoss(f.without.valLoss)} without`;
+  const gain = firstStepGain(f);
+  const g1 = `‖∂L/∂h_1‖ of the encoder's first step is ${fmtSci(f.with.g1)} with attention and ${fmtSci(f.without.g1)} without (with / without = ${fmtSci(gain)})`;
+  if (!(f.with.valLoss <= ATTENTION_LOSS_SHARE * f.without.valLoss)) return fail(`${head} ${losses}: not below ${ATTENTION_LOSS_SHARE} × the loss without attention.`);
+  if (!(gain >= ATTENTION_G1_GAIN)) return fail(`${head} ${losses}, but ${g1}: attention did not bring more gradient to the first step.`);
+  return pass(`${head} ${losses}, and ${g1}: attention is a short path from every output step to every input step.`);
 }

@@ -1,12 +1,13 @@
 /**
- * The guided lesson as data: seven steps through the RNN lesson (the recurrent cell, a text classifier, the
- * vanishing gradient, the LSTM's gates, the race, bidirectional and stacked models, export), each with the preset
+ * The guided lesson as data: eight steps through the RNN lesson (the recurrent cell, a text classifier, the
+ * vanishing gradient, the LSTM's gates, the race, bidirectional and stacked models, export, attention), each with the preset
  * it loads, what "Do it" does, the settings it uses (kept small so a step takes seconds) and what the learner
  * should see. The actions live in store/lesson.ts, the checks in checks.ts; this module is plain data.
  */
+import { ATTENTION_PAIR_DEFAULTS as A } from '../runtime/probes/attention-pair-settings.ts';
 import { RACE_DEFAULTS as R } from '../runtime/probes/race-settings.ts';
 
-export type LessonStepId = 'cell' | 'train' | 'gradient' | 'gates' | 'race' | 'shapes' | 'export';
+export type LessonStepId = 'cell' | 'train' | 'gradient' | 'gates' | 'race' | 'shapes' | 'export' | 'attention';
 
 export interface LessonStep {
   id: LessonStepId;
@@ -127,6 +128,22 @@ export const LESSON_STEPS: LessonStep[] = [
     uses: 'the graph on the canvas, PyTorch target',
     view: { dockFull: true, focus: [id('export-code')] },
   },
+  {
+    id: 'attention',
+    title: 'Attention: a short path',
+    body: [
+      'An encoder–decoder reads a sequence with one LSTM (the encoder) and writes another with a second one (the decoder), which starts from the encoder\'s final states. Reversing a sequence is hard for it: the first input symbol is the last one out, so without attention its gradient must come back through every later encoder step and the decoder\'s initial state.',
+      'Attention lets every decoder step look at every encoder step directly: a short path. The Inside tab trains this graph twice, without and with its attention, and plots ‖∂L/∂h_t‖ of the encoder over its steps for both.',
+    ],
+    preset: 'reversal-attention',
+    doIt: 'Train the encoder–decoder on reversal without its attention and with it, then probe the encoder\'s gradient over its steps',
+    expect: `With attention the validation loss ends at most half of the loss without it, and more of the gradient reaches the encoder's first step.`,
+    uses: `reversal of L = ${A.seqLen} symbols, LSTMs of ${A.units} units, Adam ${A.learningRate}, batch ${A.batchSize}, ${A.steps} steps per model, seed ${A.seed}`,
+    view: { dockFull: true, focus: [id('attention-pair-story'), id('gradient-chart')] },
+  },
 ];
+
+/** Step 8, which the measuring script runs too. */
+export const ATTENTION_STEP = LESSON_STEPS.find((s) => s.id === 'attention')!;
 
 export const stepIndex = (id: LessonStepId) => LESSON_STEPS.findIndex((s) => s.id === id);

@@ -11,9 +11,11 @@ import type { AttentionProbe, DirectionProbe, JacobianResult, LayerSummary, Snap
 import type { InsideWorker } from '../runtime/probes/inside.worker.ts';
 import type { RaceEvent, UnrollMessage } from '../runtime/probes/race.ts';
 import { raceSettings, type RaceOptions, type RaceResult, type RaceSettings } from '../runtime/probes/race-settings.ts';
+import type { AttentionPairEvent } from '../runtime/probes/attention-pair.ts';
+import { attentionPairSettings, PAIR_LABELS, type AttentionPairOptions, type AttentionPairResult, type PairRun } from '../runtime/probes/attention-pair-settings.ts';
 
 export { RACE_DEFAULTS, RACE_RANGES, raceVerdict, type RaceModelResult, type RaceOptions, type RaceResult, type RaceSettings } from '../runtime/probes/race-settings.ts';
-export { flowSentence, probeSentences, raceSentences, ratioLegend } from '../runtime/probes/sentences.ts';
+export { attentionPairSentences, flowSentence, probeSentences, raceSentences, ratioLegend } from '../runtime/probes/sentences.ts';
 
 export type { DirectionProbe, LayerSummary, Snapshot, UnrollMessage };
 // Pure statistics over probe arrays (no tfjs inside), re-exported for the panels.
@@ -86,16 +88,18 @@ export interface InsideState {
    * `rnn-studio race --json` prints). The lesson reads it through `selectRace`.
    */
   race: { settings: RaceSettings; result: RaceResult; status: 'running' | 'done' | 'stopped' | 'error' } | null;
+  /** The latest with/without-attention pair: its results so far (the lesson reads it through `selectPair`). */
+  pair: { result: AttentionPairResult; status: 'running' | 'done' | 'stopped' | 'error' } | null;
 }
 
 const initial = (): InsideState => ({
-  runs: [], activeRun: null, direction: 0, example: 0, hoverT: null, selectedUnits: [], unitOrder: 'index', busy: null, error: null, recordEvery: 50, race: null,
+  runs: [], activeRun: null, direction: 0, example: 0, hoverT: null, selectedUnits: [], unitOrder: 'index', busy: null, error: null, recordEvery: 50, race: null, pair: null,
 });
 
 export const useInside = create<InsideState>()(initial);
 export const resetInside = () => useInside.setState(initial(), true);
 /** Forgets every run, probe and race (a different graph is on the canvas now); the user's settings stay. */
-export const clearRuns = () => useInside.setState({ runs: [], activeRun: null, race: null, direction: 0, example: 0, hoverT: null, selectedUnits: [], error: null });
+export const clearRuns = () => useInside.setState({ runs: [], activeRun: null, race: null, pair: null, direction: 0, example: 0, hoverT: null, selectedUnits: [], error: null });
 
 /** Colours per recurrent kind (Okabe–Ito, colour-blind safe) so a race reads the same everywhere. */
 export const RUN_COLOURS: Record<string, string> = { SimpleRNN: '#d55e00', LSTM: '#0072b2', GRU: '#009e73', graph: '#cc79a7' };
@@ -112,6 +116,7 @@ export const selectHoverT = (s: InsideState) => s.hoverT;
 export const selectSelectedUnits = (s: InsideState) => s.selectedUnits;
 /** The latest race (settings, results of the models finished so far, status), or null. Stable API for the lesson. */
 export const selectRace = (s: InsideState) => s.race;
+export const selectPair = (s: InsideState) => s.pair;
 
 // ── actions (none is recorded in the undo history) ────────────────────────────────────────────────────
 export const setHoverT = (t: number | null) => {
@@ -278,3 +283,44 @@ export async function runRace(doc: GraphDoc, opts: RaceOptions = {}): Promise<vo
 }
 
 export const stopRace = () => void worker?.stop();
+
+const PAIR_COLOURS: Record<PairRun, string> = { without: '#d55e00', with: '#0072b2' };
+
+/**
+ * The graph (which has an attention layer) trained without and with its attention in the worker, with
+ * ATTENTION_PAIR_DEFAULTS overridden by `opts`; both become runs, so the gradient panel overlays the encoder's
+ * curves. Resolves when both have finished; `selectPair` holds the result.
+ */
+export async function runAttentionPair(doc: GraphDoc, opts: AttentionPairOptions = {}): Promise<void> {
+  const gen = ++raceGen;
+  void worker?.stop();
+  await raceDone;
+  if (gen !== raceGen) return;
+  const s = attentionPairSettings(opts);
+  startRuns((['without', 'with'] as const).map((k) => ({ id: k, label: PAIR_LABELS[k], colour: PAIR_COLOURS[k] })), 'waiting');
+  useInside.setState({ race: null, pair: { status: 'running', result: { ...s, baseline: NaN, models: [] } } });
+  setBusy('Training with and without attention…');
+  const onEvent = (e: AttentionPairEvent) => {
+    if (gen !== raceGen) return;
+    // The gradient panel shows the encoder: the direction reading the source.
+    if (e.type === 'probe') setDirection(Math.max(0, e.probe.directions.findIndex((d) => d.input === e.probe.labelsInput)));
+    if (e.type !== 'done') return applyRaceEvent(e);
+    raceSteps.flush();
+    const m = e.result;
+    if (m) useInside.setState((st) => (st.pair ? { pair: { ...st.pair, result: { ...st.pair.result, models: [...st.pair.result.models.filter((x) => x.run !== m.run), m] } } } : {}));
+    finishRun(e.run, m ? 'done' : 'stopped');
+  };
+  const run = getWorker().attentionPair(serializeDocument(doc), opts, Comlink.proxy(onEvent));
+  raceDone = run.then(() => undefined, () => undefined);
+  try {
+    const result = await run;
+    raceSteps.flush();
+    if (gen !== raceGen) return;
+    useInside.setState((st) => ({ pair: { result, status: result.models.length === 2 ? 'done' : 'stopped' }, runs: settle(st.runs) }));
+    setBusy(null);
+  } catch (e) {
+    if (gen !== raceGen) return;
+    useInside.setState((st) => ({ pair: st.pair && { ...st.pair, status: 'error' }, runs: settle(st.runs) }));
+    setBusy(null, (e as Error).message);
+  }
+}

@@ -13,11 +13,11 @@ import { exportFiles, MAIN_FILE } from '../codegen/export.ts';
 import { parseDocument, serializeDocument, type GraphDoc } from '../graph/index.ts';
 import { isRecurrentKind } from '../layers/index.ts';
 import {
-  checkExport, checkGates, checkGradient, checkRace, checkShapes, checkStrip, checkTrain, type Verdict,
+  attentionFacts, checkAttention, checkExport, checkGates, checkGradient, checkRace, checkShapes, checkStrip, checkTrain, type Verdict,
 } from '../lesson/checks.ts';
 import { GRADIENT_LENGTHS, LESSON_STEPS, STRIP_STEPS, TRAIN_STEPS, type LessonStep, type LessonStepId } from '../lesson/steps.ts';
 import { assertNever } from '../graph/types.ts';
-import { clearRuns, exampleRange, medianPerStep, probeAtLengths, probeCurrentGraph, runRace, setExample, unrollLayer, useInside, type UnrollMessage } from './inside.ts';
+import { clearRuns, exampleRange, medianPerStep, probeAtLengths, probeCurrentGraph, runAttentionPair, runRace, setExample, unrollLayer, useInside, type UnrollMessage } from './inside.ts';
 import { PRESETS, presetByName } from './presets.ts';
 import { compiledOf, loadDocument, requestFit, selectNodes, setDockTab, showDockFull, useStore } from './store.ts';
 import { startTraining, tryModel, useTraining } from './training.ts';
@@ -200,6 +200,8 @@ async function act(id: LessonStepId): Promise<Verdict> {
       return shapesStep();
     case 'export':
       return exportStep();
+    case 'attention':
+      return attentionStep();
     default:
       return assertNever(id);
   }
@@ -320,4 +322,14 @@ async function exportStep(): Promise<Verdict> {
   const sizes = pytorchModules(code);
   const directions = ir.layers.reduce((n, l) => n + (isRecurrentKind(l.kind) ? 1 : l.kind === 'Bidirectional' ? 2 : 0), 0);
   return checkExport({ target: 'PyTorch', file, directions, modules: sizes.length, inputSizes: sizes });
+}
+
+/** The graph trained without and with its attention at ATTENTION_PAIR_DEFAULTS (the Inside tab's store action). */
+async function attentionStep(): Promise<Verdict> {
+  setDockTab('inside');
+  await runAttentionPair(doc());
+  const { pair, error } = useInside.getState();
+  if (error) throw new Error(error);
+  if (!pair) throw new Error('the pair did not start.');
+  return checkAttention(attentionFacts(pair.result));
 }

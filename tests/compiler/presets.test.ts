@@ -29,7 +29,7 @@ const ARCHITECTURE: Record<string, string> = {
   'lstm-tagger.json': 'Input(None,None,10) LSTM(None,None,64) LSTM(None,None,64) TimeDistributed(None,None,10)',
 };
 
-const MASKED = new Set(['lesson-rnn-masked.json', 'lesson-lstm.json', 'lesson-lstm-spam.json', 'lesson-gru.json', 'lesson-bilstm-2layer.json', 'seq2seq-addition.json', 'g2p-attention.json']);
+const MASKED = new Set(['lesson-rnn-masked.json', 'lesson-lstm.json', 'lesson-lstm-spam.json', 'lesson-gru.json', 'lesson-bilstm-2layer.json', 'seq2seq-addition.json', 'g2p-attention.json', 'reversal-attention.json']);
 
 const presets = loadPresets();
 

@@ -3,7 +3,7 @@
  * it and the toolbar's Lesson button brings it back; then every step is done by pressing "Do it" and "Next", and
  * each "What you should see" verdict is checked, together with what the step put on screen (the unrolled strip,
  * the Training tab's result, three gradient curves, the gate heatmaps, the race, the shapes on the edges, the
- * exported code). Progress survives a reload. A user's own graph is kept aside, never lost.
+ * exported code, the encoder's gradient with and without attention). Progress survives a reload. A user's own graph is kept aside, never lost.
  */
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +57,27 @@ async function inView(page: Page, id: string, named: string) {
 
 /** A number as the app writes one: 0.4542, 79.7, 1,760, 2·10⁻⁷ or 10⁻⁵. */
 const NUMBER = /\d+(?:,\d{3})*(?:\.\d+)?(?:·10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?|10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+/g;
+
+/** Step 8 from "Do it" to its ✓: the verdict's ratio is the story's, and the chart overlays both encoder curves. */
+async function attentionStep(page: Page) {
+  const started = Date.now();
+  const text = await doStep(page, 'attention', 300_000);
+  console.log(`lesson step attention: ${((Date.now() - started) / 1000).toFixed(0)} s in Chromium`);
+  expect(text).toMatch(/^✓ after \d+ steps of reversing \d+ symbols \(baseline [\d.]+\) the validation loss is [\d.]+ with attention and [\d.]+ without, and ‖∂L\/∂h1‖ of the encoder's first step is .* \(with \/ without = ([\d.]+)\): attention is a short path/);
+  const ratio = text.match(/with \/ without = ([\d.·⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)\)/)![1];
+  await expect.poll(() => page.getByTestId('attention-pair-story').textContent()).toContain(`= ${ratio}: more of the gradient reaches the encoder's first step`);
+  await expect.poll(async () => (await page.locator('[data-testid="gradient-chart"] path.series').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-series')))).sort())
+    .toEqual(['with', 'without']);
+  await inView(page, 'attention', '[data-testid="attention-pair-story"]');
+}
+
+it('step 8 on its own: the graph trained without and with attention, checked against the run', async () => {
+  const page = await openEditor(e2e.browser, { query: { backend: 'wasm' }, viewport: { width: 1280, height: 800 } });
+  await page.getByRole('button', { name: 'Lesson', exact: true }).click();
+  await page.getByRole('list', { name: 'Lesson steps' }).getByRole('button').nth(LESSON_STEPS.length - 1).click();
+  await attentionStep(page);
+  await page.context().close();
+}, 600_000);
 
 describe.each([{ width: 1280, height: 800 }, { width: 1024, height: 700 }])('the lesson at $width×$height', (viewport) => {
   it('opens on a first visit, closes on Escape, and is done end to end with Do it and Next; every verdict is a ✓ and its charts are in view', async () => {
@@ -154,15 +175,19 @@ describe.each([{ width: 1280, height: 800 }, { width: 1024, height: 700 }])('the
     const code = (await page.getByTestId('export-code').textContent())!;
     expect(code.match(/nn\.LSTM\(|LoopRNN\(/g)).toHaveLength(4);
     await inView(page, 'export', '[data-testid="export-code"]');
+    await page.getByTestId('lesson-next').click();
+
+    // 8. Attention: the pair trained in the worker, both encoder curves on the gradient chart.
+    await attentionStep(page);
 
     // Every step dot shows ✓; the progress survives a reload.
-    expect(await dots.allTextContents()).toEqual(['✓', '✓', '✓', '✓', '✓', '✓', '✓']);
+    expect(await dots.allTextContents()).toEqual(LESSON_STEPS.map(() => '✓'));
     await page.reload();
     await waitForCanvas(page);
     expect(await lesson(page).count()).toBe(0); // not a first visit any more
     await page.getByRole('button', { name: 'Lesson', exact: true }).click();
-    await expect.poll(() => lesson(page).getAttribute('data-step')).toBe('export');
-    expect(await dots.allTextContents()).toEqual(['✓', '✓', '✓', '✓', '✓', '✓', '✓']);
+    await expect.poll(() => lesson(page).getAttribute('data-step')).toBe('attention');
+    expect(await dots.allTextContents()).toEqual(LESSON_STEPS.map(() => '✓'));
     await page.getByRole('button', { name: 'Close the lesson' }).click();
     await expect.poll(() => lesson(page).count()).toBe(0);
     await page.context().close();

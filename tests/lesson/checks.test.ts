@@ -4,8 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  checkExport, checkGates, checkGradient, checkRace, checkShapes, checkStrip, checkTrain, num,
+  attentionFacts, checkAttention, checkExport, checkGates, checkGradient, checkRace, checkShapes, checkStrip, checkTrain, num,
 } from '../../src/lesson/checks.ts';
+import { attentionPairSentences } from '../../src/runtime/probes/sentences.ts';
+import type { AttentionPairResult } from '../../src/runtime/probes/attention-pair-settings.ts';
 
 describe('num', () => {
   it.each([[0, '0'], [0.034, '0.034'], [1.7, '1.7'], [0.1666, '0.17'], [3.2e-6, '3.2·10⁻⁶'], [1e-14, '1·10⁻¹⁴'], [25000, '2.5·10⁴']])('%s → %s', (x, s) => {
@@ -131,5 +133,44 @@ describe('step 7: export', () => {
   it('fails when the code has fewer modules than the model has directions', () => {
     expect(checkExport({ target: 'PyTorch', file: 'model.py', directions: 4, modules: 2, inputSizes: [128, 128] }))
       .toEqual({ ok: false, text: 'not this time, because model.py builds 2 recurrent modules for the model\'s 4 recurrent directions.' });
+  });
+});
+
+describe('step 8: attention, a short path', () => {
+  // A pair run as the runtime returns it: encoder curves over L = 4 steps (t = 1 first).
+  const run = (withLoss: number, withG1: number): AttentionPairResult => ({
+    task: 'reversal', seqLen: 4, units: 8, learningRate: 0.01, batchSize: 32, clipNorm: 1, steps: 50, seed: 1, baseline: 2.4,
+    models: [
+      { run: 'without', valLoss: 1.8, encoder: 'encoder', encoderGrad: [0.02, 0.05, 0.08, 0.1], ms: 1 },
+      { run: 'with', valLoss: withLoss, encoder: 'encoder', encoderGrad: [withG1, 0.2, 0.2, 0.1], ms: 1 },
+    ],
+  });
+  it('reads ‖∂L/∂h_1‖ from the first encoder step of each model', () => {
+    expect(attentionFacts(run(0.3, 0.4))).toEqual({ seqLen: 4, steps: 50, baseline: 2.4, without: { valLoss: 1.8, g1: 0.02 }, with: { valLoss: 0.3, g1: 0.4 } });
+  });
+  it('passes when attention learns better and brings more gradient to the first step, quoting the ratio', () => {
+    expect(checkAttention(attentionFacts(run(0.3, 0.4)))).toEqual({
+      ok: true, text: 'after 50 steps of reversing 4 symbols (baseline 2.400) the validation loss is 0.300 with attention and 1.800 without, and ‖∂L/∂h_1‖ of the encoder\'s first step is 0.4 with attention and 0.02 without (with / without = 20): attention is a short path from every output step to every input step.',
+    });
+  });
+  it('fails when the pair is the other way round (the model without attention learned better)', () => {
+    const r = run(0.3, 0.4);
+    const swapped = { ...r, models: r.models.map((m) => ({ ...m, run: m.run === 'with' ? 'without' as const : 'with' as const })) };
+    expect(checkAttention(attentionFacts(swapped))).toEqual({ ok: false, text: 'not this time, because after 50 steps of reversing 4 symbols (baseline 2.400) the validation loss is 1.800 with attention and 0.300 without: not below 0.5 × the loss without attention.' });
+  });
+  it('fails when the loss is only a little better', () => {
+    expect(checkAttention(attentionFacts(run(1.0, 0.4))).ok).toBe(false);
+  });
+  it('fails when less gradient reaches the first step with attention', () => {
+    expect(checkAttention(attentionFacts(run(0.3, 0.01))).text).toMatch(/is 0\.01 with attention and 0\.02 without \(with \/ without = 0\.5\): attention did not bring more gradient to the first step\.$/);
+  });
+  it('fails when a model did not finish', () => {
+    const r = run(0.3, 0.4);
+    expect(checkAttention(attentionFacts({ ...r, models: r.models.slice(0, 1) }))).toEqual({ ok: false, text: 'not this time, because the model with attention did not finish.' });
+  });
+  it('the Inside tab\'s sentence quotes the same ratio as the verdict', () => {
+    const s = attentionPairSentences(run(0.3, 0.4));
+    expect(s[1]).toMatch(/^‖∂L\/∂h_1‖ with attention \/ ‖∂L\/∂h_1‖ without = 0\.4 \/ 0\.02 = 20: more of the gradient/);
+    expect(attentionPairSentences(run(0.3, 0.01))[1]).toMatch(/= 0\.5: here the direct path of attention does not bring more/);
   });
 });

@@ -7,6 +7,8 @@ import { parseDocument } from '../../graph/index.ts';
 import { initTfBrowser } from '../setup-browser.ts';
 import { detailBuffers, graphDetails, runDetails } from './details.ts';
 import type { RaceResult } from './race-settings.ts';
+import { attentionPair, type AttentionPairEvent } from './attention-pair.ts';
+import type { AttentionPairOptions, AttentionPairResult } from './attention-pair-settings.ts';
 import { probeGraph, race, unrollGraph, type ProbeMessage, type RaceEvent, type RaceOptions } from './race.ts';
 
 let ready: Promise<string> | null = null;
@@ -44,6 +46,12 @@ const api = {
     await start();
     stopRequested = false;
     return race(docOf(docText), opts, (e) => void onEvent(e.type === 'probe' ? Comlink.transfer(e, buffers(e.probe)) : e), () => stopRequested);
+  },
+  /** Trains the graph without and with its attention, one after the other; events go to `onEvent`. */
+  async attentionPair(docText: string, opts: AttentionPairOptions, onEvent: (e: AttentionPairEvent) => void): Promise<AttentionPairResult> {
+    await start();
+    stopRequested = false;
+    return attentionPair(docOf(docText), opts, (e) => void onEvent(e.type === 'probe' ? Comlink.transfer(e, buffers(e.probe)) : e), () => stopRequested);
   },
   stop() {
     stopRequested = true;

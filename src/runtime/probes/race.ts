@@ -94,7 +94,7 @@ export function prepare(doc: GraphDoc, o: { task?: string; seqLen?: number; prob
 }
 
 /** A full probe (with the exact Jacobian of example 0 for every direction) as a transferable message. */
-async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: ProbeBatch, { labels, labelsInput, outputLabels }: Pick<Prepared, 'labels' | 'labelsInput' | 'outputLabels'>): Promise<ProbeMessage> {
+export async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: ProbeBatch, { labels, labelsInput, outputLabels }: Pick<Prepared, 'labels' | 'labelsInput' | 'outputLabels'>): Promise<ProbeMessage> {
   const p = await probeModel(model, ir, batch.inputs, batch.target, { skipPad: batch.skipPad });
   const first = batch.inputs.map((x) => tf.slice(x, 0, 1));
   try {

@@ -4,6 +4,7 @@
  * lesson call it. Where a run departs from the textbook story (the SimpleRNN's gradient vanishes, the gated cells
  * keep it), the text says so and gives the reason that applies to the numbers.
  */
+import type { AttentionPairResult } from './attention-pair-settings.ts';
 import type { RaceModelResult, RaceResult } from './race-settings.ts';
 
 /** Loss within this fraction of the baseline: "stayed at the baseline"; at or below LEARNED: "learned the task". */
@@ -133,4 +134,23 @@ export function flowSentence(label: string, first: { step: number; g1: number | 
   const l = `the probe-batch loss went from ${fmtLoss(first.loss)} to ${fmtLoss(last.loss)}` +
     (baseline !== undefined ? ` (${outcome(last.loss, baseline) === 'baseline' ? 'still at' : outcome(last.loss, baseline) === 'learned' ? 'far below' : 'below'} the baseline ${fmtLoss(baseline)})` : '');
   return `${cap(label)}: from step ${first.step} to step ${last.step} the gradient at t = 1 ${g}, and ${l}.`;
+}
+
+/**
+ * What the with/without-attention pair found: the validation losses, and ‖∂L/∂h_1‖ of the encoder's first step with
+ * attention over without (the ratio the lesson's step 8 checks), once each model has finished.
+ */
+export function attentionPairSentences(r: AttentionPairResult): string[] {
+  const w = r.models.find((m) => m.run === 'with'), wo = r.models.find((m) => m.run === 'without');
+  const out: string[] = [];
+  const loss = (m: typeof w, what: string) => (m ? `${fmtLoss(m.valLoss)} ${what}` : null);
+  const losses = [loss(w, 'with attention'), loss(wo, 'without')].filter((x): x is string => x !== null);
+  if (losses.length) out.push(`After ${r.steps} steps reversing L = ${r.seqLen} symbols, the validation loss is ${list(losses)} (baseline ${fmtLoss(r.baseline)}).`);
+  if (w && wo) {
+    const f = w.encoderGrad[0] / wo.encoderGrad[0];
+    out.push(`‖∂L/∂h_1‖ with attention / ‖∂L/∂h_1‖ without = ${fmtSci(w.encoderGrad[0])} / ${fmtSci(wo.encoderGrad[0])} = ${fmtSci(f)}: ` +
+      (f > 1 ? 'more of the gradient reaches the encoder\'s first step when attention gives it a direct path to every output step.'
+        : 'here the direct path of attention does not bring more of the gradient to the encoder\'s first step.'));
+  }
+  return out;
 }

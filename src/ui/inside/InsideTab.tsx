@@ -7,10 +7,11 @@ import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectCompiled, selectDoc, setDockTab, useStore } from '../../store/index.ts';
 import {
-  probeCurrentGraph, RACE_DEFAULTS, RACE_RANGES, runRace, selectActiveProbe, setActiveRun, setDirection, setExample, setRecordEvery, stopRace, useInside,
+  probeCurrentGraph, RACE_DEFAULTS, RACE_RANGES, runAttentionPair, runRace, selectActiveProbe, setActiveRun, setDirection, setExample, setRecordEvery, stopRace, useInside,
 } from '../../store/inside.ts';
 import { ErrorBoundary } from '../ErrorBoundary.tsx';
 import { RaceStory } from './RaceStory.tsx';
+import { AttentionPairStory } from './AttentionPairStory.tsx';
 import { GradientPanel, HealthPanel, JacobianPanel } from './CurvePanels.tsx';
 import { FlowPanel, SaturationPanel } from './FlowPanels.tsx';
 import { AttentionPanel } from './AttentionPanel.tsx';
@@ -67,6 +68,15 @@ export function InsideTab() {
   const [every, setEvery] = useState(String(RACE_DEFAULTS.every));
   const [T, setT] = useState(RACE_DEFAULTS.seqLen);
   const [units, setUnits] = useState(RACE_DEFAULTS.units);
+  // The sliders show the length and units of the attention pair on screen (the lesson runs it at its own defaults).
+  const pairT = useInside((s) => s.pair?.result.seqLen);
+  const pairUnits = useInside((s) => s.pair?.result.units);
+  useEffect(() => {
+    if (pairT !== undefined) setT(pairT);
+  }, [pairT]);
+  useEffect(() => {
+    if (pairUnits !== undefined) setUnits(pairUnits);
+  }, [pairUnits]);
   // Panels take the width there is (no sideways scrolling at 1024 px): measured, and re-measured on resize.
   const box = useRef<HTMLDivElement>(null);
   const [avail, setAvail] = useState(1200);
@@ -80,12 +90,14 @@ export function InsideTab() {
   const panelWidth = (w: number) => Math.max(240, Math.min(w, avail - 20));
   const race = (o: { seqLen?: number; units?: number } = {}) =>
     void runRace(doc, { seqLen: o.seqLen ?? T, units: o.units ?? units, steps: num(steps, RACE_DEFAULTS.steps), every: num(every, RACE_DEFAULTS.every) });
-  // One control, an immediate effect: moving a slider re-runs the race once the slider rests for a moment.
+  const hasAttention = doc.nodes.some((n) => n.data.kind === 'Attention' || n.data.kind === 'AdditiveAttention');
+  const pair = (o: { seqLen?: number; units?: number } = {}) => void runAttentionPair(doc, { seqLen: o.seqLen ?? T, units: o.units ?? units });
+  // One control, an immediate effect: moving a slider re-runs the race (or the attention pair on screen) once the slider rests for a moment.
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const slide = (set: (v: number) => void, key: 'seqLen' | 'units') => (v: number) => {
     set(v);
     clearTimeout(timer.current);
-    if (ok) timer.current = setTimeout(() => race({ [key]: v }), 350);
+    if (ok) timer.current = setTimeout(() => (useInside.getState().pair ? pair : race)({ [key]: v }), 350);
   };
 
   const probeWhy = ok ? (busy ? 'Wait: the Inside tab is busy.' : null) : NEEDS_VALID;
@@ -101,6 +113,11 @@ export function InsideTab() {
         <button type="button" className="btn" {...whyDisabled('inside-why', ok ? null : NEEDS_VALID)}
           title={ok ? 'Train SimpleRNN, LSTM and GRU versions of this graph on the same data and seed, one after the other (moving T or units re-runs it)' : undefined}
           onClick={() => race()}>Run the race</button>
+        {hasAttention && (
+          <button type="button" className="btn" {...whyDisabled('inside-why', ok ? null : NEEDS_VALID)}
+            title={ok ? 'Train this graph without its attention and with it, on the same data and seed (length T, units), and overlay the encoder\'s gradient over its steps' : undefined}
+            onClick={() => pair()}>With and without attention</button>
+        )}
         <button type="button" className="btn" {...whyDisabled('stop-why', busy === 'Racing…' ? null : 'No race is running.')} onClick={stopRace}>Stop</button>
         <Why id="inside-why" reason={probeWhy} />
         <Why id="stop-why" reason={busy === 'Racing…' ? null : 'No race is running.'} />
@@ -111,6 +128,7 @@ export function InsideTab() {
         {error && <span role="alert" className="inside-error">{error}</span>}
       </div>
       <ErrorBoundary area="the race story"><RaceStory /></ErrorBoundary>
+      <ErrorBoundary area="the attention story"><AttentionPairStory /></ErrorBoundary>
       {runs.length > 0 && (
         <div className="inside-controls" role="group" aria-label="What to show">
           <span>Model:</span>
