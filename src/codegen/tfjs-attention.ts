@@ -145,6 +145,20 @@ class Subtract extends tf.layers.Layer {
 Subtract.className = 'Subtract';
 tf.serialization.registerClass(Subtract);
 
+// Keras 3's hard_sigmoid, clip(x/6 + 0.5, 0, 1) (keras/src/activations/activations.py); TF.js's hardSigmoid is
+// Keras 2's clip(0.2x + 0.5, 0, 1). Registered, a recurrent layer takes it by name: recurrentActivation 'hardSigmoidKeras3'.
+class HardSigmoidKeras3 extends tf.serialization.Serializable {
+  apply(x) {
+    return tf.tidy(() => tf.clipByValue(tf.add(tf.div(x, 6), 0.5), 0, 1));
+  }
+
+  getConfig() {
+    return {};
+  }
+}
+HardSigmoidKeras3.className = 'hardSigmoidKeras3';
+tf.serialization.registerClass(HardSigmoidKeras3);
+
 return {
   ...tf,
   layers: {
