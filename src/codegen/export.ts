@@ -109,7 +109,7 @@ python3 train.py --epochs 1                    # trains on train_x.json / train_
 - \`predict.mjs\`: Node script (needs \`@tensorflow/tfjs\` 4.22).${usesResetAfterGru(ir) ? `
 - \`gru_layer.mjs\`: the reset-after GRU layer class (stock TF.js 4.22 cannot build it). \`model.mjs\` uses it; call
   \`withGru(tf)\` before \`tf.loadLayersModel\` to load \`model.json\` directly.` : ''}${usesAttention(ir) ? `
-- \`attention_layer.mjs\`: Keras's Attention / AdditiveAttention layer classes (stock TF.js 4.22 has neither). \`model.mjs\`
+- \`attention_layer.mjs\`: Keras's Attention / AdditiveAttention / Subtract layer classes and Keras 3's hard sigmoid (stock TF.js 4.22 has none of them). \`model.mjs\`
   uses them; call \`withAttention(tf)\` before \`tf.loadLayersModel\` to load \`model.json\` directly.` : ''}`,
   };
   return `# ${title}

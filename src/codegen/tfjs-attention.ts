@@ -1,15 +1,15 @@
 /**
- * Keras's `Attention` (Luong, dot) and `AdditiveAttention` (Bahdanau) as TF.js layer classes, as JavaScript text: ONE
+ * Keras's `Attention` (Luong, dot), `AdditiveAttention` (Bahdanau) and `Subtract` as TF.js layer classes, as JavaScript text: ONE
  * source for the app's runtime (evaluated with its own `tf`, src/runtime/gru-layer.ts) and for the TF.js export
- * (written out as `attention_layer.mjs`). TF.js 4.22 has neither layer (seq2seq-attention.md §1.4).
+ * (written out as `attention_layer.mjs`). TF.js 4.22 has none of them (seq2seq-attention.md §1.4).
  *
  * Porting note: TF.js's `fit`/`predict` executor hands a multi-input layer only its first input's mask
  * (tfjs-layers engine/executor.ts, `kwargs['mask'] = inputMasks[0]`). So the value's padding mask reaches the
  * attention layer as a tensor: `AttentionMask` is applied to a masked value alone (its one input, so it receives
  * that input's mask) and returns it as 0/1 floats [B, Tv]; the attention layer takes it as its last input.
  *
- * The text is the body of `function (tf)`; it returns `tf` with `layers.attention`, `layers.additiveAttention` and
- * `layers.attentionMask` added. It is a constant written here, never assembled from user input.
+ * The text is the body of `function (tf)`; it returns `tf` with `layers.attention`, `layers.additiveAttention`,
+ * `layers.attentionMask` and `layers.subtract` added. It is a constant written here, never assembled from user input.
  */
 export const ATTENTION_LAYER_BODY = `// Keras 3 attention.py: S = Q·Kᵀ (× scale), or S[i,j] = Σ_d w_d·tanh(q_i + k_j)_d (AdditiveAttention);
 // masked positions S − 1e9; W = softmax(S) (dropout on W in training); out = W·V, rows of a padded query step 0.
@@ -132,24 +132,52 @@ class AttentionMask extends tf.layers.Layer {
 AttentionMask.className = 'AttentionMask';
 tf.serialization.registerClass(AttentionMask);
 
+// Keras's Subtract: inputs[0] − inputs[1] (merging.py); TF.js 4.22 has Add, Multiply, Average, Maximum but no Subtract.
+class Subtract extends tf.layers.Layer {
+  call(inputs) {
+    return tf.tidy(() => tf.sub(inputs[0], inputs[1]));
+  }
+
+  computeOutputShape(shapes) {
+    return shapes[0];
+  }
+}
+Subtract.className = 'Subtract';
+tf.serialization.registerClass(Subtract);
+
+// Keras 3's hard_sigmoid, clip(x/6 + 0.5, 0, 1) (keras/src/activations/activations.py); TF.js's hardSigmoid is
+// Keras 2's clip(0.2x + 0.5, 0, 1). Registered, a recurrent layer takes it by name: recurrentActivation 'hardSigmoidKeras3'.
+class HardSigmoidKeras3 extends tf.serialization.Serializable {
+  apply(x) {
+    return tf.tidy(() => tf.clipByValue(tf.add(tf.div(x, 6), 0.5), 0, 1));
+  }
+
+  getConfig() {
+    return {};
+  }
+}
+HardSigmoidKeras3.className = 'hardSigmoidKeras3';
+tf.serialization.registerClass(HardSigmoidKeras3);
+
 return {
   ...tf,
   layers: {
     ...tf.layers,
     attention: (args) => new Attention(args),
+    subtract: (args) => new Subtract(args),
     additiveAttention: (args) => new AdditiveAttention(args),
     attentionMask: (args) => new AttentionMask(args),
   },
 };`;
 
 /** `attention_layer.mjs` of a TF.js export. */
-export const ATTENTION_LAYER_MJS = `// Keras's Attention and AdditiveAttention layers for TF.js (stock TF.js 4.22 has neither). model.mjs calls
+export const ATTENTION_LAYER_MJS = `// Keras's Attention, AdditiveAttention and Subtract layers for TF.js (stock TF.js 4.22 has none of them). model.mjs calls
 // withAttention(tf) before building; loading a model.json through tf.loadLayersModel also works once it has run (it
 // registers the classes).
 
 /**
  * @param {typeof import('@tensorflow/tfjs')} tf
- * @returns {typeof import('@tensorflow/tfjs')} tf with layers.attention, layers.additiveAttention and layers.attentionMask
+ * @returns {typeof import('@tensorflow/tfjs')} tf with layers.attention, layers.additiveAttention, layers.attentionMask and layers.subtract
  */
 export function withAttention(tf) {
   ${ATTENTION_LAYER_BODY.replace(/\n/g, '\n  ')}

@@ -28,8 +28,9 @@ function js(v: unknown, indent = ''): string {
 /** Does the model hold a reset-after GRU (which needs gru_layer.mjs in TF.js)? */
 export const usesResetAfterGru = (ir: ModelIR): boolean => ir.layers.some((l) => [l, l.inner].some((x) => x?.kind === 'GRU' && x.params.resetAfter));
 
-/** Does the model hold an attention layer (which needs attention_layer.mjs in TF.js)? */
-export const usesAttention = (ir: ModelIR): boolean => ir.layers.some((l) => l.kind === 'Attention' || l.kind === 'AdditiveAttention');
+/** Does the model hold an attention layer, a Subtract or Keras 3's hard sigmoid (which need attention_layer.mjs in TF.js)? */
+export const usesAttention = (ir: ModelIR): boolean =>
+  ir.layers.some((l) => ['Attention', 'AdditiveAttention', 'Subtract'].includes(l.kind) || [l, l.inner].some((x) => x?.params.recurrentActivation === 'hardSigmoidKeras3'));
 
 /** `model.mjs`: `buildModel(tf)` → tf.LayersModel with the graph's layers, names and seeds, from the registry's builders. */
 export function emitTfjsModel(ir: ModelIR, title: string): string {
@@ -44,7 +45,7 @@ export function emitTfjsModel(ir: ModelIR, title: string): string {
     lines.push(`const ${vars.outputs.length > 1 ? `[${vars.outputs.join(', ')}]` : vars.outputs[0]} = ${js(built)};`);
   }
   if (usesResetAfterGru(ir)) lines.unshift('tf = withGru(tf).tf; // tf.layers.gru builds the reset-after GRU too');
-  if (usesAttention(ir)) lines.unshift('tf = withAttention(tf); // tf.layers.attention / additiveAttention (not in stock TF.js)');
+  if (usesAttention(ir)) lines.unshift('tf = withAttention(tf); // tf.layers.attention / additiveAttention / subtract, Keras 3 hard sigmoid (not in stock TF.js)');
   const model = `tf.model({ inputs: [${ir.inputs.map(v).join(', ')}], outputs: ${ir.outputs.length === 1 ? v(ir.outputs[0]) : `[${ir.outputs.map(v).join(', ')}]`}, name: 'rnn_studio' })`;
   const bidis = ir.layers.filter((l) => l.kind === 'Bidirectional' && l.inner);
   if (bidis.length) {

@@ -21,6 +21,8 @@ ACTIVATIONS = {
     "sigmoid": torch.sigmoid,
     "linear": lambda x: x,
     "hardSigmoid": hard_sigmoid,
+    # Keras 3's hard_sigmoid, clip(x / 6 + 0.5, 0, 1): this one is F.hardsigmoid.
+    "hardSigmoidKeras3": torch.nn.functional.hardsigmoid,
 }
 BLOCKS = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
 

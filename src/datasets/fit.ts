@@ -99,7 +99,8 @@ function checkInput(inp: IRLayer, task: TaskInfo, err: Err) {
     else if ((inp.outputShape.vocab ?? 0) < it.vocabSize)
       err('F_VOCAB', `The data uses ${it.vocabSize} token ids but the Input allows ${inp.outputShape.vocab}.`, `Set the Input's vocabulary size (and the Embedding's input dim) to at least ${it.vocabSize}.`, inp.id);
   } else if (inp.params.inputType !== 'features') {
-    err('F_INPUT_KIND', `"${task.title}" gives ${it.features} float feature(s) per step, but the Input expects token ids.`, `Set the Input type to features with ${it.features} feature(s), and remove the Embedding.`, inp.id);
+    const expects = inp.params.inputType === 'vector' ? 'one vector with no time axis' : 'token ids';
+    err('F_INPUT_KIND', `"${task.title}" gives ${it.features} float feature(s) per step, but the Input expects ${expects}.`, `Set the Input type to features with ${it.features} feature(s)${inp.params.inputType === 'tokens' ? ', and remove the Embedding' : ''}.`, inp.id);
   } else if (inp.params.features !== it.features) {
     err('F_FEATURES', `The data has ${it.features} feature(s) per step; the Input has ${inp.params.features}.`, `Set the Input's features to ${it.features}.`, inp.id);
   }

@@ -36,6 +36,7 @@ export const LAYER_KINDS = [
   'Attention',
   'AdditiveAttention',
   'TimeDistributed',
+  'Subtract',
 ] as const;
 
 export type LayerKind = (typeof LAYER_KINDS)[number];

@@ -12,7 +12,7 @@ import { gru } from './gru.ts';
 import { input } from './input.ts';
 import { lstm } from './lstm.ts';
 import { batchNormalization, layerNormalization } from './normalization.ts';
-import { add, average, concatenate, maximum, multiply } from './merge.ts';
+import { add, average, concatenate, maximum, multiply, subtract } from './merge.ts';
 import { dot } from './dot.ts';
 import { averagePooling1D } from './average-pooling.ts';
 import { masking } from './masking.ts';
@@ -36,6 +36,7 @@ export const LAYERS = {
   Dropout: dropout,
   Concatenate: concatenate,
   Add: add,
+  Subtract: subtract,
   GlobalAveragePooling1D: globalAveragePooling1D,
   GlobalMaxPooling1D: globalMaxPooling1D,
   BatchNormalization: batchNormalization,

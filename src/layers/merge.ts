@@ -1,11 +1,15 @@
-/** Concatenate and Add: join several branches. */
+/** Concatenate and the element-wise merges (Add, Subtract, Multiply, Average, Maximum): join several branches. */
 import { mustBe } from './keras-config.ts';
 import { applyAll, fail, ok, type LayerSpec, type ShapeResult, type TF, type TfLayer } from './spec.ts';
 import { formatShape, isTokens, sameDims, type TensorType } from './tensor-type.ts';
 
-function checkMergeInputs(kind: string, xs: TensorType[], compare: (a: TensorType, b: TensorType) => boolean, rule: string): ShapeResult | null {
-  if (xs.length < 2)
-    return fail({ code: 'E_MERGE_NEEDS_TWO', message: `${kind} joins branches but has ${xs.length} input.`, fix: 'Connect at least two layers to it, or delete it.' });
+function checkMergeInputs(kind: string, xs: TensorType[], compare: (a: TensorType, b: TensorType) => boolean, rule: string, exactlyTwo = false): ShapeResult | null {
+  if (xs.length < 2 || (exactlyTwo && xs.length > 2))
+    return fail({
+      code: 'E_MERGE_NEEDS_TWO',
+      message: `${kind} joins ${exactlyTwo ? 'exactly two' : 'several'} branches but has ${xs.length} input${xs.length === 1 ? '' : 's'}.`,
+      fix: exactlyTwo ? 'Connect exactly two layers to it (the first minus the second), or delete it.' : 'Connect at least two layers to it, or delete it.',
+    });
   if (xs.some(isTokens))
     return fail({ code: 'E_NEEDS_EMBEDDING', message: `${kind} cannot merge token ids.`, fix: 'Insert an Embedding on each token branch first.' });
   const bad = xs.find((x) => !compare(xs[0], x));
@@ -54,7 +58,7 @@ export const concatenate: LayerSpec = {
  * layers build with masked inputs but fail when the model runs (seen in export tests for Add); Concatenate handles
  * masks. A masked input is refused here rather than at predict time.
  */
-function elementwise(kind: 'Add' | 'Multiply' | 'Average' | 'Maximum', factory: string, layer: (tf: TF, name: string) => TfLayer, description: string, brief: string, torch: (xs: string[]) => string): LayerSpec {
+function elementwise(kind: 'Add' | 'Subtract' | 'Multiply' | 'Average' | 'Maximum', factory: string, layer: (tf: TF, name: string) => TfLayer, description: string, brief: string, torch: (xs: string[]) => string): LayerSpec {
   return {
     kind,
     category: 'merge',
@@ -62,7 +66,7 @@ function elementwise(kind: 'Add' | 'Multiply' | 'Average' | 'Maximum', factory: 
     arity: 'many',
     params: {},
     inferShape: (xs) =>
-      checkMergeInputs(kind, xs, (a, b) => sameDims(a.dims, b.dims), 'identical shapes') ??
+      checkMergeInputs(kind, xs, (a, b) => sameDims(a.dims, b.dims), 'identical shapes', kind === 'Subtract') ??
       (xs.some((x) => x.masked)
         ? fail({
             code: 'E_MASK_UNSUPPORTED',
@@ -80,6 +84,8 @@ function elementwise(kind: 'Add' | 'Multiply' | 'Average' | 'Maximum', factory: 
 }
 
 export const add = elementwise('Add', 'add', (tf, name) => tf.layers.add({ name }), 'Adds several branches element by element (all must have the same shape) — e.g. a residual connection.', 'element-wise', (xs) => xs.join(' + '));
+/** Keras's Subtract: exactly two inputs, the first minus the second. TF.js 4.22 has no such layer (src/codegen/tfjs-attention.ts adds one). */
+export const subtract = elementwise('Subtract', 'subtract', (tf, name) => (tf.layers as unknown as Record<'subtract', (a: object) => TfLayer>).subtract({ name }), 'Subtracts the second branch from the first element by element (both must have the same shape) — e.g. the difference of two encodings.', 'first − second', (xs) => `${xs[0]} - ${xs[1]}`);
 export const multiply = elementwise('Multiply', 'multiply', (tf, name) => tf.layers.multiply({ name }), 'Multiplies several branches element by element (all must have the same shape) — e.g. a gate or attention weights.', 'element-wise ×', (xs) => xs.join(' * '));
 export const average = elementwise('Average', 'average', (tf, name) => tf.layers.average({ name }), 'Averages several branches element by element (all must have the same shape).', 'element-wise mean', (xs) => `(${xs.join(' + ')}) / ${xs.length}`);
 export const maximum = elementwise('Maximum', 'maximum', (tf, name) => tf.layers.maximum({ name }), 'Takes the element-wise maximum of several branches (all must have the same shape).', 'element-wise max', (xs) => `torch.stack([${xs.join(', ')}]).amax(dim=0)`);

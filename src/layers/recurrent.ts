@@ -3,7 +3,7 @@
  * Each kind's own file states only what differs (gates, block count, extra params).
  */
 import { isRecurrentKind, RECURRENT_KINDS, type Params, type RecurrentKind } from '../graph/types.ts';
-import { activation, flag, initializer as kerasInitializer, mustBe, num, refuse, type Json, type KerasReadCtx } from './keras-config.ts';
+import { activation, flag, initializer as kerasInitializer, mustBe, num, type Json, type KerasReadCtx } from './keras-config.ts';
 import { bool, int, oneOf, rate, seed, type ParamSpecs } from './params.ts';
 import {
   fail, ok, type KerasWeight, type LayerSpec, type LayerUse, type Ports, type ShapeCtx, type ShapeResult, type SymbolicTensor, type TF, type TfLayer, type TorchCtx, type TorchRecurrent,
@@ -27,8 +27,8 @@ export function recurrentParams(gates: boolean): ParamSpecs {
     activation: oneOf(ACTIVATIONS, 'tanh', 'Activation', 'φ: squashes the candidate state. tanh is standard.'),
     ...(gates
       ? {
-          recurrentActivation: oneOf(['sigmoid', 'hardSigmoid'], 'sigmoid', 'Recurrent activation',
-            'σ for the gates. sigmoid matches Keras and PyTorch; tfjs defaults to hardSigmoid, which we never rely on.'),
+          recurrentActivation: oneOf(['sigmoid', 'hardSigmoid', 'hardSigmoidKeras3'], 'sigmoid', 'Recurrent activation',
+            'σ for the gates. sigmoid matches Keras and PyTorch. hardSigmoid is clip(0.2x + 0.5, 0, 1) (TF.js, Keras 1 and 2); hardSigmoidKeras3 is clip(x/6 + 0.5, 0, 1), what Keras 3 calls hard_sigmoid.'),
         }
       : {}),
     returnSequences: bool(false, 'Return sequences', 'Output h at every timestep [batch, T, units] instead of only the last [batch, units]. Needed before another recurrent layer.'),
@@ -210,9 +210,8 @@ function readRecurrent(c: Json, cx: KerasReadCtx, gates: boolean): Params {
   if (flag(c, 'return_state', false)) p.returnState = true;
   if (gates) {
     const ra = activation(c, 'recurrent_activation', cx, ['sigmoid', 'hard_sigmoid']);
-    if (ra === 'hard_sigmoid' && cx.format === 'keras3')
-      refuse(`Layer ${cx.layer} (${cx.className}) has recurrent_activation="hard_sigmoid", which in Keras 3 is clip(x/6 + 0.5, 0, 1), not TF.js's clip(0.2x + 0.5, 0, 1).`);
-    p.recurrentActivation = ra === 'hard_sigmoid' ? 'hardSigmoid' : 'sigmoid';
+    // The same name, two functions: Keras 3's hard_sigmoid is clip(x/6 + 0.5, 0, 1), Keras 1/2's clip(0.2x + 0.5, 0, 1).
+    p.recurrentActivation = ra === 'sigmoid' ? 'sigmoid' : cx.format === 'keras3' ? 'hardSigmoidKeras3' : 'hardSigmoid';
   }
   return p;
 }

@@ -118,7 +118,6 @@ describe('Keras model JSON import', () => {
 
   it.each([
     ['GRU reset_after="yes"', keras3Model({ reset_after: 'yes' }), /Layer gru \(GRU\) has reset_after="yes"/],
-    ['Keras 3 hard_sigmoid', keras3Model({}, { recurrent_activation: 'hard_sigmoid' }), /forward_lstm \(LSTM\) has recurrent_activation="hard_sigmoid", which in Keras 3 is clip\(x\/6/],
     ['stateful', keras3Model({ stateful: true }), /Layer gru \(GRU\) has stateful=true/],
     ['an activation', keras3Model({ activation: 'elu' }), /Layer gru \(GRU\) has activation="elu"/],
   ])('refuses %s, naming the layer and the option', (_what, model, message) => {

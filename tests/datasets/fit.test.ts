@@ -4,6 +4,7 @@ import { compile } from '../../src/compiler/index.ts';
 import { checkFit, TASKS } from '../../src/datasets/index.ts';
 import { planRun } from '../../src/datasets/plan.ts';
 import { parseDocument, type GraphDoc } from '../../src/graph/index.ts';
+import { chain } from '../fixtures/graphs.ts';
 
 const preset = (name: string): GraphDoc => {
   const r = parseDocument(readFileSync(new URL(`../../presets/${name}.json`, import.meta.url), 'utf8'));
@@ -34,6 +35,12 @@ describe('task ↔ model fit', () => {
     expect(codes(fitOf('adding-lstm', 'copy'))).toEqual(['error:F_FEATURES', 'error:F_PER_STEP', 'error:F_ACTIVATION']);
     expect(fitOf('adding-lstm', 'copy').issues[1].fix).toMatch(/Turn on returnSequences/);
     expect(codes(fitOf('copy-lstm', 'chars'))).toEqual(['error:F_FEATURES', 'error:F_CLASSES']);
+  });
+  it('names a vector Input (no time axis) when the data gives features per step', () => {
+    const doc = chain(['Input', { inputType: 'vector', features: 2 }], ['Dense', { units: 1, activation: 'linear' }]);
+    const r = checkFit(compile(doc).ir!, TASKS.adding.make({ seed: 1 }).info);
+    expect(r.issues[0]).toMatchObject({ code: 'F_INPUT_KIND', message: '"Adding problem (uRNN variant)" gives 2 float feature(s) per step, but the Input expects one vector with no time axis.' });
+    expect(r.issues[0].fix).toBe('Set the Input type to features with 2 feature(s).');
   });
   it('refuses a vocabulary smaller than the data', () => {
     const doc = preset('lesson-lstm');

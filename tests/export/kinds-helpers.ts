@@ -28,8 +28,11 @@ export function inputOf(shape: number[], seed: number, vocab?: number) {
   return { dtype: 'float32', shape, data: Array.from({ length: n }, () => Math.round((2 * next() - 1) * 1000) / 1000) };
 }
 
-/** Runs the model every way; `reference` is Python that sets `y` from `w` and `x` (float64 numpy). */
-export async function parity(name: string, doc: GraphDoc, x: ReturnType<typeof inputOf>, reference?: string): Promise<Parity> {
+/**
+ * Runs the model every way; `reference` is Python that sets `y` from `w` and `x` (float64 numpy). A model with several
+ * Inputs takes a list of tensors, and `x` is then the list of numpy arrays.
+ */
+export async function parity(name: string, doc: GraphDoc, x: ReturnType<typeof inputOf> | ReturnType<typeof inputOf>[], reference?: string): Promise<Parity> {
   const dir = scratchDir(`kinds-${name}`);
   const graph = writeGraph(doc, join(dir, 'graph.json'));
   const weights = join(dir, 'weights');
@@ -53,8 +56,9 @@ import numpy as np
 sys.path.insert(0, ${JSON.stringify(join(dir, 'pytorch'))})
 from tfjs_weights import read_tfjs_weights
 w = {k: v.astype(np.float64) for k, v in read_tfjs_weights(${JSON.stringify(weights)}).items()}
+arr = lambda s: np.array(s["data"], dtype=np.float64 if s["dtype"] == "float32" else np.int64).reshape(s["shape"])
 spec = json.load(open(${JSON.stringify(xPath)}))
-x = np.array(spec["data"], dtype=np.float64 if spec["dtype"] == "float32" else np.int64).reshape(spec["shape"])
+x = [arr(s) for s in spec] if isinstance(spec, list) else arr(spec)
 ${reference}
 print(json.dumps({"shape": list(y.shape), "data": [float(v) for v in y.reshape(-1)]}))
 `);

@@ -1,6 +1,6 @@
 /**
- * Multiply, Average, Maximum and Dot: `rnn-studio predict` against float64 numpy written from Keras's definitions
- * (element-wise product / sum ÷ n / maximum; Dot = batch_dot over the chosen axes, L2-normalised first with
+ * Subtract, Multiply, Average, Maximum and Dot: `rnn-studio predict` against float64 numpy written from Keras's
+ * definitions (first − second / element-wise product / sum ÷ n / maximum; Dot = batch_dot over the chosen axes, L2-normalised first with
  * normalize, TF.js's x / sqrt(max(Σx², 1e-7))), and the PyTorch and TF.js exports against predict, all within 1e-5.
  * Keras configs of tf.keras 2 and Keras 3 open with the right kinds, axes and shapes.
  */
@@ -39,6 +39,27 @@ a, b, c = ${dense('dense', 'tanh')}, ${dense('dense_1', 'relu')}, ${dense('dense
 x_ = np.concatenate([a * b * c, (a + b) / 2, np.maximum(b, c)], -1)
 y = ${dense('dense_3', 'lin')}`);
     expect(app.shape).toEqual([2, 5, 2]);
+    expect(diffs).toEqual({ pytorch: expect.any(Number), tfjs: expect.any(Number), reference: expect.any(Number) });
+    for (const [k, d] of Object.entries(diffs)) expect(d, k).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('Subtract of two branches on sequences, then of two vectors (the first minus the second, in edge order)', async () => {
+    const doc = graphOf([
+      ['in', 'Input', { inputType: 'features', features: 3, length: 0 }, []],
+      ['a', 'Dense', { units: 4, activation: 'tanh' }, ['in']],
+      ['b', 'Dense', { units: 4, activation: 'relu' }, ['in']],
+      ['sub', 'Subtract', {}, ['a', 'b']],
+      ['pool', 'GlobalMaxPooling1D', {}, ['sub']],
+      ['pool2', 'GlobalAveragePooling1D', {}, ['b']],
+      ['sub2', 'Subtract', {}, ['pool2', 'pool']],
+      ['out', 'Dense', { units: 2, activation: 'linear' }, ['sub2']],
+    ]);
+    const { app, diffs } = await parity('merges-subtract', doc, inputOf([2, 5, 3], 14), `${ACTS}
+x_ = x
+a, b = ${dense('dense', 'tanh')}, ${dense('dense_1', 'relu')}
+x_ = b.mean(1) - (a - b).max(1)
+y = ${dense('dense_2', 'lin')}`);
+    expect(app.shape).toEqual([2, 2]);
     expect(diffs).toEqual({ pytorch: expect.any(Number), tfjs: expect.any(Number), reference: expect.any(Number) });
     for (const [k, d] of Object.entries(diffs)) expect(d, k).toBeLessThanOrEqual(1e-5);
   });
@@ -86,7 +107,7 @@ const inputLayer = { class_name: 'InputLayer', name: 'in', config: { batch_input
 const tensor = (name: string) => ({ class_name: '__keras_tensor__', config: { shape: [null, 6, 8], dtype: 'float32', keras_history: [name, 0, 0] } });
 
 describe('Keras configs of the merges open', () => {
-  it.each(['Multiply', 'Average', 'Maximum'])('tf.keras 2 %s of two branches: [batch, 6, 8]', (cls) => {
+  it.each(['Subtract', 'Multiply', 'Average', 'Maximum'])('tf.keras 2 %s of two branches: [batch, 6, 8]', (cls) => {
     const m = {
       class_name: 'Functional', keras_version: '2.15.0',
       config: {

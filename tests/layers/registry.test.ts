@@ -33,6 +33,7 @@ const DEFAULT_SHAPE: Record<string, string> = {
   Multiply: '[batch, T, 4] float32',
   Average: '[batch, T, 4] float32',
   Maximum: '[batch, T, 4] float32',
+  Subtract: '[batch, T, 4] float32',
   Dot: '[batch, 1] float32',
   SpatialDropout1D: '[batch, T, 3] float32',
   Masking: '[batch, T, 3] float32',

@@ -1,6 +1,6 @@
 /**
  * Fused vs stock tfjs recurrent layers on the cpu backend: forward outputs and gradients w.r.t. the input and every
- * weight agree within 1e-5, for each kind, with masking, goBackwards, returnSequences, Bidirectional, hardSigmoid,
+ * weight agree within 1e-5, for each kind, with masking, goBackwards, returnSequences, Bidirectional, hardSigmoid (Keras 2's and 3's),
  * relu, dropout and recurrent dropout, and with initial states in and final states out (their gradients too, the engine
  * checked to have run); and a model saved with fused layers loads in stock `tf.loadLayersModel`.
  */
@@ -21,6 +21,7 @@ afterEach(() => vi.restoreAllMocks());
 describe.each(['SimpleRNN', 'LSTM', 'GRU'] as Kind[])('fused %s equals stock tfjs', (kind) => {
   it.each([...CASES, ...STATE_CASES])('%s', (_, c) => compare(kind, c));
   if (kind !== 'SimpleRNN') it('hardSigmoid gates', () => compare(kind, { recurrentActivation: 'hardSigmoid', masked: true }));
+  if (kind !== 'SimpleRNN') it("Keras 3's hard sigmoid gates", () => compare(kind, { recurrentActivation: 'hardSigmoidKeras3', masked: true }));
 });
 
 describe('saved fused model', () => {

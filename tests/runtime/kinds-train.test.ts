@@ -24,7 +24,7 @@ describe.each([
     ['lstm', 'LSTM', { units: 6, recurrentInitializer: 'glorotUniform' }, ['sd']],
     ['out', 'Dense', { units: 1, activation: 'linear' }, ['lstm']],
   ]))],
-  ['AveragePooling1D → LSTM → merges, Dot → RepeatVector → Permute → Softmax', adding(graphOf([
+  ['AveragePooling1D → LSTM → merges (Subtract too), Dot → RepeatVector → Permute → Softmax', adding(graphOf([
     ['in', 'Input', { inputType: 'features', features: 2, length: 0 }, []],
     ['pool', 'AveragePooling1D', { poolSize: 2, strides: 1 }, ['in']],
     ['lstm', 'LSTM', { units: 6, recurrentInitializer: 'glorotUniform' }, ['pool']],
@@ -33,7 +33,8 @@ describe.each([
     ['mul', 'Multiply', {}, ['a', 'b']],
     ['avg', 'Average', {}, ['a', 'b']],
     ['max', 'Maximum', {}, ['mul', 'avg']],
-    ['rep', 'RepeatVector', { n: 3 }, ['max']],
+    ['sub', 'Subtract', {}, ['max', 'b']],
+    ['rep', 'RepeatVector', { n: 3 }, ['sub']],
     ['perm', 'Permute', {}, ['rep']],
     ['sm', 'Softmax', {}, ['perm']],
     ['gap', 'GlobalAveragePooling1D', {}, ['sm']],

@@ -14,7 +14,8 @@ export interface Case {
   goBackwards?: boolean;
   masked?: boolean;
   bidirectional?: boolean;
-  recurrentActivation?: 'sigmoid' | 'hardSigmoid';
+  /** hardSigmoidKeras3 is registered with tfjs by src/runtime/gru-layer.ts (imported here). */
+  recurrentActivation?: 'sigmoid' | 'hardSigmoid' | 'hardSigmoidKeras3';
   activation?: 'tanh' | 'relu';
   dropout?: number;
   recurrentDropout?: number;
@@ -37,11 +38,13 @@ export function makeLayer(kind: Kind, c: Case, units = H): tf.layers.Layer {
     recurrentInitializer: units > 64 ? tf.initializers.glorotUniform({ seed: 2 }) : tf.initializers.orthogonal({ seed: 2 }),
     biasInitializer: tf.initializers.randomNormal({ seed: 3, stddev: 0.5 }),
   } as const;
+  // tfjs's type lists only its own activations; a registered one is taken by name too.
+  const recurrentActivation = (c.recurrentActivation ?? 'sigmoid') as 'sigmoid';
   const rnn =
     kind === 'SimpleRNN' ? tf.layers.simpleRNN(args)
-    : kind === 'LSTM' ? tf.layers.lstm({ ...args, recurrentActivation: c.recurrentActivation ?? 'sigmoid' })
-    : c.resetAfter ? new GRU({ ...args, resetAfter: true, recurrentActivation: c.recurrentActivation ?? 'sigmoid' }) as unknown as tf.RNN
-    : tf.layers.gru({ ...args, recurrentActivation: c.recurrentActivation ?? 'sigmoid' });
+    : kind === 'LSTM' ? tf.layers.lstm({ ...args, recurrentActivation })
+    : c.resetAfter ? new GRU({ ...args, resetAfter: true, recurrentActivation }) as unknown as tf.RNN
+    : tf.layers.gru({ ...args, recurrentActivation });
   return c.bidirectional ? tf.layers.bidirectional({ layer: rnn as tf.RNN, mergeMode: 'concat' }) : rnn;
 }
 

@@ -21,6 +21,8 @@ export const ACTIVATION_FNS: Record<string, Act> = {
   sigmoid: (x) => tf.sigmoid(x),
   linear: (x) => x,
   hardSigmoid,
+  // Keras 3's hard_sigmoid: clip(x/6 + 0.5, 0, 1).
+  hardSigmoidKeras3: (x) => tf.clipByValue(tf.add(tf.div(x, 6), 0.5), 0, 1),
 };
 
 /** Gate and state names per kind, in the order the panels show them. `cTilde`/`hTilde` are the candidates. */
