@@ -208,6 +208,7 @@ log(`training step: batch ${SIZES.batch}, vocab ${SIZES.vocab}, embedding ${SIZE
 const probeOnly = flag('probe-only');
 const heatmapOnly = flag('heatmap-only');
 const connectivityOnly = flag('connectivity-only');
+const rowsOnly = flag('rows-only');
 /** P6 connectivity at T = 100 (one row of the classifier, the full matrix of a per-step head) vs a training step. */
 const CONNECTIVITY = { seqLen: 100, reps: quick ? 2 : 3 };
 const connectivityLine = (env: string, c: ConnectivityCost | null) => c
@@ -254,8 +255,9 @@ const rows = probeOnly || heatmapOnly || connectivityOnly ? [] : await nodeRows(
 let chromium: ChromiumReport | null = null;
 if (!flag('no-chromium') && !probeOnly) {
   log('  chromium …');
-  chromium = await runChromium({ presets, seqs: quick ? [50] : seqs, steps, quick, train: !heatmapOnly && !connectivityOnly, heatmap: !connectivityOnly,
-    connectivity: heatmapOnly ? undefined : CONNECTIVITY });
+  // --rows-only prints the rows alone: the page skips the heatmap redraw and the connectivity cost.
+  chromium = await runChromium({ presets, seqs: quick ? [50] : seqs, steps, quick, train: !heatmapOnly && !connectivityOnly, heatmap: !connectivityOnly && !rowsOnly,
+    connectivity: heatmapOnly || rowsOnly ? undefined : CONNECTIVITY });
 }
 if (connectivityOnly) {
   const node = await nodeConnectivity();
@@ -303,7 +305,7 @@ for (const a of rows.filter((r) => r.preset === 'GRU-resetAfter' && r.backend ==
     `CPU ${g.resetAfterCpuMs} / ${g.resetBeforeCpuMs} ms = ${g.afterOverBeforeCpu}×; reset-after / PyTorch nn.GRU: wall ${g.afterOverPytorchGru}×, ` +
     `CPU ${g.resetAfterCpuMs} / ${g.pytorchGruCpuMs} ms (1 thread) = ${g.afterOverPytorchGruCpu}×`);
 }
-if (flag('rows-only')) {
+if (rowsOnly) {
   if (json) console.log(JSON.stringify({ machine: m, results, gruForms }));
   process.exit(0);
 }
