@@ -17,7 +17,8 @@ beforeAll(async () => {
 
 const ir = () => {
   const r = parseDocument(readFileSync(new URL('../../presets/g2p-attention.json', import.meta.url), 'utf8'));
-  const c = compile(r.doc!);
+  if (!r.ok) throw new Error(r.error);
+  const c = compile(r.doc);
   if (!c.ok) throw new Error(c.diagnostics.map((d) => d.code).join(', '));
   return c.ir!;
 };
