@@ -77,7 +77,8 @@ export const G2P_DECODER_T = 12;
  * (bench/node-step.ts `modelBatch` reads both from the built model).
  *
  * Adding a row is one entry here and one in bench/pytorch_step.py's MODELS (the same model in PyTorch, same name).
- * A model with lengths and sizes of its own ignores T and units or derives them from them, as G2P-attention does.
+ * A model with lengths and sizes of its own ignores T and units or derives them from them, as G2P-attention does
+ * (its encoder length is its OWN_SEQ entry).
  * GRU is the reset-before form (TF.js's); GRU-resetAfter the reset-after one (Keras's default, PyTorch's nn.GRU).
  */
 export const BENCH_MODELS = {
@@ -92,12 +93,21 @@ export const BENCH_MODELS = {
     ['Conv1D', { filters: 64, kernelSize: 5, activation: 'relu' }], ['MaxPooling1D', { poolSize: 2 }], ['LSTM', rec(units)]]),
   /** Encoder and decoder both T steps. */
   'Seq2seq-LSTM': (T: number, units: number) => encoderDecoderGraph(T, T, units),
-  /** The spelling-to-sound attention preset at its own sizes (H 128): encoder T steps, decoder 12; run with `--seq 16`. */
+  /** The spelling-to-sound attention preset at its own sizes (H 128): encoder T steps, decoder 12; one cell, T = 16 (OWN_SEQ). */
   'G2P-attention': (T: number) => g2pAttentionGraph(T, G2P_DECODER_T),
 } satisfies Record<string, (T: number, units: number) => GraphDoc>;
 
 export type BenchPreset = keyof typeof BENCH_MODELS;
 export const BENCH_PRESETS = Object.keys(BENCH_MODELS) as BenchPreset[];
+
+/** Presets with a sequence length of their own: one cell at that T in every run, whatever `--seq` says. */
+export const OWN_SEQ: Partial<Record<BenchPreset, number>> = { 'G2P-attention': 16 };
+
+/** The (preset, T) cells of a run: every other preset at every T of `seqs`, T-major, then each OWN_SEQ preset once. */
+export const benchCells = (presets: BenchPreset[], seqs: number[]): [BenchPreset, number][] => [
+  ...seqs.flatMap((T) => presets.filter((p) => OWN_SEQ[p] === undefined).map((p): [BenchPreset, number] => [p, T])),
+  ...presets.flatMap((p): [BenchPreset, number][] => (OWN_SEQ[p] === undefined ? [] : [[p, OWN_SEQ[p]!]])),
+];
 
 /** The graph of one benchmark preset at sequence length T (and `units`, default 64). */
 export const benchGraph = (preset: BenchPreset, T: number, units = SIZES.units): GraphDoc => BENCH_MODELS[preset](T, units);

@@ -33,7 +33,7 @@ import { readGraph } from '../src/cli/io.ts';
 import { initTfNode } from '../src/runtime/setup-node.ts';
 import { benchFull } from '../scripts/doc-tables.ts';
 import { runChromium, type ChromiumReport, type ConnectivityCost } from './chromium.ts';
-import { BENCH_PRESETS, largeGraph, SIZES, benchGraph, type BenchPreset } from './models.ts';
+import { BENCH_PRESETS, benchCells, largeGraph, SIZES, benchGraph, type BenchPreset } from './models.ts';
 import { batch, benchModel, countKernels, timeConnectivity, timeEngines, timeInterleaved } from './node-step.ts';
 
 const argv = process.argv.slice(2);
@@ -118,21 +118,20 @@ async function nodeRows(): Promise<Row[]> {
   const torchCache = new Map<string, (Stat & { threads: number }) | null>();
   for (const backend of backends) {
     await initTfNode(backend);
-    for (const T of backend === 'cpu' ? seqs.filter((t) => cpuSeqs.includes(t)) : seqs) {
-      for (const preset of presets) {
-        log(`  ${backend} ${preset} T=${T} …`);
-        const n = backend === 'cpu' ? cpuSteps : steps;
-        const times = await timeEngines(preset, T, n);
-        const [stock, fused, ours] = [stat(times.stock), stat(times.fused), stat(times.ours)];
-        const key = `${preset}/${T}`;
-        if (!torchCache.has(key)) torchCache.set(key, pytorch(preset, T));
-        const pt = torchCache.get(key)!;
-        rows.push({
-          preset, seqLen: T, backend, env: 'node', ours, fused, stock, pytorch: pt, ...(await countKernels(preset, T, 'simd')),
-          oursMs: r1(ours.median)!, fusedMs: r1(fused.median)!, stockMs: r1(stock.median)!, pytorchMs: r1(pt?.median ?? null),
-          oursOverStock: r2(ours.median / stock.median)!, oursOverFused: r2(ours.median / fused.median)!, oursOverPytorch: r2(pt ? ours.median / pt.median : null),
-        });
-      }
+    // The cpu backend runs only the cells whose T is in --cpu-seq.
+    for (const [preset, T] of benchCells(presets, seqs).filter(([, t]) => backend !== 'cpu' || cpuSeqs.includes(t))) {
+      log(`  ${backend} ${preset} T=${T} …`);
+      const n = backend === 'cpu' ? cpuSteps : steps;
+      const times = await timeEngines(preset, T, n);
+      const [stock, fused, ours] = [stat(times.stock), stat(times.fused), stat(times.ours)];
+      const key = `${preset}/${T}`;
+      if (!torchCache.has(key)) torchCache.set(key, pytorch(preset, T));
+      const pt = torchCache.get(key)!;
+      rows.push({
+        preset, seqLen: T, backend, env: 'node', ours, fused, stock, pytorch: pt, ...(await countKernels(preset, T, 'simd')),
+        oursMs: r1(ours.median)!, fusedMs: r1(fused.median)!, stockMs: r1(stock.median)!, pytorchMs: r1(pt?.median ?? null),
+        oursOverStock: r2(ours.median / stock.median)!, oursOverFused: r2(ours.median / fused.median)!, oursOverPytorch: r2(pt ? ours.median / pt.median : null),
+      });
     }
   }
   return rows;
@@ -256,7 +255,7 @@ let chromium: ChromiumReport | null = null;
 if (!flag('no-chromium') && !probeOnly) {
   log('  chromium …');
   // --rows-only prints the rows alone: the page skips the heatmap redraw and the connectivity cost.
-  chromium = await runChromium({ presets, seqs: quick ? [50] : seqs, steps, quick, train: !heatmapOnly && !connectivityOnly, heatmap: !connectivityOnly && !rowsOnly,
+  chromium = await runChromium({ cells: benchCells(presets, quick ? [50] : seqs), steps, quick, train: !heatmapOnly && !connectivityOnly, heatmap: !connectivityOnly && !rowsOnly,
     connectivity: heatmapOnly || rowsOnly ? undefined : CONNECTIVITY });
 }
 if (connectivityOnly) {
