@@ -12,6 +12,9 @@
  * --connectivity-only (just the P6 connectivity cost against a training step, Node wasm and Chromium wasm),
  * --rows-only (just the training-step rows), --race-only (the default race on the old and the new engine). The GRU forms, one command (issue 12):
  *   npm run bench -- --presets GRU,GRU-resetAfter --seq 50 --backends wasm --no-chromium --rows-only --json
+ * A preset with a length of its own (bench/models.ts OWN_SEQ: G2P-attention, encoder T 16) runs one cell at it
+ * whatever --seq says; issue 20's row alone, Node and Chromium:
+ *   npm run bench -- --presets G2P-attention --seq 16 --backends wasm --rows-only --json
  * Each cell times stock, fused and ours in turns (one step each per round, order reversed every round), then PyTorch
  * for the same (preset, T), so a busy machine slows all alike; compare the ratios, not the absolute times. Medians of
  * N steps after one untimed warm-up step.
