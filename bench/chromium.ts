@@ -45,7 +45,7 @@ function serve(root: string) {
  * `train: false` skips the training steps (for `--heatmap-only`); `heatmap: false` the heatmap redraw;
  * `connectivity` also times P6 connectivity against a training step (bench/node-step.ts `timeConnectivity`).
  */
-export async function runChromium(o: { presets: BenchPreset[]; seqs: number[]; steps: number; quick: boolean; train: boolean; heatmap?: boolean;
+export async function runChromium(o: { cells: [BenchPreset, number][]; steps: number; quick: boolean; train: boolean; heatmap?: boolean;
   connectivity?: { seqLen: number; reps: number } }): Promise<ChromiumReport> {
   if (!existsSync(CHROMIUM)) return { rows: [], heatmapMs: null, connectivity: null, webglRenderer: null, note: `no Chromium at ${CHROMIUM}` };
   const outDir = join(tmpdir(), 'rnn-studio-bench-dist');
@@ -66,7 +66,7 @@ export async function runChromium(o: { presets: BenchPreset[]; seqs: number[]; s
     else note = `webgl skipped: renderer ${renderer ?? 'none'} is software (platform.md trap 7)`;
     const rows: ChromiumRow[] = [];
     for (const backend of o.train ? backends : []) {
-      const raw = await page.evaluate((a) => (window as unknown as Api).rnnBench.train(a), { backend, presets: o.presets, seqs: o.seqs, steps: o.steps });
+      const raw = await page.evaluate((a) => (window as unknown as Api).rnnBench.train(a), { backend, cells: o.cells, steps: o.steps });
       rows.push(...raw.map((r) => ({ preset: r.preset, seqLen: r.seqLen, backend: r.backend, stock: stat(r.stock), fused: stat(r.fused), ours: stat(r.ours) })));
     }
     const heatmapMs = o.heatmap === false ? null : await page.evaluate(() => (window as unknown as Api).rnnBench.heatmap());

@@ -8,6 +8,7 @@
  * orthogonal initializer runs a slow QR decomposition at every build (platform.md trap 9).
  */
 import { chainDoc, type ChainStep, type GraphDoc, type Params } from '../src/graph/index.ts';
+import g2pAttention from '../presets/g2p-attention.json';
 
 export const SIZES = { batch: 32, vocab: 5000, embedding: 64, units: 64, classes: 4 };
 /**
@@ -51,14 +52,33 @@ export function encoderDecoderGraph(encoderT: number, decoderT: number, units: n
 }
 
 /**
+ * The spelling-to-sound attention preset (presets/g2p-attention.json) as it stands — Embedding(28, 32) →
+ * BiLSTM(64 + 64) → LSTM(128, sequence + h, c) → [decoder: Embedding(72, 32) → LSTM(128) started from those states]
+ * → AdditiveAttention(useScale; query = decoder, value = encoder) → Concatenate[context, decoder] → Dense(72,
+ * softmax) — with fixed lengths (encoder `encoderT`, decoder `decoderT`) and the bench's changes above: no masking,
+ * glorotUniform recurrent kernels.
+ */
+export function g2pAttentionGraph(encoderT: number, decoderT: number): GraphDoc {
+  const length: Record<string, number> = { letters: encoderT, decoder_input: decoderT };
+  const nodes = (g2pAttention.graph.nodes as GraphDoc['nodes']).map((n) => {
+    const p = n.data.params;
+    const params = n.data.kind === 'Input' ? { ...p, length: length[n.id] } : n.data.kind === 'Embedding' ? { ...p, maskZero: false }
+      : n.data.kind === 'LSTM' ? { ...p, recurrentInitializer: 'glorotUniform' } : p;
+    return { ...n, data: { ...n.data, params } };
+  });
+  return { ...g2pAttention.graph, nodes } as GraphDoc;
+}
+/** The G2P-attention row's decoder length (issue 20: encoder T 16, decoder T 12, H 128). */
+export const G2P_DECODER_T = 12;
+
+/**
  * The bench models by name: the graph at sequence length T with `units` recurrent units. Every Input takes token ids
  * in [1, vocab) and the target is a class per example, or per step where the output is a sequence
  * (bench/node-step.ts `modelBatch` reads both from the built model).
  *
  * Adding a row is one entry here and one in bench/pytorch_step.py's MODELS (the same model in PyTorch, same name).
- * A model with lengths of its own ignores T or derives them from it; e.g. issue 20's row, a BiLSTM encoder and a
- * Bahdanau-attention decoder (encoder T 16, decoder T 12, H 128), would be
- * `'G2P-attention': (T) => <its graph at encoder length T, decoder length 12, 128 units>`, run with `--seq 16`.
+ * A model with lengths and sizes of its own ignores T and units or derives them from them, as G2P-attention does
+ * (its encoder length is its OWN_SEQ entry).
  * GRU is the reset-before form (TF.js's); GRU-resetAfter the reset-after one (Keras's default, PyTorch's nn.GRU).
  */
 export const BENCH_MODELS = {
@@ -73,10 +93,21 @@ export const BENCH_MODELS = {
     ['Conv1D', { filters: 64, kernelSize: 5, activation: 'relu' }], ['MaxPooling1D', { poolSize: 2 }], ['LSTM', rec(units)]]),
   /** Encoder and decoder both T steps. */
   'Seq2seq-LSTM': (T: number, units: number) => encoderDecoderGraph(T, T, units),
+  /** The spelling-to-sound attention preset at its own sizes (H 128): encoder T steps, decoder 12; one cell, T = 16 (OWN_SEQ). */
+  'G2P-attention': (T: number) => g2pAttentionGraph(T, G2P_DECODER_T),
 } satisfies Record<string, (T: number, units: number) => GraphDoc>;
 
 export type BenchPreset = keyof typeof BENCH_MODELS;
 export const BENCH_PRESETS = Object.keys(BENCH_MODELS) as BenchPreset[];
+
+/** Presets with a sequence length of their own: one cell at that T in every run, whatever `--seq` says. */
+export const OWN_SEQ: Partial<Record<BenchPreset, number>> = { 'G2P-attention': 16 };
+
+/** The (preset, T) cells of a run: every other preset at every T of `seqs`, T-major, then each OWN_SEQ preset once. */
+export const benchCells = (presets: BenchPreset[], seqs: number[]): [BenchPreset, number][] => [
+  ...seqs.flatMap((T) => presets.filter((p) => OWN_SEQ[p] === undefined).map((p): [BenchPreset, number] => [p, T])),
+  ...presets.flatMap((p): [BenchPreset, number][] => (OWN_SEQ[p] === undefined ? [] : [[p, OWN_SEQ[p]!]])),
+];
 
 /** The graph of one benchmark preset at sequence length T (and `units`, default 64). */
 export const benchGraph = (preset: BenchPreset, T: number, units = SIZES.units): GraphDoc => BENCH_MODELS[preset](T, units);

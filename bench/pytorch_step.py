@@ -18,6 +18,9 @@ from torch import nn
 B, V, E, H, C = 32, 5000, 64, 64, 4
 # The decoder's vocabulary of the encoder-decoder row (bench/models.ts DECODER_VOCAB).
 DV = 100
+# The spelling-to-sound preset's vocabularies (letters, phonemes) and the G2P-attention row's decoder length
+# (bench/models.ts G2P_DECODER_T); its encoder length is the row's T.
+G2P_LETTERS, G2P_PHONEMES, G2P_DECODER_T = 28, 72, 12
 
 
 class Classifier(nn.Module):
@@ -76,6 +79,29 @@ class Seq2seq(nn.Module):
         return self.out(seq).reshape(-1, DV)  # per-step logits, flattened for CrossEntropyLoss
 
 
+class G2PAttention(nn.Module):
+    """The spelling-to-sound attention preset (bench/models.ts g2pAttentionGraph): Embedding(28, 32) -> BiLSTM(64 + 64)
+    -> LSTM(128) whose final (h, c) start the decoder LSTM(128) over Embedding(72, 32) of the target shifted by one;
+    Keras AdditiveAttention (use_scale) with query = decoder outputs, value = key = encoder outputs, in the same torch
+    ops as our layer (src/codegen/tfjs-attention.ts): S[b, i, j] = sum_d scale_d * tanh(q[b, i, d] + k[b, j, d]),
+    W = softmax_j(S), context = W V; then Dense(72) over [context, decoder output] at every decoder step."""
+
+    def __init__(self):
+        super().__init__()
+        self.src_emb, self.tgt_emb = nn.Embedding(G2P_LETTERS, 32), nn.Embedding(G2P_PHONEMES, 32)
+        self.bi = nn.LSTM(32, 64, batch_first=True, bidirectional=True)
+        self.enc, self.dec = nn.LSTM(128, 128, batch_first=True), nn.LSTM(32, 128, batch_first=True)
+        self.scale = nn.Parameter(torch.empty(128).uniform_(-(6 / 129) ** 0.5, (6 / 129) ** 0.5))  # glorotUniform [128]
+        self.out = nn.Linear(256, G2P_PHONEMES)
+
+    def forward(self, src, tgt):
+        value, state = self.enc(self.bi(self.src_emb(src))[0])
+        query, _ = self.dec(self.tgt_emb(tgt), state)
+        scores = (self.scale * torch.tanh(query.unsqueeze(2) + value.unsqueeze(1))).sum(-1)
+        context = torch.softmax(scores, -1) @ value
+        return self.out(torch.cat([context, query], -1)).reshape(-1, G2P_PHONEMES)
+
+
 classifier = lambda preset: (lambda: Classifier(preset), lambda T: [torch.randint(1, V, (B, T))], lambda T: torch.randint(0, C, (B,)))
 # preset -> (model, inputs at length T, targets at length T)
 MODELS = {
@@ -83,6 +109,8 @@ MODELS = {
     "Conv1D-LSTM": (ConvLSTM, lambda T: [torch.randint(1, V, (B, T))], lambda T: torch.randint(0, C, (B,))),
     "Seq2seq-LSTM": (Seq2seq, lambda T: [torch.randint(1, V, (B, T)), torch.randint(1, DV, (B, T))],
                      lambda T: torch.randint(0, DV, (B * T,))),
+    "G2P-attention": (G2PAttention, lambda T: [torch.randint(1, G2P_LETTERS, (B, T)), torch.randint(1, G2P_PHONEMES, (B, G2P_DECODER_T))],
+                      lambda T: torch.randint(0, G2P_PHONEMES, (B * G2P_DECODER_T,))),
 }
 
 

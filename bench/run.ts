@@ -12,6 +12,9 @@
  * --connectivity-only (just the P6 connectivity cost against a training step, Node wasm and Chromium wasm),
  * --rows-only (just the training-step rows), --race-only (the default race on the old and the new engine). The GRU forms, one command (issue 12):
  *   npm run bench -- --presets GRU,GRU-resetAfter --seq 50 --backends wasm --no-chromium --rows-only --json
+ * A preset with a length of its own (bench/models.ts OWN_SEQ: G2P-attention, encoder T 16) runs one cell at it
+ * whatever --seq says; issue 20's row alone, Node and Chromium:
+ *   npm run bench -- --presets G2P-attention --seq 16 --backends wasm --rows-only --json
  * Each cell times stock, fused and ours in turns (one step each per round, order reversed every round), then PyTorch
  * for the same (preset, T), so a busy machine slows all alike; compare the ratios, not the absolute times. Medians of
  * N steps after one untimed warm-up step.
@@ -33,7 +36,7 @@ import { readGraph } from '../src/cli/io.ts';
 import { initTfNode } from '../src/runtime/setup-node.ts';
 import { benchFull } from '../scripts/doc-tables.ts';
 import { runChromium, type ChromiumReport, type ConnectivityCost } from './chromium.ts';
-import { BENCH_PRESETS, largeGraph, SIZES, benchGraph, type BenchPreset } from './models.ts';
+import { BENCH_PRESETS, benchCells, largeGraph, SIZES, benchGraph, type BenchPreset } from './models.ts';
 import { batch, benchModel, countKernels, timeConnectivity, timeEngines, timeInterleaved } from './node-step.ts';
 
 const argv = process.argv.slice(2);
@@ -118,21 +121,20 @@ async function nodeRows(): Promise<Row[]> {
   const torchCache = new Map<string, (Stat & { threads: number }) | null>();
   for (const backend of backends) {
     await initTfNode(backend);
-    for (const T of backend === 'cpu' ? seqs.filter((t) => cpuSeqs.includes(t)) : seqs) {
-      for (const preset of presets) {
-        log(`  ${backend} ${preset} T=${T} …`);
-        const n = backend === 'cpu' ? cpuSteps : steps;
-        const times = await timeEngines(preset, T, n);
-        const [stock, fused, ours] = [stat(times.stock), stat(times.fused), stat(times.ours)];
-        const key = `${preset}/${T}`;
-        if (!torchCache.has(key)) torchCache.set(key, pytorch(preset, T));
-        const pt = torchCache.get(key)!;
-        rows.push({
-          preset, seqLen: T, backend, env: 'node', ours, fused, stock, pytorch: pt, ...(await countKernels(preset, T, 'simd')),
-          oursMs: r1(ours.median)!, fusedMs: r1(fused.median)!, stockMs: r1(stock.median)!, pytorchMs: r1(pt?.median ?? null),
-          oursOverStock: r2(ours.median / stock.median)!, oursOverFused: r2(ours.median / fused.median)!, oursOverPytorch: r2(pt ? ours.median / pt.median : null),
-        });
-      }
+    // The cpu backend runs only the cells whose T is in --cpu-seq.
+    for (const [preset, T] of benchCells(presets, seqs).filter(([, t]) => backend !== 'cpu' || cpuSeqs.includes(t))) {
+      log(`  ${backend} ${preset} T=${T} …`);
+      const n = backend === 'cpu' ? cpuSteps : steps;
+      const times = await timeEngines(preset, T, n);
+      const [stock, fused, ours] = [stat(times.stock), stat(times.fused), stat(times.ours)];
+      const key = `${preset}/${T}`;
+      if (!torchCache.has(key)) torchCache.set(key, pytorch(preset, T));
+      const pt = torchCache.get(key)!;
+      rows.push({
+        preset, seqLen: T, backend, env: 'node', ours, fused, stock, pytorch: pt, ...(await countKernels(preset, T, 'simd')),
+        oursMs: r1(ours.median)!, fusedMs: r1(fused.median)!, stockMs: r1(stock.median)!, pytorchMs: r1(pt?.median ?? null),
+        oursOverStock: r2(ours.median / stock.median)!, oursOverFused: r2(ours.median / fused.median)!, oursOverPytorch: r2(pt ? ours.median / pt.median : null),
+      });
     }
   }
   return rows;
@@ -208,6 +210,7 @@ log(`training step: batch ${SIZES.batch}, vocab ${SIZES.vocab}, embedding ${SIZE
 const probeOnly = flag('probe-only');
 const heatmapOnly = flag('heatmap-only');
 const connectivityOnly = flag('connectivity-only');
+const rowsOnly = flag('rows-only');
 /** P6 connectivity at T = 100 (one row of the classifier, the full matrix of a per-step head) vs a training step. */
 const CONNECTIVITY = { seqLen: 100, reps: quick ? 2 : 3 };
 const connectivityLine = (env: string, c: ConnectivityCost | null) => c
@@ -254,8 +257,9 @@ const rows = probeOnly || heatmapOnly || connectivityOnly ? [] : await nodeRows(
 let chromium: ChromiumReport | null = null;
 if (!flag('no-chromium') && !probeOnly) {
   log('  chromium …');
-  chromium = await runChromium({ presets, seqs: quick ? [50] : seqs, steps, quick, train: !heatmapOnly && !connectivityOnly, heatmap: !connectivityOnly,
-    connectivity: heatmapOnly ? undefined : CONNECTIVITY });
+  // --rows-only prints the rows alone: the page skips the heatmap redraw and the connectivity cost.
+  chromium = await runChromium({ cells: benchCells(presets, quick ? [50] : seqs), steps, quick, train: !heatmapOnly && !connectivityOnly, heatmap: !connectivityOnly && !rowsOnly,
+    connectivity: heatmapOnly || rowsOnly ? undefined : CONNECTIVITY });
 }
 if (connectivityOnly) {
   const node = await nodeConnectivity();
@@ -303,7 +307,7 @@ for (const a of rows.filter((r) => r.preset === 'GRU-resetAfter' && r.backend ==
     `CPU ${g.resetAfterCpuMs} / ${g.resetBeforeCpuMs} ms = ${g.afterOverBeforeCpu}×; reset-after / PyTorch nn.GRU: wall ${g.afterOverPytorchGru}×, ` +
     `CPU ${g.resetAfterCpuMs} / ${g.pytorchGruCpuMs} ms (1 thread) = ${g.afterOverPytorchGruCpu}×`);
 }
-if (flag('rows-only')) {
+if (rowsOnly) {
   if (json) console.log(JSON.stringify({ machine: m, results, gruForms }));
   process.exit(0);
 }

@@ -13,13 +13,11 @@ import { Heatmap } from '../../src/ui/inside/Heatmap.tsx';
 import type { BenchPreset } from '../models.ts';
 import { timeConnectivity, timeEngines } from '../node-step.ts';
 
-async function train(o: { backend: BackendName; presets: BenchPreset[]; seqs: number[]; steps: number }) {
+/** The (preset, T) cells of bench/models.ts `benchCells`, in order. */
+async function train(o: { backend: BackendName; cells: [BenchPreset, number][]; steps: number }) {
   await initTf(o.backend, '/wasm/', fetchSimdKernels);
   const rows: { preset: BenchPreset; seqLen: number; backend: string; stock: number[]; fused: number[]; ours: number[] }[] = [];
-  for (const seqLen of o.seqs)
-    for (const preset of o.presets) {
-      rows.push({ preset, seqLen, backend: o.backend, ...(await timeEngines(preset, seqLen, o.steps)) });
-    }
+  for (const [preset, seqLen] of o.cells) rows.push({ preset, seqLen, backend: o.backend, ...(await timeEngines(preset, seqLen, o.steps)) });
   return rows;
 }
 

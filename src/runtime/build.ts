@@ -5,6 +5,7 @@ import { kerasShape, LAYERS, portsOf, type SymbolicTensor } from '../layers/inde
 import { backwardSeed, makeRecurrentLayer } from '../layers/recurrent.ts';
 import { fuseLayer } from './fused/index.ts';
 import { runtimeTf } from './gru-layer.ts';
+import { oncePerPass } from './once-per-pass.ts';
 
 /**
  * `simd` (default): recurrent layers compute with one WebAssembly SIMD kernel pair per direction (src/runtime/simd)
@@ -68,6 +69,8 @@ export function buildModel(ir: ModelIR, { name = 'rnn_studio', engine = DEFAULT_
   if (initialize) reseedBackward(model, ir);
   // Every recurrent layer runs on the engine, state ports included: the kernels take initial states and return final ones.
   if (engine !== 'stock') for (const l of ir.layers) fuseLayer(model.getLayer(l.name), engine);
+  // A layer with several outputs (returnState, attention scores) runs once per executor pass, not once per output used.
+  if (engine !== 'stock') for (const l of model.layers) if (Array.isArray(l.output)) oncePerPass(l);
   return model;
 }
 
