@@ -109,7 +109,7 @@ export interface TaskDef {
   id: string;
   title: string;
   summary: string;
-  group: 'long-lag' | 'toy language' | 'corpus' | 'sequence to sequence';
+  group: 'long-lag' | 'forecasting' | 'toy language' | 'corpus' | 'sequence to sequence';
   seqLen?: SeqLenSpec;
   make(opts: MakeOptions): Dataset;
   /**
