@@ -147,6 +147,11 @@ const presets: Record<string, GraphDoc> = {
     "Keras's lstm_seq2seq shape on addition_rnn's data (\"535+61\" → \"596\"): the encoder LSTM's final h and c start the decoder LSTM, trained with teacher forcing and decoded one step at a time.",
     { source: 14, target: 14, embed: 16, units: 128 },
     { seed: 42, task: 'addition-text', seqLen: 3, optimizer: 'adam', learningRate: 0.005, batchSize: 64, epochs: 1, clipNorm: 1 }),
+  // Keras's addition_rnn with an Embedding for its one-hot input: one Input, the answer's 4 characters at once.
+  'addition-rnn': chain('addition_rnn: LSTM → RepeatVector → LSTM', "Keras's addition_rnn on its own data (\"535+61\" → \"596 \"): LSTM(128) reads the question, RepeatVector(4) hands its last state to every answer position, LSTM(128, returnSequences) → TimeDistributed(Dense(14, softmax)) writes the 4 characters at once.",
+    [tokens(14), emb(14, 16, false), ['LSTM', { units: 128 }], ['RepeatVector', { n: 4 }], ['LSTM', { units: 128, returnSequences: true }],
+      ['TimeDistributed', {}, ['Dense', { units: 14, activation: 'softmax' }]]],
+    { seed: 42, task: 'addition-text', seqLen: 3, optimizer: 'adam', learningRate: 0.005, batchSize: 64, epochs: 1, clipNorm: 1 }),
   'g2p-attention': g2pAttention({ source: 28, target: 72, embed: 32, units: 128 },
     { seed: 42, task: 'cmudict', optimizer: 'adam', learningRate: 0.003, batchSize: 64, epochs: 1, clipNorm: 1 }),
 };
