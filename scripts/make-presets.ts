@@ -144,10 +144,20 @@ const presets: Record<string, GraphDoc> = {
     [features(10), ['LSTM', { units: 64, returnSequences: true }], ['LSTM', { units: 64, returnSequences: true }], ['TimeDistributed', {}, ['Dense', { units: 10, activation: 'softmax' }]]],
     // T = 5: leaves the baseline within ~700 steps at Adam 0.01 (rnn-studio train presets/lstm-tagger.json --stop-when-left).
     { seed: 42, task: 'copy', seqLen: 5, optimizer: 'adam', learningRate: 0.01, batchSize: 50, epochs: 1, clipNorm: 1 }),
+  // The CNN+LSTM forecaster of many public Keras models; causal padding, so no filter reads a step after its own.
+  'conv-lstm-forecast': chain('Conv1D + LSTM forecaster', 'A noisy sum of two sines, 4 steps ahead: Conv1D(32, 5, causal, relu) → MaxPooling1D(2) → LSTM(64) → Dense(1, linear); the baseline repeats the last value.',
+    [features(1), ['Conv1D', { filters: 32, kernelSize: 5, padding: 'causal', activation: 'relu' }], ['MaxPooling1D', { poolSize: 2 }],
+      ['LSTM', { units: 64 }], ['Dense', { units: 1, activation: 'linear' }]],
+    { seed: 42, task: 'sine-forecast', seqLen: 48, optimizer: 'adam', learningRate: 0.003, batchSize: 32, epochs: 1, clipNorm: 1 }),
   // Source: <pad> <unk> 0–9 + space (14 ids); target: <pad> <start> <end> 0–9 space (14 ids).
   'seq2seq-addition': seq2seq('Encoder–decoder: addition as text',
     "Keras's lstm_seq2seq shape on addition_rnn's data (\"535+61\" → \"596\"): the encoder LSTM's final h and c start the decoder LSTM, trained with teacher forcing and decoded one step at a time.",
     { source: 14, target: 14, embed: 16, units: 128 },
+    { seed: 42, task: 'addition-text', seqLen: 3, optimizer: 'adam', learningRate: 0.005, batchSize: 64, epochs: 1, clipNorm: 1 }),
+  // Keras's addition_rnn with an Embedding for its one-hot input: one Input, the answer's 4 characters at once.
+  'addition-rnn': chain('addition_rnn: LSTM → RepeatVector → LSTM', "Keras's addition_rnn on its own data (\"535+61\" → \"596 \"): LSTM(128) reads the question, RepeatVector(4) hands its last state to every answer position, LSTM(128, returnSequences) → TimeDistributed(Dense(14, softmax)) writes the 4 characters at once.",
+    [tokens(14), emb(14, 16, false), ['LSTM', { units: 128 }], ['RepeatVector', { n: 4 }], ['LSTM', { units: 128, returnSequences: true }],
+      ['TimeDistributed', {}, ['Dense', { units: 14, activation: 'softmax' }]]],
     { seed: 42, task: 'addition-text', seqLen: 3, optimizer: 'adam', learningRate: 0.005, batchSize: 64, epochs: 1, clipNorm: 1 }),
   'g2p-attention': g2pAttention({ source: 28, target: 72, embed: 32, units: 128 },
     { seed: 42, task: 'cmudict', optimizer: 'adam', learningRate: 0.003, batchSize: 64, epochs: 1, clipNorm: 1 }),

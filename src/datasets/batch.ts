@@ -1,5 +1,5 @@
 /** Samples → one batch of flat typed arrays (the runtime turns them into tensors). */
-import { START } from './pairs.ts';
+import { END, PAD, START } from './pairs.ts';
 import type { Dataset } from './types.ts';
 
 export interface Batch {
@@ -58,4 +58,16 @@ export function collate(ds: Dataset, indices: ArrayLike<number>): Batch {
   const y = output.kind === 'regression' ? new Float32Array(B * yw) : new Int32Array(B * yw);
   samples.forEach((s, b) => y.set(s.y, b * yw));
   return { ...xPart, y, yShape: output.kind === 'regression' ? [B, yw] : perStep ? [B, T] : [B] };
+}
+
+/**
+ * A pair task's targets for a one-Input model that outputs `n` steps at once (`FitResult.aligned`): each row of
+ * `y` ([B, Ty], ending in END) without its END, post-padded with PAD (or cut) to n steps → [B, n].
+ */
+export function alignedTargets(y: Int32Array, yShape: number[], n: number): Int32Array {
+  const [B, Ty] = yShape;
+  const out = new Int32Array(B * n).fill(PAD);
+  for (let b = 0; b < B; b++)
+    for (let t = 0; t < Math.min(n, Ty) && y[b * Ty + t] !== END && y[b * Ty + t] !== PAD; t++) out[b * n + t] = y[b * Ty + t];
+  return out;
 }

@@ -46,6 +46,12 @@ export interface FitResult {
    */
   feeds?: ('x' | 'decoderIn')[];
   /**
+   * Pair tasks, a one-Input model that predicts the whole target at once (Keras's addition_rnn: encoder →
+   * RepeatVector → decoder, no teacher forcing): its number of output steps. It is trained on the target without END,
+   * post-padded with PAD to that many steps, and decoded by the argmax at each step.
+   */
+  aligned?: number;
+  /**
    * A task with several targets (`TaskInfo.heads`): per model output, in `ir.outputs` order, the target it is trained
    * on (`head`, an index into the task's heads, and its name), its loss and loss weight, and its layer's name. The
    * training loss is Σ weight · loss over them; `loss` and `metric` are then those of the task's first target.
@@ -149,10 +155,11 @@ function checkHead(out: IRLayer, target: TaskInfo['output'], loss: LossKind, pre
  * skips the padding.
  */
 function checkSeq2seq(ir: ModelIR, task: TaskInfo, issues: FitIssue[], err: (code: FitCode, message: string, fix: string, nodeId?: string) => void): FitResult {
-  const result = (feeds?: FitResult['feeds']): FitResult => ({ ok: !issues.some((i) => i.severity === 'error'), issues, loss: 'ce', perStep: true, metric: 'accuracy', ...(feeds ? { feeds } : {}) });
+  const result = (feeds?: FitResult['feeds'], aligned?: number): FitResult => ({ ok: !issues.some((i) => i.severity === 'error'), issues, loss: 'ce', perStep: true, metric: 'accuracy', ...(feeds ? { feeds } : {}), ...(aligned ? { aligned } : {}) });
+  if (ir.inputs.length === 1 && ir.outputs.length === 1) return checkAligned(ir, task, err, result);
   if (ir.inputs.length !== 2 || ir.outputs.length !== 1) {
-    err('F_SEQ_INPUTS', `"${task.title}" trains an encoder–decoder: two Inputs (source, and the decoder's shifted target) and one output; the model has ${ir.inputs.length} input(s) and ${ir.outputs.length} output(s).`,
-      "Add a second token Input for the decoder and start the decoder's recurrent layer from the encoder's final states.");
+    err('F_SEQ_INPUTS', `"${task.title}" trains an encoder–decoder (two Inputs: source, and the decoder's shifted target) or a one-Input model that outputs the whole target; the model has ${ir.inputs.length} input(s) and ${ir.outputs.length} output(s).`,
+      "Add a second token Input for the decoder and start the decoder's recurrent layer from the encoder's final states, or keep one Input and one output.");
     return result();
   }
   const roles = seq2seqRoles(ir);
@@ -182,4 +189,25 @@ function checkSeq2seq(ir: ModelIR, task: TaskInfo, issues: FitIssue[], err: (cod
   else if (dims[1] !== V)
     err('F_CLASSES', `The target vocabulary has ${V} tokens but the final Dense has ${dims[1]} units.`, `Set the final Dense to ${V} units.`, out.id);
   return result(ir.inputs.map((id) => (id === roles.encoder ? 'x' : 'decoderIn')));
+}
+
+/**
+ * A pair task on a one-Input model (Keras's addition_rnn: LSTM → RepeatVector(n) → LSTM(returnSequences) →
+ * TimeDistributed(Dense(softmax))): the source ids in, a softmax over the target vocabulary at each of n steps out,
+ * n = the longest target without END.
+ */
+function checkAligned(ir: ModelIR, task: TaskInfo, err: Err, result: (feeds?: FitResult['feeds'], aligned?: number) => FitResult): FitResult {
+  if (task.output.kind !== 'sequence') return result();
+  const { classes: V, length: n } = task.output;
+  const out = ir.layers.find((l) => l.id === ir.outputs[0])!;
+  checkInput(ir.layers.find((l) => l.id === ir.inputs[0])!, task, err);
+  const dims = out.outputShape.dims;
+  if (dims.length !== 2 || dims[0] !== n)
+    err('F_PER_STEP', `With one Input, "${task.title}" needs the whole answer at once: ${n} steps of a softmax (the longest target); the model outputs ${dims.length === 2 ? `${dims[0] ?? 'as many steps as its input'}` : 'one vector'}.`,
+      `Repeat the encoder's last state ${n} times (RepeatVector(${n})) into a recurrent layer with returnSequences, then a Dense(${V}, softmax) per step.`, out.id);
+  else if (modelLoss(ir).kind !== 'ce')
+    err('F_ACTIVATION', `Each step predicts one of ${V} target tokens, but the model does not end with a softmax.`, `End with Dense(${V}, softmax) at every step.`, out.id);
+  else if (dims[1] !== V)
+    err('F_CLASSES', `The target vocabulary has ${V} tokens but the final Dense has ${dims[1]} units.`, `Set the final Dense to ${V} units.`, out.id);
+  return result(['x'], n);
 }

@@ -1,5 +1,5 @@
 /** The dataset picker's tasks, by id (the id is what `training.task` and `--task` name). */
-import { adding, addingHeads, copy, firstToken, parity, temporalOrder } from './synthetic.ts';
+import { adding, addingHeads, copy, firstToken, parity, sineForecast, temporalOrder } from './synthetic.ts';
 import { agreement, negation, newsTitles } from './toys.ts';
 import { chars, names, spam } from './corpus.ts';
 import { additionText, reversal } from './pairs.ts';
@@ -7,7 +7,7 @@ import { cmudict, cmudictNoStress } from './cmudict.ts';
 import type { TaskDef } from './types.ts';
 
 export const TASKS: Record<string, TaskDef> = Object.fromEntries(
-    [adding, addingHeads, copy, temporalOrder, parity, firstToken, negation, agreement, newsTitles, spam, names, chars, additionText, reversal, cmudict, cmudictNoStress]
+    [adding, addingHeads, copy, temporalOrder, parity, firstToken, sineForecast, negation, agreement, newsTitles, spam, names, chars, additionText, reversal, cmudict, cmudictNoStress]
     .map((t) => [t.id, t]),
 );
 
@@ -17,7 +17,7 @@ export async function loadTask(id: string | undefined): Promise<void> {
 }
 
 export * from './types.ts';
-export { collate, type Batch } from './batch.ts';
+export { alignedTargets, collate, type Batch } from './batch.ts';
 export { parseCsvDataset, CSV_MAX_BYTES, CSV_MAX_ROWS } from './csv.ts';
 export { TRAINING_DEFAULTS, withTrainingDefaults, type ResolvedTraining } from './defaults.ts';
 export { checkFit, headsBaseline, type FitResult, type FitIssue, type LossKind } from './fit.ts';

@@ -111,7 +111,7 @@ export function pairDataset(o: PairDatasetOptions): PairDataset {
     info: {
       ...o.info,
       input: { kind: 'tokens', vocabSize: sourceVocab.length },
-      output: { kind: 'sequence', classes: targetVocab.length, classNames: targetVocab },
+      output: { kind: 'sequence', classes: targetVocab.length, classNames: targetVocab, length: o.maxTarget },
       length: o.sourceLength,
       baseline: { ...baseline, what: 'each target token predicted by its training frequency alone (unigram model)' },
     },

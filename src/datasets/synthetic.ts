@@ -267,3 +267,69 @@ export const firstToken: TaskDef = {
     };
   },
 };
+
+/** The forecast's horizon: the target is the signal this many steps after the window's last step. */
+export const FORECAST_HORIZON = 4;
+const FORECAST_OMEGA = [0.05, 0.25] as const;
+const FORECAST_AMPLITUDE = [0.5, 1] as const;
+const FORECAST_NOISE = 0.1;
+
+/**
+ * The persistence forecast's MSE (repeat the window's last observed value), in closed form. With
+ * s(t) = Σₖ aₖ sin(ωₖ t + φₖ), φₖ ~ U[0, 2π): E[(s(t+h) − s(t))²] = Σₖ E[aₖ²] (1 − E[cos ωₖh]), where
+ * E[a²] = (b³ − a³) / (3(b − a)) for a ~ U[a, b] and E[cos ωh] = (sin(ω₁h) − sin(ω₀h)) / (h(ω₁ − ω₀)) for ω ~ U[ω₀, ω₁];
+ * the last value also carries its noise (variance σ²), the target none.
+ */
+export function persistenceMse(h: number): number {
+  const [a0, a1] = FORECAST_AMPLITUDE;
+  const [w0, w1] = FORECAST_OMEGA;
+  const ea2 = (a1 ** 3 - a0 ** 3) / (3 * (a1 - a0));
+  const ecos = (Math.sin(w1 * h) - Math.sin(w0 * h)) / (h * (w1 - w0));
+  return 2 * ea2 * (1 - ecos) + FORECAST_NOISE ** 2;
+}
+
+/**
+ * Forecasting: a window of T noisy values of s(t) = a₁ sin(ω₁t + φ₁) + a₂ sin(ω₂t + φ₂), each sample with its own
+ * a ~ U[0.5, 1], ω ~ U[0.05, 0.25] (periods of 25–126 steps), φ ~ U[0, 2π), plus uniform noise of standard deviation
+ * 0.1; the target is the noise-free s(T − 1 + h), h = FORECAST_HORIZON steps after the window. Baseline: the
+ * persistence forecast (the last value seen), whose MSE `persistenceMse` gives in closed form.
+ */
+export const sineForecast: TaskDef = {
+  id: 'sine-forecast',
+  title: 'Forecast a noisy series',
+  summary: `Predict a noisy sum of two sines ${FORECAST_HORIZON} steps after the window; repeating the last value is the baseline.`,
+  group: 'forecasting',
+  seqLen: { default: 48, min: 8, max: 500, label: 'Window length T' },
+  make(o) {
+    const T = clampLen(o, 48, 8, 500);
+    const h = FORECAST_HORIZON;
+    const halfWidth = FORECAST_NOISE * Math.sqrt(3); // U[−w, w] has variance w²/3
+    const gen = (i: number) => {
+      const r = sampleRng(o.seed, i);
+      const waves = [0, 1].map(() => ({
+        a: FORECAST_AMPLITUDE[0] + r.next() * (FORECAST_AMPLITUDE[1] - FORECAST_AMPLITUDE[0]),
+        w: FORECAST_OMEGA[0] + r.next() * (FORECAST_OMEGA[1] - FORECAST_OMEGA[0]),
+        phi: r.next() * 2 * Math.PI,
+      }));
+      const s = (t: number) => waves.reduce((acc, { a, w, phi }) => acc + a * Math.sin(w * t + phi), 0);
+      const x = new Float32Array(T);
+      for (let t = 0; t < T; t++) x[t] = s(t) + (2 * r.next() - 1) * halfWidth;
+      return { x, T, y: [s(T - 1 + h)] };
+    };
+    return {
+      info: {
+        id: 'sine-forecast', title: 'Forecast a noisy series',
+        description: `T=${T} noisy values of a sum of two sines (random amplitudes, periods of 25–126 steps and phases, noise σ = ${FORECAST_NOISE}); target: the noise-free value ${h} steps after the window.`,
+        input: { kind: 'features', features: 1 }, output: { kind: 'regression', units: 1 }, length: T,
+        baseline: { loss: persistenceMse(h), what: `repeat the window's last value (the persistence forecast, MSE ${persistenceMse(h).toFixed(3)})` },
+        params: { T, horizon: h },
+      },
+      trainSize: TRAIN, valSize: VAL,
+      sample: gen,
+      show(i) {
+        const s = gen(i);
+        return { input: `${T} values, the last ${Array.from(s.x.slice(-4), fmt).join(', ')}`, target: `${fmt(s.y[0])} (${h} steps later)` };
+      },
+    };
+  },
+};

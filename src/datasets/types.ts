@@ -17,9 +17,10 @@ export type OutputSpec =
   | { kind: 'classes'; classes: number; perStep: boolean; classNames?: string[] }
   /**
    * A target sequence of token ids over a target vocabulary of `classes` (PAD, START, END, symbols), of its own
-   * length: a sequence-to-sequence pair task (src/datasets/pairs.ts), trained with teacher forcing.
+   * length: a sequence-to-sequence pair task (src/datasets/pairs.ts), trained with teacher forcing. `length` is the
+   * longest target without END: a one-Input model (Keras's addition_rnn) predicts that many steps at once.
    */
-  | { kind: 'sequence'; classes: number; classNames: string[] };
+  | { kind: 'sequence'; classes: number; classNames: string[]; length: number };
 
 export interface Baseline {
   /** The loss of the best memoryless/constant predictor. */
@@ -109,7 +110,7 @@ export interface TaskDef {
   id: string;
   title: string;
   summary: string;
-  group: 'long-lag' | 'toy language' | 'corpus' | 'sequence to sequence';
+  group: 'long-lag' | 'forecasting' | 'toy language' | 'corpus' | 'sequence to sequence';
   seqLen?: SeqLenSpec;
   make(opts: MakeOptions): Dataset;
   /**

@@ -24,6 +24,8 @@ import { isRecurrentKind, LAYERS, portsOf, stateNames } from '../layers/index.ts
 export interface DecoderState {
   rnn: Float32Array[][];
   memory: { data: Float32Array; shape: number[] }[][];
+  /** A one-Input model (`FitResult.aligned`) predicts every step at once: the log p of the steps still to come. */
+  ahead?: Float32Array[];
 }
 
 const isAttention = (kind: string) => kind === 'Attention' || kind === 'AdditiveAttention';
@@ -42,6 +44,7 @@ type RnnLayer = tf.layers.Layer & { cell: { call(inputs: tf.Tensor[], kwargs: Re
  * Throws a one-line reason when the decoder has a layer the step walk cannot run one step at a time.
  */
 export function buildInference(model: tf.LayersModel, ir: ModelIR): Seq2seqInference {
+  if (ir.inputs.length === 1) return alignedInference(model);
   const w = decoderWalk(ir);
   if (!w.ok) throw new Error(w.message);
   const { path, recurrent, stateSources } = w.walk;
@@ -98,6 +101,28 @@ export function buildInference(model: tf.LayersModel, ir: ModelIR): Seq2seqInfer
   };
   // The encoder sub-model owns no weights (its layers are the trained model's): disposing the model frees them.
   return { encode, step };
+}
+
+/**
+ * Inference for a one-Input model that outputs the whole target at once (Keras's addition_rnn): `encode` runs the
+ * model on the source and keeps log p of each output step; each decoding step hands out the next one, whatever the
+ * previous token, and after the last step only END remains. Greedy decoding is then the argmax at every step.
+ */
+function alignedInference(model: tf.LayersModel): Seq2seqInference {
+  const [, n, V] = model.outputs[0].shape as number[];
+  const endOnly = Float32Array.from({ length: V }, (_, k) => (k === END ? 0 : -Infinity));
+  return {
+    encode(source) {
+      const p = tf.tidy(() => tf.log(tf.clipByValue(model.predict(tf.tensor2d(Array.from(source), [1, source.length], 'int32')) as tf.Tensor, 1e-30, 1)));
+      const data = p.dataSync() as Float32Array;
+      p.dispose();
+      return { rnn: [], memory: [], ahead: Array.from({ length: n }, (_, t) => data.slice(t * V, (t + 1) * V)) };
+    },
+    step: (state) => {
+      const [next, ...rest] = state.ahead!;
+      return { logProbs: next ?? endOnly, state: { ...state, ahead: rest } };
+    },
+  };
 }
 
 export interface DecodeChoice {

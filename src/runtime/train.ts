@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SimdAdam, SimdMomentum, SimdRMSProp } from './simd/optimizers.ts';
 import type { ModelIR } from '../compiler/index.ts';
-import { collate, deriveSeed, permutation, Rng, type Batch, type Dataset, type FitResult, type LossKind, type PairDataset } from '../datasets/index.ts';
+import { alignedTargets, collate, deriveSeed, permutation, Rng, type Batch, type Dataset, type FitResult, type LossKind, type PairDataset } from '../datasets/index.ts';
 import { buildInference, decodeScore } from './seq2seq.ts';
 
 export type OptimizerName = 'adam' | 'rmsprop' | 'sgd';
@@ -167,10 +167,12 @@ export const scaleGrads = (grads: tf.NamedTensorMap, factor: number): tf.NamedTe
 
 /**
  * A batch as the model's input tensors and the targets, one per output. A pair task's batch feeds each of the model's
- * Inputs what `fit.feeds` names for it: the source ids or the decoder input of teacher forcing; a task with several
+ * Inputs what `fit.feeds` names for it: the source ids or the decoder input of teacher forcing (a one-Input model that
+ * outputs the whole target at once, `fit.aligned`, gets the source and the target without END); a task with several
  * targets gives each output the target `fit.outputs` names for it.
  */
-export function batchTensors(b: Batch, fit: Pick<FitResult, 'feeds' | 'outputs'>): { x: tf.Tensor[]; y: tf.Tensor[] } {
+export function batchTensors(b: Batch, fit: Pick<FitResult, 'feeds' | 'outputs' | 'aligned'>): { x: tf.Tensor[]; y: tf.Tensor[] } {
+  if (fit.aligned) return { x: [tf.tensor(b.x, b.xShape, 'int32')], y: [tf.tensor(alignedTargets(b.y as Int32Array, b.yShape, fit.aligned), [b.yShape[0], fit.aligned], 'int32')] };
   const x = fit.feeds
     ? fit.feeds.map((f) => (f === 'x' ? tf.tensor(b.x, b.xShape, 'int32') : tf.tensor(b.decoderIn!, b.yShape, 'int32')))
     : [tf.tensor(b.x, b.xShape, b.xDtype)];

@@ -26,6 +26,8 @@ const ARCHITECTURE: Record<string, string> = {
   'copy-lstm.json': 'Input(None,None,10) LSTM(None,None,40) Dense(None,None,10)',
   'char-lstm.json': 'Input(None,None,84) LSTM(None,None,128) Dense(None,None,84)',
   'conv-bilstm-spam.json': 'Input(None,None) Embedding(None,None,64) Conv1D(None,None,64) MaxPooling1D(None,None,64) Bidirectional(None,64) Dense(None,2)',
+  'conv-lstm-forecast.json': 'Input(None,None,1) Conv1D(None,None,32) MaxPooling1D(None,None,32) LSTM(None,64) Dense(None,1)',
+  'addition-rnn.json': 'Input(None,None) Embedding(None,None,16) LSTM(None,128) RepeatVector(None,4,128) LSTM(None,4,128) TimeDistributed(None,4,14)',
   'lstm-tagger.json': 'Input(None,None,10) LSTM(None,None,64) LSTM(None,None,64) TimeDistributed(None,None,10)',
 };
 

@@ -20,6 +20,8 @@ describe('task ↔ model fit', () => {
     expect(fitOf('copy-lstm', 'copy', 20)).toMatchObject({ ok: true, loss: 'ce', perStep: true, issues: [] });
     expect(fitOf('char-lstm', 'chars')).toMatchObject({ ok: true, loss: 'ce', perStep: true, issues: [] });
     expect(fitOf('lesson-lstm', 'news-titles')).toMatchObject({ ok: true, loss: 'ce', metric: 'accuracy', issues: [] });
+    expect(fitOf('conv-lstm-forecast', 'sine-forecast')).toMatchObject({ ok: true, loss: 'mse', metric: 'mse', perStep: false, issues: [] });
+    expect(fitOf('addition-rnn', 'addition-text')).toMatchObject({ ok: true, loss: 'ce', perStep: true, feeds: ['x'], aligned: 4, issues: [] });
   });
   it('warns, without refusing, when the softmax has more units than classes', () => {
     const r = fitOf('lesson-lstm', 'names');

@@ -53,6 +53,28 @@ describe('adding problem (uRNN variant)', () => {
   });
 });
 
+describe('sine forecast', () => {
+  const T = 48;
+  const ds = make('sine-forecast', T);
+  const n = 20000;
+  it('baseline: the persistence forecast (last value) has the closed-form MSE, measured on the data', () => {
+    // 2·E[a²](1 − E[cos 4ω]) + σ² with a ~ U[0.5, 1], ω ~ U[0.05, 0.25], σ = 0.1, worked out by hand (python3).
+    expect(ds.info.baseline.loss).toBeCloseTo(0.2392476, 6);
+    let se = 0;
+    for (let i = 0; i < n; i++) {
+      const s = ds.sample(i);
+      expect(s.T).toBe(T);
+      se += (s.y[0] - s.x[T - 1]) ** 2;
+    }
+    expect(Math.abs(se / n - ds.info.baseline.loss)).toBeLessThan(0.01);
+  });
+  it('the window is two unit-scale sines plus noise: mean square E[a²] + σ² = 0.5933', () => {
+    let sq = 0;
+    for (let i = 0; i < n; i++) for (const v of Array.from(ds.sample(i).x)) sq += v * v;
+    expect(Math.abs(sq / (n * T) - 0.59333)).toBeLessThan(0.01);
+  });
+});
+
 describe('copy memory', () => {
   it('10 symbols, T−1 blanks, delimiter, 10 blanks → T+10 blanks then the symbols; baseline 10 ln 8/(T+20)', () => {
     const T = 30;

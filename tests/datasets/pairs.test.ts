@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/index.ts';
-import { checkFit, collate, END, PAD, START, TASKS, type PairDataset } from '../../src/datasets/index.ts';
+import { alignedTargets, checkFit, collate, END, PAD, START, TASKS, type PairDataset } from '../../src/datasets/index.ts';
 import { chainDoc } from '../../src/graph/index.ts';
 import { additionQuestions } from '../../src/datasets/pairs.ts';
 
@@ -116,10 +116,24 @@ describe('teacher-forcing triples (collate on a pair task)', () => {
     expect(ds.encode!('12+x')).toEqual([13, 13, 13, 1, 12, 4, 3]);
   });
 
-  it('the fit check refuses a one-input classifier on a pair task with a one-line reason', () => {
-    const ir = compile(chainDoc([['Input', { inputType: 'tokens', vocabSize: 14, length: 0 }], ['Embedding', { inputDim: 14, outputDim: 4 }], ['LSTM', { units: 4, returnSequences: true }], ['Dense', { units: 14, activation: 'softmax' }]])).ir!;
-    const fit = checkFit(ir, make('addition-text').info);
-    expect(fit.ok).toBe(false);
-    expect(fit.issues.map((i) => i.code)).toEqual(['F_SEQ_INPUTS']);
+  it('a one-Input model must output the whole answer at once (addition_rnn): refused with the steps it needs, else fed the source', () => {
+    const tail = (n: number | null, units = 14): Parameters<typeof chainDoc>[0] => [['Input', { inputType: 'tokens', vocabSize: 14, length: 0 }], ['Embedding', { inputDim: 14, outputDim: 4 }],
+      ...(n === null ? [] : [['LSTM', { units: 4 }], ['RepeatVector', { n }]] as Parameters<typeof chainDoc>[0]), ['LSTM', { units: 4, returnSequences: true }], ['Dense', { units, activation: 'softmax' }]];
+    const fitOf = (n: number | null, units?: number) => checkFit(compile(chainDoc(tail(n, units))).ir!, make('addition-text').info);
+    // Per-step over the source's 7 steps, or 5 repeats: not the answer's 3 + 1 characters.
+    for (const n of [null, 5]) {
+      const fit = fitOf(n);
+      expect(fit.ok).toBe(false);
+      expect(fit.issues.map((i) => i.code)).toEqual(['F_PER_STEP']);
+      expect(fit.issues[0].fix).toMatch(/RepeatVector\(4\)/);
+    }
+    expect(fitOf(4, 12).issues.map((i) => i.code)).toEqual(['F_CLASSES']);
+    expect(fitOf(4)).toMatchObject({ ok: true, issues: [], loss: 'ce', feeds: ['x'], aligned: 4 });
+  });
+
+  it('aligned targets: each row without its END, post-padded with PAD (or cut) to the model\'s steps', () => {
+    const y = Int32Array.from([7, 8, END, PAD, 9, END, PAD, PAD, 5, 6, 7, END]);
+    expect(Array.from(alignedTargets(y, [3, 4], 3))).toEqual([7, 8, PAD, 9, PAD, PAD, 5, 6, 7]);
+    expect(Array.from(alignedTargets(y, [3, 4], 2))).toEqual([7, 8, 9, PAD, 5, 6]);
   });
 });

@@ -23,7 +23,7 @@ export interface ProbeBatch {
  * A collated batch as the probes take it: each model input fed what training feeds it (`batchTensors`: for a pair
  * task the source ids and the decoder input of teacher forcing), and the training loss's padding rule.
  */
-export function probeTensors(b: Batch, fit: Pick<FitResult, 'feeds'>): ProbeBatch {
+export function probeTensors(b: Batch, fit: Pick<FitResult, 'feeds' | 'aligned'>): ProbeBatch {
   // The probes read a model with one output (probeBlocker), so there is one target.
   const { x, y: [y] } = batchTensors(b, fit);
   return { inputs: x, target: y, skipPad: fit.feeds !== undefined };

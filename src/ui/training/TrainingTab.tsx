@@ -93,7 +93,7 @@ const SetupColumn = memo(function SetupColumn({ preview }: { preview: Preview })
       <label className="tr-field">
         <span>Task</span>
         <select value={s.task} disabled={busy} data-testid="task-select" onChange={(e) => updateTraining({ task: e.target.value, seqLen: TASKS[e.target.value]?.seqLen?.default })}>
-          {(['long-lag', 'toy language', 'corpus', 'sequence to sequence'] as const).map((g) => (
+          {(['long-lag', 'forecasting', 'toy language', 'corpus', 'sequence to sequence'] as const).map((g) => (
             <optgroup key={g} label={g}>
               {Object.values(TASKS).filter((d) => d.group === g).map((d) => <option key={d.id} value={d.id}>{d.title}</option>)}
             </optgroup>
