@@ -13,7 +13,7 @@ it('trains the lstm_seq2seq preset on addition and decodes a typed question', as
   await expect.poll(() => p.getByTestId('dataset-preview').textContent()).toMatch(/addition_rnn/);
   await p.getByTestId('train').click();
   await expect.poll(() => trainingStep(p), { timeout: 120_000, interval: 200 }).toBeGreaterThan(2);
-  await expect.poll(() => p.getByTestId('engine').textContent()).toMatch(/stock tfjs layers/);
+  await expect.poll(() => p.getByTestId('engine').textContent()).toMatch(/wasm SIMD kernels/);
   await p.getByTestId('stop').click();
   await expect.poll(() => p.getByTestId('train-status').textContent(), { timeout: 120_000 }).toBe('stopped');
   expect(await p.getByTestId('try-run').textContent()).toBe('Decode');

@@ -8,6 +8,7 @@ import { planFor, TrainSession, type SessionEvent } from '../../src/runtime/trai
 import type { TrainSettings } from '../../src/runtime/train.ts';
 import { chain } from '../fixtures/graphs.ts';
 import { memoryRuns } from './runs-double.ts';
+import { loadTask } from '../../src/datasets/index.ts';
 
 beforeAll(async () => {
   await initTfNode('wasm');
@@ -60,4 +61,18 @@ describe('training session', () => {
     expect(g.output.startsWith('Ma')).toBe(true);
     expect(g.output).not.toContain('\n');
   });
+});
+
+describe('an encoder–decoder records its probes while it trains (as the app does)', () => {
+  it('takes snapshots of both recurrent layers, on the kernels that take initial states', async () => {
+    await loadTask('addition-text');
+    const s = new TrainSession('nowhere://', memoryRuns().runs);
+    const events: SessionEvent[] = [];
+    const doc = readFileSync(new URL('../../presets/seq2seq-addition.json', import.meta.url), 'utf8');
+    const r = await s.start({ docText: doc, settings: { ...settings, batchSize: 16, steps: 4 }, recordEvery: 2 }, 'wasm', (e) => events.push(e));
+    expect(r.status).toBe('done');
+    const snaps = events.filter((e) => e.type === 'snapshot');
+    expect(snaps.length).toBeGreaterThan(0);
+    expect((snaps[0] as Extract<SessionEvent, { type: 'snapshot' }>).snapshot.layers.length).toBe(2);
+  }, 120_000);
 });

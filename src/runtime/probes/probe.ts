@@ -123,7 +123,8 @@ export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.
   const targets = probeTargets(model, ir);
   const lossKind = modelLoss(ir).kind;
   const skipPad = opts.skipPad ?? false;
-  if (opts.fast && targets.every((t) => isFused(t.layer)) && !ir.layers.some((l) => isAttentionKind(l.kind))) return probeFast(model, ir, targets, inputs, target, lossKind, wantGates, skipPad);
+  // The fast path feeds one input (an encoder–decoder, whose layers run fused since they take initial states, walks).
+  if (opts.fast && inputs.length === 1 && targets.every((t) => isFused(t.layer)) && !ir.layers.some((l) => isAttentionKind(l.kind))) return probeFast(model, ir, targets, inputs, target, lossKind, wantGates, skipPad);
   const [B, T] = inputs[0].shape as [number, number];
   const sources = targetInputs(ir, targets);
   const steps = sources.map((i) => inputs[i].shape[1]!);
