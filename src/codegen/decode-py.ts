@@ -8,6 +8,7 @@
  * the vocabularies, how a typed word is read, the specials and the cap.
  */
 import { decoderWalk, type DecoderWalk, type IRLayer, type ModelIR } from '../compiler/index.ts';
+import { isAttentionKind } from '../graph/types.ts';
 import { isRecurrentKind, LAYERS, portsOf, stateNames } from '../layers/index.ts';
 import { identifiers, portKey, portVars, pyStr } from './escape.ts';
 import { maskFlow } from './masks.ts';
@@ -21,7 +22,7 @@ const ind = (lines: string[]) => lines.map((s) => `    ${s}`).join('\n');
  */
 export function decodable(ir: ModelIR): DecoderWalk | null {
   const w = ir.inputs.length === 2 ? decoderWalk(ir) : null;
-  return w?.ok && !w.walk.path.some((l) => l.kind === 'Attention' || l.kind === 'AdditiveAttention' || l.kind === 'TimeDistributed') ? w.walk : null;
+  return w?.ok && !w.walk.path.some((l) => isAttentionKind(l.kind) || l.kind === 'TimeDistributed') ? w.walk : null;
 }
 
 /** Per decoder recurrent layer, the Python expressions of its initial states: the encoder's, or zeros. */

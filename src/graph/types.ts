@@ -45,6 +45,9 @@ export type LayerKind = (typeof LAYER_KINDS)[number];
 export const RECURRENT_KINDS = ['SimpleRNN', 'LSTM', 'GRU'] as const;
 export type RecurrentKind = (typeof RECURRENT_KINDS)[number];
 export const isRecurrentKind = (k: string): k is RecurrentKind => (RECURRENT_KINDS as readonly string[]).includes(k);
+/** The attention kinds: query, value (and key) in; output and the attention weights (`scores`) out. */
+export const ATTENTION_KINDS = ['Attention', 'AdditiveAttention'] as const;
+export const isAttentionKind = (k: string): k is (typeof ATTENTION_KINDS)[number] => (ATTENTION_KINDS as readonly string[]).includes(k);
 /**
  * The wrapper kinds and the kinds each one can hold: a wrapper holds exactly one such layer as a child node (the
  * registry's `wraps` is its entry here).

@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { statesMasked, type ModelIR } from '../compiler/index.ts';
 import { beamSearch, END, errorRates, greedyDecode, START, withoutEnd, type ErrorRates, type Hypothesis, type PairDataset, type StepFn } from '../datasets/index.ts';
 import { decoderWalk } from '../datasets/fit.ts';
+import { isAttentionKind } from '../graph/types.ts';
 import { isRecurrentKind, LAYERS, portsOf, stateNames } from '../layers/index.ts';
 
 /**
@@ -28,7 +29,6 @@ export interface DecoderState {
   ahead?: Float32Array[];
 }
 
-const isAttention = (kind: string) => kind === 'Attention' || kind === 'AdditiveAttention';
 
 export interface Seq2seqInference {
   /** Runs the encoder on one source (ids) and returns the decoder's initial states. */
@@ -48,7 +48,7 @@ export function buildInference(model: tf.LayersModel, ir: ModelIR): Seq2seqInfer
   const w = decoderWalk(ir);
   if (!w.ok) throw new Error(w.message);
   const { path, recurrent, stateSources } = w.walk;
-  const attention = path.filter((l) => isAttention(l.kind));
+  const attention = path.filter((l) => isAttentionKind(l.kind));
   const byId = new Map(ir.layers.map((l) => [l.id, l]));
   const portTensor = (layer: (typeof path)[number], port: string) => {
     const out = model.getLayer(layer.name).output;
@@ -86,7 +86,7 @@ export function buildInference(model: tf.LayersModel, ir: ModelIR): Seq2seqInfer
           const [h, ...states] = (layer as RnnLayer).cell.call([x, ...state.rnn[r].map((s) => tf.tensor2d(s, [1, s.length]))], { training: false });
           next.rnn[r] = states.map((s) => s.dataSync() as Float32Array);
           vals.set(l.id, l.params.returnSequences ? tf.expandDims(h, 1) : h);
-        } else if (isAttention(l.kind)) {
+        } else if (isAttentionKind(l.kind)) {
           // [query, value, (key), value mask] → [output, scores], as the layer was applied in training.
           const memory = state.memory[attention.indexOf(l)].map((m) => tf.tensor(m.data, [1, ...m.shape]));
           vals.set(l.id, (layer.apply([...ins, ...memory], { training: false }) as tf.Tensor[])[0]);

@@ -2,8 +2,6 @@
  * The with/without-attention pair's settings and results (attention-pair.ts), in one place that the app (Inside
  * tab, lesson) and the measuring script read. No tfjs here: the store and the UI import it.
  */
-export const ATTENTION_KINDS = ['Attention', 'AdditiveAttention'] as const;
-
 /** Which model of the pair: the graph without its attention, or with it. */
 export type PairRun = 'without' | 'with';
 export const PAIR_LABELS: Record<PairRun, string> = { without: 'without attention', with: 'with attention' };

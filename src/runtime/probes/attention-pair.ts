@@ -9,7 +9,8 @@ import type { GraphDoc } from '../../graph/index.ts';
 import { loadTask } from '../../datasets/index.ts';
 import { buildModel } from '../build.ts';
 import { Trainer } from '../train.ts';
-import { ATTENTION_KINDS, attentionPairSettings, PAIR_LABELS, type AttentionPairModel, type AttentionPairOptions, type AttentionPairResult, type PairRun } from './attention-pair-settings.ts';
+import { isAttentionKind } from '../../graph/types.ts';
+import { attentionPairSettings, PAIR_LABELS, type AttentionPairModel, type AttentionPairOptions, type AttentionPairResult, type PairRun } from './attention-pair-settings.ts';
 import { prepare, probeMessage, type ProbeMessage } from './race.ts';
 import { medianPerStep } from './stats.ts';
 
@@ -20,14 +21,13 @@ export type AttentionPairEvent =
   | { type: 'probe'; run: PairRun; probe: ProbeMessage }
   | { type: 'done'; run: PairRun; result?: AttentionPairModel };
 
-const isAttention = (kind: string) => (ATTENTION_KINDS as readonly string[]).includes(kind);
 
 /**
  * `doc` without its attention: each attention layer and the Concatenate it feeds are removed, and whatever read
  * the Concatenate reads the attention's query (the decoder's outputs) instead. Throws when the graph has none.
  */
 export function withoutAttention(doc: GraphDoc): GraphDoc {
-  const att = doc.nodes.filter((n) => isAttention(n.data.kind));
+  const att = doc.nodes.filter((n) => isAttentionKind(n.data.kind));
   if (!att.length) throw new Error('The graph has no Attention or AdditiveAttention layer to take away.');
   const drop = new Set<string>();
   let edges = doc.edges;

@@ -10,7 +10,8 @@ import { isFused, probeFused } from '../fused/index.ts';
 import { meanLoss } from '../train.ts';
 import { PROBE_GATES, type StateProbes } from './cells.ts';
 import { summarizeProbe, type ProbeSummary } from './summary.ts';
-import { isAttentionKind, probeBlocker, probeTargets, targetInputs, targetSteps, walk, type ProbeTarget } from './walk.ts';
+import { isAttentionKind } from '../../graph/types.ts';
+import { probeBlocker, probeTargets, targetInputs, targetSteps, walk, type ProbeTarget } from './walk.ts';
 
 /** One direction of one recurrent layer, probed. Arrays are in processing order (step k = k-th input read). */
 export interface DirectionProbe {

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { modelLoss, type IRLayer, type ModelIR } from '../../compiler/index.ts';
 import { seq2seqRoles } from '../../datasets/fit.ts';
 import { isRecurrentKind, LAYERS, portsOf, type RecurrentKind } from '../../layers/index.ts';
-import type { Params } from '../../graph/types.ts';
+import { isAttentionKind, type Params } from '../../graph/types.ts';
 import { runCell, type CellConfig, type CellRun, type CellWeights, type StateProbes } from './cells.ts';
 
 /** One direction of one recurrent layer. */
@@ -187,9 +187,6 @@ export interface WalkResult {
   /** Per attention layer (topological order), its weights [B, Tq, Tv]: row i, query step i over the value steps. */
   attention: { id: string; name: string; scores: tf.Tensor3D }[];
 }
-
-/** The attention kinds, whose `scores` port the probes record. */
-export const isAttentionKind = (kind: string): boolean => kind === 'Attention' || kind === 'AdditiveAttention';
 
 /**
  * The forward pass with probes. Must run inside `tf.tidy` or a gradient function.

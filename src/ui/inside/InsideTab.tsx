@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { isAttentionKind } from '../../graph/index.ts';
 import { selectCompiled, selectDoc, setDockTab, useStore } from '../../store/index.ts';
 import {
   probeCurrentGraph, RACE_DEFAULTS, RACE_RANGES, runAttentionPair, runRace, selectActiveProbe, setActiveRun, setDirection, setExample, setRecordEvery, stopRace, useInside,
@@ -90,7 +91,7 @@ export function InsideTab() {
   const panelWidth = (w: number) => Math.max(240, Math.min(w, avail - 20));
   const race = (o: { seqLen?: number; units?: number } = {}) =>
     void runRace(doc, { seqLen: o.seqLen ?? T, units: o.units ?? units, steps: num(steps, RACE_DEFAULTS.steps), every: num(every, RACE_DEFAULTS.every) });
-  const hasAttention = doc.nodes.some((n) => n.data.kind === 'Attention' || n.data.kind === 'AdditiveAttention');
+  const hasAttention = doc.nodes.some((n) => isAttentionKind(n.data.kind));
   const pair = (o: { seqLen?: number; units?: number } = {}) => void runAttentionPair(doc, { seqLen: o.seqLen ?? T, units: o.units ?? units });
   // One control, an immediate effect: moving a slider re-runs the race (or the attention pair on screen) once the slider rests for a moment.
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
