@@ -133,7 +133,7 @@ takes a sentence: \`${target === 'tfjs' ? 'node predict.mjs' : 'python3 predict.
 ## Files
 
 ${files[target]}${info.pairs && target !== 'tfjs' && decodable(ir) ? `
-- \`decode.py\` + \`vocab.json\`: an encoder–decoder decodes words as the app's "try it" does, token for token:
+- \`decode.py\` + \`vocab.json\`: decodes words as the app's "try it" does, token for token:
   \`python3 decode.py WORD ... [--beam K] [--json]\` (or one word per line on stdin).` : ''}${target === 'tfjs' ? '' : `
 
 ## Training data

@@ -3,6 +3,7 @@
  * and how the graph runs step by step at inference. Pure; shared by the fit check, the runtime's inference and the
  * exported decode.py.
  */
+import { isAttentionKind } from '../graph/types.ts';
 import { isRecurrentKind } from '../layers/index.ts';
 import type { IRLayer, ModelIR } from './compile.ts';
 
@@ -56,8 +57,8 @@ export interface DecoderWalk {
 /**
  * The step-by-step inference of a training graph (docs/seq2seq.md), shared by the runtime and the exported decode.py:
  * the encoder runs once up to the states that start the decoder; the decoder's own layers then run one token at a
- * time. Refused in one line when a decoder layer reads anything outside the decoder, reads the future (a wrapper)
- * or goes backwards.
+ * time. Refused in one line when a decoder layer reads anything outside the decoder, reads the future (a wrapper),
+ * goes backwards or is a causal attention.
  */
 export function decoderWalk(ir: ModelIR): { ok: true; walk: DecoderWalk } | { ok: false; message: string } {
   const roles = seq2seqRoles(ir);
@@ -70,6 +71,9 @@ export function decoderWalk(ir: ModelIR): { ok: true; walk: DecoderWalk } | { ok
     if (outside) return { ok: false, message: `Step-by-step decoding reads only the decoder's own layers; "${l.name}" also reads "${byId.get(outside)!.name}".` };
     if (l.kind === 'Bidirectional') return { ok: false, message: `The decoder's "${l.name}" is a Bidirectional, which cannot run one step at a time (it reads the future).` };
     if (isRecurrentKind(l.kind) && l.params.goBackwards) return { ok: false, message: `The decoder's "${l.name}" goes backwards, which cannot run one step at a time.` };
+    // A causal mask lets query step i see value steps up to i; a one-step query is always step 0, so it would see
+    // only the first value step at every step, unlike training.
+    if (isAttentionKind(l.kind) && l.params.causal) return { ok: false, message: `The decoder's "${l.name}" is causal, which a one-step query cannot be (each step would see only the first encoder step); turn Causal off.` };
   }
   const recurrent = path.filter((l) => isRecurrentKind(l.kind));
   const stateSources = recurrent.flatMap((l) => (l.states ?? []).map((s) => ({ layer: byId.get(s.from)!, port: s.fromPort })));

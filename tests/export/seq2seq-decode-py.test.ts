@@ -1,14 +1,19 @@
 /**
- * Same tokens everywhere (issue 20): an encoder–decoder trained briefly on spelling to sound (CMUdict, seeded) decodes
- * 100 test-split words greedily with the app's runtime (`decodeOne`), with `rnn-studio predict --decode -` and with
- * the PyTorch export's `decode.py` under /usr/bin/python3; the three give the same tokens for every word, and beam
- * search (width 3) agrees between the app and decode.py too. The Keras decode.py cannot run here (no Keras); it is
- * read against Keras's source in tests/codegen/keras-conformance.test.ts.
+ * Same tokens everywhere (issue 20): a pair-task model trained briefly (seeded) decodes 100 test-split sources greedily
+ * with the app's runtime (`decodeOne`), with `rnn-studio predict --decode -` and with the PyTorch export's
+ * `decode.py` under /usr/bin/python3; the three give the same tokens for every source, and beam search (width 3)
+ * agrees between the app and decode.py too. The models: Keras's lstm_seq2seq shape and the spelling-to-sound
+ * attention preset at small size (BiLSTM encoder, AdditiveAttention with its scale over the masked encoder outputs),
+ * both on CMUdict; a dot-product Attention with use_scale and a TimeDistributed(Dense) head on reversal; and the
+ * one-Input addition_rnn preset (RepeatVector, TimeDistributed(Dense)), whose steps are read off one prediction.
+ * The Keras decode.py cannot run here (no Keras); it is read against Keras's source in
+ * tests/codegen/keras-conformance.test.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import type { GraphDoc } from '../../src/graph/index.ts';
 import { loadTask, type PairDataset } from '../../src/datasets/index.ts';
 import { planRun } from '../../src/datasets/plan.ts';
 import { buildModel } from '../../src/runtime/build.ts';
@@ -16,22 +21,23 @@ import { modelFiles } from '../../src/runtime/save.ts';
 import { buildInference, decodeOne } from '../../src/runtime/seq2seq.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
 import { Trainer } from '../../src/runtime/train.ts';
+import { node } from '../fixtures/graphs.ts';
 import { seq2seqDoc } from '../fixtures/seq2seq.ts';
-import { PYTHON, ROOT, scratchDir, writeGraph } from './helpers.ts';
+import { presetDoc, PYTHON, ROOT, scratchDir, writeGraph } from './helpers.ts';
 
 const WORDS = 100;
-const STEPS = 150;
+const BEAM_WORDS = 20;
 
-it(`greedy tokens of ${WORDS} CMUdict test words: the app, the CLI and the PyTorch decode.py agree token for token`, async () => {
+/** Trains `doc` for `steps` seeded steps, then decodes 100 test sources with the app, the CLI and decode.py. */
+async function sameTokens(name: string, doc: GraphDoc, steps: number, minDistinct: number): Promise<void> {
   expect(await initTfNode('wasm')).toBe('wasm');
-  await loadTask('cmudict');
-  const dir = scratchDir('seq2seq-decode-py');
-  const doc = seq2seqDoc({ source: 28, target: 72, embed: 16, units: 64, task: 'cmudict', seed: 7 });
+  await loadTask(doc.training!.task);
+  const dir = scratchDir(`seq2seq-decode-py-${name}`);
   const plan = planRun(doc);
   if (!plan.ok) throw new Error(plan.error);
   const ds = plan.ds as PairDataset;
   const model = buildModel(plan.ir);
-  const trainer = new Trainer(model, ds, plan.fit, { optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 1, steps: STEPS, clipNorm: 1, seed: 7, evalEvery: STEPS, maxValSamples: 32 }, plan.ir);
+  const trainer = new Trainer(model, ds, plan.fit, { optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 1, steps, clipNorm: 1, seed: 7, evalEvery: steps, maxValSamples: 32 }, plan.ir);
   const run = await trainer.run();
   trainer.dispose();
   expect(run.status).toBe('done');
@@ -43,16 +49,16 @@ it(`greedy tokens of ${WORDS} CMUdict test words: the app, the CLI and the PyTor
   writeFileSync(join(weights, 'model.json'), files.modelJson);
   writeFileSync(join(weights, 'weights.bin'), Buffer.from(files.weights));
 
-  // 100 words of the test split, spread over it.
-  const from = ds.trainSize + ds.valSize;
-  const words = Array.from({ length: WORDS }, (_, k) => ds.show(from + Math.floor((k * ds.testSize) / WORDS)).input);
+  // 100 sources of the test split (addition has none: the validation split), spread over it.
+  const [from, size] = ds.testSize ? [ds.trainSize + ds.valSize, ds.testSize] : [ds.trainSize, ds.valSize];
+  const words = Array.from({ length: WORDS }, (_, k) => ds.show(from + Math.floor((k * size) / WORDS)).input);
   const inf = buildInference(model, plan.ir);
   const app = words.map((w) => decodeOne(inf, ds.encode!(w), ds.maxTargetLen));
-  const appBeam = words.slice(0, 20).map((w) => decodeOne(inf, ds.encode!(w), ds.maxTargetLen, { beam: 3 }));
+  const appBeam = words.slice(0, BEAM_WORDS).map((w) => decodeOne(inf, ds.encode!(w), ds.maxTargetLen, { beam: 3 }));
   model.dispose();
 
-  // The model says something word-dependent: different words get different pronunciations.
-  expect(new Set(app.map((t) => t.join(' '))).size).toBeGreaterThan(10);
+  // The model says something source-dependent: different sources get different outputs.
+  expect(new Set(app.map((t) => t.join(' '))).size).toBeGreaterThan(minDistinct);
   const cli = execFileSync('node', [join(ROOT, 'bin/rnn-studio.mjs'), 'predict', graph, '--weights', weights, '--decode', '-', '--json'], { input: words.join('\n'), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] })
     .trim().split('\n').map((l) => JSON.parse(l) as { source: string; tokens: number[] });
   expect(cli.map((r) => r.source)).toEqual(words);
@@ -66,5 +72,45 @@ it(`greedy tokens of ${WORDS} CMUdict test words: the app, the CLI and the PyTor
   expect(torch.map((r) => r.tokens)).toEqual(app);
   // decode.py shows what the app shows.
   expect(torch.map((r) => r.output)).toEqual(app.map((t) => ds.showTarget(t)));
-  expect(py(['--beam', '3'], words.slice(0, 20)).map((r) => r.tokens)).toEqual(appBeam);
+  expect(py(['--beam', '3'], words.slice(0, BEAM_WORDS)).map((r) => r.tokens)).toEqual(appBeam);
+}
+
+it(`lstm_seq2seq shape, greedy tokens of ${WORDS} CMUdict test words: the app, the CLI and the PyTorch decode.py agree`, async () => {
+  await sameTokens('lstm', seq2seqDoc({ source: 28, target: 72, embed: 16, units: 64, task: 'cmudict', seed: 7 }), 150, 10);
 }, 600_000);
+
+it(`spelling-to-sound attention preset (small), greedy tokens of ${WORDS} CMUdict test words: the app, the CLI and the PyTorch decode.py agree`, async () => {
+  await sameTokens('g2p-attention', smaller(presetDoc('g2p-attention'), { bi_encoder_lstm: 16, encoder: 32, decoder: 32 }), 100, 10);
+}, 600_000);
+
+it(`dot-product Attention with use_scale and a TimeDistributed(Dense) head, ${WORDS} reversal test sequences: the app, the CLI and the PyTorch decode.py agree`, async () => {
+  await sameTokens('reversal-dot-td', dotScaledTimeDistributed(presetDoc('reversal-attention')), 60, 10);
+}, 600_000);
+
+it(`one-Input addition_rnn preset, ${WORDS} validation sums: the app, the CLI and the PyTorch decode.py agree`, async () => {
+  await sameTokens('addition-rnn', smaller(presetDoc('addition-rnn'), { n3: 32, n5: 32 }), 60, 10);
+}, 600_000);
+
+/** The doc with the given layers' units set (and its embeddings at 8 wide), to keep training quick. */
+function smaller(doc: GraphDoc, units: Record<string, number>): GraphDoc {
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => {
+      const p = n.data.params ?? {};
+      const set = n.id in units ? { units: units[n.id] } : n.data.kind === 'Embedding' ? { outputDim: 8 } : null;
+      return set ? { ...n, data: { ...n.data, params: { ...p, ...set } } } : n;
+    }),
+  };
+}
+
+/** The reversal attention preset with its Attention scaled and its output Dense inside a TimeDistributed. */
+function dotScaledTimeDistributed(doc: GraphDoc): GraphDoc {
+  const dense = doc.nodes.find((n) => n.id === 'next_token')!;
+  return {
+    ...doc,
+    nodes: [
+      ...doc.nodes.map((n) => (n.id === 'attention' ? { ...n, data: { ...n.data, params: { ...n.data.params, useScale: true } } } : n.id === 'next_token' ? node('next_token', 'TimeDistributed', {}) : n)),
+      { ...dense, id: 'next_token_inner', parentId: 'next_token' },
+    ],
+  };
+}
