@@ -16,12 +16,13 @@ import type { PairVocab } from '../../src/datasets/pairs.ts';
 import { LAYER_KINDS, type GraphDoc } from '../../src/graph/index.ts';
 import { LAYERS } from '../../src/layers/index.ts';
 import { HARNESS } from '../fixtures/graphs.ts';
+import { dotScaledTimeDistributed } from '../fixtures/seq2seq.ts';
 import { COVERAGE, irOf, PRESETS, presetDoc, PYTHON, scratchDir } from '../export/helpers.ts';
 
 const HERE = new URL('.', import.meta.url).pathname;
 const TABLE = join(HERE, 'keras-signatures.json');
 
-function conformance(files: string[]): { checked: string[][]; errors: string[] } {
+function conformance(files: string[]): { checked: string[][]; errors: string[]; byFile: Record<string, string[][]> } {
   return JSON.parse(execFileSync(PYTHON, [join(HERE, 'keras_conformance.py'), TABLE, ...files], { encoding: 'utf8' }));
 }
 
@@ -64,18 +65,40 @@ describe.each(CASES)('Keras export conforms to Keras 3.15 and tf.keras 2.15: %s'
   });
 });
 
-describe('decode.py of an encoder–decoder conforms to Keras 3.15 and tf.keras 2.15', () => {
-  it.each([['seq2seq-addition', presetDoc('seq2seq-addition')], ['seq2seq-gru', seq2seqGru()]] as [string, GraphDoc][])('%s: the encoder sub-model, its predict, get_layer and every cell call', (name, doc) => {
-    const pairs = (TASKS['addition-text'].make({ seed: 1, seqLen: 3 }) as PairDataset).pairVocab;
+describe('decode.py conforms to Keras 3.15 and tf.keras 2.15', () => {
+  const pairs = (TASKS['addition-text'].make({ seed: 1, seqLen: 3 }) as PairDataset).pairVocab;
+  /** decode.py checked with model.py beside it, so a layer taken by name (`model.get_layer("attention")`) is known. */
+  const check = (name: string, doc: GraphDoc) => {
     const paths = writeExport(`decode-${name}`, doc, pairs);
     const decode = paths.filter((p) => p.endsWith('decode.py'));
     expect(decode).toHaveLength(1);
-    const r = conformance(decode);
+    const r = conformance([decode[0], ...paths.filter((p) => p.endsWith('model.py'))]);
     expect(r.errors).toEqual([]);
-    const apis = r.checked.map((c) => c[0]);
-    for (const api of ['keras.Model', 'Model.get_layer', 'Model.predict']) expect(apis, api).toContain(api);
+    return r.byFile[decode[0]];
+  };
+
+  it.each([['seq2seq-addition', presetDoc('seq2seq-addition')], ['seq2seq-gru', seq2seqGru()]] as [string, GraphDoc][])('%s: the encoder sub-model, its predict, get_layer and every cell call', (name, doc) => {
+    const checked = check(name, doc);
+    for (const api of ['keras.Model', 'Model.get_layer', 'Model.predict']) expect(checked.map((c) => c[0]), api).toContain(api);
     // One cell call per decoder recurrent layer, checked against each kind's cell: LSTMCell, GRUCell, SimpleRNNCell.
-    for (const cell of ['LSTMCell.call', 'GRUCell.call', 'SimpleRNNCell.call']) expect(r.checked.filter((c) => c[0] === cell)).toEqual([[cell, 'training']]);
+    for (const cell of ['LSTMCell.call', 'GRUCell.call', 'SimpleRNNCell.call']) expect(checked.filter((c) => c[0] === cell)).toEqual([[cell, 'training']]);
+  });
+
+  it.each([['g2p-attention', presetDoc('g2p-attention')], ['reversal-dot-td', dotScaledTimeDistributed(presetDoc('reversal-attention'))]] as [string, GraphDoc][])(
+    '%s: the attention layer applied to the step\'s query and the encoder\'s value with the value mask, as Attention.call takes it',
+    (name, doc) => {
+      const checked = check(name, doc);
+      // The step's attention call: the inputs, [query_mask, value_mask], training.
+      expect(checked.filter((c) => c[0] === 'Attention.__call__')).toEqual([['Attention.__call__', 'mask', 'training']]);
+      expect(checked.filter((c) => c[0] === 'LSTMCell.call')).toEqual([['LSTMCell.call', 'training']]);
+      for (const api of ['keras.Model', 'Model.get_layer', 'Model.predict']) expect(checked.map((c) => c[0]), api).toContain(api);
+    },
+  );
+
+  it('addition-rnn (one Input): the model\'s own predict, no encoder sub-model and no cell call', () => {
+    const apis = check('addition-rnn', presetDoc('addition-rnn')).map((c) => c[0]);
+    expect(apis).toContain('Model.predict');
+    for (const api of ['keras.Model', 'Model.get_layer', 'LSTMCell.call']) expect(apis).not.toContain(api);
   });
 });
 
@@ -102,6 +125,8 @@ describe('the checker can fail', () => {
       'd = keras.activations.relu(1.0, negative_slope=0.1)',
       'e = layers.LSTM(units=3)(a, initial_states=[a])',
       'f = model.get_layer("lstm").cell(a, [a], trainin=False)',
+      'g = layers.Attention(use_scale=True, name="att")',
+      'h = model.get_layer("att")([a, a], masks=[None, a])',
     ].join('\n'));
     const errors = conformance([path]).errors.join('\n');
     expect(errors).toMatch(/keras.layers.GRU has no argument 'reset_afterr' in keras-team\/keras v3.15.1/);
@@ -116,5 +141,7 @@ describe('the checker can fail', () => {
     expect(errors).toMatch(/RNN.__call__ has no argument 'initial_states' in keras-team\/tf-keras v2.15.0/);
     expect(errors).toMatch(/LSTMCell.call has no argument 'trainin' in keras-team\/keras v3.15.1/);
     expect(errors).toMatch(/SimpleRNNCell.call has no argument 'trainin' in keras-team\/tf-keras v2.15.0/);
+    // A layer taken by the name it was built with is checked as that layer's call.
+    expect(errors).toMatch(/Attention.__call__ has no argument 'masks' in keras-team\/keras v3.15.1/);
   });
 });

@@ -1,12 +1,13 @@
 """Checks every Keras call in exported Python files against the signatures read from Keras's source
 (keras-signatures.json, written by scripts/keras-signatures.py).
 
-Usage: python3 keras_conformance.py TABLE.json FILE.py...  Prints {"checked": [[api, keywords...]], "errors": [...]}.
+Usage: python3 keras_conformance.py TABLE.json FILE.py...  Prints {"checked": [[api, keywords...]], "errors": [...],
+"byFile": {FILE.py: [[api, keywords...]]}}.
 
 A call is checked when it is `keras.<...>(...)`, `layers.<...>(...)` (after `from keras import layers`), a recurrent
 layer applied to its inputs (`layers.LSTM(...)(x, initial_state=[h, c])`, as `RNN.__call__`; an attention layer's
-call, as `Attention.__call__`), or a method of
-`model` / `layer` (`model.compile`, `layer.set_weights`, ...). For each version in the table the public name
+call, as `Attention.__call__`; also a layer taken by name, `model.get_layer("attention")([q, v], mask=...)`, when a
+file given builds it with that name), or a method of `model` / `layer` (`model.compile`, `layer.set_weights`, ...). For each version in the table the public name
 must be among the names the source exports, the positional arguments must fit, and every keyword must be accepted:
 an explicit parameter, a key the code pops from **kwargs, or (when **kwargs is forwarded) accepted by the base class.
 A Keras call that the table does not know is an error too, so the table cannot silently fall behind the emitter.
@@ -31,14 +32,29 @@ def accepted(entries, api):
     return names
 
 
-def api_of(call, layers_alias):
+def named_layers(tree, layers_alias):
+    """The Keras class of each layer a file builds with a literal name: {"attention": "keras.layers.Attention", ...}."""
+    named = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            api = api_of(node, layers_alias, {})
+            for k in node.keywords:
+                if k.arg == "name" and isinstance(k.value, ast.Constant) and api and api.startswith("keras.layers."):
+                    named[k.value.value] = api
+    return named
+
+
+def api_of(call, layers_alias, named):
     if isinstance(call.func, ast.Call):
         # Applying a layer: layers.LSTM(...)(x, initial_state=[h, c]) is checked against the recurrent layers' call,
-        # layers.Attention(...)([q, v], return_attention_scores=True) against the attention layers' call.
-        applied = api_of(call.func, layers_alias)
+        # layers.Attention(...)([q, v], return_attention_scores=True) against the attention layers' call; so is a
+        # layer taken by a name that a file given builds: model.get_layer("attention")([q, v], mask=[...]).
+        applied = api_of(call.func, layers_alias, named)
+        if applied == "Model.get_layer" and call.func.args and isinstance(call.func.args[0], ast.Constant):
+            applied = named.get(call.func.args[0].value)
         return "RNN.__call__" if applied in RECURRENT else "Attention.__call__" if applied in ATTENTION else None
     if isinstance(call.func, ast.Attribute) and call.func.attr == "cell" and isinstance(call.func.value, ast.Call) \
-            and api_of(call.func.value, layers_alias) == "Model.get_layer":
+            and api_of(call.func.value, layers_alias, named) == "Model.get_layer":
         return "RNNCell.__call__"
     parts = []
     f = call.func
@@ -57,7 +73,8 @@ def api_of(call, layers_alias):
     return None
 
 
-def check_file(path, table, errors, checked):
+def parse(path, errors):
+    """The file's syntax tree and its name for keras.layers (`from keras import layers`), the imports checked."""
     tree = ast.parse(open(path, encoding="utf-8").read(), path)
     layers_alias = None
     for node in ast.walk(tree):
@@ -71,10 +88,14 @@ def check_file(path, table, errors, checked):
             for a in node.names:
                 if a.name.split(".")[0] in ("keras", "tensorflow") and a.name != "keras":
                     errors.append("%s: import %s (one import path: import keras)" % (path, a.name))
+    return tree, layers_alias
+
+
+def check_file(path, tree, layers_alias, table, errors, checked, named):
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
-        api = api_of(node, layers_alias)
+        api = api_of(node, layers_alias, named)
         if api is None:
             continue
         keywords = [k.arg for k in node.keywords]
@@ -109,9 +130,16 @@ def check_call(path, node, api, keywords, table, errors, checked):
 def main():
     table = json.load(open(sys.argv[1], encoding="utf-8"))
     errors, checked = [], []
-    for path in sys.argv[2:]:
-        check_file(path, table, errors, checked)
-    print(json.dumps({"checked": checked, "errors": errors}))
+    files = [(path, *parse(path, errors)) for path in sys.argv[2:]]
+    named = {}
+    for _, tree, layers_alias in files:
+        named.update(named_layers(tree, layers_alias))
+    by_file = {}
+    for path, tree, layers_alias in files:
+        by_file[path] = []
+        check_file(path, tree, layers_alias, table, errors, by_file[path], named)
+        checked += by_file[path]
+    print(json.dumps({"checked": checked, "errors": errors, "byFile": by_file}))
 
 
 if __name__ == "__main__":

@@ -21,8 +21,7 @@ import { modelFiles } from '../../src/runtime/save.ts';
 import { buildInference, decodeOne } from '../../src/runtime/seq2seq.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
 import { Trainer } from '../../src/runtime/train.ts';
-import { node } from '../fixtures/graphs.ts';
-import { seq2seqDoc } from '../fixtures/seq2seq.ts';
+import { dotScaledTimeDistributed, seq2seqDoc } from '../fixtures/seq2seq.ts';
 import { presetDoc, PYTHON, ROOT, scratchDir, writeGraph } from './helpers.ts';
 
 const WORDS = 100;
@@ -114,17 +113,5 @@ function smaller(doc: GraphDoc, units: Record<string, number>): GraphDoc {
       const set = n.id in units ? { units: units[n.id] } : n.data.kind === 'Embedding' ? { outputDim: 8 } : null;
       return set ? { ...n, data: { ...n.data, params: { ...p, ...set } } } : n;
     }),
-  };
-}
-
-/** The reversal attention preset with its Attention scaled and its output Dense inside a TimeDistributed. */
-function dotScaledTimeDistributed(doc: GraphDoc): GraphDoc {
-  const dense = doc.nodes.find((n) => n.id === 'next_token')!;
-  return {
-    ...doc,
-    nodes: [
-      ...doc.nodes.map((n) => (n.id === 'attention' ? { ...n, data: { ...n.data, params: { ...n.data.params, useScale: true } } } : n.id === 'next_token' ? node('next_token', 'TimeDistributed', {}) : n)),
-      { ...dense, id: 'next_token_inner', parentId: 'next_token' },
-    ],
   };
 }
