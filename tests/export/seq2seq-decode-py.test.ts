@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import type { GraphDoc } from '../../src/graph/index.ts';
+import type { GraphDoc, Params } from '../../src/graph/index.ts';
 import { loadTask, START, type PairDataset } from '../../src/datasets/index.ts';
 import { planRun } from '../../src/datasets/plan.ts';
 import { buildModel } from '../../src/runtime/build.ts';
@@ -110,7 +110,7 @@ function smaller(doc: GraphDoc, units: Record<string, number>): GraphDoc {
     ...doc,
     nodes: doc.nodes.map((n) => {
       const p = n.data.params ?? {};
-      const set = n.id in units ? { units: units[n.id] } : n.data.kind === 'Embedding' ? { outputDim: 8 } : null;
+      const set: Params | null = n.id in units ? { units: units[n.id] } : n.data.kind === 'Embedding' ? { outputDim: 8 } : null;
       return set ? { ...n, data: { ...n.data, params: { ...p, ...set } } } : n;
     }),
   };
