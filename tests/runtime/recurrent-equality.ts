@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, vi } from 'vitest';
 import { fuseLayer, type FusedEngine } from '../../src/runtime/fused/index.ts';
-import { GRU } from '../../src/runtime/gru-layer.ts';
+import { GRU, runtimeTf } from '../../src/runtime/gru-layer.ts';
 
 export type Kind = 'SimpleRNN' | 'LSTM' | 'GRU';
 export interface Case {
@@ -22,6 +22,8 @@ export interface Case {
   useBias?: boolean;
   /** GRU only: RNN Studio's reset-after GRU layer (src/runtime/gru-layer.ts), whose unfused call is the reference. */
   resetAfter?: boolean;
+  /** LSTM only: RNN Studio's two-bias LSTM layer (src/codegen/tfjs-lstm.ts), whose unfused call is the reference. */
+  twoBiases?: boolean;
   /** Random initial states (Keras `initial_state`), whose gradients are compared too. */
   initialState?: boolean;
   /** The layer also returns its final states; the loss weighs each output. */
@@ -42,7 +44,7 @@ export function makeLayer(kind: Kind, c: Case, units = H): tf.layers.Layer {
   const recurrentActivation = (c.recurrentActivation ?? 'sigmoid') as 'sigmoid';
   const rnn =
     kind === 'SimpleRNN' ? tf.layers.simpleRNN(args)
-    : kind === 'LSTM' ? tf.layers.lstm({ ...args, recurrentActivation })
+    : kind === 'LSTM' ? (c.twoBiases ? runtimeTf : tf).layers.lstm({ ...args, recurrentActivation, ...(c.twoBiases ? { twoBiases: true } : {}) })
     : c.resetAfter ? new GRU({ ...args, resetAfter: true, recurrentActivation }) as unknown as tf.RNN
     : tf.layers.gru({ ...args, recurrentActivation });
   return c.bidirectional ? tf.layers.bidirectional({ layer: rnn as tf.RNN, mergeMode: 'concat' }) : rnn;
