@@ -3,7 +3,9 @@
  * 2.2.4; src/codegen/keras-weights-convert.ts): the LSTM's 12 and the GRU's 9 per-gate arrays, Convolution1D's 4-D
  * kernels in both Keras 1 formats, a Bidirectional LSTM's per-gate arrays on each side, and Embedding, SimpleRNN,
  * BatchNormalization and Dense as saved; and CuDNNLSTM / CuDNNGRU arrays (`_convert_rnn_weights`: per-gate Fortran-order
- * input kernels, transposed recurrent kernels, two LSTM biases that add up, the GRU's flat (6u) bias). The files are written by tests/fixtures/keras/make_keras1_files.py with
+ * input kernels, transposed recurrent kernels, two LSTM biases that add up, the GRU's flat (6u) bias); and a file whose
+ * configs name CuDNNLSTM (alone and in a Bidirectional) and CuDNNGRU, which opens with both bias halves kept (the
+ * two-bias LSTM) and Keras's totals: all values saved. The files are written by tests/fixtures/keras/make_keras1_files.py with
  * h5py (Keras 1's layouts, split with numpy from Keras 2 arrays); `rnn-studio predict` must give its float64 numpy
  * forward pass of Keras's equations within 1e-5, and `summary` the parameter totals of the saved arrays.
  */
@@ -21,7 +23,7 @@ beforeAll(() => {
   expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8'));
 });
 
-describe.each(['k1_conv_lstm_gru', 'k1_embedding_simple_bn', 'k1_legacy_conv_bilstm', 'cudnn_lstm_gru'])('%s.h5', (model) => {
+describe.each(['k1_conv_lstm_gru', 'k1_embedding_simple_bn', 'k1_legacy_conv_bilstm', 'cudnn_lstm_gru', 'cudnn_classes'])('%s.h5', (model) => {
   it('opens with its weights converted: summary gives the saved totals, predict the float64 reference within 1e-5', async () => {
     const file = join(DIR, `${model}.h5`);
     const s = await cli(['summary', file, '--json']);
