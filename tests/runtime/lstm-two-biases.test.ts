@@ -1,6 +1,6 @@
 /**
  * The two-bias LSTM (Keras CuDNNLSTM; src/codegen/tfjs-lstm.ts, run by the fused/SIMD ops with b = b_x + b_h) against
- * PyTorch's LSTM cell with bias_ih = row 0 and bias_hh = row 1 in float64 (tests/runtime/lstm_two_biases_ref.py):
+ * PyTorch's LSTM cell with bias_ih = row 0 and bias_hh = row 1 in float64 (tests/runtime/two_bias_ref.py):
  * forward, ∂L/∂x and ∂L/∂w for every weight, both bias rows each from PyTorch's autograd, within 1e-5, with masks,
  * goBackwards and inside Bidirectional. Also: the built graph holds Keras's CuDNNLSTM total, unitForgetBias starts
  * CuDNNLSTM's recurrent forget bias at 1, a saved model.json reloads with two biases, and `rnn-studio train` moves
@@ -17,23 +17,14 @@ import { chainDoc, type GraphDoc } from '../../src/graph/index.ts';
 import { buildModel } from '../../src/runtime/build.ts';
 import { fuseLayer } from '../../src/runtime/fused/index.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
-import { PYTHON, ROOT } from '../export/helpers.ts';
-import { B, D, H, lossWeights, makeLayer, maxDiff, MASK_ROWS, run, T, type Case } from './recurrent-equality.ts';
+import { ROOT } from '../export/helpers.ts';
+import { B, D, expectReference, H, lossWeights, makeLayer, maxDiff, MASK_ROWS, run, T, twoBiasReference, type Case } from './recurrent-equality.ts';
 
 beforeAll(async () => {
   await initTfNode('cpu');
 });
 
 type Nested = number | Nested[];
-const flat = (a: unknown): number[] => [a].flat(Infinity as 1) as number[];
-
-function torchReference(layer: tf.layers.Layer, c: Case, x: tf.Tensor, W: tf.Tensor) {
-  const w = layer.getWeights().map((t) => t.arraySync());
-  const directions = (c.bidirectional ? [false, true] : [!!c.goBackwards]).map((goBackwards, i) => ({ K: w[3 * i], R: w[3 * i + 1], b: w[3 * i + 2], goBackwards }));
-  const input = JSON.stringify({ x: x.arraySync(), mask: c.masked ? MASK_ROWS : null, W: W.arraySync(), returnSequences: !!c.returnSequences, directions });
-  const out = JSON.parse(execFileSync(PYTHON, [new URL('./lstm_two_biases_ref.py', import.meta.url).pathname], { input, encoding: 'utf8' }));
-  return { y: out.y as Nested, dx: out.dx as Nested, dw: (out.grads as Nested[][]).flat() };
-}
 
 describe("two-bias LSTM equals PyTorch's LSTM cell with bias_ih and bias_hh in float64 (forward and every gradient, within 1e-5)", () => {
   it.each([
@@ -49,18 +40,11 @@ describe("two-bias LSTM equals PyTorch's LSTM cell with bias_ih and bias_hh in f
     tf.dispose(y0);
     const biases = layer.getWeights().filter((_w, i) => i % 3 === 2);
     expect(biases.map((b) => b.shape)).toEqual(Array(c.bidirectional ? 2 : 1).fill([2, 4 * H]));
-    const ref = torchReference(layer, c, x, W);
+    const ref = twoBiasReference('LSTM', layer, c, x, W);
     const stock = run(layer, x, mask, false);
     expect(fuseLayer(layer)).toBe(c.bidirectional ? 2 : 1);
     const fused = run(layer, x, mask, false);
-    for (const [name, got] of [['fused', fused], ['per-step cell', stock]] as const) {
-      expect(maxDiff(got.y, ref.y), `${name} y`).toBeLessThan(1e-5);
-      expect(maxDiff(got.dx, ref.dx), `${name} dx`).toBeLessThan(1e-5);
-      ref.dw.forEach((g, i) => {
-        expect(Math.max(...flat(g).map(Math.abs)), 'a vacuous all-zero gradient').toBeGreaterThan(1e-3);
-        expect(maxDiff(got.dw[i], g), `${name} weight ${i}`).toBeLessThan(1e-5);
-      });
-    }
+    expectReference([['fused', fused], ['per-step cell', stock]], ref);
     // PyTorch's ∂L/∂bias_ih and ∂L/∂bias_hh are equal (the two add before any gate): both rows are trained alike.
     ref.dw.filter((_g, i) => i % 3 === 2).forEach((g) => expect(maxDiff((g as Nested[])[0], (g as Nested[])[1])).toBeLessThan(1e-12));
     tf.dispose([x, W, ...(mask ? [mask] : [])]);
