@@ -13,6 +13,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { weightsDirFor } from '../../src/cli/io.ts';
+import { parseDocument } from '../../src/graph/index.ts';
 import { cli, maxAbsDiff, PYTHON, ROOT, scratchDir, type Out } from './helpers.ts';
 
 const DIR = scratchDir('keras1-weights');
@@ -38,5 +40,21 @@ describe.each(['k1_conv_lstm_gru', 'k1_embedding_simple_bn', 'k1_legacy_conv_bil
     // Not degenerate: the rows differ.
     const w = y.shape[1];
     expect(Math.max(...y.data.slice(0, w).map((v, i) => Math.abs(v - y.data[w + i])))).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('cudnn_classes.h5 imported to a graph file', () => {
+  it('keeps the two-bias LSTMs and their weights: graph.json + graph.weights/ predict what the .h5 predicts', async () => {
+    const graph = join(DIR, 'cudnn_classes.graph.json');
+    const r = await cli(['import', join(DIR, 'cudnn_classes.h5'), '--out', graph]);
+    expect(r.code, r.err).toBe(0);
+    const doc = parseDocument(readFileSync(graph, 'utf8'));
+    if (!doc.ok) throw new Error(doc.error);
+    expect(doc.doc.nodes.filter((n) => n.data.kind === 'LSTM').map((n) => n.data.params.twoBiases)).toEqual([true, true]);
+    const x = join(DIR, 'cudnn_classes.x.json');
+    writeFileSync(x, JSON.stringify(expected.cudnn_classes.input));
+    const p = await cli(['predict', graph, '--weights', weightsDirFor(graph), '--input', x, '--json']);
+    expect(p.code, p.err).toBe(0);
+    expect(maxAbsDiff(JSON.parse(p.out), expected.cudnn_classes.output)).toBeLessThan(1e-5);
   });
 });
