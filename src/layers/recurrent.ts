@@ -312,7 +312,7 @@ export function defineRecurrent(o: {
     recurrent: { gates: o.gates, blocks: o.blocks, torch: o.torch, ...(o.tfjsNotes ? { tfjsNotes: o.tfjsNotes } : {}) },
     inferShape: ([x], p, ctx) => recurrentShape(o.kind, x, p, ctx),
     paramCount: ([x], p) => recurrentParamCount(o.blocks, x, p),
-    brief: (p) => `${p.units} units${p.returnSequences ? ', seq' : ''}${p.goBackwards ? ', backwards' : ''}${gated(p) && p.recurrentActivation !== 'sigmoid' ? `, σ=${p.recurrentActivation}` : ''}`,
+    brief: (p) => `${p.units} units${p.returnSequences ? ', seq' : ''}${p.goBackwards ? ', backwards' : ''}${gated(p) && p.recurrentActivation !== 'sigmoid' ? `, σ=${p.recurrentActivation}` : ''}${isTwoBiasLstm({ kind: o.kind, params: p }) ? ', 2 biases' : ''}`,
     ports: (p) => recurrentPorts(o.kind, p),
     tfjs: (tf, p, ctx) => {
       const layer = makeRecurrentLayer(tf, o.kind, p, ctx.name, ctx.seed);

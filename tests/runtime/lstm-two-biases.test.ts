@@ -58,12 +58,14 @@ const DOC = (params: Record<string, unknown>, bidirectional = false): GraphDoc =
 ] as Parameters<typeof chainDoc>[0]);
 
 describe('the two-bias LSTM in a built graph', () => {
-  it("holds Keras CuDNNLSTM's parameter total, 4u(d + u) + 8u, alone and per direction of a Bidirectional", () => {
+  it("holds Keras CuDNNLSTM's parameter total, 4u(d + u) + 8u, alone and per direction of a Bidirectional (and leaks nothing)", () => {
     for (const bidirectional of [false, true]) {
+      const before = tf.memory().numTensors;
       const model = buildModel(compile(DOC({ units: 5, twoBiases: true, recurrentInitializer: 'glorotUniform' }, bidirectional)).ir!);
       const dense = (bidirectional ? 2 : 1) * 5 + 1;
       expect(model.countParams()).toBe((bidirectional ? 2 : 1) * (4 * 5 * (3 + 5) + 8 * 5) + dense);
       model.dispose();
+      expect(tf.memory().numTensors, 'building left tensors behind').toBe(before);
     }
   });
 
