@@ -11,9 +11,10 @@ import { emitKeras, emitKerasTrain, KERAS_PREDICT_PY } from './keras.ts';
 import { TENSOR_JSON_PY, TFJS_WEIGHTS_PY } from './python-support.ts';
 import { emitPytorchModel } from './pytorch.ts';
 import { emitTorchTrain, TORCH_PREDICT_PY } from './pytorch-scripts.ts';
-import { emitTfjsModel, TFJS_PREDICT_MJS, usesAttention, usesResetAfterGru } from './tfjs.ts';
+import { emitTfjsModel, TFJS_PREDICT_MJS, usesAttention, usesResetAfterGru, usesTwoBiasLstm } from './tfjs.ts';
 import { ATTENTION_LAYER_MJS } from './tfjs-attention.ts';
 import { GRU_LAYER_MJS } from './tfjs-gru.ts';
+import { LSTM_LAYER_MJS } from './tfjs-lstm.ts';
 import { RNN_LAYERS_PY } from './torch-support.ts';
 
 export const TARGETS = ['pytorch', 'keras', 'tfjs'] as const;
@@ -69,6 +70,7 @@ function codeFiles(ir: ModelIR, target: Target, info: ExportInfo): Record<string
       return {
         'model.mjs': emitTfjsModel(ir, title),
         ...(usesResetAfterGru(ir) ? { 'gru_layer.mjs': GRU_LAYER_MJS } : {}),
+        ...(usesTwoBiasLstm(ir) ? { 'lstm_layer.mjs': LSTM_LAYER_MJS } : {}),
         ...(usesAttention(ir) ? { 'attention_layer.mjs': ATTENTION_LAYER_MJS } : {}),
         'predict.mjs': TFJS_PREDICT_MJS,
         'README.md': readme(target, title, info, ir),
@@ -108,7 +110,9 @@ python3 train.py --epochs 1                    # trains on train_x.json / train_
     tfjs: `- \`model.mjs\`: \`buildModel(tf)\` builds the same layers with the same seeds; \`loadWeights(tf, model, modelJson, bytes)\`.
 - \`predict.mjs\`: Node script (needs \`@tensorflow/tfjs\` 4.22).${usesResetAfterGru(ir) ? `
 - \`gru_layer.mjs\`: the reset-after GRU layer class (stock TF.js 4.22 cannot build it). \`model.mjs\` uses it; call
-  \`withGru(tf)\` before \`tf.loadLayersModel\` to load \`model.json\` directly.` : ''}${usesAttention(ir) ? `
+  \`withGru(tf)\` before \`tf.loadLayersModel\` to load \`model.json\` directly.` : ''}${usesTwoBiasLstm(ir) ? `
+- \`lstm_layer.mjs\`: the two-bias LSTM layer class (Keras CuDNNLSTM; stock TF.js 4.22's LSTM has one bias). \`model.mjs\` uses it;
+  call \`withLstm(tf)\` before \`tf.loadLayersModel\` to load \`model.json\` directly.` : ''}${usesAttention(ir) ? `
 - \`attention_layer.mjs\`: Keras's Attention / AdditiveAttention / Subtract layer classes and Keras 3's hard sigmoid (stock TF.js 4.22 has none of them). \`model.mjs\`
   uses them; call \`withAttention(tf)\` before \`tf.loadLayersModel\` to load \`model.json\` directly.` : ''}`,
   };

@@ -39,8 +39,6 @@ interface RawLayer extends FileLayer {
   fileClass: string;
   config: Json;
   custom?: boolean;
-  /** What the reading changed that the user should know, one line. */
-  note?: string;
 }
 
 /**
@@ -219,9 +217,8 @@ function rawLayer(name: string, className: string, config: Json, inbound: Inboun
   // A wrapper's layer (Bidirectional's) is in its file's dialect too.
   const inner = k2.config.layer;
   if (isObj(inner) && typeof inner.class_name === 'string' && isObj(inner.config)) {
-    const { className: cls, config: c, note } = toKeras2(inner.class_name, inner.config, String(inner.config.name ?? name));
+    const { className: cls, config: c } = toKeras2(inner.class_name, inner.config, String(inner.config.name ?? name));
     k2.config = { ...k2.config, layer: { ...inner, class_name: cls, config: c } };
-    if (note) k2.note = note;
   }
   return { name, ...k2, fileClass: className, inbound, ...(custom ? { custom } : {}) };
 }
@@ -373,7 +370,6 @@ function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<Impo
   };
   const readCtx = (layer: string, className: string): KerasReadCtx => ({ layer, className, format, warn, consumers: consumers(layer) });
   for (const l of layers) {
-    if (l.note) warn(l.note);
     // Classes without a kind were refused or removed before (withoutUnsupported).
     const spec = KIND_OF_CLASS.get(l.className)!;
     const read = spec.keras.read(l.config, readCtx(l.name, l.fileClass));

@@ -36,16 +36,14 @@ const INPUT_DIM = new Map<string, (c: Json) => unknown[]>([
 ]);
 
 /**
- * Classes that are another class with fixed settings. The CuDNN layers compute LSTM/GRU with tanh and sigmoid gates,
- * CuDNNGRU in the reset-after form with its two biases (cudnn_recurrent.py; keras-vocabulary.md §2.17).
+ * Classes that are another class with fixed settings. The CuDNN layers compute LSTM/GRU with tanh and sigmoid gates and
+ * two biases each: CuDNNGRU is the reset-after GRU, CuDNNLSTM the two-bias LSTM (cudnn_recurrent.py; keras-vocabulary.md §2.17).
  */
-const ALIASES = new Map<string, { className: string; fixed: Json; note?: string }>([
+const ALIASES = new Map<string, { className: string; fixed: Json }>([
   ['Convolution1D', { className: 'Conv1D', fixed: {} }],
   ['AtrousConvolution1D', { className: 'Conv1D', fixed: {} }],
-  ['CuDNNLSTM', {
-    className: 'LSTM', fixed: { activation: 'tanh', recurrent_activation: 'sigmoid' },
-    note: "is a CuDNNLSTM, read as an LSTM with sigmoid gates and tanh (the same function); Keras counts 4·units more parameters for it, a second bias that adds to the first, which the LSTM holds as one.",
-  }],
+  // Its bias [8u] is an input and a recurrent bias added together: the LSTM's two_biases form (lstm.ts).
+  ['CuDNNLSTM', { className: 'LSTM', fixed: { activation: 'tanh', recurrent_activation: 'sigmoid', two_biases: true } }],
   ['CuDNNGRU', { className: 'GRU', fixed: { activation: 'tanh', recurrent_activation: 'sigmoid', reset_after: true } }],
 ]);
 
@@ -63,7 +61,7 @@ const MERGE_MODES = new Map<string, (c: Json) => { className: string; config: Js
  * One layer's (class, config) in the Keras 2 dialect. A Keras 2 config comes back as it was; a Keras 1 one gets the
  * names Keras 2 would give it on load. Refuses, with the layer's name, a `Merge` mode no Keras 2 layer computes.
  */
-export function toKeras2(className: string, config: Json, layer: string): { className: string; config: Json; note?: string } {
+export function toKeras2(className: string, config: Json, layer: string): { className: string; config: Json } {
   if (className === 'Merge') {
     const mode = config.mode ?? 'sum';
     const merge = typeof mode === 'string' && config.mode_type !== 'lambda' && config.mode_type !== 'function' ? MERGE_MODES.get(mode) : undefined;
@@ -87,7 +85,7 @@ export function toKeras2(className: string, config: Json, layer: string): { clas
     // Keras 1's GRU resets before the recurrent product (recurrent.py GRU.step); Keras 2 calls that reset_after=False.
     if (cls === 'GRU') c.reset_after = false;
   }
-  return { className: cls, config: c, ...(alias?.note ? { note: `Layer ${layer} ${alias.note}` } : {}) };
+  return { className: cls, config: c };
 }
 
 const isKeras1Recurrent = (cls: string, c: Json) => RENAMES.get(cls) === RECURRENT && ('output_dim' in c || 'inner_activation' in c || 'consume_less' in c);

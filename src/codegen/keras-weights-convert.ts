@@ -81,18 +81,18 @@ function perGate(w: WeightArray, n: number, f: (block: Float32Array, rows: numbe
 
 /**
  * CuDNNLSTM / CuDNNGRU arrays → LSTM / GRU(reset_after=True) ones (Keras 2's `_convert_rnn_weights`), told apart by
- * the bias shape as Keras does: 8u for a CuDNNLSTM against the LSTM's 4u; 6u for a CuDNNGRU against (2, 3u). Each gate's
- * input kernel k (in, u) becomes `k.T.reshape(k.shape, order='F')`, each recurrent kernel its transpose; the LSTM's two
- * biases add up, the GRU's become its two rows.
+ * the bias shape as Keras does: 8u for a CuDNNLSTM against the LSTM's 4u (or (2, 4u) for the two-bias LSTM); 6u for a
+ * CuDNNGRU against (2, 3u). Each gate's input kernel k (in, u) becomes `k.T.reshape(k.shape, order='F')`, each recurrent
+ * kernel its transpose; the two biases become the two rows, or add up for a one-bias LSTM (as Keras converts them).
  */
 function fromCuDNN(arrays: WeightArray[], want: number[][]): WeightArray[] {
   if (arrays.length !== 3 || want.length !== 3) return arrays;
   const [kernel, recurrent, bias] = arrays;
   const u = recurrent.shape[0];
   const n = recurrent.shape[1] / u;
-  const lstm = n === 4 && same(bias.shape, [8 * u]) && same(want[2], [4 * u]);
-  const gru = n === 3 && same(bias.shape, [6 * u]) && same(want[2], [2, 3 * u]);
-  if (!lstm && !gru) return arrays;
+  const summed = n === 4 && same(bias.shape, [8 * u]) && same(want[2], [4 * u]);
+  const rows = same(bias.shape, [2 * n * u]) && same(want[2], [2, n * u]);
+  if (!summed && !rows) return arrays;
   // out[p][q] = k.T read in Fortran order at p + q·in, i.e. k[⌊(p + q·in) / u⌋][(p + q·in) mod u].
   const input = perGate(kernel, n, (k, rows, units) => {
     const out = new Float32Array(rows * units);
@@ -104,9 +104,9 @@ function fromCuDNN(arrays: WeightArray[], want: number[][]): WeightArray[] {
     for (let p = 0; p < rows; p++) for (let q = 0; q < units; q++) out[p * units + q] = k[q * units + p];
     return out;
   });
-  const b: WeightArray = lstm
+  const b: WeightArray = summed
     ? { shape: [4 * u], where: bias.where, read: () => (v => v.slice(0, 4 * u).map((x, i) => x + v[i + 4 * u]))(bias.read()) }
-    : { ...bias, shape: [2, 3 * u] };
+    : { ...bias, shape: [2, n * u] };
   return [input, rec, b];
 }
 

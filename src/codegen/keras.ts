@@ -3,13 +3,16 @@
  * (or a kind's own Keras builder, `keras.build`), recorded and rendered with Keras names (`tf.layers.lstm({unitForgetBias})` → `layers.LSTM(unit_forget_bias=…)`),
  * so every argument whose default differs between frameworks is written out; what Keras defaults differently on
  * top of that (hard sigmoid) is handled here. The GRU's resetAfter is a registry argument, written as reset_after.
- * Weights load 1:1: Keras and TF.js share the layout (a reset-after GRU's bias is [2, 3H] in both).
+ * Weights load 1:1: Keras and TF.js share the layout (a reset-after GRU's bias is [2, 3H] in both), except the
+ * two-bias LSTM's [2, 4H] bias: Keras's LSTM holds one bias, so it gets the rows' sum (the same function).
  */
 import { LOSS_NAMES, outputLosses, type LossKind, type ModelIR } from '../compiler/index.ts';
 import type { TrainingSettings } from '../graph/types.ts';
 import { LAYERS } from '../layers/index.ts';
+import { isTwoBiasLstm } from '../layers/recurrent.ts';
 import { commentText, identifiers, portVars, pyStr, pyValue } from './escape.ts';
 import { predictPy } from './python-support.ts';
+import { usesTwoBiasLstm } from './tfjs.ts';
 import { Applied, Call, record, Var } from './tfjs-recorder.ts';
 
 /** tfjs factory → Keras class: each kind's own (its registry entry), and the initializers. */
@@ -44,7 +47,8 @@ function py(v: unknown, indent = '', key = ''): string {
     return `${py(v.layer, indent)}(${Array.isArray(v.inputs) ? `[${v.inputs.map((i) => py(i)).join(', ')}]` : py(v.inputs)}${kw})`;
   }
   if (v instanceof Call) {
-    const args = { ...(v.args[0] as Record<string, unknown> | undefined) };
+    // Keras's LSTM has no second bias: a two-bias LSTM is written as a plain one and loaded with the sum b_x + b_h.
+    const { twoBiases: _twoBiases, ...args } = { ...(v.args[0] as Record<string, unknown> | undefined) };
     const kw = Object.entries(args).filter(([, x]) => x !== undefined);
     if (v.ns === '') return `keras.Input(${kw.map(([k, x]) => `${k}=${py(x, indent, k)}`).join(', ')})`;
     if (v.ns === 'initializers') return `keras.initializers.${kerasClass(v.fn)}(${kw.map(([k, x]) => `${k}=${py(x, indent, k)}`).join(', ')})`;
@@ -57,6 +61,15 @@ function py(v: unknown, indent = '', key = ''): string {
   return pyValue(v as number | boolean | null);
 }
 
+/** The two-bias LSTM's bias [2, 4H] (rows b_x, b_h) into Keras's LSTM bias [4H]: their sum, the bias the gates see. */
+const SUMMED_BIASES_PY = `
+
+def summed_biases(values, variables):
+    """An LSTM with two biases (Keras CuDNNLSTM, PyTorch's bias_ih and bias_hh) holds b_x and b_h as the rows of a
+    [2, 4H] bias; Keras's LSTM adds one bias [4H], so it gets b_x + b_h, the same function."""
+    return [v.sum(axis=0) if v.ndim == 2 and len(w.shape) == 1 else v for v, w in zip(values, variables)]
+`;
+
 const hardSigmoidsOf = (ir: ModelIR) =>
   Object.keys(HARD_SIGMOIDS).filter((a) => ir.layers.some((l) => [l.params, l.inner?.params].some((p) => p?.recurrentActivation === a)));
 
@@ -68,6 +81,9 @@ export function emitKeras(ir: ModelIR, title: string): string {
   for (const l of ir.layers) {
     const spec = LAYERS[l.kind];
     body.push(...(spec.notes?.keras?.(l) ?? []).map((n) => `# ${n}`));
+    const twoBias = [l, l.inner].find(isTwoBiasLstm);
+    if (twoBias)
+      body.push(`# Keras's LSTM holds one bias, b_x + b_h: ${4 * (twoBias.params.units as number) * (l.inner ? 2 : 1)} parameters (4·units${l.inner ? ' per direction' : ''}) fewer than RNN Studio's two-bias LSTM (Keras CuDNNLSTM).`);
     const vars = portVars(l, ids);
     const built = record((tf, ctx) => (spec.keras.build ?? spec.tfjs)(tf, l.params, ctx), { name: l.name, seed: l.seed, inner: l.inner, inputShapes: l.inputShapes }, vars.inputs, vars.states);
     // With return_state a recurrent layer returns [output, h, (c)], the order of its output ports.
@@ -98,7 +114,7 @@ import keras
 from keras import layers
 
 from tfjs_weights import read_tfjs_weights
-${hardDef}
+${hardDef}${usesTwoBiasLstm(ir) ? SUMMED_BIASES_PY : ''}
 
 def build_model():
 ${ind(body)}
@@ -117,7 +133,7 @@ def load_tfjs_weights(model, folder):
         if len(own) != len(layer.weights):
             raise ValueError("layer %r has %d weights but %s holds %d for it: %s" % (layer.name, len(layer.weights), folder, len(own), own))
         if own:
-            layer.set_weights([weights[name] for name in own])
+            layer.set_weights(${usesTwoBiasLstm(ir) ? 'summed_biases([weights[name] for name in own], layer.weights)' : '[weights[name] for name in own]'})
         used.update(own)
     unused = [name for name in weights if name not in used]
     if unused:

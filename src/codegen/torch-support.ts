@@ -3,7 +3,8 @@ export const RNN_LAYERS_PY = `"""Recurrent layers for PyTorch that compute exact
 
 Conventions: batch first, [batch, time, features]. TF.js gate order (LSTM i, f, c, o = PyTorch i, f, g, o;
 GRU z, r, h; nn.GRU's r, z, n is reordered on loading). TF.js has one bias per layer: it goes to bias_ih, and bias_hh
-is zero; the reset-after GRU's bias [2, 3H] is bias_ih (row 0) and bias_hh (row 1), as in Keras.
+is zero; the reset-after GRU's bias [2, 3H] and the two-bias LSTM's [2, 4H] are bias_ih (row 0) and bias_hh (row 1),
+as in Keras (CuDNNLSTM's bias [8H] holds the same two halves).
 """
 import numpy as np
 import torch
@@ -34,7 +35,8 @@ class LoopRNN(nn.Module):
       h~ = phi(x W_h + b_h + (r * h) U_h). nn.GRU only has the reset-after form
       n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), a different function, so it cannot reproduce these weights.
     - LSTM/GRU with hard-sigmoid gates, and activations nn.RNN / nn.LSTM / nn.GRU do not offer. A reset-after GRU
-      (reset_after=True) has a recurrent bias bias_hh_l0: h~ = phi(x W_h + b_h + r * (h U_h + bh_h)).
+      (reset_after=True) has a recurrent bias bias_hh_l0: h~ = phi(x W_h + b_h + r * (h U_h + bh_h)); so has a two-bias
+      LSTM (two_biases=True), added to the gates' pre-activations with bias_ih_l0.
 
     Parameters use nn.LSTM's names and layout (weight_ih_l0 [k*H, D], weight_hh_l0 [k*H, H], bias_ih_l0 [k*H]) with
     TF.js's gate order. The state is shaped like nn.RNN's: h [1, B, H], or (h, c) for an LSTM.
@@ -42,7 +44,7 @@ class LoopRNN(nn.Module):
     """
 
     def __init__(self, kind, input_size, hidden_size, bias=True, activation="tanh", recurrent_activation="sigmoid",
-                 reset_after=False):
+                 reset_after=False, two_biases=False):
         super().__init__()
         k = BLOCKS[kind]
         self.kind, self.hidden_size, self.reset_after = kind, hidden_size, reset_after
@@ -50,7 +52,7 @@ class LoopRNN(nn.Module):
         self.weight_ih_l0 = nn.Parameter(torch.empty(k * hidden_size, input_size))
         self.weight_hh_l0 = nn.Parameter(torch.empty(k * hidden_size, hidden_size))
         self.bias_ih_l0 = nn.Parameter(torch.zeros(k * hidden_size)) if bias else None
-        self.bias_hh_l0 = nn.Parameter(torch.zeros(k * hidden_size)) if bias and reset_after else None
+        self.bias_hh_l0 = nn.Parameter(torch.zeros(k * hidden_size)) if bias and (reset_after or two_biases) else None
 
     def forward(self, x, state=None):
         B, T, _ = x.shape
@@ -72,8 +74,9 @@ class LoopRNN(nn.Module):
                 # h_t = phi(x_t W + b + h_{t-1} U)
                 h = phi(xw[:, t] + h @ U.T)
             elif self.kind == "LSTM":
-                # [z_i, z_f, z_c, z_o] = x_t W + b + h_{t-1} U;  c_t = f c_{t-1} + i phi(z_c);  h_t = o phi(c_t)
-                z_i, z_f, z_c, z_o = (xw[:, t] + h @ U.T).chunk(4, dim=-1)
+                # [z_i, z_f, z_c, z_o] = x_t W + b (+ b_h) + h_{t-1} U;  c_t = f c_{t-1} + i phi(z_c);  h_t = o phi(c_t)
+                z = xw[:, t] + h @ U.T
+                z_i, z_f, z_c, z_o = (z if self.bias_hh_l0 is None else z + self.bias_hh_l0).chunk(4, dim=-1)
                 c = sigma(z_f) * c + sigma(z_i) * phi(z_c)
                 h = sigma(z_o) * phi(c)
             elif self.reset_after:
@@ -176,15 +179,15 @@ def load_param(param, array, transpose=False):
     param.copy_(value)
 
 
-def freeze_bias_hh(rnn):
+def freeze_bias_hh(rnn, two_biases=False):
     """TF.js has one bias per recurrent layer; nn.RNN / nn.LSTM add a second one, bias_hh. It stays zero and is not
     trained (requires_grad False: the optimizer and gradient clipping skip it), so training moves the recurrent bias
     exactly as the app does, not twice as fast, and the clipped norm counts each gradient once. The reset-after GRU
-    (nn.GRU, or LoopRNN with reset_after=True) is the exception: its bias_hh is the second bias row of Keras's
-    [2, 3H] bias, zero at first and trained."""
+    (nn.GRU, or LoopRNN with reset_after=True) and the two-bias LSTM (two_biases) are the exceptions: their bias_hh is
+    the second bias row of Keras's [2, kH] bias, zero at first and trained."""
     if getattr(rnn, "bias_hh_l0", None) is not None:
         rnn.bias_hh_l0.zero_()
-        rnn.bias_hh_l0.requires_grad_(isinstance(rnn, nn.GRU) or getattr(rnn, "reset_after", False))
+        rnn.bias_hh_l0.requires_grad_(two_biases or isinstance(rnn, nn.GRU) or getattr(rnn, "reset_after", False))
 
 
 def gates_zrh_to_rzn(a):
@@ -195,7 +198,8 @@ def gates_zrh_to_rzn(a):
 
 def load_recurrent(rnn, weights, prefix):
     """K [D, kH] -> weight_ih = K^T, R [H, kH] -> weight_hh = R^T. A bias [kH] -> bias_ih, bias_hh = 0 (TF.js has one
-    bias); a reset-after GRU's bias [2, kH] -> bias_ih = row 0, bias_hh = row 1. nn.GRU's blocks are reordered."""
+    bias); a reset-after GRU's or a two-bias LSTM's bias [2, kH] -> bias_ih = row 0, bias_hh = row 1. nn.GRU's blocks
+    are reordered."""
     order = gates_zrh_to_rzn if isinstance(rnn, nn.GRU) else (lambda a: a)
     load_param(rnn.weight_ih_l0, order(weights[prefix + "/kernel"]), transpose=True)
     load_param(rnn.weight_hh_l0, order(weights[prefix + "/recurrent_kernel"]), transpose=True)
@@ -234,14 +238,15 @@ def init_kernel(weight, name):
         raise ValueError("unknown initializer " + name)
 
 
-def init_recurrent(rnn, kernel_initializer, recurrent_initializer, unit_forget_bias=False):
+def init_recurrent(rnn, kernel_initializer, recurrent_initializer, unit_forget_bias=False, two_biases=False):
     init_kernel(rnn.weight_ih_l0, kernel_initializer)
     init_kernel(rnn.weight_hh_l0, recurrent_initializer)
     if getattr(rnn, "bias_ih_l0", None) is not None:
         nn.init.zeros_(rnn.bias_ih_l0)
-    freeze_bias_hh(rnn)
+    freeze_bias_hh(rnn, two_biases)
     if unit_forget_bias and getattr(rnn, "bias_ih_l0", None) is not None:
         H = rnn.weight_hh_l0.shape[1]
+        # Keras unit_forget_bias: forget-gate bias starts at 1 (CuDNNLSTM puts the 1 in its recurrent bias)
         with torch.no_grad():
-            rnn.bias_ih_l0[H:2 * H] = 1.0  # Keras unit_forget_bias: forget-gate bias starts at 1
+            (rnn.bias_hh_l0 if two_biases else rnn.bias_ih_l0)[H:2 * H] = 1.0
 `;

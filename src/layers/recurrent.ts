@@ -109,13 +109,23 @@ export function recurrentShape(kind: string, x: TensorType, p: Params, ctx: Shap
 }
 
 /**
- * blocks·(H·(D+H) + H): one kernel, one recurrent kernel and one bias per gate block; a reset-after GRU has a second
- * (recurrent) bias, blocks·(H·(D+H) + 2H), as Keras's bias [2, 3H].
+ * Bias vectors per layer: 2 (an input and a recurrent bias, the rows of a [2, kH] bias) for a reset-after GRU and for
+ * an LSTM with twoBiases (Keras CuDNNLSTM, PyTorch bias_ih / bias_hh), else 1.
+ */
+const biasRows = (p: Params): number => (p.resetAfter || p.twoBiases ? 2 : 1);
+
+/** Is this (kind, params) an LSTM holding two bias vectors, which TF.js builds with RNN Studio's class and Keras sums? */
+export const isTwoBiasLstm = (l: { kind: string; params: Params } | undefined): boolean =>
+  l?.kind === 'LSTM' && !!l.params.twoBiases && l.params.useBias !== false;
+
+/**
+ * blocks·(H·(D+H) + H): one kernel, one recurrent kernel and one bias per gate block; with a second (recurrent) bias,
+ * blocks·(H·(D+H) + 2H), as Keras's reset-after GRU bias [2, 3H] and CuDNNLSTM bias [8H].
  */
 export function recurrentParamCount(blocks: number, x: TensorType, p: Params): number {
   const H = p.units as number;
   const D = x.dims[x.dims.length - 1] as number;
-  return blocks * (H * (D + H) + (p.useBias ? (p.resetAfter ? 2 : 1) * H : 0));
+  return blocks * (H * (D + H) + (p.useBias ? biasRows(p) * H : 0));
 }
 
 function initializer(tf: TF, name: string, seedValue: number) {
@@ -159,7 +169,11 @@ export function makeRecurrentLayer(tf: TF, kind: string, p: Params, name: string
     case 'SimpleRNN':
       return tidyBuild(tf, tf.layers.simpleRNN(args));
     case 'LSTM':
-      return tidyBuild(tf, tf.layers.lstm({ ...args, recurrentActivation: p.recurrentActivation as 'sigmoid', unitForgetBias: p.unitForgetBias as boolean }));
+      // twoBiases: RNN Studio's LSTM class (src/codegen/tfjs-lstm.ts) in the runtime and the TF.js export; the Keras
+      // export drops the argument and loads the rows' sum.
+      return tidyBuild(tf, tf.layers.lstm({
+        ...args, recurrentActivation: p.recurrentActivation as 'sigmoid', unitForgetBias: p.unitForgetBias as boolean, ...(isTwoBiasLstm({ kind, params: p }) ? { twoBiases: true } : {}),
+      }));
     case 'GRU': {
       // Porting note: stock tfjs's GRUCell throws on resetAfter: true (rnn-math.md §2). The runtime passes a `tf` whose
       // layers.gru builds RNN Studio's GRU class for it (src/runtime/gru-layer.ts); the emitters write it explicitly.
@@ -218,7 +232,7 @@ function readRecurrent(c: Json, cx: KerasReadCtx, gates: boolean): Params {
 
 /**
  * A recurrent layer's TF.js weights: kernel [D, kH], recurrent_kernel [H, kH] and (with useBias) bias [kH], or
- * [2, kH] for a reset-after GRU (its input and recurrent biases), with k its number of gate blocks.
+ * [2, kH] for a reset-after GRU or a two-bias LSTM (its input and recurrent biases), with k its number of gate blocks.
  */
 export function recurrentWeights(blocks: number, p: Params, d: number): KerasWeight[] {
   const h = p.units as number;
@@ -226,7 +240,7 @@ export function recurrentWeights(blocks: number, p: Params, d: number): KerasWei
   return [
     { name: 'kernel', shape: [d, k] },
     { name: 'recurrent_kernel', shape: [h, k] },
-    ...(p.useBias !== false ? [{ name: 'bias', shape: p.resetAfter ? [2, k] : [k] }] : []),
+    ...(p.useBias !== false ? [{ name: 'bias', shape: biasRows(p) === 2 ? [2, k] : [k] }] : []),
   ];
 }
 
@@ -240,7 +254,8 @@ function cellModule(kind: string, t: TorchRecurrent, p: Params, inputSize: numbe
   }
   const gates = 'recurrentActivation' in p ? `, recurrent_activation=${cx.str(p.recurrentActivation as string)}` : '';
   const resetAfter = p.resetAfter ? ', reset_after=True' : '';
-  return `LoopRNN(${cx.str(kind)}, ${inputSize}, ${H}, bias=${cx.py(p.useBias as boolean)}, activation=${cx.str(p.activation as string)}${gates}${resetAfter})`;
+  const twoBiases = p.twoBiases ? ', two_biases=True' : '';
+  return `LoopRNN(${cx.str(kind)}, ${inputSize}, ${H}, bias=${cx.py(p.useBias as boolean)}, activation=${cx.str(p.activation as string)}${gates}${resetAfter}${twoBiases})`;
 }
 
 /** `Recurrent(<cell>, return_sequences=…, go_backwards=…[, return_state=True])` of rnn_layers.py. */
@@ -268,7 +283,8 @@ export function torchRecurrentNotes(t: TorchRecurrent, p: Params): string[] {
 }
 
 export function torchRecurrentReinit(rnn: string, p: Params, cx: TorchCtx): string {
-  return `init_recurrent(${rnn}, ${cx.str(p.kernelInitializer as string)}, ${cx.str(p.recurrentInitializer as string)}, unit_forget_bias=${cx.py(Boolean(p.unitForgetBias))})`;
+  const twoBiases = p.twoBiases ? ', two_biases=True' : '';
+  return `init_recurrent(${rnn}, ${cx.str(p.kernelInitializer as string)}, ${cx.str(p.recurrentInitializer as string)}, unit_forget_bias=${cx.py(Boolean(p.unitForgetBias))}${twoBiases})`;
 }
 
 /** Builds a registry entry for one recurrent kind. */
@@ -296,7 +312,7 @@ export function defineRecurrent(o: {
     recurrent: { gates: o.gates, blocks: o.blocks, torch: o.torch, ...(o.tfjsNotes ? { tfjsNotes: o.tfjsNotes } : {}) },
     inferShape: ([x], p, ctx) => recurrentShape(o.kind, x, p, ctx),
     paramCount: ([x], p) => recurrentParamCount(o.blocks, x, p),
-    brief: (p) => `${p.units} units${p.returnSequences ? ', seq' : ''}${p.goBackwards ? ', backwards' : ''}${gated(p) && p.recurrentActivation !== 'sigmoid' ? `, σ=${p.recurrentActivation}` : ''}`,
+    brief: (p) => `${p.units} units${p.returnSequences ? ', seq' : ''}${p.goBackwards ? ', backwards' : ''}${gated(p) && p.recurrentActivation !== 'sigmoid' ? `, σ=${p.recurrentActivation}` : ''}${isTwoBiasLstm({ kind: o.kind, params: p }) ? ', 2 biases' : ''}`,
     ports: (p) => recurrentPorts(o.kind, p),
     tfjs: (tf, p, ctx) => {
       const layer = makeRecurrentLayer(tf, o.kind, p, ctx.name, ctx.seed);

@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ATTENTION_LAYER_BODY } from '../codegen/tfjs-attention.ts';
 import { GRU_LAYER_BODY } from '../codegen/tfjs-gru.ts';
+import { LSTM_LAYER_BODY } from '../codegen/tfjs-lstm.ts';
 
 type GruArgs = Parameters<typeof tf.layers.gru>[0] & { resetAfter?: boolean };
 
@@ -20,10 +21,11 @@ const made = new Function('tf', GRU_LAYER_BODY)(tf) as { GRU: new (args: GruArgs
 export const GRU = made.GRU;
 
 /**
- * `tf` for the registry's builders: `tf.layers.gru` makes the class above, so `resetAfter: true` builds, and
+ * `tf` for the registry's builders: `tf.layers.gru` makes the class above, so `resetAfter: true` builds,
+ * `tf.layers.lstm` makes the LSTM class of src/codegen/tfjs-lstm.ts, so `twoBiases: true` builds, and
  * `tf.layers.attention` / `additiveAttention` / `attentionMask` make the attention classes (src/codegen/tfjs-attention.ts).
  */
-export const runtimeTf = new Function('tf', ATTENTION_LAYER_BODY)(made.tf) as typeof tf;
+export const runtimeTf = new Function('tf', ATTENTION_LAYER_BODY)(new Function('tf', LSTM_LAYER_BODY)(made.tf)) as typeof tf;
 
 /** Does this tfjs layer compute the reset-after GRU? */
 export const isResetAfterGru = (layer: object): boolean => (layer as { cell?: { resetAfter?: boolean } }).cell?.resetAfter === true;

@@ -154,12 +154,13 @@ describe('CuDNN layers', () => {
     expect(m.byName('cu_dnngru_1').params).toMatchObject({ units: 12, resetAfter: true, recurrentActivation: 'sigmoid', activation: 'tanh', returnSequences: true });
   });
 
-  it("CuDNNLSTM is an LSTM with sigmoid gates and tanh; Keras's total counts its second bias (4·units), which the warning says", () => {
+  it("CuDNNLSTM is the two-bias LSTM with sigmoid gates and tanh, with Keras's total 4u(in + u) + 8u and no warning", () => {
     const model = { class_name: 'Sequential', keras_version: '2.1.6', backend: 'tensorflow', config: [cudnn('CuDNNLSTM', 'cu_dnnlstm_1', 16, { batch_input_shape: [null, 30, 5], dtype: 'float32' }), k2dense('dense_1', 1)] };
     const m = opened(model);
-    expect(m.byName('cu_dnnlstm_1').params).toMatchObject({ units: 16, recurrentActivation: 'sigmoid', activation: 'tanh', unitForgetBias: true });
-    expect(m.total).toBe(kerasTotal(model) - 4 * 16);
-    expect(m.warnings.join('\n')).toMatch(/Layer cu_dnnlstm_1 is a CuDNNLSTM, .*4·units more parameters/);
+    expect(m.byName('cu_dnnlstm_1').params).toMatchObject({ units: 16, recurrentActivation: 'sigmoid', activation: 'tanh', unitForgetBias: true, twoBiases: true });
+    expect(m.total).toBe(kerasTotal(model));
+    expect(m.total).toBe(4 * 16 * (5 + 16) + 8 * 16 + 17);
+    expect(m.warnings).toEqual([]);
   });
 
   it('a CuDNN layer inside Bidirectional is read the same way', () => {
@@ -170,6 +171,18 @@ describe('CuDNN layers', () => {
     const m = opened(model);
     expect(m.total).toBe(kerasTotal(model));
     expect(m.doc.nodes.find((n) => n.parentId)!.data.params).toMatchObject({ resetAfter: true, recurrentActivation: 'sigmoid' });
+  });
+
+  it("Bidirectional(CuDNNLSTM) has two biases per direction: Keras's total 2·(4u(in + u) + 8u)", () => {
+    const model = { class_name: 'Sequential', keras_version: '2.2.4', config: { name: 's', layers: [
+      { class_name: 'Bidirectional', config: { name: 'bidirectional_1', trainable: true, merge_mode: 'concat', layer: cudnn('CuDNNLSTM', 'cu_dnnlstm_1', 7), batch_input_shape: [null, 9, 3], dtype: 'float32' } },
+      k2dense('dense_1', 1),
+    ] } };
+    const m = opened(model);
+    expect(m.total).toBe(kerasTotal(model));
+    expect(m.total).toBe(2 * (4 * 7 * (3 + 7) + 8 * 7) + 15);
+    expect(m.doc.nodes.find((n) => n.parentId)!.data.params).toMatchObject({ twoBiases: true, recurrentActivation: 'sigmoid' });
+    expect(m.warnings).toEqual([]);
   });
 });
 
@@ -188,11 +201,13 @@ kernels = transform_kernels(w[0], transform, n_gates)
 recurrent_kernels = transform_kernels(w[1], lambda k: k.T, n_gates)
 units = w[1].shape[0]
 biases = np.sum(np.split(w[2], 2, axis=0), axis=0) if n_gates == 4 else w[2].reshape((2, -1))
+if a["rows"]:  # the two-bias LSTM keeps the halves Keras adds up: the input bias, then the recurrent one
+    biases = np.stack(np.split(w[2], 2, axis=0))
 print(json.dumps([x.ravel().tolist() for x in (kernels, recurrent_kernels, biases)] + [list(biases.shape)]))
 `;
 
 describe('CuDNN weights in a .h5 file become the plain layer\'s, as Keras 2 converts them on load', () => {
-  it.each([['CuDNNLSTM', 4], ['CuDNNGRU', 3]] as const)('%s', (cls, gates) => {
+  it.each([['CuDNNLSTM', 4, false], ['CuDNNLSTM into the two-bias LSTM', 4, true], ['CuDNNGRU', 3, false]] as const)('%s', (cls, gates, rows) => {
     const d = 3, u = 2, n = gates * u;
     let seed = 7;
     const random = (k: number) => Float32Array.from({ length: k }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5);
@@ -201,9 +216,9 @@ describe('CuDNN weights in a .h5 file become the plain layer\'s, as Keras 2 conv
       { shape: [u, n], where: 'recurrent_kernel', data: random(u * n) },
       { shape: [2 * n], where: 'bias', data: random(2 * n) },
     ].map(({ data, ...a }) => ({ ...a, read: () => data }));
-    const want = [[d, n], [u, n], gates === 4 ? [n] : [2, n]];
+    const want = [[d, n], [u, n], gates === 4 && !rows ? [n] : [2, n]];
     const ours = toKeras2Layout(cls, file, want, { keras1: false });
-    const input = JSON.stringify({ gates, arrays: file.map((a) => [Array.from(a.read()), a.shape]) });
+    const input = JSON.stringify({ gates, rows, arrays: file.map((a) => [Array.from(a.read()), a.shape]) });
     const [k, r, b, biasShape] = JSON.parse(execFileSync('/usr/bin/python3', ['-c', KERAS_CONVERT], { input, encoding: 'utf8' })) as number[][];
     expect(ours.map((a) => a.shape)).toEqual([[d, n], [u, n], biasShape]);
     for (const [got, want] of [[ours[0].read(), k], [ours[1].read(), r], [ours[2].read(), b]] as const)

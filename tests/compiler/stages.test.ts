@@ -39,7 +39,7 @@ describe('a masked chain with a fixed length', () => {
   it('fills in every default param explicitly', () => {
     expect(r.ir!.layers[2].params).toEqual({
       units: 4, activation: 'tanh', recurrentActivation: 'sigmoid', returnSequences: true, goBackwards: false, returnState: false, stateInputs: false, useBias: true,
-      dropout: 0, recurrentDropout: 0, kernelInitializer: 'glorotUniform', recurrentInitializer: 'orthogonal', seed: 0, unitForgetBias: true,
+      dropout: 0, recurrentDropout: 0, kernelInitializer: 'glorotUniform', recurrentInitializer: 'orthogonal', seed: 0, unitForgetBias: true, twoBiases: false,
     });
   });
 

@@ -171,6 +171,16 @@ export const COVERAGE: Record<string, GraphDoc> = {
     ]),
     extraEdges: [['enc', 'h', 'dec', 'initial_h'], ['enc', 'h', 'proj', 'x']],
   }),
+  // Two-bias LSTMs (Keras CuDNNLSTM): nn.LSTM with bias_ih and bias_hh in a masked Bidirectional, and LoopRNN's
+  // two_biases form (hard-sigmoid gates, read backwards).
+  'two-biases': graphOf([
+    ['in', 'Input', { inputType: 'tokens', vocabSize: 60, length: 0 }, []],
+    ['emb', 'Embedding', { inputDim: 60, outputDim: 5, maskZero: true }, ['in']],
+    ['bi', 'Bidirectional', { mergeMode: 'concat' }, ['emb']],
+    ['bi_lstm', 'LSTM', { units: 4, returnSequences: true, twoBiases: true, recurrentInitializer: 'glorotUniform' }, [], 'bi'],
+    ['loop', 'LSTM', { units: 3, twoBiases: true, goBackwards: true, recurrentActivation: 'hardSigmoid', recurrentInitializer: 'glorotUniform' }, ['bi']],
+    ['out', 'Dense', { units: 3, activation: 'softmax' }, ['loop']],
+  ]),
   // Window layers on a fixed length (parity's T = 7): strided same conv, same pooling, Activation, Flatten.
   'windows': graphOf([
     ['in', 'Input', { inputType: 'features', features: 3, length: 7 }, []],

@@ -5,13 +5,14 @@
  * is given a model whose layers record `set_weights`, as Keras layers expose `name`, `weights` and `set_weights`.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportFiles } from '../../src/codegen/export.ts';
 import { COVERAGE, irOf, PYTHON, scratchDir } from './helpers.ts';
 
-const SCRIPT = String.raw`
+/** Imports the exported model.py (folder argv[1]) with the stand-in keras module. */
+const STUB = String.raw`
 import json, os, sys, types
 import numpy as np
 
@@ -28,7 +29,9 @@ stub.__getattr__ = lambda name: Anything()
 sys.modules["keras"] = stub
 sys.path.insert(0, sys.argv[1])
 import model
+`;
 
+const SCRIPT = STUB + String.raw`
 class Layer:
     def __init__(self, name, n):
         self.name, self.weights, self.got = name, [None] * n, None
@@ -73,5 +76,41 @@ describe('exported Keras weight loader', () => {
     expect(r.complete).toEqual({ ok: [null, [[2, 3], [2, 3], [2, 3]], [[2, 3], [2, 3]]] });
     expect(r.missing.error).toMatch(/layer 'lstm' has 3 weights but .* holds 2 for it/);
     expect(r.unused.error).toMatch(/belong to no layer of the model: \['gru\/kernel'\]/);
+  });
+});
+
+/** The loader on a two-bias LSTM's weights: bias [2, 4H] in the file, Keras's LSTM variable [4H]. */
+const SUMMED = STUB + String.raw`
+class Var:
+    def __init__(self, shape):
+        self.shape = shape
+
+class Layer:
+    def __init__(self, name, shapes):
+        self.name, self.weights, self.got = name, [Var(s) for s in shapes], None
+    def set_weights(self, ws):
+        self.got = ws
+
+folder = os.path.join(sys.argv[1], "w")
+os.makedirs(folder, exist_ok=True)
+specs = [("lstm/kernel", [2, 8]), ("lstm/recurrent_kernel", [2, 8]), ("lstm/bias", [2, 8])]
+json.dump({"weightsManifest": [{"paths": ["weights.bin"], "weights": [{"name": n, "shape": s, "dtype": "float32"} for n, s in specs]}]}, open(os.path.join(folder, "model.json"), "w"))
+np.arange(48, dtype="<f4").tofile(os.path.join(folder, "weights.bin"))
+lstm = Layer("lstm", [(2, 8), (2, 8), (8,)])
+model.load_tfjs_weights(type("M", (), {"layers": [lstm]})(), folder)
+print(json.dumps([w.tolist() for w in lstm.got]))
+`;
+
+describe('exported Keras model of a two-bias LSTM (Keras CuDNNLSTM)', () => {
+  it("writes a Keras LSTM that loads b_x + b_h, and says in one comment line why Keras's total is 4·units smaller", () => {
+    const dir = scratchDir('keras-loader-two-biases');
+    for (const [f, text] of Object.entries(exportFiles(irOf(COVERAGE['two-biases']), 'keras', { title: 't', trained: false }))) writeFileSync(join(dir, f), text);
+    const text = readFileSync(join(dir, 'model.py'), 'utf8');
+    expect(text).not.toMatch(/two_biases/);
+    // Bidirectional(LSTM(4)) then LSTM(3): 2 · 4 · 4 and 4 · 3 parameters fewer.
+    expect(text.match(/^ *# Keras's LSTM holds one bias, b_x \+ b_h: (\d+) parameters/gm)!.map((l) => Number(l.match(/(\d+) parameters/)![1]))).toEqual([32, 12]);
+    const [k, r, b] = JSON.parse(execFileSync(PYTHON, ['-c', SUMMED, dir], { encoding: 'utf8' })) as number[][][];
+    expect([k, r]).toEqual([[0, 8].map((s) => Array.from({ length: 8 }, (_, i) => s + i)), [16, 24].map((s) => Array.from({ length: 8 }, (_, i) => s + i))]);
+    expect(b).toEqual(Array.from({ length: 8 }, (_, i) => (32 + i) + (40 + i)));
   });
 });

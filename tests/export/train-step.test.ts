@@ -1,7 +1,8 @@
 /**
  * Exported training follows the app's training. For each loss family (softmax cross-entropy per sequence,
  * per-timestep cross-entropy, one sigmoid unit with binary cross-entropy, MSE, and two outputs with loss weights), the PyTorch export's train.py runs
- * one step under python3 on the app's batch (`export --data N`) and weights, and so does the app's own Trainer.
+ * one step under python3 on the app's batch (`export --data N`) and weights, and so does the app's own Trainer (also for
+ * a two-bias LSTM, whose b_h is PyTorch's trained bias_hh).
  * Both use SGD with lr 1 and no clipping, whose first step moves every weight by exactly −∂L/∂θ (momentum starts at
  * zero), so equal weights after the step mean equal gradients; the printed losses must agree too. The app's weights
  * after its step are loaded into the PyTorch model with the export's own `load_tfjs`, and the two state_dicts are
@@ -39,6 +40,7 @@ const CASES: [string, ChainStep[] | GraphDoc, { task: string; seqLen: number }][
   ['sigmoid binary cross-entropy', [feats(1), ['Bidirectional', { mergeMode: 'concat' }, ['LSTM', { units: 2 }]], ['Dense', { units: 1, activation: 'sigmoid' }]], { task: 'parity', seqLen: 5 }],
   ['mean squared error', [feats(2), ['GRU', { units: 3 }], ['Dense', { units: 1, activation: 'linear' }]], { task: 'adding', seqLen: 6 }],
   ['two outputs, 0.5 · MSE + cross-entropy', twoHeads(), { task: 'adding-heads', seqLen: 6 }],
+  ['two-bias LSTM (CuDNNLSTM) in a Bidirectional', [feats(1), ['Bidirectional', { mergeMode: 'concat' }, ['LSTM', { units: 3, twoBiases: true }]], ['Dense', { units: 2, activation: 'softmax' }]], { task: 'parity', seqLen: 5 }],
 ];
 
 it.each(CASES)('%s: train.py\'s first step equals the app\'s (loss and gradients within 1e-5)', async (name, steps, data) => {
@@ -81,8 +83,11 @@ def loaded(folder):
 before, app, ours = loaded(sys.argv[1]), loaded(sys.argv[2]), torch.load(sys.argv[3])
 assert app.keys() == ours.keys()
 print(json.dumps({"diff": max((app[k] - ours[k]).abs().max().item() for k in app),
-                  "moved": max((app[k] - before[k]).abs().max().item() for k in app)}))`, out, after, join(dir, 'torch.pt')], { encoding: 'utf8' });
-  const { diff, moved } = JSON.parse(cmp);
+                  "moved": max((app[k] - before[k]).abs().max().item() for k in app),
+                  "biasHhMoved": [(app[k] - before[k]).abs().max().item() for k in app if "bias_hh" in k]}))`, out, after, join(dir, 'torch.pt')], { encoding: 'utf8' });
+  const { diff, moved, biasHhMoved } = JSON.parse(cmp);
   expect(moved).toBeGreaterThan(1e-3); // the step changed the weights: the comparison is not between two untouched copies
+  // The two-bias LSTM's b_h is PyTorch's bias_hh: trained by autograd in train.py and by the app alike.
+  if (name.startsWith('two-bias')) expect(Math.min(...biasHhMoved)).toBeGreaterThan(1e-4);
   expect(diff).toBeLessThan(1e-5);
 }, 120_000);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/index.ts';
-import { CURRENT_VERSION, migrate, parseDocument, serializeDocument } from '../../src/graph/index.ts';
+import { chainDoc, CURRENT_VERSION, migrate, parseDocument, serializeDocument } from '../../src/graph/index.ts';
 import { FIXTURE_DIR, LESSON_TOTALS, loadPresets } from '../fixtures/graphs.ts';
 
 const v1 = (name: string) => readFileSync(join(FIXTURE_DIR, 'v1', name), 'utf8');
@@ -198,5 +198,16 @@ describe('counted nouns in messages', () => {
   it('are singular for one and plural otherwise', async () => {
     const { countOf } = await import('../../src/graph/index.ts');
     expect([0, 1, 2, 1500].map((n) => countOf(n, 'layer'))).toEqual(['0 layers', '1 layer', '2 layers', '1,500 layers']);
+  });
+});
+
+describe('the two-bias LSTM param', () => {
+  it('round-trips through a saved file, and its 4·units second bias is counted after reopening', () => {
+    const doc = chainDoc([['Input', { inputType: 'features', features: 3, length: 0 }], ['LSTM', { units: 5, twoBiases: true }], ['Dense', { units: 1, activation: 'linear' }]]);
+    const r = parseDocument(serializeDocument(doc));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.doc.nodes[1].data.params).toEqual({ units: 5, twoBiases: true });
+    // Keras's CuDNNLSTM total 4u(d + u) + 8u, and Dense 5 + 1.
+    expect(compile(r.doc).ir!.totalParams).toBe(4 * 5 * (3 + 5) + 8 * 5 + 6);
   });
 });

@@ -24,6 +24,10 @@ describe.each(['SimpleRNN', 'LSTM', 'GRU'] as Kind[])('fused %s equals stock tfj
   if (kind !== 'SimpleRNN') it("Keras 3's hard sigmoid gates", () => compare(kind, { recurrentActivation: 'hardSigmoidKeras3', masked: true }));
 });
 
+describe('fused two-bias LSTM (bias [2, 4H], used as b_x + b_h) equals its unfused layer', () => {
+  it.each([...CASES, ...STATE_CASES])('%s', (_, c) => compare('LSTM', { ...c, twoBiases: true }));
+});
+
 describe('saved fused model', () => {
   it('loads in stock tf.loadLayersModel with the same predictions', async () => {
     const input = tf.input({ shape: [T, D] });

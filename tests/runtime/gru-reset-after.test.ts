@@ -1,24 +1,20 @@
 /**
  * The reset-after GRU (src/runtime/gru-layer.ts, fused op src/runtime/fused/gru-reset-after.ts) against independent
- * references: PyTorch's GRU cell in float64 (tests/runtime/gru_reset_after_ref.py; forward, ∂L/∂x and ∂L/∂w for every
+ * references: PyTorch's GRU cell in float64 (tests/runtime/two_bias_ref.py; forward, ∂L/∂x and ∂L/∂w for every
  * weight within 1e-5, with masks, goBackwards and inside Bidirectional), and central finite differences of the fused
  * op itself. Also: fused equals the per-step stock-ops cell (hardSigmoid, relu, dropout, which nn.GRU cannot do),
  * and a saved model.json with class_name GRU + reset_after true loads with the same predictions.
  */
 import * as tf from '@tensorflow/tfjs';
-import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fuseLayer } from '../../src/runtime/fused/index.ts';
 import { isResetAfterGru } from '../../src/runtime/gru-layer.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
-import { PYTHON } from '../export/helpers.ts';
-import { B, compare, D, H, lossWeights, makeLayer, maxDiff, MASK_ROWS, run, T, type Case } from './recurrent-equality.ts';
+import { B, compare, D, expectReference, H, lossWeights, makeLayer, maxDiff, MASK_ROWS, run, T, twoBiasReference, type Case } from './recurrent-equality.ts';
 
 beforeAll(async () => {
   await initTfNode('cpu');
 });
-
-type Nested = number | Nested[];
 
 const layerOf = (c: Case) => makeLayer('GRU', { ...c, resetAfter: true });
 const X = () => tf.randomNormal([B, T, D], 0, 1, 'float32', 11) as tf.Tensor3D;
@@ -32,17 +28,6 @@ function setup(c: Case) {
   const W = lossWeights(y0.shape);
   tf.dispose(y0);
   return { layer, x, mask, W };
-}
-
-function torchReference(layer: tf.layers.Layer, c: Case, x: tf.Tensor, W: tf.Tensor) {
-  const w = layer.getWeights().map((t) => t.arraySync());
-  const per = c.useBias === false ? 2 : 3;
-  const directions = (c.bidirectional ? [false, true] : [!!c.goBackwards]).map((goBackwards, i) => ({
-    K: w[i * per], R: w[i * per + 1], b: per === 3 ? w[i * per + 2] : null, goBackwards,
-  }));
-  const input = JSON.stringify({ x: x.arraySync(), mask: c.masked ? MASK_ROWS : null, W: W.arraySync(), returnSequences: !!c.returnSequences, directions });
-  const out = JSON.parse(execFileSync(PYTHON, [new URL('./gru_reset_after_ref.py', import.meta.url).pathname], { input, encoding: 'utf8' }));
-  return { y: out.y as Nested, dx: out.dx as Nested, dw: (out.grads as Nested[][]).flat() };
 }
 
 const flat = (a: unknown): number[] => [a].flat(Infinity as 1) as number[];
@@ -61,19 +46,12 @@ const TORCH_CASES: [string, Case][] = [
 describe('reset-after GRU equals PyTorch nn.GRU\'s cell in float64 (forward and every gradient, within 1e-5)', () => {
   it.each(TORCH_CASES)('%s', (_, c) => {
     const { layer, x, mask, W } = setup(c);
-    const ref = torchReference(layer, c, x, W);
+    const ref = twoBiasReference('GRU', layer, c, x, W);
     const stock = run(layer, x, mask, false);
     expect(fuseLayer(layer)).toBe(c.bidirectional ? 2 : 1);
     const fused = run(layer, x, mask, false);
     expect(fused.dw.length).toBe((c.bidirectional ? 2 : 1) * (c.useBias === false ? 2 : 3));
-    for (const [name, got] of [['fused', fused], ['stock ops', stock]] as const) {
-      expect(maxDiff(got.y, ref.y), `${name} y`).toBeLessThan(1e-5);
-      expect(maxDiff(got.dx, ref.dx), `${name} dx`).toBeLessThan(1e-5);
-      ref.dw.forEach((g, i) => {
-        expect(Math.max(...flat(g).map(Math.abs)), 'a vacuous all-zero gradient').toBeGreaterThan(1e-3);
-        expect(maxDiff(got.dw[i], g), `${name} weight ${i}`).toBeLessThan(1e-5);
-      });
-    }
+    expectReference([['fused', fused], ['stock ops', stock]], ref);
     tf.dispose([x, W, ...(mask ? [mask] : [])]);
   });
 });

@@ -71,6 +71,8 @@ describe('probe forward equals the stock tfjs layers (cpu, max |Δ| ≤ 1e-5)', 
   cases.push(['LSTM hardSigmoid relu', [feats(), rnn('LSTM', { recurrentActivation: 'hardSigmoid', activation: 'relu' }), dense1], false]);
   cases.push(['GRU hardSigmoid, no bias', [feats(), rnn('GRU', { recurrentActivation: 'hardSigmoid', useBias: false }), dense1], false]);
   cases.push(['GRU reset-before masked', [tokens, emb(true), rnn('GRU', { resetAfter: false }), dense1], true]);
+  cases.push(['two-bias LSTM (CuDNNLSTM) masked', [tokens, emb(true), rnn('LSTM', { twoBiases: true }), dense1], true]);
+  cases.push(['Bidirectional two-bias LSTM masked, sequences', [tokens, emb(true), ['Bidirectional', { mergeMode: 'concat' }, ['LSTM', { units: 4, returnSequences: true, twoBiases: true }]], dense1], true]);
   cases.push(['Bidirectional GRU reset-before masked, sequences', [tokens, emb(true), ['Bidirectional', { mergeMode: 'concat' }, ['GRU', { units: 4, returnSequences: true, resetAfter: false }]], dense1], true]);
 
   it.each(cases)('%s', (_name, steps, masked) => {
@@ -175,8 +177,11 @@ describe('no tensor leaks', () => {
 });
 
 describe('fast probe (fused engine taps) equals the exact probe', () => {
-  it('gates, ∂L/∂h_t and masks for a masked Bidirectional GRU over a stacked LSTM', async () => {
-    const { model, ir } = build([tokens, emb(true), rnn('LSTM', { returnSequences: true }), ['Bidirectional', { mergeMode: 'concat' }, ['GRU', { units: 4 }]], dense1]);
+  it.each([
+    ['a masked Bidirectional GRU over a stacked LSTM', {}],
+    ['a masked Bidirectional GRU over a stacked two-bias LSTM', { twoBiases: true }],
+  ] as [string, Params][])('gates, ∂L/∂h_t and masks for %s', async (_name, lstm) => {
+    const { model, ir } = build([tokens, emb(true), rnn('LSTM', { returnSequences: true, ...lstm }), ['Bidirectional', { mergeMode: 'concat' }, ['GRU', { units: 4 }]], dense1]);
     const x = ids();
     const y = tf.tensor2d([[0.3], [-0.5], [1.2]]);
     const before = tf.memory().numTensors;

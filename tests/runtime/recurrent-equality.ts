@@ -4,9 +4,11 @@
  * ∂L/∂(initial states) and every weight gradient compared.
  */
 import * as tf from '@tensorflow/tfjs';
+import { execFileSync } from 'node:child_process';
 import { expect, vi } from 'vitest';
 import { fuseLayer, type FusedEngine } from '../../src/runtime/fused/index.ts';
-import { GRU } from '../../src/runtime/gru-layer.ts';
+import { GRU, runtimeTf } from '../../src/runtime/gru-layer.ts';
+import { PYTHON } from '../export/helpers.ts';
 
 export type Kind = 'SimpleRNN' | 'LSTM' | 'GRU';
 export interface Case {
@@ -22,6 +24,8 @@ export interface Case {
   useBias?: boolean;
   /** GRU only: RNN Studio's reset-after GRU layer (src/runtime/gru-layer.ts), whose unfused call is the reference. */
   resetAfter?: boolean;
+  /** LSTM only: RNN Studio's two-bias LSTM layer (src/codegen/tfjs-lstm.ts), whose unfused call is the reference. */
+  twoBiases?: boolean;
   /** Random initial states (Keras `initial_state`), whose gradients are compared too. */
   initialState?: boolean;
   /** The layer also returns its final states; the loss weighs each output. */
@@ -42,7 +46,7 @@ export function makeLayer(kind: Kind, c: Case, units = H): tf.layers.Layer {
   const recurrentActivation = (c.recurrentActivation ?? 'sigmoid') as 'sigmoid';
   const rnn =
     kind === 'SimpleRNN' ? tf.layers.simpleRNN(args)
-    : kind === 'LSTM' ? tf.layers.lstm({ ...args, recurrentActivation })
+    : kind === 'LSTM' ? (c.twoBiases ? runtimeTf : tf).layers.lstm({ ...args, recurrentActivation, ...(c.twoBiases ? { twoBiases: true } : {}) })
     : c.resetAfter ? new GRU({ ...args, resetAfter: true, recurrentActivation }) as unknown as tf.RNN
     : tf.layers.gru({ ...args, recurrentActivation });
   return c.bidirectional ? tf.layers.bidirectional({ layer: rnn as tf.RNN, mergeMode: 'concat' }) : rnn;
@@ -202,3 +206,33 @@ export const STATE_CASES: [string, Case][] = [
   ['initial state + returnState, dropout + recurrentDropout (training)', { initialState: true, returnState: true, dropout: 0.3, recurrentDropout: 0.4, returnSequences: true }],
   ['initial state + returnState, bidirectional + masked', { initialState: true, returnState: true, bidirectional: true, masked: true }],
 ];
+
+type Nested = number | Nested[];
+const flatten = (a: unknown): number[] => [a].flat(Infinity as 1) as number[];
+
+/**
+ * A two-bias layer (reset-after GRU, two-bias LSTM) computed by PyTorch's own cell in float64 with the layer's weights
+ * (tests/runtime/two_bias_ref.py): output, ∂L/∂x and ∂L/∂w per weight for L = Σ y ⊙ W.
+ */
+export function twoBiasReference(kind: 'GRU' | 'LSTM', layer: tf.layers.Layer, c: Case, x: tf.Tensor, W: tf.Tensor) {
+  const w = layer.getWeights().map((t) => t.arraySync());
+  const per = c.useBias === false ? 2 : 3;
+  const directions = (c.bidirectional ? [false, true] : [!!c.goBackwards]).map((goBackwards, i) => ({
+    K: w[i * per], R: w[i * per + 1], b: per === 3 ? w[i * per + 2] : null, goBackwards,
+  }));
+  const input = JSON.stringify({ kind, x: x.arraySync(), mask: c.masked ? MASK_ROWS : null, W: W.arraySync(), returnSequences: !!c.returnSequences, directions });
+  const out = JSON.parse(execFileSync(PYTHON, [new URL('./two_bias_ref.py', import.meta.url).pathname], { input, encoding: 'utf8' }));
+  return { y: out.y as Nested, dx: out.dx as Nested, dw: (out.grads as Nested[][]).flat() };
+}
+
+/** Each run (`run`'s output) equals the reference within 1e-5: output, ∂L/∂x and every weight gradient, none all zero. */
+export function expectReference(runs: [string, ReturnType<typeof run>][], ref: ReturnType<typeof twoBiasReference>) {
+  for (const [name, got] of runs) {
+    expect(maxDiff(got.y, ref.y), `${name} y`).toBeLessThan(1e-5);
+    expect(maxDiff(got.dx, ref.dx), `${name} dx`).toBeLessThan(1e-5);
+    ref.dw.forEach((g, i) => {
+      expect(Math.max(...flatten(g).map(Math.abs)), 'a vacuous all-zero gradient').toBeGreaterThan(1e-3);
+      expect(maxDiff(got.dw[i], g), `${name} weight ${i}`).toBeLessThan(1e-5);
+    });
+  }
+}

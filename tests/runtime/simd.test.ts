@@ -44,6 +44,10 @@ describe.each(['SimpleRNN', 'LSTM', 'GRU'] as Kind[])('SIMD %s with initial and 
   it.each(STATE_CASES)('%s', (_, c) => compare(kind, c, 'simd', undefined, 'cpu'));
 });
 
+describe('SIMD two-bias LSTM equals its unfused layer (cpu backend)', () => {
+  it.each([...CASES, ...STATE_CASES])('%s', (_, c) => compare('LSTM', { ...c, twoBiases: true }, 'simd', undefined, 'cpu'));
+});
+
 describe('SIMD reset-after GRU equals its unfused layer (cpu backend)', () => {
   it.each([...CASES, ...STATE_CASES])('%s', (_, c) => compare('GRU', { ...c, resetAfter: true }, 'simd', undefined, 'cpu'));
   it('hardSigmoid gates', () => compare('GRU', { resetAfter: true, recurrentActivation: 'hardSigmoid', masked: true }, 'simd', undefined, 'cpu'));

@@ -49,6 +49,8 @@ interface RnnInternals {
     recurrentActivation?: LayerActivation;
     /** True on RNN Studio's reset-after GRU cell (src/runtime/gru-layer.ts); its bias is [2, 3H]. */
     resetAfter?: boolean;
+    /** True on RNN Studio's two-bias LSTM cell (src/codegen/tfjs-lstm.ts); its bias is [2, 4H], used as the rows' sum. */
+    twoBiases?: boolean;
     kernel: Weight;
     recurrentKernel: Weight;
     bias: Weight | null;
@@ -109,7 +111,8 @@ export function fuseRecurrentLayer(layer: tf.layers.Layer, engine: FusedEngine =
         x,
         kernel: c.kernel.read(),
         recurrentKernel: c.recurrentKernel.read(),
-        bias: c.bias ? (c.bias.read()) : null,
+        // b = b_x + b_h outside the op: the tape gives each row of a two-bias LSTM's bias the op's bias gradient.
+        bias: c.bias ? (c.twoBiases ? tf.sum(c.bias.read(), 0) : c.bias.read()) : null,
         mask: (kwargs?.mask as tf.Tensor | null | undefined) ?? null,
         dropoutMask: dp,
         recurrentDropoutMask: rdp,

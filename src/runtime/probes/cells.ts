@@ -34,7 +34,7 @@ export const PROBE_GATES: Record<RecurrentKind, readonly string[]> = {
 
 /**
  * Weights as `layer.getWeights()` returns them: kernel [D, kH], recurrent kernel [H, kH], bias [kH] (if useBias), or
- * [2, kH] for the reset-after GRU (row 0 input, row 1 recurrent, as Keras).
+ * [2, kH] for the reset-after GRU and the two-bias LSTM (row 0 input, row 1 recurrent, as Keras).
  */
 export interface CellWeights {
   K: tf.Tensor2D;
@@ -95,7 +95,8 @@ export function runCell(x: tf.Tensor3D, mask: tf.Tensor2D | null, w: CellWeights
   const m = mask && (cfg.goBackwards ? tf.reverse(mask, 1) : mask);
   // Input projection x·K + b for every step at once (one matmul instead of T).
   let xk = tf.matMul(tf.reshape(xs, [B * T, D]), w.K);
-  const [bIn, bRec] = w.b?.rank === 2 ? tf.unstack(w.b) : [w.b, undefined];
+  // Two bias rows: the reset-after GRU adds the recurrent one inside its candidate; the two-bias LSTM adds both here.
+  const [bIn, bRec] = w.b?.rank !== 2 ? [w.b, undefined] : cfg.kind === 'GRU' ? tf.unstack(w.b) : [tf.sum(w.b, 0), undefined];
   if (bIn) xk = tf.add(xk, bIn);
   const xz = tf.reshape(xk, [B, T, blocks * H]);
   // GRU splits its recurrent kernel into the z,r part and the candidate part (reset applied before the matmul).
