@@ -127,10 +127,12 @@ export class Runs {
    * Keeps the weights in use under `dataKey` as a run when no run accounts for them (stored before runs existed),
    * so that a new run cannot replace them. `describe` reads what the stored weights say about themselves.
    */
-  adopt(graphKey: string, dataKey: string, describe: () => Promise<Omit<RunMeta, 'id' | 'dataKey' | 'bytes'>>): Promise<void> {
+  adopt(graphKey: string, dataKey: string, describe: () => Promise<Omit<RunMeta, 'id' | 'dataKey' | 'bytes'>>, legacyDataKey?: string): Promise<void> {
     return this.serial(async () => {
       const g = await this.group(graphKey);
       if (g.active[dataKey]) return;
+      // Weights stored under the key of an older scheme are copied to today's key (the old copy stays), then adopted.
+      if (legacyDataKey && (await this.weights.bytes(dataKey)) === null && (await this.weights.bytes(legacyDataKey)) !== null) await this.weights.copy(legacyDataKey, dataKey);
       const bytes = await this.weights.bytes(dataKey);
       if (bytes === null) return;
       const id = newRunId();

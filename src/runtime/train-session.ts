@@ -15,7 +15,7 @@ import { probeBlocker } from './probes/walk.ts';
 import { asList, Trainer, type RunResult, type TrainEvent, type TrainSettings } from './train.ts';
 import { loadSavedWeights } from './saved-weights.ts';
 import { limitProblem, newRunId, runWeightsKey, thin, type RunMeta, type Runs, type RunsView } from './runs.ts';
-import { graphKey, weightsKey, type WeightsSource } from './weights-key.ts';
+import { graphKey, legacyWeightsKey, weightsKey, type WeightsSource } from './weights-key.ts';
 
 export interface DataChoice {
   task?: string;
@@ -87,7 +87,10 @@ export function planFor(docText: string, choice: DataChoice, seed?: number): Run
 }
 
 /** The keys of a plan's runs: the graph's list, and the weights in use for its data. */
-const keysOf = (plan: RunPlan, choice: DataChoice) => ({ graph: graphKey(plan.ir), data: weightsKey(plan.ir, { task: plan.taskId, seed: plan.seed, csv: choice.csv?.text }) });
+const keysOf = (plan: RunPlan, choice: DataChoice) => {
+  const data = { task: plan.taskId, seed: plan.seed, csv: choice.csv?.text };
+  return { graph: graphKey(plan.ir), data: weightsKey(plan.ir, data), legacyData: legacyWeightsKey(plan.ir, data) };
+};
 
 const metricNameOf = (plan: RunPlan): RunMeta['metricName'] => (plan.ds.info.output.kind === 'regression' ? 'MSE' : 'accuracy');
 
@@ -193,7 +196,7 @@ export class TrainSession {
         steps: meta?.steps ?? 0, status: 'adopted', metricName: metricNameOf(plan), val: { loss: meta?.valLoss ?? NaN, metric: meta?.valMetric ?? NaN }, lastBatch: null,
         settings: meta?.settings ?? { optimizer: 'adam', learningRate: NaN, batchSize: NaN, epochs: NaN, clipNorm: NaN, seed: plan.seed }, evals: [],
       };
-    });
+    }, keys.legacyData);
   }
 
   /** The graph's runs, with the one in use for the chosen data (adopting older weights first). */

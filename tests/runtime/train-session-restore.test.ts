@@ -15,7 +15,7 @@ import { limitProblem, runWeightsKey, thin, type RunMeta } from '../../src/runti
 import { initTfNode } from '../../src/runtime/setup-node.ts';
 import { planFor, TrainSession } from '../../src/runtime/train-session.ts';
 import type { TrainSettings } from '../../src/runtime/train.ts';
-import { graphKey, IMPORTED_TASK, weightsKey } from '../../src/runtime/weights-key.ts';
+import { graphKey, IMPORTED_TASK, legacyWeightsKey, weightsKey } from '../../src/runtime/weights-key.ts';
 import { chain } from '../fixtures/graphs.ts';
 import { MEMORY, memoryModels, memoryRuns } from './runs-double.ts';
 
@@ -164,6 +164,22 @@ describe('runs', () => {
     const view = await s.listRuns(negationText, {});
     expect(view.runs).toHaveLength(2);
     expect(view.runs[0]).toMatchObject({ name: 'Kept from before runs', status: 'adopted', steps: 500, val: { loss: 0.25, metric: 0.9 }, savedAt: '2026-01-02T03:04:05.000Z', lastBatch: null });
+    await s.restoreRun(negationText, {}, view.runs[0].id);
+    (await probs(s)).forEach((p, k) => expect(p).toBeCloseTo(before[k], 6));
+  }, 60_000);
+
+  it('weights stored under the key of before 2026-12-08 (every param hashed) are found, copied to today\'s key and adopted', async () => {
+    const old = buildModel(ir);
+    old.setWeights(old.getWeights().map((w, i) => tf.tidy(() => tf.cos(tf.range(0, w.size).mul(0.7 + i)).reshape(w.shape))));
+    await old.save(MEMORY + legacyWeightsKey(ir, { task: 'negation', seed: 3 }));
+    const s = new TrainSession(MEMORY, memoryRuns(store).runs);
+    await s.restore(negationText, {});
+    const before = await probs(s);
+    const view = await s.listRuns(negationText, {});
+    expect(view.runs).toHaveLength(1);
+    expect(store.has(MEMORY + DATA)).toBe(true);
+    expect(store.has(MEMORY + legacyWeightsKey(ir, { task: 'negation', seed: 3 }))).toBe(true); // the old copy stays
+    await s.start({ docText: negationText, settings: { ...settings, steps: 1 } }, 'wasm', () => {});
     await s.restoreRun(negationText, {}, view.runs[0].id);
     (await probs(s)).forEach((p, k) => expect(p).toBeCloseTo(before[k], 6));
   }, 60_000);
