@@ -206,7 +206,7 @@ export const additionText: TaskDef = {
     return pairDataset({
       info: {
         id: 'addition-text', title: 'Addition as text',
-        description: `${n} distinct questions "a+b" with up to ${digits} digits each, padded with spaces to ${2 * digits + 1} characters and reversed (Keras's addition_rnn; shown below as written); the answer is padded to ${digits + 1} characters.`,
+        description: `${n} distinct questions "a+b" with up to ${digits} digits each, padded with spaces to ${2 * digits + 1} characters and reversed before the model reads them (Keras's addition_rnn); the answer is padded to ${digits + 1} characters.`,
         params: { digits, questions: n },
       },
       pair: (i) => ({ source: [...qs[order[i]].query], targets: [[...qs[order[i]].answer]] }),
