@@ -61,6 +61,11 @@ export interface PairDatasetOptions {
   joiners: { source: string; target: string };
   /** How a typed text ("try it", an export's decode.py) becomes source symbols. */
   reading: SourceReading;
+  /**
+   * How a sample reads to a person (the preview, a held-out "try it"), when not its symbols joined: addition's
+   * question as typed, not reversed and padded as the model reads it.
+   */
+  written?: { source(symbols: string[]): string; target(symbols: string[]): string };
   /** Fixed source length of every sample, or null. */
   sourceLength: number | null;
   /** The longest target (symbols, without END). */
@@ -133,7 +138,8 @@ export function pairDataset(o: PairDatasetOptions): PairDataset {
     },
     show(i) {
       const p = o.pair(i);
-      return { input: p.source.join(o.joiners.source), target: p.targets.map((t) => t.join(o.joiners.target)).join(' | ') };
+      const w = o.written ?? { source: (s: string[]) => s.join(o.joiners.source), target: (t: string[]) => t.join(o.joiners.target) };
+      return { input: w.source(p.source), target: p.targets.map(w.target).join(' | ') };
     },
     references: (i) => o.pair(i).targets.map(encodeTarget),
     showTarget: show,
@@ -200,13 +206,14 @@ export const additionText: TaskDef = {
     return pairDataset({
       info: {
         id: 'addition-text', title: 'Addition as text',
-        description: `${n} distinct questions "a+b" with up to ${digits} digits each, padded with spaces to ${2 * digits + 1} characters and reversed (Keras's addition_rnn); the answer is padded to ${digits + 1} characters.`,
+        description: `${n} distinct questions "a+b" with up to ${digits} digits each, padded with spaces to ${2 * digits + 1} characters and reversed before the model reads them (Keras's addition_rnn); the answer is padded to ${digits + 1} characters.`,
         params: { digits, questions: n },
       },
       pair: (i) => ({ source: [...qs[order[i]].query], targets: [[...qs[order[i]].answer]] }),
       sizes: { train: n - nVal, val: nVal, test: 0 }, sourceSymbols: ADDITION_SOURCE, targetSymbols: ADDITION_TARGET, joiners: CHARS,
       // A typed question is read as the training questions are: padded with spaces to 2·D + 1, then reversed.
       reading: { upper: false, padTo: 2 * digits + 1, reverse: true },
+      written: { source: (s) => [...s].reverse().join('').trim(), target: (t) => t.join('').trimEnd() },
       sourceLength: 2 * digits + 1, maxTarget: digits + 1,
     });
   },

@@ -117,6 +117,8 @@ export const selectSelectedUnits = (s: InsideState) => s.selectedUnits;
 /** The latest race (settings, results of the models finished so far, status), or null. Stable API for the lesson. */
 export const selectRace = (s: InsideState) => s.race;
 export const selectPair = (s: InsideState) => s.pair;
+/** The race or the with/without-attention pair is training: what Stop stops. */
+export const selectIsTraining = (s: InsideState) => s.race?.status === 'running' || s.pair?.status === 'running';
 
 // ── actions (none is recorded in the undo history) ────────────────────────────────────────────────────
 export const setHoverT = (t: number | null) => {
@@ -282,7 +284,8 @@ export async function runRace(doc: GraphDoc, opts: RaceOptions = {}): Promise<vo
   }
 }
 
-export const stopRace = () => void worker?.stop();
+/** Stops the race or the with/without-attention pair that is running (the worker runs one at a time). */
+export const stopInsideTraining = () => void worker?.stop();
 
 const PAIR_COLOURS: Record<PairRun, string> = { without: '#d55e00', with: '#0072b2' };
 

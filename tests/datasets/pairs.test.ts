@@ -43,6 +43,18 @@ describe('addition as text (Keras addition_rnn)', () => {
     expect(ds.maxTargetLen).toBe(5);
   });
 
+  it('a sample reads as written (preview, held-out "try it"): the question not reversed or padded, the answer without padding', () => {
+    const ds = make('addition-text', 2);
+    for (const i of [0, 1, 2, ds.trainSize]) {
+      const { input, target } = ds.show(i);
+      const m = /^(\d{1,2})\+(\d{1,2})$/.exec(input);
+      expect(m, input).not.toBeNull();
+      expect(target).toBe(String(Number(m![1]) + Number(m![2])));
+      // The model still reads the reversed, padded question: the typed text encodes to the sample's source.
+      expect(ds.encode!(input)).toEqual(Array.from(ds.sample(i).x));
+    }
+  });
+
   it('fewer digits: half of all distinct questions (1 digit: 27 of 55)', () => {
     const ds = make('addition-text', 1);
     expect(ds.trainSize + ds.valSize).toBe(27);

@@ -78,5 +78,5 @@ it('after Stop no model of the race says it is running: the one stopped and thos
   const picker = (await e2e.page.getByRole('group', { name: 'What to show' }).textContent())!;
   expect(picker).not.toMatch(/running|waiting/);
   expect(picker).toContain('(stopped');
-  expect(await e2e.page.getByRole('button', { name: 'Stop' }).getAttribute('title')).toBe('No race is running.');
+  expect(await e2e.page.getByRole('button', { name: 'Stop' }).getAttribute('title')).toBe('No race or attention pair is running.');
 });

@@ -8,7 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { isAttentionKind } from '../../graph/index.ts';
 import { selectCompiled, selectDoc, setDockTab, useStore } from '../../store/index.ts';
 import {
-  probeCurrentGraph, RACE_DEFAULTS, RACE_RANGES, runAttentionPair, runRace, selectActiveProbe, setActiveRun, setDirection, setExample, setRecordEvery, stopRace, useInside,
+  probeCurrentGraph, RACE_DEFAULTS, RACE_RANGES, runAttentionPair, runRace, selectActiveProbe, selectIsTraining, setActiveRun, setDirection, setExample, setRecordEvery, stopInsideTraining, useInside,
 } from '../../store/inside.ts';
 import { ErrorBoundary } from '../ErrorBoundary.tsx';
 import { RaceStory } from './RaceStory.tsx';
@@ -65,6 +65,7 @@ export function InsideTab() {
     runs: s.runs, busy: s.busy, error: s.error, activeRun: s.activeRun, direction: s.direction, example: s.example, recordEvery: s.recordEvery,
   })));
   const probe = useInside(selectActiveProbe);
+  const stopWhy = useInside(selectIsTraining) ? null : 'No race or attention pair is running.';
   const [steps, setSteps] = useState(String(RACE_DEFAULTS.steps));
   const [every, setEvery] = useState(String(RACE_DEFAULTS.every));
   const [T, setT] = useState(RACE_DEFAULTS.seqLen);
@@ -119,9 +120,9 @@ export function InsideTab() {
             title={ok ? 'Train this graph without its attention and with it, on the same data and seed (length T, units), and overlay the encoder\'s gradient over its steps' : undefined}
             onClick={() => pair()}>With and without attention</button>
         )}
-        <button type="button" className="btn" {...whyDisabled('stop-why', busy === 'Racing…' ? null : 'No race is running.')} onClick={stopRace}>Stop</button>
+        <button type="button" className="btn" {...whyDisabled('stop-why', stopWhy)} onClick={stopInsideTraining}>Stop</button>
         <Why id="inside-why" reason={probeWhy} />
-        <Why id="stop-why" reason={busy === 'Racing…' ? null : 'No race is running.'} />
+        <Why id="stop-why" reason={stopWhy} />
         <label title="While the Training tab trains, probe the first 32 validation sequences every N steps (0 = off); the snapshots appear here as the run 'Training tab run'">
           Training tab: record every <input aria-label="Training tab: record every N steps" type="number" min={0} value={recordEvery}
             onChange={(e) => setRecordEvery(Number(e.target.value) || 0)} /></label>
