@@ -168,7 +168,8 @@ const backward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
  * A convolution's geometry (NHWC, no dilation: setup.ts's gradient spreads a dilated filter first) with its padded
  * input's size, Hp = top + H + bottom and Wp = left + W + right, and the module's dimension arguments.
  */
-function convGeometry(xShape: number[], filterShape: number[], attrs: { strides: number | [number, number]; pad: tf.Conv2DAttrs['pad']; dimRoundingMode?: 'floor' | 'round' | 'ceil' }) {
+function convGeometry(xShape: number[], filterShape: number[], attrs: Pick<tf.Conv2DAttrs, 'strides' | 'pad' | 'dimRoundingMode' | 'dataFormat'>) {
+  if (attrs.dataFormat !== 'NHWC') throw new Error('Conv2D gradients on wasm support channels-last data only.');
   const info = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
   const { top, bottom, left, right } = info.padInfo;
   const Hp = info.inHeight + top + bottom, Wp = info.inWidth + left + right;
@@ -205,18 +206,20 @@ function paddedInput(b: WasmBackend, x: tf.TensorInfo, g: ConvGeometry, s: Ptr):
   return s;
 }
 
+/** Runs the module's `call` on the input x (padded when the convolution pads) and one more tensor, into `shape`. */
+const onInput = (b: WasmBackend, call: 'convForward' | 'convFilterGrad', x: tf.TensorInfo, other: tf.TensorInfo, g: ConvGeometry, shape: number[]) =>
+  withOutputs(b, [shape], g.padded ? g.size : 0, ([out], s) => kernels![call](ptr(b, out), paddedInput(b, x, g, s), ptr(b, other), ...g.dims))[0];
+
 /**
  * Conv2D (Conv1D runs as a conv2d of height 1) by the module's matrix product on the input itself (assembly/rnn.ts
  * convForward); a dilated or channels-first one goes to the stock kernel (XNNPACK).
  */
 const convForward = (stock: tf.KernelFunc): tf.KernelFunc => (args) => {
-  const b = args.backend as unknown as WasmBackend;
   const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
   const a = args.attrs as unknown as tf.Conv2DAttrs;
   if (a.dataFormat !== 'NHWC' || [a.dilations ?? 1].flat().some((d) => d !== 1)) return stock(args);
   const g = convGeometry(x.shape, filter.shape, a);
-  return withOutputs(b, [g.info.outShape], g.padded ? g.size : 0, ([out], s) =>
-    kernels!.convForward(ptr(b, out), paddedInput(b, x, g, s), ptr(b, filter), ...g.dims))[0];
+  return onInput(args.backend as unknown as WasmBackend, 'convForward', x, filter, g, g.info.outShape);
 };
 
 /**
@@ -224,13 +227,9 @@ const convForward = (stock: tf.KernelFunc): tf.KernelFunc => (args) => {
  * filterShape, strides, pad (tfjs-core's Conv2DBackpropFilter, which has no dilations).
  */
 const convFilterGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const b = backend as unknown as WasmBackend;
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-  if (a.dataFormat !== 'NHWC') throw new Error('Conv2D gradients on wasm support channels-last data only.');
-  const g = convGeometry(x.shape, a.filterShape, a);
-  return withOutputs(b, [a.filterShape], g.padded ? g.size : 0, ([dW], s) =>
-    kernels!.convFilterGrad(ptr(b, dW), paddedInput(b, x, g, s), ptr(b, dy), ...g.dims))[0];
+  return onInput(backend as unknown as WasmBackend, 'convFilterGrad', x, dy, convGeometry(x.shape, a.filterShape, a), a.filterShape);
 };
 
 /**
@@ -242,7 +241,6 @@ const convInputGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as unknown as WasmBackend;
   const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
-  if (a.dataFormat !== 'NHWC') throw new Error('Conv2D gradients on wasm support channels-last data only.');
   const g = convGeometry(a.inputShape, filter.shape, a);
   const taps = filter.shape.reduce((p, d) => p * d, 1);
   return withOutputs(b, [a.inputShape], taps + (g.padded ? g.size : 0), ([dX], s) => {
