@@ -1,7 +1,8 @@
 /**
  * The one start-up function for tfjs, called by the app, the worker, the CLI and the tests:
  * installs our UnsortedSegmentSum kernel (Embedding gradients; reference/platform.md trap 1) and, on wasm, a row-copy
- * Embedding gather and the Conv1D kernel gradient (Conv2DBackpropFilter), and a gradient for dilated convolutions
+ * Embedding gather, the Conv1D gradients and the max-pooling gradient (simd/kernels.ts replaces these three with
+ * faster ones where wasm SIMD runs), and a gradient for dilated convolutions
  * (tfjs has none), sets the wasm paths and flags, selects the backend and, on wasm, checks every allocation (heap.ts).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -167,6 +168,43 @@ const conv2DBackpropInput = (matMul: tf.KernelFunc): tf.KernelFunc => ({ inputs,
   }
 };
 
+/**
+ * The gradient of a max pooling on wasm: each window's dY goes to the first of its largest inputs (row by row, as
+ * tfjs-backend-cpu's maxPoolPositions and PyTorch choose); windows may overlap. tfjs 4.22's wasm MaxPoolGrad gives a
+ * window whose values are all negative no gradient at all (tests/runtime/conv-grad-wasm-stock.test.ts).
+ */
+const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
+  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const b = backend as unknown as AnyBackend;
+  const dx = b.makeOutput!(input.shape, 'float32');
+  const [xv, dyv, dxv] = heap(b, input, dy, dx);
+  dxv.fill(0);
+  // Per channel: the largest value so far in the window and where it is.
+  const best = new Float32Array(C), at = new Int32Array(C);
+  for (let n = 0; n < N; n++)
+    for (let y = 0; y < OH; y++)
+      for (let xo = 0; xo < OW; xo++) {
+        best.fill(-Infinity);
+        at.fill(-1);
+        for (let r = Math.max(0, y * sh - top); r < Math.min(H, y * sh - top + FH); r++)
+          for (let c = Math.max(0, xo * sw - left); c < Math.min(W, xo * sw - left + FW); c++) {
+            const i0 = ((n * H + r) * W + c) * C;
+            for (let d = 0; d < C; d++)
+              if (xv[i0 + d] > best[d]) {
+                best[d] = xv[i0 + d];
+                at[d] = i0 + d;
+              }
+          }
+        const o = ((n * OH + y) * OW + xo) * C;
+        for (let d = 0; d < C; d++) if (at[d] >= 0) dxv[at[d]] += dyv[o + d];
+      }
+  return dx;
+};
+
 /** A [FH, FW, I, O] filter with d − 1 zeros between its taps along `axis` (0 or 1): what a dilated conv applies. */
 function dilateFilter(w: tf.Tensor4D, axis: 0 | 1, d: number): tf.Tensor4D {
   if (d === 1) return w;
@@ -249,6 +287,10 @@ function installKernels() {
     if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter(matMul) });
     if (tf.getKernel('Conv2DBackpropInput', 'wasm')) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
     tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput(matMul) });
+  }
+  if (tf.getKernel('MaxPoolGrad', 'wasm')) {
+    tf.unregisterKernel('MaxPoolGrad', 'wasm');
+    tf.registerKernel({ kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGrad });
   }
   tf.registerGradient(dilatedConvGradient(tf.getGradient('Conv2D')));
   if (tf.getKernel('Identity', 'wasm')) {

@@ -1,16 +1,23 @@
 /**
- * tfjs 4.22's wasm backend has no Conv2DBackpropFilter (the kernel gradient of Conv1D) and a slow Conv2DBackpropInput;
- * src/runtime/setup.ts registers both as matrix products. Their gradients equal the cpu backend's own kernels
- * (tfjs-backend-cpu) on strided, same and valid convolutions, and training a Conv1D graph on wasm lowers the loss.
+ * On wasm, Conv1D (a conv2d of height 1) and MaxPooling1D run RNN Studio's SIMD kernels (src/runtime/simd:
+ * convForward, convFilterGrad, convInputGrad, maxPoolGrad; tfjs 4.22's wasm backend has no Conv2DBackpropFilter and
+ * slow Conv2DBackpropInput and MaxPoolGrad kernels). Forward and gradients equal PyTorch's in float64 on valid, same
+ * and causal padding, strides, dilation and tied pooling windows (conv-reference.ts), and the cpu backend's own
+ * kernels (tfjs-backend-cpu) on 1-D and 2-D convolutions; dilated gradients equal central differences.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
+import { simdReady } from '../../src/runtime/simd/kernels.ts';
 import { rng } from '../export/helpers.ts';
+import { describeAgainstTorch } from './conv-reference.ts';
 
 beforeAll(async () => {
   await initTfNode('wasm');
 });
+
+it('the SIMD module runs', () => expect(simdReady()).toBe(true));
+describeAgainstTorch('Conv1D and MaxPooling1D on the SIMD kernels against PyTorch float64');
 
 const CASES: [string, number, number, 'valid' | 'same', number, number][] = [
   // [name, kernel, stride, padding, T, channels]
@@ -76,5 +83,33 @@ describe.each([['valid', 2, 3], ['same', 3, 2]] as const)('dilated Conv1D (paddi
     expect(Math.max(...Array.from(gw.dataSync(), (v, i) => Math.abs(v - dw[i])))).toBeLessThanOrEqual(1e-4);
     expect(Math.max(...Array.from(gx.dataSync(), (v, i) => Math.abs(v - dx[i])))).toBeLessThanOrEqual(1e-4);
     await tf.setBackend('wasm');
+  });
+});
+
+/**
+ * The kernels take every channels-last conv2d of the wasm backend, not only Conv1D's: 2-D windows with padding and
+ * strides on both axes give the cpu backend's output and gradients.
+ */
+describe.each([['same', [2, 1]], ['valid', [1, 2]]] as const)('2-D conv2d (%s, strides %j)', (pad, strides) => {
+  it('output and gradients equal the cpu backend\'s (max |Δ| ≤ 1e-5)', async () => {
+    const on = async (backend: string) => {
+      await tf.setBackend(backend);
+      const next = rng(5);
+      const u = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => 2 * next() - 1), shape);
+      const x = u([2, 5, 6, 3]) as tf.Tensor4D, w = u([2, 3, 3, 4]) as tf.Tensor4D;
+      const f = (xx: tf.Tensor, ww: tf.Tensor) => tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, strides as [number, number], pad);
+      const y = f(x, w);
+      const r = u(y.shape);
+      const g = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.mul(f(xx, ww), r)))([x, w]);
+      const out = [y, ...g].map((t) => Array.from(t.dataSync()));
+      tf.dispose([x, w, y, r, ...g]);
+      return out;
+    };
+    const cpu = await on('cpu');
+    const wasm = await on('wasm');
+    wasm.forEach((v, j) => {
+      expect(Math.max(...cpu[j].map(Math.abs))).toBeGreaterThan(0.1);
+      expect(Math.max(...v.map((a, i) => Math.abs(a - cpu[j][i])))).toBeLessThanOrEqual(1e-5);
+    });
   });
 });

@@ -14,11 +14,11 @@ describe('rnn.wasm', () => {
     expect(Buffer.compare(Buffer.from(committed), Buffer.from(fresh))).toBe(0);
   });
 
-  it('imports only env.memory and exports a forward and a backward kernel per kind, the input projection and gradients, the optimizer updates and the panel of the matrix products', async () => {
+  it('imports only env.memory and exports a forward and a backward kernel per kind, the input projection and gradients, the optimizer updates, the convolution and its gradients, the max-pooling gradient and the panel of the matrix products', async () => {
     const mod = await WebAssembly.compile(readFileSync(OUTPUT));
     expect(WebAssembly.Module.imports(mod)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     expect(WebAssembly.Module.exports(mod).map((e) => e.name).sort()).toEqual(
-      ['PANEL_FLOATS', 'adam', 'gruBackward', 'gruForward', 'inputGrads', 'inputProjection', 'lstmBackward', 'lstmForward', 'momentum', 'rmsprop', 'simpleBackward', 'simpleForward', 'usePanel'],
+      ['PANEL_FLOATS', 'adam', 'convFilterGrad', 'convForward', 'convInputGrad', 'gruBackward', 'gruForward', 'inputGrads', 'inputProjection', 'lstmBackward', 'lstmForward', 'maxPoolGrad', 'momentum', 'rmsprop', 'simpleBackward', 'simpleForward', 'usePanel'],
     );
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The recurrent SIMD kernels (src/runtime/simd/assembly/rnn.ts, compiled to rnn.wasm) registered as two TF.js kernels
- * of the wasm backend, `RnnSimdForward` and `RnnSimdBackward`. The module is instantiated on TF.js's own wasm
+ * of the wasm backend, `RnnSimdForward` and `RnnSimdBackward`, with the optimizers' updates, and the module's
+ * convolution (forward and both gradients) and max-pooling gradient in place of the wasm backend's own. The module is instantiated on TF.js's own wasm
  * memory, so a kernel receives tensors' heap offsets and writes its outputs in place: no copies in or out.
  * Loaded once by `initTf` (src/runtime/setup.ts) when the wasm backend starts; where it cannot run (another backend,
  * no wasm SIMD) `simdReady()` is false and the recurrent layers keep the fused engine.
@@ -17,6 +18,10 @@ interface RnnWasm {
   gruForward(xp: Ptr, bias: Ptr, recBias: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, h0: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, resetAfter: number, save: Ptr, hAll: Ptr, out: Ptr, retSeq: number, scratch: Ptr): void;
   inputProjection(xp: Ptr, x: Ptr, E: number, K: Ptr, rows: number, N: number): void;
   inputGrads(dX: Ptr, dK: Ptr, x: Ptr, K: Ptr, Kt: Ptr, dZ: Ptr, rows: number, E: number, N: number, kRows: number): void;
+  convFilterGrad(dW: Ptr, xp: Ptr, dy: Ptr, N: number, Hp: number, Wp: number, I: number, OH: number, OW: number, O: number, FH: number, FW: number, sh: number, sw: number): void;
+  convInputGrad(dXp: Ptr, dy: Ptr, W: Ptr, Wt: Ptr, N: number, Hp: number, Wp: number, I: number, OH: number, OW: number, O: number, FH: number, FW: number, sh: number, sw: number): void;
+  convForward(out: Ptr, xp: Ptr, W: Ptr, N: number, Hp: number, Wp: number, I: number, OH: number, OW: number, O: number, FH: number, FW: number, sh: number, sw: number): void;
+  maxPoolGrad(dx: Ptr, x: Ptr, dy: Ptr, N: number, H: number, W: number, C: number, OH: number, OW: number, FH: number, FW: number, sh: number, sw: number, top: number, left: number, scratch: Ptr): void;
   gruBackward(dy: Ptr, retSeq: number, save: Ptr, R: Ptr, mask: Ptr, recMask: Ptr, dhT: Ptr, dh0: Ptr, B: number, T: number, H: number, goBack: number, act: number, recAct: number, resetAfter: number, dZ: Ptr, dR: Ptr, db: Ptr, dRecBias: Ptr, dH: Ptr, weightGrads: number, scratch: Ptr): void;
   usePanel(p: Ptr): void;
   PANEL_FLOATS: WebAssembly.Global;
@@ -160,6 +165,106 @@ const backward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 /**
+ * A convolution's geometry (NHWC, no dilation: setup.ts's gradient spreads a dilated filter first) with its padded
+ * input's size, Hp = top + H + bottom and Wp = left + W + right, and the module's dimension arguments.
+ */
+function convGeometry(xShape: number[], filterShape: number[], attrs: Pick<tf.Conv2DAttrs, 'strides' | 'pad' | 'dimRoundingMode' | 'dataFormat'>) {
+  if (attrs.dataFormat !== 'NHWC') throw new Error('Conv2D gradients on wasm support channels-last data only.');
+  const info = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const { top, bottom, left, right } = info.padInfo;
+  const Hp = info.inHeight + top + bottom, Wp = info.inWidth + left + right;
+  const dims = [info.batchSize, Hp, Wp, info.inChannels, info.outHeight, info.outWidth, info.outChannels, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth] as const;
+  return { info, padded: Hp * Wp !== info.inHeight * info.inWidth, size: info.batchSize * Hp * Wp * info.inChannels, dims };
+}
+type ConvGeometry = ReturnType<typeof convGeometry>;
+
+/** The whole heap as floats (a fresh view: an allocation may have grown the memory and detached older views). */
+const floats = (b: WasmBackend) => new Float32Array(b.wasm.asm.memory.buffer);
+
+/**
+ * Copies the rows of an unpadded [N, H, W, I] tensor at byte offset `u` to or from a padded [N, Hp, Wp, I] one at `p`
+ * (its padding untouched).
+ */
+function padRows(b: WasmBackend, u: Ptr, p: Ptr, { info }: ConvGeometry, toPadded: boolean) {
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: I } = info;
+  const { top, bottom, left, right } = info.padInfo;
+  const Hp = H + top + bottom, Wp = W + left + right;
+  const f = floats(b);
+  for (let n = 0; n < N; n++)
+    for (let y = 0; y < H; y++) {
+      const a = (u >> 2) + (n * H + y) * W * I, q = (p >> 2) + ((n * Hp + y + top) * Wp + left) * I;
+      if (toPadded) f.copyWithin(q, a, a + W * I);
+      else f.copyWithin(a, q, q + W * I);
+    }
+}
+
+/** The input x as the module reads it: x itself, or (when the convolution pads) its padded copy written at `s`. */
+function paddedInput(b: WasmBackend, x: tf.TensorInfo, g: ConvGeometry, s: Ptr): Ptr {
+  if (!g.padded) return ptr(b, x);
+  floats(b).fill(0, s >> 2, (s >> 2) + g.size);
+  padRows(b, ptr(b, x), s, g, true);
+  return s;
+}
+
+/** Runs the module's `call` on the input x (padded when the convolution pads) and one more tensor, into `shape`. */
+const onInput = (b: WasmBackend, call: 'convForward' | 'convFilterGrad', x: tf.TensorInfo, other: tf.TensorInfo, g: ConvGeometry, shape: number[]) =>
+  withOutputs(b, [shape], g.padded ? g.size : 0, ([out], s) => kernels![call](ptr(b, out), paddedInput(b, x, g, s), ptr(b, other), ...g.dims))[0];
+
+/**
+ * Conv2D (Conv1D runs as a conv2d of height 1) by the module's matrix product on the input itself (assembly/rnn.ts
+ * convForward); a dilated or channels-first one goes to the stock kernel (XNNPACK).
+ */
+const convForward = (stock: tf.KernelFunc): tf.KernelFunc => (args) => {
+  const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+  const a = args.attrs as unknown as tf.Conv2DAttrs;
+  if (a.dataFormat !== 'NHWC' || [a.dilations ?? 1].flat().some((d) => d !== 1)) return stock(args);
+  const g = convGeometry(x.shape, filter.shape, a);
+  return onInput(args.backend as unknown as WasmBackend, 'convForward', x, filter, g, g.info.outShape);
+};
+
+/**
+ * The filter gradient of a convolution: ∂L/∂W = Σ windowᵀ·dY (assembly/rnn.ts convFilterGrad). Inputs x, dy; attrs
+ * filterShape, strides, pad (tfjs-core's Conv2DBackpropFilter, which has no dilations).
+ */
+const convFilterGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  return onInput(backend as unknown as WasmBackend, 'convFilterGrad', x, dy, convGeometry(x.shape, a.filterShape, a), a.filterShape);
+};
+
+/**
+ * The input gradient of a convolution: each window's dY·W_{r,c}ᵀ added where the window read (assembly/rnn.ts
+ * convInputGrad), into scratch and then cropped when the convolution pads. Inputs dy, filter; attrs inputShape,
+ * strides, pad (tfjs-core's Conv2DBackpropInput).
+ */
+const convInputGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as unknown as WasmBackend;
+  const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+  const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const g = convGeometry(a.inputShape, filter.shape, a);
+  const taps = filter.shape.reduce((p, d) => p * d, 1);
+  return withOutputs(b, [a.inputShape], taps + (g.padded ? g.size : 0), ([dX], s) => {
+    const dXp = g.padded ? s + 4 * taps : ptr(b, dX);
+    kernels!.convInputGrad(dXp, ptr(b, dy), ptr(b, filter), s, ...g.dims);
+    if (g.padded) padRows(b, ptr(b, dX), dXp, g, false);
+  })[0];
+};
+
+/**
+ * The gradient of a max pooling (assembly/rnn.ts maxPoolGrad): inputs dy, input (and output, unused); attrs
+ * filterSize, strides, pad, dimRoundingMode (tfjs-core's MaxPoolGrad). For the Conv1D-LSTM bench row's
+ * MaxPooling1D(2) at T 200 it measured 2.2 ms of CPU per step, setup.ts's (plain JS) 4.7 ms, the stock one 11 ms.
+ */
+const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as unknown as WasmBackend;
+  const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
+  const i = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+  return withOutputs(b, [input.shape], 2 * i.inChannels, ([dx], s) => kernels!.maxPoolGrad(ptr(b, dx), ptr(b, input), ptr(b, dy), i.batchSize, i.inHeight, i.inWidth,
+    i.inChannels, i.outHeight, i.outWidth, i.filterHeight, i.filterWidth, i.strideHeight, i.strideWidth, i.padInfo.top, i.padInfo.left, s))[0];
+};
+
+/**
  * An optimizer update: inputs w (the variable), g and the optimizer's slots (updated in place); output the new value.
  * `call` receives the pointers in the order of `slots` and the element count.
  */
@@ -193,6 +298,13 @@ export async function loadSimdKernels(bytes: BufferSource): Promise<boolean> {
   kernels = instance.exports as unknown as RnnWasm;
   tf.registerKernel({ kernelName: 'RnnSimdForward', backendName: 'wasm', kernelFunc: forward });
   tf.registerKernel({ kernelName: 'RnnSimdBackward', backendName: 'wasm', kernelFunc: backward });
+  // Conv1D's and MaxPooling1D's kernels: they replace the stock Conv2D and setup.ts's gradients (matrix products
+  // through TF.js's kernels, a JS max-pooling gradient), which stay where the module cannot run.
+  const stockConv2D = tf.getKernel('Conv2D', 'wasm')!.kernelFunc;
+  for (const [kernelName, kernelFunc] of Object.entries({ Conv2D: convForward(stockConv2D), Conv2DBackpropFilter: convFilterGrad, Conv2DBackpropInput: convInputGrad, MaxPoolGrad: maxPoolGrad })) {
+    if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  }
   for (const [kernelName, kernelFunc] of Object.entries(OPTIMIZER_KERNELS)) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
   return true;
 }

@@ -14,6 +14,7 @@
  *   dhT, dcT [B, H]  ∂L/∂(final state) from outside the output (returnState), or 0;  dh0, dc0 [B, H]  ∂L/∂h0, ∂L/∂c0, or 0
  *   dZ   [B·T, kH]  ∂L/∂(x·K + b), same rows as xp, so ∂L/∂K = x̃ᵀ·dZ and ∂L/∂x = dZ·Kᵀ follow (`inputGrads`).
  * Equations: tfjs-layers 4.22 (shared/reference/rnn-math.md §2), masked steps carry the state over (§7).
+ * Also Conv1D's convolution and gradients and MaxPooling1D's gradient (sections below), on the same matrix product.
  * No data segments, no allocation: the module only reads and writes the memory it is given.
  */
 
@@ -367,6 +368,85 @@ export function inputGrads(dX: usize, dK: usize, x: usize, K: usize, Kt: usize, 
   gemm(dX, E, dZ, N, 1, rows, Kt, E, N, 0, E);
   zero(dK, E * N);
   gemm(dK, N, x, 1, E, E, dZ, N, kRows, 0, N);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Convolution and its gradients (Conv1D runs as a conv2d of height 1), NHWC, on an input already padded: xp [N, Hp, Wp, I]
+// (the padding's zeros written in), dy [N, OH, OW, O], filter W [FH, FW, I, O], strides sh, sw, no dilation.
+// Output pixel (n, y, x) reads xp rows y·sh + r, columns x·sw + c. For one (n, y, r) the windows' taps of filter row r
+// are FW·I consecutive floats of xp, the windows sw·I floats apart: the im2col matrix of that row is xp read with
+// row stride sw·I, so each product below is a gemm on the tensors themselves, with no im2col copy.
+
+/** The convolution itself, out [N, OH, OW, O] = Σ_r (rows of xp read as windows)·W_r, per (n, y, r). */
+export function convForward(out: usize, xp: usize, W: usize, N: i32, Hp: i32, Wp: i32, I: i32, OH: i32, OW: i32, O: i32, FH: i32, FW: i32, sh: i32, sw: i32): void {
+  const K = FW * I;
+  zero(out, N * OH * OW * O);
+  for (let n = 0; n < N; n++)
+    for (let y = 0; y < OH; y++)
+      for (let r = 0; r < FH; r++)
+        gemm(at(out, (n * OH + y) * OW * O), O, at(xp, ((n * Hp + y * sh + r) * Wp) * I), sw * I, 1, OW, at(W, r * K * O), O, K, 0, O);
+}
+
+/** ∂L/∂W [FH, FW, I, O] = Σ_{n,y} Σ_x windowᵀ·dY: per (r, n, y), dW_r += colᵀ·dY_{n,y}, col [OW, FW·I]. */
+export function convFilterGrad(dW: usize, xp: usize, dy: usize, N: i32, Hp: i32, Wp: i32, I: i32, OH: i32, OW: i32, O: i32, FH: i32, FW: i32, sh: i32, sw: i32): void {
+  const K = FW * I;
+  zero(dW, FH * K * O);
+  for (let r = 0; r < FH; r++)
+    for (let n = 0; n < N; n++)
+      for (let y = 0; y < OH; y++)
+        gemm(at(dW, r * K * O), O, at(xp, ((n * Hp + y * sh + r) * Wp) * I), 1, sw * I, K, at(dy, (n * OH + y) * OW * O), O, OW, 0, O);
+}
+
+/**
+ * ∂L/∂xp [N, Hp, Wp, I] (padded like xp; the caller crops it): per tap (r, c) and (n, y), the rows x of dY·W_{r,c}ᵀ
+ * are added at xp columns x·sw + c (sw·I floats apart, so a gemm's rows never overlap). Wt: FH·FW·O·I floats of
+ * scratch for the taps' transposes W_{r,c}ᵀ [O, I].
+ */
+export function convInputGrad(dXp: usize, dy: usize, W: usize, Wt: usize, N: i32, Hp: i32, Wp: i32, I: i32, OH: i32, OW: i32, O: i32, FH: i32, FW: i32, sh: i32, sw: i32): void {
+  const taps = FH * FW;
+  for (let t = 0; t < taps; t++) transpose(at(Wt, t * O * I), at(W, t * I * O), I, O);
+  zero(dXp, N * Hp * Wp * I);
+  for (let n = 0; n < N; n++)
+    for (let y = 0; y < OH; y++)
+      for (let r = 0; r < FH; r++)
+        for (let c = 0; c < FW; c++)
+          gemm(at(dXp, ((n * Hp + y * sh + r) * Wp + c) * I), sw * I, at(dy, (n * OH + y) * OW * O), O, 1, OW, at(Wt, (r * FW + c) * O * I), I, O, 0, I);
+}
+
+/**
+ * The gradient of a max pooling (NHWC, no dilation): each window's dY goes to the first of its largest inputs, taps in
+ * row-major order (tfjs-backend-cpu's maxPoolPositions and PyTorch choose the same one); windows may overlap. Window
+ * (y, x) covers rows y·sh − top + [0, FH) and columns x·sw − left + [0, FW), clipped to the input. scratch: C floats
+ * (the largest value so far per channel) and C ints (where it is).
+ */
+export function maxPoolGrad(dx: usize, x: usize, dy: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, FH: i32, FW: i32, sh: i32, sw: i32, top: i32, left: i32, scratch: usize): void {
+  const best = scratch, where = at(scratch, C);
+  zero(dx, N * H * W * C);
+  for (let n = 0; n < N; n++)
+    for (let y = 0; y < OH; y++)
+      for (let xo = 0; xo < OW; xo++) {
+        for (let d = 0; d < C; d++) {
+          store<f32>(at(best, d), -Infinity);
+          store<i32>(at(where, d), -1);
+        }
+        const r1 = min(H, y * sh - top + FH), c1 = min(W, xo * sw - left + FW);
+        for (let r = max(0, y * sh - top); r < r1; r++)
+          for (let c = max(0, xo * sw - left); c < c1; c++) {
+            const i0 = ((n * H + r) * W + c) * C;
+            for (let d = 0; d < C; d++) {
+              const v = load<f32>(at(x, i0 + d));
+              if (v > load<f32>(at(best, d))) {
+                store<f32>(at(best, d), v);
+                store<i32>(at(where, d), i0 + d);
+              }
+            }
+          }
+        const o = ((n * OH + y) * OW + xo) * C;
+        for (let d = 0; d < C; d++) {
+          const i = load<i32>(at(where, d));
+          if (i >= 0) store<f32>(at(dx, i), load<f32>(at(dx, i)) + load<f32>(at(dy, o + d)));
+        }
+      }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
