@@ -1,9 +1,11 @@
 /**
- * Real Keras files, written by Keras itself (Keras 1.2.2 on TensorFlow and Theano, Keras 2.0–2.2, tf.keras
- * 2.2.4-tf) and kept in a public repository, opened as a new user would: `rnn-studio summary` and `predict` on the file.
+ * Real Keras files, written by Keras itself (Keras 1.2.2 on TensorFlow and Theano, Keras 2.0–2.2, tf.keras 2.2.4 and
+ * 2.3, Keras 3.6 and 3.12) and kept in public repositories, opened as a new user would: `rnn-studio summary` and
+ * `predict` on the file.
  * tests/fixtures/keras-real-files/index.json names each file's source (repository, path, commit, license) and the
  * Keras version from its attributes; expected.json is written by reference.py beside it, without RNN Studio: the
- * parameter total is the sum of the sizes of the arrays in the file's `model_weights`, the outputs a float64 numpy
+ * parameter total is the sum of the sizes of the file's weight arrays (`model_weights`, or a .keras file's
+ * model.weights.h5 layers), the outputs a float64 numpy
  * forward pass of Keras's equations, and, where the source kept them, Keras's own predictions on Keras's own inputs.
  * Files outside what RNN Studio opens (ConvLSTM2D, an LSTM with relu gates) must be refused with one line naming
  * the layer and the reason.
@@ -43,9 +45,9 @@ describe('the manifest', () => {
       expect(e.kerasVersion).toMatch(/^[123]\./);
       expect(expected[e.file]?.totalParams, e.file).toBeGreaterThan(0);
     }
-    // Keras 1 and 2, TensorFlow and Theano backends, SimpleRNN, LSTM and Bidirectional all present.
-    expect(new Set(opens.map((e) => e.kerasVersion[0]))).toEqual(new Set(['1', '2']));
-    for (const kind of ['SimpleRNN', 'LSTM', 'Bidirectional', 'Embedding', 'Masking', 'RepeatVector']) expect(opens.some((e) => e.layers.includes(kind)), kind).toBe(true);
+    // Keras 1, 2 and 3, and every recurrent kind, are present.
+    expect(new Set(opens.map((e) => e.kerasVersion[0]))).toEqual(new Set(['1', '2', '3']));
+    for (const kind of ['SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'Embedding', 'Masking', 'RepeatVector']) expect(opens.some((e) => e.layers.includes(kind)), kind).toBe(true);
   });
 });
 
