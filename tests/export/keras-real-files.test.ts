@@ -10,7 +10,7 @@
  * Files outside what RNN Studio opens (ConvLSTM2D, an image layer) must be refused with one line naming the layer,
  * or the input it cannot take, and the reason.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, maxAbsDiff, ROOT, scratchDir, type Out } from './helpers.ts';
@@ -44,6 +44,7 @@ describe('the manifest', () => {
       expect(e.repo).toMatch(/^[\w.-]+\/[\w.-]+$/);
       expect(e.commit).toMatch(/^[0-9a-f]{40}$/);
       expect(['MIT', 'Apache-2.0', 'BSD-2-Clause', 'BSD-3-Clause']).toContain(e.license);
+      expect(existsSync(join(FIXTURES, e.file.split('/')[0], 'LICENSE')), `${e.file}: its source's LICENSE is kept beside it`).toBe(true);
       expect(e.kerasVersion).toMatch(/^[123]\./);
       expect(expected[e.file]?.totalParams, e.file).toBeGreaterThan(0);
     }
