@@ -55,7 +55,7 @@ export function activation(c: Json, k: string, cx: KerasReadCtx, allowed: readon
 const INITIALIZERS = new Map(Object.entries({
   GlorotUniform: 'glorotUniform', glorot_uniform: 'glorotUniform', GlorotNormal: 'glorotNormal', glorot_normal: 'glorotNormal',
   HeUniform: 'heUniform', he_uniform: 'heUniform', HeNormal: 'heNormal', he_normal: 'heNormal',
-  Orthogonal: 'orthogonal', orthogonal: 'orthogonal', Identity: 'identity', identity: 'identity', Zeros: 'zeros', zeros: 'zeros',
+  Orthogonal: 'orthogonal', OrthogonalInitializer: 'orthogonal', orthogonal: 'orthogonal', Identity: 'identity', identity: 'identity', Zeros: 'zeros', zeros: 'zeros',
 }));
 
 /** Initializers only matter for fresh training; unknown ones fall back to the Keras default with a warning. */

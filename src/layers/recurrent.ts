@@ -13,6 +13,8 @@ import { formatShape, isTokens, type TensorType } from './tensor-type.ts';
 export { isRecurrentKind, RECURRENT_KINDS, type RecurrentKind };
 
 export const ACTIVATIONS = ['tanh', 'relu', 'sigmoid', 'linear'] as const;
+/** The gates' σ: sigmoid, the two hard sigmoids, or any of φ's activations (Keras takes any; real files carry relu). */
+const GATE_ACTIVATIONS = ['sigmoid', 'hardSigmoid', 'hardSigmoidKeras3', ...ACTIVATIONS.filter((a) => a !== 'sigmoid')] as const;
 export const KERNEL_INITIALIZERS = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'orthogonal', 'zeros'] as const;
 /** identity needs a square matrix: only SimpleRNN's H×H recurrent kernel is (LSTM/GRU stack their gates, H×kH). */
 export const RECURRENT_INITIALIZERS = ['orthogonal', 'glorotUniform', 'identity'] as const;
@@ -27,8 +29,8 @@ export function recurrentParams(gates: boolean): ParamSpecs {
     activation: oneOf(ACTIVATIONS, 'tanh', 'Activation', 'φ: squashes the candidate state. tanh is standard.'),
     ...(gates
       ? {
-          recurrentActivation: oneOf(['sigmoid', 'hardSigmoid', 'hardSigmoidKeras3'], 'sigmoid', 'Recurrent activation',
-            'σ for the gates. sigmoid matches Keras and PyTorch. hardSigmoid is clip(0.2x + 0.5, 0, 1) (TF.js, Keras 1 and 2); hardSigmoidKeras3 is clip(x/6 + 0.5, 0, 1), what Keras 3 calls hard_sigmoid.'),
+          recurrentActivation: oneOf(GATE_ACTIVATIONS, 'sigmoid', 'Recurrent activation',
+            'σ for the gates. sigmoid matches Keras and PyTorch. hardSigmoid is clip(0.2x + 0.5, 0, 1) (TF.js, Keras 1 and 2); hardSigmoidKeras3 is clip(x/6 + 0.5, 0, 1), what Keras 3 calls hard_sigmoid. tanh, relu and linear gates are rare but some saved models use them.'),
         }
       : {}),
     returnSequences: bool(false, 'Return sequences', 'Output h at every timestep [batch, T, units] instead of only the last [batch, units]. Needed before another recurrent layer.'),
@@ -223,9 +225,9 @@ function readRecurrent(c: Json, cx: KerasReadCtx, gates: boolean): Params {
   };
   if (flag(c, 'return_state', false)) p.returnState = true;
   if (gates) {
-    const ra = activation(c, 'recurrent_activation', cx, ['sigmoid', 'hard_sigmoid']);
+    const ra = activation(c, 'recurrent_activation', cx, ['hard_sigmoid', ...ACTIVATIONS]);
     // The same name, two functions: Keras 3's hard_sigmoid is clip(x/6 + 0.5, 0, 1), Keras 1/2's clip(0.2x + 0.5, 0, 1).
-    p.recurrentActivation = ra === 'sigmoid' ? 'sigmoid' : cx.format === 'keras3' ? 'hardSigmoidKeras3' : 'hardSigmoid';
+    p.recurrentActivation = ra !== 'hard_sigmoid' ? ra : cx.format === 'keras3' ? 'hardSigmoidKeras3' : 'hardSigmoid';
   }
   return p;
 }

@@ -2,7 +2,8 @@
  * `hard_sigmoid` names two functions: clip(0.2x + 0.5, 0, 1) in Keras 1/2 and TF.js, clip(x/6 + 0.5, 0, 1) in Keras 3
  * (keras/src/activations/activations.py: 0 at x ≤ −3, 1 at x ≥ 3, x/6 + 0.5 between). A recurrent layer's
  * recurrent_activation is read by the file's Keras version; an LSTM with each runs through `rnn-studio predict`
- * against a float64 numpy LSTM, and the PyTorch and TF.js exports against predict, within 1e-5.
+ * against a float64 numpy LSTM, and the PyTorch and TF.js exports against predict, within 1e-5. So do LSTMs with
+ * relu, tanh and linear gates, which Keras accepts and real files carry.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importModelJson } from '../../src/codegen/import-keras.ts';
@@ -40,6 +41,10 @@ describe('hard_sigmoid by Keras version', () => {
   it.each([
     ['hardSigmoid', 'np.clip(0.2 * v + 0.5, 0, 1)'],
     ['hardSigmoidKeras3', 'np.clip(v / 6 + 0.5, 0, 1)'],
+    // Keras takes any activation for the gates; real files carry relu (Deeplearning4j's Keras import tests).
+    ['relu', 'np.maximum(v, 0)'],
+    ['tanh', 'np.tanh(v)'],
+    ['linear', 'v'],
   ])('an LSTM with %s gates reproduces numpy, and its exports reproduce predict', async (act, formula) => {
     const doc = graphOf([
       ['in', 'Input', { inputType: 'features', features: 3, length: 0 }, []],

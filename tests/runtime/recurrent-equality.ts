@@ -17,7 +17,7 @@ export interface Case {
   masked?: boolean;
   bidirectional?: boolean;
   /** hardSigmoidKeras3 is registered with tfjs by src/runtime/gru-layer.ts (imported here). */
-  recurrentActivation?: 'sigmoid' | 'hardSigmoid' | 'hardSigmoidKeras3';
+  recurrentActivation?: 'sigmoid' | 'hardSigmoid' | 'hardSigmoidKeras3' | 'relu';
   activation?: 'tanh' | 'relu';
   dropout?: number;
   recurrentDropout?: number;
