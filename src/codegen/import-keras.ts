@@ -112,7 +112,9 @@ function convert(raw: unknown, o: ImportOptions): ImportedModel {
     format = 'module' in root || String(root.keras_version ?? '').startsWith('3') ? 'keras3' : 'keras2';
   } else refuse('The file is neither a Keras model JSON (model.to_json()) nor a TF.js model.json.');
   const all = readLayers(topology!, format!, o.inputShape);
-  const { layers, removed } = withoutUnsupported(all, format!, o.dropUnsupported ?? false);
+  const { layers: supported, removed } = withoutUnsupported(all, format!, o.dropUnsupported ?? false);
+  const { layers, unused } = withoutUnusedInputs(supported);
+  removed.push(...unused);
   const kept = new Set(layers.map((l) => l.name));
   const conv = toGraph(layers, format!);
   conv.warnings.unshift(...removed);
@@ -208,6 +210,21 @@ function readLayers(t: Json, format: ImportedModel['format'], inputShape?: numbe
     return out;
   }
   return refuse(`Model class ${JSON.stringify(cls)} is not supported; export a Sequential or functional Keras/TF.js model.`);
+}
+
+/**
+ * A functional model may list an Input that no layer reads (Keras saves it and expects it in predict); the graph
+ * leaves it out, one line each, as long as another Input remains.
+ */
+function withoutUnusedInputs(layers: RawLayer[]): { layers: RawLayer[]; unused: string[] } {
+  const read = new Set(layers.flatMap((l) => l.inbound.map((i) => i.name)));
+  const unused = layers.filter((l) => l.className === 'InputLayer' && !read.has(l.name));
+  if (unused.length === 0 || unused.length === layers.filter((l) => l.className === 'InputLayer').length) return { layers, unused: [] };
+  const names = new Set(unused.map((l) => l.name));
+  return {
+    layers: layers.filter((l) => !names.has(l.name)),
+    unused: unused.map((l) => `Input ${l.name} feeds no layer (Keras keeps it as a model input that predict still expects); it is left out.`),
+  };
 }
 
 /** Model classes that may appear as a layer of another model. */

@@ -195,7 +195,11 @@ export function tidyBuild<L extends TfLayer>(tf: TF, layer: L): L {
 
 /** The params every recurrent kind reads from a Keras config, Keras's defaults where a key is missing. */
 function readRecurrent(c: Json, cx: KerasReadCtx, gates: boolean): Params {
-  for (const [k, v] of [['stateful', [false]], ['time_major', [false]]] as const) mustBe(c, cx, k, [...v]);
+  mustBe(c, cx, 'time_major', [false]);
+  mustBe(c, cx, 'stateful', [false, true]);
+  // Same weights and the same outputs for one batch from zero states; only the carrying between batches is lost.
+  if (c.stateful === true)
+    cx.warn(`Layer ${cx.layer} is stateful in Keras (each batch starts from the last one's final states); RNN Studio starts every batch from zero states, as Keras does after reset_states().`);
   const p: Params = {
     units: num(c, 'units', cx.layer),
     activation: activation(c, 'activation', cx, ACTIVATIONS),
