@@ -79,6 +79,12 @@ export function toKeras2(className: string, config: Json, layer: string): { clas
   for (const [k, v] of Object.entries(config)) c[k in renames && !(renames[k] in config) ? renames[k] : k] = v;
   Object.assign(c, alias?.fixed);
   if ('input_dtype' in c && !('dtype' in c)) c.dtype = c.input_dtype;
+  // Keras 1 kept Dropout's p as given: a file may hold it as a string of a number ("0.5"), which Keras 2 would refuse.
+  let note = alias?.note ? `Layer ${layer} ${alias.note}` : undefined;
+  if (typeof config.p === 'string' && RENAMES.get(cls)?.p === 'rate' && c.rate === config.p && /^\s*\d*\.?\d+\s*$/.test(config.p)) {
+    c.rate = Number(config.p);
+    note = `Layer ${layer}: its rate is the string ${JSON.stringify(config.p)} in the file (Keras 1 stored it as given); read as ${c.rate}.`;
+  }
   if (c.batch_input_shape == null && c.input_dim != null && INPUT_DIM.has(cls)) c.batch_input_shape = INPUT_DIM.get(cls)!(c);
   if (isKeras1Recurrent(cls, config)) {
     // consume_less: cpu → 0, mem → 1, gpu → 2; forget_bias_init "one" is unit_forget_bias (interfaces.py).
@@ -87,7 +93,7 @@ export function toKeras2(className: string, config: Json, layer: string): { clas
     // Keras 1's GRU resets before the recurrent product (recurrent.py GRU.step); Keras 2 calls that reset_after=False.
     if (cls === 'GRU') c.reset_after = false;
   }
-  return { className: cls, config: c, ...(alias?.note ? { note: `Layer ${layer} ${alias.note}` } : {}) };
+  return { className: cls, config: c, ...(note ? { note } : {}) };
 }
 
 const isKeras1Recurrent = (cls: string, c: Json) => RENAMES.get(cls) === RECURRENT && ('output_dim' in c || 'inner_activation' in c || 'consume_less' in c);
