@@ -1,14 +1,15 @@
 /**
  * Real Keras configs from public repositories (tests/fixtures/keras-real/index.json), opened as `rnn-studio summary`
  * opens them. Every one that opens shows Keras's parameter total as count.py computes it from Keras's formulas; every
- * one that does not is refused with one line, and only those the index says are out of scope.
+ * one that does not is refused with one line, and only those the index says are refused; a file the index says opens
+ * with another total (`totalDiffers`) opens with a smaller one.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIR, tally } from '../../scripts/keras-real.ts';
 
-const index = JSON.parse(readFileSync(join(DIR, 'index.json'), 'utf8')) as { files: Record<string, { refusedBecause?: string }> };
+const index = JSON.parse(readFileSync(join(DIR, 'index.json'), 'utf8')) as { files: Record<string, { refusedBecause?: string; totalDiffers?: string }> };
 const t = tally();
 
 describe('real Keras configs', () => {
@@ -17,6 +18,10 @@ describe('real Keras configs', () => {
     if (index.files[name].refusedBecause) {
       expect(f.opened).toBe(false);
       expect(f.error).not.toContain('\n');
+    } else if (index.files[name].totalDiffers) {
+      // Opens, but Keras counts more (a CuDNNLSTM's second bias): the total is below Keras's, never above.
+      expect(f.error).toBeUndefined();
+      expect(f.params).toBeLessThan(f.expected as number);
     } else {
       expect(f.error).toBeUndefined();
       expect(f.params).toBe(f.expected);
