@@ -1,6 +1,7 @@
 /**
- * Keras `model.to_json()` (Keras 2 and 3) and TF.js layers-model `model.json` → a graph document. Pure: the file is
- * read as data, never evaluated. Every layer or option RNN Studio cannot reproduce exactly is refused by name.
+ * Keras `model.to_json()` (Keras 1, 2 and 3), `model.to_yaml()` (Keras 1 and 2; model-text.ts) and TF.js layers-model
+ * `model.json` → a graph document. Pure: the file is read as data, never evaluated. Every layer or option RNN Studio
+ * cannot reproduce exactly is refused by name.
  */
 import { layerNames } from '../compiler/names.ts';
 import { MAX_BYTES, tooLarge, validateGraph } from '../graph/schema.ts';
@@ -10,6 +11,7 @@ import { LAYERS, portsOf, stateNames as stateNamesOf, withDefaults } from '../la
 import { isObj, Refusal, refuse, type Json, type KerasFormat, type KerasReadCtx } from '../layers/keras-config.ts';
 import { dropLayers, type FileInbound, type FileLayer } from './keras-drop.ts';
 import { mergeBranches, toKeras2 } from './keras-dialect.ts';
+import { parseModelText } from './model-text.ts';
 
 export interface ImportedModel {
   doc: GraphDoc;
@@ -77,17 +79,15 @@ class RefusalWith extends Refusal {
  * the same validator and limits as a graph file (`validateGraph`).
  */
 export function importModelJson(input: string | unknown, o: ImportOptions = {}): ImportResult {
-  let raw: unknown;
+  // A value is read through JSON too, so it is plain data (no getters, no null-prototype objects) like a file.
+  const text = typeof input === 'string' ? input : JSON.stringify(input) ?? '';
+  if (text.length > MAX_BYTES) return { ok: false, error: tooLarge(text.length) };
+  const parsed = parseModelText(text);
+  if (!parsed.ok) return { ok: false, error: parsed.yaml ? parsed.error : `This is not a JSON file (${parsed.error}).` };
   try {
-    // A value is read through JSON too, so it is plain data (no getters, no null-prototype objects) like a file.
-    const text = typeof input === 'string' ? input : JSON.stringify(input) ?? '';
-    if (text.length > MAX_BYTES) return { ok: false, error: tooLarge(text.length) };
-    raw = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, error: `This is not a JSON file (${(e as Error).message}).` };
-  }
-  try {
-    return { ok: true, model: convert(raw, o) };
+    const model = convert(parsed.yaml ? JSON.parse(JSON.stringify(parsed.value)) : parsed.value, o);
+    if (parsed.yaml && model.doc.meta?.description) model.doc.meta.description = model.doc.meta.description.replace('model JSON', 'model YAML');
+    return { ok: true, model };
   } catch (e) {
     if (e instanceof RefusalWith) return { ok: false, error: e.message, remedy: e.remedy };
     if (e instanceof Refusal) return { ok: false, error: e.message };
