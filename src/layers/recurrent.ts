@@ -12,7 +12,8 @@ import { formatShape, isTokens, type TensorType } from './tensor-type.ts';
 
 export { isRecurrentKind, RECURRENT_KINDS, type RecurrentKind };
 
-export const ACTIVATIONS = ['tanh', 'relu', 'sigmoid', 'linear'] as const;
+/** φ; hardSigmoid is Keras 1/2's and TF.js's hard_sigmoid, clip(0.2x + 0.5, 0, 1) (some real models use it for φ). */
+export const ACTIVATIONS = ['tanh', 'relu', 'sigmoid', 'linear', 'hardSigmoid'] as const;
 export const KERNEL_INITIALIZERS = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'orthogonal', 'zeros'] as const;
 /** identity needs a square matrix: only SimpleRNN's H×H recurrent kernel is (LSTM/GRU stack their gates, H×kH). */
 export const RECURRENT_INITIALIZERS = ['orthogonal', 'glorotUniform', 'identity'] as const;
@@ -24,7 +25,7 @@ const gated = (p: Params) => 'recurrentActivation' in p;
 export function recurrentParams(gates: boolean): ParamSpecs {
   return {
     units: int(32, 'Units', 'Size of the hidden state h (and of the cell state c for LSTM).'),
-    activation: oneOf(ACTIVATIONS, 'tanh', 'Activation', 'φ: squashes the candidate state. tanh is standard.'),
+    activation: oneOf(ACTIVATIONS, 'tanh', 'Activation', 'φ: squashes the candidate state. tanh is standard. hardSigmoid is clip(0.2x + 0.5, 0, 1) (Keras 1 and 2, TF.js).'),
     ...(gates
       ? {
           recurrentActivation: oneOf(['sigmoid', 'hardSigmoid', 'hardSigmoidKeras3'], 'sigmoid', 'Recurrent activation',
@@ -202,7 +203,7 @@ function readRecurrent(c: Json, cx: KerasReadCtx, gates: boolean): Params {
     cx.warn(`Layer ${cx.layer} is stateful in Keras (each batch starts from the last one's final states); RNN Studio starts every batch from zero states, as Keras does after reset_states().`);
   const p: Params = {
     units: num(c, 'units', cx.layer),
-    activation: activation(c, 'activation', cx, ACTIVATIONS),
+    activation: candidateActivation(c, cx),
     returnSequences: flag(c, 'return_sequences', false),
     goBackwards: flag(c, 'go_backwards', false),
     useBias: flag(c, 'use_bias', true),
@@ -218,6 +219,16 @@ function readRecurrent(c: Json, cx: KerasReadCtx, gates: boolean): Params {
     p.recurrentActivation = ra === 'sigmoid' ? 'sigmoid' : cx.format === 'keras3' ? 'hardSigmoidKeras3' : 'hardSigmoid';
   }
   return p;
+}
+
+/**
+ * φ by its Keras name. hard_sigmoid is clip(0.2x + 0.5, 0, 1) in Keras 1/2 and TF.js; Keras 3's, clip(x/6 + 0.5, 0, 1),
+ * is a gate activation only here, so a Keras 3 file with it as φ is refused by the list of what is supported.
+ */
+function candidateActivation(c: Json, cx: KerasReadCtx): string {
+  const plain = ACTIVATIONS.filter((a) => a !== 'hardSigmoid');
+  const a = activation(c, 'activation', cx, cx.format === 'keras3' ? plain : [...plain, 'hard_sigmoid']);
+  return a === 'hard_sigmoid' ? 'hardSigmoid' : a;
 }
 
 /**

@@ -22,6 +22,7 @@ describe.each(['SimpleRNN', 'LSTM', 'GRU'] as Kind[])('fused %s equals stock tfj
   it.each([...CASES, ...STATE_CASES])('%s', (_, c) => compare(kind, c));
   if (kind !== 'SimpleRNN') it('hardSigmoid gates', () => compare(kind, { recurrentActivation: 'hardSigmoid', masked: true }));
   if (kind !== 'SimpleRNN') it("Keras 3's hard sigmoid gates", () => compare(kind, { recurrentActivation: 'hardSigmoidKeras3', masked: true }));
+  it('hardSigmoid as the activation φ', () => compare(kind, { activation: 'hardSigmoid', masked: true }));
 });
 
 describe('saved fused model', () => {

@@ -16,7 +16,7 @@ export interface Case {
   bidirectional?: boolean;
   /** hardSigmoidKeras3 is registered with tfjs by src/runtime/gru-layer.ts (imported here). */
   recurrentActivation?: 'sigmoid' | 'hardSigmoid' | 'hardSigmoidKeras3';
-  activation?: 'tanh' | 'relu';
+  activation?: 'tanh' | 'relu' | 'hardSigmoid';
   dropout?: number;
   recurrentDropout?: number;
   useBias?: boolean;

@@ -38,6 +38,7 @@ describe('the SIMD kernels load', () => {
 describe.each(['SimpleRNN', 'LSTM', 'GRU'] as Kind[])('SIMD %s equals stock tfjs (cpu backend)', (kind) => {
   it.each(CASES)('%s', (_, c) => compare(kind, c, 'simd', undefined, 'cpu'));
   if (kind !== 'SimpleRNN') it('hardSigmoid gates', () => compare(kind, { recurrentActivation: 'hardSigmoid', masked: true }, 'simd', undefined, 'cpu'));
+  it('hardSigmoid as the activation φ', () => compare(kind, { activation: 'hardSigmoid', masked: true }, 'simd', undefined, 'cpu'));
 });
 
 describe.each(['SimpleRNN', 'LSTM', 'GRU'] as Kind[])('SIMD %s with initial and final states equals stock tfjs (cpu backend)', (kind) => {
