@@ -12,8 +12,11 @@ import { formatShape, isTokens, type TensorType } from './tensor-type.ts';
 
 export { isRecurrentKind, RECURRENT_KINDS, type RecurrentKind };
 
-/** φ; hardSigmoid is Keras 1/2's and TF.js's hard_sigmoid, clip(0.2x + 0.5, 0, 1) (some real models use it for φ). */
-export const ACTIVATIONS = ['tanh', 'relu', 'sigmoid', 'linear', 'hardSigmoid'] as const;
+/**
+ * φ; hardSigmoid is Keras 1/2's and TF.js's hard_sigmoid, clip(0.2x + 0.5, 0, 1), and elu is x for x > 0, eˣ − 1
+ * otherwise (alpha 1, Keras's and TF.js's default): real models use both for φ.
+ */
+export const ACTIVATIONS = ['tanh', 'relu', 'sigmoid', 'linear', 'hardSigmoid', 'elu'] as const;
 export const KERNEL_INITIALIZERS = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'orthogonal', 'zeros'] as const;
 /** identity needs a square matrix: only SimpleRNN's H×H recurrent kernel is (LSTM/GRU stack their gates, H×kH). */
 export const RECURRENT_INITIALIZERS = ['orthogonal', 'glorotUniform', 'identity'] as const;
@@ -25,11 +28,11 @@ const gated = (p: Params) => 'recurrentActivation' in p;
 export function recurrentParams(gates: boolean): ParamSpecs {
   return {
     units: int(32, 'Units', 'Size of the hidden state h (and of the cell state c for LSTM).'),
-    activation: oneOf(ACTIVATIONS, 'tanh', 'Activation', 'φ: squashes the candidate state. tanh is standard. hardSigmoid is clip(0.2x + 0.5, 0, 1) (Keras 1 and 2, TF.js).'),
+    activation: oneOf(ACTIVATIONS, 'tanh', 'Activation', 'φ: squashes the candidate state. tanh is standard. hardSigmoid is clip(0.2x + 0.5, 0, 1) (Keras 1 and 2, TF.js); elu is x above 0, eˣ − 1 below.'),
     ...(gates
       ? {
-          recurrentActivation: oneOf(['sigmoid', 'hardSigmoid', 'hardSigmoidKeras3'], 'sigmoid', 'Recurrent activation',
-            'σ for the gates. sigmoid matches Keras and PyTorch. hardSigmoid is clip(0.2x + 0.5, 0, 1) (TF.js, Keras 1 and 2); hardSigmoidKeras3 is clip(x/6 + 0.5, 0, 1), what Keras 3 calls hard_sigmoid.'),
+          recurrentActivation: oneOf(['sigmoid', 'hardSigmoid', 'hardSigmoidKeras3', 'elu'], 'sigmoid', 'Recurrent activation',
+            'σ for the gates. sigmoid matches Keras and PyTorch. hardSigmoid is clip(0.2x + 0.5, 0, 1) (TF.js, Keras 1 and 2); hardSigmoidKeras3 is clip(x/6 + 0.5, 0, 1), what Keras 3 calls hard_sigmoid; elu (unbounded) is what some real models use.'),
         }
       : {}),
     returnSequences: bool(false, 'Return sequences', 'Output h at every timestep [batch, T, units] instead of only the last [batch, units]. Needed before another recurrent layer.'),
@@ -210,15 +213,24 @@ function readRecurrent(c: Json, cx: KerasReadCtx, gates: boolean): Params {
     dropout: num(c, 'dropout', cx.layer, 0),
     recurrentDropout: num(c, 'recurrent_dropout', cx.layer, 0),
     kernelInitializer: kerasInitializer(c, 'kernel_initializer', 'glorotUniform', cx),
-    recurrentInitializer: kerasInitializer(c, 'recurrent_initializer', 'orthogonal', cx),
+    recurrentInitializer: recurrentInitializer(c, cx, gates),
   };
   if (flag(c, 'return_state', false)) p.returnState = true;
   if (gates) {
-    const ra = activation(c, 'recurrent_activation', cx, ['sigmoid', 'hard_sigmoid']);
+    const ra = activation(c, 'recurrent_activation', cx, ['sigmoid', 'hard_sigmoid', 'elu']);
     // The same name, two functions: Keras 3's hard_sigmoid is clip(x/6 + 0.5, 0, 1), Keras 1/2's clip(0.2x + 0.5, 0, 1).
-    p.recurrentActivation = ra === 'sigmoid' ? 'sigmoid' : cx.format === 'keras3' ? 'hardSigmoidKeras3' : 'hardSigmoid';
+    p.recurrentActivation = ra !== 'hard_sigmoid' ? ra : cx.format === 'keras3' ? 'hardSigmoidKeras3' : 'hardSigmoid';
   }
   return p;
+}
+
+/** The recurrent kernel's initializer, when the kind offers it; another one (he_uniform, say) falls back with a warning. */
+function recurrentInitializer(c: Json, cx: KerasReadCtx, gates: boolean): string {
+  const init = kerasInitializer(c, 'recurrent_initializer', 'orthogonal', cx);
+  const offered: readonly string[] = gates ? GATED_RECURRENT_INITIALIZERS : RECURRENT_INITIALIZERS;
+  if (offered.includes(init)) return init;
+  cx.warn(`Layer ${cx.layer}: recurrent_initializer ${init} is not one RNN Studio offers for a recurrent kernel; using orthogonal (it only affects fresh training).`);
+  return 'orthogonal';
 }
 
 /**

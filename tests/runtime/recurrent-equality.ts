@@ -15,8 +15,8 @@ export interface Case {
   masked?: boolean;
   bidirectional?: boolean;
   /** hardSigmoidKeras3 is registered with tfjs by src/runtime/gru-layer.ts (imported here). */
-  recurrentActivation?: 'sigmoid' | 'hardSigmoid' | 'hardSigmoidKeras3';
-  activation?: 'tanh' | 'relu' | 'hardSigmoid';
+  recurrentActivation?: 'sigmoid' | 'hardSigmoid' | 'hardSigmoidKeras3' | 'elu';
+  activation?: 'tanh' | 'relu' | 'hardSigmoid' | 'elu';
   dropout?: number;
   recurrentDropout?: number;
   useBias?: boolean;
