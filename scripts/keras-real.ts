@@ -1,6 +1,6 @@
 /**
- * Real Keras model configs (tests/fixtures/keras-real/, provenance in its index.json) opened as a new user would
- * (`rnn-studio summary model.json`: import, compile, summarise), each total compared with Keras's total computed by
+ * Real Keras model configs, JSON and YAML (tests/fixtures/keras-real/, provenance in its index.json), opened as a new
+ * user would (`rnn-studio summary model.json`: import, compile, summarise), each total compared with Keras's total computed by
  * tests/fixtures/keras-real/count.py from Keras's formulas (integers, independent of our code).
  *
  *   npx tsx scripts/keras-real.ts [--json]
@@ -39,7 +39,7 @@ export function openAsUser(text: string): { params: number } | { error: string }
 
 export function tally(): { total: number; opened: number; sameTotal: number; files: Record<string, RealResult> } {
   const index = JSON.parse(readFileSync(join(DIR, 'index.json'), 'utf8')) as { files: Record<string, { keras: string }> };
-  const names = readdirSync(DIR).filter((f) => f.endsWith('.json') && f !== 'index.json').sort();
+  const names = readdirSync(DIR).filter((f) => /\.(json|ya?ml)$/.test(f) && f !== 'index.json').sort();
   const expected = JSON.parse(execFileSync('/usr/bin/python3', [join(DIR, 'count.py'), ...names.map((n) => join(DIR, n))], { encoding: 'utf8' })) as Record<string, RealResult['expected']>;
   const files: Record<string, RealResult> = {};
   for (const n of names) {

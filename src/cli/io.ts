@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { importModelJson, type ImportOptions, type ImportRemedy } from '../codegen/import-keras.ts';
+import { parseModelText } from '../codegen/model-text.ts';
 import { bytesText } from '../codegen/bounded-zip.ts';
 import { IMPORT_MAX_BYTES, isKerasFile, readKerasFile } from '../codegen/import-keras-file.ts';
 import { FILE_TYPE, parseDocument, type GraphDoc } from '../graph/index.ts';
@@ -98,8 +99,9 @@ export interface ReadModelOptions {
 }
 
 /**
- * Reads `graph.json`, `model.json` (Keras `to_json()`, or TF.js with the weight files its manifest names), or a
- * trained Keras file (`.keras` zip or legacy `.h5`, recognised by their first bytes) with its weights.
+ * Reads `graph.json`, `model.json` (Keras `to_json()`, or TF.js with the weight files its manifest names), a Keras
+ * `model.yaml` (`to_yaml()`), or a trained Keras file (`.keras` zip or legacy `.h5`, recognised by their first bytes)
+ * with its weights.
  * A graph file written by `rnn-studio import` finds its weights in the sibling folder `<name>.weights/`.
  Nothing is read past `--max-bytes` (default 512 MB).
  */
@@ -114,18 +116,16 @@ export async function readGraphOrModel(path: string | undefined, o: ReadModelOpt
     return { doc: r.model.doc, warnings: r.model.warnings, ...(r.weights ? { weights: r.weights } : {}) };
   }
   const text = new TextDecoder().decode(bytes);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new CliError(`${path}: this is not a JSON file (graph or model JSON), nor a Keras .keras zip or .h5 HDF5 file (${(e as Error).message}).`);
-  }
+  const parsed = parseModelText(text);
+  if (!parsed.ok)
+    throw new CliError(`${path}: ${parsed.yaml ? parsed.error : `this is not a JSON file (graph or model JSON), a Keras model YAML, nor a Keras .keras zip or .h5 HDF5 file (${parsed.error}).`}`);
+  const raw = parsed.value;
   if ((raw as { type?: unknown })?.type === FILE_TYPE || (raw as { schemaVersion?: unknown })?.schemaVersion !== undefined) {
     const doc = readGraph(path);
     const sibling = weightsDirFor(path!);
     return { doc, warnings: [], ...(withWeights && existsSync(join(sibling, 'model.json')) ? { weights: readWeightsDir(sibling) } : {}) };
   }
-  const r = importModelJson(raw, options);
+  const r = importModelJson(parsed.yaml ? text : raw, options);
   // Neither a graph nor a model we can import: the file cannot be used at all (exit 2), not an invalid model (1).
   if (!r.ok) throw new CliError(`${path}: ${r.error}${remedyHint(r.remedy)}`, 2);
   const m = r.model;

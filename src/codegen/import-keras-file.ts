@@ -121,9 +121,10 @@ async function readKerasZip(bytes: Uint8Array, name: string, o: Opts): Promise<K
 }
 
 /** The weights of a `.keras` file, from its `model.weights.h5`. */
-function kerasWeights(h5: H5Node, model: ImportedModel, plan: Plan, kerasVersion: string, name: string, o: Opts): KerasFileResult {
-  if (!has(h5, 'layers'))
-    refuse(`${name}/model.weights.h5 has no "layers" group${has(h5, '_layer_checkpoint_dependencies') ? ' (a tf.keras 2.12–2.15 .keras file; save it as .h5 or with Keras 3)' : ''}.`);
+function kerasWeights(file: H5Node, model: ImportedModel, plan: Plan, kerasVersion: string, name: string, o: Opts): KerasFileResult {
+  const h5 = has(file, 'layers') ? file : backslashed(file);
+  if (!h5)
+    refuse(`${name}/model.weights.h5 has no "layers" group${has(file, '_layer_checkpoint_dependencies') ? ' (a tf.keras 2.12–2.15 .keras file; save it as .h5 or with Keras 3)' : ''}.`);
   const found = new Map<string, Declared[]>();
   const counts = new Map<string, number>();
   for (const l of model.fileLayers.filter((x) => x.inModelLayers)) {
@@ -282,6 +283,20 @@ function has(g: H5Node, path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * tf.keras 2.13–2.15 on Windows joined a layer's path with backslashes (os.path.join in saving_lib), so its groups are
+ * `layers\lstm\cell/vars` rather than `layers/lstm/cell/vars` (Keras 3 joins with "/" everywhere). The file is read
+ * as if written with "/": a path's part before `/vars` is looked up with backslashes. Undefined for any other layout.
+ */
+function backslashed(file: H5Node): H5Node | undefined {
+  if (!(file.keys ?? []).some((k: string) => k.startsWith('layers\\'))) return undefined;
+  const windows = (path: string) => {
+    const at = path.search(/\/vars(\/|$)/);
+    return at < 0 ? path.replaceAll('/', '\\') : path.slice(0, at).replaceAll('/', '\\') + path.slice(at);
+  };
+  return { keys: file.keys, attrs: file.attrs, get: (path: string) => file.get(windows(path)) } as H5Node;
 }
 
 /** A nested Sequential's one layer (TimeDistributed of a Sequential): the datasets of `<path>/layers/<its group>`. */

@@ -1,6 +1,7 @@
 /**
- * Keras `model.to_json()` (Keras 2 and 3) and TF.js layers-model `model.json` → a graph document. Pure: the file is
- * read as data, never evaluated. Every layer or option RNN Studio cannot reproduce exactly is refused by name.
+ * Keras `model.to_json()` (Keras 1, 2 and 3), `model.to_yaml()` (Keras 1 and 2; model-text.ts) and TF.js layers-model
+ * `model.json` → a graph document. Pure: the file is read as data, never evaluated. Every layer or option RNN Studio
+ * cannot reproduce exactly is refused by name.
  */
 import { layerNames } from '../compiler/names.ts';
 import { MAX_BYTES, tooLarge, validateGraph } from '../graph/schema.ts';
@@ -10,6 +11,7 @@ import { LAYERS, portsOf, stateNames as stateNamesOf, withDefaults } from '../la
 import { isObj, Refusal, refuse, type Json, type KerasFormat, type KerasReadCtx } from '../layers/keras-config.ts';
 import { dropLayers, type FileInbound, type FileLayer } from './keras-drop.ts';
 import { mergeBranches, toKeras2 } from './keras-dialect.ts';
+import { parseModelText } from './model-text.ts';
 
 export interface ImportedModel {
   doc: GraphDoc;
@@ -39,6 +41,8 @@ interface RawLayer extends FileLayer {
   fileClass: string;
   config: Json;
   custom?: boolean;
+  /** What the reading changed that the user should know, one line. */
+  note?: string;
 }
 
 /**
@@ -75,17 +79,15 @@ class RefusalWith extends Refusal {
  * the same validator and limits as a graph file (`validateGraph`).
  */
 export function importModelJson(input: string | unknown, o: ImportOptions = {}): ImportResult {
-  let raw: unknown;
+  // A value is read through JSON too, so it is plain data (no getters, no null-prototype objects) like a file.
+  const text = typeof input === 'string' ? input : JSON.stringify(input) ?? '';
+  if (text.length > MAX_BYTES) return { ok: false, error: tooLarge(text.length) };
+  const parsed = parseModelText(text);
+  if (!parsed.ok) return { ok: false, error: parsed.yaml ? parsed.error : `This is not a JSON file (${parsed.error}).` };
   try {
-    // A value is read through JSON too, so it is plain data (no getters, no null-prototype objects) like a file.
-    const text = typeof input === 'string' ? input : JSON.stringify(input) ?? '';
-    if (text.length > MAX_BYTES) return { ok: false, error: tooLarge(text.length) };
-    raw = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, error: `This is not a JSON file (${(e as Error).message}).` };
-  }
-  try {
-    return { ok: true, model: convert(raw, o) };
+    const model = convert(parsed.yaml ? JSON.parse(JSON.stringify(parsed.value)) : parsed.value, o);
+    if (parsed.yaml && model.doc.meta?.description) model.doc.meta.description = model.doc.meta.description.replace('model JSON', 'model YAML');
+    return { ok: true, model };
   } catch (e) {
     if (e instanceof RefusalWith) return { ok: false, error: e.message, remedy: e.remedy };
     if (e instanceof Refusal) return { ok: false, error: e.message };
@@ -110,7 +112,9 @@ function convert(raw: unknown, o: ImportOptions): ImportedModel {
     format = 'module' in root || String(root.keras_version ?? '').startsWith('3') ? 'keras3' : 'keras2';
   } else refuse('The file is neither a Keras model JSON (model.to_json()) nor a TF.js model.json.');
   const all = readLayers(topology!, format!, o.inputShape);
-  const { layers, removed } = withoutUnsupported(all, format!, o.dropUnsupported ?? false);
+  const { layers: supported, removed } = withoutUnsupported(all, format!, o.dropUnsupported ?? false);
+  const { layers, unused } = withoutUnusedInputs(supported);
+  removed.push(...unused);
   const kept = new Set(layers.map((l) => l.name));
   const conv = toGraph(layers, format!);
   conv.warnings.unshift(...removed);
@@ -208,6 +212,21 @@ function readLayers(t: Json, format: ImportedModel['format'], inputShape?: numbe
   return refuse(`Model class ${JSON.stringify(cls)} is not supported; export a Sequential or functional Keras/TF.js model.`);
 }
 
+/**
+ * A functional model may list an Input that no layer reads (Keras saves it and expects it in predict); the graph
+ * leaves it out, one line each, as long as another Input remains.
+ */
+function withoutUnusedInputs(layers: RawLayer[]): { layers: RawLayer[]; unused: string[] } {
+  const read = new Set(layers.flatMap((l) => l.inbound.map((i) => i.name)));
+  const unused = layers.filter((l) => l.className === 'InputLayer' && !read.has(l.name));
+  if (unused.length === 0 || unused.length === layers.filter((l) => l.className === 'InputLayer').length) return { layers, unused: [] };
+  const names = new Set(unused.map((l) => l.name));
+  return {
+    layers: layers.filter((l) => !names.has(l.name)),
+    unused: unused.map((l) => `Input ${l.name} feeds no layer (Keras keeps it as a model input that predict still expects); it is left out.`),
+  };
+}
+
 /** Model classes that may appear as a layer of another model. */
 const NESTED = new Set(['Sequential', 'Model', 'Functional']);
 
@@ -217,8 +236,9 @@ function rawLayer(name: string, className: string, config: Json, inbound: Inboun
   // A wrapper's layer (Bidirectional's) is in its file's dialect too.
   const inner = k2.config.layer;
   if (isObj(inner) && typeof inner.class_name === 'string' && isObj(inner.config)) {
-    const { className: cls, config: c } = toKeras2(inner.class_name, inner.config, String(inner.config.name ?? name));
+    const { className: cls, config: c, note } = toKeras2(inner.class_name, inner.config, String(inner.config.name ?? name));
     k2.config = { ...k2.config, layer: { ...inner, class_name: cls, config: c } };
+    if (note) k2.note = note;
   }
   return { name, ...k2, fileClass: className, inbound, ...(custom ? { custom } : {}) };
 }
@@ -370,6 +390,7 @@ function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<Impo
   };
   const readCtx = (layer: string, className: string): KerasReadCtx => ({ layer, className, format, warn, consumers: consumers(layer) });
   for (const l of layers) {
+    if (l.note) warn(l.note);
     // Classes without a kind were refused or removed before (withoutUnsupported).
     const spec = KIND_OF_CLASS.get(l.className)!;
     const read = spec.keras.read(l.config, readCtx(l.name, l.fileClass));

@@ -61,7 +61,7 @@ const MERGE_MODES = new Map<string, (c: Json) => { className: string; config: Js
  * One layer's (class, config) in the Keras 2 dialect. A Keras 2 config comes back as it was; a Keras 1 one gets the
  * names Keras 2 would give it on load. Refuses, with the layer's name, a `Merge` mode no Keras 2 layer computes.
  */
-export function toKeras2(className: string, config: Json, layer: string): { className: string; config: Json } {
+export function toKeras2(className: string, config: Json, layer: string): { className: string; config: Json; note?: string } {
   if (className === 'Merge') {
     const mode = config.mode ?? 'sum';
     const merge = typeof mode === 'string' && config.mode_type !== 'lambda' && config.mode_type !== 'function' ? MERGE_MODES.get(mode) : undefined;
@@ -77,6 +77,12 @@ export function toKeras2(className: string, config: Json, layer: string): { clas
   for (const [k, v] of Object.entries(config)) c[k in renames && !(renames[k] in config) ? renames[k] : k] = v;
   Object.assign(c, alias?.fixed);
   if ('input_dtype' in c && !('dtype' in c)) c.dtype = c.input_dtype;
+  // Keras 1 kept Dropout's p as given: a file may hold it as a string of a number ("0.5"), which Keras 2 would refuse.
+  let note: string | undefined;
+  if (typeof config.p === 'string' && RENAMES.get(cls)?.p === 'rate' && c.rate === config.p && /^\s*\d*\.?\d+\s*$/.test(config.p)) {
+    c.rate = Number(config.p);
+    note = `Layer ${layer}: its rate is the string ${JSON.stringify(config.p)} in the file (Keras 1 stored it as given); read as ${c.rate}.`;
+  }
   if (c.batch_input_shape == null && c.input_dim != null && INPUT_DIM.has(cls)) c.batch_input_shape = INPUT_DIM.get(cls)!(c);
   if (isKeras1Recurrent(cls, config)) {
     // consume_less: cpu → 0, mem → 1, gpu → 2; forget_bias_init "one" is unit_forget_bias (interfaces.py).
@@ -85,7 +91,7 @@ export function toKeras2(className: string, config: Json, layer: string): { clas
     // Keras 1's GRU resets before the recurrent product (recurrent.py GRU.step); Keras 2 calls that reset_after=False.
     if (cls === 'GRU') c.reset_after = false;
   }
-  return { className: cls, config: c };
+  return { className: cls, config: c, ...(note ? { note } : {}) };
 }
 
 const isKeras1Recurrent = (cls: string, c: Json) => RENAMES.get(cls) === RECURRENT && ('output_dim' in c || 'inner_activation' in c || 'consume_less' in c);

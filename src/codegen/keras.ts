@@ -71,7 +71,7 @@ def summed_biases(values, variables):
 `;
 
 const hardSigmoidsOf = (ir: ModelIR) =>
-  Object.keys(HARD_SIGMOIDS).filter((a) => ir.layers.some((l) => [l.params, l.inner?.params].some((p) => p?.recurrentActivation === a)));
+  Object.keys(HARD_SIGMOIDS).filter((a) => ir.layers.some((l) => [l.params, l.inner?.params].some((p) => p?.recurrentActivation === a || p?.activation === a)));
 
 /** `model.py` for Keras: build_model() and load_tfjs_weights(model, folder). */
 export function emitKeras(ir: ModelIR, title: string): string {

@@ -22,6 +22,7 @@ ACTIVATIONS = {
     "sigmoid": torch.sigmoid,
     "linear": lambda x: x,
     "hardSigmoid": hard_sigmoid,
+    "elu": torch.nn.functional.elu,
     # Keras 3's hard_sigmoid, clip(x / 6 + 0.5, 0, 1): this one is F.hardsigmoid.
     "hardSigmoidKeras3": torch.nn.functional.hardsigmoid,
 }

@@ -12,9 +12,13 @@ import { formatShape, isTokens, type TensorType } from './tensor-type.ts';
 
 export { isRecurrentKind, RECURRENT_KINDS, type RecurrentKind };
 
-export const ACTIVATIONS = ['tanh', 'relu', 'sigmoid', 'linear'] as const;
-/** The gates' σ: sigmoid, the two hard sigmoids, or any of φ's activations (Keras takes any; real files carry relu). */
-const GATE_ACTIVATIONS = ['sigmoid', 'hardSigmoid', 'hardSigmoidKeras3', ...ACTIVATIONS.filter((a) => a !== 'sigmoid')] as const;
+/**
+ * φ; hardSigmoid is Keras 1/2's and TF.js's hard_sigmoid, clip(0.2x + 0.5, 0, 1), and elu is x for x > 0, eˣ − 1
+ * otherwise (alpha 1, Keras's and TF.js's default): real models use both for φ.
+ */
+export const ACTIVATIONS = ['tanh', 'relu', 'sigmoid', 'linear', 'hardSigmoid', 'elu'] as const;
+/** The gates' σ: sigmoid, the two hard sigmoids, or any of φ's activations (Keras takes any; real files carry relu and elu). */
+const GATE_ACTIVATIONS = ['sigmoid', 'hardSigmoid', 'hardSigmoidKeras3', ...ACTIVATIONS.filter((a) => a !== 'sigmoid' && a !== 'hardSigmoid')] as const;
 export const KERNEL_INITIALIZERS = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'orthogonal', 'zeros'] as const;
 /** identity needs a square matrix: only SimpleRNN's H×H recurrent kernel is (LSTM/GRU stack their gates, H×kH). */
 export const RECURRENT_INITIALIZERS = ['orthogonal', 'glorotUniform', 'identity'] as const;
@@ -26,11 +30,11 @@ const gated = (p: Params) => 'recurrentActivation' in p;
 export function recurrentParams(gates: boolean): ParamSpecs {
   return {
     units: int(32, 'Units', 'Size of the hidden state h (and of the cell state c for LSTM).'),
-    activation: oneOf(ACTIVATIONS, 'tanh', 'Activation', 'φ: squashes the candidate state. tanh is standard.'),
+    activation: oneOf(ACTIVATIONS, 'tanh', 'Activation', 'φ: squashes the candidate state. tanh is standard. hardSigmoid is clip(0.2x + 0.5, 0, 1) (Keras 1 and 2, TF.js); elu is x above 0, eˣ − 1 below.'),
     ...(gates
       ? {
           recurrentActivation: oneOf(GATE_ACTIVATIONS, 'sigmoid', 'Recurrent activation',
-            'σ for the gates. sigmoid matches Keras and PyTorch. hardSigmoid is clip(0.2x + 0.5, 0, 1) (TF.js, Keras 1 and 2); hardSigmoidKeras3 is clip(x/6 + 0.5, 0, 1), what Keras 3 calls hard_sigmoid. tanh, relu and linear gates are rare but some saved models use them.'),
+            'σ for the gates. sigmoid matches Keras and PyTorch. hardSigmoid is clip(0.2x + 0.5, 0, 1) (TF.js, Keras 1 and 2); hardSigmoidKeras3 is clip(x/6 + 0.5, 0, 1), what Keras 3 calls hard_sigmoid. tanh, relu, linear and elu gates are rare but some saved models use them.'),
         }
       : {}),
     returnSequences: bool(false, 'Return sequences', 'Output h at every timestep [batch, T, units] instead of only the last [batch, units]. Needed before another recurrent layer.'),
@@ -211,25 +215,48 @@ export function tidyBuild<L extends TfLayer>(tf: TF, layer: L): L {
 
 /** The params every recurrent kind reads from a Keras config, Keras's defaults where a key is missing. */
 function readRecurrent(c: Json, cx: KerasReadCtx, gates: boolean): Params {
-  for (const [k, v] of [['stateful', [false]], ['time_major', [false]]] as const) mustBe(c, cx, k, [...v]);
+  mustBe(c, cx, 'time_major', [false]);
+  mustBe(c, cx, 'stateful', [false, true]);
+  // Same weights and the same outputs for one batch from zero states; only the carrying between batches is lost.
+  if (c.stateful === true)
+    cx.warn(`Layer ${cx.layer} is stateful in Keras (each batch starts from the last one's final states); RNN Studio starts every batch from zero states, as Keras does after reset_states().`);
   const p: Params = {
     units: num(c, 'units', cx.layer),
-    activation: activation(c, 'activation', cx, ACTIVATIONS),
+    activation: candidateActivation(c, cx),
     returnSequences: flag(c, 'return_sequences', false),
     goBackwards: flag(c, 'go_backwards', false),
     useBias: flag(c, 'use_bias', true),
     dropout: num(c, 'dropout', cx.layer, 0),
     recurrentDropout: num(c, 'recurrent_dropout', cx.layer, 0),
     kernelInitializer: kerasInitializer(c, 'kernel_initializer', 'glorotUniform', cx),
-    recurrentInitializer: kerasInitializer(c, 'recurrent_initializer', 'orthogonal', cx),
+    recurrentInitializer: recurrentInitializer(c, cx, gates),
   };
   if (flag(c, 'return_state', false)) p.returnState = true;
   if (gates) {
-    const ra = activation(c, 'recurrent_activation', cx, ['hard_sigmoid', ...ACTIVATIONS]);
+    const ra = activation(c, 'recurrent_activation', cx, ['hard_sigmoid', ...ACTIVATIONS.filter((a) => a !== 'hardSigmoid')]);
     // The same name, two functions: Keras 3's hard_sigmoid is clip(x/6 + 0.5, 0, 1), Keras 1/2's clip(0.2x + 0.5, 0, 1).
     p.recurrentActivation = ra !== 'hard_sigmoid' ? ra : cx.format === 'keras3' ? 'hardSigmoidKeras3' : 'hardSigmoid';
   }
   return p;
+}
+
+/** The recurrent kernel's initializer, when the kind offers it; another one (he_uniform, say) falls back with a warning. */
+function recurrentInitializer(c: Json, cx: KerasReadCtx, gates: boolean): string {
+  const init = kerasInitializer(c, 'recurrent_initializer', 'orthogonal', cx);
+  const offered: readonly string[] = gates ? GATED_RECURRENT_INITIALIZERS : RECURRENT_INITIALIZERS;
+  if (offered.includes(init)) return init;
+  cx.warn(`Layer ${cx.layer}: recurrent_initializer ${init} is not one RNN Studio offers for a recurrent kernel; using orthogonal (it only affects fresh training).`);
+  return 'orthogonal';
+}
+
+/**
+ * φ by its Keras name. hard_sigmoid is clip(0.2x + 0.5, 0, 1) in Keras 1/2 and TF.js; Keras 3's, clip(x/6 + 0.5, 0, 1),
+ * is a gate activation only here, so a Keras 3 file with it as φ is refused by the list of what is supported.
+ */
+function candidateActivation(c: Json, cx: KerasReadCtx): string {
+  const plain = ACTIVATIONS.filter((a) => a !== 'hardSigmoid');
+  const a = activation(c, 'activation', cx, cx.format === 'keras3' ? plain : [...plain, 'hard_sigmoid']);
+  return a === 'hard_sigmoid' ? 'hardSigmoid' : a;
 }
 
 /**

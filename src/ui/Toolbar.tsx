@@ -67,7 +67,7 @@ export function Toolbar() {
         <input
           ref={fileInput}
           type="file"
-          accept=".json,.keras,.h5,application/json"
+          accept=".json,.keras,.h5,.yaml,.yml,application/json"
           hidden
           data-testid="open-file"
           onChange={(e) => {

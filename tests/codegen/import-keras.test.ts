@@ -116,10 +116,20 @@ describe('Keras model JSON import', () => {
     expect(compile(k3r.model.doc).ir!.totalParams).toBe(16_000 + 12_544 + 1_776 + 27);
   });
 
+  it('opens a stateful layer with the same weights and Keras\'s total, warning that states are not carried between batches', () => {
+    const plain = importModelJson(keras3Model({}));
+    const r = importModelJson(keras3Model({ stateful: true }));
+    if (!r.ok || !plain.ok) throw new Error('did not open');
+    expect(r.model.warnings.join('\n')).toMatch(/^Layer gru is stateful in Keras .*starts every batch from zero states/m);
+    expect(plain.model.warnings.join('\n')).not.toMatch(/stateful/);
+    // Embedding 16,000 + Bi-LSTM 12,544 + GRU 3·(8·(64+8)+8) = 1,752 + Dense 27, as without stateful.
+    expect(compile(r.model.doc).ir!.totalParams).toBe(16_000 + 12_544 + 1_752 + 27);
+  });
+
   it.each([
     ['GRU reset_after="yes"', keras3Model({ reset_after: 'yes' }), /Layer gru \(GRU\) has reset_after="yes"/],
-    ['stateful', keras3Model({ stateful: true }), /Layer gru \(GRU\) has stateful=true/],
-    ['an activation', keras3Model({ activation: 'elu' }), /Layer gru \(GRU\) has activation="elu"/],
+    ['stateful="yes"', keras3Model({ stateful: 'yes' }), /Layer gru \(GRU\) has stateful="yes"/],
+    ['an activation', keras3Model({ activation: 'selu' }), /Layer gru \(GRU\) has activation="selu"/],
   ])('refuses %s, naming the layer and the option', (_what, model, message) => {
     const r = importModelJson(model);
     expect(r.ok).toBe(false);

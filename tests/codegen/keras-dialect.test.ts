@@ -82,6 +82,16 @@ describe('Keras 1 configs', () => {
     expect(m.byName('lstm_1_input').params).toMatchObject({ inputType: 'features', length: 11, features: 7 });
   });
 
+  it('reads a Dropout p stored as a string of a number (Keras 1 kept it as given), saying so', () => {
+    const drop = { class_name: 'Dropout', config: { p: '0.5', trainable: true, name: 'dropout_1' } };
+    const model = { class_name: 'Sequential', keras_version: '1.0.5', config: [k1rnn('LSTM', 'lstm_1', { output_dim: 5, batch_input_shape: [null, 11, 7] }), drop, k1dense('dense_1', 2)] };
+    const m = opened(model);
+    expect(m.total).toBe(kerasTotal(model));
+    expect(m.byName('dropout_1').params).toMatchObject({ rate: 0.5 });
+    expect(m.warnings.join('\n')).toMatch(/Layer dropout_1: its rate is the string "0\.5" in the file/);
+    expect(refusal({ ...model, config: [model.config[0], { ...drop, config: { ...drop.config, p: 'half' } }, model.config[2]] })).toMatch(/Layer dropout_1: rate must be a number/);
+  });
+
   const branch = (name: string, units: number, features: number) => ({
     class_name: 'Sequential',
     config: [k1rnn('LSTM', `${name}_lstm`, { output_dim: units, batch_input_shape: [null, 10, features], input_dtype: 'float32' })],

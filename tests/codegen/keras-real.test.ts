@@ -1,7 +1,7 @@
 /**
  * Real Keras configs from public repositories (tests/fixtures/keras-real/index.json), opened as `rnn-studio summary`
  * opens them. Every one that opens shows Keras's parameter total as count.py computes it from Keras's formulas; every
- * one that does not is refused with one line, and only those the index says are out of scope.
+ * one that does not is refused with one line, and only those the index says are refused.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -3,7 +3,8 @@
  * (keras/src/activations/activations.py: 0 at x ≤ −3, 1 at x ≥ 3, x/6 + 0.5 between). A recurrent layer's
  * recurrent_activation is read by the file's Keras version; an LSTM with each runs through `rnn-studio predict`
  * against a float64 numpy LSTM, and the PyTorch and TF.js exports against predict, within 1e-5. So do LSTMs with
- * relu, tanh and linear gates, which Keras accepts and real files carry.
+ * relu, tanh and linear gates, which Keras accepts and real files carry. Keras 1/2's hard_sigmoid is also read as an
+ * LSTM's activation φ (a real file uses it; its numerics: recurrent-activations.test.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importModelJson } from '../../src/codegen/import-keras.ts';
@@ -36,6 +37,19 @@ describe('hard_sigmoid by Keras version', () => {
       expect(ir.layers[1].params.recurrentActivation, version).toBe(expected);
       expect(ir.totalParams).toBe(4 * 4 * (3 + 4 + 1));
     }
+  });
+
+  it("reads a Keras 2 LSTM's activation hard_sigmoid (φ) as clip(0.2x + 0.5); a Keras 3 one is refused by name", () => {
+    const k2 = lstmConfig('2.0.6');
+    Object.assign(k2.config.layers[1].config, { activation: 'hard_sigmoid', recurrent_activation: 'sigmoid' });
+    const r = importModelJson(k2);
+    if (!r.ok) throw new Error(r.error);
+    expect(compile(r.model.doc).ir!.layers[1].params).toMatchObject({ activation: 'hardSigmoid', recurrentActivation: 'sigmoid' });
+    const k3 = lstmConfig('3.6.0');
+    Object.assign(k3.config.layers[1].config, { activation: 'hard_sigmoid' });
+    const r3 = importModelJson(k3);
+    expect(r3.ok).toBe(false);
+    if (!r3.ok) expect(r3.error).toBe('Layer lstm (LSTM) has activation="hard_sigmoid"; supported: tanh, relu, sigmoid, linear, elu.');
   });
 
   it.each([

@@ -104,10 +104,10 @@ describe('refusals name the problem, never a stack trace', () => {
   it('a file that is neither HDF5 nor a zip', async () => {
     const path = join(DIR, 'notes.keras');
     writeFileSync(path, 'just some text\n');
-    await refused(path, /notes.keras: this is not a JSON file \(graph or model JSON\), nor a Keras .keras zip or .h5 HDF5 file/);
+    await refused(path, /notes.keras: this is not a JSON file \(graph or model JSON\), a Keras model YAML, nor a Keras .keras zip or .h5 HDF5 file/);
     const bin = join(DIR, 'random.h5');
     writeFileSync(bin, new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
-    await refused(bin, /random.h5: this is not a JSON file \(graph or model JSON\), nor a Keras .keras zip or .h5 HDF5 file/);
+    await refused(bin, /random.h5: this is not a JSON file \(graph or model JSON\), a Keras model YAML, nor a Keras .keras zip or .h5 HDF5 file/);
   });
 
   it('a weights-only HDF5 file', async () => {

@@ -1,5 +1,6 @@
 /**
- * Real Keras files that do not open as they are: a `.keras` that is HDF5 (and an `.h5` that is a zip), a Sequential
+ * Real Keras files that do not open as they are: a `.keras` that is HDF5 (and an `.h5` that is a zip), a `.keras` saved
+ * on Windows by tf.keras 2.13–2.15 (backslashes in its weights' group names), a Sequential
  * model whose file does not say its input shape, and models with layers RNN Studio does not have. The files are those
  * of tests/fixtures/keras/make_keras_files.py (h5py, Keras's layouts), edited here with h5py as such files come; the
  * expected outputs are that script's float64 numpy forward pass. Checked through the CLI: exit code, one-line
@@ -9,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADD_LAMBDA, editH5, editKeras, NO_INPUT_SHAPE } from '../fixtures/keras/edit-files.ts';
+import { ADD_LAMBDA, editH5, editKeras, NO_INPUT_SHAPE, WINDOWS_PATHS } from '../fixtures/keras/edit-files.ts';
 import { cli, maxAbsDiff, PYTHON, ROOT, scratchDir, type Out } from './helpers.ts';
 
 const DIR = scratchDir('keras-open');
@@ -48,6 +49,17 @@ describe('the file type comes from the first bytes, not the name', () => {
   it('an .h5 file that is really a .keras zip opens with its weights', async () => {
     copyFileSync(join(DIR, 'func_bigru_average.keras'), join(DIR, 'really-zip.h5'));
     await predictMatches('func_bigru_average', join(DIR, 'really-zip.h5'));
+  });
+});
+
+describe('a .keras saved by tf.keras 2.13–2.15 on Windows (backslashes in its group names)', () => {
+  it.each(['func_bigru_average', 'seq_embedding_lstm', 'seq_lstm_time_distributed'])('%s opens with its weights', async (model) => {
+    const file = editKeras(DIR, `${model}.keras`, `${model}-windows.keras`, WINDOWS_PATHS);
+    const groups = execFileSync(PYTHON, ['-c', `import zipfile, io, h5py, sys
+print(sorted(h5py.File(io.BytesIO(zipfile.ZipFile(sys.argv[1]).read('model.weights.h5')), 'r').keys()))`, file], { encoding: 'utf8' });
+    expect(groups).toMatch(/'layers\\\\\w+/);
+    expect(groups).not.toMatch(/'layers'/);
+    await predictMatches(model, file);
   });
 });
 

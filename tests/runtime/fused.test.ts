@@ -1,7 +1,7 @@
 /**
  * Fused vs stock tfjs recurrent layers on the cpu backend: forward outputs and gradients w.r.t. the input and every
  * weight agree within 1e-5, for each kind, with masking, goBackwards, returnSequences, Bidirectional, hardSigmoid (Keras 2's and 3's),
- * relu, dropout and recurrent dropout, and with initial states in and final states out (their gradients too, the engine
+ * relu, hardSigmoid and elu as φ, elu gates, dropout and recurrent dropout, and with initial states in and final states out (their gradients too, the engine
  * checked to have run); and a model saved with fused layers loads in stock `tf.loadLayersModel`.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -23,6 +23,8 @@ describe.each(['SimpleRNN', 'LSTM', 'GRU'] as Kind[])('fused %s equals stock tfj
   if (kind !== 'SimpleRNN') it('hardSigmoid gates', () => compare(kind, { recurrentActivation: 'hardSigmoid', masked: true }));
   if (kind !== 'SimpleRNN') it("Keras 3's hard sigmoid gates", () => compare(kind, { recurrentActivation: 'hardSigmoidKeras3', masked: true }));
   if (kind !== 'SimpleRNN') it('relu gates (real Keras files carry them)', () => compare(kind, { recurrentActivation: 'relu', masked: true }));
+  it('hardSigmoid as the activation φ', () => compare(kind, { activation: 'hardSigmoid', masked: true }));
+  it('elu as φ (and as the gates)', () => compare(kind, { activation: 'elu', ...(kind === 'SimpleRNN' ? {} : { recurrentActivation: 'elu' as const }), masked: true }));
 });
 
 describe('fused two-bias LSTM (bias [2, 4H], used as b_x + b_h) equals its unfused layer', () => {

@@ -17,8 +17,8 @@ export interface Case {
   masked?: boolean;
   bidirectional?: boolean;
   /** hardSigmoidKeras3 is registered with tfjs by src/runtime/gru-layer.ts (imported here). */
-  recurrentActivation?: 'sigmoid' | 'hardSigmoid' | 'hardSigmoidKeras3' | 'relu';
-  activation?: 'tanh' | 'relu';
+  recurrentActivation?: 'sigmoid' | 'hardSigmoid' | 'hardSigmoidKeras3' | 'relu' | 'elu';
+  activation?: 'tanh' | 'relu' | 'hardSigmoid' | 'elu';
   dropout?: number;
   recurrentDropout?: number;
   useBias?: boolean;

@@ -39,6 +39,7 @@ describe.each(['SimpleRNN', 'LSTM', 'GRU'] as Kind[])('SIMD %s equals stock tfjs
   it.each(CASES)('%s', (_, c) => compare(kind, c, 'simd', undefined, 'cpu'));
   if (kind !== 'SimpleRNN') it('hardSigmoid gates', () => compare(kind, { recurrentActivation: 'hardSigmoid', masked: true }, 'simd', undefined, 'cpu'));
   if (kind !== 'SimpleRNN') it('relu gates (real Keras files carry them)', () => compare(kind, { recurrentActivation: 'relu', masked: true }, 'simd', undefined, 'cpu'));
+  it('hardSigmoid as the activation φ', () => compare(kind, { activation: 'hardSigmoid', masked: true }, 'simd', undefined, 'cpu'));
 });
 
 describe.each(['SimpleRNN', 'LSTM', 'GRU'] as Kind[])('SIMD %s with initial and final states equals stock tfjs (cpu backend)', (kind) => {

@@ -23,6 +23,8 @@ const DERIVATIVES: Record<string, (y: tf.Tensor) => tf.Tensor> = {
   // hardSigmoid = clip(0.2x + 0.5, 0, 1): slope 0.2 inside the clip range. tfjs's clip gradient also passes at the
   // two boundary points (0.2x + 0.5 exactly 0 or 1); they have measure zero and are not reproduced.
   hardSigmoid: (y) => tf.mul(0.2, tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 1)), 'float32')),
+  // elu = x (x > 0), eˣ − 1 (x ≤ 0): elu′ = 1 above 0, eˣ = y + 1 below (y > 0 exactly when x > 0).
+  elu: (y) => tf.where(tf.greater(y, 0), tf.onesLike(y), tf.add(y, 1)),
   // Keras 3's hard sigmoid clip(x/6 + 0.5, 0, 1) (src/codegen/tfjs-attention.ts): slope 1/6 inside the clip range.
   hardSigmoidKeras3: (y) => tf.div(tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 1)), 'float32'), 6),
 };

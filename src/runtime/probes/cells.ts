@@ -21,6 +21,7 @@ export const ACTIVATION_FNS: Record<string, Act> = {
   sigmoid: (x) => tf.sigmoid(x),
   linear: (x) => x,
   hardSigmoid,
+  elu: (x) => tf.elu(x),
   // Keras 3's hard_sigmoid: clip(x/6 + 0.5, 0, 1).
   hardSigmoidKeras3: (x) => tf.clipByValue(tf.add(tf.div(x, 6), 0.5), 0, 1),
 };

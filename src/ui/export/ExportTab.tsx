@@ -69,7 +69,7 @@ export function ExportTab() {
 
   const importBar = (
     <div className="export-import">
-      <button type="button" className="btn" onClick={() => picker.current?.click()} title="A trained Keras .keras or .h5 file, a Keras model.to_json() file, or a TF.js model.json with its .bin weight files">
+      <button type="button" className="btn" onClick={() => picker.current?.click()} title="A trained Keras .keras or .h5 file, a Keras model.to_json() or model.to_yaml() file, or a TF.js model.json with its .bin weight files">
         Import model…
       </button>
       <input
@@ -77,11 +77,11 @@ export function ExportTab() {
         type="file"
         multiple
         hidden
-        accept=".keras,.h5,.json,.bin,application/json"
+        accept=".keras,.h5,.json,.yaml,.yml,.bin,application/json"
         data-testid="import-model"
         onChange={(e) => {
           const list = [...(e.target.files ?? [])];
-          if (list.length) void openFile(list.find((f) => /\.json$/i.test(f.name)) ?? list[0], list);
+          if (list.length) void openFile(list.find((f) => /\.(json|ya?ml)$/i.test(f.name)) ?? list[0], list);
           e.target.value = '';
         }}
       />

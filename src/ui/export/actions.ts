@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import JSZip from 'jszip';
 import { exportFiles, type Target } from '../../codegen/export.ts';
 import { importModelJson, type ImportOptions } from '../../codegen/import-keras.ts';
+import { parseModelText } from '../../codegen/model-text.ts';
 import { bytesText } from '../../codegen/bounded-zip.ts';
 import { IMPORT_MAX_BYTES, isKerasFile } from '../../codegen/import-keras-file.ts';
 import type { ModelIR } from '../../compiler/index.ts';
@@ -49,14 +50,12 @@ export async function downloadZip(b: Bundle): Promise<void> {
   notify(`Downloaded ${fileName}.`);
 }
 
-/** True when the text is a Keras / TF.js model JSON rather than an RNN Studio graph file. */
+/** True when the text is a Keras / TF.js model JSON or a Keras model YAML rather than an RNN Studio graph file. */
 export function isModelJson(text: string): boolean {
-  try {
-    const v = JSON.parse(text) as Record<string, unknown>;
-    return typeof v === 'object' && v !== null && v.type === undefined && ('modelTopology' in v || ('class_name' in v && 'config' in v));
-  } catch {
-    return false;
-  }
+  const parsed = parseModelText(text);
+  const v = parsed.ok ? (parsed.value as Record<string, unknown>) : undefined;
+  // A Keras YAML that does not parse is still a model file: importing it says why it cannot be read.
+  return (!parsed.ok && parsed.yaml) || (typeof v === 'object' && v !== null && v.type === undefined && ('modelTopology' in v || ('class_name' in v && 'config' in v)));
 }
 
 /**
@@ -110,7 +109,7 @@ export const looksLikeKerasFile = async (file: File): Promise<boolean> => isKera
  * canvas. Weights are checked against the graph and kept for its exports.
  */
 export async function importModelFiles(files: File[], options: ImportOptions = {}): Promise<boolean> {
-  const jsonFile = files.find((f) => /\.json$/i.test(f.name)) ?? files[0];
+  const jsonFile = files.find((f) => /\.(json|ya?ml)$/i.test(f.name)) ?? files[0];
   if (!jsonFile) return false;
   dismissImportOffer();
   // importModelJson never throws on bad input; only reading a file can.
