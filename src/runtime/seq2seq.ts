@@ -9,7 +9,8 @@
  * and value mask), and every step applies the trained attention layer to the step's query and them.
  *
  * States cross steps as plain Float32Arrays (a beam hands one state to several hypotheses, so no tensor outlives
- * its step).
+ * its step). Greedy decoding of many sources (`greedyMany`, validation) runs the same walk on a batch of them instead,
+ * its states kept as tensors from step to step.
  */
 import * as tf from '@tensorflow/tfjs';
 import { statesMasked, type IRLayer, type ModelIR } from '../compiler/index.ts';
