@@ -42,7 +42,8 @@ export interface Hypothesis {
   score: number;
 }
 
-function argmax(a: ArrayLike<number>): number {
+/** The index of the largest value, the first one on ties (greedy's choice). */
+export function argmax(a: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < a.length; i++) if (a[i] > a[best]) best = i;
   return best;

@@ -24,5 +24,5 @@ export { checkFit, headsBaseline, type FitResult, type FitIssue, type LossKind }
 export { CHAR_ALPHABET, encodeChars } from './corpus.ts';
 export { deriveSeed, permutation, Rng } from './rng.ts';
 export { END, PAD, START, type PairDataset } from './pairs.ts';
-export { beamSearch, greedyDecode, withoutEnd, type Hypothesis, type StepFn } from './decode.ts';
+export { argmax, beamSearch, greedyDecode, withoutEnd, type Hypothesis, type StepFn } from './decode.ts';
 export { editDistance, errorRates, type ErrorRates } from './metrics.ts';

@@ -180,7 +180,7 @@ export function batchTensors(b: Batch, fit: Pick<FitResult, 'feeds' | 'outputs' 
   return { x, y: targets.map((t) => tf.tensor(t.y, t.yShape, t.y instanceof Int32Array ? 'int32' : 'float32')) };
 }
 
-/** Pair tasks decode at most this many validation samples per validation (one at a time, so it is the slow part). */
+/** Pair tasks decode at most this many validation samples per validation (greedy, as one batch: `decodeScore`). */
 const DECODE_SAMPLES = 200;
 
 function decodedScore(model: tf.LayersModel, ir: ModelIR, ds: PairDataset, n: number): Evaluation['decoded'] {
