@@ -1,7 +1,8 @@
 /**
  * A model with two outputs in the browser, as a user meets it: a GRU read by two heads opens with no problem, the
  * inspector offers a loss weight on a head (and not on the GRU), the Summary lists each output's loss and weight, and
- * training on the two-target task draws the total loss and one curve per output, each named.
+ * training on the two-target task draws the total loss and one curve per output, each named. The Inside tab records
+ * that run and probes the model, and its connectivity panel shows the output picked in its Output select.
  */
 import { expect, it } from 'vitest';
 import { SEL, trainingStep, useBrowser } from './harness.ts';
@@ -46,3 +47,35 @@ it('sets a head\'s loss weight, sees both outputs in the Summary, trains a few s
   await page.getByTestId('try-run').click();
   await expect.poll(() => page.getByTestId('try-result').textContent(), { timeout: 30_000 }).toMatch(/sum: -?\d+\.\d{3} · above 1: (≤ 1|> 1) \(\d+\.\d %\)/);
 });
+
+it('the Inside tab probes the two-output model and shows the connectivity of the output picked in the panel', async () => {
+  const page = e2e.page;
+  await page.getByRole('tab', { name: 'Inside' }).click();
+  // The Training tab's run above was recorded (step 0 at least): the probes read both outputs' loss.
+  const runs = page.getByRole('group', { name: 'What to show' });
+  await expect.poll(() => runs.textContent()).toMatch(/Training tab run/);
+  await page.getByRole('button', { name: 'Probe this graph' }).click();
+  const alerts = page.locator('.inside-controls [role="alert"]');
+  await expect.poll(async () => `${await runs.textContent()} ${(await alerts.allTextContents()).join()}`, { timeout: 120_000, interval: 500 }).toMatch(/this graph \(trained weights\)/);
+  expect(await alerts.allTextContents()).toEqual([]);
+  const panel = page.getByTestId('panel-connectivity');
+  const output = panel.getByLabel('Output', { exact: true });
+  expect(await output.locator('option').allTextContents()).toEqual(['1: dense', '2: dense_1']);
+  const model = panel.getByTestId('conn-model');
+  const weights = () => model.locator('[data-testid="conn-input-strip"] .conn-cell').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-weight')));
+  const show = async () => {
+    await panel.getByRole('button', { name: 'Show connectivity' }).click();
+    await expect.poll(() => panel.getByRole('button', { name: 'Show connectivity' }).count(), { timeout: 60_000, interval: 300 }).toBe(1);
+    expect(await panel.getByRole('alert').allTextContents()).toEqual([]);
+  };
+  await show();
+  await expect.poll(() => model.locator('h4').textContent()).toMatch(/output 1 \(dense\)$/);
+  const first = await weights();
+  await output.selectOption('1');
+  await show();
+  await expect.poll(() => model.locator('h4').textContent()).toMatch(/output 2 \(dense_1\)$/);
+  const second = await weights();
+  expect(second.length).toBe(first.length);
+  expect(second.length).toBeGreaterThan(1);
+  expect(second).not.toEqual(first);
+}, 300_000);
