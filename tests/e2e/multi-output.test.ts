@@ -1,6 +1,6 @@
 /**
- * A model with two outputs in the browser, as a user meets it: a GRU read by two heads opens with no problem, the
- * inspector offers a loss weight on a head (and not on the GRU), the Summary lists each output's loss and weight, and
+ * A model with two outputs in the browser, as a user meets it: a GRU read by two heads opens with no problem, each
+ * head labelled with its place among the outputs, the inspector offers a loss weight on a head (and not on the GRU), the Summary lists each output's loss and weight, and
  * training on the two-target task draws the total loss and one curve per output, each named. The Inside tab records
  * that run and probes the model, and its connectivity panel shows the output picked in its Output select.
  */
@@ -12,6 +12,10 @@ const e2e = useBrowser({ fixture: 'two-heads', query: { backend: 'wasm' } });
 it('sets a head\'s loss weight, sees both outputs in the Summary, trains a few steps and sees a curve per output', async () => {
   const page = e2e.page;
   await expect.poll(() => page.locator('.node-badge').count()).toBe(0);
+  // Each head is labelled with its place among the outputs (predict's and the exports' order).
+  expect(await page.locator(`${SEL.node('head1')} [data-testid="node-output"]`).textContent()).toBe('output 1');
+  expect(await page.locator(`${SEL.node('head2')} [data-testid="node-output"]`).textContent()).toBe('output 2');
+  expect(await page.locator(`${SEL.node('gru')} [data-testid="node-output"]`).count()).toBe(0);
   await page.locator(`${SEL.node('gru')} .node-head`).click();
   await expect.poll(() => page.locator(SEL.inspector).locator('h2').innerText()).toBe('GRU');
   expect(await page.getByRole('textbox', { name: 'Loss weight', exact: true }).count()).toBe(0);
