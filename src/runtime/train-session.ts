@@ -20,8 +20,8 @@ import { graphKey, weightsKey, type WeightsSource } from './weights-key.ts';
 export interface DataChoice {
   task?: string;
   seqLen?: number;
-  /** The user's CSV text; overrides `task`. */
-  csv?: { name: string; text: string };
+  /** The user's CSV text, and its target column per output for a model with several; overrides `task`. */
+  csv?: { name: string; text: string; targets?: string[] };
 }
 
 export interface StartRequest extends DataChoice {
@@ -77,7 +77,7 @@ export function planFor(docText: string, choice: DataChoice, seed?: number): Run
   const doc = docOf(docText);
   let dataset: Dataset | undefined;
   if (choice.csv) {
-    const c = parseCsvDataset(choice.csv.text, { seed: seed ?? doc.training?.seed ?? 42, name: choice.csv.name, maxLen: choice.seqLen });
+    const c = parseCsvDataset(choice.csv.text, { seed: seed ?? doc.training?.seed ?? 42, name: choice.csv.name, maxLen: choice.seqLen, targets: choice.csv.targets });
     if (!c.ok) throw new Error(c.error);
     dataset = c.dataset;
   }
@@ -87,7 +87,9 @@ export function planFor(docText: string, choice: DataChoice, seed?: number): Run
 }
 
 /** The keys of a plan's runs: the graph's list, and the weights in use for its data. */
-const keysOf = (plan: RunPlan, choice: DataChoice) => ({ graph: graphKey(plan.ir), data: weightsKey(plan.ir, { task: plan.taskId, seed: plan.seed, csv: choice.csv?.text }) });
+const keysOf = (plan: RunPlan, choice: DataChoice) => ({ graph: graphKey(plan.ir), data: weightsKey(plan.ir, csvIdentity(plan, choice)) });
+/** The data identity of a plan's weights: task and seed, and for a CSV its text and target columns. */
+const csvIdentity = (plan: RunPlan, choice: DataChoice) => ({ task: plan.taskId, seed: plan.seed, csv: choice.csv?.text, ...(choice.csv?.targets ? { targets: choice.csv.targets } : {}) });
 
 const metricNameOf = (plan: RunPlan): RunMeta['metricName'] => (plan.ds.info.output.kind === 'regression' ? 'MSE' : 'accuracy');
 
@@ -248,7 +250,7 @@ export class TrainSession {
   async restore(docText: string, choice: DataChoice): Promise<{ source: WeightsSource; meta: SavedMeta | null } | null> {
     await loadChosen(docText, choice);
     const plan = planFor(docText, choice);
-    const found = await loadSavedWeights(plan.ir, { task: plan.taskId, seed: plan.seed, csv: choice.csv?.text }, this.storage);
+    const found = await loadSavedWeights(plan.ir, csvIdentity(plan, choice), this.storage);
     if (!found) return null;
     this.reset();
     const model = buildModel(plan.ir, { initialize: false });

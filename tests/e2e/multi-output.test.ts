@@ -2,7 +2,8 @@
  * A model with two outputs in the browser, as a user meets it: a GRU read by two heads opens with no problem, each
  * head labelled with its place among the outputs, the inspector offers a loss weight on a head (and not on the GRU), the Summary lists each output's loss and weight, and
  * training on the two-target task draws the total loss and one curve per output, each named. The Inside tab records
- * that run and probes the model, and its connectivity panel shows the output picked in its Output select.
+ * that run and probes the model, and its connectivity panel shows the output picked in its Output select. On a CSV
+ * with two target columns, each output is given its column in the Training tab and the run draws a curve per column.
  */
 import { expect, it } from 'vitest';
 import { SEL, trainingStep, useBrowser } from './harness.ts';
@@ -82,4 +83,37 @@ it('the Inside tab probes the two-output model and shows the connectivity of the
   expect(second.length).toBe(first.length);
   expect(second.length).toBeGreaterThan(1);
   expect(second).not.toEqual(first);
+}, 300_000);
+
+it('a CSV with two target columns: each output is given its column, an unpicked one is one line, then it trains with a curve per column', async () => {
+  const page = e2e.page;
+  await page.getByRole('tab', { name: 'Training' }).click();
+  await page.getByTestId('task-select').selectOption('csv');
+  // The Input reads one feature per step: the values a..d of a row are its 4 steps; total and level are the targets.
+  await page.locator(SEL.node('in')).locator('.node-head').click();
+  const features = page.getByRole('textbox', { name: 'Features', exact: true });
+  await features.fill('1');
+  await features.press('Enter');
+  await page.getByRole('tab', { name: 'Training' }).click();
+  const rows = Array.from({ length: 60 }, (_, i) => {
+    const x = [0, 1, 2, 3].map((k) => ((i * 7 + k * 13) % 10) / 10);
+    const s = +x.reduce((a, b) => a + b).toFixed(1);
+    return `${x.join(',')},${s},${s > 2 ? 'high' : 'low'}`;
+  });
+  await page.getByTestId('csv-file').setInputFiles({ name: 'two.csv', mimeType: 'text/csv', buffer: Buffer.from(`a,b,c,d,total,level\n${rows.join('\n')}\n`) });
+  const targets = page.getByTestId('csv-targets');
+  await expect.poll(() => targets.locator('select').count()).toBe(2);
+  await expect.poll(() => page.getByTestId('dataset-error').textContent()).toBe("Output 1 has no target column: pick one column of the CSV for each of the model's 2 outputs.");
+  expect(await page.getByLabel('Target column of output 1').locator('option').allTextContents()).toEqual(['—', 'a', 'b', 'c', 'd', 'total', 'level']);
+  await page.getByLabel('Target column of output 1').selectOption('total');
+  await expect.poll(() => page.getByTestId('dataset-error').textContent()).toMatch(/^Output 2 has no target column/);
+  await page.getByLabel('Target column of output 2').selectOption('level');
+  await expect.poll(() => page.getByTestId('dataset-preview').locator('p').first().textContent()).toBe('Your CSV: 60 sequences of 4 numbers; total (a real-valued target), level (2 classes).');
+
+  // 54 training rows at batch 32: one epoch is one full batch.
+  await page.getByTestId('train').click();
+  await expect.poll(() => page.getByTestId('train-status').textContent(), { timeout: 120_000, interval: 300 }).toBe('done');
+  expect(await trainingStep(page)).toBe(1);
+  await expect.poll(() => page.getByTestId('output-chart-0').locator('figcaption').textContent()).toMatch(/^dense → total: mean squared error, weight 0\.5/);
+  await expect.poll(() => page.getByTestId('output-chart-1').locator('figcaption').textContent()).toMatch(/^dense_1 → level: cross-entropy, weight 2/);
 }, 300_000);
