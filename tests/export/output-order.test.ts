@@ -4,43 +4,26 @@
  * the loss weights given as a list go to the outputs in that order, and `rnn-studio predict` and every export (Keras
  * model, PyTorch and TF.js predict) list the outputs in the file's order — each export equal to predict within 1e-5.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importModelJson } from '../../src/codegen/import-keras.ts';
 import { compile, outputLosses } from '../../src/compiler/index.ts';
 import { parseDocument, serializeDocument, type GraphDoc } from '../../src/graph/index.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
-import { cli, maxAbsDiff, runNode, runPython, scratchDir, writeGraph, writeRandomWeights, type Out } from './helpers.ts';
+import { kerasTwoHeads } from '../fixtures/keras-two-heads.ts';
+import { cli, maxAbsDiff, predictEverywhere } from './helpers.ts';
 
 beforeAll(async () => {
   await initTfNode('cpu');
 });
 
-const k2 = (name: string) => [[[name, 0, 0, {}]]];
-const k3 = (name: string) => [{ args: [{ class_name: '__keras_tensor__', config: { shape: [null, 8], dtype: 'float32', keras_history: [name, 0, 0] } }], kwargs: {} }];
-
 /**
- * Input(None, 3) → LSTM(8) → Dense(1) "value" (the earlier layer) and Dense(4, softmax) "policy", with
- * output_layers [policy, value]: Keras's predict returns policy first, and loss_weights [0.25, 2] weigh policy 0.25.
+ * The two-headed Keras model with output_layers [policy, value] (value is the earlier layer): Keras's predict returns
+ * policy first, and loss_weights [0.25, 2] weigh policy 0.25.
  */
-function keras(form: 'keras2' | 'keras3') {
-  const inbound = form === 'keras2' ? k2 : k3;
-  return {
-    class_name: form === 'keras2' ? 'Model' : 'Functional', ...(form === 'keras3' ? { module: 'keras', keras_version: '3.6.0' } : { keras_version: '2.4.0' }),
-    config: {
-      name: 'policy_value',
-      layers: [
-        { name: 'x', class_name: 'InputLayer', config: { batch_input_shape: [null, null, 3], dtype: 'float32', name: 'x' }, inbound_nodes: [] },
-        { name: 'lstm', class_name: 'LSTM', config: { name: 'lstm', units: 8, activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, unit_forget_bias: true }, inbound_nodes: inbound('x') },
-        { name: 'value', class_name: 'Dense', config: { name: 'value', units: 1, activation: 'linear' }, inbound_nodes: inbound('lstm') },
-        { name: 'policy', class_name: 'Dense', config: { name: 'policy', units: 4, activation: 'softmax' }, inbound_nodes: inbound('lstm') },
-      ],
-      input_layers: [['x', 0, 0]], output_layers: [['policy', 0, 0], ['value', 0, 0]],
-    },
-    [form === 'keras3' ? 'compile_config' : 'training_config']: { loss_weights: [0.25, 2] },
-  };
-}
+const keras = (form: 'keras2' | 'keras3') =>
+  kerasTwoHeads(form, { [form === 'keras3' ? 'compile_config' : 'training_config']: { loss_weights: [0.25, 2] } }, ['policy', 'value']);
 
 const imported = (form: 'keras2' | 'keras3'): GraphDoc => {
   const r = importModelJson(keras(form));
@@ -70,21 +53,10 @@ describe("a Keras file's output order", () => {
 
   it('predict and the PyTorch, TF.js and Keras exports list policy first (exports within 1e-5 of predict)', async () => {
     const doc = imported('keras3');
-    const dir = scratchDir('output-order');
-    const graph = writeGraph(doc, join(dir, 'graph.json'));
-    const weights = join(dir, 'weights');
-    await writeRandomWeights(doc, weights, 31);
-    const x = join(dir, 'x.json');
-    writeFileSync(x, JSON.stringify({ dtype: 'float32', shape: [2, 5, 3], data: Array.from({ length: 30 }, (_, i) => Math.round(Math.cos(i * 1.3) * 1000) / 1000) }));
-    const ours = await cli(['predict', graph, '--weights', weights, '--input', x, '--json']);
-    expect(ours.code, ours.err).toBe(0);
-    const app: Out[] = JSON.parse(ours.out);
+    const x = { dtype: 'float32' as const, shape: [2, 5, 3], data: Array.from({ length: 30 }, (_, i) => Math.round(Math.cos(i * 1.3) * 1000) / 1000) };
+    const { dir, graph, app, exports } = await predictEverywhere(doc, 'output-order', 31, x);
     expect(app.map((o) => o.shape)).toEqual([[2, 4], [2, 1]]);
-    for (const format of ['pytorch', 'tfjs'] as const) {
-      const out = join(dir, format);
-      const r = await cli(['export', graph, '--format', format, '--weights', weights, '--out', out]);
-      expect(r.code, r.err).toBe(0);
-      const theirs = (format === 'pytorch' ? runPython(join(out, 'predict.py'), ['--input', x]) : runNode(join(out, 'predict.mjs'), ['--input', x])) as unknown as Out[];
+    for (const [format, theirs] of Object.entries(exports)) {
       expect(theirs.map((t) => t.shape), format).toEqual([[2, 4], [2, 1]]);
       theirs.forEach((t, k) => expect(maxAbsDiff(app[k], t), `${format} output ${k + 1}`).toBeLessThanOrEqual(1e-5));
     }

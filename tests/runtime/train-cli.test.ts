@@ -12,6 +12,16 @@ import { leftBaselineAt } from '../../src/datasets/plateau.ts';
 const train = (...args: string[]) =>
   JSON.parse(execFileSync('node', [join(ROOT, 'bin/rnn-studio.mjs'), 'train', join(ROOT, 'presets/adding-lstm.json'), '--seq-len', '10', '--steps', '4', '--eval-every', '100', '--json', ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
 
+/** The exit code and stderr of a CLI run that must fail (0 and '' if it did not). */
+function failure(run: () => unknown): { code: number; err: string } {
+  try {
+    run();
+  } catch (e) {
+    return { code: (e as { status: number }).status, err: String((e as { stderr: string }).stderr) };
+  }
+  return { code: 0, err: '' };
+}
+
 describe('rnn-studio train', () => {
   it('prints identical losses for the same seed and different ones for another seed; writes TF.js weights and metrics', () => {
     const out = mkdtempSync(join(tmpdir(), 'rnn-train-'));
@@ -31,14 +41,7 @@ describe('rnn-studio train', () => {
     expect(existsSync(join(out, 'metrics.json'))).toBe(true);
   });
   it('refuses a task the model does not fit, with exit code 1 and the fix', () => {
-    let err = '';
-    let code = 0;
-    try {
-      train('--task', 'names');
-    } catch (e) {
-      code = (e as { status: number }).status;
-      err = String((e as { stderr: string }).stderr);
-    }
+    const { code, err } = failure(() => train('--task', 'names'));
     expect(code).toBe(1);
     expect(err).toMatch(/does not fit "First names → gender"/);
     expect(err).toMatch(/Fix: Set the Input type to tokens/);
@@ -75,14 +78,7 @@ describe('rnn-studio train', () => {
     const r = JSON.parse(run('--target', 'total,level'));
     expect(r).toMatchObject({ task: 'csv', steps: 3, status: 'done' });
     expect(r.outputs.map((o: { name: string; target: string }) => [o.name, o.target])).toEqual([['dense', 'total'], ['dense_1', 'level']]);
-    let err = '';
-    let code = 0;
-    try {
-      run('--target', 'total,level,a');
-    } catch (e) {
-      code = (e as { status: number }).status;
-      err = String((e as { stderr: string }).stderr);
-    }
+    const { code, err } = failure(() => run('--target', 'total,level,a'));
     expect(code, err).toBe(1);
     expect(err).toMatch(/F_INPUTS: "two\.csv" has 3 targets \(total, level, a\); the model has 1 input\(s\) and 2 output\(s\)\. Fix: /);
   });
