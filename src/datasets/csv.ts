@@ -39,6 +39,9 @@ interface TargetColumn {
   show: (y: number) => string;
 }
 
+/** What saved weights of a run on the user's CSV are keyed by: its text, and its target columns when it has several. */
+export const csvKey = (csv: { text: string; targets?: string[] }): string => (csv.targets ? `${JSON.stringify(csv.targets)}\n${csv.text}` : csv.text);
+
 /** The header's column names as the user wrote them (for the target pickers), or none when the file has no rows. */
 export function csvColumns(text: string): string[] {
   const first = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { preview: 1 }).data[0] ?? [];

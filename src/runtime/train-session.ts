@@ -3,7 +3,7 @@
  * Everything that crosses to the page is plain data; every tensor stays here.
  */
 import * as tf from '@tensorflow/tfjs';
-import { collate, loadTask, parseCsvDataset, Rng, TASKS, type Batch, type Dataset, type FitIssue, type FitResult, type PairDataset, type Shown, type TaskInfo } from '../datasets/index.ts';
+import { collate, csvKey, loadTask, parseCsvDataset, Rng, TASKS, type Batch, type Dataset, type FitIssue, type FitResult, type PairDataset, type Shown, type TaskInfo } from '../datasets/index.ts';
 import { planRun, type RunPlan } from '../datasets/plan.ts';
 import { parseDocument } from '../graph/index.ts';
 import { buildModel } from './build.ts';
@@ -87,9 +87,7 @@ export function planFor(docText: string, choice: DataChoice, seed?: number): Run
 }
 
 /** The keys of a plan's runs: the graph's list, and the weights in use for its data. */
-const keysOf = (plan: RunPlan, choice: DataChoice) => ({ graph: graphKey(plan.ir), data: weightsKey(plan.ir, csvIdentity(plan, choice)) });
-/** The data identity of a plan's weights: task and seed, and for a CSV its text and target columns. */
-const csvIdentity = (plan: RunPlan, choice: DataChoice) => ({ task: plan.taskId, seed: plan.seed, csv: choice.csv?.text, ...(choice.csv?.targets ? { targets: choice.csv.targets } : {}) });
+const keysOf = (plan: RunPlan, choice: DataChoice) => ({ graph: graphKey(plan.ir), data: weightsKey(plan.ir, { task: plan.taskId, seed: plan.seed, csv: choice.csv && csvKey(choice.csv) }) });
 
 const metricNameOf = (plan: RunPlan): RunMeta['metricName'] => (plan.ds.info.output.kind === 'regression' ? 'MSE' : 'accuracy');
 
@@ -250,7 +248,7 @@ export class TrainSession {
   async restore(docText: string, choice: DataChoice): Promise<{ source: WeightsSource; meta: SavedMeta | null } | null> {
     await loadChosen(docText, choice);
     const plan = planFor(docText, choice);
-    const found = await loadSavedWeights(plan.ir, csvIdentity(plan, choice), this.storage);
+    const found = await loadSavedWeights(plan.ir, { task: plan.taskId, seed: plan.seed, csv: choice.csv && csvKey(choice.csv) }, this.storage);
     if (!found) return null;
     this.reset();
     const model = buildModel(plan.ir, { initialize: false });

@@ -12,8 +12,6 @@ export interface DataIdentity {
   seed?: number;
   /** The CSV file's text, when the task is the user's CSV. */
   csv?: string;
-  /** The CSV's target columns, one per output, when the model has several outputs. */
-  targets?: string[];
 }
 
 /** Where a graph's weights come from: training in the app, an imported model file, or the seeded initialisers. */
@@ -29,7 +27,7 @@ export const savedWeightKeys = (ir: ModelIR, data: DataIdentity): { key: string;
 ];
 
 export function weightsKey(ir: ModelIR, data: DataIdentity): string {
-  return `rnn-studio-weights-${hash(JSON.stringify([data.task, data.seed ?? null, data.csv ?? null, layersOf(ir), ...(data.targets ? [data.targets] : [])]))}`;
+  return `rnn-studio-weights-${hash(JSON.stringify([data.task, data.seed ?? null, data.csv ?? null, layersOf(ir)]))}`;
 }
 
 /** The key of a graph's list of training runs (runs.ts): the graph alone, so runs on every task and seed are listed together. */

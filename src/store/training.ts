@@ -6,7 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import { create } from 'zustand';
-import { loadTask, parseCsvDataset, TASKS, withTrainingDefaults, type Dataset, type FitIssue, type FitResult, type Shown, type TaskInfo } from '../datasets/index.ts';
+import { csvKey, loadTask, parseCsvDataset, TASKS, withTrainingDefaults, type Dataset, type FitIssue, type FitResult, type Shown, type TaskInfo } from '../datasets/index.ts';
 import { serializeDocument, type GraphDoc, type PairVocab, type TextInput } from '../graph/index.ts';
 import type { RunResult, TrainEvent, TrainSettings } from '../runtime/train.ts';
 import { batcher } from './batch.ts';
@@ -112,12 +112,11 @@ export async function readingOf(doc: GraphDoc): Promise<{ text?: TextInput; pair
   return { text: ds.textInput, pairs: ds.pairVocab };
 }
 
-/** What the graph's saved weights are keyed by besides the graph (src/runtime/weights-key.ts): task, seed, CSV text. */
+/** What the graph's saved weights are keyed by besides the graph (src/runtime/weights-key.ts): task, seed, CSV text (and its target columns, `csvKey`). */
 export function dataIdentityOf(doc: GraphDoc): DataIdentity {
   const s = settingsOf(doc);
   const csv = s.task === 'csv' ? useTraining.getState().csv : null;
-  const targets = csv ? csvFor(doc, csv).targets : undefined;
-  return { task: s.task, seed: s.seed, ...(csv ? { csv: csv.text } : {}), ...(targets ? { targets } : {}) };
+  return { task: s.task, seed: s.seed, ...(csv ? { csv: csvKey(csvFor(doc, csv)) } : {}) };
 }
 
 /**

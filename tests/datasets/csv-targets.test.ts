@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { csvColumns, parseCsvDataset } from '../../src/datasets/csv.ts';
+import { csvColumns, csvKey, parseCsvDataset } from '../../src/datasets/csv.ts';
 import { collate } from '../../src/datasets/index.ts';
 import { planRun } from '../../src/datasets/plan.ts';
 import { parseDocument, type GraphDoc } from '../../src/graph/index.ts';
@@ -65,6 +65,12 @@ describe('a CSV with several target columns', () => {
     // The order given is the order kept.
     const swapped = parse(['big', 'sum']);
     expect(swapped.ok && swapped.dataset.info.heads!.map((h) => h.name)).toEqual(['big', 'Sum']);
+  });
+
+  it('saved weights are keyed by the columns too (a one-target CSV keeps its key of before: the text)', () => {
+    const keys = [csvKey({ text: CSV, targets: ['sum', 'big'] }), csvKey({ text: CSV, targets: ['big', 'sum'] }), csvKey({ text: CSV })];
+    expect(new Set(keys).size).toBe(3);
+    expect(keys[2]).toBe(CSV);
   });
 
   it('a two-output model trains on it: each output gets its column, weighted as the model weighs it', () => {
