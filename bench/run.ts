@@ -171,7 +171,7 @@ async function probeVsStep() {
     return performance.now() - t0;
   };
   const step = () => model.trainOnBatch(x, y);
-  const fusedProbe = () => probeFused(model, x, (yHat) => meanLoss('ce', yHat, ids));
+  const fusedProbe = () => probeFused(model, x, ([yHat]) => meanLoss('ce', yHat, ids));
   // Step and fused probe alternate, so the machine's load changes hit both alike.
   await step();
   await fusedProbe();
@@ -181,7 +181,7 @@ async function probeVsStep() {
     fusedTimes.push(await timed(fusedProbe));
   }
   const stepMs = stat(stepTimes), fused = stat(fusedTimes);
-  const manual = stat([await timed(() => probeModel(model, r.ir!, [x], ids, { gates: true }))]);
+  const manual = stat([await timed(() => probeModel(model, r.ir!, [x], [ids], { gates: true }))]);
   tf.dispose([x, y, ids]);
   model.optimizer.dispose();
   model.dispose();

@@ -3,17 +3,18 @@
  * per timestep and the retention curve, on a seeded batch of a task's validation data or on explicit tensors.
  */
 import * as tf from '@tensorflow/tfjs';
-import { compile, LOSS_NAMES, type LossKind } from '../compiler/index.ts';
+import { compile, LOSS_NAMES, type OutputLoss } from '../compiler/index.ts';
 import type { GraphDoc } from '../graph/index.ts';
 import { modelWithWeights } from '../runtime/model-io.ts';
-import { checkTensorJson, type TensorJson } from '../runtime/predict.ts';
+import { checkInputsJson } from '../runtime/predict.ts';
 import { attributeTime, connectivity, extrapolateTask, fitDecay, probeBlocker, probeSummary, probeTensors, type Extrapolation, type ProbeSummary } from '../runtime/probes/index.ts';
 import { initTfNode } from '../runtime/setup-node.ts';
 import { checkFit, collate, TASKS } from '../datasets/index.ts';
 import { CliError, print, printJson, readGraphOrModel, readText, readWeightsDir, MODEL_FILE_OPTIONS, modelFileFlags } from './io.ts';
 import type { Command } from './command.ts';
 
-function readTensor(path: string): tf.Tensor {
+/** A tensor file: one tensor, or a list of them (one per model input, or one target per model output, in order). */
+function readTensors(path: string): tf.Tensor[] {
   let v: unknown;
   try {
     v = JSON.parse(readText(path, 'tensor file'));
@@ -21,9 +22,9 @@ function readTensor(path: string): tf.Tensor {
     if (e instanceof CliError) throw e;
     throw new CliError(`${path}: not valid JSON.`);
   }
-  const t = checkTensorJson(v);
-  if (typeof t === 'string') throw new CliError(`${path}: ${t}.`);
-  return tf.tensor((t as TensorJson).data, t.shape, t.dtype);
+  const ts = checkInputsJson(v);
+  if (typeof ts === 'string') throw new CliError(`${path}: ${ts}.`);
+  return ts.map((t) => tf.tensor(t.data, t.shape, t.dtype));
 }
 
 /** What --connectivity, --attribution and --extrapolate add to the JSON. */
@@ -47,10 +48,11 @@ function batchMean(v: Float32Array, B: number): number[] {
 const fmt = (v: number | null) => (v === null ? '—' : v.toExponential(2));
 
 /** A readable table: a few steps of each curve, the fitted decay and the ratio g_1/g_T. */
-function printHuman(s: ProbeSummary & Extras, lossKind: LossKind, loss: number) {
+function printHuman(s: ProbeSummary & Extras, losses: OutputLoss[], loss: number) {
   const T = s.seqLen;
   const steps = [...new Set([1, 2, 5, 10, 25, 50, 100, 200, 500, T].filter((t) => t <= T))];
-  print(`T = ${T}, loss (${LOSS_NAMES[lossKind]}, as in training) = ${loss.toPrecision(4)}; t counts the steps in the order each direction reads`);
+  const what = losses.length === 1 ? LOSS_NAMES[losses[0].kind] : losses.map((o) => `${o.weight} · ${LOSS_NAMES[o.kind]} of ${o.name}`).join(' + ');
+  print(`T = ${T}, loss (${what}, as in training) = ${loss.toPrecision(4)}; t counts the steps in the order each direction reads`);
   for (const l of s.layers) {
     const g = l.gradNorm;
     const fit = fitDecay(g);
@@ -132,15 +134,19 @@ export const probe: Command = {
     if (backend !== 'wasm' && backend !== 'cpu') throw new CliError(`--backend must be wasm or cpu (got "${backend}").`);
     await initTfNode(backend);
 
-    let inputs: tf.Tensor[], target: tf.Tensor;
+    let inputs: tf.Tensor[], targets: tf.Tensor[];
     let skipPad = false;
     let longer: ((model: tf.LayersModel) => Promise<Extrapolation | null>) | null = null;
     const K = num('extrapolate', 0);
     if (values.extrapolate !== undefined && K < 1) throw new CliError('--extrapolate must be a whole number ≥ 1.');
     if (K && values.input !== undefined) throw new CliError('--extrapolate makes its own longer data: give --task (not --input).');
     if (values.input !== undefined) {
-      inputs = [readTensor(values.input as string)];
-      target = readTensor(values.target as string);
+      inputs = readTensors(values.input as string);
+      targets = readTensors(values.target as string);
+      if (targets.length !== ir.outputs.length) {
+        tf.dispose([...inputs, ...targets]);
+        throw new CliError(`${values.target as string} holds ${targets.length} target(s); the model has ${ir.outputs.length} output(s): give a list with one target per output, in output order.`);
+      }
     } else {
       const taskId = (values.task as string | undefined) ?? doc.training?.task;
       if (!taskId) throw new CliError('No data: give --task NAME (or a graph whose training.task is set), or --input and --target.');
@@ -154,18 +160,18 @@ export const probe: Command = {
       const batch = collate(ds, Array.from({ length: B }, (_, i) => ds.trainSize + i));
       if (K) longer = (model) => extrapolateTask(model, ir, task, { seed, setting: seqLen ?? batch.xShape[1], trainedLength: batch.xShape[1], asked: K, examples: B });
       // A pair task feeds an encoder–decoder its source and its decoder input, and skips padded targets in the loss.
-      ({ inputs, target, skipPad } = probeTensors(batch, checkFit(ir, ds.info)));
+      ({ inputs, targets, skipPad } = probeTensors(batch, checkFit(ir, ds.info)));
     }
     const weights = values.weights !== undefined ? readWeightsDir(values.weights as string) : loaded.weights;
     let model: tf.LayersModel;
     try {
       model = modelWithWeights(ir, weights);
     } catch (e) {
-      tf.dispose([...inputs, target]);
+      tf.dispose([...inputs, ...targets]);
       throw new CliError(`${(values.weights as string | undefined) ?? positionals[0]}: ${(e as Error).message}`, 1);
     }
     try {
-      const { summary, result } = await probeSummary(model, ir, inputs, target, { skipPad }).catch((e: Error) => {
+      const { summary, result } = await probeSummary(model, ir, inputs, targets, { skipPad }).catch((e: Error) => {
         throw new CliError(`The data does not fit this model: ${e.message}`, 1);
       });
       const example = num('example', 0);
@@ -174,27 +180,30 @@ export const probe: Command = {
       if (values.connectivity) {
         const one = inputs.map((x) => tf.slice(x, example, 1));
         try {
-          const c = await connectivity(model, ir, one);
-          const head = ir.layers.find((l) => l.id === ir.outputs[0])!;
-          const T = c.seqLen;
-          out.outputs = [{ name: head.name, example, rows: c.rows, predicted: c.predicted,
-            connectivity: c.rows.map((_, r) => Array.from(c.matrix.subarray(r * T, (r + 1) * T))) }];
+          // One matrix per output: each head has its own logits.
+          out.outputs = [];
+          for (const [k, id] of ir.outputs.entries()) {
+            const c = await connectivity(model, ir, one, undefined, k);
+            const T = c.seqLen;
+            out.outputs.push({ name: ir.layers.find((l) => l.id === id)!.name, example, rows: c.rows, predicted: c.predicted,
+              connectivity: c.rows.map((_, r) => Array.from(c.matrix.subarray(r * T, (r + 1) * T))) });
+          }
         } finally {
           tf.dispose(one);
         }
       }
       if (values.attribution) {
-        const att = await attributeTime(model, ir, inputs, target);
+        const att = await attributeTime(model, ir, inputs, targets, { skipPad });
         const B = inputs[0].shape[0]!;
         out.layers = out.layers.map((l, k) => ({ ...l, attribution: {
           share: batchMean(att[k].share, B), blocks: Object.fromEntries(Object.entries(att[k].blocks).map(([n, v]) => [n, batchMean(v, B)])) } }));
       }
       if (longer) out.extrapolation = await longer(model);
       if (values.json) printJson(out);
-      else printHuman(out, result.lossKind, result.loss);
+      else printHuman(out, result.losses, result.loss);
       return 0;
     } finally {
-      tf.dispose([...inputs, target]);
+      tf.dispose([...inputs, ...targets]);
       model.dispose();
     }
   },

@@ -39,6 +39,7 @@ export const train: Command = {
   usage:
     'train <graph.json> [--task NAME] [--seq-len T] [--epochs N] [--steps N] [--batch-size B] [--lr X] [--clip X]\n' +
     '              [--optimizer adam|rmsprop|sgd] [--seed S] [--eval-every N] [--csv FILE] [--backend wasm|cpu] [--out DIR] [--json]\n' +
+    '              [--target COL[,COL…]] with --csv: the target column of each output, in output order (default: label)\n' +
     '              [--stop-when-left]  stop once the run has left the baseline (mean loss of 20 steps < ½ baseline)\n' +
     '              [--minutes M]       train for M minutes of wall-clock time (no step limit unless --steps or --epochs)\n' +
     '              [--test-words N]    a sequence-to-sequence task: score greedy decoding on N test words, evenly spaced (default: the whole test split)\n' +
@@ -46,7 +47,7 @@ export const train: Command = {
   options: {
     task: { type: 'string' }, 'seq-len': { type: 'string' }, epochs: { type: 'string' }, steps: { type: 'string' },
     'batch-size': { type: 'string' }, lr: { type: 'string' }, clip: { type: 'string' }, optimizer: { type: 'string' },
-    seed: { type: 'string' }, 'eval-every': { type: 'string' }, csv: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+    seed: { type: 'string' }, 'eval-every': { type: 'string' }, csv: { type: 'string' }, target: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
     'stop-when-left': { type: 'boolean' }, minutes: { type: 'string' }, 'test-words': { type: 'string' },
   },
   run: async ({ positionals, values: v }) => {
@@ -59,8 +60,10 @@ export const train: Command = {
     const seqLen = num(v['seq-len'], 'seq-len', { int: true, min: 1 });
     const seed = num(v.seed, 'seed', { int: true, min: 0 }) ?? d.seed;
     let dataset;
+    if (v.target !== undefined && !v.csv) throw new CliError('--target names columns of a CSV: give --csv FILE too.');
     if (v.csv) {
-      const c = parseCsvDataset(readText(v.csv as string, 'CSV file'), { seed, name: basename(v.csv as string), maxLen: seqLen });
+      const targets = v.target !== undefined ? (v.target as string).split(',') : undefined;
+      const c = parseCsvDataset(readText(v.csv as string, 'CSV file'), { seed, name: basename(v.csv as string), maxLen: seqLen, targets });
       if (!c.ok) throw new CliError(`${v.csv}: ${c.error}`);
       dataset = c.dataset;
     }

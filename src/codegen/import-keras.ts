@@ -118,7 +118,10 @@ function convert(raw: unknown, o: ImportOptions): ImportedModel {
   const kept = new Set(layers.map((l) => l.name));
   const conv = toGraph(layers, format!);
   conv.warnings.unshift(...removed);
-  setLossWeights(conv, root, topology!);
+  const outputs = outputLayers(topology!);
+  // The file's output order decides predict's outputs and which loss weight is whose: kept as the graph's own.
+  if (outputs.length > 1) conv.doc.outputOrder = outputs.map((n) => conv.nodeOfLayer.get(n)).filter((id): id is string => id !== undefined);
+  setLossWeights(conv, root, outputs);
   const sequential = topology!.class_name === 'Sequential';
   const fileLayers = all.map((l) => ({ name: l.name, className: l.fileClass, inModelLayers: !(sequential && l.className === 'InputLayer'), ...(kept.has(l.name) ? {} : { dropped: true }) }));
   const name = typeof (topology!.config as Json)?.name === 'string' ? ((topology!.config as Json).name as string) : 'imported model';
@@ -246,11 +249,10 @@ function rawLayer(name: string, className: string, config: Json, inbound: Inboun
 const pushAll = (out: RawLayer[], more: RawLayer[]): RawLayer[] => (out.push(...more), more);
 /** The layer whose output a nested model returns: a functional model's one output layer, a Sequential's last layer. */
 function outputOf(model: Json, layers: RawLayer[]): string {
-  const outputs = isObj(model.config) ? model.config.output_layers : undefined;
-  if (!Array.isArray(outputs)) return layers[layers.length - 1]?.name ?? refuse('A model inside the model has no layers.');
-  const list = (Array.isArray(outputs[0]) ? outputs : [outputs]) as unknown[][];
+  const list = outputLayers(model);
+  if (!list.length) return layers[layers.length - 1]?.name ?? refuse('A model inside the model has no layers.');
   if (list.length !== 1) refuse(`A model used as a layer has ${list.length} outputs; RNN Studio inlines nested models with one output.`);
-  return String(list[0][0]);
+  return list[0];
 }
 
 /**
@@ -425,17 +427,25 @@ function toGraph(layers: RawLayer[], format: ImportedModel['format']): Omit<Impo
 }
 
 /**
+ * The names of a functional model's output layers in its `output_layers` order (`[[name, node, tensor], …]`, or one
+ * `[name, node, tensor]` as Keras 3 writes a single output); none for a Sequential model.
+ */
+function outputLayers(topology: Json): string[] {
+  const list = isObj(topology.config) ? (topology.config as Json).output_layers : undefined;
+  if (!Array.isArray(list)) return [];
+  return (Array.isArray(list[0]) ? list : [list]).map((o) => (Array.isArray(o) && typeof o[0] === 'string' ? o[0] : ''));
+}
+
+/**
  * The loss weights of a model with several outputs, as its file records how it was compiled: Keras 3's
  * `compile_config`, Keras 2's and TF.js's `training_config` (keras/src/trainers/compile_utils.py: a dict by output
  * name, or a list in the order of `output_layers`). Each goes to its output's Dense as `lossWeight`; without them every
  * output weighs 1, as in Keras.
  */
-function setLossWeights(conv: Pick<ImportedModel, 'doc' | 'nodeOfLayer' | 'warnings'>, root: Json, topology: Json) {
+function setLossWeights(conv: Pick<ImportedModel, 'doc' | 'nodeOfLayer' | 'warnings'>, root: Json, outputs: string[]) {
   const settings = [root.compile_config, root.training_config, isObj(root.modelTopology) ? (root.modelTopology as Json).training_config : undefined].find(isObj) as Json | undefined;
   const given = settings?.loss_weights;
   if (given === undefined || given === null) return;
-  const outputs = (isObj(topology.config) && Array.isArray((topology.config as Json).output_layers) ? ((topology.config as Json).output_layers as unknown[]) : [])
-    .map((o) => (Array.isArray(o) && typeof o[0] === 'string' ? o[0] : ''));
   const pairs: [string, unknown][] = Array.isArray(given) ? given.map((w, i) => [outputs[i] ?? '', w]) : isObj(given) ? Object.entries(given) : [];
   if (!pairs.length) refuse(`The file's loss_weights (${JSON.stringify(given).slice(0, 80)}) are neither a list nor a dict by output name.`);
   for (const [name, w] of pairs) {

@@ -57,6 +57,8 @@ export interface CompileResult {
   portShapes: Record<string, Record<string, TensorType>>;
   /** Param count per node id, where known. */
   params: Record<string, number>;
+  /** The model's outputs (node ids, in output order), found even when the graph has errors elsewhere (for the canvas). */
+  outputs: string[];
   ir?: ModelIR;
 }
 
@@ -316,11 +318,12 @@ function splitLinks(s: Structure, id: string): { data: Link[]; states: Link[] } 
 }
 
 /**
- * 4. inputs and outputs: the model's Input layers and its outputs (ids in topological order). As in a Keras functional
+ * 4. inputs and outputs: the model's Input layers (ids in topological order) and its outputs. As in a Keras functional
  * model, the outputs are the layers whose result is used by no other layer: a head left unconnected is an output, and
- * a model may have several (each trained with its own loss and loss weight, src/compiler/loss.ts).
+ * a model may have several (each trained with its own loss and loss weight, src/compiler/loss.ts). They come in
+ * `outputOrder` (an imported Keras file's `output_layers`), then the ones it does not name in topological order.
  */
-export function endpoints(s: Structure, sorted: string[], diags: Diagnostic[]): { inputs: string[]; outputs: string[] } {
+export function endpoints(s: Structure, sorted: string[], diags: Diagnostic[], outputOrder: readonly string[] = []): { inputs: string[]; outputs: string[] } {
   const err = reportTo(diags);
   const { byId, top, ins, outs } = s;
   const inputs = sorted.filter((id) => specOf(byId.get(id)!).arity === 'none');
@@ -336,7 +339,8 @@ export function endpoints(s: Structure, sorted: string[], diags: Diagnostic[]): 
   // A loop leaves no sink; E_CYCLE already says what to do there.
   if (top.length > 0 && sinks.length === 0 && inputs.length > 0 && sorted.length === top.length)
     err('E_NO_OUTPUT', 'Nothing ends the model: no layer after the Input produces an output.', 'Connect a final layer (usually a Dense) after the Input.', { nodeId: inputs[0] });
-  return { inputs, outputs: sinks };
+  const rank = (id: string) => (outputOrder.includes(id) ? outputOrder.indexOf(id) : outputOrder.length);
+  return { inputs, outputs: sinks.map((id, k) => ({ id, k })).sort((a, b) => rank(a.id) - rank(b.id) || a.k - b.k).map((o) => o.id) };
 }
 
 /** 5. IR: the layers in topological order with names, params, input ids, shapes, counts and seeds (for an error-free graph). */
@@ -370,9 +374,9 @@ export function compile(doc: Pick<GraphDoc, 'nodes' | 'edges'> & Partial<GraphDo
   const s = structure(doc, diagnostics);
   const sorted = order(s, diagnostics);
   const inferred = inferShapes(s, sorted, diagnostics);
-  const io = endpoints(s, sorted, diagnostics);
+  const io = endpoints(s, sorted, diagnostics, doc.outputOrder);
   const ok = !diagnostics.some((d) => d.severity === 'error');
-  return { ok, diagnostics, shapes: inferred.shapes, portShapes: inferred.portShapes, params: inferred.counts, ...(ok ? { ir: toIR(s, sorted, inferred, io) } : {}) };
+  return { ok, diagnostics, shapes: inferred.shapes, portShapes: inferred.portShapes, params: inferred.counts, outputs: io.outputs, ...(ok ? { ir: toIR(s, sorted, inferred, io) } : {}) };
 }
 
 /** Keras-style output shape with the batch axis, e.g. `[null, null, 64]`. */

@@ -57,7 +57,7 @@ export function outputLosses(ir: ModelIR): OutputLoss[] {
   });
 }
 
-/** The loss of a model with one output (probes and single-target tasks); several outputs need `outputLosses`. */
+/** The loss of a model with one output (single-target tasks); several outputs need `outputLosses`. */
 export function modelLoss(ir: ModelIR): ModelLoss {
   if (ir.outputs.length !== 1) throw new Error(`A loss needs exactly one output; this model has ${ir.outputs.length}.`);
   const { kind, perStep } = outputLosses(ir)[0];

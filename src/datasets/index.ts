@@ -18,7 +18,7 @@ export async function loadTask(id: string | undefined): Promise<void> {
 
 export * from './types.ts';
 export { alignedTargets, collate, type Batch } from './batch.ts';
-export { parseCsvDataset, CSV_MAX_BYTES, CSV_MAX_ROWS } from './csv.ts';
+export { parseCsvDataset, csvKey, CSV_MAX_BYTES, CSV_MAX_ROWS } from './csv.ts';
 export { TRAINING_DEFAULTS, withTrainingDefaults, type ResolvedTraining } from './defaults.ts';
 export { checkFit, headsBaseline, type FitResult, type FitIssue, type LossKind } from './fit.ts';
 export { CHAR_ALPHABET, encodeChars } from './corpus.ts';

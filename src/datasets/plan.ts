@@ -48,7 +48,7 @@ export function planRun(doc: GraphDoc, o: PlanOptions = {}): PlanResult {
 }
 
 /** A task with several targets: its baseline is that of each target, weighted as the model weighs its outputs (Σ w · baseline). */
-function weightedBaseline(ds: Dataset, fit: FitResult): Dataset {
+export function weightedBaseline(ds: Dataset, fit: FitResult): Dataset {
   const heads = ds.info.heads!;
   const loss = headsBaseline(heads, fit.outputs!);
   const what = `${ds.info.baseline.what.replace(/, loss weights 1$/, '')}, weighted ${fit.outputs!.map((o) => `${o.weight} · ${o.target}`).join(' + ')}`;

@@ -11,6 +11,8 @@
  *      layer's `h` and `c` outputs, its `initial_h` / `initial_c` inputs). An edge without them joins the default
  *      ports (`output` → `x`), which is what every edge of an older file means, so the step changes only the version;
  *      a file that uses ports is refused by older versions as newer.
+ *      A v4 graph may also carry `outputOrder` (the order of the model's outputs, from an imported Keras file). It came
+ *      without a step: a file without it means the topological order, as before, so nothing older needs changing.
  */
 export const CURRENT_VERSION = 4;
 

@@ -64,6 +64,7 @@ export function apply(doc: GraphDoc, change: Change): GraphDoc {
         ...doc,
         nodes: doc.nodes.filter((n) => !gone.has(n.id)),
         edges: doc.edges.filter((e) => !gone.has(e.source) && !gone.has(e.target)),
+        ...(doc.outputOrder ? { outputOrder: doc.outputOrder.filter((id) => !gone.has(id)) } : {}),
       };
     }
     case 'connect':

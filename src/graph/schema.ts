@@ -47,6 +47,7 @@ export const graphDocSchema = z
     nodes: z.array(nodeSchema).max(MAX_NODES),
     edges: z.array(edgeSchema).max(4 * MAX_NODES),
     viewport: z.object({ x: finite, y: finite, zoom: finite.positive() }).strict().optional(),
+    outputOrder: z.array(id).max(MAX_NODES).optional(),
     training: z
       .object({
         seed: z.number().int().min(0).max(2 ** 31 - 1),

@@ -126,6 +126,12 @@ export interface GraphMeta {
 export interface GraphDoc {
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /**
+   * The order of the model's outputs (node ids), as a Keras file's `output_layers` gives it: predict, the exports and
+   * the loss weights list the outputs in this order. Outputs it does not name follow in topological order (absent:
+   * all of them, which is what every older file means).
+   */
+  outputOrder?: string[];
   viewport?: Viewport;
   training?: TrainingSettings;
   meta?: GraphMeta;

@@ -3,7 +3,7 @@
  * Everything that crosses to the page is plain data; every tensor stays here.
  */
 import * as tf from '@tensorflow/tfjs';
-import { collate, loadTask, parseCsvDataset, Rng, TASKS, type Batch, type Dataset, type FitIssue, type FitResult, type PairDataset, type Shown, type TaskInfo } from '../datasets/index.ts';
+import { collate, csvKey, loadTask, parseCsvDataset, Rng, TASKS, type Batch, type Dataset, type FitIssue, type FitResult, type PairDataset, type Shown, type TaskInfo } from '../datasets/index.ts';
 import { planRun, type RunPlan } from '../datasets/plan.ts';
 import { parseDocument } from '../graph/index.ts';
 import { buildModel } from './build.ts';
@@ -20,8 +20,8 @@ import { graphKey, legacyWeightsKey, weightsKey, type WeightsSource } from './we
 export interface DataChoice {
   task?: string;
   seqLen?: number;
-  /** The user's CSV text; overrides `task`. */
-  csv?: { name: string; text: string };
+  /** The user's CSV text, and its target column per output for a model with several; overrides `task`. */
+  csv?: { name: string; text: string; targets?: string[] };
 }
 
 export interface StartRequest extends DataChoice {
@@ -77,7 +77,7 @@ export function planFor(docText: string, choice: DataChoice, seed?: number): Run
   const doc = docOf(docText);
   let dataset: Dataset | undefined;
   if (choice.csv) {
-    const c = parseCsvDataset(choice.csv.text, { seed: seed ?? doc.training?.seed ?? 42, name: choice.csv.name, maxLen: choice.seqLen });
+    const c = parseCsvDataset(choice.csv.text, { seed: seed ?? doc.training?.seed ?? 42, name: choice.csv.name, maxLen: choice.seqLen, targets: choice.csv.targets });
     if (!c.ok) throw new Error(c.error);
     dataset = c.dataset;
   }
@@ -88,7 +88,7 @@ export function planFor(docText: string, choice: DataChoice, seed?: number): Run
 
 /** The keys of a plan's runs: the graph's list, and the weights in use for its data. */
 const keysOf = (plan: RunPlan, choice: DataChoice) => {
-  const data = { task: plan.taskId, seed: plan.seed, csv: choice.csv?.text };
+  const data = { task: plan.taskId, seed: plan.seed, csv: choice.csv && csvKey(choice.csv) };
   return { graph: graphKey(plan.ir), data: weightsKey(plan.ir, data), legacyData: legacyWeightsKey(plan.ir, data) };
 };
 
@@ -251,7 +251,7 @@ export class TrainSession {
   async restore(docText: string, choice: DataChoice): Promise<{ source: WeightsSource; meta: SavedMeta | null } | null> {
     await loadChosen(docText, choice);
     const plan = planFor(docText, choice);
-    const found = await loadSavedWeights(plan.ir, { task: plan.taskId, seed: plan.seed, csv: choice.csv?.text }, this.storage);
+    const found = await loadSavedWeights(plan.ir, { task: plan.taskId, seed: plan.seed, csv: choice.csv && csvKey(choice.csv) }, this.storage);
     if (!found) return null;
     this.reset();
     const model = buildModel(plan.ir, { initialize: false });

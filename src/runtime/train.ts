@@ -100,8 +100,8 @@ export function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
 const EPS = 1e-7;
 
 /**
- * The mean loss of prediction `p` against targets `y`, for the loss `modelLoss(ir)` chose (src/compiler/loss.ts);
- * training, validation and every probe compute it here.
+ * The mean loss of prediction `p` against targets `y`, for the loss `outputLosses(ir)` chose for that output
+ * (src/compiler/loss.ts); training, validation and every probe compute it here (`totalLoss` sums the outputs').
  *  mse: mean (p − y)²;  ce: −mean log p[label] over samples (and steps), p clipped to [ε, 1];
  *  bce: −mean [y log p + (1−y) log(1−p)], p clipped to [ε, 1−ε];  ε = 1e−7 as in Keras.
  * `y` may carry a trailing axis of 1 or lack one ([B] or [B, 1] for a [B, 1] output); for 'ce' it holds class ids,
@@ -131,6 +131,17 @@ export function meanLoss(kind: LossKind, p: tf.Tensor, y: tf.Tensor, { skipPad =
 const padMask = (p: tf.Tensor, y: tf.Tensor) => tf.cast(tf.notEqual(tf.reshape(tf.cast(y, 'int32'), p.shape.slice(0, -1)), 0), 'float32');
 
 /**
+ * The training loss of outputs `p` against targets `y` (one each, in `ir.outputs` order): a lone output's `meanLoss`
+ * (its loss weight changes nothing, as in every export), or with several L = Σ_i w_i · L_i as Keras's
+ * `compile(loss_weights=…)` sums them; and each output's own L_i. Training, validation and every probe compute it here.
+ */
+export function totalLoss(outs: readonly { loss: LossKind; weight: number }[], p: tf.Tensor[], y: tf.Tensor[], { skipPad = false } = {}): { loss: tf.Scalar; losses: tf.Scalar[] } {
+  const losses = outs.map((o, i) => meanLoss(o.loss, p[i], y[i], { skipPad }));
+  const loss = losses.length === 1 ? losses[0] : tf.tidy(() => tf.addN(losses.map((l, i) => tf.mul(l, outs[i].weight))) as tf.Scalar);
+  return { loss, losses };
+}
+
+/**
  * `meanLoss`, and the metric: MSE, or accuracy (argmax = label; p > 0.5 for one sigmoid unit); for a pair task
  * (`fit.feeds`) the loss skips the padding and the accuracy is over the target tokens that are not padding.
  * A model with several outputs (`fit.outputs`): each output's loss against its own target (`losses`), the total
@@ -139,8 +150,7 @@ const padMask = (p: tf.Tensor, y: tf.Tensor) => tf.cast(tf.notEqual(tf.reshape(t
 export function lossAndMetric(fit: Pick<FitResult, 'loss' | 'feeds' | 'outputs'>, p: tf.Tensor[], y: tf.Tensor[]): { loss: tf.Scalar; metric: tf.Scalar; losses: tf.Scalar[] } {
   const skipPad = fit.feeds !== undefined;
   const outs = fit.outputs ?? [{ loss: fit.loss, weight: 1, head: 0 }];
-  const losses = outs.map((o, i) => meanLoss(o.loss, p[i], y[i], { skipPad }));
-  const loss = losses.length === 1 ? losses[0] : tf.tidy(() => tf.addN(losses.map((l, i) => tf.mul(l, outs[i].weight))) as tf.Scalar);
+  const { loss, losses } = totalLoss(outs, p, y, { skipPad });
   const first = outs.findIndex((o) => o.head === 0);
   const [kind, pm, ym] = [outs[first].loss, p[first], y[first]];
   if (kind === 'mse') return { loss, metric: losses[first], losses };

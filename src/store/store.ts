@@ -102,11 +102,11 @@ export const selectIsDirty = (s: StoreState) => s.savedText !== null && s.savedT
 
 const withoutViewport = ({ viewport: _v, ...doc }: GraphDoc): GraphDoc => doc;
 
-let compiled: { nodes: unknown; edges: unknown; training: unknown; result: CompileResult } | null = null;
-/** `compile(doc)`, recomputed only when nodes, edges or training settings change (not on viewport moves). */
+let compiled: { nodes: unknown; edges: unknown; training: unknown; outputOrder: unknown; result: CompileResult } | null = null;
+/** `compile(doc)`, recomputed only when nodes, edges, training settings or the output order change (not on viewport moves). */
 export function compiledOf(doc: GraphDoc): CompileResult {
-  if (!compiled || compiled.nodes !== doc.nodes || compiled.edges !== doc.edges || compiled.training !== doc.training)
-    compiled = { nodes: doc.nodes, edges: doc.edges, training: doc.training, result: compile(doc) };
+  if (!compiled || compiled.nodes !== doc.nodes || compiled.edges !== doc.edges || compiled.training !== doc.training || compiled.outputOrder !== doc.outputOrder)
+    compiled = { nodes: doc.nodes, edges: doc.edges, training: doc.training, outputOrder: doc.outputOrder, result: compile(doc) };
   return compiled.result;
 }
 export const selectCompiled = (s: StoreState) => compiledOf(s.doc);

@@ -6,11 +6,12 @@
  */
 import * as Comlink from 'comlink';
 import { create } from 'zustand';
-import { loadTask, parseCsvDataset, TASKS, withTrainingDefaults, type Dataset, type FitIssue, type FitResult, type Shown, type TaskInfo } from '../datasets/index.ts';
+import { csvKey, loadTask, parseCsvDataset, TASKS, withTrainingDefaults, type Dataset, type FitIssue, type FitResult, type Shown, type TaskInfo } from '../datasets/index.ts';
 import { serializeDocument, type GraphDoc, type PairVocab, type TextInput } from '../graph/index.ts';
 import type { RunResult, TrainEvent, TrainSettings } from '../runtime/train.ts';
 import { batcher } from './batch.ts';
 import { recordTrainingSnapshot, setBusy, useInside } from './inside.ts';
+import { compiledOf } from './store.ts';
 import type { DataChoice, SavedMeta, SessionEvent, TryResult } from '../runtime/train-session.ts';
 import type { TrainWorker } from '../runtime/train.worker.ts';
 import type { BackendName } from '../runtime/setup.ts';
@@ -51,8 +52,8 @@ export interface TrainingState {
   /** The training engine reported by the worker once a run has built its model. */
   engine: string | null;
   tfjsVersion: string | null;
-  /** The user's CSV, when chosen as the dataset (`task` is then 'csv'). */
-  csv: { name: string; text: string } | null;
+  /** The user's CSV, when chosen as the dataset (`task` is then 'csv'), and the target column picked per output. */
+  csv: { name: string; text: string; targets?: string[] } | null;
   status: RunStatus;
   message: string | null;
   info: TaskInfo | null;
@@ -111,11 +112,20 @@ export async function readingOf(doc: GraphDoc): Promise<{ text?: TextInput; pair
   return { text: ds.textInput, pairs: ds.pairVocab };
 }
 
-/** What the graph's saved weights are keyed by besides the graph (src/runtime/weights-key.ts): task, seed, CSV text. */
+/** What the graph's saved weights are keyed by besides the graph (src/runtime/weights-key.ts): task, seed, CSV text (and its target columns, `csvKey`). */
 export function dataIdentityOf(doc: GraphDoc): DataIdentity {
   const s = settingsOf(doc);
   const csv = s.task === 'csv' ? useTraining.getState().csv : null;
-  return { task: s.task, seed: s.seed, ...(csv ? { csv: csv.text } : {}) };
+  return { task: s.task, seed: s.seed, ...(csv ? { csv: csvKey(csvFor(doc, csv)) } : {}) };
+}
+
+/**
+ * The CSV as training reads it: for a model with several outputs, one target column per output in output order
+ * ('' where none is picked yet, which the dataset refuses in one line); else its `label` column.
+ */
+export function csvFor(doc: GraphDoc, csv: NonNullable<TrainingState['csv']>): NonNullable<DataChoice['csv']> {
+  const n = compiledOf(doc).outputs.length;
+  return n > 1 ? { name: csv.name, text: csv.text, targets: Array.from({ length: n }, (_, k) => csv.targets?.[k] ?? '') } : { name: csv.name, text: csv.text };
 }
 
 /** Dataset preview (a few samples) and its description, computed on the page: datasets are plain JS, no tensors. */
@@ -125,7 +135,7 @@ export function previewOf(doc: GraphDoc, csv: TrainingState['csv']): { info: Tas
     let ds;
     if (s.task === 'csv') {
       if (!csv) return { error: 'Choose a CSV file first.' };
-      const r = parseCsvDataset(csv.text, { seed: s.seed, name: csv.name, maxLen: s.seqLen });
+      const r = parseCsvDataset(csv.text, { seed: s.seed, name: csv.name, maxLen: s.seqLen, targets: csvFor(doc, csv).targets });
       if (!r.ok) return { error: r.error };
       ds = r.dataset;
     } else ds = TASKS[s.task].make({ seed: s.seed, seqLen: s.seqLen });
@@ -164,9 +174,17 @@ export function setCsv(csv: TrainingState['csv']) {
   useTraining.setState({ csv });
 }
 
+/** Picks the CSV column that output `k` (of `n`) trains on. */
+export function setCsvTarget(k: number, n: number, column: string) {
+  const csv = useTraining.getState().csv;
+  if (!csv) return;
+  const targets = Array.from({ length: n }, (_, i) => (i === k ? column : csv.targets?.[i] ?? ''));
+  useTraining.setState({ csv: { ...csv, targets } });
+}
+
 export const choiceOf = (doc: GraphDoc, csv: TrainingState['csv']): DataChoice => {
   const s = settingsOf(doc);
-  return s.task === 'csv' && csv ? { csv, seqLen: s.seqLen } : { task: s.task, seqLen: s.seqLen };
+  return s.task === 'csv' && csv ? { csv: csvFor(doc, csv), seqLen: s.seqLen } : { task: s.task, seqLen: s.seqLen };
 };
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? 0;

@@ -7,28 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { importModelJson } from '../../src/codegen/import-keras.ts';
 import { compile, outputLosses } from '../../src/compiler/index.ts';
-
-const k2 = (name: string) => [name, 0, 0, {}];
-const k3 = (name: string) => ({ class_name: '__keras_tensor__', config: { shape: [null, 8], dtype: 'float32', keras_history: [name, 0, 0] } });
-
-/** Input(None, 3) → LSTM(8) → Dense(1) "value" and Dense(4, softmax) "policy": the two-headed net many RL and multitask models are. */
-function model(form: 'keras2' | 'keras3', extra: Record<string, unknown> = {}) {
-  const inbound = (from: string) => (form === 'keras2' ? [[k2(from)]] : [{ args: [k3(from)], kwargs: {} }]);
-  return {
-    class_name: form === 'keras2' ? 'Model' : 'Functional', ...(form === 'keras3' ? { module: 'keras', keras_version: '3.6.0' } : { keras_version: '2.4.0' }),
-    config: {
-      name: 'two_heads',
-      layers: [
-        { name: 'x', class_name: 'InputLayer', config: { batch_input_shape: [null, null, 3], dtype: 'float32', name: 'x' }, inbound_nodes: [] },
-        { name: 'lstm', class_name: 'LSTM', config: { name: 'lstm', units: 8, activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, unit_forget_bias: true }, inbound_nodes: inbound('x') },
-        { name: 'value', class_name: 'Dense', config: { name: 'value', units: 1, activation: 'linear' }, inbound_nodes: inbound('lstm') },
-        { name: 'policy', class_name: 'Dense', config: { name: 'policy', units: 4, activation: 'softmax' }, inbound_nodes: inbound('lstm') },
-      ],
-      input_layers: [['x', 0, 0]], output_layers: [['value', 0, 0], ['policy', 0, 0]],
-    },
-    ...extra,
-  };
-}
+import { kerasTwoHeads } from '../fixtures/keras-two-heads.ts';
 
 /** Keras's counts: LSTM(8) on 3 features 4·(8·(3 + 8) + 8) = 384; Dense(8 → 1) 9; Dense(8 → 4) 36. */
 const KERAS_TOTAL = 384 + 9 + 36;
@@ -44,28 +23,28 @@ const weights = (m: unknown) => outputLosses(open(m).ir).map((o) => [o.name, o.k
 
 describe('importing a Keras model with two outputs', () => {
   it.each(['keras2', 'keras3'] as const)('%s: both heads are outputs, with Keras\'s parameter total, each weighing 1 without a training config', (form) => {
-    const { ir } = open(model(form));
+    const { ir } = open(kerasTwoHeads(form));
     expect(ir.outputs).toHaveLength(2);
     expect(ir.totalParams).toBe(KERAS_TOTAL);
-    expect(weights(model(form))).toEqual([['value', 'mse', 1], ['policy', 'ce', 1]]);
+    expect(weights(kerasTwoHeads(form))).toEqual([['value', 'mse', 1], ['policy', 'ce', 1]]);
   });
 
   it("Keras 3's compile_config: loss_weights as a list in output order, or as a dict by output name", () => {
-    expect(weights(model('keras3', { compile_config: { loss: ['mse', 'sparse_categorical_crossentropy'], loss_weights: [0.25, 2] } }))).toEqual([['value', 'mse', 0.25], ['policy', 'ce', 2]]);
-    expect(weights(model('keras3', { compile_config: { loss_weights: { policy: 0.5, value: 3 } } }))).toEqual([['value', 'mse', 3], ['policy', 'ce', 0.5]]);
+    expect(weights(kerasTwoHeads('keras3', { compile_config: { loss: ['mse', 'sparse_categorical_crossentropy'], loss_weights: [0.25, 2] } }))).toEqual([['value', 'mse', 0.25], ['policy', 'ce', 2]]);
+    expect(weights(kerasTwoHeads('keras3', { compile_config: { loss_weights: { policy: 0.5, value: 3 } } }))).toEqual([['value', 'mse', 3], ['policy', 'ce', 0.5]]);
   });
 
   it("Keras 2's training_config (an .h5's attribute, a TF.js model.json's topology) gives the weights too", () => {
-    expect(weights(model('keras2', { training_config: { loss: { value: 'mse', policy: 'sparse_categorical_crossentropy' }, loss_weights: { value: 0.1, policy: 1 } } })))
+    expect(weights(kerasTwoHeads('keras2', { training_config: { loss: { value: 'mse', policy: 'sparse_categorical_crossentropy' }, loss_weights: { value: 0.1, policy: 1 } } })))
       .toEqual([['value', 'mse', 0.1], ['policy', 'ce', 1]]);
-    const tfjs = { modelTopology: { ...model('keras2'), training_config: { loss_weights: [0.7, 1.5] } } };
+    const tfjs = { modelTopology: { ...kerasTwoHeads('keras2'), training_config: { loss_weights: [0.7, 1.5] } } };
     expect(weights(tfjs)).toEqual([['value', 'mse', 0.7], ['policy', 'ce', 1.5]]);
   });
 
   it('a loss weight naming no output, or not a number, is refused in one line', () => {
-    const bad = importModelJson(model('keras3', { compile_config: { loss_weights: { critic: 1 } } }));
+    const bad = importModelJson(kerasTwoHeads('keras3', { compile_config: { loss_weights: { critic: 1 } } }));
     expect(bad).toEqual({ ok: false, error: 'The file\'s loss_weights name "critic", which is not an output of the model.' });
-    const nan = importModelJson(model('keras3', { compile_config: { loss_weights: ['high', 1] } }));
+    const nan = importModelJson(kerasTwoHeads('keras3', { compile_config: { loss_weights: ['high', 1] } }));
     expect(nan).toEqual({ ok: false, error: 'The loss weight of output value is "high", not a number.' });
   });
 });

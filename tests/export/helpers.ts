@@ -106,6 +106,30 @@ export const runPython = (script: string, args: string[]): Out => JSON.parse(exe
 export const runNode = (script: string, args: string[]): Out =>
   JSON.parse(execFileSync(process.execPath, [script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop()!);
 
+/**
+ * `doc` with random weights (seed `seed`) in a scratch folder `name`: `rnn-studio predict --json` on input `x`, and the
+ * PyTorch and TF.js exports' predict on the same input; each prints its list of outputs (a model with several).
+ */
+export async function predictEverywhere(doc: GraphDoc, name: string, seed: number, x: { dtype: 'float32'; shape: number[]; data: number[] }):
+  Promise<{ dir: string; graph: string; app: Out[]; exports: Record<'pytorch' | 'tfjs', Out[]> }> {
+  const dir = scratchDir(name);
+  const graph = writeGraph(doc, join(dir, 'graph.json'));
+  const weights = join(dir, 'weights');
+  await writeRandomWeights(doc, weights, seed);
+  const input = join(dir, 'x.json');
+  writeFileSync(input, JSON.stringify(x));
+  const ours = await cli(['predict', graph, '--weights', weights, '--input', input, '--json']);
+  expect(ours.code, ours.err).toBe(0);
+  const exports = {} as Record<'pytorch' | 'tfjs', Out[]>;
+  for (const format of ['pytorch', 'tfjs'] as const) {
+    const out = join(dir, format);
+    const r = await cli(['export', graph, '--format', format, '--weights', weights, '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    exports[format] = (format === 'pytorch' ? runPython(join(out, 'predict.py'), ['--input', input]) : runNode(join(out, 'predict.mjs'), ['--input', input])) as unknown as Out[];
+  }
+  return { dir, graph, app: JSON.parse(ours.out), exports };
+}
+
 export function maxAbsDiff(a: Out, b: Out): number {
   expect(a.shape).toEqual(b.shape);
   expect(a.data.length).toBe(b.data.length);

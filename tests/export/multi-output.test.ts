@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from '../../src/graph/index.ts';
 import { initTfNode } from '../../src/runtime/setup-node.ts';
-import { cli, maxAbsDiff, runNode, runPython, scratchDir, writeGraph, writeRandomWeights, type Out } from './helpers.ts';
+import { cli, maxAbsDiff, predictEverywhere, scratchDir, writeGraph } from './helpers.ts';
 
 beforeAll(async () => {
   await initTfNode('cpu');
@@ -22,26 +22,15 @@ const doc = () => {
 
 describe('export of a model with two outputs', () => {
   it('PyTorch and TF.js predict print both outputs, each equal to rnn-studio predict (max |Δ| ≤ 1e-5)', async () => {
-    const dir = scratchDir('multi-output');
-    const graph = writeGraph(doc(), join(dir, 'graph.json'));
-    const weights = join(dir, 'weights');
-    await writeRandomWeights(doc(), weights, 77);
-    const x = join(dir, 'x.json');
     // Three rows of 6 steps × 2 features.
-    writeFileSync(x, JSON.stringify({ dtype: 'float32', shape: [3, 6, 2], data: Array.from({ length: 36 }, (_, i) => Math.round(Math.sin(i * 1.7) * 1000) / 1000) }));
-    const ours = await cli(['predict', graph, '--weights', weights, '--input', x, '--json']);
-    expect(ours.code, ours.err).toBe(0);
-    const app: Out[] = JSON.parse(ours.out);
+    const x = { dtype: 'float32' as const, shape: [3, 6, 2], data: Array.from({ length: 36 }, (_, i) => Math.round(Math.sin(i * 1.7) * 1000) / 1000) };
+    const { app, exports } = await predictEverywhere(doc(), 'multi-output', 77, x);
     expect(app.map((o) => o.shape)).toEqual([[3, 1], [3, 2]]);
     // The softmax head's rows sum to 1; the rows differ (the weights move the output).
     for (let b = 0; b < 3; b++) expect(app[1].data[2 * b] + app[1].data[2 * b + 1]).toBeCloseTo(1, 6);
     expect(Math.abs(app[0].data[0] - app[0].data[1])).toBeGreaterThan(1e-3);
 
-    for (const format of ['pytorch', 'tfjs'] as const) {
-      const out = join(dir, format);
-      const r = await cli(['export', graph, '--format', format, '--weights', weights, '--out', out]);
-      expect(r.code, r.err).toBe(0);
-      const theirs = (format === 'pytorch' ? runPython(join(out, 'predict.py'), ['--input', x]) : runNode(join(out, 'predict.mjs'), ['--input', x])) as unknown as Out[];
+    for (const [format, theirs] of Object.entries(exports)) {
       expect(theirs, format).toHaveLength(2);
       theirs.forEach((t, k) => expect(maxAbsDiff(app[k], t), `${format} output ${k + 1}`).toBeLessThanOrEqual(1e-5));
     }

@@ -21,6 +21,8 @@ describe('apply, one change at a time', () => {
     const d = apply(doc, { type: 'removeNodes', ids: ['n3'] });
     expect(d.nodes.map((n) => n.id)).toEqual(['n1', 'n2', 'n4']);
     expect(d.edges.map((e) => e.id)).toEqual(['e1']);
+    // A removed output leaves the output order too (a later layer with its id is not placed by the old order).
+    expect(apply({ ...doc, outputOrder: ['n4', 'n2'] }, { type: 'removeNodes', ids: ['n4'] }).outputOrder).toEqual(['n2']);
   });
   it('connect adds an edge once; a duplicate or a stale endpoint is a no-op', () => {
     const doc = base();

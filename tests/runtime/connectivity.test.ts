@@ -157,7 +157,7 @@ describe('P7 time attribution equals brute force over the unrolled steps (float6
     const y = tf.tensor2d([[0.3], [-0.5], [1.2]]);
     const ref = reference(model, ir, kind, x, masked);
     const before = tf.memory().numTensors;
-    const [att] = await attributeTime(model, ir, [x], y);
+    const [att] = await attributeTime(model, ir, [x], [y]);
     expect(tf.memory().numTensors).toBe(before);
     const names = KERNEL_BLOCKS[kind];
     const cols = names.length * H;

@@ -43,9 +43,9 @@ describe.each([['cpu', 'fused'], ['wasm', 'simd']] as const)('probeFused equals 
     expect(engineInUse(model)).toBe(engine);
     const x = tf.tensor2d([[4, 8, 15, 16, 23, 0, 0], [1, 2, 3, 5, 8, 13, 21], [0, 0, 9, 9, 2, 7, 11]], [3, 7], 'int32');
     const y = tf.tensor1d([0, 2, 1], 'int32');
-    const ref = await probeModel(model, ir, [x], y);
+    const ref = await probeModel(model, ir, [x], [y]);
     const before = tf.memory().numTensors;
-    const ours = await probeFused(model, x, (yHat) => meanLoss('ce', yHat, y));
+    const ours = await probeFused(model, x, ([yHat]) => meanLoss('ce', yHat, y));
     expect(tf.memory().numTensors).toBe(before);
     expect(ours.map((d) => d.direction)).toEqual(ref.directions.map((d) => d.direction));
     ours.forEach((d, k) => {

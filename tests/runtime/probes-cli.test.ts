@@ -1,6 +1,7 @@
 /**
  * `rnn-studio probe` in-process: the JSON form of the issue, a TF.js model.json giving the same numbers as its graph,
- * explicit --input/--target tensors, and one-line errors with exit codes.
+ * explicit --input/--target tensors, and one-line errors with exit codes; a model with two outputs (its loss named as
+ * training sums it, a connectivity matrix per output, one target per output).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,4 +95,21 @@ it('fails with one line and an exit code, never a stack trace', async () => {
   r = await run('probe', 'presets/missing.json');
   expect(r.code).toBe(2);
   expect(r.err.split('\n').filter(Boolean).length).toBe(1);
+});
+
+it('a model with two outputs: the loss named as training sums it, one connectivity matrix per output; explicit targets one per output', async () => {
+  const r = await run('probe', 'tests/fixtures/two-heads.json', '--batch', '4', '--connectivity');
+  expect(r.code, r.err).toBe(0);
+  expect(r.out).toMatch(/^T = 10, loss \(0\.5 · mean squared error of dense \+ 1 · cross-entropy of dense_1, as in training\) = /);
+  expect(r.out.match(/^connectivity of \w+/gm)).toEqual(['connectivity of dense', 'connectivity of dense_1']);
+  out = err = '';
+  const j = await run('probe', 'tests/fixtures/two-heads.json', '--batch', '4', '--connectivity', '--json');
+  expect(JSON.parse(j.out).outputs.map((o: { name: string }) => o.name)).toEqual(['dense', 'dense_1']);
+  const x = join(dir, 'x2.json'), y1 = join(dir, 'y1.json');
+  writeFileSync(x, JSON.stringify({ dtype: 'float32', shape: [1, 3, 2], data: [0.1, 1, 0.5, 0, 0.9, 1] }));
+  writeFileSync(y1, JSON.stringify({ dtype: 'float32', shape: [1, 1], data: [0.6] }));
+  out = err = '';
+  const bad = await run('probe', 'tests/fixtures/two-heads.json', '--input', x, '--target', y1);
+  expect(bad.code).toBe(2);
+  expect(bad.err.trim()).toMatch(/y1\.json holds 1 target\(s\); the model has 2 output\(s\): give a list with one target per output, in output order\.$/);
 });

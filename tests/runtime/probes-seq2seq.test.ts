@@ -61,7 +61,7 @@ it.each([undefined, 'Attention', 'AdditiveAttention'] as const)('probes an encod
   expect(gap).toBeLessThan(1e-5);
 
   const before = tf.memory().numTensors;
-  const p = await probeModel(model, ir!, x, y, { skipPad: true });
+  const p = await probeModel(model, ir!, x, [y], { skipPad: true });
   expect(tf.memory().numTensors).toBe(before);
   expect(p.directions.map((d) => [d.id, d.steps])).toEqual([['enc', Ts], ['dec', Td]]);
 

@@ -49,7 +49,7 @@ it('saturation fractions per unit', () => {
 
 it('summarizeProbe gives the CLI form: gradNorm, gateMeans, retention per direction', () => {
   const r: ProbeResult = {
-    seqLen: T, batch: B, loss: 1, lossKind: 'mse',
+    seqLen: T, batch: B, loss: 1, losses: [],
     directions: [{ id: 'n2', name: 'gru', kind: 'GRU', direction: 'backward', units: 1, steps: T, input: 0, mask,
       gates: { z: Float32Array.from([0.5, 0.9, 0.4, 0.5, 0.2, 0.5]), r: new Float32Array(6), hTilde: new Float32Array(6), h: new Float32Array(6) },
       dh: Float32Array.from([1, 100, 2, 4, 3, 5]) }],

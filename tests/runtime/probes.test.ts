@@ -99,7 +99,7 @@ describe('∂L/∂h_t and ∂L/∂c_t equal central finite differences (float64 
     const { model, ir } = build(masked ? [tokens, emb(true), rnn(kind, extra), dense1] : [feats(), rnn(kind, extra), dense1], 2);
     const x = masked ? ids() : xFloat();
     const y = tf.tensor2d([[0.3], [-0.5], [1.2]]);
-    const res = await probeModel(model, ir, [x], y);
+    const res = await probeModel(model, ir, [x], [y]);
     const dir = res.directions[0];
     // Reference inputs: embedded vectors (or the features) and the mask, per example.
     const seqs = tf.tidy(() => (masked ? (model.getLayer(ir.layers[1].name).apply(x) as tf.Tensor) : x).arraySync()) as number[][][];
@@ -166,7 +166,7 @@ describe('no tensor leaks', () => {
     const x = ids();
     const y = tf.zeros([B, 1]);
     const before = tf.memory().numTensors;
-    const r = await probeModel(model, ir, [x], y);
+    const r = await probeModel(model, ir, [x], [y]);
     await probeJacobian(model, ir, [tf.slice(x, [0, 0], [1, T])], 1).then(() => undefined);
     // the slice above is the one tensor the test itself made
     expect(tf.memory().numTensors).toBe(before + 1);
@@ -185,8 +185,8 @@ describe('fast probe (fused engine taps) equals the exact probe', () => {
     const x = ids();
     const y = tf.tensor2d([[0.3], [-0.5], [1.2]]);
     const before = tf.memory().numTensors;
-    const exact = await probeModel(model, ir, [x], y);
-    const fast = await probeModel(model, ir, [x], y, { fast: true });
+    const exact = await probeModel(model, ir, [x], [y]);
+    const fast = await probeModel(model, ir, [x], [y], { fast: true });
     expect(tf.memory().numTensors).toBe(before);
     expect(fast.loss).toBeCloseTo(exact.loss, 6);
     expect(fast.directions.map((d) => `${d.name}:${d.direction}`)).toEqual(exact.directions.map((d) => `${d.name}:${d.direction}`));
@@ -208,9 +208,9 @@ describe('probes use the training loss (modelLoss) for every head', () => {
     const { model, ir } = build([feats(), rnn('LSTM'), ['Dense', { units: 1, activation: 'sigmoid' }]], 4);
     const x = xFloat();
     const y = tf.tensor1d([1, 0, 1], 'int32'); // class ids, as the 2-class tasks give them
-    const exact = await probeModel(model, ir, [x], y);
-    const fast = await probeModel(model, ir, [x], y, { fast: true });
-    expect(exact.lossKind).toBe('bce');
+    const exact = await probeModel(model, ir, [x], [y]);
+    const fast = await probeModel(model, ir, [x], [y], { fast: true });
+    expect(exact.losses.map((o) => o.kind)).toEqual(['bce']);
     const seqs = x.arraySync() as number[][][];
     const w = refWeights(model.getLayer(ir.layers[1].name));
     const [Wd, bd] = model.getLayer(ir.layers[2].name).getWeights().map((t) => Array.from(t.dataSync()));
@@ -248,8 +248,8 @@ describe('probes use the training loss (modelLoss) for every head', () => {
     const fit = { loss: modelLoss(ir).kind };
     expect(fit.loss).toBe(kind);
     const trainLoss = tf.tidy(() => lossAndMetric(fit, [model.predict(x) as tf.Tensor], [y]).loss.dataSync()[0]);
-    const probe = await probeModel(model, ir, [x], y);
-    expect(probe.lossKind).toBe(kind);
+    const probe = await probeModel(model, ir, [x], [y]);
+    expect(probe.losses.map((o) => o.kind)).toEqual([kind]);
     expect(probe.loss).toBeCloseTo(trainLoss, 5);
     tf.dispose([x, y]);
     model.dispose();

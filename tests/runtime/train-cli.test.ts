@@ -12,6 +12,16 @@ import { leftBaselineAt } from '../../src/datasets/plateau.ts';
 const train = (...args: string[]) =>
   JSON.parse(execFileSync('node', [join(ROOT, 'bin/rnn-studio.mjs'), 'train', join(ROOT, 'presets/adding-lstm.json'), '--seq-len', '10', '--steps', '4', '--eval-every', '100', '--json', ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
 
+/** The exit code and stderr of a CLI run that must fail (0 and '' if it did not). */
+function failure(run: () => unknown): { code: number; err: string } {
+  try {
+    run();
+  } catch (e) {
+    return { code: (e as { status: number }).status, err: String((e as { stderr: string }).stderr) };
+  }
+  return { code: 0, err: '' };
+}
+
 describe('rnn-studio train', () => {
   it('prints identical losses for the same seed and different ones for another seed; writes TF.js weights and metrics', () => {
     const out = mkdtempSync(join(tmpdir(), 'rnn-train-'));
@@ -31,14 +41,7 @@ describe('rnn-studio train', () => {
     expect(existsSync(join(out, 'metrics.json'))).toBe(true);
   });
   it('refuses a task the model does not fit, with exit code 1 and the fix', () => {
-    let err = '';
-    let code = 0;
-    try {
-      train('--task', 'names');
-    } catch (e) {
-      code = (e as { status: number }).status;
-      err = String((e as { stderr: string }).stderr);
-    }
+    const { code, err } = failure(() => train('--task', 'names'));
     expect(code).toBe(1);
     expect(err).toMatch(/does not fit "First names → gender"/);
     expect(err).toMatch(/Fix: Set the Input type to tokens/);
@@ -61,6 +64,23 @@ describe('rnn-studio train', () => {
       err = String((e as { stderr: string }).stderr);
     }
     expect(err).toMatch(/bad\.csv: Row 22, column "c" is "x", not a number/);
+  });
+  it('a CSV with two target columns trains a two-output model (--target, output order); a count that does not match is one line, exit 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnn-csv-'));
+    const graph = join(dir, 'g.json');
+    const doc = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/two-heads.json'), 'utf8'));
+    doc.graph.nodes[0].data.params.features = 1;
+    writeFileSync(graph, JSON.stringify(doc));
+    // sum of the 4 values, and whether it is above 2
+    const rows = Array.from({ length: 60 }, (_, i) => { const x = [0, 1, 2, 3].map((k) => ((i * 7 + k * 13) % 10) / 10); const s = +x.reduce((a, b) => a + b).toFixed(1); return `${x.join(',')},${s},${s > 2 ? 'high' : 'low'}`; });
+    writeFileSync(join(dir, 'two.csv'), `a,b,c,d,total,level\n${rows.join('\n')}\n`);
+    const run = (...args: string[]) => execFileSync('node', [join(ROOT, 'bin/rnn-studio.mjs'), 'train', graph, '--csv', join(dir, 'two.csv'), '--steps', '3', '--batch-size', '8', '--json', ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = JSON.parse(run('--target', 'total,level'));
+    expect(r).toMatchObject({ task: 'csv', steps: 3, status: 'done' });
+    expect(r.outputs.map((o: { name: string; target: string }) => [o.name, o.target])).toEqual([['dense', 'total'], ['dense_1', 'level']]);
+    const { code, err } = failure(() => run('--target', 'total,level,a'));
+    expect(code, err).toBe(1);
+    expect(err).toMatch(/F_INPUTS: "two\.csv" has 3 targets \(total, level, a\); the model has 1 input\(s\) and 2 output\(s\)\. Fix: /);
   });
   it('a CSV whose model does not fit in wasm memory ends in one line naming the tensor, with exit code 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rnn-csv-'));

@@ -19,10 +19,10 @@ export interface FusedDirectionProbe {
 
 /**
  * Probes every fused recurrent direction of `model` on one batch.
- * @param loss maps the model output to the batch-mean loss
- * @example const dirs = await probeFused(model, x, (yHat) => tf.losses.softmaxCrossEntropy(yOneHot, yHat));
+ * @param loss maps the model outputs (one tensor per output) to the batch-mean loss
+ * @example const dirs = await probeFused(model, x, ([yHat]) => tf.losses.softmaxCrossEntropy(yOneHot, yHat));
  */
-export async function probeFused(model: tf.LayersModel, x: tf.Tensor, loss: (yHat: tf.Tensor) => tf.Scalar): Promise<FusedDirectionProbe[]> {
+export async function probeFused(model: tf.LayersModel, x: tf.Tensor, loss: (outputs: tf.Tensor[]) => tf.Scalar): Promise<FusedDirectionProbe[]> {
   const B = x.shape[0];
   const found = model.layers.flatMap((outer) => {
     const inner = innerLayers(outer).filter(isFused);
@@ -44,7 +44,10 @@ export async function probeFused(model: tf.LayersModel, x: tf.Tensor, loss: (yHa
     // Gradients are asked only for the recurrent weights, so the backward pass runs through every fused layer but
     // skips the Embedding's scatter-add; the taps also skip the weight-gradient matMuls (they return zeros).
     const vars = found.flatMap((f) => f.layer.trainableWeights.map((w) => w.read() as tf.Variable));
-    const { value, grads } = tf.variableGrads(() => loss(model.apply(x, { training: false }) as tf.Tensor), vars);
+    const { value, grads } = tf.variableGrads(() => {
+      const out = model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
+      return loss(Array.isArray(out) ? out : [out]);
+    }, vars);
     tf.dispose([value, ...Object.values(grads)]);
     const out: FusedDirectionProbe[] = [];
     for (const f of found) {

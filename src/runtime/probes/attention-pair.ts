@@ -87,8 +87,7 @@ export async function attentionPair(doc: GraphDoc, o: AttentionPairOptions, onEv
     } finally {
       trainer.dispose();
       model.dispose();
-      probeBatch.inputs.forEach((t) => t.dispose());
-      probeBatch.target.dispose();
+      [...probeBatch.inputs, ...probeBatch.targets].forEach((t) => t.dispose());
     }
   }
   return result;

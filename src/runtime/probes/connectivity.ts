@@ -7,10 +7,10 @@
  * Results leave tfjs as plain arrays; every tensor made here is disposed before the promise resolves.
  */
 import * as tf from '@tensorflow/tfjs';
-import { modelLoss, type ModelIR } from '../../compiler/index.ts';
+import type { ModelIR } from '../../compiler/index.ts';
 import { collate, type Dataset, type TaskDef } from '../../datasets/index.ts';
 import type { RecurrentKind } from '../../layers/index.ts';
-import { meanLoss } from '../train.ts';
+import { probeLoss } from './probe.ts';
 import { inputSequenceLayer, probeTargets, sequenceInput, targetSteps, walk, type ProbeTarget } from './walk.ts';
 
 /** Connectivity of one example. */
@@ -36,12 +36,13 @@ const ROWS_PER_PASS = 128;
  * float input), the logit is the head's value before its softmax/sigmoid (the output itself for any other head).
  * @param inputs the example, batch 1, one tensor per model input
  * @param rows output steps to compute (default: every step of a per-step head, the one output of a classifier)
+ * @param output which of the model's outputs (an index into `ir.outputs`; a model with several heads has one logit per head)
  * @example const c = await connectivity(model, ir, [x]); c.matrix[r * c.seqLen + t]
  */
-export async function connectivity(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], rows?: number[]): Promise<ConnectivityResult> {
+export async function connectivity(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], rows?: number[], output = 0): Promise<ConnectivityResult> {
   const T = inputs[ir.inputs.indexOf(sequenceInput(ir))].shape[1]!;
   const D = inputSequenceLayer(ir).outputShape.dims.at(-1)!;
-  const logits = tf.tidy(() => walk(model, ir, [], inputs, { logits: true, ownLayers: true }).output);
+  const logits = tf.tidy(() => walk(model, ir, [], inputs, { logits: true, ownLayers: true, output }).output);
   const perStep = logits.rank === 3;
   // Output steps: the input's own, or an encoder–decoder's decoder steps (T of the target, not of the source).
   const To = perStep ? logits.shape[1]! : T;
@@ -63,7 +64,7 @@ export async function connectivity(model: tf.LayersModel, ir: ModelIR, inputs: t
       const seed = new Float32Array(R * (perStep ? To : 1) * C);
       chunk.forEach((step, r) => { seed[(r * (perStep ? To : 1) + (perStep ? step : 0)) * C + predicted[at + r]] = 1; });
       const seedT = tf.tensor(seed, perStep ? [R, To, C] : [R, C]);
-      const f = (eps: tf.Tensor) => tf.sum(tf.mul(seedT, walk(model, ir, [], tiled, { logits: true, ownLayers: true, inputProbe: eps }).output)) as tf.Scalar;
+      const f = (eps: tf.Tensor) => tf.sum(tf.mul(seedT, walk(model, ir, [], tiled, { logits: true, ownLayers: true, inputProbe: eps, output }).output)) as tf.Scalar;
       return tf.norm(tf.grad(f)(tf.zeros([R, T, D])), 'euclidean', -1); // [R, T]
     });
     matrix.set(await norms.data(), at * T);
@@ -131,16 +132,15 @@ export interface DirectionAttribution {
  * P7 time attribution: with pre-activation probes (δa_t = ∂ℓ_b/∂a_t) and the recurrent input of each step, the
  * step-t term of ∂ℓ_b/∂R is G_t = h_{t−1}ᵀ·δa_t (for the GRU candidate block (r_t ⊙ h_{t−1})ᵀ·δa_t), a rank-one
  * matrix per example with ‖G_t^k‖_F = ‖h_{t−1}‖·‖δa_t^k‖. One forward and one backward pass over the batch.
- * @param target what the loss compares the output with (see `meanLoss`)
+ * @param ys what the loss compares the outputs with, one target per output (see `probeLoss`)
  * @param skipPad a pair task's loss: padded targets left out, as training does
  */
-export async function attributeTime(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], target: tf.Tensor, { skipPad = false } = {}): Promise<DirectionAttribution[]> {
+export async function attributeTime(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], ys: tf.Tensor[], { skipPad = false } = {}): Promise<DirectionAttribution[]> {
   const targets = probeTargets(model, ir);
   const B = inputs[0].shape[0]!;
   // Each target's own steps, and where its probes start in the flat list.
   const steps = targetSteps(ir, targets, inputs);
   const first = steps.map((_, k) => steps.slice(0, k).reduce((a, v) => a + v, 0));
-  const lossKind = modelLoss(ir).kind;
   // Per target and block, ‖recurrent input of step t‖ [T, B]; computed inside f (whose forward tensors the
   // gradient call disposes), so kept, and disposed below.
   let inputNorms: tf.Tensor[][] = [];
@@ -148,7 +148,7 @@ export async function attributeTime(model: tf.LayersModel, ir: ModelIR, inputs: 
   const blockNorms = tf.tidy(() => {
     const f = (...e: tf.Tensor[]) => {
       const probes = new Map(targets.map((_, k) => [k, { a: e.slice(first[k], first[k] + steps[k]) }]));
-      const { output, runs } = walk(model, ir, targets, inputs, { probes });
+      const { outputs, runs } = walk(model, ir, targets, inputs, { probes });
       inputNorms = targets.map((t, k) => {
         const T = steps[k];
         const hPrev = tf.stack([tf.zeros([B, t.units]), ...runs[k].hs.slice(0, T - 1)]); // [T, B, H]
@@ -158,7 +158,7 @@ export async function attributeTime(model: tf.LayersModel, ir: ModelIR, inputs: 
         if (t.kind === 'GRU' && t.cfg.resetAfter) resets[k] = tf.keep(tf.stack(runs[k].gates.r));
         return KERNEL_BLOCKS[t.kind].map((_, i) => (t.kind === 'GRU' && i === 2 && !t.cfg.resetAfter ? tf.keep(tf.norm(tf.mul(tf.stack(runs[k].gates.r), hPrev), 'euclidean', -1)) : hNorm));
       });
-      return meanLoss(lossKind, output, target, { skipPad });
+      return probeLoss(ir, outputs, ys, skipPad);
     };
     const eps = targets.flatMap((t, k) => Array.from({ length: steps[k] }, () => tf.zeros([B, KERNEL_BLOCKS[t.kind].length * t.units])));
     const { grads } = tf.valueAndGrads(f)(eps);

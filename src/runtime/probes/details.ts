@@ -15,6 +15,8 @@ import { probeTargets, sequenceInput, targetInputs } from './walk.ts';
 
 export interface DetailsMessage {
   example: number;
+  /** The output P6 differentiates (an index into the model's `count` outputs) and its layer's name. */
+  output: { index: number; name: string; count: number };
   /** Input step labels of the example (tokens or values). */
   labels: string[];
   /** P6 of the example: rows = output steps, [rows.length, T]. */
@@ -28,18 +30,19 @@ export interface DetailsMessage {
 /** How many times longer P9 asks for (panels.md default); the task's maximum length may give less. */
 export const EXTRAPOLATE = 5;
 
-async function details(model: tf.LayersModel, ir: ModelIR, prep: ReturnType<typeof prepare>, seqLen: number | undefined, example: number): Promise<DetailsMessage> {
+async function details(model: tf.LayersModel, ir: ModelIR, prep: ReturnType<typeof prepare>, seqLen: number | undefined, example: number, output: number): Promise<DetailsMessage> {
+  if (!(output >= 0 && output < ir.outputs.length)) throw new Error(`Output ${output + 1} does not exist: this model has ${ir.outputs.length} output(s).`);
   const b = prep.batch();
   const B = b.inputs[0].shape[0]!;
   if (!(example >= 0 && example < B)) throw new Error(`Example ${example + 1} is outside the probe batch of ${B}.`);
   const one = b.inputs.map((x) => tf.slice(x, example, 1));
   try {
-    const c = await connectivity(model, ir, one);
+    const c = await connectivity(model, ir, one, undefined, output);
     const T = c.seqLen;
     // The bars sit under the source strip: the directions that read it (an encoder's, not its decoder's).
     const source = ir.inputs.indexOf(sequenceInput(ir));
     const reads = targetInputs(ir, probeTargets(model, ir));
-    const attribution = (await attributeTime(model, ir, b.inputs, b.target, { skipPad: b.skipPad })).filter((_, k) => reads[k] === source).map((a) => {
+    const attribution = (await attributeTime(model, ir, b.inputs, b.targets, { skipPad: b.skipPad })).filter((_, k) => reads[k] === source).map((a) => {
       // Processing order → input order, one example.
       const pick = (v: Float32Array) => {
         const row = v.slice(example * T, (example + 1) * T);
@@ -52,30 +55,31 @@ async function details(model: tf.LayersModel, ir: ModelIR, prep: ReturnType<type
     const setting = seqLen ?? task.seqLen?.default;
     // P9 runs the model on longer data of the task; an encoder–decoder's decoding is not measured that way here.
     const extrapolation = setting && ir.inputs.length === 1 ? await extrapolateTask(model, ir, task, { seed: prep.seed, setting, trainedLength: T, asked: EXTRAPOLATE, examples: 16 }) : null;
-    return { example, labels: prep.labels[example], connectivity: { rows: c.rows, predicted: c.predicted, matrix: c.matrix, seqLen: T }, attribution, extrapolation };
+    const name = ir.layers.find((l) => l.id === ir.outputs[output])!.name;
+    return { example, output: { index: output, name, count: ir.outputs.length }, labels: prep.labels[example], connectivity: { rows: c.rows, predicted: c.predicted, matrix: c.matrix, seqLen: T }, attribution, extrapolation };
   } finally {
-    tf.dispose([...b.inputs, b.target, ...one]);
+    tf.dispose([...b.inputs, ...b.targets, ...one]);
   }
 }
 
-/** P6/P7/P9 of a kept run (the graph's probe, or a race model). */
-export async function runDetails(run: string, example: number): Promise<DetailsMessage> {
+/** P6/P7/P9 of a kept run (the graph's probe, or a race model); P6 of its output `output` (default the first). */
+export async function runDetails(run: string, example: number, output = 0): Promise<DetailsMessage> {
   const k = keptRun(run);
   if (!k) throw new Error('Probe the graph or run the race first.');
-  return details(k.model, k.ir, k.prep, k.seqLen, example);
+  return details(k.model, k.ir, k.prep, k.seqLen, example, output);
 }
 
 /**
  * The same for another graph (a preset) on the data of the current one: its trained weights when `storage` holds
  * some for it, else its initial ones.
  */
-export async function graphDetails(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number; storage?: string }, example: number):
+export async function graphDetails(doc: GraphDoc, o: { task?: string; seqLen?: number; probeBatch?: number; storage?: string }, example: number, output = 0):
   Promise<DetailsMessage & { weights: WeightsSource }> {
   await loadTask(o.task ?? doc.training?.task);
   const prep = prepare(doc, o);
   const { model, weights } = await graphModel(prep.ir, { task: prep.taskId, seed: prep.seed }, o.storage);
   try {
-    return { ...(await details(model, prep.ir, prep, o.seqLen ?? doc.training?.seqLen, example)), weights };
+    return { ...(await details(model, prep.ir, prep, o.seqLen ?? doc.training?.seqLen, example, output)), weights };
   } finally {
     model.dispose();
   }

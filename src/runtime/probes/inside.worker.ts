@@ -56,16 +56,16 @@ const api = {
   stop() {
     stopRequested = true;
   },
-  /** Connectivity, time attribution and the run past the training length for one example of a kept run. */
-  async details(run: string, example: number) {
+  /** Connectivity (of output `output`), time attribution and the run past the training length for one example of a kept run. */
+  async details(run: string, example: number, output: number) {
     await start();
-    const d = await runDetails(run, example);
+    const d = await runDetails(run, example, output);
     return Comlink.transfer(d, detailBuffers(d));
   },
   /** The same for another graph (a preset) on the data of the current graph. */
-  async graphDetails(docText: string, opts: { task?: string; seqLen?: number }, example: number) {
+  async graphDetails(docText: string, opts: { task?: string; seqLen?: number }, example: number, output: number) {
     await start();
-    const d = await graphDetails(docOf(docText), { ...opts, storage: 'indexeddb://' }, example);
+    const d = await graphDetails(docOf(docText), { ...opts, storage: 'indexeddb://' }, example, output);
     return Comlink.transfer(d, detailBuffers(d));
   },
 };

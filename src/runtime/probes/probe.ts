@@ -4,10 +4,10 @@
  * every tensor made here is disposed before the promise resolves.
  */
 import * as tf from '@tensorflow/tfjs';
-import { modelLoss, type LossKind, type ModelIR } from '../../compiler/index.ts';
+import { outputLosses, type ModelIR, type OutputLoss } from '../../compiler/index.ts';
 import type { RecurrentKind } from '../../layers/index.ts';
 import { isFused, probeFused } from '../fused/index.ts';
-import { meanLoss } from '../train.ts';
+import { totalLoss } from '../train.ts';
 import { PROBE_GATES, type StateProbes } from './cells.ts';
 import { summarizeProbe, type ProbeSummary } from './summary.ts';
 import { isAttentionKind } from '../../graph/types.ts';
@@ -48,9 +48,10 @@ export interface ProbeResult {
   /** The steps of the first model input (each direction's own count is its `steps`). */
   seqLen: number;
   batch: number;
-  /** The training loss (`modelLoss(ir)`, skipping padded targets with `skipPad`) of the batch. */
+  /** The training loss (`probeLoss`: Σ_i w_i · L_i over the outputs, padded targets skipped with `skipPad`) of the batch. */
   loss: number;
-  lossKind: LossKind;
+  /** Each output's loss and weight in `loss` (`outputLosses(ir)`). */
+  losses: OutputLoss[];
   directions: DirectionProbe[];
   /** Per attention layer, its weights (absent from the fused fast path, which no model with attention takes). */
   attention?: AttentionProbe[];
@@ -68,6 +69,13 @@ export interface ProbeOptions {
   /** A pair task's loss leaves out the padded target positions, as training does (`meanLoss`). Default false. */
   skipPad?: boolean;
 }
+
+/**
+ * The training loss of a walk's outputs against their targets (one per output, `ir.outputs` order): the same
+ * `totalLoss` over the same `outputLosses(ir)` that training sums, so ∂L/∂h_t is the gradient training follows.
+ */
+export const probeLoss = (ir: ModelIR, outputs: tf.Tensor[], targets: tf.Tensor[], skipPad: boolean): tf.Scalar =>
+  totalLoss(outputLosses(ir).map((o) => ({ loss: o.kind, weight: o.weight })), outputs, targets, { skipPad }).loss;
 
 /**
  * The mask of each direction, [B, T] in its processing order, or null. Masks originate only at an
@@ -89,11 +97,11 @@ async function directionMasks(ir: ModelIR, targets: ProbeTarget[], ids: tf.Tenso
 }
 
 /** The fast path of `probeModel` (see `ProbeOptions.fast`). */
-async function probeFast(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[], inputs: tf.Tensor[], target: tf.Tensor, lossKind: LossKind, wantGates: boolean, skipPad: boolean): Promise<ProbeResult> {
+async function probeFast(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[], inputs: tf.Tensor[], ys: tf.Tensor[], wantGates: boolean, skipPad: boolean): Promise<ProbeResult> {
   const [B, T] = inputs[0].shape as [number, number];
   let loss = NaN;
   const dirs = await probeFused(model, inputs[0], (yHat) => {
-    const l = meanLoss(lossKind, yHat, target, { skipPad });
+    const l = probeLoss(ir, yHat, ys, skipPad);
     loss = l.dataSync()[0];
     return l;
   });
@@ -102,7 +110,7 @@ async function probeFast(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarge
   const masks = await directionMasks(ir, targets, inputs[0]);
   const sources = targetInputs(ir, targets);
   return {
-    seqLen: T, batch: B, loss, lossKind,
+    seqLen: T, batch: B, loss, losses: outputLosses(ir),
     directions: targets.map((t, k) => ({
       id: t.id, name: t.name, kind: t.kind, direction: t.direction, units: t.units, steps: inputs[sources[k]].shape[1]!, input: sources[k], mask: masks[k],
       gates: wantGates ? dirs[k].gates : {}, dh: dirs[k].dh,
@@ -114,18 +122,17 @@ async function probeFast(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarge
  * Probes every recurrent direction of a built model on one batch, with one forward and one backward pass.
  * @param model the model `buildModel(ir)` made (its weights are read, never changed)
  * @param inputs one tensor per model input, [B, T] int ids or [B, T, F] floats
- * @param target what the training loss compares the output with (see `meanLoss` in ../train.ts)
- * @example const r = await probeModel(model, ir, [x], y); r.directions[0].dh // [T, B] gradient norms
+ * @param ys what the training loss compares the outputs with, one target per output (see `totalLoss` in ../train.ts)
+ * @example const r = await probeModel(model, ir, [x], [y]); r.directions[0].dh // [T, B] gradient norms
  */
-export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], target: tf.Tensor, opts: ProbeOptions = {}): Promise<ProbeResult> {
+export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], ys: tf.Tensor[], opts: ProbeOptions = {}): Promise<ProbeResult> {
   const blocker = probeBlocker(ir);
   if (blocker) throw new Error(blocker);
   const wantGates = opts.gates ?? true;
   const targets = probeTargets(model, ir);
-  const lossKind = modelLoss(ir).kind;
   const skipPad = opts.skipPad ?? false;
   // The fast path feeds one input (an encoder–decoder, whose layers run fused since they take initial states, walks).
-  if (opts.fast && inputs.length === 1 && targets.every((t) => isFused(t.layer)) && !ir.layers.some((l) => isAttentionKind(l.kind))) return probeFast(model, ir, targets, inputs, target, lossKind, wantGates, skipPad);
+  if (opts.fast && inputs.length === 1 && targets.every((t) => isFused(t.layer)) && !ir.layers.some((l) => isAttentionKind(l.kind))) return probeFast(model, ir, targets, inputs, ys, wantGates, skipPad);
   const [B, T] = inputs[0].shape as [number, number];
   const sources = targetInputs(ir, targets);
   const steps = sources.map((i) => inputs[i].shape[1]!);
@@ -145,7 +152,7 @@ export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.
         probes.set(k, { h: e.slice(at, at + s.h), c: s.c ? e.slice(at + s.h, at + s.h + s.c) : undefined });
         at += s.h + s.c;
       });
-      const { output, runs, attention } = walk(model, ir, targets, inputs, { probes });
+      const { outputs, runs, attention } = walk(model, ir, targets, inputs, { probes });
       for (const a of attention) {
         const t = tf.keep(a.scores);
         kept.push(t);
@@ -158,7 +165,7 @@ export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.
         if (!wantGates) return;
         for (const [g, steps] of Object.entries(r.gates)) kept.push((gateTensors[k][g] = tf.keep(tf.stack(steps))));
       });
-      return meanLoss(lossKind, output, target, { skipPad });
+      return probeLoss(ir, outputs, ys, skipPad);
     };
     const { value, grads } = tf.valueAndGrads(f)(eps);
     // ‖·‖ over units per step and example; × B turns the batch-mean gradient into each example's own.
@@ -190,7 +197,7 @@ export async function probeModel(model: tf.LayersModel, ir: ModelIR, inputs: tf.
     }
     const attention: AttentionProbe[] = [];
     for (const a of scores) attention.push({ id: a.id, name: a.name, scores: (await a.t.data()) as Float32Array, shape: [a.t.shape[1], a.t.shape[2]] });
-    return { seqLen: T, batch: B, loss, lossKind, directions, ...(attention.length ? { attention } : {}) };
+    return { seqLen: T, batch: B, loss, losses: outputLosses(ir), directions, ...(attention.length ? { attention } : {}) };
   } finally {
     tf.dispose([out.value, ...out.dirs.flatMap((d) => (d.dc ? [d.dh, d.dc] : [d.dh])), ...kept]);
   }
@@ -264,8 +271,8 @@ export function spectralNorm(m: ArrayLike<number>, H: number, iterations = 30): 
  * Everything `rnn-studio probe` prints: one probe pass over the batch, plus, for each SimpleRNN direction (which
  * has no gate to form a retention proxy), the exact Jacobian of the first example.
  */
-export async function probeSummary(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], target: tf.Tensor, opts: Pick<ProbeOptions, 'skipPad'> = {}): Promise<{ summary: ProbeSummary; result: ProbeResult }> {
-  const result = await probeModel(model, ir, inputs, target, { fast: true, ...opts });
+export async function probeSummary(model: tf.LayersModel, ir: ModelIR, inputs: tf.Tensor[], ys: tf.Tensor[], opts: Pick<ProbeOptions, 'skipPad'> = {}): Promise<{ summary: ProbeSummary; result: ProbeResult }> {
+  const result = await probeModel(model, ir, inputs, ys, { fast: true, ...opts });
   const jacobians = new Map<number, JacobianResult>();
   for (const [k, d] of result.directions.entries()) {
     if (d.kind !== 'SimpleRNN') continue;

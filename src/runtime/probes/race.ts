@@ -8,6 +8,7 @@ export type { RaceOptions } from './race-settings.ts';
 import { compile, type ModelIR } from '../../compiler/index.ts';
 import type { GraphDoc, Params } from '../../graph/index.ts';
 import { checkFit, collate, loadTask, TASKS, type Dataset, type PairDataset } from '../../datasets/index.ts';
+import { weightedBaseline } from '../../datasets/plan.ts';
 import { isRecurrentKind, LAYERS, RECURRENT_KINDS, type RecurrentKind } from '../../layers/index.ts';
 import { buildModel } from '../build.ts';
 import { Trainer } from '../train.ts';
@@ -81,9 +82,11 @@ export function prepare(doc: GraphDoc, o: { task?: string; seqLen?: number; prob
   const task = taskId ? TASKS[taskId] : undefined;
   if (!task) throw new Error(taskId ? `Unknown task "${taskId}".` : 'Choose a task for the graph first (training settings).');
   const seed = o.seed ?? doc.training?.seed ?? r.ir!.seed;
-  const ds = task.make({ seed, seqLen: o.seqLen ?? doc.training?.seqLen });
-  const fit = checkFit(r.ir!, ds.info);
+  const made = task.make({ seed, seqLen: o.seqLen ?? doc.training?.seqLen });
+  const fit = checkFit(r.ir!, made.info);
   if (!fit.ok) throw new Error(fit.issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' '));
+  // Several targets: the baseline weighs each as the model weighs its output, as the Training tab's does.
+  const ds = fit.outputs ? weightedBaseline(made, fit) : made;
   const idx = Array.from({ length: Math.min(o.probeBatch ?? 32, ds.valSize) }, (_, i) => ds.trainSize + i);
   const b = collate(ds, idx);
   const batch = () => probeTensors(b, fit);
@@ -95,7 +98,7 @@ export function prepare(doc: GraphDoc, o: { task?: string; seqLen?: number; prob
 
 /** A full probe (with the exact Jacobian of example 0 for every direction) as a transferable message. */
 export async function probeMessage(model: tf.LayersModel, ir: ModelIR, batch: ProbeBatch, { labels, labelsInput, outputLabels }: Pick<Prepared, 'labels' | 'labelsInput' | 'outputLabels'>): Promise<ProbeMessage> {
-  const p = await probeModel(model, ir, batch.inputs, batch.target, { skipPad: batch.skipPad });
+  const p = await probeModel(model, ir, batch.inputs, batch.targets, { skipPad: batch.skipPad });
   const first = batch.inputs.map((x) => tf.slice(x, 0, 1));
   try {
     const directions = [];
@@ -157,7 +160,7 @@ export async function probeGraph(doc: GraphDoc, o: { task?: string; seqLen?: num
     model.dispose();
     throw e;
   } finally {
-    tf.dispose([...b.inputs, b.target]);
+    tf.dispose([...b.inputs, ...b.targets]);
   }
 }
 
@@ -228,7 +231,7 @@ export async function unrollGraph(doc: GraphDoc, o: { layerId?: string; steps: n
       tf.dispose(Object.values(out));
     }
   } finally {
-    tf.dispose([...b.inputs, b.target]);
+    tf.dispose([...b.inputs, ...b.targets]);
     model.dispose();
   }
 }

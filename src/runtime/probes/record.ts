@@ -11,10 +11,10 @@ import { batchTensors } from '../train.ts';
 import { probeModel, type ProbeResult } from './probe.ts';
 import { summarizeProbe, type LayerSummary } from './summary.ts';
 
-/** A probe batch as tensors: one per model input, the target, and whether the loss skips padded targets. */
+/** A probe batch as tensors: one per model input, one target per model output, and whether the loss skips padded targets. */
 export interface ProbeBatch {
   inputs: tf.Tensor[];
-  target: tf.Tensor;
+  targets: tf.Tensor[];
   /** A pair task: the loss leaves out padded target positions, as training does. */
   skipPad: boolean;
 }
@@ -24,9 +24,8 @@ export interface ProbeBatch {
  * task the source ids and the decoder input of teacher forcing), and the training loss's padding rule.
  */
 export function probeTensors(b: Batch, fit: Pick<FitResult, 'feeds' | 'aligned'>): ProbeBatch {
-  // The probes read a model with one output (probeBlocker), so there is one target.
-  const { x, y: [y] } = batchTensors(b, fit);
-  return { inputs: x, target: y, skipPad: fit.feeds !== undefined };
+  const { x, y } = batchTensors(b, fit);
+  return { inputs: x, targets: y, skipPad: fit.feeds !== undefined };
 }
 
 export interface Snapshot {
@@ -63,7 +62,7 @@ export function createRecorder(ir: ModelIR, batch: ProbeBatch, every: number,
     async after(step, model) {
       if (step % every !== 0) return null;
       // Between two training steps: the fused taps make this cost about one step (no ∂L/∂c_t needed here).
-      const full = await probeModel(model, ir, batch.inputs, batch.target, { fast: true, skipPad: batch.skipPad });
+      const full = await probeModel(model, ir, batch.inputs, batch.targets, { fast: true, skipPad: batch.skipPad });
       const snap: Snapshot = { step, loss: full.loss, layers: summarizeProbe(full).layers };
       rec.snapshots.push(snap);
       rec.latest = full;
@@ -71,7 +70,7 @@ export function createRecorder(ir: ModelIR, batch: ProbeBatch, every: number,
       return snap;
     },
     dispose() {
-      tf.dispose([...batch.inputs, batch.target]);
+      tf.dispose([...batch.inputs, ...batch.targets]);
     },
   };
   return rec;

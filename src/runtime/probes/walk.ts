@@ -4,7 +4,7 @@
  * Each recurrent layer contributes one or two *directions* (Bidirectional: forward and backward, each separately).
  */
 import * as tf from '@tensorflow/tfjs';
-import { modelLoss, type IRLayer, type ModelIR } from '../../compiler/index.ts';
+import { outputLosses, type IRLayer, type ModelIR } from '../../compiler/index.ts';
 import { seq2seqRoles } from '../../datasets/fit.ts';
 import { isRecurrentKind, LAYERS, portsOf, type RecurrentKind } from '../../layers/index.ts';
 import { isAttentionKind, type Params } from '../../graph/types.ts';
@@ -43,7 +43,6 @@ const cellConfig = (kind: RecurrentKind, p: Params, goBackwards: boolean): CellC
  * without one (e.g. Embedding → GlobalAveragePooling1D → Dense) still trains, but is neither recorded nor probed.
  */
 export function probeBlocker(ir: ModelIR): string | null {
-  if (ir.outputs.length > 1) return `The probes read a model with one output; this one has ${ir.outputs.length}, so nothing is recorded or probed yet.`;
   const recurrent = ir.layers.filter((l) => isRecurrentKind(l.kind) || (l.inner && isRecurrentKind(l.inner.kind)));
   if (!recurrent.length) return 'This model has no recurrent layer (SimpleRNN, LSTM or GRU), so there are no hidden states or per-timestep gradients to look inside: nothing is recorded or probed.';
   const front = recurrent.map((l) => windowBefore(ir, l)).find(Boolean);
@@ -139,6 +138,8 @@ export interface WalkOptions {
   ownLayers?: boolean;
   /** Return the head's logits: a Dense softmax/sigmoid head's value before its activation (see `logitHead`). */
   logits?: boolean;
+  /** Which output (an index into `ir.outputs`) `output` and `logits` are about: a model with several has one per head. Default 0. */
+  output?: number;
 }
 
 /**
@@ -166,10 +167,10 @@ export function inputSequenceLayer(ir: ModelIR): IRLayer {
 }
 
 /**
- * True when the head's logit is its value before the activation: a Dense softmax or sigmoid, i.e. a head trained
- * with (binary) cross-entropy (`modelLoss`); for any other head the logit is the output itself.
+ * True when output `k`'s logit is its value before the activation: a Dense softmax or sigmoid, i.e. a head trained
+ * with (binary) cross-entropy (`outputLosses`); for any other head the logit is the output itself.
  */
-export const logitHead = (ir: ModelIR): boolean => modelLoss(ir).kind !== 'mse';
+export const logitHead = (ir: ModelIR, k = 0): boolean => outputLosses(ir)[k].kind !== 'mse';
 
 /** A Dense layer's x·W + b over the last axis of x, without its activation. */
 function denseLogits(layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor {
@@ -180,8 +181,10 @@ function denseLogits(layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor {
 }
 
 export interface WalkResult {
-  /** Model output (or the value of `stopAfter`). */
+  /** Model output `WalkOptions.output` (or the value of `stopAfter`). */
   output: tf.Tensor;
+  /** Every model output, in `ir.outputs` order (empty with `stopAfter`). */
+  outputs: tf.Tensor[];
   /** Per target index, the cell run (states and gates in processing order). */
   runs: CellRun[];
   /** Per attention layer (topological order), its weights [B, Tq, Tv]: row i, query step i over the value steps. */
@@ -206,7 +209,9 @@ export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[],
   // A layer's directions sit next to each other in `targets`, the tfjs forward copy first.
   const targetIndex = (id: string) => targets.findIndex((t) => t.id === id);
   const probed = opts.inputProbe ? inputSequenceLayer(ir).id : null;
-  const logitsAt = opts.logits && logitHead(ir) ? ir.outputs[0] : null;
+  const head = opts.output ?? 0;
+  if (!(head >= 0 && head < ir.outputs.length)) throw new Error(`Output ${head + 1} does not exist; the model has ${ir.outputs.length}.`);
+  const logitsAt = opts.logits && logitHead(ir, head) ? ir.outputs[head] : null;
   const run = (k: number, x: Flow, init?: tf.Tensor2D[]) => {
     const t = targets[k];
     const r = runCell(x.value as tf.Tensor3D, x.mask, weightsOf(t.layer), t.cfg, opts.probes?.get(k), init);
@@ -275,6 +280,6 @@ export function walk(model: tf.LayersModel, ir: ModelIR, targets: ProbeTarget[],
     last = flow.value;
     if (opts.stopAfter === l.id) break;
   }
-  const output = opts.stopAfter ? last! : flows.get(ir.outputs[0])!.value;
-  return { output, runs, attention };
+  const outputs = opts.stopAfter ? [] : ir.outputs.map((id) => flows.get(id)!.value);
+  return { output: opts.stopAfter ? last! : outputs[head], outputs, runs, attention };
 }

@@ -60,6 +60,11 @@ function LayerNodeView({ id, data, selected }: NodeProps<FlowNode>) {
       <div className="node-head">
         <span className="node-kind">{data.kind}</span>
         <span className="node-title">{data.title}</span>
+        {data.output && (
+          <span className="node-output" data-testid="node-output" title={`Output ${data.output.index} of ${data.output.of}: predict and every export list the outputs in this order`}>
+            output {data.output.index}
+          </span>
+        )}
         {data.problem && <ProblemBadge problem={data.problem} />}
       </div>
       <div className="node-brief">{data.brief}</div>

@@ -28,6 +28,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   innerKind?: LayerKind;
   /** A layer with more than one input or output port (Return state, Initial state inputs): its labelled ports. */
   ports?: Ports;
+  /** In a model with several outputs, this output's place among them (1-based: predict's and the exports' order). */
+  output?: { index: number; of: number };
 }
 
 export type FlowNode = Node<LayerNodeData, 'layer' | 'bidirectional'>;
@@ -89,7 +91,8 @@ export function toFlowNodes({ doc, compiled, selection, measured }: FlowInputs):
     const childH = child ? measured[child.id]?.height ?? NODE_SIZE.height : NODE_SIZE.height;
     const ports = portsOf(spec, withDefaults(spec.params, n.data.params));
     const multi = !wrapped && (ports.inputs.length > 1 || ports.outputs.length > 1);
-    const key = [n, selection.has(n.id), measured[n.id], t, count, d, names.get(n.id), child, spec.wraps ? childH : 0];
+    const outputAt = compiled.outputs.length > 1 ? compiled.outputs.indexOf(n.id) : -1;
+    const key = [n, selection.has(n.id), measured[n.id], t, count, d, names.get(n.id), child, spec.wraps ? childH : 0, outputAt, compiled.outputs.length];
     const hit = cache.get(n.id);
     if (hit && sameKey(hit.key, key)) return hit.node;
     const data: LayerNodeData = {
@@ -103,6 +106,7 @@ export function toFlowNodes({ doc, compiled, selection, measured }: FlowInputs):
       ...(d ? { problem: { severity: d.severity, message: d.message, fix: d.fix, code: d.code } } : {}),
       ...(spec.wraps && child ? { innerKind: child.data.kind } : {}),
       ...(multi ? { ports } : {}),
+      ...(outputAt >= 0 ? { output: { index: outputAt + 1, of: compiled.outputs.length } } : {}),
     };
     const node: FlowNode = {
       id: n.id,

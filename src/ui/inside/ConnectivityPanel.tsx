@@ -6,8 +6,8 @@
  */
 import { useCallback, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { selectDoc, useStore } from '../../store/index.ts';
-import { setCompare, setHoverRow, showConnectivity, useConnect, type DetailsView } from '../../store/connectivity.ts';
+import { selectCompiled, selectDoc, useStore } from '../../store/index.ts';
+import { setCompare, setHoverRow, setOutput, showConnectivity, useConnect, type DetailsView } from '../../store/connectivity.ts';
 import { PRESETS } from '../../store/presets.ts';
 import { selectActiveRun, useInside } from '../../store/inside.ts';
 import { connectivityColour, shadeStyle } from './ColourBar.tsx';
@@ -58,7 +58,7 @@ function ModelView({ d, width }: { d: DetailsView; width: number }) {
   const ext = x?.layers[0];
   return (
     <div className="conn-model" data-testid="conn-model" aria-label={`Connectivity of ${d.label}`}>
-      <h4><span className="swatch" style={{ background: d.colour }} /> {d.label}</h4>
+      <h4><span className="swatch" style={{ background: d.colour }} /> {d.label}{d.output.count > 1 ? ` — output ${d.output.index + 1} (${d.output.name})` : ''}</h4>
       {rows.length > 1 && (
         <div className="conn-strip" aria-label="Output steps: hover one to see which inputs it uses" onPointerLeave={() => setHoverRow(null)}>
           {rows.map((step, i) => (
@@ -118,7 +118,13 @@ export function ConnectivityPanel({ width = 1100, seqLen }: { width?: number; se
   const run = useInside(selectActiveRun);
   const runs = useInside((s) => s.runs);
   const others = runs.filter((r) => r.id !== run?.id);
-  const { left, right, compare, busy, error } = useConnect(useShallow((s) => ({ left: s.left, right: s.right, compare: s.compare, busy: s.busy, error: s.error })));
+  const { left, right, compare, output, busy, error } = useConnect(useShallow((s) => ({ left: s.left, right: s.right, compare: s.compare, output: s.output, busy: s.busy, error: s.error })));
+  // A model with several heads: each has its own logits, so the user picks whose connectivity to show.
+  const outputs = useStore(useShallow((s) => {
+    const ir = selectCompiled(s).ir;
+    return ir ? ir.outputs.map((id) => ir.layers.find((l) => l.id === id)!.name) : [];
+  }));
+  const chosen = Math.max(0, Math.min(output, outputs.length - 1));
   if (!run) return null;
   const half = right ? width / 2 - 12 : width;
   return (
@@ -128,12 +134,17 @@ export function ConnectivityPanel({ width = 1100, seqLen }: { width?: number; se
         'The bars under the inputs: how much of the recurrent weights’ gradient comes from each step (‖h_{t−1}‖·‖δa_t‖, split by gate). ' +
         'The line charts run the model on longer data from the same task (up to 5× the length it was probed at, as far as the task allows): do the state norms settle, and do units saturate?'}
       tools={<>
+        {outputs.length > 1 && (
+          <label>output <select aria-label="Output" value={chosen} onChange={(e) => setOutput(Number(e.target.value))}>
+            {outputs.map((name, k) => <option key={k} value={k}>{k + 1}: {name}</option>)}
+          </select></label>
+        )}
         <label>compare with <select aria-label="Compare with" value={compare} onChange={(e) => setCompare(e.target.value)}>
           <option value="">—</option>
           {others.map((r) => <option key={r.id} value={`run:${r.id}`}>{r.label}</option>)}
           {PRESETS.map((p) => <option key={p.name} value={`preset:${p.name}`}>preset {p.name}</option>)}
         </select></label>
-        <button type="button" className="btn small" disabled={busy} onClick={() => void showConnectivity(doc, seqLen)}>{busy ? 'Computing…' : 'Show connectivity'}</button>
+        <button type="button" className="btn small" disabled={busy} onClick={() => void showConnectivity(doc, seqLen, chosen)}>{busy ? 'Computing…' : 'Show connectivity'}</button>
       </>}>
       {error && <p role="alert" className="inside-error">{error}</p>}
       {!left && !error && <p className="inside-caption">Press <strong>Show connectivity</strong> to compute it for {run.label} on the chosen example.</p>}

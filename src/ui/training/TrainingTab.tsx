@@ -7,12 +7,13 @@
 import { memo, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { CSV_MAX_BYTES, headsBaseline, loadTask, TASKS, type TaskInfo } from '../../datasets/index.ts';
+import { csvColumns } from '../../datasets/csv.ts';
 import { selectCompiled, selectDoc, updateTraining, useStore } from '../../store/index.ts';
 import {
-  isBusy, pauseTraining, previewOf, restoreSaved, resumeTraining, setBackend, setCsv, settingsOf, startTraining, stopTraining, tryModel, useTraining,
+  isBusy, pauseTraining, previewOf, restoreSaved, resumeTraining, setBackend, setCsv, setCsvTarget, settingsOf, startTraining, stopTraining, tryModel, useTraining,
   type EvalPoint, type StepPoint, type TrainingState,
 } from '../../store/training.ts';
-import { LOSS_NAMES } from '../../compiler/index.ts';
+import { layerNames, LOSS_NAMES } from '../../compiler/index.ts';
 import { ConfusionMatrix } from './ConfusionMatrix.tsx';
 import { CurveChart } from './CurveChart.tsx';
 import { PlateauHint } from './PlateauHint.tsx';
@@ -58,7 +59,7 @@ export function TrainingTab() {
       live = false;
     };
   }, [s.task]);
-  const preview = useMemo(() => (loaded?.task === s.task && loaded.error ? { error: loaded.error } : previewOf(doc, csv)), [doc.training, csv, loaded]);
+  const preview = useMemo(() => (loaded?.task === s.task && loaded.error ? { error: loaded.error } : previewOf(doc, csv)), [doc.training, csv, loaded, compiled.outputs.length]);
 
   // Look for saved weights of this graph + task whenever either changes (and nothing is running).
   const structure = useMemo(() => JSON.stringify([doc.nodes.map((n) => [n.id, n.parentId, n.data]), doc.edges, s.task, s.seqLen]), [doc.nodes, doc.edges, s.task, s.seqLen]);
@@ -78,6 +79,32 @@ export function TrainingTab() {
 }
 
 type Preview = ReturnType<typeof previewOf>;
+
+/** A model with several outputs on the user's CSV: which column each output trains on (output order). */
+function CsvTargets() {
+  const csv = useTraining((x) => x.csv);
+  const busy = useTraining((x) => isBusy(x));
+  const outputs = useStore(useShallow((s) => {
+    const names = layerNames(s.doc.nodes);
+    return selectCompiled(s).outputs.map((id) => names.get(id) ?? id);
+  }));
+  const columns = useMemo(() => (csv ? csvColumns(csv.text) : []), [csv?.text]);
+  if (!csv || outputs.length < 2) return null;
+  return (
+    <fieldset className="tr-targets" data-testid="csv-targets">
+      <legend>Target column of each output</legend>
+      {outputs.map((name, k) => (
+        <label key={k} className="tr-field">
+          <span>output {k + 1} ({name})</span>
+          <select aria-label={`Target column of output ${k + 1}`} value={csv.targets?.[k] ?? ''} disabled={busy} onChange={(e) => setCsvTarget(k, outputs.length, e.target.value)}>
+            <option value="">—</option>
+            {columns.map((c) => <option key={c} value={c}>{c}</option>)}
+          </select>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
 
 /** Dataset, preview and hyperparameters: re-renders on settings changes, not on training steps. */
 const SetupColumn = memo(function SetupColumn({ preview }: { preview: Preview }) {
@@ -115,6 +142,7 @@ const SetupColumn = memo(function SetupColumn({ preview }: { preview: Preview })
         </label>
       )}
       {s.task === 'csv' && csvError && <p className="tr-error" role="alert">{csvError}</p>}
+      {s.task === 'csv' && <CsvTargets />}
       {def?.seqLen && (
         <label className="tr-field">
           <span>{def.seqLen.label}: {s.seqLen}</span>
