@@ -58,7 +58,7 @@ export interface DecoderWalk {
  * The step-by-step inference of a training graph (docs/seq2seq.md), shared by the runtime and the exported decode.py:
  * the encoder runs once up to the states that start the decoder; the decoder's own layers then run one token at a
  * time. Refused in one line when a decoder layer reads anything outside the decoder, reads the future (a wrapper),
- * goes backwards or is a causal attention.
+ * goes backwards, or is an attention that is causal or attends over the decoder's own outputs.
  */
 export function decoderWalk(ir: ModelIR): { ok: true; walk: DecoderWalk } | { ok: false; message: string } {
   const roles = seq2seqRoles(ir);
@@ -73,6 +73,9 @@ export function decoderWalk(ir: ModelIR): { ok: true; walk: DecoderWalk } | { ok
     if (isRecurrentKind(l.kind) && l.params.goBackwards) return { ok: false, message: `The decoder's "${l.name}" goes backwards, which cannot run one step at a time.` };
     // A causal mask lets query step i see value steps up to i; a one-step query is always step 0, so it would see
     // only the first value step at every step, unlike training.
+    // Its value (or key) made by the decoder itself is a sequence that, one step at a time, holds only the current step.
+    const own = isAttentionKind(l.kind) && l.states?.find((st) => onPath.has(st.from));
+    if (own) return { ok: false, message: `The decoder's "${l.name}" attends over "${byId.get(own.from)!.name}", a decoder layer, which one step at a time holds only the current step; attend over the encoder's outputs.` };
     if (isAttentionKind(l.kind) && l.params.causal) return { ok: false, message: `The decoder's "${l.name}" is causal, which a one-step query cannot be (each step would see only the first encoder step); turn Causal off.` };
   }
   const recurrent = path.filter((l) => isRecurrentKind(l.kind));

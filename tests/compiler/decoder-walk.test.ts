@@ -1,7 +1,8 @@
 /**
  * The step-by-step walk of an encoder–decoder (`decoderWalk`) and what the exports' decode.py makes of it
  * (`decodable`): attention and TimeDistributed decoders walk; a causal attention in the decoder is refused, since a
- * one-step query is always query step 0 and its causal mask would hide every encoder step but the first; a one-Input
+ * one-step query is always query step 0 and its causal mask would hide every encoder step but the first, and so is an
+ * attention over the decoder's own outputs (one step holds only the current step); a one-Input
  * model with a softmax per output step (addition_rnn) decodes from one prediction.
  */
 import { describe, expect, it } from 'vitest';
@@ -31,6 +32,17 @@ describe('decoderWalk', () => {
     expect(w.ok).toBe(false);
     expect(!w.ok && w.message).toMatch(/^The decoder's "(additive_)?attention" is causal, which a one-step query cannot be/);
     expect(decodable(irOf(doc))).toBeNull();
+  });
+
+  it('refuses an attention over the decoder\'s own outputs (self-attention), naming both layers', () => {
+    const doc = withAttention(seq2seqDoc({ source: 12, target: 13, embed: 8, units: 16, task: 'reversal' }), 'Attention');
+    const self = { ...doc, edges: doc.edges.map((e) => (e.id === 'value' ? { ...e, source: 'dec' } : e)) };
+    expect(decoderWalk(irOf(doc)).ok).toBe(true); // not vacuous: the same graph attending over the encoder walks
+    const w = decoderWalk(irOf(self));
+    expect(w.ok).toBe(false);
+    const name = (id: string) => irOf(self).layers.find((l) => l.id === id)!.name;
+    expect(!w.ok && w.message).toBe(`The decoder's "${name('att')}" attends over "${name('dec')}", a decoder layer, which one step at a time holds only the current step; attend over the encoder's outputs.`);
+    expect(decodable(irOf(self))).toBeNull();
   });
 });
 
