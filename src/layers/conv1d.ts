@@ -133,7 +133,7 @@ export const conv1D: LayerSpec = {
           dilationRate: size1(c, 'dilation_rate', cx, 1),
           activation: activation(c, 'activation', cx, ACTIVATIONS),
           useBias: flag(c, 'use_bias', true),
-          kernelInitializer: initializer(c, 'kernel_initializer', 'glorotUniform', cx),
+          kernelInitializer: initializer(c, 'kernel_initializer', 'glorotUniform', cx, KERNEL_INITIALIZERS),
         },
       };
     },

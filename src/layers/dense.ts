@@ -65,7 +65,7 @@ export const dense: LayerSpec = {
       return {
         params: {
           units: num(c, 'units', cx.layer), activation: activation(c, 'activation', cx, ACTIVATIONS), useBias: flag(c, 'use_bias', true),
-          kernelInitializer: initializer(c, 'kernel_initializer', 'glorotUniform', cx),
+          kernelInitializer: initializer(c, 'kernel_initializer', 'glorotUniform', cx, KERNEL_INITIALIZERS),
         },
       };
     },

@@ -58,20 +58,25 @@ const INITIALIZERS = new Map(Object.entries({
   Orthogonal: 'orthogonal', OrthogonalInitializer: 'orthogonal', orthogonal: 'orthogonal', Identity: 'identity', identity: 'identity', Zeros: 'zeros', zeros: 'zeros',
 }));
 
-/** Initializers only matter for fresh training; unknown ones fall back to the Keras default with a warning. */
-export function initializer(c: Json, k: string, fallback: string, cx: KerasReadCtx): string {
+/**
+ * Initializers only matter for fresh training; unknown ones, and known ones the param does not offer (`offered`, its
+ * options: identity only fits a square recurrent kernel), fall back to the Keras default with a warning.
+ */
+export function initializer(c: Json, k: string, fallback: string, cx: KerasReadCtx, offered: readonly string[]): string {
   const v = c[k];
   if (v == null) return fallback;
   const cls = isObj(v) ? String(v.class_name) : String(v);
   const cfg = isObj(v) && isObj(v.config) ? v.config : {};
+  let known = INITIALIZERS.get(cls);
   if (cls === 'VarianceScaling') {
     const mode = cfg.mode, dist = String(cfg.distribution ?? ''), scale = cfg.scale;
-    if (mode === 'fan_avg' && scale === 1) return dist === 'uniform' ? 'glorotUniform' : 'glorotNormal';
-    if (mode === 'fan_in' && scale === 2) return dist === 'uniform' ? 'heUniform' : 'heNormal';
+    if (mode === 'fan_avg' && scale === 1) known = dist === 'uniform' ? 'glorotUniform' : 'glorotNormal';
+    if (mode === 'fan_in' && scale === 2) known = dist === 'uniform' ? 'heUniform' : 'heNormal';
   }
-  const known = INITIALIZERS.get(cls);
-  if (known) return known;
-  cx.warn(`Layer ${cx.layer}: ${k} ${cls} has no RNN Studio equivalent; using ${fallback} (it only affects fresh training).`);
+  if (known && offered.includes(known)) return known;
+  cx.warn(known
+    ? `Layer ${cx.layer}: ${k} ${known} is not one RNN Studio offers for a ${k.replace(/(kernel_)?initializer$/, 'kernel').replace('_', ' ')}; using ${fallback} (it only affects fresh training).`
+    : `Layer ${cx.layer}: ${k} ${cls} has no RNN Studio equivalent; using ${fallback} (it only affects fresh training).`);
   return fallback;
 }
 

@@ -228,8 +228,8 @@ function readRecurrent(c: Json, cx: KerasReadCtx, gates: boolean): Params {
     useBias: flag(c, 'use_bias', true),
     dropout: num(c, 'dropout', cx.layer, 0),
     recurrentDropout: num(c, 'recurrent_dropout', cx.layer, 0),
-    kernelInitializer: kerasInitializer(c, 'kernel_initializer', 'glorotUniform', cx),
-    recurrentInitializer: recurrentInitializer(c, cx, gates),
+    kernelInitializer: kerasInitializer(c, 'kernel_initializer', 'glorotUniform', cx, KERNEL_INITIALIZERS),
+    recurrentInitializer: kerasInitializer(c, 'recurrent_initializer', 'orthogonal', cx, gates ? GATED_RECURRENT_INITIALIZERS : RECURRENT_INITIALIZERS),
   };
   if (flag(c, 'return_state', false)) p.returnState = true;
   if (gates) {
@@ -238,15 +238,6 @@ function readRecurrent(c: Json, cx: KerasReadCtx, gates: boolean): Params {
     p.recurrentActivation = ra !== 'hard_sigmoid' ? ra : cx.format === 'keras3' ? 'hardSigmoidKeras3' : 'hardSigmoid';
   }
   return p;
-}
-
-/** The recurrent kernel's initializer, when the kind offers it; another one (he_uniform, say) falls back with a warning. */
-function recurrentInitializer(c: Json, cx: KerasReadCtx, gates: boolean): string {
-  const init = kerasInitializer(c, 'recurrent_initializer', 'orthogonal', cx);
-  const offered: readonly string[] = gates ? GATED_RECURRENT_INITIALIZERS : RECURRENT_INITIALIZERS;
-  if (offered.includes(init)) return init;
-  cx.warn(`Layer ${cx.layer}: recurrent_initializer ${init} is not one RNN Studio offers for a recurrent kernel; using orthogonal (it only affects fresh training).`);
-  return 'orthogonal';
 }
 
 /**

@@ -99,6 +99,15 @@ describe('names from the file never reach an object prototype', () => {
     expect(r.model.warnings).toEqual(['Layer out: kernel_initializer constructor has no RNN Studio equivalent; using glorotUniform (it only affects fresh training).']);
   });
 
+  it('a known initializer the param does not offer (identity on a Dense kernel) falls back with a warning', () => {
+    const l = dense('out', ['in']);
+    l.config.kernel_initializer = { class_name: 'Identity', config: {} };
+    const r = importNoThrow(keras2([input('in'), l]));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.model.doc.nodes[1].data.params.kernelInitializer).toBe('glorotUniform');
+    expect(r.model.warnings).toEqual(['Layer out: kernel_initializer identity is not one RNN Studio offers for a kernel; using glorotUniform (it only affects fresh training).']);
+  });
+
   it('two layers with one name are refused (edges to them would be ambiguous)', () => {
     expect(importNoThrow(keras2([input('in'), dense('in', ['in'])]))).toEqual({ ok: false, error: 'Two layers are named "in"; layer names in a model are unique.' });
   });
