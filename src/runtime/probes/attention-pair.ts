@@ -9,7 +9,7 @@ import type { GraphDoc } from '../../graph/index.ts';
 import { loadTask } from '../../datasets/index.ts';
 import { buildModel } from '../build.ts';
 import { Trainer } from '../train.ts';
-import { isAttentionKind } from '../../graph/types.ts';
+import { isAttentionKind, isRecurrentKind } from '../../graph/types.ts';
 import { attentionPairSettings, PAIR_LABELS, type AttentionPairModel, type AttentionPairOptions, type AttentionPairResult, type PairRun } from './attention-pair-settings.ts';
 import { prepare, probeMessage, type ProbeMessage } from './race.ts';
 import { medianPerStep } from './stats.ts';
@@ -43,7 +43,7 @@ export function withoutAttention(doc: GraphDoc): GraphDoc {
 
 /** `doc` with every recurrent layer's units set to `units`. */
 const withUnits = (doc: GraphDoc, units: number): GraphDoc =>
-  ({ ...doc, nodes: doc.nodes.map((n) => (n.data.kind === 'LSTM' || n.data.kind === 'GRU' || n.data.kind === 'SimpleRNN' ? { ...n, data: { ...n.data, params: { ...n.data.params, units } } } : n)) });
+  ({ ...doc, nodes: doc.nodes.map((n) => (isRecurrentKind(n.data.kind) ? { ...n, data: { ...n.data, params: { ...n.data.params, units } } } : n)) });
 
 /**
  * Trains the graph without and with its attention (the graph given has it), one after the other, and probes each:
